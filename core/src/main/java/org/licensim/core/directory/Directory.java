@@ -1,0 +1,86 @@
+package org.licensim.core.directory;
+
+import java.util.Arrays;
+
+/**
+ * Users, groups and memberships in both directions. The user -> groups direction is one small
+ * sorted {@code int[]} per user (null for none): about 40 bytes for a user in five groups,
+ * with no collection object per user.
+ */
+public final class Directory {
+    private static final int[] NONE = new int[0];
+    private final Users users;
+    private final Groups groups = new Groups();
+    private int[][] userGroups;
+    private long memberships;
+
+    public Directory(int userCapacity) {
+        users = new Users(userCapacity);
+        userGroups = new int[Math.max(16, userCapacity)][];
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public Groups groups() {
+        return groups;
+    }
+
+    /** The groups the user is a direct member of, ascending (do not modify). */
+    public int[] groupsOf(int u) {
+        int[] gs = u < userGroups.length ? userGroups[u] : null;
+        return gs == null ? NONE : gs;
+    }
+
+    public boolean isMember(int g, int u) {
+        return Arrays.binarySearch(groupsOf(u), g) >= 0;
+    }
+
+    /** Adds user {@code u} to group {@code g}; false when already a member. */
+    public boolean addMember(int g, int u) {
+        if (!groups.addUserMember(g, u)) {
+            return false;
+        }
+        if (u >= userGroups.length) {
+            userGroups = Arrays.copyOf(userGroups, Math.max(u + 1, userGroups.length * 3 / 2 + 16));
+        }
+        int[] gs = groupsOf(u);
+        int at = -Arrays.binarySearch(gs, g) - 1;
+        int[] out = new int[gs.length + 1];
+        System.arraycopy(gs, 0, out, 0, at);
+        out[at] = g;
+        System.arraycopy(gs, at, out, at + 1, gs.length - at);
+        userGroups[u] = out;
+        memberships++;
+        return true;
+    }
+
+    /** Removes user {@code u} from group {@code g}; false when not a member. */
+    public boolean removeMember(int g, int u) {
+        if (!groups.removeUserMember(g, u)) {
+            return false;
+        }
+        int[] gs = groupsOf(u);
+        int at = Arrays.binarySearch(gs, g);
+        int[] out = new int[gs.length - 1];
+        System.arraycopy(gs, 0, out, 0, at);
+        System.arraycopy(gs, at + 1, out, at, gs.length - at - 1);
+        userGroups[u] = out.length == 0 ? null : out;
+        memberships--;
+        return true;
+    }
+
+    public boolean addNestedGroup(int g, int member) {
+        return groups.addGroupMember(g, member);
+    }
+
+    public boolean removeNestedGroup(int g, int member) {
+        return groups.removeGroupMember(g, member);
+    }
+
+    /** Total user memberships (direct, live). */
+    public long membershipCount() {
+        return memberships;
+    }
+}

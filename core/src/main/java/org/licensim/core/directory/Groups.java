@@ -1,0 +1,127 @@
+package org.licensim.core.directory;
+
+import java.util.Arrays;
+
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
+import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
+
+/**
+ * Every group of a tenant: dense index -> id, display name, whether it is a security group,
+ * its dynamic membership rule (null for an assigned group) and whether that rule is paused,
+ * and its direct members (users, and nested groups which inherit nothing: SPEC R2).
+ * Members are sets; an operation that must visit members in input order (SPEC R11) sorts.
+ */
+public final class Groups {
+    private final ObjectIntHashMap<String> byId = new ObjectIntHashMap<>();
+    private String[] ids = new String[16];
+    private String[] displayNames = new String[16];
+    private String[] rules = new String[16];
+    private byte[] flags = new byte[16];
+    private IntHashSet[] userMembers = new IntHashSet[16];
+    private IntHashSet[] groupMembers = new IntHashSet[16];
+    private int size;
+
+    private static final byte SECURITY = 1;
+    private static final byte PAUSED = 2;
+    private static final byte DELETED = 4;
+
+    public int add(String id, String displayName, boolean securityEnabled, String membershipRule, boolean paused) {
+        int g = size++;
+        if (g == ids.length) {
+            int cap = ids.length * 2;
+            ids = Arrays.copyOf(ids, cap);
+            displayNames = Arrays.copyOf(displayNames, cap);
+            rules = Arrays.copyOf(rules, cap);
+            flags = Arrays.copyOf(flags, cap);
+            userMembers = Arrays.copyOf(userMembers, cap);
+            groupMembers = Arrays.copyOf(groupMembers, cap);
+        }
+        ids[g] = id;
+        displayNames[g] = displayName;
+        rules[g] = membershipRule;
+        flags[g] = (byte) ((securityEnabled ? SECURITY : 0) | (paused ? PAUSED : 0));
+        userMembers[g] = new IntHashSet();
+        groupMembers[g] = new IntHashSet();
+        byId.put(id, g);
+        return g;
+    }
+
+    /** Dense index of a live group, or -1. */
+    public int indexOf(String id) {
+        int g = byId.getIfAbsent(id, -1);
+        return g >= 0 && !isDeleted(g) ? g : -1;
+    }
+
+    public boolean everExisted(String id) {
+        return byId.containsKey(id);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public String id(int g) {
+        return ids[g];
+    }
+
+    public String displayName(int g) {
+        return displayNames[g];
+    }
+
+    public boolean securityEnabled(int g) {
+        return (flags[g] & SECURITY) != 0;
+    }
+
+    public String membershipRule(int g) {
+        return rules[g];
+    }
+
+    public boolean isDynamic(int g) {
+        return rules[g] != null;
+    }
+
+    public boolean rulePaused(int g) {
+        return (flags[g] & PAUSED) != 0;
+    }
+
+    public void setRule(int g, String rule, boolean paused) {
+        rules[g] = rule;
+        flags[g] = (byte) (paused ? flags[g] | PAUSED : flags[g] & ~PAUSED);
+    }
+
+    public boolean isDeleted(int g) {
+        return (flags[g] & DELETED) != 0;
+    }
+
+    public void delete(int g) {
+        flags[g] |= DELETED;
+        userMembers[g] = new IntHashSet();
+        groupMembers[g] = new IntHashSet();
+    }
+
+    /** The group's direct user members (live view; do not modify). */
+    public IntHashSet userMembers(int g) {
+        return userMembers[g];
+    }
+
+    /** The group's direct nested-group members (live view; do not modify). */
+    public IntHashSet groupMembers(int g) {
+        return groupMembers[g];
+    }
+
+    boolean addUserMember(int g, int u) {
+        return userMembers[g].add(u);
+    }
+
+    boolean removeUserMember(int g, int u) {
+        return userMembers[g].remove(u);
+    }
+
+    boolean addGroupMember(int g, int member) {
+        return groupMembers[g].add(member);
+    }
+
+    boolean removeGroupMember(int g, int member) {
+        return groupMembers[g].remove(member);
+    }
+}

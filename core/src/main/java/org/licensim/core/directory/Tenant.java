@@ -1,0 +1,60 @@
+package org.licensim.core.directory;
+
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.PlanRules;
+
+/** A whole tenant as loaded from a snapshot: the input of a full reconcile. */
+public final class Tenant {
+    private TenantSettings settings;
+    private final Catalog catalog;
+    private final PlanRules planRules;
+    private final Subscriptions subscriptions;
+    private final Directory directory;
+    private final Assignments assignments;
+
+    public Tenant(TenantSettings settings, Catalog catalog, PlanRules planRules, Subscriptions subscriptions,
+                  Directory directory, Assignments assignments) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.planRules = planRules;
+        this.subscriptions = subscriptions;
+        this.directory = directory;
+        this.assignments = assignments;
+    }
+
+    public TenantSettings settings() {
+        return settings;
+    }
+
+    public void setSettings(TenantSettings settings) {
+        this.settings = settings;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public PlanRules planRules() {
+        return planRules;
+    }
+
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public Users users() {
+        return directory.users();
+    }
+
+    public Groups groups() {
+        return directory.groups();
+    }
+
+    public Assignments assignments() {
+        return assignments;
+    }
+}

@@ -1,0 +1,39 @@
+package org.licensim.core.directory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The user properties licensim stores, named as Microsoft Graph names them. The single place
+ * that lists them: the snapshot reader, the event reader and (later) the rule language all
+ * read this list. {@code extensionAttribute1..15} live under Graph's
+ * {@code onPremisesExtensionAttributes} in JSON and are flat columns here.
+ */
+public final class UserSchema {
+    /** Single-valued string properties, one dictionary-coded column each. */
+    public static final List<String> STRING_PROPERTIES;
+    /** Multi-valued string properties (offsets + values layout). */
+    public static final List<String> MULTI_PROPERTIES = List.of("proxyAddresses", "otherMails");
+    public static final String EXTENSION_ATTRIBUTES = "onPremisesExtensionAttributes";
+
+    static {
+        List<String> p = new ArrayList<>(List.of("userPrincipalName", "displayName", "givenName", "surname", "mail",
+                "mailNickname", "department", "jobTitle", "country", "city", "state", "streetAddress", "postalCode",
+                "companyName", "employeeId", "employeeType", "userType", "physicalDeliveryOfficeName",
+                "preferredLanguage", "mobile", "telephoneNumber", "facsimileTelephoneNumber", "sipProxyAddress",
+                "onPremisesSecurityIdentifier", "onPremisesDistinguishedName", "onPremisesSamAccountName",
+                "employeeHireDate"));
+        for (int i = 1; i <= 15; i++) {
+            p.add("extensionAttribute" + i);
+        }
+        STRING_PROPERTIES = Collections.unmodifiableList(p);
+    }
+
+    private UserSchema() {
+    }
+
+    public static boolean isExtensionAttribute(String name) {
+        return name.startsWith("extensionAttribute") && STRING_PROPERTIES.contains(name);
+    }
+}

@@ -1,0 +1,185 @@
+package org.licensim.core.directory;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
+
+/**
+ * Every user of a tenant, columnar: dense index -> external id, flags, usage location and one
+ * column per property of {@link UserSchema}. Deleted users keep their index (so indexes stay
+ * dense and stable) with the deleted flag set. Proxy addresses are also counted per
+ * case-folded address so that a collision (SPEC R16) is an O(addresses) check.
+ */
+public final class Users {
+    private static final byte ENABLED = 1;
+    private static final byte DELETED = 2;
+
+    private final ObjectIntHashMap<String> byId = new ObjectIntHashMap<>();
+    private String[] ids;
+    private byte[] flags;
+    private int size;
+    private int live;
+    private final StringColumn usageLocation;
+    private final Map<String, StringColumn> strings = new LinkedHashMap<>();
+    private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
+    private final MultiColumn foldedProxyCodes = new MultiColumn("proxyAddresses(folded)", 16);
+    private final IntIntHashMap proxyHolders = new IntIntHashMap();
+
+    public Users(int capacity) {
+        int cap = Math.max(16, capacity);
+        ids = new String[cap];
+        flags = new byte[cap];
+        usageLocation = new StringColumn("usageLocation", cap);
+        for (String p : UserSchema.STRING_PROPERTIES) {
+            strings.put(p, new StringColumn(p, cap));
+        }
+        for (String p : UserSchema.MULTI_PROPERTIES) {
+            multis.put(p, new MultiColumn(p, cap));
+        }
+    }
+
+    /** Adds a user and returns its dense index; the caller has checked that the id is new. */
+    public int add(String id, boolean accountEnabled) {
+        int u = size++;
+        if (u == ids.length) {
+            int cap = ids.length * 3 / 2 + 16;
+            ids = Arrays.copyOf(ids, cap);
+            flags = Arrays.copyOf(flags, cap);
+        }
+        ids[u] = id;
+        flags[u] = accountEnabled ? ENABLED : 0;
+        byId.put(id, u);
+        live++;
+        return u;
+    }
+
+    /** Dense index of a live user, or -1. */
+    public int indexOf(String id) {
+        int u = byId.getIfAbsent(id, -1);
+        return u >= 0 && !isDeleted(u) ? u : -1;
+    }
+
+    /** Whether the id was ever used, deleted users included (ids are never reused). */
+    public boolean everExisted(String id) {
+        return byId.containsKey(id);
+    }
+
+    public String id(int u) {
+        return ids[u];
+    }
+
+    /** Number of indexes handed out, deleted users included. */
+    public int size() {
+        return size;
+    }
+
+    /** Number of users not deleted. */
+    public int liveCount() {
+        return live;
+    }
+
+    public boolean isDeleted(int u) {
+        return (flags[u] & DELETED) != 0;
+    }
+
+    public boolean accountEnabled(int u) {
+        return (flags[u] & ENABLED) != 0;
+    }
+
+    public void setAccountEnabled(int u, boolean enabled) {
+        flags[u] = (byte) (enabled ? flags[u] | ENABLED : flags[u] & ~ENABLED);
+    }
+
+    public void delete(int u) {
+        if (!isDeleted(u)) {
+            setProxyAddresses(u, List.of());
+            flags[u] |= DELETED;
+            live--;
+        }
+    }
+
+    public StringColumn usageLocation() {
+        return usageLocation;
+    }
+
+    /** Usage location code in {@link #usageLocation()}'s dictionary, or {@link Dictionary#NULL}. */
+    public int usageLocationCode(int u) {
+        return usageLocation.code(u);
+    }
+
+    public void setUsageLocation(int u, String country) {
+        usageLocation.set(u, country);
+    }
+
+    public StringColumn column(String property) {
+        StringColumn c = strings.get(property);
+        if (c == null) {
+            throw new IllegalArgumentException("not a single-valued user property: " + property);
+        }
+        return c;
+    }
+
+    public MultiColumn multiColumn(String property) {
+        MultiColumn c = multis.get(property);
+        if (c == null) {
+            throw new IllegalArgumentException("not a multi-valued user property: " + property);
+        }
+        return c;
+    }
+
+    public void set(int u, String property, String value) {
+        column(property).set(u, value);
+    }
+
+    public String get(int u, String property) {
+        return column(property).get(u);
+    }
+
+    public void setMulti(int u, String property, List<String> values) {
+        if (property.equals("proxyAddresses")) {
+            setProxyAddresses(u, values == null ? List.of() : values);
+        } else {
+            multiColumn(property).set(u, values);
+        }
+    }
+
+    private void setProxyAddresses(int u, List<String> values) {
+        for (int i = 0; i < foldedProxyCodes.count(u); i++) {
+            int f = foldedProxyCodes.code(u, i);
+            if (proxyHolders.addToValue(f, -1) == 0) {
+                proxyHolders.remove(f);
+            }
+        }
+        multis.get("proxyAddresses").set(u, values);
+        java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
+        for (String v : values) {
+            distinct.add(fold(v));
+        }
+        List<String> folded = List.copyOf(distinct);
+        foldedProxyCodes.set(u, folded);
+        for (int i = 0; i < foldedProxyCodes.count(u); i++) {
+            proxyHolders.addToValue(foldedProxyCodes.code(u, i), 1);
+        }
+    }
+
+    /**
+     * Whether one of the user's proxy addresses is also another live user's (SPEC R16).
+     * Addresses compare without case. Allocation-free: folded codes are kept per user.
+     */
+    public boolean hasProxyCollision(int u) {
+        for (int i = 0; i < foldedProxyCodes.count(u); i++) {
+            if (proxyHolders.get(foldedProxyCodes.code(u, i)) > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String fold(String address) {
+        return address.toLowerCase(java.util.Locale.ROOT);
+    }
+}

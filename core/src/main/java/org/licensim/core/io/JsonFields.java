@@ -1,0 +1,205 @@
+package org.licensim.core.io;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.licensim.core.directory.UserData;
+import org.licensim.core.directory.UserSchema;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * Typed reads of JSON values with problems recorded at the value's position; shared by the
+ * snapshot and event readers so both accept exactly the same user properties.
+ */
+final class JsonFields {
+    private final Problems problems;
+
+    JsonFields(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** Reads a user object (parser on its START_OBJECT) into {@code out}; idWhere[0] gets the id's position. */
+    void readUser(JsonParser p, UserData out, Problems.Where[] idWhere) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.equals("id")) {
+                idWhere[0] = Problems.Where.of(p);
+                out.id = string(p);
+            } else if (f.equals("accountEnabled")) {
+                out.accountEnabled = bool(p, true);
+            } else if (f.equals("usageLocation")) {
+                out.usageLocation = countryCode(p);
+                out.hasUsageLocation = true;
+            } else if (f.equals(UserSchema.EXTENSION_ATTRIBUTES)) {
+                readExtensions(p, out);
+            } else if (UserSchema.MULTI_PROPERTIES.contains(f)) {
+                out.multi.put(f, strings(p));
+            } else if (UserSchema.STRING_PROPERTIES.contains(f) && !UserSchema.isExtensionAttribute(f)) {
+                out.strings.put(f, string(p));
+            } else if (f.startsWith("@odata.")) {
+                p.skipChildren();
+            } else {
+                unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
+                        + String.join(", ", UserSchema.MULTI_PROPERTIES)
+                        + " and the user properties listed in docs/FORMATS.md");
+            }
+        }
+    }
+
+    private void readExtensions(JsonParser p, UserData out) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            problems.at(p, "expected an object of extensionAttribute1..15, found " + describe(p));
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (UserSchema.isExtensionAttribute(f)) {
+                out.strings.put(f, string(p));
+            } else {
+                unknownField(p, f, "extensionAttribute1 .. extensionAttribute15");
+            }
+        }
+    }
+
+    String string(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t != JsonToken.VALUE_NULL) {
+            problems.at(p, "expected a string, found " + describe(p));
+            p.skipChildren();
+        }
+        return null;
+    }
+
+    List<String> strings(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            problems.at(p, "expected an array of strings, found " + describe(p));
+            p.skipChildren();
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String s = string(p);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    boolean bool(JsonParser p, boolean dflt) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return t == JsonToken.VALUE_TRUE;
+        }
+        problems.at(p, "expected true or false, found " + describe(p));
+        p.skipChildren();
+        return dflt;
+    }
+
+    String countryCode(JsonParser p) throws IOException {
+        String v = string(p);
+        if (v == null) {
+            return null;
+        }
+        String c = v.trim().toUpperCase(Locale.ROOT);
+        if (!c.matches("[A-Z]{2}")) {
+            problems.at(p, "expected a two-letter country code (ISO 3166 alpha-2), found \"" + v + "\"");
+            return null;
+        }
+        return c;
+    }
+
+    /** A non-negative whole number (seats), or 0 with a problem. */
+    int seats(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            problems.at(p, "expected a whole number of seats, found " + describe(p));
+            p.skipChildren();
+            return 0;
+        }
+        long v = p.getLongValue();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            problems.at(p, "seat counts must be between 0 and " + Integer.MAX_VALUE + ", found " + v);
+            return 0;
+        }
+        return (int) v;
+    }
+
+    /** Reads {enabled, warning, suspended, lockedOut} into units[0..3]. */
+    void readUnits(JsonParser p, int[] units) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            problems.at(p, "expected an object {enabled, warning, suspended, lockedOut}, found " + describe(p));
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            int slot = switch (f) {
+                case "enabled" -> 0;
+                case "warning" -> 1;
+                case "suspended" -> 2;
+                case "lockedOut" -> 3;
+                default -> -1;
+            };
+            if (slot < 0) {
+                unknownField(p, f, "enabled, warning, suspended, lockedOut");
+            } else {
+                units[slot] = seats(p);
+            }
+        }
+    }
+
+    /** Plan references of a disabledPlans array (null entries for non-strings, reported). */
+    void planRefs(JsonParser p, List<String> refs, List<Problems.Where> wheres) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            problems.at(p, "expected an array of service plan ids or names, found " + describe(p));
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            wheres.add(Problems.Where.of(p));
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                refs.add(p.getText());
+            } else {
+                problems.at(p, "expected a service plan id or name (string), found " + describe(p));
+                refs.add(null);
+                p.skipChildren();
+            }
+        }
+    }
+
+    void unknownField(JsonParser p, String f, String allowed) throws IOException {
+        problems.at(p, "unknown field \"" + f + "\"; allowed: " + allowed);
+        p.skipChildren();
+    }
+
+    static String describe(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            return "end of input";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "\"" + p.getText() + "\"";
+            case VALUE_NULL -> "null";
+            default -> p.getText();
+        };
+    }
+}

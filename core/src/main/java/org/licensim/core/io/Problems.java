@@ -1,0 +1,80 @@
+package org.licensim.core.io;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+
+/** Collects problems while a reader goes on, so that one run reports all of them. */
+final class Problems {
+    static final int LIMIT = 200;
+    private final String file;
+    private final List<Problem> list = new ArrayList<>();
+    private int total;
+
+    Problems(String file) {
+        this.file = file;
+    }
+
+    void add(int line, int column, String path, String message) {
+        total++;
+        if (list.size() < LIMIT) {
+            list.add(new Problem(file, line, column, path, message));
+        }
+    }
+
+    /** A problem at the parser's current token. */
+    void at(JsonParser p, String message) {
+        JsonLocation loc = p.currentTokenLocation();
+        add(loc.getLineNr(), loc.getColumnNr(), path(p), message);
+    }
+
+    void at(Where w, String message) {
+        add(w.line(), w.column(), w.path(), message);
+    }
+
+    boolean any() {
+        return total > 0;
+    }
+
+    void throwIfAny() {
+        if (total > 0) {
+            throw new InvalidInputException(list, total);
+        }
+    }
+
+    List<Problem> list() {
+        return list;
+    }
+
+    String file() {
+        return file;
+    }
+
+    /** A remembered position, for problems found after the parser has moved on. */
+    record Where(int line, int column, String path) {
+        static Where of(JsonParser p) {
+            JsonLocation loc = p.currentTokenLocation();
+            return new Where(loc.getLineNr(), loc.getColumnNr(), Problems.path(p));
+        }
+    }
+
+    /** The JSON path of the parser's current token, e.g. {@code $.users[3].id}. */
+    static String path(JsonParser p) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.inObject() && c.getCurrentName() != null) {
+                parts.add("." + c.getCurrentName());
+            }
+        }
+        StringBuilder sb = new StringBuilder("$");
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            sb.append(parts.get(i));
+        }
+        return sb.toString();
+    }
+}

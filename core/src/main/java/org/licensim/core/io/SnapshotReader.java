@@ -1,0 +1,505 @@
+package org.licensim.core.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.PlanRules;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Subscriptions.PrepaidUnits;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.TenantSettings;
+import org.licensim.core.directory.UserData;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads a tenant snapshot (docs/FORMATS.md) with Jackson's streaming parser: users and groups
+ * go straight into the columnar {@link Directory}, no tree of the whole file is built.
+ * Sections may come in any order; references that point forward (a member listed before its
+ * user) are resolved at the end with the position they were read at. Every problem is
+ * collected; if there is any, {@link InvalidInputException} lists them and nothing is returned.
+ */
+public final class SnapshotReader {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper TREE = new ObjectMapper();
+    private static final String GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+    private final Catalog catalog;
+    private final PlanRules defaultRules;
+
+    public SnapshotReader(Catalog catalog, PlanRules defaultRules) {
+        this.catalog = catalog;
+        this.defaultRules = defaultRules;
+    }
+
+    /** A reader over the shipped catalog and plan rules. */
+    public static SnapshotReader withDefaults() {
+        Catalog c = Catalog.loadDefault();
+        return new SnapshotReader(c, PlanRules.loadDefault(c));
+    }
+
+    public Tenant read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new LicensimException("snapshot file not found: " + file);
+        } catch (IOException e) {
+            throw new LicensimException("cannot read snapshot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Tenant read(InputStream in, String name) throws IOException {
+        return new Session(name).run(in);
+    }
+
+    private final class Session {
+        final Problems problems;
+        final JsonFields fields;
+        TenantSettings settings;
+        PlanRules rules = defaultRules;
+        final Subscriptions subs = new Subscriptions();
+        final Directory dir = new Directory(1024);
+        final Assignments assignments = new Assignments();
+        final IntArrayList pendingGroup = new IntArrayList();
+        final List<String> pendingMember = new ArrayList<>();
+        final List<Problems.Where> pendingWhere = new ArrayList<>();
+        final List<RawAssignment> rawAssignments = new ArrayList<>();
+        final java.util.Set<String> seenSections = new java.util.HashSet<>();
+
+        Session(String name) {
+            problems = new Problems(name);
+            fields = new JsonFields(problems);
+        }
+
+        Tenant run(InputStream in) throws IOException {
+            try (JsonParser p = JSON.createParser(in)) {
+                try {
+                    if (p.nextToken() != JsonToken.START_OBJECT) {
+                        problems.at(p, "expected a JSON object with tenant, subscribedSkus, users, groups, assignments");
+                        problems.throwIfAny();
+                    }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String section = p.currentName();
+                        p.nextToken();
+                        if (!seenSections.add(section)) {
+                            problems.at(p, "section \"" + section + "\" appears twice");
+                            p.skipChildren();
+                            continue;
+                        }
+                        switch (section) {
+                            case "tenant" -> readTenant(p);
+                            case "subscribedSkus" -> eachElement(p, this::readSku);
+                            case "servicePlanRules" -> readRules(p);
+                            case "users" -> eachElement(p, this::readUser);
+                            case "groups" -> eachElement(p, this::readGroup);
+                            case "assignments" -> eachElement(p, this::readAssignment);
+                            default -> {
+                                problems.at(p, "unknown section \"" + section
+                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments");
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    if (p.nextToken() != null) {
+                        problems.at(p, "unexpected content after the snapshot object");
+                    }
+                } catch (JsonProcessingException e) {
+                    problems.add(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                            e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), Problems.path(p),
+                            "malformed JSON: " + e.getOriginalMessage());
+                    problems.throwIfAny();
+                }
+            }
+            if (settings == null) {
+                problems.add(0, 0, "$.tenant", "the snapshot has no \"tenant\" section (id, countryLetterCode are required)");
+            }
+            resolveMembers();
+            resolveAssignments();
+            problems.throwIfAny();
+            return new Tenant(settings, catalog, rules, subs, dir, assignments);
+        }
+
+        interface ElementReader {
+            void read(JsonParser p) throws IOException;
+        }
+
+        void eachElement(JsonParser p, ElementReader r) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                problems.at(p, "expected an array, found " + JsonFields.describe(p));
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    problems.at(p, "expected an object, found " + JsonFields.describe(p));
+                    p.skipChildren();
+                    continue;
+                }
+                r.read(p);
+            }
+        }
+
+        void readTenant(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                problems.at(p, "expected an object, found " + JsonFields.describe(p));
+                p.skipChildren();
+                return;
+            }
+            Problems.Where start = Problems.Where.of(p);
+            String id = null;
+            String displayName = null;
+            String country = null;
+            boolean gbl = true;
+            boolean auto = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "id" -> id = fields.string(p);
+                    case "displayName" -> displayName = fields.string(p);
+                    case "countryLetterCode" -> country = fields.countryCode(p);
+                    case "groupLicensingEnabled" -> gbl = fields.bool(p, true);
+                    case "autoReprocess" -> auto = fields.bool(p, false);
+                    default -> fields.unknownField(p, f, "id, displayName, countryLetterCode, groupLicensingEnabled, autoReprocess");
+                }
+            }
+            if (id == null) {
+                problems.at(start, "tenant needs an \"id\"");
+            }
+            if (country == null) {
+                problems.at(start, "tenant needs a \"countryLetterCode\" (its default usage location, SPEC R15)");
+            }
+            settings = new TenantSettings(id, displayName, country, gbl, auto);
+        }
+
+        void readRules(JsonParser p) throws IOException {
+            Problems.Where w = Problems.Where.of(p);
+            JsonNode node = TREE.readTree(p);
+            try {
+                rules = PlanRules.parseOver(defaultRules, node, catalog, problems.file(), "$.servicePlanRules");
+            } catch (LicensimException e) {
+                problems.add(w.line(), w.column(), null, e.getMessage().replace(problems.file() + ": ", ""));
+            }
+        }
+
+        void readSku(JsonParser p) throws IOException {
+            Problems.Where start = Problems.Where.of(p);
+            String skuId = null;
+            String part = null;
+            Problems.Where skuWhere = start;
+            int[] units = {0, 0, 0, 0};
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "skuId" -> {
+                        skuWhere = Problems.Where.of(p);
+                        skuId = fields.string(p);
+                    }
+                    case "skuPartNumber" -> part = fields.string(p);
+                    case "prepaidUnits" -> fields.readUnits(p, units);
+                    case "consumedUnits" -> {
+                        problems.at(p, "consumedUnits is derived by licensim from the assignments; remove it");
+                        p.skipChildren();
+                    }
+                    case "capabilityStatus", "appliesTo", "servicePlans", "id", "accountId", "accountName",
+                         "subscriptionIds" -> p.skipChildren();
+                    default -> fields.unknownField(p, f, "skuId, skuPartNumber, prepaidUnits");
+                }
+            }
+            String ref = skuId != null ? skuId : part;
+            if (ref == null) {
+                problems.at(start, "a subscribed product needs a skuId or a skuPartNumber");
+                return;
+            }
+            Product product = product(ref, skuWhere);
+            if (product == null) {
+                return;
+            }
+            if (skuId != null && part != null && !product.skuPartNumber().equalsIgnoreCase(part)) {
+                problems.at(skuWhere, "skuId " + skuId + " is " + product.skuPartNumber() + " in the catalog, not \""
+                        + part + "\"");
+                return;
+            }
+            if (subs.indexOf(product) >= 0) {
+                problems.at(skuWhere, "product " + product.skuPartNumber() + " (" + product.skuId()
+                        + ") is listed twice in subscribedSkus");
+                return;
+            }
+            subs.add(product, new PrepaidUnits(units[0], units[1], units[2], units[3]));
+        }
+
+        void readUser(JsonParser p) throws IOException {
+            Problems.Where start = Problems.Where.of(p);
+            Problems.Where[] idWhere = {start};
+            UserData data = new UserData();
+            fields.readUser(p, data, idWhere);
+            String id = data.id;
+            if (id == null || id.isBlank()) {
+                problems.at(start, "a user needs a non-empty \"id\"");
+                return;
+            }
+            if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
+                problems.at(idWhere[0], "duplicate id \"" + id + "\": ids must be unique across users and groups");
+                return;
+            }
+            int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
+            data.applyTo(dir.users(), u);
+        }
+
+        void readGroup(JsonParser p) throws IOException {
+            Problems.Where start = Problems.Where.of(p);
+            String id = null;
+            Problems.Where idWhere = start;
+            String name = null;
+            boolean security = true;
+            String rule = null;
+            boolean paused = false;
+            List<String> members = List.of();
+            List<Problems.Where> memberWheres = new ArrayList<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "id" -> {
+                        idWhere = Problems.Where.of(p);
+                        id = fields.string(p);
+                    }
+                    case "displayName" -> name = fields.string(p);
+                    case "securityEnabled" -> security = fields.bool(p, true);
+                    case "membershipRule" -> rule = fields.string(p);
+                    case "membershipRuleProcessingState" -> {
+                        String s = fields.string(p);
+                        if ("Paused".equals(s)) {
+                            paused = true;
+                        } else if (s != null && !"On".equals(s)) {
+                            problems.at(p, "membershipRuleProcessingState must be \"On\" or \"Paused\", found \"" + s + "\"");
+                        }
+                    }
+                    case "members" -> members = memberIds(p, memberWheres);
+                    case "description", "mailEnabled", "groupTypes", "mailNickname" -> p.skipChildren();
+                    default -> {
+                        if (f.startsWith("@odata.")) {
+                            p.skipChildren();
+                        } else {
+                            fields.unknownField(p, f, "id, displayName, securityEnabled, membershipRule, "
+                                    + "membershipRuleProcessingState, members");
+                        }
+                    }
+                }
+            }
+            if (id == null || id.isBlank()) {
+                problems.at(start, "a group needs a non-empty \"id\"");
+                return;
+            }
+            if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
+                problems.at(idWhere, "duplicate id \"" + id + "\": ids must be unique across users and groups");
+                return;
+            }
+            int g = dir.groups().add(id, name, security, rule, paused);
+            for (int i = 0; i < members.size(); i++) {
+                if (!addMember(g, members.get(i))) {
+                    pendingGroup.add(g);
+                    pendingMember.add(members.get(i));
+                    pendingWhere.add(memberWheres.get(i));
+                }
+            }
+        }
+
+        /** Adds a member known so far; false when the id is not (yet) known. */
+        boolean addMember(int g, String memberId) {
+            int u = dir.users().indexOf(memberId);
+            if (u >= 0) {
+                dir.addMember(g, u);
+                return true;
+            }
+            int other = dir.groups().indexOf(memberId);
+            if (other >= 0) {
+                dir.addNestedGroup(g, other);
+                return true;
+            }
+            return false;
+        }
+
+        List<String> memberIds(JsonParser p, List<Problems.Where> wheres) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
+                p.skipChildren();
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
+                    ids.add(p.getText());
+                    wheres.add(Problems.Where.of(p));
+                } else {
+                    problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
+                    p.skipChildren();
+                }
+            }
+            return ids;
+        }
+
+        void readAssignment(JsonParser p) throws IOException {
+            RawAssignment a = new RawAssignment();
+            a.where = Problems.Where.of(p);
+            a.order = rawAssignments.size();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "userId" -> {
+                        a.targetWhere = Problems.Where.of(p);
+                        a.userId = fields.string(p);
+                    }
+                    case "groupId" -> {
+                        a.targetWhere = Problems.Where.of(p);
+                        a.groupId = fields.string(p);
+                    }
+                    case "skuId" -> {
+                        a.skuWhere = Problems.Where.of(p);
+                        a.sku = fields.string(p);
+                    }
+                    case "disabledPlans" -> fields.planRefs(p, a.disabled, a.disabledWheres);
+                    default -> fields.unknownField(p, f, "userId or groupId, skuId, disabledPlans");
+                }
+            }
+            rawAssignments.add(a);
+        }
+
+        void resolveMembers() {
+            for (int i = 0; i < pendingGroup.size(); i++) {
+                String m = pendingMember.get(i);
+                if (!addMember(pendingGroup.get(i), m)) {
+                    problems.at(pendingWhere.get(i), "member \"" + m + "\" of group \""
+                            + dir.groups().id(pendingGroup.get(i)) + "\" is neither a user nor a group of this snapshot");
+                }
+            }
+        }
+
+        void resolveAssignments() {
+            for (RawAssignment a : rawAssignments) {
+                if ((a.userId == null) == (a.groupId == null)) {
+                    problems.at(a.where, "an assignment needs exactly one of \"userId\" and \"groupId\"");
+                    continue;
+                }
+                if (a.sku == null) {
+                    problems.at(a.where, "an assignment needs a \"skuId\" (GUID or part number)");
+                    continue;
+                }
+                int target = a.userId != null ? dir.users().indexOf(a.userId) : dir.groups().indexOf(a.groupId);
+                if (target < 0) {
+                    problems.at(a.targetWhere, (a.userId != null ? "unknown user \"" + a.userId
+                            : "unknown group \"" + a.groupId) + "\": not in this snapshot's "
+                            + (a.userId != null ? "users" : "groups"));
+                    continue;
+                }
+                Product product = product(a.sku, a.skuWhere);
+                if (product == null) {
+                    continue;
+                }
+                int t = subs.indexOf(product);
+                if (t < 0) {
+                    problems.at(a.skuWhere, "product " + product.skuPartNumber() + " (" + product.skuId()
+                            + ") is not among the tenant's subscribedSkus");
+                    continue;
+                }
+                long[] disabled = new long[subs.words(t)];
+                boolean ok = true;
+                for (int i = 0; i < a.disabled.size(); i++) {
+                    String ref = a.disabled.get(i);
+                    if (ref == null) {
+                        ok = false;
+                        continue;
+                    }
+                    int local;
+                    try {
+                        local = catalog.findPlanInProduct(product, ref);
+                    } catch (LicensimException e) {
+                        problems.at(a.disabledWheres.get(i), e.getMessage());
+                        ok = false;
+                        continue;
+                    }
+                    if (local < 0) {
+                        problems.at(a.disabledWheres.get(i), "disabled plan \"" + ref
+                                + "\" is not a plan of product " + product.skuPartNumber() + "; its plans are: "
+                                + String.join(", ", catalog.planNames(product)));
+                        ok = false;
+                        continue;
+                    }
+                    disabled[local >>> 6] |= 1L << local;
+                }
+                if (!ok) {
+                    continue;
+                }
+                Assignments.License license = new Assignments.License(t, disabled, a.order);
+                if (a.userId != null) {
+                    if (assignments.findDirect(target, t) != null) {
+                        problems.at(a.where, "user \"" + a.userId + "\" is assigned " + product.skuPartNumber() + " twice");
+                        continue;
+                    }
+                    assignments.putDirect(target, license);
+                } else {
+                    if (assignments.findGroupLicense(target, t) != null) {
+                        problems.at(a.where, "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber() + " twice");
+                        continue;
+                    }
+                    if (settings != null && !settings.groupLicensingEnabled()) {
+                        problems.at(a.where, "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber()
+                                + " but the tenant has groupLicensingEnabled false (group-based licensing needs a paid "
+                                + "directory plan; SPEC R22)");
+                        continue;
+                    }
+                    if (!dir.groups().securityEnabled(target)) {
+                        problems.at(a.where, "group \"" + a.groupId + "\" is not a security group (securityEnabled "
+                                + "false): only security groups can be assigned products (SPEC R8)");
+                        continue;
+                    }
+                    assignments.putGroupLicense(target, license);
+                }
+            }
+        }
+
+        Product product(String ref, Problems.Where where) {
+            try {
+                Product product = catalog.findProduct(ref);
+                if (product == null) {
+                    problems.at(where, (ref.matches(GUID) ? "unknown skuId " : "unknown product ") + "\"" + ref
+                            + "\": not in the product catalog (see licensim catalog)");
+                }
+                return product;
+            } catch (LicensimException e) {
+                problems.at(where, e.getMessage());
+                return null;
+            }
+        }
+    }
+
+    private static final class RawAssignment {
+        Problems.Where where;
+        Problems.Where targetWhere;
+        Problems.Where skuWhere;
+        String userId;
+        String groupId;
+        String sku;
+        long order;
+        final List<String> disabled = new ArrayList<>();
+        final List<Problems.Where> disabledWheres = new ArrayList<>();
+    }
+}

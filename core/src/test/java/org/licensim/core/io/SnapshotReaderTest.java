@@ -1,0 +1,221 @@
+package org.licensim.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+
+class SnapshotReaderTest {
+    static final Path EXAMPLE = Path.of("..", "examples", "contoso-small.json");
+    private static final String TENANT = "\"tenant\": {\"id\": \"t1\", \"countryLetterCode\": \"NL\"}";
+    private static final String E3 = "{\"skuId\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 5}}";
+    private final SnapshotReader reader = SnapshotReader.withDefaults();
+
+    @TempDir
+    Path dir;
+
+    private Path write(String json) throws Exception {
+        Path f = dir.resolve("snapshot.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    private InvalidInputException invalid(String json) throws Exception {
+        Path f = write(json);
+        return assertThrows(InvalidInputException.class, () -> reader.read(f));
+    }
+
+    @Test
+    @DisplayName("the shipped example loads with the counts it was written with")
+    void example() {
+        assertTrue(Files.exists(EXAMPLE), "examples/contoso-small.json must exist at " + EXAMPLE.toAbsolutePath());
+        Tenant t = reader.read(EXAMPLE);
+        assertEquals("NL", t.settings().defaultCountry());
+        assertEquals(10, t.users().liveCount());
+        assertEquals(5, t.groups().size());
+        assertEquals(18, t.directory().membershipCount());
+        assertEquals(5, t.subscriptions().size());
+        assertEquals(2, t.assignments().directCount());
+        assertEquals(5, t.assignments().groupLicenseCount());
+        Users u = t.users();
+        int grady = u.indexOf("a1b2c3d4-0004-4000-8000-000000000004");
+        assertNull(u.usageLocation().get(grady), "usageLocation null stays null (R15 uses the tenant default)");
+        assertEquals("contractor", u.get(grady, "extensionAttribute7"));
+        assertEquals("Engineering", u.get(grady, "department"));
+        int johanna = u.indexOf("a1b2c3d4-0007-4000-8000-000000000007");
+        assertEquals(false, u.accountEnabled(johanna));
+        int alex = u.indexOf("a1b2c3d4-0002-4000-8000-000000000002");
+        assertEquals(List.of("SMTP:alex.wilber@contoso.com", "smtp:alex@contoso.com"),
+                u.multiColumn("proxyAddresses").get(alex));
+    }
+
+    @Test
+    @DisplayName("R9 disabled plans are stored as a mask over the product's own plan numbers")
+    void disabledMask() {
+        Tenant t = reader.read(EXAMPLE);
+        int eng = t.groups().indexOf("b0000000-0000-4000-8000-0000000000a2");
+        Assignments.License l = t.assignments().ofGroup(eng)[0];
+        var e3 = t.subscriptions().product(l.product());
+        int yammer = t.catalog().findPlanInProduct(e3, "YAMMER_ENTERPRISE");
+        assertEquals(1, Long.bitCount(l.disabled()[0]) + (l.disabled().length > 1 ? Long.bitCount(l.disabled()[1]) : 0));
+        assertTrue((l.disabled()[yammer >>> 6] & (1L << yammer)) != 0);
+    }
+
+    @Test
+    @DisplayName("R2 a nested group is recorded as a group member, not as its users")
+    void nestedGroupMember() {
+        Tenant t = reader.read(EXAMPLE);
+        int social = t.groups().indexOf("b0000000-0000-4000-8000-0000000000a5");
+        int sales = t.groups().indexOf("b0000000-0000-4000-8000-0000000000a1");
+        assertTrue(t.groups().groupMembers(social).contains(sales));
+        assertEquals(1, t.groups().userMembers(social).size());
+    }
+
+    @Test
+    @DisplayName("R22 an unknown skuId is rejected with file, line, column, JSON path and the value")
+    void unknownSkuId() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ",\n\"subscribedSkus\": [\n  {\"skuId\": "
+                + "\"00000000-1111-2222-3333-444444444444\"}]}");
+        Problem p = e.problems().get(0);
+        assertEquals(3, p.line());
+        assertEquals(13, p.column());
+        assertEquals("$.subscribedSkus[0].skuId", p.path());
+        assertEquals("unknown skuId \"00000000-1111-2222-3333-444444444444\": not in the product catalog "
+                + "(see licensim catalog)", p.message());
+        assertTrue(e.getMessage().contains("snapshot.json:3:13 $.subscribedSkus[0].skuId: unknown skuId"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("R22 a duplicate user id is rejected at the second occurrence")
+    void duplicateUser() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"users\": [{\"id\": \"u1\"},\n {\"id\": \"u1\"}]}");
+        assertEquals(1, e.total());
+        Problem p = e.problems().get(0);
+        assertEquals(2, p.line());
+        assertEquals("$.users[1].id", p.path());
+        assertEquals("duplicate id \"u1\": ids must be unique across users and groups", p.message());
+    }
+
+    @Test
+    @DisplayName("R22 a disabled plan that is not in the product is rejected, listing the product's plans")
+    void disabledPlanNotInProduct() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": [{\"id\": \"u1\"}],"
+                + "\"assignments\": [{\"userId\": \"u1\", \"skuId\": \"ENTERPRISEPACK\", \"disabledPlans\": "
+                + "[\"YAMMER_ENTERPRISE\", \"EXCHANGE_S_STANDARD\"]}]}");
+        Problem p = e.problems().get(0);
+        assertEquals("$.assignments[0].disabledPlans[1]", p.path());
+        assertTrue(p.message().startsWith("disabled plan \"EXCHANGE_S_STANDARD\" is not a plan of product "
+                + "ENTERPRISEPACK; its plans are: "), p.message());
+        assertTrue(p.message().contains("EXCHANGE_S_ENTERPRISE"), p.message());
+    }
+
+    @Test
+    @DisplayName("R22 negative seats are rejected with the value")
+    void negativeSeats() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [{\"skuId\": \"EMS\", "
+                + "\"prepaidUnits\": {\"enabled\": -3}}]}");
+        Problem p = e.problems().get(0);
+        assertEquals("$.subscribedSkus[0].prepaidUnits.enabled", p.path());
+        assertEquals("seat counts must be between 0 and 2147483647, found -3", p.message());
+    }
+
+    @Test
+    @DisplayName("R22 a member id that does not exist is rejected with its position")
+    void unknownMember() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"users\": [{\"id\": \"u1\"}], \"groups\": [{\"id\": \"g1\", "
+                + "\"members\": [\"u1\",\n \"u9\"]}]}");
+        Problem p = e.problems().get(0);
+        assertEquals(2, p.line());
+        assertEquals(2, p.column());
+        assertEquals("$.groups[0].members[1]", p.path());
+        assertEquals("member \"u9\" of group \"g1\" is neither a user nor a group of this snapshot", p.message());
+    }
+
+    @Test
+    @DisplayName("members may be listed before their users: forward references resolve")
+    void forwardReference() throws Exception {
+        Tenant t = reader.read(write("{" + TENANT + ", \"groups\": [{\"id\": \"g1\", \"members\": [\"u1\"]}], "
+                + "\"users\": [{\"id\": \"u1\"}]}"));
+        assertTrue(t.directory().isMember(0, 0));
+    }
+
+    @Test
+    @DisplayName("malformed JSON is rejected with the line and column where it breaks")
+    void malformedJson() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ",\n\"users\": [{\"id\": \"u1\",, }]}");
+        Problem p = e.problems().get(0);
+        assertEquals(2, p.line());
+        assertEquals(23, p.column());
+        assertTrue(p.message().startsWith("malformed JSON: Unexpected character (','"), p.message());
+    }
+
+    @Test
+    @DisplayName("every problem of a file is reported in one run, not just the first")
+    void allProblems() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [{\"skuId\": \"NOPE\"}, {\"skuId\": "
+                + "\"EMS\", \"prepaidUnits\": {\"enabled\": -1}}], \"users\": [{\"id\": \"u1\", \"favouriteColour\": \"red\"}]}");
+        assertEquals(3, e.total());
+        assertTrue(e.problems().get(2).message().startsWith("unknown field \"favouriteColour\""),
+                e.problems().get(2).message());
+    }
+
+    @Test
+    @DisplayName("R22 R8 group licences need group licensing enabled and a security group")
+    void groupLicensingRules() throws Exception {
+        InvalidInputException e = invalid("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\", "
+                + "\"groupLicensingEnabled\": false}, \"subscribedSkus\": [" + E3 + "], \"groups\": [{\"id\": \"g1\"}, "
+                + "{\"id\": \"g2\", \"securityEnabled\": false}], \"assignments\": [{\"groupId\": \"g1\", \"skuId\": "
+                + "\"ENTERPRISEPACK\"}]}");
+        assertTrue(e.problems().get(0).message().contains("groupLicensingEnabled false"), e.getMessage());
+        Path ok = write("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"groups\": [{\"id\": \"g2\", "
+                + "\"securityEnabled\": false}], \"assignments\": [{\"groupId\": \"g2\", \"skuId\": \"ENTERPRISEPACK\"}]}");
+        InvalidInputException s = assertThrows(InvalidInputException.class, () -> reader.read(ok));
+        assertTrue(s.problems().get(0).message().contains("is not a security group"), s.getMessage());
+    }
+
+    @Test
+    @DisplayName("a product assigned but not subscribed, and a missing tenant section, are named")
+    void notSubscribed() throws Exception {
+        InvalidInputException e = invalid("{\"users\": [{\"id\": \"u1\"}], \"assignments\": [{\"userId\": \"u1\", "
+                + "\"skuId\": \"EMS\"}]}");
+        assertEquals(2, e.total());
+        assertTrue(e.getMessage().contains("no \"tenant\" section"), e.getMessage());
+        assertTrue(e.getMessage().contains("EMS (efccb6f7-5641-4e0e-bd10-b4976e1bf68e) is not among the tenant's "
+                + "subscribedSkus"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a missing file is a clear error, not a stack trace")
+    void missingFile() {
+        LicensimException e = assertThrows(LicensimException.class, () -> reader.read(dir.resolve("nope.json")));
+        assertTrue(e.getMessage().startsWith("snapshot file not found: "), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("R16 proxy addresses collide case-insensitively, and a deleted user frees them")
+    void proxyCollision() throws Exception {
+        Tenant t = reader.read(write("{" + TENANT + ", \"users\": [{\"id\": \"u1\", \"proxyAddresses\": "
+                + "[\"SMTP:a@contoso.com\"]}, {\"id\": \"u2\", \"proxyAddresses\": [\"smtp:A@Contoso.com\"]}, "
+                + "{\"id\": \"u3\", \"proxyAddresses\": [\"SMTP:c@contoso.com\", \"smtp:C@contoso.com\"]}]}"));
+        Users u = t.users();
+        assertTrue(u.hasProxyCollision(0));
+        assertTrue(u.hasProxyCollision(1));
+        assertEquals(false, u.hasProxyCollision(2), "a user's own two spellings do not collide with each other");
+        u.delete(1);
+        assertEquals(false, u.hasProxyCollision(0));
+        assertNotNull(u.id(1));
+    }
+}
