@@ -1,0 +1,151 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.PlanRules;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.catalog.ServicePlan;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim catalog}: Microsoft's products and service plans, and licensim's plan rules. */
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+        description = {"Lists the products and service plans of the catalog (Microsoft's public table shipped "
+                + "with licensim), or one product's plans, or the products that include a plan.",
+                "Examples:", "  licensim catalog --product ENTERPRISEPACK", "  licensim catalog --search \"E5\"",
+                "  licensim catalog --plan EXCHANGE_S_ENTERPRISE", "  licensim catalog --rules"})
+final class CatalogCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--product", paramLabel = "SKU", description = "Show one product's plans (skuId or skuPartNumber).")
+    String product;
+
+    @Option(names = "--plan", paramLabel = "PLAN", description = "Show a plan and the products that include it (id or name).")
+    String plan;
+
+    @Option(names = "--search", paramLabel = "TEXT",
+            description = "List only products whose part number or display name contains TEXT (case-insensitive).")
+    String search;
+
+    @Option(names = "--rules", description = "Show the service-plan rules: conflicts, prerequisites, prohibited "
+            + "countries, proxy-address uniqueness.")
+    boolean rules;
+
+    @Option(names = "--catalog-file", paramLabel = "CSV",
+            description = "Use this catalog CSV (Microsoft's published layout) instead of the shipped one.")
+    Path catalogFile;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Catalog catalog = catalogFile == null ? Catalog.loadDefault() : Catalog.load(catalogFile);
+        if (product != null) {
+            showProduct(out, catalog);
+        } else if (plan != null) {
+            showPlan(out, catalog);
+        } else if (rules) {
+            showRules(out, catalog);
+        } else {
+            listProducts(out, catalog);
+        }
+        return 0;
+    }
+
+    private void showProduct(PrintWriter out, Catalog catalog) {
+        Product p = catalog.findProduct(product);
+        if (p == null) {
+            throw new LicensimException("unknown product \"" + product + "\": not in the catalog "
+                    + catalog.source() + suggest(catalog, product));
+        }
+        out.printf("%s  %s%n  skuId %s, %d service plans%n%n", p.skuPartNumber(), p.displayName(), p.skuId(),
+                p.planCount());
+        out.printf("  %-40s %-36s %s%n", "servicePlanName", "servicePlanId", "friendly name");
+        for (int pi : p.plans()) {
+            ServicePlan sp = catalog.plan(pi);
+            out.printf("  %-40s %-36s %s%n", sp.servicePlanName(), sp.servicePlanId(), sp.friendlyName());
+        }
+    }
+
+    private void showPlan(PrintWriter out, Catalog catalog) {
+        ServicePlan sp = catalog.findPlan(plan);
+        if (sp == null) {
+            throw new LicensimException("unknown service plan \"" + plan + "\": not in the catalog " + catalog.source());
+        }
+        List<Product> in = new ArrayList<>();
+        for (Product p : catalog.products()) {
+            if (p.localPlan(sp.index()) >= 0) {
+                in.add(p);
+            }
+        }
+        out.printf("%s  %s%n  servicePlanId %s%s%n  included in %d products:%n", sp.servicePlanName(),
+                sp.friendlyName(), sp.servicePlanId(),
+                sp.aliases().size() > 1 ? "\n  also spelled: " + String.join(" | ", sp.aliases()) : "", in.size());
+        for (Product p : in) {
+            out.printf("  %-40s %s%n", p.skuPartNumber(), p.displayName());
+        }
+    }
+
+    private void showRules(PrintWriter out, Catalog catalog) {
+        PlanRules r = PlanRules.loadDefault(catalog);
+        out.println("Service-plan rules (" + PlanRules.DEFAULT_RESOURCE + "; a snapshot's servicePlanRules replaces "
+                + "any section):");
+        out.println("conflicts (never enabled together for one user, SPEC R13):");
+        r.conflicts().forEach(c -> out.printf("  %s  <>  %s%n", name(catalog, c.planA()), name(catalog, c.planB())));
+        out.println("prerequisites (SPEC R14):");
+        r.prerequisites().forEach(p -> {
+            List<String> any = new ArrayList<>();
+            for (int a : p.anyOf()) {
+                any.add(name(catalog, a));
+            }
+            out.printf("  %s needs one of: %s%n", name(catalog, p.plan()), String.join(", ", any));
+        });
+        out.println("prohibited usage locations (SPEC R15):");
+        r.prohibitions().forEach(p -> out.printf("  %s: %s%n", name(catalog, p.plan()), String.join(", ", p.countries())));
+        out.println("need unique proxy addresses (SPEC R16):");
+        for (int u : r.uniquenessPlans()) {
+            out.printf("  %s%n", name(catalog, u));
+        }
+    }
+
+    private void listProducts(PrintWriter out, Catalog catalog) {
+        String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
+        int shown = 0;
+        out.printf("%-40s %-6s %-36s %s%n", "skuPartNumber", "plans", "skuId", "display name");
+        for (Product p : catalog.products()) {
+            if (needle == null || p.skuPartNumber().toLowerCase(Locale.ROOT).contains(needle)
+                    || p.displayName().toLowerCase(Locale.ROOT).contains(needle)) {
+                out.printf("%-40s %-6d %-36s %s%n", p.skuPartNumber(), p.planCount(), p.skuId(), p.displayName());
+                shown++;
+            }
+        }
+        out.printf("%d of %d products, %d service plans (%s)%n", shown, catalog.productCount(), catalog.planCount(),
+                catalog.source());
+    }
+
+    private static String name(Catalog c, int plan) {
+        return c.plan(plan).servicePlanName();
+    }
+
+    private static String suggest(Catalog catalog, String ref) {
+        String needle = ref.toLowerCase(Locale.ROOT);
+        List<String> close = new ArrayList<>();
+        for (Product p : catalog.products()) {
+            if (close.size() < 5 && (p.skuPartNumber().toLowerCase(Locale.ROOT).contains(needle)
+                    || p.displayName().toLowerCase(Locale.ROOT).contains(needle))) {
+                close.add(p.skuPartNumber());
+            }
+        }
+        return close.isEmpty() ? "; try licensim catalog --search TEXT" : "; did you mean " + String.join(", ", close) + "?";
+    }
+}

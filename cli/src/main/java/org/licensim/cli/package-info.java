@@ -1,0 +1,6 @@
+/**
+ * The one {@code licensim} command (picocli): a subcommand per job. Commands parse arguments,
+ * call into core/simulator/bench/reports and print; an input error is printed as its message
+ * (what, where, what is allowed) with a non-zero exit, never a stack trace.
+ */
+package org.licensim.cli;

@@ -1,0 +1,94 @@
+package org.licensim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @DisplayName("catalog --product ENTERPRISEPACK prints Office 365 E3's real plans")
+    void catalogProduct() {
+        Result r = run("catalog", "--product", "ENTERPRISEPACK");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("ENTERPRISEPACK  Office 365 E3\n  skuId 6fd2c87f-b296-42f0-b197-1e91e994b900, "
+                + "36 service plans"), r.out());
+        assertTrue(r.out().contains("EXCHANGE_S_ENTERPRISE                    efb87545-963c-4e0d-99df-69c6916d9eb0 "
+                + "Exchange Online (Plan 2)"), r.out());
+        assertEquals(36 + 4, r.out().split("\n").length, "header lines plus one line per plan");
+    }
+
+    @Test
+    @DisplayName("catalog with an unknown product exits 1 and suggests close names")
+    void catalogUnknown() {
+        Result r = run("catalog", "--product", "ENTERPRISEPAK");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("licensim: unknown product \"ENTERPRISEPAK\""), r.err());
+        Result s = run("catalog", "--product", "E3");
+        assertTrue(s.err().contains("did you mean"), s.err());
+    }
+
+    @Test
+    @DisplayName("catalog --search and --plan filter the real table")
+    void catalogSearchAndPlan() {
+        Result r = run("catalog", "--search", "workplace analytics");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("WORKPLACE_ANALYTICS"), r.out());
+        Result p = run("catalog", "--plan", "WORKPLACE_ANALYTICS");
+        assertTrue(p.out().startsWith("WORKPLACE_ANALYTICS  Microsoft Workplace Analytics"), p.out());
+    }
+
+    @Test
+    @DisplayName("validate prints the example's counts and exits 0")
+    void validateExample() {
+        Result r = run("validate", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  users           10\n"), r.out());
+        assertTrue(r.out().contains("  groups          5 (2 dynamic, 4 with licences)\n"), r.out());
+        assertTrue(r.out().contains("  memberships     18\n"), r.out());
+        assertTrue(r.out().contains("contoso-small.events.jsonl: valid, 15 events"), r.out());
+    }
+
+    @Test
+    @DisplayName("validate of a bad snapshot exits 1 and lists every problem with its place")
+    void validateBad(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"},\n"
+                + "\"subscribedSkus\": [{\"skuId\": \"NOT_A_PRODUCT\"}],\n"
+                + "\"users\": [{\"id\": \"u1\"}, {\"id\": \"u1\"}]}\n");
+        Result r = run("validate", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("licensim: 2 problems"), r.err());
+        assertTrue(r.err().contains(f + ":2:30 $.subscribedSkus[0].skuId: unknown product \"NOT_A_PRODUCT\""), r.err());
+        assertTrue(r.err().contains(f + ":3:32 $.users[1].id: duplicate id \"u1\""), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    @DisplayName("a missing file and a missing subcommand are errors with non-zero exits")
+    void usageErrors() {
+        Result missing = run("validate", "no-such-file.json");
+        assertEquals(1, missing.code());
+        assertEquals("licensim: snapshot file not found: no-such-file.json", missing.err().trim());
+        Result none = run();
+        assertEquals(2, none.code());
+        assertTrue(none.err().startsWith("missing subcommand"), none.err());
+    }
+}
