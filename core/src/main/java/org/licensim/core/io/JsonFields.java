@@ -28,7 +28,7 @@ final class JsonFields {
             String f = p.currentName();
             p.nextToken();
             if (f.equals("id")) {
-                idWhere[0] = Problems.Where.of(p);
+                idWhere[0] = Problems.Where.cheap(p);
                 out.id = string(p);
             } else if (f.equals("accountEnabled")) {
                 out.accountEnabled = bool(p, true);
@@ -118,7 +118,7 @@ final class JsonFields {
             return null;
         }
         String c = v.trim().toUpperCase(Locale.ROOT);
-        if (!c.matches("[A-Z]{2}")) {
+        if (c.length() != 2 || c.charAt(0) < 'A' || c.charAt(0) > 'Z' || c.charAt(1) < 'A' || c.charAt(1) > 'Z') {
             problems.at(p, "expected a two-letter country code (ISO 3166 alpha-2), found \"" + v + "\"");
             return null;
         }

@@ -59,6 +59,16 @@ final class Problems {
             JsonLocation loc = p.currentTokenLocation();
             return new Where(loc.getLineNr(), loc.getColumnNr(), Problems.path(p));
         }
+
+        /** Line and column only: building the JSON path costs more than reading the value, so hot loops skip it. */
+        static Where cheap(JsonParser p) {
+            JsonLocation loc = p.currentTokenLocation();
+            return new Where(loc.getLineNr(), loc.getColumnNr(), null);
+        }
+
+        Where withPath(String path) {
+            return new Where(line, column, path);
+        }
     }
 
     /** The JSON path of the parser's current token, e.g. {@code $.users[3].id}. */

@@ -136,7 +136,7 @@ public final class SnapshotReader {
         }
 
         interface ElementReader {
-            void read(JsonParser p) throws IOException;
+            void read(JsonParser p, int index) throws IOException;
         }
 
         void eachElement(JsonParser p, ElementReader r) throws IOException {
@@ -145,13 +145,15 @@ public final class SnapshotReader {
                 p.skipChildren();
                 return;
             }
+            int index = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() != JsonToken.START_OBJECT) {
                     problems.at(p, "expected an object, found " + JsonFields.describe(p));
                     p.skipChildren();
-                    continue;
+                } else {
+                    r.read(p, index);
                 }
-                r.read(p);
+                index++;
             }
         }
 
@@ -198,7 +200,7 @@ public final class SnapshotReader {
             }
         }
 
-        void readSku(JsonParser p) throws IOException {
+        void readSku(JsonParser p, int index) throws IOException {
             Problems.Where start = Problems.Where.of(p);
             String skuId = null;
             String part = null;
@@ -245,8 +247,8 @@ public final class SnapshotReader {
             subs.add(product, new PrepaidUnits(units[0], units[1], units[2], units[3]));
         }
 
-        void readUser(JsonParser p) throws IOException {
-            Problems.Where start = Problems.Where.of(p);
+        void readUser(JsonParser p, int index) throws IOException {
+            Problems.Where start = Problems.Where.cheap(p).withPath("$.users[" + index + "]");
             Problems.Where[] idWhere = {start};
             UserData data = new UserData();
             fields.readUser(p, data, idWhere);
@@ -256,14 +258,15 @@ public final class SnapshotReader {
                 return;
             }
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
-                problems.at(idWhere[0], "duplicate id \"" + id + "\": ids must be unique across users and groups");
+                problems.at(idWhere[0].withPath("$.users[" + index + "].id"), "duplicate id \"" + id
+                        + "\": ids must be unique across users and groups");
                 return;
             }
             int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
             data.applyTo(dir.users(), u);
         }
 
-        void readGroup(JsonParser p) throws IOException {
+        void readGroup(JsonParser p, int index) throws IOException {
             Problems.Where start = Problems.Where.of(p);
             String id = null;
             Problems.Where idWhere = start;
@@ -292,7 +295,7 @@ public final class SnapshotReader {
                             problems.at(p, "membershipRuleProcessingState must be \"On\" or \"Paused\", found \"" + s + "\"");
                         }
                     }
-                    case "members" -> members = memberIds(p, memberWheres);
+                    case "members" -> members = memberIds(p, memberWheres, index);
                     case "description", "mailEnabled", "groupTypes", "mailNickname" -> p.skipChildren();
                     default -> {
                         if (f.startsWith("@odata.")) {
@@ -317,7 +320,7 @@ public final class SnapshotReader {
                 if (!addMember(g, members.get(i))) {
                     pendingGroup.add(g);
                     pendingMember.add(members.get(i));
-                    pendingWhere.add(memberWheres.get(i));
+                    pendingWhere.add(memberWheres.get(i).withPath("$.groups[" + index + "].members[" + i + "]"));
                 }
             }
         }
@@ -337,7 +340,7 @@ public final class SnapshotReader {
             return false;
         }
 
-        List<String> memberIds(JsonParser p, List<Problems.Where> wheres) throws IOException {
+        List<String> memberIds(JsonParser p, List<Problems.Where> wheres, int group) throws IOException {
             if (p.currentToken() != JsonToken.START_ARRAY) {
                 problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
                 p.skipChildren();
@@ -347,7 +350,7 @@ public final class SnapshotReader {
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() == JsonToken.VALUE_STRING) {
                     ids.add(p.getText());
-                    wheres.add(Problems.Where.of(p));
+                    wheres.add(Problems.Where.cheap(p));
                 } else {
                     problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
                     p.skipChildren();
@@ -356,7 +359,7 @@ public final class SnapshotReader {
             return ids;
         }
 
-        void readAssignment(JsonParser p) throws IOException {
+        void readAssignment(JsonParser p, int index) throws IOException {
             RawAssignment a = new RawAssignment();
             a.where = Problems.Where.of(p);
             a.order = rawAssignments.size();
