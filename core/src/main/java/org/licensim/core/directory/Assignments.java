@@ -17,13 +17,14 @@ public final class Assignments {
      *
      * @param product  tenant product index
      * @param disabled disabled-plan mask (product-local plan numbers)
+     * @param enabled  id in the tenant's {@link PlanMasks} of the enabled plans, all &amp; ~disabled
      * @param order    when it was made: the event sequence number, or for a snapshot its
      *                 position in the file (SPEC R11)
      */
-    public record License(int product, long[] disabled, long order) {
+    public record License(int product, long[] disabled, int enabled, long order) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof License l && l.product == product && l.order == order
+            return o instanceof License l && l.product == product && l.order == order && l.enabled == enabled
                     && Arrays.equals(l.disabled, disabled);
         }
 
@@ -34,7 +35,8 @@ public final class Assignments {
 
         @Override
         public String toString() {
-            return "License[product=" + product + ", disabled=" + Arrays.toString(disabled) + ", order=" + order + "]";
+            return "License[product=" + product + ", disabled=" + Arrays.toString(disabled) + ", enabled=" + enabled
+                    + ", order=" + order + "]";
         }
     }
 

@@ -11,9 +11,11 @@ public final class Tenant {
     private final Subscriptions subscriptions;
     private final Directory directory;
     private final Assignments assignments;
+    private final PlanMasks masks;
 
     public Tenant(TenantSettings settings, Catalog catalog, PlanRules planRules, Subscriptions subscriptions,
-                  Directory directory, Assignments assignments) {
+                  Directory directory, Assignments assignments, PlanMasks masks) {
+        this.masks = masks;
         this.settings = settings;
         this.catalog = catalog;
         this.planRules = planRules;
@@ -52,6 +54,10 @@ public final class Tenant {
 
     public Groups groups() {
         return directory.groups();
+    }
+
+    public PlanMasks masks() {
+        return masks;
     }
 
     public Assignments assignments() {

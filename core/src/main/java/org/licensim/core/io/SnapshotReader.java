@@ -15,6 +15,7 @@ import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Subscriptions.PrepaidUnits;
 import org.licensim.core.directory.Tenant;
@@ -76,6 +77,7 @@ public final class SnapshotReader {
         final Subscriptions subs = new Subscriptions();
         final Directory dir = new Directory(1024);
         final Assignments assignments = new Assignments();
+        final PlanMasks masks = new PlanMasks();
         final IntArrayList pendingGroup = new IntArrayList();
         final List<String> pendingMember = new ArrayList<>();
         final List<Problems.Where> pendingWhere = new ArrayList<>();
@@ -132,7 +134,7 @@ public final class SnapshotReader {
             resolveMembers();
             resolveAssignments();
             problems.throwIfAny();
-            return new Tenant(settings, catalog, rules, subs, dir, assignments);
+            return new Tenant(settings, catalog, rules, subs, dir, assignments, masks);
         }
 
         interface ElementReader {
@@ -451,7 +453,8 @@ public final class SnapshotReader {
                 if (!ok) {
                     continue;
                 }
-                Assignments.License license = new Assignments.License(t, disabled, a.order);
+                Assignments.License license = new Assignments.License(t, disabled, masks.internEnabled(subs, t, disabled),
+                        a.order);
                 if (a.userId != null) {
                     if (assignments.findDirect(target, t) != null) {
                         problems.at(a.where, "user \"" + a.userId + "\" is assigned " + product.skuPartNumber() + " twice");

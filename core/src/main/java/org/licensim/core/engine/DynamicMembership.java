@@ -1,0 +1,51 @@
+package org.licensim.core.engine;
+
+import org.licensim.core.directory.Tenant;
+
+/**
+ * How the engine learns dynamic group membership (SPEC R19). The rule language fills this in;
+ * until a real implementation is given, {@link #MEMBER_LISTS} keeps every group's membership as
+ * its member list, whatever its rule says.
+ */
+public interface DynamicMembership {
+    /** Receives the membership changes an evaluation decided. */
+    interface Sink {
+        void join(int group, int user);
+
+        void leave(int group, int user);
+    }
+
+    /** Whether members of {@code group} are set by its rule (manual MemberAdded/Removed is then refused). */
+    boolean managesMembers(Tenant tenant, int group);
+
+    /** Checks a rule before a group gets it; throws {@link org.licensim.core.LicensimException} if malformed. */
+    void checkRule(String rule);
+
+    /** Re-evaluates the rules of groups a change of {@code changedProperties} of user {@code u} may affect. */
+    void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink);
+
+    /** Re-evaluates every user for a group whose rule or processing state changed. */
+    void ruleChanged(Tenant tenant, int group, Sink sink);
+
+    DynamicMembership MEMBER_LISTS = new DynamicMembership() {
+        @Override
+        public boolean managesMembers(Tenant tenant, int group) {
+            return false;
+        }
+
+        @Override
+        public void checkRule(String rule) {
+            // rules are stored, not evaluated, until the rule language is given to the engine
+        }
+
+        @Override
+        public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
+            // member lists do not depend on attributes
+        }
+
+        @Override
+        public void ruleChanged(Tenant tenant, int group, Sink sink) {
+            // member lists do not depend on rules
+        }
+    };
+}

@@ -1,0 +1,1281 @@
+package org.licensim.core.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.PlanMasks;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.feed.ChangeFeed.Kind;
+import org.licensim.core.state.States;
+import org.licensim.core.state.StateStore;
+
+/**
+ * The resolver. {@link #reconcile()} resolves a freshly loaded tenant in SPEC R11 order;
+ * {@link #apply(Event)} validates one event (SPEC R22: a bad event changes nothing), changes
+ * the directory, re-resolves only the users it affects and appends their changes to the feed.
+ *
+ * <p>A <em>unit</em> is one source of one user: a direct assignment (one product) or a group
+ * (all of the group's products together, SPEC R12). {@link #processUnit} grants or fails a unit,
+ * {@link #removeSource} takes one away (honouring R14 and R16a), {@link #finish} settles what a
+ * user's change left pending and derives ActiveWithError. All three work on the user's entries
+ * copied into scratch arrays, so processing a user allocates nothing.
+ */
+public final class Engine {
+    private static final int E = StateStore.ENTRY_INTS;
+    private static final long EPOCH_2000 = 946_684_800L;
+    private static final int MAX_USER = (1 << 24) - 1;
+    private static final long MAX_SEQ = (1L << 36) - 1;
+
+    private final Tenant tenant;
+    private final Users users;
+    private final Groups groups;
+    private final Directory dir;
+    private final Assignments asg;
+    private final Subscriptions subs;
+    private final PlanMasks masks;
+    private final StateStore store;
+    private final ChangeFeed feed;
+    private final DynamicMembership dynamic;
+    private final RulePlans rules;
+    private final SeatLedger ledger;
+
+    private long lastSeq = -1;
+    private long causeSeq = -1;
+    private int now = StateStore.NO_TIME;
+    private boolean recordFeed;
+
+    private int[] cur = new int[16 * E];
+    private int curN;
+    private int[] old = new int[16 * E];
+    private int oldN;
+    private int[] dProd = new int[16];
+    private int[] dMask = new int[16];
+    private boolean[] dHeld = new boolean[16];
+    private int[] members = new int[1024];
+    private long[] keys = new long[1024];
+    private final int[] productStamp;
+    private int stamp;
+    private int unitsSucceeded;
+    private int unitsFailed;
+
+    public Engine(Tenant tenant, StateStore store, ChangeFeed feed, DynamicMembership dynamic) {
+        this.tenant = tenant;
+        this.users = tenant.users();
+        this.groups = tenant.groups();
+        this.dir = tenant.directory();
+        this.asg = tenant.assignments();
+        this.subs = tenant.subscriptions();
+        this.masks = tenant.masks();
+        this.store = store;
+        this.feed = feed;
+        this.dynamic = dynamic;
+        this.rules = new RulePlans(tenant);
+        this.ledger = new SeatLedger(subs);
+        this.productStamp = new int[subs.size()];
+    }
+
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public ChangeFeed feed() {
+        return feed;
+    }
+
+    /** Users holding product {@code t} (SPEC R3: one per user, however many sources). */
+    public int consumed(int t) {
+        return ledger.consumed(t);
+    }
+
+    /** Sequence number of the last event applied, or -1. */
+    public long lastAppliedSeq() {
+        return lastSeq;
+    }
+
+    // ------------------------------------------------------------------ full reconcile
+
+    /**
+     * Resolves every demand of the loaded tenant into an empty store, in SPEC R11 order: direct
+     * assignments in snapshot order, then each group in snapshot order with its members in user
+     * order. A snapshot is the starting state, so it appends nothing to the change feed.
+     */
+    public void reconcile() {
+        if (store.users() > 0) {
+            throw new IllegalStateException("reconcile() needs an empty state store");
+        }
+        recordFeed = false;
+        causeSeq = -1;
+        now = StateStore.NO_TIME;
+        List<long[]> directs = new ArrayList<>();
+        for (int u : asg.usersWithDirect()) {
+            for (License l : asg.directOf(u)) {
+                directs.add(new long[] {l.order(), u, l.product()});
+            }
+        }
+        directs.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (long[] d : directs) {
+            int u = (int) d[1];
+            begin(u);
+            processUnit(u, StateStore.direct((int) d[2]), d[0], true);
+            end(u);
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.isDeleted(g) || asg.ofGroup(g).length == 0) {
+                continue;
+            }
+            int n = sortedMembers(g);
+            for (int i = 0; i < n; i++) {
+                int u = members[i];
+                begin(u);
+                processUnit(u, g, snapshotGroupKey(g, u), true);
+                end(u);
+            }
+        }
+        ledger.clearFreed();
+        recordFeed = true;
+    }
+
+    static long snapshotGroupKey(int g, int u) {
+        return (1L << 60) | ((long) g << 24) | u;
+    }
+
+    static long eventKey(long seq, int u) {
+        return (2L << 60) | (seq << 24) | u;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /**
+     * Applies one event. A bad event (unknown id, a request the rules refuse) throws
+     * {@link LicensimException} naming the value, and nothing changes.
+     */
+    public void apply(Event e) {
+        if (e.seq() <= lastSeq) {
+            throw reject(e, "seq " + e.seq() + " is not after the last applied event's seq " + lastSeq);
+        }
+        if (e.seq() > MAX_SEQ) {
+            throw reject(e, "seq " + e.seq() + " is above the supported maximum " + MAX_SEQ);
+        }
+        causeSeq = e.seq();
+        now = seconds(e.time());
+        recordFeed = true;
+        ledger.clearFreed();
+        if (e instanceof Event.MemberAdded m) {
+            memberAdded(m);
+        } else if (e instanceof Event.MemberRemoved m) {
+            memberRemoved(m);
+        } else if (e instanceof Event.UserCreated c) {
+            userCreated(c);
+        } else if (e instanceof Event.UserDeleted d) {
+            userDeleted(d);
+        } else if (e instanceof Event.UserAttributesChanged a) {
+            attributesChanged(a);
+        } else if (e instanceof Event.GroupCreated c) {
+            groupCreated(c);
+        } else if (e instanceof Event.GroupDeleted d) {
+            groupDeleted(d);
+        } else if (e instanceof Event.GroupRuleChanged r) {
+            ruleChanged(r);
+        } else if (e instanceof Event.LicenseAssignedToGroup a) {
+            licenseAssignedToGroup(a);
+        } else if (e instanceof Event.LicenseRemovedFromGroup r) {
+            licenseRemovedFromGroup(r);
+        } else if (e instanceof Event.GroupDisabledPlansChanged c) {
+            groupPlansChanged(c);
+        } else if (e instanceof Event.LicenseAssignedToUser a) {
+            licenseAssignedToUser(a);
+        } else if (e instanceof Event.LicenseRemovedFromUser r) {
+            licenseRemovedFromUser(r);
+        } else if (e instanceof Event.UnitsChanged u) {
+            unitsChanged(u);
+        } else if (e instanceof Event.Reprocess r) {
+            reprocess(r);
+        } else {
+            throw reject(e, "unsupported event type " + e.type());
+        }
+        lastSeq = e.seq();
+        if (tenant.settings().autoReprocess()) {
+            drainFailed();
+        }
+    }
+
+    private void memberAdded(Event.MemberAdded e) {
+        int g = group(e, e.groupId());
+        checkManual(e, g);
+        int u = users.indexOf(e.memberId());
+        if (u < 0) {
+            int nested = groups.indexOf(e.memberId());
+            if (nested < 0) {
+                throw reject(e, "unknown member \"" + e.memberId() + "\": neither a user nor a group");
+            }
+            if (nested == g) {
+                throw reject(e, "group \"" + e.groupId() + "\" cannot be a member of itself");
+            }
+            dir.addNestedGroup(g, nested);
+            return;
+        }
+        if (!dir.addMember(g, u)) {
+            return;
+        }
+        joined(g, u);
+    }
+
+    private void joined(int g, int u) {
+        if (asg.ofGroup(g).length == 0) {
+            return;
+        }
+        begin(u);
+        processUnit(u, g, eventKey(causeSeq, u), true);
+        end(u);
+    }
+
+    private void memberRemoved(Event.MemberRemoved e) {
+        int g = group(e, e.groupId());
+        checkManual(e, g);
+        int u = users.indexOf(e.memberId());
+        if (u < 0) {
+            int nested = groups.indexOf(e.memberId());
+            if (nested < 0) {
+                throw reject(e, "unknown member \"" + e.memberId() + "\": neither a user nor a group");
+            }
+            dir.removeNestedGroup(g, nested);
+            return;
+        }
+        if (!dir.isMember(g, u)) {
+            return;
+        }
+        dir.removeMember(g, u);
+        left(g, u);
+    }
+
+    private void left(int g, int u) {
+        begin(u);
+        removeSource(u, g, -1, null);
+        end(u);
+    }
+
+    private final DynamicMembership.Sink membershipSink = new DynamicMembership.Sink() {
+        @Override
+        public void join(int group, int user) {
+            if (dir.addMember(group, user)) {
+                joined(group, user);
+            }
+        }
+
+        @Override
+        public void leave(int group, int user) {
+            if (dir.removeMember(group, user)) {
+                left(group, user);
+            }
+        }
+    };
+
+    private void userCreated(Event.UserCreated e) {
+        String id = e.user().id;
+        if (users.everExisted(id) || groups.everExisted(id)) {
+            throw reject(e, "id \"" + id + "\" is already used by a user or group (ids are never reused)");
+        }
+        if (users.size() > MAX_USER) {
+            throw reject(e, "licensim supports at most " + (MAX_USER + 1) + " users per tenant");
+        }
+        int u = users.add(id, e.user().accountEnabled == null || e.user().accountEnabled);
+        e.user().applyTo(users, u);
+        dynamic.userChanged(tenant, u, e.user().changedProperties(), membershipSink);
+    }
+
+    private void userDeleted(Event.UserDeleted e) {
+        int u = user(e, e.userId());
+        begin(u);
+        for (int i = 0; i < curN; i++) {
+            int t = cur[i * E + StateStore.PRODUCT];
+            if (States.holds(cur[i * E + StateStore.STATE]) && firstHolder(i, t)) {
+                ledger.release(t);
+            }
+        }
+        curN = 0;
+        asg.removeAllDirect(u);
+        int[] gs = dir.groupsOf(u).clone();
+        for (int g : gs) {
+            dir.removeMember(g, u);
+        }
+        users.delete(u);
+        store.write(u, cur, 0);
+        diff(u);
+    }
+
+    private void attributesChanged(Event.UserAttributesChanged e) {
+        int u = user(e, e.userId());
+        e.attributes().applyTo(users, u);
+        dynamic.userChanged(tenant, u, e.attributes().changedProperties(), membershipSink);
+        begin(u);
+        end(u);
+    }
+
+    private void groupCreated(Event.GroupCreated e) {
+        if (users.everExisted(e.groupId()) || groups.everExisted(e.groupId())) {
+            throw reject(e, "id \"" + e.groupId() + "\" is already used by a user or group (ids are never reused)");
+        }
+        if (e.membershipRule() != null) {
+            try {
+                dynamic.checkRule(e.membershipRule());
+            } catch (LicensimException ex) {
+                throw reject(e, ex.getMessage());
+            }
+        }
+        for (String m : e.members()) {
+            if (users.indexOf(m) < 0 && groups.indexOf(m) < 0) {
+                throw reject(e, "unknown member \"" + m + "\": neither a user nor a group");
+            }
+        }
+        int g = groups.add(e.groupId(), e.displayName(), e.securityEnabled(), e.membershipRule(), e.paused());
+        for (String m : e.members()) {
+            int u = users.indexOf(m);
+            if (u >= 0) {
+                dir.addMember(g, u);
+            } else {
+                dir.addNestedGroup(g, groups.indexOf(m));
+            }
+        }
+        if (e.membershipRule() != null) {
+            dynamic.ruleChanged(tenant, g, membershipSink);
+        }
+    }
+
+    private void groupDeleted(Event.GroupDeleted e) {
+        int g = group(e, e.groupId());
+        License[] ls = asg.ofGroup(g);
+        if (ls.length > 0) {
+            throw reject(e, "group \"" + e.groupId() + "\" still assigns " + productNames(ls)
+                    + ": remove its licences before deleting it (SPEC R8)");
+        }
+        int n = sortedMembers(g);
+        for (int i = 0; i < n; i++) {
+            dir.removeMember(g, members[i]);
+        }
+        for (int other = 0; other < groups.size(); other++) {
+            if (!groups.isDeleted(other)) {
+                dir.removeNestedGroup(other, g);
+            }
+        }
+        groups.delete(g);
+    }
+
+    private void ruleChanged(Event.GroupRuleChanged e) {
+        int g = group(e, e.groupId());
+        if (e.membershipRule() != null) {
+            try {
+                dynamic.checkRule(e.membershipRule());
+            } catch (LicensimException ex) {
+                throw reject(e, ex.getMessage());
+            }
+        }
+        groups.setRule(g, e.membershipRule(), e.paused());
+        dynamic.ruleChanged(tenant, g, membershipSink);
+    }
+
+    private void licenseAssignedToGroup(Event.LicenseAssignedToGroup e) {
+        if (!tenant.settings().groupLicensingEnabled()) {
+            throw reject(e, "group-based licensing is not enabled for tenant \"" + tenant.settings().id()
+                    + "\" (it needs a paid directory plan; SPEC R22)");
+        }
+        int g = group(e, e.groupId());
+        if (!groups.securityEnabled(g)) {
+            throw reject(e, "group \"" + e.groupId() + "\" is not a security group: only security groups can be "
+                    + "assigned products (SPEC R8)");
+        }
+        int t = product(e, e.skuId());
+        if (asg.findGroupLicense(g, t) != null) {
+            throw reject(e, "group \"" + e.groupId() + "\" already assigns " + name(t)
+                    + "; change its plans with GroupDisabledPlansChanged");
+        }
+        long[] disabled = disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), causeSeq);
+        checkGroupPrerequisites(e, g, t, l.enabled());
+        asg.putGroupLicense(g, l);
+        reresolveGroup(g);
+    }
+
+    private void groupPlansChanged(Event.GroupDisabledPlansChanged e) {
+        int g = group(e, e.groupId());
+        int t = product(e, e.skuId());
+        License was = asg.findGroupLicense(g, t);
+        if (was == null) {
+            throw reject(e, "group \"" + e.groupId() + "\" does not assign " + name(t));
+        }
+        long[] disabled = disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), was.order());
+        checkGroupPrerequisites(e, g, t, l.enabled());
+        asg.putGroupLicense(g, l);
+        reresolveGroup(g);
+    }
+
+    /** SPEC R7: every member's unit of group {@code g} is resolved again (R14 may keep the old plans). */
+    private void reresolveGroup(int g) {
+        startGroup(g);
+        int n = sortedMembers(g);
+        for (int i = 0; i < n; i++) {
+            int u = members[i];
+            begin(u);
+            if (!blockedBySwitch(u, g)) {
+                processUnit(u, g, eventKey(causeSeq, u), true);
+            }
+            end(u);
+            countMember(g);
+        }
+        finishGroup(g);
+    }
+
+    private void licenseRemovedFromGroup(Event.LicenseRemovedFromGroup e) {
+        int g = group(e, e.groupId());
+        int t = product(e, e.skuId());
+        License was = asg.findGroupLicense(g, t);
+        if (was == null) {
+            throw reject(e, "group \"" + e.groupId() + "\" does not assign " + name(t));
+        }
+        asg.removeGroupLicense(g, t);
+        startGroup(g);
+        int n = sortedMembers(g);
+        for (int i = 0; i < n; i++) {
+            int u = members[i];
+            begin(u);
+            removeSource(u, g, t, was);
+            end(u);
+            countMember(g);
+        }
+        finishGroup(g);
+    }
+
+    private void licenseAssignedToUser(Event.LicenseAssignedToUser e) {
+        int u = user(e, e.userId());
+        int t = product(e, e.skuId());
+        if (asg.findDirect(u, t) != null) {
+            throw reject(e, "user \"" + e.userId() + "\" already has " + name(t) + " assigned directly");
+        }
+        if (users.usageLocationCode(u) == org.licensim.core.directory.Dictionary.NULL) {
+            throw reject(e, "user \"" + e.userId() + "\" has no usageLocation: a licence cannot be assigned directly "
+                    + "until one is set (SPEC R15)");
+        }
+        long[] disabled = disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), causeSeq);
+        begin(u);
+        long unit = rules.ruleMask(l.enabled());
+        long missing = rules.unmet(unionActive(Integer.MIN_VALUE) | unit) & unit;
+        if (missing != 0) {
+            throw reject(e, "cannot assign " + name(t) + " to user \"" + e.userId() + "\": " + describeUnmet(missing)
+                    + " (DependencyViolation, SPEC R14)");
+        }
+        asg.putDirect(u, l);
+        int src = StateStore.direct(t);
+        int error = processUnit(u, src, eventKey(causeSeq, u), false);
+        if (error != States.NONE) {
+            asg.removeDirect(u, t);
+            throw reject(e, "cannot assign " + name(t) + " to user \"" + e.userId() + "\": "
+                    + explain(error, u, t) + " (" + States.errorName(error, true) + ")");
+        }
+        end(u);
+    }
+
+    private void licenseRemovedFromUser(Event.LicenseRemovedFromUser e) {
+        int u = user(e, e.userId());
+        int t = product(e, e.skuId());
+        if (asg.findDirect(u, t) == null) {
+            StringBuilder from = new StringBuilder();
+            for (int g : dir.groupsOf(u)) {
+                if (asg.findGroupLicense(g, t) != null) {
+                    from.append(from.length() == 0 ? "" : ", ").append('"').append(groups.id(g)).append('"');
+                }
+            }
+            throw reject(e, "user \"" + e.userId() + "\" has no direct assignment of " + name(t)
+                    + (from.length() > 0 ? "; it is inherited from group " + from
+                    + " and can only be removed there (SPEC R8)" : ""));
+        }
+        int src = StateStore.direct(t);
+        begin(u);
+        long all = unionActive(Integer.MIN_VALUE);
+        long introduced = rules.unmet(unionActive(src)) & ~rules.unmet(all);
+        if (introduced != 0) {
+            throw reject(e, "cannot remove " + name(t) + " from user \"" + e.userId() + "\": other plans depend on "
+                    + "it: " + describeUnmet(introduced) + " (DependencyViolation, SPEC R14)");
+        }
+        asg.removeDirect(u, t);
+        removeSource(u, src, -1, null);
+        end(u);
+    }
+
+    private void unitsChanged(Event.UnitsChanged e) {
+        int t = product(e, e.skuId());
+        int before = subs.units(t).capacity();
+        subs.setUnits(t, e.prepaidUnits());
+        if (e.prepaidUnits().capacity() > before) {
+            ledger.markFreed(t);
+        }
+    }
+
+    private void reprocess(Event.Reprocess e) {
+        if (e.userId() != null) {
+            int u = user(e, e.userId());
+            begin(u);
+            retryFailed(u, Integer.MIN_VALUE);
+            end(u);
+            return;
+        }
+        int g = group(e, e.groupId());
+        int n = 0;
+        int m = sortedMembers(g);
+        for (int i = 0; i < m; i++) {
+            int u = members[i];
+            int cnt = readInto(u);
+            for (int j = 0; j < cnt; j++) {
+                if (old[j * E + StateStore.SRC] == g
+                        && States.state(old[j * E + StateStore.STATE]) == States.ERROR) {
+                    keys = ensure(keys, n + 1);
+                    keys[n++] = StateStore.key(old, j * E);
+                    break;
+                }
+            }
+        }
+        Arrays.sort(keys, 0, n);
+        startGroup(g);
+        for (int i = 0; i < n; i++) {
+            int u = (int) (keys[i] & MAX_USER);
+            begin(u);
+            processUnit(u, g, keys[i], true);
+            end(u);
+            countMember(g);
+        }
+        finishGroup(g);
+    }
+
+    /** Retries the user's failed units (all, or only {@code onlySrc}) in R11 key order. */
+    private void retryFailed(int u, int onlySrc) {
+        while (true) {
+            long best = Long.MAX_VALUE;
+            int bestSrc = 0;
+            for (int i = 0; i < curN; i++) {
+                int at = i * E;
+                int src = cur[at + StateStore.SRC];
+                if (States.state(cur[at + StateStore.STATE]) == States.ERROR && (onlySrc == Integer.MIN_VALUE
+                        || src == onlySrc)) {
+                    long k = StateStore.key(cur, at);
+                    if (k < best && !retried(src)) {
+                        best = k;
+                        bestSrc = src;
+                    }
+                }
+            }
+            if (best == Long.MAX_VALUE) {
+                break;
+            }
+            markRetried(bestSrc);
+            processUnit(u, bestSrc, best, true);
+        }
+        clearRetried();
+    }
+
+    private int[] retriedSrcs = new int[16];
+    private int retriedN;
+
+    private boolean retried(int src) {
+        for (int i = 0; i < retriedN; i++) {
+            if (retriedSrcs[i] == src) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markRetried(int src) {
+        retriedSrcs = ensure(retriedSrcs, retriedN + 1);
+        retriedSrcs[retriedN++] = src;
+    }
+
+    private void clearRetried() {
+        retriedN = 0;
+    }
+
+    /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */
+    private void drainFailed() {
+        for (int t = 0; t < subs.size(); t++) {
+            if (!ledger.takeFreed(t)) {
+                continue;
+            }
+            SeatLedger.Heap heap = ledger.failed(t);
+            while (!heap.isEmpty() && ledger.hasFreeSeat(t)) {
+                long key = heap.peekKey();
+                int u = heap.peekUser();
+                int src = heap.peekSrc();
+                heap.pop();
+                if (users.isDeleted(u)) {
+                    continue;
+                }
+                begin(u);
+                int at = find(src, t);
+                if (at < 0 || cur[at * E + StateStore.STATE] != States.pack(States.ERROR, States.COUNT_VIOLATION)
+                        || StateStore.key(cur, at * E) != key) {
+                    continue;
+                }
+                processUnit(u, src, key, true);
+                end(u);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ one user
+
+    private void begin(int u) {
+        int n = store.count(u);
+        if (n > StateStore.MAX_ENTRIES) {
+            throw new LicensimException("user \"" + users.id(u) + "\" has " + n + " licence sources, more than the "
+                    + StateStore.MAX_ENTRIES + " supported");
+        }
+        ensureEntries(n + 8);
+        curN = store.read(u, cur);
+        System.arraycopy(cur, 0, old, 0, curN * E);
+        oldN = curN;
+    }
+
+    private void end(int u) {
+        finish(u);
+        store.write(u, cur, curN);
+        diff(u);
+    }
+
+    private int readInto(int u) {
+        int n = store.count(u);
+        old = ensure(old, n * E);
+        return store.read(u, old);
+    }
+
+    /**
+     * Grants or fails unit {@code src} of user {@code u} as it is demanded now, checking SPEC R15,
+     * R16, R13 and R10 in that order; returns the error (NONE when granted). A failure puts every
+     * product of the unit in Error (R12), which takes away any product the unit alone gave.
+     */
+    private int processUnit(int u, int src, long newKey, boolean queueOnCount) {
+        int n = demand(u, src);
+        if (n == 0) {
+            return States.NONE;
+        }
+        long unit = 0;
+        for (int i = 0; i < n; i++) {
+            unit |= rules.ruleMask(dMask[i]);
+        }
+        long others = unionActive(src);
+        long key = newKey;
+        for (int i = 0; i < curN; i++) {
+            if (cur[i * E + StateStore.SRC] == src) {
+                key = StateStore.key(cur, i * E);
+                break;
+            }
+        }
+        int error = States.NONE;
+        int failing = -1;
+        if ((unit & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
+            error = States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION;
+        } else if ((unit & rules.uniqueness()) != 0 && users.hasProxyCollision(u)) {
+            error = States.UNIQUENESS_VIOLATION;
+        } else if (rules.conflicts(unit, others)) {
+            error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (!holds(dProd[i]) && !ledger.hasFreeSeat(dProd[i])) {
+                    error = States.COUNT_VIOLATION;
+                    failing = dProd[i];
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            dHeld[i] = holds(dProd[i]);
+        }
+        int state = error == States.NONE ? States.pack(States.ACTIVE, States.NONE) : States.pack(States.ERROR, error);
+        for (int i = 0; i < n; i++) {
+            put(src, dProd[i], dMask[i], state, key);
+        }
+        for (int i = 0; i < n; i++) {
+            boolean held = holds(dProd[i]);
+            if (held && !dHeld[i]) {
+                ledger.take(dProd[i]);
+            } else if (!held && dHeld[i]) {
+                ledger.release(dProd[i]);
+            }
+        }
+        if (error == States.COUNT_VIOLATION && queueOnCount && tenant.settings().autoReprocess()) {
+            ledger.enqueueFailed(failing, key, u, src);
+        }
+        return error;
+    }
+
+    /**
+     * Takes source {@code src} (only its product {@code onlyT}, or all when -1) away from user {@code u}.
+     * Failed entries just go. Held ones go unless that would leave a plan without its prerequisite:
+     * then, for a product removed from a group while a direct add-on depends on it, the licence is
+     * converted to a direct one (R16a); otherwise the source stays, ActiveWithError (R14).
+     */
+    private void removeSource(int u, int src, int onlyT, License convertFrom) {
+        for (int i = curN - 1; i >= 0; i--) {
+            int at = i * E;
+            if (cur[at + StateStore.SRC] == src && (onlyT < 0 || cur[at + StateStore.PRODUCT] == onlyT)
+                    && !States.holds(cur[at + StateStore.STATE])) {
+                removeEntry(i);
+            }
+        }
+        long all = unionActive(Integer.MIN_VALUE);
+        long after = 0;
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            boolean going = cur[at + StateStore.SRC] == src && (onlyT < 0 || cur[at + StateStore.PRODUCT] == onlyT);
+            if (!going && States.holds(cur[at + StateStore.STATE])) {
+                after |= rules.ruleMask(cur[at + StateStore.MASK]);
+            }
+        }
+        long introduced = rules.unmet(after) & ~rules.unmet(all);
+        if (introduced == 0) {
+            for (int i = curN - 1; i >= 0; i--) {
+                int at = i * E;
+                if (cur[at + StateStore.SRC] == src && (onlyT < 0 || cur[at + StateStore.PRODUCT] == onlyT)) {
+                    int t = cur[at + StateStore.PRODUCT];
+                    removeEntry(i);
+                    if (!holds(t)) {
+                        ledger.release(t);
+                    }
+                }
+            }
+            return;
+        }
+        if (convertFrom != null && (introduced & unionDirect()) != 0 && asg.findDirect(u, convertFrom.product()) == null) {
+            int t = convertFrom.product();
+            int at = find(src, t);
+            if (at >= 0) {
+                asg.putDirect(u, new License(t, convertFrom.disabled(), convertFrom.enabled(), causeSeq));
+                int mask = cur[at * E + StateStore.MASK];
+                removeEntry(at);
+                put(StateStore.direct(t), t, mask, States.pack(States.ACTIVE, States.NONE), eventKey(causeSeq, u));
+            }
+        }
+        // otherwise the held entries stay; finish() marks them ActiveWithError / DependencyViolation
+    }
+
+    /** Whether switching unit {@code src} to its current demand now would strand a dependent plan (R14). */
+    private boolean blockedBySwitch(int u, int src) {
+        boolean active = false;
+        for (int i = 0; i < curN; i++) {
+            if (cur[i * E + StateStore.SRC] == src && States.holds(cur[i * E + StateStore.STATE])) {
+                active = true;
+                break;
+            }
+        }
+        if (!active) {
+            return false;
+        }
+        int n = demand(u, src);
+        long unit = 0;
+        for (int i = 0; i < n; i++) {
+            unit |= rules.ruleMask(dMask[i]);
+        }
+        long all = unionActive(Integer.MIN_VALUE);
+        return (rules.unmet(unionActive(src) | unit) & ~rules.unmet(all)) != 0;
+    }
+
+    /**
+     * Settles user {@code u} after a change: held entries whose demand is gone or changed are
+     * removed or switched once R14 allows it (the dependent plan went, or another source now
+     * gives the prerequisite); failed entries whose demand is gone are dropped; then every held
+     * entry is Active, or ActiveWithError/DependencyViolation when R14 keeps it or it enables a
+     * plan whose prerequisite is missing.
+     */
+    private void finish(int u) {
+        for (int pass = 0; pass < 64; pass++) {
+            boolean changed = false;
+            for (int i = 0; i < curN && !changed; i++) {
+                int at = i * E;
+                int src = cur[at + StateStore.SRC];
+                int t = cur[at + StateStore.PRODUCT];
+                int want = demandedMask(u, src, t);
+                if (!States.holds(cur[at + StateStore.STATE])) {
+                    if (want < 0) {
+                        removeEntry(i);
+                        changed = true;
+                    }
+                    continue;
+                }
+                if (want == cur[at + StateStore.MASK]) {
+                    continue;
+                }
+                long all = unionActive(Integer.MIN_VALUE);
+                long after = want >= 0 ? rules.ruleMask(want) : 0;
+                for (int j = 0; j < curN; j++) {
+                    if (j != i && States.holds(cur[j * E + StateStore.STATE])) {
+                        after |= rules.ruleMask(cur[j * E + StateStore.MASK]);
+                    }
+                }
+                if ((rules.unmet(after) & ~rules.unmet(all)) != 0) {
+                    continue;
+                }
+                if (want < 0) {
+                    removeEntry(i);
+                    if (!holds(t)) {
+                        ledger.release(t);
+                    }
+                } else {
+                    processUnit(u, src, StateStore.key(cur, at), true);
+                }
+                changed = true;
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        long unmet = rules.unmet(unionActive(Integer.MIN_VALUE));
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            int s = cur[at + StateStore.STATE];
+            if (!States.holds(s)) {
+                continue;
+            }
+            int want = demandedMask(u, cur[at + StateStore.SRC], cur[at + StateStore.PRODUCT]);
+            boolean kept = want != cur[at + StateStore.MASK];
+            boolean stranded = (rules.ruleMask(cur[at + StateStore.MASK]) & unmet) != 0;
+            int desired = kept || stranded ? States.pack(States.ACTIVE_WITH_ERROR, States.DEPENDENCY_VIOLATION)
+                    : States.pack(States.ACTIVE, States.NONE);
+            if (desired != s) {
+                cur[at + StateStore.STATE] = desired;
+                cur[at + StateStore.TIME] = now;
+            }
+        }
+    }
+
+    /** Appends user {@code u}'s changes (old vs cur) to the feed. */
+    private void diff(int u) {
+        if (!recordFeed) {
+            return;
+        }
+        stamp++;
+        for (int pass = 0; pass < 2; pass++) {
+            int[] es = pass == 0 ? old : cur;
+            int n = pass == 0 ? oldN : curN;
+            for (int i = 0; i < n; i++) {
+                int t = es[i * E + StateStore.PRODUCT];
+                if (productStamp[t] == stamp) {
+                    continue;
+                }
+                productStamp[t] = stamp;
+                boolean was = held(old, oldN, t);
+                boolean is = held(cur, curN, t);
+                if (is && !was) {
+                    feed.append(Kind.LicenseAssigned, u, t, 0, 0, 1, causeSeq, now);
+                } else if (was && !is) {
+                    feed.append(Kind.LicenseRemoved, u, t, 0, 1, 0, causeSeq, now);
+                } else if (is && !samePlans(t)) {
+                    feed.append(Kind.PlansChanged, u, t, 0, 1, 1, causeSeq, now);
+                }
+            }
+        }
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            int src = cur[at + StateStore.SRC];
+            int t = cur[at + StateStore.PRODUCT];
+            int after = cur[at + StateStore.STATE];
+            int before = stateIn(old, oldN, src, t);
+            if (after == before) {
+                continue;
+            }
+            if (after != States.pack(States.ACTIVE, States.NONE)) {
+                feed.append(Kind.ErrorRaised, u, t, src, before, after, causeSeq, now);
+            } else if (before > 0 && before != States.pack(States.ACTIVE, States.NONE)) {
+                feed.append(Kind.ErrorCleared, u, t, src, before, after, causeSeq, now);
+            }
+        }
+        for (int i = 0; i < oldN; i++) {
+            int at = i * E;
+            int before = old[at + StateStore.STATE];
+            if (before != States.pack(States.ACTIVE, States.NONE)
+                    && stateIn(cur, curN, old[at + StateStore.SRC], old[at + StateStore.PRODUCT]) == 0) {
+                feed.append(Kind.ErrorCleared, u, old[at + StateStore.PRODUCT], old[at + StateStore.SRC], before, 0,
+                        causeSeq, now);
+            }
+        }
+    }
+
+    private boolean samePlans(int t) {
+        int words = subs.words(t);
+        for (int w = 0; w < words; w++) {
+            if (planWord(old, oldN, t, w) != planWord(cur, curN, t, w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long planWord(int[] es, int n, int t, int w) {
+        long word = 0;
+        for (int i = 0; i < n; i++) {
+            int at = i * E;
+            if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
+                word |= masks.word(es[at + StateStore.MASK], w);
+            }
+        }
+        return word;
+    }
+
+    private static boolean held(int[] es, int n, int t) {
+        for (int i = 0; i < n; i++) {
+            if (es[i * E + StateStore.PRODUCT] == t && States.holds(es[i * E + StateStore.STATE])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int stateIn(int[] es, int n, int src, int t) {
+        for (int i = 0; i < n; i++) {
+            if (es[i * E + StateStore.SRC] == src && es[i * E + StateStore.PRODUCT] == t) {
+                return es[i * E + StateStore.STATE];
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ entries of the current user
+
+    /** Fills dProd/dMask with what unit {@code src} demands of user {@code u} now; returns how many products. */
+    private int demand(int u, int src) {
+        if (StateStore.isDirect(src)) {
+            License l = asg.findDirect(u, StateStore.directProduct(src));
+            if (l == null) {
+                return 0;
+            }
+            dProd[0] = l.product();
+            dMask[0] = l.enabled();
+            return 1;
+        }
+        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
+            return 0;
+        }
+        License[] ls = asg.ofGroup(src);
+        if (ls.length > dProd.length) {
+            dProd = new int[ls.length];
+            dMask = new int[ls.length];
+            dHeld = new boolean[ls.length];
+        }
+        for (int i = 0; i < ls.length; i++) {
+            dProd[i] = ls[i].product();
+            dMask[i] = ls[i].enabled();
+        }
+        return ls.length;
+    }
+
+    /** The mask unit {@code src} demands for product {@code t} of user {@code u}, or -1. */
+    private int demandedMask(int u, int src, int t) {
+        if (StateStore.isDirect(src)) {
+            License l = asg.findDirect(u, t);
+            return l == null || StateStore.directProduct(src) != t ? -1 : l.enabled();
+        }
+        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
+            return -1;
+        }
+        License l = asg.findGroupLicense(src, t);
+        return l == null ? -1 : l.enabled();
+    }
+
+    /** Rule bits of every held entry except those of {@code exceptSrc}. */
+    private long unionActive(int exceptSrc) {
+        long r = 0;
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            if (cur[at + StateStore.SRC] != exceptSrc && States.holds(cur[at + StateStore.STATE])) {
+                r |= rules.ruleMask(cur[at + StateStore.MASK]);
+            }
+        }
+        return r;
+    }
+
+    private long unionDirect() {
+        long r = 0;
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            if (StateStore.isDirect(cur[at + StateStore.SRC]) && States.holds(cur[at + StateStore.STATE])) {
+                r |= rules.ruleMask(cur[at + StateStore.MASK]);
+            }
+        }
+        return r;
+    }
+
+    private boolean holds(int t) {
+        return held(cur, curN, t);
+    }
+
+    /** Whether entry {@code i} is the first held entry of product {@code t} (to release each seat once). */
+    private boolean firstHolder(int i, int t) {
+        for (int j = 0; j < i; j++) {
+            if (cur[j * E + StateStore.PRODUCT] == t && States.holds(cur[j * E + StateStore.STATE])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int find(int src, int t) {
+        for (int i = 0; i < curN; i++) {
+            if (cur[i * E + StateStore.SRC] == src && cur[i * E + StateStore.PRODUCT] == t) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Sets entry (src, t), adding it in canonical order when new; the time changes only with the content. */
+    private void put(int src, int t, int mask, int state, long key) {
+        int i = find(src, t);
+        if (i >= 0) {
+            int at = i * E;
+            if (cur[at + StateStore.MASK] != mask || cur[at + StateStore.STATE] != state) {
+                cur[at + StateStore.MASK] = mask;
+                cur[at + StateStore.STATE] = state;
+                cur[at + StateStore.TIME] = now;
+            }
+            return;
+        }
+        ensureEntries(curN + 1);
+        int pos = curN;
+        while (pos > 0 && before(src, t, cur[(pos - 1) * E + StateStore.SRC], cur[(pos - 1) * E + StateStore.PRODUCT])) {
+            pos--;
+        }
+        System.arraycopy(cur, pos * E, cur, (pos + 1) * E, (curN - pos) * E);
+        int at = pos * E;
+        cur[at + StateStore.SRC] = src;
+        cur[at + StateStore.PRODUCT] = t;
+        cur[at + StateStore.MASK] = mask;
+        cur[at + StateStore.STATE] = state;
+        cur[at + StateStore.KEY_HI] = (int) (key >>> 32);
+        cur[at + StateStore.KEY_LO] = (int) key;
+        cur[at + StateStore.TIME] = now;
+        curN++;
+    }
+
+    /** Canonical entry order: direct sources first (by product), then groups by index, then product. */
+    static boolean before(int srcA, int tA, int srcB, int tB) {
+        boolean dA = srcA < 0;
+        boolean dB = srcB < 0;
+        if (dA != dB) {
+            return dA;
+        }
+        if (srcA != srcB) {
+            return dA ? srcA > srcB : srcA < srcB;
+        }
+        return tA < tB;
+    }
+
+    private void removeEntry(int i) {
+        System.arraycopy(cur, (i + 1) * E, cur, i * E, (curN - i - 1) * E);
+        curN--;
+    }
+
+    private void ensureEntries(int n) {
+        if (n * E > cur.length) {
+            int cap = Math.max(n * E, cur.length * 2);
+            cur = Arrays.copyOf(cur, cap);
+            old = Arrays.copyOf(old, cap);
+        }
+    }
+
+    private static int[] ensure(int[] a, int n) {
+        return n <= a.length ? a : Arrays.copyOf(a, Math.max(n, a.length * 2));
+    }
+
+    private static long[] ensure(long[] a, int n) {
+        return n <= a.length ? a : Arrays.copyOf(a, Math.max(n, a.length * 2));
+    }
+
+    /** Copies group {@code g}'s user members into {@code members}, ascending (SPEC R11 user order). */
+    private int sortedMembers(int g) {
+        var set = groups.userMembers(g);
+        members = ensure(members, set.size());
+        int[] n = {0};
+        int[] out = members;
+        set.forEach(u -> out[n[0]++] = u);
+        Arrays.sort(members, 0, n[0]);
+        return n[0];
+    }
+
+    private void startGroup(int g) {
+        unitsSucceeded = 0;
+        unitsFailed = 0;
+        if (recordFeed) {
+            feed.append(Kind.GroupProcessingStarted, -1, -1, g, 0, 0, causeSeq, now);
+        }
+    }
+
+    /** Counts the user just ended as succeeded or failed for group {@code g}'s processing record. */
+    private void countMember(int g) {
+        for (int i = 0; i < curN; i++) {
+            if (cur[i * E + StateStore.SRC] == g && cur[i * E + StateStore.STATE] != States.pack(States.ACTIVE, States.NONE)) {
+                unitsFailed++;
+                return;
+            }
+        }
+        unitsSucceeded++;
+    }
+
+    private void finishGroup(int g) {
+        if (recordFeed) {
+            feed.append(Kind.GroupProcessingFinished, -1, -1, g, unitsSucceeded, unitsFailed, causeSeq, now);
+        }
+    }
+
+    // ------------------------------------------------------------------ validation helpers
+
+    private LicensimException reject(Event e, String why) {
+        return new LicensimException("event seq " + e.seq() + " (" + e.type() + ") rejected: " + why);
+    }
+
+    private int user(Event e, String id) {
+        int u = users.indexOf(id);
+        if (u < 0) {
+            throw reject(e, "unknown user \"" + id + "\"");
+        }
+        return u;
+    }
+
+    private int group(Event e, String id) {
+        int g = groups.indexOf(id);
+        if (g < 0) {
+            throw reject(e, "unknown group \"" + id + "\"");
+        }
+        return g;
+    }
+
+    private void checkManual(Event e, int g) {
+        if (dynamic.managesMembers(tenant, g)) {
+            throw reject(e, "group \"" + groups.id(g) + "\" is a dynamic group: its members come from its rule");
+        }
+    }
+
+    private int product(Event e, String ref) {
+        Product p;
+        try {
+            p = tenant.catalog().findProduct(ref);
+        } catch (LicensimException ex) {
+            throw reject(e, ex.getMessage());
+        }
+        if (p == null) {
+            throw reject(e, "unknown product \"" + ref + "\": not in the product catalog");
+        }
+        int t = subs.indexOf(p);
+        if (t < 0) {
+            throw reject(e, "product " + p.skuPartNumber() + " is not among the tenant's subscribedSkus");
+        }
+        return t;
+    }
+
+    private long[] disabledMask(Event e, int t, List<String> refs) {
+        Product p = subs.product(t);
+        long[] m = new long[subs.words(t)];
+        for (String ref : refs) {
+            int local;
+            try {
+                local = tenant.catalog().findPlanInProduct(p, ref);
+            } catch (LicensimException ex) {
+                throw reject(e, ex.getMessage());
+            }
+            if (local < 0) {
+                throw reject(e, "disabled plan \"" + ref + "\" is not a plan of product " + p.skuPartNumber());
+            }
+            m[local >>> 6] |= 1L << local;
+        }
+        return m;
+    }
+
+    /** SPEC R14: a group's own enabled plans must satisfy every prerequisite of its add-ons. */
+    private void checkGroupPrerequisites(Event e, int g, int t, int newMask) {
+        long union = rules.ruleMask(newMask);
+        for (License l : asg.ofGroup(g)) {
+            if (l.product() != t) {
+                union |= rules.ruleMask(l.enabled());
+            }
+        }
+        long missing = rules.unmet(union);
+        if (missing != 0) {
+            throw reject(e, "license operation failed for group \"" + groups.id(g) + "\": " + describeUnmet(missing)
+                    + "; the group must have the prerequisite services itself (SPEC R14)");
+        }
+    }
+
+    private String describeUnmet(long bits) {
+        StringBuilder sb = new StringBuilder();
+        for (long rest = bits; rest != 0; rest &= rest - 1) {
+            int b = Long.numberOfTrailingZeros(rest);
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("the service ").append(tenant.catalog().plan(rules.catalogPlan(b)).friendlyName())
+                    .append(" requires ");
+            long[] any = rules.prerequisites(b);
+            for (int i = 0; i < any.length; i++) {
+                if (i > 0) {
+                    sb.append(" and ");
+                }
+                StringBuilder alt = new StringBuilder();
+                for (long r = any[i]; r != 0; r &= r - 1) {
+                    if (alt.length() > 0) {
+                        alt.append(" or ");
+                    }
+                    alt.append(tenant.catalog().plan(rules.catalogPlan(Long.numberOfTrailingZeros(r))).friendlyName());
+                }
+                sb.append(alt);
+            }
+            sb.append(" to be enabled as well");
+        }
+        return sb.toString();
+    }
+
+    private String explain(int error, int u, int t) {
+        return switch (error) {
+            case States.COUNT_VIOLATION -> "no seats left of " + name(t) + " (consumed " + ledger.consumed(t)
+                    + " of " + ledger.capacity(t) + ")";
+            case States.MUTUALLY_EXCLUSIVE_VIOLATION -> "its plans conflict with plans the user already has";
+            case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> "a plan of it is not allowed in usage location "
+                    + users.usageLocation().get(u);
+            case States.UNIQUENESS_VIOLATION -> "proxy address is already being used";
+            default -> "error " + error;
+        };
+    }
+
+    private String name(int t) {
+        return subs.product(t).skuPartNumber();
+    }
+
+    private String productNames(License[] ls) {
+        StringBuilder sb = new StringBuilder();
+        for (License l : ls) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(name(l.product()));
+        }
+        return sb.toString();
+    }
+
+    static int seconds(Instant t) {
+        long s = t.getEpochSecond() - EPOCH_2000;
+        return (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE, s));
+    }
+
+    /** The instant of an entry's TIME field, or null. */
+    public static Instant instant(int seconds) {
+        return seconds == StateStore.NO_TIME ? null : Instant.ofEpochSecond(seconds + EPOCH_2000);
+    }
+}

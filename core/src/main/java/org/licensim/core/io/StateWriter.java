@@ -1,0 +1,199 @@
+package org.licensim.core.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Arrays;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Writes the resolved state (docs/FORMATS.md): per product Graph's subscribedSku with
+ * consumedUnits, per user Graph's assignedLicenses and licenseAssignmentStates, per licensed
+ * group the members with licence errors. Streams with Jackson's generator; a file is written
+ * to a temporary sibling and moved into place, so a crash never leaves half a file.
+ */
+public final class StateWriter {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private StateWriter() {
+    }
+
+    public static void write(Engine engine, Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(engine, out);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LicensimException("cannot write resolved state to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void write(Engine engine, OutputStream out) throws IOException {
+        Tenant tenant = engine.tenant();
+        Users users = tenant.users();
+        Groups groups = tenant.groups();
+        Subscriptions subs = tenant.subscriptions();
+        StateStore store = engine.store();
+        int[] es = new int[64 * StateStore.ENTRY_INTS];
+        int[] inError = new int[subs.size()];
+        IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("tenantId", tenant.settings().id());
+            if (engine.lastAppliedSeq() < 0) {
+                g.writeNullField("lastAppliedSeq");
+            } else {
+                g.writeNumberField("lastAppliedSeq", engine.lastAppliedSeq());
+            }
+            g.writeArrayFieldStart("users");
+            for (int u = 0; u < users.size(); u++) {
+                int n = store.count(u);
+                if (users.isDeleted(u) || n == 0) {
+                    continue;
+                }
+                if (n * StateStore.ENTRY_INTS > es.length) {
+                    es = new int[n * StateStore.ENTRY_INTS * 2];
+                }
+                store.read(u, es);
+                g.writeStartObject();
+                g.writeStringField("id", users.id(u));
+                g.writeStringField("userPrincipalName", users.get(u, "userPrincipalName"));
+                g.writeArrayFieldStart("assignedLicenses");
+                for (int t = 0; t < subs.size(); t++) {
+                    long[] union = null;
+                    for (int i = 0; i < n; i++) {
+                        int at = i * StateStore.ENTRY_INTS;
+                        if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
+                            long[] m = tenant.masks().copy(es[at + StateStore.MASK]);
+                            if (union == null) {
+                                union = m;
+                            } else {
+                                for (int w = 0; w < m.length; w++) {
+                                    union[w] |= m[w];
+                                }
+                            }
+                        }
+                    }
+                    if (union != null) {
+                        g.writeStartObject();
+                        g.writeStringField("skuId", subs.product(t).skuId());
+                        writeDisabled(g, tenant.catalog(), subs.product(t), union);
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("licenseAssignmentStates");
+                boolean[] counted = new boolean[subs.size()];
+                for (int i = 0; i < n; i++) {
+                    int at = i * StateStore.ENTRY_INTS;
+                    int src = es[at + StateStore.SRC];
+                    int t = es[at + StateStore.PRODUCT];
+                    int state = es[at + StateStore.STATE];
+                    g.writeStartObject();
+                    g.writeStringField("skuId", subs.product(t).skuId());
+                    if (StateStore.isDirect(src)) {
+                        g.writeNullField("assignedByGroup");
+                    } else {
+                        g.writeStringField("assignedByGroup", groups.id(src));
+                        if (state != States.pack(States.ACTIVE, States.NONE)) {
+                            IntArrayList l = groupErrors.getIfAbsentPut(src, IntArrayList::new);
+                            if (l.isEmpty() || l.getLast() != u) {
+                                l.add(u);
+                            }
+                        }
+                    }
+                    g.writeStringField("state", States.stateName(state));
+                    g.writeStringField("error", States.errorName(state));
+                    writeDisabled(g, tenant.catalog(), subs.product(t), tenant.masks().copy(es[at + StateStore.MASK]));
+                    Instant when = Engine.instant(es[at + StateStore.TIME]);
+                    if (when == null) {
+                        g.writeNullField("lastUpdatedDateTime");
+                    } else {
+                        g.writeStringField("lastUpdatedDateTime", when.toString());
+                    }
+                    g.writeEndObject();
+                    if (States.state(state) == States.ERROR && !counted[t]) {
+                        counted[t] = true;
+                        inError[t]++;
+                    }
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("subscribedSkus");
+            for (int t = 0; t < subs.size(); t++) {
+                Subscriptions.PrepaidUnits pu = subs.units(t);
+                g.writeStartObject();
+                g.writeStringField("skuId", subs.product(t).skuId());
+                g.writeStringField("skuPartNumber", subs.product(t).skuPartNumber());
+                g.writeObjectFieldStart("prepaidUnits");
+                g.writeNumberField("enabled", pu.enabled());
+                g.writeNumberField("warning", pu.warning());
+                g.writeNumberField("suspended", pu.suspended());
+                g.writeNumberField("lockedOut", pu.lockedOut());
+                g.writeEndObject();
+                g.writeNumberField("consumedUnits", engine.consumed(t));
+                g.writeNumberField("usersInError", inError[t]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("groups");
+            for (int gi = 0; gi < groups.size(); gi++) {
+                if (groups.isDeleted(gi) || tenant.assignments().ofGroup(gi).length == 0) {
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("id", groups.id(gi));
+                g.writeStringField("displayName", groups.displayName(gi));
+                g.writeArrayFieldStart("membersWithLicenseErrors");
+                IntArrayList errs = groupErrors.get(gi);
+                if (errs != null) {
+                    int[] sorted = errs.toArray();
+                    Arrays.sort(sorted);
+                    for (int u : sorted) {
+                        g.writeString(users.id(u));
+                    }
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Writes {@code disabledPlans}: the product's plans not in {@code enabled}, as GUIDs in catalog order. */
+    private static void writeDisabled(JsonGenerator g, Catalog catalog, Product p, long[] enabled) throws IOException {
+        g.writeArrayFieldStart("disabledPlans");
+        int[] plans = p.plans();
+        for (int i = 0; i < plans.length; i++) {
+            if ((enabled[i >>> 6] & (1L << i)) == 0) {
+                g.writeString(catalog.plan(plans[i]).servicePlanId());
+            }
+        }
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,57 @@
+package org.licensim.core.state;
+
+/**
+ * Per-user resolved state: a short list of fixed-size int entries, one per (source, product).
+ * Readers copy into a caller's scratch array, so a lookup allocates nothing.
+ *
+ * <p>Entry layout ({@link #ENTRY_INTS} ints): {@link #SRC} the source (a group index >= 0, or
+ * {@code -(product + 1)} for a direct assignment), {@link #PRODUCT} tenant product index,
+ * {@link #MASK} id of the source's enabled plans in the tenant's
+ * {@link org.licensim.core.directory.PlanMasks}, {@link #STATE} {@link States#pack state and error},
+ * {@link #KEY_HI}/{@link #KEY_LO} the demand's place in SPEC R11 order, {@link #TIME} seconds since
+ * 2000-01-01T00:00Z of the last change ({@link #NO_TIME} when it comes from a snapshot).
+ */
+public interface StateStore extends AutoCloseable {
+    int ENTRY_INTS = 7;
+    int SRC = 0;
+    int PRODUCT = 1;
+    int MASK = 2;
+    int STATE = 3;
+    int KEY_HI = 4;
+    int KEY_LO = 5;
+    int TIME = 6;
+    int NO_TIME = Integer.MIN_VALUE;
+    /** Longest entry list a user may have; a user past it is reported, not truncated. */
+    int MAX_ENTRIES = 4096;
+
+    /** Number of entries of user {@code u} (0 for a user never written). */
+    int count(int u);
+
+    /** Copies user {@code u}'s entries into {@code dst} from index 0; returns the entry count. */
+    int read(int u, int[] dst);
+
+    /** Replaces user {@code u}'s entries with the first {@code count} entries of {@code src}. */
+    void write(int u, int[] src, int count);
+
+    /** One past the highest user index ever written. */
+    int users();
+
+    @Override
+    void close();
+
+    static int direct(int product) {
+        return -(product + 1);
+    }
+
+    static boolean isDirect(int src) {
+        return src < 0;
+    }
+
+    static int directProduct(int src) {
+        return -src - 1;
+    }
+
+    static long key(int[] e, int at) {
+        return ((long) e[at + KEY_HI] << 32) | (e[at + KEY_LO] & 0xFFFFFFFFL);
+    }
+}

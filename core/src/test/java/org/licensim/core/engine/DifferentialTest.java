@@ -1,0 +1,416 @@
+package org.licensim.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.PlanRules;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Subscriptions.PrepaidUnits;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.state.HeapStateStore;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * The engine against the reference model on random tenants and random event sequences: after
+ * every event both must have rejected it or both applied it, and then agree on every source of
+ * every user and on seat counts; invariants are checked at each step. A failure prints its seed
+ * (replay with -Dlicensim.seed=N) and the shortest event sequence that still fails.
+ */
+class DifferentialTest {
+    /** Products whose plans the shipped rules talk about, so conflicts, prerequisites and locations happen. */
+    static final String[] PRODUCTS = {"ENTERPRISEPACK", "STANDARDPACK", "WORKPLACE_ANALYTICS", "MCOMEETADV", "EMS",
+        "MCOPSTN1", "SPE_E3"};
+    /** Plans worth disabling: the ones rules mention, and a few that are not. */
+    static final String[] PLANS = {"SHAREPOINTSTANDARD", "SHAREPOINTENTERPRISE", "EXCHANGE_S_STANDARD",
+        "EXCHANGE_S_ENTERPRISE", "MCOSTANDARD", "YAMMER_ENTERPRISE", "TEAMS1", "WORKPLACE_ANALYTICS", "MCOMEETADV",
+        "MCOPSTN1", "SWAY"};
+    static final String[] COUNTRIES = {"NL", "IN", "DE", "CN", null};
+    static final int RUNS = 400;
+    static final int EVENTS = 250;
+    static final Catalog CATALOG = Catalog.loadDefault();
+    /** What the random histories really exercised: applied/rejected per event type, states seen. */
+    static final java.util.Map<String, int[]> APPLIED = new java.util.TreeMap<>();
+    static final java.util.Set<String> STATES_SEEN = new java.util.TreeSet<>();
+    static final PlanRules RULES = PlanRules.loadDefault(CATALOG);
+
+    @Test
+    @DisplayName("R1-R22 engine equals the reference model after every event of random histories")
+    void engineEqualsReferenceModel() {
+        int soak = Integer.getInteger("licensim.soak", 1);
+        long only = Long.getLong("licensim.seed", -1L);
+        long events = 0;
+        int runs = RUNS * Math.max(1, soak);
+        for (int r = 0; r < runs; r++) {
+            long seed = only >= 0 ? only : 0x5EED_0000L + r;
+            Scenario s = Scenario.generate(seed);
+            String failure = s.run(s.events);
+            if (failure != null) {
+                List<Event> shrunk = shrink(s, new ArrayList<>(s.events));
+                fail("seed " + seed + " (replay: mvn -pl core test -Dtest=DifferentialTest -Dlicensim.seed=" + seed + ")\n"
+                        + failure + "\nshortest failing sequence (" + shrunk.size() + " of " + s.events.size()
+                        + " events):\n  " + String.join("\n  ", shrunk.stream().map(Object::toString).toList())
+                        + "\nwith: " + s.run(shrunk) + "\nsnapshot:\n" + s.snapshot);
+            }
+            events += s.events.size();
+            if (only >= 0) {
+                break;
+            }
+        }
+        System.out.println("DifferentialTest: " + events + " random events in " + runs + " histories, engine == model");
+        StringBuilder cov = new StringBuilder();
+        APPLIED.forEach((k, v) -> cov.append(String.format("  %-26s applied %6d  rejected %6d%n", k, v[0], v[1])));
+        System.out.println(cov + "  states seen: " + STATES_SEEN);
+        assertTrue(only >= 0 || events >= 100_000, "CI must run at least 10^5 random events, ran " + events);
+        if (only < 0) {
+            // the histories must really exercise every event type and every outcome, or agreement proves little
+            APPLIED.forEach((k, v) -> assertTrue(v[0] >= 200, k + " applied only " + v[0] + " times\n" + cov));
+            for (String st : List.of("Active/None", "Error/CountViolation", "Error/MutuallyExclusiveViolation",
+                    "Error/ProhibitedInUsageLocationViolation", "Error/UniquenessViolation",
+                    "ActiveWithError/DependencyViolation")) {
+                assertTrue(STATES_SEEN.contains(st), "no random history reached " + st + "; seen " + STATES_SEEN);
+            }
+        }
+    }
+
+    /** Drops events one at a time, from the end, while the sequence still fails. */
+    static volatile boolean shrinking;
+
+    static List<Event> shrink(Scenario s, List<Event> events) {
+        shrinking = true;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (int i = events.size() - 1; i >= 0; i--) {
+                List<Event> fewer = new ArrayList<>(events);
+                fewer.remove(i);
+                if (s.run(fewer) != null) {
+                    events = fewer;
+                    progress = true;
+                }
+            }
+        }
+        shrinking = false;
+        return events;
+    }
+
+    static final class Scenario {
+        final String snapshot;
+        final List<Event> events = new ArrayList<>();
+
+        Scenario(String snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        static Scenario generate(long seed) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            Random shuffle = new Random(seed);
+            List<String> products = new ArrayList<>(List.of(PRODUCTS));
+            java.util.Collections.shuffle(products, shuffle);
+            products = products.subList(0, 2 + rnd.nextInt(4));
+            int nUsers = 3 + rnd.nextInt(8);
+            int nGroups = 2 + rnd.nextInt(4);
+            boolean gbl = rnd.nextInt(10) > 0;
+            StringBuilder sb = new StringBuilder();
+            sb.append("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"").append(rnd.nextBoolean() ? "NL" : "IN")
+                    .append("\", \"groupLicensingEnabled\": ").append(gbl).append(", \"autoReprocess\": ")
+                    .append(rnd.nextBoolean()).append("}, \"subscribedSkus\": [");
+            for (int i = 0; i < products.size(); i++) {
+                sb.append(i > 0 ? "," : "").append("{\"skuPartNumber\": \"").append(products.get(i))
+                        .append("\", \"prepaidUnits\": {\"enabled\": ").append(rnd.nextInt(nUsers + 1))
+                        .append(", \"warning\": ").append(rnd.nextInt(2)).append("}}");
+            }
+            sb.append("], \"users\": [");
+            for (int u = 0; u < nUsers; u++) {
+                String c = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
+                sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
+                        .append(c == null ? "null" : "\"" + c + "\"").append(", \"proxyAddresses\": [\"SMTP:")
+                        .append(rnd.nextInt(5) == 0 ? "shared" : "u" + u).append("@x.example\"]}");
+            }
+            sb.append("], \"groups\": [");
+            for (int g = 0; g < nGroups; g++) {
+                sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": ")
+                        .append(rnd.nextInt(8) > 0).append(", \"members\": [");
+                boolean first = true;
+                for (int u = 0; u < nUsers; u++) {
+                    if (rnd.nextInt(3) == 0) {
+                        sb.append(first ? "" : ",").append("\"u").append(u).append('"');
+                        first = false;
+                    }
+                }
+                sb.append("]}");
+            }
+            sb.append("], \"assignments\": [");
+            boolean first = true;
+            for (int u = 0; u < nUsers; u++) {
+                if (rnd.nextInt(3) == 0) {
+                    sb.append(first ? "" : ",").append("{\"userId\": \"u").append(u).append("\", \"skuId\": \"")
+                            .append(products.get(rnd.nextInt(products.size()))).append("\", \"disabledPlans\": ")
+                            .append(disabled(rnd, products, null)).append('}');
+                    first = false;
+                }
+            }
+            if (gbl) {
+                for (int g = 0; g < nGroups; g++) {
+                    int n = rnd.nextInt(3);
+                    List<String> used = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        String p = products.get(rnd.nextInt(products.size()));
+                        if (used.contains(p)) {
+                            continue;
+                        }
+                        used.add(p);
+                        sb.append(first ? "" : ",").append("{\"groupId\": \"g").append(g).append("\", \"skuId\": \"")
+                                .append(p).append("\", \"disabledPlans\": ").append(disabled(rnd, products, p)).append('}');
+                        first = false;
+                    }
+                }
+            }
+            sb.append("]}");
+            Scenario s = new Scenario(sb.toString());
+            String text = sb.toString();
+            // drop security-disabled group assignments the reader would refuse
+            Tenant t = s.load();
+            if (t == null) {
+                return generate(seed + 1_000_003L);
+            }
+            s.events.addAll(randomEvents(rnd, products, nUsers, nGroups, text));
+            return s;
+        }
+
+        /** A JSON array of plans to disable (names that may not be in the product are kept out). */
+        static String disabled(SplittableRandom rnd, List<String> products, String product) {
+            StringBuilder sb = new StringBuilder("[");
+            Product p = product == null ? null : CATALOG.findProduct(product);
+            boolean first = true;
+            for (String plan : PLANS) {
+                if (rnd.nextInt(6) == 0 && (p == null || CATALOG.findPlanInProduct(p, plan) >= 0)) {
+                    sb.append(first ? "" : ",").append('"').append(plan).append('"');
+                    first = false;
+                }
+            }
+            return sb.append(']').toString();
+        }
+
+        Tenant load() {
+            try {
+                return new SnapshotReader(CATALOG, RULES).read(new ByteArrayInputStream(
+                        snapshot.getBytes(StandardCharsets.UTF_8)), "random.json");
+            } catch (LicensimException e) {
+                return null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        static List<Event> randomEvents(SplittableRandom rnd, List<String> products, int nUsers, int nGroups,
+                                        String snapshot) {
+            List<Event> out = new ArrayList<>();
+            int users = nUsers;
+            int groups = nGroups;
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            for (int i = 0; i < EVENTS; i++) {
+                long seq = i + 1;
+                Instant time = t0.plusSeconds(60L * i);
+                String u = "u" + rnd.nextInt(users + 1);
+                String g = "g" + rnd.nextInt(groups + 1);
+                String p = rnd.nextInt(25) == 0 ? "ENTERPRISEPREMIUM" : products.get(rnd.nextInt(products.size()));
+                List<String> dis = parse(disabled(rnd, products, p));
+                int kind = rnd.nextInt(100);
+                Event e;
+                if (kind < 20) {
+                    e = new Event.MemberAdded(seq, time, g, rnd.nextInt(10) == 0 ? "g" + rnd.nextInt(groups) : u);
+                } else if (kind < 35) {
+                    e = new Event.MemberRemoved(seq, time, g, u);
+                } else if (kind < 40) {
+                    UserData d = new UserData();
+                    d.id = "u" + users++;
+                    d.hasUsageLocation = true;
+                    d.usageLocation = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
+                    d.multi.put("proxyAddresses", List.of("SMTP:" + (rnd.nextInt(4) == 0 ? "shared" : d.id) + "@x.example"));
+                    e = new Event.UserCreated(seq, time, d);
+                } else if (kind < 43) {
+                    e = new Event.UserDeleted(seq, time, u);
+                } else if (kind < 49) {
+                    UserData d = new UserData();
+                    if (rnd.nextBoolean()) {
+                        d.hasUsageLocation = true;
+                        d.usageLocation = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
+                    } else {
+                        d.multi.put("proxyAddresses", List.of("SMTP:" + (rnd.nextBoolean() ? "shared" : u) + "@x.example"));
+                    }
+                    e = new Event.UserAttributesChanged(seq, time, u, d);
+                } else if (kind < 52) {
+                    List<String> members = new ArrayList<>();
+                    for (int m = 0; m < users; m++) {
+                        if (rnd.nextInt(3) == 0) {
+                            members.add("u" + m);
+                        }
+                    }
+                    e = new Event.GroupCreated(seq, time, "g" + groups++, "new", rnd.nextInt(6) > 0, null, false, members);
+                } else if (kind < 54) {
+                    e = new Event.GroupDeleted(seq, time, g);
+                } else if (kind < 55) {
+                    e = new Event.GroupRuleChanged(seq, time, g, "user.department -eq \"Sales\"", false);
+                } else if (kind < 63) {
+                    e = new Event.LicenseAssignedToGroup(seq, time, g, p, dis);
+                } else if (kind < 69) {
+                    e = new Event.LicenseRemovedFromGroup(seq, time, g, p);
+                } else if (kind < 75) {
+                    e = new Event.GroupDisabledPlansChanged(seq, time, g, p, dis);
+                } else if (kind < 82) {
+                    e = new Event.LicenseAssignedToUser(seq, time, u, p, dis);
+                } else if (kind < 87) {
+                    e = new Event.LicenseRemovedFromUser(seq, time, u, p);
+                } else if (kind < 93) {
+                    int en = rnd.nextInt(nUsers + 3);
+                    e = new Event.UnitsChanged(seq, time, p, new PrepaidUnits(en, rnd.nextInt(2), 0, 0));
+                } else {
+                    e = rnd.nextBoolean() ? new Event.Reprocess(seq, time, u, null) : new Event.Reprocess(seq, time, null, g);
+                }
+                out.add(e);
+            }
+            return out;
+        }
+
+        static List<String> parse(String jsonArray) {
+            String inner = jsonArray.substring(1, jsonArray.length() - 1);
+            List<String> out = new ArrayList<>();
+            if (!inner.isEmpty()) {
+                for (String s : inner.split(",")) {
+                    out.add(s.substring(1, s.length() - 1));
+                }
+            }
+            return out;
+        }
+
+        /** Runs the events on a fresh engine and model; returns null when they agree throughout, else what differed. */
+        String run(List<Event> evs) {
+            Tenant forEngine = load();
+            Tenant forModel = load();
+            Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
+            ReferenceModel model = new ReferenceModel(forModel);
+            engine.reconcile();
+            model.reconcile();
+            String d = compare(engine, model, "after reconcile", null);
+            if (d != null) {
+                return d;
+            }
+            for (Event e : evs) {
+                int[] consumedBefore = consumed(engine);
+                String engineRejected = null;
+                String modelRejected = null;
+                try {
+                    engine.apply(e);
+                } catch (LicensimException ex) {
+                    engineRejected = ex.getMessage();
+                }
+                try {
+                    model.apply(e);
+                } catch (ReferenceModel.Rejected ex) {
+                    modelRejected = ex.getMessage();
+                }
+                if (!shrinking) {
+                    APPLIED.computeIfAbsent(e.type(), k -> new int[2])[engineRejected == null ? 0 : 1]++;
+                }
+                if ((engineRejected == null) != (modelRejected == null)) {
+                    return "event " + e + ": engine " + (engineRejected == null ? "applied it" : "rejected it: "
+                            + engineRejected) + ", model " + (modelRejected == null ? "applied it" : "rejected it: "
+                            + modelRejected);
+                }
+                d = compare(engine, model, "after " + e, consumedBefore);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+
+        static int[] consumed(Engine engine) {
+            int[] c = new int[engine.tenant().subscriptions().size()];
+            for (int t = 0; t < c.length; t++) {
+                c[t] = engine.consumed(t);
+            }
+            return c;
+        }
+
+        static String compare(Engine engine, ReferenceModel model, String when, int[] consumedBefore) {
+            Tenant t = engine.tenant();
+            StateStore store = engine.store();
+            int[] es = new int[256 * StateStore.ENTRY_INTS];
+            int[] holders = new int[t.subscriptions().size()];
+            for (int u = 0; u < Math.max(t.users().size(), model.users.size()); u++) {
+                List<String> mine = new ArrayList<>();
+                int n = u < t.users().size() && !t.users().isDeleted(u) ? store.read(u, es) : 0;
+                boolean[] held = new boolean[holders.length];
+                TreeSet<Integer> enabled = new TreeSet<>();
+                for (int i = 0; i < n; i++) {
+                    int at = i * StateStore.ENTRY_INTS;
+                    int mask = es[at + StateStore.MASK];
+                    int product = es[at + StateStore.PRODUCT];
+                    TreeSet<Integer> plans = new TreeSet<>();
+                    int[] ps = t.subscriptions().product(product).plans();
+                    for (int k = 0; k < ps.length; k++) {
+                        if (t.masks().has(mask, k)) {
+                            plans.add(ps[k]);
+                        }
+                    }
+                    int st = es[at + StateStore.STATE];
+                    if (States.holds(st)) {
+                        held[product] = true;
+                        enabled.addAll(plans);
+                    }
+                    STATES_SEEN.add(States.stateName(st) + "/" + States.errorName(st));
+                    mine.add("src=" + es[at + StateStore.SRC] + " t=" + product + " " + States.stateName(st) + "/"
+                            + States.errorName(st) + " key=" + StateStore.key(es, at) + " plans=" + plans);
+                }
+                for (int p = 0; p < holders.length; p++) {
+                    holders[p] += held[p] ? 1 : 0;
+                }
+                List<String> theirs = new ArrayList<>();
+                if (u < model.users.size() && !model.users.get(u).deleted) {
+                    model.entries(u).forEach(s -> theirs.add(s.toString()));
+                }
+                if (!mine.equals(theirs)) {
+                    return when + ": user u" + u + " (" + (u < model.users.size() ? model.users.get(u).id : "?")
+                            + ")\n  engine: " + mine + "\n  model:  " + theirs;
+                }
+                for (PlanRules.Conflict c : t.planRules().conflicts()) {
+                    if (enabled.contains(c.planA()) && enabled.contains(c.planB())) {
+                        return when + ": invariant R13 broken: user " + u + " has conflicting plans enabled";
+                    }
+                }
+            }
+            for (int p = 0; p < holders.length; p++) {
+                if (engine.consumed(p) != holders[p] || model.consumed(p) != holders[p]) {
+                    return when + ": product " + p + " consumed: engine ledger " + engine.consumed(p) + ", users holding "
+                            + holders[p] + ", model " + model.consumed(p);
+                }
+                int cap = t.subscriptions().units(p).capacity();
+                if (consumedBefore != null && holders[p] > consumedBefore[p] && holders[p] > cap) {
+                    return when + ": invariant R10 broken: product " + p + " granted beyond capacity (" + holders[p]
+                            + " > " + cap + ")";
+                }
+            }
+            return null;
+        }
+    }
+}

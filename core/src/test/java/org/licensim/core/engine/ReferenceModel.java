@@ -1,0 +1,911 @@
+package org.licensim.core.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.PlanRules;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.event.Event;
+
+/**
+ * A deliberately simple, slow implementation of SPEC.md (and docs/SPEC-NOTES.md) with plain
+ * objects: plans are sets of catalog plan indexes, seats are counted from the state each time
+ * rather than tracked, memberships are sets. Used only to check the engine, which must agree
+ * with it after every event. It copies the tenant at construction and never shares mutable
+ * structures with the engine.
+ */
+final class ReferenceModel {
+    static final String ACTIVE = "Active";
+    static final String AWE = "ActiveWithError";
+    static final String ERROR = "Error";
+
+    /** One source of one product for a user (a Graph licenseAssignmentState). */
+    static final class Src {
+        int src;
+        int product;
+        Set<Integer> plans;
+        String state;
+        String error;
+        long key;
+
+        Src(int src, int product, Set<Integer> plans, String state, String error, long key) {
+            this.src = src;
+            this.product = product;
+            this.plans = plans;
+            this.state = state;
+            this.error = error;
+            this.key = key;
+        }
+
+        Src copy() {
+            return new Src(src, product, plans, state, error, key);
+        }
+
+        boolean holds() {
+            return state.equals(ACTIVE) || state.equals(AWE);
+        }
+
+        @Override
+        public String toString() {
+            return "src=" + src + " t=" + product + " " + state + "/" + error + " key=" + key + " plans=" + new TreeSet<>(plans);
+        }
+    }
+
+    static final class User {
+        String id;
+        boolean deleted;
+        String location;
+        List<String> proxies = new ArrayList<>();
+        TreeSet<Integer> groups = new TreeSet<>();
+    }
+
+    static final class Lic {
+        int product;
+        Set<Integer> enabled;
+        Set<Integer> disabled;
+        long order;
+
+        Lic(int product, Set<Integer> enabled, Set<Integer> disabled, long order) {
+            this.product = product;
+            this.enabled = enabled;
+            this.disabled = disabled;
+            this.order = order;
+        }
+    }
+
+    static final class Group {
+        String id;
+        boolean deleted;
+        boolean security;
+        TreeSet<Integer> members = new TreeSet<>();
+        Set<Integer> nested = new HashSet<>();
+        List<Lic> licences = new ArrayList<>();
+
+        Lic licence(int t) {
+            for (Lic l : licences) {
+                if (l.product == t) {
+                    return l;
+                }
+            }
+            return null;
+        }
+    }
+
+    final Catalog catalog;
+    final String defaultCountry;
+    final boolean groupLicensing;
+    final boolean auto;
+    final List<Product> products = new ArrayList<>();
+    final List<Integer> capacity = new ArrayList<>();
+    final Map<Integer, Set<Integer>> conflicts = new HashMap<>();
+    final Map<Integer, List<Set<Integer>>> prerequisites = new HashMap<>();
+    final Map<Integer, Set<String>> prohibited = new HashMap<>();
+    final Set<Integer> unique = new HashSet<>();
+    final List<User> users = new ArrayList<>();
+    final List<Group> groups = new ArrayList<>();
+    final Map<Integer, Map<Integer, Lic>> direct = new HashMap<>();
+    final Map<Integer, List<Src>> state = new HashMap<>();
+    final Map<Integer, List<long[]>> failed = new HashMap<>();
+    final Set<Integer> freed = new HashSet<>();
+    long lastSeq = -1;
+    long cause = -1;
+
+    ReferenceModel(Tenant t) {
+        catalog = t.catalog();
+        defaultCountry = t.settings().defaultCountry();
+        groupLicensing = t.settings().groupLicensingEnabled();
+        auto = t.settings().autoReprocess();
+        for (int p = 0; p < t.subscriptions().size(); p++) {
+            products.add(t.subscriptions().product(p));
+            capacity.add(t.subscriptions().units(p).capacity());
+        }
+        PlanRules r = t.planRules();
+        for (PlanRules.Conflict c : r.conflicts()) {
+            conflicts.computeIfAbsent(c.planA(), k -> new HashSet<>()).add(c.planB());
+            conflicts.computeIfAbsent(c.planB(), k -> new HashSet<>()).add(c.planA());
+        }
+        for (PlanRules.Prerequisite p : r.prerequisites()) {
+            Set<Integer> any = new HashSet<>();
+            for (int a : p.anyOf()) {
+                any.add(a);
+            }
+            prerequisites.computeIfAbsent(p.plan(), k -> new ArrayList<>()).add(any);
+        }
+        for (PlanRules.Prohibition p : r.prohibitions()) {
+            prohibited.computeIfAbsent(p.plan(), k -> new HashSet<>()).addAll(p.countries());
+        }
+        for (int u : r.uniquenessPlans()) {
+            unique.add(u);
+        }
+        for (int u = 0; u < t.users().size(); u++) {
+            User user = new User();
+            user.id = t.users().id(u);
+            user.deleted = t.users().isDeleted(u);
+            user.location = t.users().usageLocation().get(u);
+            user.proxies = new ArrayList<>(t.users().multiColumn("proxyAddresses").get(u));
+            users.add(user);
+        }
+        for (int g = 0; g < t.groups().size(); g++) {
+            Group group = new Group();
+            group.id = t.groups().id(g);
+            group.security = t.groups().securityEnabled(g);
+            int gg = g;
+            t.groups().userMembers(g).forEach(u -> {
+                group.members.add(u);
+                users.get(u).groups.add(gg);
+            });
+            t.groups().groupMembers(g).forEach(group.nested::add);
+            for (License l : t.assignments().ofGroup(g)) {
+                group.licences.add(lic(l));
+            }
+            groups.add(group);
+        }
+        for (int u = 0; u < t.users().size(); u++) {
+            for (License l : t.assignments().directOf(u)) {
+                direct.computeIfAbsent(u, k -> new LinkedHashMap<>()).put(l.product(), lic(l));
+            }
+        }
+    }
+
+    private Lic lic(License l) {
+        Set<Integer> disabled = new HashSet<>();
+        Set<Integer> enabled = new HashSet<>();
+        int[] plans = products.get(l.product()).plans();
+        for (int i = 0; i < plans.length; i++) {
+            if ((l.disabled()[i >>> 6] & (1L << i)) != 0) {
+                disabled.add(plans[i]);
+            } else {
+                enabled.add(plans[i]);
+            }
+        }
+        return new Lic(l.product(), enabled, disabled, l.order());
+    }
+
+    // ------------------------------------------------------------ reconcile
+
+    void reconcile() {
+        List<long[]> ds = new ArrayList<>();
+        direct.forEach((u, m) -> m.values().forEach(l -> ds.add(new long[] {l.order, u, l.product})));
+        ds.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (long[] d : ds) {
+            int u = (int) d[1];
+            processUnit(u, -((int) d[2] + 1), d[0], true);
+            finish(u);
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            Group group = groups.get(g);
+            if (group.deleted || group.licences.isEmpty()) {
+                continue;
+            }
+            for (int u : new ArrayList<>(group.members)) {
+                processUnit(u, g, Engine.snapshotGroupKey(g, u), true);
+                finish(u);
+            }
+        }
+        freed.clear();
+    }
+
+    // ------------------------------------------------------------ events
+
+    static final class Rejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String why) {
+            super(why);
+        }
+    }
+
+    void apply(Event e) {
+        if (e.seq() <= lastSeq) {
+            throw new Rejected("seq");
+        }
+        cause = e.seq();
+        freed.clear();
+        if (e instanceof Event.MemberAdded m) {
+            int g = group(m.groupId());
+            int u = user(m.memberId());
+            if (u < 0) {
+                int n = liveGroup(m.memberId());
+                if (n < 0 || n == g) {
+                    throw new Rejected("member");
+                }
+                groups.get(g).nested.add(n);
+            } else if (groups.get(g).members.add(u)) {
+                users.get(u).groups.add(g);
+                if (!groups.get(g).licences.isEmpty()) {
+                    processUnit(u, g, Engine.eventKey(cause, u), true);
+                    finish(u);
+                }
+            }
+        } else if (e instanceof Event.MemberRemoved m) {
+            int g = group(m.groupId());
+            int u = user(m.memberId());
+            if (u < 0) {
+                int n = liveGroup(m.memberId());
+                if (n < 0) {
+                    throw new Rejected("member");
+                }
+                groups.get(g).nested.remove(n);
+            } else if (groups.get(g).members.remove(u)) {
+                users.get(u).groups.remove(g);
+                removeSource(u, g, -1, null);
+                finish(u);
+            }
+        } else if (e instanceof Event.UserCreated c) {
+            if (everUsed(c.user().id)) {
+                throw new Rejected("id");
+            }
+            User user = new User();
+            user.id = c.user().id;
+            users.add(user);
+            applyAttributes(user, c.user());
+        } else if (e instanceof Event.UserDeleted d) {
+            int u = liveUser(d.userId());
+            for (int t = 0; t < products.size(); t++) {
+                if (holds(u, t)) {
+                    freed.add(t);
+                }
+            }
+            state.remove(u);
+            direct.remove(u);
+            User user = users.get(u);
+            for (int g : user.groups) {
+                groups.get(g).members.remove(u);
+            }
+            user.groups.clear();
+            user.deleted = true;
+            user.proxies.clear();
+        } else if (e instanceof Event.UserAttributesChanged a) {
+            int u = liveUser(a.userId());
+            applyAttributes(users.get(u), a.attributes());
+            finish(u);
+        } else if (e instanceof Event.GroupCreated c) {
+            if (everUsed(c.groupId())) {
+                throw new Rejected("id");
+            }
+            for (String m : c.members()) {
+                if (user(m) < 0 && liveGroup(m) < 0) {
+                    throw new Rejected("member");
+                }
+            }
+            Group group = new Group();
+            group.id = c.groupId();
+            group.security = c.securityEnabled();
+            groups.add(group);
+            int g = groups.size() - 1;
+            for (String m : c.members()) {
+                int u = user(m);
+                if (u >= 0) {
+                    group.members.add(u);
+                    users.get(u).groups.add(g);
+                } else {
+                    group.nested.add(liveGroup(m));
+                }
+            }
+        } else if (e instanceof Event.GroupDeleted d) {
+            int g = group(d.groupId());
+            Group group = groups.get(g);
+            if (!group.licences.isEmpty()) {
+                throw new Rejected("licensed");
+            }
+            for (int u : group.members) {
+                users.get(u).groups.remove(g);
+            }
+            group.members.clear();
+            group.nested.clear();
+            for (Group other : groups) {
+                other.nested.remove(g);
+            }
+            group.deleted = true;
+        } else if (e instanceof Event.GroupRuleChanged r) {
+            group(r.groupId());
+        } else if (e instanceof Event.LicenseAssignedToGroup a) {
+            if (!groupLicensing) {
+                throw new Rejected("gbl");
+            }
+            int g = group(a.groupId());
+            Group group = groups.get(g);
+            if (!group.security) {
+                throw new Rejected("security");
+            }
+            int t = product(a.skuId());
+            if (group.licence(t) != null) {
+                throw new Rejected("twice");
+            }
+            Lic l = newLic(t, a.disabledPlans(), cause);
+            List<Lic> after = new ArrayList<>(group.licences);
+            after.add(l);
+            checkGroupPrerequisites(after);
+            group.licences.add(l);
+            reresolve(g);
+        } else if (e instanceof Event.GroupDisabledPlansChanged c) {
+            int g = group(c.groupId());
+            Group group = groups.get(g);
+            int t = product(c.skuId());
+            Lic was = group.licence(t);
+            if (was == null) {
+                throw new Rejected("not assigned");
+            }
+            Lic l = newLic(t, c.disabledPlans(), was.order);
+            List<Lic> after = new ArrayList<>();
+            for (Lic x : group.licences) {
+                after.add(x.product == t ? l : x);
+            }
+            checkGroupPrerequisites(after);
+            group.licences = after;
+            reresolve(g);
+        } else if (e instanceof Event.LicenseRemovedFromGroup r) {
+            int g = group(r.groupId());
+            Group group = groups.get(g);
+            int t = product(r.skuId());
+            Lic was = group.licence(t);
+            if (was == null) {
+                throw new Rejected("not assigned");
+            }
+            group.licences.remove(was);
+            for (int u : new ArrayList<>(group.members)) {
+                removeSource(u, g, t, was);
+                finish(u);
+            }
+        } else if (e instanceof Event.LicenseAssignedToUser a) {
+            int u = liveUser(a.userId());
+            int t = product(a.skuId());
+            if (direct.getOrDefault(u, Map.of()).containsKey(t)) {
+                throw new Rejected("twice");
+            }
+            if (users.get(u).location == null) {
+                throw new Rejected("location");
+            }
+            Lic l = newLic(t, a.disabledPlans(), cause);
+            Set<Integer> all = union(u, Integer.MIN_VALUE);
+            all.addAll(l.enabled);
+            Set<Integer> missing = unmet(all);
+            missing.retainAll(l.enabled);
+            if (!missing.isEmpty()) {
+                throw new Rejected("dependency");
+            }
+            List<Src> saved = copyState(u);
+            Set<Integer> savedFreed = new HashSet<>(freed);
+            direct.computeIfAbsent(u, k -> new LinkedHashMap<>()).put(t, l);
+            String error = processUnit(u, -(t + 1), Engine.eventKey(cause, u), false);
+            if (error != null) {
+                direct.get(u).remove(t);
+                state.put(u, saved);
+                freed.clear();
+                freed.addAll(savedFreed);
+                throw new Rejected(error);
+            }
+            finish(u);
+        } else if (e instanceof Event.LicenseRemovedFromUser r) {
+            int u = liveUser(r.userId());
+            int t = product(r.skuId());
+            if (!direct.getOrDefault(u, Map.of()).containsKey(t)) {
+                throw new Rejected("not direct");
+            }
+            int src = -(t + 1);
+            Set<Integer> introduced = unmet(union(u, src));
+            introduced.removeAll(unmet(union(u, Integer.MIN_VALUE)));
+            if (!introduced.isEmpty()) {
+                throw new Rejected("dependency");
+            }
+            direct.get(u).remove(t);
+            removeSource(u, src, -1, null);
+            finish(u);
+        } else if (e instanceof Event.UnitsChanged c) {
+            int t = product(c.skuId());
+            int before = capacity.get(t);
+            capacity.set(t, c.prepaidUnits().capacity());
+            if (c.prepaidUnits().capacity() > before) {
+                freed.add(t);
+            }
+        } else if (e instanceof Event.Reprocess r) {
+            if (r.userId() != null) {
+                int u = liveUser(r.userId());
+                Set<Integer> tried = new HashSet<>();
+                while (true) {
+                    Src best = null;
+                    for (Src s : entries(u)) {
+                        if (s.state.equals(ERROR) && !tried.contains(s.src) && (best == null || s.key < best.key)) {
+                            best = s;
+                        }
+                    }
+                    if (best == null) {
+                        break;
+                    }
+                    tried.add(best.src);
+                    processUnit(u, best.src, best.key, true);
+                }
+                finish(u);
+            } else {
+                int g = group(r.groupId());
+                List<long[]> retry = new ArrayList<>();
+                for (int u : groups.get(g).members) {
+                    for (Src s : entries(u)) {
+                        if (s.src == g && s.state.equals(ERROR)) {
+                            retry.add(new long[] {s.key, u});
+                            break;
+                        }
+                    }
+                }
+                retry.sort((a, b) -> Long.compare(a[0], b[0]));
+                for (long[] k : retry) {
+                    int u = (int) k[1];
+                    processUnit(u, g, k[0], true);
+                    finish(u);
+                }
+            }
+        } else {
+            throw new Rejected("type");
+        }
+        lastSeq = e.seq();
+        if (auto) {
+            drain();
+        }
+    }
+
+    private void applyAttributes(User user, UserData d) {
+        if (d.hasUsageLocation) {
+            user.location = d.usageLocation;
+        }
+        if (d.multi.containsKey("proxyAddresses")) {
+            user.proxies = new ArrayList<>(d.multi.get("proxyAddresses"));
+        }
+    }
+
+    private void reresolve(int g) {
+        for (int u : new ArrayList<>(groups.get(g).members)) {
+            if (!blockedBySwitch(u, g)) {
+                processUnit(u, g, Engine.eventKey(cause, u), true);
+            }
+            finish(u);
+        }
+    }
+
+    private void drain() {
+        for (int t = 0; t < products.size(); t++) {
+            if (!freed.remove(t)) {
+                continue;
+            }
+            List<long[]> q = failed.getOrDefault(t, new ArrayList<>());
+            while (!q.isEmpty() && consumed(t) < capacity.get(t)) {
+                long[] best = q.get(0);
+                for (long[] x : q) {
+                    if (x[0] < best[0]) {
+                        best = x;
+                    }
+                }
+                q.remove(best);
+                int u = (int) best[1];
+                int src = (int) best[2];
+                if (users.get(u).deleted) {
+                    continue;
+                }
+                Src s = find(u, src, t);
+                if (s == null || !s.state.equals(ERROR) || !"CountViolation".equals(s.error) || s.key != best[0]) {
+                    continue;
+                }
+                processUnit(u, src, best[0], true);
+                finish(u);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ rules
+
+    /** Returns null when granted, else the error name. */
+    private String processUnit(int u, int src, long newKey, boolean queue) {
+        List<Lic> demand = demand(u, src);
+        if (demand.isEmpty()) {
+            return null;
+        }
+        Set<Integer> unit = new HashSet<>();
+        demand.forEach(l -> unit.addAll(l.enabled));
+        Set<Integer> others = union(u, src);
+        long key = newKey;
+        for (Src s : entries(u)) {
+            if (s.src == src) {
+                key = s.key;
+                break;
+            }
+        }
+        User user = users.get(u);
+        String location = user.location != null ? user.location : defaultCountry;
+        String error = null;
+        int failing = -1;
+        if (unit.stream().anyMatch(p -> prohibited.getOrDefault(p, Set.of()).contains(location))) {
+            error = "ProhibitedInUsageLocationViolation";
+        } else if (unit.stream().anyMatch(unique::contains) && collides(u)) {
+            error = "UniquenessViolation";
+        } else if (conflict(unit, others)) {
+            error = "MutuallyExclusiveViolation";
+        } else {
+            for (Lic l : demand) {
+                if (!holds(u, l.product) && consumed(l.product) >= capacity.get(l.product)) {
+                    error = "CountViolation";
+                    failing = l.product;
+                    break;
+                }
+            }
+        }
+        Set<Integer> heldBefore = new HashSet<>();
+        for (Lic l : demand) {
+            if (holds(u, l.product)) {
+                heldBefore.add(l.product);
+            }
+        }
+        for (Lic l : demand) {
+            put(u, src, l.product, l.enabled, error == null ? ACTIVE : ERROR, error == null ? "None" : error, key);
+        }
+        for (int t : heldBefore) {
+            if (!holds(u, t)) {
+                freed.add(t); // the unit alone gave this product: its seat is free for waiting demands
+            }
+        }
+        if ("CountViolation".equals(error) && queue && auto) {
+            failed.computeIfAbsent(failing, k -> new ArrayList<>()).add(new long[] {key, u, src});
+        }
+        return error;
+    }
+
+    private boolean conflict(Set<Integer> unit, Set<Integer> others) {
+        Set<Integer> all = new HashSet<>(unit);
+        all.addAll(others);
+        for (int p : unit) {
+            for (int c : conflicts.getOrDefault(p, Set.of())) {
+                if (all.contains(c)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean collides(int u) {
+        Set<String> mine = new HashSet<>();
+        users.get(u).proxies.forEach(p -> mine.add(p.toLowerCase(Locale.ROOT)));
+        for (int o = 0; o < users.size(); o++) {
+            if (o == u || users.get(o).deleted) {
+                continue;
+            }
+            for (String p : users.get(o).proxies) {
+                if (mine.contains(p.toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    Set<Integer> unmet(Set<Integer> enabled) {
+        Set<Integer> out = new TreeSet<>();
+        for (int p : enabled) {
+            for (Set<Integer> any : prerequisites.getOrDefault(p, List.of())) {
+                if (any.stream().noneMatch(enabled::contains)) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void removeSource(int u, int src, int onlyT, Lic convertFrom) {
+        List<Src> es = entries(u);
+        es.removeIf(s -> s.src == src && (onlyT < 0 || s.product == onlyT) && !s.holds());
+        Set<Integer> all = union(u, Integer.MIN_VALUE);
+        Set<Integer> after = new HashSet<>();
+        for (Src s : es) {
+            boolean going = s.src == src && (onlyT < 0 || s.product == onlyT);
+            if (!going && s.holds()) {
+                after.addAll(s.plans);
+            }
+        }
+        Set<Integer> introduced = unmet(after);
+        introduced.removeAll(unmet(all));
+        if (introduced.isEmpty()) {
+            List<Integer> gone = new ArrayList<>();
+            es.removeIf(s -> {
+                boolean going = s.src == src && (onlyT < 0 || s.product == onlyT);
+                if (going) {
+                    gone.add(s.product);
+                }
+                return going;
+            });
+            for (int t : gone) {
+                if (!holds(u, t)) {
+                    freed.add(t);
+                }
+            }
+            return;
+        }
+        Set<Integer> directPlans = new HashSet<>();
+        for (Src s : es) {
+            if (s.src < 0 && s.holds()) {
+                directPlans.addAll(s.plans);
+            }
+        }
+        Set<Integer> fromDirect = new HashSet<>(introduced);
+        fromDirect.retainAll(directPlans);
+        if (convertFrom != null && !fromDirect.isEmpty()
+                && !direct.getOrDefault(u, Map.of()).containsKey(convertFrom.product)) {
+            int t = convertFrom.product;
+            Src s = find(u, src, t);
+            if (s != null) {
+                direct.computeIfAbsent(u, k -> new LinkedHashMap<>())
+                        .put(t, new Lic(t, convertFrom.enabled, convertFrom.disabled, cause));
+                es.remove(s);
+                put(u, -(t + 1), t, s.plans, ACTIVE, "None", Engine.eventKey(cause, u));
+            }
+        }
+    }
+
+    private boolean blockedBySwitch(int u, int src) {
+        boolean active = entries(u).stream().anyMatch(s -> s.src == src && s.holds());
+        if (!active) {
+            return false;
+        }
+        Set<Integer> after = union(u, src);
+        demand(u, src).forEach(l -> after.addAll(l.enabled));
+        Set<Integer> introduced = unmet(after);
+        introduced.removeAll(unmet(union(u, Integer.MIN_VALUE)));
+        return !introduced.isEmpty();
+    }
+
+    private void finish(int u) {
+        List<Src> es = entries(u);
+        for (int pass = 0; pass < 64; pass++) {
+            boolean changed = false;
+            for (int i = 0; i < es.size() && !changed; i++) {
+                Src s = es.get(i);
+                Set<Integer> want = demandedPlans(u, s.src, s.product);
+                if (!s.holds()) {
+                    if (want == null) {
+                        es.remove(i);
+                        changed = true;
+                    }
+                    continue;
+                }
+                if (Objects.equals(want, s.plans)) {
+                    continue;
+                }
+                Set<Integer> all = union(u, Integer.MIN_VALUE);
+                Set<Integer> after = new HashSet<>(want == null ? Set.of() : want);
+                for (Src o : es) {
+                    if (o != s && o.holds()) {
+                        after.addAll(o.plans);
+                    }
+                }
+                Set<Integer> introduced = unmet(after);
+                introduced.removeAll(unmet(all));
+                if (!introduced.isEmpty()) {
+                    continue;
+                }
+                if (want == null) {
+                    es.remove(i);
+                    if (!holds(u, s.product)) {
+                        freed.add(s.product);
+                    }
+                } else {
+                    processUnit(u, s.src, s.key, true);
+                }
+                changed = true;
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        Set<Integer> unmet = unmet(union(u, Integer.MIN_VALUE));
+        for (Src s : es) {
+            if (!s.holds()) {
+                continue;
+            }
+            boolean kept = !Objects.equals(demandedPlans(u, s.src, s.product), s.plans);
+            boolean stranded = s.plans.stream().anyMatch(unmet::contains);
+            if (kept || stranded) {
+                s.state = AWE;
+                s.error = "DependencyViolation";
+            } else {
+                s.state = ACTIVE;
+                s.error = "None";
+            }
+        }
+    }
+
+    private void checkGroupPrerequisites(List<Lic> ls) {
+        Set<Integer> all = new HashSet<>();
+        ls.forEach(l -> all.addAll(l.enabled));
+        if (!unmet(all).isEmpty()) {
+            throw new Rejected("group prerequisites");
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private List<Lic> demand(int u, int src) {
+        if (src < 0) {
+            Lic l = direct.getOrDefault(u, Map.of()).get(-src - 1);
+            return l == null ? List.of() : List.of(l);
+        }
+        Group g = groups.get(src);
+        if (g.deleted || !g.members.contains(u)) {
+            return List.of();
+        }
+        return g.licences;
+    }
+
+    private Set<Integer> demandedPlans(int u, int src, int t) {
+        for (Lic l : demand(u, src)) {
+            if (l.product == t) {
+                return l.enabled;
+            }
+        }
+        return null;
+    }
+
+    List<Src> entries(int u) {
+        return state.computeIfAbsent(u, k -> new ArrayList<>());
+    }
+
+    private List<Src> copyState(int u) {
+        List<Src> c = new ArrayList<>();
+        entries(u).forEach(s -> c.add(s.copy()));
+        return c;
+    }
+
+    private Src find(int u, int src, int t) {
+        for (Src s : entries(u)) {
+            if (s.src == src && s.product == t) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void put(int u, int src, int t, Set<Integer> plans, String st, String err, long key) {
+        Src s = find(u, src, t);
+        if (s != null) {
+            s.plans = plans;
+            s.state = st;
+            s.error = err;
+            return;
+        }
+        List<Src> es = entries(u);
+        int pos = es.size();
+        while (pos > 0 && Engine.before(src, t, es.get(pos - 1).src, es.get(pos - 1).product)) {
+            pos--;
+        }
+        es.add(pos, new Src(src, t, plans, st, err, key));
+    }
+
+    private Set<Integer> union(int u, int exceptSrc) {
+        Set<Integer> r = new HashSet<>();
+        for (Src s : entries(u)) {
+            if (s.src != exceptSrc && s.holds()) {
+                r.addAll(s.plans);
+            }
+        }
+        return r;
+    }
+
+    private boolean holds(int u, int t) {
+        return entries(u).stream().anyMatch(s -> s.product == t && s.holds());
+    }
+
+    /** Seats are counted from the state, never tracked: an independent check of the engine's ledger. */
+    int consumed(int t) {
+        int n = 0;
+        for (int u = 0; u < users.size(); u++) {
+            if (!users.get(u).deleted && holds(u, t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private Lic newLic(int t, List<String> refs, long order) {
+        Product p = products.get(t);
+        Set<Integer> disabled = new HashSet<>();
+        for (String r : refs) {
+            int local;
+            try {
+                local = catalog.findPlanInProduct(p, r);
+            } catch (RuntimeException ex) {
+                throw new Rejected("plan");
+            }
+            if (local < 0) {
+                throw new Rejected("plan");
+            }
+            disabled.add(p.plans()[local]);
+        }
+        Set<Integer> enabled = new HashSet<>();
+        for (int pl : p.plans()) {
+            if (!disabled.contains(pl)) {
+                enabled.add(pl);
+            }
+        }
+        return new Lic(t, enabled, disabled, order);
+    }
+
+    private boolean everUsed(String id) {
+        return users.stream().anyMatch(x -> x.id.equals(id)) || groups.stream().anyMatch(x -> x.id.equals(id));
+    }
+
+    private int user(String id) {
+        for (int u = 0; u < users.size(); u++) {
+            if (users.get(u).id.equals(id) && !users.get(u).deleted) {
+                return u;
+            }
+        }
+        return -1;
+    }
+
+    private int liveUser(String id) {
+        int u = user(id);
+        if (u < 0) {
+            throw new Rejected("user");
+        }
+        return u;
+    }
+
+    private int liveGroup(String id) {
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.get(g).id.equals(id) && !groups.get(g).deleted) {
+                return g;
+            }
+        }
+        return -1;
+    }
+
+    private int group(String id) {
+        int g = liveGroup(id);
+        if (g < 0) {
+            throw new Rejected("group");
+        }
+        return g;
+    }
+
+    private int product(String ref) {
+        Product p;
+        try {
+            p = catalog.findProduct(ref);
+        } catch (RuntimeException ex) {
+            throw new Rejected("ambiguous");
+        }
+        int t = p == null ? -1 : products.indexOf(p);
+        if (t < 0) {
+            throw new Rejected("product");
+        }
+        return t;
+    }
+}
