@@ -91,4 +91,39 @@ class CliTest {
         assertEquals(2, none.code());
         assertTrue(none.err().startsWith("missing subcommand"), none.err());
     }
+
+    @Test
+    @DisplayName("resolve writes the Graph-shaped state and prints seats per product")
+    void resolveExample(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("state.json");
+        Result r = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resolved ../examples/contoso-small.json + ../examples/contoso-small.events.jsonl: "
+                + "10 users"), r.out());
+        assertTrue(r.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+0\\n.*"), r.out());
+        assertTrue(r.out().contains("sources in error: none"), r.out());
+        var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+        assertEquals(15, state.get("lastAppliedSeq").asInt());
+        assertEquals(10, state.get("users").size());
+        assertTrue(Files.notExists(dir.resolve("state.json.tmp")), "the temporary file must be gone");
+    }
+
+    @Test
+    @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
+    void resolveRejected(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("e.jsonl");
+        Files.writeString(events, "{\"seq\":1,\"time\":\"2026-01-01T00:00:00Z\",\"type\":\"MemberAdded\","
+                + "\"groupId\":\"nope\",\"memberId\":\"x\"}\n");
+        Path out = dir.resolve("state.json");
+        Result r = run("resolve", "../examples/two-groups-e3.json", "--events", events.toString(), "--out", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(events + ":1: event seq 1 (MemberAdded) rejected: unknown group \"nope\""), r.err());
+        assertTrue(Files.notExists(out), "nothing may be written after a rejected event");
+        Result s = run("resolve", "../examples/two-groups-e3.json", "--events", events.toString(), "--out", out.toString(),
+                "--on-reject", "skip");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("1 events rejected (state unchanged for each):"), s.out());
+        assertTrue(Files.exists(out));
+    }
 }

@@ -1,0 +1,134 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.DynamicMembership;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Summary;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.io.EventReader;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.io.StateWriter;
+import org.licensim.core.state.HeapStateStore;
+import org.licensim.core.state.States;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim resolve}: a snapshot, optionally a feed of events, to the resolved state. */
+@Command(name = "resolve", mixinStandardHelpOptions = true,
+        description = {"Resolves every user's licences, plans and error states from a tenant snapshot and, "
+                + "optionally, a JSON Lines event feed applied in order; writes the resolved state (docs/FORMATS.md) "
+                + "and prints a summary: users, seats per product, errors by kind.",
+                "Example:", "  licensim resolve examples/contoso-small.json --events examples/contoso-small.events.jsonl "
+                + "--out state.json"})
+final class ResolveCommand implements Callable<Integer> {
+    enum OnReject { fail, skip }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Tenant snapshot JSON.")
+    Path snapshot;
+
+    @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply after the snapshot (JSON Lines).")
+    Path events;
+
+    @Option(names = "--out", paramLabel = "STATE", description = "Write the resolved state here (JSON; replaced atomically).")
+    Path out;
+
+    @Option(names = "--on-reject", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "What a rejected event does (unknown id, refused by the rules): fail (default) stops with "
+                    + "exit 1 and writes nothing; skip leaves the state unchanged for that event, goes on, and lists it.")
+    OnReject onReject;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        Tenant tenant = SnapshotReader.withDefaults().read(snapshot);
+        long t1 = System.nanoTime();
+        ChangeFeed feed = new ChangeFeed();
+        feed.setEnabled(false);
+        Engine engine = new Engine(tenant, new HeapStateStore(), feed, DynamicMembership.MEMBER_LISTS);
+        engine.reconcile();
+        long t2 = System.nanoTime();
+        long applied = 0;
+        List<String> rejected = new ArrayList<>();
+        long rejectedCount = 0;
+        if (events != null) {
+            long lastReport = System.nanoTime();
+            try (EventReader r = EventReader.open(events)) {
+                for (Event e = r.next(); e != null; e = r.next()) {
+                    try {
+                        engine.apply(e);
+                        applied++;
+                    } catch (LicensimException ex) {
+                        if (onReject == OnReject.fail) {
+                            throw new LicensimException(events + ":" + r.line() + ": " + ex.getMessage()
+                                    + " (nothing was written; --on-reject skip goes on past rejected events)");
+                        }
+                        rejectedCount++;
+                        if (rejected.size() < 20) {
+                            rejected.add(events + ":" + r.line() + ": " + ex.getMessage());
+                        }
+                    }
+                    long now = System.nanoTime();
+                    if (!quiet && now - lastReport > 2_000_000_000L) {
+                        double secs = (now - t2) / 1e9;
+                        err.printf("  %,d events applied (%,.0f events/s)%n", applied, applied / secs);
+                        err.flush();
+                        lastReport = now;
+                    }
+                }
+            }
+        }
+        long t3 = System.nanoTime();
+        if (out != null) {
+            StateWriter.write(engine, out);
+        }
+        Summary s = Summary.of(engine);
+        o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
+        o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
+                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)));
+        o.printf("  %-28s %10s %10s %10s %10s%n", "product", "consumed", "available", "capacity", "in error");
+        for (int t = 0; t < s.products().length; t++) {
+            o.printf("  %-28s %,10d %,10d %,10d %,10d%n", s.products()[t], s.consumed()[t],
+                    Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
+        }
+        StringBuilder errors = new StringBuilder();
+        for (int k = 1; k < s.sourcesByError().length; k++) {
+            if (s.sourcesByError()[k] > 0) {
+                errors.append(errors.length() == 0 ? "" : ", ").append(States.errorName(k, true)).append(' ')
+                        .append(String.format("%,d", s.sourcesByError()[k]));
+            }
+        }
+        o.printf("  sources in error: %s%n", errors.length() == 0 ? "none" : errors);
+        if (rejectedCount > 0) {
+            o.printf("  %,d events rejected (state unchanged for each):%n", rejectedCount);
+            rejected.forEach(x -> o.println("    " + x));
+            if (rejectedCount > rejected.size()) {
+                o.printf("    ... and %,d more%n", rejectedCount - rejected.size());
+            }
+        }
+        if (out != null) {
+            o.printf("wrote %s%n", out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package org.licensim.core.engine;
+
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * Totals of a resolved tenant: per product consumed, capacity and users in error; per error
+ * kind the number of sources in that error. One pass over the state store.
+ */
+public record Summary(int users, String[] products, int[] consumed, int[] capacity, int[] usersInError,
+                      long[] sourcesByError) {
+
+    public static Summary of(Engine engine) {
+        var tenant = engine.tenant();
+        Subscriptions subs = tenant.subscriptions();
+        int n = subs.size();
+        String[] names = new String[n];
+        int[] consumed = new int[n];
+        int[] capacity = new int[n];
+        int[] inError = new int[n];
+        for (int t = 0; t < n; t++) {
+            names[t] = subs.product(t).skuPartNumber();
+            consumed[t] = engine.consumed(t);
+            capacity[t] = subs.units(t).capacity();
+        }
+        long[] byError = new long[States.errorCount()];
+        StateStore store = engine.store();
+        int[] es = new int[64 * StateStore.ENTRY_INTS];
+        boolean[] seen = new boolean[n];
+        for (int u = 0; u < tenant.users().size(); u++) {
+            if (tenant.users().isDeleted(u)) {
+                continue;
+            }
+            int count = store.count(u);
+            if (count * StateStore.ENTRY_INTS > es.length) {
+                es = new int[count * StateStore.ENTRY_INTS * 2];
+            }
+            store.read(u, es);
+            java.util.Arrays.fill(seen, false);
+            for (int i = 0; i < count; i++) {
+                int at = i * StateStore.ENTRY_INTS;
+                int state = es[at + StateStore.STATE];
+                byError[States.error(state)]++;
+                int t = es[at + StateStore.PRODUCT];
+                if (States.state(state) == States.ERROR && !seen[t]) {
+                    seen[t] = true;
+                    inError[t]++;
+                }
+            }
+        }
+        return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, byError);
+    }
+}
