@@ -50,6 +50,8 @@ public final class Engine {
     private final DynamicMembership dynamic;
     private final RulePlans rules;
     private final SeatLedger ledger;
+    /** The ledger, or in a reconcile worker an unlimited counter. */
+    private final Seats seats;
 
     private long lastSeq = -1;
     private long causeSeq = -1;
@@ -83,7 +85,27 @@ public final class Engine {
         this.dynamic = dynamic;
         this.rules = new RulePlans(tenant);
         this.ledger = new SeatLedger(subs);
+        this.seats = ledger;
         this.productStamp = new int[subs.size()];
+    }
+
+    /** A reconcile worker: shares the tenant (read only) and the rules, has its own scratch and seats. */
+    private Engine(Engine parent, Seats seats) {
+        this.tenant = parent.tenant;
+        this.users = parent.users;
+        this.groups = parent.groups;
+        this.dir = parent.dir;
+        this.asg = parent.asg;
+        this.subs = parent.subs;
+        this.masks = parent.masks;
+        this.store = parent.store;
+        this.feed = parent.feed;
+        this.dynamic = parent.dynamic;
+        this.rules = parent.rules;
+        this.ledger = parent.ledger;
+        this.seats = seats;
+        this.productStamp = new int[subs.size()];
+        this.recordFeed = false;
     }
 
     public Tenant tenant() {
@@ -122,6 +144,138 @@ public final class Engine {
         recordFeed = false;
         causeSeq = -1;
         now = StateStore.NO_TIME;
+        if (!reconcileInParallel()) {
+            reconcileInOrder();
+        }
+        ledger.clearFreed();
+        recordFeed = true;
+    }
+
+    /** Whether the last {@link #reconcile()} needed the sequential pass (some product ran short). */
+    public boolean reconciledInOrder() {
+        return reconciledInOrder;
+    }
+
+    private boolean reconciledInOrder;
+    private int reconcileThreads;
+
+    /** Workers for the parallel phase of {@link #reconcile()}; 0 (the default) means one per core for large tenants. */
+    public void setReconcileThreads(int threads) {
+        this.reconcileThreads = threads;
+    }
+
+    /**
+     * Phase 1, in parallel: every user's units in the user's own R11 order, with every seat
+     * granted and counted. Phase 2: if no product got more grants than it has seats, no seat
+     * check could have failed in R11 order either (a reconcile only ever adds holders), so the
+     * result is exact and is stored; otherwise returns false and nothing is stored.
+     */
+    private boolean reconcileInParallel() {
+        rules.precompute();
+        int n = users.size();
+        int threads = reconcileThreads > 0 ? Math.min(reconcileThreads, Math.max(1, n))
+                : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 4096 + 1));
+        int chunk = (n + threads - 1) / threads;
+        Engine[] workers = new Engine[threads];
+        Seats.Counting[] counts = new Seats.Counting[threads];
+        int[][] out = new int[threads][];
+        int[][] index = new int[threads][];
+        java.util.stream.IntStream.range(0, threads).parallel().forEach(w -> {
+            counts[w] = new Seats.Counting(subs.size());
+            workers[w] = new Engine(this, counts[w]);
+            int from = w * chunk;
+            int to = Math.min(n, from + chunk);
+            Object[] r = workers[w].resolveUsers(from, to);
+            out[w] = (int[]) r[0];
+            index[w] = (int[]) r[1];
+        });
+        int[] total = new int[subs.size()];
+        for (Seats.Counting c : counts) {
+            for (int t = 0; t < total.length; t++) {
+                total[t] += c.taken[t];
+            }
+        }
+        for (int t = 0; t < total.length; t++) {
+            if (total[t] > ledger.capacity(t)) {
+                reconciledInOrder = true;
+                return false;
+            }
+        }
+        long entries = 0;
+        for (int w = 0; w < threads; w++) {
+            for (int i = 0; i + 2 < index[w].length && index[w][i] >= 0; i += 3) {
+                entries += index[w][i + 2];
+            }
+        }
+        store.reserve(n, entries);
+        for (int w = 0; w < threads; w++) {
+            int[] idx = index[w];
+            for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
+            }
+        }
+        for (int t = 0; t < total.length; t++) {
+            ledger.setConsumed(t, total[t]);
+        }
+        reconciledInOrder = false;
+        return true;
+    }
+
+    /** A worker's share of phase 1: users [from, to) in their own R11 order; returns {entries, (user, offset, count)*}. */
+    private Object[] resolveUsers(int from, int to) {
+        int[] data = new int[Math.max(64, (to - from) * 4 * E)];
+        int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
+        int top = 0;
+        int k = 0;
+        for (int u = from; u < to; u++) {
+            if (users.isDeleted(u)) {
+                continue;
+            }
+            License[] ds = asg.directOf(u);
+            int[] gs = dir.groupsOf(u);
+            if (ds.length == 0 && gs.length == 0) {
+                continue;
+            }
+            curN = 0;
+            oldN = 0;
+            if (ds.length > 0) {
+                License[] sorted = ds.length == 1 ? ds : ds.clone();
+                if (sorted.length > 1) {
+                    Arrays.sort(sorted, (a, b) -> Long.compare(a.order(), b.order()));
+                }
+                for (License l : sorted) {
+                    processUnit(u, StateStore.direct(l.product()), l.order(), false);
+                }
+            }
+            for (int g : gs) {
+                if (asg.ofGroup(g).length > 0) {
+                    processUnit(u, g, snapshotGroupKey(g, u), false);
+                }
+            }
+            finish(u);
+            if (curN == 0) {
+                continue;
+            }
+            if (top + curN * E > data.length) {
+                data = Arrays.copyOf(data, Math.max(top + curN * E, data.length * 2));
+            }
+            if (k + 6 > idx.length) {
+                idx = Arrays.copyOf(idx, idx.length * 2);
+            }
+            System.arraycopy(cur, 0, data, top, curN * E);
+            idx[k++] = u;
+            idx[k++] = top;
+            idx[k++] = curN;
+            top += curN * E;
+        }
+        if (k < idx.length) {
+            idx[k] = -1;
+        }
+        return new Object[] {data, idx};
+    }
+
+    /** The exact R11 pass: direct assignments in snapshot order, then each group with its members in user order. */
+    private void reconcileInOrder() {
         List<long[]> directs = new ArrayList<>();
         for (int u : asg.usersWithDirect()) {
             for (License l : asg.directOf(u)) {
@@ -147,8 +301,6 @@ public final class Engine {
                 end(u);
             }
         }
-        ledger.clearFreed();
-        recordFeed = true;
     }
 
     static long snapshotGroupKey(int g, int u) {
@@ -305,7 +457,7 @@ public final class Engine {
         for (int i = 0; i < curN; i++) {
             int t = cur[i * E + StateStore.PRODUCT];
             if (States.holds(cur[i * E + StateStore.STATE]) && firstHolder(i, t)) {
-                ledger.release(t);
+                seats.release(t);
             }
         }
         curN = 0;
@@ -694,7 +846,7 @@ public final class Engine {
             error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
         } else {
             for (int i = 0; i < n; i++) {
-                if (!holds(dProd[i]) && !ledger.hasFreeSeat(dProd[i])) {
+                if (!holds(dProd[i]) && !seats.hasFreeSeat(dProd[i])) {
                     error = States.COUNT_VIOLATION;
                     failing = dProd[i];
                     break;
@@ -711,13 +863,13 @@ public final class Engine {
         for (int i = 0; i < n; i++) {
             boolean held = holds(dProd[i]);
             if (held && !dHeld[i]) {
-                ledger.take(dProd[i]);
+                seats.take(dProd[i]);
             } else if (!held && dHeld[i]) {
-                ledger.release(dProd[i]);
+                seats.release(dProd[i]);
             }
         }
         if (error == States.COUNT_VIOLATION && queueOnCount && tenant.settings().autoReprocess()) {
-            ledger.enqueueFailed(failing, key, u, src);
+            seats.enqueueFailed(failing, key, u, src);
         }
         return error;
     }
@@ -753,7 +905,7 @@ public final class Engine {
                     int t = cur[at + StateStore.PRODUCT];
                     removeEntry(i);
                     if (!holds(t)) {
-                        ledger.release(t);
+                        seats.release(t);
                     }
                 }
             }
@@ -831,7 +983,7 @@ public final class Engine {
                 if (want < 0) {
                     removeEntry(i);
                     if (!holds(t)) {
-                        ledger.release(t);
+                        seats.release(t);
                     }
                 } else {
                     processUnit(u, src, StateStore.key(cur, at), true);

@@ -92,6 +92,20 @@ final class RulePlans {
         prohibitedAtDefault = dflt == null ? 0 : prohibitedByCountry.getIfAbsent(dflt, 0L);
     }
 
+    /**
+     * Fills the lazy caches for every mask and usage location known now, so that worker threads
+     * only read them (a reconcile interns no new masks).
+     */
+    void precompute() {
+        if (tenant.masks().size() > 0) {
+            ruleMask(tenant.masks().size() - 1);
+        }
+        int locations = tenant.users().usageLocation().dictionary().size();
+        if (locations > 0) {
+            prohibitedAt(locations - 1);
+        }
+    }
+
     /** Rule bits enabled by interned mask {@code id} (computed once per mask). */
     long ruleMask(int id) {
         if (id < ruleOfMask.size()) {

@@ -10,7 +10,7 @@ import org.licensim.core.directory.Subscriptions;
  * a first-come-first-served queue of demands that failed for lack of seats (SPEC R11, R18):
  * a min-heap on the demand's R11 key, with stale entries skipped when popped.
  */
-final class SeatLedger {
+final class SeatLedger implements Seats {
     private final Subscriptions subscriptions;
     private int[] consumed;
     private boolean[] freed;
@@ -27,6 +27,11 @@ final class SeatLedger {
         }
     }
 
+    /** Sets the consumed count after a reconcile counted it elsewhere. */
+    void setConsumed(int t, int n) {
+        consumed[t] = n;
+    }
+
     int consumed(int t) {
         return consumed[t];
     }
@@ -35,15 +40,18 @@ final class SeatLedger {
         return subscriptions.units(t).capacity();
     }
 
-    boolean hasFreeSeat(int t) {
+    @Override
+    public boolean hasFreeSeat(int t) {
         return consumed[t] < capacity(t);
     }
 
-    void take(int t) {
+    @Override
+    public void take(int t) {
         consumed[t]++;
     }
 
-    void release(int t) {
+    @Override
+    public void release(int t) {
         consumed[t]--;
         freed[t] = true;
     }
@@ -63,7 +71,8 @@ final class SeatLedger {
         Arrays.fill(freed, false);
     }
 
-    void enqueueFailed(int t, long key, int user, int src) {
+    @Override
+    public void enqueueFailed(int t, long key, int user, int src) {
         failed[t].push(key, user, src);
     }
 

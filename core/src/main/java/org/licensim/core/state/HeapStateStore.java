@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The on-heap {@link StateStore}: every user's entries live in one int slab; a user owns a slot
- * of a power-of-two capacity and is rewritten in place while the entries fit, so steady-state
- * updates allocate nothing. A user that outgrows its slot moves to the end; the slab is
- * compacted when more than half of it is abandoned slots.
+ * (exactly as large as its first write, doubling when it outgrows it) and is rewritten in place
+ * while the entries fit, so steady-state updates allocate nothing. A user that outgrows its
+ * slot moves to the end; the slab is compacted when more than half of it is abandoned slots.
  */
 public final class HeapStateStore implements StateStore {
     private int[] slab = new int[1 << 12];
@@ -32,20 +32,37 @@ public final class HeapStateStore implements StateStore {
     }
 
     @Override
-    public void write(int u, int[] src, int n) {
+    public void write(int u, int[] src, int offset, int n) {
         if (u >= users) {
             grow(u + 1);
         }
         if (n > capacity[u]) {
             garbage += (long) capacity[u] * ENTRY_INTS;
-            int cap = Integer.highestOneBit(Math.max(1, n - 1)) << 1;
+            int cap = capacity[u] == 0 ? n : Math.max(n, capacity[u] * 2);
             ensureSlab(cap * ENTRY_INTS);
             start[u] = top;
             capacity[u] = cap;
             top += cap * ENTRY_INTS;
         }
-        System.arraycopy(src, 0, slab, start[u], n * ENTRY_INTS);
+        System.arraycopy(src, offset, slab, start[u], n * ENTRY_INTS);
         count[u] = n;
+    }
+
+    @Override
+    public void reserve(int userCount, long entries) {
+        if (userCount > start.length) {
+            start = Arrays.copyOf(start, userCount);
+            capacity = Arrays.copyOf(capacity, userCount);
+            count = Arrays.copyOf(count, userCount);
+        }
+        long need = top + entries * ENTRY_INTS;
+        if (need > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("the on-heap state store holds at most " + (Integer.MAX_VALUE / ENTRY_INTS)
+                    + " entries; use the persisted store for more");
+        }
+        if (need > slab.length) {
+            slab = Arrays.copyOf(slab, (int) need);
+        }
     }
 
     @Override

@@ -31,7 +31,16 @@ public interface StateStore extends AutoCloseable {
     int read(int u, int[] dst);
 
     /** Replaces user {@code u}'s entries with the first {@code count} entries of {@code src}. */
-    void write(int u, int[] src, int count);
+    default void write(int u, int[] src, int count) {
+        write(u, src, 0, count);
+    }
+
+    /** Replaces user {@code u}'s entries with {@code count} entries of {@code src} starting at int {@code offset}. */
+    void write(int u, int[] src, int offset, int count);
+
+    /** A hint before a bulk load: about {@code users} users with {@code entries} entries in all. */
+    default void reserve(int users, long entries) {
+    }
 
     /** One past the highest user index ever written. */
     int users();

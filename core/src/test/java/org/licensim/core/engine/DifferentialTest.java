@@ -50,6 +50,8 @@ class DifferentialTest {
     /** What the random histories really exercised: applied/rejected per event type, states seen. */
     static final java.util.Map<String, int[]> APPLIED = new java.util.TreeMap<>();
     static final java.util.Set<String> STATES_SEEN = new java.util.TreeSet<>();
+    static final java.util.concurrent.atomic.AtomicInteger RECONCILED_IN_ORDER = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger RECONCILED_IN_PARALLEL = new java.util.concurrent.atomic.AtomicInteger();
     static final PlanRules RULES = PlanRules.loadDefault(CATALOG);
 
     @Test
@@ -78,11 +80,15 @@ class DifferentialTest {
         System.out.println("DifferentialTest: " + events + " random events in " + runs + " histories, engine == model");
         StringBuilder cov = new StringBuilder();
         APPLIED.forEach((k, v) -> cov.append(String.format("  %-26s applied %6d  rejected %6d%n", k, v[0], v[1])));
-        System.out.println(cov + "  states seen: " + STATES_SEEN);
+        System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconciles: " + RECONCILED_IN_PARALLEL
+                + " in parallel (no product short), " + RECONCILED_IN_ORDER + " in R11 order (a product short)");
         assertTrue(only >= 0 || events >= 100_000, "CI must run at least 10^5 random events, ran " + events);
         if (only < 0) {
             // the histories must really exercise every event type and every outcome, or agreement proves little
             APPLIED.forEach((k, v) -> assertTrue(v[0] >= 200, k + " applied only " + v[0] + " times\n" + cov));
+            assertTrue(RECONCILED_IN_PARALLEL.get() >= 50 && RECONCILED_IN_ORDER.get() >= 50,
+                    "both reconcile paths must be compared with the model: parallel " + RECONCILED_IN_PARALLEL
+                            + ", in order " + RECONCILED_IN_ORDER);
             for (String st : List.of("Active/None", "Error/CountViolation", "Error/MutuallyExclusiveViolation",
                     "Error/ProhibitedInUsageLocationViolation", "Error/UniquenessViolation",
                     "ActiveWithError/DependencyViolation")) {
@@ -308,7 +314,13 @@ class DifferentialTest {
             Tenant forModel = load();
             Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
             ReferenceModel model = new ReferenceModel(forModel);
+            engine.setReconcileThreads(1 + (int) (Math.floorMod(snapshot.hashCode(), 3)));
             engine.reconcile();
+            if (engine.reconciledInOrder()) {
+                RECONCILED_IN_ORDER.incrementAndGet();
+            } else {
+                RECONCILED_IN_PARALLEL.incrementAndGet();
+            }
             model.reconcile();
             String d = compare(engine, model, "after reconcile", null);
             if (d != null) {
