@@ -56,6 +56,28 @@ public final class Tenant {
         return directory.groups();
     }
 
+    private org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> priorStates;
+    private long lastAppliedSeq = -1;
+
+    /**
+     * Resolved state the snapshot carried (users' licenseAssignmentStates), per user as entries in
+     * the {@link org.licensim.core.state.StateStore} layout; null when it carried none.
+     */
+    public org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> priorStates() {
+        return priorStates;
+    }
+
+    public void setPriorStates(org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> states,
+                               long lastAppliedSeq) {
+        this.priorStates = states;
+        this.lastAppliedSeq = lastAppliedSeq;
+    }
+
+    /** The seq of the last event the snapshot reflects (its {@code lastAppliedSeq}), or -1. */
+    public long lastAppliedSeq() {
+        return lastAppliedSeq;
+    }
+
     public PlanMasks masks() {
         return masks;
     }

@@ -34,7 +34,6 @@ import org.licensim.core.state.StateStore;
  */
 public final class Engine {
     private static final int E = StateStore.ENTRY_INTS;
-    private static final long EPOCH_2000 = 946_684_800L;
     private static final int MAX_USER = (1 << 24) - 1;
     private static final long MAX_SEQ = (1L << 36) - 1;
 
@@ -144,9 +143,12 @@ public final class Engine {
         recordFeed = false;
         causeSeq = -1;
         now = StateStore.NO_TIME;
-        if (!reconcileInParallel()) {
+        if (tenant.priorStates() != null) {
+            reconcileFromPrior();
+        } else if (!reconcileInParallel()) {
             reconcileInOrder();
         }
+        lastSeq = tenant.lastAppliedSeq();
         ledger.clearFreed();
         recordFeed = true;
     }
@@ -244,12 +246,12 @@ public final class Engine {
                     Arrays.sort(sorted, (a, b) -> Long.compare(a.order(), b.order()));
                 }
                 for (License l : sorted) {
-                    processUnit(u, StateStore.direct(l.product()), l.order(), false);
+                    processUnit(u, StateStore.direct(l.product()), l.order());
                 }
             }
             for (int g : gs) {
                 if (asg.ofGroup(g).length > 0) {
-                    processUnit(u, g, snapshotGroupKey(g, u), false);
+                    processUnit(u, g, snapshotGroupKey(g, u));
                 }
             }
             finish(u);
@@ -274,6 +276,84 @@ public final class Engine {
         return new Object[] {data, idx};
     }
 
+    /**
+     * A snapshot that carries resolved state (an export of licensim's, or of Graph's
+     * licenseAssignmentStates): each source keeps the state it had (R10 holders keep seats,
+     * R18 errors are not retried by themselves), seats are counted from it, demands without a
+     * state are resolved in R11 order, and every user is settled so that derived states
+     * (ActiveWithError) and held-back removals are what the rules say.
+     */
+    private void reconcileFromPrior() {
+        var prior = tenant.priorStates();
+        int[] buf = new int[16 * E];
+        for (int u = 0; u < users.size(); u++) {
+            int[] es = prior.get(u);
+            if (es == null) {
+                continue;
+            }
+            store.write(u, es, es.length / E);
+            for (int i = 0; i < es.length / E; i++) {
+                int t = es[i * E + StateStore.PRODUCT];
+                if (States.holds(es[i * E + StateStore.STATE]) && !held(es, i, t)) {
+                    ledger.take(t);
+                }
+            }
+        }
+        for (int u = 0; u < users.size(); u++) {
+            int[] es = prior.get(u);
+            if (es != null) {
+                indexWaiting(u, es, 0, es, es.length / E);
+            }
+        }
+        List<long[]> directs = new ArrayList<>();
+        for (int u : asg.usersWithDirect()) {
+            for (License l : asg.directOf(u)) {
+                if (!hasEntries(u, StateStore.direct(l.product()), buf)) {
+                    directs.add(new long[] {l.order(), u, l.product()});
+                }
+            }
+        }
+        directs.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (long[] d : directs) {
+            int u = (int) d[1];
+            begin(u);
+            processUnit(u, StateStore.direct((int) d[2]), d[0]);
+            end(u);
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.isDeleted(g) || asg.ofGroup(g).length == 0) {
+                continue;
+            }
+            int n = sortedMembers(g);
+            for (int i = 0; i < n; i++) {
+                int u = members[i];
+                if (!hasEntries(u, g, buf)) {
+                    begin(u);
+                    processUnit(u, g, snapshotGroupKey(g, u));
+                    end(u);
+                }
+            }
+        }
+        for (int u = 0; u < users.size(); u++) {
+            if (prior.get(u) != null) {
+                begin(u);
+                end(u);
+            }
+        }
+    }
+
+    private boolean hasEntries(int u, int src, int[] buf) {
+        int n = store.count(u);
+        int[] b = n * E > buf.length ? new int[n * E] : buf;
+        store.read(u, b);
+        for (int i = 0; i < n; i++) {
+            if (b[i * E + StateStore.SRC] == src) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The exact R11 pass: direct assignments in snapshot order, then each group with its members in user order. */
     private void reconcileInOrder() {
         List<long[]> directs = new ArrayList<>();
@@ -286,7 +366,7 @@ public final class Engine {
         for (long[] d : directs) {
             int u = (int) d[1];
             begin(u);
-            processUnit(u, StateStore.direct((int) d[2]), d[0], true);
+            processUnit(u, StateStore.direct((int) d[2]), d[0]);
             end(u);
         }
         for (int g = 0; g < groups.size(); g++) {
@@ -297,7 +377,7 @@ public final class Engine {
             for (int i = 0; i < n; i++) {
                 int u = members[i];
                 begin(u);
-                processUnit(u, g, snapshotGroupKey(g, u), true);
+                processUnit(u, g, snapshotGroupKey(g, u));
                 end(u);
             }
         }
@@ -307,8 +387,19 @@ public final class Engine {
         return (1L << 60) | ((long) g << 24) | u;
     }
 
-    static long eventKey(long seq, int u) {
-        return (2L << 60) | (seq << 24) | u;
+    /**
+     * The R11 key of the {@code n}-th demand created by event {@code seq}. An event creates its
+     * demands in user order, so n keeps that order without depending on dense user indexes
+     * (which change when a snapshot is written without deleted users and read back).
+     */
+    static long eventKey(long seq, int n) {
+        return (2L << 60) | (seq << 24) | n;
+    }
+
+    private int minted;
+
+    private long newEventKey() {
+        return eventKey(causeSeq, minted++);
     }
 
     // ------------------------------------------------------------------ events
@@ -325,6 +416,7 @@ public final class Engine {
             throw reject(e, "seq " + e.seq() + " is above the supported maximum " + MAX_SEQ);
         }
         causeSeq = e.seq();
+        minted = 0;
         now = seconds(e.time());
         recordFeed = true;
         ledger.clearFreed();
@@ -393,7 +485,7 @@ public final class Engine {
             return;
         }
         begin(u);
-        processUnit(u, g, eventKey(causeSeq, u), true);
+        processUnit(u, g, newEventKey());
         end(u);
     }
 
@@ -468,6 +560,7 @@ public final class Engine {
         }
         users.delete(u);
         store.write(u, cur, 0);
+        indexWaiting(u, old, oldN, cur, 0);
         diff(u);
     }
 
@@ -516,6 +609,11 @@ public final class Engine {
             throw reject(e, "group \"" + e.groupId() + "\" still assigns " + productNames(ls)
                     + ": remove its licences before deleting it (SPEC R8)");
         }
+        int held = usersWithEntriesOf(g);
+        if (held >= 0) {
+            throw reject(e, "group \"" + e.groupId() + "\" still has a licence held back on user \"" + users.id(held)
+                    + "\" because other plans depend on it (DependencyViolation, SPEC R14): resolve that first");
+        }
         int n = sortedMembers(g);
         for (int i = 0; i < n; i++) {
             dir.removeMember(g, members[i]);
@@ -526,6 +624,19 @@ public final class Engine {
             }
         }
         groups.delete(g);
+    }
+
+    /** The first user with an entry from group {@code g}, or -1 (a scan: group deletion is rare). */
+    private int usersWithEntriesOf(int g) {
+        for (int u = 0; u < users.size(); u++) {
+            int cnt = readInto(u);
+            for (int j = 0; j < cnt; j++) {
+                if (old[j * E + StateStore.SRC] == g) {
+                    return u;
+                }
+            }
+        }
+        return -1;
     }
 
     private void ruleChanged(Event.GroupRuleChanged e) {
@@ -585,7 +696,7 @@ public final class Engine {
             int u = members[i];
             begin(u);
             if (!blockedBySwitch(u, g)) {
-                processUnit(u, g, eventKey(causeSeq, u), true);
+                processUnit(u, g, newEventKey());
             }
             end(u);
             countMember(g);
@@ -634,7 +745,7 @@ public final class Engine {
         }
         asg.putDirect(u, l);
         int src = StateStore.direct(t);
-        int error = processUnit(u, src, eventKey(causeSeq, u), false);
+        int error = processUnit(u, src, newEventKey());
         if (error != States.NONE) {
             asg.removeDirect(u, t);
             throw reject(e, "cannot assign " + name(t) + " to user \"" + e.userId() + "\": "
@@ -697,21 +808,40 @@ public final class Engine {
                 if (old[j * E + StateStore.SRC] == g
                         && States.state(old[j * E + StateStore.STATE]) == States.ERROR) {
                     keys = ensure(keys, n + 1);
-                    keys[n++] = StateStore.key(old, j * E);
+                    keys[n] = StateStore.key(old, j * E);
+                    members[n++] = u;
                     break;
                 }
             }
         }
-        Arrays.sort(keys, 0, n);
+        sortByKey(n);
         startGroup(g);
         for (int i = 0; i < n; i++) {
-            int u = (int) (keys[i] & MAX_USER);
+            int u = members[i];
             begin(u);
-            processUnit(u, g, keys[i], true);
+            processUnit(u, g, keys[i]);
             end(u);
             countMember(g);
         }
         finishGroup(g);
+    }
+
+    /** Sorts keys[0..n) and members[0..n) together by key (insertion sort on small runs, else by index). */
+    private void sortByKey(int n) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long[] k = keys;
+        Arrays.sort(order, (a, b) -> Long.compare(k[a], k[b]));
+        long[] ks = new long[n];
+        int[] us = new int[n];
+        for (int i = 0; i < n; i++) {
+            ks[i] = keys[order[i]];
+            us[i] = members[order[i]];
+        }
+        System.arraycopy(ks, 0, keys, 0, n);
+        System.arraycopy(us, 0, members, 0, n);
     }
 
     /** Retries the user's failed units (all, or only {@code onlySrc}) in R11 key order. */
@@ -735,7 +865,7 @@ public final class Engine {
                 break;
             }
             markRetried(bestSrc);
-            processUnit(u, bestSrc, best, true);
+            processUnit(u, bestSrc, best);
         }
         clearRetried();
     }
@@ -764,25 +894,23 @@ public final class Engine {
     /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */
     private void drainFailed() {
         for (int t = 0; t < subs.size(); t++) {
-            if (!ledger.takeFreed(t)) {
+            if (!ledger.takeFreed(t) || ledger.waiting(t).isEmpty()) {
                 continue;
             }
-            SeatLedger.Heap heap = ledger.failed(t);
-            while (!heap.isEmpty() && ledger.hasFreeSeat(t)) {
-                long key = heap.peekKey();
-                int u = heap.peekUser();
-                int src = heap.peekSrc();
-                heap.pop();
-                if (users.isDeleted(u)) {
+            // a copy in key order: a retried demand that fails again stays waiting, and is not retried twice here
+            Long[] order = ledger.waiting(t).keySet().toArray(new Long[0]);
+            for (Long key : order) {
+                if (!ledger.hasFreeSeat(t)) {
+                    break;
+                }
+                Long who = ledger.waiting(t).get(key);
+                if (who == null) {
                     continue;
                 }
+                int u = (int) (who >>> 32);
+                int src = (int) (long) who;
                 begin(u);
-                int at = find(src, t);
-                if (at < 0 || cur[at * E + StateStore.STATE] != States.pack(States.ERROR, States.COUNT_VIOLATION)
-                        || StateStore.key(cur, at * E) != key) {
-                    continue;
-                }
-                processUnit(u, src, key, true);
+                processUnit(u, src, key);
                 end(u);
             }
         }
@@ -805,7 +933,41 @@ public final class Engine {
     private void end(int u) {
         finish(u);
         store.write(u, cur, curN);
+        indexWaiting(u, old, oldN, cur, curN);
         diff(u);
+    }
+
+    /** Keeps the ledger's waiting demands equal to the sources in Error/CountViolation (auto-reprocess only). */
+    private void indexWaiting(int u, int[] before, int nBefore, int[] after, int nAfter) {
+        if (!tenant.settings().autoReprocess()) {
+            return;
+        }
+        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < nBefore; i++) {
+            int at = i * E;
+            if (before[at + StateStore.STATE] == count && !sameEntry(after, nAfter, before, at, count)) {
+                ledger.dequeueFailed(before[at + StateStore.PRODUCT], StateStore.key(before, at));
+            }
+        }
+        for (int i = 0; i < nAfter; i++) {
+            int at = i * E;
+            if (after[at + StateStore.STATE] == count && !sameEntry(before, nBefore, after, at, count)) {
+                ledger.enqueueFailed(after[at + StateStore.PRODUCT], StateStore.key(after, at), u,
+                        after[at + StateStore.SRC]);
+            }
+        }
+    }
+
+    /** Whether {@code es} has the entry at {@code other[at]}'s source and product, with that key and state. */
+    private static boolean sameEntry(int[] es, int n, int[] other, int at, int state) {
+        for (int i = 0; i < n; i++) {
+            int b = i * E;
+            if (es[b + StateStore.SRC] == other[at + StateStore.SRC]
+                    && es[b + StateStore.PRODUCT] == other[at + StateStore.PRODUCT]) {
+                return es[b + StateStore.STATE] == state && StateStore.key(es, b) == StateStore.key(other, at);
+            }
+        }
+        return false;
     }
 
     private int readInto(int u) {
@@ -819,7 +981,7 @@ public final class Engine {
      * R16, R13 and R10 in that order; returns the error (NONE when granted). A failure puts every
      * product of the unit in Error (R12), which takes away any product the unit alone gave.
      */
-    private int processUnit(int u, int src, long newKey, boolean queueOnCount) {
+    private int processUnit(int u, int src, long newKey) {
         int n = demand(u, src);
         if (n == 0) {
             return States.NONE;
@@ -837,7 +999,6 @@ public final class Engine {
             }
         }
         int error = States.NONE;
-        int failing = -1;
         if ((unit & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
             error = States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION;
         } else if ((unit & rules.uniqueness()) != 0 && users.hasProxyCollision(u)) {
@@ -848,7 +1009,6 @@ public final class Engine {
             for (int i = 0; i < n; i++) {
                 if (!holds(dProd[i]) && !seats.hasFreeSeat(dProd[i])) {
                     error = States.COUNT_VIOLATION;
-                    failing = dProd[i];
                     break;
                 }
             }
@@ -867,9 +1027,6 @@ public final class Engine {
             } else if (!held && dHeld[i]) {
                 seats.release(dProd[i]);
             }
-        }
-        if (error == States.COUNT_VIOLATION && queueOnCount && tenant.settings().autoReprocess()) {
-            seats.enqueueFailed(failing, key, u, src);
         }
         return error;
     }
@@ -918,7 +1075,7 @@ public final class Engine {
                 asg.putDirect(u, new License(t, convertFrom.disabled(), convertFrom.enabled(), causeSeq));
                 int mask = cur[at * E + StateStore.MASK];
                 removeEntry(at);
-                put(StateStore.direct(t), t, mask, States.pack(States.ACTIVE, States.NONE), eventKey(causeSeq, u));
+                put(StateStore.direct(t), t, mask, States.pack(States.ACTIVE, States.NONE), newEventKey());
             }
         }
         // otherwise the held entries stay; finish() marks them ActiveWithError / DependencyViolation
@@ -986,7 +1143,7 @@ public final class Engine {
                         seats.release(t);
                     }
                 } else {
-                    processUnit(u, src, StateStore.key(cur, at), true);
+                    processUnit(u, src, StateStore.key(cur, at));
                 }
                 changed = true;
             }
@@ -1221,17 +1378,8 @@ public final class Engine {
         curN++;
     }
 
-    /** Canonical entry order: direct sources first (by product), then groups by index, then product. */
     static boolean before(int srcA, int tA, int srcB, int tB) {
-        boolean dA = srcA < 0;
-        boolean dB = srcB < 0;
-        if (dA != dB) {
-            return dA;
-        }
-        if (srcA != srcB) {
-            return dA ? srcA > srcB : srcA < srcB;
-        }
-        return tA < tB;
+        return StateStore.before(srcA, tA, srcB, tB);
     }
 
     private void removeEntry(int i) {
@@ -1422,12 +1570,11 @@ public final class Engine {
     }
 
     static int seconds(Instant t) {
-        long s = t.getEpochSecond() - EPOCH_2000;
-        return (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE, s));
+        return StateStore.seconds(t);
     }
 
     /** The instant of an entry's TIME field, or null. */
     public static Instant instant(int seconds) {
-        return seconds == StateStore.NO_TIME ? null : Instant.ofEpochSecond(seconds + EPOCH_2000);
+        return StateStore.instant(seconds);
     }
 }

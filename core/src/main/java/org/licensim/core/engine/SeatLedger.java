@@ -7,24 +7,25 @@ import org.licensim.core.directory.Subscriptions;
 /**
  * Seats per tenant product: consumed units (one per user holding the product, SPEC R3),
  * assignable capacity (enabled + warning, SPEC R10), and, when the tenant auto-reprocesses,
- * a first-come-first-served queue of demands that failed for lack of seats (SPEC R11, R18):
- * a min-heap on the demand's R11 key, with stale entries skipped when popped.
+ * the demands waiting for seats in first-come-first-served order (SPEC R11, R18).
  */
 final class SeatLedger implements Seats {
     private final Subscriptions subscriptions;
     private int[] consumed;
     private boolean[] freed;
-    private Heap[] failed;
+    private final java.util.TreeMap<Long, Long>[] waiting;
 
     SeatLedger(Subscriptions subscriptions) {
         this.subscriptions = subscriptions;
         int n = subscriptions.size();
         consumed = new int[n];
         freed = new boolean[n];
-        failed = new Heap[n];
+        @SuppressWarnings("unchecked")
+        java.util.TreeMap<Long, Long>[] w = new java.util.TreeMap[n];
         for (int t = 0; t < n; t++) {
-            failed[t] = new Heap();
+            w[t] = new java.util.TreeMap<>();
         }
+        waiting = w;
     }
 
     /** Sets the consumed count after a reconcile counted it elsewhere. */
@@ -73,92 +74,20 @@ final class SeatLedger implements Seats {
 
     @Override
     public void enqueueFailed(int t, long key, int user, int src) {
-        failed[t].push(key, user, src);
+        waiting[t].put(key, ((long) user << 32) | (src & 0xFFFFFFFFL));
     }
 
-    Heap failed(int t) {
-        return failed[t];
+    void dequeueFailed(int t, long key) {
+        waiting[t].remove(key);
     }
 
-    /** A min-heap of (key, user, source) triples in three parallel arrays. */
-    static final class Heap {
-        private long[] keys = new long[16];
-        private int[] users = new int[16];
-        private int[] srcs = new int[16];
-        private int size;
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        int size() {
-            return size;
-        }
-
-        long peekKey() {
-            return keys[0];
-        }
-
-        int peekUser() {
-            return users[0];
-        }
-
-        int peekSrc() {
-            return srcs[0];
-        }
-
-        void push(long key, int user, int src) {
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                users = Arrays.copyOf(users, size * 2);
-                srcs = Arrays.copyOf(srcs, size * 2);
-            }
-            int i = size++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (keys[parent] <= key) {
-                    break;
-                }
-                move(parent, i);
-                i = parent;
-            }
-            keys[i] = key;
-            users[i] = user;
-            srcs[i] = src;
-        }
-
-        void pop() {
-            size--;
-            if (size == 0) {
-                return;
-            }
-            long key = keys[size];
-            int user = users[size];
-            int src = srcs[size];
-            int i = 0;
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= size) {
-                    break;
-                }
-                if (child + 1 < size && keys[child + 1] < keys[child]) {
-                    child++;
-                }
-                if (keys[child] >= key) {
-                    break;
-                }
-                move(child, i);
-                i = child;
-            }
-            keys[i] = key;
-            users[i] = user;
-            srcs[i] = src;
-        }
-
-        private void move(int from, int to) {
-            keys[to] = keys[from];
-            users[to] = users[from];
-            srcs[to] = srcs[from];
-        }
+    /**
+     * The demands waiting for a seat of product {@code t}: exactly the sources in
+     * Error/CountViolation for it, by R11 key (value: user in the high half, source in the low).
+     * An index over the state, kept where a user's entries are written, so it never depends on
+     * the path that led there.
+     */
+    java.util.TreeMap<Long, Long> waiting(int t) {
+        return waiting[t];
     }
 }

@@ -22,8 +22,31 @@ final class JsonFields {
         this.problems = problems;
     }
 
+    /** One licenseAssignmentState of a snapshot's user, as read; resolved once groups and products are known. */
+    static final class RawState {
+        Problems.Where where;
+        String sku;
+        Problems.Where skuWhere;
+        String group;
+        String state;
+        String error;
+        String time;
+        Long order;
+        final List<String> disabled = new ArrayList<>();
+        final List<Problems.Where> disabledWheres = new ArrayList<>();
+    }
+
     /** Reads a user object (parser on its START_OBJECT) into {@code out}; idWhere[0] gets the id's position. */
     void readUser(JsonParser p, UserData out, Problems.Where[] idWhere) throws IOException {
+        readUser(p, out, idWhere, null);
+    }
+
+    /**
+     * Reads a user object; a snapshot's user may also carry its resolved state
+     * ({@code licenseAssignmentStates}, collected into {@code states}; {@code assignedLicenses}
+     * is derived from them and skipped). With {@code states} null both are unknown fields.
+     */
+    void readUser(JsonParser p, UserData out, Problems.Where[] idWhere, List<RawState> states) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
@@ -41,13 +64,58 @@ final class JsonFields {
                 out.multi.put(f, strings(p));
             } else if (UserSchema.STRING_PROPERTIES.contains(f) && !UserSchema.isExtensionAttribute(f)) {
                 out.strings.put(f, string(p));
-            } else if (f.startsWith("@odata.")) {
+            } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
                 p.skipChildren();
+            } else if (states != null && f.equals("licenseAssignmentStates")) {
+                readStates(p, states);
             } else {
                 unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
                         + String.join(", ", UserSchema.MULTI_PROPERTIES)
                         + " and the user properties listed in docs/FORMATS.md");
             }
+        }
+    }
+
+    private void readStates(JsonParser p, List<RawState> states) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            problems.at(p, "expected an array of licenseAssignmentStates, found " + describe(p));
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                problems.at(p, "expected a licenseAssignmentState object, found " + describe(p));
+                p.skipChildren();
+                continue;
+            }
+            RawState r = new RawState();
+            r.where = Problems.Where.of(p);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "skuId" -> {
+                        r.skuWhere = Problems.Where.of(p);
+                        r.sku = string(p);
+                    }
+                    case "assignedByGroup" -> r.group = string(p);
+                    case "state" -> r.state = string(p);
+                    case "error" -> r.error = string(p);
+                    case "disabledPlans" -> planRefs(p, r.disabled, r.disabledWheres);
+                    case "lastUpdatedDateTime" -> r.time = string(p);
+                    case "demandOrder" -> {
+                        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                            r.order = p.getLongValue();
+                        } else {
+                            problems.at(p, "demandOrder must be a whole number, found " + describe(p));
+                            p.skipChildren();
+                        }
+                    }
+                    default -> unknownField(p, f, "skuId, assignedByGroup, state, error, disabledPlans, "
+                            + "lastUpdatedDateTime, demandOrder");
+                }
+            }
+            states.add(r);
         }
     }
 

@@ -83,6 +83,9 @@ public final class SnapshotReader {
         final List<Problems.Where> pendingWhere = new ArrayList<>();
         final List<RawAssignment> rawAssignments = new ArrayList<>();
         final java.util.Set<String> seenSections = new java.util.HashSet<>();
+        final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<List<JsonFields.RawState>> rawStates =
+                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
+        long lastAppliedSeq = -1;
 
         Session(String name) {
             problems = new Problems(name);
@@ -111,9 +114,17 @@ public final class SnapshotReader {
                             case "users" -> eachElement(p, this::readUser);
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
+                            case "lastAppliedSeq" -> {
+                                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
+                                    lastAppliedSeq = p.getLongValue();
+                                } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+                                    problems.at(p, "lastAppliedSeq must be a whole number >= 0 or null, found "
+                                            + JsonFields.describe(p));
+                                }
+                            }
                             default -> {
                                 problems.at(p, "unknown section \"" + section
-                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments");
+                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq");
                                 p.skipChildren();
                             }
                         }
@@ -133,8 +144,11 @@ public final class SnapshotReader {
             }
             resolveMembers();
             resolveAssignments();
+            var prior = resolveStates();
             problems.throwIfAny();
-            return new Tenant(settings, catalog, rules, subs, dir, assignments, masks);
+            Tenant tenant = new Tenant(settings, catalog, rules, subs, dir, assignments, masks);
+            tenant.setPriorStates(prior, lastAppliedSeq);
+            return tenant;
         }
 
         interface ElementReader {
@@ -253,7 +267,8 @@ public final class SnapshotReader {
             Problems.Where start = Problems.Where.cheap(p).withPath("$.users[" + index + "]");
             Problems.Where[] idWhere = {start};
             UserData data = new UserData();
-            fields.readUser(p, data, idWhere);
+            List<JsonFields.RawState> states = new ArrayList<>();
+            fields.readUser(p, data, idWhere, states);
             String id = data.id;
             if (id == null || id.isBlank()) {
                 problems.at(start, "a user needs a non-empty \"id\"");
@@ -266,6 +281,9 @@ public final class SnapshotReader {
             }
             int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
             data.applyTo(dir.users(), u);
+            if (!states.isEmpty()) {
+                rawStates.put(u, states);
+            }
         }
 
         void readGroup(JsonParser p, int index) throws IOException {
@@ -480,6 +498,117 @@ public final class SnapshotReader {
                     assignments.putGroupLicense(target, license);
                 }
             }
+        }
+
+        /** Turns the users' licenseAssignmentStates into state-store entries (null when none were given). */
+        org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> resolveStates() {
+            if (rawStates.isEmpty()) {
+                return null;
+            }
+            var out = new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]>();
+            int[] users = rawStates.keySet().toSortedArray();
+            for (int u : users) {
+                List<int[]> entries = new ArrayList<>();
+                for (JsonFields.RawState r : rawStates.get(u)) {
+                    int[] e = stateEntry(u, r);
+                    if (e == null) {
+                        continue;
+                    }
+                    int pos = entries.size();
+                    while (pos > 0 && org.licensim.core.state.StateStore.before(e[0], e[1], entries.get(pos - 1)[0],
+                            entries.get(pos - 1)[1])) {
+                        pos--;
+                    }
+                    if (pos > 0 && entries.get(pos - 1)[0] == e[0] && entries.get(pos - 1)[1] == e[1]) {
+                        problems.at(r.where, "user \"" + dir.users().id(u) + "\" has two states for the same source "
+                                + "and product");
+                        continue;
+                    }
+                    entries.add(pos, e);
+                }
+                int[] flat = new int[entries.size() * org.licensim.core.state.StateStore.ENTRY_INTS];
+                for (int i = 0; i < entries.size(); i++) {
+                    System.arraycopy(entries.get(i), 0, flat, i * entries.get(i).length, entries.get(i).length);
+                }
+                out.put(u, flat);
+            }
+            return out;
+        }
+
+        private int[] stateEntry(int u, JsonFields.RawState r) {
+            if (r.sku == null) {
+                problems.at(r.where, "a licenseAssignmentState needs a skuId");
+                return null;
+            }
+            Product product = product(r.sku, r.skuWhere);
+            if (product == null) {
+                return null;
+            }
+            int t = subs.indexOf(product);
+            if (t < 0) {
+                problems.at(r.skuWhere, "product " + product.skuPartNumber() + " is not among the tenant's subscribedSkus");
+                return null;
+            }
+            int src;
+            if (r.group == null) {
+                src = org.licensim.core.state.StateStore.direct(t);
+            } else {
+                src = dir.groups().indexOf(r.group);
+                if (src < 0) {
+                    problems.at(r.where, "assignedByGroup \"" + r.group + "\" is not a group of this snapshot");
+                    return null;
+                }
+            }
+            int state = switch (r.state == null ? "" : r.state) {
+                case "Active" -> org.licensim.core.state.States.ACTIVE;
+                case "ActiveWithError" -> org.licensim.core.state.States.ACTIVE_WITH_ERROR;
+                case "Error" -> org.licensim.core.state.States.ERROR;
+                default -> -1;
+            };
+            int error = -1;
+            for (int k = 0; k < org.licensim.core.state.States.errorCount(); k++) {
+                if (org.licensim.core.state.States.errorName(k, true).equals(r.error)) {
+                    error = k;
+                }
+            }
+            if (state < 0 || error < 0) {
+                problems.at(r.where, "state must be Active, ActiveWithError or Error and error one of None, "
+                        + "CountViolation, MutuallyExclusiveViolation, DependencyViolation, "
+                        + "ProhibitedInUsageLocationViolation, UniquenessViolation, Other; found \"" + r.state + "\" / \""
+                        + r.error + "\"");
+                return null;
+            }
+            long[] disabled = new long[subs.words(t)];
+            for (int i = 0; i < r.disabled.size(); i++) {
+                String ref = r.disabled.get(i);
+                int local = ref == null ? -1 : catalog.findPlanInProduct(product, ref);
+                if (local < 0) {
+                    problems.at(r.disabledWheres.get(i), "disabled plan \"" + ref + "\" is not a plan of product "
+                            + product.skuPartNumber());
+                    return null;
+                }
+                disabled[local >>> 6] |= 1L << local;
+            }
+            int seconds = org.licensim.core.state.StateStore.NO_TIME;
+            if (r.time != null) {
+                try {
+                    seconds = org.licensim.core.state.StateStore.seconds(java.time.Instant.parse(r.time));
+                } catch (java.time.format.DateTimeParseException ex) {
+                    problems.at(r.where, "lastUpdatedDateTime must be an ISO-8601 instant, found \"" + r.time + "\"");
+                    return null;
+                }
+            }
+            long key;
+            if (r.order != null) {
+                key = r.order;
+            } else if (src >= 0) {
+                key = (1L << 60) | ((long) src << 24) | u;
+            } else {
+                Assignments.License l = assignments.findDirect(u, t);
+                key = l == null ? 0 : l.order();
+            }
+            return new int[] {src, t, masks.internEnabled(subs, t, disabled),
+                org.licensim.core.state.States.pack(state, error), (int) (key >>> 32), (int) key, seconds};
         }
 
         Product product(String ref, Problems.Where where) {

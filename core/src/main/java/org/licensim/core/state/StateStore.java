@@ -60,6 +60,30 @@ public interface StateStore extends AutoCloseable {
         return -src - 1;
     }
 
+    /** Canonical entry order: direct sources first (by product), then groups by index, then product. */
+    static boolean before(int srcA, int tA, int srcB, int tB) {
+        boolean dA = srcA < 0;
+        boolean dB = srcB < 0;
+        if (dA != dB) {
+            return dA;
+        }
+        if (srcA != srcB) {
+            return dA ? srcA > srcB : srcA < srcB;
+        }
+        return tA < tB;
+    }
+
+    /** An instant as the TIME field: seconds since 2000-01-01T00:00Z, clamped to an int. */
+    static int seconds(java.time.Instant t) {
+        long s = t.getEpochSecond() - 946_684_800L;
+        return (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE, s));
+    }
+
+    /** The instant of a TIME field, or null for {@link #NO_TIME}. */
+    static java.time.Instant instant(int seconds) {
+        return seconds == NO_TIME ? null : java.time.Instant.ofEpochSecond(seconds + 946_684_800L);
+    }
+
     static long key(int[] e, int at) {
         return ((long) e[at + KEY_HI] << 32) | (e[at + KEY_LO] & 0xFFFFFFFFL);
     }

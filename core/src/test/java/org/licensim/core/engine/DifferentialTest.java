@@ -310,6 +310,10 @@ class DifferentialTest {
 
         /** Runs the events on a fresh engine and model; returns null when they agree throughout, else what differed. */
         String run(List<Event> evs) {
+            return run(evs, !shrinking);
+        }
+
+        String run(List<Event> evs, boolean roundTrip) {
             Tenant forEngine = load();
             Tenant forModel = load();
             Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
@@ -326,7 +330,25 @@ class DifferentialTest {
             if (d != null) {
                 return d;
             }
-            for (Event e : evs) {
+            Engine reloaded = null;
+            int half = evs.size() / 2;
+            for (int i = 0; i < evs.size(); i++) {
+                Event e = evs.get(i);
+                if (i == half && roundTrip) {
+                    reloaded = reload(engine);
+                    String rd = compareById(engine, reloaded, "snapshot with state written and read back after " + i
+                            + " events");
+                    if (rd != null) {
+                        return rd;
+                    }
+                }
+                if (reloaded != null) {
+                    try {
+                        reloaded.apply(e);
+                    } catch (LicensimException ex) {
+                        // the same event is checked against the main engine below
+                    }
+                }
                 int[] consumedBefore = consumed(engine);
                 String engineRejected = null;
                 String modelRejected = null;
@@ -353,7 +375,73 @@ class DifferentialTest {
                     return d;
                 }
             }
+            if (reloaded != null) {
+                return compareById(engine, reloaded, "the engine reloaded from its snapshot at event " + half
+                        + " and fed the rest of the events");
+            }
             return null;
+        }
+
+        /** Writes the engine's tenant and state as a snapshot, reads it back and reconciles it. */
+        static Engine reload(Engine engine) {
+            try {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                org.licensim.core.io.SnapshotWriter.write(engine, out);
+                Tenant t = new SnapshotReader(CATALOG, RULES).read(new ByteArrayInputStream(out.toByteArray()),
+                        "exported.json");
+                Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
+                e.reconcile();
+                return e;
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+
+        /** Both engines' state by user id, group id and product: what the round trip must preserve. */
+        static String compareById(Engine a, Engine b, String when) {
+            java.util.Map<String, List<String>> sa = byId(a);
+            java.util.Map<String, List<String>> sb = byId(b);
+            if (!sa.equals(sb)) {
+                for (String id : new TreeSet<>(sa.keySet())) {
+                    if (!java.util.Objects.equals(sa.get(id), sb.get(id))) {
+                        return when + ": user " + id + "\n  original: " + sa.get(id) + "\n  reloaded: " + sb.get(id);
+                    }
+                }
+                return when + ": users differ: " + sa.keySet() + " vs " + sb.keySet();
+            }
+            for (int t = 0; t < a.tenant().subscriptions().size(); t++) {
+                if (a.consumed(t) != b.consumed(t)) {
+                    return when + ": product " + t + " consumed " + a.consumed(t) + " vs " + b.consumed(t);
+                }
+            }
+            if (a.lastAppliedSeq() != b.lastAppliedSeq()) {
+                return when + ": lastAppliedSeq " + a.lastAppliedSeq() + " vs " + b.lastAppliedSeq();
+            }
+            return null;
+        }
+
+        static java.util.Map<String, List<String>> byId(Engine engine) {
+            Tenant t = engine.tenant();
+            java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+            int[] es = new int[256 * StateStore.ENTRY_INTS];
+            for (int u = 0; u < t.users().size(); u++) {
+                if (t.users().isDeleted(u)) {
+                    continue;
+                }
+                int n = engine.store().read(u, es);
+                List<String> l = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int at = i * StateStore.ENTRY_INTS;
+                    int src = es[at + StateStore.SRC];
+                    int p = es[at + StateStore.PRODUCT];
+                    l.add((src < 0 ? "direct" : t.groups().id(src)) + " " + t.subscriptions().product(p).skuPartNumber()
+                            + " " + java.util.Arrays.toString(t.masks().copy(es[at + StateStore.MASK])) + " "
+                            + States.stateName(es[at + StateStore.STATE]) + "/" + States.errorName(es[at + StateStore.STATE])
+                            + " key=" + StateStore.key(es, at) + " time=" + es[at + StateStore.TIME]);
+                }
+                out.put(t.users().id(u), l);
+            }
+            return out;
         }
 
         static int[] consumed(Engine engine) {

@@ -117,10 +117,15 @@ final class ReferenceModel {
     final List<Group> groups = new ArrayList<>();
     final Map<Integer, Map<Integer, Lic>> direct = new HashMap<>();
     final Map<Integer, List<Src>> state = new HashMap<>();
-    final Map<Integer, List<long[]>> failed = new HashMap<>();
     final Set<Integer> freed = new HashSet<>();
     long lastSeq = -1;
     long cause = -1;
+    int minted;
+
+    /** The R11 key of the next demand this event creates: (seq, how many it created before). */
+    private long newKey() {
+        return Engine.eventKey(cause, minted++);
+    }
 
     ReferenceModel(Tenant t) {
         catalog = t.catalog();
@@ -201,7 +206,7 @@ final class ReferenceModel {
         ds.sort((a, b) -> Long.compare(a[0], b[0]));
         for (long[] d : ds) {
             int u = (int) d[1];
-            processUnit(u, -((int) d[2] + 1), d[0], true);
+            processUnit(u, -((int) d[2] + 1), d[0]);
             finish(u);
         }
         for (int g = 0; g < groups.size(); g++) {
@@ -210,7 +215,7 @@ final class ReferenceModel {
                 continue;
             }
             for (int u : new ArrayList<>(group.members)) {
-                processUnit(u, g, Engine.snapshotGroupKey(g, u), true);
+                processUnit(u, g, Engine.snapshotGroupKey(g, u));
                 finish(u);
             }
         }
@@ -232,6 +237,7 @@ final class ReferenceModel {
             throw new Rejected("seq");
         }
         cause = e.seq();
+        minted = 0;
         freed.clear();
         if (e instanceof Event.MemberAdded m) {
             int g = group(m.groupId());
@@ -245,7 +251,7 @@ final class ReferenceModel {
             } else if (groups.get(g).members.add(u)) {
                 users.get(u).groups.add(g);
                 if (!groups.get(g).licences.isEmpty()) {
-                    processUnit(u, g, Engine.eventKey(cause, u), true);
+                    processUnit(u, g, newKey());
                     finish(u);
                 }
             }
@@ -319,6 +325,11 @@ final class ReferenceModel {
             Group group = groups.get(g);
             if (!group.licences.isEmpty()) {
                 throw new Rejected("licensed");
+            }
+            for (List<Src> es : state.values()) {
+                if (es.stream().anyMatch(x -> x.src == g)) {
+                    throw new Rejected("licence held back on a user");
+                }
             }
             for (int u : group.members) {
                 users.get(u).groups.remove(g);
@@ -399,7 +410,7 @@ final class ReferenceModel {
             List<Src> saved = copyState(u);
             Set<Integer> savedFreed = new HashSet<>(freed);
             direct.computeIfAbsent(u, k -> new LinkedHashMap<>()).put(t, l);
-            String error = processUnit(u, -(t + 1), Engine.eventKey(cause, u), false);
+            String error = processUnit(u, -(t + 1), newKey());
             if (error != null) {
                 direct.get(u).remove(t);
                 state.put(u, saved);
@@ -445,7 +456,7 @@ final class ReferenceModel {
                         break;
                     }
                     tried.add(best.src);
-                    processUnit(u, best.src, best.key, true);
+                    processUnit(u, best.src, best.key);
                 }
                 finish(u);
             } else {
@@ -462,7 +473,7 @@ final class ReferenceModel {
                 retry.sort((a, b) -> Long.compare(a[0], b[0]));
                 for (long[] k : retry) {
                     int u = (int) k[1];
-                    processUnit(u, g, k[0], true);
+                    processUnit(u, g, k[0]);
                     finish(u);
                 }
             }
@@ -487,36 +498,40 @@ final class ReferenceModel {
     private void reresolve(int g) {
         for (int u : new ArrayList<>(groups.get(g).members)) {
             if (!blockedBySwitch(u, g)) {
-                processUnit(u, g, Engine.eventKey(cause, u), true);
+                processUnit(u, g, newKey());
             }
             finish(u);
         }
     }
 
+    /** R18 with autoReprocess: for each product with a freed seat, its Error/CountViolation sources, oldest first. */
     private void drain() {
         for (int t = 0; t < products.size(); t++) {
             if (!freed.remove(t)) {
                 continue;
             }
-            List<long[]> q = failed.getOrDefault(t, new ArrayList<>());
-            while (!q.isEmpty() && consumed(t) < capacity.get(t)) {
-                long[] best = q.get(0);
-                for (long[] x : q) {
-                    if (x[0] < best[0]) {
-                        best = x;
-                    }
-                }
-                q.remove(best);
-                int u = (int) best[1];
-                int src = (int) best[2];
+            List<long[]> waiting = new ArrayList<>();
+            for (int u = 0; u < users.size(); u++) {
                 if (users.get(u).deleted) {
                     continue;
                 }
-                Src s = find(u, src, t);
-                if (s == null || !s.state.equals(ERROR) || !"CountViolation".equals(s.error) || s.key != best[0]) {
+                for (Src s : entries(u)) {
+                    if (s.product == t && s.state.equals(ERROR) && "CountViolation".equals(s.error)) {
+                        waiting.add(new long[] {s.key, u, s.src});
+                    }
+                }
+            }
+            waiting.sort((a, b) -> Long.compare(a[0], b[0]));
+            for (long[] w : waiting) {
+                if (consumed(t) >= capacity.get(t)) {
+                    break;
+                }
+                int u = (int) w[1];
+                Src s = find(u, (int) w[2], t);
+                if (s == null || !s.state.equals(ERROR) || !"CountViolation".equals(s.error) || s.key != w[0]) {
                     continue;
                 }
-                processUnit(u, src, best[0], true);
+                processUnit(u, (int) w[2], w[0]);
                 finish(u);
             }
         }
@@ -525,7 +540,7 @@ final class ReferenceModel {
     // ------------------------------------------------------------ rules
 
     /** Returns null when granted, else the error name. */
-    private String processUnit(int u, int src, long newKey, boolean queue) {
+    private String processUnit(int u, int src, long newKey) {
         List<Lic> demand = demand(u, src);
         if (demand.isEmpty()) {
             return null;
@@ -543,7 +558,6 @@ final class ReferenceModel {
         User user = users.get(u);
         String location = user.location != null ? user.location : defaultCountry;
         String error = null;
-        int failing = -1;
         if (unit.stream().anyMatch(p -> prohibited.getOrDefault(p, Set.of()).contains(location))) {
             error = "ProhibitedInUsageLocationViolation";
         } else if (unit.stream().anyMatch(unique::contains) && collides(u)) {
@@ -554,7 +568,6 @@ final class ReferenceModel {
             for (Lic l : demand) {
                 if (!holds(u, l.product) && consumed(l.product) >= capacity.get(l.product)) {
                     error = "CountViolation";
-                    failing = l.product;
                     break;
                 }
             }
@@ -573,9 +586,7 @@ final class ReferenceModel {
                 freed.add(t); // the unit alone gave this product: its seat is free for waiting demands
             }
         }
-        if ("CountViolation".equals(error) && queue && auto) {
-            failed.computeIfAbsent(failing, k -> new ArrayList<>()).add(new long[] {key, u, src});
-        }
+
         return error;
     }
 
@@ -665,7 +676,7 @@ final class ReferenceModel {
                 direct.computeIfAbsent(u, k -> new LinkedHashMap<>())
                         .put(t, new Lic(t, convertFrom.enabled, convertFrom.disabled, cause));
                 es.remove(s);
-                put(u, -(t + 1), t, s.plans, ACTIVE, "None", Engine.eventKey(cause, u));
+                put(u, -(t + 1), t, s.plans, ACTIVE, "None", newKey());
             }
         }
     }
@@ -717,7 +728,7 @@ final class ReferenceModel {
                         freed.add(s.product);
                     }
                 } else {
-                    processUnit(u, s.src, s.key, true);
+                    processUnit(u, s.src, s.key);
                 }
                 changed = true;
             }
