@@ -15,6 +15,7 @@ import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.io.SnapshotWriter;
 import org.licensim.core.io.StateWriter;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.States;
@@ -46,6 +47,11 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "STATE", description = "Write the resolved state here (JSON; replaced atomically).")
     Path out;
+
+    @Option(names = "--out-snapshot", paramLabel = "SNAPSHOT",
+            description = "Also write the tenant as it now is, with its resolved state, as a snapshot: resolving it "
+                    + "later (with further events) continues exactly where this run stopped.")
+    Path outSnapshot;
 
     @Option(names = "--on-reject", paramLabel = "fail|skip", defaultValue = "fail",
             description = "What a rejected event does (unknown id, refused by the rules): fail (default) stops with "
@@ -101,6 +107,9 @@ final class ResolveCommand implements Callable<Integer> {
         if (out != null) {
             StateWriter.write(engine, out);
         }
+        if (outSnapshot != null) {
+            SnapshotWriter.write(engine, outSnapshot);
+        }
         Summary s = Summary.of(engine);
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
         o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
@@ -128,6 +137,9 @@ final class ResolveCommand implements Callable<Integer> {
         }
         if (out != null) {
             o.printf("wrote %s%n", out);
+        }
+        if (outSnapshot != null) {
+            o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
         }
         return 0;
     }

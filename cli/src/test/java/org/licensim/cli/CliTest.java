@@ -126,4 +126,20 @@ class CliTest {
         assertTrue(s.out().contains("1 events rejected (state unchanged for each):"), s.out());
         assertTrue(Files.exists(out));
     }
+
+    @Test
+    @DisplayName("R10 R18 resolve --out-snapshot writes the state with the tenant; resolving it again continues unchanged")
+    void resolveSnapshotRoundTrip(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("after.json");
+        Path first = dir.resolve("first.json");
+        Path second = dir.resolve("second.json");
+        Result r = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--out", first.toString(), "--out-snapshot", snap.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(snapshot with state, last event seq 15)"), r.out());
+        Result again = run("resolve", snap.toString(), "--out", second.toString(), "--quiet");
+        assertEquals(0, again.code(), again.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.readTree(first.toFile()), json.readTree(second.toFile()));
+    }
 }
