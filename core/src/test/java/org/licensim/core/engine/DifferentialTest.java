@@ -474,6 +474,11 @@ class DifferentialTest {
                         }
                     }
                     int st = es[at + StateStore.STATE];
+                    int src = es[at + StateStore.SRC];
+                    boolean named = src < 0 ? -src - 1 < holders.length : src < t.groups().size() && !t.groups().isDeleted(src);
+                    if (st != States.pack(States.ACTIVE, States.NONE) && !named) {
+                        return when + ": invariant R17 broken: user " + u + " has an error state naming no source (" + src + ")";
+                    }
                     if (States.holds(st)) {
                         held[product] = true;
                         enabled.addAll(plans);

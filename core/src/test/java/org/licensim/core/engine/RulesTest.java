@@ -227,4 +227,54 @@ class RulesTest {
         h.events(ev(1, "LicenseAssignedToGroup", "\"groupId\":\"g\",\"skuId\":\"EMS\""));
         assertTrue(h.rejections.get(0).contains("group-based licensing is not enabled for tenant \"t\""), h.rejections.get(0));
     }
+
+    @Test
+    @DisplayName("R19 R5 the engine takes dynamic membership through DynamicMembership: a join grants, a leave removes")
+    void dynamicMembershipInterface() throws Exception {
+        Tenant t = SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(("{" + BASE + ", \"groups\": "
+                + "[{\"id\": \"sales\", \"membershipRule\": \"user.department -eq \\\"Sales\\\"\"}], \"assignments\": "
+                + "[{\"groupId\": \"sales\", \"skuId\": \"EMS\"}]}").getBytes(StandardCharsets.UTF_8)), "s.json");
+        // a stand-in for the rule language: members are the users whose department is Sales
+        DynamicMembership byDepartment = new DynamicMembership() {
+            @Override
+            public boolean managesMembers(Tenant tenant, int group) {
+                return tenant.groups().isDynamic(group);
+            }
+
+            @Override
+            public void checkRule(String rule) {
+            }
+
+            @Override
+            public void userChanged(Tenant tenant, int u, Iterable<String> changed, Sink sink) {
+                boolean sales = "Sales".equals(tenant.users().get(u, "department"));
+                if (sales) {
+                    sink.join(0, u);
+                } else {
+                    sink.leave(0, u);
+                }
+            }
+
+            @Override
+            public void ruleChanged(Tenant tenant, int group, Sink sink) {
+            }
+        };
+        Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), byDepartment);
+        e.reconcile();
+        e.apply(new org.licensim.core.event.Event.UserAttributesChanged(1, java.time.Instant.EPOCH, "u1",
+                attributes("department", "Sales")));
+        assertEquals(1, e.consumed(1), "u1 joined the dynamic group and got EMS");
+        var err = assertThrows(org.licensim.core.LicensimException.class, () -> e.apply(
+                new org.licensim.core.event.Event.MemberAdded(2, java.time.Instant.EPOCH, "sales", "u2")));
+        assertTrue(err.getMessage().contains("is a dynamic group: its members come from its rule"), err.getMessage());
+        e.apply(new org.licensim.core.event.Event.UserAttributesChanged(3, java.time.Instant.EPOCH, "u1",
+                attributes("department", "Support")));
+        assertEquals(0, e.consumed(1), "u1 left the dynamic group and lost EMS");
+    }
+
+    private static org.licensim.core.directory.UserData attributes(String name, String value) {
+        var d = new org.licensim.core.directory.UserData();
+        d.strings.put(name, value);
+        return d;
+    }
 }
