@@ -285,7 +285,6 @@ public final class Engine {
      */
     private void reconcileFromPrior() {
         var prior = tenant.priorStates();
-        int[] buf = new int[16 * E];
         for (int u = 0; u < users.size(); u++) {
             int[] es = prior.get(u);
             if (es == null) {
@@ -305,35 +304,7 @@ public final class Engine {
                 indexWaiting(u, es, 0, es, es.length / E);
             }
         }
-        List<long[]> directs = new ArrayList<>();
-        for (int u : asg.usersWithDirect()) {
-            for (License l : asg.directOf(u)) {
-                if (!hasEntries(u, StateStore.direct(l.product()), buf)) {
-                    directs.add(new long[] {l.order(), u, l.product()});
-                }
-            }
-        }
-        directs.sort((a, b) -> Long.compare(a[0], b[0]));
-        for (long[] d : directs) {
-            int u = (int) d[1];
-            begin(u);
-            processUnit(u, StateStore.direct((int) d[2]), d[0]);
-            end(u);
-        }
-        for (int g = 0; g < groups.size(); g++) {
-            if (groups.isDeleted(g) || asg.ofGroup(g).length == 0) {
-                continue;
-            }
-            int n = sortedMembers(g);
-            for (int i = 0; i < n; i++) {
-                int u = members[i];
-                if (!hasEntries(u, g, buf)) {
-                    begin(u);
-                    processUnit(u, g, snapshotGroupKey(g, u));
-                    end(u);
-                }
-            }
-        }
+        resolveInOrder(true);
         for (int u = 0; u < users.size(); u++) {
             if (prior.get(u) != null) {
                 begin(u);
@@ -356,10 +327,18 @@ public final class Engine {
 
     /** The exact R11 pass: direct assignments in snapshot order, then each group with its members in user order. */
     private void reconcileInOrder() {
+        resolveInOrder(false);
+    }
+
+    /** Resolves demands in R11 order; with {@code onlyNew}, only units that have no state yet. */
+    private void resolveInOrder(boolean onlyNew) {
+        int[] buf = new int[16 * E];
         List<long[]> directs = new ArrayList<>();
         for (int u : asg.usersWithDirect()) {
             for (License l : asg.directOf(u)) {
-                directs.add(new long[] {l.order(), u, l.product()});
+                if (!onlyNew || !hasEntries(u, StateStore.direct(l.product()), buf)) {
+                    directs.add(new long[] {l.order(), u, l.product()});
+                }
             }
         }
         directs.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -376,6 +355,9 @@ public final class Engine {
             int n = sortedMembers(g);
             for (int i = 0; i < n; i++) {
                 int u = members[i];
+                if (onlyNew && hasEntries(u, g, buf)) {
+                    continue;
+                }
                 begin(u);
                 processUnit(u, g, snapshotGroupKey(g, u));
                 end(u);

@@ -2,14 +2,11 @@ package org.licensim.core.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.catalog.Product;
@@ -45,15 +42,7 @@ public final class SnapshotWriter {
     }
 
     public static void write(Engine engine, Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                write(engine, out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LicensimException("cannot write snapshot to " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, "snapshot", out -> write(engine, out));
     }
 
     public static void write(Engine engine, OutputStream out) throws IOException {

@@ -2,15 +2,12 @@ package org.licensim.core.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Arrays;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
-import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Groups;
@@ -38,15 +35,7 @@ public final class StateWriter {
     }
 
     public static void write(Engine engine, Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                write(engine, out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LicensimException("cannot write resolved state to " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, "resolved state", out -> write(engine, out));
     }
 
     public static void write(Engine engine, OutputStream out) throws IOException {
