@@ -69,14 +69,7 @@ public final class SnapshotWriter {
             g.writeArrayFieldStart("subscribedSkus");
             for (int p = 0; p < subs.size(); p++) {
                 g.writeStartObject();
-                g.writeStringField("skuId", subs.product(p).skuId());
-                g.writeStringField("skuPartNumber", subs.product(p).skuPartNumber());
-                g.writeObjectFieldStart("prepaidUnits");
-                g.writeNumberField("enabled", subs.units(p).enabled());
-                g.writeNumberField("warning", subs.units(p).warning());
-                g.writeNumberField("suspended", subs.units(p).suspended());
-                g.writeNumberField("lockedOut", subs.units(p).lockedOut());
-                g.writeEndObject();
+                writeSku(g, subs, p);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -113,6 +106,19 @@ public final class SnapshotWriter {
             writeAssignments(g, t);
             g.writeEndObject();
         }
+    }
+
+    /** A subscribedSku's skuId, skuPartNumber and prepaidUnits (shared with {@link StateWriter}). */
+    static void writeSku(JsonGenerator g, Subscriptions subs, int p) throws IOException {
+        Subscriptions.PrepaidUnits pu = subs.units(p);
+        g.writeStringField("skuId", subs.product(p).skuId());
+        g.writeStringField("skuPartNumber", subs.product(p).skuPartNumber());
+        g.writeObjectFieldStart("prepaidUnits");
+        g.writeNumberField("enabled", pu.enabled());
+        g.writeNumberField("warning", pu.warning());
+        g.writeNumberField("suspended", pu.suspended());
+        g.writeNumberField("lockedOut", pu.lockedOut());
+        g.writeEndObject();
     }
 
     private static void writeUsers(JsonGenerator g, Engine engine, Tenant t) throws IOException {

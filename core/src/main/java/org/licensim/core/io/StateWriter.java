@@ -134,16 +134,8 @@ public final class StateWriter {
             g.writeEndArray();
             g.writeArrayFieldStart("subscribedSkus");
             for (int t = 0; t < subs.size(); t++) {
-                Subscriptions.PrepaidUnits pu = subs.units(t);
                 g.writeStartObject();
-                g.writeStringField("skuId", subs.product(t).skuId());
-                g.writeStringField("skuPartNumber", subs.product(t).skuPartNumber());
-                g.writeObjectFieldStart("prepaidUnits");
-                g.writeNumberField("enabled", pu.enabled());
-                g.writeNumberField("warning", pu.warning());
-                g.writeNumberField("suspended", pu.suspended());
-                g.writeNumberField("lockedOut", pu.lockedOut());
-                g.writeEndObject();
+                SnapshotWriter.writeSku(g, subs, t);
                 g.writeNumberField("consumedUnits", engine.consumed(t));
                 g.writeNumberField("usersInError", inError[t]);
                 g.writeEndObject();
