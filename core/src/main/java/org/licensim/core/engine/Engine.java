@@ -105,6 +105,9 @@ public final class Engine {
         this.seats = seats;
         this.productStamp = new int[subs.size()];
         this.recordFeed = false;
+        this.groupRule = parent.groupRule;
+        this.groupProducts = parent.groupProducts;
+        this.groupMasks = parent.groupMasks;
     }
 
     public Tenant tenant() {
@@ -174,6 +177,7 @@ public final class Engine {
      */
     private boolean reconcileInParallel() {
         rules.precompute();
+        precomputeGroups();
         int n = users.size();
         int threads = reconcileThreads > 0 ? Math.min(reconcileThreads, Math.max(1, n))
                 : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 4096 + 1));
@@ -209,11 +213,21 @@ public final class Engine {
                 entries += index[w][i + 2];
             }
         }
-        store.reserve(n, entries);
+        if (!(store instanceof org.licensim.core.state.HeapStateStore)) {
+            store.reserve(n, entries);
+        }
         for (int w = 0; w < threads; w++) {
             int[] idx = index[w];
-            for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
-                store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
+            if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+                int ints = 0;
+                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                    ints = idx[i + 1] + idx[i + 2] * E;
+                }
+                heap.bulkLoad(out[w], ints, idx);
+            } else {
+                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                    store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
+                }
             }
         }
         for (int t = 0; t < total.length; t++) {
@@ -240,21 +254,9 @@ public final class Engine {
             }
             curN = 0;
             oldN = 0;
-            if (ds.length > 0) {
-                License[] sorted = ds.length == 1 ? ds : ds.clone();
-                if (sorted.length > 1) {
-                    Arrays.sort(sorted, (a, b) -> Long.compare(a.order(), b.order()));
-                }
-                for (License l : sorted) {
-                    processUnit(u, StateStore.direct(l.product()), l.order());
-                }
+            if (!resolveClean(u, ds, gs)) {
+                resolveUnits(u, ds, gs);
             }
-            for (int g : gs) {
-                if (asg.ofGroup(g).length > 0) {
-                    processUnit(u, g, snapshotGroupKey(g, u));
-                }
-            }
-            finish(u);
             if (curN == 0) {
                 continue;
             }
@@ -323,6 +325,113 @@ public final class Engine {
             }
         }
         return false;
+    }
+
+    /** One user's units in its own R11 order through the full rules (phase 1, unlimited seats). */
+    private void resolveUnits(int u, License[] ds, int[] gs) {
+        if (ds.length > 0) {
+            License[] sorted = ds.length == 1 ? ds : ds.clone();
+            if (sorted.length > 1) {
+                Arrays.sort(sorted, (a, b) -> Long.compare(a.order(), b.order()));
+            }
+            for (License l : sorted) {
+                processUnit(u, StateStore.direct(l.product()), l.order());
+            }
+        }
+        for (int g : gs) {
+            if (asg.ofGroup(g).length > 0) {
+                processUnit(u, g, snapshotGroupKey(g, u));
+            }
+        }
+        finish(u);
+    }
+
+    /**
+     * Phase 1's fast path: when the union of all the user's sources has no conflict, no missing
+     * prerequisite, nothing prohibited where the user is and no proxy collision to matter, every
+     * unit would be granted Active (seats are unlimited in phase 1), so the entries are written
+     * directly in canonical order. Returns false, writing nothing, for any other user.
+     */
+    private boolean resolveClean(int u, License[] ds, int[] gs) {
+        long union = 0;
+        for (License l : ds) {
+            union |= rules.ruleMask(l.enabled());
+        }
+        for (int g : gs) {
+            union |= groupRule[g];
+        }
+        if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
+                || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
+                || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
+            return false;
+        }
+        int need = ds.length;
+        for (int g : gs) {
+            need += groupProducts[g].length;
+        }
+        ensureEntries(need);
+        int active = States.pack(States.ACTIVE, States.NONE);
+        if (ds.length > 0) {
+            License[] byProduct = ds.length == 1 ? ds : ds.clone();
+            if (byProduct.length > 1) {
+                Arrays.sort(byProduct, (a, b) -> Integer.compare(a.product(), b.product()));
+            }
+            for (License l : byProduct) {
+                append(StateStore.direct(l.product()), l.product(), l.enabled(), active, l.order());
+            }
+        }
+        for (int g : gs) {
+            int[] ps = groupProducts[g];
+            int[] ms = groupMasks[g];
+            long key = snapshotGroupKey(g, u);
+            for (int i = 0; i < ps.length; i++) {
+                append(g, ps[i], ms[i], active, key);
+            }
+        }
+        stamp++;
+        for (int i = 0; i < curN; i++) {
+            int t = cur[i * E + StateStore.PRODUCT];
+            if (productStamp[t] != stamp) {
+                productStamp[t] = stamp;
+                seats.take(t);
+            }
+        }
+        return true;
+    }
+
+    private void append(int src, int t, int mask, int state, long key) {
+        int at = curN * E;
+        cur[at + StateStore.SRC] = src;
+        cur[at + StateStore.PRODUCT] = t;
+        cur[at + StateStore.MASK] = mask;
+        cur[at + StateStore.STATE] = state;
+        cur[at + StateStore.KEY_HI] = (int) (key >>> 32);
+        cur[at + StateStore.KEY_LO] = (int) key;
+        cur[at + StateStore.TIME] = StateStore.NO_TIME;
+        curN++;
+    }
+
+    /** Per group: rule bits of all its licences, and its products (ascending) with their masks; for phase 1. */
+    private long[] groupRule;
+    private int[][] groupProducts;
+    private int[][] groupMasks;
+
+    private void precomputeGroups() {
+        int n = groups.size();
+        groupRule = new long[n];
+        groupProducts = new int[n][];
+        groupMasks = new int[n][];
+        for (int g = 0; g < n; g++) {
+            License[] ls = groups.isDeleted(g) ? new License[0] : asg.ofGroup(g).clone();
+            Arrays.sort(ls, (a, b) -> Integer.compare(a.product(), b.product()));
+            groupProducts[g] = new int[ls.length];
+            groupMasks[g] = new int[ls.length];
+            for (int i = 0; i < ls.length; i++) {
+                groupProducts[g][i] = ls[i].product();
+                groupMasks[g][i] = ls[i].enabled();
+                groupRule[g] |= rules.ruleMask(ls[i].enabled());
+            }
+        }
     }
 
     /** The exact R11 pass: direct assignments in snapshot order, then each group with its members in user order. */

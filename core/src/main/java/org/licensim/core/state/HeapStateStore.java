@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 public final class HeapStateStore implements StateStore {
     private int[] slab = new int[1 << 12];
+    /** Arrays adopted by {@link #bulkLoad}: segment k of user u is {@code segments[seg[u] - 1]}; 0 is the slab. */
+    private int[][] segments = new int[0][];
+    private byte[] seg = new byte[1024];
     private int top;
     private long garbage;
     private int[] start = new int[1024];
@@ -26,7 +29,7 @@ public final class HeapStateStore implements StateStore {
     public int read(int u, int[] dst) {
         int n = count(u);
         if (n > 0) {
-            System.arraycopy(slab, start[u], dst, 0, n * ENTRY_INTS);
+            System.arraycopy(seg[u] == 0 ? slab : segments[seg[u] - 1], start[u], dst, 0, n * ENTRY_INTS);
         }
         return n;
     }
@@ -37,14 +40,17 @@ public final class HeapStateStore implements StateStore {
             grow(u + 1);
         }
         if (n > capacity[u]) {
-            garbage += (long) capacity[u] * ENTRY_INTS;
+            if (seg[u] == 0) {
+                garbage += (long) capacity[u] * ENTRY_INTS;
+            }
             int cap = capacity[u] == 0 ? n : Math.max(n, capacity[u] * 2);
             ensureSlab(cap * ENTRY_INTS);
             start[u] = top;
             capacity[u] = cap;
+            seg[u] = 0;
             top += cap * ENTRY_INTS;
         }
-        System.arraycopy(src, offset, slab, start[u], n * ENTRY_INTS);
+        System.arraycopy(src, offset, seg[u] == 0 ? slab : segments[seg[u] - 1], start[u], n * ENTRY_INTS);
         count[u] = n;
     }
 
@@ -54,6 +60,7 @@ public final class HeapStateStore implements StateStore {
             start = Arrays.copyOf(start, userCount);
             capacity = Arrays.copyOf(capacity, userCount);
             count = Arrays.copyOf(count, userCount);
+            seg = Arrays.copyOf(seg, userCount);
         }
         long need = top + entries * ENTRY_INTS;
         if (need > Integer.MAX_VALUE - 16) {
@@ -65,6 +72,31 @@ public final class HeapStateStore implements StateStore {
         }
     }
 
+    /**
+     * Loads many users at once by adopting {@code data} (no copy; the caller must not touch it
+     * again): {@code index} holds (user, offset, count) triples into it until a user of -1 or its
+     * end. Each user's slot is exactly its entries; a user that later outgrows it moves to the
+     * slab. The users must not have been written before.
+     */
+    public void bulkLoad(int[] data, int dataInts, int[] index) {
+        if (segments.length == 127) {
+            throw new IllegalStateException("at most 127 bulk loads into one store");
+        }
+        segments = Arrays.copyOf(segments, segments.length + 1);
+        segments[segments.length - 1] = data;
+        byte id = (byte) segments.length;
+        for (int i = 0; i + 2 < index.length && index[i] >= 0; i += 3) {
+            int u = index[i];
+            if (u >= users) {
+                grow(u + 1);
+            }
+            start[u] = index[i + 1];
+            capacity[u] = index[i + 2];
+            count[u] = index[i + 2];
+            seg[u] = id;
+        }
+    }
+
     @Override
     public int users() {
         return users;
@@ -72,7 +104,11 @@ public final class HeapStateStore implements StateStore {
 
     /** Bytes held on the heap by the slab and the per-user index (for memory reports). */
     public long bytes() {
-        return 4L * slab.length + 12L * start.length;
+        long b = 4L * slab.length + 13L * start.length;
+        for (int[] sgm : segments) {
+            b += 4L * sgm.length;
+        }
+        return b;
     }
 
     @Override
@@ -86,6 +122,7 @@ public final class HeapStateStore implements StateStore {
             start = Arrays.copyOf(start, cap);
             capacity = Arrays.copyOf(capacity, cap);
             count = Arrays.copyOf(count, cap);
+            seg = Arrays.copyOf(seg, cap);
         }
         users = n;
     }
@@ -108,7 +145,7 @@ public final class HeapStateStore implements StateStore {
         int at = 0;
         for (int u = 0; u < users; u++) {
             int len = capacity[u] * ENTRY_INTS;
-            if (len > 0) {
+            if (len > 0 && seg[u] == 0) {
                 System.arraycopy(slab, start[u], fresh, at, count[u] * ENTRY_INTS);
                 start[u] = at;
                 at += len;
