@@ -147,6 +147,7 @@ public final class Engine {
         causeSeq = -1;
         now = StateStore.NO_TIME;
         if (tenant.priorStates() != null) {
+            reconcilePath = "from prior state";
             reconcileFromPrior();
         } else if (!reconcileInParallel()) {
             reconcileInOrder();
@@ -156,12 +157,12 @@ public final class Engine {
         recordFeed = true;
     }
 
-    /** Whether the last {@link #reconcile()} needed the sequential pass (some product ran short). */
-    public boolean reconciledInOrder() {
-        return reconciledInOrder;
+    /** How the last {@link #reconcile()} went: "parallel", "parallel, then contended users in R11 order", "in R11 order", or "from prior state". */
+    public String reconcilePath() {
+        return reconcilePath;
     }
 
-    private boolean reconciledInOrder;
+    private String reconcilePath = "";
     private int reconcileThreads;
 
     /** Workers for the parallel phase of {@link #reconcile()}; 0 (the default) means one per core for large tenants. */
@@ -195,17 +196,28 @@ public final class Engine {
             out[w] = (int[]) r[0];
             index[w] = (int[]) r[1];
         });
-        int[] total = new int[subs.size()];
+        int products = subs.size();
+        int[] total = new int[products];
         for (Seats.Counting c : counts) {
-            for (int t = 0; t < total.length; t++) {
+            for (int t = 0; t < products; t++) {
                 total[t] += c.taken[t];
             }
         }
-        for (int t = 0; t < total.length; t++) {
-            if (total[t] > ledger.capacity(t)) {
-                reconciledInOrder = true;
+        int[] capacity = new int[products];
+        boolean[] limited = new boolean[products];
+        boolean anyShort = false;
+        for (int t = 0; t < products; t++) {
+            capacity[t] = ledger.capacity(t);
+            limited[t] = total[t] > capacity[t];
+            anyShort |= limited[t];
+        }
+        if (anyShort) {
+            if (!contendedPass(out, index, limited, capacity)) {
+                reconcilePath = "in R11 order";
                 return false;
             }
+            reconcilePath = "parallel, then contended users in R11 order";
+            return true;
         }
         long entries = 0;
         for (int w = 0; w < threads; w++) {
@@ -233,8 +245,136 @@ public final class Engine {
         for (int t = 0; t < total.length; t++) {
             ledger.setConsumed(t, total[t]);
         }
-        reconciledInOrder = false;
+        reconcilePath = "parallel";
         return true;
+    }
+
+    /**
+     * Phase 2 when some products ran short in phase 1 ({@code limited}). Only users holding one of
+     * them in phase 1 can end differently; their units are resolved again in global R11 key order
+     * with real seat checks for the short products and counted, unlimited seats for the others.
+     * Everyone else keeps phase 1's result. Afterwards no other product may be over capacity (a
+     * reconcile only adds holders, so then no check on it could have failed); if one is, it joins
+     * the short ones and the pass runs again with more users. Stores the result; returns null
+     * (storing nothing) only if the contended users become more than half of all users, where
+     * the plain R11 pass is as cheap.
+     */
+    private boolean contendedPass(int[][] out, int[][] index, boolean[] limited, int[] capacity) {
+        int n = users.size();
+        int products = limited.length;
+        boolean[] contended = new boolean[n];
+        while (true) {
+            int contendedCount = 0;
+            int[] calmTotal = new int[products];
+            int[] seen = new int[products];
+            int mark = 0;
+            for (int w = 0; w < out.length; w++) {
+                int[] idx = index[w];
+                int[] data = out[w];
+                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                    int u = idx[i];
+                    int off = idx[i + 1];
+                    int cnt = idx[i + 2];
+                    boolean c = contended[u];
+                    for (int k = 0; k < cnt && !c; k++) {
+                        int at = off + k * E;
+                        c = limited[data[at + StateStore.PRODUCT]] && States.holds(data[at + StateStore.STATE]);
+                    }
+                    contended[u] = c;
+                    if (c) {
+                        contendedCount++;
+                        continue;
+                    }
+                    mark++;
+                    for (int k = 0; k < cnt; k++) {
+                        int at = off + k * E;
+                        int t = data[at + StateStore.PRODUCT];
+                        if (States.holds(data[at + StateStore.STATE]) && seen[t] != mark) {
+                            seen[t] = mark;
+                            calmTotal[t]++;
+                        }
+                    }
+                }
+            }
+            if (contendedCount * 2L > n) {
+                // give up to the plain R11 pass, which must start from an empty store
+                int[] none = new int[0];
+                for (int u = 0; u < n; u++) {
+                    if (store.count(u) > 0) {
+                        store.write(u, none, 0);
+                    }
+                }
+                ledger.clearWaiting();
+                return false;
+            }
+            // contended units in global R11 key order: directs by order, then (group, user)
+            List<long[]> units = new ArrayList<>();
+            for (int u = 0; u < n; u++) {
+                if (!contended[u]) {
+                    continue;
+                }
+                for (License l : asg.directOf(u)) {
+                    units.add(new long[] {l.order(), u, StateStore.direct(l.product())});
+                }
+                for (int g : dir.groupsOf(u)) {
+                    if (asg.ofGroup(g).length > 0) {
+                        units.add(new long[] {snapshotGroupKey(g, u), u, g});
+                    }
+                }
+            }
+            units.sort((a, b) -> Long.compare(a[0], b[0]));
+            Seats.Contended seatsOf = new Seats.Contended(limited, capacity);
+            Engine pass = new Engine(this, seatsOf);
+            int[] none = new int[0];
+            for (int u = 0; u < n; u++) {
+                if (contended[u] && store.count(u) > 0) {
+                    store.write(u, none, 0);
+                }
+            }
+            ledger.clearWaiting();
+            for (long[] unit : units) {
+                int u = (int) unit[1];
+                pass.begin(u);
+                pass.processUnit(u, (int) unit[2], unit[0]);
+                pass.end(u);
+            }
+            boolean grew = false;
+            for (int t = 0; t < products; t++) {
+                int all = calmTotal[t] + seatsOf.taken[t];
+                if (!limited[t] && all > capacity[t]) {
+                    limited[t] = true;
+                    grew = true;
+                }
+            }
+            if (grew) {
+                continue;
+            }
+            for (int w = 0; w < out.length; w++) {
+                int[] idx = index[w];
+                int k = 0;
+                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                    if (!contended[idx[i]]) {
+                        idx[k++] = idx[i];
+                        idx[k++] = idx[i + 1];
+                        idx[k++] = idx[i + 2];
+                    }
+                }
+                if (k < idx.length) {
+                    idx[k] = -1;
+                }
+                if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+                    heap.bulkLoad(out[w], out[w].length, idx);
+                } else {
+                    for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                        store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
+                    }
+                }
+            }
+            for (int t = 0; t < products; t++) {
+                ledger.setConsumed(t, calmTotal[t] + seatsOf.taken[t]);
+            }
+            return true;
+        }
     }
 
     /** A worker's share of phase 1: users [from, to) in their own R11 order; returns {entries, (user, offset, count)*}. */

@@ -77,6 +77,12 @@ final class SeatLedger implements Seats {
         waiting[t].put(key, ((long) user << 32) | (src & 0xFFFFFFFFL));
     }
 
+    void clearWaiting() {
+        for (java.util.TreeMap<Long, Long> w : waiting) {
+            w.clear();
+        }
+    }
+
     void dequeueFailed(int t, long key) {
         waiting[t].remove(key);
     }

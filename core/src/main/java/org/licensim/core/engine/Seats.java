@@ -41,4 +41,40 @@ interface Seats {
             // nothing waits in a reconcile's first phase
         }
     }
+
+    /**
+     * Phase 2 of a reconcile: real seat checks for the products that ran short in phase 1,
+     * counted but unlimited for the others (which are verified afterwards).
+     */
+    final class Contended implements Seats {
+        final boolean[] limited;
+        final int[] taken;
+        private final int[] capacity;
+
+        Contended(boolean[] limited, int[] capacity) {
+            this.limited = limited;
+            this.capacity = capacity;
+            this.taken = new int[capacity.length];
+        }
+
+        @Override
+        public boolean hasFreeSeat(int t) {
+            return !limited[t] || taken[t] < capacity[t];
+        }
+
+        @Override
+        public void take(int t) {
+            taken[t]++;
+        }
+
+        @Override
+        public void release(int t) {
+            taken[t]--;
+        }
+
+        @Override
+        public void enqueueFailed(int t, long key, int user, int src) {
+            // the waiting index is kept by Engine.end() on the tenant's ledger
+        }
+    }
 }

@@ -50,8 +50,8 @@ class DifferentialTest {
     /** What the random histories really exercised: applied/rejected per event type, states seen. */
     static final java.util.Map<String, int[]> APPLIED = new java.util.TreeMap<>();
     static final java.util.Set<String> STATES_SEEN = new java.util.TreeSet<>();
-    static final java.util.concurrent.atomic.AtomicInteger RECONCILED_IN_ORDER = new java.util.concurrent.atomic.AtomicInteger();
-    static final java.util.concurrent.atomic.AtomicInteger RECONCILED_IN_PARALLEL = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> RECONCILE_PATHS =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     static final PlanRules RULES = PlanRules.loadDefault(CATALOG);
 
     @Test
@@ -80,15 +80,16 @@ class DifferentialTest {
         System.out.println("DifferentialTest: " + events + " random events in " + runs + " histories, engine == model");
         StringBuilder cov = new StringBuilder();
         APPLIED.forEach((k, v) -> cov.append(String.format("  %-26s applied %6d  rejected %6d%n", k, v[0], v[1])));
-        System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconciles: " + RECONCILED_IN_PARALLEL
-                + " in parallel (no product short), " + RECONCILED_IN_ORDER + " in R11 order (a product short)");
+        System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconcile paths: " + RECONCILE_PATHS);
         assertTrue(only >= 0 || events >= 100_000, "CI must run at least 10^5 random events, ran " + events);
         if (only < 0) {
             // the histories must really exercise every event type and every outcome, or agreement proves little
             APPLIED.forEach((k, v) -> assertTrue(v[0] >= 200, k + " applied only " + v[0] + " times\n" + cov));
-            assertTrue(RECONCILED_IN_PARALLEL.get() >= 50 && RECONCILED_IN_ORDER.get() >= 50,
-                    "both reconcile paths must be compared with the model: parallel " + RECONCILED_IN_PARALLEL
-                            + ", in order " + RECONCILED_IN_ORDER);
+            for (String path : List.of("parallel", "parallel, then contended users in R11 order", "in R11 order")) {
+                var n = RECONCILE_PATHS.get(path);
+                assertTrue(n != null && n.get() >= 20, "every reconcile path must be compared with the model, "
+                        + "at least 20 times: " + RECONCILE_PATHS);
+            }
             for (String st : List.of("Active/None", "Error/CountViolation", "Error/MutuallyExclusiveViolation",
                     "Error/ProhibitedInUsageLocationViolation", "Error/UniquenessViolation",
                     "ActiveWithError/DependencyViolation")) {
@@ -320,10 +321,9 @@ class DifferentialTest {
             ReferenceModel model = new ReferenceModel(forModel);
             engine.setReconcileThreads(1 + (int) (Math.floorMod(snapshot.hashCode(), 3)));
             engine.reconcile();
-            if (engine.reconciledInOrder()) {
-                RECONCILED_IN_ORDER.incrementAndGet();
-            } else {
-                RECONCILED_IN_PARALLEL.incrementAndGet();
+            if (!shrinking) {
+                RECONCILE_PATHS.computeIfAbsent(engine.reconcilePath(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
             }
             model.reconcile();
             String d = compare(engine, model, "after reconcile", null);
