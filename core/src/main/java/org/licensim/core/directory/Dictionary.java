@@ -13,6 +13,19 @@ public final class Dictionary {
     public static final int NULL = -1;
     private final ObjectIntHashMap<String> codes = new ObjectIntHashMap<>();
     private final List<String> values = new ArrayList<>();
+    /** The lower-case form of every value, for case-insensitive rules: folded code per code. */
+    private final Dictionary folded;
+    private final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList foldOf;
+
+    /** A dictionary that also keeps each value's case-folded code (attribute columns). */
+    public Dictionary() {
+        this(true);
+    }
+
+    private Dictionary(boolean fold) {
+        folded = fold ? new Dictionary(false) : null;
+        foldOf = fold ? new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList() : null;
+    }
 
     /** The code of {@code value}, adding it when new; null maps to {@link #NULL}. */
     public int intern(String value) {
@@ -24,6 +37,9 @@ public final class Dictionary {
             code = values.size();
             codes.put(value, code);
             values.add(value);
+            if (folded != null) {
+                foldOf.add(folded.intern(fold(value)));
+            }
         }
         return code;
     }
@@ -39,5 +55,19 @@ public final class Dictionary {
 
     public int size() {
         return values.size();
+    }
+
+    /** The code of {@code code}'s value case-folded, in {@link #foldedValues()}; NULL stays NULL. */
+    public int foldedCode(int code) {
+        return code == NULL ? NULL : foldOf.get(code);
+    }
+
+    /** The case-folded values; a rule interns its constants here, so values added later fold to the same codes. */
+    public Dictionary foldedValues() {
+        return folded;
+    }
+
+    public static String fold(String value) {
+        return value.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,0 +1,274 @@
+package org.licensim.core.rules;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
+import org.licensim.core.directory.Dictionary;
+import org.licensim.core.directory.MultiColumn;
+import org.licensim.core.directory.StringColumn;
+import org.licensim.core.directory.Users;
+
+/**
+ * A rule compiled against one tenant's {@link Users} columns. String comparisons are
+ * case-insensitive (the Entra docs): {@code -eq}/{@code -in} compare case-folded dictionary codes
+ * (the rule's constants are interned into the folded dictionary at compile time, so values
+ * that appear later fold to the same codes); text operators work on the folded strings the
+ * dictionary keeps; {@code -match} uses one precompiled case-insensitive pattern and reuses its
+ * matcher. {@link #matches(int)} allocates nothing, and is not thread-safe (the matcher).
+ */
+public final class CompiledRule {
+    private final String text;
+    private final Node root;
+    private final Set<String> reads = new TreeSet<>();
+
+    private interface Node {
+        boolean test(int u);
+    }
+
+    private CompiledRule(String text, Rule rule, Users users) {
+        this.text = text;
+        this.root = compile(rule, users);
+    }
+
+    /** Parses and compiles {@code rule}; throws {@link RuleException} when it is malformed. */
+    public static CompiledRule compile(String rule, Users users) {
+        return new CompiledRule(rule, RuleParser.parse(rule), users);
+    }
+
+    public boolean matches(int u) {
+        return root.test(u);
+    }
+
+    /** Names of the user properties the rule reads (what an attribute change must re-evaluate). */
+    public Set<String> reads() {
+        return reads;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    private Node compile(Rule r, Users users) {
+        if (r instanceof Rule.And a) {
+            Node l = compile(a.left(), users);
+            Node rt = compile(a.right(), users);
+            return u -> l.test(u) && rt.test(u);
+        }
+        if (r instanceof Rule.Or o) {
+            Node l = compile(o.left(), users);
+            Node rt = compile(o.right(), users);
+            return u -> l.test(u) || rt.test(u);
+        }
+        if (r instanceof Rule.Not n) {
+            Node inner = compile(n.inner(), users);
+            return u -> !inner.test(u);
+        }
+        if (r instanceof Rule.Quantified q) {
+            reads.add(q.property().name());
+            MultiColumn col = users.multiColumn(q.property().name());
+            Element e = element(q.op().positive(), q.values(), col.dictionary());
+            boolean negated = q.op().negated();
+            boolean all = q.all();
+            return u -> {
+                int n = col.count(u);
+                for (int i = 0; i < n; i++) {
+                    boolean hit = e.test(col.code(u, i)) != negated;
+                    if (all && !hit) {
+                        return false;
+                    }
+                    if (!all && hit) {
+                        return true;
+                    }
+                }
+                return all;
+            };
+        }
+        Rule.Compare c = (Rule.Compare) r;
+        reads.add(c.property().name());
+        Node positive = comparison(c, users);
+        return c.op().negated() ? u -> !positive.test(u) : positive;
+    }
+
+    /** The positive form of a comparison ({@code -ne} is compiled as {@code -eq} and negated). */
+    private Node comparison(Rule.Compare c, Users users) {
+        Op op = c.op().positive();
+        switch (c.property().kind()) {
+            case BOOLEAN -> {
+                boolean want = c.bool();
+                return u -> users.accountEnabled(u) == want;
+            }
+            case OBJECT_ID -> {
+                if (c.isNull()) {
+                    return u -> false;
+                }
+                Element e = textElement(op, c.values());
+                return u -> e.testText(users.id(u));
+            }
+            case COLLECTION -> {
+                MultiColumn col = users.multiColumn(c.property().name());
+                if (c.isNull()) {
+                    return u -> col.count(u) == 0;
+                }
+                Element e = element(op, c.values(), col.dictionary());
+                return u -> {
+                    for (int i = 0; i < col.count(u); i++) {
+                        if (e.test(col.code(u, i))) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
+            default -> {
+                StringColumn col = c.property().kind() == Property.Kind.USAGE_LOCATION ? users.usageLocation()
+                        : users.column(c.property().name());
+                if (c.isNull()) {
+                    return u -> col.code(u) == Dictionary.NULL;
+                }
+                Element e = element(op, c.values(), col.dictionary());
+                return u -> {
+                    int code = col.code(u);
+                    return code != Dictionary.NULL && e.test(code);
+                };
+            }
+        }
+    }
+
+    /** A test of one dictionary-coded value (a column's value, or an element of a collection). */
+    private abstract static class Element {
+        abstract boolean test(int code);
+
+        /** The same test on a plain string (object ids, which are not dictionary-coded). */
+        abstract boolean testText(String value);
+    }
+
+    private static Element element(Op op, List<String> values, Dictionary d) {
+        Dictionary folded = d.foldedValues();
+        if (op == Op.EQ || op == Op.IN) {
+            IntHashSet targets = new IntHashSet();
+            for (String v : values) {
+                targets.add(folded.intern(Dictionary.fold(v)));
+            }
+            int single = targets.size() == 1 ? targets.intIterator().next() : Dictionary.NULL;
+            Element text = textElement(op, values);
+            return new Element() {
+                @Override
+                boolean test(int code) {
+                    int f = d.foldedCode(code);
+                    return single != Dictionary.NULL ? f == single : targets.contains(f);
+                }
+
+                @Override
+                boolean testText(String value) {
+                    return text.testText(value);
+                }
+            };
+        }
+        Element text = textElement(op, values);
+        if (op == Op.MATCH) {
+            return new Element() {
+                @Override
+                boolean test(int code) {
+                    return text.testText(d.value(code));
+                }
+
+                @Override
+                boolean testText(String value) {
+                    return text.testText(value);
+                }
+            };
+        }
+        return new Element() {
+            @Override
+            boolean test(int code) {
+                return text.testText(folded.value(d.foldedCode(code)));
+            }
+
+            @Override
+            boolean testText(String value) {
+                return text.testText(value);
+            }
+        };
+    }
+
+    /** Tests on a string; for all but -match it is given (or folds) case-folded text. */
+    private static Element textElement(Op op, List<String> values) {
+        String target = Dictionary.fold(values.get(0));
+        return switch (op) {
+            case EQ, IN -> new Element() {
+                @Override
+                boolean test(int code) {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                boolean testText(String value) {
+                    for (String v : values) {
+                        if (value.equalsIgnoreCase(v)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            };
+            case STARTS_WITH -> new Element() {
+                @Override
+                boolean test(int code) {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                boolean testText(String value) {
+                    return value.regionMatches(true, 0, target, 0, target.length());
+                }
+            };
+            case ENDS_WITH -> new Element() {
+                @Override
+                boolean test(int code) {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                boolean testText(String value) {
+                    int from = value.length() - target.length();
+                    return from >= 0 && value.regionMatches(true, from, target, 0, target.length());
+                }
+            };
+            case CONTAINS -> new Element() {
+                @Override
+                boolean test(int code) {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                boolean testText(String value) {
+                    for (int i = 0; i + target.length() <= value.length(); i++) {
+                        if (value.regionMatches(true, i, target, 0, target.length())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            };
+            case MATCH -> new Element() {
+                private final Matcher m = Pattern.compile(values.get(0), Pattern.CASE_INSENSITIVE
+                        | Pattern.UNICODE_CASE).matcher("");
+
+                @Override
+                boolean test(int code) {
+                    throw new IllegalStateException();
+                }
+
+                @Override
+                boolean testText(String value) {
+                    return value != null && m.reset(value).find();
+                }
+            };
+            default -> throw new IllegalArgumentException("not a positive operator: " + op);
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package org.licensim.core.rules;
+
+import java.util.List;
+
+/** A parsed rule: a tree of these nodes. Parse with {@link RuleParser#parse(String)}. */
+public sealed interface Rule {
+    record And(Rule left, Rule right) implements Rule {
+    }
+
+    record Or(Rule left, Rule right) implements Rule {
+    }
+
+    record Not(Rule inner) implements Rule {
+    }
+
+    /**
+     * {@code user.property op value}. {@code values} holds the string constants (one, or the list
+     * of -in/-notIn); {@code isNull} for {@code null}; {@code bool} for true/false.
+     */
+    record Compare(Property property, Op op, List<String> values, boolean isNull, Boolean bool, int column)
+            implements Rule {
+    }
+
+    /** {@code user.collection -any (_ op value)} or {@code -all}. */
+    record Quantified(Property property, boolean all, Op op, List<String> values, int column) implements Rule {
+    }
+}

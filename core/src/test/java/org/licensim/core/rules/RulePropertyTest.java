@@ -1,0 +1,168 @@
+package org.licensim.core.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.io.SnapshotReader;
+
+/**
+ * Random rules over random users: the compiled predicate (dictionary codes, folded strings, a
+ * reused matcher) must agree with a straightforward tree-walking interpreter over plain
+ * strings. A failure prints its seed.
+ */
+class RulePropertyTest {
+    static final String[] STRING_PROPS = {"department", "city", "jobTitle", "mail", "usageLocation"};
+    static final String[] VALUES = {"Sales", "sales", "SALES", "Sal", "les", "Lagos", "lag", "OS", "NL", "nl", "US",
+        "x@contoso.com", "contoso", "@CONTOSO.com", "Eng", "eng", ""};
+    static final String[] REGEX = {"^s.*", "a.c", "os$", "^$", "o+", "[nu][ls]"};
+    static final String[] OPS = {"-eq", "-ne", "-startsWith", "-notStartsWith", "-endsWith", "-notEndsWith", "-contains",
+        "-notContains", "-match", "-notMatch", "-in", "-notIn"};
+
+    @Test
+    @DisplayName("R19 compiled rules agree with a tree-walking interpreter on random rules and users")
+    void compiledEqualsInterpreter() throws Exception {
+        int checks = 0;
+        for (long seed = 1; seed <= 150; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            List<Map<String, Object>> people = new ArrayList<>();
+            StringBuilder json = new StringBuilder("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"users\": [");
+            for (int u = 0; u < 25; u++) {
+                Map<String, Object> p = new HashMap<>();
+                p.put("objectId", "User" + u);
+                json.append(u > 0 ? "," : "").append("{\"id\": \"User").append(u).append('"');
+                for (String prop : STRING_PROPS) {
+                    String v = rnd.nextInt(4) == 0 ? null : prop.equals("usageLocation")
+                            ? (rnd.nextBoolean() ? "NL" : "US") : VALUES[rnd.nextInt(VALUES.length)];
+                    p.put(prop, v);
+                    json.append(", \"").append(prop).append("\": ").append(v == null ? "null" : "\"" + v + "\"");
+                }
+                boolean enabled = rnd.nextBoolean();
+                p.put("accountEnabled", enabled);
+                json.append(", \"accountEnabled\": ").append(enabled);
+                List<String> proxies = new ArrayList<>();
+                for (int k = rnd.nextInt(3); k > 0; k--) {
+                    proxies.add((rnd.nextBoolean() ? "SMTP:" : "smtp:") + VALUES[rnd.nextInt(VALUES.length)]);
+                }
+                p.put("proxyAddresses", proxies);
+                json.append(", \"proxyAddresses\": [");
+                for (int k = 0; k < proxies.size(); k++) {
+                    json.append(k > 0 ? "," : "").append('"').append(proxies.get(k)).append('"');
+                }
+                json.append("]}");
+                people.add(p);
+            }
+            json.append("]}");
+            Tenant t = SnapshotReader.withDefaults().read(new ByteArrayInputStream(json.toString()
+                    .getBytes(StandardCharsets.UTF_8)), "people.json");
+            for (int r = 0; r < 40; r++) {
+                String text = rule(rnd, 0);
+                CompiledRule compiled = CompiledRule.compile(text, t.users());
+                Rule tree = RuleParser.parse(text);
+                for (int u = 0; u < people.size(); u++) {
+                    boolean expected = eval(tree, people.get(u));
+                    assertEquals(expected, compiled.matches(u), "seed " + seed + ", rule " + text + ", user " + people.get(u));
+                    checks++;
+                }
+            }
+        }
+        assertTrue(checks >= 100_000, "checks: " + checks);
+    }
+
+    static String rule(SplittableRandom rnd, int depth) {
+        int k = rnd.nextInt(depth >= 3 ? 4 : 8);
+        if (k >= 5) {
+            String a = rule(rnd, depth + 1);
+            String b = rule(rnd, depth + 1);
+            return switch (k) {
+                case 5 -> "(" + a + ") -and (" + b + ")";
+                case 6 -> a + " -or " + b;
+                default -> "-not (" + a + ")";
+            };
+        }
+        if (k == 4) {
+            return "user.accountEnabled " + (rnd.nextBoolean() ? "-eq" : "-ne") + " " + rnd.nextBoolean();
+        }
+        if (k == 3) {
+            String op = OPS[rnd.nextInt(OPS.length - 2)];
+            return "user.proxyAddresses " + (rnd.nextBoolean() ? "-any" : "-all") + " (_ " + op + " " + value(rnd, op) + ")";
+        }
+        String prop = k == 2 && rnd.nextBoolean() ? "objectId" : STRING_PROPS[rnd.nextInt(STRING_PROPS.length)];
+        String op = OPS[rnd.nextInt(OPS.length)];
+        if (rnd.nextInt(8) == 0 && (op.equals("-eq") || op.equals("-ne"))) {
+            return "user." + prop + " " + op + " null";
+        }
+        return "user." + prop + " " + op + " " + value(rnd, op);
+    }
+
+    static String value(SplittableRandom rnd, String op) {
+        if (op.endsWith("In")  || op.equals("-in")) {
+            return "[\"" + VALUES[rnd.nextInt(VALUES.length)] + "\", \"" + VALUES[rnd.nextInt(VALUES.length)] + "\"]";
+        }
+        if (op.contains("atch")) {
+            return "\"" + REGEX[rnd.nextInt(REGEX.length)] + "\"";
+        }
+        return "\"" + VALUES[rnd.nextInt(VALUES.length)] + "\"";
+    }
+
+    /** The reference: the rule's meaning over plain strings, as obviously as it can be said. */
+    @SuppressWarnings("unchecked")
+    static boolean eval(Rule r, Map<String, Object> user) {
+        if (r instanceof Rule.And a) {
+            return eval(a.left(), user) && eval(a.right(), user);
+        }
+        if (r instanceof Rule.Or o) {
+            return eval(o.left(), user) || eval(o.right(), user);
+        }
+        if (r instanceof Rule.Not n) {
+            return !eval(n.inner(), user);
+        }
+        if (r instanceof Rule.Quantified q) {
+            List<String> items = (List<String>) user.get(q.property().name());
+            for (String item : items) {
+                boolean hit = positive(q.op().positive(), q.values(), item) != q.op().negated();
+                if (q.all() && !hit) {
+                    return false;
+                }
+                if (!q.all() && hit) {
+                    return true;
+                }
+            }
+            return q.all();
+        }
+        Rule.Compare c = (Rule.Compare) r;
+        boolean result;
+        if (c.bool() != null) {
+            result = user.get("accountEnabled").equals(c.bool());
+        } else {
+            String value = (String) user.get(c.property().name());
+            result = c.isNull() ? value == null : value != null && positive(c.op().positive(), c.values(), value);
+        }
+        return c.op().negated() != result;
+    }
+
+    static boolean positive(Op op, List<String> values, String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        String target = values.get(0).toLowerCase(Locale.ROOT);
+        return switch (op) {
+            case EQ, IN -> values.stream().anyMatch(x -> x.toLowerCase(Locale.ROOT).equals(v));
+            case STARTS_WITH -> v.startsWith(target);
+            case ENDS_WITH -> v.endsWith(target);
+            case CONTAINS -> v.contains(target);
+            case MATCH -> Pattern.compile(values.get(0), Pattern.CASE_INSENSITIVE).matcher(value).find();
+            default -> throw new IllegalArgumentException(op.toString());
+        };
+    }
+}
