@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.engine.DynamicMembership;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
@@ -17,6 +16,7 @@ import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.SnapshotWriter;
 import org.licensim.core.io.StateWriter;
+import org.licensim.core.rules.RuleMembership;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.States;
 
@@ -70,7 +70,9 @@ final class ResolveCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         ChangeFeed feed = new ChangeFeed();
         feed.setEnabled(false);
-        Engine engine = new Engine(tenant, new HeapStateStore(), feed, DynamicMembership.MEMBER_LISTS);
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(tenant);
+        Engine engine = new Engine(tenant, new HeapStateStore(), feed, rules);
         engine.reconcile();
         long t2 = System.nanoTime();
         long applied = 0;

@@ -294,6 +294,7 @@ public final class SnapshotReader {
             boolean security = true;
             String rule = null;
             boolean paused = false;
+            Problems.Where ruleWhere = null;
             List<String> members = List.of();
             List<Problems.Where> memberWheres = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -306,7 +307,10 @@ public final class SnapshotReader {
                     }
                     case "displayName" -> name = fields.string(p);
                     case "securityEnabled" -> security = fields.bool(p, true);
-                    case "membershipRule" -> rule = fields.string(p);
+                    case "membershipRule" -> {
+                        ruleWhere = Problems.Where.of(p);
+                        rule = fields.string(p);
+                    }
                     case "membershipRuleProcessingState" -> {
                         String s = fields.string(p);
                         if ("Paused".equals(s)) {
@@ -334,6 +338,13 @@ public final class SnapshotReader {
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
                 problems.at(idWhere, "duplicate id \"" + id + "\": ids must be unique across users and groups");
                 return;
+            }
+            if (rule != null) {
+                try {
+                    org.licensim.core.rules.RuleParser.parse(rule);
+                } catch (org.licensim.core.rules.RuleException e) {
+                    problems.at(ruleWhere, "malformed membershipRule: " + e.getMessage());
+                }
             }
             int g = dir.groups().add(id, name, security, rule, paused);
             for (int i = 0; i < members.size(); i++) {

@@ -1,0 +1,139 @@
+package org.licensim.core.rules;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.DynamicMembership;
+
+/**
+ * Dynamic group membership from rules (SPEC R19): each dynamic group's rule is compiled once;
+ * an index from property name to the groups whose rules read it means an attribute change
+ * re-evaluates only those rules. A paused rule keeps its members; a rule change re-evaluates
+ * every user for that group. Groups are visited in index order and users in index order, so
+ * the engine's R11 order is deterministic.
+ */
+public final class RuleMembership implements DynamicMembership {
+    private final Map<Integer, CompiledRule> compiled = new HashMap<>();
+    private final Map<String, IntArrayList> readers = new HashMap<>();
+    private Tenant compiledFor;
+
+    @Override
+    public boolean managesMembers(Tenant tenant, int group) {
+        return tenant.groups().isDynamic(group);
+    }
+
+    @Override
+    public void checkRule(String rule) {
+        RuleParser.parse(rule);
+    }
+
+    /**
+     * Makes every dynamic group of a freshly loaded tenant (not paused) have exactly the users its
+     * rule selects, before the engine resolves it; a malformed rule is an error naming the group.
+     */
+    public void applyTo(Tenant tenant) {
+        rebuild(tenant);
+        Groups groups = tenant.groups();
+        for (int g = 0; g < groups.size(); g++) {
+            CompiledRule rule = compiled.get(g);
+            if (rule == null || groups.rulePaused(g)) {
+                continue;
+            }
+            for (int u = 0; u < tenant.users().size(); u++) {
+                if (tenant.users().isDeleted(u)) {
+                    continue;
+                }
+                boolean member = tenant.directory().isMember(g, u);
+                boolean match = rule.matches(u);
+                if (match && !member) {
+                    tenant.directory().addMember(g, u);
+                } else if (!match && member) {
+                    tenant.directory().removeMember(g, u);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
+        ensure(tenant);
+        List<Integer> affected = new ArrayList<>();
+        for (String p : changedProperties) {
+            IntArrayList gs = readers.get(p.toLowerCase(java.util.Locale.ROOT));
+            if (gs != null) {
+                gs.forEach(g -> {
+                    if (!affected.contains(g)) {
+                        affected.add(g);
+                    }
+                });
+            }
+        }
+        affected.sort(Integer::compare);
+        Groups groups = tenant.groups();
+        for (int g : affected) {
+            if (groups.isDeleted(g) || groups.rulePaused(g)) {
+                continue;
+            }
+            if (compiled.get(g).matches(u)) {
+                sink.join(g, u);
+            } else {
+                sink.leave(g, u);
+            }
+        }
+    }
+
+    @Override
+    public void ruleChanged(Tenant tenant, int group, Sink sink) {
+        rebuild(tenant);
+        CompiledRule rule = compiled.get(group);
+        if (rule == null || tenant.groups().rulePaused(group)) {
+            return;
+        }
+        for (int u = 0; u < tenant.users().size(); u++) {
+            if (tenant.users().isDeleted(u)) {
+                continue;
+            }
+            if (rule.matches(u)) {
+                sink.join(group, u);
+            } else {
+                sink.leave(group, u);
+            }
+        }
+    }
+
+    private void ensure(Tenant tenant) {
+        if (compiledFor != tenant) {
+            rebuild(tenant);
+        }
+    }
+
+    /** Compiles every live dynamic group's rule and indexes which properties each reads. */
+    private void rebuild(Tenant tenant) {
+        compiled.clear();
+        readers.clear();
+        Groups groups = tenant.groups();
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.isDeleted(g) || !groups.isDynamic(g)) {
+                continue;
+            }
+            CompiledRule rule;
+            try {
+                rule = CompiledRule.compile(groups.membershipRule(g), tenant.users());
+            } catch (RuleException e) {
+                throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
+            }
+            compiled.put(g, rule);
+            int gg = g;
+            for (String p : rule.reads()) {
+                readers.computeIfAbsent(p.toLowerCase(java.util.Locale.ROOT), k -> new IntArrayList()).add(gg);
+            }
+        }
+        compiledFor = tenant;
+    }
+}
