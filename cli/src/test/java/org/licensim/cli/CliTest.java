@@ -145,4 +145,25 @@ class CliTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertEquals(json.readTree(first.toFile()), json.readTree(second.toFile()));
     }
+
+    @Test
+    @DisplayName("R19 preview-rule shows joins, leaves, licences, seats and new errors, and changes nothing")
+    void previewRule(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("s.json");
+        Files.copy(Path.of("../examples/contoso-small.json"), snap);
+        byte[] before = Files.readAllBytes(snap);
+        Result r = run("preview-rule", snap.toString(), "--group", "b0000000-0000-4000-8000-0000000000a3", "--rule",
+                "user.accountEnabled -eq true -and user.usageLocation -eq \"NL\"", "--limit", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  would leave: 3\n    a1b2c3d4-0003-4000-8000-000000000003\n"
+                + "    a1b2c3d4-0004-4000-8000-000000000004\n    ... and 1 more\n"), r.out());
+        assertTrue(r.out().contains("  licences lost: 3\n"), r.out());
+        assertTrue(r.out().matches("(?s).*    EMS\\s+9 ->\\s+6 of\\s+22  \\(-3\\)\n.*"), r.out());
+        assertTrue(r.out().endsWith("nothing was changed (dry run)\n"), r.out());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(snap)), "the snapshot must not change");
+        Result bad = run("preview-rule", snap.toString(), "--group", "b0000000-0000-4000-8000-0000000000a3", "--rule",
+                "user.country equals \"x\"");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("column 14: expected an operator such as -eq, found \"equals\""), bad.err());
+    }
 }
