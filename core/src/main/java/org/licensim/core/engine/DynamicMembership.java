@@ -24,6 +24,11 @@ public interface DynamicMembership {
     /** Re-evaluates the rules of groups a change of {@code changedProperties} of user {@code u} may affect. */
     void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink);
 
+    /** Evaluates a new user against every rule (a rule may read a property the user was created without). */
+    default void userCreated(Tenant tenant, int u, Sink sink) {
+        userChanged(tenant, u, java.util.List.of(), sink);
+    }
+
     /** Re-evaluates every user for a group whose rule or processing state changed. */
     void ruleChanged(Tenant tenant, int group, Sink sink);
 

@@ -771,7 +771,7 @@ public final class Engine {
         }
         int u = users.add(id, e.user().accountEnabled == null || e.user().accountEnabled);
         e.user().applyTo(users, u);
-        dynamic.userChanged(tenant, u, e.user().changedProperties(), membershipSink);
+        dynamic.userCreated(tenant, u, membershipSink);
     }
 
     private void userDeleted(Event.UserDeleted e) {
@@ -1325,12 +1325,29 @@ public final class Engine {
             return false;
         }
         int n = demand(u, src);
-        long unit = 0;
+        long after = 0;
         for (int i = 0; i < n; i++) {
-            unit |= rules.ruleMask(dMask[i]);
+            after |= rules.ruleMask(dMask[i]);
+        }
+        // the unit's entries for products it still demands switch to the new masks; anything else
+        // (other sources, and this unit's held-back entries for products it no longer demands) stays
+        for (int i = 0; i < curN; i++) {
+            int at = i * E;
+            if (!States.holds(cur[at + StateStore.STATE])) {
+                continue;
+            }
+            boolean switching = false;
+            if (cur[at + StateStore.SRC] == src) {
+                for (int k = 0; k < n; k++) {
+                    switching |= dProd[k] == cur[at + StateStore.PRODUCT];
+                }
+            }
+            if (!switching) {
+                after |= rules.ruleMask(cur[at + StateStore.MASK]);
+            }
         }
         long all = unionActive(Integer.MIN_VALUE);
-        return (rules.unmet(unionActive(src) | unit) & ~rules.unmet(all)) != 0;
+        return (rules.unmet(after) & ~rules.unmet(all)) != 0;
     }
 
     /**

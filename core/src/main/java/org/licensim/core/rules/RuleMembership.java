@@ -89,6 +89,18 @@ public final class RuleMembership implements DynamicMembership {
     }
 
     @Override
+    public void userCreated(Tenant tenant, int u, Sink sink) {
+        ensure(tenant);
+        Groups groups = tenant.groups();
+        for (int g = 0; g < groups.size(); g++) {
+            CompiledRule rule = compiled.get(g);
+            if (rule != null && !groups.isDeleted(g) && !groups.rulePaused(g) && rule.matches(u)) {
+                sink.join(g, u);
+            }
+        }
+    }
+
+    @Override
     public void ruleChanged(Tenant tenant, int group, Sink sink) {
         rebuild(tenant);
         CompiledRule rule = compiled.get(group);

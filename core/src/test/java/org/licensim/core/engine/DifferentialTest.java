@@ -44,6 +44,12 @@ class DifferentialTest {
         "EXCHANGE_S_ENTERPRISE", "MCOSTANDARD", "YAMMER_ENTERPRISE", "TEAMS1", "WORKPLACE_ANALYTICS", "MCOMEETADV",
         "MCOPSTN1", "SWAY"};
     static final String[] COUNTRIES = {"NL", "IN", "DE", "CN", null};
+    static final String[] DEPARTMENTS = {"Sales", "sales", "Support", "Finance", null};
+    /** Dynamic membership rules the random groups use; the last one is malformed (events only). */
+    static final String[] RULES_POOL = {"user.department -eq \"Sales\"", "user.department -in [\"Sales\",\"Support\"]",
+        "user.usageLocation -eq \"NL\"", "user.proxyAddresses -any (_ -contains \"shared\")",
+        "user.accountEnabled -eq true -and user.department -ne null", "user.objectId -ne null",
+        "-not (user.department -startsWith \"S\")", "user.department equals \"Sales\""};
     static final int RUNS = 400;
     static final int EVENTS = 250;
     static final Catalog CATALOG = Catalog.loadDefault();
@@ -148,14 +154,24 @@ class DifferentialTest {
             sb.append("], \"users\": [");
             for (int u = 0; u < nUsers; u++) {
                 String c = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
+                String dep = DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)];
                 sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
-                        .append(c == null ? "null" : "\"" + c + "\"").append(", \"proxyAddresses\": [\"SMTP:")
+                        .append(c == null ? "null" : "\"" + c + "\"").append(", \"department\": ")
+                        .append(dep == null ? "null" : "\"" + dep + "\"").append(", \"accountEnabled\": ")
+                        .append(rnd.nextInt(5) > 0).append(", \"proxyAddresses\": [\"SMTP:")
                         .append(rnd.nextInt(5) == 0 ? "shared" : "u" + u).append("@x.example\"]}");
             }
             sb.append("], \"groups\": [");
             for (int g = 0; g < nGroups; g++) {
                 sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": ")
-                        .append(rnd.nextInt(8) > 0).append(", \"members\": [");
+                        .append(rnd.nextInt(8) > 0);
+                if (rnd.nextInt(3) == 0) {
+                    sb.append(", \"membershipRule\": \"")
+                            .append(RULES_POOL[rnd.nextInt(RULES_POOL.length - 1)].replace("\"", "\\\""))
+                            .append("\", \"membershipRuleProcessingState\": \"").append(rnd.nextInt(4) == 0 ? "Paused" : "On")
+                            .append('"');
+                }
+                sb.append(", \"members\": [");
                 boolean first = true;
                 for (int u = 0; u < nUsers; u++) {
                     if (rnd.nextInt(3) == 0) {
@@ -253,12 +269,16 @@ class DifferentialTest {
                     d.hasUsageLocation = true;
                     d.usageLocation = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
                     d.multi.put("proxyAddresses", List.of("SMTP:" + (rnd.nextInt(4) == 0 ? "shared" : d.id) + "@x.example"));
+                    d.strings.put("department", DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)]);
                     e = new Event.UserCreated(seq, time, d);
                 } else if (kind < 43) {
                     e = new Event.UserDeleted(seq, time, u);
                 } else if (kind < 49) {
                     UserData d = new UserData();
-                    if (rnd.nextBoolean()) {
+                    int which = rnd.nextInt(3);
+                    if (which == 2) {
+                        d.strings.put("department", DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)]);
+                    } else if (which == 1) {
                         d.hasUsageLocation = true;
                         d.usageLocation = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
                     } else {
@@ -272,11 +292,14 @@ class DifferentialTest {
                             members.add("u" + m);
                         }
                     }
-                    e = new Event.GroupCreated(seq, time, "g" + groups++, "new", rnd.nextInt(6) > 0, null, false, members);
+                    String rule = rnd.nextInt(3) == 0 ? RULES_POOL[rnd.nextInt(RULES_POOL.length)] : null;
+                    e = new Event.GroupCreated(seq, time, "g" + groups++, "new", rnd.nextInt(6) > 0, rule, rnd.nextInt(5) == 0,
+                            members);
                 } else if (kind < 54) {
                     e = new Event.GroupDeleted(seq, time, g);
-                } else if (kind < 55) {
-                    e = new Event.GroupRuleChanged(seq, time, g, "user.department -eq \"Sales\"", false);
+                } else if (kind < 57) {
+                    e = new Event.GroupRuleChanged(seq, time, g, rnd.nextInt(6) == 0 ? null
+                            : RULES_POOL[rnd.nextInt(RULES_POOL.length)], rnd.nextInt(4) == 0);
                 } else if (kind < 63) {
                     e = new Event.LicenseAssignedToGroup(seq, time, g, p, dis);
                 } else if (kind < 69) {
@@ -317,7 +340,10 @@ class DifferentialTest {
         String run(List<Event> evs, boolean roundTrip) {
             Tenant forEngine = load();
             Tenant forModel = load();
-            Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
+            new org.licensim.core.rules.RuleMembership().applyTo(forEngine);
+            new org.licensim.core.rules.RuleMembership().applyTo(forModel);
+            org.licensim.core.rules.RuleMembership rules = new org.licensim.core.rules.RuleMembership();
+            Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), rules);
             ReferenceModel model = new ReferenceModel(forModel);
             engine.setReconcileThreads(1 + (int) (Math.floorMod(snapshot.hashCode(), 3)));
             engine.reconcile();
@@ -389,7 +415,9 @@ class DifferentialTest {
                 org.licensim.core.io.SnapshotWriter.write(engine, out);
                 Tenant t = new SnapshotReader(CATALOG, RULES).read(new ByteArrayInputStream(out.toByteArray()),
                         "exported.json");
-                Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
+                org.licensim.core.rules.RuleMembership rules = new org.licensim.core.rules.RuleMembership();
+                rules.applyTo(t);
+                Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), rules);
                 e.reconcile();
                 return e;
             } catch (IOException ex) {
@@ -502,6 +530,14 @@ class DifferentialTest {
                     if (enabled.contains(c.planA()) && enabled.contains(c.planB())) {
                         return when + ": invariant R13 broken: user " + u + " has conflicting plans enabled";
                     }
+                }
+            }
+            for (int g = 0; g < t.groups().size(); g++) {
+                TreeSet<Integer> mine = new TreeSet<>();
+                t.groups().userMembers(g).forEach(mine::add);
+                TreeSet<Integer> theirs = g < model.groups.size() ? model.groups.get(g).members : new TreeSet<>();
+                if (!mine.equals(theirs)) {
+                    return when + ": members of group " + t.groups().id(g) + ": engine " + mine + ", model " + theirs;
                 }
             }
             for (int p = 0; p < holders.length; p++) {

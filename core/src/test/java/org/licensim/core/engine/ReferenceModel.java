@@ -69,6 +69,20 @@ final class ReferenceModel {
         String location;
         List<String> proxies = new ArrayList<>();
         TreeSet<Integer> groups = new TreeSet<>();
+        String department;
+        boolean enabled = true;
+
+        /** The user as the rule interpreter reads it. */
+        Map<String, Object> attributes() {
+            Map<String, Object> m = new HashMap<>();
+            m.put("objectId", id);
+            m.put("accountEnabled", enabled);
+            m.put("usageLocation", location);
+            m.put("department", department);
+            m.put("proxyAddresses", proxies);
+            m.put("otherMails", List.of());
+            return m;
+        }
     }
 
     static final class Lic {
@@ -89,6 +103,8 @@ final class ReferenceModel {
         String id;
         boolean deleted;
         boolean security;
+        org.licensim.core.rules.Rule rule;
+        boolean paused;
         TreeSet<Integer> members = new TreeSet<>();
         Set<Integer> nested = new HashSet<>();
         List<Lic> licences = new ArrayList<>();
@@ -160,12 +176,17 @@ final class ReferenceModel {
             user.deleted = t.users().isDeleted(u);
             user.location = t.users().usageLocation().get(u);
             user.proxies = new ArrayList<>(t.users().multiColumn("proxyAddresses").get(u));
+            user.department = t.users().get(u, "department");
+            user.enabled = t.users().accountEnabled(u);
             users.add(user);
         }
         for (int g = 0; g < t.groups().size(); g++) {
             Group group = new Group();
             group.id = t.groups().id(g);
             group.security = t.groups().securityEnabled(g);
+            group.rule = t.groups().membershipRule(g) == null ? null
+                    : org.licensim.core.rules.RuleParser.parse(t.groups().membershipRule(g));
+            group.paused = t.groups().rulePaused(g);
             int gg = g;
             t.groups().userMembers(g).forEach(u -> {
                 group.members.add(u);
@@ -241,6 +262,9 @@ final class ReferenceModel {
         freed.clear();
         if (e instanceof Event.MemberAdded m) {
             int g = group(m.groupId());
+            if (groups.get(g).rule != null) {
+                throw new Rejected("dynamic group");
+            }
             int u = user(m.memberId());
             if (u < 0) {
                 int n = liveGroup(m.memberId());
@@ -257,6 +281,9 @@ final class ReferenceModel {
             }
         } else if (e instanceof Event.MemberRemoved m) {
             int g = group(m.groupId());
+            if (groups.get(g).rule != null) {
+                throw new Rejected("dynamic group");
+            }
             int u = user(m.memberId());
             if (u < 0) {
                 int n = liveGroup(m.memberId());
@@ -275,8 +302,17 @@ final class ReferenceModel {
             }
             User user = new User();
             user.id = c.user().id;
+            user.enabled = c.user().accountEnabled == null || c.user().accountEnabled;
             users.add(user);
             applyAttributes(user, c.user());
+            int u = users.size() - 1;
+            for (int g = 0; g < groups.size(); g++) {
+                Group group = groups.get(g);
+                if (group.rule != null && !group.deleted && !group.paused
+                        && org.licensim.core.rules.RuleInterpreter.eval(group.rule, user.attributes())) {
+                    join(g, u);
+                }
+            }
         } else if (e instanceof Event.UserDeleted d) {
             int u = liveUser(d.userId());
             for (int t = 0; t < products.size(); t++) {
@@ -296,11 +332,30 @@ final class ReferenceModel {
         } else if (e instanceof Event.UserAttributesChanged a) {
             int u = liveUser(a.userId());
             applyAttributes(users.get(u), a.attributes());
+            Set<String> changed = new HashSet<>();
+            a.attributes().changedProperties().forEach(x -> changed.add(x.toLowerCase(Locale.ROOT)));
+            for (int g = 0; g < groups.size(); g++) {
+                Group group = groups.get(g);
+                if (group.rule == null || group.deleted || group.paused) {
+                    continue;
+                }
+                Set<String> reads = new HashSet<>(org.licensim.core.rules.RuleInterpreter.reads(group.rule));
+                reads.retainAll(changed);
+                if (reads.isEmpty()) {
+                    continue;
+                }
+                if (org.licensim.core.rules.RuleInterpreter.eval(group.rule, users.get(u).attributes())) {
+                    join(g, u);
+                } else {
+                    leave(g, u);
+                }
+            }
             finish(u);
         } else if (e instanceof Event.GroupCreated c) {
             if (everUsed(c.groupId())) {
                 throw new Rejected("id");
             }
+            org.licensim.core.rules.Rule rule = parseOrReject(c.membershipRule());
             for (String m : c.members()) {
                 if (user(m) < 0 && liveGroup(m) < 0) {
                     throw new Rejected("member");
@@ -309,6 +364,8 @@ final class ReferenceModel {
             Group group = new Group();
             group.id = c.groupId();
             group.security = c.securityEnabled();
+            group.rule = rule;
+            group.paused = c.paused();
             groups.add(group);
             int g = groups.size() - 1;
             for (String m : c.members()) {
@@ -320,6 +377,7 @@ final class ReferenceModel {
                     group.nested.add(liveGroup(m));
                 }
             }
+            ruleChanged(g);
         } else if (e instanceof Event.GroupDeleted d) {
             int g = group(d.groupId());
             Group group = groups.get(g);
@@ -341,7 +399,11 @@ final class ReferenceModel {
             }
             group.deleted = true;
         } else if (e instanceof Event.GroupRuleChanged r) {
-            group(r.groupId());
+            int g = group(r.groupId());
+            org.licensim.core.rules.Rule rule = parseOrReject(r.membershipRule());
+            groups.get(g).rule = rule;
+            groups.get(g).paused = r.paused();
+            ruleChanged(g);
         } else if (e instanceof Event.LicenseAssignedToGroup a) {
             if (!groupLicensing) {
                 throw new Rejected("gbl");
@@ -486,7 +548,62 @@ final class ReferenceModel {
         }
     }
 
+    private org.licensim.core.rules.Rule parseOrReject(String rule) {
+        if (rule == null) {
+            return null;
+        }
+        try {
+            return org.licensim.core.rules.RuleParser.parse(rule);
+        } catch (org.licensim.core.rules.RuleException ex) {
+            throw new Rejected("rule");
+        }
+    }
+
+    /** R19: a group's rule (new, changed or unpaused) decides every user's membership, in user order. */
+    private void ruleChanged(int g) {
+        Group group = groups.get(g);
+        if (group.rule == null || group.paused) {
+            return;
+        }
+        for (int u = 0; u < users.size(); u++) {
+            if (users.get(u).deleted) {
+                continue;
+            }
+            if (org.licensim.core.rules.RuleInterpreter.eval(group.rule, users.get(u).attributes())) {
+                join(g, u);
+            } else {
+                leave(g, u);
+            }
+        }
+    }
+
+    private void join(int g, int u) {
+        Group group = groups.get(g);
+        if (group.members.add(u)) {
+            users.get(u).groups.add(g);
+            if (!group.licences.isEmpty()) {
+                processUnit(u, g, newKey());
+                finish(u);
+            }
+        }
+    }
+
+    private void leave(int g, int u) {
+        Group group = groups.get(g);
+        if (group.members.remove(u)) {
+            users.get(u).groups.remove(g);
+            removeSource(u, g, -1, null);
+            finish(u);
+        }
+    }
+
     private void applyAttributes(User user, UserData d) {
+        if (d.strings.containsKey("department")) {
+            user.department = d.strings.get("department");
+        }
+        if (d.accountEnabled != null) {
+            user.enabled = d.accountEnabled;
+        }
         if (d.hasUsageLocation) {
             user.location = d.usageLocation;
         }
@@ -686,8 +803,15 @@ final class ReferenceModel {
         if (!active) {
             return false;
         }
-        Set<Integer> after = union(u, src);
-        demand(u, src).forEach(l -> after.addAll(l.enabled));
+        List<Lic> demanded = demand(u, src);
+        Set<Integer> after = new HashSet<>();
+        demanded.forEach(l -> after.addAll(l.enabled));
+        for (Src s : entries(u)) {
+            boolean switching = s.src == src && demanded.stream().anyMatch(l -> l.product == s.product);
+            if (s.holds() && !switching) {
+                after.addAll(s.plans);
+            }
+        }
         Set<Integer> introduced = unmet(after);
         introduced.removeAll(unmet(union(u, Integer.MIN_VALUE)));
         return !introduced.isEmpty();

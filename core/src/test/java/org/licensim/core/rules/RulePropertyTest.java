@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -117,52 +115,7 @@ class RulePropertyTest {
         return "\"" + VALUES[rnd.nextInt(VALUES.length)] + "\"";
     }
 
-    /** The reference: the rule's meaning over plain strings, as obviously as it can be said. */
-    @SuppressWarnings("unchecked")
     static boolean eval(Rule r, Map<String, Object> user) {
-        if (r instanceof Rule.And a) {
-            return eval(a.left(), user) && eval(a.right(), user);
-        }
-        if (r instanceof Rule.Or o) {
-            return eval(o.left(), user) || eval(o.right(), user);
-        }
-        if (r instanceof Rule.Not n) {
-            return !eval(n.inner(), user);
-        }
-        if (r instanceof Rule.Quantified q) {
-            List<String> items = (List<String>) user.get(q.property().name());
-            for (String item : items) {
-                boolean hit = positive(q.op().positive(), q.values(), item) != q.op().negated();
-                if (q.all() && !hit) {
-                    return false;
-                }
-                if (!q.all() && hit) {
-                    return true;
-                }
-            }
-            return q.all();
-        }
-        Rule.Compare c = (Rule.Compare) r;
-        boolean result;
-        if (c.bool() != null) {
-            result = user.get("accountEnabled").equals(c.bool());
-        } else {
-            String value = (String) user.get(c.property().name());
-            result = c.isNull() ? value == null : value != null && positive(c.op().positive(), c.values(), value);
-        }
-        return c.op().negated() != result;
-    }
-
-    static boolean positive(Op op, List<String> values, String value) {
-        String v = value.toLowerCase(Locale.ROOT);
-        String target = values.get(0).toLowerCase(Locale.ROOT);
-        return switch (op) {
-            case EQ, IN -> values.stream().anyMatch(x -> x.toLowerCase(Locale.ROOT).equals(v));
-            case STARTS_WITH -> v.startsWith(target);
-            case ENDS_WITH -> v.endsWith(target);
-            case CONTAINS -> v.contains(target);
-            case MATCH -> Pattern.compile(values.get(0), Pattern.CASE_INSENSITIVE).matcher(value).find();
-            default -> throw new IllegalArgumentException(op.toString());
-        };
+        return RuleInterpreter.eval(r, user);
     }
 }
