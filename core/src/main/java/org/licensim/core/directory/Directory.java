@@ -71,6 +71,60 @@ public final class Directory {
         return true;
     }
 
+    /**
+     * Sets the user members of every group in {@code managed} at once (for loading many dynamic
+     * groups): {@code members[g]} ascending. Each user's group list is rebuilt once, instead of
+     * one sorted insert per membership.
+     */
+    public void replaceMembers(boolean[] managed, int[][] members) {
+        org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] add =
+                new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[users.size()];
+        for (int g = 0; g < managed.length; g++) {
+            if (!managed[g]) {
+                continue;
+            }
+            var set = groups.userMembers(g);
+            memberships -= set.size();
+            set.clear();
+            for (int u : members[g]) {
+                set.add(u);
+                if (add[u] == null) {
+                    add[u] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+                }
+                add[u].add(g);
+            }
+            memberships += members[g].length;
+        }
+        for (int u = 0; u < users.size(); u++) {
+            int[] gs = groupsOf(u);
+            int keep = 0;
+            for (int g : gs) {
+                if (g >= managed.length || !managed[g]) {
+                    keep++;
+                }
+            }
+            int extra = add[u] == null ? 0 : add[u].size();
+            if (keep == gs.length && extra == 0) {
+                continue;
+            }
+            int[] out = new int[keep + extra];
+            int k = 0;
+            for (int g : gs) {
+                if (g >= managed.length || !managed[g]) {
+                    out[k++] = g;
+                }
+            }
+            for (int i = 0; i < extra; i++) {
+                out[k++] = add[u].get(i);
+            }
+            Arrays.sort(out);
+            if (u >= userGroups.length) {
+                userGroups = Arrays.copyOf(userGroups, Math.max(u + 1, userGroups.length * 3 / 2 + 16));
+            }
+            userGroups[u] = out.length == 0 ? null : out;
+        }
+    }
+
     public boolean addNestedGroup(int g, int member) {
         return groups.addGroupMember(g, member);
     }

@@ -18,7 +18,9 @@ import org.licensim.core.directory.Users;
  * (the rule's constants are interned into the folded dictionary at compile time, so values
  * that appear later fold to the same codes); text operators work on the folded strings the
  * dictionary keeps; {@code -match} uses one precompiled case-insensitive pattern and reuses its
- * matcher. {@link #matches(int)} allocates nothing, and is not thread-safe (the matcher).
+ * matcher; results of text tests are remembered per dictionary code, so each distinct value is
+ * tested once. {@link #matches(int)} allocates nothing (but for a new value's first test, which
+ * may grow the memo), and is not thread-safe.
  */
 public final class CompiledRule {
     private final String text;
@@ -170,9 +172,9 @@ public final class CompiledRule {
         }
         Element text = textElement(op, values);
         if (op == Op.MATCH) {
-            return new Element() {
+            return new Memo(d) {
                 @Override
-                boolean test(int code) {
+                boolean compute(int code) {
                     return text.testText(d.value(code));
                 }
 
@@ -182,9 +184,9 @@ public final class CompiledRule {
                 }
             };
         }
-        return new Element() {
+        return new Memo(d) {
             @Override
-            boolean test(int code) {
+            boolean compute(int code) {
                 return text.testText(folded.value(d.foldedCode(code)));
             }
 
@@ -193,6 +195,34 @@ public final class CompiledRule {
                 return text.testText(value);
             }
         };
+    }
+
+    /**
+     * A test whose result depends only on a dictionary code (a code's value never changes), so each
+     * distinct value is tested once: department has a handful of values for a million users.
+     */
+    private abstract static class Memo extends Element {
+        private final Dictionary d;
+        private byte[] known = new byte[64];
+
+        Memo(Dictionary d) {
+            this.d = d;
+        }
+
+        abstract boolean compute(int code);
+
+        @Override
+        final boolean test(int code) {
+            if (code >= known.length) {
+                known = java.util.Arrays.copyOf(known, Math.max(code + 1, Math.min(d.size() + 64, known.length * 2)));
+            }
+            byte k = known[code];
+            if (k == 0) {
+                k = compute(code) ? (byte) 2 : (byte) 1;
+                known[code] = k;
+            }
+            return k == 2;
+        }
     }
 
     /** Tests on a string; for all but -match it is given (or folds) case-folded text. */

@@ -40,24 +40,24 @@ public final class RuleMembership implements DynamicMembership {
     public void applyTo(Tenant tenant) {
         rebuild(tenant);
         Groups groups = tenant.groups();
+        boolean[] managed = new boolean[groups.size()];
+        int[][] members = new int[groups.size()][];
+        IntArrayList buf = new IntArrayList();
         for (int g = 0; g < groups.size(); g++) {
             CompiledRule rule = compiled.get(g);
             if (rule == null || groups.rulePaused(g)) {
                 continue;
             }
+            managed[g] = true;
+            buf.clear();
             for (int u = 0; u < tenant.users().size(); u++) {
-                if (tenant.users().isDeleted(u)) {
-                    continue;
-                }
-                boolean member = tenant.directory().isMember(g, u);
-                boolean match = rule.matches(u);
-                if (match && !member) {
-                    tenant.directory().addMember(g, u);
-                } else if (!match && member) {
-                    tenant.directory().removeMember(g, u);
+                if (!tenant.users().isDeleted(u) && rule.matches(u)) {
+                    buf.add(u);
                 }
             }
+            members[g] = buf.toArray();
         }
+        tenant.directory().replaceMembers(managed, members);
     }
 
     @Override
