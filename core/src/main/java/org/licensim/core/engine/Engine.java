@@ -184,11 +184,15 @@ public final class Engine {
                 : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 4096 + 1));
         int chunk = (n + threads - 1) / threads;
         Engine[] workers = new Engine[threads];
-        Seats.Counting[] counts = new Seats.Counting[threads];
+        Seats.Contended[] counts = new Seats.Contended[threads];
+        int[] capacityOf = new int[subs.size()];
+        for (int t = 0; t < capacityOf.length; t++) {
+            capacityOf[t] = ledger.capacity(t);
+        }
         int[][] out = new int[threads][];
         int[][] index = new int[threads][];
         java.util.stream.IntStream.range(0, threads).parallel().forEach(w -> {
-            counts[w] = new Seats.Counting(subs.size());
+            counts[w] = new Seats.Contended(new boolean[subs.size()], capacityOf);
             workers[w] = new Engine(this, counts[w]);
             int from = w * chunk;
             int to = Math.min(n, from + chunk);
@@ -198,7 +202,7 @@ public final class Engine {
         });
         int products = subs.size();
         int[] total = new int[products];
-        for (Seats.Counting c : counts) {
+        for (Seats.Contended c : counts) {
             for (int t = 0; t < products; t++) {
                 total[t] += c.taken[t];
             }
@@ -908,10 +912,7 @@ public final class Engine {
     private void groupPlansChanged(Event.GroupDisabledPlansChanged e) {
         int g = group(e, e.groupId());
         int t = product(e, e.skuId());
-        License was = asg.findGroupLicense(g, t);
-        if (was == null) {
-            throw reject(e, "group \"" + e.groupId() + "\" does not assign " + name(t));
-        }
+        License was = assignedLicense(e, g, t);
         long[] disabled = disabledMask(e, t, e.disabledPlans());
         License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), was.order());
         checkGroupPrerequisites(e, g, t, l.enabled());
@@ -938,10 +939,7 @@ public final class Engine {
     private void licenseRemovedFromGroup(Event.LicenseRemovedFromGroup e) {
         int g = group(e, e.groupId());
         int t = product(e, e.skuId());
-        License was = asg.findGroupLicense(g, t);
-        if (was == null) {
-            throw reject(e, "group \"" + e.groupId() + "\" does not assign " + name(t));
-        }
+        License was = assignedLicense(e, g, t);
         asg.removeGroupLicense(g, t);
         startGroup(g);
         int n = sortedMembers(g);
@@ -1707,6 +1705,15 @@ public final class Engine {
             throw reject(e, "unknown group \"" + id + "\"");
         }
         return g;
+    }
+
+    /** The group's licence of product {@code t}; an event about a product the group does not assign is refused. */
+    private License assignedLicense(Event e, int g, int t) {
+        License l = asg.findGroupLicense(g, t);
+        if (l == null) {
+            throw reject(e, "group \"" + groups.id(g) + "\" does not assign " + name(t));
+        }
+        return l;
     }
 
     private void checkManual(Event e, int g) {

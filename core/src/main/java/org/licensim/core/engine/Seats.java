@@ -13,38 +13,10 @@ interface Seats {
 
     void enqueueFailed(int t, long key, int user, int src);
 
-    /** Grants every seat and counts them per product; the reconcile checks the totals afterwards. */
-    final class Counting implements Seats {
-        final int[] taken;
-
-        Counting(int products) {
-            taken = new int[products];
-        }
-
-        @Override
-        public boolean hasFreeSeat(int t) {
-            return true;
-        }
-
-        @Override
-        public void take(int t) {
-            taken[t]++;
-        }
-
-        @Override
-        public void release(int t) {
-            taken[t]--;
-        }
-
-        @Override
-        public void enqueueFailed(int t, long key, int user, int src) {
-            // nothing waits in a reconcile's first phase
-        }
-    }
-
     /**
-     * Phase 2 of a reconcile: real seat checks for the products that ran short in phase 1,
-     * counted but unlimited for the others (which are verified afterwards).
+     * A reconcile's seats: counted per product, with real checks only for the {@code limited}
+     * products (none in phase 1; the ones that ran short in phase 2). The others are verified
+     * against their capacity afterwards.
      */
     final class Contended implements Seats {
         final boolean[] limited;
