@@ -744,9 +744,22 @@ public final class Engine {
     }
 
     private void left(int g, int u) {
+        if (asg.ofGroup(g).length == 0 && !hasEntriesFrom(u, g)) {
+            return; // a group with no licences, and nothing held back from it: the user's licences do not change
+        }
         begin(u);
         removeSource(u, g, -1, null);
         end(u);
+    }
+
+    private boolean hasEntriesFrom(int u, int g) {
+        int n = readInto(u);
+        for (int i = 0; i < n; i++) {
+            if (old[i * E + StateStore.SRC] == g) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private final DynamicMembership.Sink membershipSink = new DynamicMembership.Sink() {

@@ -1,8 +1,6 @@
 package org.licensim.core.rules;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -63,20 +61,29 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
         ensure(tenant);
-        List<Integer> affected = new ArrayList<>();
+        Groups groups = tenant.groups();
+        if (affected.length < groups.size()) {
+            affected = new boolean[groups.size() + 64];
+        }
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
         for (String p : changedProperties) {
             IntArrayList gs = readers.get(p.toLowerCase(java.util.Locale.ROOT));
-            if (gs != null) {
-                gs.forEach(g -> {
-                    if (!affected.contains(g)) {
-                        affected.add(g);
-                    }
-                });
+            if (gs == null) {
+                continue;
+            }
+            for (int i = 0; i < gs.size(); i++) {
+                int g = gs.get(i);
+                affected[g] = true;
+                lo = Math.min(lo, g);
+                hi = Math.max(hi, g);
             }
         }
-        affected.sort(Integer::compare);
-        Groups groups = tenant.groups();
-        for (int g : affected) {
+        for (int g = lo; g <= hi; g++) {
+            if (!affected[g]) {
+                continue;
+            }
+            affected[g] = false;
             if (groups.isDeleted(g) || groups.rulePaused(g)) {
                 continue;
             }
@@ -87,6 +94,9 @@ public final class RuleMembership implements DynamicMembership {
             }
         }
     }
+
+    /** Scratch: which groups an attribute change touches (indexed by group, cleared after use). */
+    private boolean[] affected = new boolean[64];
 
     @Override
     public void userCreated(Tenant tenant, int u, Sink sink) {

@@ -291,10 +291,8 @@ final class ReferenceModel {
                     throw new Rejected("member");
                 }
                 groups.get(g).nested.remove(n);
-            } else if (groups.get(g).members.remove(u)) {
-                users.get(u).groups.remove(g);
-                removeSource(u, g, -1, null);
-                finish(u);
+            } else {
+                leave(g, u);
             }
         } else if (e instanceof Event.UserCreated c) {
             if (everUsed(c.user().id)) {
@@ -592,6 +590,9 @@ final class ReferenceModel {
         Group group = groups.get(g);
         if (group.members.remove(u)) {
             users.get(u).groups.remove(g);
+            if (group.licences.isEmpty() && entries(u).stream().noneMatch(x -> x.src == g)) {
+                return; // nothing of the user's licences comes from this group
+            }
             removeSource(u, g, -1, null);
             finish(u);
         }
