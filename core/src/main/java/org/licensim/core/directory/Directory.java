@@ -84,7 +84,7 @@ public final class Directory {
                 continue;
             }
             var set = groups.userMembers(g);
-            memberships -= set.size();
+            memberships -= set.getLongCardinality();
             set.clear();
             for (int u : members[g]) {
                 set.add(u);

@@ -1665,12 +1665,13 @@ public final class Engine {
     /** Copies group {@code g}'s user members into {@code members}, ascending (SPEC R11 user order). */
     private int sortedMembers(int g) {
         var set = groups.userMembers(g);
-        members = ensure(members, set.size());
-        int[] n = {0};
-        int[] out = members;
-        set.forEach(u -> out[n[0]++] = u);
-        Arrays.sort(members, 0, n[0]);
-        return n[0];
+        int n = set.getCardinality();
+        members = ensure(members, n);
+        var it = set.getIntIterator();
+        for (int i = 0; i < n; i++) {
+            members[i] = it.next();
+        }
+        return n;
     }
 
     private void startGroup(int g) {

@@ -91,7 +91,7 @@ public final class SnapshotWriter {
                     g.writeStringField("membershipRuleProcessingState", groups.rulePaused(gi) ? "Paused" : "On");
                 }
                 g.writeArrayFieldStart("members");
-                for (int u : groups.userMembers(gi).toSortedArray()) {
+                for (int u : groups.userMembers(gi).toArray()) {
                     g.writeString(users.id(u));
                 }
                 for (int n : groups.groupMembers(gi).toSortedArray()) {

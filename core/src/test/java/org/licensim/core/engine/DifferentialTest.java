@@ -534,7 +534,9 @@ class DifferentialTest {
             }
             for (int g = 0; g < t.groups().size(); g++) {
                 TreeSet<Integer> mine = new TreeSet<>();
-                t.groups().userMembers(g).forEach(mine::add);
+                for (int m : t.groups().userMembers(g).toArray()) {
+                    mine.add(m);
+                }
                 TreeSet<Integer> theirs = g < model.groups.size() ? model.groups.get(g).members : new TreeSet<>();
                 if (!mine.equals(theirs)) {
                     return when + ": members of group " + t.groups().id(g) + ": engine " + mine + ", model " + theirs;

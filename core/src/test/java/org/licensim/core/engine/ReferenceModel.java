@@ -188,10 +188,10 @@ final class ReferenceModel {
                     : org.licensim.core.rules.RuleParser.parse(t.groups().membershipRule(g));
             group.paused = t.groups().rulePaused(g);
             int gg = g;
-            t.groups().userMembers(g).forEach(u -> {
+            for (int u : t.groups().userMembers(g).toArray()) {
                 group.members.add(u);
                 users.get(u).groups.add(gg);
-            });
+            }
             t.groups().groupMembers(g).forEach(group.nested::add);
             for (License l : t.assignments().ofGroup(g)) {
                 group.licences.add(lic(l));

@@ -81,7 +81,7 @@ class SnapshotReaderTest {
         int social = t.groups().indexOf("b0000000-0000-4000-8000-0000000000a5");
         int sales = t.groups().indexOf("b0000000-0000-4000-8000-0000000000a1");
         assertTrue(t.groups().groupMembers(social).contains(sales));
-        assertEquals(1, t.groups().userMembers(social).size());
+        assertEquals(1, t.groups().userMembers(social).getCardinality());
     }
 
     @Test
