@@ -125,7 +125,7 @@ final class ResolveCommand implements Callable<Integer> {
         StringBuilder errors = new StringBuilder();
         for (int k = 1; k < s.sourcesByError().length; k++) {
             if (s.sourcesByError()[k] > 0) {
-                errors.append(errors.length() == 0 ? "" : ", ").append(States.errorName(k, true)).append(' ')
+                errors.append(errors.length() == 0 ? "" : ", ").append(States.errorNameOf(k)).append(' ')
                         .append(String.format("%,d", s.sourcesByError()[k]));
             }
         }

@@ -1,6 +1,5 @@
 package org.licensim.core.engine;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -652,7 +651,7 @@ public final class Engine {
         }
         causeSeq = e.seq();
         minted = 0;
-        now = seconds(e.time());
+        now = StateStore.seconds(e.time());
         recordFeed = true;
         ledger.clearFreed();
         if (e instanceof Event.MemberAdded m) {
@@ -935,14 +934,28 @@ public final class Engine {
 
     /** SPEC R7: every member's unit of group {@code g} is resolved again (R14 may keep the old plans). */
     private void reresolveGroup(int g) {
-        startGroup(g);
-        int n = sortedMembers(g);
-        for (int i = 0; i < n; i++) {
-            int u = members[i];
-            begin(u);
+        processGroup(g, sortedMembers(g), (i, u) -> {
             if (!blockedBySwitch(u, g)) {
                 processUnit(u, g, newEventKey());
             }
+        });
+    }
+
+    /** One step of a group-wide operation, on the {@code i}-th of the users in {@code members}. */
+    private interface MemberStep {
+        void run(int i, int u);
+    }
+
+    /**
+     * A group-wide operation (SPEC section 3 audit: framed by GroupProcessingStarted/Finished with
+     * the members that succeeded and failed): {@code step} for each of {@code members[0..n)}.
+     */
+    private void processGroup(int g, int n, MemberStep step) {
+        startGroup(g);
+        for (int i = 0; i < n; i++) {
+            int u = members[i];
+            begin(u);
+            step.run(i, u);
             end(u);
             countMember(g);
         }
@@ -954,16 +967,7 @@ public final class Engine {
         int t = product(e, e.skuId());
         License was = assignedLicense(e, g, t);
         asg.removeGroupLicense(g, t);
-        startGroup(g);
-        int n = sortedMembers(g);
-        for (int i = 0; i < n; i++) {
-            int u = members[i];
-            begin(u);
-            removeSource(u, g, t, was);
-            end(u);
-            countMember(g);
-        }
-        finishGroup(g);
+        processGroup(g, sortedMembers(g), (i, u) -> removeSource(u, g, t, was));
     }
 
     private void licenseAssignedToUser(Event.LicenseAssignedToUser e) {
@@ -991,7 +995,7 @@ public final class Engine {
         if (error != States.NONE) {
             asg.removeDirect(u, t);
             throw reject(e, "cannot assign " + name(t) + " to user \"" + e.userId() + "\": "
-                    + explain(error, u, t) + " (" + States.errorName(error, true) + ")");
+                    + explain(error, u, t) + " (" + States.errorNameOf(error) + ")");
         }
         end(u);
     }
@@ -1057,15 +1061,7 @@ public final class Engine {
             }
         }
         sortByKey(n);
-        startGroup(g);
-        for (int i = 0; i < n; i++) {
-            int u = members[i];
-            begin(u);
-            processUnit(u, g, keys[i]);
-            end(u);
-            countMember(g);
-        }
-        finishGroup(g);
+        processGroup(g, n, (i, u) -> processUnit(u, g, keys[i]));
     }
 
     /** Sorts keys[0..n) and members[0..n) together by key (insertion sort on small runs, else by index). */
@@ -1622,7 +1618,7 @@ public final class Engine {
         }
         ensureEntries(curN + 1);
         int pos = curN;
-        while (pos > 0 && before(src, t, cur[(pos - 1) * E + StateStore.SRC], cur[(pos - 1) * E + StateStore.PRODUCT])) {
+        while (pos > 0 && StateStore.before(src, t, cur[(pos - 1) * E + StateStore.SRC], cur[(pos - 1) * E + StateStore.PRODUCT])) {
             pos--;
         }
         System.arraycopy(cur, pos * E, cur, (pos + 1) * E, (curN - pos) * E);
@@ -1637,9 +1633,6 @@ public final class Engine {
         curN++;
     }
 
-    static boolean before(int srcA, int tA, int srcB, int tB) {
-        return StateStore.before(srcA, tA, srcB, tB);
-    }
 
     private void removeEntry(int i) {
         System.arraycopy(cur, (i + 1) * E, cur, i * E, (curN - i - 1) * E);
@@ -1838,12 +1831,5 @@ public final class Engine {
         return sb.toString();
     }
 
-    static int seconds(Instant t) {
-        return StateStore.seconds(t);
-    }
 
-    /** The instant of an entry's TIME field, or null. */
-    public static Instant instant(int seconds) {
-        return StateStore.instant(seconds);
-    }
 }

@@ -578,7 +578,7 @@ public final class SnapshotReader {
             };
             int error = -1;
             for (int k = 0; k < org.licensim.core.state.States.errorCount(); k++) {
-                if (org.licensim.core.state.States.errorName(k, true).equals(r.error)) {
+                if (org.licensim.core.state.States.errorNameOf(k).equals(r.error)) {
                     error = k;
                 }
             }

@@ -116,7 +116,7 @@ public final class StateWriter {
                     g.writeStringField("state", States.stateName(state));
                     g.writeStringField("error", States.errorName(state));
                     writeDisabled(g, tenant.catalog(), subs.product(t), tenant.masks().copy(es[at + StateStore.MASK]));
-                    Instant when = Engine.instant(es[at + StateStore.TIME]);
+                    Instant when = StateStore.instant(es[at + StateStore.TIME]);
                     if (when == null) {
                         g.writeNullField("lastUpdatedDateTime");
                     } else {

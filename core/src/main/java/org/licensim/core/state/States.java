@@ -50,7 +50,8 @@ public final class States {
         return ERROR_NAMES[packed & 0xFF];
     }
 
-    public static String errorName(int error, boolean unused) {
+    /** The name of error code {@code error} (not packed with a state). */
+    public static String errorNameOf(int error) {
         return ERROR_NAMES[error];
     }
 

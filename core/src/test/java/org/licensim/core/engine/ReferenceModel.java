@@ -938,7 +938,7 @@ final class ReferenceModel {
         }
         List<Src> es = entries(u);
         int pos = es.size();
-        while (pos > 0 && Engine.before(src, t, es.get(pos - 1).src, es.get(pos - 1).product)) {
+        while (pos > 0 && org.licensim.core.state.StateStore.before(src, t, es.get(pos - 1).src, es.get(pos - 1).product)) {
             pos--;
         }
         es.add(pos, new Src(src, t, plans, st, err, key));
