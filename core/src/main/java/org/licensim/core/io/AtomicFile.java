@@ -9,15 +9,15 @@ import java.nio.file.StandardCopyOption;
 import org.licensim.core.LicensimException;
 
 /** Writes a file through a temporary sibling moved into place, so a crash never leaves half a file. */
-final class AtomicFile {
-    interface Body {
+public final class AtomicFile {
+    public interface Body {
         void write(OutputStream out) throws IOException;
     }
 
     private AtomicFile() {
     }
 
-    static void write(Path file, String what, Body body) {
+    public static void write(Path file, String what, Body body) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
