@@ -1,0 +1,706 @@
+package org.licensim.simulator;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Subscriptions.PrepaidUnits;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.state.HeapStateStore;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+import org.licensim.simulator.Scenario.DirectSpec;
+import org.licensim.simulator.Scenario.Edit;
+import org.licensim.simulator.Scenario.GroupSpec;
+import org.licensim.simulator.Scenario.LicenseSpec;
+import org.licensim.simulator.Scenario.ProductSpec;
+import org.licensim.simulator.Scenario.UnitChange;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Replays a scenario: day 0 sets up the licensing policy and hires the existing staff, then each
+ * simulated day applies the scheduled changes and the day's churn, event by event, to the engine,
+ * and records what the day ended with. scenario -> events -> engine -> day metrics -> result.
+ *
+ * <p>Every change is an {@link Event} applied through {@link Engine#apply}, so the event log
+ * (plus {@link #initialSnapshot()}) replays to the same state with {@code licensim resolve}.
+ * An event the engine refuses (an admin action the rules forbid) is counted and logged, and the
+ * run goes on, as it would in a real tenant.
+ */
+public final class Simulation {
+    /** Told after each simulated day; for progress display. */
+    public interface Listener {
+        void dayDone(int day, int days, long events, long elapsedNanos);
+
+        /** Told every 65,536 events within a day, so that a long day 0 shows life. */
+        default void working(int day, int days, long events, long elapsedNanos) {
+        }
+    }
+
+    /** Receives every event before it is applied (the event log). */
+    public interface EventSink {
+        void accept(Event e) throws IOException;
+    }
+
+    static final int HIRE = 0;
+    static final int LEAVE = 1;
+    static final int TRANSFER = 2;
+    static final int ATTRIBUTE = 3;
+    static final int MEMBER = 4;
+    static final int DIRECT = 5;
+    private static final long DAY_MS = 86_400_000L;
+    private static final long WORK_START_MS = 8 * 3_600_000L;
+    private static final long WORK_MS = 10 * 3_600_000L;
+    private static final int REJECTION_KINDS = 50;
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"[^\"]*\"");
+
+    private final Scenario scenario;
+    private final Catalog catalog;
+    private final byte[] snapshot;
+    private final Rng churnRng;
+    private final Rng peopleRng;
+    private final People people;
+    private final Engine engine;
+    private final String[] groupIds;
+    private final int[] groupIndex;
+    private final String[] skus;
+    private final List<Integer> assignedGroups = new ArrayList<>();
+    private final MemberList[] members;
+    private final MemberList[] directHolders;
+    private final List<long[]> graceEnds = new ArrayList<>();
+
+    // the population, by creation ordinal
+    private int created;
+    private short[] department = new short[1024];
+    private byte[] disabled = new byte[1024];
+    private int[] live = new int[1024];
+    private int[] livePos = new int[1024];
+    private int liveCount;
+
+    // the current day
+    private EventSink sink;
+    private Listener listener;
+    private long runStart;
+    private long eventsBefore;
+    private long eventsToday;
+    private long seq;
+    private long dayStartMs;
+    private long slotMs;
+    private long slot;
+    private final long[] dayEvents = new long[SimulationResult.EVENT_TYPES.size()];
+    private final long[] dayRejected = new long[SimulationResult.EVENT_TYPES.size()];
+    private final Histogram[] latency = new Histogram[SimulationResult.EVENT_TYPES.size()];
+    private final Histogram dayLatency = new Histogram(3);
+    private final java.util.Map<String, SimulationResult.Rejection> rejections = new java.util.LinkedHashMap<>();
+    private final long[] rejectedTotal = new long[SimulationResult.EVENT_TYPES.size()];
+    private int day;
+    private long engineNanos;
+
+    public Simulation(Scenario scenario, Catalog catalog) {
+        this.scenario = scenario;
+        this.catalog = catalog;
+        Rng root = new Rng(scenario.seed());
+        this.churnRng = root.fork(1);
+        this.peopleRng = root.fork(2);
+        this.people = new People(scenario);
+        this.snapshot = buildSnapshot();
+        Tenant tenant;
+        try {
+            tenant = SnapshotReader.withDefaults().read(new ByteArrayInputStream(snapshot), "scenario " + scenario.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(tenant);
+        ChangeFeed feed = new ChangeFeed();
+        feed.setEnabled(false);
+        this.engine = new Engine(tenant, new HeapStateStore(), feed, rules);
+        engine.reconcile();
+        int g = scenario.groups().size();
+        groupIds = new String[g];
+        groupIndex = new int[g];
+        members = new MemberList[g];
+        for (int i = 0; i < g; i++) {
+            groupIds[i] = People.guid(scenario.seed(), 1, i);
+            members[i] = new MemberList();
+            if (!scenario.groups().get(i).dynamic()) {
+                assignedGroups.add(i);
+            }
+        }
+        skus = new String[scenario.products().size()];
+        for (int i = 0; i < skus.length; i++) {
+            skus[i] = scenario.products().get(i).sku();
+        }
+        directHolders = new MemberList[scenario.direct().size()];
+        for (int i = 0; i < directHolders.length; i++) {
+            directHolders[i] = new MemberList();
+        }
+        for (int t = 0; t < latency.length; t++) {
+            latency[t] = new Histogram(3);
+        }
+    }
+
+    /** The snapshot the run starts from: the tenant and its products, no users or groups yet. */
+    public byte[] initialSnapshot() {
+        return snapshot.clone();
+    }
+
+    /** The engine, for a caller that wants the final state (e.g. to write it). */
+    public Engine engine() {
+        return engine;
+    }
+
+    public SimulationResult run(Listener listener, EventSink eventSink) {
+        this.sink = eventSink;
+        this.listener = listener;
+        long t0 = System.nanoTime();
+        runStart = t0;
+        List<DayStats> days = new ArrayList<>(scenario.days() + 1);
+        long[] dayP50 = new long[scenario.days() + 1];
+        long[] dayP99 = new long[scenario.days() + 1];
+        long[] dayMax = new long[scenario.days() + 1];
+        long total = 0;
+        for (day = 0; day <= scenario.days(); day++) {
+            Arrays.fill(dayEvents, 0);
+            Arrays.fill(dayRejected, 0);
+            dayLatency.reset();
+            eventsBefore = total;
+            eventsToday = 0;
+            if (day == 0) {
+                setUpTenant();
+            } else {
+                simulateDay();
+            }
+            DayStats stats = record();
+            days.add(stats);
+            total += stats.eventCount();
+            dayP50[day] = dayLatency.getValueAtPercentile(50);
+            dayP99[day] = dayLatency.getValueAtPercentile(99);
+            dayMax[day] = dayLatency.getMaxValue();
+            if (listener != null) {
+                listener.dayDone(day, scenario.days(), total, System.nanoTime() - t0);
+            }
+        }
+        return new SimulationResult(scenario, productNames(), groupNames(), days, latency, dayP50, dayP99, dayMax,
+                System.nanoTime() - t0, engineNanos, List.copyOf(rejections.values()), rejectedTotal.clone());
+    }
+
+    // ---- day 0: the policy and the existing staff ----
+
+    private void setUpTenant() {
+        startDay(scenario.groups().size() * 3L + scenario.users());
+        List<GroupSpec> groups = scenario.groups();
+        for (int i = 0; i < groups.size(); i++) {
+            GroupSpec g = groups.get(i);
+            nextSlot();
+            require(new Event.GroupCreated(++seq, now(), groupIds[i], g.name(), true, g.rule(), false, List.of()),
+                    "$.groups[" + i + "]");
+            groupIndex[i] = engine.tenant().groups().indexOf(groupIds[i]);
+            for (int l = 0; l < g.licenses().size(); l++) {
+                LicenseSpec lic = g.licenses().get(l);
+                require(new Event.LicenseAssignedToGroup(++seq, now(), groupIds[i], lic.sku(), lic.disabledPlans()),
+                        "$.groups[" + i + "].licenses[" + l + "]");
+            }
+        }
+        LocalDate start = scenario.start();
+        for (int k = 0; k < scenario.users(); k++) {
+            nextSlot();
+            hire(start.minusDays(1 + peopleRng.nextInt(3650)));
+        }
+    }
+
+    /** A policy event the scenario itself makes: refused means the scenario is wrong. */
+    private void require(Event e, String where) {
+        String refused = apply(e);
+        if (refused != null) {
+            throw new LicensimException("scenario " + scenario.name() + " " + where + ": the engine refused "
+                    + e.type() + ": " + refused);
+        }
+    }
+
+    // ---- days 1..n: schedule, churn, reprocess ----
+
+    private void simulateDay() {
+        Scenario.Churn c = scenario.churn();
+        int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
+        int[] counts = new int[ScenarioReader.CHURN_KINDS.size()];
+        Scenario.Quantity[] rates = {c.hires(), c.leavers(), c.transfers(), c.attributeEdits(), c.memberEdits(),
+            c.directEdits()};
+        int total = 0;
+        for (int k = 0; k < counts.length; k++) {
+            double mean = rates[k].of(scenario.users()) * c.weekly()[dow] * waveFactor(ScenarioReader.CHURN_KINDS.get(k));
+            counts[k] = churnRng.poisson(mean);
+            total += counts[k];
+        }
+        List<Edit> edits = editsToday();
+        boolean reprocess = c.reprocessEveryDays() > 0 && day % c.reprocessEveryDays() == 0;
+        startDay(total + edits.size() + skus.length * 2L + (reprocess ? groupIds.length : 0) + 1);
+        unitChanges();
+        for (Edit e : edits) {
+            nextSlot();
+            edit(e);
+        }
+        byte[] plan = shuffledPlan(counts, total);
+        for (byte kind : plan) {
+            nextSlot();
+            switch (kind) {
+                case HIRE -> hire(scenario.start().plusDays(day));
+                case LEAVE -> leave();
+                case TRANSFER -> transfer();
+                case ATTRIBUTE -> editAttributes();
+                case MEMBER -> editMembership();
+                case DIRECT -> editDirect();
+                default -> throw new IllegalStateException("churn kind " + kind);
+            }
+        }
+        if (reprocess) {
+            for (int i = 0; i < groupIds.length; i++) {
+                if (!scenario.groups().get(i).licenses().isEmpty()) {
+                    nextSlot();
+                    apply(new Event.Reprocess(++seq, now(), null, groupIds[i]));
+                }
+            }
+        }
+    }
+
+    private double waveFactor(String kind) {
+        double f = 1;
+        for (Scenario.Wave w : scenario.churn().waves()) {
+            if (day >= w.from() && day <= w.to() && w.kinds().contains(kind)) {
+                f *= w.factor();
+            }
+        }
+        return f;
+    }
+
+    private List<Edit> editsToday() {
+        List<Edit> out = new ArrayList<>();
+        for (Edit e : scenario.edits()) {
+            if (e.day() == day) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The day's churn kinds in a random order, so hires and leavers interleave as they would. */
+    private byte[] shuffledPlan(int[] counts, int total) {
+        byte[] plan = new byte[total];
+        int at = 0;
+        for (int k = 0; k < counts.length; k++) {
+            for (int i = 0; i < counts[k]; i++) {
+                plan[at++] = (byte) k;
+            }
+        }
+        for (int i = total - 1; i > 0; i--) {
+            int j = churnRng.nextInt(i + 1);
+            byte x = plan[i];
+            plan[i] = plan[j];
+            plan[j] = x;
+        }
+        return plan;
+    }
+
+    private void unitChanges() {
+        Subscriptions subs = engine.tenant().subscriptions();
+        for (int i = 0; i < skus.length; i++) {
+            ProductSpec p = scenario.products().get(i);
+            int t = subs.indexOf(catalog.findProduct(skus[i]));
+            for (UnitChange u : p.purchases()) {
+                if (u.day() == day) {
+                    PrepaidUnits pu = subs.units(t);
+                    int add = units(u);
+                    nextSlot();
+                    apply(new Event.UnitsChanged(++seq, now(), skus[i],
+                            new PrepaidUnits(pu.enabled() + add, pu.warning(), pu.suspended(), pu.lockedOut())));
+                }
+            }
+            for (UnitChange u : p.expiries()) {
+                if (u.day() == day) {
+                    PrepaidUnits pu = subs.units(t);
+                    int n = Math.min(units(u), pu.enabled());
+                    nextSlot();
+                    apply(new Event.UnitsChanged(++seq, now(), skus[i],
+                            new PrepaidUnits(pu.enabled() - n, pu.warning() + n, pu.suspended(), pu.lockedOut())));
+                    graceEnds.add(new long[] {day + scenario.graceDays(), i, n});
+                }
+            }
+        }
+        for (long[] g : graceEnds) {
+            if (g[0] == day) {
+                int i = (int) g[1];
+                int t = subs.indexOf(catalog.findProduct(skus[i]));
+                PrepaidUnits pu = subs.units(t);
+                int n = (int) Math.min(g[2], pu.warning());
+                nextSlot();
+                apply(new Event.UnitsChanged(++seq, now(), skus[i],
+                        new PrepaidUnits(pu.enabled(), pu.warning() - n, pu.suspended() + n, pu.lockedOut())));
+            }
+        }
+    }
+
+    private int units(UnitChange u) {
+        return (int) Math.round(u.units().of(scenario.users()));
+    }
+
+    private void edit(Edit e) {
+        int gi = groupNames().indexOf(e.group());
+        String gid = groupIds[gi];
+        Event ev = switch (e.action()) {
+            case changeRule -> new Event.GroupRuleChanged(++seq, now(), gid, e.rule(), false);
+            case pauseRule -> new Event.GroupRuleChanged(++seq, now(), gid,
+                    engine.tenant().groups().membershipRule(groupIndex[gi]), true);
+            case assignLicense -> new Event.LicenseAssignedToGroup(++seq, now(), gid, e.sku(), e.disabledPlans());
+            case removeLicense -> new Event.LicenseRemovedFromGroup(++seq, now(), gid, e.sku());
+            case changeDisabledPlans -> new Event.GroupDisabledPlansChanged(++seq, now(), gid, e.sku(), e.disabledPlans());
+            case reprocess -> new Event.Reprocess(++seq, now(), null, gid);
+        };
+        apply(ev);
+    }
+
+    // ---- churn models: one method per kind ----
+
+    private void hire(LocalDate hireDate) {
+        int k = created;
+        int dept = people.pickDepartment(peopleRng);
+        int country = people.pickCountry(peopleRng);
+        String id = userId(k);
+        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
+        if (apply(new Event.UserCreated(++seq, now(), d)) != null) {
+            return;
+        }
+        created++;
+        addLive(k, dept);
+        for (int gi : assignedGroups) {
+            if (peopleRng.chance(scenario.groups().get(gi).memberShare())
+                    && apply(new Event.MemberAdded(++seq, now(), groupIds[gi], id)) == null) {
+                members[gi].add(k);
+            }
+        }
+        List<DirectSpec> direct = scenario.direct();
+        for (int i = 0; i < direct.size(); i++) {
+            DirectSpec ds = direct.get(i);
+            if (peopleRng.chance(ds.share())
+                    && apply(new Event.LicenseAssignedToUser(++seq, now(), id, ds.sku(), ds.disabledPlans())) == null) {
+                directHolders[i].add(k);
+            }
+        }
+    }
+
+    private void leave() {
+        int k = randomLive();
+        if (k < 0 || apply(new Event.UserDeleted(++seq, now(), userId(k))) != null) {
+            return;
+        }
+        removeLive(k);
+        for (MemberList m : members) {
+            m.remove(k);
+        }
+        for (MemberList m : directHolders) {
+            m.remove(k);
+        }
+    }
+
+    private void transfer() {
+        int k = randomLive();
+        if (k < 0) {
+            return;
+        }
+        int to = people.pickOtherDepartment(churnRng, department[k]);
+        UserData d = new UserData();
+        d.strings.put("department", scenario.departments().get(to).name());
+        d.strings.put("jobTitle", people.pickTitle(churnRng, to));
+        if (apply(new Event.UserAttributesChanged(++seq, now(), userId(k), d)) == null) {
+            department[k] = (short) to;
+        }
+    }
+
+    /** A promotion (new title), a relocation (new usage location) or an account disabled / re-enabled. */
+    private void editAttributes() {
+        int k = randomLive();
+        if (k < 0) {
+            return;
+        }
+        UserData d = new UserData();
+        double r = churnRng.nextDouble();
+        if (r < 0.55) {
+            d.strings.put("jobTitle", people.pickTitle(churnRng, department[k]));
+        } else if (r < 0.85) {
+            int c = people.pickCountry(churnRng);
+            d.usageLocation = c < 0 ? null : people.countryCode(c);
+            d.hasUsageLocation = true;
+            d.strings.put("country", c < 0 ? null : people.countryName(c));
+        } else {
+            d.accountEnabled = disabled[k] != 0;
+        }
+        if (apply(new Event.UserAttributesChanged(++seq, now(), userId(k), d)) == null && d.accountEnabled != null) {
+            disabled[k] = (byte) (d.accountEnabled ? 0 : 1);
+        }
+    }
+
+    private void editMembership() {
+        if (assignedGroups.isEmpty()) {
+            return;
+        }
+        int gi = assignedGroups.get(churnRng.nextInt(assignedGroups.size()));
+        if (churnRng.nextDouble() < 0.5) {
+            int k = randomLive();
+            if (k >= 0 && !members[gi].contains(k)
+                    && apply(new Event.MemberAdded(++seq, now(), groupIds[gi], userId(k))) == null) {
+                members[gi].add(k);
+            }
+        } else {
+            int k = members[gi].pick(churnRng);
+            if (k >= 0 && apply(new Event.MemberRemoved(++seq, now(), groupIds[gi], userId(k))) == null) {
+                members[gi].remove(k);
+            }
+        }
+    }
+
+    private void editDirect() {
+        if (directHolders.length == 0) {
+            return;
+        }
+        int i = churnRng.nextInt(directHolders.length);
+        DirectSpec ds = scenario.direct().get(i);
+        if (churnRng.nextDouble() < 0.5) {
+            int k = randomLive();
+            if (k >= 0 && !directHolders[i].contains(k) && apply(new Event.LicenseAssignedToUser(++seq, now(),
+                    userId(k), ds.sku(), ds.disabledPlans())) == null) {
+                directHolders[i].add(k);
+            }
+        } else {
+            int k = directHolders[i].pick(churnRng);
+            if (k >= 0 && apply(new Event.LicenseRemovedFromUser(++seq, now(), userId(k), ds.sku())) == null) {
+                directHolders[i].remove(k);
+            }
+        }
+    }
+
+    // ---- applying events ----
+
+    /** Logs and applies one event; returns null when applied, else why the engine refused it. */
+    private String apply(Event e) {
+        if (sink != null) {
+            try {
+                sink.accept(e);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        int type = SimulationResult.typeIndex(e);
+        if ((++eventsToday & 0xFFFF) == 0 && listener != null) {
+            listener.working(day, scenario.days(), eventsBefore + eventsToday, System.nanoTime() - runStart);
+        }
+        long t0 = System.nanoTime();
+        String refused = null;
+        try {
+            engine.apply(e);
+        } catch (LicensimException x) {
+            refused = x.getMessage();
+        }
+        long dt = System.nanoTime() - t0;
+        engineNanos += dt;
+        latency[type].recordValue(dt);
+        dayLatency.recordValue(dt);
+        if (refused == null) {
+            dayEvents[type]++;
+        } else {
+            dayRejected[type]++;
+            rejectedTotal[type]++;
+            String reason = e.type() + ": " + QUOTED.matcher(refused.replaceFirst("^event seq \\d+ \\(\\w+\\) rejected: ", ""))
+                    .replaceAll("\"…\"");
+            SimulationResult.Rejection r = rejections.get(reason);
+            if (r == null) {
+                if (rejections.size() < REJECTION_KINDS) {
+                    rejections.put(reason, new SimulationResult.Rejection(reason, 1,
+                            "day " + day + ", seq " + e.seq() + ": " + refused));
+                }
+            } else {
+                rejections.put(reason, new SimulationResult.Rejection(reason, r.count() + 1, r.example()));
+            }
+        }
+        return refused;
+    }
+
+    private void startDay(long slots) {
+        dayStartMs = scenario.start().plusDays(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long span = day == 0 ? DAY_MS : WORK_MS;
+        if (day > 0) {
+            dayStartMs += WORK_START_MS;
+        }
+        slotMs = Math.max(1, span / Math.max(1, slots));
+        slot = 0;
+    }
+
+    private void nextSlot() {
+        slot++;
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(dayStartMs + slot * slotMs);
+    }
+
+    private String userId(int k) {
+        return People.guid(scenario.seed(), 0, k);
+    }
+
+    // ---- the population ----
+
+    private void addLive(int k, int dept) {
+        if (k >= department.length) {
+            int n = Math.max(k + 1, department.length * 2);
+            department = Arrays.copyOf(department, n);
+            disabled = Arrays.copyOf(disabled, n);
+            livePos = Arrays.copyOf(livePos, n);
+        }
+        if (liveCount == live.length) {
+            live = Arrays.copyOf(live, live.length * 2);
+        }
+        department[k] = (short) dept;
+        livePos[k] = liveCount;
+        live[liveCount++] = k;
+    }
+
+    private void removeLive(int k) {
+        int at = livePos[k];
+        int last = live[--liveCount];
+        live[at] = last;
+        livePos[last] = at;
+    }
+
+    private int randomLive() {
+        return liveCount == 0 ? -1 : live[churnRng.nextInt(liveCount)];
+    }
+
+    // ---- recording a day ----
+
+    private DayStats record() {
+        Tenant tenant = engine.tenant();
+        Subscriptions subs = tenant.subscriptions();
+        int np = skus.length;
+        int[] t = new int[np];
+        int[] consumed = new int[np];
+        int[] capacity = new int[np];
+        for (int i = 0; i < np; i++) {
+            t[i] = subs.indexOf(catalog.findProduct(skus[i]));
+            consumed[i] = engine.consumed(t[i]);
+            capacity[i] = subs.units(t[i]).capacity();
+        }
+        int[] productOf = new int[subs.size()];
+        Arrays.fill(productOf, -1);
+        for (int i = 0; i < np; i++) {
+            productOf[t[i]] = i;
+        }
+        int[] waiting = new int[np];
+        int[] inError = new int[np];
+        long[] errors = new long[States.errorCount()];
+        StateStore store = engine.store();
+        int[] es = new int[64 * StateStore.ENTRY_INTS];
+        int[] lastWaiting = new int[np];
+        int[] lastError = new int[np];
+        Arrays.fill(lastWaiting, -1);
+        Arrays.fill(lastError, -1);
+        int users = tenant.users().size();
+        for (int u = 0; u < users; u++) {
+            int n = store.count(u);
+            if (n == 0 || tenant.users().isDeleted(u)) {
+                continue;
+            }
+            if (n * StateStore.ENTRY_INTS > es.length) {
+                es = new int[n * StateStore.ENTRY_INTS * 2];
+            }
+            store.read(u, es);
+            for (int e = 0; e < n; e++) {
+                int at = e * StateStore.ENTRY_INTS;
+                int st = es[at + StateStore.STATE];
+                int p = productOf[es[at + StateStore.PRODUCT]];
+                int err = States.error(st);
+                if (err != States.NONE) {
+                    errors[err]++;
+                }
+                if (States.state(st) == States.ERROR && p >= 0) {
+                    if (lastError[p] != u) {
+                        lastError[p] = u;
+                        inError[p]++;
+                    }
+                    if (err == States.COUNT_VIOLATION && lastWaiting[p] != u) {
+                        lastWaiting[p] = u;
+                        waiting[p]++;
+                    }
+                }
+            }
+        }
+        int[] groupMembers = new int[groupIds.length];
+        for (int i = 0; i < groupIds.length; i++) {
+            groupMembers[i] = tenant.groups().userMembers(groupIndex[i]).getCardinality();
+        }
+        return new DayStats(day, scenario.start().plusDays(day), tenant.users().liveCount(), consumed, capacity,
+                waiting, inError, errors, groupMembers, dayEvents.clone(), dayRejected.clone());
+    }
+
+    private List<String> productNames() {
+        return List.of(skus);
+    }
+
+    private List<String> groupNames() {
+        return scenario.groups().stream().map(GroupSpec::name).toList();
+    }
+
+    // ---- the starting snapshot ----
+
+    private byte[] buildSnapshot() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeObjectFieldStart("tenant");
+            Scenario.TenantSpec t = scenario.tenant();
+            g.writeStringField("id", t.id());
+            if (t.displayName() != null) {
+                g.writeStringField("displayName", t.displayName());
+            }
+            g.writeStringField("countryLetterCode", t.country());
+            g.writeBooleanField("groupLicensingEnabled", true);
+            g.writeBooleanField("autoReprocess", t.autoReprocess());
+            g.writeEndObject();
+            g.writeArrayFieldStart("subscribedSkus");
+            for (ProductSpec p : scenario.products()) {
+                g.writeStartObject();
+                g.writeStringField("skuId", catalog.findProduct(p.sku()).skuId());
+                g.writeStringField("skuPartNumber", p.sku());
+                g.writeObjectFieldStart("prepaidUnits");
+                g.writeNumberField("enabled", Math.round(p.seats().of(scenario.users())));
+                g.writeNumberField("warning", 0);
+                g.writeNumberField("suspended", 0);
+                g.writeNumberField("lockedOut", 0);
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,261 @@
+package org.licensim.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.io.EventReader;
+import org.licensim.core.io.EventWriter;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.io.StateWriter;
+import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.state.HeapStateStore;
+
+class SimulationTest {
+    static Catalog catalog;
+
+    @BeforeAll
+    static void load() {
+        catalog = Catalog.loadDefault();
+    }
+
+    /** A run's outputs as bytes: the event log, the deterministic result files and the final state. */
+    record Run(SimulationResult result, String events, byte[] snapshot, String days, String csv, String summary,
+               String state) {
+    }
+
+    static Run run(Scenario s) throws IOException {
+        Simulation sim = new Simulation(s, catalog);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SimulationResult r;
+        try (EventWriter w = new EventWriter(log)) {
+            r = sim.run(null, w::write);
+        }
+        ByteArrayOutputStream days = new ByteArrayOutputStream();
+        ResultsWriter.days(r, days);
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        ResultsWriter.csv(r, csv);
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        ResultsWriter.summary(r, summary);
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        StateWriter.write(sim.engine(), state);
+        return new Run(r, utf8(log), sim.initialSnapshot(), utf8(days), utf8(csv), utf8(summary), utf8(state));
+    }
+
+    static String utf8(ByteArrayOutputStream b) {
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    static Scenario small() {
+        return Scenarios.shipped("small", catalog);
+    }
+
+    @Test
+    @DisplayName("the same scenario and seed give byte-identical event logs, day series, summaries and states")
+    void deterministic() throws IOException {
+        Scenario s = small().with(null, 1500, 40);
+        Run a = run(s);
+        Run b = run(s);
+        assertTrue(a.events().lines().count() > 1500, "a real event log");
+        assertEquals(a.events(), b.events());
+        assertArrayEquals(a.snapshot(), b.snapshot());
+        assertEquals(a.days(), b.days());
+        assertEquals(a.csv(), b.csv());
+        assertEquals(a.summary(), b.summary());
+        assertEquals(a.state(), b.state());
+        Run c = run(s.with(99L, null, null));
+        assertNotEquals(a.events(), c.events(), "another seed, another history");
+    }
+
+    @Test
+    @DisplayName("replaying the written snapshot and event log with the engine gives the simulation's final state")
+    void replayEqualsResolve() throws IOException {
+        Run run = run(small().with(null, 2000, 60));
+        Tenant tenant = SnapshotReader.withDefaults().read(new ByteArrayInputStream(run.snapshot()), "snapshot.json");
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(tenant);
+        ChangeFeed feed = new ChangeFeed();
+        feed.setEnabled(false);
+        Engine engine = new Engine(tenant, new HeapStateStore(), feed, rules);
+        engine.reconcile();
+        long rejected = 0;
+        long applied = 0;
+        EventReader r = new EventReader(new StringReader(run.events()), "events.jsonl");
+        for (Event e = r.next(); e != null; e = r.next()) {
+            try {
+                engine.apply(e);
+                applied++;
+            } catch (LicensimException x) {
+                rejected++;
+            }
+        }
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        StateWriter.write(engine, state);
+        assertEquals(run.result().totalEvents(), applied);
+        assertEquals(run.result().totalRejected(), rejected);
+        assertTrue(run.result().totalRejected() > 0, "the scenario exercises refusals too");
+        assertEquals(run.state(), utf8(state));
+    }
+
+    @Test
+    @DisplayName("users follow the scenario's country weights, no-usage-location share and Zipf department sizes")
+    void distributions() throws IOException {
+        Scenario s = small().with(3L, 30_000, 0);
+        Run run = run(s);
+        Map<String, Integer> countries = new HashMap<>();
+        Map<String, Integer> departments = new HashMap<>();
+        int users = 0;
+        int contractors = 0;
+        EventReader r = new EventReader(new StringReader(run.events()), "events.jsonl");
+        for (Event e = r.next(); e != null; e = r.next()) {
+            if (e instanceof Event.UserCreated c) {
+                users++;
+                countries.merge(c.user().hasUsageLocation ? c.user().usageLocation : "none", 1, Integer::sum);
+                departments.merge(c.user().strings.get("department"), 1, Integer::sum);
+                contractors += "Contractor".equals(c.user().strings.get("employeeType")) ? 1 : 0;
+            }
+        }
+        assertEquals(30_000, users);
+        double weightSum = s.countries().stream().mapToDouble(Scenario.Weighted::weight).sum();
+        for (Scenario.Weighted w : s.countries()) {
+            double expected = users * (1 - s.noUsageLocation()) * w.weight() / weightSum;
+            assertWithin(expected, countries.getOrDefault(w.value(), 0), "country " + w.value());
+        }
+        assertWithin(users * s.noUsageLocation(), countries.getOrDefault("none", 0), "no usage location");
+        assertWithin(users * s.contractorShare(), contractors, "contractors");
+        Rng.Choice zipf = Rng.Choice.zipf(s.departments().size(), s.departmentSkew());
+        for (int d = 0; d < s.departments().size(); d++) {
+            String name = s.departments().get(d).name();
+            assertWithin(users * zipf.share(d), departments.getOrDefault(name, 0), "department " + name);
+        }
+        assertTrue(departments.get("Engineering") > 5 * departments.get("Executive"), "skewed, not uniform");
+    }
+
+    /** Within 5 standard deviations of a binomial count (and 3% of it), so a correct generator never fails. */
+    static void assertWithin(double expected, int actual, String what) {
+        double sd = Math.sqrt(Math.max(expected, 1));
+        double tolerance = Math.max(5 * sd, 0.03 * expected);
+        assertTrue(Math.abs(actual - expected) <= tolerance,
+                what + ": expected about " + Math.round(expected) + " +- " + Math.round(tolerance) + ", got " + actual);
+    }
+
+    @Test
+    @DisplayName("churn rates follow the scenario: Poisson means, the weekly shape and hiring waves")
+    void churnRates() throws IOException {
+        Scenario base = small();
+        Scenario.Churn c = base.churn();
+        Scenario s = new Scenario("rates", null, 11, 10_000, 140, base.start(), base.tenant(), base.countries(),
+                base.noUsageLocation(), base.departments(), base.departmentSkew(), 0, 0, base.products(), 30,
+                base.groups(), List.of(), new Scenario.Churn(new Scenario.Quantity(1, true), new Scenario.Quantity(20, false),
+                        c.transfers(), c.attributeEdits(), c.memberEdits(), c.directEdits(),
+                        new double[] {1, 1, 1, 1, 1, 0, 0},
+                        List.of(new Scenario.Wave(71, 140, 2.0, List.of("hires"))), 0), List.of());
+        SimulationResult r = new Simulation(s, catalog).run(null, null);
+        int created = SimulationResult.EVENT_TYPES.indexOf("UserCreated");
+        int deleted = SimulationResult.EVENT_TYPES.indexOf("UserDeleted");
+        long weekdayHires = 0;
+        long waveHires = 0;
+        long weekendHires = 0;
+        long weekdayLeavers = 0;
+        int weekdays = 0;
+        int waveWeekdays = 0;
+        for (DayStats d : r.days().subList(1, r.days().size())) {
+            boolean weekend = d.date().getDayOfWeek().getValue() >= 6;
+            long hires = d.events()[created] + d.rejected()[created];
+            if (weekend) {
+                weekendHires += hires;
+            } else if (d.day() <= 70) {
+                weekdayHires += hires;
+                weekdayLeavers += d.events()[deleted];
+                weekdays++;
+            } else {
+                waveHires += hires;
+                waveWeekdays++;
+            }
+        }
+        assertEquals(0, weekendHires, "weekly factor 0 on weekends");
+        assertWithin(100.0 * weekdays, (int) weekdayHires, "hires at 1% of 10,000 per weekday");
+        assertWithin(20.0 * weekdays, (int) weekdayLeavers, "20 leavers per weekday");
+        assertWithin(200.0 * waveWeekdays, (int) waveHires, "hires doubled by the wave");
+    }
+
+    @Test
+    @DisplayName("seat crunch: the hiring wave leaves new E3 users in CountViolation until seats are bought")
+    void seatCrunch() {
+        Scenario s = Scenarios.shipped("seat-crunch", catalog);
+        SimulationResult r = new Simulation(s, catalog).run(null, null);
+        int e3 = r.products().indexOf("ENTERPRISEPACK");
+        SimulationResult.ProductOutcome o = r.outcomes().get(e3);
+        assertTrue(o.ranShort(), "E3 runs short");
+        assertTrue(o.firstShortDay() >= 20 && o.firstShortDay() < 80,
+                "short during the wave (days 20-40) or after it, before the day-80 purchase: day " + o.firstShortDay());
+        assertTrue(o.peakWaiting() > 10, "a queue forms: " + o.peakWaiting());
+        DayStats before = r.days().get(79);
+        DayStats purchase = r.days().get(80);
+        assertTrue(before.waiting()[e3] > 0, "still waiting the day before the purchase");
+        assertEquals(0, purchase.waiting()[e3], "autoReprocess hands the bought seats to the queue at once");
+        assertTrue(purchase.capacity()[e3] > before.capacity()[e3]);
+        int countViolation = SimulationResult.errorKinds().indexOf("CountViolation");
+        assertTrue(before.errors()[countViolation] >= before.waiting()[e3]);
+        for (int p = 0; p < r.products().size(); p++) {
+            if (p != e3) {
+                assertFalse(r.outcomes().get(p).ranShort(), r.products().get(p) + " is not the short product");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R10 seats: consumed never exceeds capacity on any day of the default policy")
+    void seatsNeverOversold() {
+        SimulationResult r = new Simulation(small().with(5L, 3000, 90), catalog).run(null, null);
+        for (DayStats d : r.days()) {
+            for (int p = 0; p < r.products().size(); p++) {
+                assertTrue(d.consumed()[p] <= d.capacity()[p], "day " + d.day() + " " + r.products().get(p));
+            }
+            assertTrue(d.users() > 0);
+        }
+        assertTrue(r.totalEvents() > 3000);
+    }
+
+    @Test
+    @DisplayName("R10 expiry: units move to warning (still assignable), then to suspended after the grace days; holders keep their seats")
+    void expiryKeepsHolders() {
+        Scenario base = small().with(8L, 2000, 30);
+        List<Scenario.ProductSpec> products = base.products().stream().map(p -> p.sku().equals("EMS")
+                ? new Scenario.ProductSpec("EMS", p.seats(), List.of(),
+                List.of(new Scenario.UnitChange(10, new Scenario.Quantity(10, true))))
+                : p).toList();
+        Scenario s = new Scenario(base.name(), null, base.seed(), base.users(), base.days(), base.start(), base.tenant(),
+                base.countries(), base.noUsageLocation(), base.departments(), base.departmentSkew(),
+                base.contractorShare(), base.sharedAddressShare(), products, 5, base.groups(), base.direct(),
+                base.churn(), base.edits());
+        SimulationResult r = new Simulation(s, catalog).run(null, null);
+        int ems = r.products().indexOf("EMS");
+        int seats = r.days().get(0).capacity()[ems];
+        assertEquals(seats, r.days().get(10).capacity()[ems], "warning units still count (enabled + warning)");
+        assertEquals(seats - 200, r.days().get(15).capacity()[ems], "200 units (10% of 2,000) suspended on day 15");
+        assertTrue(r.days().get(14).consumed()[ems] > seats - 200, "the tenant used more than what remains");
+        assertTrue(r.days().get(15).consumed()[ems] > r.days().get(15).capacity()[ems],
+                "holders keep their licences when capacity drops below consumption");
+    }
+}
