@@ -1,0 +1,267 @@
+package org.licensim.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.io.EventWriter;
+import org.licensim.core.io.StateWriter;
+import org.licensim.simulator.ResultsWriter;
+import org.licensim.simulator.Scenario;
+import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.Simulation;
+import org.licensim.simulator.SimulationResult;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim simulate}: a scenario's months of churn replayed through the engine, day by day. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Generates a synthetic tenant and months of churn from a scenario (docs/SCENARIOS.md), replays "
+                + "them through the engine on a simulated clock, and writes the day series (seats, errors, group "
+                + "sizes, events) and a summary of which products run short and when.",
+                "With no SCENARIO it runs the shipped default (100,000 users, 180 days).",
+                "Examples:", "  licensim simulate", "  licensim simulate seat-crunch --out crunch",
+                "  licensim simulate my-scenario.json --seed 7 --events"})
+final class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = Scenarios.DEFAULT,
+            description = "A shipped scenario (default, small, enterprise, seat-crunch) or a scenario file. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Results directory (created; an earlier licensim results directory is replaced, any other "
+                    + "non-empty directory is refused). Default: licensim-out/<scenario name>.")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Replace the scenario's seed.")
+    Long seed;
+
+    @Option(names = "--users", paramLabel = "N", description = "Replace the scenario's day-0 user count "
+            + "(seats and rates given as percentages scale with it).")
+    Integer users;
+
+    @Option(names = "--days", paramLabel = "N", description = "Replace the number of simulated days.")
+    Integer days;
+
+    @Option(names = "--events", description = "Also write snapshot.json and events.jsonl: the run as a snapshot and "
+            + "event feed that `licensim resolve --on-reject skip` replays to the same state.")
+    boolean writeEvents;
+
+    @Option(names = "--state", description = "Also write state.json: every user's final licence state (docs/FORMATS.md).")
+    boolean writeState;
+
+    @Option(names = "--list", description = "List the shipped scenarios and exit.")
+    boolean list;
+
+    @Option(names = "--print-scenario", paramLabel = "NAME",
+            description = "Print a shipped scenario's file (to copy and edit) and exit.")
+    String print;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Catalog catalog = Catalog.loadDefault();
+        if (list) {
+            for (String name : Scenarios.NAMES) {
+                Scenario s = Scenarios.shipped(name, catalog);
+                o.printf("%-12s %,9d users, %3d days  %s%n", name, s.users(), s.days(), s.description());
+            }
+            return 0;
+        }
+        if (print != null) {
+            if (!Scenarios.NAMES.contains(print)) {
+                throw new LicensimException("no shipped scenario \"" + print + "\"; there are "
+                        + String.join(", ", Scenarios.NAMES));
+            }
+            o.print(Scenarios.text(print));
+            return 0;
+        }
+        checkOverride("--users", users, 0, 20_000_000);
+        checkOverride("--days", days, 0, 3_650);
+        Scenario s = Scenarios.load(scenario, catalog).with(seed, users, days);
+        Path dir = out != null ? out : Path.of("licensim-out", s.name());
+        ResultsWriter.prepare(dir);
+        if (!quiet) {
+            err.printf("simulating \"%s\": %,d users, %d days from %s (seed %d) -> %s%n", s.name(), s.users(), s.days(),
+                    s.start(), s.seed(), dir);
+            err.flush();
+        }
+        Simulation sim = new Simulation(s, catalog);
+        Progress progress = quiet ? null : new Progress(err, System.console() != null);
+        SimulationResult r;
+        if (writeEvents) {
+            Files.write(dir.resolve("snapshot.json.tmp"), sim.initialSnapshot());
+            Path tmp = dir.resolve("events.jsonl.tmp");
+            try (EventWriter w = new EventWriter(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                r = sim.run(progress, w::write);
+            } catch (RuntimeException | IOException e) {
+                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(dir.resolve("snapshot.json.tmp"));
+                throw e;
+            }
+            Files.move(dir.resolve("snapshot.json.tmp"), dir.resolve("snapshot.json"),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir.resolve("events.jsonl"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            r = sim.run(progress, null);
+        }
+        if (progress != null) {
+            progress.done();
+        }
+        ResultsWriter.write(r, dir);
+        if (writeState) {
+            StateWriter.write(sim.engine(), dir.resolve("state.json"));
+        }
+        printSummary(o, r, dir);
+        return 0;
+    }
+
+    private void checkOverride(String name, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw new LicensimException(name + " " + value + " is out of range: " + min + " to " + max);
+        }
+    }
+
+    private void printSummary(PrintWriter o, SimulationResult r, Path dir) {
+        Scenario s = r.scenario();
+        double secs = r.wallNanos() / 1e9;
+        long events = r.totalEvents() + r.totalRejected();
+        Histogram all = r.allLatency();
+        o.printf("simulated \"%s\": %,d users on day 0, %,d on day %d; %d days from %s, seed %d%n", s.name(), s.users(),
+                r.days().get(r.days().size() - 1).users(), s.days(), s.days(), s.start(), s.seed());
+        o.printf("  %,d events in %.1f s (%,.0f events/s; %.1f s of it in the engine); engine per event p50 %.1f us, "
+                + "p99 %.1f us, max %.1f ms%n", events, secs, events / Math.max(secs, 1e-9), r.engineNanos() / 1e9,
+                all.getValueAtPercentile(50) / 1e3,
+                all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e6);
+        o.printf("  %-22s %10s %10s %-24s %-22s %10s%n", "product", "seats", "consumed", "first short of seats",
+                "peak waiting", "waiting");
+        for (SimulationResult.ProductOutcome p : r.outcomes()) {
+            o.printf("  %-22s %,10d %,10d %-24s %-22s %,10d%n", p.sku(), p.capacityAtEnd(), p.consumedAtEnd(),
+                    p.ranShort() ? dayText(s, p.firstShortDay()) : "never",
+                    p.peakWaiting() == 0 ? "-" : String.format("%,d on day %d", p.peakWaiting(), p.peakWaitingDay()),
+                    p.waitingAtEnd());
+        }
+        StringBuilder ranShort = new StringBuilder();
+        for (SimulationResult.ProductOutcome p : r.outcomes()) {
+            if (p.ranShort()) {
+                ranShort.append(ranShort.length() == 0 ? "" : "; ").append(p.sku()).append(" from ")
+                        .append(dayText(s, p.firstShortDay()))
+                        .append(p.waitingAtEnd() == 0 ? " (cleared by the end)"
+                                : String.format(" (%,d still waiting at the end)", p.waitingAtEnd()));
+            }
+        }
+        o.printf("  short of seats: %s%n", ranShort.length() == 0 ? "no product" : ranShort);
+        StringBuilder errors = new StringBuilder();
+        long[] atEnd = r.days().get(r.days().size() - 1).errors();
+        for (int k = 1; k < atEnd.length; k++) {
+            if (atEnd[k] > 0) {
+                errors.append(errors.length() == 0 ? "" : ", ").append(SimulationResult.errorKinds().get(k)).append(' ')
+                        .append(String.format("%,d", atEnd[k]));
+            }
+        }
+        o.printf("  licence errors at the end (sources): %s%n", errors.length() == 0 ? "none" : errors);
+        if (!r.rejections().isEmpty()) {
+            o.printf("  %,d events refused by the rules (state unchanged), by kind:%n", r.totalRejected());
+            r.rejections().stream().sorted((a, b) -> Long.compare(b.count(), a.count())).limit(5)
+                    .forEach(x -> o.printf("    %,7d  %s%n", x.count(), x.reason()));
+            if (r.rejections().size() > 5) {
+                o.printf("    ... %d more kinds in summary.json%n", r.rejections().size() - 5);
+            }
+        }
+        o.printf("results: %s (days.json, days.csv, summary.json, timing.json%s%s)%n", dir,
+                writeEvents ? ", snapshot.json, events.jsonl" : "", writeState ? ", state.json" : "");
+    }
+
+    private static String dayText(Scenario s, int day) {
+        return "day " + day + " (" + s.start().plusDays(day) + ")";
+    }
+
+    /** Days done, events/s and time left, on one line redrawn in place (or a line per 10% when not a terminal). */
+    static final class Progress implements Simulation.Listener {
+        private final PrintWriter err;
+        private final boolean terminal;
+        private long lastDraw;
+        private long day0Nanos = -1;
+        private int lastTenth = -1;
+
+        Progress(PrintWriter err, boolean terminal) {
+            this.err = err;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void dayDone(int day, int days, long events, long elapsed) {
+            if (day == 0) {
+                day0Nanos = elapsed;
+            }
+            long now = System.nanoTime();
+            int tenth = days == 0 ? 10 : day * 10 / days;
+            boolean draw = terminal ? now - lastDraw > 200_000_000L || day == days : tenth != lastTenth;
+            if (!draw) {
+                return;
+            }
+            lastDraw = now;
+            lastTenth = tenth;
+            double secs = elapsed / 1e9;
+            String eta = "";
+            if (day > 0 && day < days) {
+                double perDay = (elapsed - day0Nanos) / 1e9 / day;
+                eta = String.format("  ETA %ds", Math.round(perDay * (days - day)));
+            }
+            int width = 30;
+            int filled = days == 0 ? width : day * width / days;
+            String bar = "#".repeat(filled) + ".".repeat(width - filled);
+            String line = String.format("  [%s] day %d/%d  %,d events  %,.0f events/s%s", bar, day, days, events,
+                    events / Math.max(secs, 1e-9), eta);
+            if (terminal) {
+                err.print("\r" + line + "   ");
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        @Override
+        public void working(int day, int days, long events, long elapsed) {
+            long now = System.nanoTime();
+            if (now - lastDraw < (terminal ? 200_000_000L : 10_000_000_000L)) {
+                return;
+            }
+            lastDraw = now;
+            String line = String.format("  day %d/%d in progress%s: %,d events  %,.0f events/s", day, days,
+                    day == 0 ? " (day 0 creates the existing staff)" : "", events, events / Math.max(elapsed / 1e9, 1e-9));
+            if (terminal) {
+                err.print("\r" + line + "   ");
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        void done() {
+            if (terminal) {
+                err.println();
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.licensim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+    static CliTest.Result run(String... args) {
+        return CliTest.run(args);
+    }
+
+    @Test
+    @DisplayName("simulate seat-crunch writes the results and says which product ran short and when")
+    void seatCrunch(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("crunch");
+        CliTest.Result r = run("simulate", "seat-crunch", "--out", out.toString(), "--events", "--state");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("short of seats: ENTERPRISEPACK from day "), r.out());
+        assertTrue(r.err().contains("day 120/120"), "progress reaches the last day: " + r.err());
+        for (String f : new String[] {"days.json", "days.csv", "summary.json", "timing.json", "snapshot.json",
+            "events.jsonl", "state.json"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"sku\" : \"ENTERPRISEPACK\""));
+        try (var s = Files.list(out)) {
+            assertFalse(s.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
+        }
+        // the written log replays with resolve to the same state
+        Path replayed = dir.resolve("replayed.json");
+        CliTest.Result resolve = run("resolve", out.resolve("snapshot.json").toString(), "--events",
+                out.resolve("events.jsonl").toString(), "--on-reject", "skip", "--out", replayed.toString(), "--quiet");
+        assertEquals(0, resolve.code(), resolve.err());
+        assertEquals(Files.readString(out.resolve("state.json")), Files.readString(replayed));
+    }
+
+    @Test
+    @DisplayName("simulate refuses a non-empty directory that holds no licensim results, and writes nothing there")
+    void refusesForeignDirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("thesis.txt"), "precious");
+        CliTest.Result r = run("simulate", "small", "--out", dir.toString(), "--quiet");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is not empty and holds no earlier licensim results"), r.err());
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count());
+        }
+    }
+
+    @Test
+    @DisplayName("simulate with a bad scenario file or option exits 1 naming the problem; --list shows the shipped ones")
+    void badInput(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"name\": \"x\"}");
+        CliTest.Result r = run("simulate", bad.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("$: missing users"), r.err());
+        assertFalse(Files.exists(dir.resolve("o")), "nothing written for a scenario that does not read");
+        CliTest.Result u = run("simulate", "small", "--users", "-3");
+        assertEquals(1, u.code());
+        assertTrue(u.err().contains("--users -3 is out of range"), u.err());
+        CliTest.Result l = run("simulate", "--list");
+        assertEquals(0, l.code());
+        assertTrue(l.out().contains("seat-crunch") && l.out().contains("100,000 users"), l.out());
+        CliTest.Result p = run("simulate", "--print-scenario", "small");
+        assertTrue(p.out().contains("\"name\": \"small\""), p.out());
+    }
+}
