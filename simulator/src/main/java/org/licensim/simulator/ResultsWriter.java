@@ -197,6 +197,19 @@ public final class ResultsWriter {
                 g.writeNumberField("p50", micros(r.dayP50Nanos()[d]));
                 g.writeNumberField("p99", micros(r.dayP99Nanos()[d]));
                 g.writeNumberField("max", micros(r.dayMaxNanos()[d]));
+                g.writeObjectFieldStart("byType");
+                for (int t = 0; t < SimulationResult.EVENT_TYPES.size(); t++) {
+                    long[] x = r.dayTypeLatency()[d][t];
+                    if (x != null) {
+                        g.writeObjectFieldStart(SimulationResult.EVENT_TYPES.get(t));
+                        g.writeNumberField("count", x[0]);
+                        g.writeNumberField("p50", micros(x[1]));
+                        g.writeNumberField("p99", micros(x[2]));
+                        g.writeNumberField("max", micros(x[3]));
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndObject();
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -110,6 +110,7 @@ public final class Simulation {
     private final long[] dayRejected = new long[SimulationResult.EVENT_TYPES.size()];
     private final Histogram[] latency = new Histogram[SimulationResult.EVENT_TYPES.size()];
     private final Histogram dayLatency = new Histogram(3);
+    private final Histogram[] dayTypeLatency = new Histogram[SimulationResult.EVENT_TYPES.size()];
     private final java.util.Map<String, SimulationResult.Rejection> rejections = new java.util.LinkedHashMap<>();
     private final long[] rejectedTotal = new long[SimulationResult.EVENT_TYPES.size()];
     private int day;
@@ -156,6 +157,7 @@ public final class Simulation {
         }
         for (int t = 0; t < latency.length; t++) {
             latency[t] = new Histogram(3);
+            dayTypeLatency[t] = new Histogram(3);
         }
     }
 
@@ -178,11 +180,15 @@ public final class Simulation {
         long[] dayP50 = new long[scenario.days() + 1];
         long[] dayP99 = new long[scenario.days() + 1];
         long[] dayMax = new long[scenario.days() + 1];
+        long[][][] byType = new long[scenario.days() + 1][][];
         long total = 0;
         for (day = 0; day <= scenario.days(); day++) {
             Arrays.fill(dayEvents, 0);
             Arrays.fill(dayRejected, 0);
             dayLatency.reset();
+            for (Histogram h : dayTypeLatency) {
+                h.reset();
+            }
             eventsBefore = total;
             eventsToday = 0;
             if (day == 0) {
@@ -196,11 +202,19 @@ public final class Simulation {
             dayP50[day] = dayLatency.getValueAtPercentile(50);
             dayP99[day] = dayLatency.getValueAtPercentile(99);
             dayMax[day] = dayLatency.getMaxValue();
+            byType[day] = new long[dayTypeLatency.length][];
+            for (int t = 0; t < dayTypeLatency.length; t++) {
+                Histogram h = dayTypeLatency[t];
+                if (h.getTotalCount() > 0) {
+                    byType[day][t] = new long[] {h.getTotalCount(), h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99), h.getMaxValue()};
+                }
+            }
             if (listener != null) {
                 listener.dayDone(day, scenario.days(), total, System.nanoTime() - t0);
             }
         }
-        return new SimulationResult(scenario, productNames(), groupNames(), days, latency, dayP50, dayP99, dayMax,
+        return new SimulationResult(scenario, productNames(), groupNames(), days, latency, dayP50, dayP99, dayMax, byType,
                 System.nanoTime() - t0, engineNanos, List.copyOf(rejections.values()), rejectedTotal.clone());
     }
 
@@ -522,6 +536,7 @@ public final class Simulation {
         engineNanos += dt;
         latency[type].recordValue(dt);
         dayLatency.recordValue(dt);
+        dayTypeLatency[type].recordValue(dt);
         if (refused == null) {
             dayEvents[type]++;
         } else {

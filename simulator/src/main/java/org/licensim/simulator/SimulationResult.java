@@ -11,10 +11,12 @@ import org.licensim.core.state.States;
  * What a simulation produced: the day series (deterministic for a scenario and seed), the
  * engine's latency per event type (measured, so it varies between runs) and what stood out:
  * when each product ran short of seats. {@code engineNanos} is the time spent inside the
- * engine's {@code apply}; the rest of {@code wallNanos} is generating users and recording days.
+ * engine's {@code apply}; {@code dayTypeLatency[day][type]} is null or {count, p50, p99, max}
+ * in nanoseconds for that type on that day. The rest of {@code wallNanos} is generating users and recording days.
  */
 public record SimulationResult(Scenario scenario, List<String> products, List<String> groups, List<DayStats> days,
                                Histogram[] latency, long[] dayP50Nanos, long[] dayP99Nanos, long[] dayMaxNanos,
+                               long[][][] dayTypeLatency,
                                long wallNanos, long engineNanos, List<Rejection> rejections, long[] rejectedByType) {
 
     /** The 15 event types of docs/FORMATS.md, in the order the per-type arrays use. */
