@@ -164,6 +164,26 @@ public final class Engine {
     private String reconcilePath = "";
     private int reconcileThreads;
 
+    /**
+     * How a reconcile settles seats when phase 1 finds products short. All give the same result
+     * (the differential test holds each against the reference model); they differ in speed.
+     */
+    public enum ShortSeats {
+        /** Cutoff keys per short product, users around them resolved again in parallel (default). */
+        CUTOFF,
+        /** Users holding a short product resolved again one unit at a time in global R11 order. */
+        REPLAY,
+        /** The whole tenant in R11 order, one unit at a time. */
+        IN_ORDER
+    }
+
+    private ShortSeats shortSeats = ShortSeats.CUTOFF;
+
+    /** Chooses the phase-2 strategy (for tests and benchmarks; each falls back to the next when it cannot settle). */
+    public void setShortSeats(ShortSeats strategy) {
+        this.shortSeats = strategy;
+    }
+
     /** Workers for the parallel phase of {@link #reconcile()}; 0 (the default) means one per core for large tenants. */
     public void setReconcileThreads(int threads) {
         this.reconcileThreads = threads;
@@ -215,7 +235,11 @@ public final class Engine {
             anyShort |= limited[t];
         }
         if (anyShort) {
-            if (!contendedPass(out, index, limited, capacity)) {
+            if (shortSeats == ShortSeats.CUTOFF && cutoffPass(out, index, limited, capacity, total)) {
+                reconcilePath = "parallel, then seats by cutoff";
+                return true;
+            }
+            if (shortSeats == ShortSeats.IN_ORDER || !contendedPass(out, index, limited, capacity)) {
                 reconcilePath = "in R11 order";
                 return false;
             }
@@ -250,6 +274,273 @@ public final class Engine {
         }
         reconcilePath = "parallel";
         return true;
+    }
+
+    private static final int CUTOFF_ROUNDS = 12;
+
+    /**
+     * Phase 2 by cutoffs, when some products ran short in phase 1 ({@code limited}). In a reconcile
+     * seats are only taken, never freed, so the seats of product t go exactly to the demands that
+     * reach t's seat check with an R11 key below some cutoff K[t]. Starting from phase 1 (where
+     * every check passed), K[t] is the key of the first demand past capacity; users with a seat
+     * check at or after K[t] are resolved again with the cutoffs (in parallel: given the cutoffs,
+     * users are independent). Their new outcome can move other checks (R12 blocks a group's other
+     * products, R13 conflicts depend on what was granted before), so the cutoffs are recomputed
+     * and the users they move are resolved again, until nothing moves. The result is then the
+     * R11 pass's: by induction over keys, every seat check sees the seats the sequential pass
+     * would. Returns false, storing nothing, when it does not settle in a few rounds or a product
+     * that was not short runs out (the callers fall back to slower exact passes).
+     */
+    private boolean cutoffPass(int[][] out, int[][] index, boolean[] limited, int[] capacity, int[] phase1Total) {
+        int n = users.size();
+        int products = limited.length;
+        long[][] check = new long[products][];
+        long[][] take = new long[products][];
+        long[][] denied = new long[products][];
+        long[] cutoff = new long[products];
+        java.util.Arrays.fill(cutoff, Seats.Cutoff.NONE);
+        for (int t = 0; t < products; t++) {
+            if (limited[t]) {
+                take[t] = new long[n];
+                denied[t] = new long[n];
+                java.util.Arrays.fill(take[t], Seats.Cutoff.NONE);
+                java.util.Arrays.fill(denied[t], Seats.Cutoff.NONE);
+            }
+        }
+        // phase 1's takes: per user and limited product, the smallest key among holding entries
+        // (each worker's users are its own, so the workers' outputs are scanned in parallel)
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(w -> {
+            int[] idx = index[w];
+            int[] data = out[w];
+            for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                int u = idx[i];
+                for (int k = 0; k < idx[i + 2]; k++) {
+                    int at = idx[i + 1] + k * E;
+                    int t = data[at + StateStore.PRODUCT];
+                    if (limited[t] && States.holds(data[at + StateStore.STATE])) {
+                        long key = StateStore.key(data, at);
+                        if (key < take[t][u]) {
+                            take[t][u] = key;
+                        }
+                    }
+                }
+            }
+        });
+        for (int t = 0; t < products; t++) {
+            if (limited[t]) {
+                check[t] = take[t].clone();
+            }
+        }
+        org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> redone =
+                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
+        long[] previous = cutoff.clone();
+        boolean[] redo = new boolean[n];
+        for (int round = 0; round < CUTOFF_ROUNDS; round++) {
+            boolean moved = false;
+            for (int t = 0; t < products; t++) {
+                if (!limited[t]) {
+                    continue;
+                }
+                int takes = 0;
+                int refused = 0;
+                for (int u = 0; u < n; u++) {
+                    takes += take[t][u] != Seats.Cutoff.NONE ? 1 : 0;
+                    refused += denied[t][u] != Seats.Cutoff.NONE ? 1 : 0;
+                }
+                long k = cutoff[t];
+                if (takes > capacity[t]) {
+                    k = kthSmallest(take[t], takes, capacity[t]);
+                } else if (takes < capacity[t] && refused > 0) {
+                    k = refused > capacity[t] - takes ? kthSmallest(denied[t], refused, capacity[t] - takes)
+                            : Seats.Cutoff.NONE;
+                }
+                if (k != cutoff[t]) {
+                    long from = Math.min(k, cutoff[t]);
+                    previous[t] = cutoff[t];
+                    cutoff[t] = k;
+                    moved = true;
+                    for (int u = 0; u < n; u++) {
+                        if (check[t][u] != Seats.Cutoff.NONE && check[t][u] >= from) {
+                            redo[u] = true;
+                        }
+                    }
+                }
+            }
+            if (!moved) {
+                return storeCutoffResult(out, index, redone, capacity, phase1Total);
+            }
+            int count = 0;
+            for (int u = 0; u < n; u++) {
+                count += redo[u] ? 1 : 0;
+            }
+            int[] list = new int[count];
+            for (int u = 0, at = 0; u < n; u++) {
+                if (redo[u]) {
+                    list[at++] = u;
+                    redo[u] = false;
+                }
+            }
+            resolveWithCutoffs(list, limited, cutoff, check, take, denied, redone);
+        }
+        return false;
+    }
+
+    /** Resolves the users of {@code list} again under the cutoffs, in parallel, recording their seat checks. */
+    private void resolveWithCutoffs(int[] list, boolean[] limited, long[] cutoff, long[][] check, long[][] take,
+                                    long[][] denied,
+                                    org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> redone) {
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), list.length / 2048 + 1));
+        int chunk = (list.length + threads - 1) / threads;
+        int[][][] results = new int[threads][][];
+        java.util.stream.IntStream.range(0, threads).parallel().forEach(w -> {
+            Seats.Cutoff seatsOf = new Seats.Cutoff(limited, cutoff);
+            Engine worker = new Engine(this, seatsOf);
+            int from = w * chunk;
+            int to = Math.min(list.length, from + chunk);
+            int[][] mine = new int[Math.max(0, to - from)][];
+            for (int i = from; i < to; i++) {
+                int u = list[i];
+                seatsOf.startUser();
+                worker.curN = 0;
+                worker.oldN = 0;
+                worker.resolveUnits(u, asg.directOf(u), dir.groupsOf(u));
+                mine[i - from] = Arrays.copyOf(worker.cur, worker.curN * E);
+                for (int t = 0; t < limited.length; t++) {
+                    if (limited[t]) {
+                        check[t][u] = seatsOf.check[t];
+                        take[t][u] = seatsOf.take[t];
+                        denied[t][u] = seatsOf.denied[t];
+                    }
+                }
+            }
+            results[w] = mine;
+        });
+        for (int w = 0; w < threads; w++) {
+            int from = w * chunk;
+            for (int i = 0; i < results[w].length; i++) {
+                redone.put(list[from + i], results[w][i]);
+            }
+        }
+    }
+
+    /**
+     * Stores a settled cutoff pass: re-resolved users from their new entries, everyone else from
+     * phase 1. Returns false (storing nothing) when a product that was not short now is over its
+     * seats, which the cutoffs did not account for.
+     */
+    private boolean storeCutoffResult(int[][] out, int[][] index,
+                                      org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]> redone,
+                                      int[] capacity, int[] phase1Total) {
+        int products = capacity.length;
+        // totals: phase 1's, less what re-resolved users held in phase 1, plus what they hold now
+        int[] total = phase1Total.clone();
+        int[] minus = new int[products];
+        int[] seen = new int[products];
+        int mark = 0;
+        int[][] kept = new int[out.length][];
+        for (int w = 0; w < out.length; w++) {
+            int[] idx = index[w];
+            int[] data = out[w];
+            int[] keep = new int[idx.length];
+            int k = 0;
+            for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                if (redone.containsKey(idx[i])) {
+                    mark = countHeld(data, idx[i + 1], idx[i + 2], minus, seen, mark + 1);
+                } else {
+                    keep[k++] = idx[i];
+                    keep[k++] = idx[i + 1];
+                    keep[k++] = idx[i + 2];
+                }
+            }
+            if (k < keep.length) {
+                keep[k] = -1;
+            }
+            kept[w] = keep;
+        }
+        int[] plus = new int[products];
+        for (int[] es : redone.values()) {
+            mark = countHeld(es, 0, es.length / E, plus, seen, mark + 1);
+        }
+        for (int t = 0; t < products; t++) {
+            total[t] += plus[t] - minus[t];
+            if (total[t] > capacity[t]) {
+                return false;
+            }
+        }
+        redone.forEachKeyValue((u, es) -> store.write(u, es, es.length / E));
+        for (int w = 0; w < out.length; w++) {
+            int[] idx = kept[w];
+            if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+                heap.bulkLoad(out[w], out[w].length, idx);
+            } else {
+                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                    store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
+                }
+            }
+        }
+        for (int t = 0; t < products; t++) {
+            ledger.setConsumed(t, total[t]);
+        }
+        int[] none = new int[0];
+        redone.forEachKeyValue((u, es) -> indexWaiting(u, none, 0, es, es.length / E));
+        return true;
+    }
+
+    /** Adds the products held by one user's entries to {@code total}; {@code mark} is a fresh stamp. */
+    private static int countHeld(int[] data, int off, int count, int[] total, int[] seen, int mark) {
+        for (int k = 0; k < count; k++) {
+            int at = off + k * E;
+            int t = data[at + StateStore.PRODUCT];
+            if (States.holds(data[at + StateStore.STATE]) && seen[t] != mark) {
+                seen[t] = mark;
+                total[t]++;
+            }
+        }
+        return mark;
+    }
+
+    /**
+     * The key of rank {@code k} (0-based) among the values of {@code keys} other than
+     * {@link Seats.Cutoff#NONE} ({@code present} of them): the first demand past {@code k} seats.
+     */
+    static long kthSmallest(long[] keys, int present, int k) {
+        long[] a = new long[present];
+        int at = 0;
+        for (long v : keys) {
+            if (v != Seats.Cutoff.NONE) {
+                a[at++] = v;
+            }
+        }
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            long pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long x = a[i];
+                    a[i] = a[j];
+                    a[j] = x;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     /**
@@ -1245,7 +1536,7 @@ public final class Engine {
             error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
         } else {
             for (int i = 0; i < n; i++) {
-                if (!holds(dProd[i]) && !seats.hasFreeSeat(dProd[i])) {
+                if (!holds(dProd[i]) && !seats.hasFreeSeat(dProd[i], key)) {
                     error = States.COUNT_VIOLATION;
                     break;
                 }

@@ -7,6 +7,11 @@ package org.licensim.core.engine;
 interface Seats {
     boolean hasFreeSeat(int t);
 
+    /** The seat check of a demand with R11 key {@code key}; policies that do not order by key ignore it. */
+    default boolean hasFreeSeat(int t, long key) {
+        return hasFreeSeat(t);
+    }
+
     void take(int t);
 
     void release(int t);
@@ -47,6 +52,84 @@ interface Seats {
         @Override
         public void enqueueFailed(int t, long key, int user, int src) {
             // the waiting index is kept by Engine.end() on the tenant's ledger
+        }
+    }
+
+    /**
+     * A reconcile's seats decided by cutoffs: a demand for a {@code limited} product gets a seat
+     * iff its R11 key is below the product's cutoff (in a reconcile seats are only ever taken, so
+     * the seats of a product go to the demands before some key, whoever they are). Other products
+     * are unlimited and counted. Records, for the user being resolved, each limited product's
+     * last seat check (checks come in key order, so every check of the user is at or before it),
+     * the demand that took it and the first demand the cutoff refused.
+     */
+    final class Cutoff implements Seats {
+        static final long NONE = Long.MAX_VALUE;
+        final boolean[] limited;
+        final long[] cutoff;
+        final int[] taken;
+        final long[] check;
+        final long[] take;
+        final long[] denied;
+        private final long[] lastCheck;
+
+        Cutoff(boolean[] limited, long[] cutoff) {
+            this.limited = limited;
+            this.cutoff = cutoff;
+            int n = limited.length;
+            taken = new int[n];
+            check = new long[n];
+            take = new long[n];
+            denied = new long[n];
+            lastCheck = new long[n];
+            startUser();
+        }
+
+        void startUser() {
+            java.util.Arrays.fill(check, NONE);
+            java.util.Arrays.fill(take, NONE);
+            java.util.Arrays.fill(denied, NONE);
+            java.util.Arrays.fill(lastCheck, NONE);
+        }
+
+        @Override
+        public boolean hasFreeSeat(int t) {
+            throw new IllegalStateException("a cutoff seat check needs the demand's key");
+        }
+
+        @Override
+        public boolean hasFreeSeat(int t, long key) {
+            if (!limited[t]) {
+                return true;
+            }
+            check[t] = key;
+            lastCheck[t] = key;
+            boolean ok = key < cutoff[t];
+            if (!ok && denied[t] == NONE) {
+                denied[t] = key;
+            }
+            return ok;
+        }
+
+        @Override
+        public void take(int t) {
+            taken[t]++;
+            if (limited[t] && take[t] == NONE) {
+                take[t] = lastCheck[t];
+            }
+        }
+
+        @Override
+        public void release(int t) {
+            taken[t]--;
+            if (limited[t]) {
+                take[t] = NONE;
+            }
+        }
+
+        @Override
+        public void enqueueFailed(int t, long key, int user, int src) {
+            // the waiting index is built once the cutoffs are settled
         }
     }
 }
