@@ -1,0 +1,279 @@
+package org.licensim.bench;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.rules.RuleMembership;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * The benchmark tenants: generated deterministically, written as a snapshot and read through
+ * the ordinary {@link SnapshotReader} (streamed through a pipe, so a 10M-user tenant never
+ * exists as one byte array or as a file), then dynamic rules are evaluated.
+ *
+ * <p>Every group assigns one product, all users have a usage location, no plans conflict, none
+ * needs a prerequisite and no proxy addresses collide: the rules that apply are R1-R6, R10,
+ * R11 and R12 (trivially), so that the peers, which implement exactly those, must agree with
+ * the engine. Some products are short of seats ({@link #SHORT}: capacity 90% of the users who
+ * want them), so R11 order decides who gets one.
+ */
+public final class BenchTenant {
+    /** The shapes of licensing policy the benchmarks compare. */
+    public enum Shape {
+        /** 2,000 groups, 5 memberships per user, plus dynamic groups (the engine issue's tenant). */
+        manySmall,
+        /** 20 big groups, 2 memberships per user, no dynamic groups. */
+        fewBig
+    }
+
+    /** Ten real products whose plans neither conflict nor need prerequisites (catalog part numbers). */
+    public static final List<String> PRODUCTS = List.of("ENTERPRISEPACK", "SPE_E3", "ENTERPRISEPREMIUM", "EMS",
+            "POWER_BI_PRO", "VISIOCLIENT", "PROJECTPROFESSIONAL", "FLOW_FREE", "EXCHANGESTANDARD", "DESKLESSPACK");
+    /** Products with fewer seats than demand. */
+    public static final int[] SHORT = {0, 3, 4};
+    static final int DEPARTMENTS = 100;
+    static final int DYNAMIC_GROUPS = 50;
+
+    public final int users;
+    public final Shape shape;
+    public final Tenant tenant;
+    public final Catalog catalog;
+
+    private BenchTenant(int users, Shape shape, Tenant tenant, Catalog catalog) {
+        this.users = users;
+        this.shape = shape;
+        this.tenant = tenant;
+        this.catalog = catalog;
+    }
+
+    /** Number of assigned groups of a shape. */
+    static int groups(Shape shape) {
+        return shape == Shape.manySmall ? 2_000 : 20;
+    }
+
+    static int membershipsPerUser(Shape shape) {
+        return shape == Shape.manySmall ? 5 : 2;
+    }
+
+    public static BenchTenant generate(int users, Shape shape) {
+        return generate(users, shape, 0);
+    }
+
+    /**
+     * A tenant of {@code users} users; {@code extraRules} more dynamic groups (each assigning a
+     * product with ample seats) whose rules all read {@code department}, for the rule benchmarks.
+     */
+    public static BenchTenant generate(int users, Shape shape, int extraRules) {
+        Catalog catalog = Catalog.loadDefault();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        PipedInputStream in = new PipedInputStream(1 << 20);
+        Thread writer;
+        try {
+            PipedOutputStream out = new PipedOutputStream(in);
+            writer = new Thread(() -> {
+                try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                    write(g, users, shape, extraRules, catalog);
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            }, "bench-tenant-writer");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writer.start();
+        Tenant tenant;
+        try {
+            tenant = SnapshotReader.withDefaults().read(in, "bench tenant " + shape + " " + users);
+            writer.join();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("generating the bench tenant failed", failure.get());
+        }
+        new RuleMembership().applyTo(tenant);
+        return new BenchTenant(users, shape, tenant, catalog);
+    }
+
+    private static void write(JsonGenerator g, int users, Shape shape, int extraRules, Catalog catalog)
+            throws IOException {
+        SplittableRandom rnd = new SplittableRandom(users * 31L + shape.ordinal());
+        int groups = groups(shape);
+        int per = membershipsPerUser(shape);
+        // each user's memberships, drawn first so seats can be sized from real demand
+        int[] member = new int[users * per];
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < per; i++) {
+                int gid;
+                boolean dup;
+                do {
+                    gid = rnd.nextInt(groups);
+                    dup = false;
+                    for (int j = 0; j < i; j++) {
+                        dup |= member[u * per + j] == gid;
+                    }
+                } while (dup);
+                member[u * per + i] = gid;
+            }
+        }
+        boolean[] wants = new boolean[PRODUCTS.size()];
+        int[] demand = new int[PRODUCTS.size()];
+        for (int u = 0; u < users; u++) {
+            java.util.Arrays.fill(wants, false);
+            for (int i = 0; i < per; i++) {
+                wants[member[u * per + i] % PRODUCTS.size()] = true;
+            }
+            if (direct(u)) {
+                wants[u % PRODUCTS.size()] = true;
+            }
+            for (int p = 0; p < wants.length; p++) {
+                demand[p] += wants[p] ? 1 : 0;
+            }
+        }
+        g.writeStartObject();
+        g.writeObjectFieldStart("tenant");
+        g.writeStringField("id", "bench-" + shape + "-" + users);
+        g.writeStringField("countryLetterCode", "US");
+        g.writeEndObject();
+        g.writeArrayFieldStart("subscribedSkus");
+        for (int p = 0; p < PRODUCTS.size(); p++) {
+            g.writeStartObject();
+            g.writeStringField("skuPartNumber", PRODUCTS.get(p));
+            g.writeObjectFieldStart("prepaidUnits");
+            boolean isShort = false;
+            for (int s : SHORT) {
+                isShort |= s == p;
+            }
+            // dynamic and rule groups may add demand the count above leaves out: those products get all users
+            int seats = isShort ? (int) (demand[p] * 0.9) : users + 1;
+            g.writeNumberField("enabled", seats);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("users");
+        for (int u = 0; u < users; u++) {
+            g.writeStartObject();
+            g.writeStringField("id", userId(u));
+            g.writeStringField("usageLocation", "US");
+            g.writeStringField("department", "D" + (u * 7 % DEPARTMENTS));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        // member lists per group, in user order
+        int[] count = new int[groups];
+        for (int m : member) {
+            count[m]++;
+        }
+        int[][] lists = new int[groups][];
+        for (int gid = 0; gid < groups; gid++) {
+            lists[gid] = new int[count[gid]];
+            count[gid] = 0;
+        }
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < per; i++) {
+                int gid = member[u * per + i];
+                lists[gid][count[gid]++] = u;
+            }
+        }
+        member = null;
+        g.writeArrayFieldStart("groups");
+        for (int gid = 0; gid < groups; gid++) {
+            g.writeStartObject();
+            g.writeStringField("id", "g" + gid);
+            g.writeArrayFieldStart("members");
+            for (int u : lists[gid]) {
+                g.writeString(userId(u));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            lists[gid] = null;
+        }
+        int dynamic = shape == Shape.manySmall ? DYNAMIC_GROUPS : 0;
+        for (int d = 0; d < dynamic; d++) {
+            g.writeStartObject();
+            g.writeStringField("id", "dyn" + d);
+            // one department each: a product that is not short, so dynamic groups add no seat contention
+            g.writeStringField("membershipRule", "user.department -eq \"D" + (d * 2) + "\"");
+            g.writeEndObject();
+        }
+        for (int r = 0; r < extraRules; r++) {
+            g.writeStartObject();
+            g.writeStringField("id", "rule" + r);
+            g.writeStringField("membershipRule", "user.department -in [\"D" + rnd.nextInt(DEPARTMENTS) + "\",\"D"
+                    + rnd.nextInt(DEPARTMENTS) + "\"]");
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("assignments");
+        for (int u = 0; u < users; u++) {
+            if (direct(u)) {
+                g.writeStartObject();
+                g.writeStringField("userId", userId(u));
+                g.writeStringField("skuId", PRODUCTS.get(u % PRODUCTS.size()));
+                g.writeEndObject();
+            }
+        }
+        for (int gid = 0; gid < groups; gid++) {
+            int p = gid % PRODUCTS.size();
+            assignment(g, "g" + gid, catalog, p, rnd);
+        }
+        for (int d = 0; d < dynamic; d++) {
+            assignment(g, "dyn" + d, catalog, notShort(d), rnd);
+        }
+        for (int r = 0; r < extraRules; r++) {
+            assignment(g, "rule" + r, catalog, notShort(r), rnd);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A product index that is never short of seats. */
+    static int notShort(int i) {
+        int[] ample = {1, 2, 5, 6, 7, 8, 9};
+        return ample[i % ample.length];
+    }
+
+    private static void assignment(JsonGenerator g, String group, Catalog catalog, int p, SplittableRandom rnd)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("groupId", group);
+        g.writeStringField("skuId", PRODUCTS.get(p));
+        g.writeArrayFieldStart("disabledPlans");
+        Product product = catalog.findProduct(PRODUCTS.get(p));
+        List<String> plans = catalog.planNames(product);
+        // disable up to two plans, different per group, so that unions of plans (R4) matter
+        int n = plans.size() > 2 ? rnd.nextInt(3) : 0;
+        int first = rnd.nextInt(plans.size());
+        for (int i = 0; i < n; i++) {
+            int at = i == 0 ? first : (first + 1 + rnd.nextInt(plans.size() - 1)) % plans.size();
+            g.writeString(catalog.plan(product.plans()[at]).servicePlanId());
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** 1% of users also hold one product directly (R6: direct and inherited side by side). */
+    static boolean direct(int u) {
+        return u % 100 == 37;
+    }
+
+    public static String userId(int u) {
+        return "u" + u;
+    }
+}

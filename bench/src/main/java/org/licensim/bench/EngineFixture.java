@@ -1,0 +1,48 @@
+package org.licensim.bench;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.state.HeapStateStore;
+
+/** A reconciled engine over a bench tenant, with its own event sequence, for the per-event benchmarks. */
+final class EngineFixture {
+    static final Instant TIME = Instant.parse("2026-06-01T09:00:00Z");
+    final BenchTenant bench;
+    final Engine engine;
+    private long seq = 1;
+
+    EngineFixture(BenchTenant bench) {
+        this.bench = bench;
+        ChangeFeed feed = new ChangeFeed();
+        feed.setEnabled(false);
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(bench.tenant);
+        engine = new Engine(bench.tenant, new HeapStateStore(), feed, rules);
+        engine.reconcile();
+    }
+
+    long nextSeq() {
+        return seq++;
+    }
+
+    /** Applies a setup event; a refusal here is a broken fixture. */
+    void require(Event e) {
+        engine.apply(e);
+    }
+
+    /** Creates a licensed assigned group with these members (by user index), for benchmarks that need one. */
+    String licensedGroup(String id, int product, int[] members) {
+        List<String> ids = new java.util.ArrayList<>(members.length);
+        for (int u : members) {
+            ids.add(BenchTenant.userId(u));
+        }
+        require(new Event.GroupCreated(nextSeq(), TIME, id, id, true, null, false, ids));
+        require(new Event.LicenseAssignedToGroup(nextSeq(), TIME, id, BenchTenant.PRODUCTS.get(product), List.of()));
+        return id;
+    }
+}

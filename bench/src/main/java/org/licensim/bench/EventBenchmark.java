@@ -1,0 +1,232 @@
+package org.licensim.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.licensim.core.directory.Subscriptions.PrepaidUnits;
+import org.licensim.core.directory.TenantSettings;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.event.Event;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Per-event latency of the engine's {@code apply} on a reconciled tenant (the engine issue's
+ * shape: 2,000 groups, 5 memberships per user), JMH SampleTime for percentiles. Each benchmark
+ * walks through a pool of distinct targets and an iteration-level setup (untimed) puts the
+ * tenant back, so every timed event does real work; a pool that runs out inside an iteration
+ * is refilled on the spot (only in smoke runs on tiny tenants, where timing is not judged).
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+public class EventBenchmark {
+    static final int DIRECT_PRODUCT = 7;
+    static final int TARGET_PRODUCT = 1;
+
+    @State(Scope.Benchmark)
+    public static class Tenant {
+        @Param({"1000000"})
+        int users;
+        EngineFixture f;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            f = new EngineFixture(BenchTenant.generate(users, BenchTenant.Shape.manySmall));
+        }
+    }
+
+    /** Adds users one by one to an empty licensed group (each gains a source; most need no new seat). */
+    @State(Scope.Benchmark)
+    public static class AddPool {
+        String group;
+        int next;
+
+        @Setup(Level.Iteration)
+        public void reset(Tenant t) {
+            if (group == null) {
+                group = t.f.licensedGroup("bench-add", TARGET_PRODUCT, new int[0]);
+            }
+            for (int u = 0; u < next; u++) {
+                t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, group, BenchTenant.userId(u)));
+            }
+            next = 0;
+        }
+    }
+
+    @Benchmark
+    public void memberAdded(Tenant t, AddPool pool) {
+        if (pool.next == t.users) {
+            pool.reset(t);
+        }
+        t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.group,
+                BenchTenant.userId(pool.next++)));
+    }
+
+    /** Removes users one by one from a licensed group holding everyone. */
+    @State(Scope.Benchmark)
+    public static class RemovePool {
+        String group;
+        int next;
+
+        @Setup(Level.Iteration)
+        public void reset(Tenant t) {
+            if (group == null) {
+                int[] all = new int[t.users];
+                for (int u = 0; u < all.length; u++) {
+                    all[u] = u;
+                }
+                group = t.f.licensedGroup("bench-remove", TARGET_PRODUCT, all);
+            }
+            for (int u = 0; u < next; u++) {
+                t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, group, BenchTenant.userId(u)));
+            }
+            next = 0;
+        }
+    }
+
+    @Benchmark
+    public void memberRemoved(Tenant t, RemovePool pool) {
+        if (pool.next == t.users) {
+            pool.reset(t);
+        }
+        t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.group,
+                BenchTenant.userId(pool.next++)));
+    }
+
+    /** Direct assignment of a product with free seats to users who hold it from no source. */
+    @State(Scope.Benchmark)
+    public static class DirectPool {
+        int next;
+        int[] targets;
+
+        @Setup(Level.Iteration)
+        public void reset(Tenant t) {
+            if (targets == null) {
+                targets = java.util.stream.IntStream.range(0, t.users).filter(u -> !BenchTenant.direct(u)).toArray();
+            }
+            for (int i = 0; i < next; i++) {
+                t.f.require(new Event.LicenseRemovedFromUser(t.f.nextSeq(), EngineFixture.TIME,
+                        BenchTenant.userId(targets[i]), BenchTenant.PRODUCTS.get(DIRECT_PRODUCT)));
+            }
+            next = 0;
+        }
+    }
+
+    @Benchmark
+    public void directAssign(Tenant t, DirectPool pool) {
+        if (pool.next == pool.targets.length) {
+            pool.reset(t);
+        }
+        t.f.engine.apply(new Event.LicenseAssignedToUser(t.f.nextSeq(), EngineFixture.TIME,
+                BenchTenant.userId(pool.targets[pool.next++]), BenchTenant.PRODUCTS.get(DIRECT_PRODUCT), List.of()));
+    }
+
+    /** Moving users between two departments that dynamic groups (licensed) select on. */
+    @State(Scope.Benchmark)
+    public static class Rules {
+        @Param({"50", "500"})
+        int rules;
+        @Param({"1000000"})
+        int users;
+        EngineFixture f;
+        boolean[] moved;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            f = new EngineFixture(BenchTenant.generate(users, BenchTenant.Shape.manySmall, rules));
+            moved = new boolean[users];
+        }
+    }
+
+    @Benchmark
+    public void attributeChange(Rules r) {
+        int u = r.next;
+        r.next = (r.next + 1) % r.users;
+        int dept = u * 7 % BenchTenant.DEPARTMENTS + (r.moved[u] ? 0 : 1);
+        r.moved[u] = !r.moved[u];
+        UserData d = new UserData();
+        d.strings.put("department", "D" + dept % BenchTenant.DEPARTMENTS);
+        r.f.engine.apply(new Event.UserAttributesChanged(r.f.nextSeq(), EngineFixture.TIME, BenchTenant.userId(u), d));
+    }
+
+    /** One more seat of a product users wait for, with autoReprocess on: the oldest waiting demand gets it. */
+    @State(Scope.Benchmark)
+    public static class Seats {
+        @Param({"1000000"})
+        int users;
+        BenchTenant bench;
+        EngineFixture f;
+        PrepaidUnits original;
+        int added;
+        int waiting;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            bench = BenchTenant.generate(users, BenchTenant.Shape.manySmall);
+            TenantSettings s = bench.tenant.settings();
+            bench.tenant.setSettings(new TenantSettings(s.id(), s.displayName(), s.defaultCountry(),
+                    s.groupLicensingEnabled(), true));
+            original = bench.tenant.subscriptions().units(BenchTenant.SHORT[0]);
+        }
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            bench.tenant.subscriptions().setUnits(BenchTenant.SHORT[0], original);
+            f = new EngineFixture(bench);
+            waiting = org.licensim.core.engine.Summary.of(f.engine).usersInError()[BenchTenant.SHORT[0]];
+            added = 0;
+        }
+    }
+
+    @Benchmark
+    public void seatPurchaseAutoReprocess(Seats s) {
+        if (s.added == s.waiting) {
+            s.reset();
+        }
+        s.added++;
+        s.f.engine.apply(new Event.UnitsChanged(s.f.nextSeq(), EngineFixture.TIME,
+                BenchTenant.PRODUCTS.get(BenchTenant.SHORT[0]),
+                new PrepaidUnits(s.original.enabled() + s.added, 0, 0, 0)));
+    }
+
+    /** Disabling and re-enabling a plan for a group of 60,000 members (the size Azure's docs name). */
+    @State(Scope.Benchmark)
+    public static class BigGroup {
+        static final int SIZE = 60_000;
+        String group;
+        boolean disabled;
+        String plan;
+
+        @Setup(Level.Trial)
+        public void setUp(Tenant t) {
+            int n = Math.min(SIZE, t.users);
+            int[] members = new int[n];
+            int step = Math.max(1, t.users / n);
+            for (int i = 0; i < n; i++) {
+                members[i] = i * step;
+            }
+            group = t.f.licensedGroup("bench-60k", TARGET_PRODUCT, members);
+            var catalog = t.f.bench.catalog;
+            var product = catalog.findProduct(BenchTenant.PRODUCTS.get(TARGET_PRODUCT));
+            plan = catalog.plan(product.plans()[0]).servicePlanId();
+        }
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public void groupProductEdit60k(Tenant t, BigGroup g) {
+        g.disabled = !g.disabled;
+        t.f.engine.apply(new Event.GroupDisabledPlansChanged(t.f.nextSeq(), EngineFixture.TIME, g.group,
+                BenchTenant.PRODUCTS.get(TARGET_PRODUCT), g.disabled ? List.of(g.plan) : List.of()));
+    }
+}
