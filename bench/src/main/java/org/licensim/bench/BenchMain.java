@@ -140,8 +140,10 @@ public final class BenchMain {
                 String verdict = oneMillion ? (engine <= 90 ? "met" : "missed") + " (<= 90 ms)"
                         + (peers.isEmpty() ? "" : ", " + (allTwenty ? "met" : "missed") + " (>= 20x each peer)")
                         : "no target at this size";
-                sb.append(String.format(Locale.ROOT, "| full reconcile, %s users, %s | %s | %s | %s |%n", users, shape,
-                        score(r.getPrimaryResult()), String.join("; ", peers), verdict));
+                double usersPerSecond = Double.parseDouble(users) / (engine / 1e3);
+                sb.append(String.format(Locale.ROOT, "| full reconcile, %s users, %s | %s (%.1f M users/s) | %s | %s |%n",
+                        users, shape, score(r.getPrimaryResult()), usersPerSecond / 1e6, String.join("; ", peers),
+                        verdict));
             }
             for (RunResult r : results) {
                 String b = r.getParams().getBenchmark();
