@@ -17,19 +17,21 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Per-event latency of the engine's {@code apply} on a reconciled tenant (the engine issue's
  * shape: 2,000 groups, 5 memberships per user), JMH SampleTime for percentiles. Each benchmark
- * walks through a pool of distinct targets and an iteration-level setup (untimed) puts the
- * tenant back, so every timed event does real work; a pool that runs out inside an iteration
- * is refilled on the spot (only in smoke runs on tiny tenants, where timing is not judged).
+ * walks through a pool of distinct targets (several groups or products per user, so that an
+ * iteration at 1M users cannot use it up) and an iteration-level setup (untimed) puts the
+ * tenant back, so every timed event does real work. A pool that runs out inside an iteration
+ * is refilled on the spot, inside a timed call: that lands in the tail and in B/op, so each
+ * trial prints how often it happened (on tiny smoke tenants, often; at 1M users, never or once).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 public class EventBenchmark {
-    static final int DIRECT_PRODUCT = 7;
     static final int TARGET_PRODUCT = 1;
 
     @State(Scope.Benchmark)
@@ -44,69 +46,104 @@ public class EventBenchmark {
         }
     }
 
-    /** Adds users one by one to an empty licensed group (each gains a source; most need no new seat). */
+    /** Targets per pool: several groups (or products) per user, so that an iteration cannot use a pool up. */
+    static final int POOL_GROUPS = 4;
+
+    /** Adds users one by one to empty licensed groups (each gains a source; many need no new seat). */
     @State(Scope.Benchmark)
     public static class AddPool {
-        String group;
+        String[] groups;
         int next;
+        int refills;
 
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
-            if (group == null) {
-                group = t.f.licensedGroup("bench-add", TARGET_PRODUCT, new int[0]);
+            if (groups == null) {
+                groups = new String[POOL_GROUPS];
+                for (int i = 0; i < POOL_GROUPS; i++) {
+                    groups[i] = t.f.licensedGroup("bench-add-" + i, TARGET_PRODUCT, new int[0]);
+                }
             }
-            for (int u = 0; u < next; u++) {
-                t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, group, BenchTenant.userId(u)));
+            for (int i = 0; i < next; i++) {
+                t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
+                        BenchTenant.userId(i % t.users)));
             }
             next = 0;
+        }
+
+        @TearDown(Level.Trial)
+        public void report() {
+            if (refills > 0) {
+                System.out.println("memberAdded: pool refilled " + refills + " times inside iterations (in the tail)");
+            }
         }
     }
 
     @Benchmark
     public void memberAdded(Tenant t, AddPool pool) {
-        if (pool.next == t.users) {
+        if (pool.next == t.users * POOL_GROUPS) {
+            pool.refills++;
             pool.reset(t);
         }
-        t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.group,
-                BenchTenant.userId(pool.next++)));
+        int i = pool.next++;
+        t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
+                BenchTenant.userId(i % t.users)));
     }
 
-    /** Removes users one by one from a licensed group holding everyone. */
+    /** Removes users one by one from licensed groups holding everyone. */
     @State(Scope.Benchmark)
     public static class RemovePool {
-        String group;
+        String[] groups;
         int next;
+        int refills;
 
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
-            if (group == null) {
+            if (groups == null) {
                 int[] all = new int[t.users];
                 for (int u = 0; u < all.length; u++) {
                     all[u] = u;
                 }
-                group = t.f.licensedGroup("bench-remove", TARGET_PRODUCT, all);
+                groups = new String[POOL_GROUPS];
+                for (int i = 0; i < POOL_GROUPS; i++) {
+                    groups[i] = t.f.licensedGroup("bench-remove-" + i, TARGET_PRODUCT, all);
+                }
             }
-            for (int u = 0; u < next; u++) {
-                t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, group, BenchTenant.userId(u)));
+            for (int i = 0; i < next; i++) {
+                t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
+                        BenchTenant.userId(i % t.users)));
             }
             next = 0;
+        }
+
+        @TearDown(Level.Trial)
+        public void report() {
+            if (refills > 0) {
+                System.out.println("memberRemoved: pool refilled " + refills + " times inside iterations (in the tail)");
+            }
         }
     }
 
     @Benchmark
     public void memberRemoved(Tenant t, RemovePool pool) {
-        if (pool.next == t.users) {
+        if (pool.next == t.users * POOL_GROUPS) {
+            pool.refills++;
             pool.reset(t);
         }
-        t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.group,
-                BenchTenant.userId(pool.next++)));
+        int i = pool.next++;
+        t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
+                BenchTenant.userId(i % t.users)));
     }
 
-    /** Direct assignment of a product with free seats to users who hold it from no source. */
+    /** Products with free seats assigned directly, one after another, to users who hold none directly. */
+    static final int[] DIRECT_PRODUCTS = {5, 6, 7, 8};
+
+    /** Direct assignment of a product with free seats to users without a direct licence. */
     @State(Scope.Benchmark)
     public static class DirectPool {
         int next;
         int[] targets;
+        int refills;
 
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
@@ -115,19 +152,30 @@ public class EventBenchmark {
             }
             for (int i = 0; i < next; i++) {
                 t.f.require(new Event.LicenseRemovedFromUser(t.f.nextSeq(), EngineFixture.TIME,
-                        BenchTenant.userId(targets[i]), BenchTenant.PRODUCTS.get(DIRECT_PRODUCT)));
+                        BenchTenant.userId(targets[i % targets.length]),
+                        BenchTenant.PRODUCTS.get(DIRECT_PRODUCTS[i / targets.length])));
             }
             next = 0;
+        }
+
+        @TearDown(Level.Trial)
+        public void report() {
+            if (refills > 0) {
+                System.out.println("directAssign: pool refilled " + refills + " times inside iterations (in the tail)");
+            }
         }
     }
 
     @Benchmark
     public void directAssign(Tenant t, DirectPool pool) {
-        if (pool.next == pool.targets.length) {
+        if (pool.next == pool.targets.length * DIRECT_PRODUCTS.length) {
+            pool.refills++;
             pool.reset(t);
         }
+        int i = pool.next++;
         t.f.engine.apply(new Event.LicenseAssignedToUser(t.f.nextSeq(), EngineFixture.TIME,
-                BenchTenant.userId(pool.targets[pool.next++]), BenchTenant.PRODUCTS.get(DIRECT_PRODUCT), List.of()));
+                BenchTenant.userId(pool.targets[i % pool.targets.length]),
+                BenchTenant.PRODUCTS.get(DIRECT_PRODUCTS[i / pool.targets.length]), List.of()));
     }
 
     /** Moving users between two departments that dynamic groups (licensed) select on. */
@@ -169,6 +217,14 @@ public class EventBenchmark {
         PrepaidUnits original;
         int added;
         int waiting;
+        int refills;
+
+        @TearDown(Level.Trial)
+        public void report() {
+            if (refills > 0) {
+                System.out.println("seatPurchase: engine rebuilt " + refills + " times inside iterations (in the tail)");
+            }
+        }
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -176,7 +232,9 @@ public class EventBenchmark {
             TenantSettings s = bench.tenant.settings();
             bench.tenant.setSettings(new TenantSettings(s.id(), s.displayName(), s.defaultCountry(),
                     s.groupLicensingEnabled(), true));
-            original = bench.tenant.subscriptions().units(BenchTenant.SHORT[0]);
+            // half the seats: hundreds of thousands waiting at 1M users, more than an iteration can hand out
+            PrepaidUnits u = bench.tenant.subscriptions().units(BenchTenant.SHORT[0]);
+            original = new PrepaidUnits(u.enabled() / 2, 0, 0, 0);
         }
 
         @Setup(Level.Iteration)
@@ -191,6 +249,7 @@ public class EventBenchmark {
     @Benchmark
     public void seatPurchaseAutoReprocess(Seats s) {
         if (s.added == s.waiting) {
+            s.refills++;
             s.reset();
         }
         s.added++;

@@ -1426,21 +1426,20 @@ public final class Engine {
             if (!ledger.takeFreed(t) || ledger.waiting(t).isEmpty()) {
                 continue;
             }
-            // a copy in key order: a retried demand that fails again stays waiting, and is not retried twice here
-            Long[] order = ledger.waiting(t).keySet().toArray(new Long[0]);
-            for (Long key : order) {
-                if (!ledger.hasFreeSeat(t)) {
-                    break;
-                }
-                Long who = ledger.waiting(t).get(key);
-                if (who == null) {
-                    continue;
-                }
+            // a cursor in key order up to the last demand waiting now: a retried demand that fails
+            // again stays waiting under its own key, behind the cursor, so it is not retried twice;
+            // walking the tree instead of copying it keeps a drain proportional to the seats freed
+            java.util.TreeMap<Long, Long> waiting = ledger.waiting(t);
+            long last = waiting.lastKey();
+            Long key = waiting.firstKey();
+            while (key != null && key <= last && ledger.hasFreeSeat(t)) {
+                long who = waiting.get(key);
                 int u = (int) (who >>> 32);
-                int src = (int) (long) who;
+                int src = (int) who;
                 begin(u);
                 processUnit(u, src, key);
                 end(u);
+                key = waiting.higherKey(key);
             }
         }
     }
