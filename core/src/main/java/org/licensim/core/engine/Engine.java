@@ -1102,13 +1102,35 @@ public final class Engine {
         diff(u);
     }
 
+    /**
+     * An attribute change re-evaluates the user's dynamic groups and resolves every join and leave
+     * it causes within one read and one write of the user's state (a department change can move
+     * a user in and out of dozens of licensed groups), in the order the rules report them.
+     */
     private void attributesChanged(Event.UserAttributesChanged e) {
         int u = user(e, e.userId());
         e.attributes().applyTo(users, u);
-        dynamic.userChanged(tenant, u, e.attributes().changedProperties(), membershipSink);
         begin(u);
+        dynamic.userChanged(tenant, u, e.attributes().changedProperties(), oneUserSink);
         end(u);
     }
+
+    /** Membership changes of the one user whose state is open (between begin and end). */
+    private final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {
+        @Override
+        public void join(int group, int user) {
+            if (dir.addMember(group, user) && asg.ofGroup(group).length > 0) {
+                processUnit(user, group, newEventKey());
+            }
+        }
+
+        @Override
+        public void leave(int group, int user) {
+            if (dir.removeMember(group, user)) {
+                removeSource(user, group, -1, null);
+            }
+        }
+    };
 
     private void groupCreated(Event.GroupCreated e) {
         if (users.everExisted(e.groupId()) || groups.everExisted(e.groupId())) {
