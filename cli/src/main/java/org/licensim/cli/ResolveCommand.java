@@ -122,14 +122,7 @@ final class ResolveCommand implements Callable<Integer> {
             o.printf("  %-28s %,10d %,10d %,10d %,10d%n", s.products()[t], s.consumed()[t],
                     Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
         }
-        StringBuilder errors = new StringBuilder();
-        for (int k = 1; k < s.sourcesByError().length; k++) {
-            if (s.sourcesByError()[k] > 0) {
-                errors.append(errors.length() == 0 ? "" : ", ").append(States.errorNameOf(k)).append(' ')
-                        .append(String.format("%,d", s.sourcesByError()[k]));
-            }
-        }
-        o.printf("  sources in error: %s%n", errors.length() == 0 ? "none" : errors);
+        o.printf("  sources in error: %s%n", errorsByKind(s.sourcesByError()));
         if (rejectedCount > 0) {
             o.printf("  %,d events rejected (state unchanged for each):%n", rejectedCount);
             rejected.forEach(x -> o.println("    " + x));
@@ -144,5 +137,17 @@ final class ResolveCommand implements Callable<Integer> {
             o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
         }
         return 0;
+    }
+
+    /** "CountViolation 12, UniquenessViolation 3" from counts indexed by error code, or "none". */
+    static String errorsByKind(long[] byKind) {
+        StringBuilder errors = new StringBuilder();
+        for (int k = 1; k < byKind.length; k++) {
+            if (byKind[k] > 0) {
+                errors.append(errors.length() == 0 ? "" : ", ").append(States.errorNameOf(k)).append(' ')
+                        .append(String.format("%,d", byKind[k]));
+            }
+        }
+        return errors.length() == 0 ? "none" : errors.toString();
     }
 }

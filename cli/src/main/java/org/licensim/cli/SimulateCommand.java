@@ -170,15 +170,8 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         o.printf("  short of seats: %s%n", ranShort.length() == 0 ? "no product" : ranShort);
-        StringBuilder errors = new StringBuilder();
-        long[] atEnd = r.days().get(r.days().size() - 1).errors();
-        for (int k = 1; k < atEnd.length; k++) {
-            if (atEnd[k] > 0) {
-                errors.append(errors.length() == 0 ? "" : ", ").append(SimulationResult.errorKinds().get(k)).append(' ')
-                        .append(String.format("%,d", atEnd[k]));
-            }
-        }
-        o.printf("  licence errors at the end (sources): %s%n", errors.length() == 0 ? "none" : errors);
+        o.printf("  licence errors at the end (sources): %s%n",
+                ResolveCommand.errorsByKind(r.days().get(r.days().size() - 1).errors()));
         if (!r.rejections().isEmpty()) {
             o.printf("  %,d events refused by the rules (state unchanged), by kind:%n", r.totalRejected());
             r.rejections().stream().sorted((a, b) -> Long.compare(b.count(), a.count())).limit(5)

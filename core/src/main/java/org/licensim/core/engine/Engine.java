@@ -470,13 +470,7 @@ public final class Engine {
         redone.forEachKeyValue((u, es) -> store.write(u, es, es.length / E));
         for (int w = 0; w < out.length; w++) {
             int[] idx = kept[w];
-            if (store instanceof org.licensim.core.state.HeapStateStore heap) {
-                heap.bulkLoad(out[w], out[w].length, idx);
-            } else {
-                for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
-                    store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
-                }
-            }
+            storeWorkerResult(out[w], idx);
         }
         for (int t = 0; t < products; t++) {
             ledger.setConsumed(t, total[t]);
@@ -484,6 +478,17 @@ public final class Engine {
         int[] none = new int[0];
         redone.forEachKeyValue((u, es) -> indexWaiting(u, none, 0, es, es.length / E));
         return true;
+    }
+
+    /** Stores a worker's entries for the users of {@code idx} ((user, offset, count) triples up to -1); the heap store adopts the array. */
+    private void storeWorkerResult(int[] data, int[] idx) {
+        if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+            heap.bulkLoad(data, data.length, idx);
+        } else {
+            for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
+                store.write(idx[i], data, idx[i + 1], idx[i + 2]);
+            }
+        }
     }
 
     /** Adds the products held by one user's entries to {@code total}; {@code mark} is a fresh stamp. */
@@ -656,13 +661,7 @@ public final class Engine {
                 if (k < idx.length) {
                     idx[k] = -1;
                 }
-                if (store instanceof org.licensim.core.state.HeapStateStore heap) {
-                    heap.bulkLoad(out[w], out[w].length, idx);
-                } else {
-                    for (int i = 0; i + 2 < idx.length && idx[i] >= 0; i += 3) {
-                        store.write(idx[i], out[w], idx[i + 1], idx[i + 2]);
-                    }
-                }
+                storeWorkerResult(out[w], idx);
             }
             for (int t = 0; t < products; t++) {
                 ledger.setConsumed(t, calmTotal[t] + seatsOf.taken[t]);

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-import org.licensim.core.directory.Subscriptions.PrepaidUnits;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.directory.UserSchema;
 import org.licensim.core.event.Event;
@@ -92,13 +91,7 @@ public final class EventWriter implements Closeable {
             g.writeStringField("skuId", x.skuId());
         } else if (e instanceof Event.UnitsChanged x) {
             g.writeStringField("skuId", x.skuId());
-            PrepaidUnits pu = x.prepaidUnits();
-            g.writeObjectFieldStart("prepaidUnits");
-            g.writeNumberField("enabled", pu.enabled());
-            g.writeNumberField("warning", pu.warning());
-            g.writeNumberField("suspended", pu.suspended());
-            g.writeNumberField("lockedOut", pu.lockedOut());
-            g.writeEndObject();
+            SnapshotWriter.writePrepaidUnits(g, x.prepaidUnits());
         } else if (e instanceof Event.Reprocess x) {
             if (x.userId() != null) {
                 g.writeStringField("userId", x.userId());

@@ -113,6 +113,11 @@ public final class SnapshotWriter {
         Subscriptions.PrepaidUnits pu = subs.units(p);
         g.writeStringField("skuId", subs.product(p).skuId());
         g.writeStringField("skuPartNumber", subs.product(p).skuPartNumber());
+        writePrepaidUnits(g, pu);
+    }
+
+    /** Graph's {@code prepaidUnits} object, as snapshots and UnitsChanged events carry it. */
+    static void writePrepaidUnits(JsonGenerator g, Subscriptions.PrepaidUnits pu) throws IOException {
         g.writeObjectFieldStart("prepaidUnits");
         g.writeNumberField("enabled", pu.enabled());
         g.writeNumberField("warning", pu.warning());
