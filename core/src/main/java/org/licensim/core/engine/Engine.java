@@ -672,7 +672,16 @@ public final class Engine {
 
     /** A worker's share of phase 1: users [from, to) in their own R11 order; returns {entries, (user, offset, count)*}. */
     private Object[] resolveUsers(int from, int to) {
-        int[] data = new int[Math.max(64, (to - from) * 4 * E)];
+        // size the output from the memberships (a user's entries are about its licensed groups'
+        // products plus its directs), so it is allocated once instead of grown by copying
+        long estimate = 0;
+        for (int u = from; u < to; u++) {
+            for (int g : dir.groupsOf(u)) {
+                estimate += groupProducts[g].length;
+            }
+            estimate += asg.directOf(u).length;
+        }
+        int[] data = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
         int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
         int top = 0;
         int k = 0;
