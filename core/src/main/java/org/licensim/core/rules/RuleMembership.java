@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.directory.Tenant;
@@ -17,7 +18,8 @@ import org.licensim.core.engine.DynamicMembership;
  * the engine's R11 order is deterministic.
  */
 public final class RuleMembership implements DynamicMembership {
-    private final Map<Integer, CompiledRule> compiled = new HashMap<>();
+    /** By group index: a primitive map, so the per-event loop over a user's rules boxes nothing. */
+    private final IntObjectHashMap<CompiledRule> compiled = new IntObjectHashMap<>();
     private final Map<String, IntArrayList> readers = new HashMap<>();
     private Tenant compiledFor;
 
