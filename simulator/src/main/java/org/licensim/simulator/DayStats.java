@@ -24,18 +24,10 @@ public record DayStats(int day, LocalDate date, int users, int[] consumed, int[]
     }
 
     public long eventCount() {
-        long n = 0;
-        for (long e : events) {
-            n += e;
-        }
-        return n;
+        return java.util.Arrays.stream(events).sum();
     }
 
     public long rejectedCount() {
-        long n = 0;
-        for (long e : rejected) {
-            n += e;
-        }
-        return n;
+        return java.util.Arrays.stream(rejected).sum();
     }
 }

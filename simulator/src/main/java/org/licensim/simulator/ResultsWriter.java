@@ -146,9 +146,10 @@ public final class ResultsWriter {
             }
             g.writeEndObject();
             g.writeObjectFieldStart("rejectedByType");
+            long[] rejected = r.rejectedByType();
             for (int t = 0; t < SimulationResult.EVENT_TYPES.size(); t++) {
-                if (r.rejectedByType()[t] > 0) {
-                    g.writeNumberField(SimulationResult.EVENT_TYPES.get(t), r.rejectedByType()[t]);
+                if (rejected[t] > 0) {
+                    g.writeNumberField(SimulationResult.EVENT_TYPES.get(t), rejected[t]);
                 }
             }
             g.writeEndObject();

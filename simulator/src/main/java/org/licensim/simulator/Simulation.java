@@ -19,12 +19,12 @@ import org.licensim.core.directory.Subscriptions.PrepaidUnits;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.rules.RuleMembership;
 import org.licensim.core.state.HeapStateStore;
-import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 import org.licensim.simulator.Scenario.DirectSpec;
 import org.licensim.simulator.Scenario.Edit;
@@ -112,7 +112,6 @@ public final class Simulation {
     private final Histogram dayLatency = new Histogram(3);
     private final Histogram[] dayTypeLatency = new Histogram[SimulationResult.EVENT_TYPES.size()];
     private final java.util.Map<String, SimulationResult.Rejection> rejections = new java.util.LinkedHashMap<>();
-    private final long[] rejectedTotal = new long[SimulationResult.EVENT_TYPES.size()];
     private int day;
     private long engineNanos;
 
@@ -215,7 +214,7 @@ public final class Simulation {
             }
         }
         return new SimulationResult(scenario, productNames(), groupNames(), days, latency, dayP50, dayP99, dayMax, byType,
-                System.nanoTime() - t0, engineNanos, List.copyOf(rejections.values()), rejectedTotal.clone());
+                System.nanoTime() - t0, engineNanos, List.copyOf(rejections.values()));
     }
 
     // ---- day 0: the policy and the existing staff ----
@@ -541,7 +540,6 @@ public final class Simulation {
             dayEvents[type]++;
         } else {
             dayRejected[type]++;
-            rejectedTotal[type]++;
             String reason = e.type() + ": " + QUOTED.matcher(refused.replaceFirst("^event seq \\d+ \\(\\w+\\) rejected: ", ""))
                     .replaceAll("\"…\"");
             SimulationResult.Rejection r = rejections.get(reason);
@@ -611,66 +609,28 @@ public final class Simulation {
 
     private DayStats record() {
         Tenant tenant = engine.tenant();
+        Summary summary = Summary.of(engine);
         Subscriptions subs = tenant.subscriptions();
         int np = skus.length;
-        int[] t = new int[np];
         int[] consumed = new int[np];
         int[] capacity = new int[np];
-        for (int i = 0; i < np; i++) {
-            t[i] = subs.indexOf(catalog.findProduct(skus[i]));
-            consumed[i] = engine.consumed(t[i]);
-            capacity[i] = subs.units(t[i]).capacity();
-        }
-        int[] productOf = new int[subs.size()];
-        Arrays.fill(productOf, -1);
-        for (int i = 0; i < np; i++) {
-            productOf[t[i]] = i;
-        }
         int[] waiting = new int[np];
         int[] inError = new int[np];
-        long[] errors = new long[States.errorCount()];
-        StateStore store = engine.store();
-        int[] es = new int[64 * StateStore.ENTRY_INTS];
-        int[] lastWaiting = new int[np];
-        int[] lastError = new int[np];
-        Arrays.fill(lastWaiting, -1);
-        Arrays.fill(lastError, -1);
-        int users = tenant.users().size();
-        for (int u = 0; u < users; u++) {
-            int n = store.count(u);
-            if (n == 0 || tenant.users().isDeleted(u)) {
-                continue;
-            }
-            if (n * StateStore.ENTRY_INTS > es.length) {
-                es = new int[n * StateStore.ENTRY_INTS * 2];
-            }
-            store.read(u, es);
-            for (int e = 0; e < n; e++) {
-                int at = e * StateStore.ENTRY_INTS;
-                int st = es[at + StateStore.STATE];
-                int p = productOf[es[at + StateStore.PRODUCT]];
-                int err = States.error(st);
-                if (err != States.NONE) {
-                    errors[err]++;
-                }
-                if (States.state(st) == States.ERROR && p >= 0) {
-                    if (lastError[p] != u) {
-                        lastError[p] = u;
-                        inError[p]++;
-                    }
-                    if (err == States.COUNT_VIOLATION && lastWaiting[p] != u) {
-                        lastWaiting[p] = u;
-                        waiting[p]++;
-                    }
-                }
-            }
+        for (int i = 0; i < np; i++) {
+            int t = subs.indexOf(catalog.findProduct(skus[i]));
+            consumed[i] = summary.consumed()[t];
+            capacity[i] = summary.capacity()[t];
+            waiting[i] = summary.usersWaiting()[t];
+            inError[i] = summary.usersInError()[t];
         }
+        long[] errors = summary.sourcesByError().clone();
+        errors[States.NONE] = 0; // the day series counts sources in error only
         int[] groupMembers = new int[groupIds.length];
         for (int i = 0; i < groupIds.length; i++) {
             groupMembers[i] = tenant.groups().userMembers(groupIndex[i]).getCardinality();
         }
-        return new DayStats(day, scenario.start().plusDays(day), tenant.users().liveCount(), consumed, capacity,
-                waiting, inError, errors, groupMembers, dayEvents.clone(), dayRejected.clone());
+        return new DayStats(day, scenario.start().plusDays(day), summary.users(), consumed, capacity, waiting, inError,
+                errors, groupMembers, dayEvents.clone(), dayRejected.clone());
     }
 
     private List<String> productNames() {

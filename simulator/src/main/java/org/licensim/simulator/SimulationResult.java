@@ -1,6 +1,7 @@
 package org.licensim.simulator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.HdrHistogram.Histogram;
@@ -17,7 +18,7 @@ import org.licensim.core.state.States;
 public record SimulationResult(Scenario scenario, List<String> products, List<String> groups, List<DayStats> days,
                                Histogram[] latency, long[] dayP50Nanos, long[] dayP99Nanos, long[] dayMaxNanos,
                                long[][][] dayTypeLatency,
-                               long wallNanos, long engineNanos, List<Rejection> rejections, long[] rejectedByType) {
+                               long wallNanos, long engineNanos, List<Rejection> rejections) {
 
     /** The 15 event types of docs/FORMATS.md, in the order the per-type arrays use. */
     public static final List<String> EVENT_TYPES = List.of("UserCreated", "UserDeleted", "UserAttributesChanged",
@@ -95,11 +96,18 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
     }
 
     public long totalRejected() {
-        long n = 0;
-        for (long r : rejectedByType) {
-            n += r;
+        return Arrays.stream(rejectedByType()).sum();
+    }
+
+    /** Refused events per type over the whole run (indexed like {@link #EVENT_TYPES}). */
+    public long[] rejectedByType() {
+        long[] out = new long[EVENT_TYPES.size()];
+        for (DayStats d : days) {
+            for (int t = 0; t < out.length; t++) {
+                out[t] += d.rejected()[t];
+            }
         }
-        return n;
+        return out;
     }
 
     /** Engine latency over all event types, merged. */

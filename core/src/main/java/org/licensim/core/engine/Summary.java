@@ -5,11 +5,12 @@ import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
 /**
- * Totals of a resolved tenant: per product consumed, capacity and users in error; per error
- * kind the number of sources in that error. One pass over the state store.
+ * Totals of a resolved tenant: per product consumed, capacity, users in error and users waiting
+ * for a seat (a source in Error/CountViolation); per error kind the number of sources in that
+ * error. One pass over the state store. Arrays are indexed by tenant product.
  */
 public record Summary(int users, String[] products, int[] consumed, int[] capacity, int[] usersInError,
-                      long[] sourcesByError) {
+                      int[] usersWaiting, long[] sourcesByError) {
 
     public static Summary of(Engine engine) {
         var tenant = engine.tenant();
@@ -19,6 +20,7 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
         int[] consumed = new int[n];
         int[] capacity = new int[n];
         int[] inError = new int[n];
+        int[] waiting = new int[n];
         for (int t = 0; t < n; t++) {
             names[t] = subs.product(t).skuPartNumber();
             consumed[t] = engine.consumed(t);
@@ -28,6 +30,7 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
         StateStore store = engine.store();
         int[] es = new int[64 * StateStore.ENTRY_INTS];
         boolean[] seen = new boolean[n];
+        boolean[] seenWaiting = new boolean[n];
         for (int u = 0; u < tenant.users().size(); u++) {
             if (tenant.users().isDeleted(u)) {
                 continue;
@@ -38,6 +41,7 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
             }
             store.read(u, es);
             java.util.Arrays.fill(seen, false);
+            java.util.Arrays.fill(seenWaiting, false);
             for (int i = 0; i < count; i++) {
                 int at = i * StateStore.ENTRY_INTS;
                 int state = es[at + StateStore.STATE];
@@ -47,8 +51,13 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
                     seen[t] = true;
                     inError[t]++;
                 }
+                if (States.state(state) == States.ERROR && States.error(state) == States.COUNT_VIOLATION
+                        && !seenWaiting[t]) {
+                    seenWaiting[t] = true;
+                    waiting[t]++;
+                }
             }
         }
-        return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, byError);
+        return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, waiting, byError);
     }
 }
