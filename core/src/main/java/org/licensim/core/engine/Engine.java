@@ -43,7 +43,7 @@ public final class Engine {
     private final Assignments asg;
     private final Subscriptions subs;
     private final PlanMasks masks;
-    private final StateStore store;
+    private StateStore store;
     private final ChangeFeed feed;
     private final DynamicMembership dynamic;
     private final RulePlans rules;
@@ -117,6 +117,15 @@ public final class Engine {
         return store;
     }
 
+    /**
+     * Continues on {@code other}, which must hold exactly the state of the current store (a
+     * persisted store that a catch-up run has just been compared with); the current store is
+     * not closed.
+     */
+    public void useStore(StateStore other) {
+        this.store = other;
+    }
+
     public ChangeFeed feed() {
         return feed;
     }
@@ -154,6 +163,7 @@ public final class Engine {
         lastSeq = tenant.lastAppliedSeq();
         ledger.clearFreed();
         recordFeed = true;
+        store.commit(lastSeq);
     }
 
     /** How the last {@link #reconcile()} went: "parallel", "parallel, then contended users in R11 order", "in R11 order", or "from prior state". */
@@ -990,6 +1000,7 @@ public final class Engine {
         if (tenant.settings().autoReprocess()) {
             drainFailed();
         }
+        store.commit(lastSeq);
     }
 
     private void memberAdded(Event.MemberAdded e) {

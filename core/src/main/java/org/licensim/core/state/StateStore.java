@@ -42,6 +42,15 @@ public interface StateStore extends AutoCloseable {
     default void reserve(int users, long entries) {
     }
 
+    /**
+     * Marks everything written so far as the state after event {@code lastSeq} (-1: the snapshot
+     * alone). The engine calls it after a reconcile and after each applied event; a persisted
+     * store makes the writes since the previous commit durable as one step, the heap store has
+     * nothing to do.
+     */
+    default void commit(long lastSeq) {
+    }
+
     /** One past the highest user index ever written. */
     int users();
 

@@ -135,6 +135,11 @@ class DifferentialTest {
         }
 
         static Scenario generate(long seed) {
+            return generate(seed, EVENTS);
+        }
+
+        /** A random tenant and {@code eventCount} random events, reproducible from {@code seed}. */
+        static Scenario generate(long seed, int eventCount) {
             SplittableRandom rnd = new SplittableRandom(seed);
             Random shuffle = new Random(seed);
             List<String> products = new ArrayList<>(List.of(PRODUCTS));
@@ -214,9 +219,9 @@ class DifferentialTest {
             // drop security-disabled group assignments the reader would refuse
             Tenant t = s.load();
             if (t == null) {
-                return generate(seed + 1_000_003L);
+                return generate(seed + 1_000_003L, eventCount);
             }
-            s.events.addAll(randomEvents(rnd, products, nUsers, nGroups, text));
+            s.events.addAll(randomEvents(rnd, products, nUsers, nGroups, text, eventCount));
             return s;
         }
 
@@ -246,12 +251,12 @@ class DifferentialTest {
         }
 
         static List<Event> randomEvents(SplittableRandom rnd, List<String> products, int nUsers, int nGroups,
-                                        String snapshot) {
+                                        String snapshot, int count) {
             List<Event> out = new ArrayList<>();
             int users = nUsers;
             int groups = nGroups;
             Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-            for (int i = 0; i < EVENTS; i++) {
+            for (int i = 0; i < count; i++) {
                 long seq = i + 1;
                 Instant time = t0.plusSeconds(60L * i);
                 String u = "u" + rnd.nextInt(users + 1);

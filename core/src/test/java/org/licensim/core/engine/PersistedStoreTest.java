@@ -1,0 +1,362 @@
+package org.licensim.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.DifferentialTest.Scenario;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.io.EventWriter;
+import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.core.state.ChronicleStateStore.StoredEntry;
+import org.licensim.core.state.States;
+
+/**
+ * The persisted store (issue 5): reopening gives what was closed; a process killed anywhere
+ * leaves a store at a prefix of the events that the reference model agrees with, and resuming
+ * finishes the events and agrees with the model again; damaged files are refused by name.
+ */
+class PersistedStoreTest {
+    static final String SOURCE = "random.json sha256:test";
+
+    /** Runs {@code events} through a store session on {@code dir} in this JVM. */
+    static Engine runSession(Scenario s, List<Event> events, Path dir, List<String> log) {
+        return runSession(s, events, dir, log, e -> null);
+    }
+
+    /** As above; {@code check} sees the engine before the store closes and its answer must be null. */
+    static Engine runSession(Scenario s, List<Event> events, Path dir, List<String> log,
+                             java.util.function.Function<Engine, String> check) {
+        Tenant t = s.load();
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(t);
+        try (StoreSession session = StoreSession.start(dir, t, rules, new ChangeFeed(), SOURCE, log::add)) {
+            for (Event e : events) {
+                try {
+                    session.apply(e);
+                } catch (LicensimException rejected) {
+                    // rejected events change nothing, in the store as in the model
+                }
+            }
+            session.finish();
+            assertNull(check.apply(session.engine()));
+            return session.engine();
+        }
+    }
+
+    /** The reference model after the events up to {@code lastSeq}. */
+    static ReferenceModel model(Scenario s, long lastSeq) {
+        Tenant t = s.load();
+        new RuleMembership().applyTo(t);
+        ReferenceModel m = new ReferenceModel(t);
+        m.reconcile();
+        for (Event e : s.events) {
+            if (e.seq() > lastSeq) {
+                break;
+            }
+            try {
+                m.apply(e);
+            } catch (ReferenceModel.Rejected ignored) {
+                // as the engine
+            }
+        }
+        return m;
+    }
+
+    /** Null when every user's stored entries are the model's, else the first difference. */
+    static String compare(ChronicleStateStore store, ReferenceModel m, Tenant t) {
+        for (int u = 0; u < Math.max(m.users.size(), store.users()); u++) {
+            List<String> mine = new ArrayList<>();
+            for (StoredEntry e : store.entries(u)) {
+                TreeSet<Integer> plans = new TreeSet<>();
+                int[] ps = t.subscriptions().product(e.product()).plans();
+                for (int k = 0; k < ps.length; k++) {
+                    if ((e.enabled()[k >>> 6] & (1L << k)) != 0) {
+                        plans.add(ps[k]);
+                    }
+                }
+                mine.add("src=" + e.src() + " t=" + e.product() + " " + States.stateName(e.state()) + "/"
+                        + States.errorName(e.state()) + " key=" + e.key() + " plans=" + plans);
+            }
+            List<String> theirs = new ArrayList<>();
+            if (u < m.users.size() && !m.users.get(u).deleted) {
+                m.entries(u).forEach(x -> theirs.add(x.toString()));
+            }
+            if (!mine.equals(theirs)) {
+                return "user u" + u + "\n  store: " + mine + "\n  model: " + theirs;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @DisplayName("a store closed and reopened holds what the reference model holds; resuming with more events continues it")
+    void closeAndReopen(@TempDir Path tmp) {
+        for (long seed = 1; seed <= 6; seed++) {
+            Scenario s = Scenario.generate(0xC0FFEEL + seed, 600);
+            Path dir = tmp.resolve("store" + seed);
+            List<String> log = new ArrayList<>();
+            runSession(s, s.events.subList(0, 300), dir, log);
+            long n;
+            try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                assertNull(st.recovery(), "a cleanly closed store needs no recovery");
+                n = st.lastSeq();
+                assertTrue(n > 0 && n <= 300, "last seq " + n);
+                Tenant t = s.load();
+                assertNull(compare(st, model(s, n), t), "seed " + seed + " after reopen");
+            }
+            log.clear();
+            Engine e = runSession(s, s.events, dir, log);
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("caught up to seq " + n)), log.toString());
+            ReferenceModel full = model(s, Long.MAX_VALUE);
+            try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                assertEquals(e.lastAppliedSeq(), st.lastSeq());
+                assertNull(compare(st, full, s.load()), "seed " + seed + " after resuming");
+            }
+            assertTrue(Files.notExists(dir.resolve("catch-up")), "the catch-up store is removed");
+        }
+    }
+
+    @Test
+    @DisplayName("resuming with a different snapshot, or with too few events, is refused by name")
+    void resumeChecksItsInput(@TempDir Path tmp) {
+        Scenario s = Scenario.generate(77, 200);
+        Path dir = tmp.resolve("store");
+        runSession(s, s.events, dir, new ArrayList<>());
+        Tenant t = s.load();
+        new RuleMembership().applyTo(t);
+        LicensimException other = assertThrows(LicensimException.class, () -> StoreSession.start(dir, t,
+                new RuleMembership(), new ChangeFeed(), "other.json sha256:x", l -> { }));
+        assertTrue(other.getMessage().contains("was made from " + SOURCE), other.getMessage());
+        LicensimException few = assertThrows(LicensimException.class,
+                () -> runSession(s, s.events.subList(0, 10), dir, new ArrayList<>()));
+        assertTrue(few.getMessage().contains("events given end at seq"), few.getMessage());
+        Scenario different = Scenario.generate(78, 200);
+        LicensimException mismatch = assertThrows(LicensimException.class,
+                () -> runSession(different, different.events, dir, new ArrayList<>()));
+        assertTrue(mismatch.getMessage().contains(dir.toString()), mismatch.getMessage());
+    }
+
+    /** A store made and closed, for the damage tests. */
+    private static Path made(Path tmp, String name) {
+        Scenario s = Scenario.generate(4242, 300);
+        Path dir = tmp.resolve(name);
+        runSession(s, s.events, dir, new ArrayList<>());
+        return dir;
+    }
+
+    private static String refused(Path dir) {
+        LicensimException e = assertThrows(LicensimException.class, () -> ChronicleStateStore.open(dir, true).close());
+        return e.getMessage();
+    }
+
+    @Test
+    @DisplayName("a truncated, a garbage and an incompatible store are each refused with an error naming the file")
+    void damagedStoresAreRefused(@TempDir Path tmp) throws IOException {
+        Path a = made(tmp, "truncated");
+        try (RandomAccessFile f = new RandomAccessFile(a.resolve("state.cm").toFile(), "rw")) {
+            f.setLength(0);
+        }
+        String m = refused(a);
+        assertTrue(m.contains("state.cm") && m.contains("truncated"), m);
+
+        Path b = made(tmp, "garbage");
+        long size = Files.size(b.resolve("state.cm"));
+        byte[] junk = new byte[(int) size];
+        new SplittableRandom(9).nextBytes(junk);
+        Files.write(b.resolve("state.cm"), junk);
+        m = refused(b);
+        assertTrue(m.contains("state.cm"), m);
+
+        Path c = made(tmp, "layout");
+        String manifest = Files.readString(c.resolve("manifest.json"));
+        Files.writeString(c.resolve("manifest.json"), manifest.replace("\"layout\" : 1", "\"layout\" : 99"));
+        m = refused(c);
+        assertTrue(m.contains("manifest.json") && m.contains("layout version 99"), m);
+
+        Path d = made(tmp, "header");
+        Files.write(d.resolve("commit.bin"), new byte[256]);
+        m = refused(d);
+        assertTrue(m.contains("commit.bin"), m);
+
+        Path e = made(tmp, "users-truncated");
+        try (RandomAccessFile f = new RandomAccessFile(e.resolve("user-ids.cm").toFile(), "rw")) {
+            f.setLength(0);
+        }
+        m = refused(e);
+        assertTrue(m.contains("user-ids.cm"), m);
+    }
+
+    @Test
+    @DisplayName("a flipped byte inside a stored value is caught by its checksum, naming the file and the user")
+    void flippedByteIsCaught(@TempDir Path tmp) throws IOException {
+        Path dir = made(tmp, "flipped");
+        int flipped = 0;
+        // flip bytes in the data area until one lands inside a value: the checksum must catch it
+        Path file = dir.resolve("state.cm");
+        byte[] orig = Files.readAllBytes(file);
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int attempt = 0; attempt < 400 && flipped == 0; attempt++) {
+            byte[] bytes = orig.clone();
+            // a value's enabled-plan words are mostly 0xFF or 0x00 bytes: find one of those past the header
+            int at = orig.length / 8 + rnd.nextInt(orig.length - orig.length / 8);
+            if (bytes[at] == 0) {
+                continue;
+            }
+            bytes[at] ^= 0x10;
+            Files.write(file, bytes);
+            try {
+                ChronicleStateStore.open(dir, true).close();
+            } catch (LicensimException e) {
+                if (e.getMessage().contains("checksum mismatch") || e.getMessage().contains("is damaged")) {
+                    assertTrue(e.getMessage().contains("state.cm"), e.getMessage());
+                    flipped++;
+                }
+            }
+        }
+        Files.write(file, orig);
+        assertTrue(flipped > 0, "no flipped byte was reported as damage");
+        try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+            assertTrue(st.entries() > 0);
+        }
+    }
+
+    @Test
+    @DisplayName("a child JVM killed at random points leaves a store at a prefix the model agrees with; resuming completes it")
+    void killedChildJvm(@TempDir Path tmp) throws Exception {
+        int kills = 20 * Math.max(1, Integer.getInteger("licensim.soak", 1) > 1 ? 5 : 1);
+        Path flags = Path.of(PersistedStoreTest.class.getResource("/licensim-jvm.flags").toURI());
+        List<String> jvmFlags = List.of(Files.readString(flags).trim().split("\\s+"));
+        SplittableRandom rnd = new SplittableRandom(0xDEAD);
+        int midStream = 0;
+        int building = 0;
+        StringBuilder report = new StringBuilder();
+        for (int k = 0; k < kills; k++) {
+            Scenario s = Scenario.generate(0xB00L + k, 1500);
+            Path snap = tmp.resolve("snap" + k + ".json");
+            Path events = tmp.resolve("events" + k + ".jsonl");
+            Files.writeString(snap, s.snapshot);
+            try (OutputStream out = Files.newOutputStream(events); EventWriter w = new EventWriter(out)) {
+                for (Event e : s.events) {
+                    w.write(e);
+                }
+            }
+            Path dir = tmp.resolve("store" + k);
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmFlags);
+            cmd.add("-Xmx256m");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(StoreChild.class.getName());
+            cmd.add(snap.toString());
+            cmd.add(events.toString());
+            cmd.add(dir.toString());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // half the kills at a random event count, half at a random time (startup and the first build included)
+            boolean byCount = k % 2 == 0;
+            int target = 25 * (1 + rnd.nextInt(1500 / 25 - 1));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800 + rnd.nextInt(3500));
+            String last = killWhen(p, byCount ? target : -1, byCount ? Long.MAX_VALUE : deadline);
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            long lastSeq = Long.MIN_VALUE;
+            if (ChronicleStateStore.exists(dir)) {
+                try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                    lastSeq = st.lastSeq();
+                    String d = compare(st, model(s, lastSeq), s.load());
+                    assertNull(d, "kill " + k + " (child's last line: " + last + "): reopened store at seq " + lastSeq
+                            + " differs from the model: " + d);
+                } catch (LicensimException e) {
+                    assertTrue(e.getMessage().contains("still being built"), "kill " + k + ": " + e.getMessage());
+                    building++;
+                    deleteTree(dir);
+                }
+            }
+            if (lastSeq > 0 && lastSeq < s.events.get(s.events.size() - 1).seq()) {
+                midStream++;
+            }
+            report.append(String.format("  kill %2d: child's last line %-14s store at seq %s%n", k, last,
+                    lastSeq == Long.MIN_VALUE ? "-" : Long.toString(lastSeq)));
+            ReferenceModel full = model(s, Long.MAX_VALUE);
+            int kill = k;
+            runSession(s, s.events, dir, new ArrayList<>(),
+                    e -> DifferentialTest.Scenario.compare(e, full, "kill " + kill + ", resumed to the end", null));
+            try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                assertNull(compare(st, full, s.load()), "kill " + k + ": resumed store");
+            }
+        }
+        System.out.println("PersistedStoreTest: " + kills + " kills, " + midStream + " in the middle of the events, "
+                + building + " during the first build\n" + report);
+        assertTrue(midStream >= kills / 3, "too few kills landed in the middle of the events to prove anything:\n" + report);
+    }
+
+    /** Reads the child's output until it prints "applied {@code count}" or the deadline passes; returns its last line. */
+    private static String killWhen(Process p, int count, long deadline) throws IOException, InterruptedException {
+        InputStream in = p.getInputStream();
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String last = "(nothing)";
+        StringBuilder all = new StringBuilder();
+        while (System.nanoTime() < deadline) {
+            if (!r.ready()) {
+                if (!p.isAlive()) {
+                    break;
+                }
+                Thread.sleep(1);
+                continue;
+            }
+            String line = r.readLine();
+            if (line == null) {
+                break;
+            }
+            all.append(line).append('\n');
+            last = line;
+            if (line.equals("applied " + count)) {
+                break;
+            }
+            if (line.startsWith("Exception in thread")) {
+                throw new AssertionError("child failed:\n" + all + drain(r));
+            }
+        }
+        return last;
+    }
+
+    private static String drain(BufferedReader r) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String l = r.readLine(); l != null; l = r.readLine()) {
+            sb.append(l).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
