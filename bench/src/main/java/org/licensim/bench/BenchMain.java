@@ -168,6 +168,15 @@ public final class BenchMain {
                                 + "| %s (< 2 s) |%n", r.getParams().getParam("rules"), r.getParams().getParam("users"),
                                 score(primary), evals / 1e6, secs < 2 ? "met" : "missed"));
                     }
+                    case "memberToggle" -> sb.append(row("persistence: membership event on the " + r.getParams()
+                            .getParam("store") + " store", r, 99, -1, "us", alloc));
+                    case "reconcile" -> {
+                        if (b.contains("StoreBenchmark")) {
+                            sb.append(String.format(Locale.ROOT, "| persistence: reconcile %s users into a new %s store | %s "
+                                    + "| | no target |%n", r.getParams().getParam("users"), r.getParams().getParam("store"),
+                                    score(primary)));
+                        }
+                    }
                     case "parseAndCompileRules" -> sb.append(String.format(Locale.ROOT,
                             "| parse + compile %s rules | %s | | no target |%n", r.getParams().getParam("rules"),
                             score(primary)));
@@ -175,8 +184,8 @@ public final class BenchMain {
                     }
                 }
             }
-            sb.append("| <= 256 bytes per user at 10M users | not measured by this suite yet (needs the off-heap store) "
-                    + "| | not judged |\n");
+            sb.append("| <= 256 bytes per user at 10M users | measured by StoreScaleRun (./licensim bench --store-scale), "
+                    + "not by JMH: see docs/BENCHMARKS.md | | not judged here |\n");
             return sb.toString();
         }
 

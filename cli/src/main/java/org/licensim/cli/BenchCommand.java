@@ -43,6 +43,12 @@ final class BenchCommand implements Callable<Integer> {
             + "e.g. ReconcileBenchmark or EventBenchmark.member.")
     String include;
 
+    @Option(names = "--store-scale", paramLabel = "USERS",
+            description = "Instead of JMH: generate a tenant of USERS users, reconcile it into a new persisted store "
+                    + "under --out with a 4 GiB heap, reopen it, and report times, heap and store bytes per user "
+                    + "(store-scale.json). 10000000 takes about a minute and 2 GB of disk.")
+    Integer storeScale;
+
     @Option(names = "--benchmarks-jar", paramLabel = "JAR", description = "The benchmarks jar "
             + "(default: bench/target/benchmarks.jar next to this build).")
     Path jar;
@@ -65,6 +71,20 @@ final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags());
+        if (storeScale != null) {
+            if (storeScale < 1) {
+                throw new LicensimException("--store-scale " + storeScale + ": give a user count of at least 1");
+            }
+            Path store = out.resolve("store-" + storeScale);
+            if (Files.exists(store)) {
+                throw new LicensimException(store + " exists: remove it or give another --out");
+            }
+            cmd.addAll(List.of("-Xmx4g", "-cp", benchmarks.toString(), "org.licensim.bench.StoreScaleRun",
+                    storeScale.toString(), store.toString()));
+            Files.createDirectories(out);
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            return p.waitFor() == 0 ? 0 : Main.INPUT_ERROR;
+        }
         // the smoke profile runs in this JVM; quick and full fork JVMs that set their own heap
         cmd.add(profile == Profile.smoke ? "-Xmx4g" : "-Xmx1g");
         cmd.addAll(List.of("-cp", benchmarks.toString(), "org.licensim.bench.BenchMain", "--profile", profile.name(),

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.StoreSession;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
@@ -58,6 +59,13 @@ final class ResolveCommand implements Callable<Integer> {
                     + "exit 1 and writes nothing; skip leaves the state unchanged for that event, goes on, and lists it.")
     OnReject onReject;
 
+    @Option(names = "--store", paramLabel = "DIR",
+            description = "Keep the resolved state in a persisted store directory (off the Java heap, crash safe; "
+                    + "docs/STORE.md). A new directory is created and reconciled; an existing store is resumed: the "
+                    + "same snapshot and events are read again up to the store's last applied event, checked against "
+                    + "it, and the events after it are applied to it.")
+    Path store;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -72,8 +80,48 @@ final class ResolveCommand implements Callable<Integer> {
         feed.setEnabled(false);
         RuleMembership rules = new RuleMembership();
         rules.applyTo(tenant);
-        Engine engine = new Engine(tenant, new HeapStateStore(), feed, rules);
-        engine.reconcile();
+        StoreSession session = null;
+        Engine engine;
+        if (store != null) {
+            session = StoreSession.start(store, tenant, rules, feed, sourceOf(snapshot), line -> {
+                if (!quiet) {
+                    err.println("  " + line);
+                    err.flush();
+                }
+            });
+            engine = session.engine();
+        } else {
+            engine = new Engine(tenant, new HeapStateStore(), feed, rules);
+            engine.reconcile();
+        }
+        try {
+            return run(o, err, tenant, engine, session, t0, t1);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    /** "name sha256:hex" of the snapshot: what a store records as its source and checks on resume. */
+    static String sourceOf(Path snapshot) throws java.io.IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var in = java.nio.file.Files.newInputStream(snapshot)) {
+            byte[] b = new byte[1 << 16];
+            for (int n = in.read(b); n > 0; n = in.read(b)) {
+                md.update(b, 0, n);
+            }
+        }
+        return snapshot.getFileName() + " sha256:" + java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    private Integer run(PrintWriter o, PrintWriter err, Tenant tenant, Engine engine, StoreSession session, long t0,
+                        long t1) throws Exception {
         long t2 = System.nanoTime();
         long applied = 0;
         List<String> rejected = new ArrayList<>();
@@ -83,12 +131,18 @@ final class ResolveCommand implements Callable<Integer> {
             try (EventReader r = EventReader.open(events)) {
                 for (Event e = r.next(); e != null; e = r.next()) {
                     try {
-                        engine.apply(e);
+                        if (session != null) {
+                            session.apply(e);
+                        } else {
+                            engine.apply(e);
+                        }
                         applied++;
                     } catch (LicensimException ex) {
                         if (onReject == OnReject.fail) {
                             throw new LicensimException(events + ":" + r.line() + ": " + ex.getMessage()
-                                    + " (nothing was written; --on-reject skip goes on past rejected events)");
+                                    + (session == null ? " (nothing was written" : " (the store holds the state after "
+                                    + "event seq " + engine.lastAppliedSeq() + "; no other file was written")
+                                    + "; --on-reject skip goes on past rejected events)");
                         }
                         rejectedCount++;
                         if (rejected.size() < 20) {
@@ -104,6 +158,9 @@ final class ResolveCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+        if (session != null) {
+            session.finish();
         }
         long t3 = System.nanoTime();
         if (out != null) {
@@ -129,6 +186,12 @@ final class ResolveCommand implements Callable<Integer> {
             if (rejectedCount > rejected.size()) {
                 o.printf("    ... and %,d more%n", rejectedCount - rejected.size());
             }
+        }
+        if (session != null) {
+            o.printf("store %s: %s, state after event seq %d (%,d values, %,d MB of map files)%n", store,
+                    session.created() ? "created" : "resumed after seq " + session.resumedAfter() + ", "
+                            + String.format("%,d", session.replayed()) + " events read again",
+                    engine.lastAppliedSeq(), session.store().entries(), session.store().offHeapBytes() >> 20);
         }
         if (out != null) {
             o.printf("wrote %s%n", out);

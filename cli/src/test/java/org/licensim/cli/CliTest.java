@@ -113,6 +113,59 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("resolve --store creates a store, resumes it with more events, and state shows a user as resolve --out does")
+    void resolveWithStore(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("store");
+        Path firstEight = dir.resolve("first.jsonl");
+        java.util.List<String> lines = Files.readAllLines(Path.of("../examples/contoso-small.events.jsonl"));
+        Files.write(firstEight, lines.subList(0, 8));
+        Result a = run("resolve", "../examples/contoso-small.json", "--events", firstEight.toString(), "--store",
+                store.toString(), "--quiet");
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.out().contains("store " + store + ": created, state after event seq 8"), a.out());
+        Path out = dir.resolve("state.json");
+        Result b = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--store", store.toString(), "--out", out.toString());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("resumed after seq 8, 8 events read again, state after event seq 15"), b.out());
+        assertTrue(b.err().contains("caught up to seq 8"), b.err());
+        assertTrue(b.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+1\\n.*"), b.out());
+
+        Result info = run("state", store.toString(), "--verify");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("last applied event: seq 15"), info.out());
+        assertTrue(info.out().contains("ENTERPRISEPACK"), info.out());
+
+        String lidia = "a1b2c3d4-0009-4000-8000-000000000009";
+        Result table = run("state", store.toString(), "--user", lidia);
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().matches("(?s).*ENTERPRISEPACK\\s+group \\S+\\s+Error\\s+CountViolation.*"), table.out());
+
+        Result json = run("state", store.toString(), "--user", lidia, "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var fromStore = mapper.readTree(json.out());
+        com.fasterxml.jackson.databind.JsonNode fromOut = null;
+        for (var u : mapper.readTree(out.toFile()).get("users")) {
+            if (u.get("id").asText().equals(lidia)) {
+                fromOut = u;
+            }
+        }
+        assertEquals(fromOut.get("assignedLicenses"), fromStore.get("assignedLicenses"));
+        assertEquals(fromOut.get("licenseAssignmentStates"), fromStore.get("licenseAssignmentStates"));
+
+        Result unknown = run("state", store.toString(), "--user", "nobody");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("--user nobody: no such user in store " + store), unknown.err());
+        Result notAStore = run("state", dir.toString());
+        assertEquals(1, notAStore.code());
+        assertTrue(notAStore.err().contains(dir + ": not a licensim store"), notAStore.err());
+        Result otherSnapshot = run("resolve", "../examples/two-groups-e3.json", "--store", store.toString(), "--quiet");
+        assertEquals(1, otherSnapshot.code());
+        assertTrue(otherSnapshot.err().contains("this store was made from contoso-small.json sha256:"), otherSnapshot.err());
+    }
+
+    @Test
     @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
     void resolveRejected(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -121,7 +121,7 @@ public final class ChronicleStateStore implements StateStore {
     // ------------------------------------------------------------------ create, open
 
     /** Sizing of a new store: users it should hold (growth included) and average entries per user. */
-    public record Sizing(long users, double entriesPerUser, double averageIdLength) {
+    public record Sizing(long users, long groups, double entriesPerUser, double averageIdLength) {
         /** From a loaded tenant: its users plus a quarter for growth, entries from its group and direct assignments. */
         public static Sizing of(Tenant t) {
             long entries = t.assignments().directCount();
@@ -137,7 +137,8 @@ public final class ChronicleStateStore implements StateStore {
             for (int u = 0; u < sample; u++) {
                 idChars += t.users().id(u).length();
             }
-            return new Sizing(users + users / 4 + 1000, Math.max(1.0, (double) entries / users),
+            return new Sizing(users + users / 4 + 1000, t.groups().size() + t.groups().size() / 4 + 1000,
+                    Math.max(1.0, (double) entries / users),
                     sample == 0 ? 36 : Math.max(8.0, (double) idChars / sample));
         }
     }
@@ -171,6 +172,7 @@ public final class ChronicleStateStore implements StateStore {
         m.put("source", source);
         ObjectNode size = m.putObject("sizing");
         size.put("users", sizing.users());
+        size.put("groups", sizing.groups());
         size.put("entriesPerUser", sizing.entriesPerUser());
         size.put("averageValueBytes", averageValueBytes(products, sizing.entriesPerUser()));
         size.put("averageIdLength", sizing.averageIdLength());
@@ -396,7 +398,7 @@ public final class ChronicleStateStore implements StateStore {
     private static ChronicleMap<IntValue, CharSequence> groupIdMap(Path dir, ObjectNode m, boolean existing, boolean recover) {
         ChronicleMapBuilder<IntValue, CharSequence> b = ChronicleMap.of(IntValue.class, CharSequence.class)
                 .name("licensim-group-ids")
-                .entries(Math.max(1000, m.path("sizing").path("users").asLong(1000) / 50))
+                .entries(Math.max(1000, m.path("sizing").path("groups").asLong(1000)))
                 .averageValueSize(40)
                 .maxBloatFactor(8);
         return persisted(b, dir.resolve(GROUP_IDS), existing, recover);

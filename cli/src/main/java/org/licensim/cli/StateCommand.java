@@ -1,0 +1,194 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.core.state.ChronicleStateStore.StoredEntry;
+import org.licensim.core.state.ChronicleStateStore.StoredProduct;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim state}: what a persisted store holds, for the store or one user. */
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = {"Shows a persisted store made by 'licensim resolve --store DIR': without --user, what it holds "
+                + "(source, last applied event, counts, products); with --user, one user's licences with their sources, "
+                + "enabled and disabled plans, states and errors, as a table or as Graph JSON. Opening a store verifies "
+                + "it and, after a killed run, returns it to its last commit.",
+                "Example:", "  licensim state store/ --user alice@contoso.com --format json"})
+final class StateCommand implements Callable<Integer> {
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Store directory.")
+    Path dir;
+
+    @Option(names = "--user", paramLabel = "ID", description = "The user's id as in the snapshot.")
+    String user;
+
+    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+            description = "table (default) or json: Graph's assignedLicenses and licenseAssignmentStates.")
+    Format format;
+
+    @Option(names = "--verify", description = "Check every value's checksum, not just the commit record and counts "
+            + "(about a second per million users).")
+    boolean verify;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        try (ChronicleStateStore s = ChronicleStateStore.open(dir, verify)) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (s.recovery() != null) {
+                err.println("note: " + dir + " was not closed cleanly; " + s.recovery());
+            }
+            if (user == null) {
+                o.printf("store %s%n", dir);
+                o.printf("  source:             %s%n", s.source());
+                o.printf("  last applied event: %s%n", s.lastSeq() < 0 ? "none (the snapshot only)" : "seq " + s.lastSeq());
+                o.printf("  users:              %,d (%,d with licence state)%n", s.userCount(), s.entries());
+                o.printf("  groups:             %,d%n", s.groupCount());
+                o.printf("  map files:          %,d MB%n", s.offHeapBytes() >> 20);
+                o.printf("  opened in %,d ms%s%n", ms, verify ? ", every value's checksum verified" : "");
+                o.println("  products:");
+                for (StoredProduct p : s.products()) {
+                    o.printf("    %-32s %s (%d plans)%n", p.skuPartNumber(), p.skuId(), p.planIds().length);
+                }
+                return 0;
+            }
+            int u = s.userIndex(user);
+            if (u < 0) {
+                throw new LicensimException("--user " + user + ": no such user in store " + dir);
+            }
+            List<StoredEntry> es = s.entries(u);
+            if (format == Format.json) {
+                o.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(graphJson(s, user, es)));
+            } else {
+                table(o, s, u, es);
+            }
+            return 0;
+        }
+    }
+
+    private void table(PrintWriter o, ChronicleStateStore s, int u, List<StoredEntry> es) {
+        o.printf("user %s: state after event seq %d%n", user, s.lastSeq());
+        if (es.isEmpty()) {
+            o.println("  no licences (none assigned, or the user was deleted)");
+            return;
+        }
+        o.printf("  %-28s %-30s %-16s %-36s %-7s %s%n", "product", "assigned by", "state", "error", "plans",
+                "last updated");
+        for (StoredEntry e : es) {
+            StoredProduct p = s.products().get(e.product());
+            int on = 0;
+            for (int i = 0; i < p.planIds().length; i++) {
+                on += enabled(e, i) ? 1 : 0;
+            }
+            Instant when = StateStore.instant(e.time());
+            o.printf("  %-28s %-30s %-16s %-36s %3d/%-3d %s%n", p.skuPartNumber(), source(s, e),
+                    States.stateName(e.state()), States.errorName(e.state()), on, p.planIds().length,
+                    when == null ? "(snapshot)" : when.toString());
+        }
+        for (StoredEntry e : es) {
+            StoredProduct p = s.products().get(e.product());
+            StringBuilder off = new StringBuilder();
+            for (int i = 0; i < p.planIds().length; i++) {
+                if (!enabled(e, i)) {
+                    off.append(off.length() == 0 ? "" : ", ").append(p.planNames()[i]);
+                }
+            }
+            if (off.length() > 0) {
+                o.printf("  disabled in %s from %s: %s%n", p.skuPartNumber(), source(s, e), off);
+            }
+        }
+    }
+
+    private static String source(ChronicleStateStore s, StoredEntry e) {
+        if (StateStore.isDirect(e.src())) {
+            return "direct";
+        }
+        String g = s.groupId(e.src());
+        return "group " + (g == null ? "#" + e.src() : g);
+    }
+
+    private static boolean enabled(StoredEntry e, int plan) {
+        return (e.enabled()[plan >>> 6] & (1L << plan)) != 0;
+    }
+
+    /** The user as Graph shows it: assignedLicenses (the union of held sources) and licenseAssignmentStates. */
+    private static ObjectNode graphJson(ChronicleStateStore s, String id, List<StoredEntry> es) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", id);
+        n.put("lastAppliedSeq", s.lastSeq());
+        ArrayNode assigned = n.putArray("assignedLicenses");
+        for (int t = 0; t < s.products().size(); t++) {
+            long[] union = null;
+            for (StoredEntry e : es) {
+                if (e.product() == t && States.holds(e.state())) {
+                    if (union == null) {
+                        union = e.enabled().clone();
+                    } else {
+                        for (int w = 0; w < union.length; w++) {
+                            union[w] |= e.enabled()[w];
+                        }
+                    }
+                }
+            }
+            if (union != null) {
+                ObjectNode a = assigned.addObject();
+                a.put("skuId", s.products().get(t).skuId());
+                disabled(a, s.products().get(t), union);
+            }
+        }
+        ArrayNode states = n.putArray("licenseAssignmentStates");
+        for (StoredEntry e : es) {
+            ObjectNode a = states.addObject();
+            StoredProduct p = s.products().get(e.product());
+            a.put("skuId", p.skuId());
+            if (StateStore.isDirect(e.src())) {
+                a.putNull("assignedByGroup");
+            } else {
+                a.put("assignedByGroup", s.groupId(e.src()));
+            }
+            a.put("state", States.stateName(e.state()));
+            a.put("error", States.errorName(e.state()));
+            disabled(a, p, e.enabled());
+            Instant when = StateStore.instant(e.time());
+            if (when == null) {
+                a.putNull("lastUpdatedDateTime");
+            } else {
+                a.put("lastUpdatedDateTime", when.toString());
+            }
+        }
+        return n;
+    }
+
+    private static void disabled(ObjectNode a, StoredProduct p, long[] enabled) {
+        ArrayNode d = a.putArray("disabledPlans");
+        for (int i = 0; i < p.planIds().length; i++) {
+            if ((enabled[i >>> 6] & (1L << i)) == 0) {
+                d.add(p.planIds()[i]);
+            }
+        }
+    }
+}
