@@ -10,10 +10,12 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code licensim}. Exit codes: 0 ok, 1 bad input or refused operation, 2 bad usage. */
 @Command(name = "licensim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Resolves and simulates group-based licensing the way Microsoft Entra ID does.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, PreviewRuleCommand.class,
+        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, ReportCommand.class, PreviewRuleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int INPUT_ERROR = 1;
+    /** {@code licensim report --baseline A --current B} found a regression. */
+    public static final int REGRESSION = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,7 +30,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof LicensimException) {
+            if (ex instanceof LicensimException || ex instanceof org.licensim.reports.ReportException) {
                 cmd.getErr().println("licensim: " + ex.getMessage());
                 cmd.getErr().flush();
                 return INPUT_ERROR;

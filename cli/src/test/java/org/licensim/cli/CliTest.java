@@ -166,6 +166,36 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("report renders results as HTML + Markdown; report --baseline/--current exits 3 on a regression")
+    void report(@TempDir Path dir) throws Exception {
+        String fixtures = "../reports/src/test/resources/fixtures/";
+        Path html = dir.resolve("sim.html");
+        Result r = run("report", fixtures + "sim-small", "--out", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote " + html + " (6 sections, 12 charts)"), r.out());
+        assertTrue(Files.readString(html).contains("ENTERPRISEPACK: seats by day"));
+        assertTrue(Files.exists(dir.resolve("sim.md")) && Files.exists(dir.resolve("sim-charts/seats-ems.svg")));
+
+        Result slower = run("report", "--baseline", fixtures + "bench-after-cutoff", "--current",
+                fixtures + "bench-before-cutoff", "--out", dir.resolve("cmp.html").toString());
+        assertEquals(3, slower.code(), slower.err());
+        assertTrue(slower.out().contains("REGRESSION ReconcileBenchmark.reconcile avgt {resolver=engine"), slower.out());
+
+        Result same = run("report", "--baseline", fixtures + "bench-after-cutoff", "--current",
+                fixtures + "bench-after-cutoff", "--out", dir.resolve("same.html").toString());
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().startsWith("0 regressions, 0 improvements, 12 within noise"), same.out());
+
+        Result missing = run("report", dir.resolve("nothing").toString(), "--out", dir.resolve("x.html").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains(dir.resolve("nothing") + ": no such file or directory"), missing.err());
+        assertTrue(Files.notExists(dir.resolve("x.html")));
+        Result half = run("report", "--baseline", fixtures + "bench-after-cutoff");
+        assertEquals(1, half.code());
+        assertTrue(half.err().contains("--baseline and --current go together"), half.err());
+    }
+
+    @Test
     @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
     void resolveRejected(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -1,0 +1,241 @@
+package org.licensim.reports;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's charts, drawn by XChart and written as SVG by VectorGraphics2D. Every chart has
+ * a title, labelled axes with units, a legend when it has more than one series, and XChart's
+ * tick spacing; colours are one fixed palette so a series keeps its colour across charts.
+ */
+public final class Charts {
+    static {
+        // charts are drawn off screen; no display is needed or wanted
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    static final int WIDTH = 760;
+    static final int HEIGHT = 320;
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22),
+        new Color(0x17becf)};
+
+    private Charts() {
+    }
+
+    /** A chart and the SVG it renders to. */
+    public record Svg(String name, String title, String svg) {
+    }
+
+    private static void style(Styler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setChartTitleBoxVisible(false);
+        s.setBaseFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendBorderColor(new Color(0xcccccc));
+        s.setSeriesColors(PALETTE);
+        s.setAntiAlias(true);
+        if (s instanceof AxesChartStyler a) {
+            a.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            a.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            a.setPlotGridLinesColor(new Color(0xe5e5e5));
+            a.setPlotBorderVisible(false);
+            a.setAxisTickMarkLength(3);
+        }
+    }
+
+    /**
+     * Seats of one product over the simulated days: capacity, consumed, and users waiting, with
+     * the first day the product ran short marked.
+     */
+    public static Svg seats(String name, String product, int[] day, int[] consumed, int[] capacity, int[] waiting,
+                            int shortDay, String shortDate) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": seats by day")
+                .xAxisTitle("simulated day").yAxisTitle("users (seats)").build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setXAxisTickMarkSpacingHint(70);
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisMin(0.0);
+        double[] x = doubles(day);
+        line(c, "seats available (capacity)", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true);
+        line(c, "seats consumed", x, doubles(consumed), XYSeries.XYSeriesRenderStyle.Line, false);
+        line(c, "users waiting for a seat", x, doubles(waiting), XYSeries.XYSeriesRenderStyle.Line, false);
+        String mark = "";
+        if (shortDay >= 0) {
+            mark = "short from day " + day[shortDay] + " (" + shortDate + ")";
+            AnnotationLine l = new AnnotationLine(day[shortDay], true, false);
+            c.addAnnotation(l);
+            double top = 0;
+            for (int i = 0; i < day.length; i++) {
+                top = Math.max(top, Math.max(capacity[i], Math.max(consumed[i], waiting[i])));
+            }
+            c.addAnnotation(new AnnotationText(mark, day[shortDay], top * 0.08, false));
+        }
+        return render(name, product + ": seats by day", "x axis: simulated day; y axis: users (seats); series: "
+                + "seats available (capacity), seats consumed, users waiting for a seat" + (mark.isEmpty() ? "; never short" : "; marked: " + mark), c);
+    }
+
+    /** Several series over the days (errors by kind, events by type). */
+    public static Svg series(String name, String title, String yTitle, int[] day, Map<String, int[]> series) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("simulated day")
+                .yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setXAxisTickMarkSpacingHint(70);
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setLegendVisible(series.size() > 1);
+        double[] x = doubles(day);
+        series.forEach((k, v) -> line(c, k, x, doubles(v), XYSeries.XYSeriesRenderStyle.Line, false));
+        return render(name, title, "x axis: simulated day; y axis: " + yTitle + "; series: "
+                + String.join(", ", series.keySet()), c);
+    }
+
+    /**
+     * Bars with error bars: one bar per category and series (e.g. benchmark params x resolver),
+     * {@code errors} the half-width of JMH's interval (0 when it gave none).
+     */
+    public static Svg bars(String name, String title, String yTitle, List<String> categories,
+                           Map<String, double[][]> seriesScoresAndErrors, boolean logY) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("")
+                .yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setLegendVisible(seriesScoresAndErrors.size() > 1);
+        c.getStyler().setErrorBarsColor(Color.BLACK);
+        c.getStyler().setErrorBarsColorSeriesColor(false);
+        c.getStyler().setYAxisDecimalPattern(logY ? "#,##0.##" : "#,##0.###");
+        c.getStyler().setYAxisLogarithmic(logY);
+        if (logY) {
+            c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+        }
+        c.getStyler().setAvailableSpaceFill(0.7);
+        if (categories.size() > 4) {
+            c.getStyler().setXAxisLabelRotation(40);
+        }
+        seriesScoresAndErrors.forEach((k, v) -> {
+            List<Number> ys = new ArrayList<>();
+            List<Number> es = new ArrayList<>();
+            for (int i = 0; i < categories.size(); i++) {
+                ys.add(v[0][i]);
+                es.add(Double.isNaN(v[1][i]) ? 0.0 : Math.min(v[1][i], logY ? v[0][i] * 0.999 : v[1][i]));
+            }
+            // XChart's bars start at zero, which a log axis cannot show: on a log axis each value is a dot
+            CategorySeries s = logY ? c.addSeries(k, categories, ys) : c.addSeries(k, categories, ys, es);
+            s.setChartCategorySeriesRenderStyle(logY ? CategorySeries.CategorySeriesRenderStyle.Scatter
+                    : CategorySeries.CategorySeriesRenderStyle.Bar);
+            if (logY) {
+                s.setMarker(SeriesMarkers.DIAMOND);
+            }
+        });
+        return render(name, title, "y axis: " + yTitle + "; categories: " + String.join(", ", categories)
+                + "; series: " + String.join(", ", seriesScoresAndErrors.keySet()), c);
+    }
+
+    /** Latency percentiles as lines over a percentile axis, one line per benchmark, log scale. */
+    public static Svg percentiles(String name, String title, String unit, Map<String, double[]> byBenchmark,
+                                  List<String> percentileLabels) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + 20 * byBenchmark.size() / 2)
+                .title(title).xAxisTitle("percentile").yAxisTitle("latency (" + unit + ", log scale)").build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setOverlapped(true);
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setYAxisDecimalPattern("#,##0.##");
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        byBenchmark.forEach((k, v) -> {
+            List<Number> ys = new ArrayList<>();
+            for (double d : v) {
+                ys.add(Double.isNaN(d) ? 1e-3 : Math.max(d, 1e-3));
+            }
+            c.addSeries(k, percentileLabels, ys).setMarker(SeriesMarkers.CIRCLE);
+        });
+        return render(name, title, "x axis: percentile (" + String.join(", ", percentileLabels) + "); y axis: latency ("
+                + unit + ", log scale); series: " + String.join(", ", byBenchmark.keySet()), c);
+    }
+
+    private static void line(XYChart c, String name, double[] x, double[] y, XYSeries.XYSeriesRenderStyle style,
+                             boolean dashed) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setXYSeriesRenderStyle(style);
+        s.setLineWidth(1.6f);
+        if (dashed) {
+            s.setLineStyle(new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 3f}, 0f));
+        }
+    }
+
+    private static double[] doubles(int[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    /** SVG text of a chart, without the XML prolog and doctype, ready to inline in HTML or save as a file. */
+    /**
+     * SVG text of a chart. XChart draws its text as glyph outlines, so the chart's words are put
+     * back as SVG {@code <title>} and {@code <desc>} (what screen readers and searches see):
+     * the title, the axis titles, the series and any marks.
+     */
+    static Svg render(String name, String title, String description, Chart<?, ?> chart) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String svg = out.toString(StandardCharsets.UTF_8);
+        int at = svg.indexOf("<svg");
+        if (at < 0) {
+            throw new IllegalStateException("the SVG encoder wrote no <svg> element for chart " + name);
+        }
+        int open = svg.indexOf('>', at) + 1;
+        String body = svg.substring(at, open).replaceFirst("<svg ", "<svg role=\"img\" aria-label=\"" + xml(title) + "\" ")
+                + "<title>" + xml(title) + "</title><desc>" + xml(description) + "</desc>" + svg.substring(open);
+        return new Svg(name, title, compact(body.strip()));
+    }
+
+    private static final java.util.regex.Pattern LONG_DECIMAL = java.util.regex.Pattern.compile("(-?\\d+)\\.(\\d{2})\\d+");
+
+    /**
+     * Coordinates cut to two decimals: XChart writes text as glyph outlines with six, which makes
+     * a chart half a megabyte; at 1/100 px nothing visible changes and the file shrinks by a third.
+     */
+    static String compact(String svg) {
+        return LONG_DECIMAL.matcher(svg).replaceAll("$1.$2");
+    }
+
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,226 @@
+package org.licensim.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reports from checked-in result files: real runs of this project (a 1,000-user simulation, JMH
+ * runs before and after the reconcile's cutoff phase, a rerun of the event benchmarks, the store
+ * benchmark), parsed back as HTML and checked for their sections, tables and charts.
+ */
+class ReportsTest {
+    static Path fixture(String name) {
+        try {
+            return Path.of(ReportsTest.class.getResource("/fixtures/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the document, checks what every report must be, and returns the parsed HTML. */
+    static Document written(Doc doc, Path dir) throws IOException {
+        List<Path> files = Reports.write(doc, dir.resolve("report.html"));
+        String html = Files.readString(files.get(0));
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));
+        Document d = Jsoup.parse(html);
+        // self-contained: no script, no external resource, no link out of the page
+        assertTrue(d.select("script, link, img, iframe, object").isEmpty(), "external or active content in the report");
+        for (Element a : d.select("[href], [src]")) {
+            String ref = a.hasAttr("href") ? a.attr("href") : a.attr("src");
+            assertTrue(ref.startsWith("#"), "reference out of the page: " + ref);
+        }
+        // one SVG per chart, each with a title and labelled axes
+        assertEquals(doc.charts().size(), d.select("figure.chart").size());
+        assertEquals(doc.charts().size(), d.select("figure.chart > div > svg").size());
+        for (Charts.Svg c : doc.charts()) {
+            Element fig = d.getElementById("chart-" + c.name());
+            assertNotNull(fig, c.name());
+            assertFalse(fig.select("svg").isEmpty());
+            assertEquals(c.title(), fig.select("svg > title").text());
+            String desc = fig.select("svg > desc").text();
+            assertTrue(desc.contains("y axis: ") && desc.contains("series: "), c.name() + ": " + desc);
+            assertTrue(fig.select("svg path").size() > 8, c.name() + ": too little drawn");
+        }
+        // the Markdown twin names every chart, and every chart file is well-formed SVG
+        String md = Files.readString(files.get(1));
+        assertTrue(md.startsWith("# "), md.substring(0, 20));
+        for (Charts.Svg c : doc.charts()) {
+            assertTrue(md.contains("](report-charts/" + c.name() + ".svg)"), c.name());
+            String svg = Files.readString(files.get(2).resolve(c.name() + ".svg"));
+            Document x = Jsoup.parse(svg, "", Parser.xmlParser());
+            assertEquals("svg", x.child(0).tagName());
+        }
+        assertTrue(Files.notExists(dir.resolve("report-charts.tmp")), "temporary chart directory left behind");
+        return d;
+    }
+
+    static List<List<String>> rows(Element table) {
+        return table.select("tbody tr").stream().map(tr -> tr.select("td").eachText()).toList();
+    }
+
+    @Test
+    @DisplayName("a simulation report shows seats per product (first short day as the simulator found it), errors, churn, latency")
+    void simulationReport(@TempDir Path dir) throws IOException {
+        Path sim = fixture("sim-small");
+        Doc doc = Reports.report(List.of(sim), null);
+        Document d = written(doc, dir);
+        for (String id : List.of("overview", "seats", "errors", "churn", "latency", "refused")) {
+            assertNotNull(d.getElementById(id), "section " + id);
+        }
+        JsonNode summary = new ObjectMapper().readTree(sim.resolve("summary.json").toFile());
+        List<List<String>> seats = rows(d.getElementById("seats").selectFirst("table"));
+        assertEquals(summary.get("products").size(), seats.size());
+        Map<String, String> shortDay = new TreeMap<>();
+        for (List<String> r : seats) {
+            shortDay.put(r.get(0), r.get(4));
+        }
+        for (JsonNode p : summary.get("products")) {
+            JsonNode sd = p.get("firstShortDay");
+            String cell = shortDay.get(p.get("sku").asText());
+            if (sd.isNull()) {
+                assertEquals("never", cell, p.toString());
+            } else {
+                assertTrue(cell.startsWith("day " + sd.asInt() + " ("), p + " vs " + cell);
+            }
+        }
+        // one seat chart per product, with the day the product ran short marked on it
+        Element e3 = d.getElementById("chart-seats-enterprisepack");
+        assertNotNull(e3);
+        // XChart draws text as outlines; the chart's words are in its SVG title and desc
+        String e3Text = e3.select("svg > title").text() + " " + e3.select("svg > desc").text();
+        assertTrue(e3Text.contains("short from day 44"), e3Text);
+        assertTrue(e3Text.contains("simulated day") && e3Text.contains("users (seats)"), "axis titles: " + e3Text);
+        assertTrue(e3Text.contains("seats consumed") && e3Text.contains("users waiting for a seat"), "legend: " + e3Text);
+        assertEquals(9 + 3, doc.charts().size(), "9 products, errors, churn, latency");
+        assertTrue(rows(d.getElementById("latency").selectFirst("table")).stream()
+                .anyMatch(r -> r.get(0).equals("UserCreated")));
+    }
+
+    @Test
+    @DisplayName("a benchmark report shows the engine beside its peers with ratios, every score with its error, percentiles, allocation")
+    void benchmarkReport(@TempDir Path dir) throws IOException {
+        Doc doc = Reports.report(List.of(fixture("bench-after-cutoff")), null);
+        Document d = written(doc, dir);
+        Element side = d.getElementById("side-resolver");
+        assertNotNull(side);
+        List<List<String>> peers = rows(side.selectFirst("table"));
+        // plainJdk 4838.7 ms over the engine's 211.1 ms
+        assertTrue(peers.stream().anyMatch(r -> r.get(2).equals("plainJdk") && r.get(4).equals("22.92x")), peers.toString());
+        assertTrue(peers.stream().anyMatch(r -> r.get(2).equals("engine") && r.get(3).equals("211.1 ± 151.0 ms/op")),
+                peers.toString());
+        assertEquals(12, rows(d.getElementById("all").selectFirst("table")).size());
+        List<List<String>> lat = rows(d.getElementById("latency").selectFirst("table"));
+        assertTrue(lat.stream().anyMatch(r -> r.get(0).equals("EventBenchmark.memberAdded")), lat.toString());
+        assertFalse(d.getElementById("allocation").select("svg").isEmpty());
+        assertTrue(d.getElementById("machine").text().contains("OpenJDK 64-Bit Server VM"));
+    }
+
+    @Test
+    @DisplayName("the store benchmark is shown heap beside Chronicle Map")
+    void storeSideBySide(@TempDir Path dir) throws IOException {
+        Document d = written(Reports.report(List.of(fixture("bench-store")), null), dir);
+        List<List<String>> t = rows(d.getElementById("side-store").selectFirst("table"));
+        assertTrue(t.stream().anyMatch(r -> r.get(2).equals("chronicle") && r.get(4).endsWith("x")), t.toString());
+    }
+
+    static Comparison.Row row(Comparison c, String keyStart) {
+        return c.rows().stream().filter(r -> r.key().startsWith(keyStart)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + keyStart + " in " + c.rows()));
+    }
+
+    @Test
+    @DisplayName("comparison: a real slowdown is a regression, its reverse an improvement, overlapping intervals noise")
+    void comparison(@TempDir Path dir) throws IOException {
+        BenchRun after = BenchRun.read(fixture("bench-after-cutoff"));
+        BenchRun before = BenchRun.read(fixture("bench-before-cutoff"));
+        BenchRun rerun = BenchRun.read(fixture("bench-events-rerun"));
+
+        Comparison slower = Comparison.of(after, before, 5);
+        assertTrue(slower.hasRegression());
+        assertEquals(Comparison.Verdict.REGRESSION,
+                row(slower, "ReconcileBenchmark.reconcile avgt {resolver=engine").verdict());
+        assertEquals(Comparison.Verdict.REGRESSION, row(slower, "EventBenchmark.groupProductEdit60k").verdict());
+        // plainJdk's interval in the older run spans [-4967, 14884] ms: no claim either way
+        assertEquals(Comparison.Verdict.NOISE, row(slower, "ReconcileBenchmark.reconcile avgt {resolver=plainJdk").verdict());
+
+        Comparison faster = Comparison.of(before, after, 5);
+        assertEquals(Comparison.Verdict.IMPROVEMENT,
+                row(faster, "ReconcileBenchmark.reconcile avgt {resolver=engine").verdict());
+        assertEquals(Comparison.Verdict.IMPROVEMENT, row(faster, "EventBenchmark.groupProductEdit60k").verdict());
+        // the same pair of runs also holds real slowdowns (the seat-purchase drain before its fix)
+        assertEquals(Comparison.Verdict.REGRESSION, row(faster, "EventBenchmark.seatPurchaseAutoReprocess").verdict());
+
+        // the event benchmarks run again ten minutes later (some code changed in between)
+        Comparison noise = Comparison.of(after, rerun, 5);
+        assertEquals(Comparison.Verdict.NOISE, row(noise, "EventBenchmark.attributeChange sample {rules=50").verdict());
+        assertEquals(Comparison.Verdict.NOISE, row(noise, "EventBenchmark.memberAdded").verdict());
+        // 26.7 -> 25.4 ms with separate intervals: -4.9%, inside a 5% threshold, outside a 2% one
+        assertEquals(Comparison.Verdict.NOISE, row(noise, "EventBenchmark.groupProductEdit60k").verdict());
+        assertEquals(Comparison.Verdict.IMPROVEMENT,
+                row(Comparison.of(after, rerun, 2), "EventBenchmark.groupProductEdit60k").verdict());
+        assertEquals(Comparison.Verdict.ONLY_IN_BASELINE, row(noise, "ReconcileBenchmark.reconcile").verdict());
+
+        Document d = written(Reports.comparison(slower), dir);
+        assertFalse(d.select("tr.regression").isEmpty());
+        assertTrue(d.select("tr.regression").text().contains("ReconcileBenchmark.reconcile"));
+    }
+
+    @Test
+    @DisplayName("missing and malformed result files give errors naming the file and what is wrong")
+    void badInput(@TempDir Path dir) throws IOException {
+        ReportException missing = assertThrows(ReportException.class,
+                () -> Reports.report(List.of(dir.resolve("nope")), null));
+        assertTrue(missing.getMessage().contains(dir.resolve("nope") + ": no such file or directory"), missing.getMessage());
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        ReportException neither = assertThrows(ReportException.class, () -> Reports.report(List.of(empty), null));
+        assertTrue(neither.getMessage().contains("neither simulation results"), neither.getMessage());
+
+        Path broken = Files.createDirectory(dir.resolve("broken"));
+        Files.writeString(broken.resolve("jmh.json"), "[{\"benchmark\": \"x.Y.z\",\n \"mode\": ");
+        ReportException json = assertThrows(ReportException.class, () -> Reports.report(List.of(broken), null));
+        Matcher m = Pattern.compile(Pattern.quote(broken.resolve("jmh.json").toString()) + ": not valid JSON at line 2")
+                .matcher(json.getMessage());
+        assertTrue(m.find(), json.getMessage());
+
+        Path noMetric = Files.createDirectory(dir.resolve("nometric"));
+        Files.writeString(noMetric.resolve("jmh.json"), "[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\"}]");
+        ReportException field = assertThrows(ReportException.class, () -> Reports.report(List.of(noMetric), null));
+        assertTrue(field.getMessage().contains("result 0 (a.B.c) has no \"primaryMetric\""), field.getMessage());
+
+        Path sim = Files.createDirectory(dir.resolve("sim"));
+        Files.writeString(sim.resolve("days.json"), "{\"schema\": \"licensim.simulation.days/9\"}");
+        ReportException schema = assertThrows(ReportException.class, () -> Reports.report(List.of(sim), null));
+        assertTrue(schema.getMessage().contains("schema is \"licensim.simulation.days/9\""), schema.getMessage());
+
+        String days = Files.readString(fixture("sim-small").resolve("days.json"));
+        Path cut = Files.createDirectory(dir.resolve("cut"));
+        Files.writeString(cut.resolve("days.json"), days.replaceFirst("\"consumed\" ?: \\[[0-9, ]*\\]", "\"consumed\": [1]"));
+        ReportException width = assertThrows(ReportException.class, () -> Reports.report(List.of(cut), null));
+        assertTrue(width.getMessage().contains("days[0].consumed has 1 values"), width.getMessage());
+    }
+}
