@@ -196,6 +196,24 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("import-graph turns a Graph export into a snapshot that resolve reads, and checks it against Graph")
+    void importGraph(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("tenant.json");
+        Result r = run("import-graph", "--dir", "../core/src/test/resources/graph/contoso-export", "--out", snap.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("5 users, 3 groups (3 memberships; 1 members that are not users or groups skipped), "
+                + "2 products, 2 direct and 2 group assignments"), r.out());
+        assertTrue(r.out().contains("fidelity check: licensim resolves all 5 users as Graph reported them"), r.out());
+        Result resolved = run("resolve", snap.toString(), "--quiet");
+        assertEquals(0, resolved.code(), resolved.err());
+        assertTrue(resolved.out().matches("(?s).*  ENTERPRISEPREMIUM\\s+3\\s+22\\s+25\\s+0\\n.*"), resolved.out());
+        Result bad = run("import-graph", "--dir", dir.toString(), "--out", dir.resolve("x.json").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains(dir.resolve("organization.json") + ": missing"), bad.err());
+        assertTrue(Files.notExists(dir.resolve("x.json")));
+    }
+
+    @Test
     @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
     void resolveRejected(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -1,0 +1,354 @@
+package org.licensim.core.graph;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.UserSchema;
+import org.licensim.core.io.AtomicFile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds a licensim snapshot (docs/FORMATS.md) from a Microsoft Graph export (docs/IMPORT.md):
+ * products from {@code subscribedSkus}, users with the directory attributes rules read, groups
+ * with their members, direct assignments from the users' {@code licenseAssignmentStates}
+ * entries whose {@code assignedByGroup} is null, group assignments from the groups'
+ * {@code assignedLicenses}. What Graph reported for each user is kept for the fidelity check.
+ */
+public final class GraphImport {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Graph user properties stored under licensim's (rule language) name. */
+    static final Map<String, String> RENAMED = Map.of("mobilePhone", "mobile", "faxNumber", "facsimileTelephoneNumber",
+            "officeLocation", "physicalDeliveryOfficeName");
+    private static final int MAX_PROBLEMS = 50;
+
+    /** One licence source as Graph reported it. */
+    public record Reported(String skuId, String group, String state, String error, Set<String> disabledPlans) {
+    }
+
+    /** The snapshot, what Graph reported per user id, and counts for the summary. */
+    public record Result(ObjectNode snapshot, Map<String, List<Reported>> reported, Map<String, String> upn,
+                         int users, int groups, int skus, int directAssignments, int groupAssignments, int memberships,
+                         int skippedMembers, List<String> notes) {
+    }
+
+    private final Path dir;
+    private final Catalog catalog;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private GraphImport(Path dir, Catalog catalog) {
+        this.dir = dir;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Reads the export in {@code dir}. {@code country} is the directory's country when the export
+     * has no organization.json; {@code withState} copies Graph's licenseAssignmentStates into the
+     * snapshot so that resolving it continues from the tenant's real state.
+     */
+    public static Result read(Path dir, Catalog catalog, String country, boolean withState) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new LicensimException(dir + ": no such export directory");
+        }
+        return new GraphImport(dir, catalog).build(country, withState);
+    }
+
+    private void problem(String where, String message) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(where + ": " + message);
+        } else if (problems.size() == MAX_PROBLEMS) {
+            problems.add("... more problems not listed");
+        }
+    }
+
+    private Result build(String country, boolean withState) {
+        ObjectNode snap = JSON.createObjectNode();
+        ObjectNode tenant = snap.putObject("tenant");
+        JsonNode org = GraphExport.single(dir, "organization");
+        if (org != null) {
+            tenant.put("id", org.path("id").asText("imported"));
+            if (org.hasNonNull("displayName")) {
+                tenant.put("displayName", org.get("displayName").asText());
+            }
+            String c = org.path("countryLetterCode").asText(null);
+            tenant.put("countryLetterCode", country != null ? country : c);
+            if (country == null && c == null) {
+                throw new LicensimException(dir.resolve("organization.json") + ": no countryLetterCode; give --country");
+            }
+        } else {
+            if (country == null) {
+                throw new LicensimException(dir.resolve("organization.json") + ": missing, so the directory's country is "
+                        + "unknown: export GET /organization or give --country (ISO code, e.g. NL)");
+            }
+            tenant.put("id", "imported");
+            tenant.put("countryLetterCode", country);
+            notes.add("no organization.json: tenant id \"imported\", country " + country);
+        }
+        tenant.put("groupLicensingEnabled", true);
+        tenant.put("autoReprocess", false);
+
+        Map<String, String> skuPart = new LinkedHashMap<>();
+        ArrayNode skus = snap.putArray("subscribedSkus");
+        for (GraphExport.Item it : GraphExport.read(dir, "subscribedSkus", true)) {
+            JsonNode s = it.node();
+            String id = s.path("skuId").asText(null);
+            if (id == null) {
+                problem(it.where(), "no skuId");
+                continue;
+            }
+            Product p = catalog.findProduct(id);
+            if (p == null) {
+                problem(it.where(), "skuId " + id + " (" + s.path("skuPartNumber").asText("?")
+                        + ") is not in licensim's product catalog (licensim catalog --search)");
+                continue;
+            }
+            if (s.path("appliesTo").asText("User").equals("Company")) {
+                notes.add("skipped " + p.skuPartNumber() + ": it applies to the company, not to users");
+                continue;
+            }
+            ObjectNode o = skus.addObject();
+            o.put("skuId", p.skuId());
+            o.put("skuPartNumber", p.skuPartNumber());
+            ObjectNode units = o.putObject("prepaidUnits");
+            for (String f : List.of("enabled", "warning", "suspended", "lockedOut")) {
+                units.put(f, s.path("prepaidUnits").path(f).asInt(0));
+            }
+            skuPart.put(p.skuId().toLowerCase(Locale.ROOT), p.skuPartNumber());
+        }
+
+        List<GraphExport.Item> groupItems = GraphExport.read(dir, "groups", true);
+        Set<String> groupIds = new HashSet<>();
+        for (GraphExport.Item it : groupItems) {
+            String id = it.node().path("id").asText(null);
+            if (id == null) {
+                problem(it.where(), "group without an id");
+            } else if (!groupIds.add(id)) {
+                problem(it.where(), "group " + id + " listed twice");
+            }
+        }
+
+        Map<String, List<Reported>> reported = new LinkedHashMap<>();
+        Map<String, String> upn = new HashMap<>();
+        ArrayNode users = snap.putArray("users");
+        ArrayNode assignments = JSON.createArrayNode();
+        Set<String> userIds = new HashSet<>();
+        int direct = 0;
+        for (GraphExport.Item it : GraphExport.read(dir, "users", true)) {
+            JsonNode u = it.node();
+            String id = u.path("id").asText(null);
+            if (id == null) {
+                problem(it.where(), "user without an id");
+                continue;
+            }
+            if (!userIds.add(id) || groupIds.contains(id)) {
+                problem(it.where(), "id " + id + " is not unique across users and groups");
+                continue;
+            }
+            String where = it.where() + " (user " + id + ")";
+            ObjectNode o = users.addObject();
+            copyUser(u, o);
+            if (u.hasNonNull("userPrincipalName")) {
+                upn.put(id, u.get("userPrincipalName").asText());
+            }
+            JsonNode las = u.get("licenseAssignmentStates");
+            if (las == null) {
+                JsonNode al = u.get("assignedLicenses");
+                if (al != null && al.size() > 0) {
+                    problem(where, "has assignedLicenses but no licenseAssignmentStates, so direct and inherited "
+                            + "licences cannot be told apart: export users with $select=...,licenseAssignmentStates");
+                }
+                continue;
+            }
+            List<Reported> mine = new ArrayList<>();
+            ArrayNode states = withState ? o.putArray("licenseAssignmentStates") : null;
+            for (int k = 0; k < las.size(); k++) {
+                JsonNode s = las.get(k);
+                String sku = s.path("skuId").asText("").toLowerCase(Locale.ROOT);
+                String w = where + " licenseAssignmentStates[" + k + "]";
+                if (!skuPart.containsKey(sku)) {
+                    problem(w, "skuId " + s.path("skuId").asText("(none)") + " is not one of the tenant's subscribedSkus");
+                    continue;
+                }
+                String group = s.hasNonNull("assignedByGroup") ? s.get("assignedByGroup").asText() : null;
+                if (group != null && !groupIds.contains(group)) {
+                    problem(w, "assignedByGroup " + group + " is not a group in groups.json");
+                    continue;
+                }
+                Set<String> disabled = new TreeSet<>();
+                s.path("disabledPlans").forEach(d -> disabled.add(d.asText().toLowerCase(Locale.ROOT)));
+                String state = s.path("state").asText("Active");
+                String error = s.hasNonNull("error") ? s.get("error").asText() : "None";
+                mine.add(new Reported(sku, group, state, error.equals("Others") ? "Other" : error, disabled));
+                if (group == null) {
+                    ObjectNode a = assignments.addObject();
+                    a.put("userId", id);
+                    a.put("skuId", sku);
+                    ArrayNode d = a.putArray("disabledPlans");
+                    disabled.forEach(d::add);
+                    direct++;
+                }
+                if (states != null) {
+                    if (state.equals("Disabled")) {
+                        notes.add(where + ": a Disabled licence state is not kept (licensim has no Disabled state)");
+                    } else {
+                        ObjectNode c = states.addObject();
+                        c.put("skuId", sku);
+                        if (group == null) {
+                            c.putNull("assignedByGroup");
+                        } else {
+                            c.put("assignedByGroup", group);
+                        }
+                        c.put("state", state);
+                        c.put("error", error.equals("Others") ? "Other" : error);
+                        ArrayNode d = c.putArray("disabledPlans");
+                        disabled.forEach(d::add);
+                    }
+                }
+            }
+            reported.put(id, mine);
+        }
+
+        ArrayNode groups = snap.putArray("groups");
+        int groupAssignments = 0;
+        int memberships = 0;
+        int skipped = 0;
+        Path membersDir = dir.resolve("members");
+        for (GraphExport.Item it : groupItems) {
+            JsonNode g = it.node();
+            String id = g.path("id").asText(null);
+            if (id == null) {
+                continue;
+            }
+            String where = it.where() + " (group " + id + ")";
+            ObjectNode o = groups.addObject();
+            o.put("id", id);
+            if (g.hasNonNull("displayName")) {
+                o.put("displayName", g.get("displayName").asText());
+            }
+            o.put("securityEnabled", g.path("securityEnabled").asBoolean(false));
+            if (g.hasNonNull("membershipRule")) {
+                o.put("membershipRule", g.get("membershipRule").asText());
+                String st = g.path("membershipRuleProcessingState").asText("On");
+                o.put("membershipRuleProcessingState", st.equalsIgnoreCase("Paused") ? "Paused" : "On");
+            }
+            JsonNode licences = g.path("assignedLicenses");
+            List<GraphExport.Item> members = GraphExport.read(membersDir, id, false);
+            if (members.isEmpty() && GraphExport.pages(membersDir, id).isEmpty()) {
+                if (licences.size() > 0) {
+                    problem(where, "assigns licences but " + membersDir.resolve(id + ".json")
+                            + " is missing (GET /groups/" + id + "/members)");
+                } else if (!g.hasNonNull("membershipRule")) {
+                    notes.add("group " + id + ": no members file; imported without members (it assigns no licence)");
+                }
+            }
+            ArrayNode m = o.putArray("members");
+            for (GraphExport.Item mi : members) {
+                String type = mi.node().path("@odata.type").asText("#microsoft.graph.user");
+                String mid = mi.node().path("id").asText(null);
+                if (!type.equals("#microsoft.graph.user") && !type.equals("#microsoft.graph.group")) {
+                    skipped++;
+                    continue;
+                }
+                if (mid == null || !(userIds.contains(mid) || groupIds.contains(mid))) {
+                    problem("members/" + mi.where() + " (group " + id + ")", "member " + mid
+                            + " is neither a user in users.json nor a group in groups.json");
+                    continue;
+                }
+                m.add(mid);
+                memberships++;
+            }
+            for (int k = 0; k < licences.size(); k++) {
+                JsonNode l = licences.get(k);
+                String sku = l.path("skuId").asText("").toLowerCase(Locale.ROOT);
+                if (!skuPart.containsKey(sku)) {
+                    problem(where + " assignedLicenses[" + k + "]", "skuId " + l.path("skuId").asText("(none)")
+                            + " is not one of the tenant's subscribedSkus");
+                    continue;
+                }
+                ObjectNode a = assignments.addObject();
+                a.put("groupId", id);
+                a.put("skuId", sku);
+                ArrayNode d = a.putArray("disabledPlans");
+                l.path("disabledPlans").forEach(x -> d.add(x.asText().toLowerCase(Locale.ROOT)));
+                groupAssignments++;
+            }
+        }
+        snap.set("assignments", assignments);
+        if (!problems.isEmpty()) {
+            throw new LicensimException("the export in " + dir + " has " + (problems.size() > MAX_PROBLEMS
+                    ? "more than " + MAX_PROBLEMS : problems.size()) + " problems:\n  " + String.join("\n  ", problems));
+        }
+        if (skipped > 0) {
+            notes.add(skipped + " group members that are neither users nor groups (devices, service principals, "
+                    + "contacts) were skipped: they hold no licences");
+        }
+        return new Result(snap, reported, upn, userIds.size(), groupIds.size(), skus.size(), direct, groupAssignments,
+                memberships, skipped, List.copyOf(notes));
+    }
+
+    /** The user properties licensim keeps, under its names; everything else Graph sent is left out. */
+    private static void copyUser(JsonNode u, ObjectNode o) {
+        o.put("id", u.get("id").asText());
+        if (u.has("accountEnabled") && u.get("accountEnabled").isBoolean()) {
+            o.put("accountEnabled", u.get("accountEnabled").asBoolean());
+        }
+        if (u.has("usageLocation")) {
+            if (u.get("usageLocation").isNull()) {
+                o.putNull("usageLocation");
+            } else {
+                o.put("usageLocation", u.get("usageLocation").asText());
+            }
+        }
+        for (String p : UserSchema.STRING_PROPERTIES) {
+            if (!UserSchema.isExtensionAttribute(p) && u.hasNonNull(p) && u.get(p).isValueNode()) {
+                o.put(p, u.get(p).asText());
+            }
+        }
+        RENAMED.forEach((graph, mine) -> {
+            if (u.hasNonNull(graph) && u.get(graph).isValueNode() && !o.has(mine)) {
+                o.put(mine, u.get(graph).asText());
+            }
+        });
+        JsonNode phones = u.get("businessPhones");
+        if (phones != null && phones.isArray() && phones.size() > 0 && !o.has("telephoneNumber")) {
+            o.put("telephoneNumber", phones.get(0).asText());
+        }
+        for (String multi : UserSchema.MULTI_PROPERTIES) {
+            JsonNode a = u.get(multi);
+            if (a != null && a.isArray()) {
+                ArrayNode out = o.putArray(multi);
+                a.forEach(x -> out.add(x.asText()));
+            }
+        }
+        JsonNode ext = u.get(UserSchema.EXTENSION_ATTRIBUTES);
+        if (ext != null && ext.isObject()) {
+            ObjectNode out = o.putObject(UserSchema.EXTENSION_ATTRIBUTES);
+            for (int i = 1; i <= 15; i++) {
+                JsonNode v = ext.get("extensionAttribute" + i);
+                if (v != null && !v.isNull()) {
+                    out.put("extensionAttribute" + i, v.asText());
+                }
+            }
+        }
+    }
+
+    /** Writes the snapshot (temporary file, then moved into place). */
+    public static void write(Result r, Path out) {
+        AtomicFile.write(out, "snapshot", o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, r.snapshot()));
+    }
+}
