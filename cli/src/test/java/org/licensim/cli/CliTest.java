@@ -214,6 +214,29 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("whatif shows what removing a product from a group and cutting seats would do, and changes nothing")
+    void whatIf(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("s.json");
+        Files.copy(Path.of("../examples/contoso-small.json"), snap);
+        byte[] before = Files.readAllBytes(snap);
+        Result r = run("whatif", snap.toString(), "--change",
+                "{\"type\":\"LicenseRemovedFromGroup\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a3\",\"skuId\":\"EMS\"}",
+                "--limit", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  licences lost: "), r.out());
+        assertTrue(r.out().matches("(?s).*    EMS\\s+9 ->\\s+\\d+ of\\s+22  \\(-\\d+\\)\n.*"), r.out());
+        assertTrue(r.out().endsWith("nothing was changed (dry run)\n"), r.out());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(snap)), "the snapshot must not change");
+        Result refused = run("whatif", snap.toString(), "--change",
+                "{\"type\":\"LicenseRemovedFromGroup\",\"groupId\":\"nope\",\"skuId\":\"EMS\"}");
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("change 1 (LicenseRemovedFromGroup) would be refused: "), refused.err());
+        Result broken = run("whatif", snap.toString(), "--change", "{\"type\": ");
+        assertEquals(1, broken.code());
+        assertTrue(broken.err().contains("--change 1: not valid JSON"), broken.err());
+    }
+
+    @Test
     @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
     void resolveRejected(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -92,4 +92,26 @@ public record Scenario(String name, String description, long seed, int users, in
                 departmentSkew, contractorShare, sharedAddressShare, products, graceDays, groups, direct, churn,
                 newDays == null ? edits : edits.stream().filter(e -> e.day() <= newDays).toList());
     }
+
+    /** This scenario with {@code extra} more (or, negative, fewer) day-0 seats of product {@code sku}. */
+    public Scenario withExtraSeats(String sku, int extra) {
+        List<ProductSpec> ps = new java.util.ArrayList<>();
+        boolean found = false;
+        for (ProductSpec p : products) {
+            if (p.sku().equals(sku)) {
+                found = true;
+                double now = p.seats().of(users);
+                ps.add(new ProductSpec(p.sku(), new Quantity(Math.max(0, Math.round(now) + extra), false), p.purchases(),
+                        p.expiries()));
+            } else {
+                ps.add(p);
+            }
+        }
+        if (!found) {
+            throw new org.licensim.core.LicensimException("scenario " + name + " has no product " + sku);
+        }
+        return new Scenario(name, description, seed, users, days, start, tenant, countries, noUsageLocation, departments,
+                departmentSkew, contractorShare, sharedAddressShare, List.copyOf(ps), graceDays, groups, direct, churn,
+                edits);
+    }
 }

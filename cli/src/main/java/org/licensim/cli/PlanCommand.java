@@ -1,0 +1,127 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.simulator.Backtest;
+import org.licensim.simulator.PlanWriter;
+import org.licensim.simulator.Planner;
+import org.licensim.simulator.Scenario;
+import org.licensim.simulator.Scenarios;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim plan}: Monte Carlo capacity planning over a scenario's churn. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Runs a scenario's churn N times with different seeds (on every core) and tells, per product, "
+                + "how many seats to buy and by when to stay error-free at a percentile, and how many seats no run "
+                + "ever needed (docs/PLANNING.md). With --backtest, also checks the planner on held-out runs.",
+                "Examples:", "  licensim plan --runs 20", "  licensim plan seat-crunch --runs 40 --horizon 120 --backtest 60"})
+final class PlanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = Scenarios.DEFAULT,
+            description = "A shipped scenario or a scenario file. Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Monte Carlo runs. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "0",
+            description = "Days to plan for (default: the scenario's own).")
+    int horizon;
+
+    @Option(names = "--percentile", paramLabel = "Q", defaultValue = "0.95",
+            description = "Stay error-free in this share of runs. Default: ${DEFAULT-VALUE}.")
+    double percentile;
+
+    @Option(names = "--users", paramLabel = "N", description = "Replace the scenario's day-0 user count.")
+    Integer users;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Runs at once (default: one per core).")
+    Integer threads;
+
+    @Option(names = "--backtest", paramLabel = "SPLIT_DAY",
+            description = "Also forecast held-out runs from their days up to SPLIT_DAY and score the forecast.")
+    Integer backtest;
+
+    @Option(names = "--truths", paramLabel = "N", defaultValue = "10",
+            description = "Held-out runs for --backtest. Default: ${DEFAULT-VALUE}.")
+    int truths;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where plan.json goes. Default: licensim-out/plan-<scenario>.")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Catalog catalog = Catalog.loadDefault();
+        Scenario s = Scenarios.load(scenario, catalog).with(null, users, horizon > 0 ? horizon : null);
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        java.util.function.Consumer<String> progress = line -> {
+            if (!quiet) {
+                err.println("  " + line);
+                err.flush();
+            }
+        };
+        Planner.Plan plan = Planner.plan(s, catalog, runs, 0, percentile, th, progress);
+        Backtest bt = backtest == null ? null : Backtest.run(s, catalog, truths, runs, backtest, percentile, th, progress);
+        Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
+        Files.createDirectories(dir);
+        PlanWriter.write(plan, bt, dir.resolve("plan.json"));
+        int pct = (int) Math.round(percentile * 100);
+        o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s, %d runs (%,d ms)%n", s.name(), s.users(),
+                plan.horizon(), s.start(), runs, plan.millis());
+        o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
+                "extra p" + pct, "buy", "by", "releasable");
+        for (Planner.ProductPlan p : plan.products()) {
+            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-2d %,11d %,11d %,8d %-26s %,10d%n", p.sku(), p.capacityStart(),
+                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), p.buy(),
+                    p.buyByDay() < 0 ? "-" : "day " + p.buyByDay() + " (" + p.buyByDate() + ")", p.releasable());
+        }
+        o.println("advice:");
+        boolean any = false;
+        for (Planner.ProductPlan p : plan.products()) {
+            if (p.buy() > 0) {
+                any = true;
+                o.printf(Locale.ROOT, "  buy %,d seats of %s by %s (day %d) to stay error-free in %d%% of runs "
+                        + "(short in %d of %d runs; median first short day %d)%n", p.buy(), p.sku(), p.buyByDate(),
+                        p.buyByDay(), pct, p.runsShort(), p.runs(), p.firstShortMedian());
+            }
+        }
+        for (Planner.ProductPlan p : plan.products()) {
+            if (p.releasable() > 0 && p.runsShort() == 0) {
+                any = true;
+                o.printf(Locale.ROOT, "  %s: %,d of %,d seats were never needed in any run; they could be released%n",
+                        p.sku(), p.releasable(), p.capacityStart());
+            }
+        }
+        if (!any) {
+            o.println("  nothing to buy or release");
+        }
+        if (bt != null) {
+            int[] errs = bt.dayErrors();
+            o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "
+                    + "forecast in %.0f%% of %d contested product-runs; first short day off by median %s days, mean "
+                    + "%.1f (%d rows), %d rows where only one side ran short%n", bt.truths(), bt.split(), pct,
+                    100 * bt.hitRate(), bt.contested(), errs.length == 0 ? "n/a" : Integer.toString(errs[errs.length / 2]),
+                    bt.meanDayError(), errs.length, bt.shortnessMismatches());
+        }
+        o.printf("wrote %s%n", dir.resolve("plan.json"));
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+package org.licensim.core.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.state.HeapStateStore;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * What a change would do to a tenant, without doing it: two copies of the tenant are resolved,
+ * the change (one or more events in the feed's format) is applied to one, and the two are
+ * compared user by user: group memberships that change, products gained and lost, service
+ * plans enabled and disabled on products kept, sources newly in error, seats per product.
+ */
+public record WhatIf(List<Event> changes, List<Membership> memberships, List<Change> gained, List<Change> lost,
+                     List<Change> plansChanged, List<Change> newErrors, List<Seats> seats) {
+
+    /** A user joining or leaving a group. */
+    public record Membership(String group, String user, boolean joins) {
+    }
+
+    /** A user and a product, with a detail (plans, or the state/error). */
+    public record Change(String user, String product, String detail) {
+    }
+
+    public record Seats(String product, int before, int after, int capacity) {
+        public int delta() {
+            return after - before;
+        }
+    }
+
+    /**
+     * @param load loads a fresh copy of the tenant on each call (nothing is shared between the
+     *             resolved copy before and the one the change is applied to)
+     * @param changes the events to apply in order; a refused one is a {@link LicensimException}
+     *                naming it and the reason
+     */
+    public static WhatIf of(Supplier<Tenant> load, List<Event> changes) {
+        Tenant before = load.get();
+        Tenant after = load.get();
+        Engine a = engine(before);
+        Engine b = engine(after);
+        for (int i = 0; i < changes.size(); i++) {
+            try {
+                b.apply(changes.get(i));
+            } catch (LicensimException e) {
+                throw new LicensimException("change " + (i + 1) + " (" + changes.get(i).type() + ") would be refused: "
+                        + e.getMessage(), e);
+            }
+        }
+        List<Membership> memberships = new ArrayList<>();
+        List<Change> gained = new ArrayList<>();
+        List<Change> lost = new ArrayList<>();
+        List<Change> plans = new ArrayList<>();
+        List<Change> errors = new ArrayList<>();
+        int products = after.subscriptions().size();
+        for (int g = 0; g < after.groups().size(); g++) {
+            boolean existed = g < before.groups().size() && !before.groups().isDeleted(g);
+            org.roaringbitmap.RoaringBitmap was = existed ? before.groups().userMembers(g)
+                    : new org.roaringbitmap.RoaringBitmap();
+            org.roaringbitmap.RoaringBitmap is = after.groups().isDeleted(g) ? new org.roaringbitmap.RoaringBitmap()
+                    : after.groups().userMembers(g);
+            for (int u : org.roaringbitmap.RoaringBitmap.xor(was, is)) {
+                memberships.add(new Membership(after.groups().id(g), after.users().id(u), is.contains(u)));
+            }
+        }
+        for (int u = 0; u < after.users().size(); u++) {
+            String id = after.users().id(u);
+            int[] ea = u < before.users().size() ? entries(a, u) : new int[0];
+            int[] eb = after.users().isDeleted(u) ? new int[0] : entries(b, u);
+            for (int t = 0; t < products; t++) {
+                Product p = after.subscriptions().product(t);
+                long[] had = enabled(a, ea, t);
+                long[] has = enabled(b, eb, t);
+                if (has != null && had == null) {
+                    gained.add(new Change(id, p.skuPartNumber(), null));
+                } else if (had != null && has == null) {
+                    lost.add(new Change(id, p.skuPartNumber(), null));
+                } else if (had != null && !java.util.Arrays.equals(had, has)) {
+                    plans.add(new Change(id, p.skuPartNumber(), planDiff(after, p, had, has)));
+                }
+            }
+            for (int i = 0; i < eb.length / StateStore.ENTRY_INTS; i++) {
+                int at = i * StateStore.ENTRY_INTS;
+                int state = eb[at + StateStore.STATE];
+                if (state != States.pack(States.ACTIVE, States.NONE) && !sameState(ea, eb, at)) {
+                    int src = eb[at + StateStore.SRC];
+                    errors.add(new Change(id, after.subscriptions().product(eb[at + StateStore.PRODUCT]).skuPartNumber(),
+                            States.stateName(state) + "/" + States.errorName(state) + (StateStore.isDirect(src)
+                                    ? " (direct)" : " (group " + after.groups().id(src) + ")")));
+                }
+            }
+        }
+        List<Seats> seats = new ArrayList<>();
+        for (int t = 0; t < products; t++) {
+            seats.add(new Seats(after.subscriptions().product(t).skuPartNumber(), a.consumed(t), b.consumed(t),
+                    after.subscriptions().units(t).capacity()));
+        }
+        return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, errors, seats);
+    }
+
+    static Engine engine(Tenant t) {
+        RuleMembership rules = new RuleMembership();
+        rules.applyTo(t);
+        ChangeFeed feed = new ChangeFeed();
+        feed.setEnabled(false);
+        Engine e = new Engine(t, new HeapStateStore(), feed, rules);
+        e.reconcile();
+        return e;
+    }
+
+    static int[] entries(Engine e, int u) {
+        int[] es = new int[e.store().count(u) * StateStore.ENTRY_INTS];
+        e.store().read(u, es);
+        return es;
+    }
+
+    /** The plans of product {@code t} the user has enabled (union of holding sources, R4), or null when not held. */
+    static long[] enabled(Engine e, int[] es, int t) {
+        long[] union = null;
+        for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
+            int at = i * StateStore.ENTRY_INTS;
+            if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
+                long[] m = e.tenant().masks().copy(es[at + StateStore.MASK]);
+                if (union == null) {
+                    union = m;
+                } else {
+                    for (int w = 0; w < m.length; w++) {
+                        union[w] |= m[w];
+                    }
+                }
+            }
+        }
+        return union;
+    }
+
+    static String planDiff(Tenant t, Product p, long[] had, long[] has) {
+        StringBuilder on = new StringBuilder();
+        StringBuilder off = new StringBuilder();
+        int[] plans = p.plans();
+        for (int k = 0; k < plans.length; k++) {
+            boolean x = (had[k >>> 6] & (1L << k)) != 0;
+            boolean y = (has[k >>> 6] & (1L << k)) != 0;
+            if (x != y) {
+                (y ? on : off).append((y ? on : off).length() == 0 ? "" : ", ")
+                        .append(t.catalog().plan(plans[k]).servicePlanName());
+            }
+        }
+        return (on.length() > 0 ? "+" + on : "") + (on.length() > 0 && off.length() > 0 ? "; " : "")
+                + (off.length() > 0 ? "-" + off : "");
+    }
+
+    /** Whether the same source (source and product) was already in the same state before. */
+    static boolean sameState(int[] ea, int[] eb, int at) {
+        for (int i = 0; i < ea.length / StateStore.ENTRY_INTS; i++) {
+            int b = i * StateStore.ENTRY_INTS;
+            if (ea[b + StateStore.SRC] == eb[at + StateStore.SRC] && ea[b + StateStore.PRODUCT] == eb[at + StateStore.PRODUCT]) {
+                return ea[b + StateStore.STATE] == eb[at + StateStore.STATE];
+            }
+        }
+        return false;
+    }
+}

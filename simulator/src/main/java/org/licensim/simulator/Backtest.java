@@ -1,0 +1,113 @@
+package org.licensim.simulator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+
+/**
+ * The planner checked on held-out simulated futures. A <em>truth</em> run (a seed the planner
+ * never sees) is observed up to the split day; the forecast of days after the split is the
+ * planner's Monte Carlo runs, each shifted to start from the truth's demand on the split day
+ * (level-adjusted: the runs supply the change in demand, the truth its level). Per product:
+ * did the truth's extra need after the split stay within the forecast's percentile (a hit),
+ * and how many days apart are the forecast's median first short day and the truth's.
+ */
+public record Backtest(int truths, int runs, int split, int horizon, double percentile, List<Row> rows) {
+
+    /** One truth run and product: forecast against what happened. -1 days: never short. */
+    public record Row(String sku, long truthSeed, int predictedNeed, int actualNeed, int predictedFirstShort,
+                      int actualFirstShort) {
+        public boolean hit() {
+            return actualNeed <= predictedNeed;
+        }
+
+        /** Whether either side saw the product short after the split (the rows that test anything). */
+        public boolean contested() {
+            return predictedNeed > 0 || actualNeed > 0;
+        }
+    }
+
+    public static Backtest run(Scenario scenario, Catalog catalog, int truths, int runs, int split, double percentile,
+                               int threads, Consumer<String> progress) {
+        if (split < 1 || split >= scenario.days()) {
+            throw new LicensimException("split day " + split + " must be between 1 and the horizon (" + scenario.days()
+                    + ") - 1");
+        }
+        List<Planner.Run> mc = Planner.simulate(scenario, catalog, runs, threads, progress);
+        Scenario held = scenario.with(Planner.seed(scenario.seed(), 100_000), null, null);
+        List<Planner.Run> truth = Planner.simulate(held, catalog, truths, threads, progress);
+        List<Row> rows = new ArrayList<>();
+        int products = scenario.products().size();
+        for (Planner.Run tr : truth) {
+            int s = index(tr, split);
+            int last = tr.day().length - 1;
+            for (int t = 0; t < products; t++) {
+                int[] need = new int[mc.size()];
+                int[] first = new int[mc.size()];
+                for (int i = 0; i < mc.size(); i++) {
+                    Planner.Run r = mc.get(i);
+                    int best = 0;
+                    int f = Integer.MAX_VALUE;
+                    for (int d = s + 1; d <= last; d++) {
+                        int excess = tr.demand()[t][s] + r.demand()[t][d] - r.demand()[t][s] - r.capacity()[t][d];
+                        best = Math.max(best, excess);
+                        if (excess > 0 && f == Integer.MAX_VALUE) {
+                            f = r.day()[d];
+                        }
+                    }
+                    need[i] = best;
+                    first[i] = f;
+                }
+                int actualNeed = tr.need(t, s + 1, last);
+                int actualFirst = -1;
+                for (int d = s + 1; d <= last && actualFirst < 0; d++) {
+                    if (tr.demand()[t][d] > tr.capacity()[t][d]) {
+                        actualFirst = tr.day()[d];
+                    }
+                }
+                int median = Planner.quantile(first, 0.5);
+                rows.add(new Row(scenario.products().get(t).sku(), tr.seed(), Planner.quantile(need, percentile),
+                        actualNeed, median == Integer.MAX_VALUE ? -1 : median, actualFirst));
+            }
+        }
+        return new Backtest(truths, runs, split, scenario.days(), percentile, List.copyOf(rows));
+    }
+
+    private static int index(Planner.Run r, int day) {
+        for (int d = 0; d < r.day().length; d++) {
+            if (r.day()[d] == day) {
+                return d;
+            }
+        }
+        throw new LicensimException("day " + day + " is not in the run");
+    }
+
+    /** Share of contested rows whose truth stayed within the forecast percentile. */
+    public double hitRate() {
+        long n = rows.stream().filter(Row::contested).count();
+        return n == 0 ? Double.NaN : rows.stream().filter(r -> r.contested() && r.hit()).count() / (double) n;
+    }
+
+    public long contested() {
+        return rows.stream().filter(Row::contested).count();
+    }
+
+    /** Absolute errors in days of the median first short day, over rows where both the forecast and the truth ran short. */
+    public int[] dayErrors() {
+        return rows.stream().filter(r -> r.predictedFirstShort() >= 0 && r.actualFirstShort() >= 0)
+                .mapToInt(r -> Math.abs(r.predictedFirstShort() - r.actualFirstShort())).sorted().toArray();
+    }
+
+    /** Rows where exactly one of forecast (median) and truth ran short. */
+    public long shortnessMismatches() {
+        return rows.stream().filter(r -> (r.predictedFirstShort() >= 0) != (r.actualFirstShort() >= 0)).count();
+    }
+
+    public double meanDayError() {
+        return Arrays.stream(dayErrors()).average().orElse(Double.NaN);
+    }
+}

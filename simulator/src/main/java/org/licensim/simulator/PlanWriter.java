@@ -1,0 +1,91 @@
+package org.licensim.simulator;
+
+import java.nio.file.Path;
+
+import org.licensim.core.io.AtomicFile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Writes a plan (and its backtest, when run) as {@code plan.json}, schema {@code licensim.plan/1} (docs/PLANNING.md). */
+public final class PlanWriter {
+    public static final String SCHEMA = "licensim.plan/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PlanWriter() {
+    }
+
+    public static ObjectNode json(Planner.Plan plan, Backtest backtest) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("schema", SCHEMA);
+        o.put("scenario", plan.scenario().name());
+        o.put("seed", plan.scenario().seed());
+        o.put("users", plan.scenario().users());
+        o.put("start", plan.scenario().start().toString());
+        o.put("horizonDays", plan.horizon());
+        o.put("runs", plan.runs());
+        o.put("percentile", plan.percentile());
+        o.put("millis", plan.millis());
+        ArrayNode ps = o.putArray("products");
+        for (Planner.ProductPlan p : plan.products()) {
+            ObjectNode x = ps.addObject();
+            x.put("sku", p.sku());
+            x.put("capacityStart", p.capacityStart());
+            x.put("capacityEnd", p.capacityEnd());
+            x.put("runsShort", p.runsShort());
+            x.put("needP50", p.needP50());
+            x.put("needAtPercentile", p.needAtPercentile());
+            x.put("needMax", p.needMax());
+            x.put("buy", p.buy());
+            putDay(x, "buyByDay", p.buyByDay());
+            if (p.buyByDay() >= 0) {
+                x.put("buyByDate", p.buyByDate());
+            } else {
+                x.putNull("buyByDate");
+            }
+            putDay(x, "firstShortDayEarly", p.firstShortEarly());
+            putDay(x, "firstShortDayMedian", p.firstShortMedian());
+            x.put("releasable", p.releasable());
+            ArrayNode need = x.putArray("needByRun");
+            int t = plan.products().indexOf(p);
+            for (Planner.Run r : plan.runResults()) {
+                need.add(r.need(t, 0, r.day().length - 1));
+            }
+        }
+        if (backtest != null) {
+            ObjectNode b = o.putObject("backtest");
+            b.put("truthRuns", backtest.truths());
+            b.put("runs", backtest.runs());
+            b.put("splitDay", backtest.split());
+            b.put("contested", backtest.contested());
+            b.put("hitRate", backtest.hitRate());
+            b.put("meanDayError", backtest.meanDayError());
+            b.put("shortnessMismatches", backtest.shortnessMismatches());
+            ArrayNode rows = b.putArray("rows");
+            for (Backtest.Row r : backtest.rows()) {
+                ObjectNode x = rows.addObject();
+                x.put("sku", r.sku());
+                x.put("truthSeed", r.truthSeed());
+                x.put("predictedNeed", r.predictedNeed());
+                x.put("actualNeed", r.actualNeed());
+                putDay(x, "predictedFirstShort", r.predictedFirstShort());
+                putDay(x, "actualFirstShort", r.actualFirstShort());
+            }
+        }
+        return o;
+    }
+
+    private static void putDay(ObjectNode x, String field, int day) {
+        if (day < 0) {
+            x.putNull(field);
+        } else {
+            x.put(field, day);
+        }
+    }
+
+    public static void write(Planner.Plan plan, Backtest backtest, Path file) {
+        ObjectNode o = json(plan, backtest);
+        AtomicFile.write(file, "plan", out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, o));
+    }
+}

@@ -1,0 +1,211 @@
+package org.licensim.simulator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+
+/**
+ * The capacity planner: the scenario's churn run N times with different seeds (on every core),
+ * and per product the distribution of what the runs needed. A product's <em>extra need</em> on a
+ * day is the users who wanted it (holders plus users waiting) beyond the seats the scenario
+ * had that day; over the horizon a run needs the largest such excess. At percentile q the
+ * advice is to buy the q-th percentile of that need before the (1 - q)-th percentile of the
+ * first day the product ran short, and the seats no run ever used (the smallest headroom seen
+ * in any run on any day) could be released.
+ */
+public final class Planner {
+    /** Seeds of the runs: the scenario's seed, then spaced by a large odd constant. */
+    static long seed(long base, int run) {
+        return base + 0x9E37_79B9L * run;
+    }
+
+    /** One run's trajectories, per product and day. */
+    public record Run(long seed, int[] day, String[] date, int[][] demand, int[][] capacity, int[][] consumed,
+                      int[][] waiting) {
+        static Run of(long seed, SimulationResult r) {
+            int n = r.days().size();
+            int p = r.products().size();
+            int[] day = new int[n];
+            String[] date = new String[n];
+            int[][] demand = new int[p][n];
+            int[][] cap = new int[p][n];
+            int[][] con = new int[p][n];
+            int[][] wait = new int[p][n];
+            for (int d = 0; d < n; d++) {
+                DayStats s = r.days().get(d);
+                day[d] = s.day();
+                date[d] = s.date().toString();
+                for (int t = 0; t < p; t++) {
+                    con[t][d] = s.consumed()[t];
+                    wait[t][d] = s.waiting()[t];
+                    demand[t][d] = s.consumed()[t] + s.waiting()[t];
+                    cap[t][d] = s.capacity()[t];
+                }
+            }
+            return new Run(seed, day, date, demand, cap, con, wait);
+        }
+
+        /** Largest excess of demand over capacity on days {@code from..to} (indices), at least 0. */
+        int need(int t, int from, int to) {
+            int best = 0;
+            for (int d = from; d <= to; d++) {
+                best = Math.max(best, demand[t][d] - capacity[t][d]);
+            }
+            return best;
+        }
+
+        /** First day index from {@code from} on which users waited for {@code t} and no seat was free, or -1. */
+        int firstShort(int t, int from) {
+            for (int d = from; d < day.length; d++) {
+                if (waiting[t][d] > 0 && consumed[t][d] >= capacity[t][d]) {
+                    return d;
+                }
+            }
+            return -1;
+        }
+
+        /** Smallest headroom (capacity minus demand) over all days. */
+        int headroom(int t) {
+            int best = Integer.MAX_VALUE;
+            for (int d = 0; d < day.length; d++) {
+                best = Math.min(best, capacity[t][d] - demand[t][d]);
+            }
+            return best;
+        }
+    }
+
+    /** The plan for one product. */
+    public record ProductPlan(String sku, int capacityStart, int capacityEnd, int runs, int runsShort,
+                              int needP50, int needAtPercentile, int needMax, int firstShortEarly, int firstShortMedian,
+                              String buyByDate, int releasable) {
+        /** Seats to buy to stay error-free at the plan's percentile. */
+        public int buy() {
+            return needAtPercentile;
+        }
+
+        /** Day by which to buy them (the early percentile of the first short day), or -1 when none is needed. */
+        public int buyByDay() {
+            return needAtPercentile > 0 ? firstShortEarly : -1;
+        }
+    }
+
+    public record Plan(Scenario scenario, int runs, int horizon, double percentile, List<ProductPlan> products,
+                       List<Run> runResults, long millis) {
+        public ProductPlan product(String sku) {
+            return products.stream().filter(p -> p.sku().equals(sku)).findFirst().orElseThrow(
+                    () -> new LicensimException("no product " + sku + " in the plan"));
+        }
+    }
+
+    private Planner() {
+    }
+
+    /** The runs of a plan, in seed order, using {@code threads} threads. */
+    static List<Run> simulate(Scenario s, Catalog catalog, int runs, int threads, Consumer<String> progress) {
+        if (runs < 1) {
+            throw new LicensimException("--runs " + runs + ": at least 1 run");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, runs)), r -> {
+            Thread t = new Thread(r, "licensim-plan");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<Run>> futures = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                long seed = seed(s.seed(), i);
+                futures.add(pool.submit(() -> {
+                    SimulationResult r = new Simulation(s.with(seed, null, null), catalog).run((d, n, e, ns) -> { },
+                            null);
+                    progress.accept(String.format("run %d of %d done (seed %d)", done.incrementAndGet(), runs, seed));
+                    return Run.of(seed, r);
+                }));
+            }
+            List<Run> out = new ArrayList<>();
+            for (Future<Run> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LicensimException("interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Plans {@code scenario} over {@code horizon} days (0: the scenario's own) with {@code runs}
+     * runs at {@code percentile} (e.g. 0.95).
+     */
+    public static Plan plan(Scenario scenario, Catalog catalog, int runs, int horizon, double percentile, int threads,
+                            Consumer<String> progress) {
+        if (!(percentile > 0 && percentile < 1)) {
+            throw new LicensimException("--percentile " + percentile + ": give a value between 0 and 1, e.g. 0.95");
+        }
+        Scenario s = horizon > 0 ? scenario.with(null, null, horizon) : scenario;
+        long t0 = System.nanoTime();
+        List<Run> rs = simulate(s, catalog, runs, threads, progress);
+        List<String> skus = s.products().stream().map(Scenario.ProductSpec::sku).toList();
+        List<ProductPlan> out = new ArrayList<>();
+        for (int t = 0; t < skus.size(); t++) {
+            out.add(productPlan(skus.get(t), t, rs, 0, percentile));
+        }
+        return new Plan(s, runs, s.days(), percentile, out, rs, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static ProductPlan productPlan(String sku, int t, List<Run> rs, int from, double q) {
+        int n = rs.size();
+        int[] need = new int[n];
+        int[] first = new int[n];
+        int shortRuns = 0;
+        int releasable = Integer.MAX_VALUE;
+        Run any = rs.get(0);
+        int last = any.day().length - 1;
+        for (int i = 0; i < n; i++) {
+            Run r = rs.get(i);
+            need[i] = r.need(t, from, last);
+            int f = r.firstShort(t, from);
+            first[i] = f < 0 ? Integer.MAX_VALUE : r.day()[f];
+            shortRuns += f >= 0 ? 1 : 0;
+            releasable = Math.min(releasable, r.headroom(t));
+        }
+        int early = quantile(first, 1 - q);
+        String by = null;
+        if (early != Integer.MAX_VALUE) {
+            for (int d = 0; d <= last; d++) {
+                if (any.day()[d] == early) {
+                    by = any.date()[d];
+                }
+            }
+        }
+        int median = quantile(first, 0.5);
+        return new ProductPlan(sku, any.capacity()[t][0], any.capacity()[t][last], n, shortRuns, quantile(need, 0.5),
+                quantile(need, q), Arrays.stream(need).max().orElse(0), early == Integer.MAX_VALUE ? -1 : early,
+                median == Integer.MAX_VALUE ? -1 : median, by, Math.max(0, releasable));
+    }
+
+    /** Nearest-rank quantile: the smallest value with at least q of the values at or below it. */
+    static int quantile(int[] values, double q) {
+        int[] v = values.clone();
+        Arrays.sort(v);
+        int rank = (int) Math.ceil(q * v.length);
+        return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
+    }
+}
