@@ -99,8 +99,9 @@ final class PlanCommand implements Callable<Integer> {
             if (p.buy() > 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  buy %,d seats of %s by %s (day %d) to stay error-free in %d%% of runs "
-                        + "(short in %d of %d runs; median first short day %d)%n", p.buy(), p.sku(), p.buyByDate(),
-                        p.buyByDay(), pct, p.runsShort(), p.runs(), p.firstShortMedian());
+                        + "(short in %d of %d runs; %s)%n", p.buy(), p.sku(), p.buyByDate(), p.buyByDay(), pct,
+                        p.runsShort(), p.runs(), p.firstShortMedian() < 0 ? "most runs never short"
+                                : "median first short day " + p.firstShortMedian());
             }
         }
         for (Planner.ProductPlan p : plan.products()) {

@@ -237,6 +237,44 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("plan, migrate and switch-product give advice and event feeds that resolve reads")
+    void planning(@TempDir Path dir) throws Exception {
+        Result plan = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
+                dir.resolve("plan").toString());
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("buy ") && plan.out().contains(" seats of ENTERPRISEPACK by "), plan.out());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("plan/plan.json").toFile());
+        assertEquals("licensim.plan/1", json.get("schema").asText());
+        assertEquals(4, json.get("products").get(0).get("needByRun").size());
+        Result badPlan = run("plan", "seat-crunch", "--percentile", "95");
+        assertEquals(1, badPlan.code());
+        assertTrue(badPlan.err().contains("--percentile 95.0: give a value between 0 and 1"), badPlan.err());
+
+        Path feed = dir.resolve("migration.jsonl");
+        Result m = run("migrate", "../core/src/test/resources/plans/migration.json", "--apply", feed.toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains("u1 ENTERPRISEPACK: the groups do not enable every plan the direct assignment does "
+                + "(would lose YAMMER_ENTERPRISE)"), m.out());
+        Result applied = run("resolve", "../core/src/test/resources/plans/migration.json", "--events", feed.toString(),
+                "--quiet");
+        assertEquals(0, applied.code(), applied.err());
+
+        Path steps = dir.resolve("switch.jsonl");
+        Result sw = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "g-support", "--from",
+                "STANDARDPACK", "--to", "ENTERPRISEPACK", "--apply", steps.toString());
+        assertEquals(0, sw.code(), sw.err());
+        assertTrue(sw.out().contains("  1. assign ENTERPRISEPACK with 1 conflicting plans disabled\n  2. remove STANDARDPACK"),
+                sw.out());
+        Result after = run("resolve", "../core/src/test/resources/plans/switch.json", "--events", steps.toString(), "--quiet");
+        assertEquals(0, after.code(), after.err());
+        assertTrue(after.out().matches("(?s).*  ENTERPRISEPACK\\s+2\\s+8\\s+10\\s+0\\n.*"), after.out());
+        Result unknown = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "nope", "--from",
+                "STANDARDPACK", "--to", "ENTERPRISEPACK");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("unknown group \"nope\""), unknown.err());
+    }
+
+    @Test
     @DisplayName("R22 resolve stops at a rejected event with exit 1 and writes nothing, unless told to skip")
     void resolveRejected(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -22,11 +22,14 @@ public final class Reports {
     }
 
     /** What a results path holds. */
-    public enum Kind { SIMULATION, BENCHMARK }
+    public enum Kind { SIMULATION, BENCHMARK, PLAN }
 
     public static Kind kindOf(Path p) {
         if (Files.isDirectory(p) && SimRun.isSimulation(p)) {
             return Kind.SIMULATION;
+        }
+        if (Files.isDirectory(p) && PlanPages.isPlan(p)) {
+            return Kind.PLAN;
         }
         if ((Files.isDirectory(p) && Files.isRegularFile(p.resolve("jmh.json")))
                 || (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json"))) {
@@ -35,8 +38,8 @@ public final class Reports {
         if (!Files.exists(p)) {
             throw new ReportException(p + ": no such file or directory");
         }
-        throw new ReportException(p + ": neither simulation results (days.json, from licensim simulate) nor "
-                + "benchmark results (jmh.json, from licensim bench)");
+        throw new ReportException(p + ": neither simulation results (days.json, from licensim simulate), "
+                + "benchmark results (jmh.json, from licensim bench) nor a plan (plan.json, from licensim plan)");
     }
 
     /** One report over several results paths, each one's pages in the order given. */
@@ -47,10 +50,15 @@ public final class Reports {
         List<String> names = new ArrayList<>();
         List<Object> runs = new ArrayList<>();
         for (Path p : inputs) {
-            if (kindOf(p) == Kind.SIMULATION) {
+            Kind kind = kindOf(p);
+            if (kind == Kind.SIMULATION) {
                 SimRun s = SimRun.read(p);
                 runs.add(s);
                 names.add("simulation " + s.scenario());
+            } else if (kind == Kind.PLAN) {
+                com.fasterxml.jackson.databind.JsonNode plan = PlanPages.read(p);
+                runs.add(plan);
+                names.add("capacity plan " + plan.path("scenario").asText());
             } else {
                 runs.add(BenchRun.read(p));
                 names.add("benchmarks " + p.getFileName());
@@ -63,6 +71,8 @@ public final class Reports {
             String prefix = runs.size() == 1 ? "" : "r" + (i + 1) + "-";
             if (runs.get(i) instanceof SimRun s) {
                 SimulationPages.add(doc, s, prefix);
+            } else if (runs.get(i) instanceof com.fasterxml.jackson.databind.JsonNode plan) {
+                PlanPages.add(doc, plan, prefix);
             } else {
                 BenchPages.add(doc, (BenchRun) runs.get(i), prefix);
             }

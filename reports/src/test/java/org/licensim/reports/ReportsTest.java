@@ -147,6 +147,24 @@ class ReportsTest {
         assertTrue(t.stream().anyMatch(r -> r.get(2).equals("chronicle") && r.get(4).endsWith("x")), t.toString());
     }
 
+    @Test
+    @DisplayName("a capacity plan is shown as advice per product, the need over the runs, and the backtest")
+    void planReport(@TempDir Path dir) throws IOException {
+        Path plan = fixture("plan-default");
+        Document d = written(Reports.report(List.of(plan), null), dir);
+        List<List<String>> rows = rows(d.getElementById("plan").selectFirst("table"));
+        JsonNode json = new ObjectMapper().readTree(plan.resolve("plan.json").toFile());
+        assertEquals(json.get("products").size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode p = json.get("products").get(i);
+            assertEquals(p.get("sku").asText(), rows.get(i).get(0));
+            int buy = p.get("buy").asInt();
+            assertEquals(buy > 0 ? String.format(java.util.Locale.ROOT, "%,d", buy) : "-", rows.get(i).get(6));
+        }
+        assertNotNull(d.getElementById("backtest"));
+        assertTrue(d.getElementById("backtest").text().contains("held-out runs"));
+    }
+
     static Comparison.Row row(Comparison c, String keyStart) {
         return c.rows().stream().filter(r -> r.key().startsWith(keyStart)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row " + keyStart + " in " + c.rows()));
@@ -198,7 +216,8 @@ class ReportsTest {
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         ReportException neither = assertThrows(ReportException.class, () -> Reports.report(List.of(empty), null));
-        assertTrue(neither.getMessage().contains("neither simulation results"), neither.getMessage());
+        assertTrue(neither.getMessage().contains("neither simulation results") && neither.getMessage().contains("plan.json"),
+                neither.getMessage());
 
         Path broken = Files.createDirectory(dir.resolve("broken"));
         Files.writeString(broken.resolve("jmh.json"), "[{\"benchmark\": \"x.Y.z\",\n \"mode\": ");

@@ -1,0 +1,101 @@
+package org.licensim.reports;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The page of a capacity plan ({@code plan.json}, schema licensim.plan/1): advice per product, need per run, backtest. */
+final class PlanPages {
+    static final String SCHEMA = "licensim.plan/1";
+
+    private PlanPages() {
+    }
+
+    static boolean isPlan(Path dir) {
+        return Files.isRegularFile(dir.resolve("plan.json"));
+    }
+
+    static JsonNode read(Path dir) {
+        Path f = dir.resolve("plan.json");
+        JsonNode root = Json.read(f);
+        String schema = root.path("schema").asText("");
+        if (!schema.equals(SCHEMA)) {
+            throw new ReportException(f + ": schema is \"" + schema + "\", this report reads \"" + SCHEMA + "\"");
+        }
+        Json.array(root, "products", f, "the file");
+        return root;
+    }
+
+    static String day(JsonNode n) {
+        return n == null || n.isNull() ? "-" : "day " + n.asInt();
+    }
+
+    static void add(Doc doc, JsonNode plan, String prefix) {
+        int pct = (int) Math.round(plan.path("percentile").asDouble() * 100);
+        Doc.Section s = doc.section(prefix + "plan", "Capacity plan: " + plan.path("scenario").asText());
+        s.para(String.format(Locale.ROOT, "%d runs of the scenario's churn (seeds from %d), %d days from %s, %,d users. "
+                + "Extra need is the users who wanted a product beyond the seats the scenario had that day; buying the "
+                + "p%d extra need before the early (p%d) first short day keeps %d%% of runs free of waiting. Releasable "
+                + "seats are the smallest headroom any run had on any day.", plan.path("runs").asInt(),
+                plan.path("seed").asLong(), plan.path("horizonDays").asInt(), plan.path("start").asText(),
+                plan.path("users").asInt(), pct, 100 - pct, pct));
+        Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#seats day 0", "#short in runs", "#extra p50",
+                "#extra p" + pct, "#extra max", "buy", "by", "#releasable");
+        List<String> cats = new ArrayList<>();
+        double[][] p50 = new double[2][plan.get("products").size()];
+        double[][] pq = new double[2][plan.get("products").size()];
+        double[][] max = new double[2][plan.get("products").size()];
+        int i = 0;
+        for (JsonNode p : plan.get("products")) {
+            int buy = p.path("buy").asInt();
+            t.classedRow(buy > 0 ? "short" : null, p.path("sku").asText(), SimulationPages.n(p.path("capacityStart").asLong()),
+                    p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
+                    SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
+                    SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-",
+                    buy > 0 ? day(p.get("buyByDay")) + " (" + p.path("buyByDate").asText() + ")" : "-",
+                    SimulationPages.n(p.path("releasable").asLong()));
+            cats.add(p.path("sku").asText());
+            p50[0][i] = p.path("needP50").asDouble();
+            pq[0][i] = p.path("needAtPercentile").asDouble();
+            max[0][i] = p.path("needMax").asDouble();
+            p50[1][i] = Double.NaN;
+            pq[1][i] = Double.NaN;
+            max[1][i] = Double.NaN;
+            i++;
+        }
+        s.add(t.build());
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("p50", p50);
+        series.put("p" + pct, pq);
+        series.put("max", max);
+        s.chart(Charts.bars(prefix + "plan-need", "Extra seats needed beyond the plan, over the runs", "seats", cats,
+                series, false));
+        JsonNode b = plan.get("backtest");
+        if (b != null) {
+            Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
+            bs.para(String.format(Locale.ROOT, "%d held-out runs were observed up to day %d and forecast from there by %d "
+                    + "runs shifted to their level. The truth stayed within the p%d forecast in %.0f%% of %d product-runs "
+                    + "where either side needed seats; the median forecast first short day was off by %.1f days on "
+                    + "average; %d rows had only one side short.", b.path("truthRuns").asInt(), b.path("splitDay").asInt(),
+                    b.path("runs").asInt(), pct, 100 * b.path("hitRate").asDouble(), b.path("contested").asInt(),
+                    b.path("meanDayError").asDouble(), b.path("shortnessMismatches").asInt()));
+            Doc.TableBuilder bt = new Doc.TableBuilder(null, "product", "#truth seed", "#forecast need", "#actual need",
+                    "hit", "forecast first short", "actual first short");
+            for (JsonNode r : b.path("rows")) {
+                if (r.path("predictedNeed").asInt() > 0 || r.path("actualNeed").asInt() > 0) {
+                    boolean hit = r.path("actualNeed").asInt() <= r.path("predictedNeed").asInt();
+                    bt.classedRow(hit ? null : "regression", r.path("sku").asText(), Long.toString(r.path("truthSeed").asLong()),
+                            SimulationPages.n(r.path("predictedNeed").asLong()), SimulationPages.n(r.path("actualNeed").asLong()),
+                            hit ? "yes" : "no", day(r.get("predictedFirstShort")), day(r.get("actualFirstShort")));
+                }
+            }
+            bs.add(bt.build());
+        }
+    }
+}
