@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.licensim.core.engine.DynamicMembership;
 import org.licensim.core.engine.Engine;
@@ -43,21 +41,8 @@ public class StoreBenchmark {
         if (kind == Kind.heap) {
             return new HeapStateStore();
         }
-        deleteTree(dir);
+        org.licensim.core.io.Trees.delete(dir);
         return ChronicleStateStore.create(dir, t.tenant, "bench", ChronicleStateStore.Sizing.of(t.tenant));
-    }
-
-    static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static Path tempDir(String name) {
@@ -99,7 +84,7 @@ public class StoreBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            deleteTree(base);
+            org.licensim.core.io.Trees.delete(base);
         }
     }
 
@@ -140,7 +125,7 @@ public class StoreBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             engine.store().close();
-            deleteTree(base);
+            org.licensim.core.io.Trees.delete(base);
         }
     }
 

@@ -9,12 +9,9 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
-import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.graph.GraphFidelity;
 import org.licensim.core.graph.GraphImport;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,12 +73,7 @@ final class ImportGraphCommand implements Callable<Integer> {
             // the check resolves from scratch: read the snapshot again without the states
             t.setPriorStates(null, -1);
         }
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        Engine e = new Engine(t, new HeapStateStore(), feed, rules);
-        e.reconcile();
+        Engine e = org.licensim.core.rules.WhatIf.resolve(t);
         List<GraphFidelity.Disagreement> d = GraphFidelity.compare(e, r);
         long users = d.stream().map(GraphFidelity.Disagreement::userId).distinct().count();
         if (d.isEmpty()) {

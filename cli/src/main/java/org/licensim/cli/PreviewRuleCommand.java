@@ -61,6 +61,11 @@ final class PreviewRuleCommand implements Callable<Integer> {
     }
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> show) {
+        section(out, title, items, show, limit);
+    }
+
+    /** A counted section of at most {@code limit} lines ("... and N more" after them); whatif and migrate use it too. */
+    static <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> show, int limit) {
         out.printf("  %s: %,d%n", title, items.size());
         for (int i = 0; i < items.size() && i < limit; i++) {
             out.println("    " + show.apply(items.get(i)));

@@ -110,12 +110,6 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> line) {
-        out.printf("  %s: %d%n", title, items.size());
-        for (int i = 0; i < Math.min(limit, items.size()); i++) {
-            out.println("    " + line.apply(items.get(i)));
-        }
-        if (items.size() > limit) {
-            out.printf("    ... and %d more%n", items.size() - limit);
-        }
+        PreviewRuleCommand.section(out, title, items, line, limit);
     }
 }

@@ -1,13 +1,9 @@
 package org.licensim.core.engine;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
@@ -86,7 +82,7 @@ public final class StoreSession implements AutoCloseable {
             }
             s.attach(tenant);
             Path cu = dir.resolve(CATCH_UP);
-            deleteTree(cu);
+            org.licensim.core.io.Trees.delete(cu);
             ChronicleStateStore temp = ChronicleStateStore.create(cu, tenant, source, ChronicleStateStore.Sizing.of(tenant));
             Engine e = new Engine(tenant, temp, feed, dynamic);
             e.reconcile();
@@ -164,7 +160,7 @@ public final class StoreSession implements AutoCloseable {
         }
         engine.useStore(store);
         catchUp.close();
-        deleteTree(catchUp.dir());
+        org.licensim.core.io.Trees.delete(catchUp.dir());
         catchUp = null;
         log.accept(String.format("caught up to seq %d (%,d events read again), state matches the store (%,d ms to compare)",
                 resumeAfter, replayed, (System.nanoTime() - t0) / 1_000_000));
@@ -199,25 +195,12 @@ public final class StoreSession implements AutoCloseable {
         return true;
     }
 
-    private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        } catch (IOException e) {
-            throw new LicensimException(p + ": cannot delete the catch-up store: " + e.getMessage(), e);
-        }
-    }
-
     /** Closes the store; writes after its last commit (none, unless an event failed midway) are rolled back. */
     @Override
     public void close() {
         if (catchUp != null) {
             catchUp.close();
-            deleteTree(catchUp.dir());
+            org.licensim.core.io.Trees.delete(catchUp.dir());
             catchUp = null;
         }
         store.close();

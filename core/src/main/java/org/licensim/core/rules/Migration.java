@@ -57,7 +57,7 @@ public record Migration(List<Event> policy, List<Direct> remove, List<Direct> ke
                 for (Assignments.License d : asg.directOf(u)) {
                     Product p = t.subscriptions().product(d.product());
                     String user = t.users().id(u);
-                    long[] group = groupUnion(e, es, d.product());
+                    long[] group = WhatIf.union(e, es, d.product(), true);
                     if (group == null) {
                         keep.add(new Direct(user, p.skuPartNumber(), groupReason(e, es, d.product()), List.of()));
                         continue;
@@ -92,26 +92,6 @@ public record Migration(List<Event> policy, List<Direct> remove, List<Direct> ke
             }
         }
         throw new LicensimException("could not find a migration that keeps every user's plans after 5 rounds");
-    }
-
-    /** The union of enabled plans of product {@code t} over the user's holding group sources, or null. */
-    private static long[] groupUnion(Engine e, int[] es, int t) {
-        long[] union = null;
-        for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
-            int at = i * StateStore.ENTRY_INTS;
-            if (es[at + StateStore.PRODUCT] == t && !StateStore.isDirect(es[at + StateStore.SRC])
-                    && es[at + StateStore.STATE] == States.pack(States.ACTIVE, States.NONE)) {
-                long[] m = e.tenant().masks().copy(es[at + StateStore.MASK]);
-                if (union == null) {
-                    union = m;
-                } else {
-                    for (int w = 0; w < m.length; w++) {
-                        union[w] |= m[w];
-                    }
-                }
-            }
-        }
-        return union;
     }
 
     private static String groupReason(Engine e, int[] es, int t) {

@@ -107,6 +107,11 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
         return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, errors, seats);
     }
 
+    /** A tenant resolved from scratch on the heap (its rules applied), the way every planner starts. */
+    public static Engine resolve(Tenant t) {
+        return engine(t);
+    }
+
     static Engine engine(Tenant t) {
         RuleMembership rules = new RuleMembership();
         rules.applyTo(t);
@@ -125,10 +130,21 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
 
     /** The plans of product {@code t} the user has enabled (union of holding sources, R4), or null when not held. */
     static long[] enabled(Engine e, int[] es, int t) {
+        return union(e, es, t, false);
+    }
+
+    /**
+     * The union of the enabled plans of product {@code t} over the user's holding sources (only
+     * the group sources in state Active/None when {@code activeGroupsOnly}), or null when none.
+     */
+    static long[] union(Engine e, int[] es, int t, boolean activeGroupsOnly) {
         long[] union = null;
         for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
             int at = i * StateStore.ENTRY_INTS;
-            if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
+            int st = es[at + StateStore.STATE];
+            boolean counts = activeGroupsOnly ? !StateStore.isDirect(es[at + StateStore.SRC])
+                    && st == States.pack(States.ACTIVE, States.NONE) : States.holds(st);
+            if (es[at + StateStore.PRODUCT] == t && counts) {
                 long[] m = e.tenant().masks().copy(es[at + StateStore.MASK]);
                 if (union == null) {
                     union = m;
