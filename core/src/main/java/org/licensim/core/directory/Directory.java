@@ -37,11 +37,17 @@ public final class Directory {
         return Arrays.binarySearch(groupsOf(u), g) >= 0;
     }
 
-    /** Adds user {@code u} to group {@code g}; false when already a member. */
+    /**
+     * Adds user {@code u} to group {@code g}; false when already a member. Membership is asked of
+     * the user's own short sorted list first: a dynamic group re-evaluated after an attribute
+     * change mostly confirms what is (hundreds of rules, a handful of changes), and a search in
+     * a few ints is far cheaper than one in the group's bitmap.
+     */
     public boolean addMember(int g, int u) {
-        if (!groups.addUserMember(g, u)) {
+        if (isMember(g, u)) {
             return false;
         }
+        groups.addUserMember(g, u);
         if (u >= userGroups.length) {
             userGroups = Arrays.copyOf(userGroups, Math.max(u + 1, userGroups.length * 3 / 2 + 16));
         }
@@ -56,11 +62,12 @@ public final class Directory {
         return true;
     }
 
-    /** Removes user {@code u} from group {@code g}; false when not a member. */
+    /** Removes user {@code u} from group {@code g}; false when not a member (asked of the user's list first). */
     public boolean removeMember(int g, int u) {
-        if (!groups.removeUserMember(g, u)) {
+        if (!isMember(g, u)) {
             return false;
         }
+        groups.removeUserMember(g, u);
         int[] gs = groupsOf(u);
         int at = Arrays.binarySearch(gs, g);
         int[] out = new int[gs.length - 1];

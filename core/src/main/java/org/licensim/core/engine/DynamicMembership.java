@@ -21,6 +21,13 @@ public interface DynamicMembership {
     /** Checks a rule before a group gets it; throws {@link org.licensim.core.LicensimException} if malformed. */
     void checkRule(String rule);
 
+    /**
+     * Told before user {@code u}'s {@code changedProperties} take their new values, so that an
+     * implementation can note the old ones ({@link #userChanged} follows).
+     */
+    default void userChanging(Tenant tenant, int u, Iterable<String> changedProperties) {
+    }
+
     /** Re-evaluates the rules of groups a change of {@code changedProperties} of user {@code u} may affect. */
     void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink);
 

@@ -1128,6 +1128,7 @@ public final class Engine {
      */
     private void attributesChanged(Event.UserAttributesChanged e) {
         int u = user(e, e.userId());
+        dynamic.userChanging(tenant, u, e.attributes().changedProperties());
         e.attributes().applyTo(users, u);
         begin(u);
         dynamic.userChanged(tenant, u, e.attributes().changedProperties(), oneUserSink);

@@ -31,9 +31,60 @@ public final class CompiledRule {
         boolean test(int u);
     }
 
+    private final Equality equality;
+
+    /**
+     * A rule that is only equality tests ({@code -eq}, {@code -in}) of one single-valued string
+     * property joined by {@code -or}: the property (lower case) and the case-folded codes it
+     * accepts. A user whose value of that property moves between two values can only change
+     * membership of the groups whose rules accept the old or the new value.
+     */
+    public record Equality(String property, StringColumn column, int[] foldedCodes) {
+    }
+
     private CompiledRule(String text, Rule rule, Users users) {
         this.text = text;
         this.root = compile(rule, users);
+        this.equality = equalityOf(rule, users);
+    }
+
+    /** This rule's {@link Equality} form, or null when it has none. */
+    public Equality equality() {
+        return equality;
+    }
+
+    private static Equality equalityOf(Rule rule, Users users) {
+        String[] property = {null};
+        StringColumn[] column = {null};
+        IntHashSet codes = new IntHashSet();
+        return collectEquality(rule, users, property, column, codes)
+                ? new Equality(property[0], column[0], codes.toArray()) : null;
+    }
+
+    private static boolean collectEquality(Rule r, Users users, String[] property, StringColumn[] column,
+                                           IntHashSet codes) {
+        if (r instanceof Rule.Or o) {
+            return collectEquality(o.left(), users, property, column, codes)
+                    && collectEquality(o.right(), users, property, column, codes);
+        }
+        if (!(r instanceof Rule.Compare c) || c.isNull() || c.bool() != null || (c.op() != Op.EQ && c.op() != Op.IN)) {
+            return false;
+        }
+        Property.Kind kind = c.property().kind();
+        if (kind != Property.Kind.STRING && kind != Property.Kind.USAGE_LOCATION) {
+            return false;
+        }
+        String name = c.property().name().toLowerCase(java.util.Locale.ROOT);
+        if (property[0] != null && !property[0].equals(name)) {
+            return false;
+        }
+        property[0] = name;
+        column[0] = kind == Property.Kind.USAGE_LOCATION ? users.usageLocation() : users.column(c.property().name());
+        Dictionary folded = column[0].dictionary().foldedValues();
+        for (String v : c.values()) {
+            codes.add(folded.intern(Dictionary.fold(v)));
+        }
+        return true;
     }
 
     /** Parses and compiles {@code rule}; throws {@link RuleException} when it is malformed. */

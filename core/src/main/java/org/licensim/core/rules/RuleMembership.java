@@ -21,6 +21,16 @@ public final class RuleMembership implements DynamicMembership {
     /** By group index: a primitive map, so the per-event loop over a user's rules boxes nothing. */
     private final IntObjectHashMap<CompiledRule> compiled = new IntObjectHashMap<>();
     private final Map<String, IntArrayList> readers = new HashMap<>();
+    /** Per property: the equality rules reading it, by accepted folded code ({@link CompiledRule.Equality}). */
+    private final Map<String, org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<IntArrayList>> byValue =
+            new HashMap<>();
+    /** Per property: its column, and the rules reading it that are not equality rules on it (always re-evaluated). */
+    private final Map<String, org.licensim.core.directory.StringColumn> valueColumns = new HashMap<>();
+    private final Map<String, IntArrayList> otherReaders = new HashMap<>();
+    /** Old folded codes of the properties being changed, noted by {@link #userChanging}. */
+    private final org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap<String> oldCodes =
+            new org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap<>();
+    private int oldCodesUser = -1;
     private Tenant compiledFor;
 
     @Override
@@ -42,24 +52,77 @@ public final class RuleMembership implements DynamicMembership {
         Groups groups = tenant.groups();
         boolean[] managed = new boolean[groups.size()];
         int[][] members = new int[groups.size()][];
+        IntArrayList[] byIndex = new IntArrayList[groups.size()];
         IntArrayList buf = new IntArrayList();
+        int users = tenant.users().size();
         for (int g = 0; g < groups.size(); g++) {
             CompiledRule rule = compiled.get(g);
             if (rule == null || groups.rulePaused(g)) {
                 continue;
             }
             managed[g] = true;
+            if (rule.equality() != null) {
+                byIndex[g] = new IntArrayList();
+                continue;
+            }
             buf.clear();
-            for (int u = 0; u < tenant.users().size(); u++) {
+            for (int u = 0; u < users; u++) {
                 if (!tenant.users().isDeleted(u) && rule.matches(u)) {
                     buf.add(u);
                 }
             }
             members[g] = buf.toArray();
         }
+        // equality rules: one pass over each property's column, the accepted-value index names the groups
+        for (var e : byValue.entrySet()) {
+            org.licensim.core.directory.StringColumn col = valueColumns.get(e.getKey());
+            var values = e.getValue();
+            org.licensim.core.directory.Dictionary d = col.dictionary();
+            for (int u = 0; u < users; u++) {
+                int code = col.code(u);
+                if (code == org.licensim.core.directory.Dictionary.NULL || tenant.users().isDeleted(u)) {
+                    continue;
+                }
+                IntArrayList gs = values.get(d.foldedCode(code));
+                if (gs == null) {
+                    continue;
+                }
+                for (int i = 0; i < gs.size(); i++) {
+                    IntArrayList list = byIndex[gs.get(i)];
+                    if (list != null) {
+                        list.add(u);
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < byIndex.length; g++) {
+            if (byIndex[g] != null) {
+                members[g] = byIndex[g].toArray();
+            }
+        }
         tenant.directory().replaceMembers(managed, members);
     }
 
+    @Override
+    public void userChanging(Tenant tenant, int u, Iterable<String> changedProperties) {
+        ensure(tenant);
+        oldCodes.clear();
+        oldCodesUser = u;
+        for (String p : changedProperties) {
+            String key = p.toLowerCase(java.util.Locale.ROOT);
+            org.licensim.core.directory.StringColumn col = valueColumns.get(key);
+            if (col != null) {
+                oldCodes.put(key, col.dictionary().foldedCode(col.code(u)));
+            }
+        }
+    }
+
+    /**
+     * Re-evaluates the rules a change of the user's properties may affect: for a property that
+     * equality rules read ({@code department -in [...]}), only those accepting the old or the new
+     * value (when {@link #userChanging} noted the old one), plus every other rule reading it.
+     * A rule accepting neither value excluded the user before and still does.
+     */
     @Override
     public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
         ensure(tenant);
@@ -67,20 +130,22 @@ public final class RuleMembership implements DynamicMembership {
         if (affected.length < groups.size()) {
             affected = new boolean[groups.size() + 64];
         }
-        int lo = Integer.MAX_VALUE;
-        int hi = -1;
+        int[] range = {Integer.MAX_VALUE, -1};
         for (String p : changedProperties) {
-            IntArrayList gs = readers.get(p.toLowerCase(java.util.Locale.ROOT));
-            if (gs == null) {
-                continue;
-            }
-            for (int i = 0; i < gs.size(); i++) {
-                int g = gs.get(i);
-                affected[g] = true;
-                lo = Math.min(lo, g);
-                hi = Math.max(hi, g);
+            String key = p.toLowerCase(java.util.Locale.ROOT);
+            var values = byValue.get(key);
+            if (values != null && oldCodesUser == u && oldCodes.containsKey(key)) {
+                org.licensim.core.directory.StringColumn col = valueColumns.get(key);
+                mark(values.get(oldCodes.get(key)), range);
+                mark(values.get(col.dictionary().foldedCode(col.code(u))), range);
+                mark(otherReaders.get(key), range);
+            } else {
+                mark(readers.get(key), range);
             }
         }
+        oldCodesUser = -1;
+        int lo = range[0];
+        int hi = range[1];
         for (int g = lo; g <= hi; g++) {
             if (!affected[g]) {
                 continue;
@@ -94,6 +159,18 @@ public final class RuleMembership implements DynamicMembership {
             } else {
                 sink.leave(g, u);
             }
+        }
+    }
+
+    private void mark(IntArrayList gs, int[] range) {
+        if (gs == null) {
+            return;
+        }
+        for (int i = 0; i < gs.size(); i++) {
+            int g = gs.get(i);
+            affected[g] = true;
+            range[0] = Math.min(range[0], g);
+            range[1] = Math.max(range[1], g);
         }
     }
 
@@ -141,6 +218,9 @@ public final class RuleMembership implements DynamicMembership {
     private void rebuild(Tenant tenant) {
         compiled.clear();
         readers.clear();
+        byValue.clear();
+        valueColumns.clear();
+        otherReaders.clear();
         Groups groups = tenant.groups();
         for (int g = 0; g < groups.size(); g++) {
             if (groups.isDeleted(g) || !groups.isDynamic(g)) {
@@ -154,8 +234,21 @@ public final class RuleMembership implements DynamicMembership {
             }
             compiled.put(g, rule);
             int gg = g;
+            CompiledRule.Equality eq = rule.equality();
             for (String p : rule.reads()) {
-                readers.computeIfAbsent(p.toLowerCase(java.util.Locale.ROOT), k -> new IntArrayList()).add(gg);
+                String key = p.toLowerCase(java.util.Locale.ROOT);
+                readers.computeIfAbsent(key, k -> new IntArrayList()).add(gg);
+                if (eq == null || !eq.property().equals(key)) {
+                    otherReaders.computeIfAbsent(key, k -> new IntArrayList()).add(gg);
+                }
+            }
+            if (eq != null) {
+                valueColumns.put(eq.property(), eq.column());
+                var values = byValue.computeIfAbsent(eq.property(),
+                        k -> new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>());
+                for (int code : eq.foldedCodes()) {
+                    values.getIfAbsentPut(code, IntArrayList::new).add(gg);
+                }
             }
         }
         compiledFor = tenant;

@@ -114,4 +114,46 @@ class RuleMembershipTest {
         assertTrue(snap.getMessage().contains("$.groups[1].membershipRule: malformed membershipRule: column 20: expected a "
                 + "value"), snap.getMessage());
     }
+
+    @Test
+    @DisplayName("R19 attribute changes through the accepted-value index give the memberships a full evaluation gives")
+    void valueIndexAgreesWithFullEvaluation() throws Exception {
+        String[] depts = {"Sales", "sales", "HR", "Support", "Finance", null};
+        String json = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": "
+                + "[{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 100}}], \"users\": ["
+                + "{\"id\": \"u1\", \"department\": \"Sales\", \"city\": \"Delft\", \"usageLocation\": \"NL\"},"
+                + "{\"id\": \"u2\", \"department\": \"HR\", \"city\": \"Delft\", \"usageLocation\": \"NL\"},"
+                + "{\"id\": \"u3\", \"usageLocation\": \"NL\"}], \"groups\": ["
+                + "{\"id\": \"eq\", \"membershipRule\": \"user.department -eq \\\"sales\\\"\"},"
+                + "{\"id\": \"in\", \"membershipRule\": \"user.department -in [\\\"HR\\\",\\\"Finance\\\"] -or "
+                + "user.department -eq \\\"Support\\\"\"},"
+                + "{\"id\": \"ne\", \"membershipRule\": \"user.department -ne \\\"Sales\\\"\"},"
+                + "{\"id\": \"and\", \"membershipRule\": \"user.department -eq \\\"HR\\\" -and user.city -eq \\\"Delft\\\"\"},"
+                + "{\"id\": \"null\", \"membershipRule\": \"user.department -eq null\"},"
+                + "{\"id\": \"start\", \"membershipRule\": \"user.department -startsWith \\\"S\\\"\"}]}";
+        Setup s = load(json);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int seq = 1; seq <= 200; seq++) {
+            String user = "u" + (1 + rnd.nextInt(3));
+            UserData d = new UserData();
+            d.strings.put("department", depts[rnd.nextInt(depts.length)]);
+            s.engine().apply(new Event.UserAttributesChanged(seq, Instant.EPOCH, user, d));
+            // a fresh evaluation of every rule over the tenant as it now is must agree
+            Tenant copy = s.tenant();
+            for (String g : new String[] {"eq", "in", "ne", "and", "null", "start"}) {
+                int gi = copy.groups().indexOf(g);
+                CompiledRule rule = CompiledRule.compile(copy.groups().membershipRule(gi), copy.users());
+                for (String u : new String[] {"u1", "u2", "u3"}) {
+                    int ui = copy.users().indexOf(u);
+                    assertEquals(rule.matches(ui), s.member(g, u), "after event " + seq + ": " + u + " in " + g
+                            + " (department " + copy.users().get(ui, "department") + ")");
+                }
+            }
+        }
+        assertTrue(CompiledRule.compile("user.department -in [\"a\",\"b\"] -or user.department -eq \"c\"",
+                s.tenant().users()).equality() != null);
+        assertTrue(CompiledRule.compile("user.department -eq \"a\" -or user.city -eq \"c\"",
+                s.tenant().users()).equality() == null, "two properties: not an equality rule");
+        assertTrue(CompiledRule.compile("user.department -ne \"a\"", s.tenant().users()).equality() == null);
+    }
 }
