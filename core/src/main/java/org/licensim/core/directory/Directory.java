@@ -4,19 +4,22 @@ import java.util.Arrays;
 
 /**
  * Users, groups and memberships in both directions. The user -> groups direction is one small
- * sorted {@code int[]} per user (null for none): about 40 bytes for a user in five groups,
- * with no collection object per user.
+ * sorted {@code int[]} per user (null for none) with a count: about 40 bytes for a user in five
+ * groups, with no collection object per user. A join or leave shifts the user's array in place
+ * (it grows by half when full), so membership changes allocate nothing in steady state.
  */
 public final class Directory {
     private static final int[] NONE = new int[0];
     private final Users users;
     private final Groups groups = new Groups();
     private int[][] userGroups;
+    private int[] userGroupCount;
     private long memberships;
 
     public Directory(int userCapacity) {
         users = new Users(userCapacity);
         userGroups = new int[Math.max(16, userCapacity)][];
+        userGroupCount = new int[userGroups.length];
     }
 
     public Users users() {
@@ -27,14 +30,33 @@ public final class Directory {
         return groups;
     }
 
-    /** The groups the user is a direct member of, ascending (do not modify). */
+    /** The groups the user is a direct member of, ascending, as a new array (hot paths use {@link #groupArray}). */
     public int[] groupsOf(int u) {
+        int n = groupCount(u);
+        return n == 0 ? NONE : Arrays.copyOf(userGroups[u], n);
+    }
+
+    /** The user's groups, ascending, in the first {@link #groupCount} slots (a live view: do not modify or keep). */
+    public int[] groupArray(int u) {
         int[] gs = u < userGroups.length ? userGroups[u] : null;
         return gs == null ? NONE : gs;
     }
 
+    public int groupCount(int u) {
+        return u < userGroupCount.length ? userGroupCount[u] : 0;
+    }
+
     public boolean isMember(int g, int u) {
-        return Arrays.binarySearch(groupsOf(u), g) >= 0;
+        int n = groupCount(u);
+        return n > 0 && Arrays.binarySearch(userGroups[u], 0, n, g) >= 0;
+    }
+
+    private void ensureUser(int u) {
+        if (u >= userGroups.length) {
+            int cap = Math.max(u + 1, userGroups.length * 3 / 2 + 16);
+            userGroups = Arrays.copyOf(userGroups, cap);
+            userGroupCount = Arrays.copyOf(userGroupCount, cap);
+        }
     }
 
     /**
@@ -48,16 +70,17 @@ public final class Directory {
             return false;
         }
         groups.addUserMember(g, u);
-        if (u >= userGroups.length) {
-            userGroups = Arrays.copyOf(userGroups, Math.max(u + 1, userGroups.length * 3 / 2 + 16));
+        ensureUser(u);
+        int n = userGroupCount[u];
+        int[] gs = userGroups[u];
+        if (gs == null || n == gs.length) {
+            gs = Arrays.copyOf(gs == null ? NONE : gs, n + (n >> 1) + 2);
+            userGroups[u] = gs;
         }
-        int[] gs = groupsOf(u);
-        int at = -Arrays.binarySearch(gs, g) - 1;
-        int[] out = new int[gs.length + 1];
-        System.arraycopy(gs, 0, out, 0, at);
-        out[at] = g;
-        System.arraycopy(gs, at, out, at + 1, gs.length - at);
-        userGroups[u] = out;
+        int at = -Arrays.binarySearch(gs, 0, n, g) - 1;
+        System.arraycopy(gs, at, gs, at + 1, n - at);
+        gs[at] = g;
+        userGroupCount[u] = n + 1;
         memberships++;
         return true;
     }
@@ -68,12 +91,11 @@ public final class Directory {
             return false;
         }
         groups.removeUserMember(g, u);
-        int[] gs = groupsOf(u);
-        int at = Arrays.binarySearch(gs, g);
-        int[] out = new int[gs.length - 1];
-        System.arraycopy(gs, 0, out, 0, at);
-        System.arraycopy(gs, at + 1, out, at, gs.length - at - 1);
-        userGroups[u] = out.length == 0 ? null : out;
+        int n = userGroupCount[u];
+        int[] gs = userGroups[u];
+        int at = Arrays.binarySearch(gs, 0, n, g);
+        System.arraycopy(gs, at + 1, gs, at, n - at - 1);
+        userGroupCount[u] = n - 1;
         memberships--;
         return true;
     }
@@ -103,32 +125,32 @@ public final class Directory {
             memberships += members[g].length;
         }
         for (int u = 0; u < users.size(); u++) {
-            int[] gs = groupsOf(u);
+            int[] gs = groupArray(u);
+            int n = groupCount(u);
             int keep = 0;
-            for (int g : gs) {
-                if (g >= managed.length || !managed[g]) {
+            for (int i = 0; i < n; i++) {
+                if (gs[i] >= managed.length || !managed[gs[i]]) {
                     keep++;
                 }
             }
             int extra = add[u] == null ? 0 : add[u].size();
-            if (keep == gs.length && extra == 0) {
+            if (keep == n && extra == 0) {
                 continue;
             }
             int[] out = new int[keep + extra];
             int k = 0;
-            for (int g : gs) {
-                if (g >= managed.length || !managed[g]) {
-                    out[k++] = g;
+            for (int i = 0; i < n; i++) {
+                if (gs[i] >= managed.length || !managed[gs[i]]) {
+                    out[k++] = gs[i];
                 }
             }
             for (int i = 0; i < extra; i++) {
                 out[k++] = add[u].get(i);
             }
             Arrays.sort(out);
-            if (u >= userGroups.length) {
-                userGroups = Arrays.copyOf(userGroups, Math.max(u + 1, userGroups.length * 3 / 2 + 16));
-            }
+            ensureUser(u);
             userGroups[u] = out.length == 0 ? null : out;
+            userGroupCount[u] = out.length;
         }
     }
 

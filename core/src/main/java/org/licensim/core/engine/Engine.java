@@ -413,7 +413,7 @@ public final class Engine {
                 seatsOf.startUser();
                 worker.curN = 0;
                 worker.oldN = 0;
-                worker.resolveUnits(u, asg.directOf(u), dir.groupsOf(u));
+                worker.resolveUnits(u, asg.directOf(u), dir.groupArray(u), dir.groupCount(u));
                 mine[i - from] = Arrays.copyOf(worker.cur, worker.curN * E);
                 for (int t = 0; t < limited.length; t++) {
                     if (limited[t]) {
@@ -625,7 +625,9 @@ public final class Engine {
                 for (License l : asg.directOf(u)) {
                     units.add(new long[] {l.order(), u, StateStore.direct(l.product())});
                 }
-                for (int g : dir.groupsOf(u)) {
+                int[] ugs = dir.groupArray(u);
+                for (int i = 0, gn = dir.groupCount(u); i < gn; i++) {
+                    int g = ugs[i];
                     if (asg.ofGroup(g).length > 0) {
                         units.add(new long[] {snapshotGroupKey(g, u), u, g});
                     }
@@ -686,8 +688,9 @@ public final class Engine {
         // products plus its directs), so it is allocated once instead of grown by copying
         long estimate = 0;
         for (int u = from; u < to; u++) {
-            for (int g : dir.groupsOf(u)) {
-                estimate += groupProducts[g].length;
+            int[] ugs = dir.groupArray(u);
+            for (int i = 0, n = dir.groupCount(u); i < n; i++) {
+                estimate += groupProducts[ugs[i]].length;
             }
             estimate += asg.directOf(u).length;
         }
@@ -700,14 +703,15 @@ public final class Engine {
                 continue;
             }
             License[] ds = asg.directOf(u);
-            int[] gs = dir.groupsOf(u);
-            if (ds.length == 0 && gs.length == 0) {
+            int[] gs = dir.groupArray(u);
+            int gn = dir.groupCount(u);
+            if (ds.length == 0 && gn == 0) {
                 continue;
             }
             curN = 0;
             oldN = 0;
-            if (!resolveClean(u, ds, gs)) {
-                resolveUnits(u, ds, gs);
+            if (!resolveClean(u, ds, gs, gn)) {
+                resolveUnits(u, ds, gs, gn);
             }
             if (curN == 0) {
                 continue;
@@ -780,7 +784,7 @@ public final class Engine {
     }
 
     /** One user's units in its own R11 order through the full rules (phase 1, unlimited seats). */
-    private void resolveUnits(int u, License[] ds, int[] gs) {
+    private void resolveUnits(int u, License[] ds, int[] gs, int gn) {
         if (ds.length > 0) {
             License[] sorted = ds.length == 1 ? ds : ds.clone();
             if (sorted.length > 1) {
@@ -790,7 +794,8 @@ public final class Engine {
                 processUnit(u, StateStore.direct(l.product()), l.order());
             }
         }
-        for (int g : gs) {
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
             if (asg.ofGroup(g).length > 0) {
                 processUnit(u, g, snapshotGroupKey(g, u));
             }
@@ -804,12 +809,13 @@ public final class Engine {
      * unit would be granted Active (seats are unlimited in phase 1), so the entries are written
      * directly in canonical order. Returns false, writing nothing, for any other user.
      */
-    private boolean resolveClean(int u, License[] ds, int[] gs) {
+    private boolean resolveClean(int u, License[] ds, int[] gs, int gn) {
         long union = 0;
         for (License l : ds) {
             union |= rules.ruleMask(l.enabled());
         }
-        for (int g : gs) {
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
             union |= groupRule[g];
         }
         if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
@@ -818,7 +824,8 @@ public final class Engine {
             return false;
         }
         int need = ds.length;
-        for (int g : gs) {
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
             need += groupProducts[g].length;
         }
         ensureEntries(need);
@@ -832,7 +839,8 @@ public final class Engine {
                 append(StateStore.direct(l.product()), l.product(), l.enabled(), active, l.order());
             }
         }
-        for (int g : gs) {
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
             int[] ps = groupProducts[g];
             int[] ms = groupMasks[g];
             long key = snapshotGroupKey(g, u);
@@ -1111,7 +1119,7 @@ public final class Engine {
         }
         curN = 0;
         asg.removeAllDirect(u);
-        int[] gs = dir.groupsOf(u).clone();
+        int[] gs = dir.groupsOf(u);
         for (int g : gs) {
             dir.removeMember(g, u);
         }
@@ -1338,7 +1346,7 @@ public final class Engine {
         int t = product(e, e.skuId());
         if (asg.findDirect(u, t) == null) {
             StringBuilder from = new StringBuilder();
-            for (int g : dir.groupsOf(u)) {
+            for (int g : dir.groupsOf(u)) { // a rejection's message: allocation does not matter here
                 if (asg.findGroupLicense(g, t) != null) {
                     from.append(from.length() == 0 ? "" : ", ").append('"').append(groups.id(g)).append('"');
                 }
