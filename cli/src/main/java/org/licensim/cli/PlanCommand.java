@@ -98,8 +98,8 @@ final class PlanCommand implements Callable<Integer> {
         for (Planner.ProductPlan p : plan.products()) {
             if (p.buy() > 0) {
                 any = true;
-                o.printf(Locale.ROOT, "  buy %,d seats of %s by %s (day %d) to stay error-free in %d%% of runs "
-                        + "(short in %d of %d runs; %s)%n", p.buy(), p.sku(), p.buyByDate(), p.buyByDay(), pct,
+                o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d) to stay error-free in %d%% of runs "
+                        + "(short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", p.sku(), p.buyByDate(), p.buyByDay(), pct,
                         p.runsShort(), p.runs(), p.firstShortMedian() < 0 ? "most runs never short"
                                 : "median first short day " + p.firstShortMedian());
             }
