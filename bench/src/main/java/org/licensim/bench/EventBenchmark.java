@@ -49,13 +49,64 @@ public class EventBenchmark {
     /** Targets per pool: several groups (or products) per user, so that an iteration cannot use a pool up. */
     static final int POOL_GROUPS = 4;
 
-    /** Adds users one by one to empty licensed groups (each gains a source; many need no new seat). */
-    @State(Scope.Benchmark)
-    public static class AddPool {
-        String[] groups;
+    /**
+     * Targets used up one per operation and given back between iterations (the events undone),
+     * so that every operation does the same kind of work; a pool used up inside an iteration is
+     * refilled there, counted, and reported at the end of the trial.
+     */
+    abstract static class Pool {
         int next;
         int refills;
 
+        /** Operations before the pool is used up. */
+        abstract int size(Tenant t);
+
+        /** Undoes operation {@code i}. */
+        abstract void undo(Tenant t, int i);
+
+        /** Sets the pool up (first call) and gives every target back: JMH calls it before each iteration. */
+        abstract void reset(Tenant t);
+
+        void undoAll(Tenant t) {
+            for (int i = 0; i < next; i++) {
+                undo(t, i);
+            }
+            next = 0;
+        }
+
+        /** The next operation's index, refilling the pool when it is used up. */
+        int take(Tenant t) {
+            if (next == size(t)) {
+                refills++;
+                reset(t);
+            }
+            return next++;
+        }
+
+        void report(String benchmark) {
+            if (refills > 0) {
+                System.out.println(benchmark + ": pool refilled " + refills + " times inside iterations (in the tail)");
+            }
+        }
+    }
+
+    /** Adds users one by one to empty licensed groups (each gains a source; many need no new seat). */
+    @State(Scope.Benchmark)
+    public static class AddPool extends Pool {
+        String[] groups;
+
+        @Override
+        int size(Tenant t) {
+            return t.users * POOL_GROUPS;
+        }
+
+        @Override
+        void undo(Tenant t, int i) {
+            t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
+                    BenchTenant.userId(i % t.users)));
+        }
+
+        @Override
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
             if (groups == null) {
@@ -64,39 +115,39 @@ public class EventBenchmark {
                     groups[i] = t.f.licensedGroup("bench-add-" + i, TARGET_PRODUCT, new int[0]);
                 }
             }
-            for (int i = 0; i < next; i++) {
-                t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
-                        BenchTenant.userId(i % t.users)));
-            }
-            next = 0;
+            undoAll(t);
         }
 
         @TearDown(Level.Trial)
         public void report() {
-            if (refills > 0) {
-                System.out.println("memberAdded: pool refilled " + refills + " times inside iterations (in the tail)");
-            }
+            report("memberAdded");
         }
     }
 
     @Benchmark
     public void memberAdded(Tenant t, AddPool pool) {
-        if (pool.next == t.users * POOL_GROUPS) {
-            pool.refills++;
-            pool.reset(t);
-        }
-        int i = pool.next++;
+        int i = pool.take(t);
         t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
                 BenchTenant.userId(i % t.users)));
     }
 
     /** Removes users one by one from licensed groups holding everyone. */
     @State(Scope.Benchmark)
-    public static class RemovePool {
+    public static class RemovePool extends Pool {
         String[] groups;
-        int next;
-        int refills;
 
+        @Override
+        int size(Tenant t) {
+            return t.users * POOL_GROUPS;
+        }
+
+        @Override
+        void undo(Tenant t, int i) {
+            t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
+                    BenchTenant.userId(i % t.users)));
+        }
+
+        @Override
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
             if (groups == null) {
@@ -109,28 +160,18 @@ public class EventBenchmark {
                     groups[i] = t.f.licensedGroup("bench-remove-" + i, TARGET_PRODUCT, all);
                 }
             }
-            for (int i = 0; i < next; i++) {
-                t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
-                        BenchTenant.userId(i % t.users)));
-            }
-            next = 0;
+            undoAll(t);
         }
 
         @TearDown(Level.Trial)
         public void report() {
-            if (refills > 0) {
-                System.out.println("memberRemoved: pool refilled " + refills + " times inside iterations (in the tail)");
-            }
+            report("memberRemoved");
         }
     }
 
     @Benchmark
     public void memberRemoved(Tenant t, RemovePool pool) {
-        if (pool.next == t.users * POOL_GROUPS) {
-            pool.refills++;
-            pool.reset(t);
-        }
-        int i = pool.next++;
+        int i = pool.take(t);
         t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
                 BenchTenant.userId(i % t.users)));
     }
@@ -140,39 +181,39 @@ public class EventBenchmark {
 
     /** Direct assignment of a product with free seats to users without a direct licence. */
     @State(Scope.Benchmark)
-    public static class DirectPool {
-        int next;
+    public static class DirectPool extends Pool {
         int[] targets;
-        int refills;
 
+        @Override
+        int size(Tenant t) {
+            return targets.length * DIRECT_PRODUCTS.length;
+        }
+
+        @Override
+        void undo(Tenant t, int i) {
+            t.f.require(new Event.LicenseRemovedFromUser(t.f.nextSeq(), EngineFixture.TIME,
+                    BenchTenant.userId(targets[i % targets.length]),
+                    BenchTenant.PRODUCTS.get(DIRECT_PRODUCTS[i / targets.length])));
+        }
+
+        @Override
         @Setup(Level.Iteration)
         public void reset(Tenant t) {
             if (targets == null) {
                 targets = java.util.stream.IntStream.range(0, t.users).filter(u -> !BenchTenant.direct(u)).toArray();
             }
-            for (int i = 0; i < next; i++) {
-                t.f.require(new Event.LicenseRemovedFromUser(t.f.nextSeq(), EngineFixture.TIME,
-                        BenchTenant.userId(targets[i % targets.length]),
-                        BenchTenant.PRODUCTS.get(DIRECT_PRODUCTS[i / targets.length])));
-            }
-            next = 0;
+            undoAll(t);
         }
 
         @TearDown(Level.Trial)
         public void report() {
-            if (refills > 0) {
-                System.out.println("directAssign: pool refilled " + refills + " times inside iterations (in the tail)");
-            }
+            report("directAssign");
         }
     }
 
     @Benchmark
     public void directAssign(Tenant t, DirectPool pool) {
-        if (pool.next == pool.targets.length * DIRECT_PRODUCTS.length) {
-            pool.refills++;
-            pool.reset(t);
-        }
-        int i = pool.next++;
+        int i = pool.take(t);
         t.f.engine.apply(new Event.LicenseAssignedToUser(t.f.nextSeq(), EngineFixture.TIME,
                 BenchTenant.userId(pool.targets[i % pool.targets.length]),
                 BenchTenant.PRODUCTS.get(DIRECT_PRODUCTS[i / pool.targets.length]), List.of()));

@@ -43,6 +43,16 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** Progress lines on stderr, indented and flushed, unless {@code quiet}: how long-running commands report. */
+    static java.util.function.Consumer<String> progress(PrintWriter err, boolean quiet) {
+        return line -> {
+            if (!quiet) {
+                err.println("  " + line);
+                err.flush();
+            }
+        };
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: one of "

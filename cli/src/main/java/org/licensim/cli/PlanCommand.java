@@ -72,12 +72,7 @@ final class PlanCommand implements Callable<Integer> {
         Catalog catalog = Catalog.loadDefault();
         Scenario s = Scenarios.load(scenario, catalog).with(null, users, horizon > 0 ? horizon : null);
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        java.util.function.Consumer<String> progress = line -> {
-            if (!quiet) {
-                err.println("  " + line);
-                err.flush();
-            }
-        };
+        java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Planner.Plan plan = Planner.plan(s, catalog, runs, 0, percentile, th, progress);
         Backtest bt = backtest == null ? null : Backtest.run(s, catalog, truths, runs, backtest, percentile, th, progress);
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());

@@ -83,12 +83,7 @@ final class ResolveCommand implements Callable<Integer> {
         StoreSession session = null;
         Engine engine;
         if (store != null) {
-            session = StoreSession.start(store, tenant, rules, feed, sourceOf(snapshot), line -> {
-                if (!quiet) {
-                    err.println("  " + line);
-                    err.flush();
-                }
-            });
+            session = StoreSession.start(store, tenant, rules, feed, sourceOf(snapshot), Main.progress(err, quiet));
             engine = session.engine();
         } else {
             engine = new Engine(tenant, new HeapStateStore(), feed, rules);
