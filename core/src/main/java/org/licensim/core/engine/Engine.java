@@ -935,7 +935,7 @@ public final class Engine {
     }
 
     static long snapshotGroupKey(int g, int u) {
-        return (1L << 60) | ((long) g << 24) | u;
+        return StateStore.snapshotGroupKey(g, u);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -54,7 +55,7 @@ import net.openhft.chronicle.values.Values;
  */
 public final class ChronicleStateStore implements StateStore {
     /** Layout of values and files; a store of another layout is refused, never misread. */
-    public static final int LAYOUT = 1;
+    public static final int LAYOUT = 2;
     static final String MANIFEST = "manifest.json";
     static final String STATE_FILE = "state.cm";
     static final String USER_IDS = "user-ids.cm";
@@ -62,7 +63,6 @@ public final class ChronicleStateStore implements StateStore {
     static final String COMMIT = "commit.bin";
     static final String UNDO = "undo.bin";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ENTRY_BYTES = ENTRY_INTS * 4;
 
     /** A product as the store knows it: enough to print a state without the tenant. */
     public record StoredProduct(String skuId, String skuPartNumber, String[] planIds, String[] planNames) {
@@ -89,9 +89,14 @@ public final class ChronicleStateStore implements StateStore {
     private final IntHashSet touched = new IntHashSet();
     private ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer old = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-    private final long[] scratchWords = new long[64];
+    private final long[][] full;
+    private final int maxWords;
+    private final ValueCodec codec = new ValueCodec();
+    private final long[] entryWords;
+    private int[] parsed = new int[16 * ENTRY_INTS];
+    private long[] parsedWords;
     private int cachedUser = -1;
-    private int cachedLength;
+    private int cachedCount;
     private boolean logging;
     private int highUser;
     private Tenant tenant;
@@ -106,9 +111,20 @@ public final class ChronicleStateStore implements StateStore {
         this.manifest = manifest;
         this.products = products;
         this.words = new int[products.size()];
+        this.full = new long[products.size()][];
+        int most = 1;
         for (int t = 0; t < words.length; t++) {
             words[t] = products.get(t).words();
+            most = Math.max(most, words[t]);
+            int plans = products.get(t).planIds().length;
+            full[t] = new long[words[t]];
+            for (int i = 0; i < plans; i++) {
+                full[t][i >>> 6] |= 1L << i;
+            }
         }
+        this.maxWords = most;
+        this.entryWords = new long[most];
+        this.parsedWords = new long[16 * most];
         this.state = state;
         this.userIds = userIds;
         this.groupIds = groupIds;
@@ -366,13 +382,18 @@ public final class ChronicleStateStore implements StateStore {
         return out;
     }
 
+    /**
+     * Expected bytes of a value ({@link ValueCodec}): an entry is about nine bytes (a group index
+     * of two, one byte each for product, state, derived key, no time and mask id) plus a byte
+     * per plan word with nothing disabled; the count and the CRC add five.
+     */
     private static int averageValueBytes(List<StoredProduct> products, double entriesPerUser) {
         double w = 0;
         for (StoredProduct p : products) {
             w += p.words();
         }
-        double perEntry = ENTRY_BYTES + 8 * (products.isEmpty() ? 1 : w / products.size());
-        return (int) Math.ceil(8 + entriesPerUser * perEntry);
+        double perEntry = 7 + (products.isEmpty() ? 1 : w / products.size());
+        return (int) Math.ceil(5 + entriesPerUser * perEntry);
     }
 
     private static ChronicleMap<IntValue, ByteBuffer> stateMap(Path dir, ObjectNode m, boolean existing, boolean recover) {
@@ -461,34 +482,46 @@ public final class ChronicleStateStore implements StateStore {
         }
     }
 
-    /** Checks a value's length, entry count, products and CRC; returns its entry count. */
+    /**
+     * Checks a value's CRC and decodes every entry into {@link #parsed} (its enabled plan words
+     * into {@link #parsedWords}); returns its entry count. Anything that does not fit is a
+     * {@link LicensimException} naming the file and the user index.
+     */
     private int decodeCheck(int u, ByteBuffer v) {
         int len = v.limit();
-        if (len < 8) {
+        if (len < 5) {
             throw damaged(u, "value of " + len + " bytes is too short");
         }
-        int n = v.getInt(0);
-        if (n < 0 || n > MAX_ENTRIES) {
-            throw damaged(u, "entry count " + n + " is out of range");
+        if (!v.hasArray()) {
+            throw new IllegalStateException("Chronicle returned a direct buffer for a value");
         }
+        byte[] a = v.array();
+        int base = v.arrayOffset();
         if (checksum(u, v, len - 4) != v.getInt(len - 4)) {
             throw damaged(u, "checksum mismatch");
         }
-        int at = 4;
-        for (int i = 0; i < n; i++) {
-            if (at + ENTRY_BYTES > len - 4) {
-                throw damaged(u, "entries run past the value");
-            }
-            int t = v.getInt(at + 4 * PRODUCT);
-            if (t < 0 || t >= words.length) {
-                throw damaged(u, "product index " + t + " is out of range");
-            }
-            at += ENTRY_BYTES + 8 * words[t];
+        codec.wrap(a, base, base + len - 4);
+        codec.bad = false;
+        long n = codec.varLong();
+        if (codec.bad || n < 0 || n > MAX_ENTRIES) {
+            throw damaged(u, "entry count " + (codec.bad ? "(unreadable)" : n) + " is out of range");
         }
-        if (at != len - 4) {
-            throw damaged(u, "value length " + len + " does not match its " + n + " entries");
+        int count = (int) n;
+        if (parsed.length < count * ENTRY_INTS) {
+            parsed = new int[Math.max(count * ENTRY_INTS, parsed.length * 2)];
+            parsedWords = new long[Math.max(count * maxWords, parsedWords.length * 2)];
         }
-        return n;
+        for (int i = 0; i < count; i++) {
+            String bad = codec.getEntry(u, parsed, i * ENTRY_INTS, entryWords, words, full);
+            if (bad != null) {
+                throw damaged(u, "entry " + i + ": " + bad);
+            }
+            System.arraycopy(entryWords, 0, parsedWords, i * maxWords, words[parsed[i * ENTRY_INTS + PRODUCT]]);
+        }
+        if (codec.pos != codec.limit) {
+            throw damaged(u, "value length " + len + " does not match its " + count + " entries");
+        }
+        return count;
     }
 
     /** CRC32C of the user index and the first {@code len} bytes of {@code v}. */
@@ -515,55 +548,48 @@ public final class ChronicleStateStore implements StateStore {
 
     // ------------------------------------------------------------------ StateStore
 
-    /** Loads user {@code u}'s value into {@code buf}; returns its length, or -1 when absent. */
+    /** Loads and decodes user {@code u}'s value into {@link #parsed}; returns its entry count, or -1 when absent. */
     private int load(int u) {
         if (u == cachedUser) {
-            return cachedLength;
+            return cachedCount;
         }
         key.setValue(u);
         ByteBuffer v = state.getUsing(key, buf);
-        int len;
+        int n;
         if (v == null) {
-            len = -1;
+            n = -1;
         } else {
             if (v != buf) {
                 buf = v;
             }
             buf.order(ByteOrder.LITTLE_ENDIAN);
-            len = buf.limit();
-            decodeCheck(u, buf);
+            n = decodeCheck(u, buf);
         }
         cachedUser = u;
-        cachedLength = len;
-        return len;
+        cachedCount = n;
+        return n;
     }
 
     @Override
     public int count(int u) {
-        return load(u) < 0 ? 0 : buf.getInt(0);
+        return Math.max(0, load(u));
     }
 
     @Override
     public int read(int u, int[] dst) {
-        if (load(u) < 0) {
+        int n = load(u);
+        if (n <= 0) {
             return 0;
         }
-        int n = buf.getInt(0);
-        int at = 4;
+        System.arraycopy(parsed, 0, dst, 0, n * ENTRY_INTS);
         for (int i = 0; i < n; i++) {
             int o = i * ENTRY_INTS;
-            for (int k = 0; k < ENTRY_INTS; k++) {
-                dst[o + k] = buf.getInt(at + 4 * k);
-            }
-            int t = dst[o + PRODUCT];
-            at += ENTRY_BYTES;
-            dst[o + MASK] = maskId(t, dst[o + MASK], at);
-            at += 8 * words[t];
+            dst[o + MASK] = maskId(dst[o + PRODUCT], dst[o + MASK], i * maxWords);
         }
         return n;
     }
 
-    /** The tenant's id of the mask stored at {@code at}: the stored id when it still means those plans, else interned. */
+    /** The tenant's id of the plans at {@code parsedWords[at..]}: the stored id when it still means those plans, else interned. */
     private int maskId(int t, int stored, int at) {
         if (masks == null) {
             throw new IllegalStateException("attach(tenant) before the engine reads the store");
@@ -572,17 +598,13 @@ public final class ChronicleStateStore implements StateStore {
         if (stored >= 0 && stored < masks.size() && masks.product(stored) == t && masks.wordCount(stored) == w) {
             boolean same = true;
             for (int i = 0; i < w && same; i++) {
-                same = masks.word(stored, i) == buf.getLong(at + 8 * i);
+                same = masks.word(stored, i) == parsedWords[at + i];
             }
             if (same) {
                 return stored;
             }
         }
-        long[] m = new long[w];
-        for (int i = 0; i < w; i++) {
-            m[i] = buf.getLong(at + 8 * i);
-        }
-        return masks.intern(t, m);
+        return masks.intern(t, Arrays.copyOfRange(parsedWords, at, at + w));
     }
 
     @Override
@@ -609,31 +631,29 @@ public final class ChronicleStateStore implements StateStore {
         if (n == 0) {
             state.remove(key);
         } else {
-            int len = 8;
+            int bound = 3 + 4;
             for (int i = 0; i < n; i++) {
-                len += ENTRY_BYTES + 8 * words[src[offset + i * ENTRY_INTS + PRODUCT]];
+                bound += ValueCodec.ENTRY_MAX_FIXED + ValueCodec.WORD_MAX * words[src[offset + i * ENTRY_INTS + PRODUCT]];
             }
-            if (buf.capacity() < len) {
-                buf = ByteBuffer.allocate(Math.max(len, buf.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+            if (buf.capacity() < bound || !buf.hasArray()) {
+                buf = ByteBuffer.allocate(Math.max(bound, buf.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
             }
             buf.clear();
-            buf.putInt(0, n);
-            int at = 4;
+            codec.wrap(buf.array(), buf.arrayOffset(), buf.arrayOffset() + bound);
+            codec.putVarLong(n);
             for (int i = 0; i < n; i++) {
                 int o = offset + i * ENTRY_INTS;
-                for (int k = 0; k < ENTRY_INTS; k++) {
-                    buf.putInt(at + 4 * k, src[o + k]);
-                }
-                at += ENTRY_BYTES;
                 int t = src[o + PRODUCT];
                 int id = src[o + MASK];
+                int wc = masks.wordCount(id);
                 for (int w = 0; w < words[t]; w++) {
-                    buf.putLong(at + 8 * w, w < masks.wordCount(id) ? masks.word(id, w) : 0L);
+                    entryWords[w] = w < wc ? masks.word(id, w) : 0L;
                 }
-                at += 8 * words[t];
+                codec.putEntry(u, src, o, entryWords, full[t], words[t]);
             }
+            int at = codec.pos - buf.arrayOffset();
             buf.putInt(at, checksum(u, buf, at));
-            buf.limit(len);
+            buf.limit(at + 4);
             state.put(key, buf);
         }
         if (u >= highUser) {
@@ -752,21 +772,12 @@ public final class ChronicleStateStore implements StateStore {
     /** User {@code u}'s entries, decoded with their enabled-plan words (allocates: for display and tests). */
     public List<StoredEntry> entries(int u) {
         List<StoredEntry> out = new ArrayList<>();
-        if (load(u) < 0) {
-            return out;
-        }
-        int n = buf.getInt(0);
-        int at = 4;
+        int n = load(u);
         for (int i = 0; i < n; i++) {
-            int t = buf.getInt(at + 4 * PRODUCT);
-            long k = ((long) buf.getInt(at + 4 * KEY_HI) << 32) | (buf.getInt(at + 4 * KEY_LO) & 0xFFFFFFFFL);
-            long[] m = new long[words[t]];
-            for (int w = 0; w < m.length; w++) {
-                m[w] = buf.getLong(at + ENTRY_BYTES + 8 * w);
-            }
-            out.add(new StoredEntry(buf.getInt(at + 4 * SRC), t, buf.getInt(at + 4 * STATE), k,
-                    buf.getInt(at + 4 * TIME), m));
-            at += ENTRY_BYTES + 8 * words[t];
+            int o = i * ENTRY_INTS;
+            int t = parsed[o + PRODUCT];
+            long[] m = Arrays.copyOfRange(parsedWords, i * maxWords, i * maxWords + words[t]);
+            out.add(new StoredEntry(parsed[o + SRC], t, parsed[o + STATE], StateStore.key(parsed, o), parsed[o + TIME], m));
         }
         return out;
     }

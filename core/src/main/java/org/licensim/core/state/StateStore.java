@@ -93,6 +93,14 @@ public interface StateStore extends AutoCloseable {
         return seconds == NO_TIME ? null : java.time.Instant.ofEpochSecond(seconds + 946_684_800L);
     }
 
+    /**
+     * The R11 key of a demand that exists in the snapshot: group {@code g}'s licence for user
+     * {@code u}. Snapshot demands come before every event's; among them, by group, then user.
+     */
+    static long snapshotGroupKey(int g, int u) {
+        return (1L << 60) | ((long) g << 24) | u;
+    }
+
     static long key(int[] e, int at) {
         return ((long) e[at + KEY_HI] << 32) | (e[at + KEY_LO] & 0xFFFFFFFFL);
     }

@@ -193,7 +193,7 @@ class PersistedStoreTest {
 
         Path c = made(tmp, "layout");
         String manifest = Files.readString(c.resolve("manifest.json"));
-        Files.writeString(c.resolve("manifest.json"), manifest.replace("\"layout\" : 1", "\"layout\" : 99"));
+        Files.writeString(c.resolve("manifest.json"), manifest.replace("\"layout\" : " + ChronicleStateStore.LAYOUT, "\"layout\" : 99"));
         m = refused(c);
         assertTrue(m.contains("manifest.json") && m.contains("layout version 99"), m);
 
