@@ -43,6 +43,9 @@ public final class Assignments {
     private static final License[] NONE = new License[0];
     private License[][] byGroup = new License[16][];
     private final IntObjectHashMap<License[]> direct = new IntObjectHashMap<>();
+    /** One bit per user index: has at least one direct licence. Most users have none, and a bit
+     * answers that without probing the map (a full reconcile asks for every user). */
+    private long[] hasDirect = new long[16];
     private int directCount;
 
     /** The group's licences (never null). */
@@ -53,6 +56,10 @@ public final class Assignments {
 
     /** The user's direct licences (never null). */
     public License[] directOf(int u) {
+        int w = u >>> 6;
+        if (w >= hasDirect.length || (hasDirect[w] & (1L << u)) == 0) {
+            return NONE;
+        }
         License[] l = direct.get(u);
         return l == null ? NONE : l;
     }
@@ -94,6 +101,19 @@ public final class Assignments {
             directCount++;
         }
         direct.put(u, after);
+        mark(u, true);
+    }
+
+    private void mark(int u, boolean has) {
+        int w = u >>> 6;
+        if (w >= hasDirect.length) {
+            hasDirect = Arrays.copyOf(hasDirect, Math.max(w + 1, hasDirect.length * 2));
+        }
+        if (has) {
+            hasDirect[w] |= 1L << u;
+        } else {
+            hasDirect[w] &= ~(1L << u);
+        }
     }
 
     public void removeDirect(int u, int product) {
@@ -104,6 +124,7 @@ public final class Assignments {
         }
         if (after.length == 0) {
             direct.remove(u);
+            mark(u, false);
         } else {
             direct.put(u, after);
         }
@@ -114,6 +135,7 @@ public final class Assignments {
         License[] l = direct.remove(u);
         if (l != null) {
             directCount -= l.length;
+            mark(u, false);
         }
     }
 

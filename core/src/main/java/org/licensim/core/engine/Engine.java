@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.roaringbitmap.RoaringBitmap;
+
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Assignments;
@@ -179,7 +181,13 @@ public final class Engine {
      * (the differential test holds each against the reference model); they differ in speed.
      */
     public enum ShortSeats {
-        /** Cutoff keys per short product, users around them resolved again in parallel (default). */
+        /**
+         * Cutoffs guessed before phase 1 from every user's first demand per product, phase 1 run
+         * once under them, and the guess accepted only if the result is a fixed point of
+         * {@link #CUTOFF}'s iteration; otherwise {@link #CUTOFF} from the start (default).
+         */
+        DEMAND,
+        /** Cutoff keys per short product, users around them resolved again in parallel. */
         CUTOFF,
         /** Users holding a short product resolved again one unit at a time in global R11 order. */
         REPLAY,
@@ -187,7 +195,7 @@ public final class Engine {
         IN_ORDER
     }
 
-    private ShortSeats shortSeats = ShortSeats.CUTOFF;
+    private ShortSeats shortSeats = ShortSeats.DEMAND;
 
     /** Chooses the phase-2 strategy (for tests and benchmarks; each falls back to the next when it cannot settle). */
     public void setShortSeats(ShortSeats strategy) {
@@ -212,6 +220,9 @@ public final class Engine {
         int threads = reconcileThreads > 0 ? Math.min(reconcileThreads, Math.max(1, n))
                 : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 4096 + 1));
         int chunk = (n + threads - 1) / threads;
+        if (shortSeats == ShortSeats.DEMAND && reconcileByDemand(threads, chunk)) {
+            return true;
+        }
         Engine[] workers = new Engine[threads];
         Seats.Contended[] counts = new Seats.Contended[threads];
         int[] capacityOf = new int[subs.size()];
@@ -285,6 +296,162 @@ public final class Engine {
         reconcilePath = "parallel";
         return true;
     }
+
+    /**
+     * Phase 0 of a {@link ShortSeats#DEMAND} reconcile: the cutoff of each product whose demand
+     * exceeds its seats, i.e. the R11 key of the first demand past capacity, where a user's
+     * demand of a product is its first source of it in the order its units are resolved (a
+     * direct assignment, else its lowest group with a licence of the product: R3 one seat
+     * however many sources, R11 order). Computed per product with the groups' member bitmaps:
+     * walking the product's groups in index order, a group's new demands are its members not
+     * yet seen; in the group where capacity is crossed, the member of that rank is the cutoff.
+     * Returns false (no guess) for a tenant with deleted users or a direct key not below every
+     * group key; {@code limited}/{@code cutoff} are filled otherwise.
+     */
+    private boolean demandCutoffs(int[] capacity, boolean[] limited, long[] cutoff) {
+        if (users.liveCount() != users.size()) {
+            return false;
+        }
+        int products = capacity.length;
+        long[] upper = new long[products];
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (groupProducts[g].length > 0) {
+                long members = groups.userMembers(g).getLongCardinality();
+                for (int t : groupProducts[g]) {
+                    upper[t] += members;
+                }
+            }
+        }
+        int[] withDirect = null;
+        for (int t = 0; t < products; t++) {
+            if (upper[t] + asg.directCount() <= capacity[t]) {
+                continue;
+            }
+            if (withDirect == null) {
+                withDirect = asg.usersWithDirect();
+            }
+            RoaringBitmap seen = new RoaringBitmap();
+            var keys = new org.eclipse.collections.impl.list.mutable.primitive.LongArrayList();
+            for (int u : withDirect) {
+                for (License l : asg.directOf(u)) {
+                    if (l.product() == t) {
+                        if (l.order() >= snapshotGroupKey(0, 0)) {
+                            return false;
+                        }
+                        keys.add(l.order());
+                        seen.add(u);
+                    }
+                }
+            }
+            if (keys.size() > capacity[t]) {
+                limited[t] = true;
+                cutoff[t] = keys.toSortedArray()[capacity[t]];
+                continue;
+            }
+            long r = capacity[t] - keys.size();
+            for (int g = 0; g < groupProducts.length && !limited[t]; g++) {
+                if (Arrays.binarySearch(groupProducts[g], t) < 0) {
+                    continue;
+                }
+                RoaringBitmap m = groups.userMembers(g);
+                long fresh = m.getLongCardinality() - RoaringBitmap.andCardinality(m, seen);
+                if (r < fresh) {
+                    limited[t] = true;
+                    cutoff[t] = snapshotGroupKey(g, RoaringBitmap.andNot(m, seen).select((int) r));
+                } else {
+                    r -= fresh;
+                    seen.or(m);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link ShortSeats#DEMAND}: computes each short product's cutoff as the key of its first
+     * demand past capacity ({@link #demandCutoffs}), resolves every user once
+     * under those cutoffs (users whose first demands are all below them through the fast path),
+     * and accepts the result only if it is a fixed point of the {@link #cutoffPass} iteration:
+     * no product over its seats, and every short product either full or with nobody refused.
+     * That is exactly the state {@link #cutoffPass} stops in, so the result is the R11 pass's.
+     * Conflicts, prerequisites and usage locations can make the guess wrong (a refused unit
+     * takes no seat); then nothing is stored and false is returned.
+     */
+    private boolean reconcileByDemand(int threads, int chunk) {
+        int n = users.size();
+        int products = subs.size();
+        int[] capacity = new int[products];
+        for (int t = 0; t < products; t++) {
+            capacity[t] = ledger.capacity(t);
+        }
+        boolean[] limited = new boolean[products];
+        long[] cutoff = new long[products];
+        Arrays.fill(cutoff, Seats.Cutoff.NONE);
+        if (!demandCutoffs(capacity, limited, cutoff)) {
+            return false;
+        }
+        boolean[] groupLimited = new boolean[groupProducts.length];
+        for (int g = 0; g < groupLimited.length; g++) {
+            for (int t : groupProducts[g]) {
+                groupLimited[g] |= limited[t];
+            }
+        }
+        Object[][] results = new Object[threads][];
+        Seats.Cutoff[] seatsOf = new Seats.Cutoff[threads];
+        int[][] refused = new int[threads][];
+        org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] slow =
+                new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[threads];
+        java.util.stream.IntStream.range(0, threads).parallel().forEach(w -> {
+            seatsOf[w] = new Seats.Cutoff(limited, cutoff);
+            Engine worker = new Engine(this, seatsOf[w]);
+            worker.cutoffSeats = seatsOf[w];
+            worker.groupLimited = groupLimited;
+            worker.refused = new int[products];
+            worker.refusedStamp = new int[products];
+            worker.slowUsers = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+            results[w] = worker.resolveUsers(w * chunk, Math.min(n, w * chunk + chunk));
+            refused[w] = worker.refused;
+            slow[w] = worker.slowUsers;
+        });
+        int[] total = new int[products];
+        int[] refusedAll = new int[products];
+        for (int w = 0; w < threads; w++) {
+            for (int t = 0; t < products; t++) {
+                total[t] += seatsOf[w].taken[t];
+                refusedAll[t] += refused[w][t];
+            }
+        }
+        for (int t = 0; t < products; t++) {
+            if (total[t] > capacity[t] || (limited[t] && total[t] < capacity[t] && refusedAll[t] > 0)) {
+                return false;
+            }
+        }
+        for (int w = 0; w < threads; w++) {
+            storeWorkerResult((int[]) results[w][0], (int[]) results[w][1]);
+        }
+        for (int t = 0; t < products; t++) {
+            ledger.setConsumed(t, total[t]);
+        }
+        int[] none = new int[0];
+        for (var list : slow) {
+            for (int i = 0; i < list.size(); i++) {
+                int u = list.get(i);
+                int count = store.count(u);
+                ensureEntries(count);
+                store.read(u, cur);
+                indexWaiting(u, none, 0, cur, count);
+            }
+        }
+        reconcilePath = "parallel, seats by cutoffs from demand";
+        return true;
+    }
+
+    /** Set on a {@link ShortSeats#DEMAND} worker: its seats, refusals per product, users resolved unit by unit. */
+    private Seats.Cutoff cutoffSeats;
+    private boolean[] groupLimited;
+    private int[] refused;
+    private int[] refusedStamp;
+    private org.eclipse.collections.impl.list.mutable.primitive.IntArrayList slowUsers;
 
     private static final int CUTOFF_ROUNDS = 12;
 
@@ -694,6 +861,11 @@ public final class Engine {
             }
             estimate += asg.directOf(u).length;
         }
+        return resolveUsers(from, to, estimate);
+    }
+
+    /** {@link #resolveUsers(int, int)} with the entry count known (phase 0 counted it). */
+    private Object[] resolveUsers(int from, int to, long estimate) {
         int[] data = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
         int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
         int top = 0;
@@ -710,8 +882,23 @@ public final class Engine {
             }
             curN = 0;
             oldN = 0;
-            if (!resolveClean(u, ds, gs, gn)) {
+            if (cutoffSeats == null) {
+                if (!resolveClean(u, ds, gs, gn)) {
+                    resolveUnits(u, ds, gs, gn);
+                }
+            } else if (!resolveClean(u, ds, gs, gn)) {
+                cutoffSeats.startUser();
                 resolveUnits(u, ds, gs, gn);
+                boolean any = false;
+                for (int t = 0; t < refused.length; t++) {
+                    if (cutoffSeats.limited[t] && cutoffSeats.denied[t] != Seats.Cutoff.NONE) {
+                        refused[t]++;
+                        any = true;
+                    }
+                }
+                if (any) {
+                    slowUsers.add(u);
+                }
             }
             if (curN == 0) {
                 continue;
@@ -806,37 +993,111 @@ public final class Engine {
     /**
      * Phase 1's fast path: when the union of all the user's sources has no conflict, no missing
      * prerequisite, nothing prohibited where the user is and no proxy collision to matter, every
-     * unit would be granted Active (seats are unlimited in phase 1), so the entries are written
-     * directly in canonical order. Returns false, writing nothing, for any other user.
+     * unit is granted Active unless a seat check refuses it, so the entries are written directly
+     * in canonical order. Under cutoffs (a {@link ShortSeats#DEMAND} reconcile) a unit whose
+     * first demand of a limited product is at or past the cutoff fails with CountViolation, as
+     * {@link #processUnit} would decide it; the fast path takes that case only for one-product
+     * units and when the sources left active still have every prerequisite. Returns false,
+     * writing nothing and taking no seat, for any other user.
      */
     private boolean resolveClean(int u, License[] ds, int[] gs, int gn) {
         long union = 0;
+        int need = ds.length;
         for (License l : ds) {
             union |= rules.ruleMask(l.enabled());
         }
         for (int gi = 0; gi < gn; gi++) {
             int g = gs[gi];
             union |= groupRule[g];
+            need += groupProducts[g].length;
         }
         if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
                 || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
                 || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
             return false;
         }
-        int need = ds.length;
-        for (int gi = 0; gi < gn; gi++) {
-            int g = gs[gi];
-            need += groupProducts[g].length;
+        long failedDirect = 0;
+        long failedGroup = 0;
+        Seats.Cutoff cut = cutoffSeats;
+        if (cut != null) {
+            // the user's units in the order they are resolved: directs (one product each, all
+            // different), then groups ascending; a product is held once a unit granting it passed
+            int mark = ++stamp;
+            long active = 0;
+            for (int i = 0; i < ds.length; i++) {
+                License l = ds[i];
+                int t = l.product();
+                if (cut.limited[t] && l.order() >= cut.cutoff[t]) {
+                    if (i >= 64) {
+                        return false;
+                    }
+                    failedDirect |= 1L << i;
+                } else {
+                    productStamp[t] = mark;
+                    active |= rules.ruleMask(l.enabled());
+                }
+            }
+            for (int gi = 0; gi < gn; gi++) {
+                int g = gs[gi];
+                int[] ps = groupProducts[g];
+                boolean fails = false;
+                if (groupLimited[g]) {
+                    long key = snapshotGroupKey(g, u);
+                    for (int t : ps) {
+                        fails |= cut.limited[t] && productStamp[t] != mark && key >= cut.cutoff[t];
+                    }
+                }
+                if (fails) {
+                    if (ps.length > 1 || gi >= 64) {
+                        return false;
+                    }
+                    failedGroup |= 1L << gi;
+                } else {
+                    for (int t : ps) {
+                        productStamp[t] = mark;
+                    }
+                    active |= groupRule[g];
+                }
+            }
+            if ((failedDirect | failedGroup) != 0) {
+                if (rules.unmet(active) != 0) {
+                    return false;
+                }
+                // one refusal per user and product, as Seats.Cutoff records it
+                int seen = ++stamp;
+                for (int i = 0; i < ds.length; i++) {
+                    if ((failedDirect & (1L << i)) != 0) {
+                        countRefused(ds[i].product(), seen);
+                    }
+                }
+                for (int gi = 0; gi < gn; gi++) {
+                    if ((failedGroup & (1L << gi)) != 0) {
+                        countRefused(groupProducts[gs[gi]][0], seen);
+                    }
+                }
+                slowUsers.add(u);
+            }
         }
         ensureEntries(need);
-        int active = States.pack(States.ACTIVE, States.NONE);
-        if (ds.length > 0) {
-            License[] byProduct = ds.length == 1 ? ds : ds.clone();
-            if (byProduct.length > 1) {
-                Arrays.sort(byProduct, (a, b) -> Integer.compare(a.product(), b.product()));
-            }
-            for (License l : byProduct) {
-                append(StateStore.direct(l.product()), l.product(), l.enabled(), active, l.order());
+        int ok = States.pack(States.ACTIVE, States.NONE);
+        int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        if (ds.length == 1) {
+            License l = ds[0];
+            append(StateStore.direct(l.product()), l.product(), l.enabled(), failedDirect != 0 ? refusedState : ok,
+                    l.order());
+        } else if (ds.length > 1) {
+            // canonical order is by product; the failure bits are by position in ds
+            for (int k = 0; k < ds.length; k++) {
+                int best = -1;
+                for (int i = 0; i < ds.length; i++) {
+                    int p = ds[i].product();
+                    if ((best < 0 || p < ds[best].product()) && (k == 0 || p > cur[(curN - 1) * E + StateStore.PRODUCT])) {
+                        best = i;
+                    }
+                }
+                License l = ds[best];
+                append(StateStore.direct(l.product()), l.product(), l.enabled(),
+                        (failedDirect & (1L << best)) != 0 ? refusedState : ok, l.order());
             }
         }
         for (int gi = 0; gi < gn; gi++) {
@@ -844,19 +1105,28 @@ public final class Engine {
             int[] ps = groupProducts[g];
             int[] ms = groupMasks[g];
             long key = snapshotGroupKey(g, u);
+            int state = gi < 64 && (failedGroup & (1L << gi)) != 0 ? refusedState : ok;
             for (int i = 0; i < ps.length; i++) {
-                append(g, ps[i], ms[i], active, key);
+                append(g, ps[i], ms[i], state, key);
             }
         }
         stamp++;
         for (int i = 0; i < curN; i++) {
             int t = cur[i * E + StateStore.PRODUCT];
-            if (productStamp[t] != stamp) {
+            if (productStamp[t] != stamp && States.holds(cur[i * E + StateStore.STATE])) {
                 productStamp[t] = stamp;
                 seats.take(t);
             }
         }
         return true;
+    }
+
+    /** Counts one refusal of product {@code t} for the current user, once per {@code seen} stamp. */
+    private void countRefused(int t, int seen) {
+        if (refusedStamp[t] != seen) {
+            refusedStamp[t] = seen;
+            refused[t]++;
+        }
     }
 
     private void append(int src, int t, int mask, int state, long key) {

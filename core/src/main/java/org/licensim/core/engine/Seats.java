@@ -72,11 +72,22 @@ interface Seats {
         final long[] take;
         final long[] denied;
         private final long[] lastCheck;
+        private final int[] limitedList;
 
         Cutoff(boolean[] limited, long[] cutoff) {
             this.limited = limited;
             this.cutoff = cutoff;
             int n = limited.length;
+            int k = 0;
+            for (boolean l : limited) {
+                k += l ? 1 : 0;
+            }
+            limitedList = new int[k];
+            for (int t = 0, i = 0; t < n; t++) {
+                if (limited[t]) {
+                    limitedList[i++] = t;
+                }
+            }
             taken = new int[n];
             check = new long[n];
             take = new long[n];
@@ -85,11 +96,14 @@ interface Seats {
             startUser();
         }
 
+        /** Forgets the previous user's checks (only limited products record any). */
         void startUser() {
-            java.util.Arrays.fill(check, NONE);
-            java.util.Arrays.fill(take, NONE);
-            java.util.Arrays.fill(denied, NONE);
-            java.util.Arrays.fill(lastCheck, NONE);
+            for (int t : limitedList) {
+                check[t] = NONE;
+                take[t] = NONE;
+                denied[t] = NONE;
+                lastCheck[t] = NONE;
+            }
         }
 
         @Override
