@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.roaringbitmap.RoaringBitmap;
 
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Assignments;
@@ -21,6 +21,7 @@ import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.feed.ChangeFeed.Kind;
 import org.licensim.core.state.States;
 import org.licensim.core.state.StateStore;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The resolver. {@link #reconcile()} resolves a freshly loaded tenant in SPEC R11 order;
@@ -234,6 +235,7 @@ public final class Engine {
         java.util.stream.IntStream.range(0, threads).parallel().forEach(w -> {
             counts[w] = new Seats.Contended(new boolean[subs.size()], capacityOf);
             workers[w] = new Engine(this, counts[w]);
+            workers[w].takenHere = counts[w].taken;
             int from = w * chunk;
             int to = Math.min(n, from + chunk);
             Object[] r = workers[w].resolveUsers(from, to);
@@ -273,7 +275,9 @@ public final class Engine {
                 entries += index[w][i + 2];
             }
         }
-        if (!(store instanceof org.licensim.core.state.HeapStateStore)) {
+        if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+            heap.reserveUsers(n);
+        } else {
             store.reserve(n, entries);
         }
         for (int w = 0; w < threads; w++) {
@@ -322,47 +326,61 @@ public final class Engine {
                 }
             }
         }
-        int[] withDirect = null;
-        for (int t = 0; t < products; t++) {
-            if (upper[t] + asg.directCount() <= capacity[t]) {
-                continue;
-            }
-            if (withDirect == null) {
-                withDirect = asg.usersWithDirect();
-            }
-            RoaringBitmap seen = new RoaringBitmap();
-            var keys = new org.eclipse.collections.impl.list.mutable.primitive.LongArrayList();
-            for (int u : withDirect) {
-                for (License l : asg.directOf(u)) {
-                    if (l.product() == t) {
-                        if (l.order() >= snapshotGroupKey(0, 0)) {
-                            return false;
-                        }
-                        keys.add(l.order());
-                        seen.add(u);
+        int[] withDirect = asg.usersWithDirect();
+        // products are independent: one per core at a time
+        return java.util.stream.IntStream.range(0, products).parallel()
+                .filter(t -> upper[t] + asg.directCount() > capacity[t])
+                .allMatch(t -> productCutoff(t, capacity[t], withDirect, limited, cutoff));
+    }
+
+    /**
+     * {@link #demandCutoffs} for product {@code t}: sets {@code limited[t]} and {@code cutoff[t]}
+     * when its demand exceeds {@code seats}; false when a direct key is not below the group keys.
+     */
+    private boolean productCutoff(int t, int seats, int[] withDirect, boolean[] limited, long[] cutoff) {
+        RoaringBitmap seen = new RoaringBitmap();
+        var keys = new org.eclipse.collections.impl.list.mutable.primitive.LongArrayList();
+        for (int u : withDirect) {
+            for (License l : asg.directOf(u)) {
+                if (l.product() == t) {
+                    if (l.order() >= snapshotGroupKey(0, 0)) {
+                        return false;
                     }
+                    keys.add(l.order());
+                    seen.add(u);
                 }
             }
-            if (keys.size() > capacity[t]) {
+        }
+        if (keys.size() > seats) {
+            limited[t] = true;
+            cutoff[t] = keys.toSortedArray()[seats];
+            return true;
+        }
+        List<RoaringBitmap> licensed = new ArrayList<>();
+        IntArrayList licensedGroups = new IntArrayList();
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (Arrays.binarySearch(groupProducts[g], t) >= 0) {
+                licensed.add(groups.userMembers(g));
+                licensedGroups.add(g);
+            }
+        }
+        // most products are not short: one aggregate union says so without the walk below
+        licensed.add(seen);
+        if (org.roaringbitmap.FastAggregation.or(licensed.iterator()).getLongCardinality() <= seats) {
+            return true;
+        }
+        licensed.remove(licensed.size() - 1);
+        long r = seats - keys.size();
+        for (int i = 0; i < licensed.size(); i++) {
+            RoaringBitmap m = licensed.get(i);
+            long fresh = m.getLongCardinality() - RoaringBitmap.andCardinality(m, seen);
+            if (r < fresh) {
                 limited[t] = true;
-                cutoff[t] = keys.toSortedArray()[capacity[t]];
-                continue;
+                cutoff[t] = snapshotGroupKey(licensedGroups.get(i), RoaringBitmap.andNot(m, seen).select((int) r));
+                return true;
             }
-            long r = capacity[t] - keys.size();
-            for (int g = 0; g < groupProducts.length && !limited[t]; g++) {
-                if (Arrays.binarySearch(groupProducts[g], t) < 0) {
-                    continue;
-                }
-                RoaringBitmap m = groups.userMembers(g);
-                long fresh = m.getLongCardinality() - RoaringBitmap.andCardinality(m, seen);
-                if (r < fresh) {
-                    limited[t] = true;
-                    cutoff[t] = snapshotGroupKey(g, RoaringBitmap.andNot(m, seen).select((int) r));
-                } else {
-                    r -= fresh;
-                    seen.or(m);
-                }
-            }
+            r -= fresh;
+            seen.or(m);
         }
         return true;
     }
@@ -405,11 +423,14 @@ public final class Engine {
             seatsOf[w] = new Seats.Cutoff(limited, cutoff);
             Engine worker = new Engine(this, seatsOf[w]);
             worker.cutoffSeats = seatsOf[w];
+            worker.takenHere = seatsOf[w].taken;
             worker.groupLimited = groupLimited;
             worker.refused = new int[products];
             worker.refusedStamp = new int[products];
             worker.slowUsers = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
-            results[w] = worker.resolveUsers(w * chunk, Math.min(n, w * chunk + chunk));
+            int from = w * chunk;
+            int to = Math.min(n, from + chunk);
+            results[w] = worker.resolveUsers(from, to, entriesIn(from, to));
             refused[w] = worker.refused;
             slow[w] = worker.slowUsers;
         });
@@ -426,28 +447,51 @@ public final class Engine {
                 return false;
             }
         }
+        if (store instanceof org.licensim.core.state.HeapStateStore heap) {
+            heap.reserveUsers(n);
+        }
         for (int w = 0; w < threads; w++) {
             storeWorkerResult((int[]) results[w][0], (int[]) results[w][1]);
         }
         for (int t = 0; t < products; t++) {
             ledger.setConsumed(t, total[t]);
         }
-        int[] none = new int[0];
-        for (var list : slow) {
-            for (int i = 0; i < list.size(); i++) {
-                int u = list.get(i);
-                int count = store.count(u);
-                ensureEntries(count);
-                store.read(u, cur);
-                indexWaiting(u, none, 0, cur, count);
+        if (tenant.settings().autoReprocess()) {
+            // refused demands wait for seats in R11 order (R18)
+            int[] none = new int[0];
+            for (var list : slow) {
+                for (int i = 0; i < list.size(); i++) {
+                    int u = list.get(i);
+                    int count = store.count(u);
+                    ensureEntries(count);
+                    store.read(u, cur);
+                    indexWaiting(u, none, 0, cur, count);
+                }
             }
         }
         reconcilePath = "parallel, seats by cutoffs from demand";
         return true;
     }
 
+    /**
+     * The entries users [from, to) will have after phase 1, from the member bitmaps (one per
+     * licensed group and product) plus every direct licence as slack: sizes a worker's output
+     * without a pass over the users.
+     */
+    private long entriesIn(int from, int to) {
+        long entries = asg.directCount();
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (groupProducts[g].length > 0) {
+                entries += groupProducts[g].length * groups.userMembers(g).rangeCardinality(from, to);
+            }
+        }
+        return entries;
+    }
+
     /** Set on a {@link ShortSeats#DEMAND} worker: its seats, refusals per product, users resolved unit by unit. */
     private Seats.Cutoff cutoffSeats;
+    /** A reconcile worker's seat counts ({@code taken} of its Seats), incremented in place by the fast path. */
+    private int[] takenHere;
     private boolean[] groupLimited;
     private int[] refused;
     private int[] refusedStamp;
@@ -866,9 +910,9 @@ public final class Engine {
 
     /** {@link #resolveUsers(int, int)} with the entry count known (phase 0 counted it). */
     private Object[] resolveUsers(int from, int to, long estimate) {
-        int[] data = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
+        out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
+        outTop = 0;
         int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
-        int top = 0;
         int k = 0;
         for (int u = from; u < to; u++) {
             if (users.isDeleted(u)) {
@@ -880,45 +924,59 @@ public final class Engine {
             if (ds.length == 0 && gn == 0) {
                 continue;
             }
-            curN = 0;
-            oldN = 0;
-            if (cutoffSeats == null) {
-                if (!resolveClean(u, ds, gs, gn)) {
-                    resolveUnits(u, ds, gs, gn);
+            int n = resolveClean(u, ds, gs, gn);
+            if (n < 0) {
+                curN = 0;
+                oldN = 0;
+                if (cutoffSeats != null) {
+                    cutoffSeats.startUser();
                 }
-            } else if (!resolveClean(u, ds, gs, gn)) {
-                cutoffSeats.startUser();
                 resolveUnits(u, ds, gs, gn);
-                boolean any = false;
-                for (int t = 0; t < refused.length; t++) {
-                    if (cutoffSeats.limited[t] && cutoffSeats.denied[t] != Seats.Cutoff.NONE) {
-                        refused[t]++;
-                        any = true;
+                if (cutoffSeats != null) {
+                    boolean any = false;
+                    for (int t = 0; t < refused.length; t++) {
+                        if (cutoffSeats.limited[t] && cutoffSeats.denied[t] != Seats.Cutoff.NONE) {
+                            refused[t]++;
+                            any = true;
+                        }
+                    }
+                    if (any) {
+                        slowUsers.add(u);
                     }
                 }
-                if (any) {
-                    slowUsers.add(u);
-                }
+                n = curN;
+                ensureOut(n);
+                System.arraycopy(cur, 0, out, outTop, n * E);
             }
-            if (curN == 0) {
+            if (n == 0) {
                 continue;
-            }
-            if (top + curN * E > data.length) {
-                data = Arrays.copyOf(data, Math.max(top + curN * E, data.length * 2));
             }
             if (k + 6 > idx.length) {
                 idx = Arrays.copyOf(idx, idx.length * 2);
             }
-            System.arraycopy(cur, 0, data, top, curN * E);
             idx[k++] = u;
-            idx[k++] = top;
-            idx[k++] = curN;
-            top += curN * E;
+            idx[k++] = outTop;
+            idx[k++] = n;
+            outTop += n * E;
         }
         if (k < idx.length) {
             idx[k] = -1;
         }
-        return new Object[] {data, idx};
+        Object[] result = {out, idx};
+        out = null;
+        return result;
+    }
+
+    /** A phase-1 worker's output: every user's entries back to back from index 0 to {@link #outTop}. */
+    private int[] out;
+    private int outTop;
+    /** Entries written by {@link #resolveClean} for the current user, from {@link #outTop}. */
+    private int outN;
+
+    private void ensureOut(int entries) {
+        if (outTop + entries * E > out.length) {
+            out = Arrays.copyOf(out, Math.max(outTop + entries * E, out.length * 2));
+        }
     }
 
     /**
@@ -994,13 +1052,14 @@ public final class Engine {
      * Phase 1's fast path: when the union of all the user's sources has no conflict, no missing
      * prerequisite, nothing prohibited where the user is and no proxy collision to matter, every
      * unit is granted Active unless a seat check refuses it, so the entries are written directly
-     * in canonical order. Under cutoffs (a {@link ShortSeats#DEMAND} reconcile) a unit whose
+     * in canonical order straight into the worker's output. Under cutoffs (a {@link ShortSeats#DEMAND} reconcile) a unit whose
      * first demand of a limited product is at or past the cutoff fails with CountViolation, as
      * {@link #processUnit} would decide it; the fast path takes that case only for one-product
-     * units and when the sources left active still have every prerequisite. Returns false,
-     * writing nothing and taking no seat, for any other user.
+     * units and when the sources left active still have every prerequisite. Writes the entries
+     * to the worker's output at {@link #outTop} and returns how many; returns -1, writing nothing
+     * and taking no seat, for any other user.
      */
-    private boolean resolveClean(int u, License[] ds, int[] gs, int gn) {
+    private int resolveClean(int u, License[] ds, int[] gs, int gn) {
         long union = 0;
         int need = ds.length;
         for (License l : ds) {
@@ -1014,7 +1073,7 @@ public final class Engine {
         if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
                 || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
                 || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
-            return false;
+            return -1;
         }
         long failedDirect = 0;
         long failedGroup = 0;
@@ -1023,45 +1082,55 @@ public final class Engine {
             // the user's units in the order they are resolved: directs (one product each, all
             // different), then groups ascending; a product is held once a unit granting it passed
             int mark = ++stamp;
-            long active = 0;
             for (int i = 0; i < ds.length; i++) {
                 License l = ds[i];
                 int t = l.product();
                 if (cut.limited[t] && l.order() >= cut.cutoff[t]) {
                     if (i >= 64) {
-                        return false;
+                        return -1;
                     }
                     failedDirect |= 1L << i;
                 } else {
                     productStamp[t] = mark;
-                    active |= rules.ruleMask(l.enabled());
                 }
             }
+            // only limited products can be refused, so only groups licensing one are looked at
             for (int gi = 0; gi < gn; gi++) {
                 int g = gs[gi];
+                if (!groupLimited[g]) {
+                    continue;
+                }
                 int[] ps = groupProducts[g];
+                long key = snapshotGroupKey(g, u);
                 boolean fails = false;
-                if (groupLimited[g]) {
-                    long key = snapshotGroupKey(g, u);
-                    for (int t : ps) {
-                        fails |= cut.limited[t] && productStamp[t] != mark && key >= cut.cutoff[t];
-                    }
+                for (int t : ps) {
+                    fails |= cut.limited[t] && productStamp[t] != mark && key >= cut.cutoff[t];
                 }
                 if (fails) {
                     if (ps.length > 1 || gi >= 64) {
-                        return false;
+                        return -1;
                     }
                     failedGroup |= 1L << gi;
                 } else {
                     for (int t : ps) {
                         productStamp[t] = mark;
                     }
-                    active |= groupRule[g];
                 }
             }
             if ((failedDirect | failedGroup) != 0) {
+                long active = 0;
+                for (int i = 0; i < ds.length; i++) {
+                    if ((failedDirect & (1L << i)) == 0) {
+                        active |= rules.ruleMask(ds[i].enabled());
+                    }
+                }
+                for (int gi = 0; gi < gn; gi++) {
+                    if (gi >= 64 || (failedGroup & (1L << gi)) == 0) {
+                        active |= groupRule[gs[gi]];
+                    }
+                }
                 if (rules.unmet(active) != 0) {
-                    return false;
+                    return -1;
                 }
                 // one refusal per user and product, as Seats.Cutoff records it
                 int seen = ++stamp;
@@ -1078,7 +1147,8 @@ public final class Engine {
                 slowUsers.add(u);
             }
         }
-        ensureEntries(need);
+        ensureOut(need);
+        outN = 0;
         int ok = States.pack(States.ACTIVE, States.NONE);
         int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
         if (ds.length == 1) {
@@ -1091,7 +1161,7 @@ public final class Engine {
                 int best = -1;
                 for (int i = 0; i < ds.length; i++) {
                     int p = ds[i].product();
-                    if ((best < 0 || p < ds[best].product()) && (k == 0 || p > cur[(curN - 1) * E + StateStore.PRODUCT])) {
+                    if ((best < 0 || p < ds[best].product()) && (k == 0 || p > out[outTop + (outN - 1) * E + StateStore.PRODUCT])) {
                         best = i;
                     }
                 }
@@ -1110,15 +1180,24 @@ public final class Engine {
                 append(g, ps[i], ms[i], state, key);
             }
         }
+        // one seat per product held (R3); a reconcile worker counts into its own array directly
+        // (the Seats call site sees three implementations and would not be inlined)
+        int[] count = takenHere;
+        int[] es = out;
+        int base = outTop;
         stamp++;
-        for (int i = 0; i < curN; i++) {
-            int t = cur[i * E + StateStore.PRODUCT];
-            if (productStamp[t] != stamp && States.holds(cur[i * E + StateStore.STATE])) {
+        for (int i = 0; i < outN; i++) {
+            int t = es[base + i * E + StateStore.PRODUCT];
+            if (productStamp[t] != stamp && States.holds(es[base + i * E + StateStore.STATE])) {
                 productStamp[t] = stamp;
-                seats.take(t);
+                if (count != null) {
+                    count[t]++;
+                } else {
+                    seats.take(t);
+                }
             }
         }
-        return true;
+        return outN;
     }
 
     /** Counts one refusal of product {@code t} for the current user, once per {@code seen} stamp. */
@@ -1129,16 +1208,18 @@ public final class Engine {
         }
     }
 
+    /** Appends one entry of the current user to the worker's output (space ensured by the caller). */
     private void append(int src, int t, int mask, int state, long key) {
-        int at = curN * E;
-        cur[at + StateStore.SRC] = src;
-        cur[at + StateStore.PRODUCT] = t;
-        cur[at + StateStore.MASK] = mask;
-        cur[at + StateStore.STATE] = state;
-        cur[at + StateStore.KEY_HI] = (int) (key >>> 32);
-        cur[at + StateStore.KEY_LO] = (int) key;
-        cur[at + StateStore.TIME] = StateStore.NO_TIME;
-        curN++;
+        int[] es = out;
+        int at = outTop + outN * E;
+        es[at + StateStore.SRC] = src;
+        es[at + StateStore.PRODUCT] = t;
+        es[at + StateStore.MASK] = mask;
+        es[at + StateStore.STATE] = state;
+        es[at + StateStore.KEY_HI] = (int) (key >>> 32);
+        es[at + StateStore.KEY_LO] = (int) key;
+        es[at + StateStore.TIME] = StateStore.NO_TIME;
+        outN++;
     }
 
     /** Per group: rule bits of all its licences, and its products (ascending) with their masks; for phase 1. */

@@ -72,6 +72,16 @@ public final class HeapStateStore implements StateStore {
         }
     }
 
+    /** Makes room for users [0, n) in the per-user index at once (before bulk loads of that many users). */
+    public void reserveUsers(int n) {
+        if (n > start.length) {
+            start = Arrays.copyOf(start, n);
+            capacity = Arrays.copyOf(capacity, n);
+            count = Arrays.copyOf(count, n);
+            seg = Arrays.copyOf(seg, n);
+        }
+    }
+
     /**
      * Loads many users at once by adopting {@code data} (no copy; the caller must not touch it
      * again): {@code index} holds (user, offset, count) triples into it until a user of -1 or its
