@@ -14,6 +14,8 @@ final class EngineFixture {
     static final Instant TIME = Instant.parse("2026-06-01T09:00:00Z");
     final BenchTenant bench;
     final Engine engine;
+    /** Every user's id, made once: a timed call takes its id from here, so B/op is the engine's and the event's. */
+    private final String[] ids;
     private long seq = 1;
 
     EngineFixture(BenchTenant bench) {
@@ -24,6 +26,15 @@ final class EngineFixture {
         rules.applyTo(bench.tenant);
         engine = new Engine(bench.tenant, new HeapStateStore(), feed, rules);
         engine.reconcile();
+        ids = new String[bench.users];
+        for (int u = 0; u < ids.length; u++) {
+            ids[u] = BenchTenant.userId(u);
+        }
+    }
+
+    /** User {@code u}'s id (not allocated per call). */
+    String id(int u) {
+        return ids[u];
     }
 
     long nextSeq() {

@@ -20,27 +20,56 @@ public final class UserData {
 
     /** Writes every present property to user {@code u}. */
     public void applyTo(Users users, int u) {
-        if (accountEnabled != null) {
-            users.setAccountEnabled(u, accountEnabled);
-        }
-        if (hasUsageLocation) {
-            users.setUsageLocation(u, usageLocation);
-        }
-        strings.forEach((k, v) -> users.set(u, k, v));
-        multi.forEach((k, v) -> users.setMulti(u, k, v));
+        new Changes().apply(this, users, u);
     }
 
     /** Names of the properties present, for dynamic-rule re-evaluation. */
     public List<String> changedProperties() {
-        List<String> out = new java.util.ArrayList<>();
-        if (accountEnabled != null) {
-            out.add("accountEnabled");
+        return new Changes().names(this);
+    }
+
+    /**
+     * Reads many {@link UserData} one after another (an engine applying attribute changes)
+     * without allocating per UserData: the name list is reused, and the maps are walked with
+     * {@code forEach} and consumers made once, not through their key and entry views (which a
+     * fresh map creates on first use).
+     */
+    public static final class Changes {
+        private final java.util.ArrayList<String> names = new java.util.ArrayList<>();
+        private final java.util.function.BiConsumer<String, String> nameOfString = (k, v) -> names.add(k);
+        private final java.util.function.BiConsumer<String, List<String>> nameOfMulti = (k, v) -> names.add(k);
+        private Users users;
+        private int user;
+        private final java.util.function.BiConsumer<String, String> setString = (k, v) -> users.set(user, k, v);
+        private final java.util.function.BiConsumer<String, List<String>> setMulti = (k, v) -> users.setMulti(user, k, v);
+
+        /** The names of {@code d}'s present properties; the list is this reader's, valid until its next call. */
+        public List<String> names(UserData d) {
+            names.clear();
+            if (d.accountEnabled != null) {
+                names.add("accountEnabled");
+            }
+            if (d.hasUsageLocation) {
+                names.add("usageLocation");
+            }
+            d.strings.forEach(nameOfString);
+            d.multi.forEach(nameOfMulti);
+            return names;
         }
-        if (hasUsageLocation) {
-            out.add("usageLocation");
+
+        /** Writes every present property of {@code d} to user {@code u}. */
+        public void apply(UserData d, Users to, int u) {
+            if (d.accountEnabled != null) {
+                to.setAccountEnabled(u, d.accountEnabled);
+            }
+            if (d.hasUsageLocation) {
+                to.setUsageLocation(u, d.usageLocation);
+            }
+            users = to;
+            user = u;
+            d.strings.forEach(setString);
+            d.multi.forEach(setMulti);
+            users = null;
         }
-        out.addAll(strings.keySet());
-        out.addAll(multi.keySet());
-        return out;
     }
 }

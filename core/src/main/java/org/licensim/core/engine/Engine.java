@@ -1487,12 +1487,16 @@ public final class Engine {
      */
     private void attributesChanged(Event.UserAttributesChanged e) {
         int u = user(e, e.userId());
-        dynamic.userChanging(tenant, u, e.attributes().changedProperties());
-        e.attributes().applyTo(users, u);
+        List<String> changed = changes.names(e.attributes());
+        dynamic.userChanging(tenant, u, changed);
+        changes.apply(e.attributes(), users, u);
         begin(u);
-        dynamic.userChanged(tenant, u, e.attributes().changedProperties(), oneUserSink);
+        dynamic.userChanged(tenant, u, changed, oneUserSink);
         end(u);
     }
+
+    /** Reads attribute changes without allocating per event. */
+    private final org.licensim.core.directory.UserData.Changes changes = new org.licensim.core.directory.UserData.Changes();
 
     /** Membership changes of the one user whose state is open (between begin and end). */
     private final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {

@@ -130,7 +130,9 @@ public final class RuleMembership implements DynamicMembership {
         if (affected.length < groups.size()) {
             affected = new boolean[groups.size() + 64];
         }
-        int[] range = {Integer.MAX_VALUE, -1};
+        int[] range = this.range;
+        range[0] = Integer.MAX_VALUE;
+        range[1] = -1;
         for (String p : changedProperties) {
             String key = p.toLowerCase(java.util.Locale.ROOT);
             var values = byValue.get(key);
@@ -161,6 +163,9 @@ public final class RuleMembership implements DynamicMembership {
             }
         }
     }
+
+    /** Lowest and highest group index {@link #mark} flagged (reused per change: no allocation per event). */
+    private final int[] range = new int[2];
 
     private void mark(IntArrayList gs, int[] range) {
         if (gs == null) {
