@@ -343,4 +343,29 @@ public class EventBenchmark {
         t.f.engine.apply(new Event.GroupDisabledPlansChanged(t.f.nextSeq(), EngineFixture.TIME, g.group,
                 BenchTenant.PRODUCTS.get(TARGET_PRODUCT), g.disabled ? List.of(g.plan) : List.of()));
     }
+
+    /** What a timed call builds before it calls the engine, for {@link #eventObject}. */
+    @State(Scope.Thread)
+    public static class EventOnly {
+        @Param({"membership", "attribute"})
+        String kind;
+        long seq;
+        int next;
+    }
+
+    /**
+     * Baseline, not an engine benchmark: builds the event a membership or an attribute-change
+     * call builds (same record, same map) and hands it to JMH, so its B/op is the event's. The
+     * targets table subtracts it from those benchmarks' B/op to judge the engine's own allocation.
+     */
+    @Benchmark
+    public Event eventObject(EventOnly s) {
+        s.next = (s.next + 1) & 1023;
+        if ("membership".equals(s.kind)) {
+            return new Event.MemberAdded(s.seq++, EngineFixture.TIME, "bench-add-0", DEPARTMENT[s.next % DEPARTMENT.length]);
+        }
+        UserData d = new UserData();
+        d.strings.put("department", DEPARTMENT[s.next % DEPARTMENT.length]);
+        return new Event.UserAttributesChanged(s.seq++, EngineFixture.TIME, DEPARTMENT[0], d);
+    }
 }

@@ -27,17 +27,18 @@ class BenchmarkSmokeTest {
             double score = r.getPrimaryResult().getScore();
             assertTrue(Double.isFinite(score) && score > 0, b + " " + r.getParams() + " scored " + score);
         }
-        assertEquals(Set.of("EventBenchmark.attributeChange", "EventBenchmark.directAssign",
+        assertEquals(Set.of("EventBenchmark.attributeChange", "EventBenchmark.directAssign", "EventBenchmark.eventObject",
                 "EventBenchmark.groupProductEdit60k", "EventBenchmark.memberAdded", "EventBenchmark.memberRemoved",
                 "EventBenchmark.seatPurchaseAutoReprocess", "ReconcileBenchmark.reconcile",
                 "RuleBenchmark.evaluateAllRules", "RuleBenchmark.parseAndCompileRules", "StoreBenchmark.memberToggle",
                 "StoreBenchmark.reconcile"), ran);
-        assertEquals(6 + 6 + 2 + 4, results.size(),
-                "reconcile: 2 shapes x 3 resolvers; 6 event runs; 2 rule runs; 2 store kinds x 2 store benchmarks");
+        assertEquals(6 + 6 + 2 + 2 + 4, results.size(), "reconcile: 2 shapes x 3 resolvers; 6 event runs; 2 event-object "
+                + "baselines; 2 rule runs; 2 store kinds x 2 store benchmarks");
         String table = BenchMain.Targets.table(results);
         assertTrue(table.contains("full reconcile, 3000 users, manySmall"), table);
         assertTrue(table.contains("plainJdk") && table.contains("duckdb"), table);
         assertTrue(table.contains("persistence: membership event on the chronicle store"), table);
         assertTrue(table.contains("persistence: reconcile 3000 users into a new heap store"), table);
+        assertTrue(table.contains("baseline: building one membership event"), table);
     }
 }
