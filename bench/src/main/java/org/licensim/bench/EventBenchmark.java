@@ -95,9 +95,8 @@ public class EventBenchmark {
         }
     }
 
-    /** Adds users one by one to empty licensed groups (each gains a source; many need no new seat). */
-    @State(Scope.Benchmark)
-    public static class AddPool extends Pool {
+    /** Membership operations over {@link #POOL_GROUPS} groups times every user: operation i is group i / users, user i % users. */
+    abstract static class MemberPool extends Pool {
         String[] groups;
 
         @Override
@@ -105,10 +104,21 @@ public class EventBenchmark {
             return t.users * POOL_GROUPS;
         }
 
+        String group(Tenant t, int i) {
+            return groups[i / t.users];
+        }
+
+        String user(Tenant t, int i) {
+            return t.f.id(i % t.users);
+        }
+    }
+
+    /** Adds users one by one to empty licensed groups (each gains a source; many need no new seat). */
+    @State(Scope.Benchmark)
+    public static class AddPool extends MemberPool {
         @Override
         void undo(Tenant t, int i) {
-            t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
-                    t.f.id(i % t.users)));
+            t.f.require(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, group(t, i), user(t, i)));
         }
 
         @Override
@@ -132,24 +142,15 @@ public class EventBenchmark {
     @Benchmark
     public void memberAdded(Tenant t, AddPool pool) {
         int i = pool.take(t);
-        t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
-                t.f.id(i % t.users)));
+        t.f.engine.apply(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, pool.group(t, i), pool.user(t, i)));
     }
 
     /** Removes users one by one from licensed groups holding everyone. */
     @State(Scope.Benchmark)
-    public static class RemovePool extends Pool {
-        String[] groups;
-
-        @Override
-        int size(Tenant t) {
-            return t.users * POOL_GROUPS;
-        }
-
+    public static class RemovePool extends MemberPool {
         @Override
         void undo(Tenant t, int i) {
-            t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, groups[i / t.users],
-                    t.f.id(i % t.users)));
+            t.f.require(new Event.MemberAdded(t.f.nextSeq(), EngineFixture.TIME, group(t, i), user(t, i)));
         }
 
         @Override
@@ -177,8 +178,7 @@ public class EventBenchmark {
     @Benchmark
     public void memberRemoved(Tenant t, RemovePool pool) {
         int i = pool.take(t);
-        t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.groups[i / t.users],
-                t.f.id(i % t.users)));
+        t.f.engine.apply(new Event.MemberRemoved(t.f.nextSeq(), EngineFixture.TIME, pool.group(t, i), pool.user(t, i)));
     }
 
     /** Products with free seats assigned directly, one after another, to users who hold none directly. */

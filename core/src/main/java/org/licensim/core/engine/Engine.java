@@ -1210,15 +1210,7 @@ public final class Engine {
 
     /** Appends one entry of the current user to the worker's output (space ensured by the caller). */
     private void append(int src, int t, int mask, int state, long key) {
-        int[] es = out;
-        int at = outTop + outN * E;
-        es[at + StateStore.SRC] = src;
-        es[at + StateStore.PRODUCT] = t;
-        es[at + StateStore.MASK] = mask;
-        es[at + StateStore.STATE] = state;
-        es[at + StateStore.KEY_HI] = (int) (key >>> 32);
-        es[at + StateStore.KEY_LO] = (int) key;
-        es[at + StateStore.TIME] = StateStore.NO_TIME;
+        StateStore.put(out, outTop + outN * E, src, t, mask, state, key, StateStore.NO_TIME);
         outN++;
     }
 
@@ -2317,14 +2309,7 @@ public final class Engine {
             pos--;
         }
         System.arraycopy(cur, pos * E, cur, (pos + 1) * E, (curN - pos) * E);
-        int at = pos * E;
-        cur[at + StateStore.SRC] = src;
-        cur[at + StateStore.PRODUCT] = t;
-        cur[at + StateStore.MASK] = mask;
-        cur[at + StateStore.STATE] = state;
-        cur[at + StateStore.KEY_HI] = (int) (key >>> 32);
-        cur[at + StateStore.KEY_LO] = (int) key;
-        cur[at + StateStore.TIME] = now;
+        StateStore.put(cur, pos * E, src, t, mask, state, key, now);
         curN++;
     }
 

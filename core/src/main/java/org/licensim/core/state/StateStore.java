@@ -82,6 +82,17 @@ public interface StateStore extends AutoCloseable {
         return tA < tB;
     }
 
+    /** Writes one entry's fields at {@code at} of {@code es} (the entry layout in one place). */
+    static void put(int[] es, int at, int src, int product, int mask, int state, long key, int time) {
+        es[at + SRC] = src;
+        es[at + PRODUCT] = product;
+        es[at + MASK] = mask;
+        es[at + STATE] = state;
+        es[at + KEY_HI] = (int) (key >>> 32);
+        es[at + KEY_LO] = (int) key;
+        es[at + TIME] = time;
+    }
+
     /** An instant as the TIME field: seconds since 2000-01-01T00:00Z, clamped to an int. */
     static int seconds(java.time.Instant t) {
         long s = t.getEpochSecond() - 946_684_800L;

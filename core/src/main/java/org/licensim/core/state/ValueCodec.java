@@ -148,13 +148,8 @@ final class ValueCodec {
             }
             enabled[i] = full[p][i] & ~d;
         }
-        dst[o + StateStore.SRC] = src;
-        dst[o + StateStore.PRODUCT] = p;
-        dst[o + StateStore.MASK] = (int) mask;
-        dst[o + StateStore.STATE] = States.pack(sb >>> 4, sb & 0xF);
-        dst[o + StateStore.KEY_HI] = (int) (key >>> 32);
-        dst[o + StateStore.KEY_LO] = (int) key;
-        dst[o + StateStore.TIME] = tm == 0 ? StateStore.NO_TIME : unzigzag((int) (tm - 1));
+        StateStore.put(dst, o, src, p, (int) mask, States.pack(sb >>> 4, sb & 0xF), key,
+                tm == 0 ? StateStore.NO_TIME : unzigzag((int) (tm - 1)));
         return null;
     }
 

@@ -359,7 +359,7 @@ class DifferentialTest {
             org.licensim.core.rules.RuleMembership rules = new org.licensim.core.rules.RuleMembership();
             Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), rules);
             ReferenceModel model = new ReferenceModel(forModel);
-            engine.setReconcileThreads(1 + (int) (Math.floorMod(snapshot.hashCode(), 3)));
+            engine.setReconcileThreads(1 + Math.floorMod(snapshot.hashCode(), 3));
             // the default (cutoffs from demand, which falls back to the cutoff iteration when its
             // guess is not a fixed point) on 2 in 5 tenants, the cutoff iteration on 1, the replay
             // (which falls back to the R11 pass on tenants where most users are contended) on the
