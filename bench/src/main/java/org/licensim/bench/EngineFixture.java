@@ -5,9 +5,6 @@ import java.util.List;
 
 import org.licensim.core.engine.Engine;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 
 /** A reconciled engine over a bench tenant, with its own event sequence, for the per-event benchmarks. */
 final class EngineFixture {
@@ -20,12 +17,7 @@ final class EngineFixture {
 
     EngineFixture(BenchTenant bench) {
         this.bench = bench;
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(bench.tenant);
-        engine = new Engine(bench.tenant, new HeapStateStore(), feed, rules);
-        engine.reconcile();
+        engine = Engine.builder(bench.tenant).reconcile();
         ids = new String[bench.users];
         for (int u = 0; u < ids.length; u++) {
             ids[u] = BenchTenant.userId(u);

@@ -1,9 +1,8 @@
 package org.licensim.bench;
 
-import org.licensim.core.engine.DynamicMembership;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.feed.ChangeFeed;
-import org.licensim.core.state.HeapStateStore;
+import org.licensim.core.rules.DynamicMembership;
 
 /** licensim's engine: a fresh state store and {@link Engine#reconcile()} (phase 1 parallel, phase 2 R11 seats). */
 final class EngineResolver implements Resolver {
@@ -19,8 +18,7 @@ final class EngineResolver implements Resolver {
     @Override
     public void resolve() {
         // memberships are already evaluated; the rule language is benchmarked on its own
-        engine = new Engine(tenant.tenant, new HeapStateStore(), feed, DynamicMembership.MEMBER_LISTS);
-        engine.reconcile();
+        engine = Engine.builder(tenant.tenant).membership(DynamicMembership.MEMBER_LISTS).feed(feed).reconcile();
     }
 
     @Override

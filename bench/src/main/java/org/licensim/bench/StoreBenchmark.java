@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.licensim.core.engine.DynamicMembership;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.rules.DynamicMembership;
 import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
@@ -41,7 +41,7 @@ public class StoreBenchmark {
         if (kind == Kind.heap) {
             return new HeapStateStore();
         }
-        org.licensim.core.io.Trees.delete(dir);
+        org.licensim.core.files.Trees.delete(dir);
         return ChronicleStateStore.create(dir, t.tenant, "bench", ChronicleStateStore.Sizing.of(t.tenant));
     }
 
@@ -73,8 +73,8 @@ public class StoreBenchmark {
 
         @Setup(Level.Invocation)
         public void fresh() {
-            engine = new Engine(tenant.tenant, newStore(store, tenant, base.resolve("store")), feed,
-                    DynamicMembership.MEMBER_LISTS);
+            engine = Engine.builder(tenant.tenant).membership(DynamicMembership.MEMBER_LISTS).feed(feed)
+                    .store(newStore(store, tenant, base.resolve("store"))).build();
         }
 
         @TearDown(Level.Invocation)
@@ -84,7 +84,7 @@ public class StoreBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            org.licensim.core.io.Trees.delete(base);
+            org.licensim.core.files.Trees.delete(base);
         }
     }
 
@@ -115,8 +115,8 @@ public class StoreBenchmark {
             ChangeFeed feed = new ChangeFeed();
             feed.setEnabled(false);
             base = tempDir("toggle");
-            engine = new Engine(t.tenant, newStore(store, t, base.resolve("store")), feed, DynamicMembership.MEMBER_LISTS);
-            engine.reconcile();
+            engine = Engine.builder(t.tenant).membership(DynamicMembership.MEMBER_LISTS).feed(feed)
+                    .store(newStore(store, t, base.resolve("store"))).reconcile();
             engine.apply(new Event.GroupCreated(seq++, EngineFixture.TIME, group, group, true, null, false, List.of()));
             engine.apply(new Event.LicenseAssignedToGroup(seq++, EngineFixture.TIME, group,
                     BenchTenant.PRODUCTS.get(EventBenchmark.TARGET_PRODUCT), List.of()));
@@ -125,7 +125,7 @@ public class StoreBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             engine.store().close();
-            org.licensim.core.io.Trees.delete(base);
+            org.licensim.core.files.Trees.delete(base);
         }
     }
 

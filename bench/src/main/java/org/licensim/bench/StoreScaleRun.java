@@ -6,10 +6,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.StoreSession;
-import org.licensim.core.feed.ChangeFeed;
-import org.licensim.core.io.AtomicFile;
-import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.ChronicleStateStore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,16 +42,12 @@ public final class StoreScaleRun {
         long t1 = System.nanoTime();
         out.put("generateAndLoadMs", (t1 - t0) / 1_000_000);
         System.out.printf("tenant of %,d users generated and loaded in %,d ms%n", users, (t1 - t0) / 1_000_000);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(bench.tenant);
         long heapTenant;
-        try (StoreSession s = StoreSession.start(dir, bench.tenant, rules, feed, "bench tenant fewBig " + users,
+        try (StoreSession s = Engine.builder(bench.tenant).persisted(dir, "bench tenant fewBig " + users,
                 System.out::println)) {
             long t2 = System.nanoTime();
             out.put("reconcileIntoStoreMs", (t2 - t1) / 1_000_000);
-            out.put("reconcilePath", s.engine().reconcilePath());
+            out.put("reconcilePath", s.engine().reconcilePath().description());
             heapTenant = heapAfterGc();
             out.put("heapUsedAfterGcBytes", heapTenant);
             out.put("storeValues", s.store().entries());

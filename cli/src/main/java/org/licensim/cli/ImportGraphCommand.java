@@ -14,9 +14,9 @@ import org.licensim.core.graph.GraphImport;
 import org.licensim.core.io.SnapshotReader;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim import-graph}: a Microsoft Graph export to a snapshot, checked against what Graph reported. */
 @Command(name = "import-graph", mixinStandardHelpOptions = true,
@@ -73,7 +73,7 @@ final class ImportGraphCommand implements Callable<Integer> {
             // the check resolves from scratch: read the snapshot again without the states
             t.setPriorStates(null, -1);
         }
-        Engine e = org.licensim.core.rules.WhatIf.resolve(t);
+        Engine e = org.licensim.core.planning.WhatIf.resolve(t);
         List<GraphFidelity.Disagreement> d = GraphFidelity.compare(e, r);
         long users = d.stream().map(GraphFidelity.Disagreement::userId).distinct().count();
         if (d.isEmpty()) {

@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.event.Event;
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.Migration;
+import org.licensim.core.planning.Migration;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim migrate}: which direct assignments group-based licensing makes redundant, and the events to remove them. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,

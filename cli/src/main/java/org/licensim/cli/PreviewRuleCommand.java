@@ -7,13 +7,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.RulePreview;
+import org.licensim.core.planning.RulePreview;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim preview-rule}: a dry run of a dynamic group's rule change. Changes nothing. */
 @Command(name = "preview-rule", mixinStandardHelpOptions = true,

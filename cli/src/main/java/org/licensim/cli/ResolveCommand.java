@@ -12,20 +12,17 @@ import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.StoreSession;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.SnapshotWriter;
 import org.licensim.core.io.StateWriter;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.States;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim resolve}: a snapshot, optionally a feed of events, to the resolved state. */
 @Command(name = "resolve", mixinStandardHelpOptions = true,
@@ -76,18 +73,13 @@ final class ResolveCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Tenant tenant = SnapshotReader.withDefaults().read(snapshot);
         long t1 = System.nanoTime();
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(tenant);
         StoreSession session = null;
         Engine engine;
         if (store != null) {
-            session = StoreSession.start(store, tenant, rules, feed, sourceOf(snapshot), Main.progress(err, quiet));
+            session = Engine.builder(tenant).persisted(store, sourceOf(snapshot), Main.progress(err, quiet));
             engine = session.engine();
         } else {
-            engine = new Engine(tenant, new HeapStateStore(), feed, rules);
-            engine.reconcile();
+            engine = Engine.builder(tenant).reconcile();
         }
         try {
             return run(o, err, tenant, engine, session, t0, t1);

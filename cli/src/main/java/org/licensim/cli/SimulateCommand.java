@@ -20,10 +20,10 @@ import org.licensim.simulator.Simulation;
 import org.licensim.simulator.SimulationResult;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim simulate}: a scenario's months of churn replayed through the engine, day by day. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -175,7 +175,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!r.rejections().isEmpty()) {
             o.printf("  %,d events refused by the rules (state unchanged), by kind:%n", r.totalRejected());
             r.rejections().stream().sorted((a, b) -> Long.compare(b.count(), a.count())).limit(5)
-                    .forEach(x -> o.printf("    %,7d  %s%n", x.count(), x.reason()));
+                    .forEach(x -> o.printf("    %,7d  %s, e.g. %s%n", x.count(), x.reason(), x.example()));
             if (r.rejections().size() > 5) {
                 o.printf("    ... %d more kinds in summary.json%n", r.rejections().size() - 5);
             }

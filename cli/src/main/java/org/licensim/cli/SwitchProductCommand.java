@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.event.Event;
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.ProductSwitch;
+import org.licensim.core.planning.ProductSwitch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim switch-product}: the order of steps that moves a group from one product to another. */
 @Command(name = "switch-product", mixinStandardHelpOptions = true,

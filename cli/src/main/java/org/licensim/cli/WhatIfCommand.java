@@ -13,7 +13,7 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.WhatIf;
+import org.licensim.core.planning.WhatIf;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim whatif}: what one or more changes would do to a snapshot, without doing them. */
 @Command(name = "whatif", mixinStandardHelpOptions = true,

@@ -2,7 +2,7 @@ package org.licensim.simulator;
 
 import java.nio.file.Path;
 
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 import org.HdrHistogram.Histogram;
 import org.licensim.core.LicensimException;
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;

@@ -14,17 +14,15 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Subscriptions.PrepaidUnits;
+import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Rejection;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.States;
 import org.licensim.simulator.Scenario.DirectSpec;
 import org.licensim.simulator.Scenario.Edit;
@@ -71,7 +69,6 @@ public final class Simulation {
     private static final long WORK_START_MS = 8 * 3_600_000L;
     private static final long WORK_MS = 10 * 3_600_000L;
     private static final int REJECTION_KINDS = 50;
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"[^\"]*\"");
 
     private final Scenario scenario;
     private final Catalog catalog;
@@ -129,12 +126,7 @@ public final class Simulation {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(tenant);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        this.engine = new Engine(tenant, new HeapStateStore(), feed, rules);
-        engine.reconcile();
+        this.engine = Engine.builder(tenant).reconcile();
         int g = scenario.groups().size();
         groupIds = new String[g];
         groupIndex = new int[g];
@@ -526,10 +518,18 @@ public final class Simulation {
         }
         long t0 = System.nanoTime();
         String refused = null;
+        String kind = null;
+        String detail = null;
         try {
             engine.apply(e);
+        } catch (Rejection x) {
+            refused = x.getMessage();
+            kind = x.reason().label();
+            detail = x.detail();
         } catch (LicensimException x) {
             refused = x.getMessage();
+            kind = "other";
+            detail = refused;
         }
         long dt = System.nanoTime() - t0;
         engineNanos += dt;
@@ -540,13 +540,12 @@ public final class Simulation {
             dayEvents[type]++;
         } else {
             dayRejected[type]++;
-            String reason = e.type() + ": " + QUOTED.matcher(refused.replaceFirst("^event seq \\d+ \\(\\w+\\) rejected: ", ""))
-                    .replaceAll("\"…\"");
+            String reason = e.type() + ": " + kind;
             SimulationResult.Rejection r = rejections.get(reason);
             if (r == null) {
                 if (rejections.size() < REJECTION_KINDS) {
                     rejections.put(reason, new SimulationResult.Rejection(reason, 1,
-                            "day " + day + ", seq " + e.seq() + ": " + refused));
+                            "day " + day + ", seq " + e.seq() + ": " + detail));
                 }
             } else {
                 rejections.put(reason, new SimulationResult.Rejection(reason, r.count() + 1, r.example()));

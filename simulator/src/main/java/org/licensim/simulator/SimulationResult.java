@@ -43,8 +43,9 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
     }
 
     /**
-     * Refused events of one kind: {@code reason} is the event type and the engine's message with
-     * ids left out, {@code example} the first such event in full.
+     * Refused events of one kind: {@code reason} is the event type and the engine's
+     * {@link org.licensim.core.engine.Rejection.Reason reason} for refusing it, {@code example}
+     * the first such refusal (day, seq and the engine's words).
      */
     public record Rejection(String reason, long count, String example) {
     }

@@ -18,18 +18,15 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Rejection;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.StateWriter;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 
 class SimulationTest {
     static Catalog catalog;
@@ -92,23 +89,23 @@ class SimulationTest {
     void replayEqualsResolve() throws IOException {
         Run run = run(small().with(null, 2000, 60));
         Tenant tenant = SnapshotReader.withDefaults().read(new ByteArrayInputStream(run.snapshot()), "snapshot.json");
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(tenant);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        Engine engine = new Engine(tenant, new HeapStateStore(), feed, rules);
-        engine.reconcile();
+        Engine engine = Engine.builder(tenant).reconcile();
         long rejected = 0;
         long applied = 0;
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
         EventReader r = new EventReader(new StringReader(run.events()), "events.jsonl");
         for (Event e = r.next(); e != null; e = r.next()) {
             try {
                 engine.apply(e);
                 applied++;
-            } catch (LicensimException x) {
+            } catch (Rejection x) {
                 rejected++;
+                byKind.merge(e.type() + ": " + x.reason().label(), 1L, Long::sum);
             }
         }
+        java.util.Map<String, Long> reported = new java.util.TreeMap<>();
+        run.result().rejections().forEach(x -> reported.put(x.reason(), x.count()));
+        assertEquals(byKind, reported, "refused events are grouped by event type and the engine's reason kind");
         ByteArrayOutputStream state = new ByteArrayOutputStream();
         StateWriter.write(engine, state);
         assertEquals(run.result().totalEvents(), applied);

@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
-import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.core.files.Trees;
 import org.licensim.core.state.ChronicleStateStore.StoredEntry;
+import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.core.state.StateStore;
 
 /**
  * An engine whose state lives in a persisted {@link ChronicleStateStore} directory, created on
@@ -49,15 +51,16 @@ public final class StoreSession implements AutoCloseable {
 
     /**
      * Opens the store in {@code dir} (creating it when absent) for {@code tenant}, freshly loaded
-     * from the snapshot that {@code source} names, and reconciles it. {@code log} receives one
-     * line per step (sizes and times, no user data).
+     * from the snapshot that {@code source} names, and reconciles it with engines that
+     * {@code engineOn} makes over a store. {@code log} receives one line per step (sizes and
+     * times, no user data). Called by the engine builder (persisted).
      */
-    public static StoreSession start(Path dir, Tenant tenant, DynamicMembership dynamic, ChangeFeed feed, String source,
-                                     Consumer<String> log) {
+    static StoreSession start(Path dir, Tenant tenant, String source, Consumer<String> log,
+                              Function<StateStore, Engine> engineOn) {
         if (!ChronicleStateStore.exists(dir)) {
             long t0 = System.nanoTime();
             ChronicleStateStore s = ChronicleStateStore.create(dir, tenant, source, ChronicleStateStore.Sizing.of(tenant));
-            Engine e = new Engine(tenant, s, feed, dynamic);
+            Engine e = engineOn.apply(s);
             try {
                 e.reconcile();
             } catch (RuntimeException ex) {
@@ -82,9 +85,9 @@ public final class StoreSession implements AutoCloseable {
             }
             s.attach(tenant);
             Path cu = dir.resolve(CATCH_UP);
-            org.licensim.core.io.Trees.delete(cu);
+            Trees.delete(cu);
             ChronicleStateStore temp = ChronicleStateStore.create(cu, tenant, source, ChronicleStateStore.Sizing.of(tenant));
-            Engine e = new Engine(tenant, temp, feed, dynamic);
+            Engine e = engineOn.apply(temp);
             e.reconcile();
             StoreSession session = new StoreSession(dir, e, s, temp, s.lastSeq(), false, log);
             if (e.lastAppliedSeq() >= s.lastSeq()) {
@@ -160,7 +163,7 @@ public final class StoreSession implements AutoCloseable {
         }
         engine.useStore(store);
         catchUp.close();
-        org.licensim.core.io.Trees.delete(catchUp.dir());
+        Trees.delete(catchUp.dir());
         catchUp = null;
         log.accept(String.format("caught up to seq %d (%,d events read again), state matches the store (%,d ms to compare)",
                 resumeAfter, replayed, (System.nanoTime() - t0) / 1_000_000));
@@ -200,7 +203,7 @@ public final class StoreSession implements AutoCloseable {
     public void close() {
         if (catchUp != null) {
             catchUp.close();
-            org.licensim.core.io.Trees.delete(catchUp.dir());
+            Trees.delete(catchUp.dir());
             catchUp = null;
         }
         store.close();

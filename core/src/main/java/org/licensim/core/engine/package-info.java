@@ -1,9 +1,12 @@
 /**
- * The resolver: applies SPEC R1-R22 to a {@link org.licensim.core.directory.Tenant}, either all at
- * once ({@link org.licensim.core.engine.Engine#reconcile()}) or one event at a time
- * ({@link org.licensim.core.engine.Engine#apply}), writing per-user state to a
- * {@link org.licensim.core.state.StateStore} and every change to a
- * {@link org.licensim.core.feed.ChangeFeed}. Hot paths work on primitive scratch arrays and
- * allocate nothing per user. Uses directory, catalog, state, feed, event.
+ * The resolver's facade: {@link org.licensim.core.engine.Engine} ({@code reconcile()},
+ * {@code apply(Event)}, queries), built in one place by
+ * {@link org.licensim.core.engine.EngineBuilder} (on the heap, or persisted through
+ * {@link org.licensim.core.engine.StoreSession}). Owns the event handlers (one per SPEC event
+ * type), the request checks and the words of every refusal
+ * ({@link org.licensim.core.engine.Rejection} with its reason kind), and the tenant
+ * {@link org.licensim.core.engine.Summary}. The rules per user live in {@code engine.resolve},
+ * the full reconcile in {@code engine.reconcile}. Uses those two, rules (dynamic membership),
+ * state, feed, event, directory, catalog.
  */
 package org.licensim.core.engine;

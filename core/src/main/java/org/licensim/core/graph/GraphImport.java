@@ -15,7 +15,7 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.UserSchema;
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

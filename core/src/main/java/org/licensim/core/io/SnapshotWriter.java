@@ -10,8 +10,8 @@ import java.util.List;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.catalog.Product;
-import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.directory.MultiColumn;
 import org.licensim.core.directory.Subscriptions;
@@ -19,6 +19,7 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserSchema;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 

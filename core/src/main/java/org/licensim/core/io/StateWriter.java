@@ -15,6 +15,7 @@ import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 

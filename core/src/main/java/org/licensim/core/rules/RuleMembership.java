@@ -8,7 +8,6 @@ import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.engine.DynamicMembership;
 
 /**
  * Dynamic group membership from rules (SPEC R19): each dynamic group's rule is compiled once;

@@ -11,23 +11,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
+import net.openhft.chronicle.core.values.IntValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.values.Values;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.io.AtomicFile;
+import org.licensim.core.files.AtomicFile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import net.openhft.chronicle.core.values.IntValue;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
-import net.openhft.chronicle.values.Values;
 
 /**
  * The persisted {@link StateStore}: every user's resolved state in a Chronicle Map file, off the

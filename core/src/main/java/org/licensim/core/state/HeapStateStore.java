@@ -73,7 +73,8 @@ public final class HeapStateStore implements StateStore {
     }
 
     /** Makes room for users [0, n) in the per-user index at once (before bulk loads of that many users). */
-    public void reserveUsers(int n) {
+    @Override
+    public void prepareBulkLoad(int n) {
         if (n > start.length) {
             start = Arrays.copyOf(start, n);
             capacity = Arrays.copyOf(capacity, n);
@@ -84,25 +85,26 @@ public final class HeapStateStore implements StateStore {
 
     /**
      * Loads many users at once by adopting {@code data} (no copy; the caller must not touch it
-     * again): {@code index} holds (user, offset, count) triples into it until a user of -1 or its
-     * end. Each user's slot is exactly its entries; a user that later outgrows it moves to the
-     * slab. The users must not have been written before.
+     * again): {@code index} holds {@code n} (user, offset, count) triples into it. Each user's
+     * slot is exactly its entries; a user that later outgrows it moves to the slab. The users
+     * must not have been written before.
      */
-    public void bulkLoad(int[] data, int dataInts, int[] index) {
+    @Override
+    public void bulkLoad(int[] data, int[] index, int n) {
         if (segments.length == 127) {
             throw new IllegalStateException("at most 127 bulk loads into one store");
         }
         segments = Arrays.copyOf(segments, segments.length + 1);
         segments[segments.length - 1] = data;
         byte id = (byte) segments.length;
-        for (int i = 0; i + 2 < index.length && index[i] >= 0; i += 3) {
-            int u = index[i];
+        for (int i = 0; i < n; i++) {
+            int u = index[3 * i];
             if (u >= users) {
                 grow(u + 1);
             }
-            start[u] = index[i + 1];
-            capacity[u] = index[i + 2];
-            count[u] = index[i + 2];
+            start[u] = index[3 * i + 1];
+            capacity[u] = index[3 * i + 2];
+            count[u] = index[3 * i + 2];
             seg[u] = id;
         }
     }

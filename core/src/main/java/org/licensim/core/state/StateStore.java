@@ -38,8 +38,24 @@ public interface StateStore extends AutoCloseable {
     /** Replaces user {@code u}'s entries with {@code count} entries of {@code src} starting at int {@code offset}. */
     void write(int u, int[] src, int offset, int count);
 
-    /** A hint before a bulk load: about {@code users} users with {@code entries} entries in all. */
+    /** A hint before many writes: about {@code users} users with {@code entries} entries in all. */
     default void reserve(int users, long entries) {
+    }
+
+    /** Makes room for users [0, {@code users}) before {@link #bulkLoad}s of that many (a reconcile's output). */
+    default void prepareBulkLoad(int users) {
+    }
+
+    /**
+     * Loads {@code n} users at once from a reconcile worker's output: {@code index} holds
+     * (user, offset, count) triples into {@code data}. The users must not have been written
+     * before. A store may adopt {@code data} instead of copying it (the heap store does), so the
+     * caller must not touch it again.
+     */
+    default void bulkLoad(int[] data, int[] index, int n) {
+        for (int i = 0; i < n; i++) {
+            write(index[3 * i], data, index[3 * i + 1], index[3 * i + 2]);
+        }
     }
 
     /**
@@ -110,6 +126,15 @@ public interface StateStore extends AutoCloseable {
      */
     static long snapshotGroupKey(int g, int u) {
         return (1L << 60) | ((long) g << 24) | u;
+    }
+
+    /**
+     * The R11 key of the {@code n}-th demand created by event {@code seq}. An event creates its
+     * demands in user order, so n keeps that order without depending on dense user indexes
+     * (which change when a snapshot is written without deleted users and read back).
+     */
+    static long eventKey(long seq, int n) {
+        return (2L << 60) | (seq << 24) | n;
     }
 
     static long key(int[] e, int at) {

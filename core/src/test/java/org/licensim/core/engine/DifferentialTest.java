@@ -22,6 +22,8 @@ import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Subscriptions.PrepaidUnits;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
+import org.licensim.core.engine.reconcile.ReconcilePath;
+import org.licensim.core.engine.reconcile.ShortSeats;
 import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.SnapshotReader;
@@ -56,7 +58,7 @@ class DifferentialTest {
     /** What the random histories really exercised: applied/rejected per event type, states seen. */
     static final java.util.Map<String, int[]> APPLIED = new java.util.TreeMap<>();
     static final java.util.Set<String> STATES_SEEN = new java.util.TreeSet<>();
-    static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> RECONCILE_PATHS =
+    static final java.util.Map<ReconcilePath, java.util.concurrent.atomic.AtomicInteger> RECONCILE_PATHS =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     static final PlanRules RULES = PlanRules.loadDefault(CATALOG);
 
@@ -91,8 +93,8 @@ class DifferentialTest {
         if (only < 0) {
             // the histories must really exercise every event type and every outcome, or agreement proves little
             APPLIED.forEach((k, v) -> assertTrue(v[0] >= 200, k + " applied only " + v[0] + " times\n" + cov));
-            for (String path : List.of("parallel", "parallel, seats by cutoffs from demand", "parallel, then seats by cutoff",
-                    "parallel, then contended users in R11 order", "in R11 order")) {
+            for (ReconcilePath path : List.of(ReconcilePath.PARALLEL, ReconcilePath.DEMAND_CUTOFFS,
+                    ReconcilePath.CUTOFF_ROUNDS, ReconcilePath.CONTENDED_REPLAY, ReconcilePath.IN_ORDER)) {
                 var n = RECONCILE_PATHS.get(path);
                 assertTrue(n != null && n.get() >= 20, "every reconcile path must be compared with the model, "
                         + "at least 20 times: " + RECONCILE_PATHS);
@@ -360,13 +362,12 @@ class DifferentialTest {
             Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), rules);
             ReferenceModel model = new ReferenceModel(forModel);
             engine.setReconcileThreads(1 + Math.floorMod(snapshot.hashCode(), 3));
-            // the default (cutoffs from demand, which falls back to the cutoff iteration when its
-            // guess is not a fixed point) on 2 in 5 tenants, the cutoff iteration on 1, the replay
-            // (which falls back to the R11 pass on tenants where most users are contended) on the
-            // rest, so that every path meets the model
+            // the default (cutoffs from demand, which falls back to the replay when its guess is
+            // not a fixed point) on 2 in 5 tenants, the cutoff iteration on 1, the replay (which
+            // falls back to the R11 pass on tenants where most users are contended) on the rest,
+            // so that every path meets the model
             int pick = Math.floorMod(snapshot.hashCode() / 3, 5);
-            engine.setShortSeats(pick < 2 ? Engine.ShortSeats.DEMAND
-                    : pick == 2 ? Engine.ShortSeats.CUTOFF : Engine.ShortSeats.REPLAY);
+            engine.setShortSeats(pick < 2 ? ShortSeats.DEMAND : pick == 2 ? ShortSeats.CUTOFF : ShortSeats.REPLAY);
             engine.reconcile();
             if (!shrinking) {
                 RECONCILE_PATHS.computeIfAbsent(engine.reconcilePath(), k -> new java.util.concurrent.atomic.AtomicInteger())

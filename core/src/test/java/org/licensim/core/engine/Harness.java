@@ -16,6 +16,7 @@ import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.StateWriter;
+import org.licensim.core.rules.DynamicMembership;
 import org.licensim.core.state.HeapStateStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +28,8 @@ final class Harness {
     final Tenant tenant;
     final Engine engine;
     final List<String> rejections = new ArrayList<>();
+    /** The kind of each refusal, in order (null for an error that is not an event refusal). */
+    final List<Rejection.Reason> reasons = new ArrayList<>();
 
     Harness(String snapshotJson) {
         try {
@@ -51,6 +54,7 @@ final class Harness {
                 engine.apply(e);
             } catch (LicensimException ex) {
                 rejections.add(e.seq() + ": " + ex.getMessage());
+                reasons.add(ex instanceof Rejection rej ? rej.reason() : null);
             }
         }
         return this;

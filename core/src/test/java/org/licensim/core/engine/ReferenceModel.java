@@ -18,6 +18,7 @@ import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.event.Event;
+import org.licensim.core.state.StateStore;
 
 /**
  * A deliberately simple, slow implementation of SPEC.md (and docs/SPEC-NOTES.md) with plain
@@ -140,7 +141,7 @@ final class ReferenceModel {
 
     /** The R11 key of the next demand this event creates: (seq, how many it created before). */
     private long newKey() {
-        return Engine.eventKey(cause, minted++);
+        return StateStore.eventKey(cause, minted++);
     }
 
     ReferenceModel(Tenant t) {
@@ -236,7 +237,7 @@ final class ReferenceModel {
                 continue;
             }
             for (int u : new ArrayList<>(group.members)) {
-                processUnit(u, g, Engine.snapshotGroupKey(g, u));
+                processUnit(u, g, StateStore.snapshotGroupKey(g, u));
                 finish(u);
             }
         }

@@ -18,6 +18,7 @@ import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.rules.DynamicMembership;
 import org.licensim.core.state.HeapStateStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -199,6 +200,10 @@ class RulesTest {
                 "already assigns ENTERPRISEPACK", "disabled plan \"NOT_A_PLAN\" is not a plan of product ENTERPRISEPACK",
                 "product SPE_E5 is not among the tenant's subscribedSkus", "is not a security group",
                 "unknown product \"NOPE\"", "unknown user \"nobody\"");
+        assertEquals(List.of(Rejection.Reason.UNKNOWN_GROUP, Rejection.Reason.UNKNOWN_MEMBER,
+                Rejection.Reason.ALREADY_ASSIGNED, Rejection.Reason.UNKNOWN_PLAN, Rejection.Reason.UNKNOWN_PRODUCT,
+                Rejection.Reason.NOT_SECURITY_GROUP, Rejection.Reason.UNKNOWN_PRODUCT, Rejection.Reason.UNKNOWN_USER),
+                h.reasons, "each refusal carries its kind");
         for (int i = 0; i < expect.size(); i++) {
             assertTrue(h.rejections.get(i).contains(expect.get(i)), h.rejections.get(i));
             assertTrue(h.rejections.get(i).startsWith((i + 1) + ": event seq " + (i + 1) + " ("), h.rejections.get(i));
@@ -216,6 +221,7 @@ class RulesTest {
         var e = assertThrows(org.licensim.core.LicensimException.class, () -> h.engine.apply(
                 new org.licensim.core.event.Event.Reprocess(9, java.time.Instant.EPOCH, "u1", null)));
         assertTrue(e.getMessage().contains("seq 9 is not after the last applied event's seq 9"), e.getMessage());
+        assertEquals(Rejection.Reason.SEQ_OUT_OF_ORDER, ((Rejection) e).reason());
     }
 
     @Test
@@ -226,6 +232,7 @@ class RulesTest {
                 + "\"groups\": [{\"id\": \"g\"}]}");
         h.events(ev(1, "LicenseAssignedToGroup", "\"groupId\":\"g\",\"skuId\":\"EMS\""));
         assertTrue(h.rejections.get(0).contains("group-based licensing is not enabled for tenant \"t\""), h.rejections.get(0));
+        assertEquals(List.of(Rejection.Reason.GROUP_LICENSING_DISABLED), h.reasons);
     }
 
     @Test
@@ -267,6 +274,7 @@ class RulesTest {
         var err = assertThrows(org.licensim.core.LicensimException.class, () -> e.apply(
                 new org.licensim.core.event.Event.MemberAdded(2, java.time.Instant.EPOCH, "sales", "u2")));
         assertTrue(err.getMessage().contains("is a dynamic group: its members come from its rule"), err.getMessage());
+        assertEquals(Rejection.Reason.DYNAMIC_GROUP, ((Rejection) err).reason());
         e.apply(new org.licensim.core.event.Event.UserAttributesChanged(3, java.time.Instant.EPOCH, "u1",
                 attributes("department", "Support")));
         assertEquals(0, e.consumed(1), "u1 left the dynamic group and lost EMS");

@@ -5,13 +5,11 @@ import java.nio.file.Path;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.RuleMembership;
 
 /**
- * The process {@link PersistedStoreTest} kills: resolves a snapshot and events into a store
+ * The process {@link StoreSessionTest} kills: resolves a snapshot and events into a store
  * directory (creating or resuming it), printing "applied N" as it goes so the parent can kill
  * it in the middle of the events. Arguments: snapshot, events, store directory.
  */
@@ -21,11 +19,7 @@ public final class StoreChild {
 
     public static void main(String[] args) throws Exception {
         Tenant t = SnapshotReader.withDefaults().read(Path.of(args[0]));
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        try (StoreSession s = StoreSession.start(Path.of(args[2]), t, rules, feed, PersistedStoreTest.SOURCE, line -> { })) {
+        try (StoreSession s = Engine.builder(t).persisted(Path.of(args[2]), StoreSessionTest.SOURCE, line -> { })) {
             System.out.println("started");
             System.out.flush();
             int n = 0;

@@ -19,10 +19,9 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.reconcile.ReconcilePath;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
@@ -56,11 +55,7 @@ class GraphImportTest {
 
     static Engine resolve(Path snapshot) {
         Tenant t = SnapshotReader.withDefaults().read(snapshot);
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), rules);
-        e.reconcile();
-        return e;
+        return Engine.builder(t).feed(new ChangeFeed()).reconcile();
     }
 
     @Test
@@ -118,7 +113,7 @@ class GraphImportTest {
         GraphImport.write(r, snap);
         assertTrue(Files.readString(snap).contains("\"licenseAssignmentStates\""));
         Engine e = resolve(snap);
-        assertEquals("from prior state", e.reconcilePath());
+        assertEquals(ReconcilePath.FROM_PRIOR_STATE, e.reconcilePath());
         assertTrue(GraphFidelity.compare(e, r).isEmpty());
     }
 

@@ -19,7 +19,6 @@ import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.InvalidInputException;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.state.HeapStateStore;
 
 class RuleMembershipTest {
     static final String SNAPSHOT = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": "
@@ -40,10 +39,7 @@ class RuleMembershipTest {
 
     static Setup load(String json) throws Exception {
         Tenant t = SnapshotReader.withDefaults().read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "s.json");
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        Engine e = new Engine(t, new HeapStateStore(), new ChangeFeed(), rules);
-        e.reconcile();
+        Engine e = Engine.builder(t).feed(new ChangeFeed()).reconcile();
         return new Setup(t, e);
     }
 

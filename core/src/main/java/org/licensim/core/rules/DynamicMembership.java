@@ -1,11 +1,12 @@
-package org.licensim.core.engine;
+package org.licensim.core.rules;
 
 import org.licensim.core.directory.Tenant;
 
 /**
- * How the engine learns dynamic group membership (SPEC R19). The rule language fills this in;
- * until a real implementation is given, {@link #MEMBER_LISTS} keeps every group's membership as
- * its member list, whatever its rule says.
+ * How the engine learns dynamic group membership (SPEC R19): {@link RuleMembership} evaluates
+ * each group's rule; {@link #MEMBER_LISTS} keeps every group's membership as its member list,
+ * whatever its rule says (for tests and benchmarks that measure the engine without the rules).
+ * It lives beside the rule language so that the engine depends on the rules, not the reverse.
  */
 public interface DynamicMembership {
     /** Receives the membership changes an evaluation decided. */

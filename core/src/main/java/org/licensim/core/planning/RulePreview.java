@@ -1,4 +1,4 @@
-package org.licensim.core.rules;
+package org.licensim.core.planning;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.event.Event;
+import org.licensim.core.rules.RuleException;
+import org.licensim.core.rules.RuleParser;
 
 /**
  * What a rule edit would do, without doing it (SPEC R19: the docs warn that a rule edit can

@@ -1,4 +1,4 @@
-package org.licensim.core.rules;
+package org.licensim.core.planning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

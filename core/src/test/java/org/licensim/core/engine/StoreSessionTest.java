@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +29,25 @@ import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.ChronicleStateStore.StoredEntry;
+import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.States;
 
 /**
- * The persisted store (issue 5): reopening gives what was closed; a process killed anywhere
+ * An engine on the persisted store: reopening gives what was closed; a process killed anywhere
  * leaves a store at a prefix of the events that the reference model agrees with, and resuming
- * finishes the events and agrees with the model again; damaged files are refused by name.
+ * finishes the events and agrees with the model again. (Damaged files: ChronicleStateStoreTest.)
  */
-class PersistedStoreTest {
+public class StoreSessionTest {
     static final String SOURCE = "random.json sha256:test";
+
+    /** A store made from a random history and closed, for tests that damage its files. */
+    public static Path madeStore(Path tmp, String name) {
+        Scenario s = Scenario.generate(4242, 300);
+        Path dir = tmp.resolve(name);
+        runSession(s, s.events, dir, new ArrayList<>());
+        return dir;
+    }
 
     /** Runs {@code events} through a store session on {@code dir} in this JVM. */
     static Engine runSession(Scenario s, List<Event> events, Path dir, List<String> log) {
@@ -51,9 +58,7 @@ class PersistedStoreTest {
     static Engine runSession(Scenario s, List<Event> events, Path dir, List<String> log,
                              java.util.function.Function<Engine, String> check) {
         Tenant t = s.load();
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        try (StoreSession session = StoreSession.start(dir, t, rules, new ChangeFeed(), SOURCE, log::add)) {
+        try (StoreSession session = Engine.builder(t).feed(new ChangeFeed()).persisted(dir, SOURCE, log::add)) {
             for (Event e : events) {
                 try {
                     session.apply(e);
@@ -148,8 +153,8 @@ class PersistedStoreTest {
         runSession(s, s.events, dir, new ArrayList<>());
         Tenant t = s.load();
         new RuleMembership().applyTo(t);
-        LicensimException other = assertThrows(LicensimException.class, () -> StoreSession.start(dir, t,
-                new RuleMembership(), new ChangeFeed(), "other.json sha256:x", l -> { }));
+        LicensimException other = assertThrows(LicensimException.class, () -> Engine.builder(t)
+                .persisted(dir, "other.json sha256:x", l -> { }));
         assertTrue(other.getMessage().contains("was made from " + SOURCE), other.getMessage());
         LicensimException few = assertThrows(LicensimException.class,
                 () -> runSession(s, s.events.subList(0, 10), dir, new ArrayList<>()));
@@ -160,95 +165,11 @@ class PersistedStoreTest {
         assertTrue(mismatch.getMessage().contains(dir.toString()), mismatch.getMessage());
     }
 
-    /** A store made and closed, for the damage tests. */
-    private static Path made(Path tmp, String name) {
-        Scenario s = Scenario.generate(4242, 300);
-        Path dir = tmp.resolve(name);
-        runSession(s, s.events, dir, new ArrayList<>());
-        return dir;
-    }
-
-    private static String refused(Path dir) {
-        LicensimException e = assertThrows(LicensimException.class, () -> ChronicleStateStore.open(dir, true).close());
-        return e.getMessage();
-    }
-
-    @Test
-    @DisplayName("a truncated, a garbage and an incompatible store are each refused with an error naming the file")
-    void damagedStoresAreRefused(@TempDir Path tmp) throws IOException {
-        Path a = made(tmp, "truncated");
-        try (RandomAccessFile f = new RandomAccessFile(a.resolve("state.cm").toFile(), "rw")) {
-            f.setLength(0);
-        }
-        String m = refused(a);
-        assertTrue(m.contains("state.cm") && m.contains("truncated"), m);
-
-        Path b = made(tmp, "garbage");
-        long size = Files.size(b.resolve("state.cm"));
-        byte[] junk = new byte[(int) size];
-        new SplittableRandom(9).nextBytes(junk);
-        Files.write(b.resolve("state.cm"), junk);
-        m = refused(b);
-        assertTrue(m.contains("state.cm"), m);
-
-        Path c = made(tmp, "layout");
-        String manifest = Files.readString(c.resolve("manifest.json"));
-        Files.writeString(c.resolve("manifest.json"), manifest.replace("\"layout\" : " + ChronicleStateStore.LAYOUT, "\"layout\" : 99"));
-        m = refused(c);
-        assertTrue(m.contains("manifest.json") && m.contains("layout version 99"), m);
-
-        Path d = made(tmp, "header");
-        Files.write(d.resolve("commit.bin"), new byte[256]);
-        m = refused(d);
-        assertTrue(m.contains("commit.bin"), m);
-
-        Path e = made(tmp, "users-truncated");
-        try (RandomAccessFile f = new RandomAccessFile(e.resolve("user-ids.cm").toFile(), "rw")) {
-            f.setLength(0);
-        }
-        m = refused(e);
-        assertTrue(m.contains("user-ids.cm"), m);
-    }
-
-    @Test
-    @DisplayName("a flipped byte inside a stored value is caught by its checksum, naming the file and the user")
-    void flippedByteIsCaught(@TempDir Path tmp) throws IOException {
-        Path dir = made(tmp, "flipped");
-        int flipped = 0;
-        // flip bytes in the data area until one lands inside a value: the checksum must catch it
-        Path file = dir.resolve("state.cm");
-        byte[] orig = Files.readAllBytes(file);
-        SplittableRandom rnd = new SplittableRandom(3);
-        for (int attempt = 0; attempt < 400 && flipped == 0; attempt++) {
-            byte[] bytes = orig.clone();
-            // a value's enabled-plan words are mostly 0xFF or 0x00 bytes: find one of those past the header
-            int at = orig.length / 8 + rnd.nextInt(orig.length - orig.length / 8);
-            if (bytes[at] == 0) {
-                continue;
-            }
-            bytes[at] ^= 0x10;
-            Files.write(file, bytes);
-            try {
-                ChronicleStateStore.open(dir, true).close();
-            } catch (LicensimException e) {
-                if (e.getMessage().contains("checksum mismatch") || e.getMessage().contains("is damaged")) {
-                    assertTrue(e.getMessage().contains("state.cm"), e.getMessage());
-                    flipped++;
-                }
-            }
-        }
-        Files.write(file, orig);
-        assertTrue(flipped > 0, "no flipped byte was reported as damage");
-        try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
-            assertTrue(st.entries() > 0);
-        }
-    }
-
     @Test
     @DisplayName("a child JVM killed at random points leaves a store at a prefix the model agrees with; resuming completes it")
     void killedChildJvm(@TempDir Path tmp) throws Exception {
         int kills = 20 * Math.max(1, Integer.getInteger("licensim.soak", 1) > 1 ? 5 : 1);
-        Path flags = Path.of(PersistedStoreTest.class.getResource("/licensim-jvm.flags").toURI());
+        Path flags = Path.of(StoreSessionTest.class.getResource("/licensim-jvm.flags").toURI());
         List<String> jvmFlags = List.of(Files.readString(flags).trim().split("\\s+"));
         SplittableRandom rnd = new SplittableRandom(0xDEAD);
         int midStream = 0;
@@ -309,7 +230,7 @@ class PersistedStoreTest {
                 assertNull(compare(st, full, s.load()), "kill " + k + ": resumed store");
             }
         }
-        System.out.println("PersistedStoreTest: " + kills + " kills, " + midStream + " in the middle of the events, "
+        System.out.println("StoreSessionTest: " + kills + " kills, " + midStream + " in the middle of the events, "
                 + building + " during the first build\n" + report);
         assertTrue(midStream >= kills / 3, "too few kills landed in the middle of the events to prove anything:\n" + report);
     }

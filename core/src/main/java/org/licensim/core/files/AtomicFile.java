@@ -1,4 +1,4 @@
-package org.licensim.core.io;
+package org.licensim.core.files;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.licensim.core.rules;
+package org.licensim.core.planning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,6 @@ import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.event.Event;
-import org.licensim.core.feed.ChangeFeed;
-import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
@@ -113,13 +111,7 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
     }
 
     static Engine engine(Tenant t) {
-        RuleMembership rules = new RuleMembership();
-        rules.applyTo(t);
-        ChangeFeed feed = new ChangeFeed();
-        feed.setEnabled(false);
-        Engine e = new Engine(t, new HeapStateStore(), feed, rules);
-        e.reconcile();
-        return e;
+        return Engine.builder(t).reconcile();
     }
 
     static int[] entries(Engine e, int u) {

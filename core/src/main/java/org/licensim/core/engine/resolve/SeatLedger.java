@@ -1,4 +1,4 @@
-package org.licensim.core.engine;
+package org.licensim.core.engine.resolve;
 
 import java.util.Arrays;
 
@@ -9,13 +9,13 @@ import org.licensim.core.directory.Subscriptions;
  * assignable capacity (enabled + warning, SPEC R10), and, when the tenant auto-reprocesses,
  * the demands waiting for seats in first-come-first-served order (SPEC R11, R18).
  */
-final class SeatLedger implements Seats {
+public final class SeatLedger implements Seats {
     private final Subscriptions subscriptions;
     private int[] consumed;
     private boolean[] freed;
     private final java.util.TreeMap<Long, Long>[] waiting;
 
-    SeatLedger(Subscriptions subscriptions) {
+    public SeatLedger(Subscriptions subscriptions) {
         this.subscriptions = subscriptions;
         int n = subscriptions.size();
         consumed = new int[n];
@@ -29,15 +29,15 @@ final class SeatLedger implements Seats {
     }
 
     /** Sets the consumed count after a reconcile counted it elsewhere. */
-    void setConsumed(int t, int n) {
+    public void setConsumed(int t, int n) {
         consumed[t] = n;
     }
 
-    int consumed(int t) {
+    public int consumed(int t) {
         return consumed[t];
     }
 
-    int capacity(int t) {
+    public int capacity(int t) {
         return subscriptions.units(t).capacity();
     }
 
@@ -58,32 +58,32 @@ final class SeatLedger implements Seats {
     }
 
     /** Marks product {@code t} as having room for waiting demands (capacity raised). */
-    void markFreed(int t) {
+    public void markFreed(int t) {
         freed[t] = true;
     }
 
-    boolean takeFreed(int t) {
+    public boolean takeFreed(int t) {
         boolean f = freed[t];
         freed[t] = false;
         return f;
     }
 
-    void clearFreed() {
+    public void clearFreed() {
         Arrays.fill(freed, false);
     }
 
-    @Override
+    /** Records a demand waiting for a seat of product {@code t} (auto-reprocess keeps this index). */
     public void enqueueFailed(int t, long key, int user, int src) {
         waiting[t].put(key, ((long) user << 32) | (src & 0xFFFFFFFFL));
     }
 
-    void clearWaiting() {
+    public void clearWaiting() {
         for (java.util.TreeMap<Long, Long> w : waiting) {
             w.clear();
         }
     }
 
-    void dequeueFailed(int t, long key) {
+    public void dequeueFailed(int t, long key) {
         waiting[t].remove(key);
     }
 
@@ -93,7 +93,7 @@ final class SeatLedger implements Seats {
      * An index over the state, kept where a user's entries are written, so it never depends on
      * the path that led there.
      */
-    java.util.TreeMap<Long, Long> waiting(int t) {
+    public java.util.TreeMap<Long, Long> waiting(int t) {
         return waiting[t];
     }
 }

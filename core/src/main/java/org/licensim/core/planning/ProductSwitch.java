@@ -1,4 +1,4 @@
-package org.licensim.core.rules;
+package org.licensim.core.planning;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.licensim.core.engine;
+package org.licensim.core.engine.resolve;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import org.licensim.core.directory.Tenant;
  * R13-R16, so each gets a bit of one {@code long} ("rule bits", at most 64), and every interned
  * plan mask gets its rule-bit projection once. A conflict check is then a few ANDs per source.
  */
-final class RulePlans {
+public final class RulePlans {
     static final int MAX_RULE_PLANS = 64;
 
     private final Tenant tenant;
@@ -33,7 +33,7 @@ final class RulePlans {
     private final LongArrayList prohibitedByLocationCode = new LongArrayList();
     private final long prohibitedAtDefault;
 
-    RulePlans(Tenant tenant) {
+    public RulePlans(Tenant tenant) {
         this.tenant = tenant;
         PlanRules rules = tenant.planRules();
         int[] mentioned = rules.mentionedPlans();
@@ -96,7 +96,7 @@ final class RulePlans {
      * Fills the lazy caches for every mask and usage location known now, so that worker threads
      * only read them (a reconcile interns no new masks).
      */
-    void precompute() {
+    public void precompute() {
         if (tenant.masks().size() > 0) {
             ruleMask(tenant.masks().size() - 1);
         }
@@ -107,7 +107,7 @@ final class RulePlans {
     }
 
     /** Rule bits enabled by interned mask {@code id} (computed once per mask). */
-    long ruleMask(int id) {
+    public long ruleMask(int id) {
         if (id < ruleOfMask.size()) {
             return ruleOfMask.get(id);
         }
@@ -127,7 +127,7 @@ final class RulePlans {
     }
 
     /** Rule bits prohibited for a user whose usage location has dictionary code {@code code} (NULL: the tenant's country). */
-    long prohibitedAt(int code) {
+    public long prohibitedAt(int code) {
         if (code == Dictionary.NULL) {
             return prohibitedAtDefault;
         }
@@ -138,12 +138,12 @@ final class RulePlans {
         return prohibitedByLocationCode.get(code);
     }
 
-    long uniqueness() {
+    public long uniqueness() {
         return unique;
     }
 
     /** Whether the plans of a source ({@code unit}) conflict with each other or with the user's other plans. */
-    boolean conflicts(long unit, long others) {
+    public boolean conflicts(long unit, long others) {
         long all = unit | others;
         for (long rest = unit; rest != 0; rest &= rest - 1) {
             if ((conflictsOf[Long.numberOfTrailingZeros(rest)] & all) != 0) {
@@ -154,7 +154,7 @@ final class RulePlans {
     }
 
     /** Dependent plans in {@code enabled} whose prerequisites {@code enabled} does not satisfy. */
-    long unmet(long enabled) {
+    public long unmet(long enabled) {
         long out = 0;
         for (long rest = enabled & dependents; rest != 0; rest &= rest - 1) {
             int b = Long.numberOfTrailingZeros(rest);
@@ -169,12 +169,12 @@ final class RulePlans {
     }
 
     /** Catalog plan index of rule bit {@code b}, for messages. */
-    int catalogPlan(int b) {
+    public int catalogPlan(int b) {
         return catalogPlanOfBit[b];
     }
 
     /** The prerequisite alternatives of dependent rule bit {@code b}, for messages. */
-    long[] prerequisites(int b) {
+    public long[] prerequisites(int b) {
         return Arrays.copyOf(prerequisitesOf[b], prerequisitesOf[b].length);
     }
 }

@@ -1,0 +1,522 @@
+package org.licensim.core.engine;
+
+import java.util.List;
+import java.util.TreeMap;
+
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Dictionary;
+import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.PlanMasks;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.directory.Users;
+import org.licensim.core.engine.Rejection.Reason;
+import org.licensim.core.engine.resolve.Entries;
+import org.licensim.core.engine.resolve.MemberBuffer;
+import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.engine.resolve.SeatLedger;
+import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.event.Event;
+import org.licensim.core.rules.DynamicMembership;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * One handler per event type: validate (SPEC R22, through {@link Requests}; a refused event
+ * changes nothing), change the directory, and re-resolve only the users the change touches,
+ * each between {@link UserResolver#begin} and {@link UserResolver#end}.
+ */
+final class EventApplier {
+    private static final int MAX_USER = (1 << 24) - 1;
+
+    private final Tenant tenant;
+    private final Users users;
+    private final Groups groups;
+    private final Directory dir;
+    private final Assignments asg;
+    private final Subscriptions subs;
+    private final PlanMasks masks;
+    private final RulePlans rules;
+    private final SeatLedger ledger;
+    private final UserResolver r;
+    private final DynamicMembership dynamic;
+    private final Requests req;
+    private final MemberBuffer members = new MemberBuffer();
+    /** Reads attribute changes without allocating per event. */
+    private final UserData.Changes changes = new UserData.Changes();
+    private int unitsSucceeded;
+    private int unitsFailed;
+
+    EventApplier(Tenant tenant, RulePlans rules, SeatLedger ledger, UserResolver resolver, DynamicMembership dynamic) {
+        this.tenant = tenant;
+        this.users = tenant.users();
+        this.groups = tenant.groups();
+        this.dir = tenant.directory();
+        this.asg = tenant.assignments();
+        this.subs = tenant.subscriptions();
+        this.masks = tenant.masks();
+        this.rules = rules;
+        this.ledger = ledger;
+        this.r = resolver;
+        this.dynamic = dynamic;
+        this.req = new Requests(tenant, rules, ledger);
+    }
+
+    void apply(Event e) {
+        if (e instanceof Event.MemberAdded m) {
+            memberAdded(m);
+        } else if (e instanceof Event.MemberRemoved m) {
+            memberRemoved(m);
+        } else if (e instanceof Event.UserCreated c) {
+            userCreated(c);
+        } else if (e instanceof Event.UserDeleted d) {
+            userDeleted(d);
+        } else if (e instanceof Event.UserAttributesChanged a) {
+            attributesChanged(a);
+        } else if (e instanceof Event.GroupCreated c) {
+            groupCreated(c);
+        } else if (e instanceof Event.GroupDeleted d) {
+            groupDeleted(d);
+        } else if (e instanceof Event.GroupRuleChanged c) {
+            ruleChanged(c);
+        } else if (e instanceof Event.LicenseAssignedToGroup a) {
+            licenseAssignedToGroup(a);
+        } else if (e instanceof Event.LicenseRemovedFromGroup d) {
+            licenseRemovedFromGroup(d);
+        } else if (e instanceof Event.GroupDisabledPlansChanged c) {
+            groupPlansChanged(c);
+        } else if (e instanceof Event.LicenseAssignedToUser a) {
+            licenseAssignedToUser(a);
+        } else if (e instanceof Event.LicenseRemovedFromUser d) {
+            licenseRemovedFromUser(d);
+        } else if (e instanceof Event.UnitsChanged c) {
+            unitsChanged(c);
+        } else if (e instanceof Event.Reprocess p) {
+            reprocess(p);
+        } else {
+            throw Requests.reject(e, Reason.UNSUPPORTED_EVENT, "unsupported event type " + e.type());
+        }
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    private void memberAdded(Event.MemberAdded e) {
+        int g = req.group(e, e.groupId());
+        checkManual(e, g);
+        int u = users.indexOf(e.memberId());
+        if (u < 0) {
+            int nested = nestedGroup(e, e.memberId());
+            if (nested == g) {
+                throw Requests.reject(e, Reason.SELF_MEMBERSHIP, "group \"" + e.groupId()
+                        + "\" cannot be a member of itself");
+            }
+            dir.addNestedGroup(g, nested);
+            return;
+        }
+        if (!dir.addMember(g, u)) {
+            return;
+        }
+        joined(g, u);
+    }
+
+    /** The group a member id names when it is not a user; an id that is neither is refused. */
+    private int nestedGroup(Event e, String memberId) {
+        int nested = groups.indexOf(memberId);
+        if (nested < 0) {
+            throw req.unknownMember(e, memberId);
+        }
+        return nested;
+    }
+
+    private void joined(int g, int u) {
+        if (asg.ofGroup(g).length == 0) {
+            return;
+        }
+        r.begin(u);
+        r.processUnit(u, g, r.newEventKey());
+        r.end(u);
+    }
+
+    private void memberRemoved(Event.MemberRemoved e) {
+        int g = req.group(e, e.groupId());
+        checkManual(e, g);
+        int u = users.indexOf(e.memberId());
+        if (u < 0) {
+            dir.removeNestedGroup(g, nestedGroup(e, e.memberId()));
+            return;
+        }
+        if (!dir.isMember(g, u)) {
+            return;
+        }
+        dir.removeMember(g, u);
+        left(g, u);
+    }
+
+    private void left(int g, int u) {
+        if (asg.ofGroup(g).length == 0 && !r.peek(u).hasSource(g)) {
+            return; // a group with no licences, and nothing held back from it: the user's licences do not change
+        }
+        r.begin(u);
+        r.removeSource(u, g, -1, null);
+        r.end(u);
+    }
+
+    private void checkManual(Event e, int g) {
+        if (dynamic.managesMembers(tenant, g)) {
+            throw Requests.reject(e, Reason.DYNAMIC_GROUP, "group \"" + groups.id(g)
+                    + "\" is a dynamic group: its members come from its rule");
+        }
+    }
+
+    /** Membership changes decided by the rules for any user: each resolved on its own. */
+    private final DynamicMembership.Sink membershipSink = new DynamicMembership.Sink() {
+        @Override
+        public void join(int group, int user) {
+            if (dir.addMember(group, user)) {
+                joined(group, user);
+            }
+        }
+
+        @Override
+        public void leave(int group, int user) {
+            if (dir.removeMember(group, user)) {
+                left(group, user);
+            }
+        }
+    };
+
+    /** Membership changes of the one user whose state is open (between begin and end). */
+    private final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {
+        @Override
+        public void join(int group, int user) {
+            if (dir.addMember(group, user) && asg.ofGroup(group).length > 0) {
+                r.processUnit(user, group, r.newEventKey());
+            }
+        }
+
+        @Override
+        public void leave(int group, int user) {
+            if (dir.removeMember(group, user)) {
+                r.removeSource(user, group, -1, null);
+            }
+        }
+    };
+
+    // ------------------------------------------------------------------ users
+
+    private void userCreated(Event.UserCreated e) {
+        String id = e.user().id;
+        req.checkNewId(e, id);
+        if (users.size() > MAX_USER) {
+            throw Requests.reject(e, Reason.TENANT_TOO_LARGE, "licensim supports at most " + (MAX_USER + 1)
+                    + " users per tenant");
+        }
+        int u = users.add(id, e.user().accountEnabled == null || e.user().accountEnabled);
+        e.user().applyTo(users, u);
+        dynamic.userCreated(tenant, u, membershipSink);
+    }
+
+    /** SPEC R20: every seat the user held is freed. */
+    private void userDeleted(Event.UserDeleted e) {
+        int u = req.user(e, e.userId());
+        r.begin(u);
+        r.releaseAll();
+        asg.removeAllDirect(u);
+        for (int g : dir.groupsOf(u)) {
+            dir.removeMember(g, u);
+        }
+        users.delete(u);
+        r.write(u);
+    }
+
+    /**
+     * An attribute change re-evaluates the user's dynamic groups and resolves every join and leave
+     * it causes within one read and one write of the user's state (a department change can move
+     * a user in and out of dozens of licensed groups), in the order the rules report them.
+     */
+    private void attributesChanged(Event.UserAttributesChanged e) {
+        int u = req.user(e, e.userId());
+        List<String> changed = changes.names(e.attributes());
+        dynamic.userChanging(tenant, u, changed);
+        changes.apply(e.attributes(), users, u);
+        r.begin(u);
+        dynamic.userChanged(tenant, u, changed, oneUserSink);
+        r.end(u);
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    private void groupCreated(Event.GroupCreated e) {
+        req.checkNewId(e, e.groupId());
+        req.checkRule(e, dynamic, e.membershipRule());
+        for (String m : e.members()) {
+            if (users.indexOf(m) < 0 && groups.indexOf(m) < 0) {
+                throw req.unknownMember(e, m);
+            }
+        }
+        int g = groups.add(e.groupId(), e.displayName(), e.securityEnabled(), e.membershipRule(), e.paused());
+        for (String m : e.members()) {
+            int u = users.indexOf(m);
+            if (u >= 0) {
+                dir.addMember(g, u);
+            } else {
+                dir.addNestedGroup(g, groups.indexOf(m));
+            }
+        }
+        if (e.membershipRule() != null) {
+            dynamic.ruleChanged(tenant, g, membershipSink);
+        }
+    }
+
+    private void groupDeleted(Event.GroupDeleted e) {
+        int g = req.group(e, e.groupId());
+        License[] ls = asg.ofGroup(g);
+        if (ls.length > 0) {
+            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, "group \"" + e.groupId() + "\" still assigns "
+                    + req.productNames(ls) + ": remove its licences before deleting it (SPEC R8)");
+        }
+        int held = firstUserWithEntriesOf(g);
+        if (held >= 0) {
+            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, "group \"" + e.groupId()
+                    + "\" still has a licence held back on user \"" + users.id(held)
+                    + "\" because other plans depend on it (DependencyViolation, SPEC R14): resolve that first");
+        }
+        int n = members.load(groups, g);
+        for (int i = 0; i < n; i++) {
+            dir.removeMember(g, members.user(i));
+        }
+        for (int other = 0; other < groups.size(); other++) {
+            if (!groups.isDeleted(other)) {
+                dir.removeNestedGroup(other, g);
+            }
+        }
+        groups.delete(g);
+    }
+
+    /** The first user with an entry from group {@code g}, or -1 (a scan: group deletion is rare). */
+    private int firstUserWithEntriesOf(int g) {
+        for (int u = 0; u < users.size(); u++) {
+            if (r.peek(u).hasSource(g)) {
+                return u;
+            }
+        }
+        return -1;
+    }
+
+    private void ruleChanged(Event.GroupRuleChanged e) {
+        int g = req.group(e, e.groupId());
+        req.checkRule(e, dynamic, e.membershipRule());
+        groups.setRule(g, e.membershipRule(), e.paused());
+        dynamic.ruleChanged(tenant, g, membershipSink);
+    }
+
+    // ------------------------------------------------------------------ group licences
+
+    private void licenseAssignedToGroup(Event.LicenseAssignedToGroup e) {
+        if (!tenant.settings().groupLicensingEnabled()) {
+            throw Requests.reject(e, Reason.GROUP_LICENSING_DISABLED, "group-based licensing is not enabled for tenant \""
+                    + tenant.settings().id() + "\" (it needs a paid directory plan; SPEC R22)");
+        }
+        int g = req.group(e, e.groupId());
+        if (!groups.securityEnabled(g)) {
+            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, "group \"" + e.groupId()
+                    + "\" is not a security group: only security groups can be assigned products (SPEC R8)");
+        }
+        int t = req.product(e, e.skuId());
+        if (asg.findGroupLicense(g, t) != null) {
+            throw Requests.reject(e, Reason.ALREADY_ASSIGNED, "group \"" + e.groupId() + "\" already assigns "
+                    + req.name(t) + "; change its plans with GroupDisabledPlansChanged");
+        }
+        long[] disabled = req.disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), r.causeSeq());
+        req.checkGroupPrerequisites(e, g, t, l.enabled());
+        asg.putGroupLicense(g, l);
+        reresolveGroup(g);
+    }
+
+    private void groupPlansChanged(Event.GroupDisabledPlansChanged e) {
+        int g = req.group(e, e.groupId());
+        int t = req.product(e, e.skuId());
+        License was = req.assignedLicense(e, g, t);
+        long[] disabled = req.disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), was.order());
+        req.checkGroupPrerequisites(e, g, t, l.enabled());
+        asg.putGroupLicense(g, l);
+        reresolveGroup(g);
+    }
+
+    /** SPEC R7: every member's unit of group {@code g} is resolved again (R14 may keep the old plans). */
+    private void reresolveGroup(int g) {
+        processGroup(g, members.load(groups, g), (i, u) -> {
+            if (!r.blockedBySwitch(u, g)) {
+                r.processUnit(u, g, r.newEventKey());
+            }
+        });
+    }
+
+    private void licenseRemovedFromGroup(Event.LicenseRemovedFromGroup e) {
+        int g = req.group(e, e.groupId());
+        int t = req.product(e, e.skuId());
+        License was = req.assignedLicense(e, g, t);
+        asg.removeGroupLicense(g, t);
+        processGroup(g, members.load(groups, g), (i, u) -> r.removeSource(u, g, t, was));
+    }
+
+    /** One step of a group-wide operation, on the {@code i}-th of the users in {@link #members}. */
+    private interface MemberStep {
+        void run(int i, int u);
+    }
+
+    /**
+     * A group-wide operation (SPEC section 3 audit: framed by GroupProcessingStarted/Finished with
+     * the members that succeeded and failed): {@code step} for each of the first {@code n} members.
+     */
+    private void processGroup(int g, int n, MemberStep step) {
+        unitsSucceeded = 0;
+        unitsFailed = 0;
+        r.groupStarted(g);
+        for (int i = 0; i < n; i++) {
+            int u = members.user(i);
+            r.begin(u);
+            step.run(i, u);
+            r.end(u);
+            countMember(g);
+        }
+        r.groupFinished(g, unitsSucceeded, unitsFailed);
+    }
+
+    /** Counts the user just ended as succeeded or failed for group {@code g}'s processing record. */
+    private void countMember(int g) {
+        Entries cur = r.current();
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) == g && cur.state(i) != States.pack(States.ACTIVE, States.NONE)) {
+                unitsFailed++;
+                return;
+            }
+        }
+        unitsSucceeded++;
+    }
+
+    // ------------------------------------------------------------------ direct licences
+
+    private void licenseAssignedToUser(Event.LicenseAssignedToUser e) {
+        int u = req.user(e, e.userId());
+        int t = req.product(e, e.skuId());
+        if (asg.findDirect(u, t) != null) {
+            throw Requests.reject(e, Reason.ALREADY_ASSIGNED, "user \"" + e.userId() + "\" already has " + req.name(t)
+                    + " assigned directly");
+        }
+        if (users.usageLocationCode(u) == Dictionary.NULL) {
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
+                    + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
+        }
+        long[] disabled = req.disabledMask(e, t, e.disabledPlans());
+        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), r.causeSeq());
+        r.begin(u);
+        long unit = rules.ruleMask(l.enabled());
+        long missing = rules.unmet(r.unionActive(Integer.MIN_VALUE) | unit) & unit;
+        if (missing != 0) {
+            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot assign " + req.name(t) + " to user \""
+                    + e.userId() + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
+        }
+        asg.putDirect(u, l);
+        int error = r.processUnit(u, StateStore.direct(t), r.newEventKey());
+        if (error != States.NONE) {
+            asg.removeDirect(u, t);
+            throw req.assignmentFailed(e, e.userId(), u, t, error);
+        }
+        r.end(u);
+    }
+
+    private void licenseRemovedFromUser(Event.LicenseRemovedFromUser e) {
+        int u = req.user(e, e.userId());
+        int t = req.product(e, e.skuId());
+        if (asg.findDirect(u, t) == null) {
+            StringBuilder from = new StringBuilder();
+            for (int g : dir.groupsOf(u)) { // a rejection's message: allocation does not matter here
+                if (asg.findGroupLicense(g, t) != null) {
+                    from.append(from.length() == 0 ? "" : ", ").append('"').append(groups.id(g)).append('"');
+                }
+            }
+            throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + e.userId() + "\" has no direct assignment of "
+                    + req.name(t) + (from.length() > 0 ? "; it is inherited from group " + from
+                    + " and can only be removed there (SPEC R8)" : ""));
+        }
+        int src = StateStore.direct(t);
+        r.begin(u);
+        long all = r.unionActive(Integer.MIN_VALUE);
+        long introduced = rules.unmet(r.unionActive(src)) & ~rules.unmet(all);
+        if (introduced != 0) {
+            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + req.name(t) + " from user \""
+                    + e.userId() + "\": other plans depend on it: " + req.describeUnmet(introduced)
+                    + " (DependencyViolation, SPEC R14)");
+        }
+        asg.removeDirect(u, t);
+        r.removeSource(u, src, -1, null);
+        r.end(u);
+    }
+
+    // ------------------------------------------------------------------ seats
+
+    private void unitsChanged(Event.UnitsChanged e) {
+        int t = req.product(e, e.skuId());
+        int before = subs.units(t).capacity();
+        subs.setUnits(t, e.prepaidUnits());
+        if (e.prepaidUnits().capacity() > before) {
+            ledger.markFreed(t);
+        }
+    }
+
+    /** SPEC R18: retry the failed sources of one user, or of every member of one group in R11 order. */
+    private void reprocess(Event.Reprocess e) {
+        if (e.userId() != null) {
+            int u = req.user(e, e.userId());
+            r.begin(u);
+            r.retryFailed(u, Integer.MIN_VALUE);
+            r.end(u);
+            return;
+        }
+        int g = req.group(e, e.groupId());
+        int n = 0;
+        int m = members.load(groups, g);
+        for (int i = 0; i < m; i++) {
+            int u = members.user(i);
+            Entries es = r.peek(u);
+            for (int j = 0; j < es.size(); j++) {
+                if (es.src(j) == g && es.failed(j)) {
+                    members.set(n++, u, es.key(j));
+                    break;
+                }
+            }
+        }
+        members.sortByKey(n);
+        processGroup(g, n, (i, u) -> r.processUnit(u, g, members.key(i)));
+    }
+
+    /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */
+    void drainFailed() {
+        for (int t = 0; t < subs.size(); t++) {
+            if (!ledger.takeFreed(t) || ledger.waiting(t).isEmpty()) {
+                continue;
+            }
+            // a cursor in key order up to the last demand waiting now: a retried demand that fails
+            // again stays waiting under its own key, behind the cursor, so it is not retried twice;
+            // walking the tree instead of copying it keeps a drain proportional to the seats freed
+            TreeMap<Long, Long> waiting = ledger.waiting(t);
+            long last = waiting.lastKey();
+            Long key = waiting.firstKey();
+            while (key != null && key <= last && ledger.hasFreeSeat(t)) {
+                long who = waiting.get(key);
+                int u = (int) (who >>> 32);
+                int src = (int) who;
+                r.begin(u);
+                r.processUnit(u, src, key);
+                r.end(u);
+                key = waiting.higherKey(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.licensim.core.engine;
+
+import java.util.List;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Product;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+import org.licensim.core.engine.Rejection.Reason;
+import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.engine.resolve.SeatLedger;
+import org.licensim.core.event.Event;
+import org.licensim.core.state.States;
+
+/**
+ * The checks an event passes before it changes anything (SPEC R22: unknown ids, plans not in
+ * the product; R8, R14, R15 refusals) and the words of every refusal: each names the event,
+ * the offending value and, where it helps, what is allowed.
+ */
+final class Requests {
+    private final Tenant tenant;
+    private final Users users;
+    private final Groups groups;
+    private final Assignments asg;
+    private final Subscriptions subs;
+    private final RulePlans rules;
+    private final SeatLedger ledger;
+
+    Requests(Tenant tenant, RulePlans rules, SeatLedger ledger) {
+        this.tenant = tenant;
+        this.users = tenant.users();
+        this.groups = tenant.groups();
+        this.asg = tenant.assignments();
+        this.subs = tenant.subscriptions();
+        this.rules = rules;
+        this.ledger = ledger;
+    }
+
+    static Rejection reject(Event e, Reason reason, String why) {
+        return new Rejection(e, reason, why);
+    }
+
+    int user(Event e, String id) {
+        int u = users.indexOf(id);
+        if (u < 0) {
+            throw reject(e, Reason.UNKNOWN_USER, "unknown user \"" + id + "\"");
+        }
+        return u;
+    }
+
+    int group(Event e, String id) {
+        int g = groups.indexOf(id);
+        if (g < 0) {
+            throw reject(e, Reason.UNKNOWN_GROUP, "unknown group \"" + id + "\"");
+        }
+        return g;
+    }
+
+    /** Whether {@code id} may name a new user or group (ids are never reused). */
+    void checkNewId(Event e, String id) {
+        if (users.everExisted(id) || groups.everExisted(id)) {
+            throw reject(e, Reason.ID_IN_USE, "id \"" + id + "\" is already used by a user or group (ids are never reused)");
+        }
+    }
+
+    Rejection unknownMember(Event e, String id) {
+        return reject(e, Reason.UNKNOWN_MEMBER, "unknown member \"" + id + "\": neither a user nor a group");
+    }
+
+    /** The group's licence of product {@code t}; an event about a product the group does not assign is refused. */
+    License assignedLicense(Event e, int g, int t) {
+        License l = asg.findGroupLicense(g, t);
+        if (l == null) {
+            throw reject(e, Reason.NOT_ASSIGNED, "group \"" + groups.id(g) + "\" does not assign " + name(t));
+        }
+        return l;
+    }
+
+    /** A malformed rule is refused with the parser's column and expectation. */
+    void checkRule(Event e, org.licensim.core.rules.DynamicMembership dynamic, String rule) {
+        if (rule == null) {
+            return;
+        }
+        try {
+            dynamic.checkRule(rule);
+        } catch (LicensimException ex) {
+            throw reject(e, Reason.MALFORMED_RULE, ex.getMessage());
+        }
+    }
+
+    int product(Event e, String ref) {
+        Product p;
+        try {
+            p = tenant.catalog().findProduct(ref);
+        } catch (LicensimException ex) {
+            throw reject(e, Reason.UNKNOWN_PRODUCT, ex.getMessage());
+        }
+        if (p == null) {
+            throw reject(e, Reason.UNKNOWN_PRODUCT, "unknown product \"" + ref + "\": not in the product catalog");
+        }
+        int t = subs.indexOf(p);
+        if (t < 0) {
+            throw reject(e, Reason.UNKNOWN_PRODUCT, "product " + p.skuPartNumber()
+                    + " is not among the tenant's subscribedSkus");
+        }
+        return t;
+    }
+
+    /** The disabled plans {@code refs} of product {@code t} as a mask over its plans (R22: each must be a plan of it). */
+    long[] disabledMask(Event e, int t, List<String> refs) {
+        Product p = subs.product(t);
+        long[] m = new long[subs.words(t)];
+        for (String ref : refs) {
+            int local;
+            try {
+                local = tenant.catalog().findPlanInProduct(p, ref);
+            } catch (LicensimException ex) {
+                throw reject(e, Reason.UNKNOWN_PLAN, ex.getMessage());
+            }
+            if (local < 0) {
+                throw reject(e, Reason.UNKNOWN_PLAN, "disabled plan \"" + ref + "\" is not a plan of product "
+                        + p.skuPartNumber());
+            }
+            m[local >>> 6] |= 1L << local;
+        }
+        return m;
+    }
+
+    /** SPEC R14: a group's own enabled plans must satisfy every prerequisite of its add-ons. */
+    void checkGroupPrerequisites(Event e, int g, int t, int newMask) {
+        long union = rules.ruleMask(newMask);
+        for (License l : asg.ofGroup(g)) {
+            if (l.product() != t) {
+                union |= rules.ruleMask(l.enabled());
+            }
+        }
+        long missing = rules.unmet(union);
+        if (missing != 0) {
+            throw reject(e, Reason.DEPENDENCY_VIOLATION, "license operation failed for group \"" + groups.id(g) + "\": "
+                    + describeUnmet(missing) + "; the group must have the prerequisite services itself (SPEC R14)");
+        }
+    }
+
+    /** The prerequisites of the rule bits {@code bits} in words: "the service X requires Y or Z to be enabled as well". */
+    String describeUnmet(long bits) {
+        StringBuilder sb = new StringBuilder();
+        for (long rest = bits; rest != 0; rest &= rest - 1) {
+            int b = Long.numberOfTrailingZeros(rest);
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("the service ").append(tenant.catalog().plan(rules.catalogPlan(b)).friendlyName())
+                    .append(" requires ");
+            long[] any = rules.prerequisites(b);
+            for (int i = 0; i < any.length; i++) {
+                if (i > 0) {
+                    sb.append(" and ");
+                }
+                StringBuilder alt = new StringBuilder();
+                for (long r = any[i]; r != 0; r &= r - 1) {
+                    if (alt.length() > 0) {
+                        alt.append(" or ");
+                    }
+                    alt.append(tenant.catalog().plan(rules.catalogPlan(Long.numberOfTrailingZeros(r))).friendlyName());
+                }
+                sb.append(alt);
+            }
+            sb.append(" to be enabled as well");
+        }
+        return sb.toString();
+    }
+
+    /** A direct assignment that failed with {@code error} (a States error code), refused with the reason. */
+    Rejection assignmentFailed(Event e, String userId, int u, int t, int error) {
+        Reason reason = switch (error) {
+            case States.COUNT_VIOLATION -> Reason.COUNT_VIOLATION;
+            case States.MUTUALLY_EXCLUSIVE_VIOLATION -> Reason.MUTUALLY_EXCLUSIVE_VIOLATION;
+            case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> Reason.PROHIBITED_IN_USAGE_LOCATION_VIOLATION;
+            case States.UNIQUENESS_VIOLATION -> Reason.UNIQUENESS_VIOLATION;
+            default -> throw new IllegalStateException("a failed unit reported error " + error);
+        };
+        return reject(e, reason, "cannot assign " + name(t) + " to user \"" + userId + "\": " + explain(error, u, t)
+                + " (" + States.errorNameOf(error) + ")");
+    }
+
+    private String explain(int error, int u, int t) {
+        return switch (error) {
+            case States.COUNT_VIOLATION -> "no seats left of " + name(t) + " (consumed " + ledger.consumed(t)
+                    + " of " + ledger.capacity(t) + ")";
+            case States.MUTUALLY_EXCLUSIVE_VIOLATION -> "its plans conflict with plans the user already has";
+            case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> "a plan of it is not allowed in usage location "
+                    + users.usageLocation().get(u);
+            case States.UNIQUENESS_VIOLATION -> "proxy address is already being used";
+            default -> "error " + error;
+        };
+    }
+
+    String name(int t) {
+        return subs.product(t).skuPartNumber();
+    }
+
+    String productNames(License[] ls) {
+        StringBuilder sb = new StringBuilder();
+        for (License l : ls) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(name(l.product()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,194 @@
+package org.licensim.core.engine.reconcile;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.engine.resolve.Entries;
+import org.licensim.core.state.StateStore;
+import org.roaringbitmap.FastAggregation;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * {@link ShortSeats#DEMAND}, the default: each short product's cutoff computed before phase 1
+ * as the key of its first demand past capacity (phase 0), every user resolved once under those
+ * cutoffs, and the result accepted only if it is a fixed point of {@link CutoffRounds}'
+ * iteration: no product over its seats, and every short product either full or with nobody
+ * refused. That is exactly the state the iteration stops in, so the result is the R11 pass's.
+ * Conflicts, prerequisites and usage locations can make the guess wrong (a refused unit takes
+ * no seat); then nothing is stored.
+ */
+final class DemandCutoffs implements SeatStrategy {
+    static final DemandCutoffs INSTANCE = new DemandCutoffs();
+
+    private DemandCutoffs() {
+    }
+
+    @Override
+    public ReconcilePath settle(Reconciler r) {
+        int products = r.products();
+        int[] capacity = r.capacity;
+        boolean[] limited = new boolean[products];
+        long[] cutoff = new long[products];
+        Arrays.fill(cutoff, CutoffSeats.NONE);
+        if (!cutoffs(r, capacity, limited, cutoff)) {
+            return null;
+        }
+        int[][] groupProducts = r.tables.products;
+        boolean[] groupLimited = new boolean[groupProducts.length];
+        for (int g = 0; g < groupLimited.length; g++) {
+            for (int t : groupProducts[g]) {
+                groupLimited[g] |= limited[t];
+            }
+        }
+        WorkerOutput[] out = new WorkerOutput[r.threads];
+        CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
+        Phase1Worker[] workers = new Phase1Worker[r.threads];
+        r.inParallel(w -> {
+            seatsOf[w] = new CutoffSeats(limited, cutoff);
+            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited);
+            int from = r.from(w);
+            int to = r.to(w);
+            out[w] = workers[w].resolveUsers(from, to, entriesIn(r, from, to));
+        });
+        int[] total = new int[products];
+        int[] refused = new int[products];
+        for (int w = 0; w < r.threads; w++) {
+            for (int t = 0; t < products; t++) {
+                total[t] += seatsOf[w].taken[t];
+                refused[t] += workers[w].refused()[t];
+            }
+        }
+        for (int t = 0; t < products; t++) {
+            if (total[t] > capacity[t] || (limited[t] && total[t] < capacity[t] && refused[t] > 0)) {
+                return null;
+            }
+        }
+        r.store(out, total);
+        if (r.tenant.settings().autoReprocess()) {
+            // refused demands wait for seats in R11 order (R18)
+            for (Phase1Worker worker : workers) {
+                IntArrayList slow = worker.slowUsers();
+                for (int i = 0; i < slow.size(); i++) {
+                    int u = slow.get(i);
+                    Entries es = r.main.peek(u);
+                    r.main.indexWaiting(u, es.array(), es.size());
+                }
+            }
+        }
+        return ReconcilePath.DEMAND_CUTOFFS;
+    }
+
+    /**
+     * Phase 0: the cutoff of each product whose demand exceeds its seats, i.e. the R11 key of
+     * the first demand past capacity, where a user's demand of a product is its first source of
+     * it in the order its units are resolved (a direct assignment, else its lowest group with a
+     * licence of the product: R3 one seat however many sources, R11 order). Returns false (no
+     * guess) for a tenant with deleted users or a direct key not below every group key;
+     * {@code limited}/{@code cutoff} are filled otherwise.
+     */
+    private static boolean cutoffs(Reconciler r, int[] capacity, boolean[] limited, long[] cutoff) {
+        if (r.tenant.users().liveCount() != r.tenant.users().size()) {
+            return false;
+        }
+        Groups groups = r.tenant.groups();
+        Assignments asg = r.tenant.assignments();
+        int[][] groupProducts = r.tables.products;
+        long[] upper = new long[capacity.length];
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (groupProducts[g].length > 0) {
+                long members = groups.userMembers(g).getLongCardinality();
+                for (int t : groupProducts[g]) {
+                    upper[t] += members;
+                }
+            }
+        }
+        int[] withDirect = asg.usersWithDirect();
+        // products are independent: one per core at a time; most are not short, and the upper
+        // bound (every member of every licensing group, every direct) says so at once
+        return IntStream.range(0, capacity.length).parallel()
+                .filter(t -> upper[t] + asg.directCount() > capacity[t])
+                .allMatch(t -> productCutoff(r, t, capacity[t], withDirect, limited, cutoff));
+    }
+
+    /**
+     * Phase 0 for product {@code t}, with the groups' member bitmaps: walking the product's
+     * groups in index order, a group's new demands are its members not yet seen; in the group
+     * where capacity is crossed, the member of that rank is the cutoff. False when a direct key
+     * is not below the group keys.
+     */
+    private static boolean productCutoff(Reconciler r, int t, int seats, int[] withDirect, boolean[] limited,
+                                         long[] cutoff) {
+        Assignments asg = r.tenant.assignments();
+        Groups groups = r.tenant.groups();
+        int[][] groupProducts = r.tables.products;
+        RoaringBitmap seen = new RoaringBitmap();
+        LongArrayList keys = new LongArrayList();
+        for (int u : withDirect) {
+            for (License l : asg.directOf(u)) {
+                if (l.product() == t) {
+                    if (l.order() >= StateStore.snapshotGroupKey(0, 0)) {
+                        return false;
+                    }
+                    keys.add(l.order());
+                    seen.add(u);
+                }
+            }
+        }
+        if (keys.size() > seats) {
+            limited[t] = true;
+            cutoff[t] = keys.toSortedArray()[seats];
+            return true;
+        }
+        List<RoaringBitmap> licensed = new ArrayList<>();
+        IntArrayList licensedGroups = new IntArrayList();
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (Arrays.binarySearch(groupProducts[g], t) >= 0) {
+                licensed.add(groups.userMembers(g));
+                licensedGroups.add(g);
+            }
+        }
+        // most products are not short: one aggregate union says so without the walk below
+        licensed.add(seen);
+        if (FastAggregation.or(licensed.iterator()).getLongCardinality() <= seats) {
+            return true;
+        }
+        licensed.remove(licensed.size() - 1);
+        long left = seats - keys.size();
+        for (int i = 0; i < licensed.size(); i++) {
+            RoaringBitmap m = licensed.get(i);
+            long fresh = m.getLongCardinality() - RoaringBitmap.andCardinality(m, seen);
+            if (left < fresh) {
+                limited[t] = true;
+                cutoff[t] = StateStore.snapshotGroupKey(licensedGroups.get(i),
+                        RoaringBitmap.andNot(m, seen).select((int) left));
+                return true;
+            }
+            left -= fresh;
+            seen.or(m);
+        }
+        return true;
+    }
+
+    /**
+     * The entries users [from, to) will have after phase 1, from the member bitmaps (one per
+     * licensed group and product) plus every direct licence as slack: sizes a worker's output
+     * without a pass over the users.
+     */
+    private static long entriesIn(Reconciler r, int from, int to) {
+        int[][] groupProducts = r.tables.products;
+        long entries = r.tenant.assignments().directCount();
+        for (int g = 0; g < groupProducts.length; g++) {
+            if (groupProducts[g].length > 0) {
+                entries += groupProducts[g].length * r.tenant.groups().userMembers(g).rangeCardinality(from, to);
+            }
+        }
+        return entries;
+    }
+}

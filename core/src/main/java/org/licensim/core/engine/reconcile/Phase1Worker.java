@@ -1,0 +1,333 @@
+package org.licensim.core.engine.reconcile;
+
+import java.util.Arrays;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.Users;
+import org.licensim.core.engine.resolve.Entries;
+import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * One core's share of phase 1: users [from, to) resolved in their own R11 order into one output
+ * array. A user whose sources together cannot fail takes the fast path ({@link #resolveClean});
+ * anyone else goes unit by unit through the worker's {@link UserResolver}. Seats come from the
+ * worker's own policy: counted and unlimited ({@link CountedSeats}), or decided by cutoffs
+ * ({@link CutoffSeats}, which also records who was refused).
+ */
+final class Phase1Worker {
+    private static final int E = StateStore.ENTRY_INTS;
+
+    private final Users users;
+    private final Directory dir;
+    private final Assignments asg;
+    private final RulePlans rules;
+    /** The group tables' arrays, held here directly: the fast path reads them for every member. */
+    private final long[] groupRule;
+    private final int[][] groupProducts;
+    private final int[][] groupMasks;
+    private final UserResolver resolver;
+    /** The worker's seat counts, incremented in place by the fast path (a Seats call there would see several implementations). */
+    private final int[] taken;
+    /** Set under cutoffs: the seats, the groups licensing a limited product, refusals per product, users refused. */
+    private final CutoffSeats cutoff;
+    private final boolean[] groupLimited;
+    private final int[] refused;
+    private final int[] refusedStamp;
+    private final IntArrayList slowUsers;
+
+    private final int[] productStamp;
+    private int stamp;
+    /** The output: every user's entries back to back from index 0 to {@link #outTop}. */
+    private int[] out;
+    private int outTop;
+    /** Entries written by {@link #resolveClean} for the current user, from {@link #outTop}. */
+    private int outN;
+
+    /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
+    Phase1Worker(Reconciler r, CountedSeats seats) {
+        this(r, seats, seats.taken, null, null);
+    }
+
+    /** A worker whose short products' seats are decided by {@code seats}' cutoffs. */
+    Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited) {
+        this(r, seats, seats.taken, seats, groupLimited);
+    }
+
+    private Phase1Worker(Reconciler r, org.licensim.core.engine.resolve.Seats seats, int[] taken, CutoffSeats cutoff,
+                         boolean[] groupLimited) {
+        this.users = r.tenant.users();
+        this.dir = r.tenant.directory();
+        this.asg = r.tenant.assignments();
+        this.rules = r.rules;
+        this.groupRule = r.tables.rule;
+        this.groupProducts = r.tables.products;
+        this.groupMasks = r.tables.masks;
+        this.resolver = new UserResolver(r.main, seats);
+        this.taken = taken;
+        this.cutoff = cutoff;
+        this.groupLimited = groupLimited;
+        int products = r.tenant.subscriptions().size();
+        this.productStamp = new int[products];
+        this.refused = cutoff == null ? null : new int[products];
+        this.refusedStamp = cutoff == null ? null : new int[products];
+        this.slowUsers = cutoff == null ? null : new IntArrayList();
+    }
+
+    /** Refusals per product (under cutoffs): users with at least one demand of it refused. */
+    int[] refused() {
+        return refused;
+    }
+
+    /** Users with a refused demand (under cutoffs), for the waiting-seat index. */
+    IntArrayList slowUsers() {
+        return slowUsers;
+    }
+
+    /** Users [from, to), the output sized from the memberships (licensed groups' products plus directs per user). */
+    WorkerOutput resolveUsers(int from, int to) {
+        long estimate = 0;
+        for (int u = from; u < to; u++) {
+            int[] ugs = dir.groupArray(u);
+            for (int i = 0, n = dir.groupCount(u); i < n; i++) {
+                estimate += groupProducts[ugs[i]].length;
+            }
+            estimate += asg.directOf(u).length;
+        }
+        return resolveUsers(from, to, estimate);
+    }
+
+    /** {@link #resolveUsers(int, int)} with the entry count known (phase 0 counted it). */
+    WorkerOutput resolveUsers(int from, int to, long estimate) {
+        out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
+        outTop = 0;
+        int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
+        int k = 0;
+        for (int u = from; u < to; u++) {
+            if (users.isDeleted(u)) {
+                continue;
+            }
+            License[] ds = asg.directOf(u);
+            int[] gs = dir.groupArray(u);
+            int gn = dir.groupCount(u);
+            if (ds.length == 0 && gn == 0) {
+                continue;
+            }
+            int n = resolveClean(u, ds, gs, gn);
+            if (n < 0) {
+                n = resolveSlow(u, ds, gs, gn);
+            }
+            if (n == 0) {
+                continue;
+            }
+            if (k + 6 > idx.length) {
+                idx = Arrays.copyOf(idx, idx.length * 2);
+            }
+            idx[k++] = u;
+            idx[k++] = outTop;
+            idx[k++] = n;
+            outTop += n * E;
+        }
+        WorkerOutput result = new WorkerOutput(out, idx, k / 3);
+        out = null;
+        return result;
+    }
+
+    /** The user unit by unit through the full rules; its entries copied to the output at {@link #outTop}. */
+    private int resolveSlow(int u, License[] ds, int[] gs, int gn) {
+        resolver.clear();
+        if (cutoff != null) {
+            cutoff.startUser();
+        }
+        resolver.resolveUnits(u, ds, gs, gn);
+        if (cutoff != null) {
+            boolean any = false;
+            for (int t = 0; t < refused.length; t++) {
+                if (cutoff.limited[t] && cutoff.denied[t] != CutoffSeats.NONE) {
+                    refused[t]++;
+                    any = true;
+                }
+            }
+            if (any) {
+                slowUsers.add(u);
+            }
+        }
+        Entries cur = resolver.current();
+        int n = cur.size();
+        ensureOut(n);
+        System.arraycopy(cur.array(), 0, out, outTop, n * E);
+        return n;
+    }
+
+    private void ensureOut(int entries) {
+        if (outTop + entries * E > out.length) {
+            out = Arrays.copyOf(out, Math.max(outTop + entries * E, out.length * 2));
+        }
+    }
+
+    /**
+     * The fast path: when the union of all the user's sources has no conflict, no missing
+     * prerequisite, nothing prohibited where the user is and no proxy collision to matter, every
+     * unit is granted Active unless a seat check refuses it, so the entries are written directly
+     * in canonical order into the output. Under cutoffs a unit whose first demand of a limited
+     * product is at or past the cutoff fails with CountViolation, as {@link UserResolver#processUnit}
+     * would decide it; the fast path takes that case only for one-product units and when the
+     * sources left active still have every prerequisite. Writes the entries at {@link #outTop}
+     * and returns how many; returns -1, writing nothing and taking no seat, for any other user.
+     */
+    private int resolveClean(int u, License[] ds, int[] gs, int gn) {
+        long union = 0;
+        int need = ds.length;
+        for (License l : ds) {
+            union |= rules.ruleMask(l.enabled());
+        }
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
+            union |= groupRule[g];
+            need += groupProducts[g].length;
+        }
+        if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
+                || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
+                || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
+            return -1;
+        }
+        long failedDirect = 0;
+        long failedGroup = 0;
+        CutoffSeats cut = cutoff;
+        if (cut != null) {
+            // the user's units in the order they are resolved: directs (one product each, all
+            // different), then groups ascending; a product is held once a unit granting it passed
+            int mark = ++stamp;
+            for (int i = 0; i < ds.length; i++) {
+                License l = ds[i];
+                int t = l.product();
+                if (cut.limited[t] && l.order() >= cut.cutoff[t]) {
+                    if (i >= 64) {
+                        return -1;
+                    }
+                    failedDirect |= 1L << i;
+                } else {
+                    productStamp[t] = mark;
+                }
+            }
+            // only limited products can be refused, so only groups licensing one are looked at
+            for (int gi = 0; gi < gn; gi++) {
+                int g = gs[gi];
+                if (!groupLimited[g]) {
+                    continue;
+                }
+                int[] ps = groupProducts[g];
+                long key = StateStore.snapshotGroupKey(g, u);
+                boolean fails = false;
+                for (int t : ps) {
+                    fails |= cut.limited[t] && productStamp[t] != mark && key >= cut.cutoff[t];
+                }
+                if (fails) {
+                    if (ps.length > 1 || gi >= 64) {
+                        return -1;
+                    }
+                    failedGroup |= 1L << gi;
+                } else {
+                    for (int t : ps) {
+                        productStamp[t] = mark;
+                    }
+                }
+            }
+            if ((failedDirect | failedGroup) != 0) {
+                long active = 0;
+                for (int i = 0; i < ds.length; i++) {
+                    if ((failedDirect & (1L << i)) == 0) {
+                        active |= rules.ruleMask(ds[i].enabled());
+                    }
+                }
+                for (int gi = 0; gi < gn; gi++) {
+                    if (gi >= 64 || (failedGroup & (1L << gi)) == 0) {
+                        active |= groupRule[gs[gi]];
+                    }
+                }
+                if (rules.unmet(active) != 0) {
+                    return -1;
+                }
+                // one refusal per user and product, as CutoffSeats records it
+                int seen = ++stamp;
+                for (int i = 0; i < ds.length; i++) {
+                    if ((failedDirect & (1L << i)) != 0) {
+                        countRefused(ds[i].product(), seen);
+                    }
+                }
+                for (int gi = 0; gi < gn; gi++) {
+                    if ((failedGroup & (1L << gi)) != 0) {
+                        countRefused(groupProducts[gs[gi]][0], seen);
+                    }
+                }
+                slowUsers.add(u);
+            }
+        }
+        ensureOut(need);
+        outN = 0;
+        int ok = States.pack(States.ACTIVE, States.NONE);
+        int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        if (ds.length == 1) {
+            License l = ds[0];
+            append(StateStore.direct(l.product()), l.product(), l.enabled(), failedDirect != 0 ? refusedState : ok,
+                    l.order());
+        } else if (ds.length > 1) {
+            // canonical order is by product; the failure bits are by position in ds
+            for (int k = 0; k < ds.length; k++) {
+                int best = -1;
+                for (int i = 0; i < ds.length; i++) {
+                    int p = ds[i].product();
+                    if ((best < 0 || p < ds[best].product())
+                            && (k == 0 || p > out[outTop + (outN - 1) * E + StateStore.PRODUCT])) {
+                        best = i;
+                    }
+                }
+                License l = ds[best];
+                append(StateStore.direct(l.product()), l.product(), l.enabled(),
+                        (failedDirect & (1L << best)) != 0 ? refusedState : ok, l.order());
+            }
+        }
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
+            int[] ps = groupProducts[g];
+            int[] ms = groupMasks[g];
+            long key = StateStore.snapshotGroupKey(g, u);
+            int state = gi < 64 && (failedGroup & (1L << gi)) != 0 ? refusedState : ok;
+            for (int i = 0; i < ps.length; i++) {
+                append(g, ps[i], ms[i], state, key);
+            }
+        }
+        // one seat per product held (R3)
+        int[] count = taken;
+        int[] es = out;
+        int base = outTop;
+        stamp++;
+        for (int i = 0; i < outN; i++) {
+            int t = es[base + i * E + StateStore.PRODUCT];
+            if (productStamp[t] != stamp && States.holds(es[base + i * E + StateStore.STATE])) {
+                productStamp[t] = stamp;
+                count[t]++;
+            }
+        }
+        return outN;
+    }
+
+    /** Counts one refusal of product {@code t} for the current user, once per {@code seen} stamp. */
+    private void countRefused(int t, int seen) {
+        if (refusedStamp[t] != seen) {
+            refusedStamp[t] = seen;
+            refused[t]++;
+        }
+    }
+
+    /** Appends one entry of the current user to the output (space ensured by the caller). */
+    private void append(int src, int t, int mask, int state, long key) {
+        StateStore.put(out, outTop + outN * E, src, t, mask, state, key, StateStore.NO_TIME);
+        outN++;
+    }
+}

@@ -1,0 +1,77 @@
+package org.licensim.core.engine.reconcile;
+
+import java.util.function.IntPredicate;
+
+import org.licensim.core.state.StateStore;
+
+/**
+ * What one phase-1 worker resolved: every user's entries back to back in {@link #entries}, and
+ * per user (in user order) where its entries start and how many there are. Users without
+ * entries are not listed.
+ */
+final class WorkerOutput {
+    private static final int E = StateStore.ENTRY_INTS;
+
+    final int[] entries;
+    /** (user, offset, count) triples, {@link #users} of them. */
+    private final int[] index;
+    private final int users;
+
+    WorkerOutput(int[] entries, int[] index, int users) {
+        this.entries = entries;
+        this.index = index;
+        this.users = users;
+    }
+
+    /** How many users are listed. */
+    int users() {
+        return users;
+    }
+
+    /** The {@code i}-th listed user. */
+    int user(int i) {
+        return index[3 * i];
+    }
+
+    /** Where the {@code i}-th user's entries start in {@link #entries} (an int offset). */
+    int offset(int i) {
+        return index[3 * i + 1];
+    }
+
+    int count(int i) {
+        return index[3 * i + 2];
+    }
+
+    /** The position in {@link #entries} of entry {@code k} of the {@code i}-th user. */
+    int at(int i, int k) {
+        return offset(i) + k * E;
+    }
+
+    long entryCount() {
+        long n = 0;
+        for (int i = 0; i < users; i++) {
+            n += count(i);
+        }
+        return n;
+    }
+
+    /** The same entries with the users {@code drop} accepts left out (the entries are shared, not copied). */
+    WorkerOutput without(IntPredicate drop) {
+        int[] kept = new int[users * 3];
+        int k = 0;
+        for (int i = 0; i < users; i++) {
+            if (!drop.test(user(i))) {
+                kept[3 * k] = user(i);
+                kept[3 * k + 1] = offset(i);
+                kept[3 * k + 2] = count(i);
+                k++;
+            }
+        }
+        return new WorkerOutput(entries, kept, k);
+    }
+
+    /** Hands every listed user to the store (the heap store adopts the entries array). */
+    void storeInto(StateStore store) {
+        store.bulkLoad(entries, index, users);
+    }
+}

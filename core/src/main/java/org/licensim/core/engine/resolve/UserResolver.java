@@ -1,0 +1,554 @@
+package org.licensim.core.engine.resolve;
+
+import java.util.Arrays;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+import org.licensim.core.feed.ChangeFeed;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * Resolves one user at a time, on the user's entries copied into scratch arrays, so processing
+ * a user allocates nothing. A <em>unit</em> is one source of one user: a direct assignment (one
+ * product) or a group (all of the group's products together, SPEC R12).
+ *
+ * <ul>
+ *   <li>{@link #processUnit} grants or fails a unit as it is demanded now: usage location (R15),
+ *       proxy uniqueness (R16), conflicts (R13), then seats for products the user does not hold
+ *       yet (R10); a failure puts every product of the unit in Error.</li>
+ *   <li>{@link #removeSource} takes a unit (or one product of it) away, honouring R14 (a
+ *       dependent plan keeps it) and R16a (converted to direct).</li>
+ *   <li>{@link #finish} settles what a change left pending and derives ActiveWithError.</li>
+ * </ul>
+ *
+ * <p>Events use it between {@link #begin} and {@link #end}, which read the user from the store
+ * and write it back with the feed diff and the waiting-seat index; a reconcile worker has one
+ * of its own with the worker's seat policy ({@link #UserResolver(UserResolver, Seats)}).
+ */
+public final class UserResolver {
+    private final Tenant tenant;
+    private final Users users;
+    private final Groups groups;
+    private final Directory dir;
+    private final Assignments asg;
+    private final RulePlans rules;
+    private final Seats seats;
+    private final SeatLedger ledger;
+    private final FeedDiff feed;
+    private StateStore store;
+    private boolean recordFeed;
+
+    private final Entries cur = new Entries(16);
+    private final Entries old = new Entries(16);
+    /** What the unit being processed demands: products, their masks, and whether each was held. */
+    private int[] dProd = new int[16];
+    private int[] dMask = new int[16];
+    private boolean[] dHeld = new boolean[16];
+    private int[] retried = new int[16];
+    private int retriedN;
+
+    private long causeSeq = -1;
+    private int now = StateStore.NO_TIME;
+    private int minted;
+
+    /** The resolver of an engine: seats from the tenant's ledger, changes to {@code feed}. */
+    public UserResolver(Tenant tenant, RulePlans rules, SeatLedger ledger, StateStore store, ChangeFeed feed) {
+        this.tenant = tenant;
+        this.users = tenant.users();
+        this.groups = tenant.groups();
+        this.dir = tenant.directory();
+        this.asg = tenant.assignments();
+        this.rules = rules;
+        this.seats = ledger;
+        this.ledger = ledger;
+        this.store = store;
+        this.feed = new FeedDiff(feed, tenant.subscriptions(), tenant.masks());
+    }
+
+    /**
+     * A reconcile worker's resolver: shares the tenant (read only), the rules, the ledger's
+     * waiting index and the store with {@code parent}; has its own scratch and {@code seats};
+     * records no feed.
+     */
+    public UserResolver(UserResolver parent, Seats seats) {
+        this.tenant = parent.tenant;
+        this.users = parent.users;
+        this.groups = parent.groups;
+        this.dir = parent.dir;
+        this.asg = parent.asg;
+        this.rules = parent.rules;
+        this.seats = seats;
+        this.ledger = parent.ledger;
+        this.store = parent.store;
+        this.feed = null;
+        this.recordFeed = false;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public void useStore(StateStore other) {
+        this.store = other;
+    }
+
+    /** Whether {@link #end} appends the user's changes to the feed (off during a reconcile). */
+    public void recordFeed(boolean on) {
+        this.recordFeed = on && feed != null;
+    }
+
+    /** The changes that follow are caused by event {@code seq} at {@code now} (StateStore TIME seconds). */
+    public void startEvent(long seq, int now) {
+        this.causeSeq = seq;
+        this.now = now;
+        this.minted = 0;
+    }
+
+    /** The changes that follow come from a snapshot: no cause, no time. */
+    public void startSnapshot() {
+        startEvent(-1, StateStore.NO_TIME);
+    }
+
+    public long causeSeq() {
+        return causeSeq;
+    }
+
+    /** The R11 key of the next demand the current event creates. */
+    public long newEventKey() {
+        return StateStore.eventKey(causeSeq, minted++);
+    }
+
+    /** The entries of the user between {@link #begin} and {@link #end}. */
+    public Entries current() {
+        return cur;
+    }
+
+    /** User {@code u}'s stored entries, outside begin/end (the view is reused by the next call). */
+    public Entries peek(int u) {
+        old.readFrom(store, u);
+        return old;
+    }
+
+    // ------------------------------------------------------------------ one user's change
+
+    public void begin(int u) {
+        int n = store.count(u);
+        if (n > StateStore.MAX_ENTRIES) {
+            throw new LicensimException("user \"" + users.id(u) + "\" has " + n + " licence sources, more than the "
+                    + StateStore.MAX_ENTRIES + " supported");
+        }
+        cur.ensure(n + 8);
+        cur.readFrom(store, u);
+        old.copyFrom(cur);
+    }
+
+    /** Settles the user ({@link #finish}) and writes it back ({@link #write}). */
+    public void end(int u) {
+        finish(u);
+        write(u);
+    }
+
+    /** Writes the user back as it is: the store, the waiting-seat index, the feed diff. */
+    public void write(int u) {
+        cur.writeTo(store, u);
+        indexWaiting(u);
+        if (recordFeed) {
+            feed.diff(u, old, cur, causeSeq, now);
+        }
+    }
+
+    /** Frees every seat the user holds and drops all its entries (SPEC R20; between begin and write). */
+    public void releaseAll() {
+        for (int i = 0; i < cur.size(); i++) {
+            int t = cur.product(i);
+            if (cur.holds(i) && cur.firstHolder(i, t)) {
+                seats.release(t);
+            }
+        }
+        cur.clear();
+    }
+
+    /** Forgets the previous user's scratch (a reconcile worker resolving users straight from the directory). */
+    public void clear() {
+        cur.clear();
+        old.clear();
+    }
+
+    public void groupStarted(int g) {
+        if (recordFeed) {
+            feed.groupStarted(g, causeSeq, now);
+        }
+    }
+
+    public void groupFinished(int g, int succeeded, int failed) {
+        if (recordFeed) {
+            feed.groupFinished(g, succeeded, failed, causeSeq, now);
+        }
+    }
+
+    /** Keeps the ledger's waiting demands equal to the sources in Error/CountViolation (auto-reprocess only). */
+    private void indexWaiting(int u) {
+        if (!tenant.settings().autoReprocess()) {
+            return;
+        }
+        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < old.size(); i++) {
+            if (old.state(i) == count && !cur.hasSame(old, i, count)) {
+                ledger.dequeueFailed(old.product(i), old.key(i));
+            }
+        }
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.state(i) == count && !old.hasSame(cur, i, count)) {
+                ledger.enqueueFailed(cur.product(i), cur.key(i), u, cur.src(i));
+            }
+        }
+    }
+
+    /** Adds a freshly stored user's Error/CountViolation entries to the waiting index (a reconcile's result). */
+    public void indexWaiting(int u, int[] es, int count) {
+        if (!tenant.settings().autoReprocess()) {
+            return;
+        }
+        int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < count; i++) {
+            int at = i * StateStore.ENTRY_INTS;
+            if (es[at + StateStore.STATE] == waiting) {
+                ledger.enqueueFailed(es[at + StateStore.PRODUCT], StateStore.key(es, at), u, es[at + StateStore.SRC]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the rules, per unit
+
+    /** One user's units in its own R11 order through the full rules (a reconcile, from the directory). */
+    public void resolveUnits(int u, License[] ds, int[] gs, int gn) {
+        if (ds.length > 0) {
+            License[] sorted = ds.length == 1 ? ds : ds.clone();
+            if (sorted.length > 1) {
+                Arrays.sort(sorted, (a, b) -> Long.compare(a.order(), b.order()));
+            }
+            for (License l : sorted) {
+                processUnit(u, StateStore.direct(l.product()), l.order());
+            }
+        }
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
+            if (asg.ofGroup(g).length > 0) {
+                processUnit(u, g, StateStore.snapshotGroupKey(g, u));
+            }
+        }
+        finish(u);
+    }
+
+    /**
+     * Grants or fails unit {@code src} of user {@code u} as it is demanded now, checking SPEC R15,
+     * R16, R13 and R10 in that order; returns the error (NONE when granted). A failure puts every
+     * product of the unit in Error (R12), which takes away any product the unit alone gave.
+     */
+    public int processUnit(int u, int src, long newKey) {
+        int n = demand(u, src);
+        if (n == 0) {
+            return States.NONE;
+        }
+        long unit = 0;
+        for (int i = 0; i < n; i++) {
+            unit |= rules.ruleMask(dMask[i]);
+        }
+        long others = unionActive(src);
+        long key = newKey;
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) == src) {
+                key = cur.key(i);
+                break;
+            }
+        }
+        int error = States.NONE;
+        if ((unit & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
+            error = States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION;
+        } else if ((unit & rules.uniqueness()) != 0 && users.hasProxyCollision(u)) {
+            error = States.UNIQUENESS_VIOLATION;
+        } else if (rules.conflicts(unit, others)) {
+            error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (!cur.held(dProd[i]) && !seats.hasFreeSeat(dProd[i], key)) {
+                    error = States.COUNT_VIOLATION;
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            dHeld[i] = cur.held(dProd[i]);
+        }
+        int state = error == States.NONE ? States.pack(States.ACTIVE, States.NONE) : States.pack(States.ERROR, error);
+        for (int i = 0; i < n; i++) {
+            cur.put(src, dProd[i], dMask[i], state, key, now);
+        }
+        for (int i = 0; i < n; i++) {
+            boolean held = cur.held(dProd[i]);
+            if (held && !dHeld[i]) {
+                seats.take(dProd[i]);
+            } else if (!held && dHeld[i]) {
+                seats.release(dProd[i]);
+            }
+        }
+        return error;
+    }
+
+    /**
+     * Takes source {@code src} (only its product {@code onlyT}, or all when -1) away from user {@code u}.
+     * Failed entries just go. Held ones go unless that would leave a plan without its prerequisite:
+     * then, for a product removed from a group while a direct add-on depends on it, the licence is
+     * converted to a direct one (R16a); otherwise the source stays, ActiveWithError (R14).
+     */
+    public void removeSource(int u, int src, int onlyT, License convertFrom) {
+        for (int i = cur.size() - 1; i >= 0; i--) {
+            if (cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT) && !cur.holds(i)) {
+                cur.remove(i);
+            }
+        }
+        long all = unionActive(Integer.MIN_VALUE);
+        long after = 0;
+        for (int i = 0; i < cur.size(); i++) {
+            boolean going = cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT);
+            if (!going && cur.holds(i)) {
+                after |= rules.ruleMask(cur.mask(i));
+            }
+        }
+        long introduced = rules.unmet(after) & ~rules.unmet(all);
+        if (introduced == 0) {
+            for (int i = cur.size() - 1; i >= 0; i--) {
+                if (cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT)) {
+                    int t = cur.product(i);
+                    cur.remove(i);
+                    if (!cur.held(t)) {
+                        seats.release(t);
+                    }
+                }
+            }
+            return;
+        }
+        if (convertFrom != null && (introduced & unionDirect()) != 0 && asg.findDirect(u, convertFrom.product()) == null) {
+            int t = convertFrom.product();
+            int at = cur.find(src, t);
+            if (at >= 0) {
+                asg.putDirect(u, new License(t, convertFrom.disabled(), convertFrom.enabled(), causeSeq));
+                int mask = cur.mask(at);
+                cur.remove(at);
+                cur.put(StateStore.direct(t), t, mask, States.pack(States.ACTIVE, States.NONE), newEventKey(), now);
+            }
+        }
+        // otherwise the held entries stay; finish() marks them ActiveWithError / DependencyViolation
+    }
+
+    /** Whether switching unit {@code src} to its current demand now would strand a dependent plan (R14). */
+    public boolean blockedBySwitch(int u, int src) {
+        boolean active = false;
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) == src && cur.holds(i)) {
+                active = true;
+                break;
+            }
+        }
+        if (!active) {
+            return false;
+        }
+        int n = demand(u, src);
+        long after = 0;
+        for (int i = 0; i < n; i++) {
+            after |= rules.ruleMask(dMask[i]);
+        }
+        // the unit's entries for products it still demands switch to the new masks; anything else
+        // (other sources, and this unit's held-back entries for products it no longer demands) stays
+        for (int i = 0; i < cur.size(); i++) {
+            if (!cur.holds(i)) {
+                continue;
+            }
+            boolean switching = false;
+            if (cur.src(i) == src) {
+                for (int k = 0; k < n; k++) {
+                    switching |= dProd[k] == cur.product(i);
+                }
+            }
+            if (!switching) {
+                after |= rules.ruleMask(cur.mask(i));
+            }
+        }
+        long all = unionActive(Integer.MIN_VALUE);
+        return (rules.unmet(after) & ~rules.unmet(all)) != 0;
+    }
+
+    /** Retries the user's failed units (all, or only {@code onlySrc}) in R11 key order (SPEC R18 reprocess). */
+    public void retryFailed(int u, int onlySrc) {
+        while (true) {
+            long best = Long.MAX_VALUE;
+            int bestSrc = 0;
+            for (int i = 0; i < cur.size(); i++) {
+                int src = cur.src(i);
+                if (cur.failed(i) && (onlySrc == Integer.MIN_VALUE || src == onlySrc)) {
+                    long k = cur.key(i);
+                    if (k < best && !wasRetried(src)) {
+                        best = k;
+                        bestSrc = src;
+                    }
+                }
+            }
+            if (best == Long.MAX_VALUE) {
+                break;
+            }
+            if (retriedN == retried.length) {
+                retried = Arrays.copyOf(retried, retriedN * 2);
+            }
+            retried[retriedN++] = bestSrc;
+            processUnit(u, bestSrc, best);
+        }
+        retriedN = 0;
+    }
+
+    private boolean wasRetried(int src) {
+        for (int i = 0; i < retriedN; i++) {
+            if (retried[i] == src) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Settles user {@code u} after a change: held entries whose demand is gone or changed are
+     * removed or switched once R14 allows it (the dependent plan went, or another source now
+     * gives the prerequisite); failed entries whose demand is gone are dropped; then every held
+     * entry is Active, or ActiveWithError/DependencyViolation when R14 keeps it or it enables a
+     * plan whose prerequisite is missing.
+     */
+    public void finish(int u) {
+        for (int pass = 0; pass < 64; pass++) {
+            boolean changed = false;
+            for (int i = 0; i < cur.size() && !changed; i++) {
+                int src = cur.src(i);
+                int t = cur.product(i);
+                int want = demandedMask(u, src, t);
+                if (!cur.holds(i)) {
+                    if (want < 0) {
+                        cur.remove(i);
+                        changed = true;
+                    }
+                    continue;
+                }
+                if (want == cur.mask(i)) {
+                    continue;
+                }
+                long all = unionActive(Integer.MIN_VALUE);
+                long after = want >= 0 ? rules.ruleMask(want) : 0;
+                for (int j = 0; j < cur.size(); j++) {
+                    if (j != i && cur.holds(j)) {
+                        after |= rules.ruleMask(cur.mask(j));
+                    }
+                }
+                if ((rules.unmet(after) & ~rules.unmet(all)) != 0) {
+                    continue;
+                }
+                if (want < 0) {
+                    cur.remove(i);
+                    if (!cur.held(t)) {
+                        seats.release(t);
+                    }
+                } else {
+                    processUnit(u, src, cur.key(i));
+                }
+                changed = true;
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        long unmet = rules.unmet(unionActive(Integer.MIN_VALUE));
+        for (int i = 0; i < cur.size(); i++) {
+            int s = cur.state(i);
+            if (!States.holds(s)) {
+                continue;
+            }
+            int want = demandedMask(u, cur.src(i), cur.product(i));
+            boolean kept = want != cur.mask(i);
+            boolean stranded = (rules.ruleMask(cur.mask(i)) & unmet) != 0;
+            int desired = kept || stranded ? States.pack(States.ACTIVE_WITH_ERROR, States.DEPENDENCY_VIOLATION)
+                    : States.pack(States.ACTIVE, States.NONE);
+            if (desired != s) {
+                cur.setState(i, desired, now);
+            }
+        }
+    }
+
+    /** Rule bits of every held entry except those of {@code exceptSrc} ({@link Integer#MIN_VALUE}: all). */
+    public long unionActive(int exceptSrc) {
+        long r = 0;
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) != exceptSrc && cur.holds(i)) {
+                r |= rules.ruleMask(cur.mask(i));
+            }
+        }
+        return r;
+    }
+
+    private long unionDirect() {
+        long r = 0;
+        for (int i = 0; i < cur.size(); i++) {
+            if (StateStore.isDirect(cur.src(i)) && cur.holds(i)) {
+                r |= rules.ruleMask(cur.mask(i));
+            }
+        }
+        return r;
+    }
+
+    /** Fills the demand scratch with what unit {@code src} demands of user {@code u} now; returns how many products. */
+    private int demand(int u, int src) {
+        if (StateStore.isDirect(src)) {
+            License l = asg.findDirect(u, StateStore.directProduct(src));
+            if (l == null) {
+                return 0;
+            }
+            dProd[0] = l.product();
+            dMask[0] = l.enabled();
+            return 1;
+        }
+        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
+            return 0;
+        }
+        License[] ls = asg.ofGroup(src);
+        if (ls.length > dProd.length) {
+            dProd = new int[ls.length];
+            dMask = new int[ls.length];
+            dHeld = new boolean[ls.length];
+        }
+        for (int i = 0; i < ls.length; i++) {
+            dProd[i] = ls[i].product();
+            dMask[i] = ls[i].enabled();
+        }
+        return ls.length;
+    }
+
+    /** The mask unit {@code src} demands for product {@code t} of user {@code u}, or -1. */
+    private int demandedMask(int u, int src, int t) {
+        if (StateStore.isDirect(src)) {
+            License l = asg.findDirect(u, t);
+            return l == null || StateStore.directProduct(src) != t ? -1 : l.enabled();
+        }
+        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
+            return -1;
+        }
+        License l = asg.findGroupLicense(src, t);
+        return l == null ? -1 : l.enabled();
+    }
+
+    /** The tenant's products (for callers that size per-product scratch). */
+    public Subscriptions subscriptions() {
+        return tenant.subscriptions();
+    }
+}
