@@ -2,12 +2,13 @@ package org.licensim.cli;
 
 import java.io.PrintWriter;
 
-import org.licensim.core.LicensimException;
-
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
-/** Entry point of {@code licensim}. Exit codes: 0 ok, 1 bad input or refused operation, 2 bad usage. */
+/**
+ * Entry point of {@code licensim}. Exit codes: 0 ok, 1 bad input, a refused operation or any other
+ * failure (one message, no stack trace unless {@code --debug}), 2 bad usage.
+ */
 @Command(name = "licensim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Resolves and simulates group-based licensing the way Microsoft Entra ID does.",
         subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, ReportCommand.class, ImportGraphCommand.class, PlanCommand.class, WhatIfCommand.class, MigrateCommand.class, SwitchProductCommand.class, PreviewRuleCommand.class,
@@ -24,23 +25,56 @@ public final class Main implements Runnable {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line with the given streams; returns the exit code (tests call this). */
+    /**
+     * Runs the command line with the given streams; returns the exit code (tests call this).
+     * Every failure is one message on {@code err} and exit code 1: what went wrong, where, and
+     * what to do. A stack trace is printed only with {@code --debug} (anywhere on the line) or
+     * {@code LICENSIM_DEBUG=1}.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        boolean debug = "1".equals(System.getenv("LICENSIM_DEBUG"));
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                debug = true;
+            } else {
+                rest.add(a);
+            }
+        }
+        boolean trace = debug;
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof LicensimException || ex instanceof org.licensim.reports.ReportException) {
-                cmd.getErr().println("licensim: " + ex.getMessage());
-                cmd.getErr().flush();
-                return INPUT_ERROR;
-            }
-            throw ex;
-        });
-        int code = cl.execute(args);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(cmd.getErr(), ex, trace));
+        int code;
+        try {
+            code = cl.execute(rest.toArray(String[]::new));
+        } catch (Throwable t) {
+            // errors picocli does not hand to the handler (OutOfMemoryError, StackOverflowError, ...)
+            code = fail(err, t, trace);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Prints {@code t} as one paragraph a user can act on (with the trace when asked) and returns the exit code. */
+    static int fail(PrintWriter err, Throwable t, boolean trace) {
+        err.println("licensim: " + Failures.describe(t));
+        if (trace) {
+            t.printStackTrace(err);
+        } else if (!Failures.expected(t)) {
+            err.println("(run again with --debug for the stack trace)");
+        }
+        err.flush();
+        return INPUT_ERROR;
+    }
+
+    /** Refuses a negative count option as bad usage (exit 2), naming the option and the value. */
+    static void requireNonNegative(CommandLine.Model.CommandSpec spec, String option, int value) {
+        if (value < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be 0 or more, got " + value);
+        }
     }
 
     /** Progress lines on stderr, indented and flushed, unless {@code quiet}: how long-running commands report. */

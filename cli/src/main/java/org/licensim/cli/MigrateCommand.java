@@ -46,6 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Main.requireNonNegative(spec, "--limit", limit);
         PrintWriter o = spec.commandLine().getOut();
         List<Event> events = new ArrayList<>();
         if (policy != null) {

@@ -41,6 +41,7 @@ final class PreviewRuleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Main.requireNonNegative(spec, "--limit", limit);
         PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         RulePreview p = RulePreview.of(() -> reader.read(snapshot), group, rule);

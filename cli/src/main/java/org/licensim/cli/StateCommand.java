@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
-import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.ChronicleStateStore.StoredEntry;
 import org.licensim.core.state.ChronicleStateStore.StoredProduct;
+import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code licensim state}: what a persisted store holds, for the store or one user. */
 @Command(name = "state", mixinStandardHelpOptions = true,
@@ -57,7 +57,7 @@ final class StateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        try (ChronicleStateStore s = ChronicleStateStore.open(dir, verify)) {
+        try (ChronicleStateStore s = ChronicleStateStore.open(dir, verify, "licensim state (reading)")) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (s.recovery() != null) {
                 err.println("note: " + dir + " was not closed cleanly; " + s.recovery());

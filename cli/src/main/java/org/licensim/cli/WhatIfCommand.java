@@ -55,6 +55,7 @@ final class WhatIfCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Main.requireNonNegative(spec, "--limit", limit);
         PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         Tenant probe = reader.read(snapshot);
@@ -88,7 +89,8 @@ final class WhatIfCommand implements Callable<Integer> {
             try {
                 n = JSON.readTree(json.get(i));
             } catch (JsonProcessingException e) {
-                throw new LicensimException(where + ": not valid JSON at column " + e.getLocation().getColumnNr() + ": "
+                throw new LicensimException(where + ": not valid JSON" + (e.getLocation() == null ? ""
+                        : " at column " + e.getLocation().getColumnNr()) + ": "
                         + e.getOriginalMessage());
             }
             if (!(n instanceof ObjectNode o)) {

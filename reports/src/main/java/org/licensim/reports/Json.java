@@ -22,8 +22,9 @@ final class Json {
         try {
             return MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new ReportException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+            throw new ReportException(file + ": not valid JSON" + (e.getLocation() == null ? "" : " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": "
+                    + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ReportException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -70,8 +70,8 @@ final class CatalogCsvReader {
                 pl.friendly.merge(r[5].trim(), 1, Integer::sum);
             }
         } catch (JsonProcessingException e) {
-            throw new LicensimException(source + ": malformed CSV at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+            throw new LicensimException(source + ": malformed CSV" + (e.getLocation() == null ? "" : " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": "
                     + e.getOriginalMessage(), e);
         }
         List<ServicePlan> planList = new ArrayList<>(plans.size());

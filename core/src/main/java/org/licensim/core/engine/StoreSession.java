@@ -57,9 +57,13 @@ public final class StoreSession implements AutoCloseable {
      */
     static StoreSession start(Path dir, Tenant tenant, String source, Consumer<String> log,
                               Function<StateStore, Engine> engineOn) {
+        if (ChronicleStateStore.discardUnfinishedBuild(dir)) {
+            log.accept("store " + dir + " was stopped during its first build and held no state yet: building it again");
+        }
         if (!ChronicleStateStore.exists(dir)) {
             long t0 = System.nanoTime();
             ChronicleStateStore s = ChronicleStateStore.create(dir, tenant, source, ChronicleStateStore.Sizing.of(tenant));
+            s.setLog(log);
             Engine e = engineOn.apply(s);
             try {
                 e.reconcile();
@@ -72,7 +76,8 @@ public final class StoreSession implements AutoCloseable {
             return new StoreSession(dir, e, s, null, e.lastAppliedSeq(), true, log);
         }
         long t0 = System.nanoTime();
-        ChronicleStateStore s = ChronicleStateStore.open(dir, true);
+        ChronicleStateStore s = ChronicleStateStore.open(dir, true, "resolve --store (writing)");
+        s.setLog(log);
         try {
             if (s.recovery() != null) {
                 log.accept("store " + dir + " was not closed cleanly: " + s.recovery());

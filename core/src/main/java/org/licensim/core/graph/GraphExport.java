@@ -125,8 +125,8 @@ final class GraphExport {
         try {
             return JSON.readTree(f.toFile());
         } catch (JsonProcessingException e) {
-            throw new LicensimException(f + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
-                    + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new LicensimException(f + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
+                    + e.getLocation().getColumnNr()) + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new LicensimException(f + ": cannot read: " + e.getMessage(), e);
         }

@@ -45,9 +45,21 @@ public final class EventReader implements Closeable {
         this.file = file;
     }
 
+    /**
+     * What a byte sequence that is not UTF-8 decodes to: U+FFFF, a noncharacter that no
+     * directory text holds, so that such bytes are reported with the line and column they are
+     * on (a decoder that refuses them fails while filling its buffer, lines ahead of them).
+     */
+    private static final char NOT_UTF8 = '\uFFFF';
+
     public static EventReader open(Path path) {
         try {
-            return new EventReader(Files.newBufferedReader(path, StandardCharsets.UTF_8), path.toString());
+            var decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                    .replaceWith(String.valueOf(NOT_UTF8));
+            return new EventReader(new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), decoder),
+                    1 << 16), path.toString());
         } catch (NoSuchFileException e) {
             throw new LicensimException("event file not found: " + path);
         } catch (IOException e) {
@@ -62,7 +74,7 @@ public final class EventReader implements Closeable {
             try {
                 line = reader.readLine();
             } catch (IOException e) {
-                throw new LicensimException("cannot read events " + file + ": " + e.getMessage(), e);
+                throw unreadable(file, lineNo + 1, e);
             }
             if (line == null) {
                 return null;
@@ -71,10 +83,19 @@ public final class EventReader implements Closeable {
             if (line.isBlank()) {
                 continue;
             }
+            checkUtf8(file, lineNo, line);
             Problems problems = new Problems(file);
             Event e = parse(line, lineNo, problems);
             problems.throwIfAny();
             return e;
+        }
+    }
+
+    private static String readLine(EventReader r) throws IOException {
+        try {
+            return r.reader.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw unreadable(r.file, r.lineNo + 1, e);
         }
     }
 
@@ -89,8 +110,9 @@ public final class EventReader implements Closeable {
             Problems problems = new Problems(path.toString());
             long n = 0;
             String line;
-            while ((line = r.reader.readLine()) != null) {
+            while ((line = readLine(r)) != null) {
                 r.lineNo++;
+                checkUtf8(r.file, r.lineNo, line);
                 if (!line.isBlank() && r.parse(line, r.lineNo, problems) != null) {
                     n++;
                 }
@@ -100,6 +122,24 @@ public final class EventReader implements Closeable {
         } catch (IOException e) {
             throw new LicensimException("cannot read events " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void checkUtf8(String file, int line, String text) {
+        int at = text.indexOf(NOT_UTF8);
+        if (at >= 0) {
+            throw new LicensimException(file + ":" + line + ":" + (at + 1) + ": the line is not valid UTF-8 (bytes that "
+                    + "no UTF-8 character has, at column " + (at + 1) + "); events are JSON Lines in UTF-8: re-save the "
+                    + "file as UTF-8");
+        }
+    }
+
+    /** A read failure at line {@code line}: bytes that are not UTF-8 are named as such, with the line. */
+    private static LicensimException unreadable(String file, int line, IOException e) {
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return new LicensimException(file + ":" + line + ": the line is not valid UTF-8 (a byte sequence that "
+                    + "no UTF-8 character has); events are JSON Lines in UTF-8: re-save the file as UTF-8", e);
+        }
+        return new LicensimException("cannot read events " + file + " at line " + line + ": " + e.getMessage(), e);
     }
 
     @Override

@@ -180,6 +180,9 @@ final class JsonFields {
         return dflt;
     }
 
+    /** The assigned ISO 3166 alpha-2 codes (the JDK's list), which Entra accepts as usage locations. */
+    private static final java.util.Set<String> COUNTRIES = java.util.Set.of(Locale.getISOCountries());
+
     String countryCode(JsonParser p) throws IOException {
         String v = string(p);
         if (v == null) {
@@ -188,6 +191,10 @@ final class JsonFields {
         String c = v.trim().toUpperCase(Locale.ROOT);
         if (c.length() != 2 || c.charAt(0) < 'A' || c.charAt(0) > 'Z' || c.charAt(1) < 'A' || c.charAt(1) > 'Z') {
             problems.at(p, "expected a two-letter country code (ISO 3166 alpha-2), found \"" + v + "\"");
+            return null;
+        }
+        if (!COUNTRIES.contains(c)) {
+            problems.at(p, "\"" + v + "\" is not an ISO 3166 alpha-2 country code (e.g. \"NL\", \"US\", \"GB\")");
             return null;
         }
         return c;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 import net.openhft.chronicle.core.values.IntValue;
@@ -17,51 +18,49 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.values.Values;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.licensim.core.LicensimException;
-import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.PlanMasks;
-import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.files.AtomicFile;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.licensim.core.files.Trees;
 
 /**
  * The persisted {@link StateStore}: every user's resolved state in a Chronicle Map file, off the
- * Java heap, with the integrity Chronicle Map does not give by itself (docs/ARCHITECTURE.md,
- * "Persisted state").
+ * Java heap, with the integrity Chronicle Map does not give by itself (docs/STORE.md).
  *
- * <p>A store is a directory: {@code manifest.json} (layout version, the tenant's products and
- * their plans, where the state came from, sizing), {@code state.cm} (user index to value),
- * {@code user-ids.cm} (user id to index), {@code group-ids.cm} (group index to id),
- * {@code commit.bin} (the last commit: sequence of the last applied event, value count, id
- * counts; two CRC'd slots) and {@code undo.bin} (before-images of uncommitted writes).
+ * <p>A store is a directory: {@code lock} (one process at a time, {@link StoreLock}),
+ * {@code manifest.json} (layout version, the tenant's products and their plans, where the state
+ * came from, sizing, the generation of the map files; checksummed), {@code state.cm} (user index
+ * to value), {@code user-ids.cm} and {@code group-ids.cm} (the ids, each entry checksummed:
+ * {@link IdMaps}), {@code commit.bin} (the last commit: sequence of the last applied event,
+ * value count, id counts; two CRC'd slots) and {@code undo.bin} (before-images of uncommitted
+ * writes). A store that outgrows its sizing is copied at a commit into map files of the next
+ * generation ({@code state.1.cm}, ...), switched to by rewriting the manifest.
  *
- * <p>A value is {@code [n][n entries][crc]}: each entry is the seven ints of
- * {@link StateStore} followed by the enabled-plan mask words of its product, so the value
- * says which plans are enabled without the tenant's interned mask table; the CRC32C covers
- * the user index and every byte before it, so a flipped byte or a value under the wrong key
- * is caught on read. Opening verifies the commit record, the value count and (by default)
- * every value's checksum, and refuses a damaged store with an error naming the file.
+ * <p>A value is {@code [n][n entries][crc]} ({@link ValueCodec}); the CRC32C covers the user
+ * index and every byte before it, so a flipped byte or a value under the wrong key is caught on
+ * read. Opening checks the manifest, the commit record, the exact value and id counts and (by
+ * default) every value and id entry, and refuses a damaged store with an error naming the file.
+ * Chronicle Map's own header is not checked: it holds mutable state the map changes as it grows.
  *
  * <p>Crash safety: between commits the first write to each user logs its before-image in
  * {@code undo.bin}; {@link #commit(long)} writes the commit record, then empties the log. A
- * reopen after a kill rolls back an uncommitted log, so the store equals its last commit: a
- * prefix of the applied events, with the last one's sequence in {@link #lastSeq()}. A store
- * killed while being built (before its first commit) says so and is refused.
+ * reopen after a kill rolls back an uncommitted log and drops ids recorded after the last
+ * commit, so the store equals its last commit: a prefix of the applied events, with the last
+ * one's sequence in {@link #lastSeq()}. A store killed while being built (before its first
+ * commit) says so and is refused. The commit record and the undo log allocate their disk space
+ * before they map it, and the map files are not sparse, so a full disk is an I/O error naming the
+ * file, never a crash of the process in the middle of a write.
  */
 public final class ChronicleStateStore implements StateStore {
     /** Layout of values and files; a store of another layout is refused, never misread. */
-    public static final int LAYOUT = 2;
-    static final String MANIFEST = "manifest.json";
+    public static final int LAYOUT = 3;
+    static final String MANIFEST = StoreManifest.FILE;
     static final String STATE_FILE = "state.cm";
     static final String USER_IDS = "user-ids.cm";
     static final String GROUP_IDS = "group-ids.cm";
     static final String COMMIT = "commit.bin";
     static final String UNDO = "undo.bin";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The three map files, by their generation-0 names. */
+    static final List<String> MAP_FILES = List.of(STATE_FILE, USER_IDS, GROUP_IDS);
 
     /** A product as the store knows it: enough to print a state without the tenant. */
     public record StoredProduct(String skuId, String skuPartNumber, String[] planIds, String[] planNames) {
@@ -77,12 +76,13 @@ public final class ChronicleStateStore implements StateStore {
     private final Path dir;
     private final List<StoredProduct> products;
     private final int[] words;
-    private final ChronicleMap<IntValue, ByteBuffer> state;
-    private final ChronicleMap<CharSequence, Integer> userIds;
-    private final ChronicleMap<IntValue, CharSequence> groupIds;
+    private ChronicleMap<IntValue, ByteBuffer> state;
+    private IdMaps ids;
     private final CommitHeader header;
     private final UndoLog undo;
-    private final ObjectNode manifest;
+    private StoreManifest manifest;
+    private final StoreLock lock;
+    private Consumer<String> log = line -> { };
     private final IntValue key = Values.newHeapInstance(IntValue.class);
     private final CRC32C crc = new CRC32C();
     private final IntHashSet touched = new IntHashSet();
@@ -102,12 +102,12 @@ public final class ChronicleStateStore implements StateStore {
     private PlanMasks masks;
     private final String recovery;
 
-    private ChronicleStateStore(Path dir, ObjectNode manifest, List<StoredProduct> products,
-                                ChronicleMap<IntValue, ByteBuffer> state, ChronicleMap<CharSequence, Integer> userIds,
-                                ChronicleMap<IntValue, CharSequence> groupIds, CommitHeader header, UndoLog undo,
-                                String recovery) {
+    private ChronicleStateStore(Path dir, StoreLock lock, StoreManifest manifest, ChronicleMap<IntValue, ByteBuffer> state,
+                                IdMaps ids, CommitHeader header, UndoLog undo, String recovery) {
         this.dir = dir;
+        this.lock = lock;
         this.manifest = manifest;
+        List<StoredProduct> products = manifest.products();
         this.products = products;
         this.words = new int[products.size()];
         this.full = new long[products.size()][];
@@ -125,8 +125,7 @@ public final class ChronicleStateStore implements StateStore {
         this.entryWords = new long[most];
         this.parsedWords = new long[16 * most];
         this.state = state;
-        this.userIds = userIds;
-        this.groupIds = groupIds;
+        this.ids = ids;
         this.header = header;
         this.undo = undo;
         this.recovery = recovery;
@@ -148,7 +147,7 @@ public final class ChronicleStateStore implements StateStore {
             }
             int users = Math.max(1, t.users().size());
             long idChars = 0;
-            int sample = Math.min(users, 1000);
+            int sample = Math.min(t.users().size(), 1000);
             for (int u = 0; u < sample; u++) {
                 idChars += t.users().id(u).length();
             }
@@ -161,16 +160,19 @@ public final class ChronicleStateStore implements StateStore {
     /**
      * Creates an empty store in {@code dir} (which must not exist or be empty) for {@code tenant}'s
      * products; {@code source} describes where the state comes from (the snapshot's name and
-     * digest) and is checked when the store is resumed.
+     * digest) and is checked when the store is resumed. If creating fails (a full disk, say),
+     * nothing is left behind: the directory is as it was.
      */
     public static ChronicleStateStore create(Path dir, Tenant tenant, String source, Sizing sizing) {
+        boolean made;
         try {
-            if (Files.exists(dir)) {
+            made = !Files.exists(dir);
+            if (!made) {
                 if (!Files.isDirectory(dir)) {
                     throw new LicensimException(dir + ": exists and is not a directory; a store is a directory");
                 }
                 try (var s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) {
+                    if (s.anyMatch(f -> !f.getFileName().toString().equals(StoreLock.FILE))) {
                         throw new LicensimException(dir + ": is not empty and holds no licensim store (no " + MANIFEST
                                 + "); give a new or empty directory");
                     }
@@ -180,41 +182,101 @@ public final class ChronicleStateStore implements StateStore {
         } catch (IOException e) {
             throw new LicensimException(dir + ": cannot create the store directory: " + e.getMessage(), e);
         }
-        List<StoredProduct> products = productsOf(tenant);
-        ObjectNode m = JSON.createObjectNode();
-        m.put("format", "licensim-state-store");
-        m.put("layout", LAYOUT);
-        m.put("source", source);
-        ObjectNode size = m.putObject("sizing");
-        size.put("users", sizing.users());
-        size.put("groups", sizing.groups());
-        size.put("entriesPerUser", sizing.entriesPerUser());
-        size.put("averageValueBytes", averageValueBytes(products, sizing.entriesPerUser()));
-        size.put("averageIdLength", sizing.averageIdLength());
-        ArrayNode ps = m.putArray("products");
-        for (StoredProduct p : products) {
-            ObjectNode o = ps.addObject();
-            o.put("skuId", p.skuId());
-            o.put("skuPartNumber", p.skuPartNumber());
-            ArrayNode plans = o.putArray("plans");
-            for (int i = 0; i < p.planIds().length; i++) {
-                plans.addObject().put("servicePlanId", p.planIds()[i]).put("servicePlanName", p.planNames()[i]);
+        StoreLock lock;
+        try {
+            lock = StoreLock.acquire(dir, "building the store");
+        } catch (RuntimeException e) {
+            if (made && onlyLockFile(dir)) {
+                removeWhatCreateMade(dir, true); // the disk was too full even for the lock's few bytes
             }
+            throw e;
         }
-        AtomicFile.write(dir.resolve(MANIFEST), "store manifest", out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, m));
-        CommitHeader header = CommitHeader.create(dir.resolve(COMMIT),
-                new CommitHeader.Slot(1, LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
-        header.setWriterOpen(true);
-        ChronicleStateStore s = new ChronicleStateStore(dir, m, products,
-                stateMap(dir, m, false, false), userIdMap(dir, m, false, false), groupIdMap(dir, m, false, false), header,
-                new UndoLog(dir.resolve(UNDO)), null);
-        ObjectNode heads = m.putObject("fileHeaders");
-        for (String f : List.of(STATE_FILE, USER_IDS, GROUP_IDS)) {
-            heads.put(f, headerCrc(dir.resolve(f)));
+        CommitHeader header = null;
+        UndoLog undo = null;
+        ChronicleMap<IntValue, ByteBuffer> st = null;
+        IdMaps ids = null;
+        try {
+            StoreManifest m = StoreManifest.create(tenant, source, sizing);
+            m.write(dir);
+            header = CommitHeader.create(dir.resolve(COMMIT), new CommitHeader.Slot(1, LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
+            header.setWriterOpen(true);
+            undo = new UndoLog(dir.resolve(UNDO));
+            st = stateMap(dir, m, 0, false, false);
+            ids = idMaps(dir, m, 0, false, false);
+            m.setAutoResizes(Math.min(st.remainingAutoResizes(), ids.remainingAutoResizes()));
+            recordMapHeaders(dir, m, 0);
+            m.write(dir);
+            ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo, null);
+            s.attach(tenant);
+            return s;
+        } catch (RuntimeException e) {
+            closeAfterFailure(st, ids, undo);
+            if (header != null) {
+                header.close();
+            }
+            removeWhatCreateMade(dir, made);
+            lock.close();
+            throw e;
         }
-        AtomicFile.write(dir.resolve(MANIFEST), "store manifest", out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, m));
-        s.attach(tenant);
-        return s;
+    }
+
+    private static boolean onlyLockFile(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.allMatch(f -> f.getFileName().toString().equals(StoreLock.FILE));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * After a failed create: the directory back to absent (it was made here) or empty but for its
+     * lock file (it was given empty; an empty store directory with a lock file is still taken by create).
+     */
+    private static void removeWhatCreateMade(Path dir, boolean made) {
+        try (var s = Files.list(dir)) {
+            for (Path f : s.toList()) {
+                if (!f.getFileName().toString().equals(StoreLock.FILE)) {
+                    Trees.delete(f);
+                }
+            }
+            if (made) {
+                Files.deleteIfExists(dir.resolve(StoreLock.FILE));
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the creation error is the one to report; what could not be removed is named by the next create
+        }
+    }
+
+    /**
+     * If the store in {@code dir} was killed during its first build (it never committed, so it
+     * holds nothing to keep), empties it so that it can be built again, and says so; returns
+     * false and changes nothing for any other directory. Takes the store's lock, so a build
+     * still running in another process is refused, not removed.
+     */
+    public static boolean discardUnfinishedBuild(Path dir) {
+        Path commit = dir.resolve(COMMIT);
+        boolean hasCommit = Files.isRegularFile(commit);
+        if (hasCommit ? !CommitHeader.isBuilding(commit) : !Files.isRegularFile(dir.resolve(MANIFEST)) || !onlyLicensimFiles(dir)) {
+            return false;
+        }
+        try (StoreLock lock = StoreLock.acquire(dir, "rebuilding a store whose first build was stopped")) {
+            if (hasCommit && !CommitHeader.isBuilding(commit)) {
+                return false; // finished by another process meanwhile
+            }
+            removeWhatCreateMade(dir, false);
+            return true;
+        }
+    }
+
+    /** Whether {@code dir} holds nothing but files a store is made of (a build killed before its commit record). */
+    private static boolean onlyLicensimFiles(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.map(f -> f.getFileName().toString()).allMatch(n -> n.equals(StoreLock.FILE) || n.startsWith("manifest.json")
+                    || n.equals(UNDO) || MAP_FILES.stream().anyMatch(b -> generationOf(n, b) >= 0));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether {@code dir} holds a store (its manifest exists). */
@@ -222,104 +284,98 @@ public final class ChronicleStateStore implements StateStore {
         return Files.isRegularFile(dir.resolve(MANIFEST));
     }
 
-    /**
-     * Opens an existing store, recovering it to its last commit if its writer was killed, and
-     * verifies it: commit record, value count and, with {@code verifyAll}, every value's
-     * checksum. Any damage is a {@link LicensimException} naming the file.
-     */
+    /** {@link #open(Path, boolean, String)} for a writer. */
     public static ChronicleStateStore open(Path dir, boolean verifyAll) {
+        return open(dir, verifyAll, "writing the store");
+    }
+
+    /**
+     * Opens an existing store for {@code purpose} (said to any other process that tries to open it
+     * meanwhile), recovering it to its last commit if its last writer was killed, and verifies
+     * it: manifest, commit record, value and id counts and, with {@code verifyAll}, every value
+     * and every id entry. Any damage is a {@link LicensimException} naming the file; a failed open
+     * leaves the store as it found it.
+     */
+    public static ChronicleStateStore open(Path dir, boolean verifyAll, String purpose) {
         if (!Files.isDirectory(dir)) {
             throw new LicensimException(dir + ": no such store directory");
         }
-        Path mf = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(mf)) {
+        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
             throw new LicensimException(dir + ": not a licensim store (no " + MANIFEST + ")");
         }
-        ObjectNode m;
-        try {
-            JsonNode n = JSON.readTree(mf.toFile());
-            if (!(n instanceof ObjectNode o) || !"licensim-state-store".equals(o.path("format").asText())) {
-                throw new LicensimException(mf + ": not a licensim store manifest (format must be \"licensim-state-store\")");
-            }
-            m = o;
-        } catch (IOException e) {
-            throw new LicensimException(mf + ": unreadable store manifest: " + e.getMessage(), e);
-        }
-        int layout = m.path("layout").asInt(-1);
-        if (layout != LAYOUT) {
-            throw new LicensimException(mf + ": the store has layout version " + m.path("layout")
-                    + " and this licensim reads layout " + LAYOUT + " only; rebuild the store from its snapshot");
-        }
-        List<StoredProduct> products = new ArrayList<>();
-        for (JsonNode p : m.path("products")) {
-            JsonNode plans = p.path("plans");
-            String[] ids = new String[plans.size()];
-            String[] names = new String[plans.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = plans.get(i).path("servicePlanId").asText();
-                names[i] = plans.get(i).path("servicePlanName").asText();
-            }
-            products.add(new StoredProduct(p.path("skuId").asText(), p.path("skuPartNumber").asText(), ids, names));
-        }
-        CommitHeader header = CommitHeader.open(dir.resolve(COMMIT));
-        CommitHeader.Slot c = header.current();
-        if (c.layout() != LAYOUT) {
-            header.close();
-            throw new LicensimException(header.file() + ": commit record of layout " + c.layout() + ", this licensim reads "
-                    + LAYOUT + " only");
-        }
-        if (c.status() == CommitHeader.BUILDING) {
-            header.close();
-            throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the process "
-                    + "writing it stopped, so it holds no usable state; delete the directory and resolve again");
-        }
-        for (String f : List.of(STATE_FILE, USER_IDS, GROUP_IDS)) {
-            Path file = dir.resolve(f);
-            long want = m.path("fileHeaders").path(f).asLong(-1);
-            if (Files.isRegularFile(file) && want != headerCrc(file)) {
-                header.close();
-                throw new LicensimException(file + ": its first " + HEADER_BYTES + " bytes (Chronicle Map's header) are not "
-                        + "the ones it was created with: the file was replaced or damaged");
-            }
-        }
-        boolean crashed = header.writerWasOpen();
-        UndoLog undo = new UndoLog(dir.resolve(UNDO));
-        boolean uncommitted = undo.count() > 0 && undo.base() == c.commitNo();
-        boolean recover = crashed || uncommitted;
+        StoreLock lock = StoreLock.acquire(dir, purpose);
+        CommitHeader header = null;
+        UndoLog undo = null;
         ChronicleMap<IntValue, ByteBuffer> st = null;
-        ChronicleMap<CharSequence, Integer> ui = null;
-        ChronicleMap<IntValue, CharSequence> gi = null;
+        IdMaps ids = null;
+        boolean crashed = false;
         try {
-            st = stateMap(dir, m, true, recover);
-            ui = userIdMap(dir, m, true, recover);
-            gi = groupIdMap(dir, m, true, recover);
-            ChronicleStateStore s = new ChronicleStateStore(dir, m, products, st, ui, gi, header, undo,
+            StoreManifest m = StoreManifest.read(dir);
+            header = CommitHeader.open(dir.resolve(COMMIT));
+            CommitHeader.Slot c = header.current();
+            if (c.layout() != LAYOUT) {
+                throw new LicensimException(header.file() + ": commit record of layout " + c.layout()
+                        + ", this licensim reads " + LAYOUT + " only");
+            }
+            if (c.status() == CommitHeader.BUILDING) {
+                throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the "
+                        + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
+            }
+            removeOtherGenerations(dir, m.generation());
+            checkMapHeaders(dir, m);
+            crashed = header.writerWasOpen();
+            undo = new UndoLog(dir.resolve(UNDO));
+            boolean uncommitted = undo.count() > 0 && undo.base() == c.commitNo();
+            boolean recover = crashed || uncommitted;
+            st = stateMap(dir, m, m.generation(), true, recover);
+            ids = idMaps(dir, m, m.generation(), true, recover);
+            ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo,
                     recover ? "recovered to commit " + c.commitNo() + " (last applied event seq " + c.lastSeq() + ")" : null);
-            header.setWriterOpen(true);
+            if (recover) {
+                header.setWriterOpen(true);
+                ids.pruneBeyond(c.users(), c.groups());
+            }
             if (uncommitted) {
                 s.rollback();
             }
             s.check(verifyAll);
+            header.setWriterOpen(true);
             return s;
         } catch (RuntimeException e) {
-            closeQuietly(st);
-            closeQuietly(ui);
-            closeQuietly(gi);
-            undo.close();
-            header.close();
+            closeAfterFailure(st, ids, undo);
+            if (header != null) {
+                header.setWriterOpen(crashed);
+                header.close();
+            }
+            lock.close();
             throw e;
         }
     }
 
-    /** Bytes at the start of a Chronicle Map file that never change after creation (its self-describing header). */
-    static final int HEADER_BYTES = 4096;
-
-    /** CRC32C of the first {@link #HEADER_BYTES} bytes of {@code file} (fewer if it is shorter); -1 if missing. */
-    static long headerCrc(Path file) {
+    /**
+     * A Chronicle Map file starts with an 8-byte magic, a 4-byte length and that many bytes of
+     * text describing the map (key and value classes, sizing); this part never changes, unlike
+     * the mutable state that follows it. Its CRC32C is recorded in the manifest, so a file that
+     * was replaced or overwritten is refused before Chronicle Map reads it (a garbage file can
+     * make Chronicle wait a minute on what it takes for a held lock).
+     */
+    static long mapHeaderCrc(Path file) {
         try (var ch = java.nio.channels.FileChannel.open(file)) {
-            ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES);
+            ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            while (head.hasRemaining() && ch.read(head) > 0) {
+                // the fixed part first
+            }
+            if (head.hasRemaining()) {
+                return -2;
+            }
+            int len = head.getInt(8) & 0x3FFF_FFFF;
+            if (len <= 0 || len > 1 << 20 || 12L + len > ch.size()) {
+                return -2;
+            }
+            ByteBuffer b = ByteBuffer.allocate(12 + len);
+            ch.position(0);
             while (b.hasRemaining() && ch.read(b) > 0) {
-                // keep reading until the header is in or the file ends
+                // the whole self-describing header
             }
             b.flip();
             CRC32C c = new CRC32C();
@@ -329,6 +385,82 @@ public final class ChronicleStateStore implements StateStore {
             return -1;
         } catch (IOException e) {
             throw new LicensimException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void recordMapHeaders(Path dir, StoreManifest m, int gen) {
+        m.clearMapHeaders();
+        for (String base : MAP_FILES) {
+            m.setMapHeader(base, mapHeaderCrc(dir.resolve(fileOf(base, gen))));
+        }
+    }
+
+    private static void checkMapHeaders(Path dir, StoreManifest m) {
+        for (String base : MAP_FILES) {
+            Path file = dir.resolve(fileOf(base, m.generation()));
+            long want = m.mapHeader(base);
+            if (Files.isRegularFile(file) && sizeOf(file) > 0 && want != mapHeaderCrc(file)) {
+                throw new LicensimException(file + ": its Chronicle Map header (the part that describes the map and "
+                        + "never changes) is not the one it was created with: the file was replaced or damaged");
+            }
+        }
+    }
+
+    /** Map files of generations other than {@code current}: left by a growth that a kill interrupted, or already replaced. */
+    private static void removeOtherGenerations(Path dir, int current) {
+        try (var s = Files.list(dir)) {
+            for (Path f : s.toList()) {
+                String n = f.getFileName().toString();
+                for (String base : MAP_FILES) {
+                    int g = generationOf(n, base);
+                    if (g >= 0 && g != current) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new LicensimException(dir + ": cannot remove map files of an earlier generation: " + e.getMessage(), e);
+        }
+    }
+
+    /** The generation of file {@code name} if it is a map file of {@code base} ("state.cm"), else -1. */
+    private static int generationOf(String name, String base) {
+        if (name.equals(base)) {
+            return 0;
+        }
+        String stem = base.substring(0, base.length() - 3);
+        if (name.startsWith(stem + ".") && name.endsWith(".cm")) {
+            try {
+                return Integer.parseInt(name.substring(stem.length() + 1, name.length() - 3));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The file of map {@code base} ("state.cm") in generation {@code g}. */
+    static String fileOf(String base, int g) {
+        return g == 0 ? base : base.substring(0, base.length() - 3) + "." + g + ".cm";
+    }
+
+    /** Closes what a failed create or open had opened (any of them may be null). */
+    private static void closeAfterFailure(ChronicleMap<?, ?> state, IdMaps ids, UndoLog undo) {
+        closeQuietly(state);
+        if (ids != null) {
+            closeQuietly(ids.users);
+            closeQuietly(ids.groups);
+        }
+        if (undo != null) {
+            undo.close();
         }
     }
 
@@ -348,7 +480,7 @@ public final class ChronicleStateStore implements StateStore {
      * must be the store's, in the same order.
      */
     public void attach(Tenant t) {
-        List<StoredProduct> mine = productsOf(t);
+        List<StoredProduct> mine = StoreManifest.productsOf(t);
         if (mine.size() != products.size()) {
             throw new LicensimException(dir + ": the store holds " + products.size() + " products, the tenant has "
                     + mine.size() + "; the store was made from another tenant");
@@ -364,64 +496,41 @@ public final class ChronicleStateStore implements StateStore {
         this.masks = t.masks();
     }
 
-    private static List<StoredProduct> productsOf(Tenant t) {
-        Subscriptions subs = t.subscriptions();
-        List<StoredProduct> out = new ArrayList<>();
-        for (int p = 0; p < subs.size(); p++) {
-            Product pr = subs.product(p);
-            int[] plans = pr.plans();
-            String[] ids = new String[plans.length];
-            String[] names = new String[plans.length];
-            for (int i = 0; i < plans.length; i++) {
-                ids[i] = t.catalog().plan(plans[i]).servicePlanId();
-                names[i] = t.catalog().plan(plans[i]).servicePlanName();
-            }
-            out.add(new StoredProduct(pr.skuId(), pr.skuPartNumber(), ids, names));
-        }
-        return out;
-    }
-
-    /**
-     * Expected bytes of a value ({@link ValueCodec}): an entry is about nine bytes (a group index
-     * of two, one byte each for product, state, derived key, no time and mask id) plus a byte
-     * per plan word with nothing disabled; the count and the CRC add five.
-     */
-    private static int averageValueBytes(List<StoredProduct> products, double entriesPerUser) {
-        double w = 0;
-        for (StoredProduct p : products) {
-            w += p.words();
-        }
-        double perEntry = 7 + (products.isEmpty() ? 1 : w / products.size());
-        return (int) Math.ceil(5 + entriesPerUser * perEntry);
-    }
-
-    private static ChronicleMap<IntValue, ByteBuffer> stateMap(Path dir, ObjectNode m, boolean existing, boolean recover) {
-        JsonNode s = m.path("sizing");
+    private static ChronicleMap<IntValue, ByteBuffer> stateMap(Path dir, StoreManifest m, int gen, boolean existing,
+                                                               boolean recover) {
+        Sizing s = m.sizing();
         ChronicleMapBuilder<IntValue, ByteBuffer> b = ChronicleMap.of(IntValue.class, ByteBuffer.class)
                 .name("licensim-state")
-                .entries(Math.max(1000, s.path("users").asLong(1000)))
-                .averageValueSize(Math.max(16, s.path("averageValueBytes").asInt(64)))
-                .maxBloatFactor(8);
-        return persisted(b, dir.resolve(STATE_FILE), existing, recover);
+                .entries(Math.max(1000, s.users()))
+                .averageValueSize(Math.max(16, m.averageValueBytes()))
+                .maxBloatFactor(8)
+                .sparseFile(false);
+        return persisted(b, dir.resolve(fileOf(STATE_FILE, gen)), existing, recover);
     }
 
-    private static ChronicleMap<CharSequence, Integer> userIdMap(Path dir, ObjectNode m, boolean existing, boolean recover) {
-        JsonNode s = m.path("sizing");
-        ChronicleMapBuilder<CharSequence, Integer> b = ChronicleMap.of(CharSequence.class, Integer.class)
+    private static IdMaps idMaps(Path dir, StoreManifest m, int gen, boolean existing, boolean recover) {
+        Sizing s = m.sizing();
+        Path uf = dir.resolve(fileOf(USER_IDS, gen));
+        ChronicleMap<CharSequence, Long> users = persisted(ChronicleMap.of(CharSequence.class, Long.class)
                 .name("licensim-user-ids")
-                .entries(Math.max(1000, s.path("users").asLong(1000)))
-                .averageKeySize(Math.max(8, s.path("averageIdLength").asDouble(36)))
-                .maxBloatFactor(8);
-        return persisted(b, dir.resolve(USER_IDS), existing, recover);
-    }
-
-    private static ChronicleMap<IntValue, CharSequence> groupIdMap(Path dir, ObjectNode m, boolean existing, boolean recover) {
-        ChronicleMapBuilder<IntValue, CharSequence> b = ChronicleMap.of(IntValue.class, CharSequence.class)
-                .name("licensim-group-ids")
-                .entries(Math.max(1000, m.path("sizing").path("groups").asLong(1000)))
-                .averageValueSize(40)
-                .maxBloatFactor(8);
-        return persisted(b, dir.resolve(GROUP_IDS), existing, recover);
+                .entries(Math.max(1000, s.users()))
+                .averageKeySize(Math.max(8, s.averageIdLength()))
+                .maxBloatFactor(8)
+                .sparseFile(false), uf, existing, recover);
+        Path gf = dir.resolve(fileOf(GROUP_IDS, gen));
+        ChronicleMap<Integer, CharSequence> groups;
+        try {
+            groups = persisted(ChronicleMap.of(Integer.class, CharSequence.class)
+                    .name("licensim-group-ids")
+                    .entries(Math.max(1000, s.groups()))
+                    .averageValueSize(48)
+                    .maxBloatFactor(8)
+                    .sparseFile(false), gf, existing, recover);
+        } catch (RuntimeException e) {
+            closeQuietly(users);
+            throw e;
+        }
+        return new IdMaps(uf, users, gf, groups);
     }
 
     private static <K, V> ChronicleMap<K, V> persisted(ChronicleMapBuilder<K, V> b, Path file, boolean existing,
@@ -437,12 +546,19 @@ public final class ChronicleStateStore implements StateStore {
                 }
                 return recover ? b.recoverPersistedTo(f, true) : b.createPersistedTo(f);
             }
-            return b.createPersistedTo(f);
         } catch (LicensimException e) {
             throw e;
         } catch (IOException | RuntimeException | Error e) {
             throw new LicensimException(file + ": cannot open as a Chronicle Map (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "): the file is damaged or is not part of a licensim store", e);
+        }
+        try {
+            return b.createPersistedTo(f);
+        } catch (IOException | RuntimeException | Error e) {
+            String why = String.valueOf(e.getMessage());
+            throw new LicensimException(file + ": cannot create the map file (" + e.getClass().getSimpleName() + ": "
+                    + why + ")" + (why.contains("space") || why.contains("fallocate") ? ": the disk is full; free space "
+                    + "and run again" : ""), e);
         }
     }
 
@@ -450,20 +566,24 @@ public final class ChronicleStateStore implements StateStore {
 
     private void check(boolean verifyAll) {
         CommitHeader.Slot c = header.current();
+        Path stateFile = dir.resolve(fileOf(STATE_FILE, manifest.generation()));
         long n = state.longSize();
         if (n != c.entries()) {
-            throw new LicensimException(dir.resolve(STATE_FILE) + ": holds " + n + " user values but the last commit recorded "
+            throw new LicensimException(stateFile + ": holds " + n + " user values but the last commit recorded "
                     + c.entries() + ": the file was truncated, replaced or damaged");
         }
-        if (userIds.longSize() < c.users()) {
-            throw new LicensimException(dir.resolve(USER_IDS) + ": holds " + userIds.longSize() + " user ids but the last "
-                    + "commit recorded " + c.users() + ": the file was truncated, replaced or damaged");
+        if (ids.users.longSize() != c.users()) {
+            throw IdMaps.damaged(dir.resolve(fileOf(USER_IDS, manifest.generation())), "it holds "
+                    + ids.users.longSize() + " user ids but the last commit recorded " + c.users());
         }
-        if (groupIds.longSize() < c.groups()) {
-            throw new LicensimException(dir.resolve(GROUP_IDS) + ": holds " + groupIds.longSize() + " group ids but the "
-                    + "last commit recorded " + c.groups() + ": the file was truncated, replaced or damaged");
+        if (ids.groups.longSize() != c.groups()) {
+            throw IdMaps.damaged(dir.resolve(fileOf(GROUP_IDS, manifest.generation())), "it holds "
+                    + ids.groups.longSize() + " group ids but the last commit recorded " + c.groups());
         }
-        if (verifyAll) {
+        if (!verifyAll) {
+            return;
+        }
+        try {
             long[] seen = {0};
             state.forEachEntry(e -> {
                 int u = e.key().get().getValue();
@@ -476,9 +596,15 @@ public final class ChronicleStateStore implements StateStore {
                 seen[0]++;
             });
             if (seen[0] != c.entries()) {
-                throw new LicensimException(dir.resolve(STATE_FILE) + ": " + seen[0] + " values read, " + c.entries() + " committed");
+                throw new LicensimException(stateFile + ": " + seen[0] + " values read, " + c.entries() + " committed");
             }
+        } catch (LicensimException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new LicensimException(stateFile + ": Chronicle Map cannot read it (" + e.getClass().getSimpleName()
+                    + "): the store is damaged and cannot be trusted; rebuild it from its snapshot and events", e);
         }
+        ids.verify(c.users(), c.groups());
     }
 
     /**
@@ -541,7 +667,8 @@ public final class ChronicleStateStore implements StateStore {
     }
 
     private LicensimException damaged(int u, String what) {
-        return new LicensimException(dir.resolve(STATE_FILE) + ": the value of user index " + u + " is damaged (" + what
+        return new LicensimException(dir.resolve(fileOf(STATE_FILE, manifest.generation())) + ": the value of user index "
+                + u + " is damaged (" + what
                 + "); the store cannot be trusted: rebuild it from its snapshot and events");
     }
 
@@ -553,7 +680,12 @@ public final class ChronicleStateStore implements StateStore {
             return cachedCount;
         }
         key.setValue(u);
-        ByteBuffer v = state.getUsing(key, buf);
+        ByteBuffer v;
+        try {
+            v = state.getUsing(key, buf);
+        } catch (RuntimeException | Error e) {
+            throw damaged(u, "Chronicle Map cannot read it: " + e.getClass().getSimpleName());
+        }
         int n;
         if (v == null) {
             n = -1;
@@ -627,6 +759,17 @@ public final class ChronicleStateStore implements StateStore {
         }
         cachedUser = -1;
         key.setValue(u);
+        try {
+            put(u, src, offset, n);
+        } catch (RuntimeException e) {
+            throw wrapped(e, "writing the state of user index " + u);
+        }
+        if (u >= highUser) {
+            highUser = u + 1;
+        }
+    }
+
+    private void put(int u, int[] src, int offset, int n) {
         if (n == 0) {
             state.remove(key);
         } else {
@@ -655,9 +798,6 @@ public final class ChronicleStateStore implements StateStore {
             buf.limit(at + 4);
             state.put(key, buf);
         }
-        if (u >= highUser) {
-            highUser = u + 1;
-        }
     }
 
     @Override
@@ -680,16 +820,19 @@ public final class ChronicleStateStore implements StateStore {
     public void commit(long lastSeq) {
         int users = header.current().users();
         int groups = header.current().groups();
-        if (tenant != null) {
-            for (int u = users; u < tenant.users().size(); u++) {
-                userIds.put(tenant.users().id(u), u);
+        try {
+            if (tenant != null) {
+                for (int u = users; u < tenant.users().size(); u++) {
+                    ids.putUser(tenant.users().id(u), u);
+                }
+                users = Math.max(users, tenant.users().size());
+                for (int g = groups; g < tenant.groups().size(); g++) {
+                    ids.putGroup(g, tenant.groups().id(g));
+                }
+                groups = Math.max(groups, tenant.groups().size());
             }
-            users = Math.max(users, tenant.users().size());
-            for (int g = groups; g < tenant.groups().size(); g++) {
-                key.setValue(g);
-                groupIds.put(key, tenant.groups().id(g));
-            }
-            groups = Math.max(groups, tenant.groups().size());
+        } catch (RuntimeException e) {
+            throw wrapped(e, "recording new ids");
         }
         CommitHeader.Slot c = header.current();
         header.write(new CommitHeader.Slot(c.commitNo() + 1, LAYOUT, CommitHeader.CLEAN, lastSeq, state.longSize(),
@@ -697,6 +840,101 @@ public final class ChronicleStateStore implements StateStore {
         undo.clear();
         touched.clear();
         logging = false;
+        if (needsGrowth()) {
+            grow();
+        }
+    }
+
+    /**
+     * Whether the map files should be rebuilt larger before the next event: more users or groups
+     * than they were sized for, or Chronicle Map's own room to grow (extra segment tiers, a hard
+     * limit) half used. Checked at each commit, so a single event never has to grow a map past
+     * its limit.
+     */
+    private boolean needsGrowth() {
+        Sizing s = manifest.sizing();
+        int reserve = (manifest.autoResizes() + 1) / 2;
+        return state.longSize() > s.users() || ids.users.longSize() > s.users() || ids.groups.longSize() > s.groups()
+                || state.remainingAutoResizes() < reserve || ids.remainingAutoResizes() < reserve;
+    }
+
+    /**
+     * Copies every value and id into map files of the next generation, sized for four times
+     * today's counts, and switches to them by rewriting the manifest (whole or not at all). A
+     * kill before the switch leaves the old generation in use (the new files are removed on the
+     * next open); after it, the new one. Runs right after a commit, when the undo log is empty.
+     */
+    private void grow() {
+        long t0 = System.nanoTime();
+        Sizing was = manifest.sizing();
+        long users = Math.max(state.longSize(), ids.users.longSize());
+        Sizing next = new Sizing(Math.max(was.users() * 2, users * 4 + 1000),
+                Math.max(was.groups() * 2, ids.groups.longSize() * 4 + 1000), averageEntries(), was.averageIdLength());
+        int gen = manifest.generation() + 1;
+        StoreManifest m = manifest.copy();
+        m.setGeneration(gen);
+        m.setSizing(next);
+        removeOtherGenerations(dir, manifest.generation());
+        ChronicleMap<IntValue, ByteBuffer> st = null;
+        IdMaps copy = null;
+        try {
+            st = stateMap(dir, m, gen, false, false);
+            ChronicleMap<IntValue, ByteBuffer> into = st;
+            state.forEachEntry(e -> into.put(e.key().get(), e.value().get()));
+            copy = idMaps(dir, m, gen, false, false);
+            IdMaps to = copy;
+            ids.users.forEachEntry(e -> to.users.put(e.key().get(), e.value().get()));
+            ids.groups.forEachEntry(e -> to.groups.put(e.key().get(), e.value().get()));
+            m.setAutoResizes(Math.min(st.remainingAutoResizes(), copy.remainingAutoResizes()));
+            recordMapHeaders(dir, m, gen);
+            m.write(dir);
+        } catch (RuntimeException e) {
+            closeQuietly(st);
+            if (copy != null) {
+                copy.close();
+            }
+            removeOtherGenerations(dir, manifest.generation());
+            throw wrapped(e, "growing the store past its sizing of " + was.users() + " users");
+        }
+        int old = manifest.generation();
+        state.close();
+        ids.close();
+        state = st;
+        ids = copy;
+        manifest = m;
+        removeOtherGenerations(dir, gen);
+        cachedUser = -1;
+        log.accept(String.format("store %s grown from %,d to %,d users' room (generation %d -> %d, %,d ms)", dir,
+                was.users(), next.users(), old, gen, (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /** Average entries per stored user now (for a new generation's value sizing). */
+    private double averageEntries() {
+        long n = state.longSize();
+        if (n == 0) {
+            return manifest.sizing().entriesPerUser();
+        }
+        long bytes = 0;
+        long[] total = {0};
+        state.forEachEntry(e -> total[0] += e.value().size());
+        bytes = total[0];
+        double perEntry = 7 + (products.isEmpty() ? 1 : (double) Arrays.stream(words).sum() / words.length);
+        return Math.max(1.0, (bytes / (double) n - 5) / perEntry);
+    }
+
+    /** Receives one line per store event worth telling (a growth); no user data. */
+    public void setLog(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** An I/O failure or a Chronicle Map limit met while writing, as an error that says the store is at its last commit. */
+    private LicensimException wrapped(RuntimeException e, String doing) {
+        if (e instanceof LicensimException l) {
+            return l;
+        }
+        return new LicensimException(dir + ": failed while " + doing + " (" + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + "); the store stays at its last commit (event seq " + header.current().lastSeq()
+                + "): free disk space if it is full, then resume", e);
     }
 
     /** Returns every value written since the last commit to what it was then. */
@@ -740,7 +978,7 @@ public final class ChronicleStateStore implements StateStore {
 
     /** What the manifest says the state came from (snapshot name and digest). */
     public String source() {
-        return manifest.path("source").asText();
+        return manifest.source();
     }
 
     /** Non-null when opening found a killed writer and returned the store to its last commit. */
@@ -754,8 +992,8 @@ public final class ChronicleStateStore implements StateStore {
 
     /** Index of user {@code id}, or -1 when the store has no such user. */
     public int userIndex(String id) {
-        Integer u = userIds.get(id);
-        return u == null || u >= header.current().users() ? -1 : u;
+        int u = ids.user(id);
+        return u < 0 || u >= header.current().users() ? -1 : u;
     }
 
     /** Id of group index {@code g}, or null. */
@@ -763,9 +1001,7 @@ public final class ChronicleStateStore implements StateStore {
         if (g < 0 || g >= header.current().groups()) {
             return null;
         }
-        key.setValue(g);
-        CharSequence s = groupIds.get(key);
-        return s == null ? null : s.toString();
+        return ids.group(g);
     }
 
     /** User {@code u}'s entries, decoded with their enabled-plan words (allocates: for display and tests). */
@@ -784,11 +1020,11 @@ public final class ChronicleStateStore implements StateStore {
     /** Off-heap bytes of the three map files (their mapped size on disk). */
     public long offHeapBytes() {
         long b = 0;
-        for (String f : List.of(STATE_FILE, USER_IDS, GROUP_IDS)) {
+        for (String f : MAP_FILES) {
             try {
-                b += Files.size(dir.resolve(f));
+                b += Files.size(dir.resolve(fileOf(f, manifest.generation())));
             } catch (IOException e) {
-                throw new LicensimException(dir.resolve(f) + ": " + e.getMessage(), e);
+                throw new LicensimException(dir.resolve(fileOf(f, manifest.generation())) + ": " + e.getMessage(), e);
             }
         }
         return b;
@@ -796,20 +1032,37 @@ public final class ChronicleStateStore implements StateStore {
 
     /**
      * Closes the store. Writes after the last commit are rolled back first, so a closed store
-     * always equals a commit; the writer flag is cleared last.
+     * always equals a commit; the writer flag is cleared last. If the rollback itself fails (the
+     * disk is full, say), the files are still closed and the flag stays set: the next open rolls
+     * back again from the undo log, which a failed rollback leaves in place.
      */
     @Override
     public void close() {
+        RuntimeException failed = null;
         if (logging) {
-            rollback();
-            logging = false;
+            try {
+                rollback();
+                logging = false;
+            } catch (RuntimeException e) {
+                failed = wrapped(e, "rolling back the writes after the last commit");
+            }
         }
-        state.close();
-        userIds.close();
-        groupIds.close();
-        undo.close();
-        header.setWriterOpen(false);
-        header.force();
-        header.close();
+        try {
+            state.close();
+            ids.close();
+            undo.close();
+            if (failed == null) {
+                header.setWriterOpen(false);
+                header.force();
+            }
+            header.close();
+        } catch (RuntimeException e) {
+            failed = failed != null ? failed : wrapped(e, "closing the store");
+        } finally {
+            lock.close();
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 }

@@ -47,6 +47,12 @@ final class CommitHeader implements AutoCloseable {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            try {
+                UndoLog.allocate(ch, SIZE);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
             CommitHeader h = new CommitHeader(file, ch, ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
             h.write(first);
             return h;
@@ -85,6 +91,18 @@ final class CommitHeader implements AutoCloseable {
             return h;
         } catch (IOException e) {
             throw new LicensimException(file + ": cannot read the store's commit header: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the store whose commit record is {@code file} never finished its first build (false when unreadable). */
+    static boolean isBuilding(Path file) {
+        try {
+            CommitHeader h = open(file);
+            boolean building = h.current().status() == BUILDING;
+            h.close();
+            return building;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -46,8 +46,24 @@ final class UndoLog implements AutoCloseable {
         if (size > Integer.MAX_VALUE - 8) {
             throw new LicensimException(file + ": one event overwrote more than 2 GiB of state; the undo log cannot hold it");
         }
+        allocate(channel, size);
         map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         map.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Gives the file real disk blocks up to {@code size} by writing zeros past its end, before it
+     * is mapped: a write through a mapping into a hole the full disk cannot fill kills the process
+     * (SIGBUS), while a write through the channel fails with an {@link IOException} that can be
+     * reported. Used by every file of the store that licensim maps itself.
+     */
+    static void allocate(FileChannel channel, long size) throws IOException {
+        long at = channel.size();
+        ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+        while (at < size) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+            at += channel.write(zeros, at);
+        }
     }
 
     long base() {

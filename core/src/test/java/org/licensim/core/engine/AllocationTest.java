@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.licensim.core.ChildJvm;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.directory.Tenant;
@@ -49,15 +48,7 @@ public class AllocationTest {
     @Test
     @DisplayName("R5 R7 membership changes and attribute changes through rule groups allocate 0 bytes per event in the engine")
     void hotPathsAllocateNothing() throws Exception {
-        Path flags = Path.of(AllocationTest.class.getResource("/licensim-jvm.flags").toURI());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(Files.readString(flags).trim().split("\\s+")));
-        cmd.add("-XX:-BackgroundCompilation");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(AllocationTest.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildJvm.start(ChildJvm.command(AllocationTest.class.getName(), List.of("-XX:-BackgroundCompilation")));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the measuring JVM did not finish");
         assertEquals(0, p.exitValue(), out);

@@ -68,6 +68,7 @@ class DifferentialTest {
         int soak = Integer.getInteger("licensim.soak", 1);
         long only = Long.getLong("licensim.seed", -1L);
         long events = 0;
+        long started = System.nanoTime();
         int runs = RUNS * Math.max(1, soak);
         for (int r = 0; r < runs; r++) {
             long seed = only >= 0 ? only : 0x5EED_0000L + r;
@@ -85,7 +86,9 @@ class DifferentialTest {
                 break;
             }
         }
-        System.out.println("DifferentialTest: " + events + " random events in " + runs + " histories, engine == model");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.println(String.format("DifferentialTest: %d random events in %d histories, engine == model after "
+                + "every one (%.1f s, %,.0f events/s with the model and the checks)", events, runs, seconds, events / seconds));
         StringBuilder cov = new StringBuilder();
         APPLIED.forEach((k, v) -> cov.append(String.format("  %-26s applied %6d  rejected %6d%n", k, v[0], v[1])));
         System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconcile paths: " + RECONCILE_PATHS);

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.licensim.core.ChildJvm;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.DifferentialTest.Scenario;
@@ -169,8 +166,6 @@ public class StoreSessionTest {
     @DisplayName("a child JVM killed at random points leaves a store at a prefix the model agrees with; resuming completes it")
     void killedChildJvm(@TempDir Path tmp) throws Exception {
         int kills = 20 * Math.max(1, Integer.getInteger("licensim.soak", 1) > 1 ? 5 : 1);
-        Path flags = Path.of(StoreSessionTest.class.getResource("/licensim-jvm.flags").toURI());
-        List<String> jvmFlags = List.of(Files.readString(flags).trim().split("\\s+"));
         SplittableRandom rnd = new SplittableRandom(0xDEAD);
         int midStream = 0;
         int building = 0;
@@ -186,22 +181,14 @@ public class StoreSessionTest {
                 }
             }
             Path dir = tmp.resolve("store" + k);
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(jvmFlags);
-            cmd.add("-Xmx256m");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(StoreChild.class.getName());
-            cmd.add(snap.toString());
-            cmd.add(events.toString());
-            cmd.add(dir.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> cmd = ChildJvm.command(StoreChild.class.getName(), List.of("-Xmx256m"), snap.toString(),
+                    events.toString(), dir.toString());
+            Process p = ChildJvm.start(cmd);
             // half the kills at a random event count, half at a random time (startup and the first build included)
             boolean byCount = k % 2 == 0;
             int target = 25 * (1 + rnd.nextInt(1500 / 25 - 1));
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800 + rnd.nextInt(3500));
-            String last = killWhen(p, byCount ? target : -1, byCount ? Long.MAX_VALUE : deadline);
+            String last = ChildJvm.read(p, byCount ? "applied " + target : null, byCount ? Long.MAX_VALUE : deadline).last();
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
             long lastSeq = Long.MIN_VALUE;
@@ -233,44 +220,6 @@ public class StoreSessionTest {
         System.out.println("StoreSessionTest: " + kills + " kills, " + midStream + " in the middle of the events, "
                 + building + " during the first build\n" + report);
         assertTrue(midStream >= kills / 3, "too few kills landed in the middle of the events to prove anything:\n" + report);
-    }
-
-    /** Reads the child's output until it prints "applied {@code count}" or the deadline passes; returns its last line. */
-    private static String killWhen(Process p, int count, long deadline) throws IOException, InterruptedException {
-        InputStream in = p.getInputStream();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String last = "(nothing)";
-        StringBuilder all = new StringBuilder();
-        while (System.nanoTime() < deadline) {
-            if (!r.ready()) {
-                if (!p.isAlive()) {
-                    break;
-                }
-                Thread.sleep(1);
-                continue;
-            }
-            String line = r.readLine();
-            if (line == null) {
-                break;
-            }
-            all.append(line).append('\n');
-            last = line;
-            if (line.equals("applied " + count)) {
-                break;
-            }
-            if (line.startsWith("Exception in thread")) {
-                throw new AssertionError("child failed:\n" + all + drain(r));
-            }
-        }
-        return last;
-    }
-
-    private static String drain(BufferedReader r) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (String l = r.readLine(); l != null; l = r.readLine()) {
-            sb.append(l).append('\n');
-        }
-        return sb.toString();
     }
 
     private static void deleteTree(Path p) throws IOException {

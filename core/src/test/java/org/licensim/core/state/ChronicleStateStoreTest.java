@@ -1,5 +1,6 @@
 package org.licensim.core.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,13 +73,11 @@ class ChronicleStateStoreTest {
         Path file = dir.resolve("state.cm");
         byte[] orig = Files.readAllBytes(file);
         SplittableRandom rnd = new SplittableRandom(3);
+        // the map file is allocated whole and mostly zeros: flip among the bytes that hold something
+        int[] used = java.util.stream.IntStream.range(4096, orig.length).filter(i -> orig[i] != 0).toArray();
         for (int attempt = 0; attempt < 400 && flipped == 0; attempt++) {
             byte[] bytes = orig.clone();
-            // a value's enabled-plan words are mostly 0xFF or 0x00 bytes: find one of those past the header
-            int at = orig.length / 8 + rnd.nextInt(orig.length - orig.length / 8);
-            if (bytes[at] == 0) {
-                continue;
-            }
+            int at = used[rnd.nextInt(used.length)];
             bytes[at] ^= 0x10;
             Files.write(file, bytes);
             try {
@@ -95,5 +94,97 @@ class ChronicleStateStoreTest {
         try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
             assertTrue(st.entries() > 0);
         }
+    }
+
+    @Test
+    @DisplayName("--verify covers every file: a byte flipped in the manifest, the commit record, the values, the user ids or the group ids is refused naming that file")
+    void flippedByteInEachFile(@TempDir Path tmp) throws IOException {
+        Path dir = made(tmp, "each");
+        String before = dump(dir);
+        byte[] manifest = Files.readAllBytes(dir.resolve("manifest.json"));
+        caught(dir, "manifest.json", positions(manifest, "sha256:"), before);
+        byte[] commit = Files.readAllBytes(dir.resolve("commit.bin"));
+        // the slot in use starts with the magic "LSST" (little endian); its last applied seq is at +20
+        int slot = commit[0] == 0x54 && commit[3] == 0x4C ? 0 : 64;
+        caught(dir, "commit.bin", new int[] {slot + 20, slot + 28, slot + 36}, before);
+        byte[] users = Files.readAllBytes(dir.resolve("user-ids.cm"));
+        caught(dir, "user-ids.cm", positions(users, "u1"), before);
+        byte[] groups = Files.readAllBytes(dir.resolve("group-ids.cm"));
+        caught(dir, "group-ids.cm", positions(groups, "g"), before);
+        byte[] state = Files.readAllBytes(dir.resolve("state.cm"));
+        caught(dir, "state.cm", java.util.stream.IntStream.range(4096, state.length).filter(i -> state[i] != 0).toArray(),
+                before);
+        // a clean store's undo log holds no record: a flipped byte there changes nothing
+        byte[] undo = Files.readAllBytes(dir.resolve("undo.bin"));
+        for (int at : new int[] {40, 4000, undo.length - 1}) {
+            byte[] b = undo.clone();
+            b[at] ^= 0x20;
+            Files.write(dir.resolve("undo.bin"), b);
+            assertEquals(before, dump(dir), "undo.bin byte " + at);
+        }
+        Files.write(dir.resolve("undo.bin"), undo);
+    }
+
+    /** Offsets of every occurrence of {@code text}'s bytes in {@code b} (the byte in the middle of each). */
+    private static int[] positions(byte[] b, String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i + t.length <= b.length; i++) {
+            boolean m = true;
+            for (int k = 0; k < t.length && m; k++) {
+                m = b[i + k] == t[k];
+            }
+            if (m) {
+                out.add(i + t.length / 2);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Flips one byte at each of (up to 40 of) {@code at} in turn: every flip is either refused by a
+     * verifying open with a message naming {@code file}, or leaves the store reading exactly as
+     * {@code before}; and at least one is refused.
+     */
+    private static void caught(Path dir, String file, int[] at, String before) throws IOException {
+        Path f = dir.resolve(file);
+        byte[] orig = Files.readAllBytes(f);
+        int refused = 0;
+        SplittableRandom rnd = new SplittableRandom(file.hashCode());
+        for (int n = 0; n < Math.min(40, at.length) && refused == 0; n++) {
+            int i = at[at.length <= 40 ? n : rnd.nextInt(at.length)];
+            byte[] b = orig.clone();
+            b[i] ^= 0x01;
+            Files.write(f, b);
+            try {
+                String now = dump(dir);
+                assertEquals(before, now, file + " byte " + i + " flipped: not refused, so it must read as before");
+            } catch (LicensimException e) {
+                assertTrue(e.getMessage().contains(file), file + " byte " + i + ": " + e.getMessage());
+                refused++;
+            }
+            Files.write(f, orig);
+        }
+        assertTrue(refused > 0, "no flipped byte of " + file + " was refused");
+        assertEquals(before, dump(dir), file + " restored");
+    }
+
+    /** Everything a store says, read with every check on. */
+    private static String dump(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+            sb.append(st.source()).append(' ').append(st.lastSeq()).append(' ').append(st.entries()).append('\n');
+            for (int u = 0; u < st.userCount(); u++) {
+                for (ChronicleStateStore.StoredEntry e : st.entries(u)) {
+                    sb.append(u).append(':').append(e.src()).append('/').append(e.product()).append('/').append(e.state())
+                            .append('/').append(e.key()).append('/').append(java.util.Arrays.toString(e.enabled())).append(' ');
+                }
+                sb.append('\n');
+            }
+            for (int g = 0; g < st.groupCount(); g++) {
+                sb.append(st.groupId(g)).append(' ');
+            }
+        }
+        return sb.toString();
     }
 }

@@ -1,0 +1,200 @@
+package org.licensim.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.licensim.core.ChildJvm;
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.event.Event;
+import org.licensim.core.files.Trees;
+import org.licensim.core.io.EventReader;
+import org.licensim.core.io.EventWriter;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.rules.RuleMembership;
+import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.Simulation;
+
+/**
+ * The kill -9 test at the size an administrator runs: a tenant of 20,000 users with 90 days of
+ * the simulator's churn (hires, leavers, transfers, attribute and group edits), resolved into a
+ * persisted store by a child JVM that is killed during its first build, during the catch-up
+ * replay of a resumed run, and while applying events. Every store it leaves behind reopens
+ * equal to the reference model at the store's last committed event (or, killed before its first
+ * commit, is rebuilt), and every resumed run ends equal to the model after the whole history.
+ *
+ * <p>It lives in the simulator module because the simulator makes the history; it is in the
+ * engine's package to use the engine's test model ({@link ReferenceModel}) and child
+ * ({@link StoreChild}) from core's test jar.
+ */
+class RealisticStoreKillTest {
+    private static final int USERS = 20_000;
+    private static final int DAYS = 90;
+
+    @Test
+    @DisplayName("R11 kill -9 at 20,000 users with 90 days of churn: first build, catch-up and apply phases each reopen at a committed prefix the model agrees with")
+    void killsAtRealisticSize(@TempDir Path tmp) throws Exception {
+        int perPhase = 7 * Math.max(1, Integer.getInteger("licensim.soak", 1) > 1 ? 5 : 1);
+        Catalog catalog = Catalog.loadDefault();
+        Simulation sim = new Simulation(Scenarios.shipped("small", catalog).with(20261201L, USERS, DAYS), catalog);
+        Path events = tmp.resolve("events.jsonl");
+        try (OutputStream out = Files.newOutputStream(events); EventWriter w = new EventWriter(out)) {
+            sim.run(null, w::write);
+        }
+        Path snap = tmp.resolve("day0.json");
+        Files.write(snap, sim.initialSnapshot());
+        List<Event> history = new ArrayList<>();
+        try (EventReader r = EventReader.open(events)) {
+            for (Event e = r.next(); e != null; e = r.next()) {
+                history.add(e);
+            }
+        }
+        assertTrue(history.size() > 5_000, "months of churn: " + history.size() + " events");
+        List<String> cmd = ChildJvm.command(StoreChild.class.getName(), List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"),
+                snap.toString(), events.toString());
+        SplittableRandom rnd = new SplittableRandom(0x5EED);
+
+        // how long a child takes to build the store ("started"), to place first-build kills inside it
+        long buildNanos;
+        Path probe = tmp.resolve("probe");
+        long t0 = System.nanoTime();
+        Process first = start(cmd, probe);
+        buildNanos = ChildJvm.read(first, "started", Long.MAX_VALUE).nanos() - t0;
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        List<Kill> kills = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        for (int k = 0; k < perPhase; k++) {
+            // 1. first build: killed at a random moment before the store's first commit
+            Path built = tmp.resolve("build" + k);
+            Process p = start(cmd, built);
+            ChildJvm.Seen s = ChildJvm.read(p, null, System.nanoTime() + (long) (buildNanos * (0.2 + 0.75 * rnd.nextDouble())));
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kills.add(new Kill("first build", built, s.last()));
+            // 2. apply: killed after a random number of events
+            Path applied = tmp.resolve("apply" + k);
+            int at = 25 * (1 + rnd.nextInt(history.size() / 25 - 1));
+            p = start(cmd, applied);
+            s = ChildJvm.read(p, "applied " + at, Long.MAX_VALUE);
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kills.add(new Kill("apply", applied, s.last()));
+            // 3. catch-up: the killed store resumed, and killed again while its events are read again
+            long seq;
+            try (ChronicleStateStore st = ChronicleStateStore.open(applied, true)) {
+                seq = st.lastSeq();
+            }
+            int upTo = (int) history.stream().filter(e -> e.seq() <= seq).count();
+            if (upTo >= 50) {
+                int again = 25 * (1 + rnd.nextInt(upTo / 25 - 1));
+                p = start(cmd, applied);
+                s = ChildJvm.read(p, "applied " + again, Long.MAX_VALUE);
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                kills.add(new Kill("catch-up", applied, s.last() + " (store at seq " + seq + ")"));
+            }
+        }
+
+        // every killed store reopens at a committed prefix: compare with the model in seq order
+        List<Opened> opened = new ArrayList<>();
+        int refusedBuilds = 0;
+        for (Kill k : kills) {
+            if (!ChronicleStateStore.exists(k.dir)) {
+                report.append(String.format("  %-11s %-40s no store yet%n", k.phase, k.last));
+                continue;
+            }
+            try (ChronicleStateStore st = ChronicleStateStore.open(k.dir, true)) {
+                opened.add(new Opened(k, st.lastSeq()));
+            } catch (LicensimException e) {
+                assertEquals("first build", k.phase, k.phase + ": " + e.getMessage());
+                assertTrue(e.getMessage().contains("still being built"), e.getMessage());
+                refusedBuilds++;
+                report.append(String.format("  %-11s %-40s refused: still being built%n", k.phase, k.last));
+            }
+        }
+        opened.sort(Comparator.comparingLong(Opened::seq));
+        ReferenceModel model = model(snap);
+        int next = 0;
+        for (Opened o : opened) {
+            while (next < history.size() && history.get(next).seq() <= o.seq) {
+                try {
+                    model.apply(history.get(next));
+                } catch (ReferenceModel.Rejected ignored) {
+                    // refused events change nothing, in the store as in the model
+                }
+                next++;
+            }
+            try (ChronicleStateStore st = ChronicleStateStore.open(o.kill.dir, true)) {
+                String d = StoreSessionTest.compare(st, model, SnapshotReader.withDefaults().read(snap));
+                assertNull(d, o.kill.phase + " kill (child's last line: " + o.kill.last + "): reopened store at seq "
+                        + o.seq + " differs from the model: " + d);
+            }
+            report.append(String.format("  %-11s %-40s reopened at seq %d, equal to the model%n", o.kill.phase,
+                    o.kill.last, o.seq));
+        }
+        while (next < history.size()) {
+            try {
+                model.apply(history.get(next));
+            } catch (ReferenceModel.Rejected ignored) {
+                // as the engine
+            }
+            next++;
+        }
+
+        // every store resumes to the end (a store killed in its first build is built again) and equals the model
+        List<Path> dirs = kills.stream().map(k -> k.dir).distinct().toList();
+        for (Path dir : dirs) {
+            Process p = start(cmd, dir);
+            ChildJvm.Seen s = ChildJvm.read(p, "done", Long.MAX_VALUE);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, dir + ": resumed run failed: " + s.all());
+            try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                assertEquals(history.get(history.size() - 1).seq(), st.lastSeq(), dir + ": resumed to the end");
+                assertNull(StoreSessionTest.compare(st, model, SnapshotReader.withDefaults().read(snap)),
+                        dir + ": resumed store differs from the model after the whole history");
+            }
+        }
+        long byPhase = kills.stream().map(k -> k.phase).distinct().count();
+        System.out.println("RealisticStoreKillTest: " + USERS + " users, " + history.size() + " events over " + DAYS
+                + " days; " + kills.size() + " kills (" + refusedBuilds + " first builds refused, then rebuilt), "
+                + opened.size() + " stores reopened at a committed prefix equal to the model, " + dirs.size()
+                + " resumed to the end equal to it\n" + report);
+        assertEquals(3, byPhase, "kills in all three phases");
+        assertTrue(kills.size() >= 20, "at least 20 kills, made " + kills.size());
+        assertTrue(opened.stream().filter(o -> o.kill.phase.equals("apply") && o.seq > 0).count() >= perPhase / 2,
+                "kills in the apply phase must leave stores in the middle of the events:\n" + report);
+        Trees.delete(tmp.resolve("probe"));
+    }
+
+    private record Kill(String phase, Path dir, String last) {
+    }
+
+    private record Opened(Kill kill, long seq) {
+    }
+
+    private static ReferenceModel model(Path snap) {
+        Tenant t = SnapshotReader.withDefaults().read(snap);
+        new RuleMembership().applyTo(t);
+        ReferenceModel m = new ReferenceModel(t);
+        m.reconcile();
+        return m;
+    }
+
+    private static Process start(List<String> cmd, Path dir) throws Exception {
+        List<String> c = new ArrayList<>(cmd);
+        c.add(dir.toString());
+        return ChildJvm.start(c);
+    }
+}
