@@ -1,6 +1,5 @@
 package org.licensim.core.state;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,13 +13,11 @@ import java.util.zip.CRC32C;
 
 import net.openhft.chronicle.core.values.IntValue;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.values.Values;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.files.Trees;
 
 /**
  * The persisted {@link StateStore}: every user's resolved state in a Chronicle Map file, off the
@@ -186,8 +183,8 @@ public final class ChronicleStateStore implements StateStore {
         try {
             lock = StoreLock.acquire(dir, "building the store");
         } catch (RuntimeException e) {
-            if (made && onlyLockFile(dir)) {
-                removeWhatCreateMade(dir, true); // the disk was too full even for the lock's few bytes
+            if (made && StoreFiles.onlyLockFile(dir)) {
+                StoreFiles.removeWhatCreateMade(dir, true); // the disk was too full even for the lock's few bytes
             }
             throw e;
         }
@@ -201,50 +198,22 @@ public final class ChronicleStateStore implements StateStore {
             header = CommitHeader.create(dir.resolve(COMMIT), new CommitHeader.Slot(1, LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
             header.setWriterOpen(true);
             undo = new UndoLog(dir.resolve(UNDO));
-            st = stateMap(dir, m, 0, false, false);
-            ids = idMaps(dir, m, 0, false, false);
+            st = StoreFiles.stateMap(dir, m, 0, false, false);
+            ids = StoreFiles.idMaps(dir, m, 0, false, false);
             m.setAutoResizes(Math.min(st.remainingAutoResizes(), ids.remainingAutoResizes()));
-            recordMapHeaders(dir, m, 0);
+            StoreFiles.recordMapHeaders(dir, m, 0);
             m.write(dir);
             ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo, null);
             s.attach(tenant);
             return s;
         } catch (RuntimeException e) {
-            closeAfterFailure(st, ids, undo);
+            StoreFiles.closeAfterFailure(st, ids, undo);
             if (header != null) {
                 header.close();
             }
-            removeWhatCreateMade(dir, made);
+            StoreFiles.removeWhatCreateMade(dir, made);
             lock.close();
             throw e;
-        }
-    }
-
-    private static boolean onlyLockFile(Path dir) {
-        try (var s = Files.list(dir)) {
-            return s.allMatch(f -> f.getFileName().toString().equals(StoreLock.FILE));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * After a failed create: the directory back to absent (it was made here) or empty but for its
-     * lock file (it was given empty; an empty store directory with a lock file is still taken by create).
-     */
-    private static void removeWhatCreateMade(Path dir, boolean made) {
-        try (var s = Files.list(dir)) {
-            for (Path f : s.toList()) {
-                if (!f.getFileName().toString().equals(StoreLock.FILE)) {
-                    Trees.delete(f);
-                }
-            }
-            if (made) {
-                Files.deleteIfExists(dir.resolve(StoreLock.FILE));
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the creation error is the one to report; what could not be removed is named by the next create
         }
     }
 
@@ -257,25 +226,15 @@ public final class ChronicleStateStore implements StateStore {
     public static boolean discardUnfinishedBuild(Path dir) {
         Path commit = dir.resolve(COMMIT);
         boolean hasCommit = Files.isRegularFile(commit);
-        if (hasCommit ? !CommitHeader.isBuilding(commit) : !Files.isRegularFile(dir.resolve(MANIFEST)) || !onlyLicensimFiles(dir)) {
+        if (hasCommit ? !CommitHeader.isBuilding(commit) : !Files.isRegularFile(dir.resolve(MANIFEST)) || !StoreFiles.onlyLicensimFiles(dir)) {
             return false;
         }
         try (StoreLock lock = StoreLock.acquire(dir, "rebuilding a store whose first build was stopped")) {
             if (hasCommit && !CommitHeader.isBuilding(commit)) {
                 return false; // finished by another process meanwhile
             }
-            removeWhatCreateMade(dir, false);
+            StoreFiles.removeWhatCreateMade(dir, false);
             return true;
-        }
-    }
-
-    /** Whether {@code dir} holds nothing but files a store is made of (a build killed before its commit record). */
-    private static boolean onlyLicensimFiles(Path dir) {
-        try (var s = Files.list(dir)) {
-            return s.map(f -> f.getFileName().toString()).allMatch(n -> n.equals(StoreLock.FILE) || n.startsWith("manifest.json")
-                    || n.equals(UNDO) || MAP_FILES.stream().anyMatch(b -> generationOf(n, b) >= 0));
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -321,14 +280,14 @@ public final class ChronicleStateStore implements StateStore {
                 throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the "
                         + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
             }
-            removeOtherGenerations(dir, m.generation());
-            checkMapHeaders(dir, m);
+            StoreFiles.removeOtherGenerations(dir, m.generation());
+            StoreFiles.checkMapHeaders(dir, m);
             crashed = header.writerWasOpen();
             undo = new UndoLog(dir.resolve(UNDO));
             boolean uncommitted = undo.count() > 0 && undo.base() == c.commitNo();
             boolean recover = crashed || uncommitted;
-            st = stateMap(dir, m, m.generation(), true, recover);
-            ids = idMaps(dir, m, m.generation(), true, recover);
+            st = StoreFiles.stateMap(dir, m, m.generation(), true, recover);
+            ids = StoreFiles.idMaps(dir, m, m.generation(), true, recover);
             ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo,
                     recover ? "recovered to commit " + c.commitNo() + " (last applied event seq " + c.lastSeq() + ")" : null);
             if (recover) {
@@ -342,135 +301,13 @@ public final class ChronicleStateStore implements StateStore {
             header.setWriterOpen(true);
             return s;
         } catch (RuntimeException e) {
-            closeAfterFailure(st, ids, undo);
+            StoreFiles.closeAfterFailure(st, ids, undo);
             if (header != null) {
                 header.setWriterOpen(crashed);
                 header.close();
             }
             lock.close();
             throw e;
-        }
-    }
-
-    /**
-     * A Chronicle Map file starts with an 8-byte magic, a 4-byte length and that many bytes of
-     * text describing the map (key and value classes, sizing); this part never changes, unlike
-     * the mutable state that follows it. Its CRC32C is recorded in the manifest, so a file that
-     * was replaced or overwritten is refused before Chronicle Map reads it (a garbage file can
-     * make Chronicle wait a minute on what it takes for a held lock).
-     */
-    static long mapHeaderCrc(Path file) {
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
-            ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && ch.read(head) > 0) {
-                // the fixed part first
-            }
-            if (head.hasRemaining()) {
-                return -2;
-            }
-            int len = head.getInt(8) & 0x3FFF_FFFF;
-            if (len <= 0 || len > 1 << 20 || 12L + len > ch.size()) {
-                return -2;
-            }
-            ByteBuffer b = ByteBuffer.allocate(12 + len);
-            ch.position(0);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // the whole self-describing header
-            }
-            b.flip();
-            CRC32C c = new CRC32C();
-            c.update(b);
-            return c.getValue();
-        } catch (java.nio.file.NoSuchFileException e) {
-            return -1;
-        } catch (IOException e) {
-            throw new LicensimException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void recordMapHeaders(Path dir, StoreManifest m, int gen) {
-        m.clearMapHeaders();
-        for (String base : MAP_FILES) {
-            m.setMapHeader(base, mapHeaderCrc(dir.resolve(fileOf(base, gen))));
-        }
-    }
-
-    private static void checkMapHeaders(Path dir, StoreManifest m) {
-        for (String base : MAP_FILES) {
-            Path file = dir.resolve(fileOf(base, m.generation()));
-            long want = m.mapHeader(base);
-            if (Files.isRegularFile(file) && sizeOf(file) > 0 && want != mapHeaderCrc(file)) {
-                throw new LicensimException(file + ": its Chronicle Map header (the part that describes the map and "
-                        + "never changes) is not the one it was created with: the file was replaced or damaged");
-            }
-        }
-    }
-
-    /** Map files of generations other than {@code current}: left by a growth that a kill interrupted, or already replaced. */
-    private static void removeOtherGenerations(Path dir, int current) {
-        try (var s = Files.list(dir)) {
-            for (Path f : s.toList()) {
-                String n = f.getFileName().toString();
-                for (String base : MAP_FILES) {
-                    int g = generationOf(n, base);
-                    if (g >= 0 && g != current) {
-                        Files.delete(f);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new LicensimException(dir + ": cannot remove map files of an earlier generation: " + e.getMessage(), e);
-        }
-    }
-
-    /** The generation of file {@code name} if it is a map file of {@code base} ("state.cm"), else -1. */
-    private static int generationOf(String name, String base) {
-        if (name.equals(base)) {
-            return 0;
-        }
-        String stem = base.substring(0, base.length() - 3);
-        if (name.startsWith(stem + ".") && name.endsWith(".cm")) {
-            try {
-                return Integer.parseInt(name.substring(stem.length() + 1, name.length() - 3));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    /** The file of map {@code base} ("state.cm") in generation {@code g}. */
-    static String fileOf(String base, int g) {
-        return g == 0 ? base : base.substring(0, base.length() - 3) + "." + g + ".cm";
-    }
-
-    /** Closes what a failed create or open had opened (any of them may be null). */
-    private static void closeAfterFailure(ChronicleMap<?, ?> state, IdMaps ids, UndoLog undo) {
-        closeQuietly(state);
-        if (ids != null) {
-            closeQuietly(ids.users);
-            closeQuietly(ids.groups);
-        }
-        if (undo != null) {
-            undo.close();
-        }
-    }
-
-    private static void closeQuietly(ChronicleMap<?, ?> m) {
-        if (m != null) {
-            try {
-                m.close();
-            } catch (RuntimeException ignored) {
-                // already failing: the first error is the one to report
-            }
         }
     }
 
@@ -496,88 +333,22 @@ public final class ChronicleStateStore implements StateStore {
         this.masks = t.masks();
     }
 
-    private static ChronicleMap<IntValue, ByteBuffer> stateMap(Path dir, StoreManifest m, int gen, boolean existing,
-                                                               boolean recover) {
-        Sizing s = m.sizing();
-        ChronicleMapBuilder<IntValue, ByteBuffer> b = ChronicleMap.of(IntValue.class, ByteBuffer.class)
-                .name("licensim-state")
-                .entries(Math.max(1000, s.users()))
-                .averageValueSize(Math.max(16, m.averageValueBytes()))
-                .maxBloatFactor(8)
-                .sparseFile(false);
-        return persisted(b, dir.resolve(fileOf(STATE_FILE, gen)), existing, recover);
-    }
-
-    private static IdMaps idMaps(Path dir, StoreManifest m, int gen, boolean existing, boolean recover) {
-        Sizing s = m.sizing();
-        Path uf = dir.resolve(fileOf(USER_IDS, gen));
-        ChronicleMap<CharSequence, Long> users = persisted(ChronicleMap.of(CharSequence.class, Long.class)
-                .name("licensim-user-ids")
-                .entries(Math.max(1000, s.users()))
-                .averageKeySize(Math.max(8, s.averageIdLength()))
-                .maxBloatFactor(8)
-                .sparseFile(false), uf, existing, recover);
-        Path gf = dir.resolve(fileOf(GROUP_IDS, gen));
-        ChronicleMap<Integer, CharSequence> groups;
-        try {
-            groups = persisted(ChronicleMap.of(Integer.class, CharSequence.class)
-                    .name("licensim-group-ids")
-                    .entries(Math.max(1000, s.groups()))
-                    .averageValueSize(48)
-                    .maxBloatFactor(8)
-                    .sparseFile(false), gf, existing, recover);
-        } catch (RuntimeException e) {
-            closeQuietly(users);
-            throw e;
-        }
-        return new IdMaps(uf, users, gf, groups);
-    }
-
-    private static <K, V> ChronicleMap<K, V> persisted(ChronicleMapBuilder<K, V> b, Path file, boolean existing,
-                                                       boolean recover) {
-        File f = file.toFile();
-        try {
-            if (existing) {
-                if (!f.isFile()) {
-                    throw new LicensimException(file + ": missing: the store is damaged");
-                }
-                if (f.length() == 0) {
-                    throw new LicensimException(file + ": is empty (truncated to 0 bytes): the store is damaged");
-                }
-                return recover ? b.recoverPersistedTo(f, true) : b.createPersistedTo(f);
-            }
-        } catch (LicensimException e) {
-            throw e;
-        } catch (IOException | RuntimeException | Error e) {
-            throw new LicensimException(file + ": cannot open as a Chronicle Map (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "): the file is damaged or is not part of a licensim store", e);
-        }
-        try {
-            return b.createPersistedTo(f);
-        } catch (IOException | RuntimeException | Error e) {
-            String why = String.valueOf(e.getMessage());
-            throw new LicensimException(file + ": cannot create the map file (" + e.getClass().getSimpleName() + ": "
-                    + why + ")" + (why.contains("space") || why.contains("fallocate") ? ": the disk is full; free space "
-                    + "and run again" : ""), e);
-        }
-    }
-
     // ------------------------------------------------------------------ integrity
 
     private void check(boolean verifyAll) {
         CommitHeader.Slot c = header.current();
-        Path stateFile = dir.resolve(fileOf(STATE_FILE, manifest.generation()));
+        Path stateFile = dir.resolve(StoreFiles.fileOf(STATE_FILE, manifest.generation()));
         long n = state.longSize();
         if (n != c.entries()) {
             throw new LicensimException(stateFile + ": holds " + n + " user values but the last commit recorded "
                     + c.entries() + ": the file was truncated, replaced or damaged");
         }
         if (ids.users.longSize() != c.users()) {
-            throw IdMaps.damaged(dir.resolve(fileOf(USER_IDS, manifest.generation())), "it holds "
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(USER_IDS, manifest.generation())), "it holds "
                     + ids.users.longSize() + " user ids but the last commit recorded " + c.users());
         }
         if (ids.groups.longSize() != c.groups()) {
-            throw IdMaps.damaged(dir.resolve(fileOf(GROUP_IDS, manifest.generation())), "it holds "
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(GROUP_IDS, manifest.generation())), "it holds "
                     + ids.groups.longSize() + " group ids but the last commit recorded " + c.groups());
         }
         if (!verifyAll) {
@@ -667,7 +438,7 @@ public final class ChronicleStateStore implements StateStore {
     }
 
     private LicensimException damaged(int u, String what) {
-        return new LicensimException(dir.resolve(fileOf(STATE_FILE, manifest.generation())) + ": the value of user index "
+        return new LicensimException(dir.resolve(StoreFiles.fileOf(STATE_FILE, manifest.generation())) + ": the value of user index "
                 + u + " is damaged (" + what
                 + "); the store cannot be trusted: rebuild it from its snapshot and events");
     }
@@ -874,26 +645,26 @@ public final class ChronicleStateStore implements StateStore {
         StoreManifest m = manifest.copy();
         m.setGeneration(gen);
         m.setSizing(next);
-        removeOtherGenerations(dir, manifest.generation());
+        StoreFiles.removeOtherGenerations(dir, manifest.generation());
         ChronicleMap<IntValue, ByteBuffer> st = null;
         IdMaps copy = null;
         try {
-            st = stateMap(dir, m, gen, false, false);
+            st = StoreFiles.stateMap(dir, m, gen, false, false);
             ChronicleMap<IntValue, ByteBuffer> into = st;
             state.forEachEntry(e -> into.put(e.key().get(), e.value().get()));
-            copy = idMaps(dir, m, gen, false, false);
+            copy = StoreFiles.idMaps(dir, m, gen, false, false);
             IdMaps to = copy;
             ids.users.forEachEntry(e -> to.users.put(e.key().get(), e.value().get()));
             ids.groups.forEachEntry(e -> to.groups.put(e.key().get(), e.value().get()));
             m.setAutoResizes(Math.min(st.remainingAutoResizes(), copy.remainingAutoResizes()));
-            recordMapHeaders(dir, m, gen);
+            StoreFiles.recordMapHeaders(dir, m, gen);
             m.write(dir);
         } catch (RuntimeException e) {
-            closeQuietly(st);
+            StoreFiles.closeQuietly(st);
             if (copy != null) {
                 copy.close();
             }
-            removeOtherGenerations(dir, manifest.generation());
+            StoreFiles.removeOtherGenerations(dir, manifest.generation());
             throw wrapped(e, "growing the store past its sizing of " + was.users() + " users");
         }
         int old = manifest.generation();
@@ -902,7 +673,7 @@ public final class ChronicleStateStore implements StateStore {
         state = st;
         ids = copy;
         manifest = m;
-        removeOtherGenerations(dir, gen);
+        StoreFiles.removeOtherGenerations(dir, gen);
         cachedUser = -1;
         log.accept(String.format("store %s grown from %,d to %,d users' room (generation %d -> %d, %,d ms)", dir,
                 was.users(), next.users(), old, gen, (System.nanoTime() - t0) / 1_000_000));
@@ -1022,9 +793,9 @@ public final class ChronicleStateStore implements StateStore {
         long b = 0;
         for (String f : MAP_FILES) {
             try {
-                b += Files.size(dir.resolve(fileOf(f, manifest.generation())));
+                b += Files.size(dir.resolve(StoreFiles.fileOf(f, manifest.generation())));
             } catch (IOException e) {
-                throw new LicensimException(dir.resolve(fileOf(f, manifest.generation())) + ": " + e.getMessage(), e);
+                throw new LicensimException(dir.resolve(StoreFiles.fileOf(f, manifest.generation())) + ": " + e.getMessage(), e);
             }
         }
         return b;

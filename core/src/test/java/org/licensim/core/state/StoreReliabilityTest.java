@@ -117,8 +117,8 @@ class StoreReliabilityTest {
         try (StoreSession s = Engine.builder(tenant(50)).persisted(dir, SOURCE, l -> { })) {
             s.finish();
         }
-        Files.write(dir.resolve(ChronicleStateStore.fileOf(ChronicleStateStore.STATE_FILE, 1)), new byte[4096]);
-        Files.write(dir.resolve(ChronicleStateStore.fileOf(ChronicleStateStore.USER_IDS, 1)), new byte[4096]);
+        Files.write(dir.resolve(StoreFiles.fileOf(ChronicleStateStore.STATE_FILE, 1)), new byte[4096]);
+        Files.write(dir.resolve(StoreFiles.fileOf(ChronicleStateStore.USER_IDS, 1)), new byte[4096]);
         try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
             assertEquals(50, st.entries());
         }
