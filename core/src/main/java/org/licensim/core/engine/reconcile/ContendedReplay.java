@@ -27,8 +27,8 @@ final class ContendedReplay implements SeatStrategy {
 
     @Override
     public ReconcilePath settle(Reconciler r) {
-        Phase1 p = r.unlimited();
-        if (!p.anyShort) {
+        Phase1 p = r.unlimitedIfShort();
+        if (p == null) {
             return null;
         }
         int n = r.users();

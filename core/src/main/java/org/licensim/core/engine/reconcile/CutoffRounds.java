@@ -33,8 +33,8 @@ final class CutoffRounds implements SeatStrategy {
 
     @Override
     public ReconcilePath settle(Reconciler r) {
-        Phase1 p = r.unlimited();
-        if (!p.anyShort) {
+        Phase1 p = r.unlimitedIfShort();
+        if (p == null) {
             return null;
         }
         int n = r.users();

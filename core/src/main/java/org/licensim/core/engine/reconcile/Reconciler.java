@@ -106,6 +106,12 @@ public final class Reconciler {
         return unlimited;
     }
 
+    /** {@link #unlimited()} when some product got more grants than it has seats (the strategies that settle those), else null. */
+    Phase1 unlimitedIfShort() {
+        Phase1 p = unlimited();
+        return p.anyShort ? p : null;
+    }
+
     /** Stores the workers' outputs whole (the heap store adopts their arrays) and the consumed counts. */
     void store(WorkerOutput[] outs, int[] consumed) {
         store().prepareBulkLoad(users());
