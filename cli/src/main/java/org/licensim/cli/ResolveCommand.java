@@ -15,6 +15,7 @@ import org.licensim.core.event.Event;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.SnapshotWriter;
+import org.licensim.core.io.StateCsvWriter;
 import org.licensim.core.io.StateWriter;
 import org.licensim.core.state.States;
 
@@ -43,7 +44,9 @@ final class ResolveCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply after the snapshot (JSON Lines).")
     Path events;
 
-    @Option(names = "--out", paramLabel = "STATE", description = "Write the resolved state here (JSON; replaced atomically).")
+    @Option(names = "--out", paramLabel = "STATE", description = "Write the resolved state here, replaced atomically: "
+            + "Graph-shaped JSON, or with a .csv name one row per user, product and source (for big tenants and data "
+            + "tools; docs/FORMATS.md).")
     Path out;
 
     @Option(names = "--out-snapshot", paramLabel = "SNAPSHOT",
@@ -151,7 +154,11 @@ final class ResolveCommand implements Callable<Integer> {
         }
         long t3 = System.nanoTime();
         if (out != null) {
-            StateWriter.write(engine, out);
+            if (out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+                StateCsvWriter.write(engine, out);
+            } else {
+                StateWriter.write(engine, out);
+            }
         }
         if (outSnapshot != null) {
             SnapshotWriter.write(engine, outSnapshot);
