@@ -43,9 +43,13 @@ final class SimulateCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Results directory (created; an earlier licensim results directory is replaced, any other "
-                    + "non-empty directory is refused). Default: licensim-out/<scenario name>.")
+            description = "Results directory (created; earlier results of the same scenario are replaced, those of "
+                    + "another scenario only with --force, any other non-empty directory is refused). "
+                    + "Default: licensim-out/<scenario name>.")
     Path out;
+
+    @Option(names = "--force", description = "Replace the results of another scenario in the --out directory.")
+    boolean force;
 
     @Option(names = "--seed", paramLabel = "N", description = "Replace the scenario's seed.")
     Long seed;
@@ -98,7 +102,7 @@ final class SimulateCommand implements Callable<Integer> {
         checkOverride("--days", days, 0, 3_650);
         Scenario s = Scenarios.load(scenario, catalog).with(seed, users, days);
         Path dir = out != null ? out : Path.of("licensim-out", s.name());
-        ResultsWriter.prepare(dir);
+        ResultsWriter.prepare(dir, s.name(), force);
         if (!quiet) {
             err.printf("simulating \"%s\": %,d users, %d days from %s (seed %d) -> %s%n", s.name(), s.users(), s.days(),
                     s.start(), s.seed(), dir);

@@ -53,6 +53,26 @@ class SimulateCommandTest {
     }
 
     @Test
+    @DisplayName("simulate refuses to replace another scenario's results unless --force; the same scenario's are replaced")
+    void refusesAnotherScenariosResults(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("results");
+        assertEquals(0, run("simulate", "small", "--users", "300", "--days", "3", "--out", out.toString(), "--quiet").code());
+        String small = Files.readString(out.resolve("summary.json"));
+        CliTest.Result other = run("simulate", "seat-crunch", "--users", "300", "--days", "3", "--out", out.toString(),
+                "--quiet");
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("holds the results of scenario \"small\"; give another --out for \"seat-crunch\", "
+                + "or --force to replace them"), other.err());
+        assertEquals(small, Files.readString(out.resolve("summary.json")), "nothing was replaced");
+        assertEquals(0, run("simulate", "small", "--users", "300", "--days", "4", "--out", out.toString(), "--quiet").code(),
+                "the same scenario run again replaces its own results");
+        CliTest.Result forced = run("simulate", "seat-crunch", "--users", "300", "--days", "3", "--out", out.toString(),
+                "--quiet", "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"scenario\" : \"seat-crunch\""));
+    }
+
+    @Test
     @DisplayName("simulate with a bad scenario file or option exits 1 naming the problem; --list shows the shipped ones")
     void badInput(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.json");

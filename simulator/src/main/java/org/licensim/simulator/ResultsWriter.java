@@ -40,6 +40,28 @@ public final class ResultsWriter {
      * that a mistyped path never mixes our files into someone else's.
      */
     public static void prepare(Path dir) {
+        prepare(dir, null, true);
+    }
+
+    /**
+     * {@link #prepare(Path)} for the results of scenario {@code scenario}: earlier results of
+     * another scenario are replaced only with {@code force}, so that one run never silently
+     * overwrites another's.
+     */
+    public static void prepare(Path dir, String scenario, boolean force) {
+        Path summary = dir.resolve(SUMMARY);
+        if (!force && scenario != null && Files.isRegularFile(summary)) {
+            String was;
+            try {
+                was = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile()).path("scenario").asText("");
+            } catch (IOException e) {
+                was = "";
+            }
+            if (!was.equals(scenario)) {
+                throw new LicensimException("results directory " + dir + " holds the results of scenario \"" + was
+                        + "\"; give another --out for \"" + scenario + "\", or --force to replace them");
+            }
+        }
         try {
             if (Files.isDirectory(dir)) {
                 boolean empty;
