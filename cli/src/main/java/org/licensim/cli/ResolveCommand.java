@@ -174,6 +174,7 @@ final class ResolveCommand implements Callable<Integer> {
                     Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
         }
         o.printf("  sources in error: %s%n", errorsByKind(s.sourcesByError()));
+        reprocessHints(o, engine, s);
         if (rejectedCount > 0) {
             o.printf("  %,d events rejected (state unchanged for each):%n", rejectedCount);
             rejected.forEach(x -> o.println("    " + x));
@@ -194,6 +195,39 @@ final class ResolveCommand implements Callable<Integer> {
             o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
         }
         return 0;
+    }
+
+    /**
+     * SPEC R18: users who wait for a product while seats of it are free wait for a reprocess,
+     * which Entra does not do by itself; say which groups to reprocess.
+     */
+    static void reprocessHints(PrintWriter o, Engine engine, Summary s) {
+        boolean any = false;
+        for (int t = 0; t < s.products().length; t++) {
+            any |= s.usersWaiting()[t] > 0 && s.consumed()[t] < s.capacity()[t];
+        }
+        if (!any) {
+            return;
+        }
+        var groups = Summary.waitingGroups(engine);
+        for (int t = 0; t < s.products().length; t++) {
+            int free = s.capacity()[t] - s.consumed()[t];
+            if (s.usersWaiting()[t] == 0 || free <= 0) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (int g : groups.get(t)) {
+                String display = engine.tenant().groups().displayName(g);
+                String id = engine.tenant().groups().id(g);
+                names.add(display == null || display.isBlank() || display.equals(id) ? "\"" + id + "\""
+                        : "\"" + display + "\" (" + id + ")");
+            }
+            o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are not "
+                    + "retried by themselves (SPEC R18): reprocess %s%n", s.usersWaiting()[t],
+                    s.usersWaiting()[t] == 1 ? "user waits" : "users wait", s.products()[t], free,
+                    free == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
+                            : (names.size() == 1 ? "group " : "groups ") + String.join(", ", names));
+        }
     }
 
     /** "CountViolation 12, UniquenessViolation 3" from counts indexed by error code, or "none". */

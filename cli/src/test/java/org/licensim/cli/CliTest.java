@@ -328,4 +328,16 @@ class CliTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("column 14: expected an operator such as -eq, found \"equals\""), bad.err());
     }
+
+    @Test
+    @DisplayName("R18 resolve says which group to reprocess when users wait for a product while seats of it are free")
+    void reprocessHint() {
+        Result r = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("note: 1 user waits for ENTERPRISEPACK while 3 seats are free; their sources failed "
+                + "when seats ran out and are not retried by themselves (SPEC R18): reprocess group \""), r.out());
+        Result none = run("resolve", "../examples/two-groups-e3.json");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(!none.out().contains("note:"), "no hint when nobody waits: " + none.out());
+    }
 }

@@ -60,4 +60,38 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
         }
         return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, waiting, byError);
     }
+
+    /**
+     * Per product, the groups (by index, ascending) whose members hold a source of it in
+     * Error/CountViolation: the groups to reprocess when seats are free again, since Entra does
+     * not retry a failed source by itself (SPEC R18). One pass over the state store.
+     */
+    public static java.util.List<java.util.SortedSet<Integer>> waitingGroups(Engine engine) {
+        var tenant = engine.tenant();
+        int n = tenant.subscriptions().size();
+        java.util.List<java.util.SortedSet<Integer>> out = new java.util.ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            out.add(new java.util.TreeSet<>());
+        }
+        StateStore store = engine.store();
+        int[] es = new int[64 * StateStore.ENTRY_INTS];
+        int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int u = 0; u < tenant.users().size(); u++) {
+            int count = store.count(u);
+            if (count == 0 || tenant.users().isDeleted(u)) {
+                continue;
+            }
+            if (count * StateStore.ENTRY_INTS > es.length) {
+                es = new int[count * StateStore.ENTRY_INTS * 2];
+            }
+            store.read(u, es);
+            for (int i = 0; i < count; i++) {
+                int at = i * StateStore.ENTRY_INTS;
+                if (es[at + StateStore.STATE] == waiting && !StateStore.isDirect(es[at + StateStore.SRC])) {
+                    out.get(es[at + StateStore.PRODUCT]).add(es[at + StateStore.SRC]);
+                }
+            }
+        }
+        return out;
+    }
 }
