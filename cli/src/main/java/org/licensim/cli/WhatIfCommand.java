@@ -73,8 +73,11 @@ final class WhatIfCommand implements Callable<Integer> {
         section(out, "new errors", w.newErrors(), c -> c.user() + " " + c.product() + " " + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
         for (WhatIf.Seats s : w.seats()) {
-            out.printf("    %-28s %,8d -> %,8d of %,8d%s%n", s.product(), s.before(), s.after(), s.capacity(),
-                    s.delta() == 0 ? "" : String.format("  (%+,d)", s.delta()));
+            out.printf("    %-28s %,8d -> %,8d of %,8d%s%s%n", s.product(), s.before(), s.after(), s.capacity(),
+                    s.delta() == 0 ? "" : String.format("  (%+,d)", s.delta()),
+                    s.after() > s.capacity() ? String.format("  OVER CAPACITY by %,d: holders keep their seats (SPEC R10) "
+                            + "but nobody new gets one until %,d are bought or freed", s.after() - s.capacity(),
+                            s.after() - s.capacity() + 1) : "");
         }
         out.println("nothing was changed (dry run)");
         return 0;

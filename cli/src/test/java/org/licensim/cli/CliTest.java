@@ -230,7 +230,14 @@ class CliTest {
         Result refused = run("whatif", snap.toString(), "--change",
                 "{\"type\":\"LicenseRemovedFromGroup\",\"groupId\":\"nope\",\"skuId\":\"EMS\"}");
         assertEquals(1, refused.code());
-        assertTrue(refused.err().contains("change 1 (LicenseRemovedFromGroup) would be refused: "), refused.err());
+        assertTrue(refused.err().contains("change 1 (LicenseRemovedFromGroup) would be refused: unknown group \"nope\"; "
+                + "nothing was changed"), refused.err());
+        assertTrue(!refused.err().contains("event seq 0"), "a change given without a seq shows none: " + refused.err());
+        Result over = run("whatif", snap.toString(), "--change",
+                "{\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":5}}");
+        assertEquals(0, over.code(), over.err());
+        assertTrue(over.out().matches("(?s).*    EMS\\s+9 ->\\s+9 of\\s+5  OVER CAPACITY by 4: holders keep their seats "
+                + "\\(SPEC R10\\) but nobody new gets one until 5 are bought or freed\n.*"), over.out());
         Result broken = run("whatif", snap.toString(), "--change", "{\"type\": ");
         assertEquals(1, broken.code());
         assertTrue(broken.err().contains("--change 1: not valid JSON"), broken.err());

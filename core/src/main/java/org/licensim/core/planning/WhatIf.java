@@ -8,6 +8,7 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Rejection;
 import org.licensim.core.event.Event;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
@@ -50,8 +51,9 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
             try {
                 b.apply(changes.get(i));
             } catch (LicensimException e) {
+                // named by its place among the changes: a change given without a seq has none to show
                 throw new LicensimException("change " + (i + 1) + " (" + changes.get(i).type() + ") would be refused: "
-                        + e.getMessage(), e);
+                        + (e instanceof Rejection r ? r.detail() : e.getMessage()) + "; nothing was changed", e);
             }
         }
         List<Membership> memberships = new ArrayList<>();
