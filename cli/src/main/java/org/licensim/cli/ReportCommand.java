@@ -54,6 +54,22 @@ final class ReportCommand implements Callable<Integer> {
             description = "Smallest change (in percent) counted as a regression or an improvement. Default: ${DEFAULT-VALUE}.")
     double threshold;
 
+    @Option(names = "--judge-without-intervals", description = "Judge benchmarks that have no JMH error interval (smoke "
+            + "or single-iteration runs) on the threshold alone; without it such a comparison is refused, since its "
+            + "verdicts would flap from run to run.")
+    boolean judgeWithoutIntervals;
+
+    /** A run whose benchmarks have no error interval cannot say whether a change is noise: refused unless asked. */
+    private static void refuseWithoutIntervals(BenchRun run, Path where) {
+        List<String> bare = run.results().stream().filter(r -> !r.hasInterval()).map(BenchRun.Result::key).toList();
+        if (!bare.isEmpty()) {
+            throw new LicensimException(where + ": " + bare.size() + " of its " + run.results().size() + " benchmarks have "
+                    + "no JMH error interval (a smoke or single-iteration run; e.g. " + bare.get(0) + "), so a verdict on "
+                    + "them would flap from run to run; compare runs of the quick or full profile, or add "
+                    + "--judge-without-intervals to judge on the threshold alone");
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -64,7 +80,13 @@ final class ReportCommand implements Callable<Integer> {
             if (!results.isEmpty()) {
                 throw new LicensimException("give either results to report on or --baseline/--current, not both");
             }
-            Comparison c = Comparison.of(BenchRun.read(baseline), BenchRun.read(current), threshold);
+            BenchRun b = BenchRun.read(baseline);
+            BenchRun cur = BenchRun.read(current);
+            if (!judgeWithoutIntervals) {
+                refuseWithoutIntervals(b, baseline);
+                refuseWithoutIntervals(cur, current);
+            }
+            Comparison c = Comparison.of(b, cur, threshold);
             Doc doc = Reports.comparison(c);
             List<Path> files = Reports.write(doc, out != null ? out : Path.of("comparison.html"));
             o.printf(Locale.ROOT, "%d regressions, %d improvements, %d within noise, %d only in the baseline, %d new "

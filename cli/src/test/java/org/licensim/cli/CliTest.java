@@ -347,4 +347,31 @@ class CliTest {
         assertEquals(0, none.code(), none.err());
         assertTrue(!none.out().contains("note:"), "no hint when nobody waits: " + none.out());
     }
+
+    @Test
+    @DisplayName("report --baseline/--current refuses smoke runs (no JMH intervals) unless --judge-without-intervals")
+    void comparisonOfSmokeRuns(@TempDir Path tmp) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode runs = m.readTree(
+                Path.of("../reports/src/test/resources/fixtures/bench-store/jmh.json").toFile());
+        for (com.fasterxml.jackson.databind.JsonNode b : runs) {
+            var metric = (com.fasterxml.jackson.databind.node.ObjectNode) b.path("primaryMetric");
+            double score = metric.path("score").asDouble();
+            metric.put("scoreError", "NaN");
+            metric.putArray("scoreConfidence").add(score).add(score);
+        }
+        for (String name : new String[] {"a", "b"}) {
+            Files.createDirectories(tmp.resolve(name));
+            m.writeValue(tmp.resolve(name).resolve("jmh.json").toFile(), runs);
+        }
+        Result refused = run("report", "--baseline", tmp.resolve("a").toString(), "--current", tmp.resolve("b").toString(),
+                "--out", tmp.resolve("c.html").toString());
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.err().contains("have no JMH error interval (a smoke or single-iteration run"), refused.err());
+        assertTrue(!Files.exists(tmp.resolve("c.html")), "nothing written for a refused comparison");
+        Result judged = run("report", "--baseline", tmp.resolve("a").toString(), "--current", tmp.resolve("b").toString(),
+                "--out", tmp.resolve("c.html").toString(), "--judge-without-intervals");
+        assertEquals(0, judged.code(), judged.err() + judged.out());
+        assertTrue(judged.out().startsWith("0 regressions"), judged.out());
+    }
 }
