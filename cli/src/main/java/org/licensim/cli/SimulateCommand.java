@@ -174,6 +174,10 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         o.printf("  short of seats: %s%n", ranShort.length() == 0 ? "no product" : ranShort);
+        String full = nearlyFull(r.outcomes());
+        if (!full.isEmpty()) {
+            o.printf("  nearly full at the end (%s%% or more of the seats in use): %s%n", fmtPercent(NEARLY_FULL), full);
+        }
         o.printf("  licence errors at the end (sources): %s%n",
                 ResolveCommand.errorsByKind(r.days().get(r.days().size() - 1).errors()));
         if (!r.rejections().isEmpty()) {
@@ -186,6 +190,27 @@ final class SimulateCommand implements Callable<Integer> {
         }
         o.printf("results: %s (days.json, days.csv, summary.json, timing.json%s%s)%n", dir,
                 writeEvents ? ", snapshot.json, events.jsonl" : "", writeState ? ", state.json" : "");
+    }
+
+    /** Share of a product's seats in use from which the summary warns, before it runs short. */
+    static final double NEARLY_FULL = 0.95;
+
+    /** Products not short at the end whose consumption is at least {@link #NEARLY_FULL} of their seats, with what is left. */
+    static String nearlyFull(java.util.List<SimulationResult.ProductOutcome> outcomes) {
+        StringBuilder sb = new StringBuilder();
+        for (SimulationResult.ProductOutcome p : outcomes) {
+            int cap = p.capacityAtEnd();
+            if (cap > 0 && p.waitingAtEnd() == 0 && p.consumedAtEnd() < cap && p.consumedAtEnd() >= NEARLY_FULL * cap) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(String.format(java.util.Locale.ROOT, "%s %.1f%% (%,d of %,d, "
+                        + "%,d left)", p.sku(), 100.0 * p.consumedAtEnd() / cap, p.consumedAtEnd(), cap,
+                        cap - p.consumedAtEnd()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String fmtPercent(double share) {
+        return String.valueOf(Math.round(share * 100));
     }
 
     private static String dayText(Scenario s, int day) {
