@@ -50,6 +50,10 @@ public final class GraphImport {
     private final Catalog catalog;
     private final List<String> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Users whose export lacked a property licensim reads: what it was taken as is said in a note. */
+    private int withoutAccountEnabled;
+    private int withoutUsageLocation;
+    private int withoutUpn;
 
     private GraphImport(Path dir, Catalog catalog) {
         this.dir = dir;
@@ -162,6 +166,9 @@ public final class GraphImport {
             String where = it.where() + " (user " + id + ")";
             ObjectNode o = users.addObject();
             copyUser(u, o);
+            withoutAccountEnabled += u.has("accountEnabled") ? 0 : 1;
+            withoutUsageLocation += u.has("usageLocation") ? 0 : 1;
+            withoutUpn += u.hasNonNull("userPrincipalName") ? 0 : 1;
             if (u.hasNonNull("userPrincipalName")) {
                 upn.put(id, u.get("userPrincipalName").asText());
             }
@@ -296,6 +303,20 @@ public final class GraphImport {
         if (skipped > 0) {
             notes.add(skipped + " group members that are neither users nor groups (devices, service principals, "
                     + "contacts) were skipped: they hold no licences");
+        }
+        int n = userIds.size();
+        if (withoutAccountEnabled > 0) {
+            notes.add(withoutAccountEnabled + " of " + n + " users came without accountEnabled (not in the export's "
+                    + "$select?) and are taken as enabled; export it to see disabled accounts, which keep their licences "
+                    + "(SPEC R21)");
+        }
+        if (withoutUsageLocation > 0) {
+            notes.add(withoutUsageLocation + " of " + n + " users came without usageLocation (not in the export's "
+                    + "$select?) and are taken as having none: their group licences use the tenant's country and a "
+                    + "direct assignment is refused (SPEC R15)");
+        }
+        if (withoutUpn > 0) {
+            notes.add(withoutUpn + " of " + n + " users came without userPrincipalName: they are shown by id");
         }
         return new Result(snap, reported, upn, userIds.size(), groupIds.size(), skus.size(), direct, groupAssignments,
                 memberships, skipped, List.copyOf(notes));

@@ -166,4 +166,36 @@ class GraphImportTest {
         assertEquals("US", GraphImport.read(g, CATALOG, "US", false).snapshot().path("tenant")
                 .path("countryLetterCode").asText());
     }
+
+    @Test
+    @DisplayName("R21 R15 import-graph says which user properties the export lacked and what they were taken as")
+    void saysWhatTheExportLacked(@TempDir Path dir) throws Exception {
+        Path x = dir.resolve("export");
+        try (var files = java.nio.file.Files.walk(export())) {
+            for (Path f : files.toList()) {
+                Path to = x.resolve(export().relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+        }
+        GraphImport.Result full = GraphImport.read(x, CATALOG, null, false);
+        assertTrue(full.notes().stream().noneMatch(n -> n.contains("came without")), full.notes().toString());
+        Path users = x.resolve("users.json");
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var doc = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(users.toFile());
+        for (var u : doc.path("value")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) u).remove(java.util.List.of("accountEnabled", "usageLocation"));
+        }
+        m.writeValue(users.toFile(), doc);
+        int stripped = doc.path("value").size();
+        GraphImport.Result r = GraphImport.read(x, CATALOG, null, false);
+        assertTrue(r.notes().contains(stripped + " of 5 users came without accountEnabled (not in the export's $select?) "
+                + "and are taken as enabled; export it to see disabled accounts, which keep their licences (SPEC R21)"),
+                r.notes().toString());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(stripped + " of 5 users came without usageLocation")),
+                r.notes().toString());
+    }
 }
