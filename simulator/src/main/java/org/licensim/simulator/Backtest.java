@@ -37,9 +37,9 @@ public record Backtest(int truths, int runs, int split, int horizon, double perc
             throw new LicensimException("split day " + split + " must be between 1 and the horizon (" + scenario.days()
                     + ") - 1");
         }
-        List<Planner.Run> mc = Planner.simulate(scenario, catalog, runs, threads, progress);
+        List<Planner.Run> mc = Planner.simulate(scenario, catalog, runs, threads, "backtest: forecast runs", progress);
         Scenario held = scenario.with(Planner.seed(scenario.seed(), 100_000), null, null);
-        List<Planner.Run> truth = Planner.simulate(held, catalog, truths, threads, progress);
+        List<Planner.Run> truth = Planner.simulate(held, catalog, truths, threads, "backtest: held-out runs", progress);
         List<Row> rows = new ArrayList<>();
         int products = scenario.products().size();
         for (Planner.Run tr : truth) {

@@ -111,6 +111,15 @@ public final class Planner {
 
     /** The runs of a plan, in seed order, using {@code threads} threads. */
     static List<Run> simulate(Scenario s, Catalog catalog, int runs, int threads, Consumer<String> progress) {
+        return simulate(s, catalog, runs, threads, "plan", progress);
+    }
+
+    /**
+     * As above; {@code phase} names the runs in the progress lines ("plan", "backtest: ..."),
+     * each of which also says how long the phase has taken and about how long it has to go.
+     */
+    static List<Run> simulate(Scenario s, Catalog catalog, int runs, int threads, String phase,
+                              Consumer<String> progress) {
         if (runs < 1) {
             throw new LicensimException("--runs " + runs + ": at least 1 run");
         }
@@ -120,6 +129,7 @@ public final class Planner {
             return t;
         });
         AtomicInteger done = new AtomicInteger();
+        long t0 = System.nanoTime();
         try {
             List<Future<Run>> futures = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -127,7 +137,13 @@ public final class Planner {
                 futures.add(pool.submit(() -> {
                     SimulationResult r = new Simulation(s.with(seed, null, null), catalog).run((d, n, e, ns) -> { },
                             null);
-                    progress.accept(String.format("run %d of %d done (seed %d)", done.incrementAndGet(), runs, seed));
+                    synchronized (done) { // lines in the order of the count they give
+                        int k = done.incrementAndGet();
+                        double spent = (System.nanoTime() - t0) / 1e9;
+                        progress.accept(String.format(java.util.Locale.ROOT, "%s: run %d of %d done (seed %d), %.1f s "
+                                + "so far%s", phase, k, runs, seed, spent, k == runs ? "" : String.format(java.util.Locale.ROOT,
+                                ", about %.0f s to go", spent / k * (runs - k))));
+                    }
                     return Run.of(seed, r);
                 }));
             }

@@ -89,4 +89,18 @@ class PlannerTest {
         assertEquals(5, Planner.quantile(v, 0.95));
         assertEquals(4, Planner.quantile(v, 0.8));
     }
+
+    @Test
+    @DisplayName("the planner's progress names its phase and counts its runs in order, with the time spent and to go")
+    void progressLines() {
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Scenario s = Scenarios.shipped("small", org.licensim.core.catalog.Catalog.loadDefault()).with(3L, 300, 5);
+        Planner.simulate(s, org.licensim.core.catalog.Catalog.loadDefault(), 4, 2, "backtest: held-out runs", lines::add);
+        assertEquals(4, lines.size(), lines.toString());
+        for (int k = 1; k <= 4; k++) {
+            String l = lines.get(k - 1);
+            assertTrue(l.matches("backtest: held-out runs: run " + k + " of 4 done \\(seed \\d+\\), \\d+\\.\\d s so far"
+                    + (k < 4 ? ", about \\d+ s to go" : "")), l);
+        }
+    }
 }
