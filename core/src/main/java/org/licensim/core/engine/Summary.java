@@ -3,6 +3,7 @@ package org.licensim.core.engine;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.UserEntries;
 
 /**
  * Totals of a resolved tenant: per product consumed, capacity, users in error and users waiting
@@ -27,19 +28,9 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
             capacity[t] = subs.units(t).capacity();
         }
         long[] byError = new long[States.errorCount()];
-        StateStore store = engine.store();
-        int[] es = new int[64 * StateStore.ENTRY_INTS];
         boolean[] seen = new boolean[n];
         boolean[] seenWaiting = new boolean[n];
-        for (int u = 0; u < tenant.users().size(); u++) {
-            if (tenant.users().isDeleted(u)) {
-                continue;
-            }
-            int count = store.count(u);
-            if (count * StateStore.ENTRY_INTS > es.length) {
-                es = new int[count * StateStore.ENTRY_INTS * 2];
-            }
-            store.read(u, es);
+        scan(engine, (u, es, count) -> {
             java.util.Arrays.fill(seen, false);
             java.util.Arrays.fill(seenWaiting, false);
             for (int i = 0; i < count; i++) {
@@ -57,7 +48,7 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
                     waiting[t]++;
                 }
             }
-        }
+        });
         return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, waiting, byError);
     }
 
@@ -73,25 +64,24 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
         for (int t = 0; t < n; t++) {
             out.add(new java.util.TreeSet<>());
         }
-        StateStore store = engine.store();
-        int[] es = new int[64 * StateStore.ENTRY_INTS];
         int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
-        for (int u = 0; u < tenant.users().size(); u++) {
-            int count = store.count(u);
-            if (count == 0 || tenant.users().isDeleted(u)) {
-                continue;
-            }
-            if (count * StateStore.ENTRY_INTS > es.length) {
-                es = new int[count * StateStore.ENTRY_INTS * 2];
-            }
-            store.read(u, es);
+        scan(engine, (u, es, count) -> {
             for (int i = 0; i < count; i++) {
                 int at = i * StateStore.ENTRY_INTS;
                 if (es[at + StateStore.STATE] == waiting && !StateStore.isDirect(es[at + StateStore.SRC])) {
                     out.get(es[at + StateStore.PRODUCT]).add(es[at + StateStore.SRC]);
                 }
             }
-        }
+        });
         return out;
+    }
+
+    /** Every live user's entries (the heap and persisted stores do no I/O a caller must handle here). */
+    private static void scan(Engine engine, UserEntries visit) {
+        try {
+            UserEntries.forEach(engine.store(), engine.tenant().users(), visit);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

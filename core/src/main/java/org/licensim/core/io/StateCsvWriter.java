@@ -21,6 +21,7 @@ import org.licensim.core.engine.Engine;
 import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.UserEntries;
 
 /**
  * The resolved state as one CSV row per user, product and source: Graph's
@@ -61,19 +62,10 @@ public final class StateCsvWriter {
         String[] groupIds = new String[groups.size()];
         // the disabled plans of an interned mask, written once per mask, not once per entry
         IntObjectHashMap<String> disabled = new IntObjectHashMap<>();
-        int[] es = new int[64 * StateStore.ENTRY_INTS];
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 20);
         w.write(HEADER);
         w.write('\n');
-        for (int u = 0; u < users.size(); u++) {
-            int n = store.count(u);
-            if (users.isDeleted(u) || n == 0) {
-                continue;
-            }
-            if (n * StateStore.ENTRY_INTS > es.length) {
-                es = new int[n * StateStore.ENTRY_INTS * 2];
-            }
-            store.read(u, es);
+        UserEntries.forEach(store, users, (u, es, n) -> {
             String id = csv(users.id(u));
             String upn = users.get(u, "userPrincipalName");
             upn = upn == null ? "" : csv(upn);
@@ -118,7 +110,7 @@ public final class StateCsvWriter {
                 }
                 w.write('\n');
             }
-        }
+        });
         w.flush();
     }
 

@@ -18,6 +18,7 @@ import org.licensim.core.engine.Engine;
 import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.UserEntries;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -45,7 +46,6 @@ public final class StateWriter {
         Groups groups = tenant.groups();
         Subscriptions subs = tenant.subscriptions();
         StateStore store = engine.store();
-        int[] es = new int[64 * StateStore.ENTRY_INTS];
         int[] inError = new int[subs.size()];
         IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -58,15 +58,7 @@ public final class StateWriter {
                 g.writeNumberField("lastAppliedSeq", engine.lastAppliedSeq());
             }
             g.writeArrayFieldStart("users");
-            for (int u = 0; u < users.size(); u++) {
-                int n = store.count(u);
-                if (users.isDeleted(u) || n == 0) {
-                    continue;
-                }
-                if (n * StateStore.ENTRY_INTS > es.length) {
-                    es = new int[n * StateStore.ENTRY_INTS * 2];
-                }
-                store.read(u, es);
+            UserEntries.forEach(store, users, (u, es, n) -> {
                 g.writeStartObject();
                 g.writeStringField("id", users.id(u));
                 g.writeStringField("userPrincipalName", users.get(u, "userPrincipalName"));
@@ -131,7 +123,7 @@ public final class StateWriter {
                 }
                 g.writeEndArray();
                 g.writeEndObject();
-            }
+            });
             g.writeEndArray();
             g.writeArrayFieldStart("subscribedSkus");
             for (int t = 0; t < subs.size(); t++) {
