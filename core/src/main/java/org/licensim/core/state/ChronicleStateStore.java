@@ -193,10 +193,12 @@ public final class ChronicleStateStore implements StateStore {
         ChronicleMap<IntValue, ByteBuffer> st = null;
         IdMaps ids = null;
         try {
-            StoreManifest m = StoreManifest.create(tenant, source, sizing);
-            m.write(dir);
+            // the commit record (saying "being built") before the manifest: a directory with a
+            // manifest always has one, so a build killed anywhere is recognised as unfinished
             header = CommitHeader.create(dir.resolve(COMMIT), new CommitHeader.Slot(1, LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
             header.setWriterOpen(true);
+            StoreManifest m = StoreManifest.create(tenant, source, sizing);
+            m.write(dir);
             undo = new UndoLog(dir.resolve(UNDO));
             st = StoreFiles.stateMap(dir, m, 0, false, false);
             ids = StoreFiles.idMaps(dir, m, 0, false, false);
@@ -269,6 +271,10 @@ public final class ChronicleStateStore implements StateStore {
         IdMaps ids = null;
         boolean crashed = false;
         try {
+            if (!Files.isRegularFile(dir.resolve(COMMIT)) && StoreFiles.onlyLicensimFiles(dir)) {
+                throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the "
+                        + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
+            }
             StoreManifest m = StoreManifest.read(dir);
             header = CommitHeader.open(dir.resolve(COMMIT));
             CommitHeader.Slot c = header.current();

@@ -127,6 +127,41 @@ class StoreReliabilityTest {
     }
 
     @Test
+    @DisplayName("a store killed at any point of its first build is refused as still being built, and the next run builds it again")
+    void killedFirstBuild(@TempDir Path tmp) throws IOException {
+        Path full = tmp.resolve("full");
+        try (StoreSession s = Engine.builder(tenant(30)).persisted(full, SOURCE, l -> { })) {
+            s.finish();
+        }
+        // the files a first build has written when it is killed: its commit record says "being built" until the end
+        for (String[] keep : new String[][] {{"lock", "commit.bin"}, {"lock", "commit.bin", "manifest.json"},
+                {"lock", "manifest.json"}, {"lock", "commit.bin", "manifest.json", "undo.bin", "state.cm"}}) {
+            Path dir = tmp.resolve("killed-" + keep.length + "-" + keep[keep.length - 1]);
+            Files.createDirectories(dir);
+            for (String f : keep) {
+                Files.copy(full.resolve(f), dir.resolve(f));
+            }
+            if (Files.exists(dir.resolve("commit.bin"))) {
+                try (CommitHeader h = CommitHeader.open(dir.resolve("commit.bin"))) {
+                    h.write(new CommitHeader.Slot(h.current().commitNo() + 1, ChronicleStateStore.LAYOUT,
+                            CommitHeader.BUILDING, -1, 0, 0, 0));
+                }
+            }
+            if (ChronicleStateStore.exists(dir)) {
+                LicensimException e = assertThrows(LicensimException.class, () -> ChronicleStateStore.open(dir, true).close());
+                assertTrue(e.getMessage().contains("still being built"), String.join(",", keep) + ": " + e.getMessage());
+            }
+            List<String> log = new ArrayList<>();
+            try (StoreSession s = Engine.builder(tenant(30)).persisted(dir, SOURCE, log::add)) {
+                s.finish();
+            }
+            try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
+                assertEquals(30, st.entries(), String.join(",", keep) + " then rebuilt: " + log);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a tenant with no users makes a store that reopens (no NullPointerException in the sizing)")
     void tenantWithoutUsers(@TempDir Path tmp) {
         Path dir = tmp.resolve("store");
