@@ -29,7 +29,7 @@ final class PreviewRuleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Tenant snapshot JSON (with or without state).")
     Path snapshot;
 
-    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "Id of the group whose rule changes.")
+    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The group whose rule changes: its id or display name.")
     String group;
 
     @Option(names = "--rule", required = true, paramLabel = "RULE", description = "The new membership rule.")

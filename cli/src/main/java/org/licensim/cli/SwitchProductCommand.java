@@ -31,7 +31,7 @@ final class SwitchProductCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Tenant snapshot JSON.")
     Path snapshot;
 
-    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The group whose product changes.")
+    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The group whose product changes: its id or display name.")
     String group;
 
     @Option(names = "--from", required = true, paramLabel = "SKU", description = "The product the group assigns now.")

@@ -374,4 +374,27 @@ class CliTest {
         assertEquals(0, judged.code(), judged.err() + judged.out());
         assertTrue(judged.out().startsWith("0 regressions"), judged.out());
     }
+
+    @Test
+    @DisplayName("preview-rule and switch-product take a group by its display name too; an ambiguous or unknown name is refused")
+    void groupByDisplayName(@TempDir Path tmp) throws Exception {
+        String rule = "user.department -eq \"Engineering\"";
+        Result byId = run("preview-rule", "../examples/contoso-small.json", "--group", "b0000000-0000-4000-8000-0000000000a2",
+                "--rule", rule);
+        Result byName = run("preview-rule", "../examples/contoso-small.json", "--group",
+                "engineering - office 365 e3 without yammer", "--rule", rule);
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals(byId.out(), byName.out());
+        Path twice = tmp.resolve("twice.json");
+        Files.writeString(twice, Files.readString(Path.of("../examples/two-groups-e3.json"))
+                .replaceAll("\"displayName\": \"[^\"]*Sales[^\"]*\"", "\"displayName\": \"Everyone\"")
+                .replaceAll("\"displayName\": \"Everyone E3[^\"]*\"", "\"displayName\": \"Everyone\""));
+        Result ambiguous = run("preview-rule", twice.toString(), "--group", "Everyone", "--rule", rule);
+        assertEquals(1, ambiguous.code(), ambiguous.out());
+        assertTrue(ambiguous.err().contains("group name \"Everyone\" is ambiguous: 2 groups have it"), ambiguous.err());
+        Result unknown = run("switch-product", twice.toString(), "--group", "Nobody", "--from", "ENTERPRISEPACK", "--to",
+                "STANDARDPACK");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("unknown group \"Nobody\": no group has that id or display name"), unknown.err());
+    }
 }

@@ -55,6 +55,36 @@ public final class Groups {
         return g >= 0 && !isDeleted(g) ? g : -1;
     }
 
+    /**
+     * The live group {@code ref} names: its id, or else its display name (ignoring case) when
+     * exactly one live group has it. An unknown or ambiguous name is refused, naming the value
+     * (and the ids to choose from).
+     */
+    public int resolve(String ref) {
+        int g = indexOf(ref);
+        if (g >= 0) {
+            return g;
+        }
+        java.util.List<String> named = new java.util.ArrayList<>();
+        int first = -1;
+        for (int i = 0; i < size; i++) {
+            if (!isDeleted(i) && displayNames[i] != null && displayNames[i].equalsIgnoreCase(ref)) {
+                named.add(ids[i]);
+                first = first < 0 ? i : first;
+            }
+        }
+        if (named.size() == 1) {
+            return first;
+        }
+        if (named.isEmpty()) {
+            throw new org.licensim.core.LicensimException("unknown group \"" + ref + "\": no group has that id or "
+                    + "display name");
+        }
+        throw new org.licensim.core.LicensimException("group name \"" + ref + "\" is ambiguous: " + named.size()
+                + " groups have it (" + String.join(", ", named.subList(0, Math.min(5, named.size())))
+                + (named.size() > 5 ? ", ..." : "") + "); give the group's id");
+    }
+
     public boolean everExisted(String id) {
         return byId.containsKey(id);
     }

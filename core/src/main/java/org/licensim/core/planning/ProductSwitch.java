@@ -39,13 +39,11 @@ public record ProductSwitch(String group, String from, String to, List<String> n
         }
     }
 
-    public static ProductSwitch plan(Supplier<Tenant> load, String groupId, String fromSku, String toSku,
+    public static ProductSwitch plan(Supplier<Tenant> load, String group, String fromSku, String toSku,
                                      List<String> toDisabled) {
         Tenant t = load.get();
-        int g = t.groups().indexOf(groupId);
-        if (g < 0) {
-            throw new LicensimException("unknown group \"" + groupId + "\"");
-        }
+        int g = t.groups().resolve(group);
+        String groupId = t.groups().id(g);
         Product from = product(t, fromSku);
         Product to = product(t, toSku);
         int fromT = t.subscriptions().indexOf(from);

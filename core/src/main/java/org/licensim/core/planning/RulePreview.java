@@ -31,12 +31,10 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
      * @param load loads a fresh copy of the tenant each time it is called (the file is read twice
      *             rather than a tenant copied, so nothing is shared between the two)
      */
-    public static RulePreview of(Supplier<Tenant> load, String groupId, String rule) {
+    public static RulePreview of(Supplier<Tenant> load, String group, String rule) {
         Tenant probe = load.get();
-        int g = probe.groups().indexOf(groupId);
-        if (g < 0) {
-            throw new LicensimException("unknown group \"" + groupId + "\"");
-        }
+        int g = probe.groups().resolve(group);
+        String groupId = probe.groups().id(g);
         String old = probe.groups().membershipRule(g);
         try {
             RuleParser.parse(rule);
