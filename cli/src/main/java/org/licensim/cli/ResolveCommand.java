@@ -168,10 +168,11 @@ final class ResolveCommand implements Callable<Integer> {
         o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
                         (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)));
-        o.printf("  %-28s %10s %10s %10s %10s%n", "product", "consumed", "available", "capacity", "in error");
+        o.printf("  %-28s %10s %10s %10s %10s  %s%n", "product", "consumed", "available", "capacity", "in error", "name");
         for (int t = 0; t < s.products().length; t++) {
-            o.printf("  %-28s %,10d %,10d %,10d %,10d%n", s.products()[t], s.consumed()[t],
-                    Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
+            o.printf("  %-28s %,10d %,10d %,10d %,10d  %s%n", s.products()[t], s.consumed()[t],
+                    Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t],
+                    engine.tenant().subscriptions().product(t).displayName());
         }
         o.printf("  sources in error: %s%n", errorsByKind(s.sourcesByError()));
         reprocessHints(o, engine, s);

@@ -135,7 +135,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (writeState) {
             StateWriter.write(sim.engine(), dir.resolve("state.json"));
         }
-        printSummary(o, r, dir);
+        printSummary(o, r, dir, catalog);
         return 0;
     }
 
@@ -145,7 +145,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(PrintWriter o, SimulationResult r, Path dir) {
+    private void printSummary(PrintWriter o, SimulationResult r, Path dir, Catalog catalog) {
         Scenario s = r.scenario();
         double secs = r.wallNanos() / 1e9;
         long events = r.totalEvents() + r.totalRejected();
@@ -156,13 +156,14 @@ final class SimulateCommand implements Callable<Integer> {
                 + "p99 %.1f us, max %.1f ms%n", events, secs, events / Math.max(secs, 1e-9), r.engineNanos() / 1e9,
                 all.getValueAtPercentile(50) / 1e3,
                 all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e6);
-        o.printf("  %-22s %10s %10s %-24s %-22s %10s%n", "product", "seats", "consumed", "first short of seats",
-                "peak waiting", "waiting");
+        o.printf("  %-22s %10s %10s %-24s %-22s %10s  %s%n", "product", "seats", "consumed", "first short of seats",
+                "peak waiting", "waiting", "name");
         for (SimulationResult.ProductOutcome p : r.outcomes()) {
-            o.printf("  %-22s %,10d %,10d %-24s %-22s %,10d%n", p.sku(), p.capacityAtEnd(), p.consumedAtEnd(),
+            String name = displayName(catalog, p.sku());
+            o.printf("  %-22s %,10d %,10d %-24s %-22s %,10d  %s%n", p.sku(), p.capacityAtEnd(), p.consumedAtEnd(),
                     p.ranShort() ? dayText(s, p.firstShortDay()) : "never",
                     p.peakWaiting() == 0 ? "-" : String.format("%,d on day %d", p.peakWaiting(), p.peakWaitingDay()),
-                    p.waitingAtEnd());
+                    p.waitingAtEnd(), name);
         }
         StringBuilder ranShort = new StringBuilder();
         for (SimulationResult.ProductOutcome p : r.outcomes()) {
@@ -190,6 +191,16 @@ final class SimulateCommand implements Callable<Integer> {
         }
         o.printf("results: %s (days.json, days.csv, summary.json, timing.json%s%s)%n", dir,
                 writeEvents ? ", snapshot.json, events.jsonl" : "", writeState ? ", state.json" : "");
+    }
+
+    /** The product's name as portals show it ("Office 365 E3"), or "" when the part number names none or several. */
+    private static String displayName(Catalog catalog, String sku) {
+        try {
+            var p = catalog.findProduct(sku);
+            return p == null ? "" : p.displayName();
+        } catch (LicensimException ambiguous) {
+            return "";
+        }
     }
 
     /** Share of a product's seats in use from which the summary warns, before it runs short. */

@@ -103,8 +103,8 @@ class CliTest {
                 + "10 users"), r.out());
         // Lidia moves to Engineering (seq 3): the dynamic group takes her in, but E3 is full then (8 of 8);
         // the seats bought at seq 10 do not retry her by themselves (R18), and the group reprocessed is Sales
-        assertTrue(r.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+1\\n.*"), r.out());
-        assertTrue(r.out().matches("(?s).*  EMS\\s+10\\s+12\\s+22\\s+0\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+1  Office 365 E3\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*  EMS\\s+10\\s+12\\s+22\\s+0  Enterprise Mobility \\+ Security E3\\n.*"), r.out());
         assertTrue(r.out().contains("sources in error: CountViolation 1"), r.out());
         var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
         assertEquals(15, state.get("lastAppliedSeq").asInt());
@@ -129,7 +129,7 @@ class CliTest {
         assertEquals(0, b.code(), b.err());
         assertTrue(b.out().contains("resumed after seq 8, 8 events read again, state after event seq 15"), b.out());
         assertTrue(b.err().contains("caught up to seq 8"), b.err());
-        assertTrue(b.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+1\\n.*"), b.out());
+        assertTrue(b.out().matches("(?s).*  ENTERPRISEPACK\\s+7\\s+3\\s+10\\s+1  Office 365 E3\\n.*"), b.out());
 
         Result info = run("state", store.toString(), "--verify");
         assertEquals(0, info.code(), info.err());
@@ -206,7 +206,7 @@ class CliTest {
         assertTrue(r.out().contains("fidelity check: licensim resolves all 5 users as Graph reported them"), r.out());
         Result resolved = run("resolve", snap.toString(), "--quiet");
         assertEquals(0, resolved.code(), resolved.err());
-        assertTrue(resolved.out().matches("(?s).*  ENTERPRISEPREMIUM\\s+3\\s+22\\s+25\\s+0\\n.*"), resolved.out());
+        assertTrue(resolved.out().matches("(?s).*  ENTERPRISEPREMIUM\\s+3\\s+22\\s+25\\s+0  Office 365 E5\\n.*"), resolved.out());
         Result bad = run("import-graph", "--dir", dir.toString(), "--out", dir.resolve("x.json").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains(dir.resolve("organization.json") + ": missing"), bad.err());
@@ -274,7 +274,7 @@ class CliTest {
                 sw.out());
         Result after = run("resolve", "../core/src/test/resources/plans/switch.json", "--events", steps.toString(), "--quiet");
         assertEquals(0, after.code(), after.err());
-        assertTrue(after.out().matches("(?s).*  ENTERPRISEPACK\\s+2\\s+8\\s+10\\s+0\\n.*"), after.out());
+        assertTrue(after.out().matches("(?s).*  ENTERPRISEPACK\\s+2\\s+8\\s+10\\s+0  Office 365 E3\\n.*"), after.out());
         Result unknown = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "nope", "--from",
                 "STANDARDPACK", "--to", "ENTERPRISEPACK");
         assertEquals(1, unknown.code());
