@@ -32,10 +32,10 @@ public final class Dictionary {
         if (value == null) {
             return NULL;
         }
-        int code = codes.getIfAbsent(value, NULL);
-        if (code == NULL) {
-            code = values.size();
-            codes.put(value, code);
+        // one probe of the table whether the value is new or not (most values of an id-like column are new)
+        int next = values.size();
+        int code = codes.getIfAbsentPut(value, next);
+        if (code == next) {
             values.add(value);
             if (folded != null) {
                 foldOf.add(folded.intern(fold(value)));
