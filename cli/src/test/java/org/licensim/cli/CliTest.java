@@ -397,4 +397,31 @@ class CliTest {
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("unknown group \"Nobody\": no group has that id or display name"), unknown.err());
     }
+
+    @Test
+    @DisplayName("R17 R18 check lists what needs attention and exits 3; a tenant with nothing to see exits 0; JSON on request")
+    void check() throws Exception {
+        Result r = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--threshold", "60");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("3 findings need attention"), r.out());
+        assertTrue(r.out().contains("seats: ENTERPRISEPACK (Office 365 E3) 70.0% in use, 7 of 10, 3 left"), r.out());
+        assertTrue(r.out().contains("errors: group \"Engineering - Office 365 E3 without Yammer\" "
+                + "(b0000000-0000-4000-8000-0000000000a2): 1 member in licence error (CountViolation 1)"), r.out());
+        assertTrue(r.out().contains("reprocess: 1 user waits for ENTERPRISEPACK (Office 365 E3) while 3 seats are free: "
+                + "reprocess group b0000000-0000-4000-8000-0000000000a2"), r.out());
+        Result json = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--threshold", "60", "--format", "json");
+        assertEquals(3, json.code(), json.err());
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals("ENTERPRISEPACK", node.path("products").get(0).path("sku").asText());
+        assertEquals(1, node.path("groups").get(0).path("byError").path("CountViolation").asInt());
+        assertEquals(3, node.path("waiting").get(0).path("free").asInt());
+        Result clean = run("check", "../examples/two-groups-e3.json");
+        assertEquals(0, clean.code(), clean.out() + clean.err());
+        assertTrue(clean.out().contains("nothing needs attention"), clean.out());
+        Result bad = run("check", "../examples/two-groups-e3.json", "--threshold", "150");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--threshold must be a percentage from 0 to 100, got 150.0"), bad.err());
+    }
 }

@@ -1,0 +1,120 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.io.EventReader;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.planning.HealthCheck;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code licensim check}: what needs an administrator's attention, as a nightly job asks it; exit 3 when anything does. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Resolves a tenant snapshot (and events) and lists what needs attention: products whose seats are "
+                + "used at or over --threshold percent, groups with members in licence error, and products whose users "
+                + "wait for a seat while seats are free (a group to reprocess). Exits 3 when it finds anything, 0 when "
+                + "nothing, 1 on bad input: meant to run nightly (docs/CHECK.md).",
+                "Example:", "  licensim check tenant.json --threshold 90"})
+final class CheckCommand implements Callable<Integer> {
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Tenant snapshot JSON (from import-graph, or by hand).")
+    Path snapshot;
+
+    @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply first (JSON Lines).")
+    Path events;
+
+    @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "90",
+            description = "Seats in use, in percent, from which a product is listed. Default: ${DEFAULT-VALUE}.")
+    double threshold;
+
+    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+            description = "table (default) or json (the findings as one object; docs/CHECK.md).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(threshold >= 0 && threshold <= 100)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--threshold must be a percentage from 0 to 100, got " + threshold);
+        }
+        Tenant t = SnapshotReader.withDefaults().read(snapshot);
+        Engine e = Engine.builder(t).reconcile();
+        if (events != null) {
+            try (EventReader r = EventReader.open(events)) {
+                for (Event ev = r.next(); ev != null; ev = r.next()) {
+                    try {
+                        e.apply(ev);
+                    } catch (LicensimException refused) {
+                        throw new LicensimException(events + ":" + r.line() + ": " + refused.getMessage());
+                    }
+                }
+            }
+        }
+        HealthCheck c = HealthCheck.of(e, threshold);
+        PrintWriter o = spec.commandLine().getOut();
+        if (format == Format.json) {
+            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c));
+        } else {
+            print(o, c);
+        }
+        o.flush();
+        return c.clean() ? 0 : Main.REGRESSION;
+    }
+
+    private void print(PrintWriter o, HealthCheck c) {
+        if (c.clean()) {
+            o.printf(Locale.ROOT, "%s: nothing needs attention (no product at %s%% of its seats, no member in licence "
+                    + "error, nobody waiting while seats are free)%n", snapshot, fmt(threshold));
+            return;
+        }
+        o.printf("%s: %d %s need attention%n", snapshot, count(c), count(c) == 1 ? "finding" : "findings");
+        for (HealthCheck.NearlyFull p : c.products()) {
+            o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%n", p.sku(), p.name(), p.percent(),
+                    p.consumed(), p.capacity(), p.consumed() >= p.capacity() ? ": full" : String.format(Locale.ROOT,
+                            ", %,d left", p.capacity() - p.consumed()));
+        }
+        for (HealthCheck.GroupInError g : c.groups()) {
+            o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
+                    g.members() == 1 ? "member" : "members", join(g.byError()));
+        }
+        for (HealthCheck.WaitingWhileFree w : c.waiting()) {
+            o.printf("  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%n", w.users(),
+                    w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
+                    w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
+                            : "group " + String.join(", ", w.groups()));
+        }
+    }
+
+    private static int count(HealthCheck c) {
+        return c.products().size() + c.groups().size() + c.waiting().size();
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** "CountViolation 3, MutuallyExclusiveViolation 1". */
+    private static String join(java.util.Map<String, Integer> byError) {
+        StringBuilder sb = new StringBuilder();
+        byError.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return sb.toString();
+    }
+}

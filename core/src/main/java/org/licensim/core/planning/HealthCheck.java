@@ -1,0 +1,107 @@
+package org.licensim.core.planning;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Summary;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+import org.licensim.core.state.UserEntries;
+
+/**
+ * What an administrator should look at in a resolved tenant, the way a nightly job checks it
+ * (Entra gives no alert for group-based licensing errors): products whose consumption is at or
+ * over a threshold of their seats, groups with members in licence error (SPEC R17), and products
+ * whose users wait for a seat while seats are free, so that a group must be reprocessed (R18).
+ */
+public record HealthCheck(double thresholdPercent, List<NearlyFull> products, List<GroupInError> groups,
+                          List<WaitingWhileFree> waiting) {
+
+    /** A product with {@code consumed} of {@code capacity} seats in use, at or over the threshold. */
+    public record NearlyFull(String sku, String name, int consumed, int capacity) {
+        public double percent() {
+            return capacity == 0 ? 100 : 100.0 * consumed / capacity;
+        }
+    }
+
+    /** A licensed group with {@code members} members holding one of its sources in an error state, by error. */
+    public record GroupInError(String id, String displayName, int members, Map<String, Integer> byError) {
+    }
+
+    /** Users waiting for product {@code sku} while {@code free} seats of it are free; the groups to reprocess. */
+    public record WaitingWhileFree(String sku, String name, int users, int free, List<String> groups) {
+    }
+
+    /** Whether nothing was found. */
+    public boolean clean() {
+        return products.isEmpty() && groups.isEmpty() && waiting.isEmpty();
+    }
+
+    public static HealthCheck of(Engine engine, double thresholdPercent) {
+        Subscriptions subs = engine.tenant().subscriptions();
+        Groups groups = engine.tenant().groups();
+        Summary s = Summary.of(engine);
+        List<NearlyFull> full = new ArrayList<>();
+        for (int t = 0; t < subs.size(); t++) {
+            int cap = s.capacity()[t];
+            if (s.consumed()[t] > 0 && s.consumed()[t] * 100.0 >= thresholdPercent * cap) {
+                full.add(new NearlyFull(s.products()[t], subs.product(t).displayName(), s.consumed()[t], cap));
+            }
+        }
+        int[] members = new int[groups.size()];
+        List<Map<String, Integer>> byError = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            byError.add(new TreeMap<>());
+        }
+        int[] seen = new int[groups.size()];
+        int[] stamp = {0};
+        try {
+            UserEntries.forEach(engine.store(), engine.tenant().users(), (u, es, n) -> {
+                stamp[0]++;
+                for (int i = 0; i < n; i++) {
+                    int at = i * StateStore.ENTRY_INTS;
+                    int src = es[at + StateStore.SRC];
+                    int state = es[at + StateStore.STATE];
+                    if (StateStore.isDirect(src) || States.error(state) == States.NONE) {
+                        continue;
+                    }
+                    byError.get(src).merge(States.errorName(state), 1, Integer::sum);
+                    if (seen[src] != stamp[0]) {
+                        seen[src] = stamp[0];
+                        members[src]++;
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<GroupInError> inError = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            if (members[g] > 0) {
+                inError.add(new GroupInError(groups.id(g), groups.displayName(g), members[g], byError.get(g)));
+            }
+        }
+        List<WaitingWhileFree> waiting = new ArrayList<>();
+        List<java.util.SortedSet<Integer>> waitingGroups = null;
+        for (int t = 0; t < subs.size(); t++) {
+            int free = s.capacity()[t] - s.consumed()[t];
+            if (s.usersWaiting()[t] > 0 && free > 0) {
+                if (waitingGroups == null) {
+                    waitingGroups = Summary.waitingGroups(engine);
+                }
+                List<String> ids = new ArrayList<>();
+                waitingGroups.get(t).forEach(g -> ids.add(groups.id(g)));
+                waiting.add(new WaitingWhileFree(s.products()[t], subs.product(t).displayName(), s.usersWaiting()[t], free,
+                        List.copyOf(ids)));
+            }
+        }
+        return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), List.copyOf(waiting));
+    }
+}
