@@ -17,6 +17,7 @@ import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.io.SnapshotWriter;
 import org.licensim.core.io.StateCsvWriter;
 import org.licensim.core.io.StateWriter;
+import org.licensim.core.planning.HealthCheck;
 import org.licensim.core.state.States;
 
 import picocli.CommandLine.Command;
@@ -203,30 +204,18 @@ final class ResolveCommand implements Callable<Integer> {
      * which Entra does not do by itself; say which groups to reprocess.
      */
     static void reprocessHints(PrintWriter o, Engine engine, Summary s) {
-        boolean any = false;
-        for (int t = 0; t < s.products().length; t++) {
-            any |= s.usersWaiting()[t] > 0 && s.consumed()[t] < s.capacity()[t];
-        }
-        if (!any) {
-            return;
-        }
-        var groups = Summary.waitingGroups(engine);
-        for (int t = 0; t < s.products().length; t++) {
-            int free = s.capacity()[t] - s.consumed()[t];
-            if (s.usersWaiting()[t] == 0 || free <= 0) {
-                continue;
-            }
+        var groups = engine.tenant().groups();
+        for (HealthCheck.WaitingWhileFree w : HealthCheck.waitingWhileFree(engine, s)) {
             List<String> names = new ArrayList<>();
-            for (int g : groups.get(t)) {
-                String display = engine.tenant().groups().displayName(g);
-                String id = engine.tenant().groups().id(g);
+            for (String id : w.groups()) {
+                String display = groups.displayName(groups.indexOf(id));
                 names.add(display == null || display.isBlank() || display.equals(id) ? "\"" + id + "\""
                         : "\"" + display + "\" (" + id + ")");
             }
             o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are not "
-                    + "retried by themselves (SPEC R18): reprocess %s%n", s.usersWaiting()[t],
-                    s.usersWaiting()[t] == 1 ? "user waits" : "users wait", s.products()[t], free,
-                    free == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
+                    + "retried by themselves (SPEC R18): reprocess %s%n", w.users(),
+                    w.users() == 1 ? "user waits" : "users wait", w.sku(), w.free(),
+                    w.free() == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
                             : (names.size() == 1 ? "group " : "groups ") + String.join(", ", names));
         }
     }

@@ -88,6 +88,17 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                 inError.add(new GroupInError(groups.id(g), groups.displayName(g), members[g], byError.get(g)));
             }
         }
+        return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), waitingWhileFree(engine, s));
+    }
+
+    /**
+     * The products whose users wait for a seat while seats of them are free (SPEC R18: a failed
+     * source is not retried by itself), with the groups to reprocess (ids, in group order);
+     * {@code s} is the engine's summary. Reads the store only when some product has such users.
+     */
+    public static List<WaitingWhileFree> waitingWhileFree(Engine engine, Summary s) {
+        Subscriptions subs = engine.tenant().subscriptions();
+        Groups groups = engine.tenant().groups();
         List<WaitingWhileFree> waiting = new ArrayList<>();
         List<java.util.SortedSet<Integer>> waitingGroups = null;
         for (int t = 0; t < subs.size(); t++) {
@@ -102,6 +113,6 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                         List.copyOf(ids)));
             }
         }
-        return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), List.copyOf(waiting));
+        return List.copyOf(waiting);
     }
 }
