@@ -226,18 +226,30 @@ public final class ChronicleStateStore implements StateStore {
      * still running in another process is refused, not removed.
      */
     public static boolean discardUnfinishedBuild(Path dir) {
-        Path commit = dir.resolve(COMMIT);
-        boolean hasCommit = Files.isRegularFile(commit);
-        if (hasCommit ? !CommitHeader.isBuilding(commit) : !Files.isRegularFile(dir.resolve(MANIFEST)) || !StoreFiles.onlyLicensimFiles(dir)) {
+        if (!unfinished(dir)) {
             return false;
         }
         try (StoreLock lock = StoreLock.acquire(dir, "rebuilding a store whose first build was stopped")) {
-            if (hasCommit && !CommitHeader.isBuilding(commit)) {
+            if (!unfinished(dir)) {
                 return false; // finished by another process meanwhile
             }
             StoreFiles.removeWhatCreateMade(dir, false);
             return true;
         }
+    }
+
+    /**
+     * Whether {@code dir} holds a first build that never finished. A build writes its commit
+     * record ("being built") before its manifest and commits only after both, so: without a
+     * manifest, any directory of licensim's files alone (a commit record half written included);
+     * with one, a commit record that still says "being built" (or, from an older build order, none).
+     */
+    private static boolean unfinished(Path dir) {
+        Path commit = dir.resolve(COMMIT);
+        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+            return Files.isRegularFile(commit) && StoreFiles.onlyLicensimFiles(dir);
+        }
+        return Files.isRegularFile(commit) ? CommitHeader.isBuilding(commit) : StoreFiles.onlyLicensimFiles(dir);
     }
 
     /** Whether {@code dir} holds a store (its manifest exists). */

@@ -141,7 +141,10 @@ class StoreReliabilityTest {
             for (String f : keep) {
                 Files.copy(full.resolve(f), dir.resolve(f));
             }
-            if (Files.exists(dir.resolve("commit.bin"))) {
+            if (keep.length == 2 && keep[1].equals("commit.bin")) {
+                // killed between creating the commit record and writing its first slot: all zeros
+                Files.write(dir.resolve("commit.bin"), new byte[256]);
+            } else if (Files.exists(dir.resolve("commit.bin"))) {
                 try (CommitHeader h = CommitHeader.open(dir.resolve("commit.bin"))) {
                     h.write(new CommitHeader.Slot(h.current().commitNo() + 1, ChronicleStateStore.LAYOUT,
                             CommitHeader.BUILDING, -1, 0, 0, 0));
