@@ -49,6 +49,8 @@ final class EventApplier {
     private final UserData.Changes changes = new UserData.Changes();
     private int unitsSucceeded;
     private int unitsFailed;
+    /** Whether the attribute change being applied moved the user into or out of a group. */
+    private boolean membershipMoved;
 
     EventApplier(Tenant tenant, RulePlans rules, SeatLedger ledger, UserResolver resolver, DynamicMembership dynamic) {
         this.tenant = tenant;
@@ -192,14 +194,18 @@ final class EventApplier {
     private final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {
         @Override
         public void join(int group, int user) {
-            if (dir.addMember(group, user) && asg.ofGroup(group).length > 0) {
-                r.processUnit(user, group, r.newEventKey());
+            if (dir.addMember(group, user)) {
+                membershipMoved = true;
+                if (asg.ofGroup(group).length > 0) {
+                    r.processUnit(user, group, r.newEventKey());
+                }
             }
         }
 
         @Override
         public void leave(int group, int user) {
             if (dir.removeMember(group, user)) {
+                membershipMoved = true;
                 r.removeSource(user, group, -1, null);
             }
         }
@@ -243,8 +249,24 @@ final class EventApplier {
         dynamic.userChanging(tenant, u, changed);
         changes.apply(e.attributes(), users, u);
         r.begin(u);
+        membershipMoved = false;
         dynamic.userChanged(tenant, u, changed, oneUserSink);
-        r.end(u);
+        if (membershipMoved || touchesChecks(changed)) {
+            r.end(u);
+        } else {
+            r.endUntouched(u);
+        }
+    }
+
+    /** Whether a change of these properties touches the user's licensing (SPEC R18: R15 and R16 read them). */
+    private static boolean touchesChecks(List<String> changed) {
+        for (int i = 0; i < changed.size(); i++) {
+            String p = changed.get(i);
+            if (p.equalsIgnoreCase("usageLocation") || p.equalsIgnoreCase("proxyAddresses")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ groups
@@ -470,30 +492,38 @@ final class EventApplier {
         }
     }
 
-    /** SPEC R18: retry the failed sources of one user, or of every member of one group in R11 order. */
+    /**
+     * SPEC R18: a reprocess touches the user, or every member of the group, so each is processed
+     * as a whole ({@link UserResolver#settle}). Members with nothing to retry or settle (every
+     * entry Active) would not change, so only the others are visited, in R11 order of their
+     * oldest failed or held-back source.
+     */
     private void reprocess(Event.Reprocess e) {
         if (e.userId() != null) {
             int u = req.user(e, e.userId());
             r.begin(u);
-            r.retryFailed(u, Integer.MIN_VALUE);
             r.end(u);
             return;
         }
         int g = req.group(e, e.groupId());
         int n = 0;
         int m = members.load(groups, g);
+        int active = States.pack(States.ACTIVE, States.NONE);
         for (int i = 0; i < m; i++) {
             int u = members.user(i);
             Entries es = r.peek(u);
+            long oldest = Long.MAX_VALUE;
             for (int j = 0; j < es.size(); j++) {
-                if (es.src(j) == g && es.failed(j)) {
-                    members.set(n++, u, es.key(j));
-                    break;
+                if (es.state(j) != active) {
+                    oldest = Math.min(oldest, es.key(j));
                 }
+            }
+            if (oldest != Long.MAX_VALUE) {
+                members.set(n++, u, oldest);
             }
         }
         members.sortByKey(n);
-        processGroup(g, n, (i, u) -> r.processUnit(u, g, members.key(i)));
+        processGroup(g, n, (i, u) -> { });
     }
 
     /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */

@@ -277,7 +277,7 @@ final class ReferenceModel {
                 users.get(u).groups.add(g);
                 if (!groups.get(g).licences.isEmpty()) {
                     processUnit(u, g, newKey());
-                    finish(u);
+                    settle(u);
                 }
             }
         } else if (e instanceof Event.MemberRemoved m) {
@@ -333,6 +333,7 @@ final class ReferenceModel {
             applyAttributes(users.get(u), a.attributes());
             Set<String> changed = new HashSet<>();
             a.attributes().changedProperties().forEach(x -> changed.add(x.toLowerCase(Locale.ROOT)));
+            boolean moved = false;
             for (int g = 0; g < groups.size(); g++) {
                 Group group = groups.get(g);
                 if (group.rule == null || group.deleted || group.paused) {
@@ -344,12 +345,17 @@ final class ReferenceModel {
                     continue;
                 }
                 if (org.licensim.core.rules.RuleInterpreter.eval(group.rule, users.get(u).attributes())) {
-                    join(g, u);
+                    moved |= joinRaw(g, u);
                 } else {
-                    leave(g, u);
+                    moved |= leaveRaw(g, u);
                 }
             }
-            finish(u);
+            // R18: the change touches the user when it moved a membership or changed what R15/R16 read
+            if (moved || changed.contains("usagelocation") || changed.contains("proxyaddresses")) {
+                settle(u);
+            } else {
+                finish(u);
+            }
         } else if (e instanceof Event.GroupCreated c) {
             if (everUsed(c.groupId())) {
                 throw new Rejected("id");
@@ -449,7 +455,7 @@ final class ReferenceModel {
             group.licences.remove(was);
             for (int u : new ArrayList<>(group.members)) {
                 removeSource(u, g, t, was);
-                finish(u);
+                settle(u);
             }
         } else if (e instanceof Event.LicenseAssignedToUser a) {
             int u = liveUser(a.userId());
@@ -479,7 +485,7 @@ final class ReferenceModel {
                 freed.addAll(savedFreed);
                 throw new Rejected(error);
             }
-            finish(u);
+            settle(u);
         } else if (e instanceof Event.LicenseRemovedFromUser r) {
             int u = liveUser(r.userId());
             int t = product(r.skuId());
@@ -494,7 +500,7 @@ final class ReferenceModel {
             }
             direct.get(u).remove(t);
             removeSource(u, src, -1, null);
-            finish(u);
+            settle(u);
         } else if (e instanceof Event.UnitsChanged c) {
             int t = product(c.skuId());
             int before = capacity.get(t);
@@ -504,38 +510,25 @@ final class ReferenceModel {
             }
         } else if (e instanceof Event.Reprocess r) {
             if (r.userId() != null) {
-                int u = liveUser(r.userId());
-                Set<Integer> tried = new HashSet<>();
-                while (true) {
-                    Src best = null;
-                    for (Src s : entries(u)) {
-                        if (s.state.equals(ERROR) && !tried.contains(s.src) && (best == null || s.key < best.key)) {
-                            best = s;
-                        }
-                    }
-                    if (best == null) {
-                        break;
-                    }
-                    tried.add(best.src);
-                    processUnit(u, best.src, best.key);
-                }
-                finish(u);
+                settle(liveUser(r.userId()));
             } else {
+                // R18: every member is touched; only those with a source not Active can change
                 int g = group(r.groupId());
-                List<long[]> retry = new ArrayList<>();
+                List<long[]> touched = new ArrayList<>();
                 for (int u : groups.get(g).members) {
+                    long oldest = Long.MAX_VALUE;
                     for (Src s : entries(u)) {
-                        if (s.src == g && s.state.equals(ERROR)) {
-                            retry.add(new long[] {s.key, u});
-                            break;
+                        if (!(s.state.equals(ACTIVE) && s.error.equals("None"))) {
+                            oldest = Math.min(oldest, s.key);
                         }
                     }
+                    if (oldest != Long.MAX_VALUE) {
+                        touched.add(new long[] {oldest, u});
+                    }
                 }
-                retry.sort((a, b) -> Long.compare(a[0], b[0]));
-                for (long[] k : retry) {
-                    int u = (int) k[1];
-                    processUnit(u, g, k[0]);
-                    finish(u);
+                touched.sort((a, b) -> Long.compare(a[0], b[0]));
+                for (long[] k : touched) {
+                    settle((int) k[1]);
                 }
             }
         } else {
@@ -577,24 +570,65 @@ final class ReferenceModel {
     }
 
     private void join(int g, int u) {
-        Group group = groups.get(g);
-        if (group.members.add(u)) {
-            users.get(u).groups.add(g);
-            if (!group.licences.isEmpty()) {
-                processUnit(u, g, newKey());
-                finish(u);
-            }
+        if (joinRaw(g, u) && !groups.get(g).licences.isEmpty()) {
+            settle(u);
         }
     }
 
     private void leave(int g, int u) {
+        boolean had = entries(u).stream().anyMatch(x -> x.src == g);
+        if (leaveRaw(g, u) && (!groups.get(g).licences.isEmpty() || had)) {
+            settle(u);
+        }
+    }
+
+    /** Adds the membership and demands the group's unit; whether the user was not a member. */
+    private boolean joinRaw(int g, int u) {
         Group group = groups.get(g);
-        if (group.members.remove(u)) {
-            users.get(u).groups.remove(g);
-            if (group.licences.isEmpty() && entries(u).stream().noneMatch(x -> x.src == g)) {
-                return; // nothing of the user's licences comes from this group
+        if (!group.members.add(u)) {
+            return false;
+        }
+        users.get(u).groups.add(g);
+        if (!group.licences.isEmpty()) {
+            processUnit(u, g, newKey());
+        }
+        return true;
+    }
+
+    /** Ends the membership and takes the group's unit away; whether the user was a member. */
+    private boolean leaveRaw(int g, int u) {
+        Group group = groups.get(g);
+        if (!group.members.remove(u)) {
+            return false;
+        }
+        users.get(u).groups.remove(g);
+        removeSource(u, g, -1, null);
+        return true;
+    }
+
+    /**
+     * R18: the user processed as a whole after a change that touched it: settle, then every
+     * failed source again in key order against the state now (held sources stay), then settle.
+     */
+    private void settle(int u) {
+        finish(u);
+        Set<Integer> tried = new HashSet<>();
+        boolean any = false;
+        while (true) {
+            Src best = null;
+            for (Src s : entries(u)) {
+                if (s.state.equals(ERROR) && !tried.contains(s.src) && (best == null || s.key < best.key)) {
+                    best = s;
+                }
             }
-            removeSource(u, g, -1, null);
+            if (best == null) {
+                break;
+            }
+            any = true;
+            tried.add(best.src);
+            processUnit(u, best.src, best.key);
+        }
+        if (any) {
             finish(u);
         }
     }
@@ -619,7 +653,7 @@ final class ReferenceModel {
             if (!blockedBySwitch(u, g)) {
                 processUnit(u, g, newKey());
             }
-            finish(u);
+            settle(u);
         }
     }
 
@@ -651,7 +685,7 @@ final class ReferenceModel {
                     continue;
                 }
                 processUnit(u, (int) w[2], w[0]);
-                finish(u);
+                settle(u);
             }
         }
     }

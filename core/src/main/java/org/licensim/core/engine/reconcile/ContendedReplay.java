@@ -111,7 +111,7 @@ final class ContendedReplay implements SeatStrategy {
                 int u = (int) unit[1];
                 pass.begin(u);
                 pass.processUnit(u, (int) unit[2], unit[0]);
-                pass.end(u);
+                pass.endUntouched(u);
             }
             boolean grew = false;
             for (int t = 0; t < products; t++) {

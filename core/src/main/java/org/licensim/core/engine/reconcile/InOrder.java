@@ -45,7 +45,7 @@ final class InOrder implements SeatStrategy {
             int u = (int) d[1];
             main.begin(u);
             main.processUnit(u, StateStore.direct((int) d[2]), d[0]);
-            main.end(u);
+            main.endUntouched(u);
         }
         MemberBuffer members = new MemberBuffer();
         for (int g = 0; g < groups.size(); g++) {
@@ -60,7 +60,7 @@ final class InOrder implements SeatStrategy {
                 }
                 main.begin(u);
                 main.processUnit(u, g, StateStore.snapshotGroupKey(g, u));
-                main.end(u);
+                main.endUntouched(u);
             }
         }
     }

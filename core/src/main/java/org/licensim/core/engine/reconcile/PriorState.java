@@ -44,7 +44,7 @@ final class PriorState {
         for (int u = 0; u < users; u++) {
             if (prior.get(u) != null) {
                 main.begin(u);
-                main.end(u);
+                main.endUntouched(u);
             }
         }
     }

@@ -149,10 +149,46 @@ public final class UserResolver {
         old.copyFrom(cur);
     }
 
-    /** Settles the user ({@link #finish}) and writes it back ({@link #write}). */
+    /**
+     * Ends a change that touched the user's licensing: the user is processed as a whole
+     * ({@link #settle}) and written back ({@link #write}).
+     */
     public void end(int u) {
+        settle(u);
+        write(u);
+    }
+
+    /**
+     * Ends a change that did not touch the user's licensing (an attribute no rule reads and no
+     * check uses): what it left pending is settled ({@link #finish}), failed sources are not retried.
+     */
+    public void endUntouched(int u) {
         finish(u);
         write(u);
+    }
+
+    /**
+     * SPEC R18, a user processed as a whole: after the change, held entries are settled
+     * ({@link #finish}), then every failed source is evaluated again in R11 key order against the
+     * state the change left (held sources stay held: a source that now fails because of an
+     * earlier grant keeps its Error, the engine never takes a licence away to make room), and
+     * what those grants made possible is settled again.
+     */
+    public void settle(int u) {
+        finish(u);
+        if (hasFailed()) {
+            retryFailed(u, Integer.MIN_VALUE);
+            finish(u);
+        }
+    }
+
+    private boolean hasFailed() {
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.failed(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes the user back as it is: the store, the waiting-seat index, the feed diff. */

@@ -1,0 +1,142 @@
+package org.licensim.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.licensim.core.feed.ChangeFeed;
+
+/**
+ * SPEC R18: Entra processes a user as a whole. Each test is one of the rule's sentences, on
+ * Microsoft's own examples where the docs give one.
+ */
+class ProcessingModelTest {
+    /** Office 365 E1 and E3, two users in the Netherlands; seats per product as given. */
+    private static String tenant(int e1, int e3, String groups, String assignments) {
+        return "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+                + "{\"skuPartNumber\": \"STANDARDPACK\", \"prepaidUnits\": {\"enabled\": " + e1 + "}}, "
+                + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": " + e3 + "}}], "
+                + "\"users\": [{\"id\": \"u1\", \"usageLocation\": \"NL\"}, {\"id\": \"u2\", \"usageLocation\": \"NL\"}], "
+                + "\"groups\": [" + groups + "], \"assignments\": [" + assignments + "]}";
+    }
+
+    private static String ev(int seq, String type, String fields) {
+        return "{\"seq\":" + seq + ",\"time\":\"2026-01-0" + Math.min(9, seq) + "T10:00:00Z\",\"type\":\"" + type + "\","
+                + fields + "}\n";
+    }
+
+    private static final String E1_E3_GROUPS = "{\"id\": \"GE1\", \"members\": [\"u1\"]}, {\"id\": \"GE3\", \"members\": []}";
+    private static final String E1_E3 = "{\"groupId\": \"GE1\", \"skuId\": \"STANDARDPACK\"}, "
+            + "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}";
+
+    /** Feed records of event {@code seq}, as "Kind product" strings. */
+    private static List<String> feedOf(Harness h, long seq) {
+        ChangeFeed f = h.engine.feed();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < f.size(); i++) {
+            if (f.cause(i) == seq && f.user(i) >= 0) {
+                out.add(f.kind(i) + " " + h.tenant.subscriptions().product(f.product(i)).skuPartNumber());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("R18 the docs' E1-to-E3 migration: leaving the E1 group clears the conflict and assigns E3 in the same step")
+    void conflictClearsWhenTheConflictingLicenceGoes() {
+        Harness h = new Harness(tenant(5, 5, E1_E3_GROUPS, E1_E3));
+        h.events(ev(1, "MemberAdded", "\"groupId\":\"GE3\",\"memberId\":\"u1\""));
+        assertEquals(List.of("STANDARDPACK|GE1|Active|None", "ENTERPRISEPACK|GE3|Error|MutuallyExclusiveViolation"),
+                h.sources("u1"));
+        h.events(ev(2, "MemberRemoved", "\"groupId\":\"GE1\",\"memberId\":\"u1\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u1"));
+        assertEquals(0, h.consumed("STANDARDPACK"));
+        assertEquals(1, h.consumed("ENTERPRISEPACK"));
+        // one event removed E1, cleared the error and assigned E3: no moment without Exchange or SharePoint
+        List<String> step = feedOf(h, 2);
+        assertTrue(step.contains("LicenseRemoved STANDARDPACK") && step.contains("ErrorCleared ENTERPRISEPACK")
+                && step.contains("LicenseAssigned ENTERPRISEPACK"), step.toString());
+        assertEquals(List.of(), h.rejections);
+    }
+
+    @Test
+    @DisplayName("R18 a direct licence removed: the user's failed group licence is retried at once (E1 direct, E3 from a group)")
+    void directRemovalRetriesTheUsersGroupLicence() {
+        Harness h = new Harness(tenant(5, 5, "{\"id\": \"GE3\", \"members\": [\"u1\"]}",
+                "{\"userId\": \"u1\", \"skuId\": \"STANDARDPACK\"}, {\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}"));
+        assertEquals(List.of("STANDARDPACK|direct|Active|None", "ENTERPRISEPACK|GE3|Error|MutuallyExclusiveViolation"),
+                h.sources("u1"));
+        h.events(ev(1, "LicenseRemovedFromUser", "\"userId\":\"u1\",\"skuId\":\"STANDARDPACK\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u1"));
+    }
+
+    @Test
+    @DisplayName("R18 seats freed by one user go to nobody until the waiting user is touched; a touched user takes a free seat")
+    void untouchedUsersAreNotRetried() {
+        // one E3 seat: u1 holds it, u2 waits; GX is an unlicensed group
+        Harness h = new Harness(tenant(5, 1, "{\"id\": \"GE3\", \"members\": [\"u1\", \"u2\"]}, "
+                + "{\"id\": \"GX\", \"members\": []}", "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u2"));
+        h.events(ev(1, "MemberRemoved", "\"groupId\":\"GE3\",\"memberId\":\"u1\""));
+        assertEquals(0, h.consumed("ENTERPRISEPACK"), "the seat is free");
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u2"), "u2 was not touched");
+        // joining a group with no licences changes nothing of u2's licensing, so it is no touch either
+        h.events(ev(2, "MemberAdded", "\"groupId\":\"GX\",\"memberId\":\"u2\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u2"));
+        // a refused request changes nothing, so it touches no one
+        h.events(ev(3, "LicenseAssignedToUser", "\"userId\":\"u2\",\"skuId\":\"EMS\""));
+        assertEquals(1, h.rejections.size(), "EMS is not a product of this tenant: refused, no touch");
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u2"));
+        h.events(ev(4, "UserAttributesChanged", "\"userId\":\"u2\",\"attributes\":{\"usageLocation\":\"DE\"}"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u2"), "a usage location change touches the user");
+        assertEquals(1, h.consumed("ENTERPRISEPACK"));
+    }
+
+    @Test
+    @DisplayName("R18 an attribute no rule or check reads does not touch the user; a reprocess of the user does")
+    void attributeChangesThatDoNotTouch() {
+        Harness h = new Harness(tenant(5, 1, "{\"id\": \"GE3\", \"members\": [\"u1\", \"u2\"]}",
+                "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}"));
+        h.events(ev(1, "UnitsChanged", "\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":2}"));
+        h.events(ev(2, "UserAttributesChanged", "\"userId\":\"u2\",\"attributes\":{\"jobTitle\":\"Engineer\"}"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u2"));
+        h.events(ev(3, "Reprocess", "\"userId\":\"u2\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u2"));
+        assertEquals(List.of(), h.rejections);
+    }
+
+    @Test
+    @DisplayName("R18 a held licence is never taken away to grant an older failed source: that source fails on the conflict")
+    void heldLicencesStay() {
+        // u1 waits for E3 (no seat), then gets E1 from a second group: E1 is granted, and E3, retried in the
+        // same step against the state after it, now fails on the conflict (R13 is checked before seats)
+        Harness h = new Harness(tenant(5, 0, "{\"id\": \"GE3\", \"members\": [\"u1\"]}, {\"id\": \"GE1\", \"members\": []}",
+                "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"GE1\", \"skuId\": \"STANDARDPACK\"}"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation"), h.sources("u1"));
+        h.events(ev(1, "MemberAdded", "\"groupId\":\"GE1\",\"memberId\":\"u1\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|MutuallyExclusiveViolation", "STANDARDPACK|GE1|Active|None"),
+                h.sources("u1"));
+        // E3 seats arrive and u1 is reprocessed: E3 is the older demand but E1 is held, so E3 meets the conflict
+        h.events(ev(2, "UnitsChanged", "\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":5}"));
+        h.events(ev(3, "Reprocess", "\"userId\":\"u1\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|MutuallyExclusiveViolation", "STANDARDPACK|GE1|Active|None"),
+                h.sources("u1"));
+        assertEquals(1, h.consumed("STANDARDPACK"));
+        assertEquals(0, h.consumed("ENTERPRISEPACK"));
+    }
+
+    @Test
+    @DisplayName("R18 a reprocess of a group touches every member: their failed sources from other groups are retried too")
+    void groupReprocessTouchesMembers() {
+        Harness h = new Harness(tenant(5, 1, "{\"id\": \"GE3\", \"members\": [\"u1\", \"u2\"]}, "
+                + "{\"id\": \"GX\", \"members\": [\"u2\"]}", "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}"));
+        h.events(ev(1, "UnitsChanged", "\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":2}"));
+        h.events(ev(2, "Reprocess", "\"groupId\":\"GX\""));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u2"));
+        assertEquals(List.of(), h.rejections);
+    }
+}
