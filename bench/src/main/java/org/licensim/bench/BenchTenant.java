@@ -38,9 +38,29 @@ public final class BenchTenant {
         fewBig
     }
 
-    /** Ten real products whose plans neither conflict nor need prerequisites (catalog part numbers). */
+    /**
+     * Ten real products whose plans neither conflict nor need prerequisites (catalog part numbers).
+     * Exchange Online Plan 1 and Office 365 F3 were here until Microsoft's conflict tables became
+     * the default (SPEC R13): their Exchange and SharePoint plans conflict with E3's, so Entra ID P1
+     * and P2 took their places.
+     */
     public static final List<String> PRODUCTS = List.of("ENTERPRISEPACK", "SPE_E3", "ENTERPRISEPREMIUM", "EMS",
-            "POWER_BI_PRO", "VISIOCLIENT", "PROJECTPROFESSIONAL", "FLOW_FREE", "EXCHANGESTANDARD", "DESKLESSPACK");
+            "POWER_BI_PRO", "VISIOCLIENT", "PROJECTPROFESSIONAL", "FLOW_FREE", "AAD_PREMIUM", "AAD_PREMIUM_P2");
+    /** Catalog plans some add-on needs (SPEC R14), which the generator never disables. */
+    private static final java.util.Set<Integer> PREREQUISITES = prerequisites();
+
+    private static java.util.Set<Integer> prerequisites() {
+        Catalog c = Catalog.loadDefault();
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (org.licensim.core.catalog.PlanRules.Prerequisite p : org.licensim.core.catalog.PlanRules.loadDefault(c)
+                .prerequisites()) {
+            for (int a : p.anyOf()) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     /** Products with fewer seats than demand. */
     public static final int[] SHORT = {0, 3, 4};
     static final int DEPARTMENTS = 100;
@@ -257,12 +277,16 @@ public final class BenchTenant {
         g.writeArrayFieldStart("disabledPlans");
         Product product = catalog.findProduct(PRODUCTS.get(p));
         List<String> plans = catalog.planNames(product);
-        // disable up to two plans, different per group, so that unions of plans (R4) matter
+        // disable up to two plans, different per group, so that unions of plans (R4) matter; never a
+        // prerequisite (E5's Skype for Business Plan 2 for its Audio Conferencing): a group without its
+        // add-on's prerequisite is refused (R14, R24), and R14 is not what the peers implement
         int n = plans.size() > 2 ? rnd.nextInt(3) : 0;
         int first = rnd.nextInt(plans.size());
         for (int i = 0; i < n; i++) {
             int at = i == 0 ? first : (first + 1 + rnd.nextInt(plans.size() - 1)) % plans.size();
-            g.writeString(catalog.plan(product.plans()[at]).servicePlanId());
+            if (!PREREQUISITES.contains(product.plans()[at])) {
+                g.writeString(catalog.plan(product.plans()[at]).servicePlanId());
+            }
         }
         g.writeEndArray();
         g.writeEndObject();

@@ -50,4 +50,20 @@ class PeersAgreeTest {
         b.resolve();
         assertNotEquals(a.fingerprint(), b.fingerprint());
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("R13 no two plans of the bench products conflict under the shipped rules (the peers do not implement R13)")
+    void benchProductsDoNotConflict() {
+        org.licensim.core.catalog.Catalog catalog = org.licensim.core.catalog.Catalog.loadDefault();
+        java.util.Set<Integer> plans = new java.util.HashSet<>();
+        for (String sku : BenchTenant.PRODUCTS) {
+            for (int p : catalog.findProduct(sku).plans()) {
+                plans.add(p);
+            }
+        }
+        for (org.licensim.core.catalog.PlanRules.Conflict c : org.licensim.core.catalog.PlanRules.loadDefault(catalog).conflicts()) {
+            assertTrue(!plans.contains(c.planA()) || !plans.contains(c.planB()), catalog.plan(c.planA()).servicePlanName()
+                    + " conflicts with " + catalog.plan(c.planB()).servicePlanName());
+        }
+    }
 }

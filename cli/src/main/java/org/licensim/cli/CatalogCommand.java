@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
+import org.licensim.core.catalog.ExclusivePlanSets;
 import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.catalog.ServicePlan;
@@ -100,8 +101,26 @@ final class CatalogCommand implements Callable<Integer> {
         PlanRules r = PlanRules.loadDefault(catalog);
         out.println("Service-plan rules (" + PlanRules.DEFAULT_RESOURCE + "; a snapshot's servicePlanRules replaces "
                 + "any section):");
+        ExclusivePlanSets tables = ExclusivePlanSets.loadDefault(catalog);
         out.println("conflicts (never enabled together for one user, SPEC R13):");
-        r.conflicts().forEach(c -> out.printf("  %s  <>  %s%n", name(catalog, c.planA()), name(catalog, c.planB())));
+        out.println("  Microsoft's tables of plans that cannot be assigned at the same time (any two of one table):");
+        java.util.Set<Long> inTables = new java.util.HashSet<>();
+        for (ExclusivePlanSets.PlanSet set : tables.sets()) {
+            List<String> names = new ArrayList<>();
+            for (int p : set.plans()) {
+                names.add(name(catalog, p));
+                for (int q : set.plans()) {
+                    inTables.add(((long) p << 32) | q);
+                }
+            }
+            out.printf("    %-20s %s%n", set.name(), String.join(", ", names));
+        }
+        if (!tables.skipped().isEmpty()) {
+            out.println("    (not in the catalog, so no product can enable them: " + String.join(", ", tables.skipped()) + ")");
+        }
+        out.println("  and licensim's own (" + PlanRules.DEFAULT_RESOURCE + "):");
+        r.conflicts().stream().filter(c -> !inTables.contains(((long) c.planA() << 32) | c.planB()))
+                .forEach(c -> out.printf("    %s  <>  %s%n", name(catalog, c.planA()), name(catalog, c.planB())));
         out.println("prerequisites (SPEC R14):");
         r.prerequisites().forEach(p -> {
             List<String> any = new ArrayList<>();

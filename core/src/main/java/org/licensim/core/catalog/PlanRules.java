@@ -53,13 +53,27 @@ public final class PlanRules {
         return new PlanRules(List.of(), List.of(), List.of(), new int[0]);
     }
 
-    /** The rules shipped with licensim. */
+    /**
+     * The rules shipped with licensim: Microsoft's tables of plans that cannot be assigned at the
+     * same time ({@link ExclusivePlanSets}) and the conflicts, prerequisites, prohibitions and
+     * uniqueness plans of {@code plan-rules.json} (which adds the page's statement that Exchange
+     * Online Plan 1 and Plan 2 conflict).
+     */
     public static PlanRules loadDefault(Catalog catalog) {
         try (InputStream in = PlanRules.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
                 throw new LicensimException("the plan rules resource " + DEFAULT_RESOURCE + " is missing");
             }
-            return parse(JSON.readTree(in), catalog, "classpath:" + DEFAULT_RESOURCE, "$");
+            PlanRules own = parse(JSON.readTree(in), catalog, "classpath:" + DEFAULT_RESOURCE, "$");
+            List<Conflict> conflicts = new ArrayList<>(ExclusivePlanSets.loadDefault(catalog).conflicts());
+            Set<Long> seen = new java.util.HashSet<>();
+            conflicts.forEach(c -> seen.add(pairKey(c)));
+            for (Conflict c : own.conflicts) {
+                if (seen.add(pairKey(c))) {
+                    conflicts.add(c);
+                }
+            }
+            return new PlanRules(conflicts, own.prerequisites, own.prohibitions, own.uniquenessPlans);
         } catch (JsonProcessingException e) {
             throw new LicensimException("classpath:" + DEFAULT_RESOURCE + ": malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -103,6 +117,10 @@ public final class PlanRules {
         return new PlanRules(conflicts, prereqs, prohibitions, unique);
     }
 
+    private static long pairKey(Conflict c) {
+        return ((long) Math.min(c.planA(), c.planB()) << 32) | Math.max(c.planA(), c.planB());
+    }
+
     public List<Conflict> conflicts() {
         return conflicts;
     }
@@ -118,6 +136,45 @@ public final class PlanRules {
     /** Catalog plan indexes of plans that need unique proxy addresses (R16). */
     public int[] uniquenessPlans() {
         return uniquenessPlans.clone();
+    }
+
+    /**
+     * R14 in words for catalog plan {@code plan}: "the service X requires A or B to be enabled as
+     * well" (alternatives joined by "or", several prerequisites by "and"), as refusals say it.
+     */
+    public String requirement(int plan, Catalog catalog) {
+        StringBuilder sb = new StringBuilder("the service ").append(catalog.plan(plan).friendlyName()).append(" requires ");
+        int k = 0;
+        for (Prerequisite p : prerequisites) {
+            if (p.plan() != plan) {
+                continue;
+            }
+            if (k++ > 0) {
+                sb.append(" and ");
+            }
+            for (int i = 0; i < p.anyOf().length; i++) {
+                sb.append(i > 0 ? " or " : "").append(catalog.plan(p.anyOf()[i]).friendlyName());
+            }
+        }
+        return sb.append(" to be enabled as well").toString();
+    }
+
+    /** The dependent plans among {@code enabled} (catalog plan indexes) whose prerequisites it does not hold (R14). */
+    public List<Integer> unmet(java.util.Collection<Integer> enabled) {
+        List<Integer> out = new ArrayList<>();
+        for (Prerequisite p : prerequisites) {
+            if (!enabled.contains(p.plan()) || out.contains(p.plan())) {
+                continue;
+            }
+            boolean any = false;
+            for (int a : p.anyOf()) {
+                any |= enabled.contains(a);
+            }
+            if (!any) {
+                out.add(p.plan());
+            }
+        }
+        return out;
     }
 
     /** Every catalog plan any rule mentions: only these matter to R13-R16 checks. */

@@ -36,11 +36,17 @@ public final class RulePlans {
     public RulePlans(Tenant tenant) {
         this.tenant = tenant;
         PlanRules rules = tenant.planRules();
-        int[] mentioned = rules.mentionedPlans();
+        // only plans some product of this tenant has can be enabled, so only they need a rule bit
+        org.eclipse.collections.impl.set.mutable.primitive.IntHashSet inTenant =
+                new org.eclipse.collections.impl.set.mutable.primitive.IntHashSet();
+        for (int t = 0; t < tenant.subscriptions().size(); t++) {
+            inTenant.addAll(tenant.subscriptions().product(t).plans());
+        }
+        int[] mentioned = Arrays.stream(rules.mentionedPlans()).filter(inTenant::contains).toArray();
         if (mentioned.length > MAX_RULE_PLANS) {
-            throw new LicensimException("the service-plan rules mention " + mentioned.length + " plans; licensim "
-                    + "supports at most " + MAX_RULE_PLANS + " (conflicts, prerequisites, prohibitions and "
-                    + "uniqueness plans together)");
+            throw new LicensimException("the service-plan rules mention " + mentioned.length + " plans of this "
+                    + "tenant's products; licensim supports at most " + MAX_RULE_PLANS + " (conflicts, prerequisites, "
+                    + "prohibitions and uniqueness plans together)");
         }
         catalogPlanOfBit = mentioned;
         IntIntHashMap bitOf = new IntIntHashMap();
@@ -57,8 +63,11 @@ public final class RulePlans {
             }
         }
         for (PlanRules.Conflict c : rules.conflicts()) {
-            int a = bitOf.get(c.planA());
-            int b = bitOf.get(c.planB());
+            int a = bitOf.getIfAbsent(c.planA(), -1);
+            int b = bitOf.getIfAbsent(c.planB(), -1);
+            if (a < 0 || b < 0) {
+                continue;
+            }
             conflictsOf[a] |= 1L << b;
             conflictsOf[b] |= 1L << a;
         }
@@ -67,11 +76,15 @@ public final class RulePlans {
             pre.add(new ArrayList<>());
         }
         for (PlanRules.Prerequisite p : rules.prerequisites()) {
-            long any = 0;
-            for (int a : p.anyOf()) {
-                any |= 1L << bitOf.get(a);
+            int b = bitOf.getIfAbsent(p.plan(), -1);
+            if (b < 0) {
+                continue;
             }
-            int b = bitOf.get(p.plan());
+            long any = 0; // a prerequisite no product of the tenant has can never be met: 0
+            for (int a : p.anyOf()) {
+                int ab = bitOf.getIfAbsent(a, -1);
+                any |= ab < 0 ? 0 : 1L << ab;
+            }
             pre.get(b).add(any);
             dependents |= 1L << b;
         }
@@ -79,13 +92,15 @@ public final class RulePlans {
             prerequisitesOf[b] = pre.get(b).stream().mapToLong(Long::longValue).toArray();
         }
         for (PlanRules.Prohibition p : rules.prohibitions()) {
-            for (String country : p.countries()) {
-                prohibitedByCountry.updateValue(country, 0L, v -> v | (1L << bitOf.get(p.plan())));
+            int b = bitOf.getIfAbsent(p.plan(), -1);
+            for (String country : b < 0 ? java.util.Set.<String>of() : p.countries()) {
+                prohibitedByCountry.updateValue(country, 0L, v -> v | (1L << b));
             }
         }
         long u = 0;
         for (int p : rules.uniquenessPlans()) {
-            u |= 1L << bitOf.get(p);
+            int b = bitOf.getIfAbsent(p, -1);
+            u |= b < 0 ? 0 : 1L << b;
         }
         unique = u;
         String dflt = tenant.settings().defaultCountry();
