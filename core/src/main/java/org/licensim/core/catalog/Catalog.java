@@ -77,6 +77,45 @@ public final class Catalog {
         return c;
     }
 
+    /** One plan of a tenant's own plan list for a product (Graph's {@code servicePlanInfo}). */
+    public record TenantPlan(String servicePlanId, String servicePlanName) {
+    }
+
+    /**
+     * SPEC R25: this catalog as one tenant sees it, where {@code lists} (catalog product index to
+     * the tenant's {@code subscribedSkus[].servicePlans}) replaces those products' plan lists. A
+     * plan the shipped table does not have yet (Microsoft added it later) becomes a new plan,
+     * numbered after every existing one, so every index of this catalog keeps its meaning.
+     */
+    public Catalog withTenantPlans(java.util.Map<Integer, List<TenantPlan>> lists) {
+        if (lists.isEmpty()) {
+            return this;
+        }
+        List<ServicePlan> ps = new ArrayList<>(plans);
+        List<Product> prods = new ArrayList<>(products);
+        lists.forEach((index, list) -> {
+            int[] ids = new int[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                TenantPlan tp = list.get(i);
+                int known = planById.getIfAbsent(key(tp.servicePlanId()), -1);
+                if (known < 0) {
+                    for (int j = plans.size(); j < ps.size() && known < 0; j++) {
+                        known = key(ps.get(j).servicePlanId()).equals(key(tp.servicePlanId())) ? j : -1;
+                    }
+                }
+                if (known < 0) {
+                    known = ps.size();
+                    String name = tp.servicePlanName() == null ? tp.servicePlanId() : tp.servicePlanName();
+                    ps.add(new ServicePlan(known, tp.servicePlanId(), name, name, List.of(name)));
+                }
+                ids[i] = known;
+            }
+            Product was = products.get(index);
+            prods.set(index, new Product(was.index(), was.skuId(), was.skuPartNumber(), was.displayName(), ids));
+        });
+        return new Catalog(source + " with the tenant's plan lists", prods, ps);
+    }
+
     /** A catalog from a CSV file in Microsoft's published layout. */
     public static Catalog load(Path csv) {
         try (InputStream in = Files.newInputStream(csv)) {

@@ -37,6 +37,25 @@ public final class Subscriptions {
         return t;
     }
 
+    private final java.util.BitSet tenantPlans = new java.util.BitSet();
+
+    /**
+     * Product {@code t} as the tenant's plan list gives it (SPEC R25), in place of the shipped
+     * catalog's (same catalog index); {@link #hasTenantPlans} then says so, for the writer.
+     */
+    public void useTenantPlans(int t, Product product) {
+        if (product.index() != products.get(t).index()) {
+            throw new IllegalArgumentException("product " + product + " is not product " + t);
+        }
+        products.set(t, product);
+        tenantPlans.set(t);
+    }
+
+    /** Whether product {@code t}'s plan list came from the tenant's subscribedSkus (R25). */
+    public boolean hasTenantPlans(int t) {
+        return tenantPlans.get(t);
+    }
+
     /** Tenant index of a catalog product, or -1 when the tenant does not subscribe to it. */
     public int indexOf(Product product) {
         int ci = product.index();

@@ -73,6 +73,28 @@ public final class Tenant {
         this.lastAppliedSeq = lastAppliedSeq;
     }
 
+    private boolean reportsUnreachable;
+    private java.util.List<String> unreachable = java.util.List.of();
+
+    /**
+     * SPEC R24: whether the snapshot said {@code "unreachableStates": "report"} (an import from a
+     * real tenant), and the states it holds that no history of accepted events reaches, each as
+     * "where: the refusal the equivalent event gets". Empty for an ordinary snapshot, which is
+     * refused instead.
+     */
+    public void setUnreachable(boolean report, java.util.List<String> states) {
+        this.reportsUnreachable = report;
+        this.unreachable = java.util.List.copyOf(states);
+    }
+
+    public boolean reportsUnreachable() {
+        return reportsUnreachable;
+    }
+
+    public java.util.List<String> unreachable() {
+        return unreachable;
+    }
+
     /** The seq of the last event the snapshot reflects (its {@code lastAppliedSeq}), or -1. */
     public long lastAppliedSeq() {
         return lastAppliedSeq;

@@ -132,6 +132,19 @@ public final class GraphImport {
             for (String f : List.of("enabled", "warning", "suspended", "lockedOut")) {
                 units.put(f, s.path("prepaidUnits").path(f).asInt(0));
             }
+            if (s.path("servicePlans").isArray() && !s.path("servicePlans").isEmpty()) {
+                // the tenant's plan list (SPEC R25): plans Microsoft added after the shipped table are in it
+                ArrayNode plans = o.putArray("servicePlans");
+                for (JsonNode sp : s.get("servicePlans")) {
+                    if (sp.hasNonNull("servicePlanId")) {
+                        ObjectNode x = plans.addObject();
+                        x.put("servicePlanId", sp.get("servicePlanId").asText());
+                        if (sp.hasNonNull("servicePlanName")) {
+                            x.put("servicePlanName", sp.get("servicePlanName").asText());
+                        }
+                    }
+                }
+            }
             skuPart.put(p.skuId().toLowerCase(Locale.ROOT), p.skuPartNumber());
         }
 
@@ -318,8 +331,30 @@ public final class GraphImport {
         if (withoutUpn > 0) {
             notes.add(withoutUpn + " of " + n + " users came without userPrincipalName: they are shown by id");
         }
+        // SPEC R24: a real tenant can hold states no history of accepted requests reaches (a trial that
+        // ended, a usage location cleared after a direct assignment): the snapshot says so, so that it
+        // loads them as they are, and each is reported here with the refusal a request would get
+        snap.put("unreachableStates", "report");
+        List<String> unreachable = unreachable(snap);
+        for (int i = 0; i < Math.min(unreachable.size(), 20); i++) {
+            notes.add("a state licensim's rules would refuse: " + unreachable.get(i));
+        }
+        if (unreachable.size() > 20) {
+            notes.add((unreachable.size() - 20) + " more states licensim's rules would refuse");
+        }
         return new Result(snap, reported, upn, userIds.size(), groupIds.size(), skus.size(), direct, groupAssignments,
                 memberships, skipped, List.copyOf(notes));
+    }
+
+    /** The R24 states of the built snapshot, read back the way resolve will read it. */
+    private List<String> unreachable(ObjectNode snap) {
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(snap);
+            return new org.licensim.core.io.SnapshotReader(catalog, org.licensim.core.catalog.PlanRules.loadDefault(catalog))
+                    .read(new java.io.ByteArrayInputStream(bytes), dir.resolve("snapshot").toString()).unreachable();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The user properties licensim keeps, under its names; everything else Graph sent is left out. */

@@ -86,6 +86,12 @@ public final class SnapshotReader {
         final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<List<JsonFields.RawState>> rawStates =
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
         long lastAppliedSeq = -1;
+        /** {@code "unreachableStates": "report"}: R24 states are listed, not refused (an import). */
+        boolean reportUnreachable;
+        final List<String> unreachable = new ArrayList<>();
+        /** The catalog as this tenant sees it: the shipped one until subscribedSkus give plan lists (R25). */
+        Catalog catalog = SnapshotReader.this.catalog;
+        final java.util.Map<Integer, List<Catalog.TenantPlan>> tenantPlans = new java.util.TreeMap<>();
 
         Session(String name) {
             problems = new Problems(name);
@@ -114,6 +120,16 @@ public final class SnapshotReader {
                             case "users" -> eachElement(p, this::readUser);
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
+                            case "unreachableStates" -> {
+                                String mode = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+                                if ("report".equals(mode) || "refuse".equals(mode)) {
+                                    reportUnreachable = mode.equals("report");
+                                } else {
+                                    problems.at(p, "unreachableStates must be \"refuse\" (the default) or \"report\" "
+                                            + "(what import-graph writes), found " + JsonFields.describe(p));
+                                    p.skipChildren();
+                                }
+                            }
                             case "lastAppliedSeq" -> {
                                 if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
                                     lastAppliedSeq = p.getLongValue();
@@ -124,7 +140,8 @@ public final class SnapshotReader {
                             }
                             default -> {
                                 problems.at(p, "unknown section \"" + section
-                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq");
+                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq, "
+                                        + "unreachableStates");
                                 p.skipChildren();
                             }
                         }
@@ -142,12 +159,14 @@ public final class SnapshotReader {
             if (settings == null) {
                 problems.add(0, 0, "$.tenant", "the snapshot has no \"tenant\" section (id, countryLetterCode are required)");
             }
+            applyTenantPlans();
             resolveMembers();
             resolveAssignments();
             var prior = resolveStates();
             problems.throwIfAny();
             Tenant tenant = new Tenant(settings, catalog, rules, subs, dir, assignments, masks);
             tenant.setPriorStates(prior, lastAppliedSeq);
+            tenant.setUnreachable(reportUnreachable, unreachable);
             return tenant;
         }
 
@@ -222,6 +241,7 @@ public final class SnapshotReader {
             String part = null;
             Problems.Where skuWhere = start;
             int[] units = {0, 0, 0, 0};
+            List<Catalog.TenantPlan> plans = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 p.nextToken();
@@ -236,9 +256,10 @@ public final class SnapshotReader {
                         problems.at(p, "consumedUnits is derived by licensim from the assignments; remove it");
                         p.skipChildren();
                     }
-                    case "capabilityStatus", "appliesTo", "servicePlans", "id", "accountId", "accountName",
+                    case "servicePlans" -> plans = servicePlans(p);
+                    case "capabilityStatus", "appliesTo", "id", "accountId", "accountName",
                          "subscriptionIds" -> p.skipChildren();
-                    default -> fields.unknownField(p, f, "skuId, skuPartNumber, prepaidUnits");
+                    default -> fields.unknownField(p, f, "skuId, skuPartNumber, prepaidUnits, servicePlans");
                 }
             }
             String ref = skuId != null ? skuId : part;
@@ -261,6 +282,61 @@ public final class SnapshotReader {
                 return;
             }
             subs.add(product, new PrepaidUnits(units[0], units[1], units[2], units[3]));
+            if (plans != null && !plans.isEmpty()) {
+                tenantPlans.put(product.index(), plans);
+            }
+        }
+
+        /** Graph's {@code servicePlans}: {@code [{"servicePlanId", "servicePlanName", ...}]} (R25). */
+        List<Catalog.TenantPlan> servicePlans(JsonParser p) throws IOException {
+            List<Catalog.TenantPlan> out = new ArrayList<>();
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                problems.at(p, "servicePlans must be an array of {\"servicePlanId\", \"servicePlanName\"}, found "
+                        + JsonFields.describe(p));
+                p.skipChildren();
+                return null;
+            }
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                Problems.Where at = Problems.Where.of(p);
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    problems.at(p, "a servicePlans entry must be an object, found " + JsonFields.describe(p));
+                    p.skipChildren();
+                    continue;
+                }
+                String id = null;
+                String name = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    p.nextToken();
+                    switch (f) {
+                        case "servicePlanId" -> id = fields.string(p);
+                        case "servicePlanName" -> name = fields.string(p);
+                        case "appliesTo", "provisioningStatus" -> p.skipChildren();
+                        default -> fields.unknownField(p, f, "servicePlanId, servicePlanName, appliesTo, provisioningStatus");
+                    }
+                }
+                if (id == null || !id.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                    problems.at(at, "a servicePlans entry needs a servicePlanId (a GUID), found "
+                            + (id == null ? "none" : "\"" + id + "\""));
+                    continue;
+                }
+                out.add(new Catalog.TenantPlan(id.toLowerCase(java.util.Locale.ROOT), name));
+            }
+            return out;
+        }
+
+        /** SPEC R25: the tenant's plan lists replace the shipped ones for its products. */
+        void applyTenantPlans() {
+            if (tenantPlans.isEmpty()) {
+                return;
+            }
+            catalog = catalog.withTenantPlans(tenantPlans);
+            for (int t = 0; t < subs.size(); t++) {
+                int index = subs.product(t).index();
+                if (tenantPlans.containsKey(index)) {
+                    subs.useTenantPlans(t, catalog.product(index));
+                }
+            }
         }
 
         void readUser(JsonParser p, int index) throws IOException {
@@ -427,7 +503,45 @@ public final class SnapshotReader {
             }
         }
 
+        /**
+         * SPEC R24: a state no history of accepted events reaches is refused with the message the
+         * event would get, or, in a snapshot that says {@code "unreachableStates": "report"} (an
+         * import of a real tenant), loaded as it is and listed.
+         */
+        void unreachable(Problems.Where where, String message) {
+            if (reportUnreachable) {
+                unreachable.add((where.path() != null ? where.path() : "line " + where.line()) + ": " + message);
+            } else {
+                problems.at(where, message);
+            }
+        }
+
+        /** R24/R14: every group's own enabled plans must satisfy the prerequisites of its add-ons. */
+        void checkGroupPrerequisites(java.util.Map<Integer, Problems.Where> groupWheres) {
+            groupWheres.forEach((g, where) -> {
+                java.util.Set<Integer> enabled = new java.util.HashSet<>();
+                for (Assignments.License l : assignments.ofGroup(g)) {
+                    int[] plans = subs.product(l.product()).plans();
+                    for (int k = 0; k < plans.length; k++) {
+                        if (masks.has(l.enabled(), k)) {
+                            enabled.add(plans[k]);
+                        }
+                    }
+                }
+                List<Integer> missing = rules.unmet(enabled);
+                if (!missing.isEmpty()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int plan : missing) {
+                        sb.append(sb.length() > 0 ? "; " : "").append(rules.requirement(plan, catalog));
+                    }
+                    unreachable(where, "license operation failed for group \"" + dir.groups().id(g) + "\": " + sb
+                            + "; the group must have the prerequisite services itself (SPEC R14, R24)");
+                }
+            });
+        }
+
         void resolveAssignments() {
+            java.util.Map<Integer, Problems.Where> groupWheres = new java.util.TreeMap<>();
             for (RawAssignment a : rawAssignments) {
                 if ((a.userId == null) == (a.groupId == null)) {
                     problems.at(a.where, "an assignment needs exactly one of \"userId\" and \"groupId\"");
@@ -489,6 +603,13 @@ public final class SnapshotReader {
                         problems.at(a.where, "user \"" + a.userId + "\" is assigned " + product.skuPartNumber() + " twice");
                         continue;
                     }
+                    if (dir.users().usageLocationCode(target) == org.licensim.core.directory.Dictionary.NULL) {
+                        unreachable(a.where, "user \"" + a.userId + "\" has no usageLocation: a licence cannot be "
+                                + "assigned directly until one is set (SPEC R15, R24)");
+                        if (!reportUnreachable) {
+                            continue;
+                        }
+                    }
                     assignments.putDirect(target, license);
                 } else {
                     if (assignments.findGroupLicense(target, t) != null) {
@@ -502,13 +623,17 @@ public final class SnapshotReader {
                         continue;
                     }
                     if (!dir.groups().securityEnabled(target)) {
-                        problems.at(a.where, "group \"" + a.groupId + "\" is not a security group (securityEnabled "
-                                + "false): only security groups can be assigned products (SPEC R8)");
-                        continue;
+                        unreachable(a.where, "group \"" + a.groupId + "\" is not a security group (securityEnabled "
+                                + "false): only security groups can be assigned products (SPEC R8, R24)");
+                        if (!reportUnreachable) {
+                            continue;
+                        }
                     }
                     assignments.putGroupLicense(target, license);
+                    groupWheres.putIfAbsent(target, a.where);
                 }
             }
+            checkGroupPrerequisites(groupWheres);
         }
 
         /** Turns the users' licenseAssignmentStates into state-store entries (null when none were given). */

@@ -67,10 +67,24 @@ public final class SnapshotWriter {
             if (engine.lastAppliedSeq() >= 0) {
                 g.writeNumberField("lastAppliedSeq", engine.lastAppliedSeq());
             }
+            if (t.reportsUnreachable()) {
+                g.writeStringField("unreachableStates", "report"); // an imported tenant stays loadable (R24)
+            }
             g.writeArrayFieldStart("subscribedSkus");
             for (int p = 0; p < subs.size(); p++) {
                 g.writeStartObject();
                 writeSku(g, subs, p);
+                if (subs.hasTenantPlans(p)) {
+                    // the tenant's own plan list (SPEC R25), so that the written snapshot reads back the same
+                    g.writeArrayFieldStart("servicePlans");
+                    for (int plan : subs.product(p).plans()) {
+                        g.writeStartObject();
+                        g.writeStringField("servicePlanId", catalog.plan(plan).servicePlanId());
+                        g.writeStringField("servicePlanName", catalog.plan(plan).servicePlanName());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -218,4 +218,87 @@ class SnapshotReaderTest {
         assertEquals(false, u.hasProxyCollision(0));
         assertNotNull(u.id(1));
     }
+
+    private static final String WPA = "{\"skuId\": \"WORKPLACE_ANALYTICS\", \"prepaidUnits\": {\"enabled\": 5}}";
+
+    @Test
+    @DisplayName("R24 a group assignment without its add-on's prerequisite is refused with the event's message")
+    void groupWithoutPrerequisite() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + WPA + "], \"users\": [], "
+                + "\"groups\": [{\"id\": \"wpa-only\", \"members\": []}], "
+                + "\"assignments\": [{\"groupId\": \"wpa-only\", \"skuId\": \"WORKPLACE_ANALYTICS\"}]}");
+        assertTrue(e.getMessage().contains("license operation failed for group \"wpa-only\": the service Microsoft Workplace "
+                + "Analytics requires Exchange Online (Plan 1) or Exchange Online (Plan 2) to be enabled as well; the "
+                + "group must have the prerequisite services itself"), e.getMessage());
+        assertTrue(e.getMessage().contains("$.assignments[0]"), e.getMessage());
+        // with E3 in the same group the prerequisite is there
+        Tenant ok = reader.read(write("{" + TENANT + ", \"subscribedSkus\": [" + WPA + ", " + E3 + "], \"users\": [], "
+                + "\"groups\": [{\"id\": \"g\", \"members\": []}], \"assignments\": [{\"groupId\": \"g\", "
+                + "\"skuId\": \"WORKPLACE_ANALYTICS\"}, {\"groupId\": \"g\", \"skuId\": \"ENTERPRISEPACK\"}]}"));
+        assertEquals(2, ok.assignments().groupLicenseCount());
+    }
+
+    @Test
+    @DisplayName("R24 a direct assignment to a user without usage location is refused with the event's message")
+    void directWithoutUsageLocation() throws Exception {
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": [{\"id\": "
+                + "\"u1\"}], \"groups\": [], \"assignments\": [{\"userId\": \"u1\", \"skuId\": \"ENTERPRISEPACK\"}]}");
+        assertTrue(e.getMessage().contains("user \"u1\" has no usageLocation: a licence cannot be assigned directly until "
+                + "one is set (SPEC R15"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("R24 an imported snapshot (unreachableStates: report) loads such states as they are and lists each")
+    void importedSnapshotReports() throws Exception {
+        Tenant t = reader.read(write("{" + TENANT + ", \"unreachableStates\": \"report\", \"subscribedSkus\": [" + E3
+                + ", " + WPA + "], \"users\": [{\"id\": \"u1\"}], \"groups\": [{\"id\": \"wpa-only\", \"members\": "
+                + "[\"u1\"]}, {\"id\": \"team\", \"securityEnabled\": false, \"members\": []}], \"assignments\": ["
+                + "{\"userId\": \"u1\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"wpa-only\", \"skuId\": "
+                + "\"WORKPLACE_ANALYTICS\"}, {\"groupId\": \"team\", \"skuId\": \"ENTERPRISEPACK\"}]}"));
+        assertTrue(t.reportsUnreachable());
+        assertEquals(3, t.unreachable().size(), t.unreachable().toString());
+        assertTrue(t.unreachable().get(0).startsWith("$.assignments[0]: user \"u1\" has no usageLocation"),
+                t.unreachable().toString());
+        assertTrue(t.unreachable().stream().anyMatch(x -> x.contains("is not a security group")), t.unreachable().toString());
+        assertTrue(t.unreachable().stream().anyMatch(x -> x.contains("license operation failed for group \"wpa-only\"")),
+                t.unreachable().toString());
+        assertEquals(1, t.assignments().directCount());
+        assertEquals(3, t.assignments().groupLicenseCount() + t.assignments().directCount());
+        InvalidInputException bad = invalid("{" + TENANT + ", \"unreachableStates\": \"maybe\"}");
+        assertTrue(bad.getMessage().contains("unreachableStates must be \"refuse\" (the default) or \"report\""),
+                bad.getMessage());
+    }
+
+    @Test
+    @DisplayName("R25 the tenant's servicePlans is the product's plan list: a plan Microsoft added later is enabled by default")
+    void tenantPlanList() throws Exception {
+        // Office 365 E1 as a tenant sees it: two of the shipped plans and one the shipped table does not know yet
+        String e1 = "{\"skuPartNumber\": \"STANDARDPACK\", \"prepaidUnits\": {\"enabled\": 5}, \"servicePlans\": ["
+                + "{\"servicePlanId\": \"9aaf7827-d63c-4b61-89c3-182f06f82e5c\", \"servicePlanName\": \"EXCHANGE_S_STANDARD\", "
+                + "\"provisioningStatus\": \"Success\", \"appliesTo\": \"User\"}, "
+                + "{\"servicePlanId\": \"c7699d2e-19aa-44de-8edf-1736da088ca1\", \"servicePlanName\": \"SHAREPOINTSTANDARD\"}, "
+                + "{\"servicePlanId\": \"00000000-1111-4222-8333-444444444444\", \"servicePlanName\": \"NEW_COPILOT_PLAN\"}]}";
+        Tenant t = reader.read(write("{" + TENANT + ", \"subscribedSkus\": [" + e1 + "], \"users\": [{\"id\": \"u1\", "
+                + "\"usageLocation\": \"NL\"}], \"groups\": [], \"assignments\": [{\"userId\": \"u1\", \"skuId\": "
+                + "\"STANDARDPACK\", \"disabledPlans\": [\"SHAREPOINTSTANDARD\"]}]}"));
+        var product = t.subscriptions().product(0);
+        assertEquals(3, product.planCount());
+        assertEquals(List.of("EXCHANGE_S_STANDARD", "SHAREPOINTSTANDARD", "NEW_COPILOT_PLAN"),
+                t.catalog().planNames(product));
+        assertTrue(t.subscriptions().hasTenantPlans(0));
+        // the direct assignment disables SharePoint only: the new plan is enabled (R9)
+        Assignments.License l = t.assignments().findDirect(0, 0);
+        assertTrue(t.masks().has(l.enabled(), 2), "the plan Microsoft added later is enabled");
+        assertTrue(!t.masks().has(l.enabled(), 1));
+        // a plan of the shipped list the tenant's list does not have is no plan of the product here
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + e1 + "], \"users\": [{\"id\": \"u1\", "
+                + "\"usageLocation\": \"NL\"}], \"groups\": [], \"assignments\": [{\"userId\": \"u1\", \"skuId\": "
+                + "\"STANDARDPACK\", \"disabledPlans\": [\"YAMMER_ENTERPRISE\"]}]}");
+        assertTrue(e.getMessage().contains("\"YAMMER_ENTERPRISE\" is not a plan of product STANDARDPACK"), e.getMessage());
+        // without servicePlans the shipped list is used
+        Tenant shipped = reader.read(write("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": [], "
+                + "\"groups\": [], \"assignments\": []}"));
+        assertTrue(!shipped.subscriptions().hasTenantPlans(0));
+        assertEquals(shipped.catalog().findProduct("ENTERPRISEPACK").planCount(), shipped.subscriptions().product(0).planCount());
+    }
 }
