@@ -66,6 +66,12 @@ final class SwitchProductCommand implements Callable<Integer> {
         if (!s.notInTarget().isEmpty()) {
             o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(), String.join(", ", s.notInTarget()));
         }
+        if (!c.failedMembers().isEmpty()) {
+            o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),
+                    String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
+                            + (c.failedMembers().size() > 20 ? "; ..." : ""));
+        }
+        o.printf("seats of %s in use at the peak: %d%n", s.to(), c.peakSeatsOfTarget());
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }

@@ -70,6 +70,7 @@ final class WhatIfCommand implements Callable<Integer> {
         section(out, "licences gained", w.gained(), c -> c.user() + " +" + c.product());
         section(out, "licences lost", w.lost(), c -> c.user() + " -" + c.product());
         section(out, "service plans changed", w.plansChanged(), c -> c.user() + " " + c.product() + ": " + c.detail());
+        section(out, "licences that change kind", w.kindChanged(), c -> c.user() + " " + c.product() + ": " + c.detail());
         section(out, "new errors", w.newErrors(), c -> c.user() + " " + c.product() + " " + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
         for (WhatIf.Seats s : w.seats()) {

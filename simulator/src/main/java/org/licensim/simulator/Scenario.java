@@ -65,12 +65,17 @@ public record Scenario(String name, String description, long seed, int users, in
     public record Wave(int from, int to, double factor, List<String> kinds) {
     }
 
-    /** A dated administrative change: see {@link Action}. */
-    public record Edit(int day, Action action, String group, String rule, String sku, List<String> disabledPlans) {
+    /**
+     * A dated administrative change: see {@link Action}. For {@code switchLicense}, {@code sku} is
+     * the product the group stops assigning and {@code toSku} the one it assigns instead (with
+     * {@code disabledPlans}), in one request (SPEC R23).
+     */
+    public record Edit(int day, Action action, String group, String rule, String sku, List<String> disabledPlans,
+                       String toSku) {
     }
 
     public enum Action {
-        changeRule, pauseRule, assignLicense, removeLicense, changeDisabledPlans, reprocess
+        changeRule, pauseRule, assignLicense, removeLicense, changeDisabledPlans, switchLicense, reprocess
     }
 
     /** A count written either as a number or as a percentage ("3%") of the scenario's day-0 users. */

@@ -176,7 +176,7 @@ public final class ScenarioReader {
 
     private ProductSpec product(JsonNode n, String at) {
         known(n, at, "sku", "seats", "purchases", "expiries");
-        String sku = sku(n, at);
+        String sku = sku(n, at, "sku");
         Quantity seats = quantity(req(n, at, "seats"), at + ".seats");
         List<UnitChange> purchases = n.has("purchases") ? list(n.get("purchases"), at + ".purchases", this::unitChange)
                 : List.of();
@@ -210,14 +210,14 @@ public final class ScenarioReader {
 
     private LicenseSpec license(JsonNode n, String at, Set<String> skus) {
         known(n, at, "sku", "disabledPlans");
-        String sku = subscribedSku(n, at, skus);
+        String sku = subscribedSku(n, at, skus, "sku");
         List<String> disabled = disabledPlans(n, at, sku);
         return new LicenseSpec(sku, disabled);
     }
 
     private DirectSpec direct(JsonNode n, String at, Set<String> skus) {
         known(n, at, "sku", "share", "disabledPlans");
-        String sku = subscribedSku(n, at, skus);
+        String sku = subscribedSku(n, at, skus, "sku");
         if (!n.has("share")) {
             problems.add(at + ": missing share (the share of hires given this product directly)");
         }
@@ -267,7 +267,7 @@ public final class ScenarioReader {
     }
 
     private Edit edit(JsonNode n, String at, int days, Set<String> groups, Set<String> skus) {
-        known(n, at, "day", "action", "group", "rule", "sku", "disabledPlans", "$comment");
+        known(n, at, "day", "action", "group", "rule", "sku", "to", "disabledPlans", "$comment");
         int day = (int) integer(req(n, at, "day"), at + ".day", 1, MAX_DAYS);
         dayInRange(day, days, at);
         String a = text(n, at, "action", true);
@@ -296,13 +296,21 @@ public final class ScenarioReader {
                 problems.add(at + ": changeRule needs rule (a rule, or null to make the group an assigned one)");
             }
         }
+        String toSku = null;
         if (action == Action.assignLicense || action == Action.removeLicense || action == Action.changeDisabledPlans) {
-            sku = subscribedSku(n, at, skus);
+            sku = subscribedSku(n, at, skus, "sku");
             if (action != Action.removeLicense) {
                 disabled = disabledPlans(n, at, sku);
             }
+        } else if (action == Action.switchLicense) {
+            sku = subscribedSku(n, at, skus, "sku");
+            toSku = subscribedSku(n, at, skus, "to");
+            disabled = disabledPlans(n, at, toSku);
+            if (sku != null && sku.equals(toSku)) {
+                problems.add(at + ": switchLicense needs two different products in sku and to, found " + sku + " twice");
+            }
         }
-        return new Edit(day, action, group, rule, sku, disabled);
+        return new Edit(day, action, group, rule, sku, disabled, toSku);
     }
 
     // ---- shared checks ----
@@ -321,28 +329,28 @@ public final class ScenarioReader {
         }
     }
 
-    private String sku(JsonNode n, String at) {
-        String sku = text(n, at, "sku", true);
+    private String sku(JsonNode n, String at, String field) {
+        String sku = text(n, at, field, true);
         if (sku == null) {
             return null;
         }
         try {
             Product p = catalog.findProduct(sku);
             if (p == null) {
-                problems.add(at + ".sku: unknown product \"" + sku + "\" (licensim catalog --search lists products)");
+                problems.add(at + "." + field + ": unknown product \"" + sku + "\" (licensim catalog --search lists products)");
                 return null;
             }
             return p.skuPartNumber();
         } catch (LicensimException e) {
-            problems.add(at + ".sku: " + e.getMessage());
+            problems.add(at + "." + field + ": " + e.getMessage());
             return null;
         }
     }
 
-    private String subscribedSku(JsonNode n, String at, Set<String> skus) {
-        String sku = sku(n, at);
+    private String subscribedSku(JsonNode n, String at, Set<String> skus, String field) {
+        String sku = sku(n, at, field);
         if (sku != null && !skus.contains(sku)) {
-            problems.add(at + ".sku: " + sku + " is not one of the scenario's products; add it to $.products");
+            problems.add(at + "." + field + ": " + sku + " is not one of the scenario's products; add it to $.products");
         }
         return sku;
     }

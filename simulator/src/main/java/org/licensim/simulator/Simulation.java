@@ -377,6 +377,8 @@ public final class Simulation {
             case assignLicense -> new Event.LicenseAssignedToGroup(++seq, now(), gid, e.sku(), e.disabledPlans());
             case removeLicense -> new Event.LicenseRemovedFromGroup(++seq, now(), gid, e.sku());
             case changeDisabledPlans -> new Event.GroupDisabledPlansChanged(++seq, now(), gid, e.sku(), e.disabledPlans());
+            case switchLicense -> new Event.AssignLicense(++seq, now(), null, gid,
+                    List.of(new Event.AddedLicense(e.toSku(), e.disabledPlans())), List.of(e.sku()));
             case reprocess -> new Event.Reprocess(++seq, now(), null, gid);
         };
         apply(ev);

@@ -20,11 +20,11 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
                                long[][][] dayTypeLatency,
                                long wallNanos, long engineNanos, List<Rejection> rejections) {
 
-    /** The 15 event types of docs/FORMATS.md, in the order the per-type arrays use. */
+    /** The 16 event types of docs/FORMATS.md, in the order the per-type arrays use. */
     public static final List<String> EVENT_TYPES = List.of("UserCreated", "UserDeleted", "UserAttributesChanged",
             "MemberAdded", "MemberRemoved", "GroupCreated", "GroupDeleted", "GroupRuleChanged",
             "LicenseAssignedToGroup", "LicenseRemovedFromGroup", "GroupDisabledPlansChanged", "LicenseAssignedToUser",
-            "LicenseRemovedFromUser", "UnitsChanged", "Reprocess");
+            "LicenseRemovedFromUser", "AssignLicense", "UnitsChanged", "Reprocess");
 
     static int typeIndex(Event e) {
         int i = EVENT_TYPES.indexOf(e.type());

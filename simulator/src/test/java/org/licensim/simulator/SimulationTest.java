@@ -255,4 +255,47 @@ class SimulationTest {
         assertTrue(r.days().get(15).consumed()[ems] > r.days().get(15).capacity()[ems],
                 "holders keep their licences when capacity drops below consumption");
     }
+
+    @Test
+    @DisplayName("R23 a switchLicense edit moves the frontline group from E1 to E3 in one request: with seats, no member loses service")
+    void switchLicenseEdit() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree;
+        try (java.io.InputStream in = Scenarios.class.getResourceAsStream("/org/licensim/simulator/scenarios/small.json")) {
+            tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+        }
+        // enough E3 seats for everyone, then the frontline group switches on day 20
+        for (com.fasterxml.jackson.databind.JsonNode p : tree.get("products")) {
+            if (p.get("sku").asText().equals("ENTERPRISEPACK")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("seats", "150%");
+            }
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode edit = ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("edits"))
+                .addObject();
+        edit.put("day", 20).put("action", "switchLicense").put("group", "Licensing - Frontline (E1)")
+                .put("sku", "STANDARDPACK").put("to", "ENTERPRISEPACK");
+        Scenario s = new ScenarioReader(catalog).read(new ByteArrayInputStream(json.writeValueAsBytes(tree)), "switch.json")
+                .with(null, 800, 30);
+        Run r = run(s);
+        List<String> switches = r.events().lines().filter(l -> l.contains("\"type\":\"AssignLicense\"")).toList();
+        assertEquals(1, switches.size(), "one request on day 20");
+        assertTrue(switches.get(0).contains("\"removeLicenses\":[\"STANDARDPACK\"]"), switches.get(0));
+        // at the end nobody holds E1 from the group, and the group's members hold E3 from it without error
+        com.fasterxml.jackson.databind.JsonNode state = json.readTree(r.state());
+        int frontlineE3 = 0;
+        int e3Waiting = 0;
+        for (com.fasterxml.jackson.databind.JsonNode u : state.get("users")) {
+            for (com.fasterxml.jackson.databind.JsonNode src : u.get("licenseAssignmentStates")) {
+                String sku = catalog.findProduct(src.get("skuId").asText()).skuPartNumber();
+                assertNotEquals("STANDARDPACK", sku, "no E1 left: " + u.get("id"));
+                e3Waiting += sku.equals("ENTERPRISEPACK") && src.get("error").asText().equals("CountViolation") ? 1 : 0;
+                if (!src.get("assignedByGroup").isNull() && sku.equals("ENTERPRISEPACK")
+                        && src.get("state").asText().equals("Active")) {
+                    frontlineE3++;
+                }
+            }
+        }
+        assertTrue(frontlineE3 > 0, "E3 from groups is held");
+        assertEquals(0, e3Waiting, "E3 seats for all: nobody waits for one");
+    }
 }

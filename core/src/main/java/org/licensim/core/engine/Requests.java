@@ -3,6 +3,7 @@ package org.licensim.core.engine;
 import java.util.List;
 
 import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.PlanRules;
 import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
@@ -138,6 +139,11 @@ final class Requests {
                 union |= rules.ruleMask(l.enabled());
             }
         }
+        checkGroupPlans(e, g, union);
+    }
+
+    /** SPEC R14 on the union {@code union} (rule bits) of every licence group {@code g} would assign. */
+    void checkGroupPlans(Event e, int g, long union) {
         long missing = rules.unmet(union);
         if (missing != 0) {
             throw reject(e, Reason.DEPENDENCY_VIOLATION, "license operation failed for group \"" + groups.id(g) + "\": "
@@ -153,23 +159,7 @@ final class Requests {
             if (sb.length() > 0) {
                 sb.append("; ");
             }
-            sb.append("the service ").append(tenant.catalog().plan(rules.catalogPlan(b)).friendlyName())
-                    .append(" requires ");
-            long[] any = rules.prerequisites(b);
-            for (int i = 0; i < any.length; i++) {
-                if (i > 0) {
-                    sb.append(" and ");
-                }
-                StringBuilder alt = new StringBuilder();
-                for (long r = any[i]; r != 0; r &= r - 1) {
-                    if (alt.length() > 0) {
-                        alt.append(" or ");
-                    }
-                    alt.append(tenant.catalog().plan(rules.catalogPlan(Long.numberOfTrailingZeros(r))).friendlyName());
-                }
-                sb.append(alt);
-            }
-            sb.append(" to be enabled as well");
+            sb.append(tenant.planRules().requirement(rules.catalogPlan(b), tenant.catalog()));
         }
         return sb.toString();
     }

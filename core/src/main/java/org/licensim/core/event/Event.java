@@ -68,6 +68,19 @@ public sealed interface Event {
     }
 
     /** Retry failed sources (SPEC R18) of one user or of every member of one group: exactly one id is set. */
+    /**
+     * Graph's {@code assignLicense(addLicenses, removeLicenses)} on a user ({@code userId}) or a
+     * group ({@code groupId}): licences added and removed in one request, judged on the state
+     * after both (SPEC R23). Adding a product already assigned there sets its disabled plans.
+     */
+    record AssignLicense(long seq, Instant time, String userId, String groupId, List<AddedLicense> addLicenses,
+                         List<String> removeLicenses) implements Event {
+    }
+
+    /** One entry of {@link AssignLicense#addLicenses}: Graph's {@code assignedLicense}. */
+    record AddedLicense(String skuId, List<String> disabledPlans) {
+    }
+
     record Reprocess(long seq, Instant time, String userId, String groupId) implements Event {
     }
 }

@@ -33,7 +33,7 @@ public final class EventReader implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();
     static final String TYPES = "UserCreated, UserDeleted, UserAttributesChanged, MemberAdded, MemberRemoved, "
             + "GroupCreated, GroupDeleted, GroupRuleChanged, LicenseAssignedToGroup, LicenseRemovedFromGroup, "
-            + "GroupDisabledPlansChanged, LicenseAssignedToUser, LicenseRemovedFromUser, UnitsChanged, Reprocess";
+            + "GroupDisabledPlansChanged, LicenseAssignedToUser, LicenseRemovedFromUser, AssignLicense, UnitsChanged, Reprocess";
 
     private final BufferedReader reader;
     private final String file;
@@ -157,6 +157,8 @@ public final class EventReader implements Closeable {
         String memberId;
         String skuId;
         List<String> disabledPlans;
+        List<Event.AddedLicense> addLicenses;
+        List<String> removeLicenses;
         PrepaidUnits units;
         UserData user;
         UserData attributes;
@@ -240,6 +242,8 @@ public final class EventReader implements Closeable {
                 fields.planRefs(p, refs, new ArrayList<>());
                 f.disabledPlans = refs;
             }
+            case "addLicenses" -> f.addLicenses = addedLicenses(p, fields, local);
+            case "removeLicenses" -> f.removeLicenses = fields.strings(p);
             case "prepaidUnits" -> {
                 int[] u = {0, 0, 0, 0};
                 fields.readUnits(p, u);
@@ -268,6 +272,43 @@ public final class EventReader implements Closeable {
             default -> fields.unknownField(p, name, "seq, time, type and the fields of the event type "
                     + "(docs/FORMATS.md)");
         }
+    }
+
+    /** {@code addLicenses}: Graph's array of {@code {"skuId": ..., "disabledPlans": [...]}}. */
+    private static List<Event.AddedLicense> addedLicenses(JsonParser p, JsonFields fields, Problems local)
+            throws IOException {
+        List<Event.AddedLicense> out = new ArrayList<>();
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            local.at(p, "addLicenses must be an array of {\"skuId\": ..., \"disabledPlans\": [...]}, found "
+                    + JsonFields.describe(p));
+            p.skipChildren();
+            return out;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                local.at(p, "each of addLicenses must be an object with skuId and disabledPlans, found "
+                        + JsonFields.describe(p));
+                p.skipChildren();
+                continue;
+            }
+            String sku = null;
+            List<String> plans = new ArrayList<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "skuId" -> sku = fields.string(p);
+                    case "disabledPlans" -> fields.planRefs(p, plans, new ArrayList<>());
+                    default -> fields.unknownField(p, name, "skuId, disabledPlans");
+                }
+            }
+            if (sku == null) {
+                local.at(p, "each of addLicenses needs a skuId");
+            } else {
+                out.add(new Event.AddedLicense(sku, List.copyOf(plans)));
+            }
+        }
+        return out;
     }
 
     private void readGroup(JsonParser p, Fields f, JsonFields fields, Problems local) throws IOException {
@@ -344,6 +385,11 @@ public final class EventReader implements Closeable {
                     ? new Event.LicenseAssignedToUser(s, t, f.userId, f.skuId, plans(f)) : null;
             case "LicenseRemovedFromUser" -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
                     ? new Event.LicenseRemovedFromUser(s, t, f.userId, f.skuId) : null;
+            case "AssignLicense" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
+                    && need(local, f.addLicenses != null || f.removeLicenses != null, "addLicenses or removeLicenses")
+                    ? new Event.AssignLicense(s, t, f.userId, f.groupId,
+                            f.addLicenses == null ? List.of() : List.copyOf(f.addLicenses),
+                            f.removeLicenses == null ? List.of() : List.copyOf(f.removeLicenses)) : null;
             case "UnitsChanged" -> need(local, f.skuId != null && f.units != null, "skuId, prepaidUnits")
                     ? new Event.UnitsChanged(s, t, f.skuId, f.units) : null;
             case "Reprocess" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")

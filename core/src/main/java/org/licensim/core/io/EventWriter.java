@@ -89,6 +89,21 @@ public final class EventWriter implements Closeable {
         } else if (e instanceof Event.LicenseRemovedFromUser x) {
             g.writeStringField("userId", x.userId());
             g.writeStringField("skuId", x.skuId());
+        } else if (e instanceof Event.AssignLicense x) {
+            if (x.userId() != null) {
+                g.writeStringField("userId", x.userId());
+            } else {
+                g.writeStringField("groupId", x.groupId());
+            }
+            g.writeArrayFieldStart("addLicenses");
+            for (Event.AddedLicense a : x.addLicenses()) {
+                g.writeStartObject();
+                g.writeStringField("skuId", a.skuId());
+                strings("disabledPlans", a.disabledPlans());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            strings("removeLicenses", x.removeLicenses());
         } else if (e instanceof Event.UnitsChanged x) {
             g.writeStringField("skuId", x.skuId());
             SnapshotWriter.writePrepaidUnits(g, x.prepaidUnits());

@@ -54,6 +54,7 @@ public record Migration(List<Event> policy, List<Direct> remove, List<Direct> ke
                     continue;
                 }
                 int[] es = WhatIf.entries(e, u);
+                List<String> mine = new ArrayList<>();
                 for (Assignments.License d : asg.directOf(u)) {
                     Product p = t.subscriptions().product(d.product());
                     String user = t.users().id(u);
@@ -80,8 +81,13 @@ public record Migration(List<Event> policy, List<Direct> remove, List<Direct> ke
                     } else {
                         remove.add(new Direct(user, p.skuPartNumber(), "inherited sources enable every plan it enables",
                                 List.of()));
-                        removals.add(new Event.LicenseRemovedFromUser(seq++, Instant.EPOCH, user, p.skuId()));
+                        mine.add(p.skuId());
                     }
+                }
+                if (!mine.isEmpty()) {
+                    // one request per user (Graph's assignLicense, SPEC R23): its directs go together or not at all
+                    removals.add(new Event.AssignLicense(seq++, Instant.EPOCH, t.users().id(u), null, List.of(),
+                            List.copyOf(mine)));
                 }
             }
             List<Event> all = new ArrayList<>(policy);

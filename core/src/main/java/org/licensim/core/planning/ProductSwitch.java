@@ -19,7 +19,9 @@ import org.licensim.core.state.States;
 /**
  * The docs' "change licenses for users in a group" (e.g. Office 365 E1 to E3): the order of
  * steps that moves a group's members from one product to another losing as little service on
- * the way as the rules allow. A service is a plan together with the plans it conflicts with
+ * the way as the rules allow. The first candidate is the docs' own: one assignLicense request
+ * that removes the old product and adds the new together (SPEC R23), safe for every member
+ * whose new licence can be granted; the members for whom it cannot are named. A service is a plan together with the plans it conflicts with
  * (R13 makes SharePoint Plan 1 and Plan 2 alternatives of one service: they can never be
  * enabled together, so swapping them always leaves a moment without SharePoint). Candidate
  * orders are simulated step by step on a fresh copy; the one chosen ends with every member
@@ -29,10 +31,13 @@ import org.licensim.core.state.States;
 public record ProductSwitch(String group, String from, String to, List<String> notInTarget, List<Candidate> candidates,
                             Candidate chosen) {
 
-    /** One order of steps and what simulating it showed. */
+    /**
+     * One order of steps and what simulating it showed; {@code failedMembers} are the members who
+     * end with a source in Error ("user: error", the user by userPrincipalName where known).
+     */
     public record Candidate(String name, List<Event> steps, List<String> stepNames, int membersLosingService,
                             int membersWithGap, long serviceGaps, int errorsOnTheWay, int errorsAtEnd,
-                            int peakSeatsOfTarget, String firstLoss) {
+                            int peakSeatsOfTarget, String firstLoss, List<String> failedMembers) {
         /** Every member ends without a source in error (services the new product lacks are lost whatever the order). */
         public boolean safe() {
             return errorsAtEnd == 0;
@@ -78,6 +83,12 @@ public record ProductSwitch(String group, String from, String to, List<String> n
         long seq = Math.max(0, t.lastAppliedSeq() + 1);
         Instant when = Instant.EPOCH;
         List<Candidate> cs = new ArrayList<>();
+        // SPEC R23: Graph's assignLicense on the group, the docs' way to switch "so that users do not lose access"
+        cs.add(simulate(load, g, to, "one request: remove the old product and add the new together", List.of(
+                new Event.AssignLicense(seq, when, null, groupId, List.of(new Event.AddedLicense(to.skuId(), toDisabled)),
+                        List.of(from.skuId()))),
+                List.of("remove " + from.skuPartNumber() + " and add " + to.skuPartNumber() + " in one request "
+                        + "(assignLicense)")));
         cs.add(simulate(load, g, to, "assign the new product, then remove the old", List.of(
                 new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), toDisabled),
                 new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId())),
@@ -183,8 +194,14 @@ public record ProductSwitch(String group, String from, String to, List<String> n
             peak = Math.max(peak, e.consumed(toT));
         }
         int errorsAtEnd = 0;
+        List<String> failed = new ArrayList<>();
         for (int u : members) {
-            errorsAtEnd += errors(e, u);
+            int n = errors(e, u);
+            errorsAtEnd += n;
+            if (n > 0) {
+                String upn = t.users().get(u, "userPrincipalName");
+                failed.add((upn != null ? upn : t.users().id(u)) + ": " + firstError(e, u));
+            }
         }
         int losing = 0;
         int withGap = 0;
@@ -207,7 +224,8 @@ public record ProductSwitch(String group, String from, String to, List<String> n
             gaps += mine;
             withGap += mine > 0 ? 1 : 0;
         }
-        return new Candidate(name, steps, stepNames, losing, withGap, gaps, errorsOnTheWay, errorsAtEnd, peak, first);
+        return new Candidate(name, steps, stepNames, losing, withGap, gaps, errorsOnTheWay, errorsAtEnd, peak, first,
+                List.copyOf(failed));
     }
 
     /**
@@ -270,6 +288,19 @@ public record ProductSwitch(String group, String from, String to, List<String> n
             }
         }
         return s;
+    }
+
+    /** "PRODUCT Error/Kind" of the user's first source in Error. */
+    private static String firstError(Engine e, int u) {
+        int[] es = WhatIf.entries(e, u);
+        for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
+            int st = es[i * StateStore.ENTRY_INTS + StateStore.STATE];
+            if (States.state(st) == States.ERROR) {
+                return e.tenant().subscriptions().product(es[i * StateStore.ENTRY_INTS + StateStore.PRODUCT]).skuPartNumber()
+                        + " " + States.errorName(st);
+            }
+        }
+        return "none";
     }
 
     private static int errors(Engine e, int u) {

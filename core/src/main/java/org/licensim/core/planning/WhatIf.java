@@ -17,10 +17,11 @@ import org.licensim.core.state.States;
  * What a change would do to a tenant, without doing it: two copies of the tenant are resolved,
  * the change (one or more events in the feed's format) is applied to one, and the two are
  * compared user by user: group memberships that change, products gained and lost, service
- * plans enabled and disabled on products kept, sources newly in error, seats per product.
+ * plans enabled and disabled on products kept, licences that change kind (inherited converted
+ * to direct, SPEC R16a), sources newly in error, seats per product.
  */
 public record WhatIf(List<Event> changes, List<Membership> memberships, List<Change> gained, List<Change> lost,
-                     List<Change> plansChanged, List<Change> newErrors, List<Seats> seats) {
+                     List<Change> plansChanged, List<Change> kindChanged, List<Change> newErrors, List<Seats> seats) {
 
     /** A user joining or leaving a group. */
     public record Membership(String group, String user, boolean joins) {
@@ -61,6 +62,7 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
         List<Change> lost = new ArrayList<>();
         List<Change> plans = new ArrayList<>();
         List<Change> errors = new ArrayList<>();
+        List<Change> kinds = new ArrayList<>();
         int products = after.subscriptions().size();
         for (int g = 0; g < after.groups().size(); g++) {
             boolean existed = g < before.groups().size() && !before.groups().isDeleted(g);
@@ -87,6 +89,13 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
                 } else if (had != null && !java.util.Arrays.equals(had, has)) {
                     plans.add(new Change(id, p.skuPartNumber(), planDiff(after, p, had, has)));
                 }
+                if (had != null && has != null && !holdsDirect(ea, t) && holdsDirect(eb, t)) {
+                    String from = inheritedFrom(after, ea, t);
+                    if (from != null && inheritedFrom(after, eb, t) == null) {
+                        kinds.add(new Change(id, p.skuPartNumber(), "inherited from group " + from
+                                + " -> direct (R16a: a direct add-on depends on it)"));
+                    }
+                }
             }
             for (int i = 0; i < eb.length / StateStore.ENTRY_INTS; i++) {
                 int at = i * StateStore.ENTRY_INTS;
@@ -104,7 +113,7 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
             seats.add(new Seats(after.subscriptions().product(t).skuPartNumber(), a.consumed(t), b.consumed(t),
                     after.subscriptions().units(t).capacity()));
         }
-        return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, errors, seats);
+        return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, kinds, errors, seats);
     }
 
     /** A tenant resolved from scratch on the heap (its rules applied), the way every planner starts. */
@@ -166,6 +175,29 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
         }
         return (on.length() > 0 ? "+" + on : "") + (on.length() > 0 && off.length() > 0 ? "; " : "")
                 + (off.length() > 0 ? "-" + off : "");
+    }
+
+    private static boolean holdsDirect(int[] es, int t) {
+        for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
+            int at = i * StateStore.ENTRY_INTS;
+            if (es[at + StateStore.PRODUCT] == t && StateStore.isDirect(es[at + StateStore.SRC])
+                    && States.holds(es[at + StateStore.STATE])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first group the user holds product {@code t} from, or null. */
+    private static String inheritedFrom(Tenant t, int[] es, int product) {
+        for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
+            int at = i * StateStore.ENTRY_INTS;
+            if (es[at + StateStore.PRODUCT] == product && !StateStore.isDirect(es[at + StateStore.SRC])
+                    && States.holds(es[at + StateStore.STATE])) {
+                return t.groups().id(es[at + StateStore.SRC]);
+            }
+        }
+        return null;
     }
 
     /** Whether the same source (source and product) was already in the same state before. */

@@ -168,8 +168,10 @@ class DifferentialTest {
                         .append(", \"warning\": ").append(rnd.nextInt(2)).append("}}");
             }
             sb.append("], \"users\": [");
+            boolean[] located = new boolean[nUsers];
             for (int u = 0; u < nUsers; u++) {
                 String c = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
+                located[u] = c != null;
                 String dep = DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)];
                 sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
                         .append(c == null ? "null" : "\"" + c + "\"").append(", \"department\": ")
@@ -200,7 +202,8 @@ class DifferentialTest {
             sb.append("], \"assignments\": [");
             boolean first = true;
             for (int u = 0; u < nUsers; u++) {
-                if (rnd.nextInt(3) == 0) {
+                // a direct assignment needs a usage location (R15; a snapshot without one is refused, R24)
+                if (rnd.nextInt(3) == 0 && located[u]) {
                     // plans of any product (the reader refuses those the product lacks) only at scale 1:
                     // among thousands of users, one of them would get every large tenant refused
                     String p = products.get(rnd.nextInt(products.size()));
@@ -223,6 +226,11 @@ class DifferentialTest {
                         sb.append(first ? "" : ",").append("{\"groupId\": \"g").append(g).append("\", \"skuId\": \"")
                                 .append(p).append("\", \"disabledPlans\": ").append(disabled(rnd, products, p)).append('}');
                         first = false;
+                    }
+                    // an add-on's group needs its prerequisite itself (R14; otherwise refused, R24): E3 has both
+                    if ((used.contains("WORKPLACE_ANALYTICS") || used.contains("MCOMEETADV")) && !used.contains("ENTERPRISEPACK")
+                            && products.contains("ENTERPRISEPACK")) {
+                        sb.append(",{\"groupId\": \"g").append(g).append("\", \"skuId\": \"ENTERPRISEPACK\", \"disabledPlans\": []}");
                     }
                 }
             }
@@ -276,7 +284,7 @@ class DifferentialTest {
                 String g = "g" + rnd.nextInt(groups + 1);
                 String p = rnd.nextInt(25) == 0 ? "ENTERPRISEPREMIUM" : products.get(rnd.nextInt(products.size()));
                 List<String> dis = parse(disabled(rnd, products, p));
-                int kind = rnd.nextInt(100);
+                int kind = rnd.nextInt(110);
                 Event e;
                 if (kind < 20) {
                     e = new Event.MemberAdded(seq, time, g, rnd.nextInt(10) == 0 ? "g" + rnd.nextInt(groups) : u);
@@ -332,8 +340,25 @@ class DifferentialTest {
                 } else if (kind < 93) {
                     int en = rnd.nextInt(nUsers + 3);
                     e = new Event.UnitsChanged(seq, time, p, new PrepaidUnits(en, rnd.nextInt(2), 0, 0));
-                } else {
+                } else if (kind < 100) {
                     e = rnd.nextBoolean() ? new Event.Reprocess(seq, time, u, null) : new Event.Reprocess(seq, time, null, g);
+                } else {
+                    // R23: mostly a switch (remove one product, add another), sometimes more, less or the same twice
+                    List<String> remove = new ArrayList<>();
+                    List<Event.AddedLicense> add = new ArrayList<>();
+                    int removes = rnd.nextInt(10) == 0 ? 2 : rnd.nextInt(3) == 0 ? 0 : 1;
+                    int adds = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : 1;
+                    for (int k = 0; k < removes; k++) {
+                        remove.add(k == 0 ? p : products.get(rnd.nextInt(products.size())));
+                    }
+                    for (int k = 0; k < adds; k++) {
+                        String q = products.get(rnd.nextInt(products.size()));
+                        add.add(new Event.AddedLicense(q, parse(disabled(rnd, products, q))));
+                    }
+                    e = new Event.AssignLicense(seq, time, rnd.nextBoolean() ? u : null, null, add, remove);
+                    if (((Event.AssignLicense) e).userId() == null) {
+                        e = new Event.AssignLicense(seq, time, null, g, add, remove);
+                    }
                 }
                 out.add(e);
             }

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.licensim.core.feed.ChangeFeed;
 
 /**
- * SPEC R18: Entra processes a user as a whole. Each test is one of the rule's sentences, on
- * Microsoft's own examples where the docs give one.
+ * SPEC R18 (Entra processes a user as a whole) and R23 (simultaneous add and remove, Graph's
+ * assignLicense). Each test is one of the rules' sentences, on Microsoft's own examples where
+ * the docs give one.
  */
 class ProcessingModelTest {
     /** Office 365 E1 and E3, two users in the Netherlands; seats per product as given. */
@@ -138,5 +139,108 @@ class ProcessingModelTest {
         h.events(ev(2, "Reprocess", "\"groupId\":\"GX\""));
         assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None"), h.sources("u2"));
         assertEquals(List.of(), h.rejections);
+    }
+
+    private static String assign(String target, String add, String remove) {
+        return target + ",\"addLicenses\":[" + add + "],\"removeLicenses\":[" + remove + "]";
+    }
+
+    @Test
+    @DisplayName("R23 one request on a user swaps E1 for E3: judged on the state after both, so no conflict and no gap")
+    void userSwitchInOneRequest() {
+        Harness h = new Harness(tenant(5, 5, "", "{\"userId\": \"u1\", \"skuId\": \"STANDARDPACK\"}"));
+        h.events(ev(1, "AssignLicense", assign("\"userId\":\"u1\"",
+                "{\"skuId\":\"ENTERPRISEPACK\",\"disabledPlans\":[\"YAMMER_ENTERPRISE\"]}", "\"STANDARDPACK\"")));
+        assertEquals(List.of(), h.rejections);
+        assertEquals(List.of("ENTERPRISEPACK|direct|Active|None"), h.sources("u1"));
+        assertTrue(!h.enabledPlans("u1", "ENTERPRISEPACK").contains("YAMMER_ENTERPRISE"));
+        assertEquals(0, h.consumed("STANDARDPACK"));
+        assertEquals(1, h.consumed("ENTERPRISEPACK"));
+        assertEquals(List.of("LicenseRemoved STANDARDPACK", "LicenseAssigned ENTERPRISEPACK"), feedOf(h, 1));
+        // the same two steps one at a time: E3 first is refused (conflict with E1, R13), E1 first leaves a gap
+        Harness two = new Harness(tenant(5, 5, "", "{\"userId\": \"u1\", \"skuId\": \"STANDARDPACK\"}"));
+        two.events(ev(1, "LicenseAssignedToUser", "\"userId\":\"u1\",\"skuId\":\"ENTERPRISEPACK\""));
+        assertEquals(List.of(Rejection.Reason.MUTUALLY_EXCLUSIVE_VIOLATION), two.reasons);
+    }
+
+    @Test
+    @DisplayName("R23 a user's request is atomic: if the addition fails, the removal does not happen either")
+    void userRequestIsAtomic() {
+        Harness h = new Harness(tenant(5, 0, "", "{\"userId\": \"u1\", \"skuId\": \"STANDARDPACK\"}"));
+        h.events(ev(1, "AssignLicense", assign("\"userId\":\"u1\"", "{\"skuId\":\"ENTERPRISEPACK\"}",
+                "\"STANDARDPACK\"")));
+        assertEquals(List.of(Rejection.Reason.COUNT_VIOLATION), h.reasons);
+        assertTrue(h.rejections.get(0).contains("ENTERPRISEPACK"), h.rejections.toString());
+        assertEquals(List.of("STANDARDPACK|direct|Active|None"), h.sources("u1"));
+        assertEquals(1, h.consumed("STANDARDPACK"));
+        assertEquals(List.of(), feedOf(h, 1));
+        // the next event sees the user and the seats as they were
+        h.events(ev(2, "LicenseRemovedFromUser", "\"userId\":\"u1\",\"skuId\":\"STANDARDPACK\""));
+        assertEquals(List.of(), h.sources("u1"));
+        assertEquals(0, h.consumed("STANDARDPACK"));
+    }
+
+    @Test
+    @DisplayName("R23 on a group: removals for every member, then additions per member; a member short of seats loses service")
+    void groupSwitchLosesServiceWhereSeatsRunOut() {
+        // one E3 seat for two members of the E1 group
+        Harness h = new Harness(tenant(5, 1, "{\"id\": \"G\", \"members\": [\"u1\", \"u2\"]}",
+                "{\"groupId\": \"G\", \"skuId\": \"STANDARDPACK\"}"));
+        h.events(ev(1, "AssignLicense", assign("\"groupId\":\"G\"", "{\"skuId\":\"ENTERPRISEPACK\"}",
+                "\"STANDARDPACK\"")));
+        assertEquals(List.of(), h.rejections);
+        assertEquals(List.of("ENTERPRISEPACK|G|Active|None"), h.sources("u1"));
+        assertEquals(List.of("ENTERPRISEPACK|G|Error|CountViolation"), h.sources("u2"), "u2 lost E1 and waits for E3");
+        assertEquals(0, h.consumed("STANDARDPACK"));
+        assertEquals(1, h.consumed("ENTERPRISEPACK"));
+        // with seats for both, nobody is without Exchange or SharePoint at any point
+        Harness enough = new Harness(tenant(5, 2, "{\"id\": \"G\", \"members\": [\"u1\", \"u2\"]}",
+                "{\"groupId\": \"G\", \"skuId\": \"STANDARDPACK\"}"));
+        enough.events(ev(1, "AssignLicense", assign("\"groupId\":\"G\"", "{\"skuId\":\"ENTERPRISEPACK\"}",
+                "\"STANDARDPACK\"")));
+        assertEquals(List.of("ENTERPRISEPACK|G|Active|None"), enough.sources("u2"));
+    }
+
+    @Test
+    @DisplayName("R23 R22 a product both added and removed, or a removal of what is not assigned, is refused and changes nothing")
+    void contradictoryRequests() {
+        Harness h = new Harness(tenant(5, 5, "{\"id\": \"G\", \"members\": [\"u1\"]}",
+                "{\"groupId\": \"G\", \"skuId\": \"STANDARDPACK\"}"));
+        h.events(ev(1, "AssignLicense", assign("\"groupId\":\"G\"", "{\"skuId\":\"STANDARDPACK\"}",
+                "\"STANDARDPACK\"")));
+        h.events(ev(2, "AssignLicense", assign("\"groupId\":\"G\"", "{\"skuId\":\"ENTERPRISEPACK\"}",
+                "\"ENTERPRISEPACK\"")));
+        h.events(ev(3, "AssignLicense", assign("\"userId\":\"u1\"", "", "\"STANDARDPACK\"")));
+        assertEquals(List.of(Rejection.Reason.ADDED_AND_REMOVED, Rejection.Reason.ADDED_AND_REMOVED,
+                Rejection.Reason.NOT_ASSIGNED), h.reasons);
+        assertTrue(h.rejections.get(0).contains("both in addLicenses and in removeLicenses"), h.rejections.get(0));
+        assertEquals(List.of("STANDARDPACK|G|Active|None"), h.sources("u1"));
+        // adding a product the group already assigns sets its disabled plans (Graph's behaviour)
+        h.events(ev(4, "AssignLicense", assign("\"groupId\":\"G\"",
+                "{\"skuId\":\"STANDARDPACK\",\"disabledPlans\":[\"YAMMER_ENTERPRISE\"]}", "")));
+        assertEquals(3, h.rejections.size(), h.rejections.toString());
+        assertTrue(!h.enabledPlans("u1", "STANDARDPACK").contains("YAMMER_ENTERPRISE"));
+        assertTrue(h.enabledPlans("u1", "STANDARDPACK").contains("EXCHANGE_S_STANDARD"));
+    }
+
+    @Test
+    @DisplayName("R14 two equal providers of a prerequisite leave together: the later one in subscribedSkus order is kept")
+    void equalProvidersOfAPrerequisite() {
+        // Audio Conferencing (direct) needs Skype for Business Plan 2, which both E3 and Microsoft 365 E3 give
+        for (boolean e3First : new boolean[] {true, false}) {
+            String e3 = "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 5}}";
+            String m365 = "{\"skuPartNumber\": \"SPE_E3\", \"prepaidUnits\": {\"enabled\": 5}}";
+            Harness h = new Harness("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+                    + (e3First ? e3 + ", " + m365 : m365 + ", " + e3) + ", {\"skuPartNumber\": \"MCOMEETADV\", "
+                    + "\"prepaidUnits\": {\"enabled\": 5}}], \"users\": [{\"id\": \"u1\", \"usageLocation\": \"NL\"}], "
+                    + "\"groups\": [{\"id\": \"G\", \"members\": [\"u1\"]}], \"assignments\": ["
+                    + "{\"groupId\": \"G\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"G\", \"skuId\": \"SPE_E3\"}, "
+                    + "{\"userId\": \"u1\", \"skuId\": \"MCOMEETADV\"}]}");
+            h.events(ev(1, "MemberRemoved", "\"groupId\":\"G\",\"memberId\":\"u1\""));
+            String kept = e3First ? "SPE_E3" : "ENTERPRISEPACK";
+            assertEquals(List.of(kept + "|G|ActiveWithError|DependencyViolation"),
+                    h.sources("u1").stream().filter(x -> !x.startsWith("MCOMEETADV")).toList(), "subscribedSkus order "
+                    + (e3First ? "E3 first" : "Microsoft 365 E3 first"));
+        }
     }
 }

@@ -330,6 +330,10 @@ final class ReferenceModel {
             user.proxies.clear();
         } else if (e instanceof Event.UserAttributesChanged a) {
             int u = liveUser(a.userId());
+            if (a.attributes().hasUsageLocation && a.attributes().usageLocation == null
+                    && !direct.getOrDefault(u, Map.of()).isEmpty()) {
+                throw new Rejected("location of a user with direct licences");
+            }
             applyAttributes(users.get(u), a.attributes());
             Set<String> changed = new HashSet<>();
             a.attributes().changedProperties().forEach(x -> changed.add(x.toLowerCase(Locale.ROOT)));
@@ -452,6 +456,9 @@ final class ReferenceModel {
             if (was == null) {
                 throw new Rejected("not assigned");
             }
+            List<Lic> rest = new ArrayList<>(group.licences);
+            rest.remove(was);
+            checkGroupPrerequisites(rest);
             group.licences.remove(was);
             for (int u : new ArrayList<>(group.members)) {
                 removeSource(u, g, t, was);
@@ -501,6 +508,8 @@ final class ReferenceModel {
             direct.get(u).remove(t);
             removeSource(u, src, -1, null);
             settle(u);
+        } else if (e instanceof Event.AssignLicense a) {
+            assignLicense(a);
         } else if (e instanceof Event.UnitsChanged c) {
             int t = product(c.skuId());
             int before = capacity.get(t);
@@ -537,6 +546,117 @@ final class ReferenceModel {
         lastSeq = e.seq();
         if (auto) {
             drain();
+        }
+    }
+
+    /** R23: Graph's assignLicense, on a user (atomic) or a group (removals for all, then the unit per member). */
+    private void assignLicense(Event.AssignLicense a) {
+        List<Integer> removed = new ArrayList<>();
+        for (String sku : a.removeLicenses()) {
+            int t = product(sku);
+            if (removed.contains(t)) {
+                throw new Rejected("twice");
+            }
+            removed.add(t);
+        }
+        List<Integer> added = new ArrayList<>();
+        for (Event.AddedLicense l : a.addLicenses()) {
+            int t = product(l.skuId());
+            if (added.contains(t) || removed.contains(t)) {
+                throw new Rejected("twice");
+            }
+            added.add(t);
+        }
+        if (a.userId() != null) {
+            int u = liveUser(a.userId());
+            Map<Integer, Lic> mine = direct.computeIfAbsent(u, k -> new LinkedHashMap<>());
+            for (int t : removed) {
+                if (!mine.containsKey(t)) {
+                    throw new Rejected("not direct");
+                }
+            }
+            if (!added.isEmpty() && users.get(u).location == null) {
+                throw new Rejected("location");
+            }
+            List<Lic> now = new ArrayList<>();
+            Set<Integer> incoming = new HashSet<>();
+            for (int i = 0; i < added.size(); i++) {
+                Lic old = mine.get(added.get(i));
+                Lic l = newLic(added.get(i), a.addLicenses().get(i).disabledPlans(), old != null ? old.order : cause);
+                now.add(l);
+                incoming.addAll(l.enabled);
+            }
+            List<Src> saved = copyState(u);
+            Map<Integer, Lic> savedDirect = new LinkedHashMap<>(mine);
+            Set<Integer> savedFreed = new HashSet<>(freed);
+            Set<Integer> before = unmet(union(u, Integer.MIN_VALUE));
+            try {
+                for (int t : removed) {
+                    mine.remove(t);
+                    removeSource(u, -(t + 1), -1, null, incoming);
+                    if (entries(u).stream().anyMatch(x -> x.src == -(t + 1) && x.holds())) {
+                        throw new Rejected("dependency");
+                    }
+                }
+                for (Lic l : now) {
+                    mine.put(l.product, l);
+                    String error = processUnit(u, -(l.product + 1), newKey());
+                    if (error != null) {
+                        throw new Rejected(error);
+                    }
+                }
+                Set<Integer> missing = unmet(union(u, Integer.MIN_VALUE));
+                missing.removeAll(before);
+                if (!missing.isEmpty()) {
+                    throw new Rejected("dependency");
+                }
+            } catch (Rejected r) {
+                state.put(u, saved);
+                mine.clear();
+                mine.putAll(savedDirect);
+                freed.clear();
+                freed.addAll(savedFreed);
+                throw r;
+            }
+            settle(u);
+            return;
+        }
+        int g = group(a.groupId());
+        Group group = groups.get(g);
+        if (!added.isEmpty() && (!groupLicensing || !group.security)) {
+            throw new Rejected("gbl or security");
+        }
+        List<Lic> was = new ArrayList<>();
+        for (int t : removed) {
+            Lic l = group.licence(t);
+            if (l == null) {
+                throw new Rejected("not assigned");
+            }
+            was.add(l);
+        }
+        List<Lic> after = new ArrayList<>();
+        for (Lic l : group.licences) {
+            if (!removed.contains(l.product) && !added.contains(l.product)) {
+                after.add(l);
+            }
+        }
+        Set<Integer> incoming = new HashSet<>();
+        for (int i = 0; i < added.size(); i++) {
+            Lic old = group.licence(added.get(i));
+            Lic l = newLic(added.get(i), a.addLicenses().get(i).disabledPlans(), old != null ? old.order : cause);
+            after.add(l);
+            incoming.addAll(l.enabled);
+        }
+        checkGroupPrerequisites(after);
+        group.licences = after;
+        for (int u : new ArrayList<>(group.members)) {
+            for (int k = 0; k < removed.size(); k++) {
+                removeSource(u, g, removed.get(k), was.get(k), incoming);
+            }
+            if (!added.isEmpty() && !blockedBySwitch(u, g)) {
+                processUnit(u, g, newKey());
+            }
+            settle(u);
         }
     }
 
@@ -785,10 +905,15 @@ final class ReferenceModel {
     }
 
     private void removeSource(int u, int src, int onlyT, Lic convertFrom) {
+        removeSource(u, src, onlyT, convertFrom, Set.of());
+    }
+
+    /** R14 judged on the state after a request that also adds {@code incoming} plans (R23). */
+    private void removeSource(int u, int src, int onlyT, Lic convertFrom, Set<Integer> incoming) {
         List<Src> es = entries(u);
         es.removeIf(s -> s.src == src && (onlyT < 0 || s.product == onlyT) && !s.holds());
         Set<Integer> all = union(u, Integer.MIN_VALUE);
-        Set<Integer> after = new HashSet<>();
+        Set<Integer> after = new HashSet<>(incoming);
         for (Src s : es) {
             boolean going = s.src == src && (onlyT < 0 || s.product == onlyT);
             if (!going && s.holds()) {
@@ -821,7 +946,7 @@ final class ReferenceModel {
         }
         Set<Integer> fromDirect = new HashSet<>(introduced);
         fromDirect.retainAll(directPlans);
-        if (convertFrom != null && !fromDirect.isEmpty()
+        if (convertFrom != null && !fromDirect.isEmpty() && users.get(u).location != null
                 && !direct.getOrDefault(u, Map.of()).containsKey(convertFrom.product)) {
             int t = convertFrom.product;
             Src s = find(u, src, t);

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and {@code expected.json} naming the rules, the sources of each user listed
  * ({@code SKU|group-or-direct|state|error}, in order), seats, plans that must be enabled or
  * disabled, members with errors per group, and every rejection expected (any other fails). An
- * optional {@code after} block checks the state after the event with that seq (0: the snapshot).
+ * optional {@code after} block checks the state after the event with that seq (0: the snapshot);
+ * an optional {@code alwaysEnabled} list names services users must never be without.
  */
 class ScenarioTest {
     static final Path DIR = Path.of("src", "test", "resources", "scenarios");
@@ -59,6 +60,7 @@ class ScenarioTest {
         if (after != null && after.get("seq").asLong() == 0) {
             check(h, after, "after the snapshot");
         }
+        neverWithout(h, exp, "after the snapshot");
         List<String> rejected = new ArrayList<>();
         Path events = dir.resolve("events.jsonl");
         if (Files.exists(events)) {
@@ -72,6 +74,7 @@ class ScenarioTest {
                     if (after != null && after.get("seq").asLong() == e.seq()) {
                         check(h, after, "after event " + e.seq());
                     }
+                    neverWithout(h, exp, "after event " + e.seq());
                 }
             }
         }
@@ -90,6 +93,30 @@ class ScenarioTest {
             assertTrue(expectedRejections.contains(r.substring(0, r.indexOf(':'))), "unexpected rejection " + r);
         }
         check(h, exp, "at the end");
+    }
+
+    /**
+     * {@code alwaysEnabled}: {@code [{"users": [...], "anyOf": [plans]}]}, a service each user must
+     * have enabled from some product after the snapshot and after every event (no loss of service).
+     */
+    static void neverWithout(Harness h, JsonNode exp, String when) {
+        if (!exp.has("alwaysEnabled")) {
+            return;
+        }
+        for (JsonNode rule : exp.get("alwaysEnabled")) {
+            for (JsonNode u : rule.get("users")) {
+                List<String> enabled = new ArrayList<>();
+                for (int t = 0; t < h.tenant.subscriptions().size(); t++) {
+                    enabled.addAll(h.enabledPlans(u.asText(), h.tenant.subscriptions().product(t).skuPartNumber()));
+                }
+                boolean any = false;
+                for (JsonNode p : rule.get("anyOf")) {
+                    any |= enabled.contains(p.asText());
+                }
+                assertTrue(any, u.asText() + " has none of " + rule.get("anyOf") + " enabled " + when + ": a loss of service; "
+                        + "sources " + h.sources(u.asText()));
+            }
+        }
     }
 
     static void check(Harness h, JsonNode exp, String when) {

@@ -31,9 +31,9 @@ class EventReaderTest {
     }
 
     @Test
-    @DisplayName("the shipped example feed has one event of each of the 15 types, in seq order")
+    @DisplayName("the shipped example feed has one event of each of the 16 types, in seq order")
     void example() {
-        assertEquals(15, EventReader.check(EXAMPLE));
+        assertEquals(16, EventReader.check(EXAMPLE));
         List<Event> events = new ArrayList<>();
         try (EventReader r = EventReader.open(EXAMPLE)) {
             for (Event e = r.next(); e != null; e = r.next()) {
@@ -42,7 +42,12 @@ class EventReaderTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        assertEquals(15, events.stream().map(Event::type).distinct().count());
+        assertEquals(16, events.stream().map(Event::type).distinct().count());
+        Event.AssignLicense both = assertInstanceOf(Event.AssignLicense.class, events.get(15));
+        assertEquals("b0000000-0000-4000-8000-0000000000a1", both.groupId());
+        assertEquals(List.of(new Event.AddedLicense("ENTERPRISEPACK", List.of("SWAY", "YAMMER_ENTERPRISE"))),
+                both.addLicenses());
+        assertEquals(List.of(), both.removeLicenses());
         Event.UserCreated created = assertInstanceOf(Event.UserCreated.class, events.get(0));
         assertEquals("nestor.wilke@contoso.com", created.user().strings.get("userPrincipalName"));
         assertEquals(Instant.parse("2026-01-05T09:00:00Z"), created.time());

@@ -200,6 +200,36 @@ public final class UserResolver {
         }
     }
 
+    /**
+     * Undoes everything since {@link #begin} for a refused request: the ledger gets back the seats
+     * taken or released, the scratch its entries; nothing is written.
+     */
+    public void rollback() {
+        for (int i = 0; i < cur.size(); i++) {
+            int t = cur.product(i);
+            if (cur.holds(i) && cur.firstHolder(i, t) && !old.held(t)) {
+                seats.release(t);
+            }
+        }
+        for (int i = 0; i < old.size(); i++) {
+            int t = old.product(i);
+            if (old.holds(i) && old.firstHolder(i, t) && !cur.held(t)) {
+                seats.take(t);
+            }
+        }
+        cur.copyFrom(old);
+    }
+
+    /** Whether source {@code src} still holds a product (a removal R14 kept back). */
+    public boolean stillHolds(int src) {
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) == src && cur.holds(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Frees every seat the user holds and drops all its entries (SPEC R20; between begin and write). */
     public void releaseAll() {
         for (int i = 0; i < cur.size(); i++) {
@@ -345,13 +375,21 @@ public final class UserResolver {
      * converted to a direct one (R16a); otherwise the source stays, ActiveWithError (R14).
      */
     public void removeSource(int u, int src, int onlyT, License convertFrom) {
+        removeSource(u, src, onlyT, convertFrom, 0L);
+    }
+
+    /**
+     * {@link #removeSource(int, int, int, License)} within a request that also adds plans
+     * ({@code incoming}, rule bits): R14 is judged on the state after both (SPEC R23).
+     */
+    public void removeSource(int u, int src, int onlyT, License convertFrom, long incoming) {
         for (int i = cur.size() - 1; i >= 0; i--) {
             if (cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT) && !cur.holds(i)) {
                 cur.remove(i);
             }
         }
         long all = unionActive(Integer.MIN_VALUE);
-        long after = 0;
+        long after = incoming;
         for (int i = 0; i < cur.size(); i++) {
             boolean going = cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT);
             if (!going && cur.holds(i)) {
@@ -371,7 +409,9 @@ public final class UserResolver {
             }
             return;
         }
-        if (convertFrom != null && (introduced & unionDirect()) != 0 && asg.findDirect(u, convertFrom.product()) == null) {
+        // R16a converts to a direct licence, which needs a usage location (R15, R24): without one, R14 holds it back
+        if (convertFrom != null && (introduced & unionDirect()) != 0 && asg.findDirect(u, convertFrom.product()) == null
+                && users.usageLocationCode(u) != org.licensim.core.directory.Dictionary.NULL) {
             int t = convertFrom.product();
             int at = cur.find(src, t);
             if (at >= 0) {
