@@ -212,8 +212,8 @@ final class ResolveCommand implements Callable<Integer> {
                 names.add(display == null || display.isBlank() || display.equals(id) ? "\"" + id + "\""
                         : "\"" + display + "\" (" + id + ")");
             }
-            o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are not "
-                    + "retried by themselves (SPEC R18): reprocess %s%n", w.users(),
+            o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are "
+                    + "retried only when their user is touched (SPEC R18): reprocess %s%n", w.users(),
                     w.users() == 1 ? "user waits" : "users wait", w.sku(), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
                             : (names.size() == 1 ? "group " : "groups ") + String.join(", ", names));
