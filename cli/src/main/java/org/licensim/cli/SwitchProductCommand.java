@@ -52,11 +52,13 @@ final class SwitchProductCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         ProductSwitch s = ProductSwitch.plan(() -> reader.read(snapshot), group, from, to, disabled);
-        o.printf("switch group %s from %s to %s: %d orders simulated%n", s.group(), s.from(), s.to(), s.candidates().size());
+        o.printf("switch group %s from %s to %s: %d orders simulated%n", s.groupName(), s.from(), s.to(),
+                s.candidates().size());
         for (ProductSwitch.Candidate c : s.candidates()) {
-            o.printf("  %s %s%n      members with a gap: %d (%d service-steps), errors on the way: %d, at the end: %d%s%n",
-                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), c.errorsOnTheWay(),
-                    c.errorsAtEnd(), c.safe() ? "" : " (not safe)");
+            o.printf("  %s %s%n      members with a gap: %,d (%,d service-steps), losing a service %s has at the end: %,d, new errors "
+                            + "on the way: %,d, at the end: %,d%s%n",
+                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), s.to(), c.membersLosingService(),
+                    c.errorsOnTheWay(), c.errorsAtEnd(), c.safe() ? "" : " (not safe)");
         }
         ProductSwitch.Candidate c = s.chosen();
         o.println("steps:");
@@ -71,7 +73,14 @@ final class SwitchProductCommand implements Callable<Integer> {
                     String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
                             + (c.failedMembers().size() > 20 ? "; ..." : ""));
         }
-        o.printf("seats of %s in use at the peak: %d%n", s.to(), c.peakSeatsOfTarget());
+        o.printf("seats of %s in use at the peak: %,d%n", s.to(), c.peakSeatsOfTarget());
+        ProductSwitch.Candidate one = s.candidates().get(0);
+        long short_ = one.failedMembers().stream().filter(m -> m.endsWith(" CountViolation")).count();
+        if (short_ > 0) {
+            o.printf("%s is %,d seats short for the one request: buy them (or free them) first and it leaves %s%n", s.to(),
+                    short_, short_ == one.failedMembers().size() ? "no member without the new licence"
+                            : "only the members whose new licence fails for another reason");
+        }
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }

@@ -28,12 +28,13 @@ import org.licensim.core.state.States;
  * keeping every service and no error, then has the fewest (member, step, service) gaps on the
  * way, then the fewest errors and steps. What every candidate did is reported.
  */
-public record ProductSwitch(String group, String from, String to, List<String> notInTarget, List<Candidate> candidates,
-                            Candidate chosen) {
+public record ProductSwitch(String group, String groupName, String from, String to, List<String> notInTarget,
+                            List<Candidate> candidates, Candidate chosen) {
 
     /**
-     * One order of steps and what simulating it showed; {@code failedMembers} are the members who
-     * end with a source in Error ("user: error", the user by userPrincipalName where known).
+     * One order of steps and what simulating it showed; errors count those the steps raised (a
+     * member's errors from before are not theirs); {@code failedMembers} are the members whose new
+     * licence from the group ends in Error ("user: PRODUCT error", by userPrincipalName where known).
      */
     public record Candidate(String name, List<Event> steps, List<String> stepNames, int membersLosingService,
                             int membersWithGap, long serviceGaps, int errorsOnTheWay, int errorsAtEnd,
@@ -82,28 +83,45 @@ public record ProductSwitch(String group, String from, String to, List<String> n
         stagedDisabled.addAll(conflicting);
         long seq = Math.max(0, t.lastAppliedSeq() + 1);
         Instant when = Instant.EPOCH;
+        // services of the old assignment that the new one does not give, whatever the order
+        int[] family = families(t);
+        Set<Integer> toFamilies = new HashSet<>();
+        for (int k = 0; k < to.plans().length; k++) {
+            if (!toDisabled.contains(t.catalog().plan(to.plans()[k]).servicePlanId())
+                    && !toDisabled.contains(t.catalog().plan(to.plans()[k]).servicePlanName())) {
+                toFamilies.add(family[to.plans()[k]]);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        Set<Integer> unavoidable = new HashSet<>();
+        for (int plan : fromPlans) {
+            if (!toFamilies.contains(family[plan])) {
+                missing.add(t.catalog().plan(plan).servicePlanName());
+                unavoidable.add(family[plan]);
+            }
+        }
         List<Candidate> cs = new ArrayList<>();
         // SPEC R23: Graph's assignLicense on the group, the docs' way to switch "so that users do not lose access"
-        cs.add(simulate(load, g, to, "one request: remove the old product and add the new together", List.of(
+        cs.add(simulate(load, g, to, unavoidable, "one request: remove the old product and add the new together", List.of(
                 new Event.AssignLicense(seq, when, null, groupId, List.of(new Event.AddedLicense(to.skuId(), toDisabled)),
                         List.of(from.skuId()))),
                 List.of("remove " + from.skuPartNumber() + " and add " + to.skuPartNumber() + " in one request "
                         + "(assignLicense)")));
-        cs.add(simulate(load, g, to, "assign the new product, then remove the old", List.of(
+        cs.add(simulate(load, g, to, unavoidable, "assign the new product, then remove the old", List.of(
                 new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), toDisabled),
                 new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId())),
                 List.of("assign " + to.skuPartNumber(), "remove " + from.skuPartNumber())));
-        cs.add(simulate(load, g, to, "remove the old product, then assign the new", List.of(
+        cs.add(simulate(load, g, to, unavoidable, "remove the old product, then assign the new", List.of(
                 new Event.LicenseRemovedFromGroup(seq, when, groupId, from.skuId()),
                 new Event.LicenseAssignedToGroup(seq + 1, when, groupId, to.skuId(), toDisabled)),
                 List.of("remove " + from.skuPartNumber(), "assign " + to.skuPartNumber())));
-        cs.add(simulate(load, g, to, "assign the new product, remove the old, reprocess the group", List.of(
+        cs.add(simulate(load, g, to, unavoidable, "assign the new product, remove the old, reprocess the group", List.of(
                 new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), toDisabled),
                 new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId()),
                 new Event.Reprocess(seq + 2, when, null, groupId)),
                 List.of("assign " + to.skuPartNumber(), "remove " + from.skuPartNumber(), "reprocess the group")));
         if (!conflicting.isEmpty()) {
-            cs.add(simulate(load, g, to, "assign the new product without its conflicting plans, remove the old, "
+            cs.add(simulate(load, g, to, unavoidable, "assign the new product without its conflicting plans, remove the old, "
                     + "then enable them", List.of(
                     new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), stagedDisabled),
                     new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId()),
@@ -118,23 +136,10 @@ public record ProductSwitch(String group, String from, String to, List<String> n
                 best = c;
             }
         }
-        // services of the old assignment that the new one does not give, whatever the order
-        int[] family = families(t);
-        Set<Integer> toFamilies = new HashSet<>();
-        for (int k = 0; k < to.plans().length; k++) {
-            if (!toDisabled.contains(t.catalog().plan(to.plans()[k]).servicePlanId())
-                    && !toDisabled.contains(t.catalog().plan(to.plans()[k]).servicePlanName())) {
-                toFamilies.add(family[to.plans()[k]]);
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (int plan : fromPlans) {
-            if (!toFamilies.contains(family[plan])) {
-                missing.add(t.catalog().plan(plan).servicePlanName());
-            }
-        }
         java.util.Collections.sort(missing);
-        return new ProductSwitch(groupId, from.skuPartNumber(), to.skuPartNumber(), List.copyOf(missing),
+        String display = t.groups().displayName(g);
+        return new ProductSwitch(groupId, display == null || display.isBlank() || display.equals(groupId) ? "\"" + groupId
+                + "\"" : "\"" + display + "\" (" + groupId + ")", from.skuPartNumber(), to.skuPartNumber(), List.copyOf(missing),
                 List.copyOf(cs), best);
     }
 
@@ -163,15 +168,18 @@ public record ProductSwitch(String group, String from, String to, List<String> n
     }
 
     /** Runs the steps on a fresh copy, recording per member the services held before, at each step and at the end. */
-    private static Candidate simulate(Supplier<Tenant> load, int g, Product to, String name, List<Event> steps,
+    private static Candidate simulate(Supplier<Tenant> load, int g, Product to, Set<Integer> unavoidable, String name,
+                                      List<Event> steps,
                                       List<String> stepNames) {
         Tenant t = load.get();
         Engine e = WhatIf.engine(t);
         int[] members = t.groups().userMembers(g).toArray();
         int[] family = families(t);
         List<Set<Integer>> before = new ArrayList<>();
-        for (int u : members) {
-            before.add(services(e, u, family));
+        int[] errorsBefore = new int[members.length];
+        for (int i = 0; i < members.length; i++) {
+            before.add(services(e, members[i], family));
+            errorsBefore[i] = errors(e, members[i]);
         }
         List<List<Set<Integer>>> during = new ArrayList<>();
         int errorsOnTheWay = 0;
@@ -184,23 +192,25 @@ public record ProductSwitch(String group, String from, String to, List<String> n
                 throw new LicensimException("step " + (s + 1) + " of \"" + name + "\" is refused: " + ex.getMessage(), ex);
             }
             List<Set<Integer>> now = new ArrayList<>();
-            for (int u : members) {
-                now.add(services(e, u, family));
+            for (int i = 0; i < members.length; i++) {
+                now.add(services(e, members[i], family));
                 if (s < steps.size() - 1) {
-                    errorsOnTheWay += errors(e, u);
+                    errorsOnTheWay += Math.max(0, errors(e, members[i]) - errorsBefore[i]);
                 }
             }
             during.add(now);
             peak = Math.max(peak, e.consumed(toT));
         }
+        // errors the switch made: a member's errors from before (another product's usage location, say) are not its doing
         int errorsAtEnd = 0;
         List<String> failed = new ArrayList<>();
-        for (int u : members) {
-            int n = errors(e, u);
-            errorsAtEnd += n;
-            if (n > 0) {
+        for (int i = 0; i < members.length; i++) {
+            int u = members[i];
+            errorsAtEnd += Math.max(0, errors(e, u) - errorsBefore[i]);
+            String newLicence = errorOf(e, u, g, toT);
+            if (newLicence != null) {
                 String upn = t.users().get(u, "userPrincipalName");
-                failed.add((upn != null ? upn : t.users().id(u)) + ": " + firstError(e, u));
+                failed.add((upn != null ? upn : t.users().id(u)) + ": " + newLicence);
             }
         }
         int losing = 0;
@@ -211,7 +221,10 @@ public record ProductSwitch(String group, String from, String to, List<String> n
         for (int i = 0; i < members.length; i++) {
             Set<Integer> kept = new HashSet<>(before.get(i));
             kept.retainAll(end.get(i));
-            if (!end.get(i).containsAll(before.get(i))) {
+            Set<Integer> lostHere = new HashSet<>(before.get(i));
+            lostHere.removeAll(end.get(i));
+            lostHere.removeAll(unavoidable); // the new product's missing services are lost whatever the order
+            if (!lostHere.isEmpty()) {
                 losing++;
                 first = first == null ? t.users().id(members[i]) : first;
             }
@@ -290,17 +303,17 @@ public record ProductSwitch(String group, String from, String to, List<String> n
         return s;
     }
 
-    /** "PRODUCT Error/Kind" of the user's first source in Error. */
-    private static String firstError(Engine e, int u) {
+    /** "PRODUCT Kind" when the user's source {@code g} of product {@code t} (the new licence) is in Error, else null. */
+    private static String errorOf(Engine e, int u, int g, int t) {
         int[] es = WhatIf.entries(e, u);
         for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
-            int st = es[i * StateStore.ENTRY_INTS + StateStore.STATE];
-            if (States.state(st) == States.ERROR) {
-                return e.tenant().subscriptions().product(es[i * StateStore.ENTRY_INTS + StateStore.PRODUCT]).skuPartNumber()
-                        + " " + States.errorName(st);
+            int at = i * StateStore.ENTRY_INTS;
+            int st = es[at + StateStore.STATE];
+            if (es[at + StateStore.SRC] == g && es[at + StateStore.PRODUCT] == t && States.state(st) == States.ERROR) {
+                return e.tenant().subscriptions().product(t).skuPartNumber() + " " + States.errorName(st);
             }
         }
-        return "none";
+        return null;
     }
 
     private static int errors(Engine e, int u) {

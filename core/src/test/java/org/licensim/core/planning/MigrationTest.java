@@ -132,7 +132,7 @@ class MigrationTest {
         assertFalse(one.safe(), one.toString());
         assertEquals(List.of("u2: ENTERPRISEPACK CountViolation"), one.failedMembers());
         assertEquals(1, one.errorsAtEnd());
-        assertEquals(2, one.membersLosingService(), "u2 loses everything, u1 the plans E3 lacks");
+        assertEquals(1, one.membersLosingService(), "u2 loses its services; u1 only the plans E3 lacks, which do not count");
         WhatIf w = WhatIf.of(switchWithSeats(1), one.steps());
         assertEquals(List.of("u1 +ENTERPRISEPACK"), w.gained().stream().map(c -> c.user() + " +" + c.product()).toList());
         assertEquals(List.of("u1 STANDARDPACK", "u2 STANDARDPACK"),
@@ -164,5 +164,32 @@ class MigrationTest {
         assertEquals(List.of("u1 ENTERPRISEPACK"), w.kindChanged().stream().map(c -> c.user() + " " + c.product()).toList());
         assertTrue(w.kindChanged().get(0).detail().startsWith("inherited from group G -> direct"), w.kindChanged().toString());
         assertEquals(List.of("u2 ENTERPRISEPACK"), w.lost().stream().map(c -> c.user() + " " + c.product()).toList());
+    }
+
+    @Test
+    @DisplayName("R23 a member's error from before the switch (a calling plan prohibited in India) does not make the switch unsafe")
+    void productSwitchIgnoresErrorsFromBefore() {
+        String snapshot = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+                + "{\"skuPartNumber\": \"STANDARDPACK\", \"prepaidUnits\": {\"enabled\": 5}}, "
+                + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 5}}, "
+                + "{\"skuPartNumber\": \"MCOPSTN1\", \"prepaidUnits\": {\"enabled\": 5}}], "
+                + "\"users\": [{\"id\": \"u1\", \"usageLocation\": \"IN\"}, {\"id\": \"u2\", \"usageLocation\": \"NL\"}], "
+                + "\"groups\": [{\"id\": \"g-support\", \"members\": [\"u1\", \"u2\"]}, {\"id\": \"g-pstn\", \"members\": [\"u1\"]}], "
+                + "\"assignments\": [{\"groupId\": \"g-support\", \"skuId\": \"STANDARDPACK\"}, "
+                + "{\"groupId\": \"g-pstn\", \"skuId\": \"MCOPSTN1\"}]}";
+        Supplier<Tenant> load = () -> {
+            try {
+                return SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
+                        snapshot.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t.json");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        ProductSwitch s = ProductSwitch.plan(load, "g-support", "STANDARDPACK", "ENTERPRISEPACK", List.of());
+        ProductSwitch.Candidate one = s.candidates().get(0);
+        assertTrue(one.safe(), one.toString());
+        assertEquals(0, one.errorsAtEnd(), "u1's calling plan error was there before");
+        assertEquals(List.of(), one.failedMembers());
+        assertTrue(s.chosen() == one, s.chosen().toString());
     }
 }
