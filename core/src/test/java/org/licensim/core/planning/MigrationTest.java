@@ -67,20 +67,25 @@ class MigrationTest {
         assertTrue(bad.getMessage().startsWith("policy event 1 (LicenseAssignedToGroup) is refused: "), bad.getMessage());
     }
 
+    /** A tenant read afresh from snapshot text on every call (each planner step starts from a copy). */
+    static Supplier<Tenant> fromText(String json, String name) {
+        return () -> {
+            try {
+                return SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
+                        json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), name);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
     /** switch.json with {@code e3} seats of Office 365 E3. */
     static Supplier<Tenant> switchWithSeats(int e3) {
         try {
             String text = java.nio.file.Files.readString(Path.of(MigrationTest.class.getResource("/plans/switch.json").toURI()))
                     .replace("{ \"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": { \"enabled\": 10 } }",
                             "{ \"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": { \"enabled\": " + e3 + " } }");
-            return () -> {
-                try {
-                    return SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
-                            text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "switch.json");
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            };
+            return fromText(text, "switch.json");
         } catch (java.io.IOException | URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -152,14 +157,7 @@ class MigrationTest {
                 + "\"users\": [{\"id\": \"u1\", \"usageLocation\": \"NL\"}, {\"id\": \"u2\", \"usageLocation\": \"NL\"}], "
                 + "\"groups\": [{\"id\": \"G\", \"members\": [\"u1\", \"u2\"]}], \"assignments\": ["
                 + "{\"groupId\": \"G\", \"skuId\": \"ENTERPRISEPACK\"}, {\"userId\": \"u1\", \"skuId\": \"WORKPLACE_ANALYTICS\"}]}";
-        Supplier<Tenant> load = () -> {
-            try {
-                return SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
-                        snapshot.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t.json");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        Supplier<Tenant> load = fromText(snapshot, "t.json");
         WhatIf w = WhatIf.of(load, List.of(new Event.LicenseRemovedFromGroup(1, Instant.EPOCH, "G", "ENTERPRISEPACK")));
         assertEquals(List.of("u1 ENTERPRISEPACK"), w.kindChanged().stream().map(c -> c.user() + " " + c.product()).toList());
         assertTrue(w.kindChanged().get(0).detail().startsWith("inherited from group G -> direct"), w.kindChanged().toString());
@@ -177,14 +175,7 @@ class MigrationTest {
                 + "\"groups\": [{\"id\": \"g-support\", \"members\": [\"u1\", \"u2\"]}, {\"id\": \"g-pstn\", \"members\": [\"u1\"]}], "
                 + "\"assignments\": [{\"groupId\": \"g-support\", \"skuId\": \"STANDARDPACK\"}, "
                 + "{\"groupId\": \"g-pstn\", \"skuId\": \"MCOPSTN1\"}]}";
-        Supplier<Tenant> load = () -> {
-            try {
-                return SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
-                        snapshot.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "t.json");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        Supplier<Tenant> load = fromText(snapshot, "t.json");
         ProductSwitch s = ProductSwitch.plan(load, "g-support", "STANDARDPACK", "ENTERPRISEPACK", List.of());
         ProductSwitch.Candidate one = s.candidates().get(0);
         assertTrue(one.safe(), one.toString());
