@@ -197,5 +197,11 @@ class GraphImportTest {
                 r.notes().toString());
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(stripped + " of 5 users came without usageLocation")),
                 r.notes().toString());
+        // R24: a direct licence of a user without usage location is a state requests cannot reach; a real tenant
+        // can hold it, so the import loads it and says so instead of refusing the snapshot
+        assertEquals("report", r.snapshot().path("unreachableStates").asText());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("a state licensim's rules would refuse: ")
+                && n.contains("user \"626cbf8c-5dde-46b0-8385-9e40d64736fe\" has no usageLocation")), r.notes().toString());
+        assertTrue(full.notes().stream().noneMatch(n -> n.contains("would refuse")), full.notes().toString());
     }
 }
