@@ -53,6 +53,14 @@ final class WhatIfCommand implements Callable<Integer> {
             description = "List at most N lines per section (default ${DEFAULT-VALUE}); counts are always complete.")
     int limit;
 
+    /** How the result is printed. */
+    enum Format { table, csv, json }
+
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default: users by userPrincipalName), csv (one row per finding, every row, columns "
+                    + "in docs/PLANNING.md) or json (one object).")
+    Format format;
+
     @Override
     public Integer call() {
         Main.requireNonNegative(spec, "--limit", limit);
@@ -61,17 +69,28 @@ final class WhatIfCommand implements Callable<Integer> {
         Tenant probe = reader.read(snapshot);
         List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1));
         WhatIf w = WhatIf.of(() -> reader.read(snapshot), events);
+        Names names = new Names(probe);
+        if (format == Format.csv) {
+            csv(out, w, names);
+            return 0;
+        }
+        if (format == Format.json) {
+            json(out, w, names);
+            return 0;
+        }
         out.printf("what if, on %s:%n", snapshot);
         for (int i = 0; i < events.size(); i++) {
             out.printf("  change %d: %s%n", i + 1, changes.get(i));
         }
-        section(out, "group memberships", w.memberships(), m -> (m.joins() ? "+ " : "- ") + m.user() + (m.joins()
-                ? " joins " : " leaves ") + m.group());
-        section(out, "licences gained", w.gained(), c -> c.user() + " +" + c.product());
-        section(out, "licences lost", w.lost(), c -> c.user() + " -" + c.product());
-        section(out, "service plans changed", w.plansChanged(), c -> c.user() + " " + c.product() + ": " + c.detail());
-        section(out, "licences that change kind", w.kindChanged(), c -> c.user() + " " + c.product() + ": " + c.detail());
-        section(out, "new errors", w.newErrors(), c -> c.user() + " " + c.product() + " " + c.detail());
+        section(out, "group memberships", w.memberships(), m -> (m.joins() ? "+ " : "- ") + names.user(m.user())
+                + (m.joins() ? " joins " : " leaves ") + names.group(m.group()));
+        section(out, "licences gained", w.gained(), c -> names.user(c.user()) + " +" + c.product());
+        section(out, "licences lost", w.lost(), c -> names.user(c.user()) + " -" + c.product());
+        section(out, "service plans changed", w.plansChanged(), c -> names.user(c.user()) + " " + c.product() + ": "
+                + c.detail());
+        section(out, "licences that change kind", w.kindChanged(), c -> names.user(c.user()) + " " + c.product() + ": "
+                + c.detail());
+        section(out, "new errors", w.newErrors(), c -> names.user(c.user()) + " " + c.product() + " " + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
         for (WhatIf.Seats s : w.seats()) {
             out.printf("    %-28s %,8d -> %,8d of %,8d%s%s%n", s.product(), s.before(), s.after(), s.capacity(),
@@ -82,6 +101,97 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         out.println("nothing was changed (dry run)");
         return 0;
+    }
+
+    /** User and group ids as people read them, from the tenant before the change (a user it creates keeps its id). */
+    static final class Names {
+        private final Tenant t;
+
+        Names(Tenant t) {
+            this.t = t;
+        }
+
+        String upn(String userId) {
+            int u = t.users().indexOf(userId);
+            return u < 0 ? null : t.users().get(u, "userPrincipalName");
+        }
+
+        String user(String userId) {
+            String upn = upn(userId);
+            return upn == null ? userId : upn;
+        }
+
+        String groupName(String groupId) {
+            int g = t.groups().indexOf(groupId);
+            String d = g < 0 ? null : t.groups().displayName(g);
+            return d == null || d.isBlank() ? null : d;
+        }
+
+        String group(String groupId) {
+            String d = groupName(groupId);
+            return d == null || d.equals(groupId) ? "\"" + groupId + "\"" : "\"" + d + "\" (" + groupId + ")";
+        }
+
+        String product(String sku) {
+            var p = t.catalog().findProduct(sku);
+            return p == null ? null : p.displayName();
+        }
+    }
+
+    /** One row per finding: section,userId,userPrincipalName,groupId,group,product,productName,detail,before,after,capacity. */
+    private static void csv(PrintWriter out, WhatIf w, Names n) {
+        Csv.row(out, "section", "userId", "userPrincipalName", "groupId", "group", "product", "productName", "detail",
+                "before", "after", "capacity");
+        for (WhatIf.Membership m : w.memberships()) {
+            Csv.row(out, m.joins() ? "joins" : "leaves", m.user(), n.upn(m.user()), m.group(), n.groupName(m.group()),
+                    null, null, null, null, null, null);
+        }
+        changes(out, "gained", w.gained(), n);
+        changes(out, "lost", w.lost(), n);
+        changes(out, "plansChanged", w.plansChanged(), n);
+        changes(out, "kindChanged", w.kindChanged(), n);
+        changes(out, "newError", w.newErrors(), n);
+        for (WhatIf.Seats s : w.seats()) {
+            Csv.row(out, "seats", null, null, null, null, s.product(), n.product(s.product()),
+                    s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity());
+        }
+    }
+
+    private static void changes(PrintWriter out, String section, List<WhatIf.Change> cs, Names n) {
+        for (WhatIf.Change c : cs) {
+            Csv.row(out, section, c.user(), n.upn(c.user()), null, null, c.product(), n.product(c.product()), c.detail(),
+                    null, null, null);
+        }
+    }
+
+    /** The same findings as one JSON object, every list complete, with names beside the ids. */
+    private static void json(PrintWriter out, WhatIf w, Names n) {
+        ObjectNode root = JSON.createObjectNode();
+        var memberships = root.putArray("memberships");
+        for (WhatIf.Membership m : w.memberships()) {
+            memberships.addObject().put("userId", m.user()).put("userPrincipalName", n.upn(m.user()))
+                    .put("groupId", m.group()).put("group", n.groupName(m.group())).put("joins", m.joins());
+        }
+        for (var section : List.of(java.util.Map.entry("gained", w.gained()), java.util.Map.entry("lost", w.lost()),
+                java.util.Map.entry("plansChanged", w.plansChanged()), java.util.Map.entry("kindChanged", w.kindChanged()),
+                java.util.Map.entry("newErrors", w.newErrors()))) {
+            var arr = root.putArray(section.getKey());
+            for (WhatIf.Change c : section.getValue()) {
+                arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user())).put("product", c.product())
+                        .put("productName", n.product(c.product())).put("detail", c.detail());
+            }
+        }
+        var seats = root.putArray("seats");
+        for (WhatIf.Seats s : w.seats()) {
+            seats.addObject().put("product", s.product()).put("productName", n.product(s.product()))
+                    .put("before", s.before()).put("after", s.after()).put("capacity", s.capacity())
+                    .put("overCapacity", s.after() > s.capacity());
+        }
+        try {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new LicensimException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Events from JSON objects; a missing seq counts on from {@code firstSeq}, a missing time is the epoch. */

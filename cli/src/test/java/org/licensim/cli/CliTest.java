@@ -238,6 +238,24 @@ class CliTest {
         assertEquals(0, over.code(), over.err());
         assertTrue(over.out().matches("(?s).*    EMS\\s+9 ->\\s+9 of\\s+5  OVER CAPACITY by 4: holders keep their seats "
                 + "\\(SPEC R10\\) but nobody new gets one until 5 are bought or freed\n.*"), over.out());
+        // names people read in the table, ids beside them in CSV (the golden file) and JSON
+        assertTrue(r.out().contains("    adele.vance@contoso.com -EMS\n"), r.out());
+        String removeEms = "{\"type\":\"LicenseRemovedFromGroup\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a3\","
+                + "\"skuId\":\"EMS\"}";
+        String adeleJoins = "{\"type\":\"MemberAdded\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a4\","
+                + "\"memberId\":\"a1b2c3d4-0001-4000-8000-000000000001\"}";
+        Result csv = run("whatif", snap.toString(), "--change", removeEms, "--change", adeleJoins, "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertEquals(Files.readString(Path.of("src/test/resources/golden/whatif-remove-ems.csv")), csv.out());
+        Result json = run("whatif", snap.toString(), "--change", removeEms, "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals(9, tree.get("lost").size(), "every finding, not --limit's");
+        assertEquals("adele.vance@contoso.com", tree.get("lost").get(0).get("userPrincipalName").asText());
+        assertEquals("Enterprise Mobility + Security E3", tree.get("lost").get(0).get("productName").asText());
+        Result badFormat = run("whatif", snap.toString(), "--change", removeEms, "--format", "xml");
+        assertEquals(2, badFormat.code());
+        assertTrue(badFormat.err().contains("--format"), badFormat.err());
         Result broken = run("whatif", snap.toString(), "--change", "{\"type\": ");
         assertEquals(1, broken.code());
         assertTrue(broken.err().contains("--change 1: not valid JSON"), broken.err());
