@@ -128,6 +128,7 @@ final class EventApplier {
             return;
         }
         joined(g, u);
+        dynamic.memberJoined(tenant, g, u, membershipSink);
     }
 
     /** The group a member id names when it is not a user; an id that is neither is refused. */
@@ -185,6 +186,7 @@ final class EventApplier {
         public void join(int group, int user) {
             if (dir.addMember(group, user)) {
                 joined(group, user);
+                dynamic.memberJoined(tenant, group, user, this);
             }
         }
 
@@ -205,6 +207,7 @@ final class EventApplier {
                 if (asg.ofGroup(group).length > 0) {
                     r.processUnit(user, group, r.newEventKey());
                 }
+                dynamic.memberJoined(tenant, group, user, this);
             }
         }
 
@@ -285,7 +288,7 @@ final class EventApplier {
 
     private void groupCreated(Event.GroupCreated e) {
         req.checkNewId(e, e.groupId());
-        req.checkRule(e, dynamic, e.membershipRule());
+        req.checkRule(e, dynamic, e.groupId(), e.membershipRule());
         for (String m : e.members()) {
             if (users.indexOf(m) < 0 && groups.indexOf(m) < 0) {
                 throw req.unknownMember(e, m);
@@ -342,7 +345,7 @@ final class EventApplier {
 
     private void ruleChanged(Event.GroupRuleChanged e) {
         int g = req.group(e, e.groupId());
-        req.checkRule(e, dynamic, e.membershipRule());
+        req.checkRule(e, dynamic, e.groupId(), e.membershipRule());
         groups.setRule(g, e.membershipRule(), e.paused());
         dynamic.ruleChanged(tenant, g, membershipSink);
     }

@@ -82,12 +82,12 @@ final class Requests {
     }
 
     /** A malformed rule is refused with the parser's column and expectation. */
-    void checkRule(Event e, org.licensim.core.rules.DynamicMembership dynamic, String rule) {
+    void checkRule(Event e, org.licensim.core.rules.DynamicMembership dynamic, String groupId, String rule) {
         if (rule == null) {
             return;
         }
         try {
-            dynamic.checkRule(rule);
+            dynamic.checkRule(tenant, groupId, rule);
         } catch (LicensimException ex) {
             throw reject(e, Reason.MALFORMED_RULE, ex.getMessage());
         }

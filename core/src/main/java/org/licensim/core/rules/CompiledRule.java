@@ -42,10 +42,39 @@ public final class CompiledRule {
     public record Equality(String property, StringColumn column, int[] foldedCodes) {
     }
 
-    private CompiledRule(String text, Rule rule, Users users) {
+    /** The directory a memberOf rule reads (null when compiled without one: a memberOf rule is then refused). */
+    private final org.licensim.core.directory.Directory directory;
+    private final int[] memberOfGroups;
+
+    private CompiledRule(String text, Rule rule, Users users, org.licensim.core.directory.Directory directory) {
         this.text = text;
+        this.directory = directory;
+        this.memberOfGroups = rule instanceof Rule.MemberOf m ? groupIndexes(m, directory) : null;
         this.root = compile(rule, users);
         this.equality = equalityOf(rule, users);
+    }
+
+    private static int[] groupIndexes(Rule.MemberOf m, org.licensim.core.directory.Directory dir) {
+        if (dir == null) {
+            throw new RuleException(m.column(), "user.memberof needs the tenant's groups to be evaluated");
+        }
+        IntHashSet out = new IntHashSet();
+        for (String id : m.groupIds()) {
+            int g = dir.groups().indexOf(id);
+            if (g >= 0) {
+                out.add(g);
+            }
+        }
+        int[] gs = out.toSortedArray();
+        return gs;
+    }
+
+    /**
+     * For a memberOf rule, the indexes of the groups it names that exist (sorted), else null: a
+     * user joining one of them joins this group too (SPEC section 4).
+     */
+    public int[] memberOfGroups() {
+        return memberOfGroups == null ? null : memberOfGroups.clone();
     }
 
     /** This rule's {@link Equality} form, or null when it has none. */
@@ -89,7 +118,12 @@ public final class CompiledRule {
 
     /** Parses and compiles {@code rule}; throws {@link RuleException} when it is malformed. */
     public static CompiledRule compile(String rule, Users users) {
-        return new CompiledRule(rule, RuleParser.parse(rule), users);
+        return new CompiledRule(rule, RuleParser.parse(rule), users, null);
+    }
+
+    /** As {@link #compile(String, Users)}, for a tenant's directory (what memberOf rules read). */
+    public static CompiledRule compile(String rule, org.licensim.core.directory.Directory directory) {
+        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory);
     }
 
     public boolean matches(int u) {
@@ -119,6 +153,18 @@ public final class CompiledRule {
         if (r instanceof Rule.Not n) {
             Node inner = compile(n.inner(), users);
             return u -> !inner.test(u);
+        }
+        if (r instanceof Rule.MemberOf) {
+            int[] gs = memberOfGroups;
+            org.licensim.core.directory.Directory dir = directory;
+            return u -> {
+                for (int g : gs) {
+                    if (!dir.groups().isDeleted(g) && dir.isMember(g, u)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
         }
         if (r instanceof Rule.Quantified q) {
             reads.add(q.property().name());

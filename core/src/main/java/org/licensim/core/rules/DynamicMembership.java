@@ -23,6 +23,21 @@ public interface DynamicMembership {
     void checkRule(String rule);
 
     /**
+     * Checks a rule against the tenant before group {@code groupId} (new or existing) gets it:
+     * what a rule may refer to (memberOf's groups) is known only there.
+     */
+    default void checkRule(Tenant tenant, String groupId, String rule) {
+        checkRule(rule);
+    }
+
+    /**
+     * User {@code u} just became a direct member of {@code group}: memberOf rules naming that
+     * group take the user in too (SPEC section 4). A user leaving it stays, as Entra documents.
+     */
+    default void memberJoined(Tenant tenant, int group, int u, Sink sink) {
+    }
+
+    /**
      * Told before user {@code u}'s {@code changedProperties} take their new values, so that an
      * implementation can note the old ones ({@link #userChanged} follows).
      */

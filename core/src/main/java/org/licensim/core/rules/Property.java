@@ -27,7 +27,7 @@ public record Property(String name, Kind kind) {
     }
 
     /** Properties the docs list that licensim does not store: named in the error instead of "unknown". */
-    static final List<String> UNSUPPORTED = List.of("dirSyncEnabled", "memberOf", "passwordPolicies", "assignedPlans",
+    static final List<String> UNSUPPORTED = List.of("dirSyncEnabled", "passwordPolicies", "assignedPlans",
             "manager", "directReports");
 
     private static final Map<String, Property> BY_NAME = new LinkedHashMap<>();

@@ -21,6 +21,13 @@ public sealed interface Rule {
             implements Rule {
     }
 
+    /**
+     * {@code user.memberof -any (group.objectId -in ['id', ...])}: a direct member of one of the
+     * groups (Entra's memberOf rules; the whole rule, never combined with others).
+     */
+    record MemberOf(List<String> groupIds, int column) implements Rule {
+    }
+
     /** {@code user.collection -any (_ op value)} or {@code -all}. */
     record Quantified(Property property, boolean all, Op op, List<String> values, int column) implements Rule {
     }

@@ -37,9 +37,97 @@ public final class RuleMembership implements DynamicMembership {
         return tenant.groups().isDynamic(group);
     }
 
+    /** By referenced group index: the memberOf groups whose rules name it. */
+    private final IntObjectHashMap<IntArrayList> memberOfReaders = new IntObjectHashMap<>();
+    /** The most groups with memberOf rules per tenant (Entra's documented limit). */
+    public static final int MAX_MEMBER_OF_RULES = 500;
+
     @Override
     public void checkRule(String rule) {
         RuleParser.parse(rule);
+    }
+
+    @Override
+    public void checkRule(Tenant tenant, String groupId, String rule) {
+        Rule r = RuleParser.parse(rule);
+        if (r instanceof Rule.MemberOf m) {
+            checkMemberOf(tenant, groupId, m, false);
+            Groups groups = tenant.groups();
+            for (int g = 0; g < groups.size(); g++) {
+                if (!groups.isDeleted(g) && isMemberOf(groups, g)
+                        && ((Rule.MemberOf) RuleParser.parse(groups.membershipRule(g))).groupIds().contains(groupId)) {
+                    throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + groupId
+                            + "\" is named by the memberOf rule of group \"" + groups.id(g) + "\", and one memberOf group "
+                            + "cannot define another's members (Entra's limit)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Entra's limits for memberOf rules: the groups named exist (when the rule is set; a snapshot may
+     * name one deleted since), none is the group itself or has a memberOf rule of its own, and a
+     * tenant has at most {@value #MAX_MEMBER_OF_RULES} such groups.
+     */
+    private static void checkMemberOf(Tenant tenant, String groupId, Rule.MemberOf m, boolean atLoad) {
+        Groups groups = tenant.groups();
+        for (String id : m.groupIds()) {
+            int g = groups.indexOf(id);
+            if (atLoad && (g < 0 || groups.isDeleted(g))) {
+                continue; // Entra keeps a memberOf rule whose group was deleted: it gives no members
+            }
+            if (g < 0 || groups.isDeleted(g)) {
+                throw new LicensimException("user.memberof at column " + m.column() + ": unknown group \"" + id
+                        + "\": a memberOf rule names existing groups by object id");
+            }
+            if (id.equals(groupId)) {
+                throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + id
+                        + "\" cannot take its members from itself");
+            }
+            if (isMemberOf(groups, g)) {
+                throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + id
+                        + "\" has a memberOf rule itself, and one memberOf group cannot define another's members "
+                        + "(Entra's limit)");
+            }
+        }
+        int count = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            if (!groups.isDeleted(g) && !groups.id(g).equals(groupId) && isMemberOf(groups, g)) {
+                count++;
+            }
+        }
+        if (count + 1 > MAX_MEMBER_OF_RULES) {
+            throw new LicensimException("user.memberof at column " + m.column() + ": the tenant already has " + count
+                    + " groups with memberOf rules; Entra allows at most " + MAX_MEMBER_OF_RULES);
+        }
+    }
+
+    private static boolean isMemberOf(Groups groups, int g) {
+        String rule = groups.isDynamic(g) ? groups.membershipRule(g) : null;
+        if (rule == null) {
+            return false;
+        }
+        try {
+            return RuleParser.parse(rule) instanceof Rule.MemberOf;
+        } catch (RuleException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void memberJoined(Tenant tenant, int group, int u, Sink sink) {
+        ensure(tenant);
+        IntArrayList ms = memberOfReaders.get(group);
+        if (ms == null) {
+            return;
+        }
+        Groups groups = tenant.groups();
+        for (int i = 0; i < ms.size(); i++) {
+            int m = ms.get(i);
+            if (!groups.isDeleted(m) && !groups.rulePaused(m)) {
+                sink.join(m, u);
+            }
+        }
     }
 
     /**
@@ -49,6 +137,16 @@ public final class RuleMembership implements DynamicMembership {
     public void applyTo(Tenant tenant) {
         rebuild(tenant);
         Groups groups = tenant.groups();
+        for (int g = 0; g < groups.size(); g++) {
+            CompiledRule rule = compiled.get(g);
+            if (rule != null && rule.memberOfGroups() != null) {
+                try {
+                    checkMemberOf(tenant, groups.id(g), (Rule.MemberOf) RuleParser.parse(rule.text()), true);
+                } catch (LicensimException e) {
+                    throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
+                }
+            }
+        }
         boolean[] managed = new boolean[groups.size()];
         int[][] members = new int[groups.size()][];
         IntArrayList[] byIndex = new IntArrayList[groups.size()];
@@ -99,7 +197,36 @@ public final class RuleMembership implements DynamicMembership {
                 members[g] = byIndex[g].toArray();
             }
         }
+        // memberOf groups take the members the others now have (a memberOf group names no memberOf group)
+        boolean any = false;
+        boolean[] second = new boolean[groups.size()];
+        int[][] memberOf = new int[groups.size()][];
+        for (int g = 0; g < groups.size(); g++) {
+            CompiledRule rule = compiled.get(g);
+            if (managed[g] && rule.memberOfGroups() != null) {
+                managed[g] = false;
+                second[g] = true;
+                any = true;
+            }
+        }
         tenant.directory().replaceMembers(managed, members);
+        if (any) {
+            for (int g = 0; g < groups.size(); g++) {
+                if (!second[g]) {
+                    continue;
+                }
+                // the listed members stay (a member who left a named group stays until the rule changes, as
+                // Entra documents), and the named groups' members join
+                org.roaringbitmap.RoaringBitmap union = groups.userMembers(g).clone();
+                for (int child : compiled.get(g).memberOfGroups()) {
+                    if (!groups.isDeleted(child)) {
+                        union.or(groups.userMembers(child));
+                    }
+                }
+                memberOf[g] = union.toArray();
+            }
+            tenant.directory().replaceMembers(second, memberOf);
+        }
     }
 
     @Override
@@ -221,6 +348,7 @@ public final class RuleMembership implements DynamicMembership {
     /** Compiles every live dynamic group's rule and indexes which properties each reads. */
     private void rebuild(Tenant tenant) {
         compiled.clear();
+        memberOfReaders.clear();
         readers.clear();
         byValue.clear();
         valueColumns.clear();
@@ -232,12 +360,17 @@ public final class RuleMembership implements DynamicMembership {
             }
             CompiledRule rule;
             try {
-                rule = CompiledRule.compile(groups.membershipRule(g), tenant.users());
+                rule = CompiledRule.compile(groups.membershipRule(g), tenant.directory());
             } catch (RuleException e) {
                 throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
             }
             compiled.put(g, rule);
             int gg = g;
+            if (rule.memberOfGroups() != null) {
+                for (int child : rule.memberOfGroups()) {
+                    memberOfReaders.getIfAbsentPut(child, IntArrayList::new).add(gg);
+                }
+            }
             CompiledRule.Equality eq = rule.equality();
             for (String p : rule.reads()) {
                 String key = p.toLowerCase(java.util.Locale.ROOT);

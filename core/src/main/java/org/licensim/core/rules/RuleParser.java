@@ -51,7 +51,33 @@ public final class RuleParser {
         if (t.type != T.END) {
             throw new RuleException(t.column, "expected -and, -or or the end of the rule, found " + t.shown());
         }
+        if (!(r instanceof Rule.MemberOf)) {
+            Rule.MemberOf inside = memberOfIn(r);
+            if (inside != null) {
+                throw new RuleException(inside.column(), "user.memberof cannot be combined with other rules or operators "
+                        + "(Entra's limit for memberOf rules): the whole rule must be user.memberof -any "
+                        + "(group.objectId -in [...])");
+            }
+        }
         return r;
+    }
+
+    /** The most groups a memberOf rule may name (Entra's documented limit). */
+    public static final int MAX_MEMBER_OF_GROUPS = 50;
+
+    private static Rule.MemberOf memberOfIn(Rule r) {
+        if (r instanceof Rule.MemberOf m) {
+            return m;
+        }
+        if (r instanceof Rule.And a) {
+            Rule.MemberOf m = memberOfIn(a.left());
+            return m != null ? m : memberOfIn(a.right());
+        }
+        if (r instanceof Rule.Or o) {
+            Rule.MemberOf m = memberOfIn(o.left());
+            return m != null ? m : memberOfIn(o.right());
+        }
+        return r instanceof Rule.Not n ? memberOfIn(n.inner()) : null;
     }
 
     // ---------------------------------------------------------------- lexer
@@ -181,6 +207,9 @@ public final class RuleParser {
             throw new RuleException(t.column, "expected a property such as user.department, found " + t.shown());
         }
         String name = t.text.substring(5);
+        if (name.equalsIgnoreCase("memberOf")) {
+            return memberOf(t);
+        }
         Property property = Property.find(name);
         if (property == null) {
             for (String u : Property.UNSUPPORTED) {
@@ -201,6 +230,43 @@ public final class RuleParser {
             throw new RuleException(opToken.column, "expected an operator such as -eq, found " + opToken.shown());
         }
         return compare(property, op, opToken.column, t.column);
+    }
+
+    /** {@code user.memberof -any (group.objectId -in ['id', ...])}, the one form Entra accepts. */
+    private Rule memberOf(Token property) {
+        Token any = next();
+        if (!isWord(any, "any")) {
+            throw new RuleException(any.column, "expected -any after user.memberof (the form is user.memberof -any "
+                    + "(group.objectId -in ['<group id>', ...])), found " + any.shown());
+        }
+        Token open = next();
+        if (open.type != T.LPAREN) {
+            throw new RuleException(open.column, "expected ( after -any, found " + open.shown());
+        }
+        Token id = next();
+        if (!(id.type == T.WORD && id.text.equalsIgnoreCase("group.objectId"))) {
+            throw new RuleException(id.column, "expected group.objectId, found " + id.shown());
+        }
+        Token in = next();
+        if (!(in.type == T.WORD && Op.of(in.text) == Op.IN)) {
+            throw new RuleException(in.column, "expected -in (the groups whose members belong), found " + in.shown());
+        }
+        if (peek().type != T.LBRACK) {
+            throw new RuleException(peek().column, "expected a list of group ids such as ['<group id>'], found "
+                    + peek().shown());
+        }
+        int listColumn = peek().column;
+        List<String> ids = list();
+        if (ids.size() > MAX_MEMBER_OF_GROUPS) {
+            throw new RuleException(listColumn, "a memberOf rule may name at most " + MAX_MEMBER_OF_GROUPS
+                    + " groups (Entra's limit); this one names " + ids.size());
+        }
+        Token close = next();
+        if (close.type != T.RPAREN) {
+            throw new RuleException(close.column, "expected ) to close the ( at column " + open.column + ", found "
+                    + close.shown());
+        }
+        return new Rule.MemberOf(List.copyOf(ids), property.column);
     }
 
     private Rule quantified(Property property, Token quantifier) {

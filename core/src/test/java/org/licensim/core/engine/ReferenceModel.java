@@ -279,6 +279,7 @@ final class ReferenceModel {
                     processUnit(u, g, newKey());
                     settle(u);
                 }
+                cascade(g, u, false);
             }
         } else if (e instanceof Event.MemberRemoved m) {
             int g = group(m.groupId());
@@ -308,7 +309,7 @@ final class ReferenceModel {
             for (int g = 0; g < groups.size(); g++) {
                 Group group = groups.get(g);
                 if (group.rule != null && !group.deleted && !group.paused
-                        && org.licensim.core.rules.RuleInterpreter.eval(group.rule, user.attributes())) {
+                        && evalRule(g, u)) {
                     join(g, u);
                 }
             }
@@ -348,8 +349,11 @@ final class ReferenceModel {
                 if (reads.isEmpty()) {
                     continue;
                 }
-                if (org.licensim.core.rules.RuleInterpreter.eval(group.rule, users.get(u).attributes())) {
-                    moved |= joinRaw(g, u);
+                if (evalRule(g, u)) {
+                    if (joinRaw(g, u)) {
+                        moved = true;
+                        cascade(g, u, true);
+                    }
                 } else {
                     moved |= leaveRaw(g, u);
                 }
@@ -365,6 +369,7 @@ final class ReferenceModel {
                 throw new Rejected("id");
             }
             org.licensim.core.rules.Rule rule = parseOrReject(c.membershipRule());
+            checkMemberOf(rule, c.groupId());
             for (String m : c.members()) {
                 if (user(m) < 0 && liveGroup(m) < 0) {
                     throw new Rejected("member");
@@ -410,6 +415,7 @@ final class ReferenceModel {
         } else if (e instanceof Event.GroupRuleChanged r) {
             int g = group(r.groupId());
             org.licensim.core.rules.Rule rule = parseOrReject(r.membershipRule());
+            checkMemberOf(rule, r.groupId());
             groups.get(g).rule = rule;
             groups.get(g).paused = r.paused();
             ruleChanged(g);
@@ -681,7 +687,7 @@ final class ReferenceModel {
             if (users.get(u).deleted) {
                 continue;
             }
-            if (org.licensim.core.rules.RuleInterpreter.eval(group.rule, users.get(u).attributes())) {
+            if (evalRule(g, u)) {
                 join(g, u);
             } else {
                 leave(g, u);
@@ -690,8 +696,61 @@ final class ReferenceModel {
     }
 
     private void join(int g, int u) {
-        if (joinRaw(g, u) && !groups.get(g).licences.isEmpty()) {
-            settle(u);
+        if (joinRaw(g, u)) {
+            if (!groups.get(g).licences.isEmpty()) {
+                settle(u);
+            }
+            cascade(g, u, false);
+        }
+    }
+
+    /** Section 4 memberOf: the rule holds for a direct member of one of the live groups it names. */
+    private boolean evalRule(int g, int u) {
+        org.licensim.core.rules.Rule rule = groups.get(g).rule;
+        if (rule instanceof org.licensim.core.rules.Rule.MemberOf mo) {
+            for (String id : mo.groupIds()) {
+                int c = liveGroup(id);
+                if (c >= 0 && groups.get(c).members.contains(u)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return org.licensim.core.rules.RuleInterpreter.eval(rule, users.get(u).attributes());
+    }
+
+    /** A user who joined group {@code g} joins every active memberOf group naming it, in group order. */
+    private void cascade(int g, int u, boolean raw) {
+        String id = groups.get(g).id;
+        for (int m = 0; m < groups.size(); m++) {
+            Group group = groups.get(m);
+            if (!group.deleted && !group.paused && group.rule instanceof org.licensim.core.rules.Rule.MemberOf mo
+                    && mo.groupIds().contains(id)) {
+                if (raw) {
+                    joinRaw(m, u);
+                } else {
+                    join(m, u);
+                }
+            }
+        }
+    }
+
+    /** Entra's limits on memberOf rules, as the engine checks them when a rule is set. */
+    private void checkMemberOf(org.licensim.core.rules.Rule rule, String groupId) {
+        if (!(rule instanceof org.licensim.core.rules.Rule.MemberOf mo)) {
+            return;
+        }
+        for (String id : mo.groupIds()) {
+            int c = liveGroup(id);
+            if (c < 0 || id.equals(groupId) || groups.get(c).rule instanceof org.licensim.core.rules.Rule.MemberOf) {
+                throw new Rejected("memberOf");
+            }
+        }
+        for (Group other : groups) {
+            if (!other.deleted && other.rule instanceof org.licensim.core.rules.Rule.MemberOf o
+                    && o.groupIds().contains(groupId)) {
+                throw new Rejected("named by a memberOf rule");
+            }
         }
     }
 

@@ -30,6 +30,8 @@ public final class RuleInterpreter {
             collect(n.inner(), out);
         } else if (r instanceof Rule.Quantified q) {
             out.add(q.property().name().toLowerCase(Locale.ROOT));
+        } else if (r instanceof Rule.MemberOf) {
+            return; // reads memberships, no property
         } else {
             out.add(((Rule.Compare) r).property().name().toLowerCase(Locale.ROOT));
         }
@@ -38,6 +40,9 @@ public final class RuleInterpreter {
     /** The reference: the rule's meaning over plain strings, as obviously as it can be said. */
     @SuppressWarnings("unchecked")
     public static boolean eval(Rule r, Map<String, Object> user) {
+        if (r instanceof Rule.MemberOf) {
+            throw new IllegalArgumentException("a memberOf rule reads memberships: evaluate it where they are known");
+        }
         if (r instanceof Rule.And a) {
             return eval(a.left(), user) && eval(a.right(), user);
         }

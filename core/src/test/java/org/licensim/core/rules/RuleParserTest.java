@@ -69,7 +69,9 @@ class RuleParserTest {
                 + "user.accountEnabled, user.objectId"), u.getMessage());
         RuleException m = error("user.city -eq \"x\" -and user.memberOf -any (group.objectId -in ['g'])");
         assertEquals(24, m.column());
-        assertTrue(m.getMessage().contains("user.memberOf is not supported"), m.getMessage());
+        assertTrue(m.getMessage().contains("user.memberof cannot be combined with other rules"), m.getMessage());
+        RuleException p = error("user.passwordPolicies -eq \"x\"");
+        assertTrue(p.getMessage().contains("user.passwordPolicies is not supported"), p.getMessage());
         assertTrue(error("department -eq \"x\"").getMessage().contains("expected a property such as user.department, "
                 + "found \"department\""));
     }
