@@ -70,6 +70,25 @@ final class ResolveCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--now", paramLabel = "INSTANT",
+            description = "system.now of time-driven membership rules when the snapshot is loaded (ISO 8601, e.g. "
+                    + "2026-03-01T00:00:00Z). Default: the snapshot's evaluatedAt, else the current time. Each event "
+                    + "then moves it to the event's time.")
+    String now;
+
+    private org.licensim.core.engine.EngineBuilder builder(Tenant tenant) {
+        org.licensim.core.engine.EngineBuilder b = Engine.builder(tenant);
+        if (now != null) {
+            Long at = org.licensim.core.rules.RuleParser.instantOrNull(now);
+            if (at == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--now " + now
+                        + ": expected an ISO 8601 instant such as 2026-03-01T00:00:00Z or a date such as 2026-03-01");
+            }
+            b.now(java.time.Instant.ofEpochSecond(at));
+        }
+        return b;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -80,10 +99,10 @@ final class ResolveCommand implements Callable<Integer> {
         StoreSession session = null;
         Engine engine;
         if (store != null) {
-            session = Engine.builder(tenant).persisted(store, sourceOf(snapshot), Main.progress(err, quiet));
+            session = builder(tenant).persisted(store, sourceOf(snapshot), Main.progress(err, quiet));
             engine = session.engine();
         } else {
-            engine = Engine.builder(tenant).reconcile();
+            engine = builder(tenant).reconcile();
         }
         try {
             return run(o, err, tenant, engine, session, t0, t1);

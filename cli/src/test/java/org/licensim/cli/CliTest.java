@@ -442,4 +442,20 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--threshold must be a percentage from 0 to 100, got 150.0"), bad.err());
     }
+
+    @Test
+    @DisplayName("section 4 resolve --now sets system.now of time-driven rules; without it the snapshot's evaluatedAt is used")
+    void resolveNow(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("starters.json");
+        Files.writeString(snap, org.licensim.core.rules.TimeDrivenRulesTest.SNAPSHOT);
+        Result at = run("resolve", snap.toString(), "--quiet");
+        assertEquals(0, at.code(), at.err());
+        assertTrue(at.out().matches("(?s).*  ENTERPRISEPACK\\s+2\\s+8\\s+10\\s+0  Office 365 E3\n.*"), at.out());
+        Result later = run("resolve", snap.toString(), "--now", "2026-03-20T00:00:00Z", "--quiet");
+        assertEquals(0, later.code(), later.err());
+        assertTrue(later.out().matches("(?s).*  ENTERPRISEPACK\\s+1\\s+9\\s+10\\s+0  Office 365 E3\n.*"), later.out());
+        Result bad = run("resolve", snap.toString(), "--now", "soon");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--now soon: expected an ISO 8601 instant"), bad.err());
+    }
 }

@@ -73,6 +73,17 @@ public final class Tenant {
         this.lastAppliedSeq = lastAppliedSeq;
     }
 
+    private Long evaluatedAt;
+
+    /** The snapshot's {@code evaluatedAt}: system.now (epoch seconds) its time-driven memberships were evaluated at, or null. */
+    public Long evaluatedAt() {
+        return evaluatedAt;
+    }
+
+    public void setEvaluatedAt(Long epochSeconds) {
+        this.evaluatedAt = epochSeconds;
+    }
+
     private boolean reportsUnreachable;
     private java.util.List<String> unreachable = java.util.List.of();
 

@@ -32,6 +32,7 @@ public final class Engine {
     private final UserResolver resolver;
     private final EventApplier events;
     private final Reconciler reconciler;
+    private final DynamicMembership dynamic;
 
     private long lastSeq = -1;
     private ReconcilePath reconcilePath;
@@ -47,6 +48,20 @@ public final class Engine {
         this.resolver = new UserResolver(tenant, rules, ledger, store, feed);
         this.events = new EventApplier(tenant, rules, ledger, resolver, dynamic);
         this.reconciler = new Reconciler(tenant, rules, ledger, resolver);
+        this.dynamic = dynamic;
+    }
+
+    /**
+     * system.now of the tenant's time-driven rules (epoch seconds: the time of the last event,
+     * or the snapshot's), or {@link Long#MIN_VALUE} when its membership has no clock.
+     */
+    public long systemNow() {
+        return dynamic.now();
+    }
+
+    /** Whether some dynamic group's rule compares a date with system.now (its members change with time). */
+    public boolean timeDriven() {
+        return dynamic.timeDriven();
     }
 
     /** Starts building an engine over {@code tenant}: the one way every caller assembles one. */
@@ -134,6 +149,8 @@ public final class Engine {
         resolver.startEvent(e.seq(), StateStore.seconds(e.time()));
         resolver.recordFeed(true);
         ledger.clearFreed();
+        // time-driven rules (section 4): what the time since the last event changed comes first, under this seq
+        events.advanceClock(e.time().getEpochSecond());
         events.apply(e);
         lastSeq = e.seq();
         if (tenant.settings().autoReprocess()) {

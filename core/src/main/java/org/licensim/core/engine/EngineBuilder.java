@@ -55,6 +55,17 @@ public final class EngineBuilder {
         return this;
     }
 
+    private java.time.Instant now;
+
+    /**
+     * system.now for time-driven rules when the tenant is loaded (default: the snapshot's
+     * evaluatedAt, else the wall clock); each event then moves it to the event's time.
+     */
+    public EngineBuilder now(java.time.Instant at) {
+        this.now = at;
+        return this;
+    }
+
     /** How a reconcile settles short seats (default {@link ShortSeats#DEMAND}). */
     public EngineBuilder shortSeats(ShortSeats s) {
         this.shortSeats = s;
@@ -103,6 +114,9 @@ public final class EngineBuilder {
     private DynamicMembership membership() {
         if (membership == null) {
             RuleMembership rules = new RuleMembership();
+            if (now != null) {
+                rules.setNow(now.getEpochSecond());
+            }
             rules.applyTo(tenant);
             membership = rules;
         }

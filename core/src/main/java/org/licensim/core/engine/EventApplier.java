@@ -67,6 +67,11 @@ final class EventApplier {
         this.req = new Requests(tenant, rules, ledger);
     }
 
+    /** Moves system.now of time-driven rules to {@code epochSeconds}: users whose membership flipped join or leave. */
+    void advanceClock(long epochSeconds) {
+        dynamic.advanceClock(tenant, epochSeconds, membershipSink);
+    }
+
     void apply(Event e) {
         if (e instanceof Event.MemberAdded m) {
             memberAdded(m);

@@ -86,6 +86,7 @@ public final class SnapshotReader {
         final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<List<JsonFields.RawState>> rawStates =
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
         long lastAppliedSeq = -1;
+        Long evaluatedAt;
         /** {@code "unreachableStates": "report"}: R24 states are listed, not refused (an import). */
         boolean reportUnreachable;
         final List<String> unreachable = new ArrayList<>();
@@ -120,6 +121,17 @@ public final class SnapshotReader {
                             case "users" -> eachElement(p, this::readUser);
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
+                            case "evaluatedAt" -> {
+                                String at = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+                                Long seconds = at == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(at);
+                                if (seconds == null) {
+                                    problems.at(p, "evaluatedAt must be an ISO-8601 instant such as 2026-01-05T09:00:00Z "
+                                            + "(system.now of the time-driven rules), found " + JsonFields.describe(p));
+                                    p.skipChildren();
+                                } else {
+                                    evaluatedAt = seconds;
+                                }
+                            }
                             case "unreachableStates" -> {
                                 String mode = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
                                 if ("report".equals(mode) || "refuse".equals(mode)) {
@@ -141,7 +153,7 @@ public final class SnapshotReader {
                             default -> {
                                 problems.at(p, "unknown section \"" + section
                                         + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq, "
-                                        + "unreachableStates");
+                                        + "unreachableStates, evaluatedAt");
                                 p.skipChildren();
                             }
                         }
@@ -167,6 +179,7 @@ public final class SnapshotReader {
             Tenant tenant = new Tenant(settings, catalog, rules, subs, dir, assignments, masks);
             tenant.setPriorStates(prior, lastAppliedSeq);
             tenant.setUnreachable(reportUnreachable, unreachable);
+            tenant.setEvaluatedAt(evaluatedAt);
             return tenant;
         }
 

@@ -67,6 +67,10 @@ public final class SnapshotWriter {
             if (engine.lastAppliedSeq() >= 0) {
                 g.writeNumberField("lastAppliedSeq", engine.lastAppliedSeq());
             }
+            if (engine.timeDriven()) {
+                // system.now the time-driven memberships were evaluated at, so that reading it back keeps them
+                g.writeStringField("evaluatedAt", java.time.Instant.ofEpochSecond(engine.systemNow()).toString());
+            }
             if (t.reportsUnreachable()) {
                 g.writeStringField("unreachableStates", "report"); // an imported tenant stays loadable (R24)
             }

@@ -46,8 +46,19 @@ public final class CompiledRule {
     private final org.licensim.core.directory.Directory directory;
     private final int[] memberOfGroups;
 
-    private CompiledRule(String text, Rule rule, Users users, org.licensim.core.directory.Directory directory) {
+    /** system.now for relative date comparisons: epoch seconds in element 0, shared with whoever moves the clock. */
+    private final long[] clock;
+
+    /** A relative date comparison of this rule: its truth for a user flips when now + offset passes the date. */
+    public record TimeAtom(StringColumn column, long offsetSeconds) {
+    }
+
+    private final List<TimeAtom> timeAtoms = new java.util.ArrayList<>();
+
+    private CompiledRule(String text, Rule rule, Users users, org.licensim.core.directory.Directory directory,
+                         long[] clock) {
         this.text = text;
+        this.clock = clock;
         this.directory = directory;
         this.memberOfGroups = rule instanceof Rule.MemberOf m ? groupIndexes(m, directory) : null;
         this.root = compile(rule, users);
@@ -118,12 +129,26 @@ public final class CompiledRule {
 
     /** Parses and compiles {@code rule}; throws {@link RuleException} when it is malformed. */
     public static CompiledRule compile(String rule, Users users) {
-        return new CompiledRule(rule, RuleParser.parse(rule), users, null);
+        return new CompiledRule(rule, RuleParser.parse(rule), users, null, wallClock());
     }
 
     /** As {@link #compile(String, Users)}, for a tenant's directory (what memberOf rules read). */
     public static CompiledRule compile(String rule, org.licensim.core.directory.Directory directory) {
-        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory);
+        return compile(rule, directory, wallClock());
+    }
+
+    /** As {@link #compile(String, org.licensim.core.directory.Directory)}, with system.now read from {@code clock[0]}. */
+    public static CompiledRule compile(String rule, org.licensim.core.directory.Directory directory, long[] clock) {
+        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory, clock);
+    }
+
+    private static long[] wallClock() {
+        return new long[] {java.time.Instant.now().getEpochSecond()};
+    }
+
+    /** The rule's relative date comparisons (empty when time alone never changes its result). */
+    public List<TimeAtom> timeAtoms() {
+        return timeAtoms;
     }
 
     public boolean matches(int u) {
@@ -164,6 +189,36 @@ public final class CompiledRule {
                     }
                 }
                 return false;
+            };
+        }
+        if (r instanceof Rule.DateCompare dc) {
+            reads.add(dc.property().name());
+            StringColumn col = users.column(dc.property().name());
+            DateMemo memo = new DateMemo(col.dictionary());
+            long[] now = clock;
+            boolean relative = dc.relative();
+            long at = dc.at();
+            long offset = dc.offsetSeconds();
+            Op op = dc.op();
+            if (relative) {
+                timeAtoms.add(new TimeAtom(col, offset));
+            }
+            return u -> {
+                int code = col.code(u);
+                if (code == Dictionary.NULL) {
+                    return false;
+                }
+                long v = memo.seconds(code);
+                if (v == DateMemo.NOT_A_DATE) {
+                    return false;
+                }
+                long bound = relative ? now[0] + offset : at;
+                return switch (op) {
+                    case LE -> v <= bound;
+                    case GE -> v >= bound;
+                    case LT -> v < bound;
+                    default -> v > bound;
+                };
             };
         }
         if (r instanceof Rule.Quantified q) {
@@ -234,6 +289,32 @@ public final class CompiledRule {
                     return code != Dictionary.NULL && e.test(code);
                 };
             }
+        }
+    }
+
+    /** Epoch seconds of each dictionary value read as an ISO-8601 date, parsed once per value. */
+    static final class DateMemo {
+        static final long NOT_A_DATE = Long.MIN_VALUE;
+        private static final long UNREAD = Long.MIN_VALUE + 1;
+        private final Dictionary dictionary;
+        private final org.eclipse.collections.impl.list.mutable.primitive.LongArrayList seconds =
+                new org.eclipse.collections.impl.list.mutable.primitive.LongArrayList();
+
+        DateMemo(Dictionary dictionary) {
+            this.dictionary = dictionary;
+        }
+
+        long seconds(int code) {
+            while (seconds.size() <= code) {
+                seconds.add(UNREAD);
+            }
+            long s = seconds.get(code);
+            if (s == UNREAD) {
+                Long parsed = RuleParser.instantOrNull(dictionary.value(code));
+                s = parsed == null ? NOT_A_DATE : parsed;
+                seconds.set(code, s);
+            }
+            return s;
         }
     }
 

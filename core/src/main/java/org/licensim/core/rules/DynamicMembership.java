@@ -52,6 +52,23 @@ public interface DynamicMembership {
         userChanged(tenant, u, java.util.List.of(), sink);
     }
 
+    /**
+     * Moves system.now (epoch seconds) for time-driven rules (section 4) and re-evaluates the
+     * users whose membership the time passed may have changed (only those: an index by date).
+     */
+    default void advanceClock(Tenant tenant, long epochSeconds, Sink sink) {
+    }
+
+    /** Whether some rule compares a date with system.now (membership changes with time alone). */
+    default boolean timeDriven() {
+        return false;
+    }
+
+    /** system.now of the time-driven rules (epoch seconds), or {@link Long#MIN_VALUE} when there is none. */
+    default long now() {
+        return Long.MIN_VALUE;
+    }
+
     /** Re-evaluates every user for a group whose rule or processing state changed. */
     void ruleChanged(Tenant tenant, int group, Sink sink);
 

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Op {
     EQ("-eq"), NE("-ne"), STARTS_WITH("-startsWith"), NOT_STARTS_WITH("-notStartsWith"), ENDS_WITH("-endsWith"),
     NOT_ENDS_WITH("-notEndsWith"), CONTAINS("-contains"), NOT_CONTAINS("-notContains"), MATCH("-match"),
-    NOT_MATCH("-notMatch"), IN("-in"), NOT_IN("-notIn");
+    NOT_MATCH("-notMatch"), IN("-in"), NOT_IN("-notIn"),
+    /** Date comparisons (section 4 time-driven rules): earlier or equal, later or equal, earlier, later. */
+    LE("-le"), GE("-ge"), LT("-lt"), GT("-gt");
 
     final String text;
 
@@ -16,6 +18,11 @@ public enum Op {
 
     public String text() {
         return text;
+    }
+
+    /** Whether this operator orders dates ({@code -le -ge -lt -gt}). */
+    public boolean ordering() {
+        return this == LE || this == GE || this == LT || this == GT;
     }
 
     /** The negative operators are the negation of their positive twin. */

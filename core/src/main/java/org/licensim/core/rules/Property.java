@@ -23,8 +23,13 @@ public record Property(String name, Kind kind) {
         /** The user's object id. */
         OBJECT_ID,
         /** The usage location (two-letter code). */
-        USAGE_LOCATION
+        USAGE_LOCATION,
+        /** A date stored as ISO-8601 text ({@code employeeHireDate}): also ordered, against a date or system.now. */
+        DATE
     }
+
+    /** The user properties that hold dates (ISO 8601: a date, or a date and time). */
+    public static final List<String> DATE_PROPERTIES = List.of("employeeHireDate");
 
     /** Properties the docs list that licensim does not store: named in the error instead of "unknown". */
     static final List<String> UNSUPPORTED = List.of("dirSyncEnabled", "passwordPolicies", "assignedPlans",
@@ -37,7 +42,7 @@ public record Property(String name, Kind kind) {
         add(new Property("objectId", Kind.OBJECT_ID));
         add(new Property("usageLocation", Kind.USAGE_LOCATION));
         for (String p : UserSchema.STRING_PROPERTIES) {
-            add(new Property(p, Kind.STRING));
+            add(new Property(p, DATE_PROPERTIES.contains(p) ? Kind.DATE : Kind.STRING));
         }
         for (String p : UserSchema.MULTI_PROPERTIES) {
             add(new Property(p, Kind.COLLECTION));

@@ -28,6 +28,14 @@ public sealed interface Rule {
     record MemberOf(List<String> groupIds, int column) implements Rule {
     }
 
+    /**
+     * {@code user.date -le|-ge|-lt|-gt bound}: the bound is the instant {@code at} (epoch seconds),
+     * or, when {@code relative}, {@code system.now} plus {@code offsetSeconds} (negative for -minus).
+     */
+    record DateCompare(Property property, Op op, long at, boolean relative, long offsetSeconds, int column)
+            implements Rule {
+    }
+
     /** {@code user.collection -any (_ op value)} or {@code -all}. */
     record Quantified(Property property, boolean all, Op op, List<String> values, int column) implements Rule {
     }

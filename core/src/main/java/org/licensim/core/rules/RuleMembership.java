@@ -37,6 +37,100 @@ public final class RuleMembership implements DynamicMembership {
         return tenant.groups().isDynamic(group);
     }
 
+    /** system.now of time-driven rules, epoch seconds: shared with every compiled rule. */
+    private final long[] clock = {java.time.Instant.now().getEpochSecond()};
+    /**
+     * Per time-driven group: the moments its rule may change its mind about a user, packed as
+     * {@code (seconds + EPOCH_BIAS) << 24 | user}; a day boundary visits only the users whose
+     * dates fall in the time that passed.
+     */
+    private final IntObjectHashMap<java.util.TreeSet<Long>> flips = new IntObjectHashMap<>();
+    private static final long EPOCH_BIAS = 1L << 38;
+
+    /** Sets system.now (epoch seconds) before {@link #applyTo} (a snapshot's time, or a --now option). */
+    public void setNow(long epochSeconds) {
+        clock[0] = epochSeconds;
+        nowGiven = true;
+    }
+
+    /** Whether {@link #setNow} was called; otherwise a snapshot's evaluatedAt, else the wall clock, is system.now. */
+    private boolean nowGiven;
+
+    @Override
+    public long now() {
+        return clock[0];
+    }
+
+    @Override
+    public boolean timeDriven() {
+        return !flips.isEmpty();
+    }
+
+    private static boolean isDateProperty(String p) {
+        for (int i = 0; i < Property.DATE_PROPERTIES.size(); i++) {
+            if (Property.DATE_PROPERTIES.get(i).equalsIgnoreCase(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long pack(long seconds, int user) {
+        return ((seconds + EPOCH_BIAS) << 24) | user;
+    }
+
+    /** Adds user {@code u}'s flip moments for every time-driven rule (a new user, or a changed date). */
+    private void indexFlips(int u) {
+        flips.forEachKeyValue((g, set) -> {
+            for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
+                int code = a.column().code(u);
+                Long v = code == org.licensim.core.directory.Dictionary.NULL ? null
+                        : RuleParser.instantOrNull(a.column().dictionary().value(code));
+                if (v != null) {
+                    set.add(pack(v - a.offsetSeconds(), u));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void advanceClock(Tenant tenant, long epochSeconds, Sink sink) {
+        ensure(tenant);
+        long was = clock[0];
+        if (was == epochSeconds) {
+            return;
+        }
+        clock[0] = epochSeconds;
+        if (flips.isEmpty()) {
+            return;
+        }
+        long lo = Math.min(was, epochSeconds);
+        long hi = Math.max(was, epochSeconds);
+        Groups groups = tenant.groups();
+        int[] timed = flips.keysView().toSortedArray();
+        for (int g : timed) {
+            if (groups.isDeleted(g) || groups.rulePaused(g)) {
+                continue;
+            }
+            org.eclipse.collections.impl.set.mutable.primitive.IntHashSet users =
+                    new org.eclipse.collections.impl.set.mutable.primitive.IntHashSet();
+            for (long packed : flips.get(g).subSet(pack(lo, 0), true, pack(hi, 0xFFFFFF), true)) {
+                users.add((int) (packed & 0xFFFFFF));
+            }
+            CompiledRule rule = compiled.get(g);
+            for (int u : users.toSortedArray()) {
+                if (u >= tenant.users().size() || tenant.users().isDeleted(u)) {
+                    continue;
+                }
+                if (rule.matches(u)) {
+                    sink.join(g, u);
+                } else {
+                    sink.leave(g, u);
+                }
+            }
+        }
+    }
+
     /** By referenced group index: the memberOf groups whose rules name it. */
     private final IntObjectHashMap<IntArrayList> memberOfReaders = new IntObjectHashMap<>();
     /** The most groups with memberOf rules per tenant (Entra's documented limit). */
@@ -252,6 +346,14 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
         ensure(tenant);
+        if (!flips.isEmpty()) {
+            for (String p : changedProperties) {
+                if (isDateProperty(p)) {
+                    indexFlips(u); // stale moments of the old date stay: visiting them again decides nothing new
+                    break;
+                }
+            }
+        }
         Groups groups = tenant.groups();
         if (affected.length < groups.size()) {
             affected = new boolean[groups.size() + 64];
@@ -311,6 +413,7 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void userCreated(Tenant tenant, int u, Sink sink) {
         ensure(tenant);
+        indexFlips(u);
         Groups groups = tenant.groups();
         for (int g = 0; g < groups.size(); g++) {
             CompiledRule rule = compiled.get(g);
@@ -347,8 +450,12 @@ public final class RuleMembership implements DynamicMembership {
 
     /** Compiles every live dynamic group's rule and indexes which properties each reads. */
     private void rebuild(Tenant tenant) {
+        if (compiledFor != tenant && !nowGiven && tenant.evaluatedAt() != null) {
+            clock[0] = tenant.evaluatedAt(); // a tenant read from a snapshot starts at the time it was written
+        }
         compiled.clear();
         memberOfReaders.clear();
+        flips.clear();
         readers.clear();
         byValue.clear();
         valueColumns.clear();
@@ -360,7 +467,7 @@ public final class RuleMembership implements DynamicMembership {
             }
             CompiledRule rule;
             try {
-                rule = CompiledRule.compile(groups.membershipRule(g), tenant.directory());
+                rule = CompiledRule.compile(groups.membershipRule(g), tenant.directory(), clock);
             } catch (RuleException e) {
                 throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
             }
@@ -370,6 +477,9 @@ public final class RuleMembership implements DynamicMembership {
                 for (int child : rule.memberOfGroups()) {
                     memberOfReaders.getIfAbsentPut(child, IntArrayList::new).add(gg);
                 }
+            }
+            if (!rule.timeAtoms().isEmpty()) {
+                flips.put(gg, new java.util.TreeSet<>());
             }
             CompiledRule.Equality eq = rule.equality();
             for (String p : rule.reads()) {
@@ -389,5 +499,12 @@ public final class RuleMembership implements DynamicMembership {
             }
         }
         compiledFor = tenant;
+        if (!flips.isEmpty()) {
+            for (int u = 0; u < tenant.users().size(); u++) {
+                if (!tenant.users().isDeleted(u)) {
+                    indexFlips(u);
+                }
+            }
+        }
     }
 }

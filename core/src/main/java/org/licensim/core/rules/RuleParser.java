@@ -229,7 +229,83 @@ public final class RuleParser {
         if (op == null) {
             throw new RuleException(opToken.column, "expected an operator such as -eq, found " + opToken.shown());
         }
+        if (op.ordering()) {
+            return dateCompare(property, op, opToken, t.column);
+        }
         return compare(property, op, opToken.column, t.column);
+    }
+
+    /** {@code user.employeeHireDate -ge "2026-01-01"} or {@code -ge system.now -minus P30D}. */
+    private Rule dateCompare(Property property, Op op, Token opToken, int column) {
+        if (property.kind() != Property.Kind.DATE) {
+            throw new RuleException(opToken.column, op.text() + " orders dates: it applies to user."
+                    + String.join(", user.", Property.DATE_PROPERTIES) + ", not user." + property.name());
+        }
+        Token v = next();
+        if (v.type == T.STRING) {
+            return new Rule.DateCompare(property, op, instant(v), false, 0, column);
+        }
+        if (!(v.type == T.WORD && v.text.equalsIgnoreCase("system.now"))) {
+            throw new RuleException(v.column, "expected a date such as \"2026-01-31\" or system.now, found " + v.shown());
+        }
+        long offset = 0;
+        Token sign = peek();
+        if (isWord(sign, "plus") || isWord(sign, "minus")) {
+            next();
+            Token d = next();
+            offset = duration(d) * (isWord(sign, "minus") ? -1 : 1);
+        }
+        return new Rule.DateCompare(property, op, 0, true, offset, column);
+    }
+
+    /** A date literal: ISO-8601 date (midnight UTC) or date and time with an offset. */
+    private static long instant(Token v) {
+        return parseInstant(v.text, v.column);
+    }
+
+    /** Epoch seconds of an ISO-8601 date or date-time; {@code column} for the error. */
+    public static long parseInstant(String text, int column) {
+        Long s = instantOrNull(text);
+        if (s == null) {
+            throw new RuleException(column, "\"" + text + "\" is not a date: expected ISO 8601 such as 2026-01-31 or "
+                    + "2026-01-31T09:00:00Z");
+        }
+        return s;
+    }
+
+    /** Epoch seconds of an ISO-8601 date (midnight UTC) or date-time with an offset, or null. */
+    public static Long instantOrNull(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim();
+        try {
+            if (t.length() == 10) {
+                return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+            }
+            return java.time.OffsetDateTime.parse(t).toEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(t).toEpochSecond(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    /** An ISO-8601 duration of days, hours, minutes, seconds (P30D, PT12H, P1DT6H), any case; in seconds. */
+    private static long duration(Token d) {
+        String text = d.type == T.WORD || d.type == T.STRING ? d.text : "";
+        try {
+            java.time.Duration dur = java.time.Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+            if (dur.isNegative()) {
+                throw new java.time.format.DateTimeParseException("negative", text, 0);
+            }
+            return dur.getSeconds();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new RuleException(d.column, "expected a duration such as P30D, PT12H or P1DT6H (ISO 8601 days, hours, "
+                    + "minutes, seconds) after -plus or -minus, found " + d.shown());
+        }
     }
 
     /** {@code user.memberof -any (group.objectId -in ['id', ...])}, the one form Entra accepts. */
@@ -286,7 +362,7 @@ public final class RuleParser {
         }
         Token opToken = next();
         Op op = opToken.type == T.WORD ? Op.of(opToken.text) : null;
-        if (op == null) {
+        if (op == null || op.ordering()) {
             throw new RuleException(opToken.column, "expected an operator such as -eq, found " + opToken.shown());
         }
         Rule.Compare inner = compare(new Property(property.name(), Property.Kind.STRING), op, opToken.column,

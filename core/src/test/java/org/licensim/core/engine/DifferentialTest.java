@@ -51,7 +51,10 @@ class DifferentialTest {
     static final String[] RULES_POOL = {"user.department -eq \"Sales\"", "user.department -in [\"Sales\",\"Support\"]",
         "user.usageLocation -eq \"NL\"", "user.proxyAddresses -any (_ -contains \"shared\")",
         "user.accountEnabled -eq true -and user.department -ne null", "user.objectId -ne null",
-        "-not (user.department -startsWith \"S\")", "user.department equals \"Sales\""};
+        "-not (user.department -startsWith \"S\")",
+        "user.employeeHireDate -ge system.now -minus PT2H", "user.employeeHireDate -le system.now -and user.department -eq \"Sales\"",
+        "user.employeeHireDate -lt \"2026-01-01T03:00:00Z\" -or user.employeeHireDate -gt system.now -plus PT1H",
+        "user.department equals \"Sales\""};
     /**
      * What events may set: the pool, plus memberOf rules (section 4), which name groups by id and so
      * are valid or refused depending on the tenant (unknown, itself, or a memberOf group).
@@ -60,7 +63,9 @@ class DifferentialTest {
             "user.memberof -any (group.objectId -in ['g0', 'g1'])", "user.memberof -any (group.objectId -in ['g2'])",
             "user.memberof -any (group.objectId -in ['g1', 'g9'])", "user.memberof -any (group.objectId -in ['g0'])",
             "user.memberof -any (group.objectId -in ['g1'])", "user.memberof -any (group.objectId -in ['g3', 'g0'])",
-            "user.memberof -any (group.objectId -in ['g4'])", "user.memberof -any (group.objectId -in ['g2', 'g5'])"))
+            "user.memberof -any (group.objectId -in ['g4'])", "user.memberof -any (group.objectId -in ['g2', 'g5'])",
+            "user.memberof -any (group.objectId -in ['g0', 'g2'])", "user.memberof -any (group.objectId -in ['g1', 'g3'])",
+            "user.memberof -any (group.objectId -in ['g5'])"))
             .toArray(String[]::new);
     static final int RUNS = 400;
     static final int EVENTS = 250;
@@ -105,8 +110,9 @@ class DifferentialTest {
         assertTrue(only >= 0 || events >= 100_000, "CI must run at least 10^5 random events, ran " + events);
         if (only < 0) {
             // the histories must really exercise every event type and every outcome, or agreement proves little
-            // (a rule kind counted on its own, such as memberOf, needs 100: each one applied shapes many later events)
-            APPLIED.forEach((k, v) -> assertTrue(v[0] >= (k.endsWith(")") ? 100 : 200), k + " applied only " + v[0]
+            // (a rule kind counted on its own, memberOf or time-driven, needs 50: each one applied shapes many
+            // later events, and snapshots carry time-driven groups from the start)
+            APPLIED.forEach((k, v) -> assertTrue(v[0] >= (k.endsWith(")") ? 50 : 200), k + " applied only " + v[0]
                     + " times\n" + cov));
             for (ReconcilePath path : List.of(ReconcilePath.PARALLEL, ReconcilePath.DEMAND_CUTOFFS,
                     ReconcilePath.CUTOFF_ROUNDS, ReconcilePath.CONTENDED_REPLAY, ReconcilePath.IN_ORDER)) {
@@ -171,7 +177,8 @@ class DifferentialTest {
             int nGroups = 2 + rnd.nextInt(4);
             boolean gbl = rnd.nextInt(10) > 0;
             StringBuilder sb = new StringBuilder();
-            sb.append("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"").append(rnd.nextBoolean() ? "NL" : "IN")
+            sb.append("{\"evaluatedAt\": \"2026-01-01T00:00:00Z\", \"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"")
+                    .append(rnd.nextBoolean() ? "NL" : "IN")
                     .append("\", \"groupLicensingEnabled\": ").append(gbl).append(", \"autoReprocess\": ")
                     .append(rnd.nextBoolean()).append("}, \"subscribedSkus\": [");
             for (int i = 0; i < products.size(); i++) {
@@ -187,7 +194,8 @@ class DifferentialTest {
                 String dep = DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)];
                 sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
                         .append(c == null ? "null" : "\"" + c + "\"").append(", \"department\": ")
-                        .append(dep == null ? "null" : "\"" + dep + "\"").append(", \"accountEnabled\": ")
+                        .append(dep == null ? "null" : "\"" + dep + "\"").append(", \"employeeHireDate\": ")
+                        .append(hireDate(rnd)).append(", \"accountEnabled\": ")
                         .append(rnd.nextInt(5) > 0).append(", \"proxyAddresses\": [\"SMTP:")
                         .append(rnd.nextInt(5) == 0 ? "shared" : "u" + u).append("@x.example\"]}");
             }
@@ -258,6 +266,25 @@ class DifferentialTest {
             return s;
         }
 
+        /**
+         * A hire date as JSON, within hours of the histories' clock (events are a minute apart from
+         * 2026-01-01T00:00Z), so that time-driven rules flip during them; sometimes a bare date,
+         * sometimes none or not a date at all.
+         */
+        static String hireDate(SplittableRandom rnd) {
+            int pick = rnd.nextInt(12);
+            if (pick == 0) {
+                return "null";
+            }
+            if (pick == 1) {
+                return "\"soon\"";
+            }
+            if (pick == 2) {
+                return "\"2026-01-01\"";
+            }
+            return "\"" + Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * (rnd.nextInt(480) - 180)) + "\"";
+        }
+
         /** A JSON array of plans to disable (names that may not be in the product are kept out). */
         static String disabled(SplittableRandom rnd, List<String> products, String product) {
             StringBuilder sb = new StringBuilder("[");
@@ -309,13 +336,20 @@ class DifferentialTest {
                     d.usageLocation = COUNTRIES[rnd.nextInt(COUNTRIES.length)];
                     d.multi.put("proxyAddresses", List.of("SMTP:" + (rnd.nextInt(4) == 0 ? "shared" : d.id) + "@x.example"));
                     d.strings.put("department", DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)]);
+                    String hired = hireDate(rnd);
+                    if (!hired.equals("null")) {
+                        d.strings.put("employeeHireDate", hired.substring(1, hired.length() - 1));
+                    }
                     e = new Event.UserCreated(seq, time, d);
                 } else if (kind < 43) {
                     e = new Event.UserDeleted(seq, time, u);
                 } else if (kind < 49) {
                     UserData d = new UserData();
-                    int which = rnd.nextInt(3);
-                    if (which == 2) {
+                    int which = rnd.nextInt(4);
+                    if (which == 3) {
+                        String hired = hireDate(rnd);
+                        d.strings.put("employeeHireDate", hired.equals("null") ? null : hired.substring(1, hired.length() - 1));
+                    } else if (which == 2) {
                         d.strings.put("department", DEPARTMENTS[rnd.nextInt(DEPARTMENTS.length)]);
                     } else if (which == 1) {
                         d.hasUsageLocation = true;
@@ -453,7 +487,8 @@ class DifferentialTest {
                 if (!shrinking) {
                     String rule = e instanceof Event.GroupCreated c ? c.membershipRule()
                             : e instanceof Event.GroupRuleChanged c ? c.membershipRule() : null;
-                    String kind = e.type() + (rule != null && rule.startsWith("user.memberof") ? " (memberOf)" : "");
+                    String kind = e.type() + (rule != null && rule.startsWith("user.memberof") ? " (memberOf)"
+                            : rule != null && rule.contains("system.now") ? " (time-driven)" : "");
                     APPLIED.computeIfAbsent(kind, k -> new int[2])[engineRejected == null ? 0 : 1]++;
                 }
                 if ((engineRejected == null) != (modelRejected == null)) {

@@ -71,11 +71,14 @@ final class ReferenceModel {
         List<String> proxies = new ArrayList<>();
         TreeSet<Integer> groups = new TreeSet<>();
         String department;
+        String hireDate;
         boolean enabled = true;
 
-        /** The user as the rule interpreter reads it. */
-        Map<String, Object> attributes() {
+        /** The user as the rule interpreter reads it, at system.now {@code now}. */
+        Map<String, Object> attributes(long now) {
             Map<String, Object> m = new HashMap<>();
+            m.put("$now", now);
+            m.put("employeeHireDate", hireDate);
             m.put("objectId", id);
             m.put("accountEnabled", enabled);
             m.put("usageLocation", location);
@@ -137,6 +140,8 @@ final class ReferenceModel {
     final Set<Integer> freed = new HashSet<>();
     long lastSeq = -1;
     long cause = -1;
+    /** system.now of time-driven rules (epoch seconds). */
+    long now;
     int minted;
 
     /** The R11 key of the next demand this event creates: (seq, how many it created before). */
@@ -145,6 +150,7 @@ final class ReferenceModel {
     }
 
     ReferenceModel(Tenant t) {
+        now = t.evaluatedAt() != null ? t.evaluatedAt() : java.time.Instant.now().getEpochSecond();
         catalog = t.catalog();
         defaultCountry = t.settings().defaultCountry();
         groupLicensing = t.settings().groupLicensingEnabled();
@@ -178,6 +184,7 @@ final class ReferenceModel {
             user.location = t.users().usageLocation().get(u);
             user.proxies = new ArrayList<>(t.users().multiColumn("proxyAddresses").get(u));
             user.department = t.users().get(u, "department");
+            user.hireDate = t.users().get(u, "employeeHireDate");
             user.enabled = t.users().accountEnabled(u);
             users.add(user);
         }
@@ -261,6 +268,7 @@ final class ReferenceModel {
         cause = e.seq();
         minted = 0;
         freed.clear();
+        advance(e.time().getEpochSecond());
         if (e instanceof Event.MemberAdded m) {
             int g = group(m.groupId());
             if (groups.get(g).rule != null) {
@@ -704,6 +712,36 @@ final class ReferenceModel {
         }
     }
 
+    /**
+     * Section 4 time-driven rules: system.now moves to the event's time first, and every user whose
+     * membership of a time-driven group no longer matches its rule joins or leaves (groups in
+     * order, users in order), as the engine's index of dates makes it do for just those users.
+     */
+    private void advance(long t) {
+        if (t == now) {
+            return;
+        }
+        now = t;
+        for (int g = 0; g < groups.size(); g++) {
+            Group group = groups.get(g);
+            if (group.deleted || group.paused || group.rule == null
+                    || !org.licensim.core.rules.RuleInterpreter.timeDriven(group.rule)) {
+                continue;
+            }
+            for (int u = 0; u < users.size(); u++) {
+                if (users.get(u).deleted) {
+                    continue;
+                }
+                boolean want = evalRule(g, u);
+                if (want && !group.members.contains(u)) {
+                    join(g, u);
+                } else if (!want && group.members.contains(u)) {
+                    leave(g, u);
+                }
+            }
+        }
+    }
+
     /** Section 4 memberOf: the rule holds for a direct member of one of the live groups it names. */
     private boolean evalRule(int g, int u) {
         org.licensim.core.rules.Rule rule = groups.get(g).rule;
@@ -716,7 +754,7 @@ final class ReferenceModel {
             }
             return false;
         }
-        return org.licensim.core.rules.RuleInterpreter.eval(rule, users.get(u).attributes());
+        return org.licensim.core.rules.RuleInterpreter.eval(rule, users.get(u).attributes(now));
     }
 
     /** A user who joined group {@code g} joins every active memberOf group naming it, in group order. */
@@ -815,6 +853,9 @@ final class ReferenceModel {
     private void applyAttributes(User user, UserData d) {
         if (d.strings.containsKey("department")) {
             user.department = d.strings.get("department");
+        }
+        if (d.strings.containsKey("employeeHireDate")) {
+            user.hireDate = d.strings.get("employeeHireDate");
         }
         if (d.accountEnabled != null) {
             user.enabled = d.accountEnabled;

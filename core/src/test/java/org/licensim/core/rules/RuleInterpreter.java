@@ -12,6 +12,20 @@ public final class RuleInterpreter {
     private RuleInterpreter() {
     }
 
+    /** Whether the rule compares a date with system.now (its truth changes with time alone). */
+    public static boolean timeDriven(Rule r) {
+        if (r instanceof Rule.And a) {
+            return timeDriven(a.left()) || timeDriven(a.right());
+        }
+        if (r instanceof Rule.Or o) {
+            return timeDriven(o.left()) || timeDriven(o.right());
+        }
+        if (r instanceof Rule.Not n) {
+            return timeDriven(n.inner());
+        }
+        return r instanceof Rule.DateCompare d && d.relative();
+    }
+
     /** Property names the rule reads (lower case). */
     public static Set<String> reads(Rule r) {
         Set<String> out = new TreeSet<>();
@@ -32,6 +46,8 @@ public final class RuleInterpreter {
             out.add(q.property().name().toLowerCase(Locale.ROOT));
         } else if (r instanceof Rule.MemberOf) {
             return; // reads memberships, no property
+        } else if (r instanceof Rule.DateCompare d) {
+            out.add(d.property().name().toLowerCase(Locale.ROOT));
         } else {
             out.add(((Rule.Compare) r).property().name().toLowerCase(Locale.ROOT));
         }
@@ -64,6 +80,28 @@ public final class RuleInterpreter {
                 }
             }
             return q.all();
+        }
+        if (r instanceof Rule.DateCompare d) {
+            Object raw = user.get(d.property().name());
+            if (raw == null) {
+                return false;
+            }
+            long v;
+            String text = ((String) raw).trim();
+            try {
+                v = text.length() == 10 ? java.time.LocalDate.parse(text).toEpochDay() * 86_400L
+                        : java.time.OffsetDateTime.parse(text).toEpochSecond();
+            } catch (java.time.format.DateTimeParseException e) {
+                return false; // not a date: no ordering holds
+            }
+            long bound = d.relative() ? (Long) user.get("$now") + d.offsetSeconds() : d.at();
+            return switch (d.op()) {
+                case LE -> v <= bound;
+                case GE -> v >= bound;
+                case LT -> v < bound;
+                case GT -> v > bound;
+                default -> throw new IllegalArgumentException(d.op().toString());
+            };
         }
         Rule.Compare c = (Rule.Compare) r;
         boolean result;
