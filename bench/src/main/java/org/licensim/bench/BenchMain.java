@@ -191,6 +191,14 @@ public final class BenchMain {
                                     score(primary)));
                         }
                     }
+                    case "dayBoundary" -> sb.append(String.format(Locale.ROOT, "| day boundary, \"hired in the last 30 "
+                            + "days\" group, %s users (about %s flips) | %s | | proportional to the flips: compare with "
+                            + "the rule over every user below |%n", r.getParams().getParam("users"),
+                            Math.round(2 * Double.parseDouble(r.getParams().getParam("users")) / BenchTenant.HIRE_DAYS),
+                            score(primary)));
+                    case "evaluateEveryone" -> sb.append(String.format(Locale.ROOT,
+                            "| the same rule over all %s users (no index) | %s | | no target |%n",
+                            r.getParams().getParam("users"), score(primary)));
                     case "parseAndCompileRules" -> sb.append(String.format(Locale.ROOT,
                             "| parse + compile %s rules | %s | | no target |%n", r.getParams().getParam("rules"),
                             score(primary)));

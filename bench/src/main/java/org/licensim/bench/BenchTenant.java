@@ -61,6 +61,10 @@ public final class BenchTenant {
         return out;
     }
 
+    /** The first hire date of the bench users, and how many days their hire dates span. */
+    public static final java.time.LocalDate HIRED_FROM = java.time.LocalDate.of(2016, 1, 1);
+    public static final int HIRE_DAYS = 3650;
+
     /** Products with fewer seats than demand. */
     public static final int[] SHORT = {0, 3, 4};
     static final int DEPARTMENTS = 100;
@@ -192,6 +196,8 @@ public final class BenchTenant {
             g.writeStringField("id", userId(u));
             g.writeStringField("usageLocation", "US");
             g.writeStringField("department", "D" + (u * 7 % DEPARTMENTS));
+            // hired over ten years (2016-2025), spread so that every day of them has its starters
+            g.writeStringField("employeeHireDate", HIRED_FROM.plusDays((u * 7919L) % HIRE_DAYS).toString());
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -79,14 +79,19 @@ public final class RuleMembership implements DynamicMembership {
         return ((seconds + EPOCH_BIAS) << 24) | user;
     }
 
+    /** Dates of the columns time-driven rules read, parsed once per distinct value. */
+    private final Map<org.licensim.core.directory.StringColumn, CompiledRule.DateMemo> dates = new HashMap<>();
+
     /** Adds user {@code u}'s flip moments for every time-driven rule (a new user, or a changed date). */
     private void indexFlips(int u) {
         flips.forEachKeyValue((g, set) -> {
             for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
                 int code = a.column().code(u);
-                Long v = code == org.licensim.core.directory.Dictionary.NULL ? null
-                        : RuleParser.instantOrNull(a.column().dictionary().value(code));
-                if (v != null) {
+                if (code == org.licensim.core.directory.Dictionary.NULL) {
+                    continue;
+                }
+                long v = dates.computeIfAbsent(a.column(), c -> new CompiledRule.DateMemo(c.dictionary())).seconds(code);
+                if (v != CompiledRule.DateMemo.NOT_A_DATE) {
                     set.add(pack(v - a.offsetSeconds(), u));
                 }
             }
@@ -456,6 +461,7 @@ public final class RuleMembership implements DynamicMembership {
         compiled.clear();
         memberOfReaders.clear();
         flips.clear();
+        dates.clear();
         readers.clear();
         byValue.clear();
         valueColumns.clear();

@@ -43,7 +43,7 @@ class SeatStrategyTest {
     @Test
     @DisplayName("R11 R12 a reconcile that replays the contended users equals the R11 pass and the reference model on 1,000-3,000-user tenants")
     void contendedReplayEqualsTheR11Pass() {
-        Map<ReconcilePath, Integer> paths = compareWithR11Pass(ShortSeats.REPLAY, 12, 15485863);
+        Map<ReconcilePath, Integer> paths = compareWithR11Pass(ShortSeats.REPLAY, 18, 15485863);
         assertTrue(paths.getOrDefault(ReconcilePath.CONTENDED_REPLAY, 0) >= 3, "the replay must settle on some tenants: "
                 + paths);
     }
