@@ -33,6 +33,29 @@ public final class UserSchema {
     private UserSchema() {
     }
 
+    /**
+     * Whether {@code name} has the form of a directory extension property,
+     * {@code extension_<app id: 32 hex digits>_<name: letters, digits, _>} (checked by hand: an
+     * attribute change asks this for every property it carries, and must not allocate).
+     */
+    public static boolean isDirectoryExtension(String name) {
+        if (!name.startsWith("extension_") || name.length() < 44 || name.charAt(42) != '_') {
+            return false;
+        }
+        for (int i = 10; i < 42; i++) {
+            if (Character.digit(name.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        for (int i = 43; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isExtensionAttribute(String name) {
         return name.startsWith("extensionAttribute") && STRING_PROPERTIES.contains(name);
     }

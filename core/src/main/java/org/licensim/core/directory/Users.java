@@ -115,6 +115,28 @@ public final class Users {
         usageLocation.set(u, country);
     }
 
+    private final Map<String, DirectoryExtension> extensions = new LinkedHashMap<>();
+
+    /** Declares a directory extension property (SPEC section 4): its column exists from now on. */
+    public void declare(DirectoryExtension e) {
+        extensions.put(e.name().toLowerCase(java.util.Locale.ROOT), e);
+        if (e.multiValued()) {
+            multis.computeIfAbsent(e.name(), n -> new MultiColumn(n, Math.max(16, size)));
+        } else {
+            strings.computeIfAbsent(e.name(), n -> new StringColumn(n, Math.max(16, size)));
+        }
+    }
+
+    /** The declared extension named {@code name} (any case), or null. */
+    public DirectoryExtension extension(String name) {
+        return extensions.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Every declared extension, in declaration order. */
+    public java.util.Collection<DirectoryExtension> extensions() {
+        return java.util.Collections.unmodifiableCollection(extensions.values());
+    }
+
     public StringColumn column(String property) {
         StringColumn c = strings.get(property);
         if (c == null) {
@@ -132,7 +154,8 @@ public final class Users {
     }
 
     public void set(int u, String property, String value) {
-        column(property).set(u, value);
+        DirectoryExtension d = extensions.isEmpty() ? null : extensions.get(property.toLowerCase(java.util.Locale.ROOT));
+        column(d == null ? property : d.name()).set(u, d == null ? value : d.canonical(value));
     }
 
     public String get(int u, String property) {
@@ -142,9 +165,18 @@ public final class Users {
     public void setMulti(int u, String property, List<String> values) {
         if (property.equals("proxyAddresses")) {
             setProxyAddresses(u, values == null ? List.of() : values);
-        } else {
-            multiColumn(property).set(u, values);
+            return;
         }
+        DirectoryExtension d = extensions.isEmpty() ? null : extensions.get(property.toLowerCase(java.util.Locale.ROOT));
+        if (d == null) {
+            multiColumn(property).set(u, values);
+            return;
+        }
+        List<String> canonical = new java.util.ArrayList<>();
+        for (String v : values == null ? List.<String>of() : values) {
+            canonical.add(d.canonical(v));
+        }
+        multiColumn(d.name()).set(u, canonical);
     }
 
     private void setProxyAddresses(int u, List<String> values) {

@@ -7,11 +7,13 @@ import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Dictionary;
 import org.licensim.core.directory.Directory;
+import org.licensim.core.directory.DirectoryExtension;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
+import org.licensim.core.directory.UserSchema;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.Rejection.Reason;
 import org.licensim.core.engine.resolve.Entries;
@@ -227,9 +229,53 @@ final class EventApplier {
 
     // ------------------------------------------------------------------ users
 
+    /** Directory extensions an event sets must be declared and of their declared type (SPEC section 4, R22). */
+    private void checkExtensions(Event e, UserData d) {
+        // walked with forEach and consumers made once: an attribute change allocates nothing (AllocationTest)
+        checking = e;
+        d.strings.forEach(checkString);
+        d.multi.forEach(checkList);
+        checking = null;
+    }
+
+    private Event checking;
+    private final java.util.function.BiConsumer<String, String> checkString = (k, v) -> checkExtension(checking, k, v, false);
+    private final java.util.function.BiConsumer<String, List<String>> checkList = this::checkListExtension;
+
+    private void checkListExtension(String k, List<String> vs) {
+        if (!UserSchema.isDirectoryExtension(k)) {
+            return;
+        }
+        for (int i = 0; i < vs.size(); i++) {
+            checkExtension(checking, k, vs.get(i), true);
+        }
+        if (users.extension(k) != null && !users.extension(k).multiValued()) {
+            throw Requests.reject(checking, Reason.UNKNOWN_PROPERTY, k + " is single-valued: give one value, not a list");
+        }
+    }
+
+    private void checkExtension(Event e, String name, String value, boolean inList) {
+        if (!UserSchema.isDirectoryExtension(name)) {
+            return;
+        }
+        DirectoryExtension x = users.extension(name);
+        if (x == null) {
+            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + " is not a directory extension of this tenant "
+                    + "(declare it in the snapshot's directoryExtensions)");
+        }
+        if (x.multiValued() && !inList && value != null) {
+            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + " is multi-valued: give a list");
+        }
+        if (value != null && x.canonical(value) == null) {
+            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + ": \"" + value + "\" is not "
+                    + (x.type() == DirectoryExtension.Type.Integer ? "an Integer" : "a " + x.type()) + " value");
+        }
+    }
+
     private void userCreated(Event.UserCreated e) {
         String id = e.user().id;
         req.checkNewId(e, id);
+        checkExtensions(e, e.user());
         if (users.size() > MAX_USER) {
             throw Requests.reject(e, Reason.TENANT_TOO_LARGE, "licensim supports at most " + (MAX_USER + 1)
                     + " users per tenant");
@@ -259,6 +305,7 @@ final class EventApplier {
      */
     private void attributesChanged(Event.UserAttributesChanged e) {
         int u = req.user(e, e.userId());
+        checkExtensions(e, e.attributes());
         if (e.attributes().hasUsageLocation && e.attributes().usageLocation == null && asg.directOf(u).length > 0) {
             // SPEC R15, R24: a direct assignment needs a usage location, so it cannot be taken from under one
             throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId() + "\" has " + req.productNames(

@@ -54,6 +54,8 @@ public final class Rejection extends LicensimException {
         PROHIBITED_IN_USAGE_LOCATION_VIOLATION("prohibited in usage location"),
         /** A direct assignment of an Exchange plan to a user whose proxy address is taken (R16). */
         UNIQUENESS_VIOLATION("proxy address in use"),
+        /** A user property the tenant does not have (an undeclared directory extension) or a value of the wrong type. */
+        UNKNOWN_PROPERTY("unknown property"),
         /** One request that adds and removes the same product (R23). */
         ADDED_AND_REMOVED("added and removed at once"),
         /** An event type this engine does not apply. */

@@ -179,6 +179,7 @@ public final class GraphImport {
             String where = it.where() + " (user " + id + ")";
             ObjectNode o = users.addObject();
             copyUser(u, o);
+            copyExtensions(u, o);
             withoutAccountEnabled += u.has("accountEnabled") ? 0 : 1;
             withoutUsageLocation += u.has("usageLocation") ? 0 : 1;
             withoutUpn += u.hasNonNull("userPrincipalName") ? 0 : 1;
@@ -334,6 +335,7 @@ public final class GraphImport {
         // SPEC R24: a real tenant can hold states no history of accepted requests reaches (a trial that
         // ended, a usage location cleared after a direct assignment): the snapshot says so, so that it
         // loads them as they are, and each is reported here with the refusal a request would get
+        declareExtensions(snap);
         snap.put("unreachableStates", "report");
         List<String> unreachable = unreachable(snap);
         for (int i = 0; i < Math.min(unreachable.size(), 20); i++) {
@@ -354,6 +356,69 @@ public final class GraphImport {
                     .read(new java.io.ByteArrayInputStream(bytes), dir.resolve("snapshot").toString()).unreachable();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Directory extension values seen, by name: the JSON kinds of their values, for a declaration when the export has none. */
+    private final Map<String, Set<String>> extensionKinds = new LinkedHashMap<>();
+
+    /** A user's {@code extension_<appId>_<name>} properties, as Graph sent them (SPEC section 4). */
+    private void copyExtensions(JsonNode u, ObjectNode o) {
+        u.fields().forEachRemaining(f -> {
+            if (UserSchema.isDirectoryExtension(f.getKey()) && !f.getValue().isNull()) {
+                o.set(f.getKey(), f.getValue().deepCopy());
+                JsonNode v = f.getValue();
+                String kind = v.isArray() ? "array" : v.isNumber() ? "number" : v.isBoolean() ? "boolean" : "string";
+                extensionKinds.computeIfAbsent(f.getKey(), k -> new TreeSet<>()).add(kind);
+            }
+        });
+    }
+
+    /**
+     * The declarations of the extensions: {@code extensionProperties.json} when the export has it
+     * (Graph's extensionProperty list: name, dataType, isMultiValued), else inferred from the values
+     * seen (an array is multi-valued; only numbers an Integer, only booleans a Boolean), with a note.
+     */
+    private void declareExtensions(ObjectNode snap) {
+        List<GraphExport.Item> given = GraphExport.read(dir, "extensionProperties", false);
+        ArrayNode out = JSON.createArrayNode();
+        Set<String> declared = new HashSet<>();
+        for (GraphExport.Item it : given) {
+            JsonNode x = it.node();
+            String name = x.path("name").asText(null);
+            if (name == null || !UserSchema.isDirectoryExtension(name)) {
+                continue;
+            }
+            JsonNode targets = x.get("targetObjects");
+            if (targets != null && targets.isArray() && targets.size() > 0) {
+                boolean user = false;
+                for (JsonNode t : targets) {
+                    user |= t.asText().equals("User");
+                }
+                if (!user) {
+                    continue;
+                }
+            }
+            out.addObject().put("name", name).put("dataType", x.path("dataType").asText("String"))
+                    .put("isMultiValued", x.path("isMultiValued").asBoolean(false));
+            declared.add(name.toLowerCase(Locale.ROOT));
+        }
+        List<String> inferred = new ArrayList<>();
+        extensionKinds.forEach((name, kinds) -> {
+            if (declared.contains(name.toLowerCase(Locale.ROOT))) {
+                return;
+            }
+            boolean multi = kinds.contains("array");
+            String type = kinds.equals(Set.of("number")) ? "Integer" : kinds.equals(Set.of("boolean")) ? "Boolean" : "String";
+            out.addObject().put("name", name).put("dataType", multi ? "String" : type).put("isMultiValued", multi);
+            inferred.add(name + " (" + (multi ? "String, multi-valued" : type) + ")");
+        });
+        if (!inferred.isEmpty()) {
+            notes.add("no extensionProperties.json: the directory extensions' types were taken from their values: "
+                    + String.join(", ", inferred));
+        }
+        if (!out.isEmpty()) {
+            snap.set("directoryExtensions", out);
         }
     }
 

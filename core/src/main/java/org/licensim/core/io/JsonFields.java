@@ -64,6 +64,8 @@ final class JsonFields {
                 out.multi.put(f, strings(p));
             } else if (UserSchema.STRING_PROPERTIES.contains(f) && !UserSchema.isExtensionAttribute(f)) {
                 out.strings.put(f, string(p));
+            } else if (UserSchema.isDirectoryExtension(f)) {
+                directoryExtension(p, f, out);
             } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
                 p.skipChildren();
             } else if (states != null && f.equals("licenseAssignmentStates")) {
@@ -73,6 +75,34 @@ final class JsonFields {
                         + String.join(", ", UserSchema.MULTI_PROPERTIES)
                         + " and the user properties listed in docs/FORMATS.md");
             }
+        }
+    }
+
+    /**
+     * A directory extension's value as Graph sends it: a string, number or boolean (kept as text),
+     * null, or an array of them (multi-valued); whether it fits the declared type is checked where
+     * the declarations are known.
+     */
+    private void directoryExtension(JsonParser p, String name, UserData out) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_ARRAY) {
+            List<String> values = new java.util.ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken().isScalarValue() && p.currentToken() != JsonToken.VALUE_NULL) {
+                    values.add(p.getText());
+                } else {
+                    problems.at(p, name + ": expected strings, numbers or booleans in the list, found " + describe(p));
+                    p.skipChildren();
+                }
+            }
+            out.multi.put(name, values);
+        } else if (t == JsonToken.VALUE_NULL) {
+            out.strings.put(name, null);
+        } else if (t.isScalarValue()) {
+            out.strings.put(name, p.getText());
+        } else {
+            problems.at(p, name + ": expected a string, number, boolean, null or a list, found " + describe(p));
+            p.skipChildren();
         }
     }
 

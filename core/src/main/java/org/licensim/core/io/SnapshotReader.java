@@ -87,6 +87,98 @@ public final class SnapshotReader {
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
         long lastAppliedSeq = -1;
         Long evaluatedAt;
+        /** A user's directory extension value, applied once the declarations are known. */
+        record ExtensionValue(int user, String name, String value, List<String> values, Problems.Where where) {
+        }
+
+        final List<ExtensionValue> extensionValues = new ArrayList<>();
+        final List<org.licensim.core.directory.DirectoryExtension> declared = new ArrayList<>();
+
+        /** {@code directoryExtensions}: Graph's extensionProperty objects (name, dataType, isMultiValued). */
+        void readExtension(JsonParser p, int index) throws IOException {
+            Problems.Where at = Problems.Where.of(p).withPath("$.directoryExtensions[" + index + "]");
+            String name = null;
+            String type = null;
+            boolean multi = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "name" -> name = fields.string(p);
+                    case "dataType" -> type = fields.string(p);
+                    case "isMultiValued" -> multi = fields.bool(p, false);
+                    case "id", "appDisplayName", "targetObjects", "isSyncedFromOnPremises", "deletedDateTime" -> p.skipChildren();
+                    default -> fields.unknownField(p, f, "name, dataType, isMultiValued, targetObjects");
+                }
+            }
+            if (name == null || !org.licensim.core.directory.UserSchema.isDirectoryExtension(name)) {
+                problems.at(at, "a directory extension needs a name of the form extension_<app id without dashes>_<name>, "
+                        + "found " + (name == null ? "none" : "\"" + name + "\""));
+                return;
+            }
+            org.licensim.core.directory.DirectoryExtension.Type t = null;
+            for (var v : org.licensim.core.directory.DirectoryExtension.Type.values()) {
+                if (v.name().equalsIgnoreCase(type == null ? "String" : type)) {
+                    t = v;
+                }
+            }
+            if (t == null) {
+                problems.at(at, name + ": dataType \"" + type + "\" is not supported; licensim keeps String, Integer and "
+                        + "Boolean extensions");
+                return;
+            }
+            for (var d : declared) {
+                if (d.name().equalsIgnoreCase(name)) {
+                    problems.at(at, name + " is declared twice");
+                    return;
+                }
+            }
+            declared.add(new org.licensim.core.directory.DirectoryExtension(name, t, multi));
+        }
+
+        /** Declares the extensions, then gives each user its values, checked against the declaration. */
+        void applyExtensions() {
+            declared.forEach(dir.users()::declare);
+            for (ExtensionValue v : extensionValues) {
+                var d = dir.users().extension(v.name());
+                if (d == null) {
+                    problems.at(v.where(), v.name() + " is not a declared directory extension: declare it in "
+                            + "$.directoryExtensions (name, dataType, isMultiValued)");
+                    continue;
+                }
+                boolean mismatch = d.multiValued() ? v.values() == null && v.value() != null : v.values() != null;
+                if (mismatch) {
+                    problems.at(v.where(), d.name() + " is " + (d.multiValued() ? "multi-valued: give a list"
+                            : "single-valued: give one value, not a list"));
+                    continue;
+                }
+                if (d.multiValued()) {
+                    List<String> canonical = new ArrayList<>();
+                    for (String x : v.values() == null ? List.<String>of() : v.values()) {
+                        String c = d.canonical(x);
+                        if (c == null) {
+                            problems.at(v.where(), d.name() + ": \"" + x + "\" is not " + article(d) + " value");
+                        } else {
+                            canonical.add(c);
+                        }
+                    }
+                    dir.users().setMulti(v.user(), d.name(), canonical);
+                } else {
+                    String c = d.canonical(v.value());
+                    if (v.value() != null && c == null) {
+                        problems.at(v.where(), d.name() + ": \"" + v.value() + "\" is not " + article(d) + " value");
+                        continue;
+                    }
+                    dir.users().set(v.user(), d.name(), c);
+                }
+            }
+        }
+
+        private static String article(org.licensim.core.directory.DirectoryExtension d) {
+            return d.type() == org.licensim.core.directory.DirectoryExtension.Type.Integer ? "an Integer" : "a "
+                    + d.type();
+        }
+
         /** {@code "unreachableStates": "report"}: R24 states are listed, not refused (an import). */
         boolean reportUnreachable;
         final List<String> unreachable = new ArrayList<>();
@@ -119,6 +211,7 @@ public final class SnapshotReader {
                             case "subscribedSkus" -> eachElement(p, this::readSku);
                             case "servicePlanRules" -> readRules(p);
                             case "users" -> eachElement(p, this::readUser);
+                            case "directoryExtensions" -> eachElement(p, this::readExtension);
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
                             case "evaluatedAt" -> {
@@ -153,7 +246,7 @@ public final class SnapshotReader {
                             default -> {
                                 problems.at(p, "unknown section \"" + section
                                         + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq, "
-                                        + "unreachableStates, evaluatedAt");
+                                        + "unreachableStates, evaluatedAt, directoryExtensions");
                                 p.skipChildren();
                             }
                         }
@@ -172,6 +265,7 @@ public final class SnapshotReader {
                 problems.add(0, 0, "$.tenant", "the snapshot has no \"tenant\" section (id, countryLetterCode are required)");
             }
             applyTenantPlans();
+            applyExtensions();
             resolveMembers();
             resolveAssignments();
             var prior = resolveStates();
@@ -369,6 +463,21 @@ public final class SnapshotReader {
                 return;
             }
             int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
+            // directory extensions wait for the declarations, which may come later in the file
+            for (var it = data.strings.entrySet().iterator(); it.hasNext();) {
+                var e = it.next();
+                if (org.licensim.core.directory.UserSchema.isDirectoryExtension(e.getKey())) {
+                    extensionValues.add(new ExtensionValue(u, e.getKey(), e.getValue(), null, start));
+                    it.remove();
+                }
+            }
+            for (var it = data.multi.entrySet().iterator(); it.hasNext();) {
+                var e = it.next();
+                if (org.licensim.core.directory.UserSchema.isDirectoryExtension(e.getKey())) {
+                    extensionValues.add(new ExtensionValue(u, e.getKey(), null, e.getValue(), start));
+                    it.remove();
+                }
+            }
             data.applyTo(dir.users(), u);
             if (!states.isEmpty()) {
                 rawStates.put(u, states);

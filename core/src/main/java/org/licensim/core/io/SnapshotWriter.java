@@ -67,6 +67,17 @@ public final class SnapshotWriter {
             if (engine.lastAppliedSeq() >= 0) {
                 g.writeNumberField("lastAppliedSeq", engine.lastAppliedSeq());
             }
+            if (!t.users().extensions().isEmpty()) {
+                g.writeArrayFieldStart("directoryExtensions");
+                for (org.licensim.core.directory.DirectoryExtension x : t.users().extensions()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", x.name());
+                    g.writeStringField("dataType", x.type().name());
+                    g.writeBooleanField("isMultiValued", x.multiValued());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             if (engine.timeDriven()) {
                 // system.now the time-driven memberships were evaluated at, so that reading it back keeps them
                 g.writeStringField("evaluatedAt", java.time.Instant.ofEpochSecond(engine.systemNow()).toString());
@@ -128,6 +139,16 @@ public final class SnapshotWriter {
     }
 
     /** A subscribedSku's skuId, skuPartNumber and prepaidUnits (shared with {@link StateWriter}). */
+    /** An extension value as Graph writes it: an Integer as a number, a Boolean as true/false, else a string. */
+    private static void extensionValue(JsonGenerator g, org.licensim.core.directory.DirectoryExtension x, String v)
+            throws IOException {
+        switch (x.type()) {
+            case Integer -> g.writeNumber(Long.parseLong(v));
+            case Boolean -> g.writeBoolean(Boolean.parseBoolean(v));
+            default -> g.writeString(v);
+        }
+    }
+
     static void writeSku(JsonGenerator g, Subscriptions subs, int p) throws IOException {
         Subscriptions.PrepaidUnits pu = subs.units(p);
         g.writeStringField("skuId", subs.product(p).skuId());
@@ -175,6 +196,21 @@ public final class SnapshotWriter {
                     }
                 }
                 g.writeEndObject();
+            }
+            for (org.licensim.core.directory.DirectoryExtension x : users.extensions()) {
+                if (x.multiValued()) {
+                    MultiColumn c = users.multiColumn(x.name());
+                    if (c.count(u) > 0) {
+                        g.writeArrayFieldStart(x.name());
+                        for (String v : c.get(u)) {
+                            extensionValue(g, x, v);
+                        }
+                        g.writeEndArray();
+                    }
+                } else if (users.get(u, x.name()) != null) {
+                    g.writeFieldName(x.name());
+                    extensionValue(g, x, users.get(u, x.name()));
+                }
             }
             for (String prop : UserSchema.MULTI_PROPERTIES) {
                 MultiColumn c = users.multiColumn(prop);

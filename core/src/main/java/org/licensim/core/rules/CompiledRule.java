@@ -221,7 +221,19 @@ public final class CompiledRule {
                 };
             };
         }
-        if (r instanceof Rule.Quantified q) {
+        if (r instanceof Rule.Quantified q0) {
+            Rule.Quantified q = q0;
+            if (q.property().kind() == Property.Kind.EXTENSION) {
+                org.licensim.core.directory.DirectoryExtension d = extension(users, q.property(), q.column());
+                if (!d.multiValued()) {
+                    throw new RuleException(q.column(), "-any and -all apply to multi-valued properties; " + d.name()
+                            + " is single-valued");
+                }
+                Op positive = q.op().positive();
+                q = new Rule.Quantified(new Property(d.name(), Property.Kind.COLLECTION), q.all(), q.op(),
+                        positive == Op.EQ || positive == Op.IN ? canonical(d, q.values(), q.column()) : q.values(),
+                        q.column());
+            }
             reads.add(q.property().name());
             MultiColumn col = users.multiColumn(q.property().name());
             Element e = element(q.op().positive(), q.values(), col.dictionary());
@@ -242,6 +254,14 @@ public final class CompiledRule {
             };
         }
         Rule.Compare c = (Rule.Compare) r;
+        if (c.property().kind() == Property.Kind.EXTENSION) {
+            org.licensim.core.directory.DirectoryExtension d = extension(users, c.property(), c.column());
+            Op positive = c.op().positive();
+            boolean equality = positive == Op.EQ || positive == Op.IN;
+            c = new Rule.Compare(new Property(d.name(), d.multiValued() ? Property.Kind.COLLECTION : Property.Kind.STRING),
+                    c.op(), c.isNull() || !equality ? c.values() : canonical(d, c.values(), c.column()), c.isNull(), null,
+                    c.column());
+        }
         reads.add(c.property().name());
         Node positive = comparison(c, users);
         return c.op().negated() ? u -> !positive.test(u) : positive;
@@ -290,6 +310,34 @@ public final class CompiledRule {
                 };
             }
         }
+    }
+
+    /** The tenant's declaration of a directory extension a rule names; an undeclared one is an error at its column. */
+    private static org.licensim.core.directory.DirectoryExtension extension(Users users, Property p, int column) {
+        org.licensim.core.directory.DirectoryExtension d = users.extension(p.name());
+        if (d == null) {
+            List<String> names = new java.util.ArrayList<>();
+            users.extensions().forEach(x -> names.add(x.name()));
+            throw new RuleException(column, "unknown directory extension user." + p.name() + ": declare it in the "
+                    + "snapshot's directoryExtensions" + (names.isEmpty() ? " (this tenant declares none)"
+                    : " (declared: " + String.join(", ", names) + ")"));
+        }
+        return d;
+    }
+
+    /** The rule's values in the extension's canonical form (an Integer's digits, a Boolean's true/false). */
+    private static List<String> canonical(org.licensim.core.directory.DirectoryExtension d, List<String> values, int column) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String v : values) {
+            String c = d.canonical(v);
+            if (c == null) {
+                throw new RuleException(column, d.name() + " is " + (d.type()
+                        == org.licensim.core.directory.DirectoryExtension.Type.Integer ? "an Integer" : "a " + d.type())
+                        + " extension: \"" + v + "\" is not one of its values");
+            }
+            out.add(c);
+        }
+        return out;
     }
 
     /** Epoch seconds of each dictionary value read as an ISO-8601 date, parsed once per value. */

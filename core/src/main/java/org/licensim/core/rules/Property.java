@@ -25,7 +25,12 @@ public record Property(String name, Kind kind) {
         /** The usage location (two-letter code). */
         USAGE_LOCATION,
         /** A date stored as ISO-8601 text ({@code employeeHireDate}): also ordered, against a date or system.now. */
-        DATE
+        DATE,
+        /**
+         * A directory extension ({@code extension_<appId>_<name>}): its type and whether it is
+         * multi-valued come from the tenant's declaration, checked when the rule is compiled.
+         */
+        EXTENSION
     }
 
     /** The user properties that hold dates (ISO 8601: a date, or a date and time). */
@@ -53,9 +58,13 @@ public record Property(String name, Kind kind) {
         BY_NAME.put(p.name.toLowerCase(Locale.ROOT), p);
     }
 
-    /** The property named {@code name} (any case), or null. */
+    /** The property named {@code name} (any case), or null; a directory extension's name gives an EXTENSION property. */
     public static Property find(String name) {
-        return BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        Property p = BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        if (p == null && UserSchema.isDirectoryExtension(name)) {
+            return new Property(name, Kind.EXTENSION);
+        }
+        return p;
     }
 
     public static List<String> names() {

@@ -149,6 +149,7 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void checkRule(Tenant tenant, String groupId, String rule) {
         Rule r = RuleParser.parse(rule);
+        CompiledRule.compile(rule, tenant.directory()); // what only the tenant knows: its directory extensions
         if (r instanceof Rule.MemberOf m) {
             checkMemberOf(tenant, groupId, m, false);
             Groups groups = tenant.groups();

@@ -347,7 +347,7 @@ public final class RuleParser {
 
     private Rule quantified(Property property, Token quantifier) {
         boolean all = isWord(quantifier, "all");
-        if (property.kind() != Property.Kind.COLLECTION) {
+        if (property.kind() != Property.Kind.COLLECTION && property.kind() != Property.Kind.EXTENSION) {
             throw new RuleException(quantifier.column, "-any and -all apply to string collections (user.proxyAddresses, "
                     + "user.otherMails), not user." + property.name());
         }
@@ -397,6 +397,10 @@ public final class RuleParser {
                         + v.shown());
             }
             return new Rule.Compare(property, op, List.of(), false, isWord(v, "true"), column);
+        }
+        if (property.kind() == Property.Kind.EXTENSION && (isWord(v, "true") || isWord(v, "false"))) {
+            // a Boolean extension compares as its canonical text; the declaration is checked at compile time
+            return new Rule.Compare(property, op, List.of(v.text.toLowerCase(java.util.Locale.ROOT)), false, null, column);
         }
         if (v.type == T.WORD && v.text.equalsIgnoreCase("null")) {
             if (op != Op.EQ && op != Op.NE) {

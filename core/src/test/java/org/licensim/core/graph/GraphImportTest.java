@@ -204,4 +204,37 @@ class GraphImportTest {
                 && n.contains("user \"626cbf8c-5dde-46b0-8385-9e40d64736fe\" has no usageLocation")), r.notes().toString());
         assertTrue(full.notes().stream().noneMatch(n -> n.contains("would refuse")), full.notes().toString());
     }
+
+    @Test
+    @DisplayName("section 4 directory extensions come through the import: declared from extensionProperties.json, else inferred and said")
+    void directoryExtensions(@TempDir Path dir) throws Exception {
+        Path x = dir.resolve("export");
+        try (var files = java.nio.file.Files.walk(export())) {
+            for (Path f : files.toList()) {
+                Path to = x.resolve(export().relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+        }
+        String name = "extension_b7d8e5fa3c2a4d1e9f0a1b2c3d4e5f60_costCenter";
+        Path users = x.resolve("users.json");
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var doc = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(users.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("value").get(0)).put(name, 4711);
+        m.writeValue(users.toFile(), doc);
+        GraphImport.Result inferred = GraphImport.read(x, CATALOG, null, false);
+        assertTrue(inferred.notes().stream().anyMatch(n -> n.contains("types were taken from their values: " + name
+                + " (Integer)")), inferred.notes().toString());
+        assertEquals("Integer", inferred.snapshot().path("directoryExtensions").get(0).path("dataType").asText());
+        Files.writeString(x.resolve("extensionProperties.json"), "{\"value\": [{\"name\": \"" + name
+                + "\", \"dataType\": \"String\", \"isMultiValued\": false, \"targetObjects\": [\"User\"]}]}");
+        GraphImport.Result declared = GraphImport.read(x, CATALOG, null, false);
+        assertTrue(declared.notes().stream().noneMatch(n -> n.contains("types were taken")), declared.notes().toString());
+        var t = org.licensim.core.io.SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
+                m.writeValueAsBytes(declared.snapshot())), "imported.json");
+        assertEquals("4711", t.users().get(t.users().indexOf(doc.path("value").get(0).path("id").asText()), name));
+    }
 }
