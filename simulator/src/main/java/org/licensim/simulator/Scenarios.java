@@ -12,7 +12,7 @@ import org.licensim.core.catalog.Catalog;
 /** The scenarios shipped inside licensim, by name; anything else is read as a file. */
 public final class Scenarios {
     public static final String DEFAULT = "default";
-    public static final List<String> NAMES = List.of(DEFAULT, "small", "enterprise", "seat-crunch");
+    public static final List<String> NAMES = List.of(DEFAULT, "small", "enterprise", "seat-crunch", "onboarding");
     private static final String DIR = "/org/licensim/simulator/scenarios/";
 
     private Scenarios() {

@@ -298,4 +298,28 @@ class SimulationTest {
         assertTrue(frontlineE3 > 0, "E3 from groups is held");
         assertEquals(0, e3Waiting, "E3 seats for all: nobody waits for one");
     }
+
+    @Test
+    @DisplayName("section 4 the onboarding scenario's time-driven group follows the hiring wave up and, with time alone, down")
+    void timeDrivenGroup() throws IOException {
+        Scenario s = Scenarios.shipped("onboarding", catalog);
+        Run r = run(s);
+        int pbi = r.result().products().indexOf("POWER_BI_PRO");
+        int group = r.result().groups().indexOf("New starters (first 30 days)");
+        List<DayStats> days = r.result().days();
+        int peakDay = 0;
+        for (DayStats d : days) {
+            peakDay = d.groupMembers()[group] > days.get(peakDay).groupMembers()[group] ? d.day() : peakDay;
+        }
+        assertTrue(peakDay >= 25 && peakDay <= 60, "the group peaks during or just after the wave (days 20-40): day "
+                + peakDay);
+        int peak = days.get(peakDay).groupMembers()[group];
+        int end = days.get(days.size() - 1).groupMembers()[group];
+        assertTrue(peak > 2 * end, "30 days after the wave it has shrunk again: " + peak + " at the peak, " + end + " at the end");
+        // only the group gives Power BI Pro: its seats follow the members, and are given back as they leave
+        int peakSeats = days.stream().mapToInt(d -> d.consumed()[pbi]).max().orElse(0);
+        int endSeats = days.get(days.size() - 1).consumed()[pbi];
+        assertTrue(endSeats <= end, endSeats + " seats for " + end + " members");
+        assertTrue(peakSeats > 2 * endSeats, "seats used at the peak " + peakSeats + ", at the end " + endSeats);
+    }
 }
