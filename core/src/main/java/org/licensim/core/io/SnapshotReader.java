@@ -87,97 +87,8 @@ public final class SnapshotReader {
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
         long lastAppliedSeq = -1;
         Long evaluatedAt;
-        /** A user's directory extension value, applied once the declarations are known. */
-        record ExtensionValue(int user, String name, String value, List<String> values, Problems.Where where) {
-        }
-
-        final List<ExtensionValue> extensionValues = new ArrayList<>();
-        final List<org.licensim.core.directory.DirectoryExtension> declared = new ArrayList<>();
-
-        /** {@code directoryExtensions}: Graph's extensionProperty objects (name, dataType, isMultiValued). */
-        void readExtension(JsonParser p, int index) throws IOException {
-            Problems.Where at = Problems.Where.of(p).withPath("$.directoryExtensions[" + index + "]");
-            String name = null;
-            String type = null;
-            boolean multi = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                p.nextToken();
-                switch (f) {
-                    case "name" -> name = fields.string(p);
-                    case "dataType" -> type = fields.string(p);
-                    case "isMultiValued" -> multi = fields.bool(p, false);
-                    case "id", "appDisplayName", "targetObjects", "isSyncedFromOnPremises", "deletedDateTime" -> p.skipChildren();
-                    default -> fields.unknownField(p, f, "name, dataType, isMultiValued, targetObjects");
-                }
-            }
-            if (name == null || !org.licensim.core.directory.UserSchema.isDirectoryExtension(name)) {
-                problems.at(at, "a directory extension needs a name of the form extension_<app id without dashes>_<name>, "
-                        + "found " + (name == null ? "none" : "\"" + name + "\""));
-                return;
-            }
-            org.licensim.core.directory.DirectoryExtension.Type t = null;
-            for (var v : org.licensim.core.directory.DirectoryExtension.Type.values()) {
-                if (v.name().equalsIgnoreCase(type == null ? "String" : type)) {
-                    t = v;
-                }
-            }
-            if (t == null) {
-                problems.at(at, name + ": dataType \"" + type + "\" is not supported; licensim keeps String, Integer and "
-                        + "Boolean extensions");
-                return;
-            }
-            for (var d : declared) {
-                if (d.name().equalsIgnoreCase(name)) {
-                    problems.at(at, name + " is declared twice");
-                    return;
-                }
-            }
-            declared.add(new org.licensim.core.directory.DirectoryExtension(name, t, multi));
-        }
-
-        /** Declares the extensions, then gives each user its values, checked against the declaration. */
-        void applyExtensions() {
-            declared.forEach(dir.users()::declare);
-            for (ExtensionValue v : extensionValues) {
-                var d = dir.users().extension(v.name());
-                if (d == null) {
-                    problems.at(v.where(), v.name() + " is not a declared directory extension: declare it in "
-                            + "$.directoryExtensions (name, dataType, isMultiValued)");
-                    continue;
-                }
-                boolean mismatch = d.multiValued() ? v.values() == null && v.value() != null : v.values() != null;
-                if (mismatch) {
-                    problems.at(v.where(), d.name() + " is " + (d.multiValued() ? "multi-valued: give a list"
-                            : "single-valued: give one value, not a list"));
-                    continue;
-                }
-                if (d.multiValued()) {
-                    List<String> canonical = new ArrayList<>();
-                    for (String x : v.values() == null ? List.<String>of() : v.values()) {
-                        String c = d.canonical(x);
-                        if (c == null) {
-                            problems.at(v.where(), d.name() + ": \"" + x + "\" is not " + article(d) + " value");
-                        } else {
-                            canonical.add(c);
-                        }
-                    }
-                    dir.users().setMulti(v.user(), d.name(), canonical);
-                } else {
-                    String c = d.canonical(v.value());
-                    if (v.value() != null && c == null) {
-                        problems.at(v.where(), d.name() + ": \"" + v.value() + "\" is not " + article(d) + " value");
-                        continue;
-                    }
-                    dir.users().set(v.user(), d.name(), c);
-                }
-            }
-        }
-
-        private static String article(org.licensim.core.directory.DirectoryExtension d) {
-            return d.type() == org.licensim.core.directory.DirectoryExtension.Type.Integer ? "an Integer" : "a "
-                    + d.type();
-        }
+        /** The snapshot's directory extensions: declarations, and users' values waiting for them. */
+        final SnapshotExtensions extensions = new SnapshotExtensions();
 
         /** {@code "unreachableStates": "report"}: R24 states are listed, not refused (an import). */
         boolean reportUnreachable;
@@ -211,7 +122,8 @@ public final class SnapshotReader {
                             case "subscribedSkus" -> eachElement(p, this::readSku);
                             case "servicePlanRules" -> readRules(p);
                             case "users" -> eachElement(p, this::readUser);
-                            case "directoryExtensions" -> eachElement(p, this::readExtension);
+                            case "directoryExtensions" -> eachElement(p, (q, index) -> extensions.readDeclaration(q, index,
+                                    fields, problems));
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
                             case "evaluatedAt" -> {
@@ -265,7 +177,7 @@ public final class SnapshotReader {
                 problems.add(0, 0, "$.tenant", "the snapshot has no \"tenant\" section (id, countryLetterCode are required)");
             }
             applyTenantPlans();
-            applyExtensions();
+            extensions.apply(dir.users(), problems);
             resolveMembers();
             resolveAssignments();
             var prior = resolveStates();
@@ -363,7 +275,7 @@ public final class SnapshotReader {
                         problems.at(p, "consumedUnits is derived by licensim from the assignments; remove it");
                         p.skipChildren();
                     }
-                    case "servicePlans" -> plans = servicePlans(p);
+                    case "servicePlans" -> plans = TenantPlanLists.read(p, fields, problems);
                     case "capabilityStatus", "appliesTo", "id", "accountId", "accountName",
                          "subscriptionIds" -> p.skipChildren();
                     default -> fields.unknownField(p, f, "skuId, skuPartNumber, prepaidUnits, servicePlans");
@@ -394,56 +306,9 @@ public final class SnapshotReader {
             }
         }
 
-        /** Graph's {@code servicePlans}: {@code [{"servicePlanId", "servicePlanName", ...}]} (R25). */
-        List<Catalog.TenantPlan> servicePlans(JsonParser p) throws IOException {
-            List<Catalog.TenantPlan> out = new ArrayList<>();
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                problems.at(p, "servicePlans must be an array of {\"servicePlanId\", \"servicePlanName\"}, found "
-                        + JsonFields.describe(p));
-                p.skipChildren();
-                return null;
-            }
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                Problems.Where at = Problems.Where.of(p);
-                if (p.currentToken() != JsonToken.START_OBJECT) {
-                    problems.at(p, "a servicePlans entry must be an object, found " + JsonFields.describe(p));
-                    p.skipChildren();
-                    continue;
-                }
-                String id = null;
-                String name = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String f = p.currentName();
-                    p.nextToken();
-                    switch (f) {
-                        case "servicePlanId" -> id = fields.string(p);
-                        case "servicePlanName" -> name = fields.string(p);
-                        case "appliesTo", "provisioningStatus" -> p.skipChildren();
-                        default -> fields.unknownField(p, f, "servicePlanId, servicePlanName, appliesTo, provisioningStatus");
-                    }
-                }
-                if (id == null || !id.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-                    problems.at(at, "a servicePlans entry needs a servicePlanId (a GUID), found "
-                            + (id == null ? "none" : "\"" + id + "\""));
-                    continue;
-                }
-                out.add(new Catalog.TenantPlan(id.toLowerCase(java.util.Locale.ROOT), name));
-            }
-            return out;
-        }
-
         /** SPEC R25: the tenant's plan lists replace the shipped ones for its products. */
         void applyTenantPlans() {
-            if (tenantPlans.isEmpty()) {
-                return;
-            }
-            catalog = catalog.withTenantPlans(tenantPlans);
-            for (int t = 0; t < subs.size(); t++) {
-                int index = subs.product(t).index();
-                if (tenantPlans.containsKey(index)) {
-                    subs.useTenantPlans(t, catalog.product(index));
-                }
-            }
+            catalog = TenantPlanLists.apply(catalog, subs, tenantPlans);
         }
 
         void readUser(JsonParser p, int index) throws IOException {
@@ -463,21 +328,7 @@ public final class SnapshotReader {
                 return;
             }
             int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
-            // directory extensions wait for the declarations, which may come later in the file
-            for (var it = data.strings.entrySet().iterator(); it.hasNext();) {
-                var e = it.next();
-                if (org.licensim.core.directory.UserSchema.isDirectoryExtension(e.getKey())) {
-                    extensionValues.add(new ExtensionValue(u, e.getKey(), e.getValue(), null, start));
-                    it.remove();
-                }
-            }
-            for (var it = data.multi.entrySet().iterator(); it.hasNext();) {
-                var e = it.next();
-                if (org.licensim.core.directory.UserSchema.isDirectoryExtension(e.getKey())) {
-                    extensionValues.add(new ExtensionValue(u, e.getKey(), null, e.getValue(), start));
-                    it.remove();
-                }
-            }
+            extensions.takeValues(u, data, start);
             data.applyTo(dir.users(), u);
             if (!states.isEmpty()) {
                 rawStates.put(u, states);

@@ -170,17 +170,7 @@ class GraphImportTest {
     @Test
     @DisplayName("R21 R15 import-graph says which user properties the export lacked and what they were taken as")
     void saysWhatTheExportLacked(@TempDir Path dir) throws Exception {
-        Path x = dir.resolve("export");
-        try (var files = java.nio.file.Files.walk(export())) {
-            for (Path f : files.toList()) {
-                Path to = x.resolve(export().relativize(f).toString());
-                if (java.nio.file.Files.isDirectory(f)) {
-                    java.nio.file.Files.createDirectories(to);
-                } else {
-                    java.nio.file.Files.copy(f, to);
-                }
-            }
-        }
+        Path x = copyExport(dir.resolve("export"));
         GraphImport.Result full = GraphImport.read(x, CATALOG, null, false);
         assertTrue(full.notes().stream().noneMatch(n -> n.contains("came without")), full.notes().toString());
         Path users = x.resolve("users.json");
@@ -208,17 +198,7 @@ class GraphImportTest {
     @Test
     @DisplayName("section 4 directory extensions come through the import: declared from extensionProperties.json, else inferred and said")
     void directoryExtensions(@TempDir Path dir) throws Exception {
-        Path x = dir.resolve("export");
-        try (var files = java.nio.file.Files.walk(export())) {
-            for (Path f : files.toList()) {
-                Path to = x.resolve(export().relativize(f).toString());
-                if (java.nio.file.Files.isDirectory(f)) {
-                    java.nio.file.Files.createDirectories(to);
-                } else {
-                    java.nio.file.Files.copy(f, to);
-                }
-            }
-        }
+        Path x = copyExport(dir.resolve("export"));
         String name = "extension_b7d8e5fa3c2a4d1e9f0a1b2c3d4e5f60_costCenter";
         Path users = x.resolve("users.json");
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -236,5 +216,20 @@ class GraphImportTest {
         var t = org.licensim.core.io.SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
                 m.writeValueAsBytes(declared.snapshot())), "imported.json");
         assertEquals("4711", t.users().get(t.users().indexOf(doc.path("value").get(0).path("id").asText()), name));
+    }
+
+    /** A copy of the example export in {@code x}, for a test that edits it. */
+    private static Path copyExport(Path x) throws IOException {
+        try (var files = java.nio.file.Files.walk(export())) {
+            for (Path f : files.toList()) {
+                Path to = x.resolve(export().relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(f, to);
+                }
+            }
+        }
+        return x;
     }
 }

@@ -1,0 +1,225 @@
+package org.licensim.core.engine;
+
+import org.licensim.core.directory.Assignments.License;
+import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Dictionary;
+import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.PlanMasks;
+import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.directory.Users;
+import org.licensim.core.engine.Rejection.Reason;
+import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.event.Event;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * SPEC R23: Graph's {@code assignLicense(addLicenses, removeLicenses)}, on a user (atomic) or on a
+ * group (the removals for every member, then the group's unit per member), judged on the state
+ * after both. {@link EventApplier} hands it the event and the way to run a step for every member.
+ */
+final class SimultaneousChange {
+    /** Runs a step for every member of a group, framed as a group-wide operation (GroupProcessingStarted/Finished). */
+    interface EveryMember {
+        void run(int g, EventApplier.MemberStep step);
+    }
+
+    private final Tenant tenant;
+    private final Users users;
+    private final Groups groups;
+    private final Assignments asg;
+    private final Subscriptions subs;
+    private final PlanMasks masks;
+    private final RulePlans rules;
+    private final UserResolver r;
+    private final Requests req;
+    private final EveryMember everyMember;
+
+    SimultaneousChange(Tenant tenant, RulePlans rules, UserResolver resolver, Requests req, EveryMember everyMember) {
+        this.tenant = tenant;
+        this.users = tenant.users();
+        this.groups = tenant.groups();
+        this.asg = tenant.assignments();
+        this.subs = tenant.subscriptions();
+        this.masks = tenant.masks();
+        this.rules = rules;
+        this.r = resolver;
+        this.req = req;
+        this.everyMember = everyMember;
+    }
+
+    /** The products of a request's removeLicenses, each named once and not also added. */
+    private int[] removals(Event.AssignLicense e) {
+        int[] ts = new int[e.removeLicenses().size()];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = req.product(e, e.removeLicenses().get(i));
+            for (int j = 0; j < i; j++) {
+                if (ts[j] == ts[i]) {
+                    throw Requests.reject(e, Reason.ADDED_AND_REMOVED, req.name(ts[i]) + " is listed twice in removeLicenses");
+                }
+            }
+        }
+        return ts;
+    }
+
+    /** The products of a request's addLicenses, checked against each other and the removals. */
+    private int[] additions(Event.AssignLicense e, int[] removed) {
+        int[] ts = new int[e.addLicenses().size()];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = req.product(e, e.addLicenses().get(i).skuId());
+            for (int j = 0; j < i; j++) {
+                if (ts[j] == ts[i]) {
+                    throw Requests.reject(e, Reason.ADDED_AND_REMOVED, req.name(ts[i]) + " is listed twice in addLicenses");
+                }
+            }
+            for (int t : removed) {
+                if (t == ts[i]) {
+                    throw Requests.reject(e, Reason.ADDED_AND_REMOVED, req.name(t) + " is both in addLicenses and in "
+                            + "removeLicenses: a request adds or removes a product, not both");
+                }
+            }
+        }
+        return ts;
+    }
+
+    /**
+     * SPEC R23 on a user: the direct removals and additions happen together and are judged on the
+     * state after both; if any part fails, nothing changes and the refusal says why. Adding a
+     * product the user already has directly sets its disabled plans (Graph's behaviour).
+     */
+    void onUser(Event.AssignLicense e) {
+        int u = req.user(e, e.userId());
+        int[] removed = removals(e);
+        int[] added = additions(e, removed);
+        License[] was = new License[removed.length];
+        for (int i = 0; i < removed.length; i++) {
+            was[i] = asg.findDirect(u, removed[i]);
+            if (was[i] == null) {
+                throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + e.userId() + "\" has no direct assignment of "
+                        + req.name(removed[i]) + " to remove");
+            }
+        }
+        if (added.length > 0 && users.usageLocationCode(u) == Dictionary.NULL) {
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
+                    + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
+        }
+        License[] replaced = new License[added.length];
+        License[] now = new License[added.length];
+        long incoming = 0;
+        for (int i = 0; i < added.length; i++) {
+            int t = added[i];
+            replaced[i] = asg.findDirect(u, t);
+            long[] disabled = req.disabledMask(e, t, e.addLicenses().get(i).disabledPlans());
+            now[i] = new License(t, disabled, masks.internEnabled(subs, t, disabled),
+                    replaced[i] != null ? replaced[i].order() : r.causeSeq());
+            incoming |= rules.ruleMask(now[i].enabled());
+        }
+        r.begin(u);
+        long before = rules.unmet(r.unionActive(Integer.MIN_VALUE));
+        try {
+            for (int i = 0; i < removed.length; i++) {
+                asg.removeDirect(u, removed[i]);
+                r.removeSource(u, StateStore.direct(removed[i]), -1, null, incoming);
+                if (r.stillHolds(StateStore.direct(removed[i]))) {
+                    throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + req.name(removed[i])
+                            + " from user \"" + e.userId() + "\": other plans depend on it: "
+                            + req.describeUnmet(rules.unmet(r.unionActive(StateStore.direct(removed[i])) | incoming)
+                            & ~before) + " (DependencyViolation, SPEC R14)");
+                }
+            }
+            for (int i = 0; i < added.length; i++) {
+                asg.putDirect(u, now[i]);
+                int error = r.processUnit(u, StateStore.direct(added[i]), r.newEventKey());
+                if (error != States.NONE) {
+                    throw req.assignmentFailed(e, e.userId(), u, added[i], error);
+                }
+            }
+            long missing = rules.unmet(r.unionActive(Integer.MIN_VALUE)) & ~before;
+            if (missing != 0) {
+                throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot change the licences of user \""
+                        + e.userId() + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
+            }
+        } catch (Rejection refused) {
+            for (int i = 0; i < added.length; i++) {
+                if (replaced[i] != null) {
+                    asg.putDirect(u, replaced[i]);
+                } else {
+                    asg.removeDirect(u, added[i]);
+                }
+            }
+            for (int i = 0; i < removed.length; i++) {
+                asg.putDirect(u, was[i]);
+            }
+            r.rollback();
+            throw refused;
+        }
+        r.end(u);
+    }
+
+    /**
+     * SPEC R23 on a group: the group's removals happen for every member, then the group's unit
+     * with its additions is processed per member (R10-R16), both judged on the state after the
+     * request. A member for whom the unit fails (seats run out) loses the removed licence and
+     * holds the new one in Error: the loss of service a preview shows before it is made.
+     */
+    void onGroup(Event.AssignLicense e) {
+        int g = req.group(e, e.groupId());
+        int[] removed = removals(e);
+        int[] added = additions(e, removed);
+        if (added.length > 0 && !tenant.settings().groupLicensingEnabled()) {
+            throw Requests.reject(e, Reason.GROUP_LICENSING_DISABLED, "group-based licensing is not enabled for tenant \""
+                    + tenant.settings().id() + "\" (it needs a paid directory plan; SPEC R22)");
+        }
+        if (added.length > 0 && !groups.securityEnabled(g)) {
+            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, "group \"" + e.groupId()
+                    + "\" is not a security group: only security groups can be assigned products (SPEC R8)");
+        }
+        License[] was = new License[removed.length];
+        for (int i = 0; i < removed.length; i++) {
+            was[i] = req.assignedLicense(e, g, removed[i]);
+        }
+        License[] now = new License[added.length];
+        long incoming = 0;
+        for (int i = 0; i < added.length; i++) {
+            int t = added[i];
+            License existing = asg.findGroupLicense(g, t);
+            long[] disabled = req.disabledMask(e, t, e.addLicenses().get(i).disabledPlans());
+            now[i] = new License(t, disabled, masks.internEnabled(subs, t, disabled),
+                    existing != null ? existing.order() : r.causeSeq());
+            incoming |= rules.ruleMask(now[i].enabled());
+        }
+        long union = incoming;
+        for (License l : asg.ofGroup(g)) {
+            if (!contains(removed, l.product()) && !contains(added, l.product())) {
+                union |= rules.ruleMask(l.enabled());
+            }
+        }
+        req.checkGroupPlans(e, g, union);
+        for (int t : removed) {
+            asg.removeGroupLicense(g, t);
+        }
+        for (License l : now) {
+            asg.putGroupLicense(g, l);
+        }
+        long arriving = incoming;
+        everyMember.run(g, (i, u) -> {
+            for (int k = 0; k < removed.length; k++) {
+                r.removeSource(u, g, removed[k], was[k], arriving);
+            }
+            if (added.length > 0 && !r.blockedBySwitch(u, g)) {
+                r.processUnit(u, g, r.newEventKey());
+            }
+        });
+    }
+
+    private static boolean contains(int[] ts, int t) {
+        for (int x : ts) {
+            if (x == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
