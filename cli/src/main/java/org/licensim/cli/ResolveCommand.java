@@ -76,6 +76,17 @@ final class ResolveCommand implements Callable<Integer> {
                     + "then moves it to the event's time.")
     String now;
 
+    /** Whether some live group's rule compares a date with system.now. */
+    private static boolean timeDriven(Tenant t) {
+        for (int g = 0; g < t.groups().size(); g++) {
+            String rule = t.groups().isDeleted(g) ? null : t.groups().membershipRule(g);
+            if (rule != null && rule.toLowerCase(java.util.Locale.ROOT).contains("system.now")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private org.licensim.core.engine.EngineBuilder builder(Tenant tenant) {
         org.licensim.core.engine.EngineBuilder b = Engine.builder(tenant);
         if (now != null) {
@@ -99,6 +110,12 @@ final class ResolveCommand implements Callable<Integer> {
         StoreSession session = null;
         Engine engine;
         if (store != null) {
+            if (now == null && tenant.evaluatedAt() == null && timeDriven(tenant)) {
+                // the store is checked against a replay when resumed: system.now at load must be the same then
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), snapshot + " has time-driven "
+                        + "membership rules (system.now) and no evaluatedAt: give --now, so that resuming the store "
+                        + "later evaluates them at the same time as this run");
+            }
             session = builder(tenant).persisted(store, sourceOf(snapshot), Main.progress(err, quiet));
             engine = session.engine();
         } else {

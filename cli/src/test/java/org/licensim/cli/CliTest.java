@@ -454,6 +454,18 @@ class CliTest {
         Result later = run("resolve", snap.toString(), "--now", "2026-03-20T00:00:00Z", "--quiet");
         assertEquals(0, later.code(), later.err());
         assertTrue(later.out().matches("(?s).*  ENTERPRISEPACK\\s+1\\s+9\\s+10\\s+0  Office 365 E3\n.*"), later.out());
+        // a store is checked against a replay when resumed, so system.now at load must be given or in the snapshot
+        Path noTime = dir.resolve("no-time.json");
+        Files.writeString(noTime, org.licensim.core.rules.TimeDrivenRulesTest.SNAPSHOT.replace(
+                "\"evaluatedAt\": \"2026-03-01T00:00:00Z\", ", ""));
+        Result store = run("resolve", noTime.toString(), "--store", dir.resolve("store").toString(), "--quiet");
+        assertEquals(2, store.code());
+        assertTrue(store.err().contains("has time-driven membership rules (system.now) and no evaluatedAt: give --now"),
+                store.err());
+        assertTrue(Files.notExists(dir.resolve("store")), "nothing is created");
+        Result given = run("resolve", noTime.toString(), "--store", dir.resolve("store").toString(), "--now",
+                "2026-03-01", "--quiet");
+        assertEquals(0, given.code(), given.err());
         Result bad = run("resolve", snap.toString(), "--now", "soon");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--now soon: expected an ISO 8601 instant"), bad.err());
