@@ -67,7 +67,7 @@ final class WhatIfCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         Tenant probe = reader.read(snapshot);
-        List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1));
+        List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1), WhatIf.clock(probe));
         WhatIf w = WhatIf.of(() -> reader.read(snapshot), events);
         Names names = new Names(probe);
         if (format == Format.csv) {
@@ -194,8 +194,11 @@ final class WhatIfCommand implements Callable<Integer> {
         }
     }
 
-    /** Events from JSON objects; a missing seq counts on from {@code firstSeq}, a missing time is the epoch. */
-    static List<Event> parse(List<String> json, long firstSeq) {
+    /**
+     * Events from JSON objects; a missing seq counts on from {@code firstSeq}, a missing time is
+     * {@code clock} (the tenant's system.now, so that time-driven rules do not move).
+     */
+    static List<Event> parse(List<String> json, long firstSeq, java.time.Instant clock) {
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
             String where = "--change " + (i + 1);
@@ -214,7 +217,7 @@ final class WhatIfCommand implements Callable<Integer> {
                 o.put("seq", firstSeq + i);
             }
             if (!o.has("time")) {
-                o.put("time", "1970-01-01T00:00:00Z");
+                o.put("time", clock.toString());
             }
             try (EventReader r = new EventReader(new StringReader(o.toString()), where)) {
                 out.add(r.next());

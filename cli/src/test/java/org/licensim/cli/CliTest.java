@@ -466,6 +466,15 @@ class CliTest {
         Result given = run("resolve", noTime.toString(), "--store", dir.resolve("store").toString(), "--now",
                 "2026-03-01", "--quiet");
         assertEquals(0, given.code(), given.err());
+        // whatif and preview-rule evaluate at the snapshot's time: a change without a time does not move the clock
+        Result whatif = run("whatif", snap.toString(), "--change",
+                "{\"type\":\"UnitsChanged\",\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":9}}");
+        assertEquals(0, whatif.code(), whatif.err());
+        assertTrue(whatif.out().contains("  group memberships: 0\n"), whatif.out());
+        Result preview = run("preview-rule", snap.toString(), "--group", "new-starters", "--rule",
+                "user.employeeHireDate -ge system.now -minus P60D");
+        assertEquals(0, preview.code(), preview.err());
+        assertTrue(preview.out().contains("  would join: 1\n    jan15\n"), preview.out());
         Result bad = run("resolve", snap.toString(), "--now", "soon");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--now soon: expected an ISO 8601 instant"), bad.err());

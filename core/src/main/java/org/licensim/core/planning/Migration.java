@@ -86,7 +86,7 @@ public record Migration(List<Event> policy, List<Direct> remove, List<Direct> ke
                 }
                 if (!mine.isEmpty()) {
                     // one request per user (Graph's assignLicense, SPEC R23): its directs go together or not at all
-                    removals.add(new Event.AssignLicense(seq++, Instant.EPOCH, t.users().id(u), null, List.of(),
+                    removals.add(new Event.AssignLicense(seq++, WhatIf.clock(t), t.users().id(u), null, List.of(),
                             List.copyOf(mine)));
                 }
             }

@@ -82,7 +82,7 @@ public record ProductSwitch(String group, String groupName, String from, String 
         List<String> stagedDisabled = new ArrayList<>(toDisabled);
         stagedDisabled.addAll(conflicting);
         long seq = Math.max(0, t.lastAppliedSeq() + 1);
-        Instant when = Instant.EPOCH;
+        Instant when = WhatIf.clock(t); // no time of its own: time-driven rules keep their clock
         // services of the old assignment that the new one does not give, whatever the order
         int[] family = families(t);
         Set<Integer> toFamilies = new HashSet<>();

@@ -42,7 +42,7 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
             throw new LicensimException("rule for group \"" + groupId + "\": " + e.getMessage(), e);
         }
         WhatIf w = WhatIf.of(load, List.of(new Event.GroupRuleChanged(Math.max(0, probe.lastAppliedSeq() + 1),
-                Instant.EPOCH, groupId, rule, probe.groups().rulePaused(g))));
+                WhatIf.clock(probe), groupId, rule, probe.groups().rulePaused(g))));
         List<String> joining = new ArrayList<>();
         List<String> leaving = new ArrayList<>();
         for (WhatIf.Membership m : w.memberships()) {

@@ -122,7 +122,18 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
     }
 
     static Engine engine(Tenant t) {
-        return Engine.builder(t).reconcile();
+        return Engine.builder(t).now(clock(t)).reconcile();
+    }
+
+    private static final java.time.Instant RUN_STARTED = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+    /**
+     * system.now for a planner's copies of a tenant and for the changes it tries (SPEC section 4):
+     * the snapshot's evaluatedAt, else the moment this run started, the same for every copy, so that
+     * a change given without a time does not move time-driven rules' clock.
+     */
+    public static java.time.Instant clock(Tenant t) {
+        return t.evaluatedAt() != null ? java.time.Instant.ofEpochSecond(t.evaluatedAt()) : RUN_STARTED;
     }
 
     static int[] entries(Engine e, int u) {
