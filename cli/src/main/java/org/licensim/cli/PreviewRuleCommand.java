@@ -39,19 +39,37 @@ final class PreviewRuleCommand implements Callable<Integer> {
             description = "List at most N users per section (default ${DEFAULT-VALUE}); counts are always complete.")
     int limit;
 
+    /** How the result is printed. */
+    enum Format { table, csv, json }
+
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default: users by userPrincipalName), csv (one row per finding, every row, columns "
+                    + "in docs/PLANNING.md) or json (one object).")
+    Format format;
+
     @Override
     public Integer call() {
         Main.requireNonNegative(spec, "--limit", limit);
         PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
+        org.licensim.core.directory.Tenant probe = reader.read(snapshot);
         RulePreview p = RulePreview.of(() -> reader.read(snapshot), group, rule);
-        out.printf("preview: group \"%s\"%n  rule now:  %s%n  new rule:  %s%n", p.group(),
+        Names names = new Names(probe);
+        if (format == Format.csv) {
+            csv(out, p, names);
+            return 0;
+        }
+        if (format == Format.json) {
+            json(out, p, names);
+            return 0;
+        }
+        out.printf("preview: group %s%n  rule now:  %s%n  new rule:  %s%n", names.group(p.group()),
                 p.oldRule() == null ? "(none: an assigned group)" : p.oldRule(), p.newRule());
-        section(out, "would join", p.joining(), Function.identity());
-        section(out, "would leave", p.leaving(), Function.identity());
-        section(out, "licences gained", p.gained(), c -> c.user() + " +" + c.product());
-        section(out, "licences lost", p.lost(), c -> c.user() + " -" + c.product());
-        section(out, "new errors", p.newErrors(), c -> c.user() + " " + c.product() + " " + c.detail());
+        section(out, "would join", p.joining(), names::user);
+        section(out, "would leave", p.leaving(), names::user);
+        section(out, "licences gained", p.gained(), c -> names.user(c.user()) + " +" + c.product());
+        section(out, "licences lost", p.lost(), c -> names.user(c.user()) + " -" + c.product());
+        section(out, "new errors", p.newErrors(), c -> names.user(c.user()) + " " + c.product() + " " + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
         for (RulePreview.Seats s : p.seats()) {
             out.printf("    %-28s %,8d -> %,8d of %,8d%s%n", s.product(), s.before(), s.after(), s.capacity(),
@@ -59,6 +77,53 @@ final class PreviewRuleCommand implements Callable<Integer> {
         }
         out.println("nothing was changed (dry run)");
         return 0;
+    }
+
+    /** One row per finding: section,userId,userPrincipalName,product,productName,detail,before,after,capacity. */
+    private static void csv(PrintWriter out, RulePreview p, Names n) {
+        Csv.row(out, "section", "userId", "userPrincipalName", "product", "productName", "detail", "before", "after",
+                "capacity");
+        p.joining().forEach(u -> Csv.row(out, "joins", u, n.upn(u), null, null, null, null, null, null));
+        p.leaving().forEach(u -> Csv.row(out, "leaves", u, n.upn(u), null, null, null, null, null, null));
+        for (var section : List.of(java.util.Map.entry("gained", p.gained()), java.util.Map.entry("lost", p.lost()),
+                java.util.Map.entry("newError", p.newErrors()))) {
+            for (RulePreview.Change c : section.getValue()) {
+                Csv.row(out, section.getKey(), c.user(), n.upn(c.user()), c.product(), n.product(c.product()), c.detail(),
+                        null, null, null);
+            }
+        }
+        for (RulePreview.Seats s : p.seats()) {
+            Csv.row(out, "seats", null, null, s.product(), n.product(s.product()),
+                    s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity());
+        }
+    }
+
+    /** The same findings as one JSON object, every list complete, with names beside the ids. */
+    private static void json(PrintWriter out, RulePreview p, Names n) {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = m.createObjectNode().put("group", p.group()).put("rule", p.oldRule()).put("newRule", p.newRule());
+        for (var section : List.of(java.util.Map.entry("joining", p.joining()), java.util.Map.entry("leaving", p.leaving()))) {
+            var arr = root.putArray(section.getKey());
+            section.getValue().forEach(u -> arr.addObject().put("userId", u).put("userPrincipalName", n.upn(u)));
+        }
+        for (var section : List.of(java.util.Map.entry("gained", p.gained()), java.util.Map.entry("lost", p.lost()),
+                java.util.Map.entry("newErrors", p.newErrors()))) {
+            var arr = root.putArray(section.getKey());
+            for (RulePreview.Change c : section.getValue()) {
+                arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user())).put("product", c.product())
+                        .put("productName", n.product(c.product())).put("detail", c.detail());
+            }
+        }
+        var seats = root.putArray("seats");
+        for (RulePreview.Seats s : p.seats()) {
+            seats.addObject().put("product", s.product()).put("productName", n.product(s.product())).put("before", s.before())
+                    .put("after", s.after()).put("capacity", s.capacity()).put("overCapacity", s.after() > s.capacity());
+        }
+        try {
+            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new org.licensim.core.LicensimException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> show) {

@@ -342,8 +342,23 @@ class CliTest {
         Result r = run("preview-rule", snap.toString(), "--group", "b0000000-0000-4000-8000-0000000000a3", "--rule",
                 "user.accountEnabled -eq true -and user.usageLocation -eq \"NL\"", "--limit", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("  would leave: 3\n    a1b2c3d4-0003-4000-8000-000000000003\n"
-                + "    a1b2c3d4-0004-4000-8000-000000000004\n    ... and 1 more\n"), r.out());
+        assertTrue(r.out().startsWith("preview: group \"All enabled users - EMS\" (b0000000-0000-4000-8000-0000000000a3)\n"),
+                r.out());
+        assertTrue(r.out().contains("  would leave: 3\n    diego.siciliani@contoso.com\n"
+                + "    grady.archie@contoso.com\n    ... and 1 more\n"), r.out());
+        // every finding in CSV and JSON, with ids beside the names
+        Result csv = run("preview-rule", snap.toString(), "--group", "b0000000-0000-4000-8000-0000000000a3", "--rule",
+                "user.accountEnabled -eq true -and user.usageLocation -eq \"NL\"", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().startsWith("section,userId,userPrincipalName,product,productName,detail,before,after,capacity\r\n"
+                + "leaves,a1b2c3d4-0003-4000-8000-000000000003,diego.siciliani@contoso.com,,,,,,\r\n"), csv.out());
+        assertEquals(3, csv.out().lines().filter(l -> l.startsWith("leaves,")).count());
+        assertTrue(csv.out().contains("seats,,,EMS,Enterprise Mobility + Security E3,,9,6,22\r\n"), csv.out());
+        Result json = run("preview-rule", snap.toString(), "--group", "b0000000-0000-4000-8000-0000000000a3", "--rule",
+                "user.accountEnabled -eq true -and user.usageLocation -eq \"NL\"", "--format", "json");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals(3, tree.get("leaving").size());
+        assertEquals("grady.archie@contoso.com", tree.get("leaving").get(1).get("userPrincipalName").asText());
         assertTrue(r.out().contains("  licences lost: 3\n"), r.out());
         assertTrue(r.out().matches("(?s).*    EMS\\s+9 ->\\s+6 of\\s+22  \\(-3\\)\n.*"), r.out());
         assertTrue(r.out().endsWith("nothing was changed (dry run)\n"), r.out());
