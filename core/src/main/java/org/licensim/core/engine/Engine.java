@@ -112,6 +112,7 @@ public final class Engine {
         resolver.recordFeed(false);
         resolver.startSnapshot();
         reconcilePath = reconciler.reconcile(shortSeats, reconcileThreads);
+        events.settleLicenceDriven(); // section 4: licence-driven groups, once licences are known
         lastSeq = tenant.lastAppliedSeq();
         ledger.clearFreed();
         resolver.recordFeed(true);

@@ -3,6 +3,7 @@ package org.licensim.core.engine;
 import java.util.List;
 import java.util.TreeMap;
 
+import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Dictionary;
@@ -70,8 +71,90 @@ final class EventApplier {
         this.dynamic = dynamic;
         this.req = new Requests(tenant, rules, ledger);
         this.simultaneous = new SimultaneousChange(tenant, rules, resolver, req,
-                (g, step) -> processGroup(g, members.load(groups, g), step));
+                (g, step) -> processGroup(g, members.load(groups, g), step), this::end, this::checkLicenceCycles);
+        dynamic.usePlans(this::planEnabled);
     }
+
+    /** Whether user {@code u} has catalog plan {@code plan} enabled on a licence it holds (licence-driven rules). */
+    private boolean planEnabled(int u, int plan) {
+        Entries es = u == r.openUser() ? r.current() : r.peek(u);
+        for (int i = 0; i < es.size(); i++) {
+            if (es.holds(i)) {
+                int local = subs.product(es.product(i)).localPlan(plan);
+                if (local >= 0 && masks.has(es.mask(i), local)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Ends a change that touched user {@code u}: processed as a whole (SPEC R18), then, while
+     * licence-driven rules (section 4) move the user in or out of groups, those moves and the user
+     * again, to a fixed point (cycles are refused when rules and licences are set), then written.
+     */
+    void end(int u) {
+        r.settle(u);
+        if (dynamic.licenceDriven()) {
+            for (int round = 0; round <= groups.size(); round++) {
+                membershipMoved = false;
+                dynamic.licencesChanged(tenant, u, oneUserSink);
+                if (!membershipMoved) {
+                    break;
+                }
+                r.settle(u);
+            }
+        }
+        r.write(u);
+    }
+
+    /**
+     * After a snapshot's reconcile: licence-driven groups kept their listed members; now that
+     * licences are resolved, every user is settled against them in user order (joins take the
+     * snapshot's R11 key of the group and user).
+     */
+    void settleLicenceDriven() {
+        if (!dynamic.licenceDriven()) {
+            return;
+        }
+        for (int u = 0; u < users.size(); u++) {
+            if (users.isDeleted(u)) {
+                continue;
+            }
+            r.begin(u);
+            for (int round = 0; round <= groups.size(); round++) {
+                membershipMoved = false;
+                dynamic.licencesChanged(tenant, u, loadSink);
+                if (!membershipMoved) {
+                    break;
+                }
+                r.finish(u);
+            }
+            r.write(u);
+        }
+    }
+
+    /** Membership changes of licence-driven groups while a snapshot is settled: keys of the snapshot's order. */
+    private final DynamicMembership.Sink loadSink = new DynamicMembership.Sink() {
+        @Override
+        public void join(int group, int user) {
+            if (dir.addMember(group, user)) {
+                membershipMoved = true;
+                if (asg.ofGroup(group).length > 0) {
+                    r.processUnit(user, group, StateStore.snapshotGroupKey(group, user));
+                }
+            }
+        }
+
+        @Override
+        public void leave(int group, int user) {
+            if (dir.removeMember(group, user)) {
+                membershipMoved = true;
+                r.removeSource(user, group, -1, null);
+            }
+        }
+    };
 
     /** Moves system.now of time-driven rules to {@code epochSeconds}: users whose membership flipped join or leave. */
     void advanceClock(long epochSeconds) {
@@ -157,7 +240,7 @@ final class EventApplier {
         }
         r.begin(u);
         r.processUnit(u, g, r.newEventKey());
-        r.end(u);
+        end(u);
     }
 
     private void memberRemoved(Event.MemberRemoved e) {
@@ -181,7 +264,7 @@ final class EventApplier {
         }
         r.begin(u);
         r.removeSource(u, g, -1, null);
-        r.end(u);
+        end(u);
     }
 
     private void checkManual(Event e, int g) {
@@ -323,7 +406,7 @@ final class EventApplier {
         membershipMoved = false;
         dynamic.userChanged(tenant, u, changed, oneUserSink);
         if (membershipMoved || touchesChecks(changed)) {
-            r.end(u);
+            end(u);
         } else {
             r.endUntouched(u);
         }
@@ -427,7 +510,24 @@ final class EventApplier {
         License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), r.causeSeq());
         req.checkGroupPrerequisites(e, g, t, l.enabled());
         asg.putGroupLicense(g, l);
+        checkLicenceCycles(e, g, () -> asg.removeGroupLicense(g, t));
         reresolveGroup(g);
+    }
+
+    /**
+     * Section 4: after group {@code g}'s licences changed, licence-driven rules must still settle;
+     * if they would not, {@code undo} restores the licences and the event is refused, naming the cycle.
+     */
+    void checkLicenceCycles(Event e, int g, Runnable undo) {
+        if (!dynamic.licenceDriven()) {
+            return;
+        }
+        try {
+            dynamic.checkLicenceCycles(tenant, groups.id(g), null);
+        } catch (LicensimException ex) {
+            undo.run();
+            throw Requests.reject(e, Reason.LICENCE_CYCLE, ex.getMessage());
+        }
     }
 
     private void groupPlansChanged(Event.GroupDisabledPlansChanged e) {
@@ -438,6 +538,7 @@ final class EventApplier {
         License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), was.order());
         req.checkGroupPrerequisites(e, g, t, l.enabled());
         asg.putGroupLicense(g, l);
+        checkLicenceCycles(e, g, () -> asg.putGroupLicense(g, was));
         reresolveGroup(g);
     }
 
@@ -480,7 +581,7 @@ final class EventApplier {
             int u = members.user(i);
             r.begin(u);
             step.run(i, u);
-            r.end(u);
+            end(u);
             countMember(g);
         }
         r.groupFinished(g, unitsSucceeded, unitsFailed);
@@ -526,7 +627,7 @@ final class EventApplier {
             asg.removeDirect(u, t);
             throw req.assignmentFailed(e, e.userId(), u, t, error);
         }
-        r.end(u);
+        end(u);
     }
 
     private void licenseRemovedFromUser(Event.LicenseRemovedFromUser e) {
@@ -554,7 +655,7 @@ final class EventApplier {
         }
         asg.removeDirect(u, t);
         r.removeSource(u, src, -1, null);
-        r.end(u);
+        end(u);
     }
 
     // ------------------------------------------------------------------ seats
@@ -578,7 +679,7 @@ final class EventApplier {
         if (e.userId() != null) {
             int u = req.user(e, e.userId());
             r.begin(u);
-            r.end(u);
+            end(u);
             return;
         }
         int g = req.group(e, e.groupId());
@@ -620,7 +721,7 @@ final class EventApplier {
                 int src = (int) who;
                 r.begin(u);
                 r.processUnit(u, src, key);
-                r.end(u);
+                end(u);
                 key = waiting.higherKey(key);
             }
         }

@@ -56,6 +56,8 @@ public final class Rejection extends LicensimException {
         UNIQUENESS_VIOLATION("proxy address in use"),
         /** A user property the tenant does not have (an undeclared directory extension) or a value of the wrong type. */
         UNKNOWN_PROPERTY("unknown property"),
+        /** Licence-driven rules that would never settle (section 4): a cycle of groups. */
+        LICENCE_CYCLE("licence-driven cycle"),
         /** One request that adds and removes the same product (R23). */
         ADDED_AND_REMOVED("added and removed at once"),
         /** An event type this engine does not apply. */

@@ -36,8 +36,18 @@ final class SimultaneousChange {
     private final UserResolver r;
     private final Requests req;
     private final EveryMember everyMember;
+    /** Ends a touched user's change (EventApplier's: R18, licence-driven rules, write). */
+    private final java.util.function.IntConsumer end;
+    /** Refuses (after undoing) a licence change of a group that licence-driven rules could not settle on. */
+    private final CycleCheck cycles;
 
-    SimultaneousChange(Tenant tenant, RulePlans rules, UserResolver resolver, Requests req, EveryMember everyMember) {
+    /** EventApplier's check of licence-driven cycles after group {@code g}'s licences changed. */
+    interface CycleCheck {
+        void check(Event e, int g, Runnable undo);
+    }
+
+    SimultaneousChange(Tenant tenant, RulePlans rules, UserResolver resolver, Requests req, EveryMember everyMember,
+                       java.util.function.IntConsumer end, CycleCheck cycles) {
         this.tenant = tenant;
         this.users = tenant.users();
         this.groups = tenant.groups();
@@ -48,6 +58,8 @@ final class SimultaneousChange {
         this.r = resolver;
         this.req = req;
         this.everyMember = everyMember;
+        this.end = end;
+        this.cycles = cycles;
     }
 
     /** The products of a request's removeLicenses, each named once and not also added. */
@@ -155,7 +167,7 @@ final class SimultaneousChange {
             r.rollback();
             throw refused;
         }
-        r.end(u);
+        end.accept(u);
     }
 
     /**
@@ -197,12 +209,21 @@ final class SimultaneousChange {
             }
         }
         req.checkGroupPlans(e, g, union);
+        java.util.List<License> before = java.util.List.of(asg.ofGroup(g));
         for (int t : removed) {
             asg.removeGroupLicense(g, t);
         }
         for (License l : now) {
             asg.putGroupLicense(g, l);
         }
+        cycles.check(e, g, () -> {
+            for (License l : asg.ofGroup(g)) {
+                asg.removeGroupLicense(g, l.product());
+            }
+            for (License l : before) {
+                asg.putGroupLicense(g, l);
+            }
+        });
         long arriving = incoming;
         everyMember.run(g, (i, u) -> {
             for (int k = 0; k < removed.length; k++) {

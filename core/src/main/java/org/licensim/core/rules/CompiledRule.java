@@ -55,10 +55,18 @@ public final class CompiledRule {
 
     private final List<TimeAtom> timeAtoms = new java.util.ArrayList<>();
 
+    /** Where licence-driven atoms read the users' plans, and the catalog their plan ids are resolved in. */
+    private final PlanSource plans;
+    private final org.licensim.core.catalog.Catalog catalog;
+    private final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList licencePlans =
+            new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+
     private CompiledRule(String text, Rule rule, Users users, org.licensim.core.directory.Directory directory,
-                         long[] clock) {
+                         long[] clock, org.licensim.core.catalog.Catalog catalog, PlanSource plans) {
         this.text = text;
         this.clock = clock;
+        this.catalog = catalog;
+        this.plans = plans;
         this.directory = directory;
         this.memberOfGroups = rule instanceof Rule.MemberOf m ? groupIndexes(m, directory) : null;
         this.root = compile(rule, users);
@@ -129,7 +137,7 @@ public final class CompiledRule {
 
     /** Parses and compiles {@code rule}; throws {@link RuleException} when it is malformed. */
     public static CompiledRule compile(String rule, Users users) {
-        return new CompiledRule(rule, RuleParser.parse(rule), users, null, wallClock());
+        return new CompiledRule(rule, RuleParser.parse(rule), users, null, wallClock(), null, PlanSource.NONE);
     }
 
     /** As {@link #compile(String, Users)}, for a tenant's directory (what memberOf rules read). */
@@ -139,7 +147,18 @@ public final class CompiledRule {
 
     /** As {@link #compile(String, org.licensim.core.directory.Directory)}, with system.now read from {@code clock[0]}. */
     public static CompiledRule compile(String rule, org.licensim.core.directory.Directory directory, long[] clock) {
-        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory, clock);
+        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory, clock, null, PlanSource.NONE);
+    }
+
+    /** The fullest form: also licence-driven atoms, their plan ids resolved in {@code catalog}, read from {@code plans}. */
+    public static CompiledRule compile(String rule, org.licensim.core.directory.Directory directory, long[] clock,
+                                       org.licensim.core.catalog.Catalog catalog, PlanSource plans) {
+        return new CompiledRule(rule, RuleParser.parse(rule), directory.users(), directory, clock, catalog, plans);
+    }
+
+    /** Catalog indexes of the service plans the rule's assignedPlans atoms read (empty: not licence-driven). */
+    public int[] licencePlans() {
+        return licencePlans.toArray();
     }
 
     private static long[] wallClock() {
@@ -190,6 +209,20 @@ public final class CompiledRule {
                 }
                 return false;
             };
+        }
+        if (r instanceof Rule.AssignedPlan ap) {
+            if (catalog == null) {
+                throw new RuleException(ap.column(), "user.assignedPlans needs the tenant's licences to be evaluated");
+            }
+            org.licensim.core.catalog.ServicePlan sp = catalog.findPlan(ap.servicePlanId());
+            if (sp == null) {
+                throw new RuleException(ap.column(), "unknown service plan " + ap.servicePlanId()
+                        + " in user.assignedPlans (not in the product catalog; licensim catalog --plan finds plans)");
+            }
+            int plan = sp.index();
+            licencePlans.add(plan);
+            PlanSource source = plans;
+            return u -> source.enabled(u, plan);
         }
         if (r instanceof Rule.DateCompare dc) {
             reads.add(dc.property().name());

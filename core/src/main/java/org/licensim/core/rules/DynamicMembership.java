@@ -59,6 +59,26 @@ public interface DynamicMembership {
     default void advanceClock(Tenant tenant, long epochSeconds, Sink sink) {
     }
 
+    /** Where licence-driven rules read users' plans (the engine's state); ignored without such rules. */
+    default void usePlans(PlanSource plans) {
+    }
+
+    /** Whether some rule reads assignedPlans (membership follows the user's licences). */
+    default boolean licenceDriven() {
+        return false;
+    }
+
+    /** User {@code u}'s licences may have changed: its licence-driven memberships are decided again. */
+    default void licencesChanged(Tenant tenant, int u, Sink sink) {
+    }
+
+    /**
+     * Refuses a set of licence-driven rules that could never settle, as it would be with group
+     * {@code groupId} given {@code rule} (null: its rule as it is), naming the cycle.
+     */
+    default void checkLicenceCycles(Tenant tenant, String groupId, String rule) {
+    }
+
     /** Whether some rule compares a date with system.now (membership changes with time alone). */
     default boolean timeDriven() {
         return false;

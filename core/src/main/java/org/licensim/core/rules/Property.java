@@ -37,7 +37,7 @@ public record Property(String name, Kind kind) {
     public static final List<String> DATE_PROPERTIES = List.of("employeeHireDate");
 
     /** Properties the docs list that licensim does not store: named in the error instead of "unknown". */
-    static final List<String> UNSUPPORTED = List.of("dirSyncEnabled", "passwordPolicies", "assignedPlans",
+    static final List<String> UNSUPPORTED = List.of("dirSyncEnabled", "passwordPolicies",
             "manager", "directReports");
 
     private static final Map<String, Property> BY_NAME = new LinkedHashMap<>();

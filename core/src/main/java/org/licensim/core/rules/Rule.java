@@ -36,6 +36,14 @@ public sealed interface Rule {
             implements Rule {
     }
 
+    /**
+     * {@code user.assignedPlans -any (assignedPlan.servicePlanId -eq "<guid>" -and
+     * assignedPlan.capabilityStatus -eq "Enabled")}: the user has that service plan enabled on a
+     * licence it holds (licence-driven rules, section 4).
+     */
+    record AssignedPlan(String servicePlanId, int column) implements Rule {
+    }
+
     /** {@code user.collection -any (_ op value)} or {@code -all}. */
     record Quantified(Property property, boolean all, Op op, List<String> values, int column) implements Rule {
     }

@@ -1,6 +1,7 @@
 package org.licensim.core.rules;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -136,6 +137,136 @@ public final class RuleMembership implements DynamicMembership {
         }
     }
 
+    /** Where licence-driven rules read users' plans (the engine sets it); rules compile against the delegate. */
+    private PlanSource plans = PlanSource.NONE;
+    private final PlanSource plansNow = (u, plan) -> plans.enabled(u, plan);
+    /** The groups whose rules read assignedPlans, in group order. */
+    private final IntArrayList licenceDriven = new IntArrayList();
+
+    /** Where licence-driven rules read users' plans: the engine's resolved state. */
+    @Override
+    public void usePlans(PlanSource source) {
+        this.plans = source;
+    }
+
+    @Override
+    public boolean licenceDriven() {
+        return !licenceDriven.isEmpty();
+    }
+
+    @Override
+    public void licencesChanged(Tenant tenant, int u, Sink sink) {
+        ensure(tenant);
+        Groups groups = tenant.groups();
+        for (int i = 0; i < licenceDriven.size(); i++) {
+            int g = licenceDriven.get(i);
+            if (groups.isDeleted(g) || groups.rulePaused(g)) {
+                continue;
+            }
+            if (compiled.get(g).matches(u)) {
+                sink.join(g, u);
+            } else {
+                sink.leave(g, u);
+            }
+        }
+    }
+
+    /**
+     * Section 4: licence-driven rules must settle. A group whose rule reads a plan that another
+     * licence-driven group's licences give depends on it; a cycle of such dependencies (A's
+     * licence puts users in B, whose licence moves them in or out of A, or A on itself) could
+     * never settle, so it is refused, named. {@code changed} with {@code rule} is checked as if
+     * it had that rule (null: its current one).
+     */
+    @Override
+    public void checkLicenceCycles(Tenant tenant, String changed, String rule) {
+        Groups groups = tenant.groups();
+        java.util.Map<Integer, int[]> reads = new java.util.TreeMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.isDeleted(g)) {
+                continue;
+            }
+            String text = groups.id(g).equals(changed) && rule != null ? rule
+                    : groups.isDynamic(g) ? groups.membershipRule(g) : null;
+            if (text == null || !text.toLowerCase(java.util.Locale.ROOT).contains("assignedplans")) {
+                continue;
+            }
+            int[] r = CompiledRule.compile(text, tenant.directory(), clock, tenant.catalog(), PlanSource.NONE).licencePlans();
+            if (r.length > 0) {
+                reads.put(g, r);
+            }
+        }
+        if (reads.isEmpty()) {
+            return;
+        }
+        java.util.Map<Integer, java.util.Set<Integer>> gives = new java.util.HashMap<>();
+        for (int g : reads.keySet()) {
+            java.util.Set<Integer> mine = new java.util.HashSet<>();
+            for (org.licensim.core.directory.Assignments.License l : tenant.assignments().ofGroup(g)) {
+                int[] ps = tenant.subscriptions().product(l.product()).plans();
+                for (int k = 0; k < ps.length; k++) {
+                    if (tenant.masks().has(l.enabled(), k)) {
+                        mine.add(ps[k]);
+                    }
+                }
+            }
+            gives.put(g, mine);
+        }
+        // depth-first search for a cycle among the licence-driven groups
+        java.util.Map<Integer, Integer> state = new java.util.HashMap<>();
+        java.util.Deque<Integer> path = new java.util.ArrayDeque<>();
+        for (int g : reads.keySet()) {
+            List<Integer> cycle = cycleFrom(g, reads, gives, state, path);
+            if (cycle != null) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < cycle.size(); i++) {
+                    sb.append(i > 0 ? " -> " : "").append('"').append(groups.id(cycle.get(i))).append('"');
+                }
+                throw new LicensimException("licence-driven rules would never settle: " + sb + " (each group's licences "
+                        + "give a plan the next one's user.assignedPlans rule reads); break the cycle");
+            }
+        }
+    }
+
+    private static List<Integer> cycleFrom(int g, java.util.Map<Integer, int[]> reads,
+                                           java.util.Map<Integer, java.util.Set<Integer>> gives,
+                                           java.util.Map<Integer, Integer> state, java.util.Deque<Integer> path) {
+        Integer st = state.get(g);
+        if (st != null && st == 2) {
+            return null;
+        }
+        if (st != null && st == 1) {
+            List<Integer> cycle = new java.util.ArrayList<>();
+            boolean in = false;
+            for (java.util.Iterator<Integer> it = path.descendingIterator(); it.hasNext();) {
+                int x = it.next();
+                in |= x == g;
+                if (in) {
+                    cycle.add(x);
+                }
+            }
+            cycle.add(g);
+            return cycle;
+        }
+        state.put(g, 1);
+        path.push(g);
+        for (var b : reads.entrySet()) {
+            boolean edge = false;
+            for (int p : b.getValue()) {
+                edge |= gives.get(g).contains(p);
+            }
+            if (edge) {
+                List<Integer> c = cycleFrom(b.getKey(), reads, gives, state, path);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        path.pop();
+        state.put(g, 2);
+        return null;
+    }
+
     /** By referenced group index: the memberOf groups whose rules name it. */
     private final IntObjectHashMap<IntArrayList> memberOfReaders = new IntObjectHashMap<>();
     /** The most groups with memberOf rules per tenant (Entra's documented limit). */
@@ -149,7 +280,9 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void checkRule(Tenant tenant, String groupId, String rule) {
         Rule r = RuleParser.parse(rule);
-        CompiledRule.compile(rule, tenant.directory()); // what only the tenant knows: its directory extensions
+        // what only the tenant knows: its directory extensions, its catalog's plans, its licence-driven cycles
+        CompiledRule.compile(rule, tenant.directory(), clock, tenant.catalog(), PlanSource.NONE);
+        checkLicenceCycles(tenant, groupId, rule);
         if (r instanceof Rule.MemberOf m) {
             checkMemberOf(tenant, groupId, m, false);
             Groups groups = tenant.groups();
@@ -254,8 +387,8 @@ public final class RuleMembership implements DynamicMembership {
         int users = tenant.users().size();
         for (int g = 0; g < groups.size(); g++) {
             CompiledRule rule = compiled.get(g);
-            if (rule == null || groups.rulePaused(g)) {
-                continue;
+            if (rule == null || groups.rulePaused(g) || rule.licencePlans().length > 0) {
+                continue; // a licence-driven group keeps its list: the engine settles it once licences are resolved
             }
             managed[g] = true;
             if (rule.equality() != null) {
@@ -461,6 +594,7 @@ public final class RuleMembership implements DynamicMembership {
         }
         compiled.clear();
         memberOfReaders.clear();
+        licenceDriven.clear();
         flips.clear();
         dates.clear();
         readers.clear();
@@ -474,7 +608,7 @@ public final class RuleMembership implements DynamicMembership {
             }
             CompiledRule rule;
             try {
-                rule = CompiledRule.compile(groups.membershipRule(g), tenant.directory(), clock);
+                rule = CompiledRule.compile(groups.membershipRule(g), tenant.directory(), clock, tenant.catalog(), plansNow);
             } catch (RuleException e) {
                 throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
             }
@@ -487,6 +621,9 @@ public final class RuleMembership implements DynamicMembership {
             }
             if (!rule.timeAtoms().isEmpty()) {
                 flips.put(gg, new java.util.TreeSet<>());
+            }
+            if (rule.licencePlans().length > 0) {
+                licenceDriven.add(gg);
             }
             CompiledRule.Equality eq = rule.equality();
             for (String p : rule.reads()) {

@@ -210,6 +210,9 @@ public final class RuleParser {
         if (name.equalsIgnoreCase("memberOf")) {
             return memberOf(t);
         }
+        if (name.equalsIgnoreCase("assignedPlans")) {
+            return assignedPlan(t);
+        }
         Property property = Property.find(name);
         if (property == null) {
             for (String u : Property.UNSUPPORTED) {
@@ -306,6 +309,66 @@ public final class RuleParser {
             throw new RuleException(d.column, "expected a duration such as P30D, PT12H or P1DT6H (ISO 8601 days, hours, "
                     + "minutes, seconds) after -plus or -minus, found " + d.shown());
         }
+    }
+
+    /**
+     * {@code user.assignedPlans -any (assignedPlan.servicePlanId -eq "<guid>" -and
+     * assignedPlan.capabilityStatus -eq "Enabled")}, the conditions in either order, or the plan alone.
+     */
+    private Rule assignedPlan(Token property) {
+        Token any = next();
+        if (!isWord(any, "any")) {
+            throw new RuleException(any.column, "expected -any after user.assignedPlans (the form is user.assignedPlans "
+                    + "-any (assignedPlan.servicePlanId -eq \"<plan id>\" -and assignedPlan.capabilityStatus -eq "
+                    + "\"Enabled\")), found " + any.shown());
+        }
+        Token open = next();
+        if (open.type != T.LPAREN) {
+            throw new RuleException(open.column, "expected ( after -any, found " + open.shown());
+        }
+        String plan = null;
+        boolean status = false;
+        while (true) {
+            Token field = next();
+            boolean isPlan = field.type == T.WORD && field.text.equalsIgnoreCase("assignedPlan.servicePlanId");
+            boolean isStatus = field.type == T.WORD && field.text.equalsIgnoreCase("assignedPlan.capabilityStatus");
+            if (!isPlan && !isStatus || (isPlan && plan != null) || (isStatus && status)) {
+                throw new RuleException(field.column, "expected assignedPlan.servicePlanId or assignedPlan.capabilityStatus"
+                        + " (each once), found " + field.shown());
+            }
+            Token eq = next();
+            if (!(eq.type == T.WORD && Op.of(eq.text) == Op.EQ)) {
+                throw new RuleException(eq.column, "expected -eq, found " + eq.shown());
+            }
+            Token v = next();
+            if (v.type != T.STRING) {
+                throw new RuleException(v.column, "expected a \"string\", found " + v.shown());
+            }
+            if (isPlan) {
+                if (!v.text.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                    throw new RuleException(v.column, "assignedPlan.servicePlanId is a service plan's GUID, found \""
+                            + v.text + "\"");
+                }
+                plan = v.text.toLowerCase(java.util.Locale.ROOT);
+            } else {
+                if (!v.text.equalsIgnoreCase("Enabled")) {
+                    throw new RuleException(v.column, "licensim knows the capabilityStatus \"Enabled\" (a plan enabled on a "
+                            + "held licence); found \"" + v.text + "\"");
+                }
+                status = true;
+            }
+            Token sep = next();
+            if (sep.type == T.RPAREN) {
+                break;
+            }
+            if (!isWord(sep, "and")) {
+                throw new RuleException(sep.column, "expected -and or ), found " + sep.shown());
+            }
+        }
+        if (plan == null) {
+            throw new RuleException(open.column, "an assignedPlans rule needs assignedPlan.servicePlanId -eq \"<plan id>\"");
+        }
+        return new Rule.AssignedPlan(plan, property.column);
     }
 
     /** {@code user.memberof -any (group.objectId -in ['id', ...])}, the one form Entra accepts. */

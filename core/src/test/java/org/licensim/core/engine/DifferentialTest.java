@@ -65,7 +65,13 @@ class DifferentialTest {
             "user.memberof -any (group.objectId -in ['g1'])", "user.memberof -any (group.objectId -in ['g3', 'g0'])",
             "user.memberof -any (group.objectId -in ['g4'])", "user.memberof -any (group.objectId -in ['g2', 'g5'])",
             "user.memberof -any (group.objectId -in ['g0', 'g2'])", "user.memberof -any (group.objectId -in ['g1', 'g3'])",
-            "user.memberof -any (group.objectId -in ['g5'])"))
+            "user.memberof -any (group.objectId -in ['g5'])",
+            "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"efb87545-963c-4e0d-99df-69c6916d9eb0\" -and "
+                    + "assignedPlan.capabilityStatus -eq \"Enabled\")",
+            "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"c1ec4a95-1f05-45b3-a911-aa3fa01094f5\")",
+            "user.assignedPlans -any (assignedPlan.capabilityStatus -eq \"Enabled\" -and assignedPlan.servicePlanId -eq "
+                    + "\"4ed3ff63-69d7-4fb7-b984-5aec7f605ca8\") -and user.department -eq \"Sales\"",
+            "-not (user.assignedPlans -any (assignedPlan.servicePlanId -eq \"efb87545-963c-4e0d-99df-69c6916d9eb0\"))"))
             .toArray(String[]::new);
     static final int RUNS = 400;
     static final int EVENTS = 250;
@@ -488,7 +494,8 @@ class DifferentialTest {
                     String rule = e instanceof Event.GroupCreated c ? c.membershipRule()
                             : e instanceof Event.GroupRuleChanged c ? c.membershipRule() : null;
                     String kind = e.type() + (rule != null && rule.startsWith("user.memberof") ? " (memberOf)"
-                            : rule != null && rule.contains("system.now") ? " (time-driven)" : "");
+                            : rule != null && rule.contains("system.now") ? " (time-driven)"
+                            : rule != null && rule.contains("assignedPlans") ? " (licence-driven)" : "");
                     APPLIED.computeIfAbsent(kind, k -> new int[2])[engineRejected == null ? 0 : 1]++;
                 }
                 if ((engineRejected == null) != (modelRejected == null)) {

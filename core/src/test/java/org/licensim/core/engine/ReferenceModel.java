@@ -248,6 +248,36 @@ final class ReferenceModel {
                 finish(u);
             }
         }
+        // section 4: licence-driven groups kept their listed members; with licences resolved, each user settles
+        for (int u = 0; u < users.size(); u++) {
+            if (users.get(u).deleted) {
+                continue;
+            }
+            for (int round = 0; round <= groups.size(); round++) {
+                boolean moved = false;
+                for (int g = 0; g < groups.size(); g++) {
+                    Group group = groups.get(g);
+                    if (group.deleted || group.paused || !licenceDriven(group.rule)) {
+                        continue;
+                    }
+                    boolean want = evalRule(g, u);
+                    if (want && group.members.add(u)) {
+                        users.get(u).groups.add(g);
+                        if (!group.licences.isEmpty()) {
+                            processUnit(u, g, StateStore.snapshotGroupKey(g, u));
+                        }
+                        moved = true;
+                    } else if (!want && group.members.contains(u)) {
+                        leaveRaw(g, u);
+                        moved = true;
+                    }
+                }
+                if (!moved) {
+                    break;
+                }
+                finish(u);
+            }
+        }
         freed.clear();
     }
 
@@ -378,6 +408,7 @@ final class ReferenceModel {
             }
             org.licensim.core.rules.Rule rule = parseOrReject(c.membershipRule());
             checkMemberOf(rule, c.groupId());
+            checkPlansKnown(rule);
             for (String m : c.members()) {
                 if (user(m) < 0 && liveGroup(m) < 0) {
                     throw new Rejected("member");
@@ -424,6 +455,10 @@ final class ReferenceModel {
             int g = group(r.groupId());
             org.licensim.core.rules.Rule rule = parseOrReject(r.membershipRule());
             checkMemberOf(rule, r.groupId());
+            checkPlansKnown(rule);
+            if (licenceCycle(r.groupId(), rule)) {
+                throw new Rejected("licence cycle");
+            }
             groups.get(g).rule = rule;
             groups.get(g).paused = r.paused();
             ruleChanged(g);
@@ -445,6 +480,10 @@ final class ReferenceModel {
             after.add(l);
             checkGroupPrerequisites(after);
             group.licences.add(l);
+            if (anyLicenceDriven() && licenceCycle(null, null)) {
+                group.licences.remove(l);
+                throw new Rejected("licence cycle");
+            }
             reresolve(g);
         } else if (e instanceof Event.GroupDisabledPlansChanged c) {
             int g = group(c.groupId());
@@ -460,7 +499,12 @@ final class ReferenceModel {
                 after.add(x.product == t ? l : x);
             }
             checkGroupPrerequisites(after);
+            List<Lic> was2 = group.licences;
             group.licences = after;
+            if (anyLicenceDriven() && licenceCycle(null, null)) {
+                group.licences = was2;
+                throw new Rejected("licence cycle");
+            }
             reresolve(g);
         } else if (e instanceof Event.LicenseRemovedFromGroup r) {
             int g = group(r.groupId());
@@ -662,7 +706,12 @@ final class ReferenceModel {
             incoming.addAll(l.enabled);
         }
         checkGroupPrerequisites(after);
+        List<Lic> previous = group.licences;
         group.licences = after;
+        if (anyLicenceDriven() && licenceCycle(null, null)) {
+            group.licences = previous;
+            throw new Rejected("licence cycle");
+        }
         for (int u : new ArrayList<>(group.members)) {
             for (int k = 0; k < removed.size(); k++) {
                 removeSource(u, g, removed.get(k), was.get(k), incoming);
@@ -744,7 +793,24 @@ final class ReferenceModel {
 
     /** Section 4 memberOf: the rule holds for a direct member of one of the live groups it names. */
     private boolean evalRule(int g, int u) {
-        org.licensim.core.rules.Rule rule = groups.get(g).rule;
+        return evalNode(groups.get(g).rule, u);
+    }
+
+    /** A rule node for user {@code u}: assignedPlans from the model's own state, memberOf, the rest by the interpreter. */
+    private boolean evalNode(org.licensim.core.rules.Rule rule, int u) {
+        if (rule instanceof org.licensim.core.rules.Rule.And a) {
+            return evalNode(a.left(), u) && evalNode(a.right(), u);
+        }
+        if (rule instanceof org.licensim.core.rules.Rule.Or o) {
+            return evalNode(o.left(), u) || evalNode(o.right(), u);
+        }
+        if (rule instanceof org.licensim.core.rules.Rule.Not n) {
+            return !evalNode(n.inner(), u);
+        }
+        if (rule instanceof org.licensim.core.rules.Rule.AssignedPlan ap) {
+            int plan = catalog.findPlan(ap.servicePlanId()).index();
+            return entries(u).stream().anyMatch(x -> x.holds() && x.plans.contains(plan));
+        }
         if (rule instanceof org.licensim.core.rules.Rule.MemberOf mo) {
             for (String id : mo.groupIds()) {
                 int c = liveGroup(id);
@@ -828,6 +894,112 @@ final class ReferenceModel {
      * failed source again in key order against the state now (held sources stay), then settle.
      */
     private void settle(int u) {
+        settleCore(u);
+        // section 4 licence-driven rules: the user's new licences may move it in or out of groups, to a fixed point
+        for (int round = 0; round <= groups.size(); round++) {
+            boolean moved = false;
+            for (int g = 0; g < groups.size(); g++) {
+                Group group = groups.get(g);
+                if (group.deleted || group.paused || !licenceDriven(group.rule)) {
+                    continue;
+                }
+                boolean want = evalRule(g, u);
+                if (want && !group.members.contains(u)) {
+                    joinRaw(g, u);
+                    cascade(g, u, true);
+                    moved = true;
+                } else if (!want && group.members.contains(u)) {
+                    leaveRaw(g, u);
+                    moved = true;
+                }
+            }
+            if (!moved) {
+                break;
+            }
+            settleCore(u);
+        }
+    }
+
+    private boolean anyLicenceDriven() {
+        return groups.stream().anyMatch(x -> !x.deleted && licenceDriven(x.rule));
+    }
+
+    /** An assignedPlans rule naming a plan the catalog does not have is refused (as the engine compiles it). */
+    private void checkPlansKnown(org.licensim.core.rules.Rule r) {
+        if (r instanceof org.licensim.core.rules.Rule.And a) {
+            checkPlansKnown(a.left());
+            checkPlansKnown(a.right());
+        } else if (r instanceof org.licensim.core.rules.Rule.Or o) {
+            checkPlansKnown(o.left());
+            checkPlansKnown(o.right());
+        } else if (r instanceof org.licensim.core.rules.Rule.Not n) {
+            checkPlansKnown(n.inner());
+        } else if (r instanceof org.licensim.core.rules.Rule.AssignedPlan ap && catalog.findPlan(ap.servicePlanId()) == null) {
+            throw new Rejected("unknown plan");
+        }
+    }
+
+    /** The catalog plans a rule's assignedPlans atoms read (empty: not licence-driven). */
+    private Set<Integer> licencePlans(org.licensim.core.rules.Rule r) {
+        Set<Integer> out = new HashSet<>();
+        if (r instanceof org.licensim.core.rules.Rule.And a) {
+            out.addAll(licencePlans(a.left()));
+            out.addAll(licencePlans(a.right()));
+        } else if (r instanceof org.licensim.core.rules.Rule.Or o) {
+            out.addAll(licencePlans(o.left()));
+            out.addAll(licencePlans(o.right()));
+        } else if (r instanceof org.licensim.core.rules.Rule.Not n) {
+            out.addAll(licencePlans(n.inner()));
+        } else if (r instanceof org.licensim.core.rules.Rule.AssignedPlan ap) {
+            out.add(catalog.findPlan(ap.servicePlanId()).index());
+        }
+        return out;
+    }
+
+    private boolean licenceDriven(org.licensim.core.rules.Rule r) {
+        return r != null && !licencePlans(r).isEmpty();
+    }
+
+    /**
+     * Section 4: a cycle of licence-driven groups (A's licences give a plan B's rule reads, and so
+     * on back to A) is refused; {@code changed} is taken with {@code rule} when it is not null.
+     */
+    private boolean licenceCycle(String changed, org.licensim.core.rules.Rule rule) {
+        Map<Integer, Set<Integer>> reads = new HashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            Group group = groups.get(g);
+            org.licensim.core.rules.Rule r = group.id.equals(changed) && rule != null ? rule : group.rule;
+            if (!group.deleted && licenceDriven(r)) {
+                reads.put(g, licencePlans(r));
+            }
+        }
+        // reachability by repeated relaxation: a cycle means some group reaches itself
+        Map<Integer, Set<Integer>> reach = new HashMap<>();
+        for (int a : reads.keySet()) {
+            Set<Integer> gives = new HashSet<>();
+            groups.get(a).licences.forEach(l -> gives.addAll(l.enabled));
+            Set<Integer> next = new HashSet<>();
+            for (var b : reads.entrySet()) {
+                if (b.getValue().stream().anyMatch(gives::contains)) {
+                    next.add(b.getKey());
+                }
+            }
+            reach.put(a, next);
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int a : reach.keySet()) {
+                Set<Integer> more = new HashSet<>();
+                reach.get(a).forEach(b -> more.addAll(reach.get(b)));
+                grew |= reach.get(a).addAll(more);
+            }
+        }
+        return reach.entrySet().stream().anyMatch(x -> x.getValue().contains(x.getKey()));
+    }
+
+    /** R11/R18 processing of a touched user, without the licence-driven loop (what {@link #settle} repeats). */
+    private void settleCore(int u) {
         finish(u);
         Set<Integer> tried = new HashSet<>();
         boolean any = false;

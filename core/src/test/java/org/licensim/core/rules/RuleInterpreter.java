@@ -44,8 +44,8 @@ public final class RuleInterpreter {
             collect(n.inner(), out);
         } else if (r instanceof Rule.Quantified q) {
             out.add(q.property().name().toLowerCase(Locale.ROOT));
-        } else if (r instanceof Rule.MemberOf) {
-            return; // reads memberships, no property
+        } else if (r instanceof Rule.MemberOf || r instanceof Rule.AssignedPlan) {
+            return; // reads memberships or licences, no property
         } else if (r instanceof Rule.DateCompare d) {
             out.add(d.property().name().toLowerCase(Locale.ROOT));
         } else {

@@ -138,7 +138,15 @@ public final class UserResolver {
 
     // ------------------------------------------------------------------ one user's change
 
+    /** The user between {@link #begin} and {@link #write} (or {@link #rollback}), or -1. */
+    public int openUser() {
+        return openUser;
+    }
+
+    private int openUser = -1;
+
     public void begin(int u) {
+        openUser = u;
         int n = store.count(u);
         if (n > StateStore.MAX_ENTRIES) {
             throw new LicensimException("user \"" + users.id(u) + "\" has " + n + " licence sources, more than the "
@@ -193,6 +201,7 @@ public final class UserResolver {
 
     /** Writes the user back as it is: the store, the waiting-seat index, the feed diff. */
     public void write(int u) {
+        openUser = -1;
         cur.writeTo(store, u);
         indexWaiting(u);
         if (recordFeed) {
@@ -205,6 +214,7 @@ public final class UserResolver {
      * taken or released, the scratch its entries; nothing is written.
      */
     public void rollback() {
+        openUser = -1;
         for (int i = 0; i < cur.size(); i++) {
             int t = cur.product(i);
             if (cur.holds(i) && cur.firstHolder(i, t) && !old.held(t)) {

@@ -1,0 +1,92 @@
+package org.licensim.core.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.licensim.core.engine.Rejection;
+import org.licensim.core.event.Event;
+
+/** SPEC section 4 licence-driven rules: {@code user.assignedPlans -any (...)}, settled to a fixed point, cycles refused. */
+class LicenceDrivenRulesTest {
+    static final String INTUNE = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5";
+    static final String RULE = "user.assignedPlans -any (assignedPlan.servicePlanId -eq \\\"" + INTUNE
+            + "\\\" -and assignedPlan.capabilityStatus -eq \\\"Enabled\\\")";
+    /** EMS by an assigned group; "intune-users" follows Intune (EMS's INTUNE_A) and gives Power BI Pro. */
+    static final String SNAPSHOT = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+            + "{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 10}}, "
+            + "{\"skuPartNumber\": \"POWER_BI_PRO\", \"prepaidUnits\": {\"enabled\": 10}}], \"users\": ["
+            + "{\"id\": \"u1\", \"usageLocation\": \"NL\"}, {\"id\": \"u2\", \"usageLocation\": \"NL\"}], "
+            + "\"groups\": [{\"id\": \"ems\", \"members\": [\"u1\"]}, {\"id\": \"intune-users\", \"membershipRule\": \""
+            + RULE + "\", \"members\": [\"u2\"]}], "
+            + "\"assignments\": [{\"groupId\": \"ems\", \"skuId\": \"EMS\"}, {\"groupId\": \"intune-users\", "
+            + "\"skuId\": \"POWER_BI_PRO\"}]}";
+
+    @Test
+    @DisplayName("assignedPlans parses in the docs' form, the two conditions in either order or the plan alone; bad forms name the column")
+    void parses() {
+        String id = "efb87545-963c-4e0d-99df-69c6916d9eb0";
+        Rule r = RuleParser.parse("user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + id
+                + "\" -and assignedPlan.capabilityStatus -eq \"Enabled\")");
+        assertEquals(new Rule.AssignedPlan(id, 1), r);
+        assertEquals(new Rule.AssignedPlan(id, 1), RuleParser.parse("user.assignedPlans -any (assignedPlan.capabilityStatus "
+                + "-eq \"Enabled\" -and assignedPlan.servicePlanId -eq \"" + id.toUpperCase() + "\")"));
+        assertEquals(new Rule.AssignedPlan(id, 1), RuleParser.parse("user.assignedPlans -any (assignedPlan.servicePlanId "
+                + "-eq \"" + id + "\")"));
+        RuleException status = assertThrows(RuleException.class, () -> RuleParser.parse("user.assignedPlans -any "
+                + "(assignedPlan.servicePlanId -eq \"" + id + "\" -and assignedPlan.capabilityStatus -eq \"Suspended\")"));
+        assertTrue(status.getMessage().contains("licensim knows the capabilityStatus \"Enabled\""), status.getMessage());
+        RuleException guid = assertThrows(RuleException.class, () -> RuleParser.parse(
+                "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"EXCHANGE_S_ENTERPRISE\")"));
+        assertEquals(57, guid.column());
+        assertTrue(guid.getMessage().contains("is a service plan's GUID"), guid.getMessage());
+        RuleException all = assertThrows(RuleException.class, () -> RuleParser.parse(
+                "user.assignedPlans -all (assignedPlan.servicePlanId -eq \"" + id + "\")"));
+        assertTrue(all.getMessage().contains("expected -any after user.assignedPlans"), all.getMessage());
+    }
+
+    @Test
+    @DisplayName("a licence that gives a plan moves the user into the group that follows it, in the same event, and out again")
+    void membershipFollowsLicences() throws Exception {
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(SNAPSHOT);
+        assertTrue(s.member("intune-users", "u1"), "u1 holds EMS, so Intune: settled at load");
+        assertFalse(s.member("intune-users", "u2"), "u2 was listed but holds no Intune: leaves at load");
+        assertEquals(1, s.engine().consumed(1), "Power BI Pro for u1 only");
+        s.engine().apply(new Event.MemberAdded(1, Instant.EPOCH, "ems", "u2"));
+        assertTrue(s.member("intune-users", "u2"));
+        assertEquals(2, s.engine().consumed(1), "EMS and then Power BI Pro, in one event");
+        s.engine().apply(new Event.MemberRemoved(2, Instant.EPOCH, "ems", "u1"));
+        assertFalse(s.member("intune-users", "u1"));
+        assertEquals(1, s.engine().consumed(0));
+        assertEquals(1, s.engine().consumed(1));
+    }
+
+    @Test
+    @DisplayName("rules that could never settle are refused, naming the cycle: by the rule, or by the licence that would close it")
+    void cyclesAreRefused() throws Exception {
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(SNAPSHOT);
+        // intune-users would give EMS (so Intune) to its own members: it would keep itself
+        Rejection licence = assertThrows(Rejection.class, () -> s.engine().apply(new Event.LicenseAssignedToGroup(1,
+                Instant.EPOCH, "intune-users", "EMS", List.of())));
+        assertEquals(Rejection.Reason.LICENCE_CYCLE, licence.reason());
+        assertTrue(licence.getMessage().contains("licence-driven rules would never settle: \"intune-users\" -> "
+                + "\"intune-users\""), licence.getMessage());
+        assertEquals(1, s.tenant().assignments().ofGroup(s.tenant().groups().indexOf("intune-users")).length,
+                "the licences are as they were");
+        // the same cycle made by a rule: ems follows Intune, while it gives EMS
+        Rejection rule = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupRuleChanged(2, Instant.EPOCH,
+                "ems", RULE.replace("\\\"", "\""), false)));
+        assertTrue(rule.getMessage().contains("would never settle: \"ems\" -> \"ems\""), rule.getMessage());
+        Rejection unknown = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupCreated(3, Instant.EPOCH,
+                "g", "g", true, "user.assignedPlans -any (assignedPlan.servicePlanId -eq "
+                        + "\"00000000-0000-4000-8000-000000000000\")", false, List.of())));
+        assertTrue(unknown.getMessage().contains("unknown service plan 00000000-0000-4000-8000-000000000000"),
+                unknown.getMessage());
+    }
+}
