@@ -322,4 +322,33 @@ class SimulationTest {
         assertTrue(endSeats <= end, endSeats + " seats for " + end + " members");
         assertTrue(peakSeats > 2 * endSeats, "seats used at the peak " + peakSeats + ", at the end " + endSeats);
     }
+
+    @Test
+    @DisplayName("section 4 the onboarding scenario's licence-driven group holds exactly the users with Exchange Online (Plan 2)")
+    void licenceDrivenGroup() throws IOException {
+        Run r = run(Scenarios.shipped("onboarding", catalog).with(null, 1200, 60));
+        com.fasterxml.jackson.databind.JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.state());
+        int e3 = 0;
+        int ems = 0;
+        for (com.fasterxml.jackson.databind.JsonNode u : state.get("users")) {
+            boolean holdsE3 = false;
+            boolean emsFromGroup = false;
+            for (com.fasterxml.jackson.databind.JsonNode src : u.get("licenseAssignmentStates")) {
+                String sku = catalog.findProduct(src.get("skuId").asText()).skuPartNumber();
+                boolean held = !src.get("state").asText().equals("Error");
+                boolean exchange = true;
+                for (com.fasterxml.jackson.databind.JsonNode d : src.get("disabledPlans")) {
+                    exchange &= !d.asText().equalsIgnoreCase("efb87545-963c-4e0d-99df-69c6916d9eb0");
+                }
+                holdsE3 |= sku.equals("ENTERPRISEPACK") && held && exchange;
+                emsFromGroup |= sku.equals("EMS") && held && !src.get("assignedByGroup").isNull();
+            }
+            e3 += holdsE3 ? 1 : 0;
+            ems += holdsE3 && emsFromGroup ? 1 : 0;
+        }
+        assertTrue(e3 > 500, "E3 holders: " + e3);
+        assertEquals(e3, ems, "every E3 holder has EMS from a group");
+        int group = r.result().groups().indexOf("Exchange Online (Plan 2) users (EMS)");
+        assertEquals(e3, r.result().days().get(r.result().days().size() - 1).groupMembers()[group]);
+    }
 }
