@@ -109,52 +109,10 @@ final class EventApplier {
         r.write(u);
     }
 
-    /**
-     * After a snapshot's reconcile: licence-driven groups kept their listed members; now that
-     * licences are resolved, every user is settled against them in user order (joins take the
-     * snapshot's R11 key of the group and user).
-     */
+    /** Section 4 after a snapshot's reconcile: every user settled against the licence-driven rules ({@link LicenceDrivenLoad}). */
     void settleLicenceDriven() {
-        if (!dynamic.licenceDriven()) {
-            return;
-        }
-        for (int u = 0; u < users.size(); u++) {
-            if (users.isDeleted(u)) {
-                continue;
-            }
-            r.begin(u);
-            for (int round = 0; round <= groups.size(); round++) {
-                membershipMoved = false;
-                dynamic.licencesChanged(tenant, u, loadSink);
-                if (!membershipMoved) {
-                    break;
-                }
-                r.finish(u);
-            }
-            r.write(u);
-        }
+        new LicenceDrivenLoad(tenant, r, dynamic).run();
     }
-
-    /** Membership changes of licence-driven groups while a snapshot is settled: keys of the snapshot's order. */
-    private final DynamicMembership.Sink loadSink = new DynamicMembership.Sink() {
-        @Override
-        public void join(int group, int user) {
-            if (dir.addMember(group, user)) {
-                membershipMoved = true;
-                if (asg.ofGroup(group).length > 0) {
-                    r.processUnit(user, group, StateStore.snapshotGroupKey(group, user));
-                }
-            }
-        }
-
-        @Override
-        public void leave(int group, int user) {
-            if (dir.removeMember(group, user)) {
-                membershipMoved = true;
-                r.removeSource(user, group, -1, null);
-            }
-        }
-    };
 
     /** Moves system.now of time-driven rules to {@code epochSeconds}: users whose membership flipped join or leave. */
     void advanceClock(long epochSeconds) {

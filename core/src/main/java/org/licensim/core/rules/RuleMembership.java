@@ -123,15 +123,9 @@ public final class RuleMembership implements DynamicMembership {
             for (long packed : flips.get(g).subSet(pack(lo, 0), true, pack(hi, 0xFFFFFF), true)) {
                 users.add((int) (packed & 0xFFFFFF));
             }
-            CompiledRule rule = compiled.get(g);
             for (int u : users.toSortedArray()) {
-                if (u >= tenant.users().size() || tenant.users().isDeleted(u)) {
-                    continue;
-                }
-                if (rule.matches(u)) {
-                    sink.join(g, u);
-                } else {
-                    sink.leave(g, u);
+                if (u < tenant.users().size() && !tenant.users().isDeleted(u)) {
+                    decide(groups, g, u, sink);
                 }
             }
         }
@@ -160,14 +154,7 @@ public final class RuleMembership implements DynamicMembership {
         Groups groups = tenant.groups();
         for (int i = 0; i < licenceDriven.size(); i++) {
             int g = licenceDriven.get(i);
-            if (groups.isDeleted(g) || groups.rulePaused(g)) {
-                continue;
-            }
-            if (compiled.get(g).matches(u)) {
-                sink.join(g, u);
-            } else {
-                sink.leave(g, u);
-            }
+            decide(groups, g, u, sink);
         }
     }
 
@@ -520,14 +507,19 @@ public final class RuleMembership implements DynamicMembership {
                 continue;
             }
             affected[g] = false;
-            if (groups.isDeleted(g) || groups.rulePaused(g)) {
-                continue;
-            }
-            if (compiled.get(g).matches(u)) {
-                sink.join(g, u);
-            } else {
-                sink.leave(g, u);
-            }
+            decide(groups, g, u, sink);
+        }
+    }
+
+    /** Group {@code g}'s rule decides user {@code u} (a deleted group, or a paused rule, decides nothing). */
+    private void decide(Groups groups, int g, int u, Sink sink) {
+        if (groups.isDeleted(g) || groups.rulePaused(g)) {
+            return;
+        }
+        if (compiled.get(g).matches(u)) {
+            sink.join(g, u);
+        } else {
+            sink.leave(g, u);
         }
     }
 
