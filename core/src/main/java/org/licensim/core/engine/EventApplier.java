@@ -97,16 +97,40 @@ final class EventApplier {
     void end(int u) {
         r.settle(u);
         if (dynamic.licenceDriven()) {
-            for (int round = 0; round <= groups.size(); round++) {
+            // the first round decides every licence-driven rule (the change itself may have moved what
+            // any of them reads); later rounds only the rules reading a plan that moved since
+            long decide = DynamicMembership.ALL_PLANS;
+            for (int round = 0; round <= groups.size() && decide != 0; round++) {
                 membershipMoved = false;
-                dynamic.licencesChanged(tenant, u, oneUserSink);
+                tracked = u;
+                planLast = dynamic.planState(tenant, u);
+                planMoved = 0L;
+                dynamic.licencesChanged(tenant, u, decide, oneUserSink);
                 if (!membershipMoved) {
                     break;
                 }
                 r.settle(u);
+                notePlans(u);
+                decide = planMoved;
             }
+            tracked = -1;
         }
         r.write(u);
+    }
+
+    /** The user {@link #end} settles against licence-driven rules (-1: none): its plans are followed. */
+    private int tracked = -1;
+    /** The tracked user's plan state (DynamicMembership.planState) when last looked at, and the bits that moved. */
+    private long planLast;
+    private long planMoved;
+
+    /** Notes which plans the tracked user gained or lost since last looked at (every step that may move them). */
+    private void notePlans(int u) {
+        if (u == tracked) {
+            long now = dynamic.planState(tenant, u);
+            planMoved |= planLast ^ now;
+            planLast = now;
+        }
     }
 
     /** Section 4 after a snapshot's reconcile: every user settled against the licence-driven rules ({@link LicenceDrivenLoad}). */
@@ -258,6 +282,7 @@ final class EventApplier {
                 membershipMoved = true;
                 if (asg.ofGroup(group).length > 0) {
                     r.processUnit(user, group, r.newEventKey());
+                    notePlans(user);
                 }
                 dynamic.memberJoined(tenant, group, user, this);
             }
@@ -268,6 +293,7 @@ final class EventApplier {
             if (dir.removeMember(group, user)) {
                 membershipMoved = true;
                 r.removeSource(user, group, -1, null);
+                notePlans(user);
             }
         }
     };

@@ -70,6 +70,26 @@ public interface DynamicMembership {
 
     /** User {@code u}'s licences may have changed: its licence-driven memberships are decided again. */
     default void licencesChanged(Tenant tenant, int u, Sink sink) {
+        licencesChanged(tenant, u, ALL_PLANS, sink);
+    }
+
+    /** Every plan a licence-driven rule reads, for {@link #licencesChanged(Tenant, int, long, Sink)}. */
+    long ALL_PLANS = -1L;
+
+    /**
+     * Like {@link #licencesChanged(Tenant, int, Sink)}, deciding only the rules that read a plan in
+     * {@code changed}, a set of {@link #planState} bits ({@link #ALL_PLANS}: every rule).
+     */
+    default void licencesChanged(Tenant tenant, int u, long changed, Sink sink) {
+    }
+
+    /**
+     * The plans licence-driven rules read that user {@code u} has now, one bit each (a rule set
+     * reading more than 64 plans shares the last bit among the rest); two states XORed give the
+     * plans that moved.
+     */
+    default long planState(Tenant tenant, int u) {
+        return 0L;
     }
 
     /**

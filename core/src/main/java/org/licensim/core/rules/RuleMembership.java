@@ -136,6 +136,11 @@ public final class RuleMembership implements DynamicMembership {
     private final PlanSource plansNow = (u, plan) -> plans.enabled(u, plan);
     /** The groups whose rules read assignedPlans, in group order. */
     private final IntArrayList licenceDriven = new IntArrayList();
+    /** Per entry of {@link #licenceDriven}: the {@link #planState} bits of the plans its rule reads. */
+    private final org.eclipse.collections.impl.list.mutable.primitive.LongArrayList licenceReads =
+            new org.eclipse.collections.impl.list.mutable.primitive.LongArrayList();
+    /** Every catalog plan a licence-driven rule reads, distinct, in the order bits were given. */
+    private final IntArrayList watchedPlans = new IntArrayList();
 
     /** Where licence-driven rules read users' plans: the engine's resolved state. */
     @Override
@@ -149,13 +154,31 @@ public final class RuleMembership implements DynamicMembership {
     }
 
     @Override
-    public void licencesChanged(Tenant tenant, int u, Sink sink) {
+    public void licencesChanged(Tenant tenant, int u, long changed, Sink sink) {
         ensure(tenant);
         Groups groups = tenant.groups();
         for (int i = 0; i < licenceDriven.size(); i++) {
-            int g = licenceDriven.get(i);
-            decide(groups, g, u, sink);
+            if ((licenceReads.get(i) & changed) != 0) {
+                decide(groups, licenceDriven.get(i), u, sink);
+            }
         }
+    }
+
+    @Override
+    public long planState(Tenant tenant, int u) {
+        ensure(tenant);
+        long state = 0L;
+        for (int i = 0; i < watchedPlans.size(); i++) {
+            if (plans.enabled(u, watchedPlans.get(i))) {
+                state |= planBit(i);
+            }
+        }
+        return state;
+    }
+
+    /** The state bit of the {@code i}-th watched plan: the 64th and later share the last bit. */
+    private static long planBit(int i) {
+        return 1L << Math.min(i, 63);
     }
 
     /**
@@ -587,6 +610,8 @@ public final class RuleMembership implements DynamicMembership {
         compiled.clear();
         memberOfReaders.clear();
         licenceDriven.clear();
+        licenceReads.clear();
+        watchedPlans.clear();
         flips.clear();
         dates.clear();
         readers.clear();
@@ -616,6 +641,16 @@ public final class RuleMembership implements DynamicMembership {
             }
             if (rule.licencePlans().length > 0) {
                 licenceDriven.add(gg);
+                long bits = 0L;
+                for (int plan : rule.licencePlans()) {
+                    int i = watchedPlans.indexOf(plan);
+                    if (i < 0) {
+                        i = watchedPlans.size();
+                        watchedPlans.add(plan);
+                    }
+                    bits |= planBit(i);
+                }
+                licenceReads.add(bits);
             }
             CompiledRule.Equality eq = rule.equality();
             for (String p : rule.reads()) {

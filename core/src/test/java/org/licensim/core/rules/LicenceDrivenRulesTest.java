@@ -89,4 +89,79 @@ class LicenceDrivenRulesTest {
         assertTrue(unknown.getMessage().contains("unknown service plan 00000000-0000-4000-8000-000000000000"),
                 unknown.getMessage());
     }
+
+    static final String BI = "70d33638-9c74-4d01-bfd3-562de28bd4ba";
+
+    static String follows(String plan) {
+        return "user.assignedPlans -any (assignedPlan.servicePlanId -eq \\\"" + plan + "\\\")";
+    }
+
+    /** ems (listed) gives Intune; intune-users follows it and gives Power BI Pro; bi-users follows that and gives E3; a fourth group follows Intune too. */
+    static final String CHAIN = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+            + "{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 10}}, "
+            + "{\"skuPartNumber\": \"POWER_BI_PRO\", \"prepaidUnits\": {\"enabled\": 10}}, "
+            + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 10}}], \"users\": ["
+            + "{\"id\": \"u1\", \"usageLocation\": \"NL\"}, {\"id\": \"u2\", \"usageLocation\": \"NL\"}], "
+            + "\"groups\": [{\"id\": \"ems\", \"members\": [\"u1\"]}, "
+            + "{\"id\": \"intune-users\", \"membershipRule\": \"" + follows(INTUNE) + "\"}, "
+            + "{\"id\": \"bi-users\", \"membershipRule\": \"" + follows(BI) + "\"}, "
+            + "{\"id\": \"intune-too\", \"membershipRule\": \"" + follows(INTUNE) + "\"}], "
+            + "\"assignments\": [{\"groupId\": \"ems\", \"skuId\": \"EMS\"}, {\"groupId\": \"intune-users\", "
+            + "\"skuId\": \"POWER_BI_PRO\"}, {\"groupId\": \"bi-users\", \"skuId\": \"ENTERPRISEPACK\"}]}";
+
+    @Test
+    @DisplayName("a chain of licence-driven groups settles in one event over several rounds, and unwinds in one")
+    void chainSettlesOverRounds() throws Exception {
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(CHAIN);
+        assertTrue(s.member("bi-users", "u1"), "EMS -> Intune -> Power BI -> bi-users, settled at load");
+        assertFalse(s.member("bi-users", "u2"));
+        s.engine().apply(new Event.MemberAdded(1, Instant.EPOCH, "ems", "u2"));
+        assertTrue(s.member("intune-users", "u2"), "round 1: Intune arrived");
+        assertTrue(s.member("intune-too", "u2"), "round 1: a second group on the same plan");
+        assertTrue(s.member("bi-users", "u2"), "round 2: Power BI arrived with intune-users' licence");
+        assertEquals(2, s.engine().consumed(2), "E3 for both, given by the end of the chain");
+        s.engine().apply(new Event.MemberRemoved(2, Instant.EPOCH, "ems", "u2"));
+        assertFalse(s.member("intune-users", "u2"));
+        assertFalse(s.member("intune-too", "u2"));
+        assertFalse(s.member("bi-users", "u2"), "the chain unwinds in the same event");
+        assertEquals(1, s.engine().consumed(1));
+        assertEquals(1, s.engine().consumed(2));
+    }
+
+    @Test
+    @DisplayName("after the first round only the rules reading a plan that moved are decided again")
+    void onlyRulesReadingAMovedPlanAreDecided() throws Exception {
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(CHAIN);
+        RuleMembership m = new RuleMembership();
+        java.util.Set<String> held = new java.util.HashSet<>(List.of(INTUNE));
+        org.licensim.core.catalog.Catalog catalog = s.tenant().catalog();
+        m.usePlans((u, plan) -> held.contains(catalog.plan(plan).servicePlanId()));
+        int u2 = s.tenant().users().indexOf("u2");
+        long intune = m.planState(s.tenant(), u2);
+        held.clear();
+        held.add(BI);
+        long bi = m.planState(s.tenant(), u2);
+        assertEquals(0L, intune & bi, "one bit per plan read");
+        assertTrue(intune != 0 && bi != 0);
+        List<String> decided = new java.util.ArrayList<>();
+        DynamicMembership.Sink record = new DynamicMembership.Sink() {
+            @Override
+            public void join(int group, int user) {
+                decided.add("+" + s.tenant().groups().id(group));
+            }
+
+            @Override
+            public void leave(int group, int user) {
+                decided.add("-" + s.tenant().groups().id(group));
+            }
+        };
+        m.licencesChanged(s.tenant(), u2, bi, record);
+        assertEquals(List.of("+bi-users"), decided, "Power BI moved: bi-users only");
+        decided.clear();
+        m.licencesChanged(s.tenant(), u2, intune, record);
+        assertEquals(List.of("-intune-users", "-intune-too"), decided, "Intune moved: its two readers, in group order");
+        decided.clear();
+        m.licencesChanged(s.tenant(), u2, DynamicMembership.ALL_PLANS, record);
+        assertEquals(List.of("-intune-users", "+bi-users", "-intune-too"), decided);
+    }
 }
