@@ -40,13 +40,16 @@ public final class RuleMembership implements DynamicMembership {
 
     /** system.now of time-driven rules, epoch seconds: shared with every compiled rule. */
     private final long[] clock = {java.time.Instant.now().getEpochSecond()};
+    /** The time-driven groups (a rule comparing a date with system.now), in group order. */
+    private final IntArrayList timed = new IntArrayList();
     /**
-     * Per time-driven group: the moments its rule may change its mind about a user, packed as
-     * {@code (seconds + EPOCH_BIAS) << 24 | user}; a day boundary visits only the users whose
-     * dates fall in the time that passed.
+     * Users by date, one index per date column time-driven rules read: a clock step visits only
+     * the users whose dates, moved by each rule's offset, fall in the time that passed.
      */
-    private final IntObjectHashMap<java.util.TreeSet<Long>> flips = new IntObjectHashMap<>();
-    private static final long EPOCH_BIAS = 1L << 38;
+    private final Map<org.licensim.core.directory.StringColumn, DateIndex> dateIndexes = new java.util.LinkedHashMap<>();
+    /** Scratch: the users a clock step visits for one group. */
+    private final org.eclipse.collections.impl.set.mutable.primitive.IntHashSet visiting =
+            new org.eclipse.collections.impl.set.mutable.primitive.IntHashSet();
 
     /** Sets system.now (epoch seconds) before {@link #applyTo} (a snapshot's time, or a --now option). */
     public void setNow(long epochSeconds) {
@@ -64,7 +67,7 @@ public final class RuleMembership implements DynamicMembership {
 
     @Override
     public boolean timeDriven() {
-        return !flips.isEmpty();
+        return !timed.isEmpty();
     }
 
     private static boolean isDateProperty(String p) {
@@ -76,27 +79,11 @@ public final class RuleMembership implements DynamicMembership {
         return false;
     }
 
-    private static long pack(long seconds, int user) {
-        return ((seconds + EPOCH_BIAS) << 24) | user;
-    }
-
-    /** Dates of the columns time-driven rules read, parsed once per distinct value. */
-    private final Map<org.licensim.core.directory.StringColumn, CompiledRule.DateMemo> dates = new HashMap<>();
-
-    /** Adds user {@code u}'s flip moments for every time-driven rule (a new user, or a changed date). */
+    /** User {@code u} is new or one of its dates changed: the date indexes find it under its dates. */
     private void indexFlips(int u) {
-        flips.forEachKeyValue((g, set) -> {
-            for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
-                int code = a.column().code(u);
-                if (code == org.licensim.core.directory.Dictionary.NULL) {
-                    continue;
-                }
-                long v = dates.computeIfAbsent(a.column(), c -> new CompiledRule.DateMemo(c.dictionary())).seconds(code);
-                if (v != CompiledRule.DateMemo.NOT_A_DATE) {
-                    set.add(pack(v - a.offsetSeconds(), u));
-                }
-            }
-        });
+        for (DateIndex index : dateIndexes.values()) {
+            index.add(u);
+        }
     }
 
     @Override
@@ -107,23 +94,23 @@ public final class RuleMembership implements DynamicMembership {
             return;
         }
         clock[0] = epochSeconds;
-        if (flips.isEmpty()) {
+        if (timed.isEmpty()) {
             return;
         }
         long lo = Math.min(was, epochSeconds);
         long hi = Math.max(was, epochSeconds);
         Groups groups = tenant.groups();
-        int[] timed = flips.keysView().toSortedArray();
-        for (int g : timed) {
+        for (int i = 0; i < timed.size(); i++) {
+            int g = timed.get(i);
             if (groups.isDeleted(g) || groups.rulePaused(g)) {
                 continue;
             }
-            org.eclipse.collections.impl.set.mutable.primitive.IntHashSet users =
-                    new org.eclipse.collections.impl.set.mutable.primitive.IntHashSet();
-            for (long packed : flips.get(g).subSet(pack(lo, 0), true, pack(hi, 0xFFFFFF), true)) {
-                users.add((int) (packed & 0xFFFFFF));
+            // date op now + offset changes its answer when now passes date - offset
+            visiting.clear();
+            for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
+                dateIndexes.get(a.column()).usersBetween(lo + a.offsetSeconds(), hi + a.offsetSeconds(), visiting);
             }
-            for (int u : users.toSortedArray()) {
+            for (int u : visiting.toSortedArray()) {
                 if (u < tenant.users().size() && !tenant.users().isDeleted(u)) {
                     decide(groups, g, u, sink);
                 }
@@ -495,10 +482,10 @@ public final class RuleMembership implements DynamicMembership {
     @Override
     public void userChanged(Tenant tenant, int u, Iterable<String> changedProperties, Sink sink) {
         ensure(tenant);
-        if (!flips.isEmpty()) {
+        if (!timed.isEmpty()) {
             for (String p : changedProperties) {
                 if (isDateProperty(p)) {
-                    indexFlips(u); // stale moments of the old date stay: visiting them again decides nothing new
+                    indexFlips(u); // the old date's entry stays: visiting the user again decides nothing new
                     break;
                 }
             }
@@ -612,8 +599,8 @@ public final class RuleMembership implements DynamicMembership {
         licenceDriven.clear();
         licenceReads.clear();
         watchedPlans.clear();
-        flips.clear();
-        dates.clear();
+        timed.clear();
+        dateIndexes.clear();
         readers.clear();
         byValue.clear();
         valueColumns.clear();
@@ -637,7 +624,10 @@ public final class RuleMembership implements DynamicMembership {
                 }
             }
             if (!rule.timeAtoms().isEmpty()) {
-                flips.put(gg, new java.util.TreeSet<>());
+                timed.add(gg);
+                for (CompiledRule.TimeAtom a : rule.timeAtoms()) {
+                    dateIndexes.computeIfAbsent(a.column(), c -> new DateIndex(c, tenant.users().size()));
+                }
             }
             if (rule.licencePlans().length > 0) {
                 licenceDriven.add(gg);
@@ -670,12 +660,5 @@ public final class RuleMembership implements DynamicMembership {
             }
         }
         compiledFor = tenant;
-        if (!flips.isEmpty()) {
-            for (int u = 0; u < tenant.users().size(); u++) {
-                if (!tenant.users().isDeleted(u)) {
-                    indexFlips(u);
-                }
-            }
-        }
     }
 }
