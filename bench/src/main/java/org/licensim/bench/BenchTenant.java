@@ -97,7 +97,7 @@ public final class BenchTenant {
 
     /**
      * A tenant of {@code users} users; {@code extraRules} more dynamic groups (each assigning a
-     * product with ample seats) whose rules all read {@code department}, for the rule benchmarks.
+     * product with ample seats) for the rule benchmarks, with the rule forms of {@link #extraRule}.
      */
     public static BenchTenant generate(int users, Shape shape, int extraRules) {
         Catalog catalog = Catalog.loadDefault();
@@ -174,6 +174,15 @@ public final class BenchTenant {
         g.writeStringField("id", "bench-" + shape + "-" + users);
         g.writeStringField("countryLetterCode", "US");
         g.writeEndObject();
+        if (extraRules > 0) {
+            g.writeArrayFieldStart("directoryExtensions");
+            g.writeStartObject();
+            g.writeStringField("name", COST_CENTRE);
+            g.writeStringField("dataType", "String");
+            g.writeBooleanField("isMultiValued", false);
+            g.writeEndObject();
+            g.writeEndArray();
+        }
         g.writeArrayFieldStart("subscribedSkus");
         for (int p = 0; p < PRODUCTS.size(); p++) {
             g.writeStartObject();
@@ -198,6 +207,9 @@ public final class BenchTenant {
             g.writeStringField("department", "D" + (u * 7 % DEPARTMENTS));
             // hired over ten years (2016-2025), spread so that every day of them has its starters
             g.writeStringField("employeeHireDate", HIRED_FROM.plusDays((u * 7919L) % HIRE_DAYS).toString());
+            if (extraRules > 0) {
+                g.writeStringField(COST_CENTRE, "CC" + (u % COST_CENTRES));
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -241,8 +253,7 @@ public final class BenchTenant {
         for (int r = 0; r < extraRules; r++) {
             g.writeStartObject();
             g.writeStringField("id", "rule" + r);
-            g.writeStringField("membershipRule", "user.department -in [\"D" + rnd.nextInt(DEPARTMENTS) + "\",\"D"
-                    + rnd.nextInt(DEPARTMENTS) + "\"]");
+            g.writeStringField("membershipRule", extraRule(r, rnd));
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -263,10 +274,45 @@ public final class BenchTenant {
             assignment(g, "dyn" + d, catalog, notShort(d), rnd);
         }
         for (int r = 0; r < extraRules; r++) {
-            assignment(g, "rule" + r, catalog, notShort(r), rnd);
+            // a licence-driven group gives Power Automate Free, which holds no plan such a rule reads: no cycle
+            assignment(g, "rule" + r, catalog, r % 10 == 5 ? FLOW_FREE : notShort(r), rnd);
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** The directory extension the rule groups' users carry (an HR system's cost centre). */
+    static final String COST_CENTRE = "extension_b7f5c1a9e3d24f6a8c0e1d2f3a4b5c6d_costCentre";
+    static final int COST_CENTRES = 50;
+    /** Power BI Pro's plan, which licence-driven rule groups follow. */
+    static final String POWER_BI_PLAN = "70d33638-9c74-4d01-bfd3-562de28bd4ba";
+    /** PRODUCTS index of Power Automate Free. */
+    static final int FLOW_FREE = 7;
+
+    /**
+     * The rule of rule group {@code r}: the forms Entra tenants use around licences, mixed in a
+     * fixed proportion. Of every 50: 2 memberOf, 5 time-driven (half against system.now), 5
+     * licence-driven, 5 on a directory extension; the rest read department. All but memberOf
+     * (which cannot be combined) read department, so an attribute change reaches them.
+     */
+    static String extraRule(int r, SplittableRandom rnd) {
+        String department = "user.department -in [\"D" + rnd.nextInt(DEPARTMENTS) + "\",\"D" + rnd.nextInt(DEPARTMENTS)
+                + "\"]";
+        if (r % 25 == 7) {
+            return "user.memberof -any (group.objectId -in [\"g" + (r % 40) + "\", \"g" + ((r + 13) % 40) + "\"])";
+        }
+        switch (r % 10) {
+            case 3:
+                return department + " -and user.employeeHireDate -ge "
+                        + (r % 20 == 3 ? "system.now -minus P3650D" : "\"2020-01-01T00:00:00Z\"");
+            case 5:
+                return department + " -and user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + POWER_BI_PLAN
+                        + "\" -and assignedPlan.capabilityStatus -eq \"Enabled\")";
+            case 9:
+                return department + " -and user." + COST_CENTRE + " -eq \"CC" + rnd.nextInt(COST_CENTRES) + "\"";
+            default:
+                return department;
+        }
     }
 
     /** A product index that is never short of seats. */
