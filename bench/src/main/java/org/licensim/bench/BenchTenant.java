@@ -100,6 +100,14 @@ public final class BenchTenant {
      * product with ample seats) for the rule benchmarks, with the rule forms of {@link #extraRule}.
      */
     public static BenchTenant generate(int users, Shape shape, int extraRules) {
+        return generate(users, shape, extraRules, RuleForms.mixed);
+    }
+
+    /** Which rules the extra rule groups have: {@link #extraRule}'s mix, or all on department (the earlier runs'). */
+    public enum RuleForms { mixed, department }
+
+    /** Like {@link #generate(int, Shape, int)}, with the rule groups' {@code forms}. */
+    public static BenchTenant generate(int users, Shape shape, int extraRules, RuleForms forms) {
         Catalog catalog = Catalog.loadDefault();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         PipedInputStream in = new PipedInputStream(1 << 20);
@@ -108,7 +116,7 @@ public final class BenchTenant {
             PipedOutputStream out = new PipedOutputStream(in);
             writer = new Thread(() -> {
                 try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
-                    write(g, users, shape, extraRules, catalog);
+                    write(g, users, shape, extraRules, forms, catalog);
                 } catch (IOException | RuntimeException e) {
                     failure.set(e);
                 }
@@ -134,7 +142,7 @@ public final class BenchTenant {
         return new BenchTenant(users, shape, tenant, catalog);
     }
 
-    private static void write(JsonGenerator g, int users, Shape shape, int extraRules, Catalog catalog)
+    private static void write(JsonGenerator g, int users, Shape shape, int extraRules, RuleForms forms, Catalog catalog)
             throws IOException {
         SplittableRandom rnd = new SplittableRandom(users * 31L + shape.ordinal());
         int groups = groups(shape);
@@ -174,7 +182,7 @@ public final class BenchTenant {
         g.writeStringField("id", "bench-" + shape + "-" + users);
         g.writeStringField("countryLetterCode", "US");
         g.writeEndObject();
-        if (extraRules > 0) {
+        if (extraRules > 0 && forms == RuleForms.mixed) {
             g.writeArrayFieldStart("directoryExtensions");
             g.writeStartObject();
             g.writeStringField("name", COST_CENTRE);
@@ -207,7 +215,7 @@ public final class BenchTenant {
             g.writeStringField("department", "D" + (u * 7 % DEPARTMENTS));
             // hired over ten years (2016-2025), spread so that every day of them has its starters
             g.writeStringField("employeeHireDate", HIRED_FROM.plusDays((u * 7919L) % HIRE_DAYS).toString());
-            if (extraRules > 0) {
+            if (extraRules > 0 && forms == RuleForms.mixed) {
                 g.writeStringField(COST_CENTRE, "CC" + (u % COST_CENTRES));
             }
             g.writeEndObject();
@@ -253,7 +261,7 @@ public final class BenchTenant {
         for (int r = 0; r < extraRules; r++) {
             g.writeStartObject();
             g.writeStringField("id", "rule" + r);
-            g.writeStringField("membershipRule", extraRule(r, rnd));
+            g.writeStringField("membershipRule", forms == RuleForms.mixed ? extraRule(r, rnd) : departmentRule(rnd));
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -275,7 +283,7 @@ public final class BenchTenant {
         }
         for (int r = 0; r < extraRules; r++) {
             // a licence-driven group gives Power Automate Free, which holds no plan such a rule reads: no cycle
-            assignment(g, "rule" + r, catalog, r % 10 == 5 ? FLOW_FREE : notShort(r), rnd);
+            assignment(g, "rule" + r, catalog, forms == RuleForms.mixed && r % 10 == 5 ? FLOW_FREE : notShort(r), rnd);
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -296,8 +304,7 @@ public final class BenchTenant {
      * (which cannot be combined) read department, so an attribute change reaches them.
      */
     static String extraRule(int r, SplittableRandom rnd) {
-        String department = "user.department -in [\"D" + rnd.nextInt(DEPARTMENTS) + "\",\"D" + rnd.nextInt(DEPARTMENTS)
-                + "\"]";
+        String department = departmentRule(rnd);
         if (r % 25 == 7) {
             return "user.memberof -any (group.objectId -in [\"g" + (r % 40) + "\", \"g" + ((r + 13) % 40) + "\"])";
         }
@@ -313,6 +320,10 @@ public final class BenchTenant {
             default:
                 return department;
         }
+    }
+
+    static String departmentRule(SplittableRandom rnd) {
+        return "user.department -in [\"D" + rnd.nextInt(DEPARTMENTS) + "\",\"D" + rnd.nextInt(DEPARTMENTS) + "\"]";
     }
 
     /** A product index that is never short of seats. */

@@ -231,13 +231,16 @@ public class EventBenchmark {
         int rules;
         @Param({"1000000"})
         int users;
+        /** The rule groups' forms: section 4's mix, or department only (-p forms=mixed,department side by side). */
+        @Param({"mixed"})
+        BenchTenant.RuleForms forms;
         EngineFixture f;
         boolean[] moved;
         int next;
 
         @Setup(Level.Trial)
         public void setUp() {
-            f = new EngineFixture(BenchTenant.generate(users, BenchTenant.Shape.manySmall, rules));
+            f = new EngineFixture(BenchTenant.generate(users, BenchTenant.Shape.manySmall, rules, forms));
             moved = new boolean[users];
         }
     }

@@ -34,13 +34,17 @@ public class RuleBenchmark {
     @Param({"500"})
     int rules;
 
+    /** The rule groups' forms: section 4's mix, or department only (-p forms=mixed,department side by side). */
+    @Param({"mixed"})
+    BenchTenant.RuleForms forms;
+
     private BenchTenant bench;
     private List<String> texts;
     private final long[] clock = {java.time.Instant.parse("2026-01-01T00:00:00Z").getEpochSecond()};
 
     @Setup(Level.Trial)
     public void setUp() {
-        bench = BenchTenant.generate(users, BenchTenant.Shape.fewBig, rules);
+        bench = BenchTenant.generate(users, BenchTenant.Shape.fewBig, rules, forms);
         texts = new ArrayList<>();
         for (int g = 0; g < bench.tenant.groups().size(); g++) {
             if (bench.tenant.groups().isDynamic(g)) {

@@ -71,6 +71,7 @@ public final class CompiledRule {
         this.memberOfGroups = rule instanceof Rule.MemberOf m ? groupIndexes(m, directory) : null;
         this.root = compile(rule, users);
         this.equality = equalityOf(rule, users);
+        this.narrowing = narrowingOf(rule, users);
     }
 
     private static int[] groupIndexes(Rule.MemberOf m, org.licensim.core.directory.Directory dir) {
@@ -99,6 +100,26 @@ public final class CompiledRule {
     /** This rule's {@link Equality} form, or null when it has none. */
     public Equality equality() {
         return equality;
+    }
+
+    private final Equality narrowing;
+
+    /**
+     * An {@link Equality} every member must pass: the rule's own, or that of one of its
+     * {@code -and} conjuncts ({@code department -in [...] -and employeeHireDate -ge ...}); null
+     * when it has none. A full evaluation tests the rest only on the users it accepts.
+     */
+    public Equality narrowing() {
+        return narrowing;
+    }
+
+    private static Equality narrowingOf(Rule rule, Users users) {
+        Equality e = equalityOf(rule, users);
+        if (e != null || !(rule instanceof Rule.And a)) {
+            return e;
+        }
+        Equality left = narrowingOf(a.left(), users);
+        return left != null ? left : narrowingOf(a.right(), users);
     }
 
     private static Equality equalityOf(Rule rule, Users users) {

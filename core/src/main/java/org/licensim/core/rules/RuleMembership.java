@@ -380,6 +380,10 @@ public final class RuleMembership implements DynamicMembership {
         boolean[] managed = new boolean[groups.size()];
         int[][] members = new int[groups.size()][];
         IntArrayList[] byIndex = new IntArrayList[groups.size()];
+        boolean[] narrowed = new boolean[groups.size()];
+        Map<String, org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<IntArrayList>> narrowByValue =
+                new HashMap<>();
+        Map<String, org.licensim.core.directory.StringColumn> narrowColumns = new HashMap<>();
         IntArrayList buf = new IntArrayList();
         int users = tenant.users().size();
         for (int g = 0; g < groups.size(); g++) {
@@ -388,8 +392,24 @@ public final class RuleMembership implements DynamicMembership {
                 continue; // a licence-driven group keeps its list: the engine settles it once licences are resolved
             }
             managed[g] = true;
+            if (rule.memberOfGroups() != null) {
+                continue; // set below from the groups it names
+            }
             if (rule.equality() != null) {
                 byIndex[g] = new IntArrayList();
+                continue;
+            }
+            CompiledRule.Equality narrow = rule.narrowing();
+            if (narrow != null) {
+                // the users the equality conjunct accepts are found in the column pass, the rest tested on them
+                byIndex[g] = new IntArrayList();
+                narrowed[g] = true;
+                narrowColumns.put(narrow.property(), narrow.column());
+                var values = narrowByValue.computeIfAbsent(narrow.property(),
+                        k -> new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>());
+                for (int code : narrow.foldedCodes()) {
+                    values.getIfAbsentPut(code, IntArrayList::new).add(g);
+                }
                 continue;
             }
             buf.clear();
@@ -401,25 +421,19 @@ public final class RuleMembership implements DynamicMembership {
             members[g] = buf.toArray();
         }
         // equality rules: one pass over each property's column, the accepted-value index names the groups
-        for (var e : byValue.entrySet()) {
-            org.licensim.core.directory.StringColumn col = valueColumns.get(e.getKey());
-            var values = e.getValue();
-            org.licensim.core.directory.Dictionary d = col.dictionary();
-            for (int u = 0; u < users; u++) {
-                int code = col.code(u);
-                if (code == org.licensim.core.directory.Dictionary.NULL || tenant.users().isDeleted(u)) {
-                    continue;
-                }
-                IntArrayList gs = values.get(d.foldedCode(code));
-                if (gs == null) {
-                    continue;
-                }
-                for (int i = 0; i < gs.size(); i++) {
-                    IntArrayList list = byIndex[gs.get(i)];
-                    if (list != null) {
-                        list.add(u);
+        columnPass(tenant, byValue, valueColumns, byIndex);
+        columnPass(tenant, narrowByValue, narrowColumns, byIndex);
+        for (int g = 0; g < byIndex.length; g++) {
+            if (narrowed[g]) {
+                CompiledRule rule = compiled.get(g);
+                IntArrayList candidates = byIndex[g];
+                buf.clear();
+                for (int i = 0; i < candidates.size(); i++) {
+                    if (rule.matches(candidates.get(i))) {
+                        buf.add(candidates.get(i));
                     }
                 }
+                byIndex[g] = new IntArrayList(buf.toArray());
             }
         }
         for (int g = 0; g < byIndex.length; g++) {
@@ -660,5 +674,36 @@ public final class RuleMembership implements DynamicMembership {
             }
         }
         compiledFor = tenant;
+    }
+
+    /**
+     * One pass over each property's column: every user whose value one of {@code byValue}'s
+     * codes names joins the candidate list of each group the code lists.
+     */
+    private static void columnPass(Tenant tenant,
+                                   Map<String, org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<IntArrayList>> byValue,
+                                   Map<String, org.licensim.core.directory.StringColumn> columns, IntArrayList[] byIndex) {
+        int users = tenant.users().size();
+        for (var e : byValue.entrySet()) {
+            org.licensim.core.directory.StringColumn col = columns.get(e.getKey());
+            var values = e.getValue();
+            org.licensim.core.directory.Dictionary d = col.dictionary();
+            for (int u = 0; u < users; u++) {
+                int code = col.code(u);
+                if (code == org.licensim.core.directory.Dictionary.NULL || tenant.users().isDeleted(u)) {
+                    continue;
+                }
+                IntArrayList gs = values.get(d.foldedCode(code));
+                if (gs == null) {
+                    continue;
+                }
+                for (int i = 0; i < gs.size(); i++) {
+                    IntArrayList list = byIndex[gs.get(i)];
+                    if (list != null) {
+                        list.add(u);
+                    }
+                }
+            }
+        }
     }
 }
