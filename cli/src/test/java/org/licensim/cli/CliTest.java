@@ -172,8 +172,9 @@ class CliTest {
         Path html = dir.resolve("sim.html");
         Result r = run("report", fixtures + "sim-small", "--out", html.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("wrote " + html + " (6 sections, 12 charts)"), r.out());
-        assertTrue(Files.readString(html).contains("ENTERPRISEPACK: seats by day"));
+        // 9 products' seats, the 6 where users waited, errors, churn, latency
+        assertTrue(r.out().contains("wrote " + html + " (6 sections, 18 charts)"), r.out());
+        assertTrue(Files.readString(html).contains("Office 365 E3 (ENTERPRISEPACK): seats"));
         assertTrue(Files.exists(dir.resolve("sim.md")) && Files.exists(dir.resolve("sim-charts/seats-ems.svg")));
 
         Result slower = run("report", "--baseline", fixtures + "bench-after-cutoff", "--current",

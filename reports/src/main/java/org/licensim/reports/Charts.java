@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.AnnotationLine;
@@ -69,54 +70,156 @@ public final class Charts {
     }
 
     /**
-     * Seats of one product over the simulated days: capacity, consumed, and users waiting, with
-     * the first day the product ran short marked.
+     * Tick labels of a day axis as dates ("5 Jan", "1 Feb 2026" at a year's first tick), from the
+     * date of day 0; XChart places the ticks, 90 px apart so the labels never run together.
      */
-    public static Svg seats(String name, String product, int[] day, int[] consumed, int[] capacity, int[] waiting,
-                            int shortDay, String shortDate) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": seats by day")
-                .xAxisTitle("simulated day").yAxisTitle("users (seats)").build();
+    static void dateAxis(XYChart c, java.time.LocalDate day0) {
+        c.getStyler().setXAxisTickMarkSpacingHint(90);
+        java.time.format.DateTimeFormatter dayMonth = java.time.format.DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH);
+        java.time.format.DateTimeFormatter full = java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+        c.getStyler().setXAxisTickLabelsFormattingFunction(x -> {
+            java.time.LocalDate d = day0.plusDays(Math.round(x));
+            return (d.getDayOfYear() <= 31 || Math.round(x) == 0 ? full : dayMonth).format(d);
+        });
+    }
+
+    /**
+     * A y range that shows where the series meet instead of starting at 0: from a little below
+     * the smallest value to a little above the largest (0 when the values come near it).
+     */
+    static void tightY(XYChart c, double min, double max) {
+        double span = Math.max(1, max - min);
+        double lo = min - span * 0.25;
+        c.getStyler().setYAxisMin(lo < span ? 0.0 : Math.floor(lo));
+        c.getStyler().setYAxisMax(Math.ceil(max + span * 0.15));
+    }
+
+    /**
+     * Seats of one product over the simulated days, on a date axis: capacity and seats consumed,
+     * on a y range that shows where they meet, with the first day the product ran short marked.
+     * Users waiting for a seat are {@link #waiting}'s chart below it (they are thousands of times
+     * fewer than the seats and would lie flat on this one's floor).
+     */
+    public static Svg seats(String name, String product, java.time.LocalDate day0, int[] day, int[] consumed,
+                            int[] capacity, int shortDay, String shortDate) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": seats").xAxisTitle("date")
+                .yAxisTitle("seats").build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        c.getStyler().setXAxisTickMarkSpacingHint(70);
-        c.getStyler().setXAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisDecimalPattern("#,##0");
-        c.getStyler().setYAxisMin(0.0);
+        dateAxis(c, day0);
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (int i = 0; i < day.length; i++) {
+            lo = Math.min(lo, Math.min(capacity[i], consumed[i]));
+            hi = Math.max(hi, Math.max(capacity[i], consumed[i]));
+        }
+        tightY(c, lo, hi);
         double[] x = doubles(day);
         line(c, "seats available (capacity)", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true);
         line(c, "seats consumed", x, doubles(consumed), XYSeries.XYSeriesRenderStyle.Line, false);
-        line(c, "users waiting for a seat", x, doubles(waiting), XYSeries.XYSeriesRenderStyle.Line, false);
         String mark = "";
         if (shortDay >= 0) {
-            mark = "short from day " + day[shortDay] + " (" + shortDate + ")";
-            AnnotationLine l = new AnnotationLine(day[shortDay], true, false);
-            c.addAnnotation(l);
-            double top = 0;
-            for (int i = 0; i < day.length; i++) {
-                top = Math.max(top, Math.max(capacity[i], Math.max(consumed[i], waiting[i])));
-            }
-            c.addAnnotation(new AnnotationText(mark, day[shortDay], top * 0.08, false));
+            mark = "short from " + shortDate;
+            c.addAnnotation(new AnnotationLine(day[shortDay], true, false));
+            c.addAnnotation(new AnnotationText(mark, day[shortDay], c.getStyler().getYAxisMin()
+                    + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * 0.08, false));
         }
-        return render(name, product + ": seats by day", "x axis: simulated day; y axis: users (seats); series: "
-                + "seats available (capacity), seats consumed, users waiting for a seat" + (mark.isEmpty() ? "; never short" : "; marked: " + mark), c);
+        return render(name, product + ": seats", "x axis: date; y axis: seats, from " + n(c.getStyler().getYAxisMin())
+                + "; series: seats available (capacity), seats consumed" + (mark.isEmpty() ? "; never short"
+                : "; marked: " + mark), c);
     }
 
-    /** Several series over the days (errors by kind, events by type). */
-    public static Svg series(String name, String title, String yTitle, int[] day, Map<String, int[]> series) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("simulated day")
-                .yAxisTitle(yTitle).build();
+    /** Users waiting for a seat of one product, by date, from 0. */
+    public static Svg waiting(String name, String product, java.time.LocalDate day0, int[] day, int[] waiting) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT * 2 / 3).title(product + ": users waiting for a seat")
+                .xAxisTitle("date").yAxisTitle("users").build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setYAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisMin(0.0);
+        dateAxis(c, day0);
+        XYSeries s = c.addSeries("users waiting for a seat", doubles(day), doubles(waiting));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+        s.setFillColor(new Color(0xd62728, false).brighter());
+        s.setLineColor(PALETTE[1]);
+        s.setLineWidth(1.4f);
+        return render(name, product + ": users waiting for a seat", "x axis: date; y axis: users waiting, from 0; series: "
+                + "users waiting for a seat", c);
+    }
+
+    /**
+     * A plan's demand for one product over time: the band between the low and high quantile of
+     * the runs, their median, the capacity the scenario has, and the purchase the plan advises
+     * marked on the day it is due.
+     */
+    public static Svg demandBand(String name, String product, java.time.LocalDate day0, int[] day, int[] capacity,
+                                 int[] low, int[] median, int[] high, String bandLabel, int buyDay, String buyLabel) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": demand against capacity")
+                .xAxisTitle("date").yAxisTitle("users wanting a seat").build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setYAxisDecimalPattern("#,##0");
+        dateAxis(c, day0);
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (int i = 0; i < day.length; i++) {
+            lo = Math.min(lo, Math.min(capacity[i], low[i]));
+            hi = Math.max(hi, Math.max(capacity[i], high[i]));
+        }
+        tightY(c, lo, hi);
+        // the band as one closed polygon: along the high quantile, back along the low one
+        double[] bx = new double[day.length * 2];
+        double[] by = new double[day.length * 2];
+        for (int i = 0; i < day.length; i++) {
+            bx[i] = day[i];
+            by[i] = high[i];
+            bx[bx.length - 1 - i] = day[i];
+            by[by.length - 1 - i] = low[i];
+        }
+        XYSeries band = c.addSeries(bandLabel, bx, by);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setMarker(SeriesMarkers.NONE);
+        band.setFillColor(new Color(0x1f, 0x77, 0xb4, 60));
+        band.setLineColor(new Color(0x1f, 0x77, 0xb4, 90));
+        band.setLineWidth(0.6f);
+        double[] x = doubles(day);
+        line(c, "median demand", x, doubles(median), XYSeries.XYSeriesRenderStyle.Line, false).setLineColor(PALETTE[0]);
+        line(c, "capacity", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true).setLineColor(PALETTE[1]);
+        String mark = "";
+        if (buyDay >= 0) {
+            mark = buyLabel;
+            c.addAnnotation(new AnnotationLine(buyDay, true, false));
+            c.addAnnotation(new AnnotationText(mark, buyDay, c.getStyler().getYAxisMin()
+                    + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * 0.92, false));
+        }
+        return render(name, product + ": demand against capacity", "x axis: date; y axis: users wanting a seat (consumed "
+                + "plus waiting), from " + n(c.getStyler().getYAxisMin()) + "; series: " + bandLabel
+                + ", median demand, capacity" + (mark.isEmpty() ? "; no purchase needed" : "; marked: " + mark), c);
+    }
+
+    /** Several series over the days (errors by kind, events by type), on a date axis. */
+    public static Svg series(String name, String title, String yTitle, java.time.LocalDate day0, int[] day,
+                             Map<String, int[]> series) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(Math.max(HEIGHT, 60 + 18 * series.size())).title(title)
+                .xAxisTitle("date").yAxisTitle(yTitle).build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        c.getStyler().setXAxisTickMarkSpacingHint(70);
-        c.getStyler().setXAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setLegendVisible(series.size() > 1);
+        dateAxis(c, day0);
         double[] x = doubles(day);
         series.forEach((k, v) -> line(c, k, x, doubles(v), XYSeries.XYSeriesRenderStyle.Line, false));
-        return render(name, title, "x axis: simulated day; y axis: " + yTitle + "; series: "
+        return render(name, title, "x axis: date; y axis: " + yTitle + "; series: "
                 + String.join(", ", series.keySet()), c);
+    }
+
+    static String n(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
     }
 
     /**
@@ -125,6 +228,14 @@ public final class Charts {
      */
     public static Svg bars(String name, String title, String yTitle, List<String> categories,
                            Map<String, double[][]> seriesScoresAndErrors, boolean logY) {
+        CategoryChart c = barChart(title, yTitle, categories, seriesScoresAndErrors, logY);
+        return render(name, title, "y axis: " + yTitle + "; categories: " + String.join(", ", categories)
+                + "; series: " + String.join(", ", seriesScoresAndErrors.keySet()), c);
+    }
+
+    /** The chart {@link #bars} renders. */
+    static CategoryChart barChart(String title, String yTitle, List<String> categories,
+                                  Map<String, double[][]> seriesScoresAndErrors, boolean logY) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("")
                 .yAxisTitle(yTitle).build();
         style(c.getStyler());
@@ -141,32 +252,37 @@ public final class Charts {
         if (categories.size() > 4) {
             c.getStyler().setXAxisLabelRotation(40);
         }
+        c.getStyler().setXAxisMaxLabelCount(categories.size()); // every bar labelled, none skipped
         seriesScoresAndErrors.forEach((k, v) -> {
             List<Number> ys = new ArrayList<>();
             List<Number> es = new ArrayList<>();
+            boolean intervals = false;
             for (int i = 0; i < categories.size(); i++) {
                 ys.add(v[0][i]);
-                es.add(Double.isNaN(v[1][i]) ? 0.0 : Math.min(v[1][i], logY ? v[0][i] * 0.999 : v[1][i]));
+                // an interval reaching below zero is drawn down to zero: a time or a count is never negative
+                es.add(Double.isNaN(v[1][i]) ? 0.0 : Math.min(v[1][i], logY ? v[0][i] * 0.999 : v[0][i]));
+                intervals |= !Double.isNaN(v[1][i]) && v[1][i] > 0;
             }
-            // XChart's bars start at zero, which a log axis cannot show: on a log axis each value is a dot
-            CategorySeries s = logY ? c.addSeries(k, categories, ys) : c.addSeries(k, categories, ys, es);
+            // XChart's bars start at zero, which a log axis cannot show: on a log axis each value is a dot;
+            // a series without intervals (a plan's quantiles, a smoke run) gets no error bars at all
+            CategorySeries s = logY || !intervals ? c.addSeries(k, categories, ys) : c.addSeries(k, categories, ys, es);
             s.setChartCategorySeriesRenderStyle(logY ? CategorySeries.CategorySeriesRenderStyle.Scatter
                     : CategorySeries.CategorySeriesRenderStyle.Bar);
             if (logY) {
                 s.setMarker(SeriesMarkers.DIAMOND);
             }
         });
-        return render(name, title, "y axis: " + yTitle + "; categories: " + String.join(", ", categories)
-                + "; series: " + String.join(", ", seriesScoresAndErrors.keySet()), c);
+        return c;
     }
 
     /** Latency percentiles as lines over a percentile axis, one line per benchmark, log scale. */
     public static Svg percentiles(String name, String title, String unit, Map<String, double[]> byBenchmark,
                                   List<String> percentileLabels) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + 20 * byBenchmark.size() / 2)
+        // one legend line per benchmark beside the plot: 13 series below it left the plot 90 px high
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH + 140).height(Math.max(HEIGHT, 80 + 18 * byBenchmark.size()))
                 .title(title).xAxisTitle("percentile").yAxisTitle("latency (" + unit + ", log scale)").build();
         style(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setOverlapped(true);
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setYAxisDecimalPattern("#,##0.##");
@@ -182,8 +298,8 @@ public final class Charts {
                 + unit + ", log scale); series: " + String.join(", ", byBenchmark.keySet()), c);
     }
 
-    private static void line(XYChart c, String name, double[] x, double[] y, XYSeries.XYSeriesRenderStyle style,
-                             boolean dashed) {
+    private static XYSeries line(XYChart c, String name, double[] x, double[] y, XYSeries.XYSeriesRenderStyle style,
+                                 boolean dashed) {
         XYSeries s = c.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.NONE);
         s.setXYSeriesRenderStyle(style);
@@ -191,6 +307,7 @@ public final class Charts {
         if (dashed) {
             s.setLineStyle(new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 3f}, 0f));
         }
+        return s;
     }
 
     private static double[] doubles(int[] a) {

@@ -22,6 +22,10 @@ public final class Doc {
      */
     public record Table(String caption, List<String> header, List<List<String>> rows, boolean[] numeric,
                         List<String> rowClass) implements Block {
+        /** A table of names and values: no column has a heading. */
+        public boolean keyValue() {
+            return header.stream().allMatch(String::isBlank);
+        }
     }
 
     public record Figure(Charts.Svg chart) implements Block {

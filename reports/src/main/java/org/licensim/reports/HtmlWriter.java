@@ -72,9 +72,15 @@ public final class HtmlWriter {
         if (t.caption() != null) {
             table.appendElement("caption").text(t.caption());
         }
-        Element head = table.appendElement("thead").appendElement("tr");
-        for (String h : t.header()) {
-            head.appendElement("th").text(h);
+        // a key-value table (no column headings) has no header row: each row's first cell heads it
+        boolean keyValue = t.keyValue();
+        if (!keyValue) {
+            Element head = table.appendElement("thead").appendElement("tr");
+            for (String h : t.header()) {
+                head.appendElement("th").text(h);
+            }
+        } else {
+            table.addClass("kv");
         }
         Element body = table.appendElement("tbody");
         for (int r = 0; r < t.rows().size(); r++) {
@@ -83,7 +89,10 @@ public final class HtmlWriter {
                 tr.addClass(t.rowClass().get(r));
             }
             for (int c = 0; c < t.header().size(); c++) {
-                Element td = tr.appendElement("td").text(t.rows().get(r).get(c));
+                Element td = tr.appendElement(keyValue && c == 0 ? "th" : "td").text(t.rows().get(r).get(c));
+                if (keyValue && c == 0) {
+                    td.attr("scope", "row");
+                }
                 if (t.numeric()[c]) {
                     td.addClass("num");
                 }

@@ -1,5 +1,7 @@
 package org.licensim.reports;
 
+import java.util.List;
+
 /**
  * Renders a {@link Doc} as GitHub-flavoured Markdown for a wiki or a pull request: tables as
  * pipe tables, each chart as an image link to its SVG file in {@code chartDir} (relative to
@@ -35,6 +37,14 @@ public final class MarkdownWriter {
     private static void table(StringBuilder sb, Doc.Table t) {
         if (t.caption() != null) {
             sb.append("**").append(inline(t.caption())).append("**\n\n");
+        }
+        if (t.keyValue()) {
+            // Markdown tables need a header row; a key-value table is a list instead of one with empty headings
+            for (List<String> row : t.rows()) {
+                sb.append("- **").append(inline(row.get(0))).append("**: ").append(inline(String.join(" ", row.subList(1, row.size()))).replace("\n", " ")).append('\n');
+            }
+            sb.append('\n');
+            return;
         }
         sb.append('|');
         for (String h : t.header()) {

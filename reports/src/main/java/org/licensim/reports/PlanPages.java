@@ -36,6 +36,18 @@ final class PlanPages {
         return n == null || n.isNull() ? "-" : "day " + n.asInt();
     }
 
+    /** A day of the plan as a date with its day number ("2026-02-23 (day 49)"), from the plan's start. */
+    static String date(JsonNode plan, JsonNode n) {
+        if (n == null || n.isNull()) {
+            return "-";
+        }
+        return java.time.LocalDate.parse(plan.path("start").asText()).plusDays(n.asInt()) + " (day " + n.asInt() + ")";
+    }
+
+    static String label(JsonNode product) {
+        return SimRun.label(product.path("name").asText(null), product.path("sku").asText());
+    }
+
     static void add(Doc doc, JsonNode plan, String prefix) {
         int pct = (int) Math.round(plan.path("percentile").asDouble() * 100);
         Doc.Section s = doc.section(prefix + "plan", "Capacity plan: " + plan.path("scenario").asText());
@@ -54,11 +66,11 @@ final class PlanPages {
         int i = 0;
         for (JsonNode p : plan.get("products")) {
             int buy = p.path("buy").asInt();
-            t.classedRow(buy > 0 ? "short" : null, p.path("sku").asText(), SimulationPages.n(p.path("capacityStart").asLong()),
+            t.classedRow(buy > 0 ? "short" : null, label(p), SimulationPages.n(p.path("capacityStart").asLong()),
                     p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
                     SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
                     SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-",
-                    buy > 0 ? day(p.get("buyByDay")) + " (" + p.path("buyByDate").asText() + ")" : "-",
+                    buy > 0 ? p.path("buyByDate").asText() + " (" + day(p.get("buyByDay")) + ")" : "-",
                     SimulationPages.n(p.path("releasable").asLong()));
             cats.add(p.path("sku").asText());
             p50[0][i] = p.path("needP50").asDouble();
@@ -76,6 +88,24 @@ final class PlanPages {
         series.put("max", max);
         s.chart(Charts.bars(prefix + "plan-need", "Extra seats needed beyond the plan, over the runs", "seats", cats,
                 series, false));
+        java.time.LocalDate day0 = java.time.LocalDate.parse(plan.path("start").asText());
+        for (JsonNode p : plan.get("products")) {
+            JsonNode d = p.get("daily");
+            if (d == null || !d.path("date").isArray() || d.path("date").size() == 0) {
+                continue; // a plan written before the daily band was
+            }
+            int n = d.path("date").size();
+            int[] days = new int[n];
+            for (int k = 0; k < n; k++) {
+                days[k] = (int) java.time.temporal.ChronoUnit.DAYS.between(day0, java.time.LocalDate.parse(d.path("date").get(k).asText()));
+            }
+            int buy = p.path("buy").asInt();
+            s.chart(Charts.demandBand(prefix + "plan-demand-" + SimulationPages.slug(p.path("sku").asText()), label(p), day0,
+                    days, ints(d.path("capacity")), ints(d.path("demandLow")), ints(d.path("demandP50")),
+                    ints(d.path("demandHigh")), "p" + (100 - pct) + "-p" + pct + " of demand over the runs",
+                    buy > 0 ? p.path("buyByDay").asInt() : -1, buy > 0 ? "buy " + SimulationPages.n(buy) + " by "
+                            + p.path("buyByDate").asText() : ""));
+        }
         JsonNode b = plan.get("backtest");
         if (b != null) {
             Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
@@ -92,10 +122,18 @@ final class PlanPages {
                     boolean hit = r.path("actualNeed").asInt() <= r.path("predictedNeed").asInt();
                     bt.classedRow(hit ? null : "regression", r.path("sku").asText(), Long.toString(r.path("truthSeed").asLong()),
                             SimulationPages.n(r.path("predictedNeed").asLong()), SimulationPages.n(r.path("actualNeed").asLong()),
-                            hit ? "yes" : "no", day(r.get("predictedFirstShort")), day(r.get("actualFirstShort")));
+                            hit ? "yes" : "no", date(plan, r.get("predictedFirstShort")), date(plan, r.get("actualFirstShort")));
                 }
             }
             bs.add(bt.build());
         }
+    }
+
+    private static int[] ints(JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asInt();
+        }
+        return out;
     }
 }

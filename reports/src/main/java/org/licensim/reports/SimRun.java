@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Day series are arrays indexed [series][day].
  */
 public record SimRun(Path dir, String scenario, long seed, int users, String start, List<String> products,
-                     List<String> errorKinds, List<String> eventTypes, int[] day, String[] date, int[] usersByDay,
+                     List<String> productNames, List<String> errorKinds, List<String> eventTypes, int[] day, String[] date, int[] usersByDay,
                      int[][] consumed, int[][] capacity, int[][] waiting, int[][] usersInError, int[][] errors,
                      int[][] events, int[][] rejected, JsonNode summary, JsonNode timing) {
 
@@ -68,8 +68,14 @@ public record SimRun(Path dir, String scenario, long seed, int users, String sta
         }
         JsonNode summary = Files.isRegularFile(dir.resolve("summary.json")) ? Json.read(dir.resolve("summary.json")) : null;
         JsonNode timing = Files.isRegularFile(dir.resolve("timing.json")) ? Json.read(dir.resolve("timing.json")) : null;
+        List<String> names = new java.util.ArrayList<>();
+        JsonNode given = root.path("productNames");
+        for (int t = 0; t < products.size(); t++) {
+            // results written before product names were: the part number stands in
+            names.add(given.isArray() && given.size() == products.size() ? given.get(t).asText() : products.get(t));
+        }
         return new SimRun(dir, root.path("scenario").asText("?"), root.path("seed").asLong(), root.path("users").asInt(),
-                root.path("start").asText(date[0]), products, kinds, types, day, date, users, consumed, capacity, waiting,
+                root.path("start").asText(date[0]), products, List.copyOf(names), kinds, types, day, date, users, consumed, capacity, waiting,
                 inError, errors, events, rejected, summary, timing);
     }
 
@@ -127,5 +133,19 @@ public record SimRun(Path dir, String scenario, long seed, int users, String sta
                 v.path("p90").asDouble(), v.path("p99").asDouble(), v.path("p999").asDouble(), v.path("max").asDouble()});
         }
         return out;
+    }
+
+    /** Product {@code t} as people read it: "Office 365 E3 (ENTERPRISEPACK)", or the part number alone. */
+    public String productLabel(int t) {
+        return label(productNames.get(t), products.get(t));
+    }
+
+    static String label(String name, String sku) {
+        return name == null || name.isBlank() || name.equals(sku) ? sku : name + " (" + sku + ")";
+    }
+
+    /** The date of day 0, from which the charts' date axes count. */
+    public java.time.LocalDate day0() {
+        return java.time.LocalDate.parse(date[0]).minusDays(day[0]);
     }
 }

@@ -57,16 +57,20 @@ final class SimulationPages {
             int con = s.consumed()[t][last];
             int sd = s.firstShortDay(t);
             int pk = s.peakWaitingDay(t);
-            tb.classedRow(sd >= 0 ? "short" : null, s.products().get(t), n(cap), n(con), n(Math.max(0, cap - con)),
-                    sd < 0 ? "never" : "day " + s.day()[sd] + " (" + s.date()[sd] + ")",
-                    pk < 0 ? "0" : n(s.waiting()[t][pk]), pk < 0 ? "" : "day " + s.day()[pk] + " (" + s.date()[pk] + ")",
+            tb.classedRow(sd >= 0 ? "short" : null, s.productLabel(t), n(cap), n(con), n(Math.max(0, cap - con)),
+                    sd < 0 ? "never" : s.date()[sd] + " (day " + s.day()[sd] + ")",
+                    pk < 0 ? "0" : n(s.waiting()[t][pk]), pk < 0 ? "" : s.date()[pk] + " (day " + s.day()[pk] + ")",
                     n(s.usersInError()[t][last]));
         }
         seats.add(tb.build());
         for (int t = 0; t < s.products().size(); t++) {
             int sd = s.firstShortDay(t);
-            seats.chart(Charts.seats(prefix + "seats-" + slug(s.products().get(t)), s.products().get(t), s.day(),
-                    s.consumed()[t], s.capacity()[t], s.waiting()[t], sd, sd < 0 ? null : s.date()[sd]));
+            seats.chart(Charts.seats(prefix + "seats-" + slug(s.products().get(t)), s.productLabel(t), s.day0(), s.day(),
+                    s.consumed()[t], s.capacity()[t], sd, sd < 0 ? null : s.date()[sd]));
+            if (s.peakWaitingDay(t) >= 0) {
+                seats.chart(Charts.waiting(prefix + "waiting-" + slug(s.products().get(t)), s.productLabel(t), s.day0(),
+                        s.day(), s.waiting()[t]));
+            }
         }
 
         Doc.Section errors = doc.section(prefix + "errors", "Licence errors over time");
@@ -88,7 +92,7 @@ final class SimulationPages {
             errors.para("Licence sources (a user's product from one group or direct assignment) in an error state, "
                     + "any product, by error kind.");
             errors.chart(Charts.series(prefix + "errors", "Licence sources in error, by kind", "sources in error",
-                    s.day(), byKind));
+                    s.day0(), s.day(), byKind));
             errors.add(et.build());
         }
 
@@ -128,7 +132,8 @@ final class SimulationPages {
         }
         churn.para("Events applied per simulated day, by type" + (from == 1 ? ", from day 1 (day 0 builds the tenant: "
                 + n(s.usersByDay()[0]) + " users created; the table counts it)." : "."));
-        churn.chart(Charts.series(prefix + "churn", "Events applied per day, by type", "events per day", days, perDay));
+        churn.chart(Charts.series(prefix + "churn", "Events applied per day, by type", "events per day", s.day0(), days,
+                perDay));
         Doc.TableBuilder ct = new Doc.TableBuilder(null, "event type", "#applied", "#refused");
         for (int t : types) {
             ct.row(s.eventTypes().get(t), n(total[t]), n(totalRefused[t]));

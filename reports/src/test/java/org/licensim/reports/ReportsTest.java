@@ -98,13 +98,16 @@ class ReportsTest {
         for (List<String> r : seats) {
             shortDay.put(r.get(0), r.get(4));
         }
+        // products by display name beside the part number
+        assertTrue(shortDay.containsKey("Office 365 E3 (ENTERPRISEPACK)"), shortDay.keySet().toString());
         for (JsonNode p : summary.get("products")) {
             JsonNode sd = p.get("firstShortDay");
-            String cell = shortDay.get(p.get("sku").asText());
+            String cell = shortDay.entrySet().stream().filter(x -> x.getKey().equals(p.get("sku").asText())
+                    || x.getKey().endsWith("(" + p.get("sku").asText() + ")")).findFirst().orElseThrow().getValue();
             if (sd.isNull()) {
                 assertEquals("never", cell, p.toString());
             } else {
-                assertTrue(cell.startsWith("day " + sd.asInt() + " ("), p + " vs " + cell);
+                assertTrue(cell.endsWith("(day " + sd.asInt() + ")"), p + " vs " + cell);
             }
         }
         // one seat chart per product, with the day the product ran short marked on it
@@ -112,10 +115,22 @@ class ReportsTest {
         assertNotNull(e3);
         // XChart draws text as outlines; the chart's words are in its SVG title and desc
         String e3Text = e3.select("svg > title").text() + " " + e3.select("svg > desc").text();
-        assertTrue(e3Text.contains("short from day 44"), e3Text);
-        assertTrue(e3Text.contains("simulated day") && e3Text.contains("users (seats)"), "axis titles: " + e3Text);
-        assertTrue(e3Text.contains("seats consumed") && e3Text.contains("users waiting for a seat"), "legend: " + e3Text);
-        assertEquals(9 + 3, doc.charts().size(), "9 products, errors, churn, latency");
+        String shortDate = java.time.LocalDate.parse(summary.get("start").asText()).plusDays(44).toString();
+        assertTrue(e3Text.contains("short from " + shortDate), e3Text);
+        assertTrue(e3Text.contains("x axis: date") && e3Text.contains("y axis: seats"), "axis titles: " + e3Text);
+        assertTrue(e3Text.contains("seats consumed") && e3Text.contains("seats available"), "legend: " + e3Text);
+        // users waiting get their own chart from 0, only for products where anyone waited
+        long waited = 0;
+        for (JsonNode p : summary.get("products")) {
+            waited += p.get("peakWaiting").asInt() > 0 ? 1 : 0;
+        }
+        assertTrue(waited > 0);
+        assertNotNull(d.getElementById("chart-waiting-enterprisepack"));
+        assertEquals(9 + waited + 3, doc.charts().size(), "9 products, their waiting users, errors, churn, latency");
+        // the overview is names and values: no empty header row, each row headed by its name
+        Element overview = d.getElementById("overview").selectFirst("table");
+        assertTrue(overview.select("thead").isEmpty(), overview.outerHtml());
+        assertEquals("scenario", overview.selectFirst("tbody tr th[scope=row]").text());
         assertTrue(rows(d.getElementById("latency").selectFirst("table")).stream()
                 .anyMatch(r -> r.get(0).equals("UserCreated")));
     }
@@ -157,9 +172,16 @@ class ReportsTest {
         assertEquals(json.get("products").size(), rows.size());
         for (int i = 0; i < rows.size(); i++) {
             JsonNode p = json.get("products").get(i);
-            assertEquals(p.get("sku").asText(), rows.get(i).get(0));
+            assertEquals(p.get("name").asText() + " (" + p.get("sku").asText() + ")", rows.get(i).get(0));
             int buy = p.get("buy").asInt();
             assertEquals(buy > 0 ? String.format(java.util.Locale.ROOT, "%,d", buy) : "-", rows.get(i).get(6));
+            // demand over time with its band against capacity, the advised purchase marked on its date
+            Element chart = d.getElementById("chart-plan-demand-" + SimulationPages.slug(p.get("sku").asText()));
+            assertNotNull(chart, p.get("sku").asText());
+            String desc = chart.select("svg > desc").text();
+            assertTrue(desc.contains("series: p5-p95 of demand over the runs, median demand, capacity"), desc);
+            assertTrue(buy > 0 ? desc.contains("marked: buy " + String.format(java.util.Locale.ROOT, "%,d", buy) + " by "
+                    + p.get("buyByDate").asText()) : desc.contains("no purchase needed"), desc);
         }
         assertNotNull(d.getElementById("backtest"));
         assertTrue(d.getElementById("backtest").text().contains("held-out runs"));

@@ -30,7 +30,9 @@ public final class PlanWriter {
         ArrayNode ps = o.putArray("products");
         for (Planner.ProductPlan p : plan.products()) {
             ObjectNode x = ps.addObject();
+            int t = plan.products().indexOf(p);
             x.put("sku", p.sku());
+            x.put("name", plan.productNames().get(t));
             x.put("capacityStart", p.capacityStart());
             x.put("capacityEnd", p.capacityEnd());
             x.put("runsShort", p.runsShort());
@@ -48,10 +50,10 @@ public final class PlanWriter {
             putDay(x, "firstShortDayMedian", p.firstShortMedian());
             x.put("releasable", p.releasable());
             ArrayNode need = x.putArray("needByRun");
-            int t = plan.products().indexOf(p);
             for (Planner.Run r : plan.runResults()) {
                 need.add(r.need(t, 0, r.day().length - 1));
             }
+            daily(x.putObject("daily"), plan, t);
         }
         if (backtest != null) {
             ObjectNode b = o.putObject("backtest");
@@ -74,6 +76,27 @@ public final class PlanWriter {
             }
         }
         return o;
+    }
+
+    /**
+     * Per day: capacity (the scenario's, the same in every run) and demand (consumed plus waiting)
+     * at 1 - percentile, 0.5 and percentile over the runs: the band the plan's chart draws.
+     */
+    private static void daily(ObjectNode o, Planner.Plan plan, int t) {
+        Planner.Run first = plan.runResults().get(0);
+        int n = first.day().length;
+        ArrayNode date = o.putArray("date");
+        ArrayNode capacity = o.putArray("capacity");
+        ArrayNode low = o.putArray("demandLow");
+        ArrayNode median = o.putArray("demandP50");
+        ArrayNode high = o.putArray("demandHigh");
+        for (int d = 0; d < n; d++) {
+            date.add(first.date()[d]);
+            capacity.add(first.capacity()[t][d]);
+            low.add(Planner.demandQuantile(plan.runResults(), t, d, 1 - plan.percentile()));
+            median.add(Planner.demandQuantile(plan.runResults(), t, d, 0.5));
+            high.add(Planner.demandQuantile(plan.runResults(), t, d, plan.percentile()));
+        }
     }
 
     private static void putDay(ObjectNode x, String field, int day) {

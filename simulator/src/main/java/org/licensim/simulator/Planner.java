@@ -99,7 +99,7 @@ public final class Planner {
     }
 
     public record Plan(Scenario scenario, int runs, int horizon, double percentile, List<ProductPlan> products,
-                       List<Run> runResults, long millis) {
+                       List<Run> runResults, long millis, List<String> productNames) {
         public ProductPlan product(String sku) {
             return products.stream().filter(p -> p.sku().equals(sku)).findFirst().orElseThrow(
                     () -> new LicensimException("no product " + sku + " in the plan"));
@@ -183,7 +183,12 @@ public final class Planner {
         for (int t = 0; t < skus.size(); t++) {
             out.add(productPlan(skus.get(t), t, rs, 0, percentile));
         }
-        return new Plan(s, runs, s.days(), percentile, out, rs, (System.nanoTime() - t0) / 1_000_000);
+        List<String> names = new ArrayList<>();
+        for (String sku : skus) {
+            org.licensim.core.catalog.Product p = catalog.findProduct(sku);
+            names.add(p == null || p.displayName() == null || p.displayName().isBlank() ? sku : p.displayName());
+        }
+        return new Plan(s, runs, s.days(), percentile, out, rs, (System.nanoTime() - t0) / 1_000_000, names);
     }
 
     static ProductPlan productPlan(String sku, int t, List<Run> rs, int from, double q) {
@@ -217,11 +222,21 @@ public final class Planner {
                 median == Integer.MAX_VALUE ? -1 : median, by, Math.max(0, releasable));
     }
 
+    /** Demand (consumed plus waiting) for product {@code t} on day index {@code d} at quantile {@code q} over the runs. */
+    static int demandQuantile(List<Run> rs, int t, int d, double q) {
+        int[] v = new int[rs.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rs.get(i).demand()[t][d];
+        }
+        return quantile(v, q);
+    }
+
     /** Nearest-rank quantile: the smallest value with at least q of the values at or below it. */
     static int quantile(int[] values, double q) {
         int[] v = values.clone();
         Arrays.sort(v);
-        int rank = (int) Math.ceil(q * v.length);
+        // 1 - 0.95 is 0.050000000000000044 in binary: without the tolerance p5 of 20 runs would be the 2nd
+        int rank = (int) Math.ceil(q * v.length - 1e-9);
         return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
     }
 }

@@ -101,6 +101,7 @@ public final class ResultsWriter {
             g.writeStringField("schema", DAYS_SCHEMA);
             header(g, r);
             strings(g, "products", r.products());
+            strings(g, "productNames", r.productNames());
             strings(g, "groups", r.groups());
             strings(g, "eventTypes", SimulationResult.EVENT_TYPES);
             strings(g, "errorKinds", SimulationResult.errorKinds());
@@ -127,15 +128,24 @@ public final class ResultsWriter {
 
     static void csv(SimulationResult r, OutputStream out) throws IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        w.write("day,date,sku,consumed,capacity,available,waiting,usersInError,users,events,rejected\n");
+        w.write("day,date,sku,product,consumed,capacity,available,waiting,usersInError,users,events,rejected\n");
         for (DayStats d : r.days()) {
             for (int p = 0; p < r.products().size(); p++) {
-                w.write(d.day() + "," + d.date() + "," + r.products().get(p) + "," + d.consumed()[p] + ","
+                w.write(d.day() + "," + d.date() + "," + r.products().get(p) + "," + csvField(r.productNames().get(p)) + ","
+                        + d.consumed()[p] + ","
                         + d.capacity()[p] + "," + d.available(p) + "," + d.waiting()[p] + "," + d.usersInError()[p]
                         + "," + d.users() + "," + d.eventCount() + "," + d.rejectedCount() + "\n");
             }
         }
         w.flush();
+    }
+
+    /** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     static void summary(SimulationResult r, OutputStream out) throws IOException {
@@ -151,6 +161,7 @@ public final class ResultsWriter {
             for (SimulationResult.ProductOutcome o : r.outcomes()) {
                 g.writeStartObject();
                 g.writeStringField("sku", o.sku());
+                g.writeStringField("name", r.productNames().get(r.products().indexOf(o.sku())));
                 g.writeNumberField("consumed", o.consumedAtEnd());
                 g.writeNumberField("capacity", o.capacityAtEnd());
                 g.writeNumberField("waiting", o.waitingAtEnd());

@@ -205,7 +205,7 @@ public final class Simulation {
                 listener.dayDone(day, scenario.days(), total, System.nanoTime() - t0);
             }
         }
-        return new SimulationResult(scenario, productNames(), groupNames(), days, latency, dayP50, dayP99, dayMax, byType,
+        return new SimulationResult(scenario, productNames(), productDisplayNames(), groupNames(), days, latency, dayP50, dayP99, dayMax, byType,
                 System.nanoTime() - t0, engineNanos, List.copyOf(rejections.values()));
     }
 
@@ -632,6 +632,16 @@ public final class Simulation {
         }
         return new DayStats(day, scenario.start().plusDays(day), summary.users(), consumed, capacity, waiting, inError,
                 errors, groupMembers, dayEvents.clone(), dayRejected.clone());
+    }
+
+    /** The products' display names (Office 365 E3), in the order of {@link #productNames}; the part number when the catalog has none. */
+    private List<String> productDisplayNames() {
+        List<String> out = new ArrayList<>();
+        for (String sku : skus) {
+            org.licensim.core.catalog.Product p = catalog.findProduct(sku);
+            out.add(p == null || p.displayName() == null || p.displayName().isBlank() ? sku : p.displayName());
+        }
+        return out;
     }
 
     private List<String> productNames() {

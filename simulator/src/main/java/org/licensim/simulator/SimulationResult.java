@@ -15,7 +15,8 @@ import org.licensim.core.state.States;
  * engine's {@code apply}; {@code dayTypeLatency[day][type]} is null or {count, p50, p99, max}
  * in nanoseconds for that type on that day. The rest of {@code wallNanos} is generating users and recording days.
  */
-public record SimulationResult(Scenario scenario, List<String> products, List<String> groups, List<DayStats> days,
+public record SimulationResult(Scenario scenario, List<String> products, List<String> productNames, List<String> groups,
+                               List<DayStats> days,
                                Histogram[] latency, long[] dayP50Nanos, long[] dayP99Nanos, long[] dayMaxNanos,
                                long[][][] dayTypeLatency,
                                long wallNanos, long engineNanos, List<Rejection> rejections) {
