@@ -30,7 +30,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "nothing, 1 on bad input: meant to run nightly (docs/CHECK.md).",
                 "Example:", "  licensim check tenant.json --threshold 90"})
 final class CheckCommand implements Callable<Integer> {
-    enum Format { table, json }
 
     @Spec
     CommandSpec spec;
@@ -45,8 +44,9 @@ final class CheckCommand implements Callable<Integer> {
             description = "Seats in use, in percent, from which a product is listed. Default: ${DEFAULT-VALUE}.")
     double threshold;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "table (default) or json (the findings as one object; docs/CHECK.md).")
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default), csv (one row per finding) or json (the findings as one object); columns "
+                    + "and fields in docs/CHECK.md.")
     Format format;
 
     @Override
@@ -72,6 +72,8 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (format == Format.json) {
             o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c));
+        } else if (format == Format.csv) {
+            csv(o, c);
         } else {
             print(o, c);
         }
@@ -100,6 +102,22 @@ final class CheckCommand implements Callable<Integer> {
                     w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
                             : "group " + String.join(", ", w.groups()));
+        }
+    }
+
+    /** One row per finding: what it is, what it is about (id and name), and its figures. */
+    static void csv(PrintWriter o, HealthCheck c) {
+        Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail");
+        for (HealthCheck.NearlyFull p : c.products()) {
+            Csv.row(o, "seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
+                    String.format(Locale.ROOT, "%.1f", p.percent()), p.consumed() >= p.capacity() ? "full" : "");
+        }
+        for (HealthCheck.GroupInError g : c.groups()) {
+            Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()));
+        }
+        for (HealthCheck.WaitingWhileFree w : c.waiting()) {
+            Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", w.groups().isEmpty()
+                    ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()));
         }
     }
 

@@ -8,18 +8,6 @@ final class Csv {
     }
 
     static void row(PrintWriter out, Object... fields) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < fields.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String f = fields[i] == null ? "" : fields[i].toString();
-            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
-                sb.append('"').append(f.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(f);
-            }
-        }
-        out.print(sb.append("\r\n"));
+        out.print(org.licensim.core.files.Csv.line(fields) + "\r\n");
     }
 }

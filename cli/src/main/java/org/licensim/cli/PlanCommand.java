@@ -62,6 +62,11 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where plan.json goes. Default: licensim-out/plan-<scenario>.")
     Path out;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "What stdout gets: table (default: the advice, products by name), csv (one row per product; "
+                    + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
+    Format format;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -79,6 +84,23 @@ final class PlanCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         PlanWriter.write(plan, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
+        if (format == Format.json) {
+            o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(PlanWriter.json(plan, bt)));
+            return 0;
+        }
+        if (format == Format.csv) {
+            Csv.row(o, "sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
+                    "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable");
+            for (int t = 0; t < plan.products().size(); t++) {
+                Planner.ProductPlan p = plan.products().get(t);
+                Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
+                        p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
+                        p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
+                        p.firstShortMedian() < 0 ? "" : p.firstShortMedian(), p.releasable());
+            }
+            return 0;
+        }
         o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s, %d runs (%,d ms)%n", s.name(), s.users(),
                 plan.horizon(), s.start(), runs, plan.millis());
         o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
@@ -94,7 +116,8 @@ final class PlanCommand implements Callable<Integer> {
             if (p.buy() > 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d) to stay error-free in %d%% of runs "
-                        + "(short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", p.sku(), p.buyByDate(), p.buyByDay(), pct,
+                        + "(short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", named(plan, p), p.buyByDate(),
+                        p.buyByDay(), pct,
                         p.runsShort(), p.runs(), p.firstShortMedian() < 0 ? "most runs never short"
                                 : "median first short day " + p.firstShortMedian());
             }
@@ -103,7 +126,7 @@ final class PlanCommand implements Callable<Integer> {
             if (p.releasable() > 0 && p.runsShort() == 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  %s: %,d of %,d seats were never needed in any run; they could be released%n",
-                        p.sku(), p.releasable(), p.capacityStart());
+                        named(plan, p), p.releasable(), p.capacityStart());
             }
         }
         if (!any) {
@@ -119,5 +142,11 @@ final class PlanCommand implements Callable<Integer> {
         }
         o.printf("wrote %s%n", dir.resolve("plan.json"));
         return 0;
+    }
+
+    /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
+    private static String named(Planner.Plan plan, Planner.ProductPlan p) {
+        String name = plan.productNames().get(plan.products().indexOf(p));
+        return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";
     }
 }

@@ -39,8 +39,6 @@ final class PreviewRuleCommand implements Callable<Integer> {
             description = "List at most N users per section (default ${DEFAULT-VALUE}); counts are always complete.")
     int limit;
 
-    /** How the result is printed. */
-    enum Format { table, csv, json }
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default: users by userPrincipalName), csv (one row per finding, every row, columns "

@@ -78,6 +78,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "What stdout gets: table (default: the summary), csv (one row per product; columns in "
+                    + "docs/SCENARIOS.md) or json (summary.json itself). The results directory is written in every case.")
+    Format format;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -135,7 +140,21 @@ final class SimulateCommand implements Callable<Integer> {
         if (writeState) {
             StateWriter.write(sim.engine(), dir.resolve("state.json"));
         }
-        printSummary(o, r, dir, catalog);
+        if (format == Format.json) {
+            o.print(Files.readString(dir.resolve("summary.json")));
+            o.println();
+        } else if (format == Format.csv) {
+            Csv.row(o, "sku", "product", "seats", "consumed", "waiting", "firstShortDate", "firstShortDay", "peakWaiting",
+                    "peakWaitingDay");
+            for (int t = 0; t < r.outcomes().size(); t++) {
+                SimulationResult.ProductOutcome p = r.outcomes().get(t);
+                Csv.row(o, p.sku(), r.productNames().get(t), p.capacityAtEnd(), p.consumedAtEnd(), p.waitingAtEnd(),
+                        p.ranShort() ? r.scenario().start().plusDays(p.firstShortDay()) : "",
+                        p.ranShort() ? p.firstShortDay() : "", p.peakWaiting(), p.peakWaiting() == 0 ? "" : p.peakWaitingDay());
+            }
+        } else {
+            printSummary(o, r, dir, catalog);
+        }
         return 0;
     }
 

@@ -31,7 +31,6 @@ import picocli.CommandLine.Spec;
                 + "it and, after a killed run, returns it to its last commit.",
                 "Example:", "  licensim state store/ --user alice@contoso.com --format json"})
 final class StateCommand implements Callable<Integer> {
-    enum Format { table, json }
 
     @Spec
     CommandSpec spec;
@@ -42,8 +41,9 @@ final class StateCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "ID", description = "The user's id as in the snapshot.")
     String user;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "table (default) or json: Graph's assignedLicenses and licenseAssignmentStates.")
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default), csv (one row per licence source; columns in docs/STORE.md) or json: Graph's "
+                    + "assignedLicenses and licenseAssignmentStates.")
     Format format;
 
     @Option(names = "--verify", description = "Check every value's checksum, not just the commit record and counts "
@@ -83,6 +83,8 @@ final class StateCommand implements Callable<Integer> {
             List<StoredEntry> es = s.entries(u);
             if (format == Format.json) {
                 o.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(graphJson(s, user, es)));
+            } else if (format == Format.csv) {
+                csv(o, s, es);
             } else {
                 table(o, s, u, es);
             }
@@ -120,6 +122,28 @@ final class StateCommand implements Callable<Integer> {
             if (off.length() > 0) {
                 o.printf("  disabled in %s from %s: %s%n", p.skuPartNumber(), source(s, e), off);
             }
+        }
+    }
+
+    /** One row per licence source of the user: product, where it comes from, its state and its plans. */
+    private void csv(PrintWriter o, ChronicleStateStore s, List<StoredEntry> es) {
+        Csv.row(o, "userId", "skuPartNumber", "skuId", "assignedByGroup", "state", "error", "enabledPlans", "plans",
+                "disabledPlans", "lastUpdated", "lastAppliedSeq");
+        for (StoredEntry e : es) {
+            StoredProduct p = s.products().get(e.product());
+            int on = 0;
+            StringBuilder off = new StringBuilder();
+            for (int i = 0; i < p.planIds().length; i++) {
+                if (enabled(e, i)) {
+                    on++;
+                } else {
+                    off.append(off.length() == 0 ? "" : " ").append(p.planNames()[i]);
+                }
+            }
+            Instant when = StateStore.instant(e.time());
+            Csv.row(o, user, p.skuPartNumber(), p.skuId(), StateStore.isDirect(e.src()) ? "" : s.groupId(e.src()),
+                    States.stateName(e.state()), States.errorName(e.state()), on, p.planIds().length, off,
+                    when == null ? "" : when.toString(), s.lastSeq());
         }
     }
 

@@ -53,8 +53,6 @@ final class WhatIfCommand implements Callable<Integer> {
             description = "List at most N lines per section (default ${DEFAULT-VALUE}); counts are always complete.")
     int limit;
 
-    /** How the result is printed. */
-    enum Format { table, csv, json }
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default: users by userPrincipalName), csv (one row per finding, every row, columns "

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,20 @@ class CliTest {
         }
         assertEquals(fromOut.get("assignedLicenses"), fromStore.get("assignedLicenses"));
         assertEquals(fromOut.get("licenseAssignmentStates"), fromStore.get("licenseAssignmentStates"));
+        // CSV: a row per licence source, the same sources and states as Graph's licenseAssignmentStates
+        List<String> rows = run("state", store.toString(), "--user", lidia, "--format", "csv").out().lines().toList();
+        assertEquals("userId,skuPartNumber,skuId,assignedByGroup,state,error,enabledPlans,plans,disabledPlans,lastUpdated,"
+                + "lastAppliedSeq", rows.get(0));
+        assertEquals(fromOut.get("licenseAssignmentStates").size() + 1, rows.size());
+        for (int i = 0; i < fromOut.get("licenseAssignmentStates").size(); i++) {
+            var st = fromOut.get("licenseAssignmentStates").get(i);
+            String[] f = rows.get(i + 1).split(",", -1);
+            assertEquals(lidia, f[0]);
+            assertEquals(st.get("skuId").asText(), f[2]);
+            assertEquals(st.path("assignedByGroup").asText(""), f[3]);
+            assertEquals(st.get("state").asText(), f[4]);
+            assertEquals("16", f[10]);
+        }
 
         Result unknown = run("state", store.toString(), "--user", "nobody");
         assertEquals(1, unknown.code());
@@ -268,10 +283,33 @@ class CliTest {
         Result plan = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
                 dir.resolve("plan").toString());
         assertEquals(0, plan.code(), plan.err());
-        assertTrue(plan.out().contains("buy ") && plan.out().contains(" seats of ENTERPRISEPACK by "), plan.out());
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("plan/plan.json").toFile());
+        assertTrue(plan.out().contains("buy ") && plan.out().contains(" seats of Office 365 E3 (ENTERPRISEPACK) by "),
+                plan.out());
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = mapper.readTree(dir.resolve("plan/plan.json").toFile());
         assertEquals("licensim.plan/1", json.get("schema").asText());
         assertEquals(4, json.get("products").get(0).get("needByRun").size());
+        assertEquals(61, json.get("products").get(0).get("daily").get("demandHigh").size(), "day 0 to day 60");
+        // the same plan as CSV (a row per product, names beside part numbers) and as JSON on stdout
+        Result csv = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
+                dir.resolve("plan").toString(), "--format", "csv");
+        List<String> lines = csv.out().lines().toList();
+        assertEquals("sku,product,seatsDay0,seatsEnd,runsShort,runs,extraP50,extraP95,extraMax,buy,buyByDate,buyByDay,"
+                + "firstShortDayMedian,releasable", lines.get(0));
+        assertEquals(json.get("products").size() + 1, lines.size());
+        var e3 = json.get("products").get(0);
+        assertEquals(String.join(",", e3.get("sku").asText(), e3.get("name").asText(), e3.get("capacityStart").asText(),
+                e3.get("capacityEnd").asText(), e3.get("runsShort").asText(), "4", e3.get("needP50").asText(),
+                e3.get("needAtPercentile").asText(), e3.get("needMax").asText(), e3.get("buy").asText(),
+                e3.get("buyByDate").asText(), e3.get("buyByDay").asText(), e3.get("firstShortDayMedian").asText(),
+                e3.get("releasable").asText()), lines.get(1));
+        Result asJson = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
+                dir.resolve("plan").toString(), "--format", "json");
+        var fromStdout = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(asJson.out());
+        fromStdout.remove("millis");
+        var fromFile = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(dir.resolve("plan/plan.json").toFile());
+        fromFile.remove("millis");
+        assertEquals(fromFile, fromStdout, "stdout is plan.json");
         Result badPlan = run("plan", "seat-crunch", "--percentile", "95");
         assertEquals(1, badPlan.code());
         assertTrue(badPlan.err().contains("--percentile 95.0: give a value between 0 and 1"), badPlan.err());
@@ -451,6 +489,14 @@ class CliTest {
         assertEquals("ENTERPRISEPACK", node.path("products").get(0).path("sku").asText());
         assertEquals(1, node.path("groups").get(0).path("byError").path("CountViolation").asInt());
         assertEquals(3, node.path("waiting").get(0).path("free").asInt());
+        Result csv = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--threshold", "60", "--format", "csv");
+        assertEquals(3, csv.code(), csv.err());
+        assertEquals(List.of("finding,id,name,users,consumed,capacity,free,percent,detail",
+                "seats,ENTERPRISEPACK,Office 365 E3,,7,10,3,70.0,",
+                "errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,CountViolation 1",
+                "reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2"),
+                csv.out().lines().toList());
         Result clean = run("check", "../examples/two-groups-e3.json");
         assertEquals(0, clean.code(), clean.out() + clean.err());
         assertTrue(clean.out().contains("nothing needs attention"), clean.out());

@@ -41,6 +41,33 @@ class SimulateCommandTest {
     }
 
     @Test
+    @DisplayName("simulate --format csv prints a row per product as summary.json has it; --format json prints summary.json")
+    void formats(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("crunch");
+        CliTest.Result csv = run("simulate", "seat-crunch", "--users", "1000", "--days", "60", "--out", out.toString(),
+                "--quiet", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        java.util.List<String> lines = csv.out().lines().toList();
+        assertEquals("sku,product,seats,consumed,waiting,firstShortDate,firstShortDay,peakWaiting,peakWaitingDay",
+                lines.get(0));
+        assertEquals(summary.get("products").size() + 1, lines.size());
+        for (int i = 0; i < summary.get("products").size(); i++) {
+            var p = summary.get("products").get(i);
+            String[] f = lines.get(i + 1).split(",", -1);
+            assertEquals(p.get("sku").asText(), f[0]);
+            assertEquals(p.get("name").asText(), f[1]);
+            assertEquals(p.get("capacity").asText(), f[2]);
+            assertEquals(p.get("consumed").asText(), f[3]);
+            assertEquals(p.get("firstShortDay").isNull() ? "" : p.get("firstShortDay").asText(), f[6]);
+        }
+        assertEquals("Office 365 E3", summary.get("products").get(0).get("name").asText());
+        CliTest.Result json = run("simulate", "seat-crunch", "--users", "1000", "--days", "60", "--out", out.toString(),
+                "--quiet", "--format", "json");
+        assertEquals(summary, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()));
+    }
+
+    @Test
     @DisplayName("simulate refuses a non-empty directory that holds no licensim results, and writes nothing there")
     void refusesForeignDirectory(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("thesis.txt"), "precious");

@@ -131,21 +131,13 @@ public final class ResultsWriter {
         w.write("day,date,sku,product,consumed,capacity,available,waiting,usersInError,users,events,rejected\n");
         for (DayStats d : r.days()) {
             for (int p = 0; p < r.products().size(); p++) {
-                w.write(d.day() + "," + d.date() + "," + r.products().get(p) + "," + csvField(r.productNames().get(p)) + ","
+                w.write(d.day() + "," + d.date() + "," + r.products().get(p) + "," + org.licensim.core.files.Csv.field(r.productNames().get(p)) + ","
                         + d.consumed()[p] + ","
                         + d.capacity()[p] + "," + d.available(p) + "," + d.waiting()[p] + "," + d.usersInError()[p]
                         + "," + d.users() + "," + d.eventCount() + "," + d.rejectedCount() + "\n");
             }
         }
         w.flush();
-    }
-
-    /** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-    static String csvField(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     static void summary(SimulationResult r, OutputStream out) throws IOException {
