@@ -22,7 +22,6 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the suite in one of its profiles and writes, to a results directory, the JMH JSON, a
@@ -77,7 +76,7 @@ public final class BenchMain {
         switch (profile) {
             case smoke -> o.forks(0).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(50)).param("users", "3000").param("rules", "50")
-                    .param("shape", "manySmall", "fewBig").verbosity(VerboseMode.SILENT);
+                    .param("shape", "manySmall", "fewBig");
             case quick -> o.warmupIterations(3).warmupTime(TimeValue.seconds(2)).measurementIterations(5)
                     .measurementTime(TimeValue.seconds(2)).param("users", "1000000").param("shape", "manySmall")
                     .addProfiler(GCProfiler.class);
@@ -88,7 +87,9 @@ public final class BenchMain {
         if (json != null) {
             o.resultFormat(ResultFormatType.JSON).result(json.toString());
         }
-        return new Runner(o.build()).run();
+        // the smoke profile's iterations are 50 ms: one line per benchmark with JMH's time to go says enough
+        return profile == Profile.smoke ? new Runner(o.build(), new ProgressFormat(System.err)).run()
+                : new Runner(o.build()).run();
     }
 
     static String machine(Profile profile) {
