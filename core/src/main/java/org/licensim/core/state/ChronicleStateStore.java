@@ -556,6 +556,9 @@ public final class ChronicleStateStore implements StateStore {
         if (u >= highUser) {
             highUser = u + 1;
         }
+        if (bulkTotal > 0 && (++bulkDone & 0xFFFF) == 0) {
+            bulkProgress();
+        }
     }
 
     private void put(int u, int[] src, int offset, int n) {
@@ -599,6 +602,36 @@ public final class ChronicleStateStore implements StateStore {
         // sized when created (Sizing); Chronicle Map grows up to its bloat factor beyond that
     }
 
+    /** A reconcile's writes are about to come: they are counted and reported on the log (phase, share, time to go). */
+    @Override
+    public void prepareBulkLoad(int users) {
+        bulkTotal = users;
+        bulkDone = 0;
+        bulkStart = System.nanoTime();
+        bulkReported = bulkStart;
+    }
+
+    /** At most how often a bulk load reports (a test sets 0 to see every report). */
+    static long bulkReportNanos = 2_000_000_000L;
+    /** Users a bulk load will write (0: none under way), written so far, and when it started and last reported. */
+    private long bulkTotal;
+    private long bulkDone;
+    private long bulkStart;
+    private long bulkReported;
+
+    /** Every 64k users of a bulk load, at most every two seconds: how far, how long so far, about how long to go. */
+    private void bulkProgress() {
+        long now = System.nanoTime();
+        if (now - bulkReported < bulkReportNanos || bulkDone >= bulkTotal) {
+            return;
+        }
+        bulkReported = now;
+        double spent = (now - bulkStart) / 1e9;
+        log.accept(String.format(java.util.Locale.ROOT, "store %s: writing the resolved state, %,d of %,d users (%d%%), "
+                + "%.0f s so far, about %.0f s to go", dir, bulkDone, bulkTotal, 100 * bulkDone / bulkTotal, spent,
+                spent / bulkDone * (bulkTotal - bulkDone)));
+    }
+
     /**
      * Makes every write since the last commit durable as one step: records the new user and group
      * ids of the attached tenant, writes the commit record ({@code lastSeq}, value count), and
@@ -607,6 +640,7 @@ public final class ChronicleStateStore implements StateStore {
      */
     @Override
     public void commit(long lastSeq) {
+        bulkTotal = 0;
         int users = header.current().users();
         int groups = header.current().groups();
         try {

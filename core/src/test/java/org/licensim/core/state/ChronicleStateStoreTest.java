@@ -28,6 +28,37 @@ class ChronicleStateStoreTest {
     }
 
     @Test
+    @DisplayName("building a store reports how far its first write has got, with the time so far and to go")
+    void buildReportsProgress(@TempDir Path tmp) throws IOException {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        long was = ChronicleStateStore.bulkReportNanos;
+        ChronicleStateStore.bulkReportNanos = 0; // every 65,536 users, not every two seconds: the test must not depend on speed
+        StringBuilder json = new StringBuilder("{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, "
+                + "\"subscribedSkus\": [{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 200000}}], \"users\": [");
+        StringBuilder members = new StringBuilder();
+        for (int u = 0; u < 140_000; u++) {
+            json.append(u == 0 ? "" : ", ").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": \"NL\"}");
+            members.append(u == 0 ? "" : ", ").append("\"u").append(u).append('"');
+        }
+        json.append("], \"groups\": [{\"id\": \"all\", \"members\": [").append(members)
+                .append("]}], \"assignments\": [{\"groupId\": \"all\", \"skuId\": \"EMS\"}]}");
+        try {
+            org.licensim.core.directory.Tenant t = org.licensim.core.io.SnapshotReader.withDefaults().read(
+                    new java.io.ByteArrayInputStream(json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "big.json");
+            new org.licensim.core.rules.RuleMembership().applyTo(t);
+            org.licensim.core.engine.Engine.builder(t).persisted(tmp.resolve("progress"), "big.json", log::add).close();
+        } finally {
+            ChronicleStateStore.bulkReportNanos = was;
+        }
+        java.util.List<String> writing = log.stream().filter(l -> l.contains("writing the resolved state")).toList();
+        assertEquals(2, writing.size(), log.toString());
+        assertTrue(writing.get(0).matches(".*: writing the resolved state, 65,536 of 140,000 users \\(46%\\), \\d+ s so far, "
+                + "about \\d+ s to go"), writing.get(0));
+        assertTrue(writing.get(1).contains("131,072 of 140,000 users (93%)"), writing.get(1));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("created store ")), log.toString());
+    }
+
+    @Test
     @DisplayName("a truncated, a garbage and an incompatible store are each refused with an error naming the file")
     void damagedStoresAreRefused(@TempDir Path tmp) throws IOException {
         Path a = made(tmp, "truncated");
