@@ -541,4 +541,25 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--now soon: expected an ISO 8601 instant"), bad.err());
     }
+
+    @Test
+    @DisplayName("section 4 preview-rule with licence-driven and memberOf rules; a rule that would close a licence cycle is refused, named")
+    void previewSection4Rules(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("chain.json");
+        Files.writeString(snap, org.licensim.core.rules.LicenceDrivenRulesTest.CHAIN);
+        String intune = org.licensim.core.rules.LicenceDrivenRulesTest.INTUNE;
+        Result leave = run("preview-rule", snap.toString(), "--group", "intune-too", "--rule",
+                "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\") -and user.usageLocation -eq \"DE\"");
+        assertEquals(0, leave.code(), leave.err());
+        assertTrue(leave.out().contains("  would leave: 1\n    u1\n"), leave.out());
+        Result nested = run("preview-rule", snap.toString(), "--group", "intune-too", "--rule",
+                "user.memberof -any (group.objectId -in [\"ems\"])");
+        assertEquals(0, nested.code(), nested.err());
+        assertTrue(nested.out().contains("  would join: 0\n") && nested.out().contains("  would leave: 0\n"), nested.out());
+        // ems gives EMS (so Intune): following Intune itself would never settle
+        Result cycle = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
+                "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\")");
+        assertEquals(1, cycle.code(), cycle.out());
+        assertTrue(cycle.err().contains("licence-driven rules would never settle: \"ems\" -> \"ems\""), cycle.err());
+    }
 }

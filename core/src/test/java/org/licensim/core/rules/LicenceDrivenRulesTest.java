@@ -14,8 +14,8 @@ import org.licensim.core.engine.Rejection;
 import org.licensim.core.event.Event;
 
 /** SPEC section 4 licence-driven rules: {@code user.assignedPlans -any (...)}, settled to a fixed point, cycles refused. */
-class LicenceDrivenRulesTest {
-    static final String INTUNE = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5";
+public class LicenceDrivenRulesTest {
+    public static final String INTUNE = "c1ec4a95-1f05-45b3-a911-aa3fa01094f5";
     static final String RULE = "user.assignedPlans -any (assignedPlan.servicePlanId -eq \\\"" + INTUNE
             + "\\\" -and assignedPlan.capabilityStatus -eq \\\"Enabled\\\")";
     /** EMS by an assigned group; "intune-users" follows Intune (EMS's INTUNE_A) and gives Power BI Pro. */
@@ -97,7 +97,7 @@ class LicenceDrivenRulesTest {
     }
 
     /** ems (listed) gives Intune; intune-users follows it and gives Power BI Pro; bi-users follows that and gives E3; a fourth group follows Intune too. */
-    static final String CHAIN = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
+    public static final String CHAIN = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": ["
             + "{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 10}}, "
             + "{\"skuPartNumber\": \"POWER_BI_PRO\", \"prepaidUnits\": {\"enabled\": 10}}, "
             + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 10}}], \"users\": ["
