@@ -67,6 +67,11 @@ final class ResolveCommand implements Callable<Integer> {
                     + "it, and the events after it are applied to it.")
     Path store;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "What stdout gets: table (default: the summary), csv (one row per product) or json (the "
+                    + "summary as one object); columns and fields in docs/FORMATS.md.")
+    Format format;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -201,6 +206,18 @@ final class ResolveCommand implements Callable<Integer> {
             SnapshotWriter.write(engine, outSnapshot);
         }
         Summary s = Summary.of(engine);
+        if (format == Format.csv) {
+            Csv.row(o, "sku", "product", "consumed", "available", "capacity", "usersInError");
+            for (int t = 0; t < s.products().length; t++) {
+                Csv.row(o, s.products()[t], engine.tenant().subscriptions().product(t).displayName(), s.consumed()[t],
+                        Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
+            }
+            return 0;
+        }
+        if (format == Format.json) {
+            o.println(summaryJson(engine, s, applied, rejectedCount));
+            return 0;
+        }
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
         o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
@@ -233,6 +250,39 @@ final class ResolveCommand implements Callable<Integer> {
             o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
         }
         return 0;
+    }
+
+    /** The summary as one JSON object (docs/FORMATS.md, "resolve --format json"). */
+    private String summaryJson(Engine engine, Summary s, long applied, long rejectedCount) throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = json.createObjectNode();
+        root.put("snapshot", snapshot.toString());
+        if (events != null) {
+            root.put("events", events.toString());
+        }
+        root.put("users", s.users());
+        root.put("lastAppliedSeq", engine.lastAppliedSeq());
+        root.put("eventsApplied", applied);
+        root.put("eventsRejected", rejectedCount);
+        var products = root.putArray("products");
+        for (int t = 0; t < s.products().length; t++) {
+            var p = products.addObject();
+            p.put("sku", s.products()[t]);
+            p.put("name", engine.tenant().subscriptions().product(t).displayName());
+            p.put("consumed", s.consumed()[t]);
+            p.put("available", Math.max(0, s.capacity()[t] - s.consumed()[t]));
+            p.put("capacity", s.capacity()[t]);
+            p.put("usersInError", s.usersInError()[t]);
+        }
+        var errors = root.putObject("sourcesInError");
+        long[] byKind = s.sourcesByError();
+        for (int k = 1; k < byKind.length; k++) {
+            if (byKind[k] > 0) {
+                errors.put(States.errorNameOf(k), byKind[k]);
+            }
+        }
+        root.set("waitingWhileSeatsAreFree", json.valueToTree(HealthCheck.waitingWhileFree(engine, s)));
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     /**

@@ -562,4 +562,29 @@ class CliTest {
         assertEquals(1, cycle.code(), cycle.out());
         assertTrue(cycle.err().contains("licence-driven rules would never settle: \"ems\" -> \"ems\""), cycle.err());
     }
+
+    @Test
+    @DisplayName("resolve --format csv prints a row per product and --format json the summary, with the same figures")
+    void resolveFormats() throws Exception {
+        Result csv = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--quiet", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        Result json = run("resolve", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
+                "--quiet", "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        List<String> lines = csv.out().lines().toList();
+        assertEquals("sku,product,consumed,available,capacity,usersInError", lines.get(0));
+        assertEquals(node.get("products").size() + 1, lines.size());
+        for (int i = 0; i < node.get("products").size(); i++) {
+            var p = node.get("products").get(i);
+            assertEquals(String.join(",", p.get("sku").asText(), org.licensim.core.files.Csv.field(p.get("name").asText()),
+                    p.get("consumed").asText(), p.get("available").asText(), p.get("capacity").asText(),
+                    p.get("usersInError").asText()), lines.get(i + 1));
+        }
+        assertTrue(lines.contains("ENTERPRISEPACK,Office 365 E3,7,3,10,1"), lines.toString());
+        assertEquals(1, node.get("sourcesInError").get("CountViolation").asInt());
+        assertEquals("ENTERPRISEPACK", node.get("waitingWhileSeatsAreFree").get(0).get("sku").asText());
+        assertEquals(16, node.get("lastAppliedSeq").asInt());
+    }
 }
