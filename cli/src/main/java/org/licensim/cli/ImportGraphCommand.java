@@ -49,9 +49,17 @@ final class ImportGraphCommand implements Callable<Integer> {
     @Option(names = "--fail-on-difference", description = "Exit 4 when the fidelity check finds a difference.")
     boolean failOnDifference;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "What stdout gets: table (default), csv (the fidelity check's disagreements, one row per "
+                    + "source; the import's lines go to stderr) or json (the import and the check as one object); "
+                    + "docs/IMPORT.md.")
+    Format format;
+
     @Override
-    public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+    public Integer call() throws java.io.IOException {
+        // table: everything on stdout; csv: the rows on stdout, the import's lines on stderr; json: one object only
+        PrintWriter o = format == Format.table ? spec.commandLine().getOut() : format == Format.csv
+                ? spec.commandLine().getErr() : new PrintWriter(java.io.Writer.nullWriter());
         long t0 = System.nanoTime();
         GraphImport.Result r = GraphImport.read(dir, Catalog.loadDefault(), country, withState);
         GraphImport.write(r, out);
@@ -61,6 +69,7 @@ final class ImportGraphCommand implements Callable<Integer> {
         r.notes().forEach(n -> o.println("  note: " + n));
         o.printf("wrote %s (%,d ms)%n", out, (System.nanoTime() - t0) / 1_000_000);
         if (noCheck) {
+            print(r, List.of());
             return 0;
         }
         Tenant t;
@@ -76,6 +85,7 @@ final class ImportGraphCommand implements Callable<Integer> {
         Engine e = org.licensim.core.planning.WhatIf.resolve(t);
         List<GraphFidelity.Disagreement> d = GraphFidelity.compare(e, r);
         long users = d.stream().map(GraphFidelity.Disagreement::userId).distinct().count();
+        print(r, d);
         if (d.isEmpty()) {
             o.printf("fidelity check: licensim resolves all %,d users as Graph reported them%n", r.users());
             return 0;
@@ -86,5 +96,36 @@ final class ImportGraphCommand implements Callable<Integer> {
         o.println("  (a snapshot has no history: under seat scarcity Graph's holders come from the tenant's past, "
                 + "licensim's from the snapshot's R11 order; --with-state keeps Graph's states for what follows)");
         return failOnDifference ? 4 : 0;
+    }
+
+    /** The csv and json outputs: the disagreements as rows, or the import and the check as one object. */
+    private void print(GraphImport.Result r, List<GraphFidelity.Disagreement> d) throws java.io.IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (format == Format.csv) {
+            Csv.row(o, "userId", "userPrincipalName", "product", "source", "graph", "licensim", "rules");
+            for (GraphFidelity.Disagreement x : d) {
+                Csv.row(o, x.userId(), x.upn(), x.product(), x.source(), x.graph(), x.licensim(), x.rules());
+            }
+        } else if (format == Format.json) {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = json.createObjectNode();
+            root.put("export", dir.toString());
+            root.put("snapshot", out.toString());
+            root.put("users", r.users());
+            root.put("groups", r.groups());
+            root.put("memberships", r.memberships());
+            root.put("skippedMembers", r.skippedMembers());
+            root.put("products", r.skus());
+            root.put("directAssignments", r.directAssignments());
+            root.put("groupAssignments", r.groupAssignments());
+            root.set("notes", json.valueToTree(r.notes()));
+            if (!noCheck) {
+                var check = root.putObject("fidelityCheck");
+                check.put("usersDiffering", d.stream().map(GraphFidelity.Disagreement::userId).distinct().count());
+                check.set("disagreements", json.valueToTree(d));
+            }
+            o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        }
+        o.flush();
     }
 }

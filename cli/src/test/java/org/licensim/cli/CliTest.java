@@ -227,6 +227,40 @@ class CliTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains(dir.resolve("organization.json") + ": missing"), bad.err());
         assertTrue(Files.notExists(dir.resolve("x.json")));
+
+        // an export whose first reported Active state says Error: the check finds that one source, in each format
+        Path export = dir.resolve("export");
+        copyTree(Path.of("../core/src/test/resources/graph/contoso-export"), export);
+        String users = Files.readString(export.resolve("users.json"));
+        Files.writeString(export.resolve("users.json"), users.replaceFirst("\"state\": *\"Active\"", "\"state\": \"Error\""));
+        Result csv = run("import-graph", "--dir", export.toString(), "--out", dir.resolve("t2.json").toString(),
+                "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        List<String> rows = csv.out().lines().toList();
+        assertEquals("userId,userPrincipalName,product,source,graph,licensim,rules", rows.get(0));
+        assertEquals(2, rows.size(), csv.out());
+        assertTrue(rows.get(1).startsWith("87d349ed-44d7-43e1-9a83-5f2406dee5bd,AdeleV@contoso.com,ENTERPRISEPREMIUM,from group ")
+                && rows.get(1).contains(",Error/None,Active/None,"), rows.get(1));
+        assertTrue(csv.err().contains("fidelity check: 1 of 5 users resolve differently"), csv.err());
+        Result json = run("import-graph", "--dir", export.toString(), "--out", dir.resolve("t3.json").toString(),
+                "--format", "json");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals(5, node.get("users").asInt());
+        assertEquals(1, node.get("fidelityCheck").get("usersDiffering").asInt());
+        assertEquals(rows.get(1).split(",")[0], node.get("fidelityCheck").get("disagreements").get(0).get("userId").asText());
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test
