@@ -44,6 +44,11 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "List at most N per section.")
     int limit;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default: users by userPrincipalName, at most --limit per list), csv (one row per direct "
+                    + "assignment, every one) or json (one object); columns in docs/PLANNING.md.")
+    Format format;
+
     @Override
     public Integer call() throws Exception {
         Main.requireNonNegative(spec, "--limit", limit);
@@ -58,16 +63,28 @@ final class MigrateCommand implements Callable<Integer> {
         }
         SnapshotReader reader = SnapshotReader.withDefaults();
         Migration m = Migration.plan(() -> reader.read(snapshot), events);
+        Names names = new Names(reader.read(snapshot));
+        if (format != Format.table) {
+            print(o, m, names);
+            writeFeed(o, m, format == Format.table);
+            return 0;
+        }
         o.printf("migration plan for %s%s%n", snapshot, policy == null ? "" : " under the policy in " + policy);
         o.printf("  remove (inherited sources enable every plan): %d%n", m.remove().size());
-        m.remove().stream().limit(limit).forEach(d -> o.printf("    %s %s%n", d.user(), d.product()));
+        m.remove().stream().limit(limit).forEach(d -> o.printf("    %s %s%n", names.user(d.user()), d.product()));
         more(o, m.remove().size());
         o.printf("  keep: %d%n", m.keep().size());
-        m.keep().stream().limit(limit).forEach(d -> o.printf("    %s %s: %s%s%n", d.user(), d.product(), d.reason(),
+        m.keep().stream().limit(limit).forEach(d -> o.printf("    %s %s: %s%s%n", names.user(d.user()), d.product(), d.reason(),
                 d.plansLost().isEmpty() ? "" : " (would lose " + String.join(", ", d.plansLost()) + ")"));
         more(o, m.keep().size());
         o.printf("  order: %d policy events, then %d removals; checked on a copy: no user loses a plan or gains an error%n",
                 m.policy().size(), m.remove().size());
+        writeFeed(o, m, true);
+        return 0;
+    }
+
+    /** With --apply, the feed of policy events then removals; {@code say}: and a line saying so. */
+    private void writeFeed(PrintWriter o, Migration m, boolean say) {
         if (apply != null) {
             AtomicFile.write(apply, "event feed", out -> {
                 EventWriter w = new EventWriter(out);
@@ -76,9 +93,42 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 w.flush();
             });
-            o.printf("wrote %s (%d events; licensim resolve %s --events %s)%n", apply, m.events().size(), snapshot, apply);
+            (say ? o : spec.commandLine().getErr()).printf("wrote %s (%d events; licensim resolve %s --events %s)%n", apply,
+                    m.events().size(), snapshot, apply);
         }
-        return 0;
+    }
+
+    /** csv: one row per direct assignment (removed or kept); json: the plan as one object. */
+    private void print(PrintWriter o, Migration m, Names names) throws java.io.IOException {
+        if (format == Format.csv) {
+            Csv.row(o, "action", "userId", "userPrincipalName", "sku", "product", "reason", "plansLost");
+            for (Migration.Direct d : m.remove()) {
+                Csv.row(o, "remove", d.user(), names.upn(d.user()), d.product(), names.product(d.product()), d.reason(),
+                        String.join(" ", d.plansLost()));
+            }
+            for (Migration.Direct d : m.keep()) {
+                Csv.row(o, "keep", d.user(), names.upn(d.user()), d.product(), names.product(d.product()), d.reason(),
+                        String.join(" ", d.plansLost()));
+            }
+            return;
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = json.createObjectNode();
+        root.put("snapshot", snapshot.toString());
+        root.put("policyEvents", m.policy().size());
+        for (String list : new String[] {"remove", "keep"}) {
+            var a = root.putArray(list);
+            for (Migration.Direct d : list.equals("remove") ? m.remove() : m.keep()) {
+                var x = a.addObject();
+                x.put("userId", d.user());
+                x.put("userPrincipalName", names.upn(d.user()));
+                x.put("sku", d.product());
+                x.put("product", names.product(d.product()));
+                x.put("reason", d.reason());
+                x.set("plansLost", json.valueToTree(d.plansLost()));
+            }
+        }
+        o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 
     private void more(PrintWriter o, int n) {

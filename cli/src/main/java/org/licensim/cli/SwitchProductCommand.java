@@ -47,11 +47,21 @@ final class SwitchProductCommand implements Callable<Integer> {
     @Option(names = "--apply", paramLabel = "EVENTS", description = "Write the chosen steps as an event feed.")
     Path apply;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default), csv (one row per order simulated) or json (every order with its steps and "
+                    + "the members it fails); columns in docs/PLANNING.md.")
+    Format format;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintWriter o = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         ProductSwitch s = ProductSwitch.plan(() -> reader.read(snapshot), group, from, to, disabled);
+        if (format != Format.table) {
+            print(o, s);
+            writeFeed(spec.commandLine().getErr(), s.chosen());
+            return s.chosen().safe() ? 0 : 1;
+        }
         o.printf("switch group %s from %s to %s: %d orders simulated%n", s.groupName(), s.from(), s.to(),
                 s.candidates().size());
         for (ProductSwitch.Candidate c : s.candidates()) {
@@ -84,6 +94,12 @@ final class SwitchProductCommand implements Callable<Integer> {
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }
+        writeFeed(o, c);
+        return c.safe() ? 0 : 1;
+    }
+
+    /** With --apply, the chosen order's steps as a feed, and a line saying so on {@code o}. */
+    private void writeFeed(PrintWriter o, ProductSwitch.Candidate c) {
         if (apply != null) {
             AtomicFile.write(apply, "event feed", out -> {
                 EventWriter w = new EventWriter(out);
@@ -94,6 +110,41 @@ final class SwitchProductCommand implements Callable<Integer> {
             });
             o.printf("wrote %s (%d events)%n", apply, c.steps().size());
         }
-        return c.safe() ? 0 : 1;
+    }
+
+    /** csv: one row per order simulated; json: the switch with every order, its steps and the members it fails. */
+    private void print(PrintWriter o, ProductSwitch s) throws java.io.IOException {
+        if (format == Format.csv) {
+            Csv.row(o, "order", "chosen", "membersWithGap", "serviceSteps", "membersLosingService", "errorsOnTheWay",
+                    "errorsAtEnd", "safe", "peakSeatsOfTarget", "steps");
+            for (ProductSwitch.Candidate c : s.candidates()) {
+                Csv.row(o, c.name(), c == s.chosen(), c.membersWithGap(), c.serviceGaps(), c.membersLosingService(),
+                        c.errorsOnTheWay(), c.errorsAtEnd(), c.safe(), c.peakSeatsOfTarget(), String.join("; ", c.stepNames()));
+            }
+            return;
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = json.createObjectNode();
+        root.put("group", group);
+        root.put("groupName", s.groupName());
+        root.put("from", s.from());
+        root.put("to", s.to());
+        root.set("notInTarget", json.valueToTree(s.notInTarget()));
+        var orders = root.putArray("orders");
+        for (ProductSwitch.Candidate c : s.candidates()) {
+            var x = orders.addObject();
+            x.put("order", c.name());
+            x.put("chosen", c == s.chosen());
+            x.put("membersWithGap", c.membersWithGap());
+            x.put("serviceSteps", c.serviceGaps());
+            x.put("membersLosingService", c.membersLosingService());
+            x.put("errorsOnTheWay", c.errorsOnTheWay());
+            x.put("errorsAtEnd", c.errorsAtEnd());
+            x.put("safe", c.safe());
+            x.put("peakSeatsOfTarget", c.peakSeatsOfTarget());
+            x.set("steps", json.valueToTree(c.stepNames()));
+            x.set("failedMembers", json.valueToTree(c.failedMembers()));
+        }
+        o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 }

@@ -621,4 +621,42 @@ class CliTest {
         assertEquals("ENTERPRISEPACK", node.get("waitingWhileSeatsAreFree").get(0).get("sku").asText());
         assertEquals(16, node.get("lastAppliedSeq").asInt());
     }
+
+    @Test
+    @DisplayName("migrate and switch-product --format csv|json: every direct assignment, every order simulated")
+    void planningFormats(@TempDir Path dir) throws Exception {
+        Result csv = run("migrate", "../core/src/test/resources/plans/migration.json", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertEquals(List.of("action,userId,userPrincipalName,sku,product,reason,plansLost",
+                "remove,u2,,ENTERPRISEPACK,Office 365 E3,inherited sources enable every plan it enables,",
+                "remove,u5,,ENTERPRISEPACK,Office 365 E3,inherited sources enable every plan it enables,",
+                "keep,u1,,ENTERPRISEPACK,Office 365 E3,the groups do not enable every plan the direct assignment does,"
+                        + "YAMMER_ENTERPRISE",
+                "keep,u3,,ENTERPRISEPACK,Office 365 E3,no group assigns the product to this user,",
+                "keep,u4,,EMS,Enterprise Mobility + Security E3,no group assigns the product to this user,"),
+                csv.out().lines().toList());
+        Path feed = dir.resolve("m.jsonl");
+        Result json = run("migrate", "../core/src/test/resources/plans/migration.json", "--format", "json", "--apply",
+                feed.toString());
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var m = mapper.readTree(json.out());
+        assertEquals(2, m.get("remove").size());
+        assertEquals("YAMMER_ENTERPRISE", m.get("keep").get(0).get("plansLost").get(0).asText());
+        assertTrue(Files.size(feed) > 0 && json.err().contains("wrote " + feed), json.err());
+
+        Result orders = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "g-support",
+                "--from", "STANDARDPACK", "--to", "ENTERPRISEPACK", "--format", "csv");
+        assertEquals(0, orders.code(), orders.err());
+        List<String> rows = orders.out().lines().toList();
+        assertEquals("order,chosen,membersWithGap,serviceSteps,membersLosingService,errorsOnTheWay,errorsAtEnd,safe,"
+                + "peakSeatsOfTarget,steps", rows.get(0));
+        assertEquals("one request: remove the old product and add the new together,true,0,0,0,0,0,true,2,"
+                + "remove STANDARDPACK and add ENTERPRISEPACK in one request (assignLicense)", rows.get(1));
+        Result sw = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "g-support",
+                "--from", "STANDARDPACK", "--to", "ENTERPRISEPACK", "--format", "json");
+        var node = mapper.readTree(sw.out());
+        assertEquals(rows.size() - 1, node.get("orders").size());
+        assertTrue(node.get("orders").get(0).get("chosen").asBoolean());
+        assertEquals("ENTERPRISEPACK", node.get("to").asText());
+    }
 }
