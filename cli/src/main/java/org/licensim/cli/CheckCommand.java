@@ -44,6 +44,15 @@ final class CheckCommand implements Callable<Integer> {
             description = "Seats in use, in percent, from which a product is listed. Default: ${DEFAULT-VALUE}.")
     double threshold;
 
+    @Option(names = "--days", paramLabel = "DAYS", defaultValue = "30",
+            description = "List subscriptions (the snapshot's subscriptions, from import-graph) whose next lifecycle date "
+                    + "(renewal, trial end) is within DAYS days, or past. Default: ${DEFAULT-VALUE}.")
+    int days;
+
+    @Option(names = "--now", paramLabel = "INSTANT",
+            description = "The time --days counts from (ISO 8601). Default: the snapshot's evaluatedAt, else the clock.")
+    String now;
+
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default), csv (one row per finding) or json (the findings as one object); columns "
                     + "and fields in docs/CHECK.md.")
@@ -55,7 +64,16 @@ final class CheckCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--threshold must be a percentage from 0 to 100, got " + threshold);
         }
+        if (days < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--days must be 0 or more, got " + days);
+        }
+        Long at = now == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(now);
+        if (now != null && at == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--now " + now + ": expected an ISO 8601 instant such as 2026-12-01T00:00:00Z");
+        }
         Tenant t = SnapshotReader.withDefaults().read(snapshot);
+        long from = at != null ? at : t.evaluatedAt() != null ? t.evaluatedAt() : java.time.Instant.now().getEpochSecond();
         Engine e = Engine.builder(t).reconcile();
         if (events != null) {
             try (EventReader r = EventReader.open(events)) {
@@ -68,7 +86,7 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-        HealthCheck c = HealthCheck.of(e, threshold);
+        HealthCheck c = HealthCheck.of(e, threshold, days, from);
         PrintWriter o = spec.commandLine().getOut();
         if (format == Format.json) {
             o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c));
@@ -84,10 +102,11 @@ final class CheckCommand implements Callable<Integer> {
     private void print(PrintWriter o, HealthCheck c) {
         if (c.clean()) {
             o.printf(Locale.ROOT, "%s: nothing needs attention (no product at %s%% of its seats, no member in licence "
-                    + "error, nobody waiting while seats are free)%n", snapshot, fmt(threshold));
+                    + "error, nobody waiting while seats are free, no subscription ending within %d days)%n", snapshot,
+                    fmt(threshold), days);
             return;
         }
-        o.printf("%s: %d %s need attention%n", snapshot, count(c), count(c) == 1 ? "finding" : "findings");
+        o.printf("%s: %d %s attention%n", snapshot, count(c), count(c) == 1 ? "finding needs" : "findings need");
         for (HealthCheck.NearlyFull p : c.products()) {
             o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%n", p.sku(), p.name(), p.percent(),
                     p.consumed(), p.capacity(), p.consumed() >= p.capacity() ? ": full" : String.format(Locale.ROOT,
@@ -96,6 +115,17 @@ final class CheckCommand implements Callable<Integer> {
         for (HealthCheck.GroupInError g : c.groups()) {
             o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
                     g.members() == 1 ? "member" : "members", join(g.byError()));
+        }
+        for (HealthCheck.Ending x : c.ending()) {
+            o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),
+                    x.name(), x.trial() ? "trial " : "", x.subscriptionId(), x.licences(), x.status(), x.nextStatus(),
+                    x.date().substring(0, 10), x.inDays() < 0 ? -x.inDays() + " days overdue" : x.inDays() == 0 ? "today"
+                            : "in " + x.inDays() + (x.inDays() == 1 ? " day" : " days"), x.usersOver() > 0
+                            ? String.format(Locale.ROOT, ": without it %,d seats for %,d holders, %,d over", x.seatsAfter(),
+                                    x.consumed(), x.usersOver())
+                            : x.consumed() == 0 ? ": no user holds the product"
+                            : String.format(Locale.ROOT, ": the other %,d seats cover its %,d holders", x.seatsAfter(),
+                                    x.consumed()));
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
             o.printf("  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%n", w.users(),
@@ -119,10 +149,16 @@ final class CheckCommand implements Callable<Integer> {
             Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", w.groups().isEmpty()
                     ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()));
         }
+        for (HealthCheck.Ending x : c.ending()) {
+            Csv.row(o, "subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
+                    (x.trial() ? "trial " : "") + x.subscriptionId() + ": " + x.status() + " -> " + x.nextStatus() + " on "
+                            + x.date() + " (" + x.inDays() + " days), " + x.licences() + " licences, " + x.seatsAfter()
+                            + " seats without them");
+        }
     }
 
     private static int count(HealthCheck c) {
-        return c.products().size() + c.groups().size() + c.waiting().size();
+        return c.products().size() + c.groups().size() + c.waiting().size() + c.ending().size();
     }
 
     private static String fmt(double d) {

@@ -659,4 +659,38 @@ class CliTest {
         assertTrue(node.get("orders").get(0).get("chosen").asBoolean());
         assertEquals("ENTERPRISEPACK", node.get("to").asText());
     }
+
+    @Test
+    @DisplayName("check --days lists subscriptions whose next lifecycle date is near, from import-graph's subscriptions")
+    void checkSubscriptions(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("contoso.json");
+        Result imported = run("import-graph", "--dir", "../core/src/test/resources/graph/contoso-export", "--out",
+                snap.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(3, mapper.readTree(snap.toFile()).get("subscriptions").size());
+        Result r = run("check", snap.toString(), "--now", "2026-12-01T00:00:00Z");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("  subscription: ENTERPRISEPREMIUM (Office 365 E5) trial "
+                + "a1e5d7c3-0b2f-4e6a-9c8d-7f6e5d4c3b2a of 5 licences moves from Enabled to Warning on 2026-12-20 "
+                + "(in 19 days): the other 20 seats cover its 3 holders"), r.out());
+        assertTrue(r.out().contains("CRMSTANDARD (Microsoft Dynamics CRM Online) c3a7f9e5-2d4b-4a8c-9e0f-1b2c3d4e5f6a of 25 "
+                + "licences moves from Suspended to LockedOut on 2026-12-10 (in 9 days): no user holds the product"), r.out());
+        assertTrue(!r.out().contains("456c2b4f"), "renewing in June 2027: not within 30 days");
+        // ten days later the CRM date has passed (overdue) and the trial is 9 days away; --days 5 leaves the trial out
+        Result later = run("check", snap.toString(), "--now", "2026-12-11T00:00:00Z", "--days", "5", "--format", "json");
+        var node = mapper.readTree(later.out());
+        assertEquals(1, node.get("ending").size(), later.out());
+        assertEquals(-1, node.get("ending").get(0).get("inDays").asInt());
+        assertEquals(5, node.get("days").asInt());
+        // a purchase ending with more holders than the other seats: the users it would leave without a seat
+        String tight = Files.readString(snap).replace("\"totalLicenses\" : 5,", "\"totalLicenses\" : 23,");
+        Files.writeString(dir.resolve("tight.json"), tight);
+        Result over = run("check", dir.resolve("tight.json").toString(), "--now", "2026-12-01T00:00:00Z", "--format", "csv");
+        assertTrue(over.out().lines().anyMatch(l -> l.startsWith("subscription,ENTERPRISEPREMIUM,Office 365 E5,1,3,25,,,")),
+                over.out());
+        Result bad = run("check", snap.toString(), "--days", "-1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--days must be 0 or more, got -1"), bad.err());
+    }
 }

@@ -75,6 +75,17 @@ public final class Tenant {
 
     private Long evaluatedAt;
 
+    private java.util.List<CommercialSubscription> commercialSubscriptions = java.util.List.of();
+
+    /** The snapshot's {@code subscriptions} (Graph's /directory/subscriptions): renewal dates and trials; may be empty. */
+    public java.util.List<CommercialSubscription> commercialSubscriptions() {
+        return commercialSubscriptions;
+    }
+
+    public void setCommercialSubscriptions(java.util.List<CommercialSubscription> subscriptions) {
+        this.commercialSubscriptions = java.util.List.copyOf(subscriptions);
+    }
+
     /** The snapshot's {@code evaluatedAt}: system.now (epoch seconds) its time-driven memberships were evaluated at, or null. */
     public Long evaluatedAt() {
         return evaluatedAt;

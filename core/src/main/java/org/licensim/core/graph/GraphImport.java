@@ -147,6 +147,7 @@ public final class GraphImport {
             }
             skuPart.put(p.skuId().toLowerCase(Locale.ROOT), p.skuPartNumber());
         }
+        subscriptions(dir, snap, skuPart);
 
         List<GraphExport.Item> groupItems = GraphExport.read(dir, "groups", true);
         Set<String> groupIds = new HashSet<>();
@@ -471,5 +472,41 @@ public final class GraphImport {
     /** Writes the snapshot (temporary file, then moved into place). */
     public static void write(Result r, Path out) {
         AtomicFile.write(out, "snapshot", o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, r.snapshot()));
+    }
+
+    /**
+     * {@code subscriptions.json} (GET /directory/subscriptions, optional): each commercial
+     * subscription of a product the snapshot has, with its lifecycle fields, for renewal dates
+     * and trials; a subscription of a product the export's subscribedSkus lack is left out, said
+     * in a note.
+     */
+    private void subscriptions(Path dir, ObjectNode snap, Map<String, String> skuPart) {
+        if (GraphExport.pages(dir, "subscriptions").isEmpty()) {
+            notes.add("no subscriptions.json (GET /directory/subscriptions): no renewal dates or trials for check --days");
+            return;
+        }
+        ArrayNode out = snap.putArray("subscriptions");
+        int skipped = 0;
+        for (GraphExport.Item it : GraphExport.read(dir, "subscriptions", false)) {
+            JsonNode s = it.node();
+            String sku = s.path("skuId").asText("").toLowerCase(Locale.ROOT);
+            if (!skuPart.containsKey(sku)) {
+                skipped++;
+                continue;
+            }
+            ObjectNode o = out.addObject();
+            for (String f : List.of("id", "skuId", "skuPartNumber", "status", "nextLifecycleDateTime", "createdDateTime")) {
+                if (s.hasNonNull(f)) {
+                    o.put(f, s.get(f).asText());
+                }
+            }
+            if (s.has("totalLicenses") && s.get("totalLicenses").canConvertToInt()) {
+                o.put("totalLicenses", s.get("totalLicenses").asInt());
+            }
+            o.put("isTrial", s.path("isTrial").asBoolean(false));
+        }
+        if (skipped > 0) {
+            notes.add(skipped + " subscriptions of products not in the export's subscribedSkus were left out");
+        }
     }
 }

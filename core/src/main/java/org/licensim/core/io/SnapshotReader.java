@@ -89,6 +89,8 @@ public final class SnapshotReader {
         Long evaluatedAt;
         /** The snapshot's directory extensions: declarations, and users' values waiting for them. */
         final SnapshotExtensions extensions = new SnapshotExtensions();
+        /** The tenant's commercial subscriptions (renewal dates, trials), for check --days. */
+        final SnapshotSubscriptions subscriptions = new SnapshotSubscriptions();
 
         /** {@code "unreachableStates": "report"}: R24 states are listed, not refused (an import). */
         boolean reportUnreachable;
@@ -124,6 +126,8 @@ public final class SnapshotReader {
                             case "users" -> eachElement(p, this::readUser);
                             case "directoryExtensions" -> eachElement(p, (q, index) -> extensions.readDeclaration(q, index,
                                     fields, problems));
+                            case "subscriptions" -> eachElement(p, (q, index) -> subscriptions.read(q, index, fields,
+                                    problems, SnapshotReader.this.catalog));
                             case "groups" -> eachElement(p, this::readGroup);
                             case "assignments" -> eachElement(p, this::readAssignment);
                             case "evaluatedAt" -> {
@@ -158,7 +162,7 @@ public final class SnapshotReader {
                             default -> {
                                 problems.at(p, "unknown section \"" + section
                                         + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq, "
-                                        + "unreachableStates, evaluatedAt, directoryExtensions");
+                                        + "unreachableStates, evaluatedAt, directoryExtensions, subscriptions");
                                 p.skipChildren();
                             }
                         }
@@ -186,6 +190,7 @@ public final class SnapshotReader {
             tenant.setPriorStates(prior, lastAppliedSeq);
             tenant.setUnreachable(reportUnreachable, unreachable);
             tenant.setEvaluatedAt(evaluatedAt);
+            tenant.setCommercialSubscriptions(subscriptions.all());
             return tenant;
         }
 

@@ -78,6 +78,7 @@ public final class SnapshotWriter {
                 }
                 g.writeEndArray();
             }
+            SnapshotSubscriptions.write(g, t.commercialSubscriptions());
             if (engine.timeDriven()) {
                 // system.now the time-driven memberships were evaluated at, so that reading it back keeps them
                 g.writeStringField("evaluatedAt", java.time.Instant.ofEpochSecond(engine.systemNow()).toString());

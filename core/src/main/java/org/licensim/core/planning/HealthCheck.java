@@ -22,7 +22,17 @@ import org.licensim.core.state.UserEntries;
  * whose users wait for a seat while seats are free, so that a group must be reprocessed (R18).
  */
 public record HealthCheck(double thresholdPercent, List<NearlyFull> products, List<GroupInError> groups,
-                          List<WaitingWhileFree> waiting) {
+                          List<WaitingWhileFree> waiting, int days, List<Ending> ending) {
+
+    /**
+     * A subscription whose lifecycle moves on within the days looked at (or already should have):
+     * from {@code status} to {@code nextStatus} on {@code date}, {@code inDays} from now (negative:
+     * overdue). {@code seatsAfter} is what the product would have without its licences, and
+     * {@code usersOver} how many holders that leaves without a seat.
+     */
+    public record Ending(String subscriptionId, String sku, String name, boolean trial, String status, String nextStatus,
+                         String date, long inDays, int licences, int consumed, int seats, int seatsAfter, int usersOver) {
+    }
 
     /** A product with {@code consumed} of {@code capacity} seats in use, at or over the threshold. */
     public record NearlyFull(String sku, String name, int consumed, int capacity) {
@@ -41,10 +51,19 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
 
     /** Whether nothing was found. */
     public boolean clean() {
-        return products.isEmpty() && groups.isEmpty() && waiting.isEmpty();
+        return products.isEmpty() && groups.isEmpty() && waiting.isEmpty() && ending.isEmpty();
     }
 
+    /** The check without subscription dates (as before they were read). */
     public static HealthCheck of(Engine engine, double thresholdPercent) {
+        return of(engine, thresholdPercent, -1, 0);
+    }
+
+    /**
+     * Also lists the subscriptions whose next lifecycle date is within {@code days} days of
+     * {@code nowEpochSeconds} or already past ({@code days} < 0: none).
+     */
+    public static HealthCheck of(Engine engine, double thresholdPercent, int days, long nowEpochSeconds) {
         Subscriptions subs = engine.tenant().subscriptions();
         Groups groups = engine.tenant().groups();
         Summary s = Summary.of(engine);
@@ -88,7 +107,29 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                 inError.add(new GroupInError(groups.id(g), groups.displayName(g), members[g], byError.get(g)));
             }
         }
-        return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), waitingWhileFree(engine, s));
+        return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), waitingWhileFree(engine, s), days,
+                days < 0 ? List.of() : ending(engine, s, days, nowEpochSeconds));
+    }
+
+    /** The subscriptions moving on within {@code days} days (or overdue), soonest first. */
+    static List<Ending> ending(Engine engine, Summary s, int days, long now) {
+        Subscriptions subs = engine.tenant().subscriptions();
+        List<Ending> out = new ArrayList<>();
+        for (org.licensim.core.directory.CommercialSubscription c : engine.tenant().commercialSubscriptions()) {
+            if (c.nextLifecycle() == null || c.status().equals("Deleted") || c.nextLifecycle() > now + days * 86_400L) {
+                continue;
+            }
+            int t = subs.indexOf(engine.tenant().catalog().findProduct(c.skuId()));
+            int consumed = t < 0 ? 0 : s.consumed()[t];
+            int seats = t < 0 ? 0 : s.capacity()[t];
+            int after = Math.max(0, seats - c.totalLicenses());
+            long in = Math.floorDiv(c.nextLifecycle() - now, 86_400L);
+            out.add(new Ending(c.id(), c.skuPartNumber(), t < 0 ? c.skuPartNumber() : subs.product(t).displayName(),
+                    c.isTrial(), c.status(), c.nextStatus(), java.time.Instant.ofEpochSecond(c.nextLifecycle()).toString(),
+                    in, c.totalLicenses(), consumed, seats, after, Math.max(0, consumed - after)));
+        }
+        out.sort(java.util.Comparator.comparing(Ending::date));
+        return List.copyOf(out);
     }
 
     /**

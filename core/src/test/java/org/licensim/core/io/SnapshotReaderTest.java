@@ -301,4 +301,29 @@ class SnapshotReaderTest {
         assertTrue(!shipped.subscriptions().hasTenantPlans(0));
         assertEquals(shipped.catalog().findProduct("ENTERPRISEPACK").planCount(), shipped.subscriptions().product(0).planCount());
     }
+
+    @Test
+    @DisplayName("subscriptions (Graph's companySubscription) load with their lifecycle dates; a bad one names its field and place")
+    void subscriptions() throws Exception {
+        String base = "{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": [], \"groups\": [], \"assignments\": [], "
+                + "\"subscriptions\": [";
+        Tenant t = reader.read(write(base + "{\"id\": \"s1\", \"skuPartNumber\": \"ENTERPRISEPACK\", \"status\": \"Enabled\", "
+                + "\"totalLicenses\": 5, \"isTrial\": true, \"nextLifecycleDateTime\": \"2026-12-20T00:00:00Z\", "
+                + "\"commerceSubscriptionId\": \"c1\", \"serviceStatus\": []}]}"));
+        var s = t.commercialSubscriptions().get(0);
+        assertEquals("6fd2c87f-b296-42f0-b197-1e91e994b900", s.skuId());
+        assertEquals(java.time.Instant.parse("2026-12-20T00:00:00Z").getEpochSecond(), s.nextLifecycle());
+        assertTrue(s.isTrial());
+        assertEquals("Warning", s.nextStatus());
+        InvalidInputException status = invalid(base + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"status\": \"Expired\"}]}");
+        assertTrue(status.getMessage().contains("$.subscriptions[0]") && status.getMessage().contains(
+                "status \"Expired\" is not one of Enabled, Warning, Suspended, LockedOut, Deleted"), status.getMessage());
+        InvalidInputException date = invalid(base + "{\"skuPartNumber\": \"ENTERPRISEPACK\", \"nextLifecycleDateTime\": "
+                + "\"next year\"}]}");
+        assertTrue(date.getMessage().contains("nextLifecycleDateTime must be an ISO 8601 instant such as 2026-12-31T00:00:00Z, "
+                + "found \"next year\""), date.getMessage());
+        InvalidInputException sku = invalid(base + "{\"skuPartNumber\": \"NOPE\"}]}");
+        assertTrue(sku.getMessage().contains("needs the skuId or skuPartNumber of a product in the catalog, found "
+                + "skuPartNumber NOPE"), sku.getMessage());
+    }
 }
