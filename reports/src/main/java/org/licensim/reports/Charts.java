@@ -102,33 +102,46 @@ public final class Charts {
      */
     public static Svg seats(String name, String product, java.time.LocalDate day0, int[] day, int[] consumed,
                             int[] capacity, int shortDay, String shortDate) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": seats").xAxisTitle("date")
-                .yAxisTitle("seats").build();
+        XYChart c = timeChart(product + ": seats", "seats", day0);
+        tightY(c, capacity, consumed, consumed);
+        double[] x = doubles(day);
+        line(c, "seats available (capacity)", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true);
+        line(c, "seats consumed", x, doubles(consumed), XYSeries.XYSeriesRenderStyle.Line, false);
+        String mark = shortDay < 0 ? "" : mark(c, day[shortDay], "short from " + shortDate, 0.08);
+        return render(name, product + ": seats", "x axis: date; y axis: seats, from " + n(c.getStyler().getYAxisMin())
+                + "; series: seats available (capacity), seats consumed" + (mark.isEmpty() ? "; never short"
+                : "; marked: " + mark), c);
+    }
+
+    /** A chart over dates from {@code day0}: the house style, the legend below, whole numbers on the y axis. */
+    private static XYChart timeChart(String title, String yTitle, java.time.LocalDate day0) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("date").yAxisTitle(yTitle)
+                .build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setYAxisDecimalPattern("#,##0");
         dateAxis(c, day0);
+        return c;
+    }
+
+    /** {@link #tightY(XYChart, double, double)} over a capacity series and a lower and an upper one. */
+    private static void tightY(XYChart c, int[] capacity, int[] lower, int[] upper) {
         double lo = Double.MAX_VALUE;
         double hi = 0;
-        for (int i = 0; i < day.length; i++) {
-            lo = Math.min(lo, Math.min(capacity[i], consumed[i]));
-            hi = Math.max(hi, Math.max(capacity[i], consumed[i]));
+        for (int i = 0; i < capacity.length; i++) {
+            lo = Math.min(lo, Math.min(capacity[i], lower[i]));
+            hi = Math.max(hi, Math.max(capacity[i], upper[i]));
         }
         tightY(c, lo, hi);
-        double[] x = doubles(day);
-        line(c, "seats available (capacity)", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true);
-        line(c, "seats consumed", x, doubles(consumed), XYSeries.XYSeriesRenderStyle.Line, false);
-        String mark = "";
-        if (shortDay >= 0) {
-            mark = "short from " + shortDate;
-            c.addAnnotation(new AnnotationLine(day[shortDay], true, false));
-            c.addAnnotation(new AnnotationText(mark, day[shortDay], c.getStyler().getYAxisMin()
-                    + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * 0.08, false));
-        }
-        return render(name, product + ": seats", "x axis: date; y axis: seats, from " + n(c.getStyler().getYAxisMin())
-                + "; series: seats available (capacity), seats consumed" + (mark.isEmpty() ? "; never short"
-                : "; marked: " + mark), c);
+    }
+
+    /** A vertical line at day {@code x} labelled {@code text} at {@code height} (0 bottom, 1 top) of the y range. */
+    private static String mark(XYChart c, int x, String text, double height) {
+        c.addAnnotation(new AnnotationLine(x, true, false));
+        c.addAnnotation(new AnnotationText(text, x, c.getStyler().getYAxisMin()
+                + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * height, false));
+        return text;
     }
 
     /** Users waiting for a seat of one product, by date, from 0. */
@@ -157,20 +170,8 @@ public final class Charts {
      */
     public static Svg demandBand(String name, String product, java.time.LocalDate day0, int[] day, int[] capacity,
                                  int[] low, int[] median, int[] high, String bandLabel, int buyDay, String buyLabel) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(product + ": demand against capacity")
-                .xAxisTitle("date").yAxisTitle("users wanting a seat").build();
-        style(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        c.getStyler().setYAxisDecimalPattern("#,##0");
-        dateAxis(c, day0);
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (int i = 0; i < day.length; i++) {
-            lo = Math.min(lo, Math.min(capacity[i], low[i]));
-            hi = Math.max(hi, Math.max(capacity[i], high[i]));
-        }
-        tightY(c, lo, hi);
+        XYChart c = timeChart(product + ": demand against capacity", "users wanting a seat", day0);
+        tightY(c, capacity, low, high);
         // the band as one closed polygon: along the high quantile, back along the low one
         double[] bx = new double[day.length * 2];
         double[] by = new double[day.length * 2];
@@ -189,13 +190,7 @@ public final class Charts {
         double[] x = doubles(day);
         line(c, "median demand", x, doubles(median), XYSeries.XYSeriesRenderStyle.Line, false).setLineColor(PALETTE[0]);
         line(c, "capacity", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true).setLineColor(PALETTE[1]);
-        String mark = "";
-        if (buyDay >= 0) {
-            mark = buyLabel;
-            c.addAnnotation(new AnnotationLine(buyDay, true, false));
-            c.addAnnotation(new AnnotationText(mark, buyDay, c.getStyler().getYAxisMin()
-                    + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * 0.92, false));
-        }
+        String mark = buyDay < 0 ? "" : mark(c, buyDay, buyLabel, 0.92);
         return render(name, product + ": demand against capacity", "x axis: date; y axis: users wanting a seat (consumed "
                 + "plus waiting), from " + n(c.getStyler().getYAxisMin()) + "; series: " + bandLabel
                 + ", median demand, capacity" + (mark.isEmpty() ? "; no purchase needed" : "; marked: " + mark), c);
