@@ -106,6 +106,28 @@ public final class BenchTenant {
     /** Which rules the extra rule groups have: {@link #extraRule}'s mix, or all on department (the earlier runs'). */
     public enum RuleForms { mixed, department }
 
+    /**
+     * Writes the snapshot of {@link #generate(int, Shape)}, without its dynamic groups (the SQL
+     * peer evaluates no rules), to {@code file}, for end-to-end comparisons: {@code java -cp
+     * bench/target/benchmarks.jar org.licensim.bench.BenchTenant USERS manySmall|fewBig FILE}.
+     */
+    public static void writeSnapshot(int users, Shape shape, java.nio.file.Path file) throws IOException {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16);
+             JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            write(g, users, shape, 0, null, Catalog.loadDefault());
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: BenchTenant USERS manySmall|fewBig FILE");
+            System.exit(2);
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(args[2]);
+        writeSnapshot(Integer.parseInt(args[0]), Shape.valueOf(args[1]), file);
+        System.out.printf("wrote %s (%,d bytes)%n", file, java.nio.file.Files.size(file));
+    }
+
     /** Like {@link #generate(int, Shape, int)}, with the rule groups' {@code forms}. */
     public static BenchTenant generate(int users, Shape shape, int extraRules, RuleForms forms) {
         Catalog catalog = Catalog.loadDefault();
@@ -250,7 +272,8 @@ public final class BenchTenant {
             g.writeEndObject();
             lists[gid] = null;
         }
-        int dynamic = shape == Shape.manySmall ? DYNAMIC_GROUPS : 0;
+        // forms == null: a snapshot for the SQL peers, which evaluate no rules: no dynamic groups
+        int dynamic = shape == Shape.manySmall && forms != null ? DYNAMIC_GROUPS : 0;
         for (int d = 0; d < dynamic; d++) {
             g.writeStartObject();
             g.writeStringField("id", "dyn" + d);

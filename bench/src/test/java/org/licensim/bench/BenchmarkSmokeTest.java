@@ -27,13 +27,14 @@ class BenchmarkSmokeTest {
             double score = r.getPrimaryResult().getScore();
             assertTrue(Double.isFinite(score) && score > 0, b + " " + r.getParams() + " scored " + score);
         }
-        assertEquals(Set.of("ClockBenchmark.dayBoundary", "ClockBenchmark.evaluateEveryone", "EventBenchmark.attributeChange", "EventBenchmark.directAssign", "EventBenchmark.eventObject",
+        assertEquals(Set.of("ClockBenchmark.dayBoundary", "ClockBenchmark.evaluateEveryone", "EndToEndBenchmark.resolve",
+                "EventBenchmark.attributeChange", "EventBenchmark.directAssign", "EventBenchmark.eventObject",
                 "EventBenchmark.groupProductEdit60k", "EventBenchmark.memberAdded", "EventBenchmark.memberRemoved",
                 "EventBenchmark.seatPurchaseAutoReprocess", "ReconcileBenchmark.reconcile",
                 "RuleBenchmark.evaluateAllRules", "RuleBenchmark.parseAndCompileRules", "StoreBenchmark.memberToggle",
                 "StoreBenchmark.reconcile"), ran);
-        assertEquals(6 + 6 + 2 + 2 + 4 + 2, results.size(), "reconcile: 2 shapes x 3 resolvers; 6 event runs; 2 event-object "
-                + "baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs");
+        assertEquals(6 + 6 + 2 + 2 + 4 + 2 + 3, results.size(), "reconcile: 2 shapes x 3 resolvers; 6 event runs; 2 event-object "
+                + "baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs; 3 end-to-end resolvers");
         String table = BenchMain.Targets.table(results);
         assertTrue(table.contains("full reconcile, 3000 users, manySmall"), table);
         assertTrue(table.contains("plainJdk") && table.contains("duckdb"), table);

@@ -66,4 +66,49 @@ class PeersAgreeTest {
                     + " conflicts with " + catalog.plan(c.planB()).servicePlanName());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("R10 R11 the end-to-end DuckDB peer, reading the snapshot file itself, grants each user what licensim resolve does")
+    void endToEndDuckDbAgrees(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path snap = dir.resolve("snap.json");
+        BenchTenant.writeSnapshot(4_000, BenchTenant.Shape.manySmall, snap);
+        java.nio.file.Path duck = dir.resolve("duck.json");
+        DuckDbEndToEnd.run(snap, duck);
+        org.licensim.core.engine.Engine e = org.licensim.core.engine.Engine.builder(
+                org.licensim.core.io.SnapshotReader.withDefaults().read(snap)).reconcile();
+        var tenant = e.tenant();
+        java.util.Map<Integer, java.util.Set<String>> held = new java.util.HashMap<>();
+        org.licensim.core.state.UserEntries.forEach(e.store(), tenant.users(), (u, es, n) -> {
+            for (int i = 0; i < n; i++) {
+                int at = i * org.licensim.core.state.StateStore.ENTRY_INTS;
+                if (org.licensim.core.state.States.holds(es[at + org.licensim.core.state.StateStore.STATE])) {
+                    held.computeIfAbsent(u, k -> new java.util.TreeSet<>()).add(tenant.subscriptions()
+                            .product(es[at + org.licensim.core.state.StateStore.PRODUCT]).skuPartNumber());
+                }
+            }
+        });
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int users = 0;
+        int granted = 0;
+        for (String line : java.nio.file.Files.readAllLines(duck)) {
+            var x = mapper.readTree(line);
+            int u = tenant.users().indexOf(x.get("id").asText());
+            java.util.Set<String> fromDuck = new java.util.TreeSet<>();
+            for (var l : x.get("licences")) {
+                if (l.get("granted").asBoolean()) {
+                    fromDuck.add(l.get("sku").asText());
+                }
+            }
+            assertEquals(held.getOrDefault(u, java.util.Set.of()), fromDuck, x.get("id").asText());
+            users++;
+            granted += fromDuck.size();
+        }
+        assertEquals(4_000, users);
+        assertTrue(granted > 4_000, "users hold several products each");
+        int waiting = 0;
+        for (int p : BenchTenant.SHORT) {
+            waiting += org.licensim.core.engine.Summary.of(e).usersInError()[p];
+        }
+        assertTrue(waiting > 0, "seats are short, so R11 order decides who is granted");
+    }
 }
