@@ -2,7 +2,6 @@ package org.licensim.core.directory;
 
 import java.util.Arrays;
 
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -15,7 +14,7 @@ import org.roaringbitmap.RoaringBitmap;
  * members come and go.
  */
 public final class Groups {
-    private final ObjectIntHashMap<String> byId = new ObjectIntHashMap<>();
+    private final IdIndex byId = new IdIndex(16);
     private String[] ids = new String[16];
     private String[] displayNames = new String[16];
     private String[] rules = new String[16];
@@ -51,7 +50,7 @@ public final class Groups {
 
     /** Dense index of a live group, or -1. */
     public int indexOf(String id) {
-        int g = byId.getIfAbsent(id, -1);
+        int g = byId.get(id, -1);
         return g >= 0 && !isDeleted(g) ? g : -1;
     }
 
@@ -86,7 +85,7 @@ public final class Groups {
     }
 
     public boolean everExisted(String id) {
-        return byId.containsKey(id);
+        return byId.contains(id);
     }
 
     public int size() {

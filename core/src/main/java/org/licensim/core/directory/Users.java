@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 /**
  * Every user of a tenant, columnar: dense index -> external id, flags, usage location and one
@@ -18,7 +17,7 @@ public final class Users {
     private static final byte ENABLED = 1;
     private static final byte DELETED = 2;
 
-    private final ObjectIntHashMap<String> byId = new ObjectIntHashMap<>();
+    private final IdIndex byId;
     private String[] ids;
     private byte[] flags;
     private int size;
@@ -31,6 +30,7 @@ public final class Users {
 
     public Users(int capacity) {
         int cap = Math.max(16, capacity);
+        byId = new IdIndex(cap);
         ids = new String[cap];
         flags = new byte[cap];
         usageLocation = new StringColumn("usageLocation", cap);
@@ -59,13 +59,13 @@ public final class Users {
 
     /** Dense index of a live user, or -1. */
     public int indexOf(String id) {
-        int u = byId.getIfAbsent(id, -1);
+        int u = byId.get(id, -1);
         return u >= 0 && !isDeleted(u) ? u : -1;
     }
 
     /** Whether the id was ever used, deleted users included (ids are never reused). */
     public boolean everExisted(String id) {
-        return byId.containsKey(id);
+        return byId.contains(id);
     }
 
     public String id(int u) {

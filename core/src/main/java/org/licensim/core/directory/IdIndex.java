@@ -1,0 +1,96 @@
+package org.licensim.core.directory;
+
+/**
+ * Object ids to dense indexes, for the millions of lookups a snapshot's member lists make (five
+ * per user at 1M users). Open addressing with linear probing over three parallel arrays: the
+ * ids' mixed hash codes, the ids and the indexes; a probe compares the stored hash first and
+ * touches the id only when the hashes match. Eclipse Collections' {@code ObjectIntHashMap}
+ * compares every probed key with {@code equals}, dereferencing it: on 1M ids of the bench
+ * tenants' shape ("u123456") and 5M lookups it took 0.8-1.3 s against this map's 0.36 s (and
+ * java.util.HashMap's 0.50 s, boxed); in the snapshot reader it was half of the reading time.
+ * Ids are only added (never removed: an id is never reused, SPEC R20), so there are no tombstones.
+ */
+final class IdIndex {
+    private int[] hashes;
+    private int[] values;
+    private String[] keys;
+    private int size;
+
+    IdIndex(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(8, expected) * 2 - 1) << 1;
+        hashes = new int[capacity];
+        values = new int[capacity];
+        keys = new String[capacity];
+    }
+
+    /** A strong 32-bit mix of the id's hash (Murmur3's finaliser), never 0: 0 marks a free slot. */
+    private static int mix(String id) {
+        int h = id.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h == 0 ? 1 : h;
+    }
+
+    /** Maps {@code id} to {@code value} >= 0 (replacing an earlier value of the same id). */
+    void put(String id, int value) {
+        if ((size + 1) * 2 > keys.length) {
+            grow();
+        }
+        int h = mix(id);
+        int mask = keys.length - 1;
+        int i = h & mask;
+        while (hashes[i] != 0) {
+            if (hashes[i] == h && keys[i].equals(id)) {
+                values[i] = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        hashes[i] = h;
+        keys[i] = id;
+        values[i] = value;
+        size++;
+    }
+
+    /** The value of {@code id}, or {@code absent}. */
+    int get(String id, int absent) {
+        int h = mix(id);
+        int mask = keys.length - 1;
+        for (int i = h & mask;; i = (i + 1) & mask) {
+            int x = hashes[i];
+            if (x == 0) {
+                return absent;
+            }
+            if (x == h && keys[i].equals(id)) {
+                return values[i];
+            }
+        }
+    }
+
+    /** Whether {@code id} is mapped (values are indexes, never negative). */
+    boolean contains(String id) {
+        return get(id, -1) >= 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    private void grow() {
+        int[] oldHashes = hashes;
+        int[] oldValues = values;
+        String[] oldKeys = keys;
+        hashes = new int[oldHashes.length * 2];
+        values = new int[oldHashes.length * 2];
+        keys = new String[oldHashes.length * 2];
+        size = 0;
+        for (int i = 0; i < oldHashes.length; i++) {
+            if (oldHashes[i] != 0) {
+                put(oldKeys[i], oldValues[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.licensim.core.directory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The id-to-index map of users and groups, against java.util.HashMap through growth and colliding hashes. */
+class IdIndexTest {
+    @Test
+    @DisplayName("every id maps to its index through many growths; unknown ids, and equal hashes of different ids, are told apart")
+    void matchesHashMap() {
+        IdIndex index = new IdIndex(4);
+        Map<String, Integer> expected = new HashMap<>();
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < 200_000; i++) {
+            String id = i % 3 == 0 ? "u" + i : java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8),
+                (byte) (i >> 16)}).toString();
+            index.put(id, i);
+            expected.put(id, i);
+        }
+        // "Aa" and "BB" have the same String.hashCode: both must be kept apart
+        index.put("Aa", 7);
+        index.put("BB", 8);
+        expected.put("Aa", 7);
+        expected.put("BB", 8);
+        index.put("u3", 42); // a second put replaces
+        expected.put("u3", 42);
+        assertEquals(expected.size(), index.size());
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            assertEquals(e.getValue(), index.get(e.getKey(), -1), e.getKey());
+        }
+        for (int i = 0; i < 10_000; i++) {
+            String unknown = "x" + rnd.nextInt();
+            assertEquals(-1, index.get(unknown, -1));
+            assertFalse(index.contains(unknown));
+        }
+        assertTrue(index.contains("Aa") && index.contains("BB"));
+        assertEquals(7, index.get("Aa", -1));
+        assertEquals(8, index.get("BB", -1));
+    }
+}
