@@ -48,8 +48,9 @@ public final class StateWriter {
         StateStore store = engine.store();
         int[] inError = new int[subs.size()];
         IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
+        DisabledPlans disabled = new DisabledPlans();
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+            g.setPrettyPrinter(new LinePerRecordPrinter());
             g.writeStartObject();
             g.writeStringField("tenantId", tenant.settings().id());
             if (engine.lastAppliedSeq() < 0) {
@@ -65,23 +66,30 @@ public final class StateWriter {
                 g.writeArrayFieldStart("assignedLicenses");
                 for (int t = 0; t < subs.size(); t++) {
                     long[] union = null;
+                    int only = -1;
                     for (int i = 0; i < n; i++) {
                         int at = i * StateStore.ENTRY_INTS;
                         if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
-                            long[] m = tenant.masks().copy(es[at + StateStore.MASK]);
-                            if (union == null) {
-                                union = m;
+                            int mask = es[at + StateStore.MASK];
+                            if (only == -1 && union == null) {
+                                only = mask; // the usual case: one held source, its plans as they are
                             } else {
+                                if (union == null) {
+                                    union = tenant.masks().copy(only);
+                                }
+                                long[] m = tenant.masks().copy(mask);
                                 for (int w = 0; w < m.length; w++) {
                                     union[w] |= m[w];
                                 }
                             }
                         }
                     }
-                    if (union != null) {
+                    if (only != -1 || union != null) {
                         g.writeStartObject();
                         g.writeStringField("skuId", subs.product(t).skuId());
-                        writeDisabled(g, tenant.catalog(), subs.product(t), union);
+                        g.writeFieldName("disabledPlans");
+                        g.writeRawValue(union != null ? disabledJson(tenant.catalog(), subs.product(t), union)
+                                : disabled.of(tenant, t, only));
                         g.writeEndObject();
                     }
                 }
@@ -108,7 +116,8 @@ public final class StateWriter {
                     }
                     g.writeStringField("state", States.stateName(state));
                     g.writeStringField("error", States.errorName(state));
-                    writeDisabled(g, tenant.catalog(), subs.product(t), tenant.masks().copy(es[at + StateStore.MASK]));
+                    g.writeFieldName("disabledPlans");
+                    g.writeRawValue(disabled.of(tenant, t, es[at + StateStore.MASK]));
                     Instant when = StateStore.instant(es[at + StateStore.TIME]);
                     if (when == null) {
                         g.writeNullField("lastUpdatedDateTime");
@@ -160,14 +169,36 @@ public final class StateWriter {
     }
 
     /** Writes {@code disabledPlans}: the product's plans not in {@code enabled}, as GUIDs in catalog order. */
-    private static void writeDisabled(JsonGenerator g, Catalog catalog, Product p, long[] enabled) throws IOException {
-        g.writeArrayFieldStart("disabledPlans");
+    /** The JSON array of product {@code p}'s plans not in {@code enabled}: their ids, catalog order. */
+    static String disabledJson(Catalog catalog, Product p, long[] enabled) {
+        StringBuilder sb = new StringBuilder("[");
         int[] plans = p.plans();
         for (int i = 0; i < plans.length; i++) {
             if ((enabled[i >>> 6] & (1L << i)) == 0) {
-                g.writeString(catalog.plan(plans[i]).servicePlanId());
+                // plan ids are GUIDs: nothing in them needs escaping
+                sb.append(sb.length() > 1 ? ",\"" : "\"").append(catalog.plan(plans[i]).servicePlanId()).append('"');
             }
         }
-        g.writeEndArray();
+        return sb.append(']').toString();
+    }
+
+    /**
+     * The disabledPlans arrays of (product, plan mask) pairs, made once each: a tenant has a few
+     * hundred such pairs and a million users repeat them (writing each GUID through the generator
+     * was most of the writer's time).
+     */
+    private static final class DisabledPlans {
+        private final org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap<String> made =
+                new org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap<>();
+
+        String of(Tenant tenant, int t, int mask) {
+            long key = ((long) t << 32) | (mask & 0xFFFFFFFFL);
+            String s = made.get(key);
+            if (s == null) {
+                s = disabledJson(tenant.catalog(), tenant.subscriptions().product(t), tenant.masks().copy(mask));
+                made.put(key, s);
+            }
+            return s;
+        }
     }
 }
