@@ -85,6 +85,62 @@ public final class Directory {
         return true;
     }
 
+    /**
+     * Adds the users of {@code perGroup[g]} to each group {@code g} at once, as a snapshot's
+     * member lists are read: each list sorted and its repeats dropped, the group's bitmap made in
+     * one pass, and every user's sorted group list built once from counts (adding them one by one
+     * touched each user's list at random, once per membership). The groups must have no user
+     * members yet; null lists are skipped. The result is that of {@link #addMember} for each.
+     */
+    public void loadMembers(org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] perGroup) {
+        int[] count = new int[users.size()];
+        int[][] sorted = new int[perGroup.length][];
+        for (int g = 0; g < perGroup.length; g++) {
+            if (perGroup[g] == null || perGroup[g].isEmpty()) {
+                continue;
+            }
+            if (!groups.userMembers(g).isEmpty()) {
+                throw new IllegalStateException("loadMembers: group index " + g + " has members already");
+            }
+            int[] a = perGroup[g].toSortedArray();
+            int n = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (i == 0 || a[i] != a[i - 1]) {
+                    a[n++] = a[i];
+                    count[a[i]]++;
+                }
+            }
+            sorted[g] = n == a.length ? a : Arrays.copyOf(a, n);
+            groups.userMembers(g).addN(sorted[g], 0, n);
+            memberships += n;
+        }
+        ensureUser(users.size() - 1);
+        boolean hadGroups = false;
+        for (int u = 0; u < count.length; u++) {
+            if (count[u] > 0) {
+                int have = userGroupCount[u];
+                hadGroups |= have > 0;
+                int[] gs = userGroups[u];
+                userGroups[u] = gs == null || have == 0 ? new int[count[u]] : Arrays.copyOf(gs, have + count[u]);
+            }
+        }
+        // groups in ascending order: each user's list comes out sorted
+        for (int g = 0; g < sorted.length; g++) {
+            if (sorted[g] != null) {
+                for (int u : sorted[g]) {
+                    userGroups[u][userGroupCount[u]++] = g;
+                }
+            }
+        }
+        if (hadGroups) { // a user already in other groups: its list is the old one then the new, sorted again
+            for (int u = 0; u < count.length; u++) {
+                if (count[u] > 0 && userGroupCount[u] > count[u]) {
+                    Arrays.sort(userGroups[u], 0, userGroupCount[u]);
+                }
+            }
+        }
+    }
+
     /** Removes user {@code u} from group {@code g}; false when not a member (asked of the user's list first). */
     public boolean removeMember(int g, int u) {
         if (!isMember(g, u)) {

@@ -183,6 +183,7 @@ public final class SnapshotReader {
             applyTenantPlans();
             extensions.apply(dir.users(), problems);
             resolveMembers();
+            dir.loadMembers(listed);
             resolveAssignments();
             var prior = resolveStates();
             problems.throwIfAny();
@@ -411,10 +412,20 @@ public final class SnapshotReader {
         }
 
         /** Adds a member known so far; false when the id is not (yet) known. */
+        /** Users listed as members, per group index, added to the directory at once ({@link Directory#loadMembers}). */
+        org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] listed =
+                new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[16];
+
         boolean addMember(int g, String memberId) {
             int u = dir.users().indexOf(memberId);
             if (u >= 0) {
-                dir.addMember(g, u);
+                if (g >= listed.length) {
+                    listed = java.util.Arrays.copyOf(listed, Math.max(g + 1, listed.length * 2));
+                }
+                if (listed[g] == null) {
+                    listed[g] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+                }
+                listed[g].add(u);
                 return true;
             }
             int other = dir.groups().indexOf(memberId);
