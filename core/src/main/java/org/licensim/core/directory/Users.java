@@ -63,6 +63,16 @@ public final class Users {
         return u >= 0 && !isDeleted(u) ? u : -1;
     }
 
+    /** {@link #indexOf} of each id into {@code out} (at least as long), the lookups of a batch overlapped. */
+    public void indexesOf(java.util.List<String> ids, int[] out) {
+        byId.getAll(ids, out, -1);
+        for (int j = 0; j < ids.size(); j++) {
+            if (out[j] >= 0 && isDeleted(out[j])) {
+                out[j] = -1;
+            }
+        }
+    }
+
     /** Whether the id was ever used, deleted users included (ids are never reused). */
     public boolean everExisted(String id) {
         return byId.contains(id);

@@ -402,8 +402,14 @@ public final class SnapshotReader {
                 }
             }
             int g = dir.groups().add(id, name, security, rule, paused);
+            if (found.length < members.size()) {
+                found = new int[Math.max(members.size(), found.length * 2)];
+            }
+            dir.users().indexesOf(members, found);
             for (int i = 0; i < members.size(); i++) {
-                if (!addMember(g, members.get(i))) {
+                if (found[i] >= 0) {
+                    listUser(g, found[i]);
+                } else if (!addMember(g, members.get(i))) {
                     pendingGroup.add(g);
                     pendingMember.add(members.get(i));
                     pendingWhere.add(memberWheres.get(i).withPath("$.groups[" + index + "].members[" + i + "]"));
@@ -411,21 +417,27 @@ public final class SnapshotReader {
             }
         }
 
-        /** Adds a member known so far; false when the id is not (yet) known. */
         /** Users listed as members, per group index, added to the directory at once ({@link Directory#loadMembers}). */
         org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] listed =
                 new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[16];
+        /** Scratch: the user index of each member id of the group being read (-1: not a user). */
+        int[] found = new int[0];
 
+        void listUser(int g, int u) {
+            if (g >= listed.length) {
+                listed = java.util.Arrays.copyOf(listed, Math.max(g + 1, listed.length * 2));
+            }
+            if (listed[g] == null) {
+                listed[g] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+            }
+            listed[g].add(u);
+        }
+
+        /** Adds a member known so far; false when the id is not (yet) known. */
         boolean addMember(int g, String memberId) {
             int u = dir.users().indexOf(memberId);
             if (u >= 0) {
-                if (g >= listed.length) {
-                    listed = java.util.Arrays.copyOf(listed, Math.max(g + 1, listed.length * 2));
-                }
-                if (listed[g] == null) {
-                    listed[g] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
-                }
-                listed[g].add(u);
+                listUser(g, u);
                 return true;
             }
             int other = dir.groups().indexOf(memberId);

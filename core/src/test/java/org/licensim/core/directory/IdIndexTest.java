@@ -41,6 +41,17 @@ class IdIndexTest {
             assertEquals(-1, index.get(unknown, -1));
             assertFalse(index.contains(unknown));
         }
+        // the batch lookup gives what get gives, for known, unknown and colliding ids alike
+        java.util.List<String> batch = new java.util.ArrayList<>(expected.keySet());
+        for (int i = 0; i < 500; i++) {
+            batch.add("x" + rnd.nextInt());
+        }
+        java.util.Collections.shuffle(batch, new java.util.Random(3));
+        int[] out = new int[batch.size()];
+        index.getAll(batch, out, -1);
+        for (int j = 0; j < batch.size(); j++) {
+            assertEquals(index.get(batch.get(j), -1), out[j], batch.get(j));
+        }
         assertTrue(index.contains("Aa") && index.contains("BB"));
         assertEquals(7, index.get("Aa", -1));
         assertEquals(8, index.get("BB", -1));
