@@ -16,46 +16,53 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 final class LinePerRecordPrinter extends MinimalPrettyPrinter {
     private static final long serialVersionUID = 1L;
 
-    /** 1 for the top object, 2 for an array or object in it, 3 for a record in such an array. */
-    private static int depth(JsonGenerator g) {
-        int d = 0;
-        for (JsonStreamContext c = g.getOutputContext(); c != null && !c.inRoot(); c = c.getParent()) {
-            d++;
+    /** Whether the generator's current context is the top object (depth 1). */
+    private static boolean top(JsonGenerator g) {
+        JsonStreamContext parent = g.getOutputContext().getParent();
+        return parent != null && parent.inRoot();
+    }
+
+    /** Whether the current context is an array or object directly in the top object (depth 2). */
+    private static boolean inTop(JsonGenerator g) {
+        JsonStreamContext parent = g.getOutputContext().getParent();
+        if (parent == null || parent.inRoot()) {
+            return false;
         }
-        return d;
+        JsonStreamContext grand = parent.getParent();
+        return grand != null && grand.inRoot();
     }
 
     @Override
     public void beforeObjectEntries(JsonGenerator g) throws IOException {
-        if (depth(g) == 1) {
+        if (top(g)) {
             g.writeRaw('\n');
         }
     }
 
     @Override
     public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-        g.writeRaw(depth(g) == 1 ? ",\n" : ",");
+        g.writeRaw(top(g) ? ",\n" : ",");
     }
 
     @Override
     public void writeEndObject(JsonGenerator g, int entries) throws IOException {
-        g.writeRaw(depth(g) == 1 && entries > 0 ? "\n}" : "}");
+        g.writeRaw(top(g) && entries > 0 ? "\n}" : "}");
     }
 
     @Override
     public void beforeArrayValues(JsonGenerator g) throws IOException {
-        if (depth(g) == 2) {
+        if (inTop(g)) {
             g.writeRaw('\n');
         }
     }
 
     @Override
     public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
-        g.writeRaw(depth(g) == 2 ? ",\n" : ",");
+        g.writeRaw(inTop(g) ? ",\n" : ",");
     }
 
     @Override
     public void writeEndArray(JsonGenerator g, int values) throws IOException {
-        g.writeRaw(depth(g) == 2 && values > 0 ? "\n]" : "]");
+        g.writeRaw(inTop(g) && values > 0 ? "\n]" : "]");
     }
 }
