@@ -23,6 +23,7 @@ import org.licensim.core.state.UserEntries;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 /**
  * Writes the resolved state (docs/FORMATS.md): per product Graph's subscribedSku with
@@ -49,6 +50,7 @@ public final class StateWriter {
         int[] inError = new int[subs.size()];
         IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
         DisabledPlans disabled = new DisabledPlans();
+        Encoded names = new Encoded(tenant);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.setPrettyPrinter(new LinePerRecordPrinter());
             g.writeStartObject();
@@ -61,9 +63,17 @@ public final class StateWriter {
             g.writeArrayFieldStart("users");
             UserEntries.forEach(store, users, (u, es, n) -> {
                 g.writeStartObject();
-                g.writeStringField("id", users.id(u));
-                g.writeStringField("userPrincipalName", users.get(u, "userPrincipalName"));
-                g.writeArrayFieldStart("assignedLicenses");
+                g.writeFieldName(F_ID);
+                g.writeString(users.id(u));
+                g.writeFieldName(F_UPN);
+                String upn = users.get(u, "userPrincipalName");
+                if (upn == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(upn);
+                }
+                g.writeFieldName(F_ASSIGNED);
+                g.writeStartArray();
                 for (int t = 0; t < subs.size(); t++) {
                     long[] union = null;
                     int only = -1;
@@ -86,15 +96,17 @@ public final class StateWriter {
                     }
                     if (only != -1 || union != null) {
                         g.writeStartObject();
-                        g.writeStringField("skuId", subs.product(t).skuId());
-                        g.writeFieldName("disabledPlans");
+                        g.writeFieldName(F_SKU);
+                        g.writeString(names.sku(t));
+                        g.writeFieldName(F_DISABLED);
                         g.writeRawValue(union != null ? disabledJson(tenant.catalog(), subs.product(t), union)
                                 : disabled.of(tenant, t, only));
                         g.writeEndObject();
                     }
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("licenseAssignmentStates");
+                g.writeFieldName(F_STATES);
+                g.writeStartArray();
                 boolean[] counted = new boolean[subs.size()];
                 for (int i = 0; i < n; i++) {
                     int at = i * StateStore.ENTRY_INTS;
@@ -102,11 +114,13 @@ public final class StateWriter {
                     int t = es[at + StateStore.PRODUCT];
                     int state = es[at + StateStore.STATE];
                     g.writeStartObject();
-                    g.writeStringField("skuId", subs.product(t).skuId());
+                    g.writeFieldName(F_SKU);
+                    g.writeString(names.sku(t));
+                    g.writeFieldName(F_BY_GROUP);
                     if (StateStore.isDirect(src)) {
-                        g.writeNullField("assignedByGroup");
+                        g.writeNull();
                     } else {
-                        g.writeStringField("assignedByGroup", groups.id(src));
+                        g.writeString(names.group(src));
                         if (state != States.pack(States.ACTIVE, States.NONE)) {
                             IntArrayList l = groupErrors.getIfAbsentPut(src, IntArrayList::new);
                             if (l.isEmpty() || l.getLast() != u) {
@@ -114,15 +128,18 @@ public final class StateWriter {
                             }
                         }
                     }
-                    g.writeStringField("state", States.stateName(state));
-                    g.writeStringField("error", States.errorName(state));
-                    g.writeFieldName("disabledPlans");
+                    g.writeFieldName(F_STATE);
+                    g.writeString(names.state(state));
+                    g.writeFieldName(F_ERROR);
+                    g.writeString(names.error(state));
+                    g.writeFieldName(F_DISABLED);
                     g.writeRawValue(disabled.of(tenant, t, es[at + StateStore.MASK]));
                     Instant when = StateStore.instant(es[at + StateStore.TIME]);
+                    g.writeFieldName(F_UPDATED);
                     if (when == null) {
-                        g.writeNullField("lastUpdatedDateTime");
+                        g.writeNull();
                     } else {
-                        g.writeStringField("lastUpdatedDateTime", when.toString());
+                        g.writeString(when.toString());
                     }
                     g.writeEndObject();
                     if (States.state(state) == States.ERROR && !counted[t]) {
@@ -168,7 +185,6 @@ public final class StateWriter {
         }
     }
 
-    /** Writes {@code disabledPlans}: the product's plans not in {@code enabled}, as GUIDs in catalog order. */
     /** The JSON array of product {@code p}'s plans not in {@code enabled}: their ids, catalog order. */
     static String disabledJson(Catalog catalog, Product p, long[] enabled) {
         StringBuilder sb = new StringBuilder("[");
@@ -180,6 +196,61 @@ public final class StateWriter {
             }
         }
         return sb.append(']').toString();
+    }
+
+    /** Field names, encoded once (every user repeats them). */
+    private static final SerializedString F_ID = new SerializedString("id");
+    private static final SerializedString F_UPN = new SerializedString("userPrincipalName");
+    private static final SerializedString F_ASSIGNED = new SerializedString("assignedLicenses");
+    private static final SerializedString F_STATES = new SerializedString("licenseAssignmentStates");
+    private static final SerializedString F_SKU = new SerializedString("skuId");
+    private static final SerializedString F_DISABLED = new SerializedString("disabledPlans");
+    private static final SerializedString F_BY_GROUP = new SerializedString("assignedByGroup");
+    private static final SerializedString F_STATE = new SerializedString("state");
+    private static final SerializedString F_ERROR = new SerializedString("error");
+    private static final SerializedString F_UPDATED = new SerializedString("lastUpdatedDateTime");
+
+    /** The values every user repeats (product ids, group ids, state and error names), encoded once each. */
+    private static final class Encoded {
+        private final Tenant tenant;
+        private final SerializedString[] skus;
+        private SerializedString[] groups = new SerializedString[0];
+        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<SerializedString> states =
+                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
+        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<SerializedString> errors =
+                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
+
+        Encoded(Tenant tenant) {
+            this.tenant = tenant;
+            skus = new SerializedString[tenant.subscriptions().size()];
+            for (int t = 0; t < skus.length; t++) {
+                skus[t] = new SerializedString(tenant.subscriptions().product(t).skuId());
+            }
+        }
+
+        SerializedString sku(int t) {
+            return skus[t];
+        }
+
+        SerializedString group(int g) {
+            if (g >= groups.length) {
+                groups = Arrays.copyOf(groups, Math.max(g + 1, tenant.groups().size()));
+            }
+            SerializedString s = groups[g];
+            if (s == null) {
+                s = new SerializedString(tenant.groups().id(g));
+                groups[g] = s;
+            }
+            return s;
+        }
+
+        SerializedString state(int state) {
+            return states.getIfAbsentPut(state, () -> new SerializedString(States.stateName(state)));
+        }
+
+        SerializedString error(int state) {
+            return errors.getIfAbsentPut(state, () -> new SerializedString(States.errorName(state)));
+        }
     }
 
     /**
