@@ -38,8 +38,13 @@ final class StateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Store directory.")
     Path dir;
 
-    @Option(names = "--user", paramLabel = "ID", description = "The user's id as in the snapshot.")
+    @Option(names = "--user", paramLabel = "USER", description = "The user's id, or its userPrincipalName with "
+            + "--snapshot (the store keeps ids only).")
     String user;
+
+    @Option(names = "--snapshot", paramLabel = "SNAPSHOT", description = "The snapshot the store was made from (checked "
+            + "by its SHA-256), to find --user by userPrincipalName.")
+    Path snapshot;
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default), csv (one row per licence source; columns in docs/STORE.md) or json: Graph's "
@@ -78,7 +83,8 @@ final class StateCommand implements Callable<Integer> {
             }
             int u = s.userIndex(user);
             if (u < 0) {
-                throw new LicensimException("--user " + user + ": no such user in store " + dir);
+                user = idByName(s);
+                u = s.userIndex(user);
             }
             List<StoredEntry> es = s.entries(u);
             if (format == Format.json) {
@@ -214,5 +220,40 @@ final class StateCommand implements Callable<Integer> {
                 d.add(p.planIds()[i]);
             }
         }
+    }
+
+    /**
+     * The id of the user whose userPrincipalName is {@code --user} (ignoring case), looked up in
+     * {@code --snapshot} once its SHA-256 is the store's source's; refused, naming what to give,
+     * when there is no snapshot, it is another one, or the name is unknown or ambiguous.
+     */
+    private String idByName(ChronicleStateStore s) throws java.io.IOException {
+        if (snapshot == null) {
+            throw new LicensimException("--user " + user + ": no user with that id in store " + dir + "; the store keeps "
+                    + "object ids only: to find a user by userPrincipalName give --snapshot, the snapshot the store was "
+                    + "made from (" + s.source() + ")");
+        }
+        String given = ResolveCommand.sourceOf(snapshot);
+        String sha = given.substring(given.indexOf(" sha256:"));
+        if (!s.source().endsWith(sha)) {
+            throw new LicensimException("--snapshot " + snapshot + ": not the snapshot store " + dir + " was made from ("
+                    + s.source() + "; this one is " + given + ")");
+        }
+        org.licensim.core.directory.Users users = org.licensim.core.io.SnapshotReader.withDefaults().read(snapshot).users();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int u = 0; u < users.size(); u++) {
+            if (!users.isDeleted(u) && user.equalsIgnoreCase(users.get(u, "userPrincipalName"))) {
+                ids.add(users.id(u));
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new LicensimException("--user " + user + ": neither an id in store " + dir + " nor a userPrincipalName in "
+                    + snapshot + " (a user created by events after the snapshot is found by its id)");
+        }
+        if (ids.size() > 1) {
+            throw new LicensimException("--user " + user + " is the userPrincipalName of " + ids.size() + " users in "
+                    + snapshot + ": " + String.join(", ", ids) + "; give one id");
+        }
+        return ids.get(0);
     }
 }

@@ -169,9 +169,24 @@ class CliTest {
             assertEquals("16", f[10]);
         }
 
-        Result unknown = run("state", store.toString(), "--user", "nobody");
+        // by userPrincipalName, with the snapshot the store was made from: the same user as by id
+        Result byName = run("state", store.toString(), "--user", "Lidia.Holloway@contoso.com", "--snapshot",
+                "../examples/contoso-small.json", "--format", "json");
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals(fromStore, mapper.readTree(byName.out()));
+        Result noSnapshot = run("state", store.toString(), "--user", "lidia.holloway@contoso.com");
+        assertEquals(1, noSnapshot.code());
+        assertTrue(noSnapshot.err().contains("no user with that id in store " + store + "; the store keeps object ids only: "
+                + "to find a user by userPrincipalName give --snapshot"), noSnapshot.err());
+        Result otherSnapshot0 = run("state", store.toString(), "--user", "lidia.holloway@contoso.com", "--snapshot",
+                "../examples/two-groups-e3.json");
+        assertEquals(1, otherSnapshot0.code());
+        assertTrue(otherSnapshot0.err().contains("not the snapshot store " + store + " was made from (contoso-small.json "
+                + "sha256:"), otherSnapshot0.err());
+        Result unknown = run("state", store.toString(), "--user", "nobody", "--snapshot", "../examples/contoso-small.json");
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().contains("--user nobody: no such user in store " + store), unknown.err());
+        assertTrue(unknown.err().contains("--user nobody: neither an id in store " + store + " nor a userPrincipalName in "
+                + "../examples/contoso-small.json"), unknown.err());
         Result notAStore = run("state", dir.toString());
         assertEquals(1, notAStore.code());
         assertTrue(notAStore.err().contains(dir + ": not a licensim store"), notAStore.err());
