@@ -15,6 +15,8 @@ public final class UserData {
     /** Present-and-null (clear) is told from absent by {@link #hasUsageLocation}. */
     public String usageLocation;
     public boolean hasUsageLocation;
+    /** Graph's signInActivity: the latest sign-in, epoch seconds; null when not given. Not a rule property. */
+    public Long lastSignIn;
     public final Map<String, String> strings = new LinkedHashMap<>();
     public final Map<String, List<String>> multi = new LinkedHashMap<>();
 
@@ -64,6 +66,9 @@ public final class UserData {
             }
             if (d.hasUsageLocation) {
                 to.setUsageLocation(u, d.usageLocation);
+            }
+            if (d.lastSignIn != null) {
+                to.setLastSignIn(u, d.lastSignIn);
             }
             users = to;
             user = u;

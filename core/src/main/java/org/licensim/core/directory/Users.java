@@ -27,6 +27,9 @@ public final class Users {
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
     private final MultiColumn foldedProxyCodes = new MultiColumn("proxyAddresses(folded)", 16);
     private final IntIntHashMap proxyHolders = new IntIntHashMap();
+    /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
+    private final org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap lastSignIn =
+            new org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap();
 
     public Users(int capacity) {
         int cap = Math.max(16, capacity);
@@ -98,6 +101,20 @@ public final class Users {
 
     public boolean accountEnabled(int u) {
         return (flags[u] & ENABLED) != 0;
+    }
+
+    /** The user's last sign-in (epoch seconds) as the export's signInActivity gave it, or {@link Long#MIN_VALUE} when unknown. */
+    public long lastSignIn(int u) {
+        return lastSignIn.getIfAbsent(u, Long.MIN_VALUE);
+    }
+
+    public void setLastSignIn(int u, long epochSeconds) {
+        lastSignIn.put(u, epochSeconds);
+    }
+
+    /** Whether any user came with sign-in activity (an export with {@code signInActivity} selected). */
+    public boolean hasSignInActivity() {
+        return !lastSignIn.isEmpty();
     }
 
     public void setAccountEnabled(int u, boolean enabled) {

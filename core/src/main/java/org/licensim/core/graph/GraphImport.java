@@ -457,6 +457,16 @@ public final class GraphImport {
                 a.forEach(x -> out.add(x.asText()));
             }
         }
+        JsonNode signIn = u.get("signInActivity");
+        if (signIn != null && signIn.isObject()) {
+            ObjectNode out = o.putObject("signInActivity");
+            for (String f : new String[] {"lastSignInDateTime", "lastNonInteractiveSignInDateTime",
+                "lastSuccessfulSignInDateTime"}) {
+                if (signIn.hasNonNull(f)) {
+                    out.put(f, signIn.get(f).asText());
+                }
+            }
+        }
         JsonNode ext = u.get(UserSchema.EXTENSION_ATTRIBUTES);
         if (ext != null && ext.isObject()) {
             ObjectNode out = o.putObject(UserSchema.EXTENSION_ATTRIBUTES);

@@ -60,6 +60,8 @@ final class JsonFields {
                 out.hasUsageLocation = true;
             } else if (f.equals(UserSchema.EXTENSION_ATTRIBUTES)) {
                 readExtensions(p, out);
+            } else if (f.equals("signInActivity")) {
+                readSignIn(p, out);
             } else if (UserSchema.MULTI_PROPERTIES.contains(f)) {
                 out.multi.put(f, strings(p));
             } else if (UserSchema.STRING_PROPERTIES.contains(f) && !UserSchema.isExtensionAttribute(f)) {
@@ -74,6 +76,36 @@ final class JsonFields {
                 unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
                         + String.join(", ", UserSchema.MULTI_PROPERTIES)
                         + " and the user properties listed in docs/FORMATS.md");
+            }
+        }
+    }
+
+    /**
+     * Graph's {@code signInActivity}: the latest of its interactive, non-interactive and
+     * successful sign-in times is kept (what "inactive for N days" asks); request ids are skipped.
+     */
+    private void readSignIn(JsonParser p, UserData out) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            problems.at(p, "signInActivity: expected an object such as {\"lastSignInDateTime\": "
+                    + "\"2026-10-01T08:00:00Z\"}, found " + describe(p));
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.endsWith("DateTime") && p.currentToken() == JsonToken.VALUE_STRING) {
+                try {
+                    long t = java.time.Instant.parse(p.getText()).getEpochSecond();
+                    out.lastSignIn = out.lastSignIn == null ? t : Math.max(out.lastSignIn, t);
+                } catch (java.time.format.DateTimeParseException e) {
+                    problems.at(p, "signInActivity." + f + ": \"" + p.getText() + "\" is not an ISO 8601 instant");
+                }
+            } else {
+                p.skipChildren();
             }
         }
     }
