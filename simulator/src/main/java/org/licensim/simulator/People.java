@@ -125,35 +125,43 @@ final class People {
 
     /** A new user: every property a licensing rule is likely to read. */
     UserData newUser(Rng rng, String id, int department, int country, LocalDate hireDate) {
-        int fi = rng.nextInt(first.length);
-        int li = rng.nextInt(last.length);
-        int n = upnCount.addToValue(((long) fi << 32) | li, 1);
-        String nick = firstKey[fi] + "." + lastKey[li] + (n == 1 ? "" : Integer.toString(n));
-        String upn = nick + "@" + scenario.tenant().domain();
         UserData d = new UserData();
-        d.id = id;
-        d.accountEnabled = true;
         if (country >= 0) {
             d.usageLocation = countryCode(country);
             d.hasUsageLocation = true;
             d.strings.put("country", countryName(country));
         }
-        d.strings.put("userPrincipalName", upn);
-        d.strings.put("displayName", first[fi] + " " + last[li]);
-        d.strings.put("givenName", first[fi]);
-        d.strings.put("surname", last[li]);
-        d.strings.put("mail", upn);
-        d.strings.put("mailNickname", nick);
+        String upn = identity(rng, id, d);
         d.strings.put("department", scenario.departments().get(department).name());
         d.strings.put("jobTitle", pickTitle(rng, department));
         d.strings.put("employeeType", rng.chance(scenario.contractorShare()) ? "Contractor" : "Employee");
         d.strings.put("employeeHireDate", hireDate.toString());
         if (rng.chance(scenario.sharedAddressShare())) {
             d.multi.put("proxyAddresses", List.of("SMTP:" + upn, sharedAddress));
-        } else {
-            d.multi.put("proxyAddresses", List.of("SMTP:" + upn));
         }
         return d;
+    }
+
+    /**
+     * Who a new person is: id, an enabled account, a unique UPN from a drawn name (also their
+     * mail and primary SMTP address), display, given and family names. Returns the UPN.
+     */
+    String identity(Rng rng, String id, UserData d) {
+        int fi = rng.nextInt(first.length);
+        int li = rng.nextInt(last.length);
+        int n = upnCount.addToValue(((long) fi << 32) | li, 1);
+        String nick = firstKey[fi] + "." + lastKey[li] + (n == 1 ? "" : Integer.toString(n));
+        String upn = nick + "@" + scenario.tenant().domain();
+        d.id = id;
+        d.accountEnabled = true;
+        d.strings.put("userPrincipalName", upn);
+        d.strings.put("displayName", first[fi] + " " + last[li]);
+        d.strings.put("givenName", first[fi]);
+        d.strings.put("surname", last[li]);
+        d.strings.put("mail", upn);
+        d.strings.put("mailNickname", nick);
+        d.multi.put("proxyAddresses", List.of("SMTP:" + upn));
+        return upn;
     }
 
     /** A directory object id that looks like Graph's (a version-4 GUID), derived from the seed. */

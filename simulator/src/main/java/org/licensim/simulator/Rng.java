@@ -56,6 +56,30 @@ final class Rng {
         return (int) Math.max(0, Math.round(mean + z * StrictMath.sqrt(mean)));
     }
 
+    /** A Gamma(shape, 1) draw (Marsaglia and Tsang; shape below 1 boosted by a uniform power). */
+    double gamma(double shape) {
+        if (shape < 1) {
+            return gamma(shape + 1) * StrictMath.pow(Math.max(random.nextDouble(), 1e-300), 1 / shape);
+        }
+        double d = shape - 1.0 / 3;
+        double c = 1 / StrictMath.sqrt(9 * d);
+        while (true) {
+            double x;
+            double v;
+            do {
+                double u1 = Math.max(random.nextDouble(), 1e-300);
+                double u2 = random.nextDouble();
+                x = StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = random.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x || StrictMath.log(u) < 0.5 * x * x + d * (1 - v + StrictMath.log(v))) {
+                return d * v;
+            }
+        }
+    }
+
     /** SplitMix64's finaliser: a good 64-bit hash, used for ids. */
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;

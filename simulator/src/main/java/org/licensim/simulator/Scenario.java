@@ -11,12 +11,14 @@ import java.util.List;
  * @param days     simulated days of churn after day 0
  * @param countries usage locations and their weights, in file order
  * @param noUsageLocation share of users created without a usage location (SPEC R15)
+ * @param base     null for a synthetic scenario; for a plan from a real tenant, its snapshot as day
+ *                 0 and its churn (the other fields are then derived from the tenant)
  */
 public record Scenario(String name, String description, long seed, int users, int days, LocalDate start,
                        TenantSpec tenant, List<Weighted> countries, double noUsageLocation,
                        List<Department> departments, double departmentSkew, double contractorShare,
                        double sharedAddressShare, List<ProductSpec> products, int graceDays, List<GroupSpec> groups,
-                       List<DirectSpec> direct, Churn churn, List<Edit> edits) {
+                       List<DirectSpec> direct, Churn churn, List<Edit> edits, TenantBase base) {
 
     public record TenantSpec(String id, String displayName, String domain, String country, boolean autoReprocess) {
     }
@@ -95,7 +97,7 @@ public record Scenario(String name, String description, long seed, int users, in
         return new Scenario(name, description, newSeed == null ? seed : newSeed, newUsers == null ? users : newUsers,
                 newDays == null ? days : newDays, start, tenant, countries, noUsageLocation, departments,
                 departmentSkew, contractorShare, sharedAddressShare, products, graceDays, groups, direct, churn,
-                newDays == null ? edits : edits.stream().filter(e -> e.day() <= newDays).toList());
+                newDays == null ? edits : edits.stream().filter(e -> e.day() <= newDays).toList(), base);
     }
 
     /** This scenario with {@code extra} more (or, negative, fewer) day-0 seats of product {@code sku}. */
@@ -117,6 +119,6 @@ public record Scenario(String name, String description, long seed, int users, in
         }
         return new Scenario(name, description, seed, users, days, start, tenant, countries, noUsageLocation, departments,
                 departmentSkew, contractorShare, sharedAddressShare, List.copyOf(ps), graceDays, groups, direct, churn,
-                edits);
+                edits, base);
     }
 }

@@ -147,7 +147,7 @@ public final class ScenarioReader {
             }
         }
         return new Scenario(name, description, seed, users, days, start, tenant, countries, noLocation, departments,
-                skew, contractors, shared, products, grace, groups, direct, churn, edits);
+                skew, contractors, shared, products, grace, groups, direct, churn, edits, null);
     }
 
     private TenantSpec tenant(JsonNode n) {

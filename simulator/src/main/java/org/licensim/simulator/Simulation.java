@@ -84,6 +84,8 @@ public final class Simulation {
     private final MemberList[] members;
     private final MemberList[] directHolders;
     private final List<long[]> graceEnds = new ArrayList<>();
+    /** A real tenant's people when the scenario starts from a snapshot; null for a synthetic one. */
+    private final TenantPopulation population;
 
     // the population, by creation ordinal
     private int created;
@@ -119,10 +121,12 @@ public final class Simulation {
         this.churnRng = root.fork(1);
         this.peopleRng = root.fork(2);
         this.people = new People(scenario);
-        this.snapshot = buildSnapshot();
+        TenantBase base = scenario.base();
+        this.snapshot = base != null ? base.snapshot : buildSnapshot();
         Tenant tenant;
         try {
-            tenant = SnapshotReader.withDefaults().read(new ByteArrayInputStream(snapshot), "scenario " + scenario.name());
+            tenant = base != null ? base.freshTenant()
+                    : SnapshotReader.withDefaults().read(new ByteArrayInputStream(snapshot), "scenario " + scenario.name());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -132,7 +136,12 @@ public final class Simulation {
         groupIndex = new int[g];
         members = new MemberList[g];
         for (int i = 0; i < g; i++) {
-            groupIds[i] = People.guid(scenario.seed(), 1, i);
+            if (base != null) {
+                groupIndex[i] = base.groupIndexes[i];
+                groupIds[i] = tenant.groups().id(groupIndex[i]);
+            } else {
+                groupIds[i] = People.guid(scenario.seed(), 1, i);
+            }
             members[i] = new MemberList();
             if (!scenario.groups().get(i).dynamic()) {
                 assignedGroups.add(i);
@@ -150,6 +159,28 @@ public final class Simulation {
             latency[t] = new Histogram(3);
             dayTypeLatency[t] = new Histogram(3);
         }
+        population = base == null ? null : new TenantPopulation(base, scenario, engine.tenant(), people, root.fork(3),
+                churnRng, peopleRng, groupIds, new TenantPopulation.Actions() {
+                    @Override
+                    public boolean apply(Event e) {
+                        return Simulation.this.apply(e) == null;
+                    }
+
+                    @Override
+                    public long nextSeq() {
+                        return ++seq;
+                    }
+
+                    @Override
+                    public Instant now() {
+                        return Simulation.this.now();
+                    }
+
+                    @Override
+                    public void nextSlot() {
+                        Simulation.this.nextSlot();
+                    }
+                });
     }
 
     /** The snapshot the run starts from: the tenant and its products, no users or groups yet. */
@@ -182,8 +213,12 @@ public final class Simulation {
             }
             eventsBefore = total;
             eventsToday = 0;
-            if (day == 0) {
+            if (day == 0 && population != null) {
+                loadTenant();
+            } else if (day == 0) {
                 setUpTenant();
+            } else if (population != null) {
+                simulateTenantDay();
             } else {
                 simulateDay();
             }
@@ -230,6 +265,32 @@ public final class Simulation {
         for (int k = 0; k < scenario.users(); k++) {
             nextSlot();
             hire(start.minusDays(1 + peopleRng.nextInt(3650)));
+        }
+    }
+
+    /** Day 0 from a real tenant: its snapshot is the engine's state; subscriptions already in Warning are suspended on their date. */
+    private void loadTenant() {
+        startDay(1);
+        seq = engine.tenant().lastAppliedSeq(); // the run's events follow the snapshot's history
+        population.load();
+        for (TenantBase.Lifecycle l : scenario.base().lifecycle()) {
+            if (l.status().equals("Warning")) {
+                long d = java.time.temporal.ChronoUnit.DAYS.between(scenario.start(), l.date());
+                graceEnds.add(new long[] {Math.max(1, d), java.util.Arrays.asList(skus).indexOf(l.sku()), l.units()});
+            }
+        }
+    }
+
+    /** A day of a real tenant: dated unit changes, then the day's churn from its rates. */
+    private void simulateTenantDay() {
+        int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
+        int[] plan = population.plan(scenario.churn().weekly()[dow]);
+        startDay(plan.length + skus.length * 2L + 1);
+        unitChanges();
+        LocalDate today = scenario.start().plusDays(day);
+        for (int entry : plan) {
+            nextSlot();
+            population.perform(entry, today);
         }
     }
 

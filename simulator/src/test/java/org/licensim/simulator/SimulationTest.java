@@ -166,7 +166,7 @@ class SimulationTest {
                 base.groups(), List.of(), new Scenario.Churn(new Scenario.Quantity(1, true), new Scenario.Quantity(20, false),
                         c.transfers(), c.attributeEdits(), c.memberEdits(), c.directEdits(),
                         new double[] {1, 1, 1, 1, 1, 0, 0},
-                        List.of(new Scenario.Wave(71, 140, 2.0, List.of("hires"))), 0), List.of());
+                        List.of(new Scenario.Wave(71, 140, 2.0, List.of("hires"))), 0), List.of(), null);
         SimulationResult r = new Simulation(s, catalog).run(null, null);
         int created = SimulationResult.EVENT_TYPES.indexOf("UserCreated");
         int deleted = SimulationResult.EVENT_TYPES.indexOf("UserDeleted");
@@ -245,7 +245,7 @@ class SimulationTest {
         Scenario s = new Scenario(base.name(), null, base.seed(), base.users(), base.days(), base.start(), base.tenant(),
                 base.countries(), base.noUsageLocation(), base.departments(), base.departmentSkew(),
                 base.contractorShare(), base.sharedAddressShare(), products, 5, base.groups(), base.direct(),
-                base.churn(), base.edits());
+                base.churn(), base.edits(), null);
         SimulationResult r = new Simulation(s, catalog).run(null, null);
         int ems = r.products().indexOf("EMS");
         int seats = r.days().get(0).capacity()[ems];
