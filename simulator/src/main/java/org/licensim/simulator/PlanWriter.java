@@ -17,6 +17,10 @@ public final class PlanWriter {
     }
 
     public static ObjectNode json(Planner.Plan plan, Backtest backtest) {
+        return json(plan, null, backtest);
+    }
+
+    public static ObjectNode json(Planner.Plan plan, Procurement procurement, Backtest backtest) {
         ObjectNode o = JSON.createObjectNode();
         o.put("schema", SCHEMA);
         o.put("scenario", plan.scenario().name());
@@ -64,6 +68,20 @@ public final class PlanWriter {
             b.put("hitRate", backtest.hitRate());
             b.put("meanDayError", backtest.meanDayError());
             b.put("shortnessMismatches", backtest.shortnessMismatches());
+            b.put("alreadyShortAtSplit", backtest.alreadyShort());
+            b.put("growthContested", backtest.growthContested());
+            b.put("growthHitRate", backtest.growthHitRate());
+            b.put("growthDated", backtest.growthDated());
+            b.put("growthWithin3Days", backtest.growthWithin(3));
+            ObjectNode per = b.putObject("growthByProduct");
+            for (Planner.ProductPlan p : plan.products()) {
+                double[] g = backtest.growthOf(p.sku(), 3);
+                ObjectNode x = per.putObject(p.sku());
+                x.put("rows", (long) g[3]);
+                x.put("within3Days", g[0]);
+                x.put("datedRows", (long) g[1]);
+                x.put("hitRate", g[2]);
+            }
             ArrayNode rows = b.putArray("rows");
             for (Backtest.Row r : backtest.rows()) {
                 ObjectNode x = rows.addObject();
@@ -73,7 +91,25 @@ public final class PlanWriter {
                 x.put("actualNeed", r.actualNeed());
                 putDay(x, "predictedFirstShort", r.predictedFirstShort());
                 putDay(x, "actualFirstShort", r.actualFirstShort());
+                x.put("shortAtSplit", r.shortAtSplit());
             }
+        }
+        if (procurement != null) {
+            procurement(o.putObject("procurement"), procurement, plan);
+        }
+        if (plan.scenario().base() != null && plan.scenario().base().churn().fit() != null) {
+            TenantChurn.Fit f = plan.scenario().base().churn().fit();
+            ObjectNode x = o.putObject("fit");
+            x.put("source", f.source());
+            x.put("days", f.days());
+            if (f.from() != null) {
+                x.put("from", f.from().toString());
+                x.put("to", f.to().toString());
+            }
+            ObjectNode counts = x.putObject("counts");
+            new java.util.TreeMap<>(f.counts()).forEach(counts::put);
+            ArrayNode notes = x.putArray("notes");
+            f.notes().forEach(notes::add);
         }
         return o;
     }
@@ -99,6 +135,77 @@ public final class PlanWriter {
         }
     }
 
+    private static void procurement(ObjectNode o, Procurement p, Planner.Plan plan) {
+        o.put("leadTimeDays", p.leadTimeDays());
+        o.put("period", p.period());
+        if (p.prices() != null) {
+            o.put("currency", p.prices().currency());
+        } else {
+            o.putNull("currency");
+        }
+        o.put("inactiveDays", p.inactiveDays());
+        o.put("signInActivity", p.signInKnown());
+        ArrayNode ps = o.putArray("products");
+        for (Procurement.ProductAdvice a : p.products()) {
+            ObjectNode x = ps.addObject();
+            x.put("sku", a.sku());
+            x.put("name", a.name());
+            putDay(x, "runwayDays", a.runwayDays());
+            putDay(x, "runwayMedianDays", a.runwayMedianDays());
+            x.put("buy", a.buy());
+            purchases(x.putArray("schedule"), a.schedule());
+            x.put("reclaimDisabled", a.reclaimDisabled());
+            if (a.reclaimInactive() < 0) {
+                x.putNull("reclaimInactive");
+            } else {
+                x.put("reclaimInactive", a.reclaimInactive());
+            }
+            x.put("buyIfReclaimed", a.buyIfReclaimed());
+            purchases(x.putArray("scheduleIfReclaimed"), a.scheduleIfReclaimed());
+            money(x, "perMonth", a.perMonth());
+            money(x, "scheduleCost", a.scheduleCost());
+            money(x, "reclaimSavingsPerYear", a.reclaimSavingsPerYear());
+            money(x, "releasableSavingsPerYear", a.releasableSavingsPerYear());
+        }
+        ArrayNode rs = o.putArray("renewals");
+        for (Procurement.Renewal r : p.renewals()) {
+            ObjectNode x = rs.addObject();
+            x.put("subscriptionId", r.subscriptionId());
+            x.put("sku", r.sku());
+            x.put("date", r.date().toString());
+            x.put("units", r.units());
+            x.put("isTrial", r.trial());
+            x.put("status", r.status());
+            x.put("lapses", r.lapses());
+            x.put("shortIfLapses", r.shortIfLapses());
+            if (r.shortFrom() == null) {
+                x.putNull("shortFrom");
+            } else {
+                x.put("shortFrom", r.shortFrom().toString());
+            }
+        }
+    }
+
+    private static void purchases(ArrayNode a, java.util.List<Procurement.Purchase> ps) {
+        for (Procurement.Purchase p : ps) {
+            ObjectNode x = a.addObject();
+            x.put("period", p.period());
+            x.put("units", p.units());
+            x.put("neededBy", p.neededBy().toString());
+            x.put("orderBy", p.orderBy().toString());
+            x.put("late", p.late());
+            money(x, "cost", p.cost());
+        }
+    }
+
+    private static void money(ObjectNode x, String field, Double v) {
+        if (v == null) {
+            x.putNull(field);
+        } else {
+            x.put(field, Math.round(v * 100) / 100.0);
+        }
+    }
+
     private static void putDay(ObjectNode x, String field, int day) {
         if (day < 0) {
             x.putNull(field);
@@ -108,7 +215,11 @@ public final class PlanWriter {
     }
 
     public static void write(Planner.Plan plan, Backtest backtest, Path file) {
-        ObjectNode o = json(plan, backtest);
+        write(plan, null, backtest, file);
+    }
+
+    public static void write(Planner.Plan plan, Procurement procurement, Backtest backtest, Path file) {
+        ObjectNode o = json(plan, procurement, backtest);
         AtomicFile.write(file, "plan", out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, o));
     }
 }
