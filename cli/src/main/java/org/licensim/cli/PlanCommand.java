@@ -11,6 +11,8 @@ import org.licensim.core.catalog.Catalog;
 import org.licensim.simulator.Backtest;
 import org.licensim.simulator.PlanWriter;
 import org.licensim.simulator.Planner;
+import org.licensim.simulator.Prices;
+import org.licensim.simulator.Procurement;
 import org.licensim.simulator.Scenario;
 import org.licensim.simulator.Scenarios;
 
@@ -31,11 +33,19 @@ final class PlanCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = Scenarios.DEFAULT,
-            description = "A shipped scenario or a scenario file. Default: ${DEFAULT-VALUE}.")
+            description = "A shipped scenario or a scenario file; with --churn, --history or --audits, a tenant snapshot "
+                    + "(from import-graph) to plan from. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Monte Carlo runs. Default: ${DEFAULT-VALUE}.")
     int runs;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the first run (default: the scenario's, or the "
+            + "churn file's); the runs' seeds follow from it.")
+    Long seed;
+
+    @picocli.CommandLine.Mixin
+    TenantInputs tenant = new TenantInputs();
 
     @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "0",
             description = "Days to plan for (default: the scenario's own).")
@@ -67,6 +77,25 @@ final class PlanCommand implements Callable<Integer> {
                     + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
     Format format;
 
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0",
+            description = "Days from ordering seats to having them; the schedule's order-by dates are this much before "
+                    + "the need. Default: ${DEFAULT-VALUE}.")
+    int leadTime;
+
+    @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
+            description = "Purchase schedule periods. Default: ${DEFAULT-VALUE}.")
+    String period;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "Seat prices ({\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}): "
+                    + "adds cost and savings.")
+    Path prices;
+
+    @Option(names = "--inactive-days", paramLabel = "N", defaultValue = "90",
+            description = "A user not signed in for N days holds reclaimable seats (needs signInActivity in the export). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int inactiveDays;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -75,18 +104,21 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        Scenario s = Scenarios.load(scenario, catalog).with(null, users, horizon > 0 ? horizon : null);
+        Scenario s = tenant.scenario(scenario, catalog, users, err, quiet).with(seed, users, horizon > 0 ? horizon : null);
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Planner.Plan plan = Planner.plan(s, catalog, runs, 0, percentile, th, progress);
+        Prices priced = prices == null ? null
+                : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
+        Procurement proc = Procurement.of(plan, leadTime, period, priced, inactiveDays);
         Backtest bt = backtest == null ? null : Backtest.run(s, catalog, truths, runs, backtest, percentile, th, progress);
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
-        PlanWriter.write(plan, bt, dir.resolve("plan.json"));
+        PlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
         if (format == Format.json) {
             o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(PlanWriter.json(plan, bt)));
+                    .writeValueAsString(PlanWriter.json(plan, proc, bt)));
             return 0;
         }
         if (format == Format.csv) {
@@ -132,6 +164,7 @@ final class PlanCommand implements Callable<Integer> {
         if (!any) {
             o.println("  nothing to buy or release");
         }
+        PlanAdvice.print(o, plan, proc);
         if (bt != null) {
             int[] errs = bt.dayErrors();
             o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "
@@ -139,6 +172,17 @@ final class PlanCommand implements Callable<Integer> {
                     + "%.1f (%d rows), %d rows where only one side ran short%n", bt.truths(), bt.split(), pct,
                     100 * bt.hitRate(), bt.contested(), errs.length == 0 ? "n/a" : Integer.toString(errs[errs.length / 2]),
                     bt.meanDayError(), errs.length, bt.shortnessMismatches());
+            o.printf(Locale.ROOT, "  growth-driven shortages (%d product-runs not already short at the split; %d were, "
+                    + "reported apart): first short day within 3 days in %.0f%% of %d, the truth within the p%d forecast "
+                    + "in %.0f%%%n", bt.growthContested(), bt.alreadyShort(), 100 * bt.growthWithin(3), bt.growthDated(),
+                    pct, 100 * bt.growthHitRate());
+            for (Planner.ProductPlan p : plan.products()) {
+                double[] g = bt.growthOf(p.sku(), 3);
+                if (g[3] > 0) {
+                    o.printf(Locale.ROOT, "    %-22s within 3 days %3.0f%% of %2.0f, within p%d %3.0f%% of %2.0f%n", p.sku(),
+                            100 * g[0], g[1], pct, 100 * g[2], g[3]);
+                }
+            }
         }
         o.printf("wrote %s%n", dir.resolve("plan.json"));
         return 0;

@@ -38,7 +38,8 @@ final class SimulateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = Scenarios.DEFAULT,
-            description = "A shipped scenario (default, small, enterprise, seat-crunch) or a scenario file. "
+            description = "A shipped scenario (default, small, enterprise, seat-crunch) or a scenario file; with "
+                    + "--churn, --history or --audits, a tenant snapshot to start from. "
                     + "Default: ${DEFAULT-VALUE}.")
     String scenario;
 
@@ -47,6 +48,9 @@ final class SimulateCommand implements Callable<Integer> {
                     + "another scenario only with --force, any other non-empty directory is refused). "
                     + "Default: licensim-out/<scenario name>.")
     Path out;
+
+    @picocli.CommandLine.Mixin
+    TenantInputs tenant = new TenantInputs();
 
     @Option(names = "--force", description = "Replace the results of another scenario in the --out directory.")
     boolean force;
@@ -105,7 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         checkOverride("--users", users, 0, 20_000_000);
         checkOverride("--days", days, 0, 3_650);
-        Scenario s = Scenarios.load(scenario, catalog).with(seed, users, days);
+        Scenario s = tenant.scenario(scenario, catalog, users, err, quiet).with(seed, users, days);
         Path dir = out != null ? out : Path.of("licensim-out", s.name());
         ResultsWriter.prepare(dir, s.name(), force);
         if (!quiet) {

@@ -327,6 +327,50 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("import-graph then plan from the example export: with a churn file and prices, then with rates fitted from its audit log")
+    void planFromTheExampleExport(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        Result imp = run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString());
+        assertEquals(0, imp.code(), imp.err());
+        Result plan = run("plan", tenant.toString(), "--churn", "../examples/churn.json", "--prices",
+                "../examples/prices.json", "--lead-time", "14", "--runs", "4", "--seed", "3", "--quiet", "--out",
+                dir.resolve("p").toString());
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("purchase schedule (by month, p95, lead time 14 days"), plan.out());
+        assertTrue(plan.out().contains("order now"), "CRM is short on day 0, so its first order is late: " + plan.out());
+        assertTrue(plan.out().contains("1 seat held by disabled accounts, 1 by users not signed in for 90 days"), plan.out());
+        assertTrue(plan.out().contains("5 ENTERPRISEPREMIUM on 2026-12-20 ends (trial): modelled, its seats go"), plan.out());
+        assertTrue(plan.out().contains(" EUR to the horizon"), plan.out());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("p/plan.json").toFile());
+        var crm = json.get("procurement").get("products").get(1);
+        assertEquals("CRMSTANDARD", crm.get("sku").asText());
+        int scheduled = 0;
+        for (var p : crm.get("schedule")) {
+            scheduled += p.get("units").asInt();
+            assertEquals(java.time.LocalDate.parse(p.get("neededBy").asText()).minusDays(14).toString(),
+                    p.get("orderBy").asText());
+        }
+        assertEquals(crm.get("buy").asInt(), scheduled);
+        assertEquals(3, json.get("seed").asLong());
+        Result fitted = run("plan", tenant.toString(), "--audits", "../examples/graph-export/directoryAudits.json",
+                "--start", "2026-12-01", "--runs", "4", "--out", dir.resolve("f").toString(), "--write-churn",
+                dir.resolve("fitted.json").toString());
+        assertEquals(0, fitted.code(), fitted.err());
+        assertTrue(fitted.err().contains("fitted from the directory audit log directoryAudits.json (10 entries): 55 days"),
+                fitted.err());
+        Result again = run("plan", tenant.toString(), "--churn", dir.resolve("fitted.json").toString(), "--start",
+                "2026-12-01", "--runs", "4", "--quiet", "--out", dir.resolve("g").toString());
+        assertEquals(0, again.code(), again.err());
+        Result noChurn = run("plan", tenant.toString());
+        assertEquals(1, noChurn.code());
+        assertTrue(noChurn.err().contains("is a tenant snapshot, not a scenario") && !noChurn.err().contains("at org."),
+                noChurn.err());
+        Result users = run("plan", tenant.toString(), "--churn", "../examples/churn.json", "--users", "10");
+        assertEquals(1, users.code());
+        assertTrue(users.err().contains("starts with the tenant's own users"), users.err());
+    }
+
+    @Test
     @DisplayName("plan, migrate and switch-product give advice and event feeds that resolve reads")
     void planning(@TempDir Path dir) throws Exception {
         Result plan = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",

@@ -1,0 +1,71 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import org.licensim.simulator.Planner;
+import org.licensim.simulator.Procurement;
+
+/** The procurement part of {@code plan}'s table: runway, purchase schedule, reclaimable seats, cost, renewals. */
+final class PlanAdvice {
+    private PlanAdvice() {
+    }
+
+    static void print(PrintWriter o, Planner.Plan plan, Procurement proc) {
+        int pct = (int) Math.round(plan.percentile() * 100);
+        String cur = proc.prices() == null ? null : proc.prices().currency();
+        o.printf(Locale.ROOT, "purchase schedule (by %s, p%d, lead time %d days; dated purchases and lifecycle already "
+                + "counted):%n", proc.period(), pct, proc.leadTimeDays());
+        boolean any = false;
+        for (Procurement.ProductAdvice a : proc.products()) {
+            String runway = a.runwayDays() < 0 ? "more than " + plan.horizon() + " days"
+                    : a.runwayDays() + " days (to " + plan.scenario().start().plusDays(a.runwayDays()) + ")";
+            if (a.schedule().isEmpty() && a.runwayDays() < 0) {
+                continue;
+            }
+            any = true;
+            o.printf(Locale.ROOT, "  %s: runway %s at p%d%s%n", label(a), runway, pct,
+                    a.runwayMedianDays() < 0 ? "" : ", median " + a.runwayMedianDays() + " days");
+            for (Procurement.Purchase p : a.schedule()) {
+                o.printf(Locale.ROOT, "    %-8s %,7d seat%s, needed by %s, order by %s%s%s%n", p.period(), p.units(),
+                        p.units() == 1 ? " " : "s",
+                        p.neededBy(), p.orderBy(), p.late() ? " (LATE: the lead time has passed; order now)" : "",
+                        p.cost() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s to the horizon", p.cost(), cur));
+            }
+        }
+        if (!any) {
+            o.println("  nothing to buy within the horizon");
+        }
+        for (Procurement.ProductAdvice a : proc.products()) {
+            int extra = a.reclaimDisabled() + Math.max(0, a.reclaimInactive());
+            if (extra == 0) {
+                continue;
+            }
+            o.printf(Locale.ROOT, "  reclaim %s: %,d seat%s held by disabled accounts%s; reclaimed now, the schedule "
+                    + "buys %,d instead of %,d%s%n", label(a), a.reclaimDisabled(), a.reclaimDisabled() == 1 ? "" : "s",
+                    a.reclaimInactive() < 0 ? "" : String.format(Locale.ROOT, ", %,d by users not signed in for %d days",
+                            a.reclaimInactive(), proc.inactiveDays()), a.buyIfReclaimed(), a.buy(),
+                    a.reclaimSavingsPerYear() == null ? "" : String.format(Locale.ROOT, " (%,.0f %s a year)",
+                            a.reclaimSavingsPerYear(), cur));
+        }
+        if (plan.scenario().base() != null && !proc.signInKnown()) {
+            o.println("  (inactive users: the snapshot has no signInActivity; export users with it to count them)");
+        }
+        for (Procurement.Renewal r : proc.renewals()) {
+            String what = r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
+                    : "is not renewed") + ": modelled, its seats go" : "renews (assumed)";
+            o.printf(Locale.ROOT, "  subscription %s: %,d %s on %s %s%s%n", r.subscriptionId(), r.units(), r.sku(),
+                    r.date(), what, r.lapses() ? "" : r.shortIfLapses() > 0
+                            ? String.format(Locale.ROOT, "; it matters: without it %,d users would lack seats from %s",
+                                    r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it");
+        }
+        if (cur != null) {
+            double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();
+            o.printf(Locale.ROOT, "  cost of the schedule to the end of the horizon: %,.0f %s%n", total, cur);
+        }
+    }
+
+    private static String label(Procurement.ProductAdvice a) {
+        return a.name().equals(a.sku()) ? a.sku() : a.name() + " (" + a.sku() + ")";
+    }
+}

@@ -1,0 +1,101 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.catalog.Catalog;
+import org.licensim.simulator.ChurnFit;
+import org.licensim.simulator.ChurnReader;
+import org.licensim.simulator.Scenario;
+import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.TenantBase;
+import org.licensim.simulator.TenantChurn;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The options that make {@code plan} and {@code simulate} start from a real tenant: the
+ * positional argument is then a snapshot, and its churn comes from a file or is fitted from
+ * history (docs/PLANNING.md, "Planning from your own tenant").
+ */
+final class TenantInputs {
+    @Option(names = "--churn", paramLabel = "FILE",
+            description = "The argument is a tenant snapshot; FILE says how it changes (rates per day; docs/PLANNING.md).")
+    Path churn;
+
+    @Option(names = "--history", paramLabel = "OLDER_SNAPSHOT",
+            description = "The argument is a tenant snapshot; fit its rates from the changes since this older snapshot of it.")
+    Path history;
+
+    @Option(names = "--history-days", paramLabel = "N",
+            description = "Days between --history and the snapshot, when the snapshots carry no evaluatedAt.")
+    Integer historyDays;
+
+    @Option(names = "--audits", paramLabel = "FILE",
+            description = "The argument is a tenant snapshot; fit its rates from a Graph directoryAudits export.")
+    Path audits;
+
+    @Option(names = "--write-churn", paramLabel = "FILE",
+            description = "Write the fitted rates as a churn file (to review, edit and pass to --churn).")
+    Path writeChurn;
+
+    @Option(names = "--start", paramLabel = "DATE",
+            description = "Day 0 of a plan from a tenant (default: the churn file's start, else the snapshot's "
+                    + "evaluatedAt, else today).")
+    java.time.LocalDate start;
+
+    /** Whether the positional argument is a snapshot. */
+    boolean fromTenant() {
+        return churn != null || history != null || audits != null;
+    }
+
+    /** The scenario: a shipped or scenario file, or the tenant with its churn (whose fit, if any, is told on {@code err}). */
+    Scenario scenario(String arg, Catalog catalog, Integer users, PrintWriter err, boolean quiet) {
+        if (!fromTenant()) {
+            if (writeChurn != null || historyDays != null || start != null) {
+                throw new LicensimException("--write-churn, --history-days and --start are for a plan from a tenant "
+                        + "snapshot: give --churn, --history or --audits as well");
+            }
+            return Scenarios.load(arg, catalog, null);
+        }
+        if (users != null) {
+            throw new LicensimException("--users " + users + ": a plan from a tenant starts with the tenant's own users");
+        }
+        if (churn != null && (history != null || audits != null)) {
+            throw new LicensimException("give either --churn FILE or rates fitted from --history / --audits, not both");
+        }
+        Path snapshot = Path.of(arg);
+        TenantChurn c;
+        if (churn != null) {
+            c = new ChurnReader().read(churn);
+        } else {
+            ChurnFit fit = ChurnFit.fit(snapshot, history, historyDays, audits);
+            c = fit.churn();
+            if (!quiet) {
+                for (String line : fit.report()) {
+                    err.println(line);
+                }
+                err.flush();
+            }
+            if (writeChurn != null) {
+                fit.write(writeChurn);
+                if (!quiet) {
+                    err.println("wrote the fitted rates to " + writeChurn);
+                }
+            }
+        }
+        if (start != null) {
+            c = new TenantChurn(start, c.days(), c.seed(), c.segmentBy(), c.rates(), c.segments(), c.groups(),
+                    c.products(), c.weekly(), c.purchases(), c.expiries(), c.notRenewing(), c.graceDays(), c.fit());
+        }
+        TenantBase base = TenantBase.load(snapshot, c);
+        if (!quiet) {
+            for (String n : base.notes()) {
+                err.println("note: " + n);
+            }
+            err.flush();
+        }
+        return base.scenario();
+    }
+}
