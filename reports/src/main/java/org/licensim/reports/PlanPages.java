@@ -106,6 +106,7 @@ final class PlanPages {
                     buy > 0 ? p.path("buyByDay").asInt() : -1, buy > 0 ? "buy " + SimulationPages.n(buy) + " by "
                             + p.path("buyByDate").asText() : ""));
         }
+        schedule(doc, plan, prefix, pct);
         JsonNode b = plan.get("backtest");
         if (b != null) {
             Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
@@ -115,6 +116,25 @@ final class PlanPages {
                     + "average; %d rows had only one side short.", b.path("truthRuns").asInt(), b.path("splitDay").asInt(),
                     b.path("runs").asInt(), pct, 100 * b.path("hitRate").asDouble(), b.path("contested").asInt(),
                     b.path("meanDayError").asDouble(), b.path("shortnessMismatches").asInt()));
+            if (b.has("growthContested")) {
+                bs.para(String.format(Locale.ROOT, "Measured accuracy on growth-driven shortages (%d product-runs not "
+                        + "already short at the split; %d that were are reported apart): the median first short day was "
+                        + "within 3 days of the truth's in %.0f%% of %d rows, and the truth stayed within the p%d forecast "
+                        + "in %.0f%%.", b.path("growthContested").asInt(), b.path("alreadyShortAtSplit").asInt(),
+                        100 * b.path("growthWithin3Days").asDouble(), b.path("growthDated").asInt(), pct,
+                        100 * b.path("growthHitRate").asDouble()));
+                Doc.TableBuilder acc = new Doc.TableBuilder(null, "product", "#growth rows", "#within 3 days",
+                        "#within p" + pct);
+                for (JsonNode p : plan.get("products")) {
+                    JsonNode g = b.path("growthByProduct").path(p.path("sku").asText());
+                    if (g.path("rows").asInt() > 0) {
+                        acc.row(label(p), Integer.toString(g.path("rows").asInt()),
+                                String.format(Locale.ROOT, "%.0f%%", 100 * g.path("within3Days").asDouble()),
+                                String.format(Locale.ROOT, "%.0f%%", 100 * g.path("hitRate").asDouble()));
+                    }
+                }
+                bs.add(acc.build());
+            }
             Doc.TableBuilder bt = new Doc.TableBuilder(null, "product", "#truth seed", "#forecast need", "#actual need",
                     "hit", "forecast first short", "actual first short");
             for (JsonNode r : b.path("rows")) {
@@ -126,6 +146,68 @@ final class PlanPages {
                 }
             }
             bs.add(bt.build());
+        }
+    }
+
+    /** The purchase schedule, runway, reclaim and renewals of plan.json's {@code procurement} (absent in older plans). */
+    private static void schedule(Doc doc, JsonNode plan, String prefix, int pct) {
+        JsonNode pr = plan.get("procurement");
+        if (pr == null) {
+            return;
+        }
+        String cur = pr.path("currency").isNull() ? null : pr.path("currency").asText();
+        Doc.Section s = doc.section(prefix + "schedule", "Purchase schedule");
+        s.para(String.format(Locale.ROOT, "Seats to have in place per %s so that nobody waits at p%d, ordered %d days "
+                + "before they are needed; purchases already dated and subscription lifecycle are counted. Runway: days "
+                + "until somebody would wait (p%d, and the median).", pr.path("period").asText(), pct,
+                pr.path("leadTimeDays").asInt(), pct));
+        Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "runway", "period", "#seats", "needed by", "order by",
+                cur == null ? "note" : "#cost (" + cur + ")");
+        for (JsonNode a : pr.path("products")) {
+            String runway = a.path("runwayDays").isNull() ? "beyond the horizon" : a.path("runwayDays").asInt() + " days"
+                    + (a.path("runwayMedianDays").isNull() ? "" : " (median " + a.path("runwayMedianDays").asInt() + ")");
+            if (a.path("schedule").size() == 0) {
+                t.row(label(a), runway, "-", "-", "-", "-", "-");
+            }
+            for (JsonNode p : a.path("schedule")) {
+                t.classedRow(p.path("late").asBoolean() ? "short" : null, label(a), runway, p.path("period").asText(),
+                        SimulationPages.n(p.path("units").asLong()), p.path("neededBy").asText(),
+                        p.path("orderBy").asText() + (p.path("late").asBoolean() ? " (late: order now)" : ""),
+                        cur == null ? "" : p.path("cost").isNull() ? "-" : String.format(Locale.ROOT, "%,.0f",
+                                p.path("cost").asDouble()));
+                runway = "";
+            }
+        }
+        s.add(t.build());
+        Doc.TableBuilder r = new Doc.TableBuilder(null, "product", "#held by disabled accounts",
+                "#held by inactive users", "#buy", "#buy if reclaimed");
+        boolean anyReclaim = false;
+        for (JsonNode a : pr.path("products")) {
+            int dis = a.path("reclaimDisabled").asInt();
+            int ina = a.path("reclaimInactive").asInt(0);
+            if (dis + ina > 0) {
+                anyReclaim = true;
+                r.row(label(a), SimulationPages.n(dis), a.path("reclaimInactive").isNull() ? "-" : SimulationPages.n(ina),
+                        SimulationPages.n(a.path("buy").asLong()), SimulationPages.n(a.path("buyIfReclaimed").asLong()));
+            }
+        }
+        if (anyReclaim) {
+            s.para("Seats reclaimable today, and the schedule if they were reclaimed on day 0 (inactive: not signed in for "
+                    + pr.path("inactiveDays").asInt() + " days" + (pr.path("signInActivity").asBoolean() ? ")."
+                    : "; the export had no signInActivity)."));
+            s.add(r.build());
+        }
+        if (pr.path("renewals").size() > 0) {
+            Doc.TableBuilder n = new Doc.TableBuilder(null, "subscription", "product", "date", "#units", "modelled",
+                    "#seats short without it");
+            for (JsonNode x : pr.path("renewals")) {
+                n.row(x.path("subscriptionId").asText(), x.path("sku").asText(), x.path("date").asText(),
+                        SimulationPages.n(x.path("units").asLong()), x.path("lapses").asBoolean()
+                                ? (x.path("isTrial").asBoolean() ? "trial ends" : "lapses") : "renews",
+                        x.path("lapses").asBoolean() ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()));
+            }
+            s.para("Subscriptions whose next lifecycle date is in the horizon.");
+            s.add(n.build());
         }
     }
 

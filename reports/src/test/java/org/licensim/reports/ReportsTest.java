@@ -187,6 +187,32 @@ class ReportsTest {
         assertTrue(d.getElementById("backtest").text().contains("held-out runs"));
     }
 
+    @Test
+    @DisplayName("a plan from a tenant shows its purchase schedule with order dates, reclaimable seats and renewals; a backtest its accuracy per product")
+    void scheduleAndAccuracy(@TempDir Path dir) throws IOException {
+        Path plan = fixture("plan-tenant");
+        Document d = written(Reports.report(List.of(plan), null), dir);
+        JsonNode json = new ObjectMapper().readTree(plan.resolve("plan.json").toFile());
+        Element schedule = d.getElementById("schedule");
+        assertNotNull(schedule);
+        List<List<String>> rows = rows(schedule.selectFirst("table"));
+        JsonNode crm = json.get("procurement").get("products").get(1);
+        List<List<String>> crmRows = rows.stream().filter(r -> r.get(0).contains("CRMSTANDARD")).toList();
+        assertEquals(crm.get("schedule").size(), crmRows.size());
+        JsonNode first = crm.get("schedule").get(0);
+        assertEquals(first.get("neededBy").asText(), crmRows.get(0).get(4));
+        assertTrue(crmRows.get(0).get(5).startsWith(first.get("orderBy").asText()), crmRows.get(0).toString());
+        assertTrue(crmRows.get(0).get(5).contains("late: order now"), "CRM is short on day 0: " + crmRows.get(0));
+        assertTrue(schedule.text().contains("cost (EUR)"), schedule.text());
+        assertTrue(schedule.text().contains("trial ends") && schedule.text().contains("held by disabled accounts"),
+                schedule.text());
+        Document g = written(Reports.report(List.of(fixture("plan-growth")), null), dir.resolve("growth"));
+        String bt = g.getElementById("backtest").text();
+        assertTrue(bt.contains("Measured accuracy on growth-driven shortages") && bt.contains("within 3 days"), bt);
+        List<List<String>> acc = rows(g.getElementById("backtest").select("table").first());
+        assertEquals(3, acc.size(), acc.toString());
+    }
+
     static Comparison.Row row(Comparison c, String keyStart) {
         return c.rows().stream().filter(r -> r.key().startsWith(keyStart)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row " + keyStart + " in " + c.rows()));
