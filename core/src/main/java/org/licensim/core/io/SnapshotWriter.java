@@ -223,6 +223,12 @@ public final class SnapshotWriter {
                     g.writeEndArray();
                 }
             }
+            long signIn = users.lastSignIn(u);
+            if (signIn != Long.MIN_VALUE) {
+                g.writeObjectFieldStart("signInActivity");
+                g.writeStringField("lastSignInDateTime", java.time.Instant.ofEpochSecond(signIn).toString());
+                g.writeEndObject();
+            }
             int n = store.count(u);
             if (n > 0) {
                 if (n * StateStore.ENTRY_INTS > es.length) {

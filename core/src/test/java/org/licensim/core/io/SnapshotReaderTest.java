@@ -39,6 +39,29 @@ class SnapshotReaderTest {
     }
 
     @Test
+    @DisplayName("signInActivity keeps the latest sign-in, survives a snapshot written back, and a bad time is named")
+    void signInActivity() throws Exception {
+        Tenant t = reader.read(write("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": ["
+                + "{\"id\": \"u1\", \"signInActivity\": {\"lastSignInDateTime\": \"2026-10-01T08:00:00Z\", "
+                + "\"lastNonInteractiveSignInDateTime\": \"2026-10-03T09:30:00Z\", \"lastSignInRequestId\": \"x\"}},"
+                + "{\"id\": \"u2\", \"signInActivity\": null}, {\"id\": \"u3\"}]}"));
+        Users us = t.users();
+        assertEquals(java.time.Instant.parse("2026-10-03T09:30:00Z").getEpochSecond(), us.lastSignIn(us.indexOf("u1")));
+        assertEquals(Long.MIN_VALUE, us.lastSignIn(us.indexOf("u2")));
+        assertEquals(Long.MIN_VALUE, us.lastSignIn(us.indexOf("u3")));
+        assertTrue(us.hasSignInActivity());
+        Path back = dir.resolve("back.json");
+        SnapshotWriter.write(org.licensim.core.engine.Engine.builder(t).reconcile(), back);
+        Users again = reader.read(back).users();
+        assertEquals(us.lastSignIn(us.indexOf("u1")), again.lastSignIn(again.indexOf("u1")));
+        assertEquals(Long.MIN_VALUE, again.lastSignIn(again.indexOf("u3")));
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": ["
+                + "{\"id\": \"u1\", \"signInActivity\": {\"lastSignInDateTime\": \"yesterday\"}}]}");
+        assertTrue(e.getMessage().contains("signInActivity.lastSignInDateTime: \"yesterday\" is not an ISO 8601 instant"),
+                e.getMessage());
+    }
+
+    @Test
     @DisplayName("the shipped example loads with the counts it was written with")
     void example() {
         assertTrue(Files.exists(EXAMPLE), "examples/contoso-small.json must exist at " + EXAMPLE.toAbsolutePath());
