@@ -86,8 +86,7 @@ final class TenantInputs {
             }
         }
         if (start != null) {
-            c = new TenantChurn(start, c.days(), c.seed(), c.segmentBy(), c.rates(), c.segments(), c.groups(),
-                    c.products(), c.weekly(), c.purchases(), c.expiries(), c.notRenewing(), c.graceDays(), c.fit());
+            c = c.withStart(start);
         }
         TenantBase base = TenantBase.load(snapshot, c);
         if (!quiet) {

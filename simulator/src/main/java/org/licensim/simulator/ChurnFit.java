@@ -68,7 +68,7 @@ public final class ChurnFit {
         final List<String> notes = new ArrayList<>();
 
         void person(String segment, int kind) {
-            segments.computeIfAbsent(segment == null || segment.isBlank() ? "(none)" : segment, k -> new double[3])[kind]++;
+            segments.computeIfAbsent(TenantBase.segmentKey(segment), k -> new double[3])[kind]++;
         }
 
         double total(int kind) {

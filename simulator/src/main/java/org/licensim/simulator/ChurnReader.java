@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.licensim.core.LicensimException;
 import org.licensim.simulator.TenantChurn.DatedUnits;
@@ -20,10 +19,7 @@ import org.licensim.simulator.TenantChurn.Pair;
 import org.licensim.simulator.TenantChurn.Rate;
 import org.licensim.simulator.TenantChurn.Rates;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads a churn file (docs/PLANNING.md, "Churn file"): every problem is collected with its JSON
@@ -31,15 +27,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * groups, products and subscriptions it names exist is checked against the tenant by
  * {@link TenantBase}.
  */
-public final class ChurnReader {
+public final class ChurnReader extends CheckedJson {
     static final int DEFAULT_DAYS = 180;
     static final int DEFAULT_GRACE_DAYS = 30;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final List<String> RATE_KINDS = List.of("hires", "leavers", "transfers", "attributeEdits",
             "memberEdits", "directEdits");
     private static final List<String> SEGMENT_KINDS = List.of("hires", "leavers", "transfers");
-
-    private final List<String> problems = new ArrayList<>();
 
     public TenantChurn read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -52,14 +45,7 @@ public final class ChurnReader {
     }
 
     public TenantChurn read(InputStream in, String name) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new LicensimException("churn file " + name + (loc == null ? "" : " line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": malformed JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = parse(in, "churn file " + name);
         if (root == null || !root.isObject()) {
             throw new LicensimException("churn file " + name + ": expected a JSON object such as "
                     + "{\"days\": 180, \"rates\": {\"hires\": \"0.1%\", \"leavers\": \"0.08%\"}}");
@@ -70,21 +56,9 @@ public final class ChurnReader {
         return c;
     }
 
-    static void fail(String what, List<String> problems) {
-        if (problems.isEmpty()) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder(what).append(": ").append(problems.size())
-                .append(problems.size() == 1 ? " problem" : " problems");
-        for (String p : problems) {
-            sb.append(System.lineSeparator()).append("  ").append(p);
-        }
-        throw new LicensimException(sb.toString());
-    }
-
     private TenantChurn churn(JsonNode n) {
-        known(n, "$", Set.of("start", "days", "seed", "segmentBy", "rates", "segments", "groups", "products", "weekly",
-                "purchases", "expiries", "notRenewing", "graceDays", "description"));
+        known(n, "$", "start", "days", "seed", "segmentBy", "rates", "segments", "groups", "products", "weekly",
+                "purchases", "expiries", "notRenewing", "graceDays", "description");
         LocalDate start = n.has("start") ? date(n.get("start"), "$.start") : null;
         int days = n.has("days") ? (int) integer(n.get("days"), "$.days", 1, ScenarioReader.MAX_DAYS) : DEFAULT_DAYS;
         long seed = n.has("seed") ? integer(n.get("seed"), "$.seed", Long.MIN_VALUE, Long.MAX_VALUE) : 1;
@@ -161,7 +135,7 @@ public final class ChurnReader {
             problems.add(at + ": expected an object of rates such as {\"hires\": \"0.1%\", \"leavers\": 12}, found " + n);
             return Rates.NONE;
         }
-        known(n, at, Set.copyOf(kinds));
+        known(n, at, kinds.toArray(String[]::new));
         Rate[] r = new Rate[RATE_KINDS.size()];
         for (int i = 0; i < r.length; i++) {
             String k = RATE_KINDS.get(i);
@@ -175,7 +149,7 @@ public final class ChurnReader {
             problems.add(at + ": expected {\"adds\": RATE, \"removes\": RATE}, found " + n);
             return new Pair(Rate.ZERO, Rate.ZERO);
         }
-        known(n, at, Set.of("adds", "removes"));
+        known(n, at, "adds", "removes");
         return new Pair(n.has("adds") ? rate(n.get("adds"), at + ".adds") : Rate.ZERO,
                 n.has("removes") ? rate(n.get("removes"), at + ".removes") : Rate.ZERO);
     }
@@ -204,7 +178,7 @@ public final class ChurnReader {
             return Rate.ZERO;
         }
         if (n.isObject() && n.has("observed") && n.has("days")) {
-            known(n, at, Set.of("observed", "days"));
+            known(n, at, "observed", "days");
             double k = number(n.get("observed"), at + ".observed", 0, 1e12);
             double d = number(n.get("days"), at + ".days", 1e-9, 1e6);
             return d > 0 ? Rate.observed(k, d) : Rate.ZERO;
@@ -231,7 +205,7 @@ public final class ChurnReader {
                         + "found " + e);
                 continue;
             }
-            known(e, here, Set.of("sku", "date", "units", "note"));
+            known(e, here, "sku", "date", "units", "note");
             JsonNode sku = e.get("sku");
             if (sku == null || !sku.isTextual()) {
                 problems.add(here + ".sku: expected a product part number such as \"ENTERPRISEPACK\", found " + sku);
@@ -254,15 +228,6 @@ public final class ChurnReader {
         return List.copyOf(out);
     }
 
-    private void known(JsonNode n, String at, Set<String> fields) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!fields.contains(f)) {
-                problems.add(at + "." + f + ": unknown field; allowed: " + String.join(", ", new java.util.TreeSet<>(fields)));
-            }
-        }
-    }
-
     private LocalDate date(JsonNode n, String at) {
         if (n == null || !n.isTextual()) {
             problems.add(at + ": expected a date such as \"2027-01-15\", found " + n);
@@ -274,21 +239,5 @@ public final class ChurnReader {
             problems.add(at + ": \"" + n.asText() + "\" is not a date (yyyy-mm-dd)");
             return null;
         }
-    }
-
-    private long integer(JsonNode n, String at, long min, long max) {
-        if (n == null || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
-            problems.add(at + ": expected a whole number from " + min + " to " + max + ", found " + n);
-            return Math.max(min, 0);
-        }
-        return n.asLong();
-    }
-
-    private double number(JsonNode n, String at, double min, double max) {
-        if (n == null || !n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max)) {
-            problems.add(at + ": expected a number from " + min + " to " + max + ", found " + n);
-            return min;
-        }
-        return n.asDouble();
     }
 }

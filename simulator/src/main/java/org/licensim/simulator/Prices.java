@@ -12,10 +12,7 @@ import java.util.Map;
 
 import org.licensim.core.LicensimException;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What a seat costs, as the user's agreement says (licensim ships no prices: they differ by
@@ -23,8 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {"perMonth": 33.75}, "EMS": {"perYear": 130.80}}}}; the currency is shown as given.
  */
 public record Prices(String currency, Map<String, Double> perMonth) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
     /** The monthly price of a seat of {@code sku}, or null when the file does not price it. */
     public Double monthly(String sku) {
         return perMonth.get(sku);
@@ -32,14 +27,10 @@ public record Prices(String currency, Map<String, Double> perMonth) {
 
     public static Prices read(Path file, List<String> knownSkus) {
         JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            root = CheckedJson.parse(in, "prices file " + file);
         } catch (NoSuchFileException e) {
             throw new LicensimException("prices file not found: " + file);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new LicensimException("prices file " + file + (loc == null ? "" : " line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new LicensimException("cannot read prices file " + file + ": " + e.getMessage(), e);
         }
@@ -85,7 +76,7 @@ public record Prices(String currency, Map<String, Double> perMonth) {
                 monthly.put(e.getKey(), m != null ? n.asDouble() : n.asDouble() / 12);
             }
         }
-        ChurnReader.fail("prices file " + file, problems);
+        CheckedJson.fail("prices file " + file, problems);
         return new Prices(cur.asText(), Map.copyOf(monthly));
     }
 }

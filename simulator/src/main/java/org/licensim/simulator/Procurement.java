@@ -77,27 +77,28 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         for (int t = 0; t < plan.products().size(); t++) {
             Planner.ProductPlan pp = plan.products().get(t);
             Double price = prices == null ? null : prices.monthly(pp.sku());
-            List<Purchase> sched = schedule(rs, t, plan.percentile(), 0, s.start(), period, leadTimeDays, price, plan.horizon());
+            int[] required = requirement(rs, t, plan.percentile(), 0);
+            List<Purchase> sched = schedule(required, rs.get(0).day(), s.start(), period, leadTimeDays, price,
+                    plan.horizon());
             int dis = reclaim == null ? 0 : reclaim[0][t];
             int ina = reclaim == null || !signIn ? -1 : reclaim[1][t];
             int extra = dis + Math.max(0, ina);
-            List<Purchase> ifReclaimed = extra == 0 ? sched
-                    : schedule(rs, t, plan.percentile(), extra, s.start(), period, leadTimeDays, price, plan.horizon());
+            List<Purchase> ifReclaimed = extra == 0 ? sched : schedule(requirement(rs, t, plan.percentile(), extra),
+                    rs.get(0).day(), s.start(), period, leadTimeDays, price, plan.horizon());
             Double cost = price == null ? null : sched.stream().mapToDouble(p -> p.cost() == null ? 0 : p.cost()).sum();
-            out.add(new ProductAdvice(pp.sku(), plan.productNames().get(t), runway(rs, t, plan.percentile()),
-                    runway(rs, t, 0.5),
+            out.add(new ProductAdvice(pp.sku(), plan.productNames().get(t), runway(required, rs.get(0).day()),
+                    runway(requirement(rs, t, 0.5, 0), rs.get(0).day()),
                     sched, dis, ina, ifReclaimed, price, cost, price == null ? null : extra * price * 12,
                     price == null || pp.runsShort() > 0 ? null : pp.releasable() * price * 12));
         }
         return new Procurement(leadTimeDays, period, prices, inactiveDays, signIn, List.copyOf(out), renewals(plan));
     }
 
-    /** Days from day 0 to the first day the requirement at q is above 0 (somebody would wait), or -1. */
-    static int runway(List<Planner.Run> rs, int t, double q) {
-        int[] req = requirement(rs, t, q, 0);
+    /** Days from day 0 to the first day a requirement is above 0 (somebody would wait), or -1. */
+    static int runway(int[] req, int[] day) {
         for (int d = 0; d < req.length; d++) {
             if (req[d] > 0) {
-                return rs.get(0).day()[d];
+                return day[d];
             }
         }
         return -1;
@@ -126,10 +127,9 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         return out;
     }
 
-    static List<Purchase> schedule(List<Planner.Run> rs, int t, double q, int extra, LocalDate start, String period,
-                                   int leadTime, Double perMonth, int horizon) {
-        int[] req = requirement(rs, t, q, extra);
-        int[] day = rs.get(0).day();
+    /** The purchases that follow requirement {@code req} (per day index of {@code day}), one per period it rises in. */
+    static List<Purchase> schedule(int[] req, int[] day, LocalDate start, String period, int leadTime, Double perMonth,
+                                   int horizon) {
         List<Purchase> out = new ArrayList<>();
         int have = 0;
         int d = 0;
@@ -175,12 +175,8 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         int np = s.products().size();
         int[] tenantIndex = new int[np];
         for (int i = 0; i < np; i++) {
-            tenantIndex[i] = -1;
-            for (int t = 0; t < subs.size(); t++) {
-                if (subs.product(t).skuPartNumber().equals(s.products().get(i).sku())) {
-                    tenantIndex[i] = t;
-                }
-            }
+            var product = engine.tenant().catalog().findProduct(s.products().get(i).sku());
+            tenantIndex[i] = product == null ? -1 : subs.indexOf(product);
         }
         int[][] out = new int[3][Math.max(1, np)];
         out[2][0] = users.hasSignInActivity() ? 1 : 0;
@@ -222,12 +218,7 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         List<Planner.Run> rs = plan.runResults();
         int[] day = rs.get(0).day();
         for (TenantBase.Lifecycle l : s.base().lifecycle()) {
-            int t = -1;
-            for (int i = 0; i < s.products().size(); i++) {
-                if (s.products().get(i).sku().equals(l.sku())) {
-                    t = i;
-                }
-            }
+            int t = s.productIndex(l.sku());
             int shortBy = 0;
             LocalDate from = null;
             if (!l.lapses() && t >= 0) {

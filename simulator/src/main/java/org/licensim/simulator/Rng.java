@@ -56,6 +56,25 @@ final class Rng {
         return (int) Math.max(0, Math.round(mean + z * StrictMath.sqrt(mean)));
     }
 
+    /** Shuffles {@code a} in place (Fisher-Yates from the end, one draw per position). */
+    void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int x = a[i];
+            a[i] = a[j];
+            a[j] = x;
+        }
+    }
+
+    void shuffle(byte[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            byte x = a[i];
+            a[i] = a[j];
+            a[j] = x;
+        }
+    }
+
     /** A Gamma(shape, 1) draw (Marsaglia and Tsang; shape below 1 boosted by a uniform power). */
     double gamma(double shape) {
         if (shape < 1) {

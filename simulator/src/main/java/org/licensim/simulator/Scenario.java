@@ -92,6 +92,16 @@ public record Scenario(String name, String description, long seed, int users, in
         }
     }
 
+    /** The position of product {@code sku} in {@link #products}, or -1. */
+    public int productIndex(String sku) {
+        for (int i = 0; i < products.size(); i++) {
+            if (products.get(i).sku().equals(sku)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** This scenario with some settings replaced (null or negative keeps the file's value). */
     public Scenario with(Long newSeed, Integer newUsers, Integer newDays) {
         return new Scenario(name, description, newSeed == null ? seed : newSeed, newUsers == null ? users : newUsers,

@@ -32,27 +32,20 @@ import org.licensim.simulator.Scenario.UnitChange;
 import org.licensim.simulator.Scenario.Wave;
 import org.licensim.simulator.Scenario.Weighted;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 /**
  * Reads and checks a scenario file (docs/SCENARIOS.md). Every problem is collected, named by
  * its JSON path, and reported at once; products, plans and rules are checked against the
  * catalog and the rule language, so a scenario that reads is one the simulator can run.
  */
-public final class ScenarioReader {
+public final class ScenarioReader extends CheckedJson {
     static final int MAX_USERS = 20_000_000;
     static final int MAX_DAYS = 3_650;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     static final List<String> CHURN_KINDS = List.of("hires", "leavers", "transfers", "attributeEdits", "memberEdits",
             "directEdits");
 
     private final Catalog catalog;
-    private final List<String> problems = new ArrayList<>();
 
     public ScenarioReader(Catalog catalog) {
         this.catalog = catalog;
@@ -70,27 +63,13 @@ public final class ScenarioReader {
     }
 
     public Scenario read(InputStream in, String name) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new LicensimException("scenario " + name + (loc == null ? "" : " line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": malformed JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = parse(in, "scenario " + name);
         if (root == null || !root.isObject()) {
             throw new LicensimException("scenario " + name + ": expected a JSON object");
         }
         problems.clear();
         Scenario s = scenario(root);
-        if (!problems.isEmpty()) {
-            StringBuilder sb = new StringBuilder("scenario ").append(name).append(": ").append(problems.size())
-                    .append(problems.size() == 1 ? " problem" : " problems");
-            for (String p : problems) {
-                sb.append(System.lineSeparator()).append("  ").append(p);
-            }
-            throw new LicensimException(sb.toString());
-        }
+        fail("scenario " + name, problems);
         return s;
     }
 
@@ -386,19 +365,6 @@ public final class ScenarioReader {
         }
     }
 
-    private void known(JsonNode n, String at, String... fields) {
-        if (!n.isObject()) {
-            return;
-        }
-        Set<String> allowed = Set.of(fields);
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f) && !f.startsWith("$")) {
-                problems.add(at + "." + f + ": unknown field; allowed here: " + String.join(", ", fields));
-            }
-        }
-    }
-
     private JsonNode req(JsonNode n, String at, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
@@ -421,28 +387,6 @@ public final class ScenarioReader {
             return null;
         }
         return v.asText();
-    }
-
-    private long integer(JsonNode v, String at, long min, long max) {
-        if (v.isMissingNode()) {
-            return min;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            problems.add(at + ": expected a whole number from " + min + " to " + max + ", found " + describe(v));
-            return min;
-        }
-        return v.asLong();
-    }
-
-    private double number(JsonNode v, String at, double min, double max) {
-        if (v.isMissingNode()) {
-            return min;
-        }
-        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
-            problems.add(at + ": expected a number from " + min + " to " + max + ", found " + describe(v));
-            return min;
-        }
-        return v.asDouble();
     }
 
     private double number(JsonNode n, String at, String field, double dflt, double min, double max) {
@@ -551,22 +495,5 @@ public final class ScenarioReader {
             out.add(item.read(e, eat));
         }
         return out;
-    }
-
-    static String describe(JsonNode v) {
-        if (v == null || v.isMissingNode()) {
-            return "nothing";
-        }
-        JsonNodeType t = v.getNodeType();
-        String shown = v.toString();
-        if (shown.length() > 60) {
-            shown = shown.substring(0, 57) + "...";
-        }
-        return switch (t) {
-            case STRING -> "\"" + v.asText() + "\"";
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            default -> shown;
-        };
     }
 }

@@ -17,14 +17,12 @@ import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Subscriptions.PrepaidUnits;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
-import org.licensim.core.directory.UserData;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.Rejection;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.state.States;
-import org.licensim.simulator.Scenario.DirectSpec;
 import org.licensim.simulator.Scenario.Edit;
 import org.licensim.simulator.Scenario.GroupSpec;
 import org.licensim.simulator.Scenario.LicenseSpec;
@@ -80,20 +78,11 @@ public final class Simulation {
     private final String[] groupIds;
     private final int[] groupIndex;
     private final String[] skus;
-    private final List<Integer> assignedGroups = new ArrayList<>();
-    private final MemberList[] members;
-    private final MemberList[] directHolders;
     private final List<long[]> graceEnds = new ArrayList<>();
     /** A real tenant's people when the scenario starts from a snapshot; null for a synthetic one. */
     private final TenantPopulation population;
-
-    // the population, by creation ordinal
-    private int created;
-    private short[] department = new short[1024];
-    private byte[] disabled = new byte[1024];
-    private int[] live = new int[1024];
-    private int[] livePos = new int[1024];
-    private int liveCount;
+    /** The generated people of a synthetic scenario; null for a real tenant. */
+    private final SyntheticPopulation synthetic;
 
     // the current day
     private EventSink sink;
@@ -134,7 +123,6 @@ public final class Simulation {
         int g = scenario.groups().size();
         groupIds = new String[g];
         groupIndex = new int[g];
-        members = new MemberList[g];
         for (int i = 0; i < g; i++) {
             if (base != null) {
                 groupIndex[i] = base.groupIndexes[i];
@@ -142,45 +130,34 @@ public final class Simulation {
             } else {
                 groupIds[i] = People.guid(scenario.seed(), 1, i);
             }
-            members[i] = new MemberList();
-            if (!scenario.groups().get(i).dynamic()) {
-                assignedGroups.add(i);
-            }
         }
         skus = new String[scenario.products().size()];
         for (int i = 0; i < skus.length; i++) {
             skus[i] = scenario.products().get(i).sku();
         }
-        directHolders = new MemberList[scenario.direct().size()];
-        for (int i = 0; i < directHolders.length; i++) {
-            directHolders[i] = new MemberList();
-        }
         for (int t = 0; t < latency.length; t++) {
             latency[t] = new Histogram(3);
             dayTypeLatency[t] = new Histogram(3);
         }
+        EventActions actions = new EventActions() {
+            @Override
+            public boolean apply(Event e) {
+                return Simulation.this.apply(e) == null;
+            }
+
+            @Override
+            public long nextSeq() {
+                return ++seq;
+            }
+
+            @Override
+            public Instant now() {
+                return Simulation.this.now();
+            }
+        };
         population = base == null ? null : new TenantPopulation(base, scenario, engine.tenant(), people, root.fork(3),
-                churnRng, peopleRng, groupIds, new TenantPopulation.Actions() {
-                    @Override
-                    public boolean apply(Event e) {
-                        return Simulation.this.apply(e) == null;
-                    }
-
-                    @Override
-                    public long nextSeq() {
-                        return ++seq;
-                    }
-
-                    @Override
-                    public Instant now() {
-                        return Simulation.this.now();
-                    }
-
-                    @Override
-                    public void nextSlot() {
-                        Simulation.this.nextSlot();
-                    }
-                });
+                churnRng, peopleRng, groupIds, actions);
+        synthetic = base != null ? null : new SyntheticPopulation(scenario, people, churnRng, peopleRng, groupIds, actions);
     }
 
     /** The snapshot the run starts from: the tenant and its products, no users or groups yet. */
@@ -264,7 +241,7 @@ public final class Simulation {
         LocalDate start = scenario.start();
         for (int k = 0; k < scenario.users(); k++) {
             nextSlot();
-            hire(start.minusDays(1 + peopleRng.nextInt(3650)));
+            synthetic.hire(start.minusDays(1 + peopleRng.nextInt(3650)));
         }
     }
 
@@ -276,7 +253,7 @@ public final class Simulation {
         for (TenantBase.Lifecycle l : scenario.base().lifecycle()) {
             if (l.status().equals("Warning")) {
                 long d = java.time.temporal.ChronoUnit.DAYS.between(scenario.start(), l.date());
-                graceEnds.add(new long[] {Math.max(1, d), java.util.Arrays.asList(skus).indexOf(l.sku()), l.units()});
+                graceEnds.add(new long[] {Math.max(1, d), scenario.productIndex(l.sku()), l.units()});
             }
         }
     }
@@ -329,12 +306,12 @@ public final class Simulation {
         for (byte kind : plan) {
             nextSlot();
             switch (kind) {
-                case HIRE -> hire(scenario.start().plusDays(day));
-                case LEAVE -> leave();
-                case TRANSFER -> transfer();
-                case ATTRIBUTE -> editAttributes();
-                case MEMBER -> editMembership();
-                case DIRECT -> editDirect();
+                case HIRE -> synthetic.hire(scenario.start().plusDays(day));
+                case LEAVE -> synthetic.leave();
+                case TRANSFER -> synthetic.transfer();
+                case ATTRIBUTE -> synthetic.editAttributes();
+                case MEMBER -> synthetic.editMembership();
+                case DIRECT -> synthetic.editDirect();
                 default -> throw new IllegalStateException("churn kind " + kind);
             }
         }
@@ -377,12 +354,7 @@ public final class Simulation {
                 plan[at++] = (byte) k;
             }
         }
-        for (int i = total - 1; i > 0; i--) {
-            int j = churnRng.nextInt(i + 1);
-            byte x = plan[i];
-            plan[i] = plan[j];
-            plan[j] = x;
-        }
+        churnRng.shuffle(plan);
         return plan;
     }
 
@@ -443,125 +415,6 @@ public final class Simulation {
             case reprocess -> new Event.Reprocess(++seq, now(), null, gid);
         };
         apply(ev);
-    }
-
-    // ---- churn models: one method per kind ----
-
-    private void hire(LocalDate hireDate) {
-        int k = created;
-        int dept = people.pickDepartment(peopleRng);
-        int country = people.pickCountry(peopleRng);
-        String id = userId(k);
-        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
-        if (apply(new Event.UserCreated(++seq, now(), d)) != null) {
-            return;
-        }
-        created++;
-        addLive(k, dept);
-        for (int gi : assignedGroups) {
-            if (peopleRng.chance(scenario.groups().get(gi).memberShare())
-                    && apply(new Event.MemberAdded(++seq, now(), groupIds[gi], id)) == null) {
-                members[gi].add(k);
-            }
-        }
-        List<DirectSpec> direct = scenario.direct();
-        for (int i = 0; i < direct.size(); i++) {
-            DirectSpec ds = direct.get(i);
-            if (peopleRng.chance(ds.share())
-                    && apply(new Event.LicenseAssignedToUser(++seq, now(), id, ds.sku(), ds.disabledPlans())) == null) {
-                directHolders[i].add(k);
-            }
-        }
-    }
-
-    private void leave() {
-        int k = randomLive();
-        if (k < 0 || apply(new Event.UserDeleted(++seq, now(), userId(k))) != null) {
-            return;
-        }
-        removeLive(k);
-        for (MemberList m : members) {
-            m.remove(k);
-        }
-        for (MemberList m : directHolders) {
-            m.remove(k);
-        }
-    }
-
-    private void transfer() {
-        int k = randomLive();
-        if (k < 0) {
-            return;
-        }
-        int to = people.pickOtherDepartment(churnRng, department[k]);
-        UserData d = new UserData();
-        d.strings.put("department", scenario.departments().get(to).name());
-        d.strings.put("jobTitle", people.pickTitle(churnRng, to));
-        if (apply(new Event.UserAttributesChanged(++seq, now(), userId(k), d)) == null) {
-            department[k] = (short) to;
-        }
-    }
-
-    /** A promotion (new title), a relocation (new usage location) or an account disabled / re-enabled. */
-    private void editAttributes() {
-        int k = randomLive();
-        if (k < 0) {
-            return;
-        }
-        UserData d = new UserData();
-        double r = churnRng.nextDouble();
-        if (r < 0.55) {
-            d.strings.put("jobTitle", people.pickTitle(churnRng, department[k]));
-        } else if (r < 0.85) {
-            int c = people.pickCountry(churnRng);
-            d.usageLocation = c < 0 ? null : people.countryCode(c);
-            d.hasUsageLocation = true;
-            d.strings.put("country", c < 0 ? null : people.countryName(c));
-        } else {
-            d.accountEnabled = disabled[k] != 0;
-        }
-        if (apply(new Event.UserAttributesChanged(++seq, now(), userId(k), d)) == null && d.accountEnabled != null) {
-            disabled[k] = (byte) (d.accountEnabled ? 0 : 1);
-        }
-    }
-
-    private void editMembership() {
-        if (assignedGroups.isEmpty()) {
-            return;
-        }
-        int gi = assignedGroups.get(churnRng.nextInt(assignedGroups.size()));
-        if (churnRng.nextDouble() < 0.5) {
-            int k = randomLive();
-            if (k >= 0 && !members[gi].contains(k)
-                    && apply(new Event.MemberAdded(++seq, now(), groupIds[gi], userId(k))) == null) {
-                members[gi].add(k);
-            }
-        } else {
-            int k = members[gi].pick(churnRng);
-            if (k >= 0 && apply(new Event.MemberRemoved(++seq, now(), groupIds[gi], userId(k))) == null) {
-                members[gi].remove(k);
-            }
-        }
-    }
-
-    private void editDirect() {
-        if (directHolders.length == 0) {
-            return;
-        }
-        int i = churnRng.nextInt(directHolders.length);
-        DirectSpec ds = scenario.direct().get(i);
-        if (churnRng.nextDouble() < 0.5) {
-            int k = randomLive();
-            if (k >= 0 && !directHolders[i].contains(k) && apply(new Event.LicenseAssignedToUser(++seq, now(),
-                    userId(k), ds.sku(), ds.disabledPlans())) == null) {
-                directHolders[i].add(k);
-            }
-        } else {
-            int k = directHolders[i].pick(churnRng);
-            if (k >= 0 && apply(new Event.LicenseRemovedFromUser(++seq, now(), userId(k), ds.sku())) == null) {
-                directHolders[i].remove(k);
-            }
-        }
     }
 
     // ---- applying events ----
@@ -633,38 +486,6 @@ public final class Simulation {
 
     private Instant now() {
         return Instant.ofEpochMilli(dayStartMs + slot * slotMs);
-    }
-
-    private String userId(int k) {
-        return People.guid(scenario.seed(), 0, k);
-    }
-
-    // ---- the population ----
-
-    private void addLive(int k, int dept) {
-        if (k >= department.length) {
-            int n = Math.max(k + 1, department.length * 2);
-            department = Arrays.copyOf(department, n);
-            disabled = Arrays.copyOf(disabled, n);
-            livePos = Arrays.copyOf(livePos, n);
-        }
-        if (liveCount == live.length) {
-            live = Arrays.copyOf(live, live.length * 2);
-        }
-        department[k] = (short) dept;
-        livePos[k] = liveCount;
-        live[liveCount++] = k;
-    }
-
-    private void removeLive(int k) {
-        int at = livePos[k];
-        int last = live[--liveCount];
-        live[at] = last;
-        livePos[last] = at;
-    }
-
-    private int randomLive() {
-        return liveCount == 0 ? -1 : live[churnRng.nextInt(liveCount)];
     }
 
     // ---- recording a day ----

@@ -191,7 +191,7 @@ public final class TenantBase {
         dated(churn.purchases(), "$.purchases", skus, purchases, problems, churn.days());
         dated(churn.expiries(), "$.expiries", skus, expiries, problems, churn.days());
         lifecycle = lifecycle(t, churn, skus, expiries, problems);
-        ChurnReader.fail("churn file against " + source, problems);
+        CheckedJson.fail("churn file against " + source, problems);
         this.churn = churn;
 
         // what hires do: group joins and direct licences per segment
@@ -255,17 +255,19 @@ public final class TenantBase {
         return read(snapshot, source);
     }
 
+    /** A user's value of a string property, the usage location included (which is a column of its own). */
     static String value(Users us, int u, String property) {
-        if (property.equals("usageLocation")) {
-            int c = us.usageLocationCode(u);
-            return c == org.licensim.core.directory.Dictionary.NULL ? null : us.usageLocation().get(u);
-        }
-        return us.get(u, property);
+        return property.equals("usageLocation") ? us.usageLocation().get(u) : us.get(u, property);
     }
 
-    /** The segment of a property value (users without one form the segment "(none)"). */
-    int segmentOf(String v) {
-        String key = v == null || v.isBlank() ? "(none)" : v;
+    /** The segment a property value belongs to: users without one form the segment "(none)". */
+    static String segmentKey(String v) {
+        return v == null || v.isBlank() ? "(none)" : v;
+    }
+
+    /** The index of a value's segment, added on first sight (while the base is built). */
+    private int segmentOf(String v) {
+        String key = segmentKey(v);
         Integer s = segmentIndex.get(key);
         if (s == null) {
             s = segments.size();

@@ -113,6 +113,12 @@ public record TenantChurn(LocalDate start, int days, long seed, String segmentBy
                       List<String> notes) {
     }
 
+    /** This churn starting on another date. */
+    public TenantChurn withStart(LocalDate newStart) {
+        return new TenantChurn(newStart, days, seed, segmentBy, rates, segments, groups, products, weekly, purchases,
+                expiries, notRenewing, graceDays, fit);
+    }
+
     /** This churn with another horizon or seed (null keeps the file's). */
     public TenantChurn with(Long newSeed, Integer newDays) {
         return new TenantChurn(start, newDays == null ? days : newDays, newSeed == null ? seed : newSeed, segmentBy,

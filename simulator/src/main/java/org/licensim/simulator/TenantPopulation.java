@@ -24,17 +24,6 @@ import org.licensim.simulator.TenantChurn.Rates;
  * then each day's counts are Poisson around them.
  */
 final class TenantPopulation {
-    /** What {@link Simulation} lends: applying an event (true when the engine took it), sequence numbers and clock. */
-    interface Actions {
-        boolean apply(Event e);
-
-        long nextSeq();
-
-        java.time.Instant now();
-
-        void nextSlot();
-    }
-
     static final int HIRE = 0;
     static final int LEAVE = 1;
     static final int TRANSFER = 2;
@@ -53,7 +42,7 @@ final class TenantPopulation {
     private final People people;
     private final Rng churnRng;
     private final Rng peopleRng;
-    private final Actions act;
+    private final EventActions act;
     private final String[] skus;
     private final String[] groupIds;
 
@@ -76,7 +65,7 @@ final class TenantPopulation {
     private final MemberList[] holders;
 
     TenantPopulation(TenantBase base, Scenario scenario, Tenant tenant, People people, Rng rateRng, Rng churnRng,
-                     Rng peopleRng, String[] groupIds, Actions act) {
+                     Rng peopleRng, String[] groupIds, EventActions act) {
         this.base = base;
         this.scenario = scenario;
         this.tenant = tenant;
@@ -215,12 +204,7 @@ final class TenantPopulation {
             add(plan, DIRECT_REMOVE, p, churnRng.poisson(directRemove[p] * factor));
         }
         int[] out = plan.toArray();
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = churnRng.nextInt(i + 1);
-            int x = out[i];
-            out[i] = out[j];
-            out[j] = x;
-        }
+        churnRng.shuffle(out);
         return out;
     }
 
@@ -415,7 +399,7 @@ final class TenantPopulation {
         }
         if (act.apply(new Event.UserAttributesChanged(act.nextSeq(), act.now(), ids.get(k), d))) {
             String v = TenantBase.value(us, u, base.segmentBy);
-            Integer s = base.segmentIndex.get(v == null || v.isBlank() ? "(none)" : v);
+            Integer s = base.segmentIndex.get(TenantBase.segmentKey(v));
             if (s != null) {
                 moveSegment(k, s);
             }
