@@ -191,6 +191,46 @@ class TenantPlanTest {
         assertTrue(tooShort.getMessage().contains("too little history"), tooShort.getMessage());
     }
 
+    @Test
+    @DisplayName("a bad prices file or audit export is refused with the file, the place and the value")
+    void badPricesAndAudits() throws IOException {
+        List<String> skus = List.of("ENTERPRISEPACK", "EMS");
+        Path prices = dir.resolve("prices.json");
+        Files.writeString(prices, """
+                {"products": {"ENTERPRISEPACK": {"perMonth": -3}, "EMS": {"perMonth": 1, "perYear": 12},
+                 "NOPE": {"perMonth": 1}}, "discount": 5}""");
+        String m = assertThrows(LicensimException.class, () -> Prices.read(prices, skus)).getMessage();
+        assertTrue(m.startsWith("prices file " + prices + ": 5 problems"), m);
+        assertTrue(m.contains("$.currency: expected the currency"), m);
+        assertTrue(m.contains("$.products[\"ENTERPRISEPACK\"].perMonth: expected a price of at least 0, found -3"), m);
+        assertTrue(m.contains("$.products[\"EMS\"]: expected {\"perMonth\": PRICE} or {\"perYear\": PRICE}"), m);
+        assertTrue(m.contains("$.products[\"NOPE\"]: not a product of the plan"), m);
+        assertTrue(m.contains("$.discount: unknown field"), m);
+        Files.writeString(prices, "{\"currency\": \"EUR\",\n \"products\": {\"EMS\": {\"perYear\": 120}}}");
+        Prices ok = Prices.read(prices, skus);
+        assertEquals(10.0, ok.monthly("EMS"));
+        assertEquals("EUR", ok.currency());
+        Files.writeString(prices, "{\"currency\": \"EUR\",\n \"products\": {\"EMS\" 1}}");
+        String json = assertThrows(LicensimException.class, () -> Prices.read(prices, skus)).getMessage();
+        assertTrue(json.contains("prices file " + prices + " line 2, column") && json.contains("malformed JSON"), json);
+
+        Path audits = dir.resolve("audits").resolve("directoryAudits.json");
+        Files.createDirectories(audits.getParent());
+        Files.writeString(audits, "{\"value\": [{\"activityDisplayName\": \"Add user\", \"activityDateTime\": \"soon\"}]}");
+        String when = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, null, null, audits)).getMessage();
+        assertTrue(when.contains("directoryAudits.json value[0].activityDateTime: \"soon\" is not an ISO 8601 instant"),
+                when);
+        Files.writeString(audits, "{\"@odata.nextLink\": \"https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?"
+                + "$skiptoken=x\", \"value\": []}");
+        String page = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, null, null, audits)).getMessage();
+        assertTrue(page.contains("directoryAudits-2.json is missing: the export stopped before its last page"), page);
+        Files.writeString(audits, "{\"value\": [ {\"activityDisplayName\": }");
+        String broken = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, null, null, audits)).getMessage();
+        assertTrue(broken.contains("directoryAudits.json:1:") && broken.contains("not valid JSON"), broken);
+        String twice = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, older, 30, audits)).getMessage();
+        assertTrue(twice.contains("give one history to fit from"), twice);
+    }
+
     private static String entry(String activity, String time, String user, String group, String changed) {
         String mods = changed == null ? "[]"
                 : "[{\"displayName\": \"" + changed + "\", \"oldValue\": \"[\\\"Sales\\\"]\", \"newValue\": \"[\\\"IT\\\"]\"}]";
