@@ -104,7 +104,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        Scenario s = tenant.scenario(scenario, catalog, users, err, quiet).with(seed, users, horizon > 0 ? horizon : null);
+        Scenario s = tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet).with(seed, users, horizon > 0 ? horizon : null);
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Planner.Plan plan = Planner.plan(s, catalog, runs, 0, percentile, th, progress);

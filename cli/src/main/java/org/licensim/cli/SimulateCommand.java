@@ -109,7 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         checkOverride("--users", users, 0, 20_000_000);
         checkOverride("--days", days, 0, 3_650);
-        Scenario s = tenant.scenario(scenario, catalog, users, err, quiet).with(seed, users, days);
+        Scenario s = tenant.scenario(scenario, catalog, users, days, err, quiet).with(seed, users, days);
         Path dir = out != null ? out : Path.of("licensim-out", s.name());
         ResultsWriter.prepare(dir, s.name(), force);
         if (!quiet) {

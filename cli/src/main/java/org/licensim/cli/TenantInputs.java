@@ -50,8 +50,12 @@ final class TenantInputs {
         return churn != null || history != null || audits != null;
     }
 
-    /** The scenario: a shipped or scenario file, or the tenant with its churn (whose fit, if any, is told on {@code err}). */
-    Scenario scenario(String arg, Catalog catalog, Integer users, PrintWriter err, boolean quiet) {
+    /**
+     * The scenario: a shipped or scenario file, or the tenant with its churn (whose fit, if any, is
+     * told on {@code err}). {@code days} (null: the churn's) is the horizon, set before the tenant is
+     * read so that dated purchases and lifecycle dates inside it are kept.
+     */
+    Scenario scenario(String arg, Catalog catalog, Integer users, Integer days, PrintWriter err, boolean quiet) {
         if (!fromTenant()) {
             if (writeChurn != null || historyDays != null || start != null) {
                 throw new LicensimException("--write-churn, --history-days and --start are for a plan from a tenant "
@@ -87,6 +91,9 @@ final class TenantInputs {
         }
         if (start != null) {
             c = c.withStart(start);
+        }
+        if (days != null) {
+            c = c.with(null, days);
         }
         TenantBase base = TenantBase.load(snapshot, c);
         if (!quiet) {

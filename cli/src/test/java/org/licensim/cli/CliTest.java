@@ -361,6 +361,18 @@ class CliTest {
         Result again = run("plan", tenant.toString(), "--churn", dir.resolve("fitted.json").toString(), "--start",
                 "2026-12-01", "--runs", "4", "--quiet", "--out", dir.resolve("g").toString());
         assertEquals(0, again.code(), again.err());
+        // --horizon beyond the churn file's days keeps the purchases and lifecycle dates inside the horizon
+        Path shortChurn = dir.resolve("short.json");
+        Files.writeString(shortChurn, "{\"start\": \"2026-12-01\", \"days\": 30, \"rates\": {\"hires\": 0.01}, "
+                + "\"purchases\": [{\"sku\": \"ENTERPRISEPREMIUM\", \"date\": \"2027-01-15\", \"units\": 5}]}");
+        Result longer = run("plan", tenant.toString(), "--churn", shortChurn.toString(), "--horizon", "60", "--runs", "2",
+                "--quiet", "--out", dir.resolve("h").toString());
+        assertEquals(0, longer.code(), longer.err());
+        var cap = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("h/plan.json").toFile())
+                .get("products").get(0).get("daily").get("capacity");
+        assertEquals(61, cap.size());
+        assertEquals(cap.get(44).asInt() + 5, cap.get(45).asInt(), "the purchase on day 45 arrives: " + cap);
+        assertEquals(cap.get(45).asInt() - 5, cap.get(49).asInt(), "the trial's 5 seats are suspended on day 49: " + cap);
         Result noChurn = run("plan", tenant.toString());
         assertEquals(1, noChurn.code());
         assertTrue(noChurn.err().contains("is a tenant snapshot, not a scenario") && !noChurn.err().contains("at org."),
