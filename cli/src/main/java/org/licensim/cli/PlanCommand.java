@@ -3,6 +3,7 @@ package org.licensim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -10,6 +11,7 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.simulator.Backtest;
 import org.licensim.simulator.PlanWriter;
+import org.licensim.simulator.PlanSettings;
 import org.licensim.simulator.Planner;
 import org.licensim.simulator.Prices;
 import org.licensim.simulator.Procurement;
@@ -104,14 +106,22 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        Scenario s = tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet).with(seed, users, horizon > 0 ? horizon : null);
+        PlanSettings settings = new PlanSettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
+                leadTime, period, inactiveDays);
+        Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
-        Planner.Plan plan = Planner.plan(s, catalog, runs, 0, percentile, th, progress);
         Prices priced = prices == null ? null
                 : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
-        Procurement proc = Procurement.of(plan, leadTime, period, priced, inactiveDays);
-        Backtest bt = backtest == null ? null : Backtest.run(s, catalog, truths, runs, backtest, percentile, th, progress);
+        long t0 = System.nanoTime();
+        List<Planner.Run> planRuns = Planner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        List<Planner.Run> truthRuns = backtest == null ? List.of()
+                : Planner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
+        PlanSettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
+        Planner.Plan plan = result.plan();
+        Procurement proc = result.procurement();
+        Backtest bt = result.backtest();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
         PlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));

@@ -43,13 +43,44 @@ public record Backtest(int truths, int runs, int split, int horizon, double perc
 
     public static Backtest run(Scenario scenario, Catalog catalog, int truths, int runs, int split, double percentile,
                                int threads, Consumer<String> progress) {
-        if (split < 1 || split >= scenario.days()) {
-            throw new LicensimException("split day " + split + " must be between 1 and the horizon (" + scenario.days()
-                    + ") - 1");
-        }
+        checkSplit(scenario, split);
         List<Planner.Run> mc = Planner.simulate(scenario, catalog, runs, threads, "backtest: forecast runs", progress);
-        Scenario held = scenario.with(Planner.seed(scenario.seed(), 100_000), null, null);
-        List<Planner.Run> truth = Planner.simulate(held, catalog, truths, threads, "backtest: held-out runs", progress);
+        return run(scenario, catalog, truths, mc, split, percentile, threads, progress);
+    }
+
+    /**
+     * The backtest with forecast runs already made: a plan's own runs are the forecast's (the same
+     * scenario and seeds), so {@code plan --backtest} does not simulate them twice.
+     */
+    public static Backtest run(Scenario scenario, Catalog catalog, int truths, List<Planner.Run> mc, int split,
+                               double percentile, int threads, Consumer<String> progress) {
+        checkSplit(scenario, split);
+        if (truths < 1) {
+            throw new LicensimException("--truths " + truths + ": at least 1 held-out run");
+        }
+        List<Planner.Run> truth = Planner.simulate(scenario, catalog, truthSeeds(scenario, truths), threads,
+                "backtest: held-out runs", progress);
+        return score(scenario, mc, truth, split, percentile);
+    }
+
+    /** The seeds of the held-out runs: a sequence of their own, far from the plan's. */
+    public static List<Long> truthSeeds(Scenario scenario, int truths) {
+        return Planner.seeds(Planner.seed(scenario.seed(), 100_000), truths);
+    }
+
+    /** Refuses a split day outside the horizon, naming both. */
+    public static void checkSplit(Scenario scenario, int split) {
+        if (split < 1 || split >= scenario.days()) {
+            throw new LicensimException("--backtest " + split + ": the split day must be between 1 and the horizon ("
+                    + scenario.days() + ") - 1");
+        }
+    }
+
+    /** Scores forecast runs {@code mc} against held-out runs {@code truth} (both in seed order) split at {@code split}. */
+    public static Backtest score(Scenario scenario, List<Planner.Run> mc, List<Planner.Run> truth, int split,
+                                 double percentile) {
+        int truths = truth.size();
+        int runs = mc.size();
         List<Row> rows = new ArrayList<>();
         int products = scenario.products().size();
         for (Planner.Run tr : truth) {

@@ -30,7 +30,6 @@ public final class PlanWriter {
         o.put("horizonDays", plan.horizon());
         o.put("runs", plan.runs());
         o.put("percentile", plan.percentile());
-        o.put("millis", plan.millis());
         ArrayNode ps = o.putArray("products");
         for (Planner.ProductPlan p : plan.products()) {
             ObjectNode x = ps.addObject();
@@ -219,7 +218,16 @@ public final class PlanWriter {
     }
 
     public static void write(Planner.Plan plan, Procurement procurement, Backtest backtest, Path file) {
-        ObjectNode o = json(plan, procurement, backtest);
-        AtomicFile.write(file, "plan", out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, o));
+        byte[] b = bytes(json(plan, procurement, backtest));
+        AtomicFile.write(file, "plan", out -> out.write(b));
+    }
+
+    /** {@code plan.json}'s bytes: the one serialisation every writer of plans uses, so equal plans are equal files. */
+    public static byte[] bytes(ObjectNode plan) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(plan);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a plan tree cannot fail to serialise", e);
+        }
     }
 }

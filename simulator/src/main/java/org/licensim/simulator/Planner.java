@@ -24,13 +24,13 @@ import org.licensim.core.catalog.Catalog;
  */
 public final class Planner {
     /** Seeds of the runs: the scenario's seed, then spaced by a large odd constant. */
-    static long seed(long base, int run) {
+    public static long seed(long base, int run) {
         return base + 0x9E37_79B9L * run;
     }
 
     /** One run's trajectories, per product and day. */
     public record Run(long seed, int[] day, String[] date, int[][] demand, int[][] capacity, int[][] consumed,
-                      int[][] waiting) {
+                      int[][] waiting) implements java.io.Serializable {
         static Run of(long seed, SimulationResult r) {
             int n = r.days().size();
             int p = r.products().size();
@@ -123,6 +123,28 @@ public final class Planner {
         if (runs < 1) {
             throw new LicensimException("--runs " + runs + ": at least 1 run");
         }
+        return simulate(s, catalog, seeds(s.seed(), runs), threads, phase, progress);
+    }
+
+    /** The seeds of {@code runs} runs from {@code base}: {@link #seed} of 0, 1, ... */
+    public static List<Long> seeds(long base, int runs) {
+        List<Long> out = new ArrayList<>(runs);
+        for (int i = 0; i < runs; i++) {
+            out.add(seed(base, i));
+        }
+        return out;
+    }
+
+    /** One run: the scenario with {@code seed}, simulated. A pure function of its arguments. */
+    public static Run run(Scenario s, Catalog catalog, long seed) {
+        SimulationResult r = new Simulation(s.with(seed, null, null), catalog).run((d, n, e, ns) -> { }, null);
+        return Run.of(seed, r);
+    }
+
+    /** The runs of the given seeds, in their order, on {@code threads} threads. */
+    public static List<Run> simulate(Scenario s, Catalog catalog, List<Long> seedList, int threads, String phase,
+                              Consumer<String> progress) {
+        int runs = seedList.size();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, runs)), r -> {
             Thread t = new Thread(r, "licensim-plan");
             t.setDaemon(true);
@@ -132,11 +154,9 @@ public final class Planner {
         long t0 = System.nanoTime();
         try {
             List<Future<Run>> futures = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                long seed = seed(s.seed(), i);
+            for (long seed : seedList) {
                 futures.add(pool.submit(() -> {
-                    SimulationResult r = new Simulation(s.with(seed, null, null), catalog).run((d, n, e, ns) -> { },
-                            null);
+                    Run r = run(s, catalog, seed);
                     synchronized (done) { // lines in the order of the count they give
                         int k = done.incrementAndGet();
                         double spent = (System.nanoTime() - t0) / 1e9;
@@ -144,7 +164,7 @@ public final class Planner {
                                 + "so far%s", phase, k, runs, seed, spent, k == runs ? "" : String.format(java.util.Locale.ROOT,
                                 ", about %.0f s to go", spent / k * (runs - k))));
                     }
-                    return Run.of(seed, r);
+                    return r;
                 }));
             }
             List<Run> out = new ArrayList<>();
@@ -172,12 +192,22 @@ public final class Planner {
      */
     public static Plan plan(Scenario scenario, Catalog catalog, int runs, int horizon, double percentile, int threads,
                             Consumer<String> progress) {
-        if (!(percentile > 0 && percentile < 1)) {
-            throw new LicensimException("--percentile " + percentile + ": give a value between 0 and 1, e.g. 0.95");
-        }
+        checkPercentile(percentile);
         Scenario s = horizon > 0 ? scenario.with(null, null, horizon) : scenario;
         long t0 = System.nanoTime();
         List<Run> rs = simulate(s, catalog, runs, threads, progress);
+        return plan(s, catalog, rs, percentile, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The plan of runs already made (of {@link #seeds} of the scenario's seed, in that order): what
+     * {@code plan} and the cluster job both aggregate. {@code millis} is how long the runs took.
+     */
+    public static Plan plan(Scenario s, Catalog catalog, List<Run> rs, double percentile, long millis) {
+        checkPercentile(percentile);
+        if (rs.isEmpty()) {
+            throw new LicensimException("a plan needs at least 1 run");
+        }
         List<String> skus = s.products().stream().map(Scenario.ProductSpec::sku).toList();
         List<ProductPlan> out = new ArrayList<>();
         for (int t = 0; t < skus.size(); t++) {
@@ -188,7 +218,14 @@ public final class Planner {
             org.licensim.core.catalog.Product p = catalog.findProduct(sku);
             names.add(p == null || p.displayName() == null || p.displayName().isBlank() ? sku : p.displayName());
         }
-        return new Plan(s, runs, s.days(), percentile, out, rs, (System.nanoTime() - t0) / 1_000_000, names);
+        return new Plan(s, rs.size(), s.days(), percentile, out, List.copyOf(rs), millis, names);
+    }
+
+    /** Refuses a percentile outside (0, 1), as the option it came from. */
+    public static void checkPercentile(double percentile) {
+        if (!(percentile > 0 && percentile < 1)) {
+            throw new LicensimException("--percentile " + percentile + ": give a value between 0 and 1, e.g. 0.95");
+        }
     }
 
     static ProductPlan productPlan(String sku, int t, List<Run> rs, int from, double q) {

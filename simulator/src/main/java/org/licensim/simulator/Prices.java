@@ -26,14 +26,18 @@ public record Prices(String currency, Map<String, Double> perMonth) {
     }
 
     public static Prices read(Path file, List<String> knownSkus) {
-        JsonNode root;
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            root = CheckedJson.parse(in, "prices file " + file);
+            return read(in, file.toString(), knownSkus);
         } catch (NoSuchFileException e) {
             throw new LicensimException("prices file not found: " + file);
         } catch (IOException e) {
             throw new LicensimException("cannot read prices file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A prices file's content, named {@code file} in what it refuses. */
+    public static Prices read(java.io.InputStream in, String file, List<String> knownSkus) throws IOException {
+        JsonNode root = CheckedJson.parse(in, "prices file " + file);
         List<String> problems = new ArrayList<>();
         String example = "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}";
         if (root == null || !root.isObject()) {

@@ -77,7 +77,7 @@ class PlannerTest {
         assertTrue(b.hitRate() >= 0 && b.hitRate() <= 1);
         LicensimException bad = assertThrows(LicensimException.class,
                 () -> Backtest.run(crunch, catalog, 1, 1, 90, 0.95, 1, line -> { }));
-        assertTrue(bad.getMessage().contains("split day 90"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("--backtest 90"), bad.getMessage());
     }
 
     @Test
