@@ -97,11 +97,22 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static Path defaultJar() {
+        return checkout().resolve(Path.of("bench", "target", "benchmarks.jar"));
+    }
+
+    /**
+     * The checkout this CLI was built in: cli/target/licensim.jar (or cli/target/classes) -> the
+     * root; the system property {@code licensim.checkout} names it when the CLI runs from elsewhere
+     * (a test of another module, whose CLI classes come from the local Maven repository).
+     */
+    static Path checkout() {
+        String given = System.getProperty("licensim.checkout");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given).toAbsolutePath().normalize();
+        }
         try {
             Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // cli/target/licensim.jar -> <root>/bench/target/benchmarks.jar
-            Path root = self.getParent().getParent().getParent();
-            return root.resolve(Path.of("bench", "target", "benchmarks.jar"));
+            return self.toAbsolutePath().getParent().getParent().getParent();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -101,8 +101,16 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Make the plan with the Spark job instead (module cluster; docs/SCALE.md): local[N] runs it "
+                    + "here on N cores. The same seeds give the same plan.json.")
+    String spark;
+
     @Override
     public Integer call() throws Exception {
+        if (spark != null) {
+            return onSpark();
+        }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
@@ -196,6 +204,53 @@ final class PlanCommand implements Callable<Integer> {
         }
         o.printf("wrote %s%n", dir.resolve("plan.json"));
         return 0;
+    }
+
+    /** The same plan through the Spark job, with this command's options translated to the job's. */
+    private int onSpark() throws Exception {
+        if (tenant.history != null || tenant.audits != null || tenant.writeChurn != null) {
+            throw new LicensimException("--spark plans a tenant with a churn file: fit the rates first (licensim plan "
+                    + scenario + " --history/--audits ... --write-churn churn.json), then plan with --churn churn.json "
+                    + "--spark " + spark);
+        }
+        if (threads != null) {
+            throw new LicensimException("--threads " + threads + " with --spark: the master says how many run at once, "
+                    + "e.g. --spark local[" + threads + "]");
+        }
+        if (format != Format.table) {
+            throw new LicensimException("--format " + format + " with --spark: the Spark job writes plan.json and "
+                    + "prints where; read plan.json, or plan without --spark");
+        }
+        String name = tenant.churn != null ? Path.of(scenario).getFileName().toString().replaceFirst("\\.json$", "")
+                : Scenarios.load(scenario, Catalog.loadDefault(), null).name();
+        Path dir = out != null ? out : Path.of("licensim-out", "plan-" + name);
+        List<String> a = new java.util.ArrayList<>(List.of("--runs", Integer.toString(runs), "--horizon",
+                Integer.toString(horizon), "--percentile", Double.toString(percentile), "--truths", Integer.toString(truths),
+                "--lead-time", Integer.toString(leadTime), "--schedule", period, "--inactive-days",
+                Integer.toString(inactiveDays), "--out", dir.toString()));
+        if (seed != null) {
+            a.addAll(List.of("--seed", seed.toString()));
+        }
+        if (users != null) {
+            a.addAll(List.of("--users", users.toString()));
+        }
+        if (backtest != null) {
+            a.addAll(List.of("--backtest", backtest.toString()));
+        }
+        if (prices != null) {
+            a.addAll(List.of("--prices", prices.toString()));
+        }
+        if (tenant.churn != null) {
+            a.addAll(List.of("--churn", tenant.churn.toString()));
+        }
+        if (tenant.start != null) {
+            a.addAll(List.of("--start", tenant.start.toString()));
+        }
+        if (quiet) {
+            a.add("--quiet");
+        }
+        a.add(scenario);
+        return SparkPlan.run(spark, a, dir);
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */

@@ -206,6 +206,12 @@ public final class PlanJob implements Callable<Integer> {
                     throw new LicensimException("tenant directory " + arg + " has no .json snapshots in it");
                 }
             } else {
+                boolean shippedName = churn == null && Scenarios.NAMES.contains(arg);
+                if (!shippedName && !storage.exists(arg)) {
+                    throw new LicensimException((churn != null ? "tenant snapshot" : "scenario file") + " not found: "
+                            + arg + (churn != null ? "" : " (or name a shipped scenario: "
+                            + String.join(", ", Scenarios.NAMES) + ")"));
+                }
                 files = List.of(arg);
             }
             for (String f : files) {

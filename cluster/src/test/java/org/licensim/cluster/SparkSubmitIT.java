@@ -102,6 +102,35 @@ class SparkSubmitIT {
     }
 
     @Test
+    @DisplayName("licensim plan --spark local[2] submits the job and writes the plan licensim plan writes; bad uses are refused")
+    void planSparkFromTheCli() throws Exception {
+        String[] plan = {"plan", tenant.toString(), "--churn", churn.toString(), "--runs", "5", "--backtest", "30",
+                "--truths", "2", "-q", "--out"};
+        java.io.StringWriter err = new java.io.StringWriter();
+        Path here = dir.resolve("cli-here");
+        Path spark = dir.resolve("cli-spark");
+        assertEquals(0, cli(err, plan, here.toString()), err.toString());
+        assertEquals(0, cli(err, plan, spark.toString(), "--spark", "local[2]"), err.toString());
+        assertArrayEquals(Files.readAllBytes(here.resolve("plan.json")), Files.readAllBytes(spark.resolve("plan.json")));
+        try (var left = Files.list(spark)) {
+            assertEquals(List.of(spark.resolve("plan.json")), left.toList(), "Spark's scratch directory was left behind");
+        }
+        assertEquals(1, cli(err, plan, dir.resolve("t").toString(), "--spark", "local[2]", "--threads", "2"));
+        assertTrue(err.toString().contains("--threads 2 with --spark"), err.toString());
+        Path none = dir.resolve("cli-none");
+        assertEquals(1, cli(err, new String[] {"plan", dir.resolve("missing.json").toString(), "--churn",
+                churn.toString(), "-q", "--out"}, none.toString(), "--spark", "local[2]"));
+        assertFalse(Files.exists(none), "a failed plan left its output directory");
+    }
+
+    static int cli(java.io.StringWriter err, String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return org.licensim.cli.Main.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+                all.toArray(String[]::new));
+    }
+
+    @Test
     @DisplayName("a missing churn file through spark-submit: one message naming it, exit 1, no stack trace")
     void badInput() throws Exception {
         Path missing = dir.resolve("no-such-churn.json");
