@@ -52,7 +52,7 @@ class SparkSubmitIT {
     static Proc submit(String... jobArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(System.getProperty("licensim.jvm.flags", "").trim().split("\\s+")));
+        cmd.addAll(List.of(System.getProperty("licensim.spark.jvm.flags", "").trim().split("\\s+")));
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(Files.readString(Path.of(System.getProperty("licensim.spark.classpath",
