@@ -68,8 +68,8 @@ public final class ClusterPlanner {
      * bytes (read once on the driver; null when not given), and how many attempts Spark gives a task.
      */
     public record Job(String id, List<Input> inputs, PlanSettings settings, byte[] churn, String churnName,
-                      byte[] prices, String pricesName, Storage storage, int attempts, TaskHook hook)
-            implements Serializable {
+                      byte[] prices, String pricesName, Storage storage, String out, boolean single, int attempts,
+                      TaskHook hook) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public Job {
@@ -77,16 +77,34 @@ public final class ClusterPlanner {
             if (inputs.isEmpty()) {
                 throw new LicensimException("nothing to plan: give a tenant snapshot, a directory of them, or a scenario");
             }
+            if (single && inputs.size() != 1) {
+                throw new IllegalArgumentException("one plan.json for " + inputs.size() + " inputs");
+            }
         }
 
+        /**
+         * A job writing to {@code out}: {@code out/plan.json} when {@code single} (one input file, as
+         * {@code plan --out} writes), else {@code out/<tenant>/plan.json}.
+         */
         static Job of(List<Input> inputs, PlanSettings settings, byte[] churn, String churnName, byte[] prices,
-                      String pricesName, Storage storage, int attempts) {
+                      String pricesName, Storage storage, String out, boolean single, int attempts) {
             return new Job(UUID.randomUUID().toString(), inputs, settings, churn, churnName, prices, pricesName,
-                    storage, attempts, TaskHook.NONE);
+                    storage, out, single, attempts, TaskHook.NONE);
         }
 
         public Job withHook(TaskHook h) {
-            return new Job(id, inputs, settings, churn, churnName, prices, pricesName, storage, attempts, h);
+            return new Job(id, inputs, settings, churn, churnName, prices, pricesName, storage, out, single, attempts,
+                    h);
+        }
+
+        public Job withOut(String dir) {
+            return new Job(UUID.randomUUID().toString(), inputs, settings, churn, churnName, prices, pricesName,
+                    storage, dir, single, attempts, hook);
+        }
+
+        /** Where a tenant's plan goes, relative to {@link #out}. */
+        String planPath(Input in) {
+            return single ? "plan.json" : in.name() + "/plan.json";
         }
     }
 
@@ -101,8 +119,12 @@ public final class ClusterPlanner {
         private static final long serialVersionUID = 1L;
     }
 
-    /** A tenant's outcome: {@code plan.json}'s bytes, or the reason it failed. */
-    public record TenantPlan(Input input, byte[] planJson, String error, int runs, long runNanos)
+    /**
+     * A tenant's outcome: where its {@code plan.json} was written (relative to the job's output
+     * directory), or the reason it failed. The plan is written by the task that made it, so no
+     * plan travels to the driver, however many tenants there are.
+     */
+    public record TenantPlan(Input input, String plan, String error, int runs, long runNanos)
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -182,7 +204,9 @@ public final class ClusterPlanner {
                         s.products().stream().map(Scenario.ProductSpec::sku).toList());
             }
             PlanSettings.Result r = job.settings().result(s, Tasks.catalog(), runs, truths, prices, nanos / 1_000_000);
-            return new TenantPlan(in, PlanWriter.bytes(r.json()), null, runs.size(), nanos);
+            String file = job.planPath(in);
+            job.storage().write(Storage.resolve(job.out(), file), "plan", PlanWriter.bytes(r.json()));
+            return new TenantPlan(in, file, null, runs.size(), nanos);
         } catch (LicensimException e) {
             return new TenantPlan(in, null, e.getMessage(), 0, nanos);
         } catch (IOException e) {

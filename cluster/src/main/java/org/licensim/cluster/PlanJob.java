@@ -173,7 +173,7 @@ public final class PlanJob implements Callable<Integer> {
         List<ClusterPlanner.Input> in = inputs(storage);
         boolean single = in.size() == 1 && inputs.size() == 1 && !storage.isDirectory(inputs.get(0));
         ClusterPlanner.Job job = ClusterPlanner.Job.of(in, settings, churnBytes, churn, pricesBytes, prices, storage,
-                attempts(m, conf));
+                out, single, attempts(m, conf));
         long t0 = System.nanoTime();
         List<ClusterPlanner.TenantPlan> plans;
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
@@ -251,12 +251,10 @@ public final class PlanJob implements Callable<Integer> {
             x.put("name", p.input().name());
             x.put("source", p.input().label());
             if (p.ok()) {
-                String file = single ? Storage.resolve(out, "plan.json")
-                        : Storage.resolve(Storage.resolve(out, p.input().name()), "plan.json");
-                storage.write(file, "plan", p.planJson());
-                x.put("plan", single ? "plan.json" : p.input().name() + "/plan.json");
+                x.put("plan", p.plan());
                 x.putNull("error");
-                stdout.printf(Locale.ROOT, "%s: wrote %s (%d runs)%n", p.input().name(), file, p.runs());
+                stdout.printf(Locale.ROOT, "%s: wrote %s (%d runs)%n", p.input().name(), Storage.resolve(out, p.plan()),
+                        p.runs());
             } else {
                 failed++;
                 x.putNull("plan");

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.licensim.core.LicensimException;
-import org.licensim.core.files.AtomicFile;
 
 /**
  * Where the job's files are: a plain path (or {@code file:}) is read and written with java.nio,
@@ -115,13 +115,21 @@ final class Storage implements Serializable {
     /** Writes a file whole or not at all: through a temporary sibling renamed into place. */
     void write(String path, String what, byte[] bytes) {
         if (isLocal(path)) {
-            Path p = local(path);
+            // a temporary name of its own: a task run twice at once (a speculative copy) writes apart
+            Path p = local(path).toAbsolutePath();
+            Path tmp = p.resolveSibling("." + p.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.createDirectories(p.toAbsolutePath().getParent());
+                Files.createDirectories(p.getParent());
+                Files.write(tmp, bytes);
+                Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                throw new LicensimException("cannot create the directory of " + path + ": " + e.getMessage(), e);
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the first error is the one to report
+                }
+                throw new LicensimException("cannot write " + what + " to " + path + ": " + e.getMessage(), e);
             }
-            AtomicFile.write(p, what, out -> out.write(bytes));
             return;
         }
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path);

@@ -167,7 +167,7 @@ class ClusterPlanTest {
         List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
                 new ClusterPlanner.Input("small", null, false));
         ClusterPlanner.Job job = ClusterPlanner.Job.of(inputs, settings, churnBytes, churn.toString(), null, null,
-                new Storage(Map.of()), 1);
+                new Storage(Map.of()), dir.resolve("clean").toString(), false, 1);
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("kill test").set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         AtomicInteger killed = new AtomicInteger();
@@ -185,7 +185,8 @@ class ClusterPlanTest {
                 }
             });
             // the first attempt of contoso's run 4 asks Spark to kill it, then waits for the kill
-            retried = ClusterPlanner.run(jsc, job.withHook((input, truth, index, ctx) -> {
+            retried = ClusterPlanner.run(jsc, job.withOut(dir.resolve("retried").toString()).withHook((input, truth,
+                    index, ctx) -> {
                 if (input.name().equals("contoso") && index == 4 && ctx.attemptNumber() == 0) {
                     org.apache.spark.SparkContext.getOrCreate().killTaskAttempt(ctx.taskAttemptId(), true,
                             "killed by the test");
@@ -206,9 +207,15 @@ class ClusterPlanTest {
         assertEquals(2, retried.size());
         for (int i = 0; i < 2; i++) {
             assertTrue(clean.get(i).ok() && retried.get(i).ok(), clean.get(i).error() + " / " + retried.get(i).error());
-            assertArrayEquals(clean.get(i).planJson(), retried.get(i).planJson(), inputs.get(i).name());
+            String name = inputs.get(i).name();
+            assertEquals(name + "/plan.json", retried.get(i).plan());
+            assertArrayEquals(Files.readAllBytes(dir.resolve("clean").resolve(name + "/plan.json")),
+                    Files.readAllBytes(dir.resolve("retried").resolve(name + "/plan.json")), name);
         }
-        String json = new String(retried.get(0).planJson(), StandardCharsets.UTF_8);
+        String json = Files.readString(dir.resolve("retried/contoso/plan.json"), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"runs\" : 6"), json.substring(0, 300));
+        try (var files = Files.list(dir.resolve("retried/contoso"))) {
+            assertEquals(1, files.count(), "a temporary file was left beside the plan");
+        }
     }
 }
