@@ -70,7 +70,8 @@ final class PlanPages {
                     p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
                     SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
                     SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-",
-                    buy > 0 ? p.path("buyByDate").asText() + " (" + day(p.get("buyByDay")) + ")" : "-",
+                    buy > 0 && p.path("buyByDate").isTextual() ? p.path("buyByDate").asText() + " ("
+                            + day(p.get("buyByDay")) + ")" : "-",
                     SimulationPages.n(p.path("releasable").asLong()));
             cats.add(p.path("sku").asText());
             p50[0][i] = p.path("needP50").asDouble();

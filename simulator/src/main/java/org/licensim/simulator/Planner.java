@@ -63,10 +63,15 @@ public final class Planner {
             return best;
         }
 
-        /** First day index from {@code from} on which users waited for {@code t} and no seat was free, or -1. */
+        /**
+         * First day index from {@code from} on which more users wanted {@code t} than it had seats
+         * (demand above capacity: the day {@link #need} starts counting), or -1. Users can wait
+         * while a few seats are free (Entra does not retry a failed source by itself, R18): when
+         * more wait than are free, seats are short although not all are used.
+         */
         int firstShort(int t, int from) {
             for (int d = from; d < day.length; d++) {
-                if (waiting[t][d] > 0 && consumed[t][d] >= capacity[t][d]) {
+                if (demand[t][d] > capacity[t][d]) {
                     return d;
                 }
             }

@@ -68,6 +68,23 @@ class PlannerTest {
     }
 
     @Test
+    @DisplayName("more users waiting than seats free is short although not every seat is used: the need gets a buy-by date")
+    void waitingBeyondFreeSeatsIsShort() {
+        // one product, 3 days, 120 seats: 110 used and 24 waiting from day 1 (stuck in CountViolation, R18)
+        int[][] capacity = {{120, 120, 120}};
+        int[][] consumed = {{100, 110, 110}};
+        int[][] waiting = {{0, 24, 24}};
+        int[][] demand = {{100, 134, 134}};
+        Planner.Run r = new Planner.Run(1, new int[] {0, 1, 2}, new String[] {"2027-01-01", "2027-01-02", "2027-01-03"},
+                demand, capacity, consumed, waiting);
+        Planner.ProductPlan p = Planner.productPlan("WORKPLACE_ANALYTICS", 0, List.of(r, r), 0, 0.95);
+        assertEquals(14, p.buy());
+        assertEquals(2, p.runsShort());
+        assertEquals(1, p.buyByDay());
+        assertEquals("2027-01-02", p.buyByDate());
+    }
+
+    @Test
     @DisplayName("the backtest forecasts held-out runs from their first days and counts hits and day errors")
     void backtest() {
         Backtest b = Backtest.run(crunch, catalog, 3, 6, 45, 0.95, 2, line -> { });
