@@ -46,13 +46,18 @@ class ClusterPlanTest {
     static Path churn;
     static Path prices;
 
+    /** A tenant snapshot: the shipped 1,000-user scenario after {@code days} days, as resolve writes one. */
+    static Path smallTenant(Path file, int days) {
+        Catalog catalog = Catalog.loadDefault();
+        Simulation sim = new Simulation(Scenarios.shipped("small", catalog).with(null, null, days), catalog);
+        sim.run(null, null);
+        SnapshotWriter.write(sim.engine(), file);
+        return file;
+    }
+
     @BeforeAll
     static void tenant() throws IOException {
-        Catalog catalog = Catalog.loadDefault();
-        tenant = dir.resolve("contoso.json");
-        Simulation sim = new Simulation(Scenarios.shipped("small", catalog).with(null, null, 45), catalog);
-        sim.run(null, null);
-        SnapshotWriter.write(sim.engine(), tenant);
+        tenant = smallTenant(dir.resolve("contoso.json"), 45);
         churn = dir.resolve("churn.json");
         Files.writeString(churn, """
                 {"start": "2027-01-04", "days": 90, "seed": 7,

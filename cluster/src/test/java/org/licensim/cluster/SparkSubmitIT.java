@@ -17,10 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.licensim.core.catalog.Catalog;
-import org.licensim.core.io.SnapshotWriter;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.Simulation;
 
 /**
  * The packaged job jar as a cluster runs it: submitted through Spark's own {@code SparkSubmit}
@@ -36,11 +32,7 @@ class SparkSubmitIT {
 
     @BeforeAll
     static void tenant() throws IOException {
-        Catalog catalog = Catalog.loadDefault();
-        tenant = dir.resolve("fabrikam.json");
-        Simulation sim = new Simulation(Scenarios.shipped("small", catalog).with(null, null, 30), catalog);
-        sim.run(null, null);
-        SnapshotWriter.write(sim.engine(), tenant);
+        tenant = ClusterPlanTest.smallTenant(dir.resolve("fabrikam.json"), 30);
         churn = dir.resolve("churn.json");
         Files.writeString(churn, "{\"start\": \"2027-03-01\", \"days\": 60, \"rates\": {\"hires\": \"0.4%\", "
                 + "\"leavers\": \"0.1%\"}}");
