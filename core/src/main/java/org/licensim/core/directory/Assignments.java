@@ -48,6 +48,16 @@ public final class Assignments {
     private long[] hasDirect = new long[16];
     private int directCount;
 
+    /** A copy that shares nothing mutable (a group's or user's licence array is replaced, never changed). */
+    public Assignments copy() {
+        Assignments c = new Assignments();
+        c.byGroup = byGroup.clone();
+        c.direct.putAll(direct);
+        c.hasDirect = hasDirect.clone();
+        c.directCount = directCount;
+        return c;
+    }
+
     /** The group's licences (never null). */
     public License[] ofGroup(int g) {
         License[] l = g < byGroup.length ? byGroup[g] : null;

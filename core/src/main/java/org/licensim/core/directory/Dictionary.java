@@ -27,6 +27,19 @@ public final class Dictionary {
         foldOf = fold ? new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList() : null;
     }
 
+    private Dictionary(Dictionary o) {
+        codes.putAll(o.codes);
+        values.addAll(o.values);
+        folded = o.folded == null ? null : new Dictionary(o.folded);
+        foldOf = o.foldOf == null ? null : new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList(
+                o.foldOf.toArray());
+    }
+
+    /** A copy that shares nothing mutable with this dictionary (values are strings, shared). */
+    Dictionary copy() {
+        return new Dictionary(this);
+    }
+
     /** The code of {@code value}, adding it when new; null maps to {@link #NULL}. */
     public int intern(String value) {
         if (value == null) {

@@ -11,15 +11,32 @@ import java.util.Arrays;
 public final class Directory {
     private static final int[] NONE = new int[0];
     private final Users users;
-    private final Groups groups = new Groups();
+    private final Groups groups;
     private int[][] userGroups;
     private int[] userGroupCount;
     private long memberships;
 
     public Directory(int userCapacity) {
         users = new Users(userCapacity);
+        groups = new Groups();
         userGroups = new int[Math.max(16, userCapacity)][];
         userGroupCount = new int[userGroups.length];
+    }
+
+    private Directory(Directory o) {
+        users = o.users.copy();
+        groups = o.groups.copy();
+        userGroups = new int[o.userGroups.length][];
+        for (int u = 0; u < userGroups.length; u++) {
+            userGroups[u] = o.userGroups[u] == null ? null : o.userGroups[u].clone();
+        }
+        userGroupCount = o.userGroupCount.clone();
+        memberships = o.memberships;
+    }
+
+    /** A copy that shares nothing mutable with this directory. */
+    public Directory copy() {
+        return new Directory(this);
     }
 
     public Users users() {

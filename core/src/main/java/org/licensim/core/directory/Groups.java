@@ -14,7 +14,7 @@ import org.roaringbitmap.RoaringBitmap;
  * members come and go.
  */
 public final class Groups {
-    private final IdIndex byId = new IdIndex(16);
+    private final IdIndex byId;
     private String[] ids = new String[16];
     private String[] displayNames = new String[16];
     private String[] rules = new String[16];
@@ -26,6 +26,30 @@ public final class Groups {
     private static final byte SECURITY = 1;
     private static final byte PAUSED = 2;
     private static final byte DELETED = 4;
+
+    public Groups() {
+        byId = new IdIndex(16);
+    }
+
+    private Groups(Groups o) {
+        byId = o.byId.copy();
+        ids = o.ids.clone();
+        displayNames = o.displayNames.clone();
+        rules = o.rules.clone();
+        flags = o.flags.clone();
+        userMembers = new RoaringBitmap[o.userMembers.length];
+        groupMembers = new IntHashSet[o.groupMembers.length];
+        for (int g = 0; g < o.size; g++) {
+            userMembers[g] = o.userMembers[g] == null ? null : o.userMembers[g].clone();
+            groupMembers[g] = o.groupMembers[g] == null ? null : new IntHashSet(o.groupMembers[g]);
+        }
+        size = o.size;
+    }
+
+    /** A copy that shares nothing mutable with these groups. */
+    Groups copy() {
+        return new Groups(this);
+    }
 
     public int add(String id, String displayName, boolean securityEnabled, String membershipRule, boolean paused) {
         int g = size++;

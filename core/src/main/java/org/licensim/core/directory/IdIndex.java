@@ -16,6 +16,16 @@ final class IdIndex {
     private String[] keys;
     private int size;
 
+    /** A copy that shares nothing mutable with this index. */
+    IdIndex copy() {
+        IdIndex c = new IdIndex(8);
+        c.hashes = hashes.clone();
+        c.values = values.clone();
+        c.keys = keys.clone();
+        c.size = size;
+        return c;
+    }
+
     IdIndex(int expected) {
         int capacity = Integer.highestOneBit(Math.max(8, expected) * 2 - 1) << 1;
         hashes = new int[capacity];

@@ -13,15 +13,29 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 public final class MultiColumn {
     private final String name;
-    private final Dictionary dictionary = new Dictionary();
+    private final Dictionary dictionary;
     private int[] start;
     private int[] length;
     private IntArrayList values = new IntArrayList();
 
     MultiColumn(String name, int capacity) {
         this.name = name;
+        this.dictionary = new Dictionary();
         this.start = new int[Math.max(16, capacity)];
         this.length = new int[start.length];
+    }
+
+    private MultiColumn(MultiColumn o) {
+        this.name = o.name;
+        this.dictionary = o.dictionary.copy();
+        this.start = o.start.clone();
+        this.length = o.length.clone();
+        this.values = new IntArrayList(o.values.toArray());
+    }
+
+    /** A copy that shares nothing mutable with this column. */
+    MultiColumn copy() {
+        return new MultiColumn(this);
     }
 
     public String name() {

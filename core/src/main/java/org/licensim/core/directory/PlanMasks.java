@@ -33,6 +33,17 @@ public final class PlanMasks {
         }
     }
 
+    /** A copy that shares nothing mutable (interned masks are copies, never changed). */
+    public PlanMasks copy() {
+        PlanMasks c = new PlanMasks();
+        c.product.addAll(product);
+        c.offset.addAll(offset);
+        c.words.addAll(words);
+        c.bits.addAll(bits);
+        c.ids.putAll(ids);
+        return c;
+    }
+
     /** The id of {@code mask} (copied) over tenant product {@code t}'s plans. */
     public int intern(int t, long[] mask) {
         Key k = new Key(t, mask.clone());

@@ -5,13 +5,25 @@ import java.util.Arrays;
 /** A single-valued string attribute of every user: one int code per user, values in a {@link Dictionary}. */
 public final class StringColumn {
     private final String name;
-    private final Dictionary dictionary = new Dictionary();
+    private final Dictionary dictionary;
     private int[] codes;
 
     StringColumn(String name, int capacity) {
         this.name = name;
+        this.dictionary = new Dictionary();
         this.codes = new int[Math.max(16, capacity)];
         Arrays.fill(codes, Dictionary.NULL);
+    }
+
+    private StringColumn(StringColumn o) {
+        this.name = o.name;
+        this.dictionary = o.dictionary.copy();
+        this.codes = o.codes.clone();
+    }
+
+    /** A copy that shares nothing mutable with this column. */
+    StringColumn copy() {
+        return new StringColumn(this);
     }
 
     public String name() {

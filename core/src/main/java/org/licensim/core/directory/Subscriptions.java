@@ -23,6 +23,16 @@ public final class Subscriptions {
     private final List<PrepaidUnits> units = new ArrayList<>();
     private int[] byCatalogIndex = new int[0];
 
+    /** A copy that shares nothing mutable (products and prepaid units are immutable values). */
+    public Subscriptions copy() {
+        Subscriptions c = new Subscriptions();
+        c.products.addAll(products);
+        c.units.addAll(units);
+        c.byCatalogIndex = byCatalogIndex.clone();
+        c.tenantPlans.or(tenantPlans);
+        return c;
+    }
+
     /** Adds a product; returns its tenant index. The caller has checked it is not there yet. */
     public int add(Product product, PrepaidUnits prepaid) {
         int t = products.size();

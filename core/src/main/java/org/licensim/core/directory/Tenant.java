@@ -24,6 +24,28 @@ public final class Tenant {
         this.assignments = assignments;
     }
 
+    /**
+     * A copy of this tenant that shares nothing mutable with it: each Monte Carlo run of a plan
+     * simulates a copy of the tenant it read once, instead of reading the snapshot again. The
+     * catalog and plan rules (immutable) are shared.
+     */
+    public Tenant copy() {
+        Tenant c = new Tenant(settings, catalog, planRules, subscriptions.copy(), directory.copy(), assignments.copy(),
+                masks.copy());
+        if (priorStates != null) {
+            var states = new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<int[]>(priorStates.size());
+            priorStates.forEachKeyValue((u, es) -> states.put(u, es.clone()));
+            c.setPriorStates(states, lastAppliedSeq);
+        } else {
+            c.lastAppliedSeq = lastAppliedSeq;
+        }
+        c.evaluatedAt = evaluatedAt;
+        c.commercialSubscriptions = commercialSubscriptions;
+        c.reportsUnreachable = reportsUnreachable;
+        c.unreachable = unreachable;
+        return c;
+    }
+
     public TenantSettings settings() {
         return settings;
     }

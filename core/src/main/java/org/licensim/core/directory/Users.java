@@ -25,7 +25,7 @@ public final class Users {
     private final StringColumn usageLocation;
     private final Map<String, StringColumn> strings = new LinkedHashMap<>();
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
-    private final MultiColumn foldedProxyCodes = new MultiColumn("proxyAddresses(folded)", 16);
+    private final MultiColumn foldedProxyCodes;
     private final IntIntHashMap proxyHolders = new IntIntHashMap();
     /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
     private final org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap lastSignIn =
@@ -37,12 +37,33 @@ public final class Users {
         ids = new String[cap];
         flags = new byte[cap];
         usageLocation = new StringColumn("usageLocation", cap);
+        foldedProxyCodes = new MultiColumn("proxyAddresses(folded)", 16);
         for (String p : UserSchema.STRING_PROPERTIES) {
             strings.put(p, new StringColumn(p, cap));
         }
         for (String p : UserSchema.MULTI_PROPERTIES) {
             multis.put(p, new MultiColumn(p, cap));
         }
+    }
+
+    private Users(Users o) {
+        byId = o.byId.copy();
+        ids = o.ids.clone();
+        flags = o.flags.clone();
+        size = o.size;
+        live = o.live;
+        usageLocation = o.usageLocation.copy();
+        o.strings.forEach((k, v) -> strings.put(k, v.copy()));
+        o.multis.forEach((k, v) -> multis.put(k, v.copy()));
+        foldedProxyCodes = o.foldedProxyCodes.copy();
+        proxyHolders.putAll(o.proxyHolders);
+        lastSignIn.putAll(o.lastSignIn);
+        extensions.putAll(o.extensions);
+    }
+
+    /** A copy that shares nothing mutable with these users. */
+    Users copy() {
+        return new Users(this);
     }
 
     /** Adds a user and returns its dense index; the caller has checked that the id is new. */
