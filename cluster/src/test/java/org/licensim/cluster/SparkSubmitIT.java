@@ -65,7 +65,7 @@ class SparkSubmitIT {
     }
 
     @Test
-    @DisplayName("the job jar holds licensim and its relocated libraries, and nothing of Spark's or under the original names")
+    @DisplayName("the job jar holds licensim and its relocated libraries, nothing of Spark's or under the original names; the CLI jar no Spark")
     void jarIsIsolated() throws IOException {
         try (ZipFile z = new ZipFile(JAR.toFile())) {
             List<String> names = z.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith(".class")).toList();
@@ -75,6 +75,13 @@ class SparkSubmitIT {
             assertEquals(List.of(), stray, "classes outside org/licensim in the job jar");
         }
         assertTrue(Files.size(JAR) < 40L << 20, "the job jar grew to " + Files.size(JAR) + " bytes");
+        // and the CLI's jar, built before this module, has nothing of Spark's
+        Path cli = Path.of(System.getProperty("licensim.checkout", ".."), "cli", "target", "licensim.jar");
+        try (ZipFile z = new ZipFile(cli.toFile())) {
+            assertEquals(List.of(), z.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.startsWith("org/apache/spark/") || n.startsWith("scala/")).limit(5).toList());
+            assertTrue(z.getEntry("org/licensim/cli/Main.class") != null);
+        }
     }
 
     @Test
