@@ -34,14 +34,27 @@ final class Storage implements Serializable {
     /** The Hadoop settings ({@code spark.hadoop.} prefix removed) for non-local paths. */
     private final TreeMap<String, String> hadoop;
 
+    /** Whether every path goes through Hadoop's file systems, {@code file:} ones too (a test of that branch). */
+    private final boolean hadoopOnly;
+
     Storage(Map<String, String> hadoopSettings) {
-        this.hadoop = new TreeMap<>(hadoopSettings);
+        this(hadoopSettings, false);
     }
 
-    static boolean isLocal(String path) {
+    Storage(Map<String, String> hadoopSettings, boolean hadoopOnly) {
+        this.hadoop = new TreeMap<>(hadoopSettings);
+        this.hadoopOnly = hadoopOnly;
+    }
+
+    /** A plain path or a {@code file:} URI: read and written with java.nio. */
+    static boolean isPlainPath(String path) {
         int colon = path.indexOf(':');
         int slash = path.indexOf('/');
         return colon < 0 || (slash >= 0 && slash < colon) || path.startsWith("file:");
+    }
+
+    private boolean isLocal(String path) {
+        return !hadoopOnly && isPlainPath(path);
     }
 
     private static Path local(String path) {
