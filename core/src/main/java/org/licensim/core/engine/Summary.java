@@ -28,23 +28,26 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
             capacity[t] = subs.units(t).capacity();
         }
         long[] byError = new long[States.errorCount()];
-        boolean[] seen = new boolean[n];
-        boolean[] seenWaiting = new boolean[n];
+        // per product, the last user counted: a stamp, instead of flags cleared for every user
+        int[] seen = new int[n];
+        int[] seenWaiting = new int[n];
+        java.util.Arrays.fill(seen, -1);
+        java.util.Arrays.fill(seenWaiting, -1);
         scan(engine, (u, es, count) -> {
-            java.util.Arrays.fill(seen, false);
-            java.util.Arrays.fill(seenWaiting, false);
             for (int i = 0; i < count; i++) {
                 int at = i * StateStore.ENTRY_INTS;
                 int state = es[at + StateStore.STATE];
                 byError[States.error(state)]++;
+                if (States.state(state) != States.ERROR) {
+                    continue;
+                }
                 int t = es[at + StateStore.PRODUCT];
-                if (States.state(state) == States.ERROR && !seen[t]) {
-                    seen[t] = true;
+                if (seen[t] != u) {
+                    seen[t] = u;
                     inError[t]++;
                 }
-                if (States.state(state) == States.ERROR && States.error(state) == States.COUNT_VIOLATION
-                        && !seenWaiting[t]) {
-                    seenWaiting[t] = true;
+                if (States.error(state) == States.COUNT_VIOLATION && seenWaiting[t] != u) {
+                    seenWaiting[t] = u;
                     waiting[t]++;
                 }
             }
