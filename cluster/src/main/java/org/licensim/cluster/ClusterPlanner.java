@@ -200,8 +200,9 @@ public final class ClusterPlanner {
             List<Planner.Run> truths = pieces.stream().filter(Piece::truth).map(Piece::run).toList();
             Prices prices = null;
             if (job.prices() != null) {
+                // one price list for every tenant: the products this tenant lacks are left out
                 prices = Prices.read(new ByteArrayInputStream(job.prices()), job.pricesName(),
-                        s.products().stream().map(Scenario.ProductSpec::sku).toList());
+                        s.products().stream().map(Scenario.ProductSpec::sku).toList(), true);
             }
             PlanSettings.Result r = job.settings().result(s, Tasks.catalog(), runs, truths, prices, nanos / 1_000_000);
             String file = job.planPath(in);

@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.licensim.core.LicensimException;
 import org.licensim.simulator.ChurnReader;
 import org.licensim.simulator.PlanSettings;
+import org.licensim.simulator.Prices;
 import org.licensim.simulator.Scenarios;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -166,10 +167,8 @@ public final class PlanJob implements Callable<Integer> {
         }
         Storage storage = new Storage(hadoop);
         byte[] churnBytes = churn == null ? null : storage.read(churn, "churn file");
-        if (churnBytes != null) {
-            parseChurn(churnBytes); // refused here, before any task, when it is wrong
-        }
         byte[] pricesBytes = prices == null ? null : storage.read(prices, "prices file");
+        checkFiles(churnBytes, pricesBytes); // refused here, before any task, when they are wrong
         List<ClusterPlanner.Input> in = inputs(storage);
         boolean single = in.size() == 1 && inputs.size() == 1 && !storage.isDirectory(inputs.get(0));
         ClusterPlanner.Job job = ClusterPlanner.Job.of(in, settings, churnBytes, churn, pricesBytes, prices, storage,
@@ -186,9 +185,21 @@ public final class PlanJob implements Callable<Integer> {
         return write(storage, plans, single, secs);
     }
 
-    private static void parseChurn(byte[] bytes) {
+    /**
+     * The churn and prices files read as the tasks will read them: a wrong one is refused once,
+     * naming the file and the place. A priced part number must be a product of the catalog
+     * (each tenant then takes the prices of the products it has).
+     */
+    private void checkFiles(byte[] churnBytes, byte[] pricesBytes) {
         try {
-            new ChurnReader().read(new java.io.ByteArrayInputStream(bytes), "(checking)");
+            if (churnBytes != null) {
+                new ChurnReader().read(new java.io.ByteArrayInputStream(churnBytes), churn);
+            }
+            if (pricesBytes != null) {
+                List<String> skus = org.licensim.core.catalog.Catalog.loadDefault().products().stream()
+                        .map(org.licensim.core.catalog.Product::skuPartNumber).toList();
+                Prices.read(new java.io.ByteArrayInputStream(pricesBytes), prices, skus);
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -165,6 +165,42 @@ class ClusterPlanTest {
     }
 
     @Test
+    @DisplayName("one price list for many tenants; a wrong churn or prices file is refused before any task, by file and place")
+    void jobWideInputs() throws IOException {
+        Path tenants = dir.resolve("two");
+        Files.createDirectories(tenants);
+        Files.copy(tenant, tenants.resolve("a.json"));
+        Files.copy(tenant, tenants.resolve("b.json"));
+        // E5 is in the catalog but neither tenant has it: it is left out of their plans, not refused
+        Path list = dir.resolve("price-list.json");
+        Files.writeString(list, "{\"currency\": \"USD\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 36}, "
+                + "\"ENTERPRISEPREMIUM\": {\"perMonth\": 57}}}");
+        Path out = dir.resolve("priced");
+        Run c = cluster("--master", "local[2]", "--runs", "2", "--churn", churn.toString(), "--prices", list.toString(),
+                "--out", out.toString(), tenants.toString());
+        assertEquals(0, c.code(), c.err());
+        JsonNode plan = new ObjectMapper().readTree(out.resolve("a/plan.json").toFile());
+        assertEquals("USD", plan.get("procurement").get("currency").asText());
+        assertEquals(36.0, plan.get("procurement").get("products").get(0).get("perMonth").asDouble());
+
+        Path badChurn = dir.resolve("bad-churn.json");
+        Files.writeString(badChurn, "{\"days\": 90, \"rates\": {");
+        Path none = dir.resolve("none");
+        Run b = cluster("--master", "local[2]", "--churn", badChurn.toString(), "--out", none.toString(), tenants.toString());
+        assertEquals(1, b.code(), b.err());
+        assertTrue(b.err().contains("churn file " + badChurn + " line 1") && b.err().contains("malformed JSON"), b.err());
+        Path badPrices = dir.resolve("bad-prices.json");
+        Files.writeString(badPrices, "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPAK\": {\"perMonth\": 1}}}");
+        Run p = cluster("--master", "local[2]", "--churn", churn.toString(), "--prices", badPrices.toString(), "--out",
+                none.toString(), tenants.toString());
+        assertEquals(1, p.code(), p.err());
+        assertTrue(p.err().contains("prices file " + badPrices) && p.err().contains("$.products[\"ENTERPRISEPAK\"]: not a "
+                + "product part number of the catalog"), p.err());
+        assertFalse(b.err().contains("spark:") || p.err().contains("spark:"), "tasks ran for a job that was refused");
+        assertFalse(Files.exists(none));
+    }
+
+    @Test
     @DisplayName("a task attempt killed by Spark is run again and the plan is the same as without the kill")
     void killedTaskIsRetried() throws IOException {
         PlanSettings settings = new PlanSettings(6, null, 0, 0.95, null, null, null, 10, 0, "month", 90);

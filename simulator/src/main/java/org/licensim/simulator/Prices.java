@@ -37,6 +37,15 @@ public record Prices(String currency, Map<String, Double> perMonth) {
 
     /** A prices file's content, named {@code file} in what it refuses. */
     public static Prices read(java.io.InputStream in, String file, List<String> knownSkus) throws IOException {
+        return read(in, file, knownSkus, false);
+    }
+
+    /**
+     * As above; with {@code skipOthers}, a product not in {@code knownSkus} is left out instead of
+     * refused: one price list for many tenants, each of which has some of its products.
+     */
+    public static Prices read(java.io.InputStream in, String file, List<String> knownSkus, boolean skipOthers)
+            throws IOException {
         JsonNode root = CheckedJson.parse(in, "prices file " + file);
         List<String> problems = new ArrayList<>();
         String example = "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}";
@@ -62,7 +71,12 @@ public record Prices(String currency, Map<String, Double> perMonth) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String at = "$.products[\"" + e.getKey() + "\"]";
                 if (!knownSkus.contains(e.getKey())) {
-                    problems.add(at + ": not a product of the plan; its products: " + String.join(", ", knownSkus));
+                    if (skipOthers) {
+                        continue;
+                    }
+                    problems.add(at + (knownSkus.size() <= 20 ? ": not a product of the plan; its products: "
+                            + String.join(", ", knownSkus) : ": not a product part number of the catalog (licensim "
+                            + "catalog --product NAME finds one)"));
                     continue;
                 }
                 JsonNode v = e.getValue();
