@@ -167,9 +167,9 @@ public final class ClusterPlanner {
     static Piece simulate(Job job, Work w) {
         Input in = job.inputs().get(w.input());
         TaskContext ctx = TaskContext.get();
-        job.hook().beforeRun(in, w.truth(), w.index(), ctx);
         long t0 = System.nanoTime();
         try {
+            job.hook().beforeRun(in, w.truth(), w.index(), ctx);
             Scenario s = scenario(job, w.input());
             List<Long> seeds = w.truth() ? job.settings().truthSeeds(s) : job.settings().planSeeds(s);
             Planner.Run run = Planner.run(s, Tasks.catalog(), seeds.get(w.index()));
@@ -222,6 +222,9 @@ public final class ClusterPlanner {
      * attempt Spark allows: then it is the tenant's failure, so the other tenants' plans are made.
      */
     private static String lastAttempt(Job job, TaskContext ctx, RuntimeException e) {
+        if (e instanceof org.apache.spark.TaskKilledException || (ctx != null && ctx.isInterrupted())) {
+            throw e; // a kill (a speculative copy, a cancelled job) is Spark's to handle, never the tenant's failure
+        }
         if (ctx != null && ctx.attemptNumber() + 1 < job.attempts()) {
             throw e;
         }

@@ -285,6 +285,9 @@ public final class PlanJob implements Callable<Integer> {
         progress(String.format(Locale.ROOT, "%d of %d plan%s written in %.1f s%s", plans.size() - failed, plans.size(),
                 plans.size() == 1 ? "" : "s", secs, failed == 0 ? "" : "; " + failed + " failed (above"
                         + (single ? "" : ", and in tenants.json") + ")"));
+        if (failed < plans.size()) {
+            progress("licensim report " + (single ? out : Storage.resolve(out, "TENANT")) + " renders a plan as HTML");
+        }
         return failed == 0 ? 0 : 1;
     }
 

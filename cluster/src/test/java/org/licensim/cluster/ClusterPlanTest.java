@@ -259,4 +259,49 @@ class ClusterPlanTest {
             assertEquals(1, files.count(), "a temporary file was left beside the plan");
         }
     }
+
+    @Test
+    @DisplayName("an exception is retried by Spark (local[2,2]); one that persists fails its tenant on the last attempt, named, and the other is planned")
+    void exceptionsAreRetriedThenBlamed() throws IOException {
+        PlanSettings settings = new PlanSettings(4, null, 0, 0.95, null, null, null, 10, 0, "month", 90);
+        List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
+                new ClusterPlanner.Input("small", null, false));
+        ClusterPlanner.Job job = ClusterPlanner.Job.of(inputs, settings, Files.readAllBytes(churn), churn.toString(), null,
+                null, new Storage(Map.of()), dir.resolve("calm").toString(), false, 2);
+        SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("retry test").set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        AtomicInteger failedAttempts = new AtomicInteger();
+        List<ClusterPlanner.TenantPlan> calm;
+        List<ClusterPlanner.TenantPlan> rough;
+        try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+            jsc.setLogLevel("OFF");
+            calm = ClusterPlanner.run(jsc, job, line -> { });
+            jsc.sc().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                    if (end.reason() instanceof org.apache.spark.ExceptionFailure) {
+                        failedAttempts.incrementAndGet();
+                    }
+                }
+            });
+            rough = ClusterPlanner.run(jsc, job.withOut(dir.resolve("rough").toString()).withHook((input, truth, index,
+                    ctx) -> {
+                if (input.name().equals("contoso") && index == 1 && ctx.attemptNumber() == 0) {
+                    throw new IllegalStateException("the executor's disk went away");
+                }
+                if (input.name().equals("small") && index == 2) {
+                    throw new IllegalStateException("this one never works");
+                }
+            }), line -> { });
+        }
+        assertTrue(calm.get(0).ok() && calm.get(1).ok());
+        assertTrue(rough.get(0).ok(), rough.get(0).error());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("calm/contoso/plan.json")),
+                Files.readAllBytes(dir.resolve("rough/contoso/plan.json")));
+        assertFalse(rough.get(1).ok());
+        assertEquals("failed after 2 attempts: java.lang.IllegalStateException: this one never works (1 of 4 runs failed)",
+                rough.get(1).error());
+        assertFalse(Files.exists(dir.resolve("rough/small")));
+        assertEquals(2, failedAttempts.get(), "contoso's first attempt and small's first: the second of small is its failure");
+    }
 }
