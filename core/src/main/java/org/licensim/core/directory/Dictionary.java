@@ -3,36 +3,47 @@ package org.licensim.core.directory;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 /**
  * Interns the distinct values of one attribute as dense int codes, so that a column stores
  * ints and {@code -eq} compiles to an int comparison. Code -1 stands for null.
+ *
+ * <p>An attribute column's dictionary also gives each value's case-folded code, for rules
+ * (which compare case-insensitively). The folded dictionary is made the first time it is asked
+ * for, by folding the values in code order, and kept up to date from then on: the codes are the
+ * ones eager folding would have given, and the columns no rule reads (names, mail, ids: most of
+ * the values of a tenant) never pay for a second table.
  */
 public final class Dictionary {
     public static final int NULL = -1;
     private final ObjectIntHashMap<String> codes = new ObjectIntHashMap<>();
     private final List<String> values = new ArrayList<>();
-    /** The lower-case form of every value, for case-insensitive rules: folded code per code. */
-    private final Dictionary folded;
-    private final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList foldOf;
+    /** Whether this dictionary gives folded codes (an attribute column's; not a folded one's own). */
+    private final boolean folds;
+    /** The lower-case form of every value, and the folded code per code; null until first asked for. */
+    private volatile Dictionary folded;
+    private IntArrayList foldOf;
 
-    /** A dictionary that also keeps each value's case-folded code (attribute columns). */
+    /** A dictionary that also gives each value's case-folded code (attribute columns). */
     public Dictionary() {
         this(true);
     }
 
     private Dictionary(boolean fold) {
-        folded = fold ? new Dictionary(false) : null;
-        foldOf = fold ? new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList() : null;
+        folds = fold;
     }
 
     private Dictionary(Dictionary o) {
         codes.putAll(o.codes);
         values.addAll(o.values);
-        folded = o.folded == null ? null : new Dictionary(o.folded);
-        foldOf = o.foldOf == null ? null : new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList(
-                o.foldOf.toArray());
+        folds = o.folds;
+        Dictionary f = o.folded;
+        if (f != null) {
+            foldOf = new IntArrayList(o.foldOf.toArray());
+            folded = new Dictionary(f);
+        }
     }
 
     /** A copy that shares nothing mutable with this dictionary (values are strings, shared). */
@@ -50,8 +61,9 @@ public final class Dictionary {
         int code = codes.getIfAbsentPut(value, next);
         if (code == next) {
             values.add(value);
-            if (folded != null) {
-                foldOf.add(folded.intern(fold(value)));
+            Dictionary f = folded;
+            if (f != null) {
+                foldOf.add(f.intern(fold(value)));
             }
         }
         return code;
@@ -72,12 +84,34 @@ public final class Dictionary {
 
     /** The code of {@code code}'s value case-folded, in {@link #foldedValues()}; NULL stays NULL. */
     public int foldedCode(int code) {
-        return code == NULL ? NULL : foldOf.get(code);
+        if (code == NULL) {
+            return NULL;
+        }
+        foldedValues();
+        return foldOf.get(code);
     }
 
-    /** The case-folded values; a rule interns its constants here, so values added later fold to the same codes. */
+    /**
+     * The case-folded values (null for a folded dictionary itself); a rule interns its constants
+     * here, so values added later fold to the same codes.
+     */
     public Dictionary foldedValues() {
-        return folded;
+        Dictionary f = folded;
+        if (f == null && folds) {
+            synchronized (this) { // reconcile workers may ask at once; values are not added meanwhile
+                f = folded;
+                if (f == null) {
+                    f = new Dictionary(false);
+                    IntArrayList of = new IntArrayList(Math.max(16, values.size()));
+                    for (String v : values) {
+                        of.add(f.intern(fold(v)));
+                    }
+                    foldOf = of;
+                    folded = f; // published last: a reader that sees it sees foldOf
+                }
+            }
+        }
+        return f;
     }
 
     public static String fold(String value) {
