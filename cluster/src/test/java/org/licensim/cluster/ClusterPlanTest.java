@@ -200,17 +200,26 @@ class ClusterPlanTest {
         assertFalse(Files.exists(none));
     }
 
+    /** The tenant snapshot and a shipped scenario, planned together by the jobs below. */
+    static ClusterPlanner.Job twoTenants(int runs, String out, int attempts) throws IOException {
+        PlanSettings settings = new PlanSettings(runs, null, 0, 0.95, null, null, null, 10, 0, "month", 90);
+        List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
+                new ClusterPlanner.Input("small", null, false));
+        return ClusterPlanner.Job.of(inputs, settings, Files.readAllBytes(churn), churn.toString(), null, null,
+                new Storage(Map.of()), dir.resolve(out).toString(), false, attempts);
+    }
+
+    /** Spark on this machine only: no UI, loopback. */
+    static SparkConf local(String master) {
+        return new SparkConf().setMaster(master).setAppName("licensim test").set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+    }
+
     @Test
     @DisplayName("a task attempt killed by Spark is run again and the plan is the same as without the kill")
     void killedTaskIsRetried() throws IOException {
-        PlanSettings settings = new PlanSettings(6, null, 0, 0.95, null, null, null, 10, 0, "month", 90);
-        byte[] churnBytes = Files.readAllBytes(churn);
-        List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
-                new ClusterPlanner.Input("small", null, false));
-        ClusterPlanner.Job job = ClusterPlanner.Job.of(inputs, settings, churnBytes, churn.toString(), null, null,
-                new Storage(Map.of()), dir.resolve("clean").toString(), false, 1);
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("kill test").set("spark.ui.enabled", "false")
-                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        ClusterPlanner.Job job = twoTenants(6, "clean", 1);
+        SparkConf conf = local("local[2]");
         AtomicInteger killed = new AtomicInteger();
         List<ClusterPlanner.TenantPlan> clean;
         List<ClusterPlanner.TenantPlan> retried;
@@ -248,7 +257,7 @@ class ClusterPlanTest {
         assertEquals(2, retried.size());
         for (int i = 0; i < 2; i++) {
             assertTrue(clean.get(i).ok() && retried.get(i).ok(), clean.get(i).error() + " / " + retried.get(i).error());
-            String name = inputs.get(i).name();
+            String name = job.inputs().get(i).name();
             assertEquals(name + "/plan.json", retried.get(i).plan());
             assertArrayEquals(Files.readAllBytes(dir.resolve("clean").resolve(name + "/plan.json")),
                     Files.readAllBytes(dir.resolve("retried").resolve(name + "/plan.json")), name);
@@ -263,13 +272,8 @@ class ClusterPlanTest {
     @Test
     @DisplayName("an exception is retried by Spark (local[2,2]); one that persists fails its tenant on the last attempt, named, and the other is planned")
     void exceptionsAreRetriedThenBlamed() throws IOException {
-        PlanSettings settings = new PlanSettings(4, null, 0, 0.95, null, null, null, 10, 0, "month", 90);
-        List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
-                new ClusterPlanner.Input("small", null, false));
-        ClusterPlanner.Job job = ClusterPlanner.Job.of(inputs, settings, Files.readAllBytes(churn), churn.toString(), null,
-                null, new Storage(Map.of()), dir.resolve("calm").toString(), false, 2);
-        SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("retry test").set("spark.ui.enabled", "false")
-                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        ClusterPlanner.Job job = twoTenants(4, "calm", 2);
+        SparkConf conf = local("local[2,2]");
         AtomicInteger failedAttempts = new AtomicInteger();
         List<ClusterPlanner.TenantPlan> calm;
         List<ClusterPlanner.TenantPlan> rough;
