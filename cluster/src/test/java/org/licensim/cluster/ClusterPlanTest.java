@@ -215,25 +215,32 @@ class ClusterPlanTest {
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
     }
 
+    /** Counts, from now on, the task attempts that end for {@code reason} (a kill, an exception). */
+    static AtomicInteger ends(JavaSparkContext jsc, Class<?> reason) {
+        AtomicInteger n = new AtomicInteger();
+        jsc.sc().addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (reason.isInstance(end.reason())) {
+                    n.incrementAndGet();
+                }
+            }
+        });
+        return n;
+    }
+
     @Test
     @DisplayName("a task attempt killed by Spark is run again and the plan is the same as without the kill")
     void killedTaskIsRetried() throws IOException {
         ClusterPlanner.Job job = twoTenants(6, "clean", 1);
         SparkConf conf = local("local[2]");
-        AtomicInteger killed = new AtomicInteger();
+        AtomicInteger killed;
         List<ClusterPlanner.TenantPlan> clean;
         List<ClusterPlanner.TenantPlan> retried;
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel("ERROR");
             clean = ClusterPlanner.run(jsc, job, line -> { });
-            jsc.sc().addSparkListener(new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                    if (end.reason() instanceof TaskKilled) {
-                        killed.incrementAndGet();
-                    }
-                }
-            });
+            killed = ends(jsc, TaskKilled.class);
             // the first attempt of contoso's run 4 asks Spark to kill it, then waits for the kill
             retried = ClusterPlanner.run(jsc, job.withOut(dir.resolve("retried").toString()).withHook((input, truth,
                     index, ctx) -> {
@@ -274,20 +281,13 @@ class ClusterPlanTest {
     void exceptionsAreRetriedThenBlamed() throws IOException {
         ClusterPlanner.Job job = twoTenants(4, "calm", 2);
         SparkConf conf = local("local[2,2]");
-        AtomicInteger failedAttempts = new AtomicInteger();
+        AtomicInteger failedAttempts;
         List<ClusterPlanner.TenantPlan> calm;
         List<ClusterPlanner.TenantPlan> rough;
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel("OFF");
             calm = ClusterPlanner.run(jsc, job, line -> { });
-            jsc.sc().addSparkListener(new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                    if (end.reason() instanceof org.apache.spark.ExceptionFailure) {
-                        failedAttempts.incrementAndGet();
-                    }
-                }
-            });
+            failedAttempts = ends(jsc, org.apache.spark.ExceptionFailure.class);
             rough = ClusterPlanner.run(jsc, job.withOut(dir.resolve("rough").toString()).withHook((input, truth, index,
                     ctx) -> {
                 if (input.name().equals("contoso") && index == 1 && ctx.attemptNumber() == 0) {
