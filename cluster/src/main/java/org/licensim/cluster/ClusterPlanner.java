@@ -124,7 +124,7 @@ public final class ClusterPlanner {
      * directory), or the reason it failed. The plan is written by the task that made it, so no
      * plan travels to the driver, however many tenants there are.
      */
-    public record TenantPlan(Input input, String plan, String error, int runs, long runNanos)
+    public record TenantPlan(Input input, String plan, String error, int runs)
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -192,7 +192,7 @@ public final class ClusterPlanner {
         if (!errors.isEmpty()) {
             long failed = pieces.stream().filter(p -> p.error() != null).count();
             return new TenantPlan(in, null, String.join("; ", errors) + (failed == pieces.size() ? ""
-                    : " (" + failed + " of " + pieces.size() + " runs failed)"), 0, nanos);
+                    : " (" + failed + " of " + pieces.size() + " runs failed)"), 0);
         }
         try {
             Scenario s = scenario(job, input);
@@ -207,13 +207,13 @@ public final class ClusterPlanner {
             PlanSettings.Result r = job.settings().result(s, Tasks.catalog(), runs, truths, prices, nanos / 1_000_000);
             String file = job.planPath(in);
             job.storage().write(Storage.resolve(job.out(), file), "plan", PlanWriter.bytes(r.json()));
-            return new TenantPlan(in, file, null, runs.size(), nanos);
+            return new TenantPlan(in, file, null, runs.size());
         } catch (LicensimException e) {
-            return new TenantPlan(in, null, e.getMessage(), 0, nanos);
+            return new TenantPlan(in, null, e.getMessage(), 0);
         } catch (IOException e) {
-            return new TenantPlan(in, null, "cannot read " + job.pricesName() + ": " + e.getMessage(), 0, nanos);
+            return new TenantPlan(in, null, "cannot read " + job.pricesName() + ": " + e.getMessage(), 0);
         } catch (RuntimeException e) {
-            return new TenantPlan(in, null, lastAttempt(job, TaskContext.get(), e), 0, nanos);
+            return new TenantPlan(in, null, lastAttempt(job, TaskContext.get(), e), 0);
         }
     }
 

@@ -48,11 +48,8 @@ public record Backtest(int truths, int runs, int split, int horizon, double perc
         return run(scenario, catalog, truths, mc, split, percentile, threads, progress);
     }
 
-    /**
-     * The backtest with forecast runs already made: a plan's own runs are the forecast's (the same
-     * scenario and seeds), so {@code plan --backtest} does not simulate them twice.
-     */
-    public static Backtest run(Scenario scenario, Catalog catalog, int truths, List<Planner.Run> mc, int split,
+    /** The backtest with its forecast runs made: the held-out runs, then the score. */
+    private static Backtest run(Scenario scenario, Catalog catalog, int truths, List<Planner.Run> mc, int split,
                                double percentile, int threads, Consumer<String> progress) {
         checkSplit(scenario, split);
         if (truths < 1) {
