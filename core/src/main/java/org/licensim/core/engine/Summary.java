@@ -8,12 +8,18 @@ import org.licensim.core.state.UserEntries;
 /**
  * Totals of a resolved tenant: per product consumed, capacity, users in error and users waiting
  * for a seat (a source in Error/CountViolation); per error kind the number of sources in that
- * error. One pass over the state store. Arrays are indexed by tenant product.
+ * error. One pass over the state store, or none when the engine's store is a {@link TalliedStore}
+ * that kept the totals as it was written. Arrays are indexed by tenant product.
  */
 public record Summary(int users, String[] products, int[] consumed, int[] capacity, int[] usersInError,
                       int[] usersWaiting, long[] sourcesByError) {
 
     public static Summary of(Engine engine) {
+        return of(engine, !(engine.store() instanceof TalliedStore));
+    }
+
+    /** The summary by a pass over the store ({@code scan}), or from a {@link TalliedStore}'s totals. */
+    static Summary of(Engine engine, boolean scan) {
         var tenant = engine.tenant();
         Subscriptions subs = tenant.subscriptions();
         int n = subs.size();
@@ -26,6 +32,15 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
             names[t] = subs.product(t).skuPartNumber();
             consumed[t] = engine.consumed(t);
             capacity[t] = subs.units(t).capacity();
+        }
+        if (!scan) {
+            TalliedStore tally = (TalliedStore) engine.store();
+            for (int t = 0; t < n; t++) {
+                inError[t] = tally.usersInError(t);
+                waiting[t] = tally.usersWaiting(t);
+            }
+            return new Summary(tenant.users().liveCount(), names, consumed, capacity, inError, waiting,
+                    tally.sourcesByError());
         }
         long[] byError = new long[States.errorCount()];
         // per product, the last user counted: a stamp, instead of flags cleared for every user

@@ -439,7 +439,8 @@ class DifferentialTest {
             new org.licensim.core.rules.RuleMembership().applyTo(forEngine);
             new org.licensim.core.rules.RuleMembership().applyTo(forModel);
             org.licensim.core.rules.RuleMembership rules = new org.licensim.core.rules.RuleMembership();
-            Engine engine = new Engine(forEngine, new HeapStateStore(), new ChangeFeed(), rules);
+            // the tallied store's totals are held to a pass over the store after every event (compare)
+            Engine engine = new Engine(forEngine, new TalliedStore(new HeapStateStore()), new ChangeFeed(), rules);
             ReferenceModel model = new ReferenceModel(forModel);
             engine.setReconcileThreads(1 + Math.floorMod(snapshot.hashCode(), 3));
             // the default (cutoffs from demand, which falls back to the replay when its guess is
@@ -511,6 +512,23 @@ class DifferentialTest {
             if (reloaded != null) {
                 return compareById(engine, reloaded, "the engine reloaded from its snapshot at event " + half
                         + " and fed the rest of the events");
+            }
+            return null;
+        }
+
+        /** What differs between the totals a {@link TalliedStore} kept and those of a pass over the store, or null. */
+        static String compareTally(Summary tallied, Summary scanned) {
+            if (!java.util.Arrays.equals(tallied.usersInError(), scanned.usersInError())) {
+                return "tallied users in error " + java.util.Arrays.toString(tallied.usersInError()) + ", counted "
+                        + java.util.Arrays.toString(scanned.usersInError());
+            }
+            if (!java.util.Arrays.equals(tallied.usersWaiting(), scanned.usersWaiting())) {
+                return "tallied users waiting " + java.util.Arrays.toString(tallied.usersWaiting()) + ", counted "
+                        + java.util.Arrays.toString(scanned.usersWaiting());
+            }
+            if (!java.util.Arrays.equals(tallied.sourcesByError(), scanned.sourcesByError())) {
+                return "tallied sources by error " + java.util.Arrays.toString(tallied.sourcesByError()) + ", counted "
+                        + java.util.Arrays.toString(scanned.sourcesByError());
             }
             return null;
         }
@@ -588,6 +606,12 @@ class DifferentialTest {
         }
 
         static String compare(Engine engine, ReferenceModel model, String when, int[] consumedBefore) {
+            if (engine.store() instanceof TalliedStore) {
+                String d = compareTally(Summary.of(engine, false), Summary.of(engine, true));
+                if (d != null) {
+                    return when + ": " + d;
+                }
+            }
             Tenant t = engine.tenant();
             StateStore store = engine.store();
             int[] es = new int[256 * StateStore.ENTRY_INTS];

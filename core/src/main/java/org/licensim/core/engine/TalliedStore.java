@@ -1,0 +1,136 @@
+package org.licensim.core.engine;
+
+import java.util.Arrays;
+
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
+
+/**
+ * A {@link StateStore} that keeps {@link Summary}'s per-user totals as entries are written, so
+ * that a summary taken every simulated day costs the products, not a pass over every user:
+ * per product the users with a source in Error and those waiting for a seat (Error /
+ * CountViolation), per error kind the sources in it. Each write subtracts what the user's old
+ * entries counted and adds what the new ones count; entries go to the store it wraps unchanged.
+ *
+ * <p>The totals count every user with entries. The engine writes a deleted user's entries away
+ * (R9: its licences are freed), so that equals {@link Summary}'s count of live users; {@code
+ * SummaryTallyTest} holds the two to each other over simulated months.
+ */
+public final class TalliedStore implements StateStore {
+    private static final int E = StateStore.ENTRY_INTS;
+
+    private final StateStore inner;
+    private int[] inError = new int[8];
+    private int[] waiting = new int[8];
+    private final long[] byError = new long[States.errorCount()];
+    /** A user's entries before a write, read back from {@link #inner}. */
+    private int[] old = new int[64 * E];
+
+    public TalliedStore(StateStore inner) {
+        this.inner = inner;
+    }
+
+    /** Users with a source of product {@code t} in Error. */
+    public int usersInError(int t) {
+        return t < inError.length ? inError[t] : 0;
+    }
+
+    /** Users with a source of product {@code t} in Error/CountViolation. */
+    public int usersWaiting(int t) {
+        return t < waiting.length ? waiting[t] : 0;
+    }
+
+    /** Sources per error kind ({@link States#NONE} counts the sources without one). */
+    public long[] sourcesByError() {
+        return byError.clone();
+    }
+
+    @Override
+    public int count(int u) {
+        return inner.count(u);
+    }
+
+    @Override
+    public int read(int u, int[] dst) {
+        return inner.read(u, dst);
+    }
+
+    @Override
+    public void write(int u, int[] src, int offset, int count) {
+        int before = inner.count(u);
+        if (before > 0) {
+            if (before * E > old.length) {
+                old = new int[before * E * 2];
+            }
+            inner.read(u, old);
+            tally(old, 0, before, -1);
+        }
+        tally(src, offset, count, 1);
+        inner.write(u, src, offset, count);
+    }
+
+    @Override
+    public void reserve(int users, long entries) {
+        inner.reserve(users, entries);
+    }
+
+    @Override
+    public void prepareBulkLoad(int users) {
+        inner.prepareBulkLoad(users);
+    }
+
+    @Override
+    public void bulkLoad(int[] data, int[] index, int n) {
+        for (int i = 0; i < n; i++) {
+            tally(data, index[3 * i + 1], index[3 * i + 2], 1);
+        }
+        inner.bulkLoad(data, index, n);
+    }
+
+    @Override
+    public void commit(long lastSeq) {
+        inner.commit(lastSeq);
+    }
+
+    @Override
+    public int users() {
+        return inner.users();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) what one user's {@code n} entries at {@code off} count. */
+    private void tally(int[] es, int off, int n, int sign) {
+        for (int i = 0; i < n; i++) {
+            int state = es[off + i * E + STATE];
+            byError[States.error(state)] += sign;
+            if (States.state(state) != States.ERROR) {
+                continue;
+            }
+            int t = es[off + i * E + PRODUCT];
+            if (t >= inError.length) {
+                inError = Arrays.copyOf(inError, Math.max(t + 1, inError.length * 2));
+                waiting = Arrays.copyOf(waiting, inError.length);
+            }
+            boolean waits = States.error(state) == States.COUNT_VIOLATION;
+            boolean firstError = true;
+            boolean firstWait = waits;
+            for (int j = 0; j < i && (firstError || firstWait); j++) {
+                int other = es[off + j * E + STATE];
+                if (es[off + j * E + PRODUCT] == t && States.state(other) == States.ERROR) {
+                    firstError = false;
+                    firstWait &= States.error(other) != States.COUNT_VIOLATION;
+                }
+            }
+            if (firstError) {
+                inError[t] += sign;
+            }
+            if (firstWait) {
+                waiting[t] += sign;
+            }
+        }
+    }
+}
