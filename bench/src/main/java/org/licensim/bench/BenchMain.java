@@ -137,9 +137,20 @@ public final class BenchMain {
                         allTwenty &= ratio >= 20;
                     }
                 }
+                double floor = Double.NaN;
+                for (RunResult q : results) {
+                    BenchmarkParams qp = q.getParams();
+                    if (qp.getBenchmark().endsWith("MemoryFloorBenchmark.stream") && users.equals(qp.getParam("users"))
+                            && shape.equals(qp.getParam("shape"))) {
+                        floor = q.getPrimaryResult().getScore();
+                        peers.add(String.format(Locale.ROOT, "memory floor %s (engine %.1fx the floor)",
+                                score(q.getPrimaryResult()), engine / floor));
+                    }
+                }
                 boolean oneMillion = "1000000".equals(users);
                 String verdict = oneMillion ? (engine <= 90 ? "met" : "missed") + " (<= 90 ms)"
                         + (peers.isEmpty() ? "" : ", " + (allTwenty ? "met" : "missed") + " (>= 20x each peer)")
+                        + (Double.isNaN(floor) ? "" : ", " + (engine <= 3 * floor ? "met" : "missed") + " (<= 3x the floor)")
                         : "no target at this size";
                 double usersPerSecond = Double.parseDouble(users) / (engine / 1e3);
                 sb.append(String.format(Locale.ROOT, "| full reconcile, %s users, %s | %s (%.1f M users/s) | %s | %s |%n",

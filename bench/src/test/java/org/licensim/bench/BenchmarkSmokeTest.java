@@ -30,14 +30,16 @@ class BenchmarkSmokeTest {
         assertEquals(Set.of("ClockBenchmark.dayBoundary", "ClockBenchmark.evaluateEveryone", "EndToEndBenchmark.resolve",
                 "EventBenchmark.attributeChange", "EventBenchmark.directAssign", "EventBenchmark.eventObject",
                 "EventBenchmark.groupProductEdit60k", "EventBenchmark.memberAdded", "EventBenchmark.memberRemoved",
-                "EventBenchmark.seatPurchaseAutoReprocess", "ReconcileBenchmark.reconcile",
+                "EventBenchmark.seatPurchaseAutoReprocess", "MemoryFloorBenchmark.stream", "ReconcileBenchmark.reconcile",
                 "RuleBenchmark.evaluateAllRules", "RuleBenchmark.parseAndCompileRules", "StoreBenchmark.memberToggle",
                 "StoreBenchmark.reconcile"), ran);
-        assertEquals(6 + 6 + 2 + 2 + 4 + 2 + 3, results.size(), "reconcile: 2 shapes x 3 resolvers; 6 event runs; 2 event-object "
-                + "baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs; 3 end-to-end resolvers");
+        assertEquals(6 + 2 + 6 + 2 + 2 + 4 + 2 + 3, results.size(), "reconcile: 2 shapes x 3 resolvers; 2 memory floors; 6 event "
+                + "runs; 2 event-object baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs; 3 end-to-end "
+                + "resolvers");
         String table = BenchMain.Targets.table(results);
         assertTrue(table.contains("full reconcile, 3000 users, manySmall"), table);
         assertTrue(table.contains("plainJdk") && table.contains("duckdb"), table);
+        assertTrue(table.contains("memory floor"), table);
         assertTrue(table.contains("persistence: membership event on the chronicle store"), table);
         assertTrue(table.contains("persistence: reconcile 3000 users into a new heap store"), table);
         assertTrue(table.contains("baseline: building one membership event"), table);
