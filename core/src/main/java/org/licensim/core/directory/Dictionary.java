@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 /**
  * Interns the distinct values of one attribute as dense int codes, so that a column stores
@@ -18,7 +17,8 @@ import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
  */
 public final class Dictionary {
     public static final int NULL = -1;
-    private final ObjectIntHashMap<String> codes = new ObjectIntHashMap<>();
+    /** Value to code: the id index's table, which compares a stored hash before the string (see {@link IdIndex}). */
+    private final IdIndex codes;
     private final List<String> values = new ArrayList<>();
     /** Whether this dictionary gives folded codes (an attribute column's; not a folded one's own). */
     private final boolean folds;
@@ -33,10 +33,11 @@ public final class Dictionary {
 
     private Dictionary(boolean fold) {
         folds = fold;
+        codes = new IdIndex(16);
     }
 
     private Dictionary(Dictionary o) {
-        codes.putAll(o.codes);
+        codes = o.codes.copy();
         values.addAll(o.values);
         folds = o.folds;
         Dictionary f = o.folded;
@@ -71,7 +72,7 @@ public final class Dictionary {
 
     /** The code of {@code value}, or {@link #NULL} when it was never interned. */
     public int find(String value) {
-        return value == null ? NULL : codes.getIfAbsent(value, NULL);
+        return value == null ? NULL : codes.get(value, NULL);
     }
 
     public String value(int code) {

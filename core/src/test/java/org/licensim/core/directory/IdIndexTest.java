@@ -56,4 +56,27 @@ class IdIndexTest {
         assertEquals(7, index.get("Aa", -1));
         assertEquals(8, index.get("BB", -1));
     }
+
+    @Test
+    @DisplayName("getIfAbsentPut gives an id's first value however often it is asked, through growth and colliding hashes")
+    void getIfAbsentPutKeepsTheFirstValue() {
+        IdIndex index = new IdIndex(2);
+        Map<String, Integer> expected = new HashMap<>();
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            String v = "v" + rnd.nextInt(30_000);
+            int next = expected.size();
+            Integer had = expected.putIfAbsent(v, next);
+            assertEquals(had == null ? next : had, index.getIfAbsentPut(v, next), v);
+        }
+        assertEquals(expected.size(), index.size());
+        // "Aa" and "BB" have the same String.hashCode
+        assertEquals(70, index.getIfAbsentPut("Aa", 70));
+        assertEquals(80, index.getIfAbsentPut("BB", 80));
+        assertEquals(70, index.getIfAbsentPut("Aa", 71));
+        assertEquals(80, index.getIfAbsentPut("BB", 81));
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            assertEquals(e.getValue(), index.get(e.getKey(), -1), e.getKey());
+        }
+    }
 }
