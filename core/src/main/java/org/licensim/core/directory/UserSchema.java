@@ -16,6 +16,13 @@ public final class UserSchema {
     /** Multi-valued string properties (offsets + values layout). */
     public static final List<String> MULTI_PROPERTIES = List.of("proxyAddresses", "otherMails");
     public static final String EXTENSION_ATTRIBUTES = "onPremisesExtensionAttributes";
+    /**
+     * The single-valued properties whose values are (nearly) one per user: identities, names and
+     * numbers. Their columns keep strings until a rule asks for codes ({@link StringColumn}).
+     */
+    public static final java.util.Set<String> UNIQUE_VALUED = java.util.Set.of("userPrincipalName", "displayName", "mail",
+            "mailNickname", "employeeId", "mobile", "telephoneNumber", "facsimileTelephoneNumber", "sipProxyAddress",
+            "onPremisesSecurityIdentifier", "onPremisesDistinguishedName", "onPremisesSamAccountName", "streetAddress");
 
     static {
         List<String> p = new ArrayList<>(List.of("userPrincipalName", "displayName", "givenName", "surname", "mail",
