@@ -41,8 +41,12 @@ final class Phase1Worker {
     private final int[] refusedStamp;
     private final IntArrayList slowUsers;
 
+    private static final int OK = States.pack(States.ACTIVE, States.NONE);
+
     private final int[] productStamp;
     private int stamp;
+    /** The stamp of the products the current user holds in {@link #resolveClean}, each counted once in {@link #taken}. */
+    private int held;
     /** The output: every user's entries back to back from index 0 to {@link #outTop}. */
     private int[] out;
     private int outTop;
@@ -270,7 +274,8 @@ final class Phase1Worker {
         }
         ensureOut(need);
         outN = 0;
-        int ok = States.pack(States.ACTIVE, States.NONE);
+        held = ++stamp;
+        int ok = OK;
         int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
         if (ds.length == 1) {
             License l = ds[0];
@@ -302,18 +307,6 @@ final class Phase1Worker {
                 append(g, ps[i], ms[i], state, key);
             }
         }
-        // one seat per product held (R3)
-        int[] count = taken;
-        int[] es = out;
-        int base = outTop;
-        stamp++;
-        for (int i = 0; i < outN; i++) {
-            int t = es[base + i * E + StateStore.PRODUCT];
-            if (productStamp[t] != stamp && States.holds(es[base + i * E + StateStore.STATE])) {
-                productStamp[t] = stamp;
-                count[t]++;
-            }
-        }
         return outN;
     }
 
@@ -325,9 +318,17 @@ final class Phase1Worker {
         }
     }
 
-    /** Appends one entry of the current user to the output (space ensured by the caller). */
+    /**
+     * Appends one entry of the current user to the output (space ensured by the caller), taking
+     * the product's seat if the entry is the user's first Active one of it (R3: one seat per
+     * product held; the fast path's entries are Active or refused).
+     */
     private void append(int src, int t, int mask, int state, long key) {
         StateStore.put(out, outTop + outN * E, src, t, mask, state, key, StateStore.NO_TIME);
         outN++;
+        if (state == OK && productStamp[t] != held) {
+            productStamp[t] = held;
+            taken[t]++;
+        }
     }
 }
