@@ -166,10 +166,18 @@ final class IdIndex {
         hashes = new int[oldHashes.length * 2];
         values = new int[oldHashes.length * 2];
         keys = new String[oldHashes.length * 2];
-        size = 0;
+        // the keys are distinct and their hashes stored: each goes to its first free slot, no hash or equals again
+        int mask = hashes.length - 1;
         for (int i = 0; i < oldHashes.length; i++) {
-            if (oldHashes[i] != 0) {
-                put(oldKeys[i], oldValues[i]);
+            int h = oldHashes[i];
+            if (h != 0) {
+                int j = h & mask;
+                while (hashes[j] != 0) {
+                    j = (j + 1) & mask;
+                }
+                hashes[j] = h;
+                keys[j] = oldKeys[i];
+                values[j] = oldValues[i];
             }
         }
     }
