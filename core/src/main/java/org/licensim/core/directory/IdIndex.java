@@ -48,23 +48,11 @@ final class IdIndex {
 
     /** Maps {@code id} to {@code value} >= 0 (replacing an earlier value of the same id). */
     void put(String id, int value) {
-        if ((size + 1) * 2 > keys.length) {
-            grow();
+        int i = slotFor(id);
+        if (hashes[i] == 0) {
+            take(i, id);
         }
-        int h = mix(id);
-        int mask = keys.length - 1;
-        int i = h & mask;
-        while (hashes[i] != 0) {
-            if (hashes[i] == h && keys[i].equals(id)) {
-                values[i] = value;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-        hashes[i] = h;
-        keys[i] = id;
         values[i] = value;
-        size++;
     }
 
     /**
@@ -72,6 +60,17 @@ final class IdIndex {
      * one probe whether the id is new or not.
      */
     int getIfAbsentPut(String id, int value) {
+        int i = slotFor(id);
+        if (hashes[i] != 0) {
+            return values[i];
+        }
+        take(i, id);
+        values[i] = value;
+        return value;
+    }
+
+    /** The slot holding {@code id}, or the free slot where it goes (room for one more made first). */
+    private int slotFor(String id) {
         if ((size + 1) * 2 > keys.length) {
             grow();
         }
@@ -80,14 +79,17 @@ final class IdIndex {
         int i = h & mask;
         for (int x; (x = hashes[i]) != 0; i = (i + 1) & mask) {
             if (x == h && keys[i].equals(id)) {
-                return values[i];
+                return i;
             }
         }
-        hashes[i] = h;
+        return i;
+    }
+
+    /** Puts {@code id} in free slot {@code i} (its value is the caller's to set). */
+    private void take(int i, String id) {
+        hashes[i] = mix(id);
         keys[i] = id;
-        values[i] = value;
         size++;
-        return value;
     }
 
     /** The value of {@code id}, or {@code absent}. */

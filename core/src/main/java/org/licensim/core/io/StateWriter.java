@@ -19,6 +19,7 @@ import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.UserEntries;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -298,7 +299,6 @@ public final class StateWriter {
         private final Encoded names;
         private final int[] countedStamp;
         private int userStamp;
-        private int[] es = new int[64 * StateStore.ENTRY_INTS];
 
         UserRenderer(Tenant tenant) {
             this.tenant = tenant;
@@ -320,17 +320,7 @@ public final class StateWriter {
                 g.writeStartArray();
                 g.flush();
                 chunk.from = buf.size();
-                for (int u = from; u < to; u++) {
-                    int n = store.count(u);
-                    if (n == 0 || users.isDeleted(u)) {
-                        continue;
-                    }
-                    if (n * StateStore.ENTRY_INTS > es.length) {
-                        es = new int[n * StateStore.ENTRY_INTS * 2];
-                    }
-                    store.read(u, es);
-                    user(g, u, es, n, chunk);
-                }
+                UserEntries.forEach(store, users, from, to, (u, es, n) -> user(g, u, es, n, chunk));
                 g.flush();
                 chunk.to = buf.size();
             }

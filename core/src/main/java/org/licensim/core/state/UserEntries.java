@@ -15,8 +15,13 @@ public interface UserEntries {
 
     /** Calls {@code visit} for each user of {@code users} that is not deleted and has entries in {@code store}, in user order. */
     static void forEach(StateStore store, Users users, UserEntries visit) throws IOException {
+        forEach(store, users, 0, users.size(), visit);
+    }
+
+    /** {@link #forEach(StateStore, Users, UserEntries)} for users [from, to) only. */
+    static void forEach(StateStore store, Users users, int from, int to, UserEntries visit) throws IOException {
         int[] es = new int[64 * StateStore.ENTRY_INTS];
-        for (int u = 0; u < users.size(); u++) {
+        for (int u = from; u < to; u++) {
             int n = store.count(u);
             if (n == 0 || users.isDeleted(u)) {
                 continue;
