@@ -1,0 +1,81 @@
+package org.licensim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's choice of JIT (first compiler only for small inputs), asked through
+ * LICENSIM_PRINT_JIT, which prints the choice and exits before building or running anything.
+ */
+class LauncherJitTest {
+    static final Path LAUNCHER = Path.of("../licensim");
+
+    /** The launcher's exit code and output (stdout, then stderr) for these arguments and LICENSIM_JIT. */
+    static String[] jit(String mode, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LICENSIM_PRINT_JIT", "1");
+        if (mode != null) {
+            pb.environment().put("LICENSIM_JIT", mode);
+        } else {
+            pb.environment().remove("LICENSIM_JIT");
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return new String[] {Integer.toString(p.waitFor()), out, err};
+    }
+
+    static Path sized(Path dir, String name, long bytes) throws IOException {
+        Path f = dir.resolve(name);
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength(bytes); // sparse: the launcher only asks the size
+        }
+        return f;
+    }
+
+    @Test
+    @DisplayName("small inputs get the first compiler only; big inputs, simulate, plan and bench the default; LICENSIM_JIT decides when set")
+    void jitFollowsTheInputs(@TempDir Path dir) throws Exception {
+        String quick = "-XX:TieredStopAtLevel=1";
+        Path small = sized(dir, "small.json", 13_000_000);
+        Path big = sized(dir, "big.json", 139_000_000);
+        Path half = sized(dir, "half.json", 40_000_000);
+        assertTrue(Files.isRegularFile(LAUNCHER), "the launcher is at the repository's root");
+        assertEquals(quick, jit(null, "resolve", small.toString())[1]);
+        assertEquals("", jit(null, "resolve", big.toString())[1]);
+        // inputs add up: two files of 40 MB are a big input
+        assertEquals(quick, jit(null, "resolve", half.toString())[1]);
+        assertEquals("", jit(null, "resolve", half.toString(), "--events", half.toString())[1]);
+        // an old output, however big, is not an input
+        assertEquals(quick, jit(null, "resolve", small.toString(), "--out", big.toString())[1]);
+        assertEquals(quick, jit(null, "catalog", "--product", "ENTERPRISEPACK")[1]);
+        // a directory (a store) counts by what it holds: real bytes, so a small one is written
+        Path store = Files.createDirectories(dir.resolve("store"));
+        Files.write(store.resolve("users.dat"), new byte[1 << 20]);
+        assertEquals(quick, jit(null, "state", store.toString())[1]);
+        Files.write(store.resolve("states.dat"), new byte[70 << 20]);
+        assertEquals("", jit(null, "state", store.toString(), "--user", "u1")[1]);
+        assertEquals("", jit(null, "simulate")[1]);
+        assertEquals("", jit(null, "plan", small.toString(), "--churn", small.toString())[1]);
+        assertEquals("", jit(null, "bench", "--profile", "smoke")[1]);
+        assertEquals("", jit("full", "resolve", small.toString())[1]);
+        assertEquals(quick, jit("quick", "simulate")[1]);
+        String[] bad = jit("fast", "resolve", small.toString());
+        assertEquals("1", bad[0]);
+        assertEquals("licensim: LICENSIM_JIT must be auto, quick or full, not \"fast\"", bad[2]);
+    }
+}
