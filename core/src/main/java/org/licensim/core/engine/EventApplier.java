@@ -668,7 +668,11 @@ final class EventApplier {
         }
         int g = req.group(e, e.groupId());
         int n = 0;
-        int m = members.load(groups, g);
+        // only members with a source not Active have anything to retry: a tallied store (a
+        // simulation's) knows them, so a group of thousands is not read member by member
+        int m = r.store() instanceof TalliedStore tally
+                ? members.load(org.roaringbitmap.RoaringBitmap.and(groups.userMembers(g), tally.usersNotAllActive()))
+                : members.load(groups, g);
         int active = States.pack(States.ACTIVE, States.NONE);
         for (int i = 0; i < m; i++) {
             int u = members.user(i);

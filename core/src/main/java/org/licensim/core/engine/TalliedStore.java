@@ -4,10 +4,12 @@ import java.util.Arrays;
 
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A {@link StateStore} that keeps {@link Summary}'s per-user totals as entries are written, so
- * that a summary taken every simulated day costs the products, not a pass over every user:
+ * that a summary taken every simulated day costs the products, not a pass over every user, and
+ * the users with a source not Active, so that a group's Reprocess reads only them:
  * per product the users with a source in Error and those waiting for a seat (Error /
  * CountViolation), per error kind the sources in it. Each write subtracts what the user's old
  * entries counted and adds what the new ones count; entries go to the store it wraps unchanged.
@@ -23,6 +25,8 @@ public final class TalliedStore implements StateStore {
     private int[] inError = new int[8];
     private int[] waiting = new int[8];
     private final long[] byError = new long[States.errorCount()];
+    /** Users with a source that is not Active/None: the only ones a group's Reprocess has anything to retry for. */
+    private final RoaringBitmap notAllActive = new RoaringBitmap();
     /** A user's entries before a write, read back from {@link #inner}. */
     private int[] old = new int[64 * E];
 
@@ -38,6 +42,11 @@ public final class TalliedStore implements StateStore {
     /** Users with a source of product {@code t} in Error/CountViolation. */
     public int usersWaiting(int t) {
         return t < waiting.length ? waiting[t] : 0;
+    }
+
+    /** Users with at least one source not Active/None (a live view: read, do not change). */
+    RoaringBitmap usersNotAllActive() {
+        return notAllActive;
     }
 
     /** Sources per error kind ({@link States#NONE} counts the sources without one). */
@@ -66,6 +75,7 @@ public final class TalliedStore implements StateStore {
             tally(old, 0, before, -1);
         }
         tally(src, offset, count, 1);
+        mark(u, src, offset, count);
         inner.write(u, src, offset, count);
     }
 
@@ -83,6 +93,7 @@ public final class TalliedStore implements StateStore {
     public void bulkLoad(int[] data, int[] index, int n) {
         for (int i = 0; i < n; i++) {
             tally(data, index[3 * i + 1], index[3 * i + 2], 1);
+            mark(index[3 * i], data, index[3 * i + 1], index[3 * i + 2]);
         }
         inner.bulkLoad(data, index, n);
     }
@@ -100,6 +111,18 @@ public final class TalliedStore implements StateStore {
     @Override
     public void close() {
         inner.close();
+    }
+
+    /** Records whether user {@code u}'s new entries are all Active/None. */
+    private void mark(int u, int[] es, int off, int n) {
+        int active = States.pack(States.ACTIVE, States.NONE);
+        for (int i = 0; i < n; i++) {
+            if (es[off + i * E + STATE] != active) {
+                notAllActive.add(u);
+                return;
+            }
+        }
+        notAllActive.remove(u);
     }
 
     /** Adds ({@code sign} 1) or takes away (-1) what one user's {@code n} entries at {@code off} count. */

@@ -439,8 +439,12 @@ class DifferentialTest {
             new org.licensim.core.rules.RuleMembership().applyTo(forEngine);
             new org.licensim.core.rules.RuleMembership().applyTo(forModel);
             org.licensim.core.rules.RuleMembership rules = new org.licensim.core.rules.RuleMembership();
-            // the tallied store's totals are held to a pass over the store after every event (compare)
-            Engine engine = new Engine(forEngine, new TalliedStore(new HeapStateStore()), new ChangeFeed(), rules);
+            // on 3 tenants in 4 a tallied store (a simulation's), whose totals are held to a pass over
+            // the store after every event (compare) and whose users not all Active make a group's
+            // Reprocess; the plain heap store on the rest, so that both Reprocess paths meet the model
+            StateStore store = Math.floorMod(snapshot.hashCode() / 15, 4) == 0 ? new HeapStateStore()
+                    : new TalliedStore(new HeapStateStore());
+            Engine engine = new Engine(forEngine, store, new ChangeFeed(), rules);
             ReferenceModel model = new ReferenceModel(forModel);
             engine.setReconcileThreads(1 + Math.floorMod(snapshot.hashCode(), 3));
             // the default (cutoffs from demand, which falls back to the replay when its guess is

@@ -14,7 +14,11 @@ public final class MemberBuffer {
 
     /** Copies group {@code g}'s user members, ascending (SPEC R11 user order); returns how many. */
     public int load(Groups groups, int g) {
-        var set = groups.userMembers(g);
+        return load(groups.userMembers(g));
+    }
+
+    /** Copies the users of {@code set}, ascending; returns how many. */
+    public int load(org.roaringbitmap.RoaringBitmap set) {
         int n = set.getCardinality();
         if (n > members.length) {
             members = Arrays.copyOf(members, Math.max(n, members.length * 2));
