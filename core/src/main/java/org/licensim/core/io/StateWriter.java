@@ -43,8 +43,12 @@ public final class StateWriter {
     }
 
     public static void write(Engine engine, OutputStream out) throws IOException {
-        write(engine, out, engine.store() instanceof HeapStateStore ? Runtime.getRuntime().availableProcessors() : 1);
+        write(engine, out, engine.store() instanceof HeapStateStore
+                ? Math.min(MAX_RENDERERS, Runtime.getRuntime().availableProcessors()) : 1);
     }
+
+    /** Renderers at most: past a few, the one thread writing the file is what they wait for, and each holds chunks in memory. */
+    static final int MAX_RENDERERS = 4;
 
     /**
      * {@link #write(Engine, OutputStream)} with the users rendered on {@code threads} threads (the
