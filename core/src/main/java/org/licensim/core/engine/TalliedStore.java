@@ -20,6 +20,7 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class TalliedStore implements StateStore {
     private static final int E = StateStore.ENTRY_INTS;
+    private static final int ACTIVE = States.pack(States.ACTIVE, States.NONE);
 
     private final StateStore inner;
     private int[] inError = new int[8];
@@ -74,8 +75,7 @@ public final class TalliedStore implements StateStore {
             inner.read(u, old);
             tally(old, 0, before, -1);
         }
-        tally(src, offset, count, 1);
-        mark(u, src, offset, count);
+        mark(u, tally(src, offset, count, 1));
         inner.write(u, src, offset, count);
     }
 
@@ -92,8 +92,7 @@ public final class TalliedStore implements StateStore {
     @Override
     public void bulkLoad(int[] data, int[] index, int n) {
         for (int i = 0; i < n; i++) {
-            tally(data, index[3 * i + 1], index[3 * i + 2], 1);
-            mark(index[3 * i], data, index[3 * i + 1], index[3 * i + 2]);
+            mark(index[3 * i], tally(data, index[3 * i + 1], index[3 * i + 2], 1));
         }
         inner.bulkLoad(data, index, n);
     }
@@ -114,21 +113,23 @@ public final class TalliedStore implements StateStore {
     }
 
     /** Records whether user {@code u}'s new entries are all Active/None. */
-    private void mark(int u, int[] es, int off, int n) {
-        int active = States.pack(States.ACTIVE, States.NONE);
-        for (int i = 0; i < n; i++) {
-            if (es[off + i * E + STATE] != active) {
-                notAllActive.add(u);
-                return;
-            }
+    private void mark(int u, boolean allActive) {
+        if (allActive) {
+            notAllActive.remove(u);
+        } else {
+            notAllActive.add(u);
         }
-        notAllActive.remove(u);
     }
 
-    /** Adds ({@code sign} 1) or takes away (-1) what one user's {@code n} entries at {@code off} count. */
-    private void tally(int[] es, int off, int n, int sign) {
+    /**
+     * Adds ({@code sign} 1) or takes away (-1) what one user's {@code n} entries at {@code off}
+     * count; returns whether every one of them is Active/None.
+     */
+    private boolean tally(int[] es, int off, int n, int sign) {
+        boolean allActive = true;
         for (int i = 0; i < n; i++) {
             int state = es[off + i * E + STATE];
+            allActive &= state == ACTIVE;
             byError[States.error(state)] += sign;
             if (States.state(state) != States.ERROR) {
                 continue;
@@ -155,5 +156,6 @@ public final class TalliedStore implements StateStore {
                 waiting[t] += sign;
             }
         }
+        return allActive;
     }
 }
