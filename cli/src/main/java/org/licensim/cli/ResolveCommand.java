@@ -135,6 +135,23 @@ final class ResolveCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Records the absolute paths of the snapshot and events in the store directory
+     * ({@link StateCommand#INPUTS}), so {@code licensim state DIR --user UPN} finds users by name
+     * without being told where the inputs are. Written after the commit: a killed build has none.
+     */
+    private void recordInputs() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        n.put("snapshot", snapshot.toAbsolutePath().normalize().toString());
+        if (events == null) {
+            n.putNull("events");
+        } else {
+            n.put("events", events.toAbsolutePath().normalize().toString());
+        }
+        org.licensim.core.files.AtomicFile.write(store.resolve(StateCommand.INPUTS), "the store's inputs record",
+                out -> new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, n));
+    }
+
     /** "name sha256:hex" of the snapshot: what a store records as its source and checks on resume. */
     static String sourceOf(Path snapshot) throws java.io.IOException {
         java.security.MessageDigest md;
@@ -193,6 +210,7 @@ final class ResolveCommand implements Callable<Integer> {
         }
         if (session != null) {
             session.finish();
+            recordInputs();
         }
         long t3 = System.nanoTime();
         if (out != null) {
