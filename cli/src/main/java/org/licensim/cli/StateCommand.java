@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
-import org.licensim.core.state.ChronicleStateStore.StoredEntry;
-import org.licensim.core.state.ChronicleStateStore.StoredProduct;
 import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.StoreSource;
+import org.licensim.core.state.StoredEntry;
+import org.licensim.core.state.StoredProduct;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -80,7 +81,7 @@ final class StateCommand implements Callable<Integer> {
             }
             if (user == null) {
                 o.printf("store %s%n", dir);
-                o.printf("  source:             %s%n", s.source());
+                o.printf("  source:             %s%n", s.source().orElseThrow());
                 o.printf("  last applied event: %s%n", s.lastSeq() < 0 ? "none (the snapshot only)" : "seq " + s.lastSeq());
                 o.printf("  users:              %,d (%,d with licence state)%n", s.userCount(), s.entries());
                 o.printf("  groups:             %,d%n", s.groupCount());
@@ -287,17 +288,17 @@ final class StateCommand implements Callable<Integer> {
         if (snap == null) {
             throw new LicensimException("--user " + user + ": no user with that id in store " + dir + ", and the store "
                     + "records no snapshot to look the name up in (made by an older licensim): give --snapshot, the "
-                    + "snapshot the store was made from (" + s.source() + "), and --events for a user created by events");
+                    + "snapshot the store was made from (" + s.source().orElseThrow() + "), and --events for a user created by events");
         }
         String from = snapshot != null ? "--snapshot " + snap : "the snapshot " + snap + " (recorded in " + recorded + ")";
         if (!java.nio.file.Files.isRegularFile(snap)) {
             throw new LicensimException("--user " + user + ": no user with that id in store " + dir + "; to look the name up, "
                     + from + " is no longer there: give --snapshot with its new path");
         }
-        String given = ResolveCommand.sourceOf(snap);
-        String sha = given.substring(given.indexOf(" sha256:"));
-        if (!s.source().endsWith(sha)) {
-            throw new LicensimException(from + ": not the snapshot store " + dir + " was made from (" + s.source()
+        StoreSource given = StoreSource.ofFile(snap);
+        StoreSource made = s.source().orElseThrow();
+        if (!made.sameContent(given)) {
+            throw new LicensimException(from + ": not the snapshot store " + dir + " was made from (" + made
                     + "; this one is " + given + "): give --snapshot with the right one");
         }
         org.licensim.core.directory.Users users = org.licensim.core.io.SnapshotReader.withDefaults().read(snap).users();
