@@ -179,4 +179,24 @@ class AdminOutputTest {
         Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
         assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
     }
+
+    @Test
+    @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured, unless --keep-store")
+    void storeScaleCleansUp(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("../bench/target/benchmarks.jar");
+        assertTrue(Files.isRegularFile(jar), "the benchmarks jar is built before the CLI's tests (mvn verify; or -pl cli,bench -am)");
+        Result r = run("bench", "--store-scale", "2000", "--out", dir.resolve("scale").toString(), "--benchmarks-jar",
+                jar.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--store-scale 2,000 writes a store of about 1 MB under " + dir.resolve("scale/store-2000")
+                + "; it is removed once measured (--keep-store keeps it)"), r.err());
+        assertTrue(r.err().contains("licensim: removed " + dir.resolve("scale/store-2000")), r.err());
+        assertFalse(Files.exists(dir.resolve("scale/store-2000")));
+        assertTrue(new ObjectMapper().readTree(dir.resolve("scale/store-scale.json").toFile()).get("storeFileBytesPerUser")
+                .asDouble() > 0);
+        Result kept = run("bench", "--store-scale", "2000", "--out", dir.resolve("kept").toString(), "--benchmarks-jar",
+                jar.toString(), "--keep-store");
+        assertEquals(0, kept.code(), kept.err());
+        assertTrue(Files.isDirectory(dir.resolve("kept/store-2000")));
+    }
 }
