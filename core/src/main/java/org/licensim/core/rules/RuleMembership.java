@@ -109,9 +109,14 @@ public final class RuleMembership implements DynamicMembership {
             for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
                 dateIndexes.get(a.column()).usersBetween(lo + a.offsetSeconds(), hi + a.offsetSeconds(), visiting);
             }
-            for (int u : visiting.toSortedArray()) {
-                if (u < tenant.users().size() && !tenant.users().isDeleted(u)) {
-                    decide(groups, g, u, sink);
+            // leavers before joiners (SPEC R18), each in user order
+            int[] visit = visiting.toSortedArray();
+            for (int pass = 0; pass < 2; pass++) {
+                for (int u : visit) {
+                    if (u < tenant.users().size() && !tenant.users().isDeleted(u)
+                            && compiled.get(g).matches(u) == (pass == 1)) {
+                        decide(groups, g, u, sink);
+                    }
                 }
             }
         }
@@ -494,14 +499,16 @@ public final class RuleMembership implements DynamicMembership {
         if (rule == null || tenant.groups().rulePaused(group)) {
             return;
         }
+        // SPEC R18: a change that moves several users takes from all it takes from before it gives to
+        // any, so the seats the leavers free serve the joiners; each pass in user order
         for (int u = 0; u < tenant.users().size(); u++) {
-            if (tenant.users().isDeleted(u)) {
-                continue;
-            }
-            if (rule.matches(u)) {
-                sink.join(group, u);
-            } else {
+            if (!tenant.users().isDeleted(u) && !rule.matches(u)) {
                 sink.leave(group, u);
+            }
+        }
+        for (int u = 0; u < tenant.users().size(); u++) {
+            if (!tenant.users().isDeleted(u) && rule.matches(u)) {
+                sink.join(group, u);
             }
         }
     }
