@@ -983,27 +983,51 @@ final class ReferenceModel {
         return r != null && !licencePlans(r).isEmpty();
     }
 
+    /** The catalog plans a rule's assignedPlans atoms read under an odd number of -not. */
+    private Set<Integer> negatedPlans(org.licensim.core.rules.Rule r, boolean negated) {
+        Set<Integer> out = new HashSet<>();
+        if (r instanceof org.licensim.core.rules.Rule.And a) {
+            out.addAll(negatedPlans(a.left(), negated));
+            out.addAll(negatedPlans(a.right(), negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.Or o) {
+            out.addAll(negatedPlans(o.left(), negated));
+            out.addAll(negatedPlans(o.right(), negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.Not n) {
+            out.addAll(negatedPlans(n.inner(), !negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.AssignedPlan ap && negated) {
+            out.add(catalog.findPlan(ap.servicePlanId()).index());
+        }
+        return out;
+    }
+
     /**
      * Section 4: a cycle of licence-driven groups (A's licences give a plan B's rule reads, and so
-     * on back to A) is refused; {@code changed} is taken with {@code rule} when it is not null.
+     * on back to A) that reads a plan under -not somewhere around it is refused; one that only adds
+     * settles and is accepted. {@code changed} is taken with {@code rule} when it is not null.
      */
     private boolean licenceCycle(String changed, org.licensim.core.rules.Rule rule) {
         Map<Integer, Set<Integer>> reads = new HashMap<>();
+        Map<Integer, Set<Integer>> negated = new HashMap<>();
         for (int g = 0; g < groups.size(); g++) {
             Group group = groups.get(g);
             org.licensim.core.rules.Rule r = group.id.equals(changed) && rule != null ? rule : group.rule;
             if (!group.deleted && licenceDriven(r)) {
                 reads.put(g, licencePlans(r));
+                negated.put(g, negatedPlans(r, false));
             }
         }
-        // reachability by repeated relaxation: a cycle means some group reaches itself
+        Map<Integer, Set<Integer>> gives = new HashMap<>();
+        for (int a : reads.keySet()) {
+            Set<Integer> mine = new HashSet<>();
+            groups.get(a).licences.forEach(l -> mine.addAll(l.enabled));
+            gives.put(a, mine);
+        }
+        // reachability by repeated relaxation
         Map<Integer, Set<Integer>> reach = new HashMap<>();
         for (int a : reads.keySet()) {
-            Set<Integer> gives = new HashSet<>();
-            groups.get(a).licences.forEach(l -> gives.addAll(l.enabled));
             Set<Integer> next = new HashSet<>();
             for (var b : reads.entrySet()) {
-                if (b.getValue().stream().anyMatch(gives::contains)) {
+                if (b.getValue().stream().anyMatch(gives.get(a)::contains)) {
                     next.add(b.getKey());
                 }
             }
@@ -1018,7 +1042,15 @@ final class ReferenceModel {
                 grew |= reach.get(a).addAll(more);
             }
         }
-        return reach.entrySet().stream().anyMatch(x -> x.getValue().contains(x.getKey()));
+        for (int a : reads.keySet()) {
+            for (int b : reads.keySet()) {
+                boolean negatedEdge = negated.get(b).stream().anyMatch(gives.get(a)::contains);
+                if (negatedEdge && (a == b || reach.get(b).contains(a))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The change demands unit {@code src} of user {@code u} (new, or its products or plans changed): R18 decides it in order. */

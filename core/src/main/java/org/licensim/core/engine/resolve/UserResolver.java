@@ -47,11 +47,8 @@ public final class UserResolver {
 
     private final Entries cur = new Entries(16);
     private final Entries old = new Entries(16);
-    /** What the unit being processed demands: products, their masks, and whether each was held. */
-    private int[] dProd = new int[16];
-    private int[] dMask = new int[16];
-    private boolean[] dHeld = new boolean[16];
-    private long[] dKey = new long[16];
+    /** What the unit being processed demands: products, their masks, whether each was held, their keys. */
+    private final UnitDemand d;
     private final TouchOrder touch = new TouchOrder();
 
     private long causeSeq = -1;
@@ -70,6 +67,7 @@ public final class UserResolver {
         this.ledger = ledger;
         this.store = store;
         this.feed = new FeedDiff(feed, tenant.subscriptions(), tenant.masks());
+        this.d = new UnitDemand(tenant);
     }
 
     /**
@@ -89,6 +87,7 @@ public final class UserResolver {
         this.store = parent.store;
         this.feed = null;
         this.recordFeed = false;
+        this.d = new UnitDemand(tenant);
     }
 
     public StateStore store() {
@@ -335,19 +334,19 @@ public final class UserResolver {
      * product of the unit in Error (R12), which takes away any product the unit alone gave.
      */
     public int processUnit(int u, int src, long newKey) {
-        int n = demand(u, src);
+        int n = d.of(u, src);
         if (n == 0) {
             return States.NONE;
         }
         long unit = 0;
         for (int i = 0; i < n; i++) {
-            unit |= rules.ruleMask(dMask[i]);
+            unit |= rules.ruleMask(d.mask[i]);
         }
         long others = unionActive(src);
         // SPEC R11: each product keeps the key of the demand that created it; one the unit has no entry of is new
         for (int i = 0; i < n; i++) {
-            int at = cur.find(src, dProd[i]);
-            dKey[i] = at >= 0 ? cur.key(at) : newKey;
+            int at = cur.find(src, d.prod[i]);
+            d.key[i] = at >= 0 ? cur.key(at) : newKey;
         }
         int error = States.NONE;
         if ((unit & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
@@ -358,25 +357,25 @@ public final class UserResolver {
             error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
         } else {
             for (int i = 0; i < n; i++) {
-                if (!cur.held(dProd[i]) && !seats.hasFreeSeat(dProd[i], dKey[i])) {
+                if (!cur.held(d.prod[i]) && !seats.hasFreeSeat(d.prod[i], d.key[i])) {
                     error = States.COUNT_VIOLATION;
                     break;
                 }
             }
         }
         for (int i = 0; i < n; i++) {
-            dHeld[i] = cur.held(dProd[i]);
+            d.held[i] = cur.held(d.prod[i]);
         }
         int state = error == States.NONE ? States.pack(States.ACTIVE, States.NONE) : States.pack(States.ERROR, error);
         for (int i = 0; i < n; i++) {
-            cur.put(src, dProd[i], dMask[i], state, dKey[i], now);
+            cur.put(src, d.prod[i], d.mask[i], state, d.key[i], now);
         }
         for (int i = 0; i < n; i++) {
-            boolean held = cur.held(dProd[i]);
-            if (held && !dHeld[i]) {
-                seats.take(dProd[i]);
-            } else if (!held && dHeld[i]) {
-                seats.release(dProd[i]);
+            boolean held = cur.held(d.prod[i]);
+            if (held && !d.held[i]) {
+                seats.take(d.prod[i]);
+            } else if (!held && d.held[i]) {
+                seats.release(d.prod[i]);
             }
         }
         return error;
@@ -450,10 +449,10 @@ public final class UserResolver {
         if (!active) {
             return false;
         }
-        int n = demand(u, src);
+        int n = d.of(u, src);
         long after = 0;
         for (int i = 0; i < n; i++) {
-            after |= rules.ruleMask(dMask[i]);
+            after |= rules.ruleMask(d.mask[i]);
         }
         // the unit's entries for products it still demands switch to the new masks; anything else
         // (other sources, and this unit's held-back entries for products it no longer demands) stays
@@ -464,7 +463,7 @@ public final class UserResolver {
             boolean switching = false;
             if (cur.src(i) == src) {
                 for (int k = 0; k < n; k++) {
-                    switching |= dProd[k] == cur.product(i);
+                    switching |= d.prod[k] == cur.product(i);
                 }
             }
             if (!switching) {
@@ -488,7 +487,7 @@ public final class UserResolver {
             for (int i = 0; i < cur.size() && !changed; i++) {
                 int src = cur.src(i);
                 int t = cur.product(i);
-                int want = demandedMask(u, src, t);
+                int want = d.maskOf(u, src, t);
                 if (!cur.holds(i)) {
                     if (want < 0) {
                         cur.remove(i);
@@ -529,7 +528,7 @@ public final class UserResolver {
             if (!States.holds(s)) {
                 continue;
             }
-            int want = demandedMask(u, cur.src(i), cur.product(i));
+            int want = d.maskOf(u, cur.src(i), cur.product(i));
             boolean kept = want != cur.mask(i);
             boolean stranded = (rules.ruleMask(cur.mask(i)) & unmet) != 0;
             int desired = kept || stranded ? States.pack(States.ACTIVE_WITH_ERROR, States.DEPENDENCY_VIOLATION)
@@ -559,47 +558,6 @@ public final class UserResolver {
             }
         }
         return r;
-    }
-
-    /** Fills the demand scratch with what unit {@code src} demands of user {@code u} now; returns how many products. */
-    private int demand(int u, int src) {
-        if (StateStore.isDirect(src)) {
-            License l = asg.findDirect(u, StateStore.directProduct(src));
-            if (l == null) {
-                return 0;
-            }
-            dProd[0] = l.product();
-            dMask[0] = l.enabled();
-            return 1;
-        }
-        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
-            return 0;
-        }
-        License[] ls = asg.ofGroup(src);
-        if (ls.length > dProd.length) {
-            dProd = new int[ls.length];
-            dMask = new int[ls.length];
-            dHeld = new boolean[ls.length];
-            dKey = new long[ls.length];
-        }
-        for (int i = 0; i < ls.length; i++) {
-            dProd[i] = ls[i].product();
-            dMask[i] = ls[i].enabled();
-        }
-        return ls.length;
-    }
-
-    /** The mask unit {@code src} demands for product {@code t} of user {@code u}, or -1. */
-    private int demandedMask(int u, int src, int t) {
-        if (StateStore.isDirect(src)) {
-            License l = asg.findDirect(u, t);
-            return l == null || StateStore.directProduct(src) != t ? -1 : l.enabled();
-        }
-        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
-            return -1;
-        }
-        License l = asg.findGroupLicense(src, t);
-        return l == null ? -1 : l.enabled();
     }
 
     /** The tenant's products (for callers that size per-product scratch). */
