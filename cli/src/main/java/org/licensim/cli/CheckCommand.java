@@ -113,8 +113,10 @@ final class CheckCommand implements Callable<Integer> {
                             ", %,d left", p.capacity() - p.consumed()));
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
-                    g.members() == 1 ? "member" : "members", join(g.byError()));
+            // a group without a display name is named by its id alone (never "null")
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
+                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+                    join(g.byError()));
         }
         for (HealthCheck.Ending x : c.ending()) {
             o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),

@@ -245,8 +245,9 @@ public final class SnapshotReader {
                     default -> fields.unknownField(p, f, "id, displayName, countryLetterCode, groupLicensingEnabled, autoReprocess");
                 }
             }
-            if (id == null) {
-                problems.at(start, "tenant needs an \"id\"");
+            if (id == null || id.isBlank()) {
+                problems.at(start, id == null ? "tenant needs an \"id\"" : "tenant \"id\" is empty: give the tenant's id "
+                        + "(its directory id or any name; docs/FORMATS.md)");
             }
             if (country == null) {
                 problems.at(start, "tenant needs a \"countryLetterCode\" (its default usage location, SPEC R15)");
