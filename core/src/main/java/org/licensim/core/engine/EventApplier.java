@@ -675,8 +675,9 @@ final class EventApplier {
         int n = 0;
         // only members with a source not Active have anything to retry: a tallied store (a
         // simulation's) knows them, so a group of thousands is not read member by member
-        int m = r.store() instanceof TalliedStore tally
-                ? members.load(org.roaringbitmap.RoaringBitmap.and(groups.userMembers(g), tally.usersNotAllActive()))
+        var tally = r.store().totals();
+        int m = tally.isPresent()
+                ? members.load(org.roaringbitmap.RoaringBitmap.and(groups.userMembers(g), tally.get().usersNotAllActive()))
                 : members.load(groups, g);
         int active = States.pack(States.ACTIVE, States.NONE);
         for (int i = 0; i < m; i++) {
