@@ -101,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
             if (!Files.isRegularFile(snapshot)) {
                 throw new LicensimException("snapshot file not found: " + snapshot);
             }
-            c.source = "snapshot " + ResolveCommand.sourceOf(snapshot);
+            c.source = "snapshot " + org.licensim.core.state.StoreSource.ofFile(snapshot);
             if (store == null || !Files.exists(store.resolve("snapshot.json"))) {
                 c.snapshot = Files.readAllBytes(snapshot);
             }
