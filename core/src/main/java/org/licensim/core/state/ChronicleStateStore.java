@@ -344,7 +344,7 @@ public final class ChronicleStateStore implements StateStore {
         try {
             g = StoreGrowth.grow(dir, manifest, values, ids);
         } catch (RuntimeException e) {
-            throw failure(e, dir.resolve(StoreFiles.fileOf(STATE_FILE, old + 1)), "growing the store past its sizing of "
+            throw failure(e, dir, "growing the store past its sizing of "
                     + was + " users");
         }
         values.map().close();
