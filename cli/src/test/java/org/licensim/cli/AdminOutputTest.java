@@ -123,4 +123,33 @@ class AdminOutputTest {
         assertFalse(s.out().contains("wrote"), "with --format json, stdout is the JSON alone");
         json.readTree(s.out());
     }
+
+    @Test
+    @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
+    void checkListsUsers() throws Exception {
+        String snap = "../examples/contoso-small.json";
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result t = run("check", snap, "--events", ev);
+        assertEquals(3, t.code(), t.err());
+        assertTrue(t.out().contains("  users in licence error: 1 licence\n    lidia.holloway@contoso.com (Lidia Holloway): "
+                + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
+                + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
+                + "are free now\n"), t.out());
+        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" "
+                + "(b0000000-0000-4000-8000-0000000000a2)"), "the group to reprocess by name: " + t.out());
+        Result none = run("check", snap, "--events", ev, "--limit", "0");
+        assertFalse(none.out().contains("lidia.holloway"), none.out());
+        assertTrue(none.out().contains("    ... and 1 more (--limit N shows more; --format csv lists every one)"), none.out());
+        List<String> csv = run("check", snap, "--events", ev, "--format", "csv", "--limit", "0").out().lines().toList();
+        assertEquals("user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,"
+                + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
+                "csv lists every one whatever --limit");
+        csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
+                "every row has the header's 14 fields: " + l));
+        JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());
+        assertEquals("lidia.holloway@contoso.com", j.get("users").get(0).get("userPrincipalName").asText());
+        assertEquals("Engineering - Office 365 E3 without Yammer", j.get("users").get(0).get("groupName").asText());
+        assertEquals("CountViolation", j.get("users").get(0).get("error").asText());
+    }
 }
