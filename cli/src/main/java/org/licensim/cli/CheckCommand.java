@@ -108,13 +108,17 @@ final class CheckCommand implements Callable<Integer> {
         }
         o.printf("%s: %d %s attention%n", snapshot, count(c), count(c) == 1 ? "finding needs" : "findings need");
         for (HealthCheck.NearlyFull p : c.products()) {
-            o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%n", p.sku(), p.name(), p.percent(),
+            o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%s%n", p.sku(), p.name(), p.percent(),
                     p.consumed(), p.capacity(), p.consumed() >= p.capacity() ? ": full" : String.format(Locale.ROOT,
-                            ", %,d left", p.capacity() - p.consumed()));
+                            ", %,d left", p.capacity() - p.consumed()), p.shortBy() > 0 ? String.format(Locale.ROOT,
+                            ", short by %,d (%,d %s)", p.shortBy(), p.waiting(), p.waiting() == 1 ? "user waits"
+                                    : "users wait") : "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
-                    g.members() == 1 ? "member" : "members", join(g.byError()));
+            // a group without a display name is named by its id alone (never "null")
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
+                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+                    join(g.byError()));
         }
         for (HealthCheck.Ending x : c.ending()) {
             o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),
@@ -128,10 +132,11 @@ final class CheckCommand implements Callable<Integer> {
                                     x.consumed()));
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            o.printf("  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%n", w.users(),
-                    w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
+            o.printf(Locale.ROOT, "  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%s%n",
+                    w.users(), w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
-                            : "group " + String.join(", ", w.groups()));
+                            : "group " + String.join(", ", w.groups()), w.shortBy() > 0 ? String.format(Locale.ROOT,
+                            "; short by %,d: the rest need seats", w.shortBy()) : "");
         }
     }
 
@@ -140,14 +145,17 @@ final class CheckCommand implements Callable<Integer> {
         Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail");
         for (HealthCheck.NearlyFull p : c.products()) {
             Csv.row(o, "seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
-                    String.format(Locale.ROOT, "%.1f", p.percent()), p.consumed() >= p.capacity() ? "full" : "");
+                    String.format(Locale.ROOT, "%.1f", p.percent()), (p.consumed() >= p.capacity() ? "full" : "")
+                            + (p.shortBy() > 0 ? (p.consumed() >= p.capacity() ? "; " : "") + "short by " + p.shortBy()
+                            : ""));
         }
         for (HealthCheck.GroupInError g : c.groups()) {
             Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()));
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", w.groups().isEmpty()
-                    ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()));
+            Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
+                    ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()))
+                    + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""));
         }
         for (HealthCheck.Ending x : c.ending()) {
             Csv.row(o, "subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
-import org.licensim.core.state.ChronicleStateStore.StoredEntry;
-import org.licensim.core.state.ChronicleStateStore.StoredProduct;
 import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.StoreSource;
+import org.licensim.core.state.StoredEntry;
+import org.licensim.core.state.StoredProduct;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -69,7 +70,7 @@ final class StateCommand implements Callable<Integer> {
             }
             if (user == null) {
                 o.printf("store %s%n", dir);
-                o.printf("  source:             %s%n", s.source());
+                o.printf("  source:             %s%n", s.source().orElseThrow());
                 o.printf("  last applied event: %s%n", s.lastSeq() < 0 ? "none (the snapshot only)" : "seq " + s.lastSeq());
                 o.printf("  users:              %,d (%,d with licence state)%n", s.userCount(), s.entries());
                 o.printf("  groups:             %,d%n", s.groupCount());
@@ -231,13 +232,13 @@ final class StateCommand implements Callable<Integer> {
         if (snapshot == null) {
             throw new LicensimException("--user " + user + ": no user with that id in store " + dir + "; the store keeps "
                     + "object ids only: to find a user by userPrincipalName give --snapshot, the snapshot the store was "
-                    + "made from (" + s.source() + ")");
+                    + "made from (" + s.source().orElseThrow() + ")");
         }
-        String given = ResolveCommand.sourceOf(snapshot);
-        String sha = given.substring(given.indexOf(" sha256:"));
-        if (!s.source().endsWith(sha)) {
+        StoreSource given = StoreSource.ofFile(snapshot);
+        StoreSource made = s.source().orElseThrow();
+        if (!made.sameContent(given)) {
             throw new LicensimException("--snapshot " + snapshot + ": not the snapshot store " + dir + " was made from ("
-                    + s.source() + "; this one is " + given + ")");
+                    + made + "; this one is " + given + ")");
         }
         org.licensim.core.directory.Users users = org.licensim.core.io.SnapshotReader.withDefaults().read(snapshot).users();
         List<String> ids = new java.util.ArrayList<>();

@@ -155,13 +155,34 @@ public final class Reports {
         return List.of(html, md, charts);
     }
 
+    /**
+     * Writes {@code target} through a temporary file of its own (a unique hidden name beside it,
+     * with the permissions of the file it replaces), refusing a target that is a symbolic link or
+     * not a regular file; the temporary is removed when anything fails. The same rules as core's
+     * AtomicFile, which this module cannot see (docs/FORMATS.md, "Output files").
+     */
     private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        if (Files.isSymbolicLink(target) || (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            throw new ReportException("cannot write the report to " + target + ": it is "
+                    + (Files.isSymbolicLink(target) ? "a symbolic link; licensim does not write through links"
+                            : "not a regular file; licensim replaces only regular files") + ": give another file name", null);
+        }
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".licensim-", ".tmp");
         try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(target)) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            } else {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -34,8 +34,12 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                          String date, long inDays, int licences, int consumed, int seats, int seatsAfter, int usersOver) {
     }
 
-    /** A product with {@code consumed} of {@code capacity} seats in use, at or over the threshold. */
-    public record NearlyFull(String sku, String name, int consumed, int capacity) {
+    /**
+     * A product with {@code consumed} of {@code capacity} seats in use, at or over the threshold, and
+     * {@code waiting} users waiting for a seat of it; {@code shortBy} the seats it lacks
+     * ({@link Shortage}: holders plus waiting users beyond its seats; 0 when it is not short).
+     */
+    public record NearlyFull(String sku, String name, int consumed, int capacity, int waiting, int shortBy) {
         public double percent() {
             return capacity == 0 ? 100 : 100.0 * consumed / capacity;
         }
@@ -45,8 +49,12 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
     public record GroupInError(String id, String displayName, int members, Map<String, Integer> byError) {
     }
 
-    /** Users waiting for product {@code sku} while {@code free} seats of it are free; the groups to reprocess. */
-    public record WaitingWhileFree(String sku, String name, int users, int free, List<String> groups) {
+    /**
+     * Users waiting for product {@code sku} while {@code free} seats of it are free; the groups to
+     * reprocess. When more wait than are free the product is also short ({@link Shortage}) by
+     * {@code shortBy}: a reprocess serves {@code free} of them and the rest need seats bought.
+     */
+    public record WaitingWhileFree(String sku, String name, int users, int free, int shortBy, List<String> groups) {
     }
 
     /** Whether nothing was found. */
@@ -71,7 +79,8 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
         for (int t = 0; t < subs.size(); t++) {
             int cap = s.capacity()[t];
             if (s.consumed()[t] > 0 && s.consumed()[t] * 100.0 >= thresholdPercent * cap) {
-                full.add(new NearlyFull(s.products()[t], subs.product(t).displayName(), s.consumed()[t], cap));
+                full.add(new NearlyFull(s.products()[t], subs.product(t).displayName(), s.consumed()[t], cap,
+                        s.usersWaiting()[t], Shortage.shortBy(s.consumed()[t], s.usersWaiting()[t], cap)));
             }
         }
         int[] members = new int[groups.size()];
@@ -151,7 +160,7 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                 List<String> ids = new ArrayList<>();
                 waitingGroups.get(t).forEach(g -> ids.add(groups.id(g)));
                 waiting.add(new WaitingWhileFree(s.products()[t], subs.product(t).displayName(), s.usersWaiting()[t], free,
-                        List.copyOf(ids)));
+                        Shortage.shortBy(s.consumed()[t], s.usersWaiting()[t], s.capacity()[t]), List.copyOf(ids)));
             }
         }
         return List.copyOf(waiting);

@@ -166,8 +166,8 @@ final class IdMaps {
         groups.close();
     }
 
-    static LicensimException damaged(Path file, String what) {
-        return new LicensimException(file + ": " + what + ": the store is damaged and cannot be trusted; rebuild it "
+    static StoreFailure damaged(Path file, String what) {
+        return new StoreFailure(file + ": " + what + ": the store is damaged and cannot be trusted; rebuild it "
                 + "from its snapshot and events");
     }
 }

@@ -30,6 +30,7 @@ import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.TalliedStore;
 
 /**
  * The engine against the reference model on random tenants and random event sequences: after
@@ -610,7 +611,7 @@ class DifferentialTest {
         }
 
         static String compare(Engine engine, ReferenceModel model, String when, int[] consumedBefore) {
-            if (engine.store() instanceof TalliedStore) {
+            if (engine.store().totals().isPresent()) {
                 String d = compareTally(Summary.of(engine, false), Summary.of(engine, true));
                 if (d != null) {
                     return when + ": " + d;
