@@ -74,6 +74,7 @@ final class StoreOpening {
             StoreFiles.recordMapHeaders(dir, m, 0);
             m.write(dir);
             ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo, null);
+            s.markChecked();
             s.attach(tenant);
             return s;
         } catch (RuntimeException e) {
