@@ -135,6 +135,19 @@ public final class Engine {
     }
 
     /**
+     * Checks a group's {@code assignLicense} ({@link Event.AssignLicense} with a groupId) as
+     * {@link #apply} would, and changes nothing: a refusal throws the same {@link Rejection}. For a
+     * caller that accepts such a request now and applies it later (Entra processes group licences
+     * in the background, but refuses a request it can never do at once); its seq is not checked.
+     */
+    public void checkGroupAssignLicense(Event.AssignLicense e) {
+        if (e.groupId() == null) {
+            throw new IllegalArgumentException("not a group's assignLicense: " + e);
+        }
+        events.checkGroupAssignLicense(e);
+    }
+
+    /**
      * Applies one event. A refused event (unknown id, a request the rules refuse) throws a
      * {@link Rejection} naming the value, and nothing changes.
      */

@@ -143,6 +143,11 @@ final class EventApplier {
         dynamic.advanceClock(tenant, epochSeconds, membershipSink);
     }
 
+    /** The checks of a group's assignLicense, nothing changed ({@link Engine#checkGroupAssignLicense}). */
+    void checkGroupAssignLicense(Event.AssignLicense e) {
+        simultaneous.checkGroup(e);
+    }
+
     void apply(Event e) {
         if (e instanceof Event.MemberAdded m) {
             memberAdded(m);

@@ -192,7 +192,20 @@ final class SimultaneousChange {
      * request. A member for whom the unit fails (seats run out) loses the removed licence and
      * holds the new one in Error: the loss of service a preview shows before it is made.
      */
-    void onGroup(Event.AssignLicense e) {
+    /** A group's assignLicense checked and its new licences made, nothing changed yet. */
+    private record GroupChange(int g, int[] removed, int[] added, License[] was, License[] now, long incoming) {
+    }
+
+    /**
+     * Checks group assignLicense {@code e} as {@link #onGroup} would, without changing the tenant:
+     * a refusal throws the same {@link Rejection} (for a caller that accepts the request now and
+     * processes it later, as Entra's group licensing does).
+     */
+    void checkGroup(Event.AssignLicense e) {
+        prepareGroup(e);
+    }
+
+    private GroupChange prepareGroup(Event.AssignLicense e) {
         int g = req.group(e, e.groupId());
         int[] removed = removals(e, e.removeLicenses());
         int[] added = additions(e, e.addLicenses(), removed);
@@ -225,6 +238,17 @@ final class SimultaneousChange {
             }
         }
         req.checkGroupPlans(e, g, union);
+        return new GroupChange(g, removed, added, was, now, incoming);
+    }
+
+    void onGroup(Event.AssignLicense e) {
+        GroupChange c = prepareGroup(e);
+        int g = c.g();
+        int[] removed = c.removed();
+        int[] added = c.added();
+        License[] was = c.was();
+        License[] now = c.now();
+        long incoming = c.incoming();
         java.util.List<License> before = java.util.List.of(asg.ofGroup(g));
         for (int t : removed) {
             asg.removeGroupLicense(g, t);

@@ -234,6 +234,7 @@ public final class ChronicleStateStore implements StateStore {
                 values.logBefore(u, undo);
             }
             at = values.file();
+            StoreFaults.beforeWrite(at, header.current().lastSeq());
             values.put(u, src, offset, n);
         } catch (RuntimeException e) {
             throw failure(e, at, "writing the state of user index " + u);

@@ -276,7 +276,6 @@ final class StoreValues {
     /** Replaces user {@code u}'s value with {@code n} entries of {@code src} from int {@code offset} (none: removed). */
     void put(int u, int[] src, int offset, int n) {
         cachedUser = -1;
-        StoreFaults.beforeWrite(file);
         key.setValue(u);
         if (n == 0) {
             map.remove(key);
