@@ -121,8 +121,10 @@ final class CheckCommand implements Callable<Integer> {
                                     : "users wait") : "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
-                    g.members() == 1 ? "member" : "members", join(g.byError()));
+            // a group without a display name is named by its id alone (never "null")
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
+                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+                    join(g.byError()));
         }
         users(o, c);
         for (HealthCheck.Ending x : c.ending()) {

@@ -592,6 +592,20 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("R17 check names a group without a display name by its id, never \"null\"")
+    void checkGroupWithoutName(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("t.json");
+        Files.writeString(snap, "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": "
+                + "[{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 1}}], \"users\": [{\"id\": \"u1\"}, "
+                + "{\"id\": \"u2\"}], \"groups\": [{\"id\": \"g-nameless\", \"members\": [\"u1\", \"u2\"]}], "
+                + "\"assignments\": [{\"groupId\": \"g-nameless\", \"skuId\": \"EMS\"}]}");
+        Result r = run("check", snap.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("errors: group g-nameless: 1 member in licence error (CountViolation 1)"), r.out());
+        assertTrue(!r.out().contains("null"), r.out());
+    }
+
+    @Test
     @DisplayName("R17 R18 check lists what needs attention and exits 3; a tenant with nothing to see exits 0; JSON on request")
     void check() throws Exception {
         Result r = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
@@ -681,11 +695,49 @@ class CliTest {
                 "user.memberof -any (group.objectId -in [\"ems\"])");
         assertEquals(0, nested.code(), nested.err());
         assertTrue(nested.out().contains("  would join: 0\n") && nested.out().contains("  would leave: 0\n"), nested.out());
-        // ems gives EMS (so Intune): following Intune itself would never settle
-        Result cycle = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
+        // ems gives EMS (so Intune): following Intune itself only adds, so it settles: accepted, with a warning
+        Result additive = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
                 "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\")");
+        assertEquals(0, additive.code(), additive.err());
+        assertTrue(additive.out().contains("  warning: group \"ems\" is on a licence-driven cycle that only adds "
+                + "(\"ems\" -> \"ems\")"), additive.out());
+        // keeping only users without Intune, while giving it, would flip members in and out: refused, named
+        Result cycle = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
+                "-not (user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\"))");
         assertEquals(1, cycle.code(), cycle.out());
         assertTrue(cycle.err().contains("licence-driven rules would never settle: \"ems\" -> \"ems\""), cycle.err());
+    }
+
+    @Test
+    @DisplayName("validate: a bad event fails the run without a \"valid\" line first; seqs as resolve takes them; additive cycles warned")
+    void validateEventsAndCycles(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("bad.jsonl");
+        Files.writeString(events, "{\"seq\":1,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\",\"userId\":\"u1\"}\n"
+                + "{\"seq\":2,\"time\":\"+99999-01-01T00:00:00Z\",\"type\":\"Reprocess\",\"userId\":\"u1\"}\n");
+        Result bad = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(!bad.out().contains("valid"), "nothing is called valid in a run that fails: " + bad.out());
+        assertTrue(bad.err().contains("bad.jsonl:2") && bad.err().contains("years 1601 to 9999"), bad.err());
+        Files.writeString(events, "{\"seq\":68719476736,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\","
+                + "\"userId\":\"u1\"}\n");
+        Result seq = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(1, seq.code(), seq.out());
+        assertTrue(seq.err().contains("seq 68719476736 is above the largest licensim supports, 68719476735"), seq.err());
+        // a byte order mark at the start of an events file is accepted, as at the start of a snapshot
+        Files.writeString(events, "\uFEFF{\"seq\":1,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\","
+                + "\"userId\":\"u1\"}\n");
+        Result bom = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(0, bom.code(), bom.err());
+        assertTrue(bom.out().contains("bad.jsonl: valid, 1 events"), bom.out());
+        Path snap = dir.resolve("chain.json");
+        Files.writeString(snap, org.licensim.core.rules.LicenceDrivenRulesTest.CHAIN.replace(
+                "{\"groupId\": \"bi-users\", \"skuId\": \"ENTERPRISEPACK\"}",
+                "{\"groupId\": \"bi-users\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"bi-users\", \"skuId\": \"EMS\"}"));
+        Result cycles = run("validate", snap.toString());
+        assertEquals(0, cycles.code(), cycles.err());
+        assertTrue(cycles.out().contains("  warning: group \"bi-users\" is on a licence-driven cycle that only adds "
+                + "(\"bi-users\" -> \"intune-users\" -> \"bi-users\")"), cycles.out());
+        assertTrue(cycles.out().contains("  warning: group \"intune-users\" is on a licence-driven cycle"), cycles.out());
     }
 
     @Test
