@@ -182,7 +182,7 @@ final class PlanCommand implements Callable<Integer> {
         if (!any) {
             o.println("  nothing to buy or release");
         }
-        PlanAdvice.print(o, plan, proc);
+        PlanAdvice.print(o, plan, proc, plan.scenario().base() == null ? null : scenario);
         if (bt != null) {
             int[] errs = bt.dayErrors();
             o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "

@@ -355,7 +355,10 @@ class CliTest {
         assertTrue(plan.out().contains("purchase schedule (by month, p95, lead time 14 days"), plan.out());
         assertTrue(plan.out().contains("order now"), "CRM is short on day 0, so its first order is late: " + plan.out());
         assertTrue(plan.out().contains("1 seat held by disabled accounts, 1 by users not signed in for 90 days"), plan.out());
-        assertTrue(plan.out().contains("5 ENTERPRISEPREMIUM on 2026-12-20 ends (trial): modelled, its seats go"), plan.out());
+        assertTrue(plan.out().contains("  subscription of Office 365 E5: 5 ENTERPRISEPREMIUM on 2026-12-20 ends (trial): "
+                + "modelled, its seats go (subscription a1e5d7c3-0b2f-4e6a-9c8d-7f6e5d4c3b2a)"), plan.out());
+        assertTrue(plan.out().contains("  the accounts behind these seats, and the changes that free them: licensim reclaim "
+                + tenant + " --inactive-days 90"), plan.out());
         assertTrue(plan.out().contains(" EUR to the horizon"), plan.out());
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("p/plan.json").toFile());
         var crm = json.get("procurement").get("products").get(1);
