@@ -15,7 +15,7 @@ import org.licensim.core.event.Event;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.Reclaim;
-import org.licensim.simulator.Prices;
+import org.licensim.simulator.capacity.Prices;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
