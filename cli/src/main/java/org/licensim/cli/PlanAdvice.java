@@ -63,10 +63,14 @@ final class PlanAdvice {
             o.println("  (inactive users: the snapshot has no signInActivity; export users with it to count them)");
         }
         for (Procurement.Renewal r : proc.renewals()) {
-            String what = r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
+            boolean suspended = r.status().equals("Suspended") || r.status().equals("LockedOut");
+            String what = suspended ? "moves from " + r.status() + " to " + (r.status().equals("Suspended") ? "LockedOut"
+                    : "Deleted") + " (as licensim check reads it): its units are already not counted as seats; reactivate "
+                    + "it before then to have them back"
+                    : r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
                     : "is not renewed") + ": modelled, its seats go" : "renews (assumed)";
             o.printf(Locale.ROOT, "  subscription of %s: %,d %s on %s %s%s (subscription %s)%n", productName(proc, r.sku()),
-                    r.units(), r.sku(), r.date(), what, r.lapses() ? "" : r.shortIfLapses() > 0
+                    r.units(), r.sku(), r.date(), what, r.lapses() || suspended ? "" : r.shortIfLapses() > 0
                             ? String.format(Locale.ROOT, "; it matters: without it %,d users would lack seats from %s",
                                     r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it",
                     r.subscriptionId());

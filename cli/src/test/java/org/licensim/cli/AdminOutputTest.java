@@ -198,4 +198,58 @@ class AdminOutputTest {
         assertTrue(new ObjectMapper().readTree(dir.resolve("scale/store-scale.json").toFile()).get("storeFileBytesPerUser")
                 .asDouble() > 0);
     }
+
+    @Test
+    @DisplayName("one plan: on every shipped scenario and the example tenant, the advice and the table say what the purchase schedule says")
+    void headlineIsTheSchedule(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        List<List<String>> plans = List.of(List.of("default", "--users", "2000"), List.of("small", "--users", "2000"),
+                List.of("seat-crunch", "--users", "2000"), List.of("enterprise", "--users", "2000"),
+                List.of(tenant.toString(), "--churn", "../examples/churn.json"));
+        int bought = 0;
+        for (List<String> what : plans) {
+            Path out = dir.resolve("p" + plans.indexOf(what));
+            List<String> args = new java.util.ArrayList<>(List.of("plan"));
+            args.addAll(what);
+            args.addAll(List.of("--horizon", "60", "--runs", "4", "--quiet", "--out", out.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), what + ": " + r.err());
+            JsonNode json = new ObjectMapper().readTree(out.resolve("plan.json").toFile());
+            assertEquals(14, json.get("procurement").get("leadTimeDays").asInt(), "the default lead time");
+            assertTrue(r.out().contains("lead time 14 days"), "and it is shown: " + r.out());
+            for (JsonNode a : json.get("procurement").get("products")) {
+                String sku = a.get("sku").asText();
+                List<String> lines = r.out().lines().filter(l -> l.startsWith("  buy ") && l.contains("(" + sku + ") to stay")
+                        || l.startsWith("  buy ") && l.contains(" of " + sku + " to stay")).toList();
+                int buy = a.get("buy").asInt();
+                if (buy == 0) {
+                    assertEquals(List.of(), lines, what + " " + sku + ": nothing scheduled, nothing advised");
+                    continue;
+                }
+                bought++;
+                assertEquals(1, lines.size(), what + " " + sku + ": " + r.out());
+                StringBuilder expected = new StringBuilder(String.format(java.util.Locale.ROOT, "  buy %,d seat%s of ", buy,
+                        buy == 1 ? "" : "s"));
+                String line = lines.get(0);
+                assertTrue(line.startsWith(expected.toString()), line);
+                String parts = line.substring(line.indexOf("runs: ") + 6, line.lastIndexOf(" (short in"));
+                List<String> expectedParts = new java.util.ArrayList<>();
+                int sum = 0;
+                for (JsonNode x : a.get("schedule")) {
+                    sum += x.get("units").asInt();
+                    expectedParts.add(String.format(java.util.Locale.ROOT, "%,d by %s (order %s)", x.get("units").asInt(),
+                            x.get("neededBy").asText(), x.get("late").asBoolean() ? "now: the lead time has passed"
+                                    : "by " + x.get("orderBy").asText()));
+                }
+                assertEquals(buy, sum, "the schedule adds up to its buy");
+                assertEquals(String.join(", ", expectedParts), parts, what + " " + sku);
+                // the table's buy column is the same number
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + sku + " ") && l.matches(".* "
+                        + String.format(java.util.Locale.ROOT, "%,d", buy) + " " + a.get("schedule").get(0).get("neededBy").asText()
+                        + " \\(day \\d+\\) .*")), what + " " + sku + ": " + r.out());
+            }
+        }
+        assertTrue(bought >= 3, "the scenarios have products to buy: " + bought);
+    }
 }
