@@ -9,14 +9,15 @@ import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.simulator.Backtest;
-import org.licensim.simulator.PlanWriter;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Planner;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Procurement;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.capacity.Backtest;
+import org.licensim.simulator.capacity.CapacityPlan;
+import org.licensim.simulator.capacity.CapacityPlanWriter;
+import org.licensim.simulator.capacity.CapacityPlanner;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,7 +115,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        PlanSettings settings = new PlanSettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
+        CapacitySettings settings = new CapacitySettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
                 leadTime, period, inactiveDays);
         Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -122,28 +123,28 @@ final class PlanCommand implements Callable<Integer> {
         Prices priced = prices == null ? null
                 : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
         long t0 = System.nanoTime();
-        List<Planner.Run> planRuns = Planner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
+        List<CapacityPlanner.Run> planRuns = CapacityPlanner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        List<Planner.Run> truthRuns = backtest == null ? List.of()
-                : Planner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
-        PlanSettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
-        Planner.Plan plan = result.plan();
+        List<CapacityPlanner.Run> truthRuns = backtest == null ? List.of()
+                : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
+        CapacitySettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
+        CapacityPlan plan = result.plan();
         Procurement proc = result.procurement();
         Backtest bt = result.backtest();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
-        PlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
+        CapacityPlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
         if (format == Format.json) {
             o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(PlanWriter.json(plan, proc, bt)));
+                    .writeValueAsString(CapacityPlanWriter.json(plan, proc, bt)));
             return 0;
         }
         if (format == Format.csv) {
             Csv.row(o, "sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
                     "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable");
             for (int t = 0; t < plan.products().size(); t++) {
-                Planner.ProductPlan p = plan.products().get(t);
+                CapacityPlan.ProductNeed p = plan.products().get(t);
                 Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
                         p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
                         p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
@@ -155,14 +156,14 @@ final class PlanCommand implements Callable<Integer> {
                 plan.horizon(), s.start(), runs, plan.millis());
         o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
                 "extra p" + pct, "buy", "by", "releasable");
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-2d %,11d %,11d %,8d %-26s %,10d%n", p.sku(), p.capacityStart(),
                     p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), p.buy(),
                     p.buyByDay() < 0 ? "-" : "day " + p.buyByDay() + " (" + p.buyByDate() + ")", p.releasable());
         }
         o.println("advice:");
         boolean any = false;
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.buy() > 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d) to stay error-free in %d%% of runs "
@@ -172,7 +173,7 @@ final class PlanCommand implements Callable<Integer> {
                                 : "median first short day " + p.firstShortMedian());
             }
         }
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.releasable() > 0 && p.runsShort() == 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  %s: %,d of %,d seats were never needed in any run; they could be released%n",
@@ -194,7 +195,7 @@ final class PlanCommand implements Callable<Integer> {
                     + "reported apart): first short day within 3 days in %.0f%% of %d, the truth within the p%d forecast "
                     + "in %.0f%%%n", bt.growthContested(), bt.alreadyShort(), 100 * bt.growthWithin(3), bt.growthDated(),
                     pct, 100 * bt.growthHitRate());
-            for (Planner.ProductPlan p : plan.products()) {
+            for (CapacityPlan.ProductNeed p : plan.products()) {
                 double[] g = bt.growthOf(p.sku(), 3);
                 if (g[3] > 0) {
                     o.printf(Locale.ROOT, "    %-22s within 3 days %3.0f%% of %2.0f, within p%d %3.0f%% of %2.0f%n", p.sku(),
@@ -254,7 +255,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
-    private static String named(Planner.Plan plan, Planner.ProductPlan p) {
+    private static String named(CapacityPlan plan, CapacityPlan.ProductNeed p) {
         String name = plan.productNames().get(plan.products().indexOf(p));
         return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";
     }

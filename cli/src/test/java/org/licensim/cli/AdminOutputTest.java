@@ -123,4 +123,60 @@ class AdminOutputTest {
         assertFalse(s.out().contains("wrote"), "with --format json, stdout is the JSON alone");
         json.readTree(s.out());
     }
+
+    @Test
+    @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
+    void checkListsUsers() throws Exception {
+        String snap = "../examples/contoso-small.json";
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result t = run("check", snap, "--events", ev);
+        assertEquals(3, t.code(), t.err());
+        assertTrue(t.out().contains("  users in licence error: 1 licence\n    lidia.holloway@contoso.com (Lidia Holloway): "
+                + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
+                + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
+                + "are free now\n"), t.out());
+        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" "
+                + "(b0000000-0000-4000-8000-0000000000a2)"), "the group to reprocess by name: " + t.out());
+        Result none = run("check", snap, "--events", ev, "--limit", "0");
+        assertFalse(none.out().contains("lidia.holloway"), none.out());
+        assertTrue(none.out().contains("    ... and 1 more (--limit N shows more; --format csv lists every one)"), none.out());
+        List<String> csv = run("check", snap, "--events", ev, "--format", "csv", "--limit", "0").out().lines().toList();
+        assertEquals("user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,"
+                + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
+                "csv lists every one whatever --limit");
+        csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
+                "every row has the header's 14 fields: " + l));
+        JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());
+        assertEquals("lidia.holloway@contoso.com", j.get("users").get(0).get("userPrincipalName").asText());
+        assertEquals("Engineering - Office 365 E3 without Yammer", j.get("users").get(0).get("groupName").asText());
+        assertEquals("CountViolation", j.get("users").get(0).get("error").asText());
+    }
+
+    @Test
+    @DisplayName("reclaim lists the seats of disabled and inactive accounts by name, with source, money and the changes as Graph requests")
+    void reclaim(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Path batch = dir.resolve("out/reclaim.json");
+        Result r = run("reclaim", tenant.toString(), "--now", "2026-12-01T00:00:00Z", "--prices", "../examples/prices.json",
+                "--apply", batch.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  AlexW@contoso.com (Alex Wilber), inactive (last sign-in 2026-06-02): Office 365 E5 "
+                + "(ENTERPRISEPREMIUM) from direct and group \"Sales\", 657 EUR a year\n      to free it: remove the direct "
+                + "licence; remove the user from group \"Sales\""), r.out());
+        assertTrue(r.out().contains("  IsaiahL@contoso.com (Isaiah Langer), disabled: Office 365 E5 (ENTERPRISEPREMIUM) from "
+                + "direct, 657 EUR a year"), r.out());
+        assertTrue(r.out().contains("reclaiming them frees 1,314 EUR a year"), "the plan's reclaim figure: " + r.out());
+        JsonNode reqs = new ObjectMapper().readTree(batch.toFile()).get("batches").get(0).get("requests");
+        assertEquals(List.of("POST /users/626cbf8c-5dde-46b0-8385-9e40d64736fe/assignLicense",
+                "DELETE /groups/02bd9fd6-8f93-4758-87c3-1fb73740a315/members/626cbf8c-5dde-46b0-8385-9e40d64736fe/$ref",
+                "POST /users/5f2a1e9c-7a4b-4a61-8f0d-2b8c9e6d1a33/assignLicense"),
+                List.of(reqs.get(0).get("method").asText() + " " + reqs.get(0).get("url").asText(),
+                        reqs.get(1).get("method").asText() + " " + reqs.get(1).get("url").asText(),
+                        reqs.get(2).get("method").asText() + " " + reqs.get(2).get("url").asText()));
+        // 200 days on, the active users are inactive too; --limit counts the rest
+        Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
+        assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
+    }
 }

@@ -174,19 +174,33 @@ class CliTest {
                 "../examples/contoso-small.json", "--format", "json");
         assertEquals(0, byName.code(), byName.err());
         assertEquals(fromStore, mapper.readTree(byName.out()));
-        Result noSnapshot = run("state", store.toString(), "--user", "lidia.holloway@contoso.com");
-        assertEquals(1, noSnapshot.code());
-        assertTrue(noSnapshot.err().contains("no user with that id in store " + store + "; the store keeps object ids only: "
-                + "to find a user by userPrincipalName give --snapshot"), noSnapshot.err());
+        // without --snapshot: the inputs resolve --store recorded; a user created by events is found by name too
+        Result noSnapshot = run("state", store.toString(), "--user", "lidia.holloway@contoso.com", "--format", "json");
+        assertEquals(0, noSnapshot.code(), noSnapshot.err());
+        assertEquals(fromStore, mapper.readTree(noSnapshot.out()));
+        Result created = run("state", store.toString(), "--user", "Nestor.Wilke@contoso.com");
+        assertEquals(0, created.code(), created.err());
+        assertTrue(created.out().startsWith("user Nestor.Wilke@contoso.com (a1b2c3d4-0011-4000-8000-000000000011): state "
+                + "after event seq 16\n"), created.out());
+        List<String> t = created.out().lines().toList();
+        assertEquals(t.get(1).indexOf("assigned by"), t.get(2).indexOf("group "), "columns line up: " + created.out());
+        assertEquals(t.get(1).indexOf("state"), t.get(2).indexOf("Active"), "columns line up: " + created.out());
+        assertTrue(created.out().contains("disabled in Office 365 E3 (ENTERPRISEPACK) from group "), created.out());
         Result otherSnapshot0 = run("state", store.toString(), "--user", "lidia.holloway@contoso.com", "--snapshot",
                 "../examples/two-groups-e3.json");
         assertEquals(1, otherSnapshot0.code());
         assertTrue(otherSnapshot0.err().contains("not the snapshot store " + store + " was made from (contoso-small.json "
                 + "sha256:"), otherSnapshot0.err());
-        Result unknown = run("state", store.toString(), "--user", "nobody", "--snapshot", "../examples/contoso-small.json");
+        Result unknown = run("state", store.toString(), "--user", "nobody");
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().contains("--user nobody: neither an id in store " + store + " nor a userPrincipalName in "
-                + "../examples/contoso-small.json"), unknown.err());
+        assertTrue(unknown.err().contains("--user nobody: neither an id in store " + store + " nor the userPrincipalName of a "
+                + "user it holds (looked up in " + Path.of("../examples/contoso-small.json").toAbsolutePath().normalize()
+                + " and "), unknown.err());
+        Files.delete(store.resolve("inputs.json"));
+        Result unrecorded = run("state", store.toString(), "--user", "lidia.holloway@contoso.com");
+        assertEquals(1, unrecorded.code());
+        assertTrue(unrecorded.err().contains("records no snapshot to look the name up in (made by an older licensim): give "
+                + "--snapshot"), unrecorded.err());
         Result notAStore = run("state", dir.toString());
         assertEquals(1, notAStore.code());
         assertTrue(notAStore.err().contains(dir + ": not a licensim store"), notAStore.err());
@@ -202,8 +216,10 @@ class CliTest {
         Path html = dir.resolve("sim.html");
         Result r = run("report", fixtures + "sim-small", "--out", html.toString());
         assertEquals(0, r.code(), r.err());
-        // 9 products' seats, the 6 where users waited, errors, churn, latency
-        assertTrue(r.out().contains("wrote " + html + " (6 sections, 18 charts)"), r.out());
+        // 9 products' seats, the 6 where users waited, errors, churn; engine latency only with --engine-details
+        assertTrue(r.out().contains("wrote " + html + " (5 sections, 17 charts)"), r.out());
+        Result dev = run("report", fixtures + "sim-small", "--engine-details", "--out", dir.resolve("dev.html").toString());
+        assertTrue(dev.out().contains("(6 sections, 18 charts)"), dev.out());
         assertTrue(Files.readString(html).contains("Office 365 E3 (ENTERPRISEPACK): seats"));
         assertTrue(Files.exists(dir.resolve("sim.md")) && Files.exists(dir.resolve("sim-charts/seats-ems.svg")));
 
@@ -600,7 +616,8 @@ class CliTest {
         assertTrue(r.out().contains("errors: group \"Engineering - Office 365 E3 without Yammer\" "
                 + "(b0000000-0000-4000-8000-0000000000a2): 1 member in licence error (CountViolation 1)"), r.out());
         assertTrue(r.out().contains("reprocess: 1 user waits for ENTERPRISEPACK (Office 365 E3) while 3 seats are free: "
-                + "reprocess group b0000000-0000-4000-8000-0000000000a2"), r.out());
+                + "reprocess group \"Engineering - Office 365 E3 without Yammer\" (b0000000-0000-4000-8000-0000000000a2)"),
+                r.out());
         Result json = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
                 "--threshold", "60", "--format", "json");
         assertEquals(3, json.code(), json.err());
@@ -611,10 +628,13 @@ class CliTest {
         Result csv = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
                 "--threshold", "60", "--format", "csv");
         assertEquals(3, csv.code(), csv.err());
-        assertEquals(List.of("finding,id,name,users,consumed,capacity,free,percent,detail",
-                "seats,ENTERPRISEPACK,Office 365 E3,,7,10,3,70.0,",
-                "errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,CountViolation 1",
-                "reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2"),
+        assertEquals(List.of("finding,id,name,users,consumed,capacity,free,percent,detail,displayName,sku,groupId,groupName,action",
+                "seats,ENTERPRISEPACK,Office 365 E3,,7,10,3,70.0,,,,,,",
+                "errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,CountViolation 1,,,,,",
+                "reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2,,,,,",
+                "user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,Lidia Holloway,"
+                        + "ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                        + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now"),
                 csv.out().lines().toList());
         Result clean = run("check", "../examples/two-groups-e3.json");
         assertEquals(0, clean.code(), clean.out() + clean.err());
@@ -810,7 +830,8 @@ class CliTest {
         String tight = Files.readString(snap).replace("\"totalLicenses\" : 5,", "\"totalLicenses\" : 23,");
         Files.writeString(dir.resolve("tight.json"), tight);
         Result over = run("check", dir.resolve("tight.json").toString(), "--now", "2026-12-01T00:00:00Z", "--format", "csv");
-        assertTrue(over.out().lines().anyMatch(l -> l.startsWith("subscription,ENTERPRISEPREMIUM,Office 365 E5,1,3,25,,,")),
+        assertTrue(over.out().lines().anyMatch(l -> l.startsWith("subscription,ENTERPRISEPREMIUM,Office 365 E5,1,3,25,,,")
+                        && l.endsWith(",,,,,")),
                 over.out());
         Result bad = run("check", snap.toString(), "--days", "-1");
         assertEquals(2, bad.code());
