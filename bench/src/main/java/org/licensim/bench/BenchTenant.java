@@ -35,7 +35,13 @@ public final class BenchTenant {
         /** 2,000 groups, 5 memberships per user, plus dynamic groups (the engine issue's tenant). */
         manySmall,
         /** 20 big groups, 2 memberships per user, no dynamic groups. */
-        fewBig
+        fewBig,
+        /**
+         * Where seats run short ({@link Scarce}): every product short, E1 beside E3 (R13),
+         * a fifth of users without usage location (R15), proxy collisions (R16), 3.5% direct
+         * licences, 40 groups of skewed sizes, no dynamic groups.
+         */
+        scarce
     }
 
     /**
@@ -109,7 +115,7 @@ public final class BenchTenant {
     /**
      * Writes the snapshot of {@link #generate(int, Shape)}, without its dynamic groups (the SQL
      * peer evaluates no rules), to {@code file}, for end-to-end comparisons: {@code java -cp
-     * bench/target/benchmarks.jar org.licensim.bench.BenchTenant USERS manySmall|fewBig FILE}.
+     * bench/target/benchmarks.jar org.licensim.bench.BenchTenant USERS manySmall|fewBig|scarce FILE}.
      */
     public static void writeSnapshot(int users, Shape shape, java.nio.file.Path file) throws IOException {
         try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16);
@@ -120,7 +126,7 @@ public final class BenchTenant {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 3) {
-            System.err.println("usage: BenchTenant USERS manySmall|fewBig FILE");
+            System.err.println("usage: BenchTenant USERS manySmall|fewBig|scarce FILE");
             System.exit(2);
         }
         java.nio.file.Path file = java.nio.file.Path.of(args[2]);
@@ -166,6 +172,10 @@ public final class BenchTenant {
 
     private static void write(JsonGenerator g, int users, Shape shape, int extraRules, RuleForms forms, Catalog catalog)
             throws IOException {
+        if (shape == Shape.scarce) {
+            Scarce.write(g, users, extraRules, forms, catalog);
+            return;
+        }
         SplittableRandom rnd = new SplittableRandom(users * 31L + shape.ordinal());
         int groups = groups(shape);
         int per = membershipsPerUser(shape);
@@ -357,11 +367,16 @@ public final class BenchTenant {
 
     private static void assignment(JsonGenerator g, String group, Catalog catalog, int p, SplittableRandom rnd)
             throws IOException {
+        assignment(g, group, catalog, PRODUCTS, p, rnd);
+    }
+
+    static void assignment(JsonGenerator g, String group, Catalog catalog, List<String> products, int p,
+                           SplittableRandom rnd) throws IOException {
         g.writeStartObject();
         g.writeStringField("groupId", group);
-        g.writeStringField("skuId", PRODUCTS.get(p));
+        g.writeStringField("skuId", products.get(p));
         g.writeArrayFieldStart("disabledPlans");
-        Product product = catalog.findProduct(PRODUCTS.get(p));
+        Product product = catalog.findProduct(products.get(p));
         List<String> plans = catalog.planNames(product);
         // disable up to two plans, different per group, so that unions of plans (R4) matter; never a
         // prerequisite (E5's Skype for Business Plan 2 for its Audio Conferencing): a group without its
@@ -381,6 +396,11 @@ public final class BenchTenant {
     /** 1% of users also hold one product directly (R6: direct and inherited side by side). */
     static boolean direct(int u) {
         return u % 100 == 37;
+    }
+
+    /** The products of a shape, in subscribedSkus order. */
+    public static List<String> products(Shape shape) {
+        return shape == Shape.scarce ? Scarce.PRODUCTS : PRODUCTS;
     }
 
     public static String userId(int u) {

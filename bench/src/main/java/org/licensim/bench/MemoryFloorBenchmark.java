@@ -39,7 +39,7 @@ public class MemoryFloorBenchmark {
     @Param({"1000000"})
     int users;
 
-    @Param({"manySmall", "fewBig"})
+    @Param({"manySmall", "fewBig", "scarce"})
     BenchTenant.Shape shape;
 
     /** What the reconcile reads, as one flat array. */

@@ -17,7 +17,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Full reconcile of a generated tenant by the engine and by its peers, same tenant, same run.
  * Each trial first checks that its resolver's result equals the engine's (an unequal peer
- * would make the comparison meaningless), then times {@link Resolver#resolve()} alone.
+ * would make the comparison meaningless), then times {@link Resolver#resolve()} alone. On the
+ * {@code scarce} shape the peers resolve a simpler problem (R1-R6, R10, R11: no conflicts,
+ * usage locations or proxy uniqueness), so there they are timed beside the engine, not compared.
  *
  * <p>The fork pre-touches its heap: a reconcile allocates its output (about 200 MB at 1M users),
  * and without it every operation until the first collections would also pay the kernel's
@@ -32,7 +34,7 @@ public class ReconcileBenchmark {
     @Param({"1000000"})
     int users;
 
-    @Param({"manySmall", "fewBig"})
+    @Param({"manySmall", "fewBig", "scarce"})
     BenchTenant.Shape shape;
 
     @Param({"engine", "plainJdk", "duckdb"})
@@ -50,7 +52,7 @@ public class ReconcileBenchmark {
         r = resolver.create(t);
         r.resolve();
         long actual = r.fingerprint();
-        if (actual != expected) {
+        if (actual != expected && t.shape != BenchTenant.Shape.scarce) {
             throw new IllegalStateException(resolver + " resolved " + shape + "/" + users
                     + " differently from the engine: the comparison would not be honest");
         }

@@ -42,7 +42,7 @@ public class StoreBenchmark {
             return new HeapStateStore();
         }
         org.licensim.core.files.Trees.delete(dir);
-        return ChronicleStateStore.create(dir, t.tenant, "bench", ChronicleStateStore.Sizing.of(t.tenant));
+        return ChronicleStateStore.create(dir, t.tenant, org.licensim.core.state.StoreSource.described("bench"), ChronicleStateStore.Sizing.of(t.tenant));
     }
 
     static Path tempDir(String name) {

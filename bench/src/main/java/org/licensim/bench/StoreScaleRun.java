@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.licensim.core.engine.Engine;
-import org.licensim.core.engine.StoreSession;
+import org.licensim.core.engine.EngineRun;
 import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.ChronicleStateStore;
+import org.licensim.core.state.StoreSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -43,17 +44,17 @@ public final class StoreScaleRun {
         out.put("generateAndLoadMs", (t1 - t0) / 1_000_000);
         System.out.printf("tenant of %,d users generated and loaded in %,d ms%n", users, (t1 - t0) / 1_000_000);
         long heapTenant;
-        try (StoreSession s = Engine.builder(bench.tenant).persisted(dir, "bench tenant fewBig " + users,
+        try (EngineRun s = Engine.builder(bench.tenant).persisted(dir, StoreSource.described("bench tenant fewBig " + users),
                 System.out::println)) {
             long t2 = System.nanoTime();
             out.put("reconcileIntoStoreMs", (t2 - t1) / 1_000_000);
             out.put("reconcilePath", s.engine().reconcilePath().description());
             heapTenant = heapAfterGc();
             out.put("heapUsedAfterGcBytes", heapTenant);
-            out.put("storeValues", s.store().entries());
-            out.put("storeFileBytes", s.store().offHeapBytes());
+            out.put("storeValues", s.persisted().orElseThrow().store().entries());
+            out.put("storeFileBytes", s.persisted().orElseThrow().store().offHeapBytes());
             System.out.printf("reconciled into %s in %,d ms (%s); %,d values%n", dir, (t2 - t1) / 1_000_000,
-                    s.engine().reconcilePath(), s.store().entries());
+                    s.engine().reconcilePath(), s.persisted().orElseThrow().store().entries());
         }
         long t3 = System.nanoTime();
         long entries;

@@ -33,11 +33,13 @@ class BenchmarkSmokeTest {
                 "EventBenchmark.seatPurchaseAutoReprocess", "MemoryFloorBenchmark.stream", "ReconcileBenchmark.reconcile",
                 "RuleBenchmark.evaluateAllRules", "RuleBenchmark.parseAndCompileRules", "StoreBenchmark.memberToggle",
                 "StoreBenchmark.reconcile"), ran);
-        assertEquals(6 + 2 + 6 + 2 + 2 + 4 + 2 + 3, results.size(), "reconcile: 2 shapes x 3 resolvers; 2 memory floors; 6 event "
-                + "runs; 2 event-object baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs; 3 end-to-end "
-                + "resolvers");
+        assertEquals(9 + 3 + 6 + 2 + 2 + 4 + 2 + 9, results.size(), "reconcile: 3 shapes x 3 resolvers; 3 memory floors; 6 event "
+                + "runs; 2 event-object baselines; 2 rule runs; 2 store kinds x 2 store benchmarks; 2 clock runs; 3 shapes x 3 "
+                + "end-to-end resolvers");
         String table = BenchMain.Targets.table(results);
         assertTrue(table.contains("full reconcile, 3000 users, manySmall"), table);
+        assertTrue(table.contains("full reconcile, 3000 users, scarce"), table);
+        assertTrue(table.contains("scarce") && table.contains("x clean"), table);
         assertTrue(table.contains("plainJdk") && table.contains("duckdb"), table);
         assertTrue(table.contains("memory floor"), table);
         assertTrue(table.contains("persistence: membership event on the chronicle store"), table);

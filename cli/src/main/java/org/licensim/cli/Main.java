@@ -11,10 +11,12 @@ import picocli.CommandLine;
  */
 @Command(name = "licensim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Resolves and simulates group-based licensing the way Microsoft Entra ID does.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, CheckCommand.class, ReportCommand.class, ImportGraphCommand.class, PlanCommand.class, WhatIfCommand.class, MigrateCommand.class, SwitchProductCommand.class, PreviewRuleCommand.class,
+        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, CheckCommand.class, ReportCommand.class, ImportGraphCommand.class, PlanCommand.class, WhatIfCommand.class, MigrateCommand.class, SwitchProductCommand.class, ReclaimCommand.class, PreviewRuleCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int INPUT_ERROR = 1;
+    /** A bad option or an unknown command. */
+    public static final int BAD_USAGE = 2;
     /** {@code licensim report --baseline A --current B} found a regression. */
     public static final int REGRESSION = 3;
 
@@ -46,6 +48,12 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(cmd.getErr(), ex, trace));
+        String unknown = unknownCommand(cl, rest);
+        if (unknown != null) {
+            err.println("licensim: " + unknown);
+            err.flush();
+            return BAD_USAGE;
+        }
         int code;
         try {
             code = cl.execute(rest.toArray(String[]::new));
@@ -56,6 +64,50 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The message for a first word that is not a command, or null. Checked before picocli parses,
+     * because picocli lets {@code --help} win over an unmatched word and prints the top-level usage
+     * with exit 0: {@code licensim no-such-command --help} must be refused like
+     * {@code licensim no-such-command}.
+     */
+    static String unknownCommand(CommandLine cl, java.util.List<String> args) {
+        if (args.isEmpty() || args.get(0).startsWith("-")) {
+            return null;
+        }
+        String first = args.get(0);
+        java.util.Set<String> names = cl.getSubcommands().keySet();
+        if (names.contains(first)) {
+            return null;
+        }
+        java.util.List<String> close = new java.util.ArrayList<>();
+        for (String n : names) {
+            if (!n.equals("help") && (n.startsWith(first) || first.startsWith(n) || distance(first, n) <= 2)) {
+                close.add(n);
+            }
+        }
+        return "unknown command \"" + first + "\"" + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
+                + "; the commands are " + String.join(", ", names) + " (licensim --help describes each)";
+    }
+
+    /** Levenshtein distance, for "did you mean". */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** Prints {@code t} as one paragraph a user can act on (with the trace when asked) and returns the exit code. */

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.event.Event;
-import org.licensim.core.files.AtomicFile;
 import org.licensim.core.io.EventReader;
-import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.Migration;
 
@@ -37,9 +35,10 @@ final class MigrateCommand implements Callable<Integer> {
             + "policy (JSON Lines, applied before any removal).")
     Path policy;
 
-    @Option(names = "--apply", paramLabel = "EVENTS", description = "Write the policy and the removals as an event feed "
-            + "(JSON Lines) to apply with licensim resolve.")
-    Path apply;
+    @Option(names = "--apply", paramLabel = "FILE", description = "Write the policy and the removals, in their safe order, "
+            + "by the name's ending: .jsonl an event feed for licensim resolve, .json Microsoft Graph JSON batches, .ps1 a "
+            + "Microsoft.Graph PowerShell script (-WhatIf runs it dry). May be given more than once (docs/FORMATS.md).")
+    List<Path> apply = new ArrayList<>();
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "List at most N per section.")
     int limit;
@@ -52,6 +51,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Main.requireNonNegative(spec, "--limit", limit);
+        Apply.check(apply);
         PrintWriter o = spec.commandLine().getOut();
         List<Event> events = new ArrayList<>();
         if (policy != null) {
@@ -63,10 +63,11 @@ final class MigrateCommand implements Callable<Integer> {
         }
         SnapshotReader reader = SnapshotReader.withDefaults();
         Migration m = Migration.plan(() -> reader.read(snapshot), events);
-        Names names = new Names(reader.read(snapshot));
+        org.licensim.core.directory.Tenant before = reader.read(snapshot);
+        Names names = new Names(before);
         if (format != Format.table) {
             print(o, m, names);
-            writeFeed(o, m, format == Format.table);
+            writeFeed(o, m, before, false);
             return 0;
         }
         o.printf("migration plan for %s%s%n", snapshot, policy == null ? "" : " under the policy in " + policy);
@@ -75,26 +76,22 @@ final class MigrateCommand implements Callable<Integer> {
         more(o, m.remove().size());
         o.printf("  keep: %d%n", m.keep().size());
         m.keep().stream().limit(limit).forEach(d -> o.printf("    %s %s: %s%s%n", names.user(d.user()), d.product(), d.reason(),
-                d.plansLost().isEmpty() ? "" : " (would lose " + String.join(", ", d.plansLost()) + ")"));
+                d.plansLost().isEmpty() ? "" : " (would lose " + names.plans(d.plansLost()) + ")"));
         more(o, m.keep().size());
         o.printf("  order: %d policy events, then %d removals; checked on a copy: no user loses a plan or gains an error%n",
                 m.policy().size(), m.remove().size());
-        writeFeed(o, m, true);
+        writeFeed(o, m, before, true);
         return 0;
     }
 
-    /** With --apply, the feed of policy events then removals; {@code say}: and a line saying so. */
-    private void writeFeed(PrintWriter o, Migration m, boolean say) {
-        if (apply != null) {
-            AtomicFile.write(apply, "event feed", out -> {
-                EventWriter w = new EventWriter(out);
-                for (Event e : m.events()) {
-                    w.write(e);
-                }
-                w.flush();
-            });
-            (say ? o : spec.commandLine().getErr()).printf("wrote %s (%d events; licensim resolve %s --events %s)%n", apply,
-                    m.events().size(), snapshot, apply);
+    /** With --apply, the policy events then the removals in each file asked for; {@code say}: the lines saying so on {@code o}. */
+    private void writeFeed(PrintWriter o, Migration m, org.licensim.core.directory.Tenant before, boolean say) {
+        if (!apply.isEmpty()) {
+            PrintWriter to = say ? o : spec.commandLine().getErr();
+            Apply.write(apply, before, m.events(), "licensim migrate " + snapshot + ": " + m.policy().size()
+                    + " policy changes, then " + m.remove().size() + " direct licences removed", to);
+            apply.stream().filter(f -> f.toString().endsWith(".jsonl")).findFirst()
+                    .ifPresent(f -> to.printf("  (try the feed: licensim resolve %s --events %s)%n", snapshot, f));
         }
     }
 

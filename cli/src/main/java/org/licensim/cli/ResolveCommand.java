@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
-import org.licensim.core.engine.StoreSession;
+import org.licensim.core.engine.EngineRun;
 import org.licensim.core.engine.Summary;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.EventReader;
@@ -19,6 +19,9 @@ import org.licensim.core.io.StateCsvWriter;
 import org.licensim.core.io.StateWriter;
 import org.licensim.core.planning.HealthCheck;
 import org.licensim.core.state.States;
+import org.licensim.core.state.StoreFailure;
+import org.licensim.core.state.StoreSession;
+import org.licensim.core.state.StoreSource;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,8 +115,7 @@ final class ResolveCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Tenant tenant = SnapshotReader.withDefaults().read(snapshot);
         long t1 = System.nanoTime();
-        StoreSession session = null;
-        Engine engine;
+        EngineRun run;
         if (store != null) {
             if (now == null && tenant.evaluatedAt() == null && timeDriven(tenant)) {
                 // the store is checked against a replay when resumed: system.now at load must be the same then
@@ -121,39 +123,35 @@ final class ResolveCommand implements Callable<Integer> {
                         + "membership rules (system.now) and no evaluatedAt: give --now, so that resuming the store "
                         + "later evaluates them at the same time as this run");
             }
-            session = builder(tenant).persisted(store, sourceOf(snapshot), Main.progress(err, quiet));
-            engine = session.engine();
+            run = builder(tenant).persisted(store, StoreSource.ofFile(snapshot), Main.progress(err, quiet));
         } else {
-            engine = builder(tenant).reconcile();
+            run = builder(tenant).run();
         }
-        try {
-            return run(o, err, tenant, engine, session, t0, t1);
-        } finally {
-            if (session != null) {
-                session.close();
-            }
+        try (run) {
+            return run(o, err, run, t0, t1);
         }
     }
 
-    /** "name sha256:hex" of the snapshot: what a store records as its source and checks on resume. */
-    static String sourceOf(Path snapshot) throws java.io.IOException {
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * Records the absolute paths of the snapshot and events in the store directory
+     * ({@link StateCommand#INPUTS}), so {@code licensim state DIR --user UPN} finds users by name
+     * without being told where the inputs are. Written after the commit: a killed build has none.
+     */
+    private void recordInputs() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        n.put("snapshot", snapshot.toAbsolutePath().normalize().toString());
+        if (events == null) {
+            n.putNull("events");
+        } else {
+            n.put("events", events.toAbsolutePath().normalize().toString());
         }
-        try (var in = java.nio.file.Files.newInputStream(snapshot)) {
-            byte[] b = new byte[1 << 16];
-            for (int n = in.read(b); n > 0; n = in.read(b)) {
-                md.update(b, 0, n);
-            }
-        }
-        return snapshot.getFileName() + " sha256:" + java.util.HexFormat.of().formatHex(md.digest());
+        org.licensim.core.files.AtomicFile.write(store.resolve(StateCommand.INPUTS), "the store's inputs record",
+                out -> new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, n));
     }
 
-    private Integer run(PrintWriter o, PrintWriter err, Tenant tenant, Engine engine, StoreSession session, long t0,
-                        long t1) throws Exception {
+    private Integer run(PrintWriter o, PrintWriter err, EngineRun run, long t0, long t1) throws Exception {
+        Engine engine = run.engine();
+        StoreSession session = run.persisted().orElse(null);
         long t2 = System.nanoTime();
         long applied = 0;
         List<String> rejected = new ArrayList<>();
@@ -163,12 +161,12 @@ final class ResolveCommand implements Callable<Integer> {
             try (EventReader r = EventReader.open(events)) {
                 for (Event e = r.next(); e != null; e = r.next()) {
                     try {
-                        if (session != null) {
-                            session.apply(e);
-                        } else {
-                            engine.apply(e);
-                        }
+                        run.apply(e);
                         applied++;
+                    } catch (StoreFailure ex) {
+                        // never a rejected event, whatever --on-reject says: the store is at its last commit
+                        throw new LicensimException(events + ":" + r.line() + ": event seq " + e.seq()
+                                + ": the store failed, the run stops: " + ex.getMessage(), ex);
                     } catch (LicensimException ex) {
                         if (onReject == OnReject.fail) {
                             throw new LicensimException(events + ":" + r.line() + ": " + ex.getMessage()
@@ -191,8 +189,9 @@ final class ResolveCommand implements Callable<Integer> {
                 }
             }
         }
+        run.finish();
         if (session != null) {
-            session.finish();
+            recordInputs();
         }
         long t3 = System.nanoTime();
         if (out != null) {
@@ -240,7 +239,7 @@ final class ResolveCommand implements Callable<Integer> {
         if (session != null) {
             o.printf("store %s: %s, state after event seq %d (%,d values, %,d MB of map files)%n", store,
                     session.created() ? "created" : "resumed after seq " + session.resumedAfter() + ", "
-                            + String.format("%,d", session.replayed()) + " events read again",
+                            + String.format("%,d", run.replayed()) + " events read again",
                     engine.lastAppliedSeq(), session.store().entries(), session.store().offHeapBytes() >> 20);
         }
         if (out != null) {

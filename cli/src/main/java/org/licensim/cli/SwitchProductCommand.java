@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.licensim.core.event.Event;
-import org.licensim.core.files.AtomicFile;
-import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.ProductSwitch;
 
@@ -44,8 +41,10 @@ final class SwitchProductCommand implements Callable<Integer> {
             description = "Plans of the new product to keep disabled (ids or names, comma-separated).")
     List<String> disabled = List.of();
 
-    @Option(names = "--apply", paramLabel = "EVENTS", description = "Write the chosen steps as an event feed.")
-    Path apply;
+    @Option(names = "--apply", paramLabel = "FILE", description = "Write the chosen steps, by the name's ending: .jsonl an "
+            + "event feed, .json Microsoft Graph JSON batches, .ps1 a Microsoft.Graph PowerShell script (-WhatIf runs it "
+            + "dry). May be given more than once. Written only when the chosen order ends without errors.")
+    List<Path> apply = new java.util.ArrayList<>();
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default), csv (one row per order simulated) or json (every order with its steps and "
@@ -55,11 +54,12 @@ final class SwitchProductCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         PrintWriter o = spec.commandLine().getOut();
+        Apply.check(apply);
         SnapshotReader reader = SnapshotReader.withDefaults();
         ProductSwitch s = ProductSwitch.plan(() -> reader.read(snapshot), group, from, to, disabled);
         if (format != Format.table) {
             print(o, s);
-            writeFeed(spec.commandLine().getErr(), s.chosen());
+            writeFeed(spec.commandLine().getErr(), s, reader);
             return s.chosen().safe() ? 0 : 1;
         }
         o.printf("switch group %s from %s to %s: %d orders simulated%n", s.groupName(), s.from(), s.to(),
@@ -76,7 +76,8 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("  %d. %s%n", i + 1, c.stepNames().get(i));
         }
         if (!s.notInTarget().isEmpty()) {
-            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(), String.join(", ", s.notInTarget()));
+            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(),
+                    new Names(reader.read(snapshot)).plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
             o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),
@@ -94,22 +95,26 @@ final class SwitchProductCommand implements Callable<Integer> {
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }
-        writeFeed(o, c);
+        writeFeed(o, s, reader);
         return c.safe() ? 0 : 1;
     }
 
-    /** With --apply, the chosen order's steps as a feed, and a line saying so on {@code o}. */
-    private void writeFeed(PrintWriter o, ProductSwitch.Candidate c) {
-        if (apply != null) {
-            AtomicFile.write(apply, "event feed", out -> {
-                EventWriter w = new EventWriter(out);
-                for (Event e : c.steps()) {
-                    w.write(e);
-                }
-                w.flush();
-            });
-            o.printf("wrote %s (%d events)%n", apply, c.steps().size());
+    /**
+     * With --apply, the chosen order's steps in each file asked for, and a line per file on {@code o};
+     * when no order ends without errors, nothing (a command that fails writes nothing) and a line saying so.
+     */
+    private void writeFeed(PrintWriter o, ProductSwitch s, SnapshotReader reader) throws java.io.IOException {
+        if (apply.isEmpty()) {
+            return;
         }
+        ProductSwitch.Candidate c = s.chosen();
+        if (!c.safe()) {
+            o.printf("nothing written to %s: no order ends without errors%n",
+                    String.join(", ", apply.stream().map(Path::toString).toList()));
+            return;
+        }
+        Apply.write(apply, reader.read(snapshot), c.steps(), "licensim switch-product: group " + s.groupName() + " from "
+                + s.from() + " to " + s.to() + " (" + c.name() + ")", o);
     }
 
     /** csv: one row per order simulated; json: the switch with every order, its steps and the members it fails. */

@@ -42,8 +42,17 @@ public final class Reports {
                 + "benchmark results (jmh.json, from licensim bench) nor a plan (plan.json, from licensim plan)");
     }
 
-    /** One report over several results paths, each one's pages in the order given. */
+    /** One report over several results paths, each one's pages in the order given, for administrators (no engine internals). */
     public static Doc report(List<Path> inputs, String title) {
+        return report(inputs, title, false);
+    }
+
+    /**
+     * One report over several results paths; {@code engineDetails}: a simulation's pages also show
+     * the engine's wall-clock figures and its latency per event type (for developers: an
+     * administrator's report leaves them out, benchmark reports have the measured figures).
+     */
+    public static Doc report(List<Path> inputs, String title, boolean engineDetails) {
         if (inputs.isEmpty()) {
             throw new ReportException("no results to report on: name a simulation or benchmark results directory");
         }
@@ -70,7 +79,7 @@ public final class Reports {
         for (int i = 0; i < runs.size(); i++) {
             String prefix = runs.size() == 1 ? "" : "r" + (i + 1) + "-";
             if (runs.get(i) instanceof SimRun s) {
-                SimulationPages.add(doc, s, prefix);
+                SimulationPages.add(doc, s, prefix, engineDetails);
             } else if (runs.get(i) instanceof com.fasterxml.jackson.databind.JsonNode plan) {
                 PlanPages.add(doc, plan, prefix);
             } else {
@@ -155,13 +164,34 @@ public final class Reports {
         return List.of(html, md, charts);
     }
 
+    /**
+     * Writes {@code target} through a temporary file of its own (a unique hidden name beside it,
+     * with the permissions of the file it replaces), refusing a target that is a symbolic link or
+     * not a regular file; the temporary is removed when anything fails. The same rules as core's
+     * AtomicFile, which this module cannot see (docs/FORMATS.md, "Output files").
+     */
     private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        if (Files.isSymbolicLink(target) || (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            throw new ReportException("cannot write the report to " + target + ": it is "
+                    + (Files.isSymbolicLink(target) ? "a symbolic link; licensim does not write through links"
+                            : "not a regular file; licensim replaces only regular files") + ": give another file name", null);
+        }
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".licensim-", ".tmp");
         try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(target)) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            } else {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

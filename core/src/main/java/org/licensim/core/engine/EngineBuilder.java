@@ -10,6 +10,8 @@ import org.licensim.core.rules.DynamicMembership;
 import org.licensim.core.rules.RuleMembership;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
+import org.licensim.core.state.StoreSession;
+import org.licensim.core.state.StoreSource;
 
 /**
  * The one place an engine is assembled: dynamic membership, feed, store and reconcile. The
@@ -19,7 +21,8 @@ import org.licensim.core.state.StateStore;
  * <pre>{@code
  * Engine e = Engine.builder(tenant).reconcile();                          // resolved on the heap
  * Engine e = Engine.builder(tenant).feed(feed).membership(custom).build(); // not reconciled yet
- * StoreSession s = Engine.builder(tenant).persisted(dir, source, log);     // created or resumed in dir
+ * EngineRun r = Engine.builder(tenant).run();                            // the same, behind the run's door
+ * EngineRun r = Engine.builder(tenant).persisted(dir, source, log);       // created or resumed in dir
  * }</pre>
  */
 public final class EngineBuilder {
@@ -90,15 +93,21 @@ public final class EngineBuilder {
         return e;
     }
 
+    /** The reconciled engine on the heap, behind the door a persisted run has too. */
+    public EngineRun run() {
+        return EngineRun.of(reconcile());
+    }
+
     /**
      * An engine whose state lives in a persisted store in {@code dir}: created and reconciled
      * on the first run, resumed (and checked against {@code source}, the snapshot's name and
      * digest) on later ones. {@code log} receives one line per step.
      */
-    public StoreSession persisted(Path dir, String source, Consumer<String> log) {
+    public EngineRun persisted(Path dir, StoreSource source, Consumer<String> log) {
         DynamicMembership m = membership();
         ChangeFeed f = feed();
-        return StoreSession.start(dir, tenant, source, log, s -> configure(new Engine(tenant, s, f, m)));
+        return PersistedRun.start(StoreSession.start(dir, tenant, source, log),
+                s -> configure(new Engine(tenant, s, f, m)), log);
     }
 
     private Engine on(StateStore s) {

@@ -3,22 +3,23 @@ package org.licensim.core.engine;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
+import org.licensim.core.state.StoreTotals;
 import org.licensim.core.state.UserEntries;
 
 /**
  * Totals of a resolved tenant: per product consumed, capacity, users in error and users waiting
  * for a seat (a source in Error/CountViolation); per error kind the number of sources in that
- * error. One pass over the state store, or none when the engine's store is a {@link TalliedStore}
- * that kept the totals as it was written. Arrays are indexed by tenant product.
+ * error. One pass over the state store, or none when the engine's store keeps the totals as it is
+ * written ({@link StateStore#totals()}, a {@link org.licensim.core.state.TalliedStore}). Arrays are indexed by tenant product.
  */
 public record Summary(int users, String[] products, int[] consumed, int[] capacity, int[] usersInError,
                       int[] usersWaiting, long[] sourcesByError) {
 
     public static Summary of(Engine engine) {
-        return of(engine, !(engine.store() instanceof TalliedStore));
+        return of(engine, engine.store().totals().isEmpty());
     }
 
-    /** The summary by a pass over the store ({@code scan}), or from a {@link TalliedStore}'s totals. */
+    /** The summary by a pass over the store ({@code scan}), or from the totals the store kept. */
     static Summary of(Engine engine, boolean scan) {
         var tenant = engine.tenant();
         Subscriptions subs = tenant.subscriptions();
@@ -34,7 +35,7 @@ public record Summary(int users, String[] products, int[] consumed, int[] capaci
             capacity[t] = subs.units(t).capacity();
         }
         if (!scan) {
-            TalliedStore tally = (TalliedStore) engine.store();
+            StoreTotals tally = engine.store().totals().orElseThrow();
             for (int t = 0; t < n; t++) {
                 inError[t] = tally.usersInError(t);
                 waiting[t] = tally.usersWaiting(t);

@@ -16,7 +16,6 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.files.AtomicFile;
-import org.licensim.core.state.HeapStateStore;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 import org.licensim.core.state.UserEntries;
@@ -43,7 +42,7 @@ public final class StateWriter {
     }
 
     public static void write(Engine engine, OutputStream out) throws IOException {
-        write(engine, out, engine.store() instanceof HeapStateStore
+        write(engine, out, engine.store().concurrentReads()
                 ? Math.min(MAX_RENDERERS, Runtime.getRuntime().availableProcessors()) : 1);
     }
 
@@ -52,7 +51,8 @@ public final class StateWriter {
 
     /**
      * {@link #write(Engine, OutputStream)} with the users rendered on {@code threads} threads (the
-     * heap store's reads need no lock; a persisted store is read by one thread). The bytes are the
+     * store says whether its reads may run at once: the heap store's may, alone or tallied; a
+     * persisted store is read by one thread). The bytes are the
      * same for any number.
      */
     static void write(Engine engine, OutputStream out, int threads) throws IOException {

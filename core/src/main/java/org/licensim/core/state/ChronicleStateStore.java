@@ -2,21 +2,16 @@ package org.licensim.core.state;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 import net.openhft.chronicle.core.values.IntValue;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.licensim.core.LicensimException;
-import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Tenant;
 
 /**
@@ -46,6 +41,15 @@ import org.licensim.core.directory.Tenant;
  * commit) says so and is refused. The commit record and the undo log allocate their disk space
  * before they map it, and the map files are not sparse, so a full disk is an I/O error naming the
  * file, never a crash of the process in the middle of a write.
+ *
+ * <p>Any failure of the store while it is written or read (I/O, space, an entry too large,
+ * damage) is a {@link StoreFailure} naming the file, never an ordinary refusal.
+ *
+ * <p>Split by job: this class is the {@link StateStore} and the commit protocol (undo log,
+ * commit record, rollback, close); {@link StoreOpening} creates, recovers and opens;
+ * {@link StoreValues} encodes, checks and decodes values; {@link StoreGrowth} moves to a larger
+ * generation of map files; {@link StoreManifest}, {@link IdMaps}, {@link CommitHeader},
+ * {@link UndoLog}, {@link StoreLock} and {@link StoreFiles} own their files.
  */
 public final class ChronicleStateStore implements StateStore {
     /** Layout of values and files; a store of another layout is refused, never misread. */
@@ -58,78 +62,6 @@ public final class ChronicleStateStore implements StateStore {
     static final String UNDO = "undo.bin";
     /** The three map files, by their generation-0 names. */
     static final List<String> MAP_FILES = List.of(STATE_FILE, USER_IDS, GROUP_IDS);
-
-    /** A product as the store knows it: enough to print a state without the tenant. */
-    public record StoredProduct(String skuId, String skuPartNumber, String[] planIds, String[] planNames) {
-        public int words() {
-            return Math.max(1, (planIds.length + 63) >>> 6);
-        }
-    }
-
-    /** One decoded entry, for readers without a tenant ({@code licensim state}). */
-    public record StoredEntry(int src, int product, int state, long key, int time, long[] enabled) {
-    }
-
-    private final Path dir;
-    private final List<StoredProduct> products;
-    private final int[] words;
-    private ChronicleMap<IntValue, ByteBuffer> state;
-    private IdMaps ids;
-    private final CommitHeader header;
-    private final UndoLog undo;
-    private StoreManifest manifest;
-    private final StoreLock lock;
-    private Consumer<String> log = line -> { };
-    private final IntValue key = Values.newHeapInstance(IntValue.class);
-    private final CRC32C crc = new CRC32C();
-    private final IntHashSet touched = new IntHashSet();
-    private ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-    private ByteBuffer old = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-    private final long[][] full;
-    private final int maxWords;
-    private final ValueCodec codec = new ValueCodec();
-    private final long[] entryWords;
-    private int[] parsed = new int[16 * ENTRY_INTS];
-    private long[] parsedWords;
-    private int cachedUser = -1;
-    private int cachedCount;
-    private boolean logging;
-    private int highUser;
-    private Tenant tenant;
-    private PlanMasks masks;
-    private final String recovery;
-
-    private ChronicleStateStore(Path dir, StoreLock lock, StoreManifest manifest, ChronicleMap<IntValue, ByteBuffer> state,
-                                IdMaps ids, CommitHeader header, UndoLog undo, String recovery) {
-        this.dir = dir;
-        this.lock = lock;
-        this.manifest = manifest;
-        List<StoredProduct> products = manifest.products();
-        this.products = products;
-        this.words = new int[products.size()];
-        this.full = new long[products.size()][];
-        int most = 1;
-        for (int t = 0; t < words.length; t++) {
-            words[t] = products.get(t).words();
-            most = Math.max(most, words[t]);
-            int plans = products.get(t).planIds().length;
-            full[t] = new long[words[t]];
-            for (int i = 0; i < plans; i++) {
-                full[t][i >>> 6] |= 1L << i;
-            }
-        }
-        this.maxWords = most;
-        this.entryWords = new long[most];
-        this.parsedWords = new long[16 * most];
-        this.state = state;
-        this.ids = ids;
-        this.header = header;
-        this.undo = undo;
-        this.recovery = recovery;
-        this.highUser = header.current().users();
-    }
-
-    // ------------------------------------------------------------------ create, open
 
     /** Sizing of a new store: users it should hold (growth included) and average entries per user. */
     public record Sizing(long users, long groups, double entriesPerUser, double averageIdLength) {
@@ -154,107 +86,60 @@ public final class ChronicleStateStore implements StateStore {
         }
     }
 
+    private final Path dir;
+    private final List<StoredProduct> products;
+    private final StoreValues values;
+    private IdMaps ids;
+    private final CommitHeader header;
+    private final UndoLog undo;
+    private StoreManifest manifest;
+    private final StoreLock lock;
+    private final String recovery;
+    private Consumer<String> log = line -> { };
+    private final IntHashSet touched = new IntHashSet();
+    private boolean logging;
+    private int highUser;
+    private Tenant tenant;
+    /** Set by the first failure while writing: the store is at its last commit and takes no more writes. */
+    private StoreFailure failed;
+
+    ChronicleStateStore(Path dir, StoreLock lock, StoreManifest manifest, ChronicleMap<IntValue, ByteBuffer> state,
+                        IdMaps ids, CommitHeader header, UndoLog undo, String recovery) {
+        this.dir = dir;
+        this.lock = lock;
+        this.manifest = manifest;
+        this.products = manifest.products();
+        this.values = new StoreValues(products, dir.resolve(StoreFiles.fileOf(STATE_FILE, manifest.generation())), state);
+        this.ids = ids;
+        this.header = header;
+        this.undo = undo;
+        this.recovery = recovery;
+        this.highUser = header.current().users();
+    }
+
+    // ------------------------------------------------------------------ create, open
+
     /**
      * Creates an empty store in {@code dir} (which must not exist or be empty) for {@code tenant}'s
-     * products; {@code source} describes where the state comes from (the snapshot's name and
-     * digest) and is checked when the store is resumed. If creating fails (a full disk, say),
-     * nothing is left behind: the directory is as it was.
+     * products; {@code source} says where the state comes from and is checked when the store is
+     * resumed. If creating fails (a full disk, say), nothing is left behind.
      */
-    public static ChronicleStateStore create(Path dir, Tenant tenant, String source, Sizing sizing) {
-        boolean made;
-        try {
-            made = !Files.exists(dir);
-            if (!made) {
-                if (!Files.isDirectory(dir)) {
-                    throw new LicensimException(dir + ": exists and is not a directory; a store is a directory");
-                }
-                try (var s = Files.list(dir)) {
-                    if (s.anyMatch(f -> !f.getFileName().toString().equals(StoreLock.FILE))) {
-                        throw new LicensimException(dir + ": is not empty and holds no licensim store (no " + MANIFEST
-                                + "); give a new or empty directory");
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new LicensimException(dir + ": cannot create the store directory: " + e.getMessage(), e);
-        }
-        StoreLock lock;
-        try {
-            lock = StoreLock.acquire(dir, "building the store");
-        } catch (RuntimeException e) {
-            if (made && StoreFiles.onlyLockFile(dir)) {
-                StoreFiles.removeWhatCreateMade(dir, true); // the disk was too full even for the lock's few bytes
-            }
-            throw e;
-        }
-        CommitHeader header = null;
-        UndoLog undo = null;
-        ChronicleMap<IntValue, ByteBuffer> st = null;
-        IdMaps ids = null;
-        try {
-            // the commit record (saying "being built") before the manifest: a directory with a
-            // manifest always has one, so a build killed anywhere is recognised as unfinished
-            header = CommitHeader.create(dir.resolve(COMMIT), new CommitHeader.Slot(1, LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
-            header.setWriterOpen(true);
-            StoreManifest m = StoreManifest.create(tenant, source, sizing);
-            m.write(dir);
-            undo = new UndoLog(dir.resolve(UNDO));
-            st = StoreFiles.stateMap(dir, m, 0, false, false);
-            ids = StoreFiles.idMaps(dir, m, 0, false, false);
-            m.setAutoResizes(Math.min(st.remainingAutoResizes(), ids.remainingAutoResizes()));
-            StoreFiles.recordMapHeaders(dir, m, 0);
-            m.write(dir);
-            ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo, null);
-            s.attach(tenant);
-            return s;
-        } catch (RuntimeException e) {
-            StoreFiles.closeAfterFailure(st, ids, undo);
-            if (header != null) {
-                header.close();
-            }
-            StoreFiles.removeWhatCreateMade(dir, made);
-            lock.close();
-            throw e;
-        }
+    public static ChronicleStateStore create(Path dir, Tenant tenant, StoreSource source, Sizing sizing) {
+        return StoreOpening.create(dir, tenant, source, sizing);
     }
 
     /**
      * If the store in {@code dir} was killed during its first build (it never committed, so it
      * holds nothing to keep), empties it so that it can be built again, and says so; returns
-     * false and changes nothing for any other directory. Takes the store's lock, so a build
-     * still running in another process is refused, not removed.
+     * false and changes nothing for any other directory.
      */
     public static boolean discardUnfinishedBuild(Path dir) {
-        if (!unfinished(dir)) {
-            return false;
-        }
-        try (StoreLock lock = StoreLock.acquire(dir, "rebuilding a store whose first build was stopped")) {
-            if (!unfinished(dir)) {
-                return false; // finished by another process meanwhile
-            }
-            StoreFiles.removeWhatCreateMade(dir, false);
-            return true;
-        }
-    }
-
-    /**
-     * Whether {@code dir} holds a first build that never finished. A build writes its commit
-     * record ("being built") before its manifest and commits only after both, so: without a
-     * manifest, any directory of licensim's files alone (a commit record half written included);
-     * with one, a commit record that still says "being built" (or, from an older build order, none).
-     */
-    private static boolean unfinished(Path dir) {
-        Path commit = dir.resolve(COMMIT);
-        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
-            return Files.isRegularFile(commit) && StoreFiles.onlyLicensimFiles(dir);
-        }
-        return Files.isRegularFile(commit) ? CommitHeader.isBuilding(commit) : StoreFiles.onlyLicensimFiles(dir);
+        return StoreOpening.discardUnfinishedBuild(dir);
     }
 
     /** Whether {@code dir} holds a store (its manifest exists). */
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(MANIFEST));
+        return StoreOpening.exists(dir);
     }
 
     /** {@link #open(Path, boolean, String)} for a writer. */
@@ -266,67 +151,11 @@ public final class ChronicleStateStore implements StateStore {
      * Opens an existing store for {@code purpose} (said to any other process that tries to open it
      * meanwhile), recovering it to its last commit if its last writer was killed, and verifies
      * it: manifest, commit record, value and id counts and, with {@code verifyAll}, every value
-     * and every id entry. Any damage is a {@link LicensimException} naming the file; a failed open
+     * and every id entry. Any damage is a {@link StoreFailure} naming the file; a failed open
      * leaves the store as it found it.
      */
     public static ChronicleStateStore open(Path dir, boolean verifyAll, String purpose) {
-        if (!Files.isDirectory(dir)) {
-            throw new LicensimException(dir + ": no such store directory");
-        }
-        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
-            throw new LicensimException(dir + ": not a licensim store (no " + MANIFEST + ")");
-        }
-        StoreLock lock = StoreLock.acquire(dir, purpose);
-        CommitHeader header = null;
-        UndoLog undo = null;
-        ChronicleMap<IntValue, ByteBuffer> st = null;
-        IdMaps ids = null;
-        boolean crashed = false;
-        try {
-            if (!Files.isRegularFile(dir.resolve(COMMIT)) && StoreFiles.onlyLicensimFiles(dir)) {
-                throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the "
-                        + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
-            }
-            StoreManifest m = StoreManifest.read(dir);
-            header = CommitHeader.open(dir.resolve(COMMIT));
-            CommitHeader.Slot c = header.current();
-            if (c.layout() != LAYOUT) {
-                throw new LicensimException(header.file() + ": commit record of layout " + c.layout()
-                        + ", this licensim reads " + LAYOUT + " only");
-            }
-            if (c.status() == CommitHeader.BUILDING) {
-                throw new LicensimException(dir + ": this store was still being built (its first reconcile) when the "
-                        + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
-            }
-            StoreFiles.removeOtherGenerations(dir, m.generation());
-            StoreFiles.checkMapHeaders(dir, m);
-            crashed = header.writerWasOpen();
-            undo = new UndoLog(dir.resolve(UNDO));
-            boolean uncommitted = undo.count() > 0 && undo.base() == c.commitNo();
-            boolean recover = crashed || uncommitted;
-            st = StoreFiles.stateMap(dir, m, m.generation(), true, recover);
-            ids = StoreFiles.idMaps(dir, m, m.generation(), true, recover);
-            ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo,
-                    recover ? "recovered to commit " + c.commitNo() + " (last applied event seq " + c.lastSeq() + ")" : null);
-            if (recover) {
-                header.setWriterOpen(true);
-                ids.pruneBeyond(c.users(), c.groups());
-            }
-            if (uncommitted) {
-                s.rollback();
-            }
-            s.check(verifyAll);
-            header.setWriterOpen(true);
-            return s;
-        } catch (RuntimeException e) {
-            StoreFiles.closeAfterFailure(st, ids, undo);
-            if (header != null) {
-                header.setWriterOpen(crashed);
-                header.close();
-            }
-            lock.close();
-            throw e;
-        }
+        return StoreOpening.open(dir, verifyAll, purpose);
     }
 
     /**
@@ -348,17 +177,28 @@ public final class ChronicleStateStore implements StateStore {
             }
         }
         this.tenant = t;
-        this.masks = t.masks();
+        values.attach(t.masks());
     }
 
     // ------------------------------------------------------------------ integrity
 
-    private void check(boolean verifyAll) {
+    /** The value I/O (for tests that look at the bytes). */
+    StoreValues values() {
+        return values;
+    }
+
+    /** Created by this process: every entry is its own, so a lookup that misses needs no scan. */
+    void markChecked() {
+        values.markChecked();
+        ids.markChecked();
+    }
+
+    /** The checks of an open: value and id counts against the commit record; with {@code verifyAll} every value and id. */
+    void check(boolean verifyAll) {
         CommitHeader.Slot c = header.current();
-        Path stateFile = dir.resolve(StoreFiles.fileOf(STATE_FILE, manifest.generation()));
-        long n = state.longSize();
+        long n = values.size();
         if (n != c.entries()) {
-            throw new LicensimException(stateFile + ": holds " + n + " user values but the last commit recorded "
+            throw new StoreFailure(values.file() + ": holds " + n + " user values but the last commit recorded "
                     + c.entries() + ": the file was truncated, replaced or damaged");
         }
         if (ids.users.longSize() != c.users()) {
@@ -369,226 +209,52 @@ public final class ChronicleStateStore implements StateStore {
             throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(GROUP_IDS, manifest.generation())), "it holds "
                     + ids.groups.longSize() + " group ids but the last commit recorded " + c.groups());
         }
-        if (!verifyAll) {
-            return;
+        if (verifyAll) {
+            values.verifyAll(c.entries());
+            ids.verify(c.users(), c.groups());
         }
-        try {
-            long[] seen = {0};
-            state.forEachEntry(e -> {
-                int u = e.key().get().getValue();
-                ByteBuffer v = e.value().getUsing(buf);
-                if (v != buf) {
-                    buf = v.order(ByteOrder.LITTLE_ENDIAN);
-                }
-                buf.order(ByteOrder.LITTLE_ENDIAN);
-                decodeCheck(u, buf);
-                seen[0]++;
-            });
-            if (seen[0] != c.entries()) {
-                throw new LicensimException(stateFile + ": " + seen[0] + " values read, " + c.entries() + " committed");
-            }
-        } catch (LicensimException e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            throw new LicensimException(stateFile + ": Chronicle Map cannot read it (" + e.getClass().getSimpleName()
-                    + "): the store is damaged and cannot be trusted; rebuild it from its snapshot and events", e);
-        }
-        ids.verify(c.users(), c.groups());
-    }
-
-    /**
-     * Checks a value's CRC and decodes every entry into {@link #parsed} (its enabled plan words
-     * into {@link #parsedWords}); returns its entry count. Anything that does not fit is a
-     * {@link LicensimException} naming the file and the user index.
-     */
-    private int decodeCheck(int u, ByteBuffer v) {
-        int len = v.limit();
-        if (len < 5) {
-            throw damaged(u, "value of " + len + " bytes is too short");
-        }
-        if (!v.hasArray()) {
-            throw new IllegalStateException("Chronicle returned a direct buffer for a value");
-        }
-        byte[] a = v.array();
-        int base = v.arrayOffset();
-        if (checksum(u, v, len - 4) != v.getInt(len - 4)) {
-            throw damaged(u, "checksum mismatch");
-        }
-        codec.wrap(a, base, base + len - 4);
-        codec.bad = false;
-        long n = codec.varLong();
-        if (codec.bad || n < 0 || n > MAX_ENTRIES) {
-            throw damaged(u, "entry count " + (codec.bad ? "(unreadable)" : n) + " is out of range");
-        }
-        int count = (int) n;
-        if (parsed.length < count * ENTRY_INTS) {
-            parsed = new int[Math.max(count * ENTRY_INTS, parsed.length * 2)];
-            parsedWords = new long[Math.max(count * maxWords, parsedWords.length * 2)];
-        }
-        for (int i = 0; i < count; i++) {
-            String bad = codec.getEntry(u, parsed, i * ENTRY_INTS, entryWords, words, full);
-            if (bad != null) {
-                throw damaged(u, "entry " + i + ": " + bad);
-            }
-            System.arraycopy(entryWords, 0, parsedWords, i * maxWords, words[parsed[i * ENTRY_INTS + PRODUCT]]);
-        }
-        if (codec.pos != codec.limit) {
-            throw damaged(u, "value length " + len + " does not match its " + count + " entries");
-        }
-        return count;
-    }
-
-    /** CRC32C of the user index and the first {@code len} bytes of {@code v}. */
-    private int checksum(int u, ByteBuffer v, int len) {
-        crc.reset();
-        crc.update(u >>> 24);
-        crc.update(u >>> 16);
-        crc.update(u >>> 8);
-        crc.update(u);
-        if (v.hasArray()) {
-            crc.update(v.array(), v.arrayOffset(), len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                crc.update(v.get(i));
-            }
-        }
-        return (int) crc.getValue();
-    }
-
-    private LicensimException damaged(int u, String what) {
-        return new LicensimException(dir.resolve(StoreFiles.fileOf(STATE_FILE, manifest.generation())) + ": the value of user index "
-                + u + " is damaged (" + what
-                + "); the store cannot be trusted: rebuild it from its snapshot and events");
     }
 
     // ------------------------------------------------------------------ StateStore
 
-    /** Loads and decodes user {@code u}'s value into {@link #parsed}; returns its entry count, or -1 when absent. */
-    private int load(int u) {
-        if (u == cachedUser) {
-            return cachedCount;
-        }
-        key.setValue(u);
-        ByteBuffer v;
-        try {
-            v = state.getUsing(key, buf);
-        } catch (RuntimeException | Error e) {
-            throw damaged(u, "Chronicle Map cannot read it: " + e.getClass().getSimpleName());
-        }
-        int n;
-        if (v == null) {
-            n = -1;
-        } else {
-            if (v != buf) {
-                buf = v;
-            }
-            buf.order(ByteOrder.LITTLE_ENDIAN);
-            n = decodeCheck(u, buf);
-        }
-        cachedUser = u;
-        cachedCount = n;
-        return n;
-    }
-
     @Override
     public int count(int u) {
-        return Math.max(0, load(u));
+        return Math.max(0, values.load(u));
     }
 
     @Override
     public int read(int u, int[] dst) {
-        int n = load(u);
-        if (n <= 0) {
-            return 0;
-        }
-        System.arraycopy(parsed, 0, dst, 0, n * ENTRY_INTS);
-        for (int i = 0; i < n; i++) {
-            int o = i * ENTRY_INTS;
-            dst[o + MASK] = maskId(dst[o + PRODUCT], dst[o + MASK], i * maxWords);
-        }
-        return n;
-    }
-
-    /** The tenant's id of the plans at {@code parsedWords[at..]}: the stored id when it still means those plans, else interned. */
-    private int maskId(int t, int stored, int at) {
-        if (masks == null) {
-            throw new IllegalStateException("attach(tenant) before the engine reads the store");
-        }
-        int w = words[t];
-        if (stored >= 0 && stored < masks.size() && masks.product(stored) == t && masks.wordCount(stored) == w) {
-            boolean same = true;
-            for (int i = 0; i < w && same; i++) {
-                same = masks.word(stored, i) == parsedWords[at + i];
-            }
-            if (same) {
-                return stored;
-            }
-        }
-        return masks.intern(t, Arrays.copyOfRange(parsedWords, at, at + w));
+        return values.read(u, dst);
     }
 
     @Override
     public void write(int u, int[] src, int offset, int n) {
-        if (masks == null) {
+        if (tenant == null) {
             throw new IllegalStateException("attach(tenant) before the engine writes the store");
         }
-        if (logging && !touched.contains(u)) {
-            touched.add(u);
-            key.setValue(u);
-            ByteBuffer v = state.getUsing(key, old);
-            if (v != null && v != old) {
-                old = v.order(ByteOrder.LITTLE_ENDIAN);
-            }
-            undo.append(u, old, v == null ? -1 : old.limit());
-        } else if (!logging && header.current().status() == CommitHeader.CLEAN) {
-            undo.begin(header.current().commitNo());
-            logging = true;
-            write(u, src, offset, n);
-            return;
+        if (failed != null) {
+            throw failed;
         }
-        cachedUser = -1;
-        key.setValue(u);
+        Path at = undo.file();
         try {
-            put(u, src, offset, n);
+            if (!logging && header.current().status() == CommitHeader.CLEAN) {
+                undo.begin(header.current().commitNo());
+                logging = true;
+            }
+            if (logging && touched.add(u)) {
+                values.logBefore(u, undo);
+            }
+            at = values.file();
+            StoreFaults.beforeWrite(at, header.current().lastSeq());
+            values.put(u, src, offset, n);
         } catch (RuntimeException e) {
-            throw wrapped(e, "writing the state of user index " + u);
+            throw failure(e, at, "writing the state of user index " + u);
         }
         if (u >= highUser) {
             highUser = u + 1;
         }
         if (bulkTotal > 0 && (++bulkDone & 0xFFFF) == 0) {
             bulkProgress();
-        }
-    }
-
-    private void put(int u, int[] src, int offset, int n) {
-        if (n == 0) {
-            state.remove(key);
-        } else {
-            int bound = 3 + 4;
-            for (int i = 0; i < n; i++) {
-                bound += ValueCodec.ENTRY_MAX_FIXED + ValueCodec.WORD_MAX * words[src[offset + i * ENTRY_INTS + PRODUCT]];
-            }
-            if (buf.capacity() < bound || !buf.hasArray()) {
-                buf = ByteBuffer.allocate(Math.max(bound, buf.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            buf.clear();
-            codec.wrap(buf.array(), buf.arrayOffset(), buf.arrayOffset() + bound);
-            codec.putVarLong(n);
-            for (int i = 0; i < n; i++) {
-                int o = offset + i * ENTRY_INTS;
-                int t = src[o + PRODUCT];
-                int id = src[o + MASK];
-                int wc = masks.wordCount(id);
-                for (int w = 0; w < words[t]; w++) {
-                    entryWords[w] = w < wc ? masks.word(id, w) : 0L;
-                }
-                codec.putEntry(u, src, o, entryWords, full[t], words[t]);
-            }
-            int at = codec.pos - buf.arrayOffset();
-            buf.putInt(at, checksum(u, buf, at));
-            buf.limit(at + 4);
-            state.put(key, buf);
         }
     }
 
@@ -600,6 +266,12 @@ public final class ChronicleStateStore implements StateStore {
     @Override
     public void reserve(int users, long entries) {
         // sized when created (Sizing); Chronicle Map grows up to its bloat factor beyond that
+    }
+
+    /** Where the state came from, as the manifest records it. */
+    @Override
+    public Optional<StoreSource> source() {
+        return Optional.of(StoreSource.parse(manifest.source()));
     }
 
     /** A reconcile's writes are about to come: they are counted and reported on the log (phase, share, time to go). */
@@ -640,109 +312,60 @@ public final class ChronicleStateStore implements StateStore {
      */
     @Override
     public void commit(long lastSeq) {
+        if (failed != null) {
+            throw failed;
+        }
         bulkTotal = 0;
         int users = header.current().users();
         int groups = header.current().groups();
+        Path at = dir.resolve(StoreFiles.fileOf(USER_IDS, manifest.generation()));
         try {
             if (tenant != null) {
                 for (int u = users; u < tenant.users().size(); u++) {
                     ids.putUser(tenant.users().id(u), u);
                 }
                 users = Math.max(users, tenant.users().size());
+                at = dir.resolve(StoreFiles.fileOf(GROUP_IDS, manifest.generation()));
                 for (int g = groups; g < tenant.groups().size(); g++) {
                     ids.putGroup(g, tenant.groups().id(g));
                 }
                 groups = Math.max(groups, tenant.groups().size());
             }
+            at = header.file();
+            CommitHeader.Slot c = header.current();
+            header.write(new CommitHeader.Slot(c.commitNo() + 1, LAYOUT, CommitHeader.CLEAN, lastSeq, values.size(),
+                    users, groups));
         } catch (RuntimeException e) {
-            throw wrapped(e, "recording new ids");
+            throw failure(e, at, "committing the state after event seq " + lastSeq);
         }
-        CommitHeader.Slot c = header.current();
-        header.write(new CommitHeader.Slot(c.commitNo() + 1, LAYOUT, CommitHeader.CLEAN, lastSeq, state.longSize(),
-                users, groups));
         undo.clear();
         touched.clear();
         logging = false;
-        if (needsGrowth()) {
+        if (StoreGrowth.needed(manifest, values, ids)) {
             grow();
         }
     }
 
-    /**
-     * Whether the map files should be rebuilt larger before the next event: more users or groups
-     * than they were sized for, or Chronicle Map's own room to grow (extra segment tiers, a hard
-     * limit) half used. Checked at each commit, so a single event never has to grow a map past
-     * its limit.
-     */
-    private boolean needsGrowth() {
-        Sizing s = manifest.sizing();
-        int reserve = (manifest.autoResizes() + 1) / 2;
-        return state.longSize() > s.users() || ids.users.longSize() > s.users() || ids.groups.longSize() > s.groups()
-                || state.remainingAutoResizes() < reserve || ids.remainingAutoResizes() < reserve;
-    }
-
-    /**
-     * Copies every value and id into map files of the next generation, sized for four times
-     * today's counts, and switches to them by rewriting the manifest (whole or not at all). A
-     * kill before the switch leaves the old generation in use (the new files are removed on the
-     * next open); after it, the new one. Runs right after a commit, when the undo log is empty.
-     */
+    /** Moves to a larger generation of map files ({@link StoreGrowth}), right after a commit. */
     private void grow() {
         long t0 = System.nanoTime();
-        Sizing was = manifest.sizing();
-        long users = Math.max(state.longSize(), ids.users.longSize());
-        Sizing next = new Sizing(Math.max(was.users() * 2, users * 4 + 1000),
-                Math.max(was.groups() * 2, ids.groups.longSize() * 4 + 1000), averageEntries(), was.averageIdLength());
-        int gen = manifest.generation() + 1;
-        StoreManifest m = manifest.copy();
-        m.setGeneration(gen);
-        m.setSizing(next);
-        StoreFiles.removeOtherGenerations(dir, manifest.generation());
-        ChronicleMap<IntValue, ByteBuffer> st = null;
-        IdMaps copy = null;
-        try {
-            st = StoreFiles.stateMap(dir, m, gen, false, false);
-            ChronicleMap<IntValue, ByteBuffer> into = st;
-            state.forEachEntry(e -> into.put(e.key().get(), e.value().get()));
-            copy = StoreFiles.idMaps(dir, m, gen, false, false);
-            IdMaps to = copy;
-            ids.users.forEachEntry(e -> to.users.put(e.key().get(), e.value().get()));
-            ids.groups.forEachEntry(e -> to.groups.put(e.key().get(), e.value().get()));
-            m.setAutoResizes(Math.min(st.remainingAutoResizes(), copy.remainingAutoResizes()));
-            StoreFiles.recordMapHeaders(dir, m, gen);
-            m.write(dir);
-        } catch (RuntimeException e) {
-            StoreFiles.closeQuietly(st);
-            if (copy != null) {
-                copy.close();
-            }
-            StoreFiles.removeOtherGenerations(dir, manifest.generation());
-            throw wrapped(e, "growing the store past its sizing of " + was.users() + " users");
-        }
+        long was = manifest.sizing().users();
         int old = manifest.generation();
-        state.close();
-        ids.close();
-        state = st;
-        ids = copy;
-        manifest = m;
-        StoreFiles.removeOtherGenerations(dir, gen);
-        cachedUser = -1;
-        log.accept(String.format("store %s grown from %,d to %,d users' room (generation %d -> %d, %,d ms)", dir,
-                was.users(), next.users(), old, gen, (System.nanoTime() - t0) / 1_000_000));
-    }
-
-    /** Average entries per stored user now (for a new generation's value sizing). */
-    private double averageEntries() {
-        long n = state.longSize();
-        if (n == 0) {
-            return manifest.sizing().entriesPerUser();
+        StoreGrowth.Grown g;
+        try {
+            g = StoreGrowth.grow(dir, manifest, values, ids);
+        } catch (RuntimeException e) {
+            throw failure(e, dir, "growing the store past its sizing of "
+                    + was + " users");
         }
-        long bytes = 0;
-        long[] total = {0};
-        state.forEachEntry(e -> total[0] += e.value().size());
-        bytes = total[0];
-        double perEntry = 7 + (products.isEmpty() ? 1 : (double) Arrays.stream(words).sum() / words.length);
-        return Math.max(1.0, (bytes / (double) n - 5) / perEntry);
+        values.map().close();
+        ids.close();
+        values.switchTo(g.stateFile(), g.state());
+        ids = g.ids();
+        manifest = g.manifest();
+        StoreFiles.removeOtherGenerations(dir, manifest.generation());
+        log.accept(String.format("store %s grown from %,d to %,d users' room (generation %d -> %d, %,d ms)", dir,
+                was, manifest.sizing().users(), old, manifest.generation(), (System.nanoTime() - t0) / 1_000_000));
     }
 
     /** Receives one line per store event worth telling (a growth); no user data. */
@@ -750,28 +373,28 @@ public final class ChronicleStateStore implements StateStore {
         this.log = log;
     }
 
-    /** An I/O failure or a Chronicle Map limit met while writing, as an error that says the store is at its last commit. */
-    private LicensimException wrapped(RuntimeException e, String doing) {
-        if (e instanceof LicensimException l) {
-            return l;
+    /**
+     * A failure met while writing {@code file}, as a {@link StoreFailure} that names the file and
+     * says the store is at its last commit. The store takes no further writes: the writes since
+     * that commit are rolled back when it is closed.
+     */
+    private StoreFailure failure(RuntimeException e, Path file, String doing) {
+        if (e instanceof StoreFailure f) {
+            failed = f;
+            return f;
         }
-        return new LicensimException(dir + ": failed while " + doing + " (" + e.getClass().getSimpleName() + ": "
-                + e.getMessage() + "); the store stays at its last commit (event seq " + header.current().lastSeq()
-                + "): free disk space if it is full, then resume", e);
+        String why = e instanceof LicensimException ? e.getMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        failed = new StoreFailure(file + ": failed while " + doing + " (" + why + "); the store stays at its last commit "
+                + "(after event seq " + header.current().lastSeq() + "); remove the cause (free disk space if it is "
+                + "full) and run the same command again to resume", e);
+        return failed;
     }
 
     /** Returns every value written since the last commit to what it was then. */
-    private void rollback() {
-        undo.rollback((u, v, len) -> {
-            key.setValue(u);
-            if (len < 0) {
-                state.remove(key);
-            } else {
-                state.put(key, v);
-            }
-        });
+    void rollback() {
+        undo.rollback(values::restore);
         undo.clear();
-        cachedUser = -1;
     }
 
     // ------------------------------------------------------------------ reading without a tenant
@@ -799,11 +422,6 @@ public final class ChronicleStateStore implements StateStore {
         return header.current().groups();
     }
 
-    /** What the manifest says the state came from (snapshot name and digest). */
-    public String source() {
-        return manifest.source();
-    }
-
     /** Non-null when opening found a killed writer and returned the store to its last commit. */
     public String recovery() {
         return recovery;
@@ -813,31 +431,36 @@ public final class ChronicleStateStore implements StateStore {
         return products;
     }
 
-    /** Index of user {@code id}, or -1 when the store has no such user. */
+    /**
+     * Index of user {@code id}, or -1 when the store has no such user. A lookup that misses is
+     * checked ({@link IdMaps#user}), and an index past the committed users is damage: either is
+     * a {@link StoreFailure} naming the file.
+     */
     public int userIndex(String id) {
         int u = ids.user(id);
-        return u < 0 || u >= header.current().users() ? -1 : u;
+        if (u >= header.current().users()) {
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(USER_IDS, manifest.generation())), "user id \"" + id
+                    + "\" has index " + u + ", past the " + header.current().users() + " users of the last commit");
+        }
+        return u;
     }
 
-    /** Id of group index {@code g}, or null. */
+    /** Id of group index {@code g}, or null when there is no such index; a committed group without an id is damage. */
     public String groupId(int g) {
         if (g < 0 || g >= header.current().groups()) {
             return null;
         }
-        return ids.group(g);
+        String id = ids.group(g);
+        if (id == null) {
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(GROUP_IDS, manifest.generation())), "group index " + g
+                    + " of the last commit's " + header.current().groups() + " groups is not found");
+        }
+        return id;
     }
 
     /** User {@code u}'s entries, decoded with their enabled-plan words (allocates: for display and tests). */
     public List<StoredEntry> entries(int u) {
-        List<StoredEntry> out = new ArrayList<>();
-        int n = load(u);
-        for (int i = 0; i < n; i++) {
-            int o = i * ENTRY_INTS;
-            int t = parsed[o + PRODUCT];
-            long[] m = Arrays.copyOfRange(parsedWords, i * maxWords, i * maxWords + words[t]);
-            out.add(new StoredEntry(parsed[o + SRC], t, parsed[o + STATE], StateStore.key(parsed, o), parsed[o + TIME], m));
-        }
-        return out;
+        return values.entries(u);
     }
 
     /** Off-heap bytes of the three map files (their mapped size on disk). */
@@ -861,31 +484,31 @@ public final class ChronicleStateStore implements StateStore {
      */
     @Override
     public void close() {
-        RuntimeException failed = null;
+        RuntimeException failure = null;
         if (logging) {
             try {
                 rollback();
                 logging = false;
             } catch (RuntimeException e) {
-                failed = wrapped(e, "rolling back the writes after the last commit");
+                failure = failure(e, undo.file(), "rolling back the writes after the last commit");
             }
         }
         try {
-            state.close();
+            values.map().close();
             ids.close();
             undo.close();
-            if (failed == null) {
+            if (failure == null) {
                 header.setWriterOpen(false);
                 header.force();
             }
             header.close();
         } catch (RuntimeException e) {
-            failed = failed != null ? failed : wrapped(e, "closing the store");
+            failure = failure != null ? failure : failure(e, header.file(), "closing the store");
         } finally {
             lock.close();
         }
-        if (failed != null) {
-            throw failed;
+        if (failure != null) {
+            throw failure;
         }
     }
 }

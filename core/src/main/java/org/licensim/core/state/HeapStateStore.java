@@ -114,6 +114,12 @@ public final class HeapStateStore implements StateStore {
         return users;
     }
 
+    /** Reads touch plain arrays and nothing of the store's own, so many threads may read at once. */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     /** Bytes held on the heap by the slab and the per-user index (for memory reports). */
     public long bytes() {
         long b = 4L * slab.length + 13L * start.length;

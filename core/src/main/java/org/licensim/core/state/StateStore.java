@@ -10,6 +10,11 @@ package org.licensim.core.state;
  * {@link org.licensim.core.directory.PlanMasks}, {@link #STATE} {@link States#pack state and error},
  * {@link #KEY_HI}/{@link #KEY_LO} the demand's place in SPEC R11 order, {@link #TIME} seconds since
  * 2000-01-01T00:00Z of the last change ({@link #NO_TIME} when it comes from a snapshot).
+ *
+ * <p>The family: {@link HeapStateStore} (on the heap), {@link ChronicleStateStore} (persisted,
+ * docs/STORE.md) and the decorator {@link TalliedStore} (running totals over any store). Callers
+ * learn what a store can do from it, never from its class: {@link #totals()},
+ * {@link #concurrentReads()}, {@link #source()}. A decorator passes on what it does not add.
  */
 public interface StateStore extends AutoCloseable {
     int ENTRY_INTS = 7;
@@ -69,6 +74,25 @@ public interface StateStore extends AutoCloseable {
 
     /** One past the highest user index ever written. */
     int users();
+
+    /** The totals the store keeps as it is written, when it keeps them ({@link TalliedStore}). */
+    default java.util.Optional<StoreTotals> totals() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Whether {@link #count} and {@link #read} may be called from several threads at once while
+     * nothing writes (the heap store: plain arrays). A store that decodes into buffers of its own
+     * (the persisted one) is read by one thread.
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
+
+    /** Where a persisted store's state came from (checked when it is resumed); empty for a store in memory. */
+    default java.util.Optional<StoreSource> source() {
+        return java.util.Optional.empty();
+    }
 
     @Override
     void close();

@@ -14,7 +14,6 @@ import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.files.AtomicFile;
 import org.licensim.core.state.ChronicleStateStore.Sizing;
-import org.licensim.core.state.ChronicleStateStore.StoredProduct;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

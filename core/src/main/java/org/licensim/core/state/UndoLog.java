@@ -66,6 +66,10 @@ final class UndoLog implements AutoCloseable {
         }
     }
 
+    Path file() {
+        return file;
+    }
+
     long base() {
         return map.getLong(0);
     }

@@ -19,7 +19,7 @@ public final class StoreChild {
 
     public static void main(String[] args) throws Exception {
         Tenant t = SnapshotReader.withDefaults().read(Path.of(args[0]));
-        try (StoreSession s = Engine.builder(t).persisted(Path.of(args[2]), StoreSessionTest.SOURCE, line -> { })) {
+        try (EngineRun s = Engine.builder(t).persisted(Path.of(args[2]), StoreSessionTest.SOURCE, line -> { })) {
             System.out.println("started");
             System.out.flush();
             int n = 0;

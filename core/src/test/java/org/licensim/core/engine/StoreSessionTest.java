@@ -1,5 +1,7 @@
 package org.licensim.core.engine;
 
+import org.licensim.core.state.StoreSource;
+import org.licensim.core.state.StoredEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +28,6 @@ import org.licensim.core.event.Event;
 import org.licensim.core.feed.ChangeFeed;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.rules.RuleMembership;
-import org.licensim.core.state.ChronicleStateStore.StoredEntry;
 import org.licensim.core.state.ChronicleStateStore;
 import org.licensim.core.state.States;
 
@@ -36,7 +37,7 @@ import org.licensim.core.state.States;
  * finishes the events and agrees with the model again. (Damaged files: ChronicleStateStoreTest.)
  */
 public class StoreSessionTest {
-    static final String SOURCE = "random.json sha256:test";
+    static final StoreSource SOURCE = StoreSource.parse("random.json sha256:test");
 
     /** A store made from a random history and closed, for tests that damage its files. */
     public static Path madeStore(Path tmp, String name) {
@@ -55,7 +56,7 @@ public class StoreSessionTest {
     static Engine runSession(Scenario s, List<Event> events, Path dir, List<String> log,
                              java.util.function.Function<Engine, String> check) {
         Tenant t = s.load();
-        try (StoreSession session = Engine.builder(t).feed(new ChangeFeed()).persisted(dir, SOURCE, log::add)) {
+        try (EngineRun session = Engine.builder(t).feed(new ChangeFeed()).persisted(dir, SOURCE, log::add)) {
             for (Event e : events) {
                 try {
                     session.apply(e);
@@ -151,7 +152,7 @@ public class StoreSessionTest {
         Tenant t = s.load();
         new RuleMembership().applyTo(t);
         LicensimException other = assertThrows(LicensimException.class, () -> Engine.builder(t)
-                .persisted(dir, "other.json sha256:x", l -> { }));
+                .persisted(dir, StoreSource.parse("other.json sha256:x"), l -> { }));
         assertTrue(other.getMessage().contains("was made from " + SOURCE), other.getMessage());
         LicensimException few = assertThrows(LicensimException.class,
                 () -> runSession(s, s.events.subList(0, 10), dir, new ArrayList<>()));

@@ -46,7 +46,7 @@ class ChronicleStateStoreTest {
             org.licensim.core.directory.Tenant t = org.licensim.core.io.SnapshotReader.withDefaults().read(
                     new java.io.ByteArrayInputStream(json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "big.json");
             new org.licensim.core.rules.RuleMembership().applyTo(t);
-            org.licensim.core.engine.Engine.builder(t).persisted(tmp.resolve("progress"), "big.json", log::add).close();
+            org.licensim.core.engine.Engine.builder(t).persisted(tmp.resolve("progress"), StoreSource.parse("big.json"), log::add).close();
         } finally {
             ChronicleStateStore.bulkReportNanos = was;
         }
@@ -204,9 +204,9 @@ class ChronicleStateStoreTest {
     private static String dump(Path dir) {
         StringBuilder sb = new StringBuilder();
         try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
-            sb.append(st.source()).append(' ').append(st.lastSeq()).append(' ').append(st.entries()).append('\n');
+            sb.append(st.source().orElseThrow()).append(' ').append(st.lastSeq()).append(' ').append(st.entries()).append('\n');
             for (int u = 0; u < st.userCount(); u++) {
-                for (ChronicleStateStore.StoredEntry e : st.entries(u)) {
+                for (StoredEntry e : st.entries(u)) {
                     sb.append(u).append(':').append(e.src()).append('/').append(e.product()).append('/').append(e.state())
                             .append('/').append(e.key()).append('/').append(java.util.Arrays.toString(e.enabled())).append(' ');
                 }

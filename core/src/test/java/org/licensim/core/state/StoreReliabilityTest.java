@@ -28,10 +28,9 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.engine.Engine;
-import org.licensim.core.engine.StoreSession;
+import org.licensim.core.engine.EngineRun;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.SnapshotReader;
-import org.licensim.core.state.ChronicleStateStore.StoredEntry;
 
 /**
  * The persisted store under the conditions a real run meets: another process holding it, a
@@ -41,7 +40,7 @@ import org.licensim.core.state.ChronicleStateStore.StoredEntry;
  */
 class StoreReliabilityTest {
     private static final Instant TIME = Instant.parse("2026-06-01T09:00:00Z");
-    private static final String SOURCE = "tenant.json sha256:test";
+    private static final StoreSource SOURCE = StoreSource.parse("tenant.json sha256:test");
 
     /** {@code users} users in one licensed group "lic" (ENTERPRISEPACK, seats for everyone). */
     static Tenant tenant(int users) {
@@ -86,7 +85,7 @@ class StoreReliabilityTest {
         Path dir = tmp.resolve("store");
         List<String> log = new ArrayList<>();
         List<Event> events = hires(start, end, 1);
-        try (StoreSession s = Engine.builder(tenant(start)).persisted(dir, SOURCE, log::add)) {
+        try (EngineRun s = Engine.builder(tenant(start)).persisted(dir, SOURCE, log::add)) {
             for (Event e : events) {
                 s.apply(e);
             }
@@ -114,7 +113,7 @@ class StoreReliabilityTest {
     @DisplayName("map files of another generation (a growth killed before its switch) are removed on open; the store is intact")
     void leftoverGenerationIsRemoved(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("store");
-        try (StoreSession s = Engine.builder(tenant(50)).persisted(dir, SOURCE, l -> { })) {
+        try (EngineRun s = Engine.builder(tenant(50)).persisted(dir, SOURCE, l -> { })) {
             s.finish();
         }
         Files.write(dir.resolve(StoreFiles.fileOf(ChronicleStateStore.STATE_FILE, 1)), new byte[4096]);
@@ -130,7 +129,7 @@ class StoreReliabilityTest {
     @DisplayName("a store killed at any point of its first build is refused as still being built, and the next run builds it again")
     void killedFirstBuild(@TempDir Path tmp) throws IOException {
         Path full = tmp.resolve("full");
-        try (StoreSession s = Engine.builder(tenant(30)).persisted(full, SOURCE, l -> { })) {
+        try (EngineRun s = Engine.builder(tenant(30)).persisted(full, SOURCE, l -> { })) {
             s.finish();
         }
         // the files a first build has written when it is killed: its commit record says "being built" until the end
@@ -155,7 +154,7 @@ class StoreReliabilityTest {
                 assertTrue(e.getMessage().contains("still being built"), String.join(",", keep) + ": " + e.getMessage());
             }
             List<String> log = new ArrayList<>();
-            try (StoreSession s = Engine.builder(tenant(30)).persisted(dir, SOURCE, log::add)) {
+            try (EngineRun s = Engine.builder(tenant(30)).persisted(dir, SOURCE, log::add)) {
                 s.finish();
             }
             try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
@@ -168,7 +167,7 @@ class StoreReliabilityTest {
     @DisplayName("a tenant with no users makes a store that reopens (no NullPointerException in the sizing)")
     void tenantWithoutUsers(@TempDir Path tmp) {
         Path dir = tmp.resolve("store");
-        try (StoreSession s = Engine.builder(tenant(0)).persisted(dir, SOURCE, l -> { })) {
+        try (EngineRun s = Engine.builder(tenant(0)).persisted(dir, SOURCE, l -> { })) {
             s.apply(hires(0, 3, 1).get(0));
             s.finish();
         }
@@ -182,7 +181,7 @@ class StoreReliabilityTest {
     @DisplayName("one process at a time: a second writer and a reader are refused naming the holder's pid; after it, the store opens as it was")
     void oneWriterAtATime(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("store");
-        try (StoreSession s = Engine.builder(tenant(200)).persisted(dir, SOURCE, l -> { })) {
+        try (EngineRun s = Engine.builder(tenant(200)).persisted(dir, SOURCE, l -> { })) {
             for (Event e : hires(200, 300, 1)) {
                 s.apply(e);
             }
@@ -239,7 +238,7 @@ class StoreReliabilityTest {
             long committed;
             LicensimException failure = null;
             Path filler = mnt.resolve("filler");
-            try (StoreSession s = Engine.builder(tenant(2_000)).persisted(dir, SOURCE, l -> { })) {
+            try (EngineRun s = Engine.builder(tenant(2_000)).persisted(dir, SOURCE, l -> { })) {
                 fill(filler);
                 try {
                     for (Event e : events) {
@@ -248,7 +247,7 @@ class StoreReliabilityTest {
                 } catch (LicensimException e) {
                     failure = e;
                 }
-                committed = s.store().lastSeq();
+                committed = s.persisted().orElseThrow().store().lastSeq();
             } catch (LicensimException e) {
                 failure = failure != null ? failure : e;
                 committed = -2;
@@ -263,7 +262,7 @@ class StoreReliabilityTest {
                 assertTrue(committed == -2 || at == committed, "reopened at the last commit " + committed + ", not " + at);
                 assertTrue(at > 0 && at < events.get(events.size() - 1).seq(), "stopped in the middle: " + at);
             }
-            try (StoreSession s = Engine.builder(tenant(2_000)).persisted(dir, SOURCE, l -> { })) {
+            try (EngineRun s = Engine.builder(tenant(2_000)).persisted(dir, SOURCE, l -> { })) {
                 for (Event e : events.subList(0, 4_000)) {
                     s.apply(e);
                 }

@@ -11,7 +11,7 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
-import org.licensim.core.engine.TalliedStore;
+import org.licensim.core.state.TalliedStore;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.state.HeapStateStore;

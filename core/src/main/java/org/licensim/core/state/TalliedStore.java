@@ -1,24 +1,28 @@
-package org.licensim.core.engine;
+package org.licensim.core.state;
 
 import java.util.Arrays;
+import java.util.Optional;
 
-import org.licensim.core.state.StateStore;
-import org.licensim.core.state.States;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * A {@link StateStore} that keeps {@link Summary}'s per-user totals as entries are written, so
- * that a summary taken every simulated day costs the products, not a pass over every user, and
+ * A {@link StateStore} decorator that keeps the engine summary's per-user totals as entries are
+ * written ({@link StoreTotals}, offered by {@link #totals()}), so that a summary taken every
+ * simulated day costs the products, not a pass over every user, and
  * the users with a source not Active, so that a group's Reprocess reads only them:
  * per product the users with a source in Error and those waiting for a seat (Error /
  * CountViolation), per error kind the sources in it. Each write subtracts what the user's old
  * entries counted and adds what the new ones count; entries go to the store it wraps unchanged.
  *
  * <p>The totals count every user with entries. The engine writes a deleted user's entries away
- * (R9: its licences are freed), so that equals {@link Summary}'s count of live users; {@code
- * SummaryTallyTest} holds the two to each other over simulated months.
+ * (R9: its licences are freed), so that equals the summary's count of live users;
+ * {@code StateStoreContractTest} holds the totals to a count over the entries after random
+ * writes, and {@code DifferentialTest} holds a tallied engine's summary to a scanned one after
+ * every event.
+ *
+ * <p>Whatever else the store it wraps can do (concurrent reads, its source) is passed on.
  */
-public final class TalliedStore implements StateStore {
+public final class TalliedStore implements StateStore, StoreTotals {
     private static final int E = StateStore.ENTRY_INTS;
     private static final int ACTIVE = States.pack(States.ACTIVE, States.NONE);
 
@@ -35,22 +39,37 @@ public final class TalliedStore implements StateStore {
         this.inner = inner;
     }
 
-    /** Users with a source of product {@code t} in Error. */
+    @Override
+    public Optional<StoreTotals> totals() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public boolean concurrentReads() {
+        return inner.concurrentReads();
+    }
+
+    @Override
+    public Optional<StoreSource> source() {
+        return inner.source();
+    }
+
+    @Override
     public int usersInError(int t) {
         return t < inError.length ? inError[t] : 0;
     }
 
-    /** Users with a source of product {@code t} in Error/CountViolation. */
+    @Override
     public int usersWaiting(int t) {
         return t < waiting.length ? waiting[t] : 0;
     }
 
-    /** Users with at least one source not Active/None (a live view: read, do not change). */
-    RoaringBitmap usersNotAllActive() {
+    @Override
+    public RoaringBitmap usersNotAllActive() {
         return notAllActive;
     }
 
-    /** Sources per error kind ({@link States#NONE} counts the sources without one). */
+    @Override
     public long[] sourcesByError() {
         return byError.clone();
     }

@@ -1,0 +1,255 @@
+package org.licensim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.licensim.cli.CliTest.Result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Output an administrator acts on: commands refused clearly, output files written whole or not at all, Graph requests. */
+class AdminOutputTest {
+    private static final String SWITCH = "../core/src/test/resources/plans/switch.json";
+    private static final String MIGRATION = "../core/src/test/resources/plans/migration.json";
+
+    private static Result run(String... args) {
+        return CliTest.run(args);
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> !p.equals(dir)).sorted().toList();
+        }
+    }
+
+    @Test
+    @DisplayName("An unknown command is refused with exit 2 even with --help, with a suggestion for a near miss")
+    void unknownCommand() {
+        Result help = run("no-such-command", "--help");
+        assertEquals(2, help.code(), help.out());
+        assertEquals("", help.out(), "no top-level usage");
+        assertTrue(help.err().startsWith("licensim: unknown command \"no-such-command\"; the commands are simulate, "), help.err());
+        Result typo = run("simulte");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().startsWith("licensim: unknown command \"simulte\" (did you mean simulate?)"), typo.err());
+        Result known = run("check", "--help");
+        assertEquals(0, known.code());
+        assertTrue(known.out().startsWith("Usage: licensim check"), known.out());
+    }
+
+    @Test
+    @DisplayName("--out of resolve and import-graph, and --apply, create missing parent folders")
+    void missingFolders(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("a/b/state.json");
+        Result r = run("resolve", "../examples/contoso-small.json", "--out", state.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(state) > 1000);
+        Path snap = dir.resolve("c/d/tenant.json");
+        Result i = run("import-graph", "--dir", "../core/src/test/resources/graph/contoso-export", "--out", snap.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(Files.readString(snap).contains("\"subscribedSkus\""));
+        Path feed = dir.resolve("e/f/migration.jsonl");
+        Result m = run("migrate", MIGRATION, "--apply", feed.toString());
+        assertEquals(0, m.code(), m.err());
+        assertEquals(2, Files.readAllLines(feed).size());
+    }
+
+    @Test
+    @DisplayName("switch-product --apply writes nothing when no order ends without errors (exit 1), and says so")
+    void switchFailsWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("new/steps.json");
+        Result r = run("switch-product", "../examples/contoso-small.json", "--group", "Sales - Office 365 E3", "--from",
+                "ENTERPRISEPACK", "--to", "STANDARDPACK", "--apply", out.toString(), "--apply", dir.resolve("steps.ps1").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().contains("nothing written to " + out + ", " + dir.resolve("steps.ps1")
+                + ": no order ends without errors"), r.out());
+        // the service plans members lose, by Microsoft's friendly names with the internal names beside them
+        assertTrue(r.out().contains("members lose, whatever the order (STANDARDPACK lacks them): ")
+                && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
+        assertEquals(List.of(), files(dir));
+    }
+
+    @Test
+    @DisplayName("--apply with another ending, or onto a symbolic link, is refused before any work and writes nothing")
+    void applyRefused(@TempDir Path dir) throws Exception {
+        Result bad = run("migrate", MIGRATION, "--apply", dir.resolve("changes.txt").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--apply " + dir.resolve("changes.txt") + ": the name must end in .jsonl (licensim "
+                + "events), .json (Microsoft Graph JSON batches) or .ps1"), bad.err());
+        assertEquals("", bad.out(), "refused before the plan is made");
+        Path target = dir.resolve("real.json");
+        Files.writeString(target, "mine");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), target);
+        Result l = run("switch-product", SWITCH, "--group", "g-support", "--from", "STANDARDPACK", "--to", "ENTERPRISEPACK",
+                "--apply", link.toString());
+        assertEquals(1, l.code());
+        assertTrue(l.err().contains(link + ": it is a symbolic link"), l.err());
+        assertEquals("mine", Files.readString(target));
+    }
+
+    @Test
+    @DisplayName("migrate and switch-product --apply write Graph $batch files and a PowerShell script for the same changes")
+    void graphOutputs(@TempDir Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path batch = dir.resolve("migration.json");
+        Path script = dir.resolve("migration.ps1");
+        Result m = run("migrate", MIGRATION, "--apply", batch.toString(), "--apply", script.toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains("wrote " + batch + " (2 Graph requests in 1 batch"), m.out());
+        JsonNode reqs = json.readTree(batch.toFile()).get("batches").get(0).get("requests");
+        assertEquals(2, reqs.size());
+        assertEquals("/users/u2/assignLicense", reqs.get(0).get("url").asText());
+        assertEquals("{\"addLicenses\":[],\"removeLicenses\":[\"6fd2c87f-b296-42f0-b197-1e91e994b900\"]}",
+                reqs.get(0).get("body").toString());
+        assertEquals("[\"1\"]", reqs.get(1).get("dependsOn").toString());
+        String ps = Files.readString(script);
+        assertEquals(2, ps.lines().filter(l -> l.strip().startsWith("Set-MgUserLicense -UserId ")).count(), ps);
+
+        Path sw = dir.resolve("switch.json");
+        Result s = run("switch-product", SWITCH, "--group", "g-support", "--from", "STANDARDPACK", "--to", "ENTERPRISEPACK",
+                "--apply", sw.toString(), "--format", "json");
+        assertEquals(0, s.code(), s.err());
+        JsonNode one = json.readTree(sw.toFile()).get("batches").get(0).get("requests").get(0);
+        assertEquals("POST /groups/g-support/assignLicense", one.get("method").asText() + " " + one.get("url").asText());
+        assertEquals("{\"addLicenses\":[{\"disabledPlans\":[],\"skuId\":\"6fd2c87f-b296-42f0-b197-1e91e994b900\"}],"
+                + "\"removeLicenses\":[\"18181a46-0d4e-45cd-891e-60aabd171b4e\"]}", one.get("body").toString());
+        assertFalse(s.out().contains("wrote"), "with --format json, stdout is the JSON alone");
+        json.readTree(s.out());
+    }
+
+    @Test
+    @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
+    void checkListsUsers() throws Exception {
+        String snap = "../examples/contoso-small.json";
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result t = run("check", snap, "--events", ev);
+        assertEquals(3, t.code(), t.err());
+        assertTrue(t.out().contains("  users in licence error: 1 licence\n    lidia.holloway@contoso.com (Lidia Holloway): "
+                + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
+                + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
+                + "are free now\n"), t.out());
+        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" "
+                + "(b0000000-0000-4000-8000-0000000000a2)"), "the group to reprocess by name: " + t.out());
+        Result none = run("check", snap, "--events", ev, "--limit", "0");
+        assertFalse(none.out().contains("lidia.holloway"), none.out());
+        assertTrue(none.out().contains("    ... and 1 more (--limit N shows more; --format csv lists every one)"), none.out());
+        List<String> csv = run("check", snap, "--events", ev, "--format", "csv", "--limit", "0").out().lines().toList();
+        assertEquals("user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,"
+                + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
+                "csv lists every one whatever --limit");
+        csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
+                "every row has the header's 14 fields: " + l));
+        JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());
+        assertEquals("lidia.holloway@contoso.com", j.get("users").get(0).get("userPrincipalName").asText());
+        assertEquals("Engineering - Office 365 E3 without Yammer", j.get("users").get(0).get("groupName").asText());
+        assertEquals("CountViolation", j.get("users").get(0).get("error").asText());
+    }
+
+    @Test
+    @DisplayName("reclaim lists the seats of disabled and inactive accounts by name, with source, money and the changes as Graph requests")
+    void reclaim(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Path batch = dir.resolve("out/reclaim.json");
+        Result r = run("reclaim", tenant.toString(), "--now", "2026-12-01T00:00:00Z", "--prices", "../examples/prices.json",
+                "--apply", batch.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  AlexW@contoso.com (Alex Wilber), inactive (last sign-in 2026-06-02): Office 365 E5 "
+                + "(ENTERPRISEPREMIUM) from direct and group \"Sales\", 657 EUR a year\n      to free it: remove the direct "
+                + "licence; remove the user from group \"Sales\""), r.out());
+        assertTrue(r.out().contains("  IsaiahL@contoso.com (Isaiah Langer), disabled: Office 365 E5 (ENTERPRISEPREMIUM) from "
+                + "direct, 657 EUR a year"), r.out());
+        assertTrue(r.out().contains("reclaiming them frees 1,314 EUR a year"), "the plan's reclaim figure: " + r.out());
+        JsonNode reqs = new ObjectMapper().readTree(batch.toFile()).get("batches").get(0).get("requests");
+        assertEquals(List.of("POST /users/626cbf8c-5dde-46b0-8385-9e40d64736fe/assignLicense",
+                "DELETE /groups/02bd9fd6-8f93-4758-87c3-1fb73740a315/members/626cbf8c-5dde-46b0-8385-9e40d64736fe/$ref",
+                "POST /users/5f2a1e9c-7a4b-4a61-8f0d-2b8c9e6d1a33/assignLicense"),
+                List.of(reqs.get(0).get("method").asText() + " " + reqs.get(0).get("url").asText(),
+                        reqs.get(1).get("method").asText() + " " + reqs.get(1).get("url").asText(),
+                        reqs.get(2).get("method").asText() + " " + reqs.get(2).get("url").asText()));
+        // 200 days on, the active users are inactive too; --limit counts the rest
+        Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
+        assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
+    }
+
+    @Test
+    @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
+    void storeScaleCleansUp(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("../bench/target/benchmarks.jar");
+        assertTrue(Files.isRegularFile(jar), "the benchmarks jar is built before the CLI's tests (mvn verify; or -pl cli,bench -am)");
+        Result r = run("bench", "--store-scale", "2000", "--out", dir.resolve("scale").toString(), "--benchmarks-jar",
+                jar.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--store-scale 2,000 writes a store of about 1 MB under " + dir.resolve("scale/store-2000")
+                + "; it is removed once measured (--keep-store keeps it)"), r.err());
+        assertTrue(r.err().contains("licensim: removed " + dir.resolve("scale/store-2000")), r.err());
+        assertFalse(Files.exists(dir.resolve("scale/store-2000")));
+        assertTrue(new ObjectMapper().readTree(dir.resolve("scale/store-scale.json").toFile()).get("storeFileBytesPerUser")
+                .asDouble() > 0);
+    }
+
+    @Test
+    @DisplayName("one plan: on every shipped scenario and the example tenant, the advice and the table say what the purchase schedule says")
+    void headlineIsTheSchedule(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        List<List<String>> plans = List.of(List.of("default", "--users", "2000"), List.of("small", "--users", "2000"),
+                List.of("seat-crunch", "--users", "2000"), List.of("enterprise", "--users", "2000"),
+                List.of(tenant.toString(), "--churn", "../examples/churn.json"));
+        int bought = 0;
+        for (List<String> what : plans) {
+            Path out = dir.resolve("p" + plans.indexOf(what));
+            List<String> args = new java.util.ArrayList<>(List.of("plan"));
+            args.addAll(what);
+            args.addAll(List.of("--horizon", "60", "--runs", "4", "--quiet", "--out", out.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), what + ": " + r.err());
+            JsonNode json = new ObjectMapper().readTree(out.resolve("plan.json").toFile());
+            assertEquals(14, json.get("procurement").get("leadTimeDays").asInt(), "the default lead time");
+            assertTrue(r.out().contains("lead time 14 days"), "and it is shown: " + r.out());
+            for (JsonNode a : json.get("procurement").get("products")) {
+                String sku = a.get("sku").asText();
+                List<String> lines = r.out().lines().filter(l -> l.startsWith("  buy ") && l.contains("(" + sku + ") to stay")
+                        || l.startsWith("  buy ") && l.contains(" of " + sku + " to stay")).toList();
+                int buy = a.get("buy").asInt();
+                if (buy == 0) {
+                    assertEquals(List.of(), lines, what + " " + sku + ": nothing scheduled, nothing advised");
+                    continue;
+                }
+                bought++;
+                assertEquals(1, lines.size(), what + " " + sku + ": " + r.out());
+                StringBuilder expected = new StringBuilder(String.format(java.util.Locale.ROOT, "  buy %,d seat%s of ", buy,
+                        buy == 1 ? "" : "s"));
+                String line = lines.get(0);
+                assertTrue(line.startsWith(expected.toString()), line);
+                String parts = line.substring(line.indexOf("runs: ") + 6, line.lastIndexOf(" (short in"));
+                List<String> expectedParts = new java.util.ArrayList<>();
+                int sum = 0;
+                for (JsonNode x : a.get("schedule")) {
+                    sum += x.get("units").asInt();
+                    expectedParts.add(String.format(java.util.Locale.ROOT, "%,d by %s (order %s)", x.get("units").asInt(),
+                            x.get("neededBy").asText(), x.get("late").asBoolean() ? "now: the lead time has passed"
+                                    : "by " + x.get("orderBy").asText()));
+                }
+                assertEquals(buy, sum, "the schedule adds up to its buy");
+                assertEquals(String.join(", ", expectedParts), parts, what + " " + sku);
+                // the table's buy column is the same number
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + sku + " ") && l.matches(".* "
+                        + String.format(java.util.Locale.ROOT, "%,d", buy) + " " + a.get("schedule").get(0).get("neededBy").asText()
+                        + " \\(day \\d+\\) .*")), what + " " + sku + ": " + r.out());
+            }
+        }
+        assertTrue(bought >= 3, "the scenarios have products to buy: " + bought);
+    }
+}

@@ -1,0 +1,111 @@
+package org.licensim.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.event.Event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The durable record of group licence jobs a store's server accepted (answered 202) and of those
+ * it finished: one JSON line per acceptance ({@code {"job":N,"groupId":..,"addLicenses":..,"removeLicenses":..}})
+ * and per finish ({@code {"done":N}}), fsynced before the answer. After a restart the jobs accepted
+ * and not done are queued again, in their order.
+ */
+final class GroupQueue implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+    private final FileChannel channel;
+
+    GroupQueue(Path file) throws IOException {
+        this.file = file;
+        Tenancy.truncateToLastLine(file);
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Jobs accepted and not done, in acceptance order (their group index is filled in by the caller). */
+    List<Tenancy.GroupJob> pending() throws IOException {
+        Map<Long, Tenancy.GroupJob> open = new LinkedHashMap<>();
+        int line = 0;
+        for (String s : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            line++;
+            if (s.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = JSON.readTree(s);
+                if (n.has("done")) {
+                    open.remove(n.get("done").asLong());
+                    continue;
+                }
+                long id = n.get("job").asLong();
+                List<Event.AddedLicense> add = new ArrayList<>();
+                for (JsonNode a : n.get("addLicenses")) {
+                    List<String> disabled = new ArrayList<>();
+                    a.get("disabledPlans").forEach(p -> disabled.add(p.asText()));
+                    add.add(new Event.AddedLicense(a.get("skuId").asText(), disabled));
+                }
+                List<String> remove = new ArrayList<>();
+                n.get("removeLicenses").forEach(r -> remove.add(r.asText()));
+                open.put(id, new Tenancy.GroupJob(id, -1, new Event.AssignLicense(0, Instant.EPOCH, null,
+                        n.get("groupId").asText(), add, remove), 0));
+            } catch (RuntimeException e) {
+                throw new LicensimException(file + ":" + line + ": not a group job record (" + e.getMessage() + ")");
+            }
+        }
+        return new ArrayList<>(open.values());
+    }
+
+    void accepted(long id, Event.AssignLicense r) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("job", id);
+        n.put("groupId", r.groupId());
+        ArrayNode add = n.putArray("addLicenses");
+        for (Event.AddedLicense a : r.addLicenses()) {
+            ObjectNode o = add.addObject();
+            o.put("skuId", a.skuId());
+            ArrayNode d = o.putArray("disabledPlans");
+            a.disabledPlans().forEach(d::add);
+        }
+        ArrayNode rem = n.putArray("removeLicenses");
+        r.removeLicenses().forEach(rem::add);
+        write(JSON.writeValueAsString(n));
+    }
+
+    void done(long id) throws IOException {
+        write("{\"done\":" + id + "}");
+    }
+
+    private synchronized void write(String line) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        channel.force(false);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            System.err.println("licensim serve: closing the group queue: " + e.getMessage());
+        }
+    }
+}
