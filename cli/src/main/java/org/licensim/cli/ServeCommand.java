@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.licensim.core.state.StoreSource;
 import org.licensim.core.LicensimException;
 import org.licensim.server.GraphServer;
 import org.licensim.server.ServeConfig;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
             if (!Files.isRegularFile(snapshot)) {
                 throw new LicensimException("snapshot file not found: " + snapshot);
             }
-            c.source = "snapshot " + org.licensim.core.state.StoreSource.ofFile(snapshot);
+            c.source = "snapshot " + StoreSource.ofFile(snapshot);
             if (store == null || !Files.exists(store.resolve("snapshot.json"))) {
                 c.snapshot = Files.readAllBytes(snapshot);
             }

@@ -816,45 +816,34 @@ final class Routes {
         ObjectNode body = body(r, Set.of("addLicenses", "removeLicenses"), "assignLicense");
         List<Event.AddedLicense> add = addLicenses(body);
         List<String> remove = removeLicenses(body);
-        byte[] out = t.read(() -> {
+        String[] groupId = new String[1];
+        byte[] out = t.write(c -> {
             int g = t.group(id);
             if (g < 0) {
                 throw GraphError.notFound(id);
             }
-            if (!tenant.settings().groupLicensingEnabled()) {
-                throw GraphError.badRequest("Group-based licensing is not enabled for this tenant (it needs a paid "
-                        + "directory plan).");
+            groupId[0] = tenant.groups().id(g);
+            Event.AssignLicense job = new Event.AssignLicense(c.nextSeq(), c.now(), null, groupId[0], add, remove);
+            try {
+                t.engine.checkGroupAssignLicense(job); // what Graph refuses at once; members are processed later
+            } catch (Rejection e) {
+                throw switch (e.reason()) {
+                    case UNKNOWN_PRODUCT -> GraphError.badRequest("License " + unknownSku(add, remove)
+                            + " does not correspond to a valid company License.");
+                    case NOT_SECURITY_GROUP -> GraphError.badRequest("Licenses can only be assigned to security groups.");
+                    case DEPENDENCY_VIOLATION -> GraphError.badRequest("License assignment failed because a service plan "
+                            + "depends on another service plan: " + e.detail());
+                    case MUTUALLY_EXCLUSIVE_VIOLATION -> GraphError.badRequest("License assignment failed because "
+                            + "service plans are mutually exclusive: " + e.detail());
+                    default -> GraphError.badRequest(e.detail());
+                };
             }
-            if (!tenant.groups().securityEnabled(g)) {
-                throw GraphError.badRequest("Licenses can only be assigned to security groups.");
-            }
-            for (Event.AddedLicense a : add) {
-                Product p = tenant.catalog().findProduct(a.skuId());
-                if (p == null || tenant.subscriptions().indexOf(p) < 0) {
-                    throw GraphError.badRequest("License " + a.skuId() + " does not correspond to a valid company "
-                            + "License.");
-                }
-                for (String plan : a.disabledPlans()) {
-                    if (tenant.catalog().findPlanInProduct(p, plan) < 0) {
-                        throw GraphError.badRequest("Invalid value specified for property 'disabledPlans' of "
-                                + "resource 'AssignedLicense': " + plan + " is not a plan of " + p.skuPartNumber() + ".");
-                    }
-                }
-            }
-            for (String s : remove) {
-                Product p = tenant.catalog().findProduct(s);
-                if (p == null || tenant.assignments().findGroupLicense(g, tenant.subscriptions().indexOf(p)) == null) {
-                    throw GraphError.badRequest("License " + s + " is not assigned to the group.");
-                }
-            }
-            return null;
+            t.enqueueGroupJob(g, job);
+            return groupEntity(g, null);
         });
-        int g = t.read(() -> t.group(id));
-        String groupId = t.read(() -> tenant.groups().id(g));
-        t.enqueueGroupJob(g, new Event.AssignLicense(0, java.time.Instant.EPOCH, null, groupId, add, remove));
-        Response resp = Response.json(202, t.read(() -> groupEntity(g, null)));
-        resp.headers().put("Location", r.baseUrl() + "/groups/" + groupId);
-        return out == null ? resp : resp;
+        Response resp = Response.json(202, out);
+        resp.headers().put("Location", r.baseUrl() + "/groups/" + groupId[0]);
+        return resp;
     }
 
     private Response addMember(Request r, String id) {

@@ -228,7 +228,7 @@ public final class Tenancy implements AutoCloseable {
     /**
      * Accepts a group's assignLicense for processing (Graph answers 202): the group becomes
      * QueuedForProcessing now and is processed by the writer when its turn comes. With a store, the
-     * job is durable before this returns.
+     * job is durable before this returns. Called from a {@link Change}, after the engine checked it.
      */
     void enqueueGroupJob(int g, Event.AssignLicense request) {
         if (broken != null) {
@@ -247,7 +247,10 @@ public final class Tenancy implements AutoCloseable {
             processing.put(g, QUEUED);
             jobs.add(new GroupJob(id, g, request, read(() -> tenant.groups().userMembers(g).getCardinality())));
         }
-        writer.interrupt(); // wakes a writer waiting for work; it re-checks both queues
+        if (Thread.currentThread() != writer) {
+            // wakes a writer waiting for work (never the writer itself: an interrupt would close its log's channel)
+            writer.interrupt();
+        }
     }
 
     /** Group jobs not yet finished (for tests and the admin route). */

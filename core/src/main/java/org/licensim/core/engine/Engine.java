@@ -24,7 +24,7 @@ import org.licensim.core.state.StateStore;
  * their words, {@link Reconciler} the full reconcile and its seat strategies.
  */
 public final class Engine {
-    private static final long MAX_SEQ = (1L << 36) - 1;
+    private static final long MAX_SEQ = Event.MAX_SEQ;
 
     private final Tenant tenant;
     private final ChangeFeed feed;
@@ -132,6 +132,19 @@ public final class Engine {
     /** Workers for the parallel phase of {@link #reconcile()}; 0 (the default) means one per core for large tenants. */
     public void setReconcileThreads(int threads) {
         this.reconcileThreads = threads;
+    }
+
+    /**
+     * Checks a group's {@code assignLicense} ({@link Event.AssignLicense} with a groupId) as
+     * {@link #apply} would, and changes nothing: a refusal throws the same {@link Rejection}. For a
+     * caller that accepts such a request now and applies it later (Entra processes group licences
+     * in the background, but refuses a request it can never do at once); its seq is not checked.
+     */
+    public void checkGroupAssignLicense(Event.AssignLicense e) {
+        if (e.groupId() == null) {
+            throw new IllegalArgumentException("not a group's assignLicense: " + e);
+        }
+        events.checkGroupAssignLicense(e);
     }
 
     /**

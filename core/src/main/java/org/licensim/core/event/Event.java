@@ -8,6 +8,9 @@ import org.licensim.core.directory.UserData;
 
 /** One change to a tenant. {@code seq} orders events and is the cause id of every change they make. */
 public sealed interface Event {
+    /** The largest seq licensim supports (an R11 key holds the seq in 36 bits). */
+    long MAX_SEQ = (1L << 36) - 1;
+
     long seq();
 
     Instant time();

@@ -39,6 +39,8 @@ public final class EventReader implements Closeable {
     private final String file;
     private int lineNo;
     private long lastSeq = Long.MIN_VALUE;
+    /** Whether an event was read yet (else {@link #lastSeq} is the snapshot's, when {@link #check(Path, long)} gave one). */
+    private boolean seen;
 
     public EventReader(Reader reader, String file) {
         this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
@@ -79,6 +81,7 @@ public final class EventReader implements Closeable {
             if (line == null) {
                 return null;
             }
+            line = withoutBom(line, lineNo);
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -91,9 +94,18 @@ public final class EventReader implements Closeable {
         }
     }
 
+    /**
+     * The first line without a UTF-8 byte order mark, which Windows editors write: accepted at the
+     * start of an events file as it is at the start of a snapshot (anywhere else it is content).
+     */
+    private static String withoutBom(String line, int linesBefore) {
+        return linesBefore == 0 && line.startsWith("\uFEFF") ? line.substring(1) : line;
+    }
+
     private static String readLine(EventReader r) throws IOException {
         try {
-            return r.reader.readLine();
+            String line = r.reader.readLine();
+            return line == null ? null : withoutBom(line, r.lineNo);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw unreadable(r.file, r.lineNo + 1, e);
         }
@@ -106,7 +118,16 @@ public final class EventReader implements Closeable {
 
     /** Reads the whole feed and throws one exception listing every bad line; returns the event count. */
     public static long check(Path path) {
+        return check(path, Long.MIN_VALUE);
+    }
+
+    /**
+     * {@link #check(Path)} for events that follow a snapshot whose state is as of {@code afterSeq}
+     * (its lastAppliedSeq): the first event's seq must be above it, as {@code resolve} requires.
+     */
+    public static long check(Path path, long afterSeq) {
         try (EventReader r = open(path)) {
+            r.lastSeq = afterSeq;
             Problems problems = new Problems(path.toString());
             long n = 0;
             String line;
@@ -200,11 +221,13 @@ public final class EventReader implements Closeable {
         Event e = local.any() ? null : build(f, local);
         if (e != null) {
             if (e.seq() <= lastSeq) {
-                local.add(0, 0, "$.seq", "seq " + e.seq() + " is not greater than the previous event's seq "
-                        + lastSeq + ": events must be in increasing seq order");
+                local.add(0, 0, "$.seq", "seq " + e.seq() + " is not greater than " + (seen ? "the previous event's seq "
+                        + lastSeq + ": events must be in increasing seq order" : lastSeq + ", the snapshot's lastAppliedSeq: "
+                        + "the events must follow the state the snapshot holds"));
                 e = null;
             } else {
                 lastSeq = e.seq();
+                seen = true;
             }
         }
         // re-home problems: the per-line parser counts lines from 1
@@ -217,7 +240,9 @@ public final class EventReader implements Closeable {
     private void readField(JsonParser p, String name, Fields f, JsonFields fields, Problems local) throws IOException {
         switch (name) {
             case "seq" -> {
-                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > Event.MAX_SEQ) {
+                    local.at(p, "seq " + p.getText() + " is above the largest licensim supports, " + Event.MAX_SEQ);
+                } else if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
                     f.seq = p.getLongValue();
                 } else {
                     local.at(p, "seq must be a non-negative whole number, found " + JsonFields.describe(p));
@@ -228,6 +253,11 @@ public final class EventReader implements Closeable {
                 String t = fields.string(p);
                 try {
                     f.time = t == null ? null : Instant.parse(t);
+                    String range = f.time == null ? null : Times.outsideRecorded("time", f.time);
+                    if (range != null) {
+                        local.at(p, range);
+                        f.time = null;
+                    }
                 } catch (DateTimeParseException ex) {
                     local.at(p, "time must be an ISO-8601 instant such as 2026-01-05T09:00:00Z, found \"" + t + "\"");
                 }
