@@ -53,6 +53,11 @@ final class CheckCommand implements Callable<Integer> {
             description = "The time --days counts from (ISO 8601). Default: the snapshot's evaluatedAt, else the clock.")
     String now;
 
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+            description = "List at most N users in licence error in the table (then how many more); csv and json list "
+                    + "every one. Default: ${DEFAULT-VALUE}.")
+    int limit;
+
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default), csv (one row per finding) or json (the findings as one object); columns "
                     + "and fields in docs/CHECK.md.")
@@ -64,6 +69,7 @@ final class CheckCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--threshold must be a percentage from 0 to 100, got " + threshold);
         }
+        Main.requireNonNegative(spec, "--limit", limit);
         if (days < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--days must be 0 or more, got " + days);
         }
@@ -93,13 +99,13 @@ final class CheckCommand implements Callable<Integer> {
         } else if (format == Format.csv) {
             csv(o, c);
         } else {
-            print(o, c);
+            print(o, c, new Names(t));
         }
         o.flush();
         return c.clean() ? 0 : Main.REGRESSION;
     }
 
-    private void print(PrintWriter o, HealthCheck c) {
+    private void print(PrintWriter o, HealthCheck c, Names names) {
         if (c.clean()) {
             o.printf(Locale.ROOT, "%s: nothing needs attention (no product at %s%% of its seats, no member in licence "
                     + "error, nobody waiting while seats are free, no subscription ending within %d days)%n", snapshot,
@@ -115,9 +121,12 @@ final class CheckCommand implements Callable<Integer> {
                                     : "users wait") : "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            o.printf("  errors: group \"%s\" (%s): %,d %s in licence error (%s)%n", g.displayName(), g.id(), g.members(),
-                    g.members() == 1 ? "member" : "members", join(g.byError()));
+            // a group without a display name is named by its id alone (never "null")
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
+                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+                    join(g.byError()));
         }
+        users(o, c);
         for (HealthCheck.Ending x : c.ending()) {
             o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),
                     x.name(), x.trial() ? "trial " : "", x.subscriptionId(), x.licences(), x.status(), x.nextStatus(),
@@ -133,38 +142,72 @@ final class CheckCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%s%n",
                     w.users(), w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
-                            : "group " + String.join(", ", w.groups()), w.shortBy() > 0 ? String.format(Locale.ROOT,
-                            "; short by %,d: the rest need seats", w.shortBy()) : "");
+                            : (w.groups().size() == 1 ? "group " : "groups ")
+                            + String.join(", ", w.groups().stream().map(names::group).toList()),
+                    w.shortBy() > 0 ? String.format(Locale.ROOT, "; short by %,d: the rest need seats", w.shortBy()) : "");
         }
+    }
+
+    /**
+     * The users in licence error, at most --limit, then how many more; then, once per kind of
+     * error found, what to do about it.
+     */
+    private void users(PrintWriter o, HealthCheck c) {
+        if (c.users().isEmpty()) {
+            return;
+        }
+        int n = c.users().size();
+        o.printf("  users in licence error: %,d %s%n", n, n == 1 ? "licence" : "licences");
+        java.util.Map<String, String> todo = new java.util.LinkedHashMap<>();
+        int shown = 0;
+        for (HealthCheck.UserInError u : c.users()) {
+            todo.putIfAbsent(u.error().equals("CountViolation") ? u.error() + " " + u.sku() : u.error(), u.action());
+            if (shown++ < limit) {
+                o.printf("    %s%s: %s from %s: %s %s%n", u.userPrincipalName() == null ? u.userId() : u.userPrincipalName(),
+                        u.displayName() == null || u.displayName().isBlank() ? "" : " (" + u.displayName() + ")",
+                        u.product() == null || u.product().isBlank() ? u.sku() : u.product() + " (" + u.sku() + ")",
+                        u.source(), u.state(), u.error());
+            }
+        }
+        if (n > limit) {
+            o.printf("    ... and %,d more (--limit N shows more; --format csv lists every one)%n", n - limit);
+        }
+        todo.forEach((kind, action) -> o.printf("  what to do, %s: %s%n", kind, action));
     }
 
     /** One row per finding: what it is, what it is about (id and name), and its figures. */
     static void csv(PrintWriter o, HealthCheck c) {
-        Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail");
+        Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
+                "groupId", "groupName", "action");
         for (HealthCheck.NearlyFull p : c.products()) {
             Csv.row(o, "seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
                     String.format(Locale.ROOT, "%.1f", p.percent()), (p.consumed() >= p.capacity() ? "full" : "")
                             + (p.shortBy() > 0 ? (p.consumed() >= p.capacity() ? "; " : "") + "short by " + p.shortBy()
-                            : ""));
+                            : ""), "", "", "", "", "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()));
+            Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
             Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
                     ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()))
-                    + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""));
+                    + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""), "", "", "", "", "");
         }
         for (HealthCheck.Ending x : c.ending()) {
             Csv.row(o, "subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
                     (x.trial() ? "trial " : "") + x.subscriptionId() + ": " + x.status() + " -> " + x.nextStatus() + " on "
                             + x.date() + " (" + x.inDays() + " days), " + x.licences() + " licences, " + x.seatsAfter()
-                            + " seats without them");
+                            + " seats without them", "", "", "", "", "");
+        }
+        for (HealthCheck.UserInError u : c.users()) {
+            Csv.row(o, "user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),
+                    u.displayName(), u.sku(), u.groupId(), u.groupName(), u.action());
         }
     }
 
     private static int count(HealthCheck c) {
-        return c.products().size() + c.groups().size() + c.waiting().size() + c.ending().size();
+        return c.products().size() + c.groups().size() + c.waiting().size() + c.ending().size()
+                + (int) c.users().stream().filter(u -> u.groupId() == null).count();
     }
 
     private static String fmt(double d) {

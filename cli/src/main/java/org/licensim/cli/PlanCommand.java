@@ -9,14 +9,15 @@ import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.simulator.Backtest;
-import org.licensim.simulator.PlanWriter;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Planner;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Procurement;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.capacity.Backtest;
+import org.licensim.simulator.capacity.CapacityPlan;
+import org.licensim.simulator.capacity.CapacityPlanWriter;
+import org.licensim.simulator.capacity.CapacityPlanner;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,9 +80,9 @@ final class PlanCommand implements Callable<Integer> {
                     + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
     Format format;
 
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0",
-            description = "Days from ordering seats to having them; the schedule's order-by dates are this much before "
-                    + "the need. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14",
+            description = "Days from ordering seats to having them (an approval and a purchase order; a reseller's "
+                    + "order); the schedule's order-by dates are this much before the need. Default: ${DEFAULT-VALUE}.")
     int leadTime;
 
     @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
@@ -114,7 +115,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        PlanSettings settings = new PlanSettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
+        CapacitySettings settings = new CapacitySettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
                 leadTime, period, inactiveDays);
         Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -122,28 +123,28 @@ final class PlanCommand implements Callable<Integer> {
         Prices priced = prices == null ? null
                 : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
         long t0 = System.nanoTime();
-        List<Planner.Run> planRuns = Planner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
+        List<CapacityPlanner.Run> planRuns = CapacityPlanner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        List<Planner.Run> truthRuns = backtest == null ? List.of()
-                : Planner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
-        PlanSettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
-        Planner.Plan plan = result.plan();
+        List<CapacityPlanner.Run> truthRuns = backtest == null ? List.of()
+                : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
+        CapacitySettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
+        CapacityPlan plan = result.plan();
         Procurement proc = result.procurement();
         Backtest bt = result.backtest();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
-        PlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
+        CapacityPlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
         if (format == Format.json) {
             o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(PlanWriter.json(plan, proc, bt)));
+                    .writeValueAsString(CapacityPlanWriter.json(plan, proc, bt)));
             return 0;
         }
         if (format == Format.csv) {
             Csv.row(o, "sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
                     "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable");
             for (int t = 0; t < plan.products().size(); t++) {
-                Planner.ProductPlan p = plan.products().get(t);
+                CapacityPlan.ProductNeed p = plan.products().get(t);
                 Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
                         p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
                         p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
@@ -154,25 +155,27 @@ final class PlanCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s, %d runs (%,d ms)%n", s.name(), s.users(),
                 plan.horizon(), s.start(), runs, plan.millis());
         o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
-                "extra p" + pct, "buy", "by", "releasable");
-        for (Planner.ProductPlan p : plan.products()) {
+                "extra p" + pct, "buy", "first by", "releasable");
+        for (CapacityPlan.ProductNeed p : plan.products()) {
+            // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give
+            Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst()
+                    .orElse(null);
+            int buy = a == null ? 0 : a.buy();
+            String by = buy == 0 ? "-" : a.schedule().get(0).neededBy() + " (day "
+                    + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ")";
             o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-2d %,11d %,11d %,8d %-26s %,10d%n", p.sku(), p.capacityStart(),
-                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), p.buy(),
-                    p.buyByDay() < 0 ? "-" : "day " + p.buyByDay() + " (" + p.buyByDate() + ")", p.releasable());
+                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), buy, by, p.releasable());
         }
         o.println("advice:");
         boolean any = false;
-        for (Planner.ProductPlan p : plan.products()) {
-            if (p.buy() > 0) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
+            String buy = headline(p, proc, pct);
+            if (buy != null) {
                 any = true;
-                o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d) to stay error-free in %d%% of runs "
-                        + "(short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", named(plan, p), p.buyByDate(),
-                        p.buyByDay(), pct,
-                        p.runsShort(), p.runs(), p.firstShortMedian() < 0 ? "most runs never short"
-                                : "median first short day " + p.firstShortMedian());
+                o.println(buy);
             }
         }
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.releasable() > 0 && p.runsShort() == 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  %s: %,d of %,d seats were never needed in any run; they could be released%n",
@@ -182,7 +185,7 @@ final class PlanCommand implements Callable<Integer> {
         if (!any) {
             o.println("  nothing to buy or release");
         }
-        PlanAdvice.print(o, plan, proc);
+        PlanAdvice.print(o, plan, proc, plan.scenario().base() == null ? null : scenario);
         if (bt != null) {
             int[] errs = bt.dayErrors();
             o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "
@@ -194,7 +197,7 @@ final class PlanCommand implements Callable<Integer> {
                     + "reported apart): first short day within 3 days in %.0f%% of %d, the truth within the p%d forecast "
                     + "in %.0f%%%n", bt.growthContested(), bt.alreadyShort(), 100 * bt.growthWithin(3), bt.growthDated(),
                     pct, 100 * bt.growthHitRate());
-            for (Planner.ProductPlan p : plan.products()) {
+            for (CapacityPlan.ProductNeed p : plan.products()) {
                 double[] g = bt.growthOf(p.sku(), 3);
                 if (g[3] > 0) {
                     o.printf(Locale.ROOT, "    %-22s within 3 days %3.0f%% of %2.0f, within p%d %3.0f%% of %2.0f%n", p.sku(),
@@ -254,7 +257,30 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
-    private static String named(Planner.Plan plan, Planner.ProductPlan p) {
+    /**
+     * The advice line for a product, made from its purchase schedule, so the headline and the
+     * schedule are the same numbers: "buy 4 seats of X to stay error-free in 95% of runs: 2 by
+     * DATE (order by DATE), 1 by DATE, ..."; null when the schedule buys nothing.
+     */
+    static String headline(CapacityPlan.ProductNeed p, Procurement proc, int pct) {
+        Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst().orElse(null);
+        if (a == null || a.buy() == 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  buy %,d seat%s of %s to stay error-free in %d%% "
+                + "of runs:", a.buy(), a.buy() == 1 ? "" : "s", a.name().equals(a.sku()) ? a.sku() : a.name() + " (" + a.sku()
+                + ")", pct));
+        for (int i = 0; i < a.schedule().size(); i++) {
+            Procurement.Purchase x = a.schedule().get(i);
+            sb.append(i == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%,d by %s (order %s)", x.units(), x.neededBy(),
+                    x.late() ? "now: the lead time has passed" : "by " + x.orderBy()));
+        }
+        sb.append(String.format(Locale.ROOT, " (short in %d of %d runs; %s)", p.runsShort(), p.runs(),
+                p.firstShortMedian() < 0 ? "most runs never short" : "median first short day " + p.firstShortMedian()));
+        return sb.toString();
+    }
+
+    private static String named(CapacityPlan plan, CapacityPlan.ProductNeed p) {
         String name = plan.productNames().get(plan.products().indexOf(p));
         return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";
     }

@@ -73,6 +73,7 @@ final class PreviewRuleCommand implements Callable<Integer> {
             out.printf("    %-28s %,8d -> %,8d of %,8d%s%n", s.product(), s.before(), s.after(), s.capacity(),
                     s.after() == s.before() ? "" : String.format("  (%+,d)", s.after() - s.before()));
         }
+        p.warnings().forEach(w -> out.printf("  warning: %s%n", w));
         out.println("nothing was changed (dry run)");
         return 0;
     }
@@ -90,6 +91,7 @@ final class PreviewRuleCommand implements Callable<Integer> {
                         null, null, null);
             }
         }
+        p.warnings().forEach(w -> Csv.row(out, "warning", null, null, null, null, w, null, null, null));
         for (RulePreview.Seats s : p.seats()) {
             Csv.row(out, "seats", null, null, s.product(), n.product(s.product()),
                     s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity());
@@ -112,6 +114,8 @@ final class PreviewRuleCommand implements Callable<Integer> {
                         .put("productName", n.product(c.product())).put("detail", c.detail());
             }
         }
+        var warnings = root.putArray("warnings");
+        p.warnings().forEach(warnings::add);
         var seats = root.putArray("seats");
         for (RulePreview.Seats s : p.seats()) {
             seats.addObject().put("product", s.product()).put("productName", n.product(s.product())).put("before", s.before())

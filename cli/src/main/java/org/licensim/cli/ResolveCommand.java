@@ -132,6 +132,23 @@ final class ResolveCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Records the absolute paths of the snapshot and events in the store directory
+     * ({@link StateCommand#INPUTS}), so {@code licensim state DIR --user UPN} finds users by name
+     * without being told where the inputs are. Written after the commit: a killed build has none.
+     */
+    private void recordInputs() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        n.put("snapshot", snapshot.toAbsolutePath().normalize().toString());
+        if (events == null) {
+            n.putNull("events");
+        } else {
+            n.put("events", events.toAbsolutePath().normalize().toString());
+        }
+        org.licensim.core.files.AtomicFile.write(store.resolve(StateCommand.INPUTS), "the store's inputs record",
+                out -> new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, n));
+    }
+
     private Integer run(PrintWriter o, PrintWriter err, EngineRun run, long t0, long t1) throws Exception {
         Engine engine = run.engine();
         StoreSession session = run.persisted().orElse(null);
@@ -173,6 +190,9 @@ final class ResolveCommand implements Callable<Integer> {
             }
         }
         run.finish();
+        if (session != null) {
+            recordInputs();
+        }
         long t3 = System.nanoTime();
         if (out != null) {
             if (out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {

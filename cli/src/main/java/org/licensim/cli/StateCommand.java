@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                 + "(source, last applied event, counts, products); with --user, one user's licences with their sources, "
                 + "enabled and disabled plans, states and errors, as a table or as Graph JSON. Opening a store verifies "
                 + "it and, after a killed run, returns it to its last commit.",
-                "Example:", "  licensim state store/ --user alice@contoso.com --format json"})
+                "Examples:", "  licensim state store/", "  licensim state store/ --user adele.vance@contoso.com",
+                "  licensim state store/ --user a1b2c3d4-0001-4000-8000-000000000001 --format json"})
 final class StateCommand implements Callable<Integer> {
 
     @Spec
@@ -39,13 +40,20 @@ final class StateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Store directory.")
     Path dir;
 
-    @Option(names = "--user", paramLabel = "USER", description = "The user's id, or its userPrincipalName with "
-            + "--snapshot (the store keeps ids only).")
+    @Option(names = "--user", paramLabel = "USER", description = "The user's id or userPrincipalName (looked up in the "
+            + "snapshot and events the store was resolved from, which resolve --store records; users created by events too).")
     String user;
 
     @Option(names = "--snapshot", paramLabel = "SNAPSHOT", description = "The snapshot the store was made from (checked "
-            + "by its SHA-256), to find --user by userPrincipalName.")
+            + "by its SHA-256), when it is no longer where resolve --store read it.")
     Path snapshot;
+
+    @Option(names = "--events", paramLabel = "EVENTS", description = "The events the store was resolved with, when they "
+            + "are no longer where resolve --store read them (to find a user created by events by userPrincipalName).")
+    Path eventsFile;
+
+    /** What resolve --store records in the store directory: the absolute paths of its snapshot and events. */
+    static final String INPUTS = "inputs.json";
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "table (default), csv (one row per licence source; columns in docs/STORE.md) or json: Graph's "
@@ -57,6 +65,9 @@ final class StateCommand implements Callable<Integer> {
     boolean verify;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The userPrincipalName --user gave, when it was one (the table names the user by it beside the id). */
+    private String asked;
 
     @Override
     public Integer call() throws Exception {
@@ -84,6 +95,7 @@ final class StateCommand implements Callable<Integer> {
             }
             int u = s.userIndex(user);
             if (u < 0) {
+                asked = user;
                 user = idByName(s);
                 u = s.userIndex(user);
             }
@@ -100,13 +112,14 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private void table(PrintWriter o, ChronicleStateStore s, int u, List<StoredEntry> es) {
-        o.printf("user %s: state after event seq %d%n", user, s.lastSeq());
+        o.printf("user %s: state after event seq %d%n", asked == null ? user : asked + " (" + user + ")", s.lastSeq());
         if (es.isEmpty()) {
             o.println("  no licences (none assigned, or the user was deleted)");
             return;
         }
-        o.printf("  %-28s %-30s %-16s %-36s %-7s %s%n", "product", "assigned by", "state", "error", "plans",
-                "last updated");
+        // columns as wide as their longest value, so a long group id never pushes the next column out of line
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"product", "assigned by", "state", "error", "plans", "last updated"});
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
             int on = 0;
@@ -114,20 +127,32 @@ final class StateCommand implements Callable<Integer> {
                 on += enabled(e, i) ? 1 : 0;
             }
             Instant when = StateStore.instant(e.time());
-            o.printf("  %-28s %-30s %-16s %-36s %3d/%-3d %s%n", p.skuPartNumber(), source(s, e),
-                    States.stateName(e.state()), States.errorName(e.state()), on, p.planIds().length,
-                    when == null ? "(snapshot)" : when.toString());
+            rows.add(new String[] {p.skuPartNumber(), source(s, e), States.stateName(e.state()), States.errorName(e.state()),
+                    on + "/" + p.planIds().length, when == null ? "(snapshot)" : when.toString()});
+        }
+        int[] w = new int[6];
+        for (String[] r : rows) {
+            for (int c = 0; c < w.length; c++) {
+                w[c] = Math.max(w[c], r[c].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder(" ");
+            for (int c = 0; c < w.length; c++) {
+                line.append(' ').append(c == w.length - 1 ? r[c] : String.format("%-" + w[c] + "s", r[c]));
+            }
+            o.println(line.toString().stripTrailing());
         }
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
             StringBuilder off = new StringBuilder();
             for (int i = 0; i < p.planIds().length; i++) {
                 if (!enabled(e, i)) {
-                    off.append(off.length() == 0 ? "" : ", ").append(p.planNames()[i]);
+                    off.append(off.length() == 0 ? "" : ", ").append(planName(p.planIds()[i], p.planNames()[i]));
                 }
             }
             if (off.length() > 0) {
-                o.printf("  disabled in %s from %s: %s%n", p.skuPartNumber(), source(s, e), off);
+                o.printf("  disabled in %s from %s: %s%n", productName(p), source(s, e), off);
             }
         }
     }
@@ -160,6 +185,23 @@ final class StateCommand implements Callable<Integer> {
         }
         String g = s.groupId(e.src());
         return "group " + (g == null ? "#" + e.src() : g);
+    }
+
+    private org.licensim.core.catalog.Catalog catalog;
+
+    /** A plan by Microsoft's friendly name from the shipped catalog ("Microsoft 365 Apps for enterprise"), else its name. */
+    private String planName(String id, String name) {
+        catalog = catalog != null ? catalog : org.licensim.core.catalog.Catalog.loadDefault();
+        org.licensim.core.catalog.ServicePlan sp = catalog.findPlan(id);
+        return sp == null || sp.friendlyName() == null || sp.friendlyName().isBlank() ? name : sp.friendlyName().strip();
+    }
+
+    /** "Office 365 E3 (ENTERPRISEPACK)" from the shipped catalog, else the part number. */
+    private String productName(StoredProduct p) {
+        catalog = catalog != null ? catalog : org.licensim.core.catalog.Catalog.loadDefault();
+        org.licensim.core.catalog.Product c = catalog.findProduct(p.skuId());
+        return c == null || c.displayName() == null || c.displayName().isBlank() ? p.skuPartNumber()
+                : c.displayName() + " (" + p.skuPartNumber() + ")";
     }
 
     private static boolean enabled(StoredEntry e, int plan) {
@@ -224,37 +266,79 @@ final class StateCommand implements Callable<Integer> {
     }
 
     /**
-     * The id of the user whose userPrincipalName is {@code --user} (ignoring case), looked up in
-     * {@code --snapshot} once its SHA-256 is the store's source's; refused, naming what to give,
-     * when there is no snapshot, it is another one, or the name is unknown or ambiguous.
+     * The id of the user whose userPrincipalName is {@code --user} (ignoring case): looked up in the
+     * snapshot the store was made from (checked by its SHA-256 against the store's source), then in
+     * the events applied to it (up to its last seq: users created, renamed or deleted by events).
+     * The paths come from {@code --snapshot}/{@code --events}, else from what resolve --store
+     * recorded ({@value #INPUTS}); refused, naming what to give, when they are missing, another
+     * snapshot, or the name is unknown or ambiguous.
      */
     private String idByName(ChronicleStateStore s) throws java.io.IOException {
-        if (snapshot == null) {
-            throw new LicensimException("--user " + user + ": no user with that id in store " + dir + "; the store keeps "
-                    + "object ids only: to find a user by userPrincipalName give --snapshot, the snapshot the store was "
-                    + "made from (" + s.source().orElseThrow() + ")");
+        com.fasterxml.jackson.databind.JsonNode rec = null;
+        Path recorded = dir.resolve(INPUTS);
+        if (java.nio.file.Files.isRegularFile(recorded)) {
+            try {
+                rec = JSON.readTree(recorded.toFile());
+            } catch (java.io.IOException e) {
+                rec = null; // an unreadable record is as good as none: the messages below say what to give
+            }
         }
-        StoreSource given = StoreSource.ofFile(snapshot);
+        Path snap = snapshot != null ? snapshot : rec != null && rec.hasNonNull("snapshot") ? Path.of(rec.get("snapshot").asText()) : null;
+        Path ev = eventsFile != null ? eventsFile : rec != null && rec.hasNonNull("events") ? Path.of(rec.get("events").asText()) : null;
+        if (snap == null) {
+            throw new LicensimException("--user " + user + ": no user with that id in store " + dir + ", and the store "
+                    + "records no snapshot to look the name up in (made by an older licensim): give --snapshot, the "
+                    + "snapshot the store was made from (" + s.source().orElseThrow() + "), and --events for a user created by events");
+        }
+        String from = snapshot != null ? "--snapshot " + snap : "the snapshot " + snap + " (recorded in " + recorded + ")";
+        if (!java.nio.file.Files.isRegularFile(snap)) {
+            throw new LicensimException("--user " + user + ": no user with that id in store " + dir + "; to look the name up, "
+                    + from + " is no longer there: give --snapshot with its new path");
+        }
+        StoreSource given = StoreSource.ofFile(snap);
         StoreSource made = s.source().orElseThrow();
         if (!made.sameContent(given)) {
-            throw new LicensimException("--snapshot " + snapshot + ": not the snapshot store " + dir + " was made from ("
-                    + made + "; this one is " + given + ")");
+            throw new LicensimException(from + ": not the snapshot store " + dir + " was made from (" + made
+                    + "; this one is " + given + "): give --snapshot with the right one");
         }
-        org.licensim.core.directory.Users users = org.licensim.core.io.SnapshotReader.withDefaults().read(snapshot).users();
-        List<String> ids = new java.util.ArrayList<>();
+        org.licensim.core.directory.Users users = org.licensim.core.io.SnapshotReader.withDefaults().read(snap).users();
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         for (int u = 0; u < users.size(); u++) {
             if (!users.isDeleted(u) && user.equalsIgnoreCase(users.get(u, "userPrincipalName"))) {
                 ids.add(users.id(u));
             }
         }
+        boolean readEvents = ev != null && s.lastSeq() >= 0 && java.nio.file.Files.isRegularFile(ev);
+        if (readEvents) {
+            try (org.licensim.core.io.EventReader r = org.licensim.core.io.EventReader.open(ev)) {
+                for (org.licensim.core.event.Event e = r.next(); e != null && e.seq() <= s.lastSeq(); e = r.next()) {
+                    if (e instanceof org.licensim.core.event.Event.UserCreated c) {
+                        if (user.equalsIgnoreCase(c.user().strings.get("userPrincipalName"))) {
+                            ids.add(c.user().id);
+                        }
+                    } else if (e instanceof org.licensim.core.event.Event.UserAttributesChanged c
+                            && c.attributes().strings.containsKey("userPrincipalName")) {
+                        if (user.equalsIgnoreCase(c.attributes().strings.get("userPrincipalName"))) {
+                            ids.add(c.userId());
+                        } else {
+                            ids.remove(c.userId());
+                        }
+                    } else if (e instanceof org.licensim.core.event.Event.UserDeleted d) {
+                        ids.remove(d.userId());
+                    }
+                }
+            }
+        }
+        ids.removeIf(id -> s.userIndex(id) < 0);
         if (ids.isEmpty()) {
-            throw new LicensimException("--user " + user + ": neither an id in store " + dir + " nor a userPrincipalName in "
-                    + snapshot + " (a user created by events after the snapshot is found by its id)");
+            throw new LicensimException("--user " + user + ": neither an id in store " + dir + " nor the userPrincipalName "
+                    + "of a user it holds (looked up in " + snap + (readEvents ? " and " + ev + " up to seq " + s.lastSeq()
+                    : s.lastSeq() >= 0 ? "; the events applied to the store were not read: give --events" : "") + ")");
         }
         if (ids.size() > 1) {
             throw new LicensimException("--user " + user + " is the userPrincipalName of " + ids.size() + " users in "
-                    + snapshot + ": " + String.join(", ", ids) + "; give one id");
+                    + "store " + dir + ": " + String.join(", ", ids) + "; give one id");
         }
-        return ids.get(0);
+        return ids.iterator().next();
     }
 }

@@ -73,6 +73,9 @@ class AdminOutputTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(r.out().contains("nothing written to " + out + ", " + dir.resolve("steps.ps1")
                 + ": no order ends without errors"), r.out());
+        // the service plans members lose, by Microsoft's friendly names with the internal names beside them
+        assertTrue(r.out().contains("members lose, whatever the order (STANDARDPACK lacks them): ")
+                && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
         assertEquals(List.of(), files(dir));
     }
 
@@ -122,5 +125,131 @@ class AdminOutputTest {
                 + "\"removeLicenses\":[\"18181a46-0d4e-45cd-891e-60aabd171b4e\"]}", one.get("body").toString());
         assertFalse(s.out().contains("wrote"), "with --format json, stdout is the JSON alone");
         json.readTree(s.out());
+    }
+
+    @Test
+    @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
+    void checkListsUsers() throws Exception {
+        String snap = "../examples/contoso-small.json";
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result t = run("check", snap, "--events", ev);
+        assertEquals(3, t.code(), t.err());
+        assertTrue(t.out().contains("  users in licence error: 1 licence\n    lidia.holloway@contoso.com (Lidia Holloway): "
+                + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
+                + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
+                + "are free now\n"), t.out());
+        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" "
+                + "(b0000000-0000-4000-8000-0000000000a2)"), "the group to reprocess by name: " + t.out());
+        Result none = run("check", snap, "--events", ev, "--limit", "0");
+        assertFalse(none.out().contains("lidia.holloway"), none.out());
+        assertTrue(none.out().contains("    ... and 1 more (--limit N shows more; --format csv lists every one)"), none.out());
+        List<String> csv = run("check", snap, "--events", ev, "--format", "csv", "--limit", "0").out().lines().toList();
+        assertEquals("user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,"
+                + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
+                "csv lists every one whatever --limit");
+        csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
+                "every row has the header's 14 fields: " + l));
+        JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());
+        assertEquals("lidia.holloway@contoso.com", j.get("users").get(0).get("userPrincipalName").asText());
+        assertEquals("Engineering - Office 365 E3 without Yammer", j.get("users").get(0).get("groupName").asText());
+        assertEquals("CountViolation", j.get("users").get(0).get("error").asText());
+    }
+
+    @Test
+    @DisplayName("reclaim lists the seats of disabled and inactive accounts by name, with source, money and the changes as Graph requests")
+    void reclaim(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Path batch = dir.resolve("out/reclaim.json");
+        Result r = run("reclaim", tenant.toString(), "--now", "2026-12-01T00:00:00Z", "--prices", "../examples/prices.json",
+                "--apply", batch.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  AlexW@contoso.com (Alex Wilber), inactive (last sign-in 2026-06-02): Office 365 E5 "
+                + "(ENTERPRISEPREMIUM) from direct and group \"Sales\", 657 EUR a year\n      to free it: remove the direct "
+                + "licence; remove the user from group \"Sales\""), r.out());
+        assertTrue(r.out().contains("  IsaiahL@contoso.com (Isaiah Langer), disabled: Office 365 E5 (ENTERPRISEPREMIUM) from "
+                + "direct, 657 EUR a year"), r.out());
+        assertTrue(r.out().contains("reclaiming them frees 1,314 EUR a year"), "the plan's reclaim figure: " + r.out());
+        JsonNode reqs = new ObjectMapper().readTree(batch.toFile()).get("batches").get(0).get("requests");
+        assertEquals(List.of("POST /users/626cbf8c-5dde-46b0-8385-9e40d64736fe/assignLicense",
+                "DELETE /groups/02bd9fd6-8f93-4758-87c3-1fb73740a315/members/626cbf8c-5dde-46b0-8385-9e40d64736fe/$ref",
+                "POST /users/5f2a1e9c-7a4b-4a61-8f0d-2b8c9e6d1a33/assignLicense"),
+                List.of(reqs.get(0).get("method").asText() + " " + reqs.get(0).get("url").asText(),
+                        reqs.get(1).get("method").asText() + " " + reqs.get(1).get("url").asText(),
+                        reqs.get(2).get("method").asText() + " " + reqs.get(2).get("url").asText()));
+        // 200 days on, the active users are inactive too; --limit counts the rest
+        Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
+        assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
+    }
+
+    @Test
+    @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
+    void storeScaleCleansUp(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("../bench/target/benchmarks.jar");
+        assertTrue(Files.isRegularFile(jar), "the benchmarks jar is built before the CLI's tests (mvn verify; or -pl cli,bench -am)");
+        Result r = run("bench", "--store-scale", "2000", "--out", dir.resolve("scale").toString(), "--benchmarks-jar",
+                jar.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--store-scale 2,000 writes a store of about 1 MB under " + dir.resolve("scale/store-2000")
+                + "; it is removed once measured (--keep-store keeps it)"), r.err());
+        assertTrue(r.err().contains("licensim: removed " + dir.resolve("scale/store-2000")), r.err());
+        assertFalse(Files.exists(dir.resolve("scale/store-2000")));
+        assertTrue(new ObjectMapper().readTree(dir.resolve("scale/store-scale.json").toFile()).get("storeFileBytesPerUser")
+                .asDouble() > 0);
+    }
+
+    @Test
+    @DisplayName("one plan: on every shipped scenario and the example tenant, the advice and the table say what the purchase schedule says")
+    void headlineIsTheSchedule(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        List<List<String>> plans = List.of(List.of("default", "--users", "2000"), List.of("small", "--users", "2000"),
+                List.of("seat-crunch", "--users", "2000"), List.of("enterprise", "--users", "2000"),
+                List.of(tenant.toString(), "--churn", "../examples/churn.json"));
+        int bought = 0;
+        for (List<String> what : plans) {
+            Path out = dir.resolve("p" + plans.indexOf(what));
+            List<String> args = new java.util.ArrayList<>(List.of("plan"));
+            args.addAll(what);
+            args.addAll(List.of("--horizon", "60", "--runs", "4", "--quiet", "--out", out.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), what + ": " + r.err());
+            JsonNode json = new ObjectMapper().readTree(out.resolve("plan.json").toFile());
+            assertEquals(14, json.get("procurement").get("leadTimeDays").asInt(), "the default lead time");
+            assertTrue(r.out().contains("lead time 14 days"), "and it is shown: " + r.out());
+            for (JsonNode a : json.get("procurement").get("products")) {
+                String sku = a.get("sku").asText();
+                List<String> lines = r.out().lines().filter(l -> l.startsWith("  buy ") && l.contains("(" + sku + ") to stay")
+                        || l.startsWith("  buy ") && l.contains(" of " + sku + " to stay")).toList();
+                int buy = a.get("buy").asInt();
+                if (buy == 0) {
+                    assertEquals(List.of(), lines, what + " " + sku + ": nothing scheduled, nothing advised");
+                    continue;
+                }
+                bought++;
+                assertEquals(1, lines.size(), what + " " + sku + ": " + r.out());
+                StringBuilder expected = new StringBuilder(String.format(java.util.Locale.ROOT, "  buy %,d seat%s of ", buy,
+                        buy == 1 ? "" : "s"));
+                String line = lines.get(0);
+                assertTrue(line.startsWith(expected.toString()), line);
+                String parts = line.substring(line.indexOf("runs: ") + 6, line.lastIndexOf(" (short in"));
+                List<String> expectedParts = new java.util.ArrayList<>();
+                int sum = 0;
+                for (JsonNode x : a.get("schedule")) {
+                    sum += x.get("units").asInt();
+                    expectedParts.add(String.format(java.util.Locale.ROOT, "%,d by %s (order %s)", x.get("units").asInt(),
+                            x.get("neededBy").asText(), x.get("late").asBoolean() ? "now: the lead time has passed"
+                                    : "by " + x.get("orderBy").asText()));
+                }
+                assertEquals(buy, sum, "the schedule adds up to its buy");
+                assertEquals(String.join(", ", expectedParts), parts, what + " " + sku);
+                // the table's buy column is the same number
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + sku + " ") && l.matches(".* "
+                        + String.format(java.util.Locale.ROOT, "%,d", buy) + " " + a.get("schedule").get(0).get("neededBy").asText()
+                        + " \\(day \\d+\\) .*")), what + " " + sku + ": " + r.out());
+            }
+        }
+        assertTrue(bought >= 3, "the scenarios have products to buy: " + bought);
     }
 }

@@ -1,6 +1,7 @@
 package org.licensim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -174,19 +175,33 @@ class CliTest {
                 "../examples/contoso-small.json", "--format", "json");
         assertEquals(0, byName.code(), byName.err());
         assertEquals(fromStore, mapper.readTree(byName.out()));
-        Result noSnapshot = run("state", store.toString(), "--user", "lidia.holloway@contoso.com");
-        assertEquals(1, noSnapshot.code());
-        assertTrue(noSnapshot.err().contains("no user with that id in store " + store + "; the store keeps object ids only: "
-                + "to find a user by userPrincipalName give --snapshot"), noSnapshot.err());
+        // without --snapshot: the inputs resolve --store recorded; a user created by events is found by name too
+        Result noSnapshot = run("state", store.toString(), "--user", "lidia.holloway@contoso.com", "--format", "json");
+        assertEquals(0, noSnapshot.code(), noSnapshot.err());
+        assertEquals(fromStore, mapper.readTree(noSnapshot.out()));
+        Result created = run("state", store.toString(), "--user", "Nestor.Wilke@contoso.com");
+        assertEquals(0, created.code(), created.err());
+        assertTrue(created.out().startsWith("user Nestor.Wilke@contoso.com (a1b2c3d4-0011-4000-8000-000000000011): state "
+                + "after event seq 16\n"), created.out());
+        List<String> t = created.out().lines().toList();
+        assertEquals(t.get(1).indexOf("assigned by"), t.get(2).indexOf("group "), "columns line up: " + created.out());
+        assertEquals(t.get(1).indexOf("state"), t.get(2).indexOf("Active"), "columns line up: " + created.out());
+        assertTrue(created.out().contains("disabled in Office 365 E3 (ENTERPRISEPACK) from group "), created.out());
         Result otherSnapshot0 = run("state", store.toString(), "--user", "lidia.holloway@contoso.com", "--snapshot",
                 "../examples/two-groups-e3.json");
         assertEquals(1, otherSnapshot0.code());
         assertTrue(otherSnapshot0.err().contains("not the snapshot store " + store + " was made from (contoso-small.json "
                 + "sha256:"), otherSnapshot0.err());
-        Result unknown = run("state", store.toString(), "--user", "nobody", "--snapshot", "../examples/contoso-small.json");
+        Result unknown = run("state", store.toString(), "--user", "nobody");
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().contains("--user nobody: neither an id in store " + store + " nor a userPrincipalName in "
-                + "../examples/contoso-small.json"), unknown.err());
+        assertTrue(unknown.err().contains("--user nobody: neither an id in store " + store + " nor the userPrincipalName of a "
+                + "user it holds (looked up in " + Path.of("../examples/contoso-small.json").toAbsolutePath().normalize()
+                + " and "), unknown.err());
+        Files.delete(store.resolve("inputs.json"));
+        Result unrecorded = run("state", store.toString(), "--user", "lidia.holloway@contoso.com");
+        assertEquals(1, unrecorded.code());
+        assertTrue(unrecorded.err().contains("records no snapshot to look the name up in (made by an older licensim): give "
+                + "--snapshot"), unrecorded.err());
         Result notAStore = run("state", dir.toString());
         assertEquals(1, notAStore.code());
         assertTrue(notAStore.err().contains(dir + ": not a licensim store"), notAStore.err());
@@ -202,8 +217,10 @@ class CliTest {
         Path html = dir.resolve("sim.html");
         Result r = run("report", fixtures + "sim-small", "--out", html.toString());
         assertEquals(0, r.code(), r.err());
-        // 9 products' seats, the 6 where users waited, errors, churn, latency
-        assertTrue(r.out().contains("wrote " + html + " (6 sections, 18 charts)"), r.out());
+        // 9 products' seats, the 6 where users waited, errors, churn; engine latency only with --engine-details
+        assertTrue(r.out().contains("wrote " + html + " (5 sections, 17 charts)"), r.out());
+        Result dev = run("report", fixtures + "sim-small", "--engine-details", "--out", dir.resolve("dev.html").toString());
+        assertTrue(dev.out().contains("(6 sections, 18 charts)"), dev.out());
         assertTrue(Files.readString(html).contains("Office 365 E3 (ENTERPRISEPACK): seats"));
         assertTrue(Files.exists(dir.resolve("sim.md")) && Files.exists(dir.resolve("sim-charts/seats-ems.svg")));
 
@@ -339,7 +356,15 @@ class CliTest {
         assertTrue(plan.out().contains("purchase schedule (by month, p95, lead time 14 days"), plan.out());
         assertTrue(plan.out().contains("order now"), "CRM is short on day 0, so its first order is late: " + plan.out());
         assertTrue(plan.out().contains("1 seat held by disabled accounts, 1 by users not signed in for 90 days"), plan.out());
-        assertTrue(plan.out().contains("5 ENTERPRISEPREMIUM on 2026-12-20 ends (trial): modelled, its seats go"), plan.out());
+        assertTrue(plan.out().contains("  subscription of Office 365 E5: 5 ENTERPRISEPREMIUM on 2026-12-20 ends (trial): "
+                + "modelled, its seats go (subscription a1e5d7c3-0b2f-4e6a-9c8d-7f6e5d4c3b2a)"), plan.out());
+        // a suspended subscription is read as check reads it: it moves to LockedOut on its date, not "renews"
+        assertTrue(plan.out().contains("  subscription of Microsoft Dynamics CRM Online: 25 CRMSTANDARD on 2026-12-10 moves "
+                + "from Suspended to LockedOut (as licensim check reads it): its units are already not counted as seats"),
+                plan.out());
+        assertFalse(plan.out().contains("renews (assumed)") && plan.out().contains("CRMSTANDARD on 2026-12-10 renews"), plan.out());
+        assertTrue(plan.out().contains("  the accounts behind these seats, and the changes that free them: licensim reclaim "
+                + tenant + " --inactive-days 90"), plan.out());
         assertTrue(plan.out().contains(" EUR to the horizon"), plan.out());
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("p/plan.json").toFile());
         var crm = json.get("procurement").get("products").get(1);
@@ -388,7 +413,7 @@ class CliTest {
         Result plan = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
                 dir.resolve("plan").toString());
         assertEquals(0, plan.code(), plan.err());
-        assertTrue(plan.out().contains("buy ") && plan.out().contains(" seats of Office 365 E3 (ENTERPRISEPACK) by "),
+        assertTrue(plan.out().contains("buy ") && plan.out().contains(" seats of Office 365 E3 (ENTERPRISEPACK) to stay error-free"),
                 plan.out());
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         var json = mapper.readTree(dir.resolve("plan/plan.json").toFile());
@@ -423,7 +448,7 @@ class CliTest {
         Result m = run("migrate", "../core/src/test/resources/plans/migration.json", "--apply", feed.toString());
         assertEquals(0, m.code(), m.err());
         assertTrue(m.out().contains("u1 ENTERPRISEPACK: the groups do not enable every plan the direct assignment does "
-                + "(would lose YAMMER_ENTERPRISE)"), m.out());
+                + "(would lose Yammer Enterprise (YAMMER_ENTERPRISE))"), m.out());
         Result applied = run("resolve", "../core/src/test/resources/plans/migration.json", "--events", feed.toString(),
                 "--quiet");
         assertEquals(0, applied.code(), applied.err());
@@ -576,6 +601,20 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("R17 check names a group without a display name by its id, never \"null\"")
+    void checkGroupWithoutName(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("t.json");
+        Files.writeString(snap, "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": "
+                + "[{\"skuPartNumber\": \"EMS\", \"prepaidUnits\": {\"enabled\": 1}}], \"users\": [{\"id\": \"u1\"}, "
+                + "{\"id\": \"u2\"}], \"groups\": [{\"id\": \"g-nameless\", \"members\": [\"u1\", \"u2\"]}], "
+                + "\"assignments\": [{\"groupId\": \"g-nameless\", \"skuId\": \"EMS\"}]}");
+        Result r = run("check", snap.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("errors: group g-nameless: 1 member in licence error (CountViolation 1)"), r.out());
+        assertTrue(!r.out().contains("null"), r.out());
+    }
+
+    @Test
     @DisplayName("R17 R18 check lists what needs attention and exits 3; a tenant with nothing to see exits 0; JSON on request")
     void check() throws Exception {
         Result r = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
@@ -586,7 +625,8 @@ class CliTest {
         assertTrue(r.out().contains("errors: group \"Engineering - Office 365 E3 without Yammer\" "
                 + "(b0000000-0000-4000-8000-0000000000a2): 1 member in licence error (CountViolation 1)"), r.out());
         assertTrue(r.out().contains("reprocess: 1 user waits for ENTERPRISEPACK (Office 365 E3) while 3 seats are free: "
-                + "reprocess group b0000000-0000-4000-8000-0000000000a2"), r.out());
+                + "reprocess group \"Engineering - Office 365 E3 without Yammer\" (b0000000-0000-4000-8000-0000000000a2)"),
+                r.out());
         Result json = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
                 "--threshold", "60", "--format", "json");
         assertEquals(3, json.code(), json.err());
@@ -597,10 +637,13 @@ class CliTest {
         Result csv = run("check", "../examples/contoso-small.json", "--events", "../examples/contoso-small.events.jsonl",
                 "--threshold", "60", "--format", "csv");
         assertEquals(3, csv.code(), csv.err());
-        assertEquals(List.of("finding,id,name,users,consumed,capacity,free,percent,detail",
-                "seats,ENTERPRISEPACK,Office 365 E3,,7,10,3,70.0,",
-                "errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,CountViolation 1",
-                "reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2"),
+        assertEquals(List.of("finding,id,name,users,consumed,capacity,free,percent,detail,displayName,sku,groupId,groupName,action",
+                "seats,ENTERPRISEPACK,Office 365 E3,,7,10,3,70.0,,,,,,",
+                "errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,CountViolation 1,,,,,",
+                "reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2,,,,,",
+                "user,a1b2c3d4-0009-4000-8000-000000000009,lidia.holloway@contoso.com,1,,,,,Error CountViolation,Lidia Holloway,"
+                        + "ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                        + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now"),
                 csv.out().lines().toList());
         Result clean = run("check", "../examples/two-groups-e3.json");
         assertEquals(0, clean.code(), clean.out() + clean.err());
@@ -661,11 +704,49 @@ class CliTest {
                 "user.memberof -any (group.objectId -in [\"ems\"])");
         assertEquals(0, nested.code(), nested.err());
         assertTrue(nested.out().contains("  would join: 0\n") && nested.out().contains("  would leave: 0\n"), nested.out());
-        // ems gives EMS (so Intune): following Intune itself would never settle
-        Result cycle = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
+        // ems gives EMS (so Intune): following Intune itself only adds, so it settles: accepted, with a warning
+        Result additive = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
                 "user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\")");
+        assertEquals(0, additive.code(), additive.err());
+        assertTrue(additive.out().contains("  warning: group \"ems\" is on a licence-driven cycle that only adds "
+                + "(\"ems\" -> \"ems\")"), additive.out());
+        // keeping only users without Intune, while giving it, would flip members in and out: refused, named
+        Result cycle = run("preview-rule", snap.toString(), "--group", "ems", "--rule",
+                "-not (user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + intune + "\"))");
         assertEquals(1, cycle.code(), cycle.out());
         assertTrue(cycle.err().contains("licence-driven rules would never settle: \"ems\" -> \"ems\""), cycle.err());
+    }
+
+    @Test
+    @DisplayName("validate: a bad event fails the run without a \"valid\" line first; seqs as resolve takes them; additive cycles warned")
+    void validateEventsAndCycles(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("bad.jsonl");
+        Files.writeString(events, "{\"seq\":1,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\",\"userId\":\"u1\"}\n"
+                + "{\"seq\":2,\"time\":\"+99999-01-01T00:00:00Z\",\"type\":\"Reprocess\",\"userId\":\"u1\"}\n");
+        Result bad = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(!bad.out().contains("valid"), "nothing is called valid in a run that fails: " + bad.out());
+        assertTrue(bad.err().contains("bad.jsonl:2") && bad.err().contains("years 1601 to 9999"), bad.err());
+        Files.writeString(events, "{\"seq\":68719476736,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\","
+                + "\"userId\":\"u1\"}\n");
+        Result seq = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(1, seq.code(), seq.out());
+        assertTrue(seq.err().contains("seq 68719476736 is above the largest licensim supports, 68719476735"), seq.err());
+        // a byte order mark at the start of an events file is accepted, as at the start of a snapshot
+        Files.writeString(events, "\uFEFF{\"seq\":1,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"Reprocess\","
+                + "\"userId\":\"u1\"}\n");
+        Result bom = run("validate", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(0, bom.code(), bom.err());
+        assertTrue(bom.out().contains("bad.jsonl: valid, 1 events"), bom.out());
+        Path snap = dir.resolve("chain.json");
+        Files.writeString(snap, org.licensim.core.rules.LicenceDrivenRulesTest.CHAIN.replace(
+                "{\"groupId\": \"bi-users\", \"skuId\": \"ENTERPRISEPACK\"}",
+                "{\"groupId\": \"bi-users\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"bi-users\", \"skuId\": \"EMS\"}"));
+        Result cycles = run("validate", snap.toString());
+        assertEquals(0, cycles.code(), cycles.err());
+        assertTrue(cycles.out().contains("  warning: group \"bi-users\" is on a licence-driven cycle that only adds "
+                + "(\"bi-users\" -> \"intune-users\" -> \"bi-users\")"), cycles.out());
+        assertTrue(cycles.out().contains("  warning: group \"intune-users\" is on a licence-driven cycle"), cycles.out());
     }
 
     @Test
@@ -758,7 +839,8 @@ class CliTest {
         String tight = Files.readString(snap).replace("\"totalLicenses\" : 5,", "\"totalLicenses\" : 23,");
         Files.writeString(dir.resolve("tight.json"), tight);
         Result over = run("check", dir.resolve("tight.json").toString(), "--now", "2026-12-01T00:00:00Z", "--format", "csv");
-        assertTrue(over.out().lines().anyMatch(l -> l.startsWith("subscription,ENTERPRISEPREMIUM,Office 365 E5,1,3,25,,,")),
+        assertTrue(over.out().lines().anyMatch(l -> l.startsWith("subscription,ENTERPRISEPREMIUM,Office 365 E5,1,3,25,,,")
+                        && l.endsWith(",,,,,")),
                 over.out());
         Result bad = run("check", snap.toString(), "--days", "-1");
         assertEquals(2, bad.code());

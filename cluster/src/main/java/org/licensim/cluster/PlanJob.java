@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.licensim.core.LicensimException;
-import org.licensim.simulator.ChurnReader;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.scenario.ChurnReader;
+import org.licensim.simulator.scenario.Scenarios;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -144,7 +144,7 @@ public final class PlanJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanSettings settings = new PlanSettings(runs, seed, horizon, percentile, users, start, backtest, truths,
+        CapacitySettings settings = new CapacitySettings(runs, seed, horizon, percentile, users, start, backtest, truths,
                 leadTime, period, inactiveDays);
         SparkConf conf = new SparkConf().setAppName("licensim plan");
         if (master != null) {

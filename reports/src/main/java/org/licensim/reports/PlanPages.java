@@ -58,20 +58,29 @@ final class PlanPages {
                 plan.path("seed").asLong(), plan.path("horizonDays").asInt(), plan.path("start").asText(),
                 plan.path("users").asInt(), pct, 100 - pct, pct));
         Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#seats day 0", "#short in runs", "#extra p50",
-                "#extra p" + pct, "#extra max", "buy", "by", "#releasable");
+                "#extra p" + pct, "#extra max", "buy", "first by", "#releasable");
         List<String> cats = new ArrayList<>();
         double[][] p50 = new double[2][plan.get("products").size()];
         double[][] pq = new double[2][plan.get("products").size()];
         double[][] max = new double[2][plan.get("products").size()];
         int i = 0;
+        Map<String, JsonNode> advice = new LinkedHashMap<>();
+        for (JsonNode a : plan.path("procurement").path("products")) {
+            advice.put(a.path("sku").asText(), a);
+        }
         for (JsonNode p : plan.get("products")) {
-            int buy = p.path("buy").asInt();
+            JsonNode a = advice.get(p.path("sku").asText());
+            // with a purchase schedule, buy and its first date are the schedule's: one plan, the same numbers everywhere
+            int buy = a != null ? a.path("buy").asInt() : p.path("buy").asInt();
+            String by = a != null ? (buy > 0 ? a.path("schedule").get(0).path("neededBy").asText() + " (day "
+                    + java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.parse(plan.path("start").asText()),
+                            java.time.LocalDate.parse(a.path("schedule").get(0).path("neededBy").asText())) + ")" : "-")
+                    : buy > 0 && p.path("buyByDate").isTextual() ? p.path("buyByDate").asText() + " ("
+                            + day(p.get("buyByDay")) + ")" : "-";
             t.classedRow(buy > 0 ? "short" : null, label(p), SimulationPages.n(p.path("capacityStart").asLong()),
                     p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
                     SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
-                    SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-",
-                    buy > 0 && p.path("buyByDate").isTextual() ? p.path("buyByDate").asText() + " ("
-                            + day(p.get("buyByDay")) + ")" : "-",
+                    SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-", by,
                     SimulationPages.n(p.path("releasable").asLong()));
             cats.add(p.path("sku").asText());
             p50[0][i] = p.path("needP50").asDouble();
@@ -112,36 +121,45 @@ final class PlanPages {
         if (b != null) {
             Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
             bs.para(String.format(Locale.ROOT, "%d held-out runs were observed up to day %d and forecast from there by %d "
-                    + "runs shifted to their level. The truth stayed within the p%d forecast in %.0f%% of %d product-runs "
-                    + "where either side needed seats; the median forecast first short day was off by %.1f days on "
-                    + "average; %d rows had only one side short.", b.path("truthRuns").asInt(), b.path("splitDay").asInt(),
-                    b.path("runs").asInt(), pct, 100 * b.path("hitRate").asDouble(), b.path("contested").asInt(),
-                    b.path("meanDayError").asDouble(), b.path("shortnessMismatches").asInt()));
+                    + "runs shifted to their level. %s; %d rows had only one side short.", b.path("truthRuns").asInt(),
+                    b.path("splitDay").asInt(), b.path("runs").asInt(), b.path("contested").asInt() == 0
+                            ? "No product-run needed seats on either side, so there was nothing to score"
+                            : String.format(Locale.ROOT, "The truth stayed within the p%d forecast in %s of %d product-runs "
+                                    + "where either side needed seats; the median forecast first short day was off by %s",
+                                    pct, percent(b.path("hitRate")), b.path("contested").asInt(),
+                                    number(b.path("meanDayError"), "%.1f days on average")),
+                    b.path("shortnessMismatches").asInt()));
             if (b.has("growthContested")) {
                 bs.para(String.format(Locale.ROOT, "Measured accuracy on growth-driven shortages (%d product-runs not "
                         + "already short at the split; %d that were are reported apart): the median first short day was "
-                        + "within 3 days of the truth's in %.0f%% of %d rows, and the truth stayed within the p%d forecast "
-                        + "in %.0f%%.", b.path("growthContested").asInt(), b.path("alreadyShortAtSplit").asInt(),
-                        100 * b.path("growthWithin3Days").asDouble(), b.path("growthDated").asInt(), pct,
-                        100 * b.path("growthHitRate").asDouble()));
+                        + "within 3 days of the truth's in %s of %d rows, and the truth stayed within the p%d forecast "
+                        + "in %s.", b.path("growthContested").asInt(), b.path("alreadyShortAtSplit").asInt(),
+                        percent(b.path("growthWithin3Days")), b.path("growthDated").asInt(), pct,
+                        percent(b.path("growthHitRate"))));
                 Doc.TableBuilder acc = new Doc.TableBuilder(null, "product", "#growth rows", "#within 3 days",
                         "#within p" + pct);
                 for (JsonNode p : plan.get("products")) {
                     JsonNode g = b.path("growthByProduct").path(p.path("sku").asText());
                     if (g.path("rows").asInt() > 0) {
-                        acc.row(label(p), Integer.toString(g.path("rows").asInt()),
-                                String.format(Locale.ROOT, "%.0f%%", 100 * g.path("within3Days").asDouble()),
-                                String.format(Locale.ROOT, "%.0f%%", 100 * g.path("hitRate").asDouble()));
+                        acc.row(label(p), Integer.toString(g.path("rows").asInt()), percent(g.path("within3Days")),
+                                percent(g.path("hitRate")));
                     }
                 }
                 bs.add(acc.build());
             }
-            Doc.TableBuilder bt = new Doc.TableBuilder(null, "product", "#truth seed", "#forecast need", "#actual need",
+            Doc.TableBuilder bt = new Doc.TableBuilder(null, "product", "#held-out run", "#forecast need", "#actual need",
                     "hit", "forecast first short", "actual first short");
+            Map<Long, Integer> runNumber = new LinkedHashMap<>();
+            Map<String, String> names = new LinkedHashMap<>();
+            for (JsonNode p : plan.get("products")) {
+                names.put(p.path("sku").asText(), label(p));
+            }
             for (JsonNode r : b.path("rows")) {
+                runNumber.putIfAbsent(r.path("truthSeed").asLong(), runNumber.size() + 1);
                 if (r.path("predictedNeed").asInt() > 0 || r.path("actualNeed").asInt() > 0) {
                     boolean hit = r.path("actualNeed").asInt() <= r.path("predictedNeed").asInt();
-                    bt.classedRow(hit ? null : "regression", r.path("sku").asText(), Long.toString(r.path("truthSeed").asLong()),
+                    bt.classedRow(hit ? null : "regression", names.getOrDefault(r.path("sku").asText(), r.path("sku").asText()),
+                            Integer.toString(runNumber.get(r.path("truthSeed").asLong())),
                             SimulationPages.n(r.path("predictedNeed").asLong()), SimulationPages.n(r.path("actualNeed").asLong()),
                             hit ? "yes" : "no", date(plan, r.get("predictedFirstShort")), date(plan, r.get("actualFirstShort")));
                 }
@@ -180,6 +198,9 @@ final class PlanPages {
             }
         }
         s.add(t.build());
+        if (cur != null) {
+            costs(s, pr, cur);
+        }
         Doc.TableBuilder r = new Doc.TableBuilder(null, "product", "#held by disabled accounts",
                 "#held by inactive users", "#buy", "#buy if reclaimed");
         boolean anyReclaim = false;
@@ -199,17 +220,73 @@ final class PlanPages {
             s.add(r.build());
         }
         if (pr.path("renewals").size() > 0) {
-            Doc.TableBuilder n = new Doc.TableBuilder(null, "subscription", "product", "date", "#units", "modelled",
-                    "#seats short without it");
+            Doc.TableBuilder n = new Doc.TableBuilder(null, "product", "date", "#units", "modelled",
+                    "#seats short without it", "subscription id");
+            Map<String, String> names = new LinkedHashMap<>();
+            for (JsonNode p : plan.get("products")) {
+                names.put(p.path("sku").asText(), label(p));
+            }
             for (JsonNode x : pr.path("renewals")) {
-                n.row(x.path("subscriptionId").asText(), x.path("sku").asText(), x.path("date").asText(),
-                        SimulationPages.n(x.path("units").asLong()), x.path("lapses").asBoolean()
+                n.row(names.getOrDefault(x.path("sku").asText(), x.path("sku").asText()), x.path("date").asText(),
+                        SimulationPages.n(x.path("units").asLong()), suspended(x) ? x.path("status").asText()
+                                + ": locks out, units not counted" : x.path("lapses").asBoolean()
                                 ? (x.path("isTrial").asBoolean() ? "trial ends" : "lapses") : "renews",
-                        x.path("lapses").asBoolean() ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()));
+                        x.path("lapses").asBoolean() || suspended(x) ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()),
+                        x.path("subscriptionId").asText());
             }
             s.para("Subscriptions whose next lifecycle date is in the horizon.");
             s.add(n.build());
         }
+    }
+
+    /**
+     * The money of the plan, as the terminal prints it: per product the price of a seat, what the
+     * schedule costs to the end of the horizon, and what reclaiming (disabled and inactive
+     * accounts) and releasing (seats no run needed) would save a year; then the totals.
+     */
+    private static void costs(Doc.Section s, JsonNode pr, String cur) {
+        Doc.TableBuilder c = new Doc.TableBuilder(null, "product", "#per seat a month (" + cur + ")",
+                "#schedule to the horizon (" + cur + ")", "#reclaim saves a year (" + cur + ")",
+                "#release saves a year (" + cur + ")");
+        double cost = 0;
+        double reclaim = 0;
+        double release = 0;
+        for (JsonNode a : pr.path("products")) {
+            cost += a.path("scheduleCost").asDouble(0);
+            reclaim += a.path("reclaimSavingsPerYear").asDouble(0);
+            release += a.path("releasableSavingsPerYear").asDouble(0);
+            c.row(label(a), money(a.path("perMonth")), money(a.path("scheduleCost")), money(a.path("reclaimSavingsPerYear")),
+                    money(a.path("releasableSavingsPerYear")));
+        }
+        c.classedRow("total", "total", "", String.format(Locale.ROOT, "%,.0f", cost), String.format(Locale.ROOT, "%,.0f", reclaim),
+                String.format(Locale.ROOT, "%,.0f", release));
+        s.para(String.format(Locale.ROOT, "Cost and savings: the schedule costs %,.0f %s to the end of the horizon; "
+                + "reclaiming the seats held by disabled and inactive accounts would save %,.0f %s a year, and releasing the "
+                + "seats no run needed %,.0f %s a year.", cost, cur, reclaim, cur, release, cur));
+        s.add(c.build());
+    }
+
+    /** A subscription already suspended (or locked out): its next date takes nothing more away, as check reads it. */
+    private static boolean suspended(JsonNode renewal) {
+        String st = renewal.path("status").asText();
+        return st.equals("Suspended") || st.equals("LockedOut");
+    }
+
+    private static String money(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, "%,.0f", n.asDouble());
+    }
+
+    /** "87%", or "-" when there was nothing to divide (NaN, absent). */
+    private static String percent(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * n.asDouble());
+    }
+
+    /** {@code format} of the number, or "-" when it is not one. */
+    private static String number(JsonNode n, String format) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, format, n.asDouble());
     }
 
     private static int[] ints(JsonNode a) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
 
 /**
  * Every user of a tenant, columnar: dense index -> external id, flags, usage location and one
@@ -26,7 +25,14 @@ public final class Users {
     private final Map<String, StringColumn> strings = new LinkedHashMap<>();
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
     private final MultiColumn foldedProxyCodes;
-    private final IntIntHashMap proxyHolders = new IntIntHashMap();
+    /**
+     * Per folded proxy address (its dictionary code: dense, in order of first use, so in user
+     * order for a snapshot) how many users hold it: a plain array, read once per user with an
+     * Exchange plan in a reconcile, where a hash map's probe was a cache miss per user.
+     */
+    private int[] proxyHolders = new int[16];
+    /** How many folded addresses more than one user holds: none, and no user collides (R16). */
+    private int sharedAddresses;
     /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
     private final org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap lastSignIn =
             new org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap();
@@ -56,7 +62,8 @@ public final class Users {
         o.strings.forEach((k, v) -> strings.put(k, v.copy()));
         o.multis.forEach((k, v) -> multis.put(k, v.copy()));
         foldedProxyCodes = o.foldedProxyCodes.copy();
-        proxyHolders.putAll(o.proxyHolders);
+        proxyHolders = o.proxyHolders.clone();
+        sharedAddresses = o.sharedAddresses;
         lastSignIn.putAll(o.lastSignIn);
         extensions.putAll(o.extensions);
     }
@@ -229,10 +236,7 @@ public final class Users {
 
     private void setProxyAddresses(int u, List<String> values) {
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
-            int f = foldedProxyCodes.code(u, i);
-            if (proxyHolders.addToValue(f, -1) == 0) {
-                proxyHolders.remove(f);
-            }
+            addHolder(foldedProxyCodes.code(u, i), -1);
         }
         multis.get("proxyAddresses").set(u, values);
         java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
@@ -242,8 +246,18 @@ public final class Users {
         List<String> folded = List.copyOf(distinct);
         foldedProxyCodes.set(u, folded);
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
-            proxyHolders.addToValue(foldedProxyCodes.code(u, i), 1);
+            addHolder(foldedProxyCodes.code(u, i), 1);
         }
+    }
+
+    private void addHolder(int code, int delta) {
+        if (code >= proxyHolders.length) {
+            proxyHolders = java.util.Arrays.copyOf(proxyHolders, Math.max(code + 1, proxyHolders.length * 2));
+        }
+        int was = proxyHolders[code];
+        int now = was + delta;
+        proxyHolders[code] = now;
+        sharedAddresses += (now > 1 ? 1 : 0) - (was > 1 ? 1 : 0);
     }
 
     /**
@@ -251,12 +265,20 @@ public final class Users {
      * Addresses compare without case. Allocation-free: folded codes are kept per user.
      */
     public boolean hasProxyCollision(int u) {
+        if (sharedAddresses == 0) {
+            return false;
+        }
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
-            if (proxyHolders.get(foldedProxyCodes.code(u, i)) > 1) {
+            if (proxyHolders[foldedProxyCodes.code(u, i)] > 1) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether any proxy address is held by more than one user (then R16 can refuse someone). */
+    public boolean sharesProxyAddresses() {
+        return sharedAddresses > 0;
     }
 
     private static String fold(String address) {

@@ -24,7 +24,7 @@ import org.licensim.core.state.StateStore;
  * their words, {@link Reconciler} the full reconcile and its seat strategies.
  */
 public final class Engine {
-    private static final long MAX_SEQ = (1L << 36) - 1;
+    private static final long MAX_SEQ = Event.MAX_SEQ;
 
     private final Tenant tenant;
     private final ChangeFeed feed;

@@ -71,7 +71,7 @@ final class EventApplier {
         this.dynamic = dynamic;
         this.req = new Requests(tenant, rules, ledger);
         this.simultaneous = new SimultaneousChange(tenant, rules, resolver, req,
-                (g, step) -> processGroup(g, members.load(groups, g), step), this::end, this::checkLicenceCycles);
+                this::processGroupInTwo, this::end, this::checkLicenceCycles);
         dynamic.usePlans(this::planEnabled);
     }
 
@@ -149,46 +149,95 @@ final class EventApplier {
     }
 
     void apply(Event e) {
-        if (e instanceof Event.MemberAdded m) {
-            memberAdded(m);
-        } else if (e instanceof Event.MemberRemoved m) {
-            memberRemoved(m);
-        } else if (e instanceof Event.UserCreated c) {
-            userCreated(c);
-        } else if (e instanceof Event.UserDeleted d) {
-            userDeleted(d);
-        } else if (e instanceof Event.UserAttributesChanged a) {
-            attributesChanged(a);
-        } else if (e instanceof Event.GroupCreated c) {
-            groupCreated(c);
-        } else if (e instanceof Event.GroupDeleted d) {
-            groupDeleted(d);
-        } else if (e instanceof Event.GroupRuleChanged c) {
-            ruleChanged(c);
-        } else if (e instanceof Event.LicenseAssignedToGroup a) {
-            licenseAssignedToGroup(a);
-        } else if (e instanceof Event.LicenseRemovedFromGroup d) {
-            licenseRemovedFromGroup(d);
-        } else if (e instanceof Event.GroupDisabledPlansChanged c) {
-            groupPlansChanged(c);
-        } else if (e instanceof Event.LicenseAssignedToUser a) {
-            licenseAssignedToUser(a);
-        } else if (e instanceof Event.LicenseRemovedFromUser d) {
-            licenseRemovedFromUser(d);
-        } else if (e instanceof Event.AssignLicense a) {
-            if (a.userId() != null) {
-                simultaneous.onUser(a);
-            } else {
-                simultaneous.onGroup(a);
-            }
-        } else if (e instanceof Event.UnitsChanged c) {
-            unitsChanged(c);
-        } else if (e instanceof Event.Reprocess p) {
-            reprocess(p);
-        } else {
-            throw Requests.reject(e, Reason.UNSUPPORTED_EVENT, "unsupported event type " + e.type());
-        }
+        e.accept(handlers);
     }
+
+    /** The handler of each event type. */
+    private final Event.Handler<RuntimeException> handlers = new Event.Handler<>() {
+        @Override
+        public void on(Event.UserCreated e) {
+            userCreated(e);
+        }
+
+        @Override
+        public void on(Event.UserDeleted e) {
+            userDeleted(e);
+        }
+
+        @Override
+        public void on(Event.UserAttributesChanged e) {
+            attributesChanged(e);
+        }
+
+        @Override
+        public void on(Event.MemberAdded e) {
+            memberAdded(e);
+        }
+
+        @Override
+        public void on(Event.MemberRemoved e) {
+            memberRemoved(e);
+        }
+
+        @Override
+        public void on(Event.GroupCreated e) {
+            groupCreated(e);
+        }
+
+        @Override
+        public void on(Event.GroupDeleted e) {
+            groupDeleted(e);
+        }
+
+        @Override
+        public void on(Event.GroupRuleChanged e) {
+            ruleChanged(e);
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToGroup e) {
+            licenseAssignedToGroup(e);
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromGroup e) {
+            licenseRemovedFromGroup(e);
+        }
+
+        @Override
+        public void on(Event.GroupDisabledPlansChanged e) {
+            groupPlansChanged(e);
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToUser e) {
+            licenseAssignedToUser(e);
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromUser e) {
+            licenseRemovedFromUser(e);
+        }
+
+        @Override
+        public void on(Event.AssignLicense e) {
+            if (e.userId() != null) {
+                simultaneous.onUser(e);
+            } else {
+                simultaneous.onGroup(e);
+            }
+        }
+
+        @Override
+        public void on(Event.UnitsChanged e) {
+            unitsChanged(e);
+        }
+
+        @Override
+        public void on(Event.Reprocess e) {
+            reprocess(e);
+        }
+    };
 
     // ------------------------------------------------------------------ membership
 
@@ -226,7 +275,7 @@ final class EventApplier {
             return;
         }
         r.begin(u);
-        r.processUnit(u, g, r.newEventKey());
+        r.demandUnit(g);
         end(u);
     }
 
@@ -286,8 +335,7 @@ final class EventApplier {
             if (dir.addMember(group, user)) {
                 membershipMoved = true;
                 if (asg.ofGroup(group).length > 0) {
-                    r.processUnit(user, group, r.newEventKey());
-                    notePlans(user);
+                    r.demandUnit(group); // decided when the round settles the user (SPEC R18 order)
                 }
                 dynamic.memberJoined(tenant, group, user, this);
             }
@@ -533,11 +581,7 @@ final class EventApplier {
 
     /** SPEC R7: every member's unit of group {@code g} is resolved again (R14 may keep the old plans). */
     private void reresolveGroup(int g) {
-        processGroup(g, members.load(groups, g), (i, u) -> {
-            if (!r.blockedBySwitch(u, g)) {
-                r.processUnit(u, g, r.newEventKey());
-            }
-        });
+        processGroup(g, members.load(groups, g), (i, u) -> r.demandUnit(g));
     }
 
     private void licenseRemovedFromGroup(Event.LicenseRemovedFromGroup e) {
@@ -576,6 +620,32 @@ final class EventApplier {
         r.groupFinished(g, unitsSucceeded, unitsFailed);
     }
 
+    /**
+     * A group-wide change that takes before it gives (SPEC R18, R23): {@code removal} for every
+     * member, each written as it is, then {@code addition} for every member, each processed as a
+     * whole; one GroupProcessingStarted/Finished around both.
+     */
+    private void processGroupInTwo(int g, MemberStep removal, MemberStep addition) {
+        int n = members.load(groups, g);
+        unitsSucceeded = 0;
+        unitsFailed = 0;
+        r.groupStarted(g);
+        for (int i = 0; i < n; i++) {
+            int u = members.user(i);
+            r.begin(u);
+            removal.run(i, u);
+            r.endUntouched(u);
+        }
+        for (int i = 0; i < n; i++) {
+            int u = members.user(i);
+            r.begin(u);
+            addition.run(i, u);
+            end(u);
+            countMember(g);
+        }
+        r.groupFinished(g, unitsSucceeded, unitsFailed);
+    }
+
     /** Counts the user just ended as succeeded or failed for group {@code g}'s processing record. */
     private void countMember(int g) {
         Entries cur = r.current();
@@ -594,8 +664,9 @@ final class EventApplier {
         int u = req.user(e, e.userId());
         int t = req.product(e, e.skuId());
         if (asg.findDirect(u, t) != null) {
-            throw Requests.reject(e, Reason.ALREADY_ASSIGNED, "user \"" + e.userId() + "\" already has " + req.name(t)
-                    + " assigned directly");
+            // SPEC R23: a product the user already holds directly gets these disabled plans, as assignLicense does
+            simultaneous.onUser(e, e.userId(), List.of(new Event.AddedLicense(e.skuId(), e.disabledPlans())), List.of());
+            return;
         }
         if (users.usageLocationCode(u) == Dictionary.NULL) {
             throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
@@ -611,9 +682,12 @@ final class EventApplier {
                     + e.userId() + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
         }
         asg.putDirect(u, l);
-        int error = r.processUnit(u, StateStore.direct(t), r.newEventKey());
+        r.demandUnit(StateStore.direct(t));
+        r.settle(u); // SPEC R18: the user's older failed demands come first, in one order with this one
+        int error = r.failedWith(StateStore.direct(t), t);
         if (error != States.NONE) {
             asg.removeDirect(u, t);
+            r.rollback();
             throw req.assignmentFailed(e, e.userId(), u, t, error);
         }
         end(u);
@@ -662,7 +736,8 @@ final class EventApplier {
      * SPEC R18: a reprocess touches the user, or every member of the group, so each is processed
      * as a whole ({@link UserResolver#settle}). Members with nothing to retry or settle (every
      * entry Active) would not change, so only the others are visited, in R11 order of their
-     * oldest failed or held-back source.
+     * oldest failed demand (Error; a held ActiveWithError source is not a demand, so members with
+     * only those come last, in user order).
      */
     private void reprocess(Event.Reprocess e) {
         if (e.userId() != null) {
@@ -683,14 +758,16 @@ final class EventApplier {
         for (int i = 0; i < m; i++) {
             int u = members.user(i);
             Entries es = r.peek(u);
-            long oldest = Long.MAX_VALUE;
+            long oldestFailed = Long.MAX_VALUE;
+            boolean any = false;
             for (int j = 0; j < es.size(); j++) {
-                if (es.state(j) != active) {
-                    oldest = Math.min(oldest, es.key(j));
+                any |= es.state(j) != active;
+                if (es.failed(j)) {
+                    oldestFailed = Math.min(oldestFailed, es.key(j));
                 }
             }
-            if (oldest != Long.MAX_VALUE) {
-                members.set(n++, u, oldest);
+            if (any) {
+                members.set(n++, u, oldestFailed); // only held-back (ActiveWithError) sources: no demand, after the rest
             }
         }
         members.sortByKey(n);

@@ -21,9 +21,13 @@ import org.licensim.core.state.States;
  * after both. {@link EventApplier} hands it the event and the way to run a step for every member.
  */
 final class SimultaneousChange {
-    /** Runs a step for every member of a group, framed as a group-wide operation (GroupProcessingStarted/Finished). */
+    /**
+     * Runs {@code removal} for every member of a group, each written as it is, and then
+     * {@code addition} for every member, each processed as a whole (SPEC R18, R23), framed as one
+     * group-wide operation (GroupProcessingStarted/Finished).
+     */
     interface EveryMember {
-        void run(int g, EventApplier.MemberStep step);
+        void run(int g, EventApplier.MemberStep removal, EventApplier.MemberStep addition);
     }
 
     private final Tenant tenant;
@@ -63,10 +67,10 @@ final class SimultaneousChange {
     }
 
     /** The products of a request's removeLicenses, each named once and not also added. */
-    private int[] removals(Event.AssignLicense e) {
-        int[] ts = new int[e.removeLicenses().size()];
+    private int[] removals(Event e, java.util.List<String> removes) {
+        int[] ts = new int[removes.size()];
         for (int i = 0; i < ts.length; i++) {
-            ts[i] = req.product(e, e.removeLicenses().get(i));
+            ts[i] = req.product(e, removes.get(i));
             for (int j = 0; j < i; j++) {
                 if (ts[j] == ts[i]) {
                     throw Requests.reject(e, Reason.ADDED_AND_REMOVED, req.name(ts[i]) + " is listed twice in removeLicenses");
@@ -77,10 +81,10 @@ final class SimultaneousChange {
     }
 
     /** The products of a request's addLicenses, checked against each other and the removals. */
-    private int[] additions(Event.AssignLicense e, int[] removed) {
-        int[] ts = new int[e.addLicenses().size()];
+    private int[] additions(Event e, java.util.List<Event.AddedLicense> adds, int[] removed) {
+        int[] ts = new int[adds.size()];
         for (int i = 0; i < ts.length; i++) {
-            ts[i] = req.product(e, e.addLicenses().get(i).skuId());
+            ts[i] = req.product(e, adds.get(i).skuId());
             for (int j = 0; j < i; j++) {
                 if (ts[j] == ts[i]) {
                     throw Requests.reject(e, Reason.ADDED_AND_REMOVED, req.name(ts[i]) + " is listed twice in addLicenses");
@@ -102,19 +106,27 @@ final class SimultaneousChange {
      * product the user already has directly sets its disabled plans (Graph's behaviour).
      */
     void onUser(Event.AssignLicense e) {
-        int u = req.user(e, e.userId());
-        int[] removed = removals(e);
-        int[] added = additions(e, removed);
+        onUser(e, e.userId(), e.addLicenses(), e.removeLicenses());
+    }
+
+    /**
+     * {@link #onUser(Event.AssignLicense)} for any request of that shape ({@code LicenseAssignedToUser}
+     * of a product the user already holds directly is one addition that sets its disabled plans).
+     */
+    void onUser(Event e, String userId, java.util.List<Event.AddedLicense> adds, java.util.List<String> removes) {
+        int u = req.user(e, userId);
+        int[] removed = removals(e, removes);
+        int[] added = additions(e, adds, removed);
         License[] was = new License[removed.length];
         for (int i = 0; i < removed.length; i++) {
             was[i] = asg.findDirect(u, removed[i]);
             if (was[i] == null) {
-                throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + e.userId() + "\" has no direct assignment of "
+                throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + userId + "\" has no direct assignment of "
                         + req.name(removed[i]) + " to remove");
             }
         }
         if (added.length > 0 && users.usageLocationCode(u) == Dictionary.NULL) {
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + userId
                     + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
         }
         License[] replaced = new License[added.length];
@@ -123,7 +135,7 @@ final class SimultaneousChange {
         for (int i = 0; i < added.length; i++) {
             int t = added[i];
             replaced[i] = asg.findDirect(u, t);
-            long[] disabled = req.disabledMask(e, t, e.addLicenses().get(i).disabledPlans());
+            long[] disabled = req.disabledMask(e, t, adds.get(i).disabledPlans());
             now[i] = new License(t, disabled, masks.internEnabled(subs, t, disabled),
                     replaced[i] != null ? replaced[i].order() : r.causeSeq());
             incoming |= rules.ruleMask(now[i].enabled());
@@ -136,22 +148,26 @@ final class SimultaneousChange {
                 r.removeSource(u, StateStore.direct(removed[i]), -1, null, incoming);
                 if (r.stillHolds(StateStore.direct(removed[i]))) {
                     throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + req.name(removed[i])
-                            + " from user \"" + e.userId() + "\": other plans depend on it: "
+                            + " from user \"" + userId + "\": other plans depend on it: "
                             + req.describeUnmet(rules.unmet(r.unionActive(StateStore.direct(removed[i])) | incoming)
                             & ~before) + " (DependencyViolation, SPEC R14)");
                 }
             }
             for (int i = 0; i < added.length; i++) {
                 asg.putDirect(u, now[i]);
-                int error = r.processUnit(u, StateStore.direct(added[i]), r.newEventKey());
+                r.demandUnit(StateStore.direct(added[i]));
+            }
+            r.settle(u); // SPEC R18: the additions in one R11 order with the user's older failed demands
+            for (int i = 0; i < added.length; i++) {
+                int error = r.failedWith(StateStore.direct(added[i]), added[i]);
                 if (error != States.NONE) {
-                    throw req.assignmentFailed(e, e.userId(), u, added[i], error);
+                    throw req.assignmentFailed(e, userId, u, added[i], error);
                 }
             }
             long missing = rules.unmet(r.unionActive(Integer.MIN_VALUE)) & ~before;
             if (missing != 0) {
                 throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot change the licences of user \""
-                        + e.userId() + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
+                        + userId + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
             }
         } catch (Rejection refused) {
             for (int i = 0; i < added.length; i++) {
@@ -191,8 +207,8 @@ final class SimultaneousChange {
 
     private GroupChange prepareGroup(Event.AssignLicense e) {
         int g = req.group(e, e.groupId());
-        int[] removed = removals(e);
-        int[] added = additions(e, removed);
+        int[] removed = removals(e, e.removeLicenses());
+        int[] added = additions(e, e.addLicenses(), removed);
         if (added.length > 0 && !tenant.settings().groupLicensingEnabled()) {
             throw Requests.reject(e, Reason.GROUP_LICENSING_DISABLED, "group-based licensing is not enabled for tenant \""
                     + tenant.settings().id() + "\" (it needs a paid directory plan; SPEC R22)");
@@ -249,12 +265,14 @@ final class SimultaneousChange {
             }
         });
         long arriving = incoming;
+        // SPEC R23, R18: the removals for every member first, so the seats they free serve the additions
         everyMember.run(g, (i, u) -> {
             for (int k = 0; k < removed.length; k++) {
                 r.removeSource(u, g, removed[k], was[k], arriving);
             }
-            if (added.length > 0 && !r.blockedBySwitch(u, g)) {
-                r.processUnit(u, g, r.newEventKey());
+        }, (i, u) -> {
+            if (added.length > 0) {
+                r.demandUnit(g); // products the group keeps keep their keys; an added one is a new demand (R11)
             }
         });
     }

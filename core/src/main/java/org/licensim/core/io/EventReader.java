@@ -31,14 +31,15 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 public final class EventReader implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();
-    static final String TYPES = "UserCreated, UserDeleted, UserAttributesChanged, MemberAdded, MemberRemoved, "
-            + "GroupCreated, GroupDeleted, GroupRuleChanged, LicenseAssignedToGroup, LicenseRemovedFromGroup, "
-            + "GroupDisabledPlansChanged, LicenseAssignedToUser, LicenseRemovedFromUser, AssignLicense, UnitsChanged, Reprocess";
+    static final String TYPES = java.util.Arrays.stream(Event.Kind.values()).map(Enum::name)
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private final BufferedReader reader;
     private final String file;
     private int lineNo;
     private long lastSeq = Long.MIN_VALUE;
+    /** Whether an event was read yet (else {@link #lastSeq} is the snapshot's, when {@link #check(Path, long)} gave one). */
+    private boolean seen;
 
     public EventReader(Reader reader, String file) {
         this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
@@ -79,6 +80,7 @@ public final class EventReader implements Closeable {
             if (line == null) {
                 return null;
             }
+            line = withoutBom(line, lineNo);
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -91,9 +93,18 @@ public final class EventReader implements Closeable {
         }
     }
 
+    /**
+     * The first line without a UTF-8 byte order mark, which Windows editors write: accepted at the
+     * start of an events file as it is at the start of a snapshot (anywhere else it is content).
+     */
+    private static String withoutBom(String line, int linesBefore) {
+        return linesBefore == 0 && line.startsWith("\uFEFF") ? line.substring(1) : line;
+    }
+
     private static String readLine(EventReader r) throws IOException {
         try {
-            return r.reader.readLine();
+            String line = r.reader.readLine();
+            return line == null ? null : withoutBom(line, r.lineNo);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw unreadable(r.file, r.lineNo + 1, e);
         }
@@ -106,7 +117,16 @@ public final class EventReader implements Closeable {
 
     /** Reads the whole feed and throws one exception listing every bad line; returns the event count. */
     public static long check(Path path) {
+        return check(path, Long.MIN_VALUE);
+    }
+
+    /**
+     * {@link #check(Path)} for events that follow a snapshot whose state is as of {@code afterSeq}
+     * (its lastAppliedSeq): the first event's seq must be above it, as {@code resolve} requires.
+     */
+    public static long check(Path path, long afterSeq) {
         try (EventReader r = open(path)) {
+            r.lastSeq = afterSeq;
             Problems problems = new Problems(path.toString());
             long n = 0;
             String line;
@@ -200,11 +220,13 @@ public final class EventReader implements Closeable {
         Event e = local.any() ? null : build(f, local);
         if (e != null) {
             if (e.seq() <= lastSeq) {
-                local.add(0, 0, "$.seq", "seq " + e.seq() + " is not greater than the previous event's seq "
-                        + lastSeq + ": events must be in increasing seq order");
+                local.add(0, 0, "$.seq", "seq " + e.seq() + " is not greater than " + (seen ? "the previous event's seq "
+                        + lastSeq + ": events must be in increasing seq order" : lastSeq + ", the snapshot's lastAppliedSeq: "
+                        + "the events must follow the state the snapshot holds"));
                 e = null;
             } else {
                 lastSeq = e.seq();
+                seen = true;
             }
         }
         // re-home problems: the per-line parser counts lines from 1
@@ -217,7 +239,9 @@ public final class EventReader implements Closeable {
     private void readField(JsonParser p, String name, Fields f, JsonFields fields, Problems local) throws IOException {
         switch (name) {
             case "seq" -> {
-                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > Event.MAX_SEQ) {
+                    local.at(p, "seq " + p.getText() + " is above the largest licensim supports, " + Event.MAX_SEQ);
+                } else if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) {
                     f.seq = p.getLongValue();
                 } else {
                     local.at(p, "seq must be a non-negative whole number, found " + JsonFields.describe(p));
@@ -228,6 +252,11 @@ public final class EventReader implements Closeable {
                 String t = fields.string(p);
                 try {
                     f.time = t == null ? null : Instant.parse(t);
+                    String range = f.time == null ? null : Times.outsideRecorded("time", f.time);
+                    if (range != null) {
+                        local.at(p, range);
+                        f.time = null;
+                    }
                 } catch (DateTimeParseException ex) {
                     local.at(p, "time must be an ISO-8601 instant such as 2026-01-05T09:00:00Z, found \"" + t + "\"");
                 }
@@ -358,46 +387,47 @@ public final class EventReader implements Closeable {
         }
         long s = f.seq;
         Instant t = f.time;
-        Event e = switch (f.type) {
-            case "UserCreated" -> need(local, f.user != null && f.user.id != null, "user (with an id)")
+        Event.Kind kind = Event.Kind.named(f.type);
+        if (kind == null) {
+            local.add(0, 0, "$.type", "unknown event type \"" + f.type + "\"; allowed: " + TYPES);
+            return null;
+        }
+        Event e = switch (kind) {
+            case UserCreated -> need(local, f.user != null && f.user.id != null, "user (with an id)")
                     ? new Event.UserCreated(s, t, f.user) : null;
-            case "UserDeleted" -> need(local, f.userId != null, "userId") ? new Event.UserDeleted(s, t, f.userId) : null;
-            case "UserAttributesChanged" -> need(local, f.userId != null && f.attributes != null, "userId, attributes")
+            case UserDeleted -> need(local, f.userId != null, "userId") ? new Event.UserDeleted(s, t, f.userId) : null;
+            case UserAttributesChanged -> need(local, f.userId != null && f.attributes != null, "userId, attributes")
                     ? new Event.UserAttributesChanged(s, t, f.userId, f.attributes) : null;
-            case "MemberAdded" -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
+            case MemberAdded -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
                     ? new Event.MemberAdded(s, t, f.groupId, f.memberId) : null;
-            case "MemberRemoved" -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
+            case MemberRemoved -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
                     ? new Event.MemberRemoved(s, t, f.groupId, f.memberId) : null;
-            case "GroupCreated" -> need(local, f.hasGroup && f.gId != null, "group (with an id)")
+            case GroupCreated -> need(local, f.hasGroup && f.gId != null, "group (with an id)")
                     ? new Event.GroupCreated(s, t, f.gId, f.gName, f.gSecurity, f.rule, f.paused, List.copyOf(f.members))
                     : null;
-            case "GroupDeleted" -> need(local, f.groupId != null, "groupId") ? new Event.GroupDeleted(s, t, f.groupId) : null;
-            case "GroupRuleChanged" -> need(local, f.groupId != null && f.hasRule, "groupId, membershipRule")
+            case GroupDeleted -> need(local, f.groupId != null, "groupId") ? new Event.GroupDeleted(s, t, f.groupId) : null;
+            case GroupRuleChanged -> need(local, f.groupId != null && f.hasRule, "groupId, membershipRule")
                     ? new Event.GroupRuleChanged(s, t, f.groupId, f.rule, f.paused) : null;
-            case "LicenseAssignedToGroup" -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
+            case LicenseAssignedToGroup -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
                     ? new Event.LicenseAssignedToGroup(s, t, f.groupId, f.skuId, plans(f)) : null;
-            case "LicenseRemovedFromGroup" -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
+            case LicenseRemovedFromGroup -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
                     ? new Event.LicenseRemovedFromGroup(s, t, f.groupId, f.skuId) : null;
-            case "GroupDisabledPlansChanged" -> need(local, f.groupId != null && f.skuId != null && f.disabledPlans != null,
+            case GroupDisabledPlansChanged -> need(local, f.groupId != null && f.skuId != null && f.disabledPlans != null,
                     "groupId, skuId, disabledPlans")
                     ? new Event.GroupDisabledPlansChanged(s, t, f.groupId, f.skuId, plans(f)) : null;
-            case "LicenseAssignedToUser" -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
+            case LicenseAssignedToUser -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
                     ? new Event.LicenseAssignedToUser(s, t, f.userId, f.skuId, plans(f)) : null;
-            case "LicenseRemovedFromUser" -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
+            case LicenseRemovedFromUser -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
                     ? new Event.LicenseRemovedFromUser(s, t, f.userId, f.skuId) : null;
-            case "AssignLicense" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
+            case AssignLicense -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
                     && need(local, f.addLicenses != null || f.removeLicenses != null, "addLicenses or removeLicenses")
                     ? new Event.AssignLicense(s, t, f.userId, f.groupId,
                             f.addLicenses == null ? List.of() : List.copyOf(f.addLicenses),
                             f.removeLicenses == null ? List.of() : List.copyOf(f.removeLicenses)) : null;
-            case "UnitsChanged" -> need(local, f.skuId != null && f.units != null, "skuId, prepaidUnits")
+            case UnitsChanged -> need(local, f.skuId != null && f.units != null, "skuId, prepaidUnits")
                     ? new Event.UnitsChanged(s, t, f.skuId, f.units) : null;
-            case "Reprocess" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
+            case Reprocess -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
                     ? new Event.Reprocess(s, t, f.userId, f.groupId) : null;
-            default -> {
-                local.add(0, 0, "$.type", "unknown event type \"" + f.type + "\"; allowed: " + TYPES);
-                yield null;
-            }
         };
         return e;
     }

@@ -133,7 +133,11 @@ public final class SnapshotReader {
                             case "evaluatedAt" -> {
                                 String at = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
                                 Long seconds = at == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(at);
-                                if (seconds == null) {
+                                String range = seconds == null ? null
+                                        : Times.outsideGraph("evaluatedAt", java.time.Instant.ofEpochSecond(seconds));
+                                if (range != null) {
+                                    problems.at(p, range);
+                                } else if (seconds == null) {
                                     problems.at(p, "evaluatedAt must be an ISO-8601 instant such as 2026-01-05T09:00:00Z "
                                             + "(system.now of the time-driven rules), found " + JsonFields.describe(p));
                                     p.skipChildren();
@@ -241,8 +245,9 @@ public final class SnapshotReader {
                     default -> fields.unknownField(p, f, "id, displayName, countryLetterCode, groupLicensingEnabled, autoReprocess");
                 }
             }
-            if (id == null) {
-                problems.at(start, "tenant needs an \"id\"");
+            if (id == null || id.isBlank()) {
+                problems.at(start, id == null ? "tenant needs an \"id\"" : "tenant \"id\" is empty: give the tenant's id "
+                        + "(its directory id or any name; docs/FORMATS.md)");
             }
             if (country == null) {
                 problems.at(start, "tenant needs a \"countryLetterCode\" (its default usage location, SPEC R15)");
@@ -328,6 +333,10 @@ public final class SnapshotReader {
                 problems.at(start, "a user needs a non-empty \"id\"");
                 return;
             }
+            if (org.licensim.core.directory.Ids.tooLong(id)) {
+                problems.at(idWhere[0].withPath("$.users[" + index + "].id"), org.licensim.core.directory.Ids.tooLongMessage(id));
+                return;
+            }
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
                 problems.at(idWhere[0].withPath("$.users[" + index + "].id"), "duplicate id \"" + id
                         + "\": ids must be unique across users and groups");
@@ -388,6 +397,10 @@ public final class SnapshotReader {
             }
             if (id == null || id.isBlank()) {
                 problems.at(start, "a group needs a non-empty \"id\"");
+                return;
+            }
+            if (org.licensim.core.directory.Ids.tooLong(id)) {
+                problems.at(idWhere, org.licensim.core.directory.Ids.tooLongMessage(id));
                 return;
             }
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
@@ -729,7 +742,13 @@ public final class SnapshotReader {
             int seconds = org.licensim.core.state.StateStore.NO_TIME;
             if (r.time != null) {
                 try {
-                    seconds = org.licensim.core.state.StateStore.seconds(java.time.Instant.parse(r.time));
+                    java.time.Instant at = java.time.Instant.parse(r.time);
+                    String range = Times.outsideRecorded("lastUpdatedDateTime", at);
+                    if (range != null) {
+                        problems.at(r.where, range);
+                        return null;
+                    }
+                    seconds = org.licensim.core.state.StateStore.seconds(at);
                 } catch (java.time.format.DateTimeParseException ex) {
                     problems.at(r.where, "lastUpdatedDateTime must be an ISO-8601 instant, found \"" + r.time + "\"");
                     return null;

@@ -22,7 +22,42 @@ import org.licensim.core.state.UserEntries;
  * whose users wait for a seat while seats are free, so that a group must be reprocessed (R18).
  */
 public record HealthCheck(double thresholdPercent, List<NearlyFull> products, List<GroupInError> groups,
-                          List<WaitingWhileFree> waiting, int days, List<Ending> ending) {
+                          List<WaitingWhileFree> waiting, int days, List<Ending> ending, List<UserInError> users) {
+
+    /**
+     * One licence source of one user in an error state: who ({@code userId}, {@code userPrincipalName},
+     * {@code displayName}), which product ({@code sku} part number, {@code skuId}, {@code product} name),
+     * where it comes from ({@code groupId} and {@code groupName}, both null for a direct assignment),
+     * its {@code state} and {@code error} as Graph names them, and {@code action}: what to do.
+     */
+    public record UserInError(String userId, String userPrincipalName, String displayName, String sku, String skuId,
+                              String product, String groupId, String groupName, String state, String error, String action) {
+        /** "direct" or "group NAME". */
+        public String source() {
+            return groupId == null ? "direct" : "group " + (groupName == null ? groupId : "\"" + groupName + "\"");
+        }
+    }
+
+    /**
+     * What an administrator does about a source in {@code error} (a States code) for a product
+     * with {@code free} seats free now and, for a seat error, whether it comes from a group.
+     */
+    public static String action(int error, int free, boolean group, String product) {
+        return switch (error) {
+            case States.COUNT_VIOLATION -> free > 0
+                    ? "reprocess " + (group ? "the group" : "the user") + ": " + free + " seats of " + product + " are free now"
+                    : "buy seats of " + product + " or free one (the reclaim list of licensim plan), then reprocess";
+            case States.MUTUALLY_EXCLUSIVE_VIOLATION -> "remove the conflicting licence: another product the user holds has a "
+                    + "plan that cannot be held with this one (or disable that plan in one of the two assignments)";
+            case States.DEPENDENCY_VIOLATION -> "assign the prerequisite plan first (a product that includes it), or "
+                    + "disable the plan that needs it";
+            case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> "set the user's usage location to a country where every "
+                    + "enabled plan is offered (or disable the plan not offered there), then reprocess";
+            case States.UNIQUENESS_VIOLATION -> "fix the duplicate proxy address (another object uses one of this user's "
+                    + "proxyAddresses), then reprocess";
+            default -> "look the user up in the admin center (Licences), fix the cause it names, then reprocess";
+        };
+    }
 
     /**
      * A subscription whose lifecycle moves on within the days looked at (or already should have):
@@ -59,7 +94,7 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
 
     /** Whether nothing was found. */
     public boolean clean() {
-        return products.isEmpty() && groups.isEmpty() && waiting.isEmpty() && ending.isEmpty();
+        return products.isEmpty() && groups.isEmpty() && waiting.isEmpty() && ending.isEmpty() && users.isEmpty();
     }
 
     /** The check without subscription dates (as before they were read). */
@@ -90,6 +125,8 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
         }
         int[] seen = new int[groups.size()];
         int[] stamp = {0};
+        org.licensim.core.directory.Users us = engine.tenant().users();
+        List<UserInError> users = new ArrayList<>();
         try {
             UserEntries.forEach(engine.store(), engine.tenant().users(), (u, es, n) -> {
                 stamp[0]++;
@@ -97,7 +134,19 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
                     int at = i * StateStore.ENTRY_INTS;
                     int src = es[at + StateStore.SRC];
                     int state = es[at + StateStore.STATE];
-                    if (StateStore.isDirect(src) || States.error(state) == States.NONE) {
+                    if (States.error(state) == States.NONE) {
+                        continue;
+                    }
+                    int t = es[at + StateStore.PRODUCT];
+                    org.licensim.core.catalog.Product p = subs.product(t);
+                    boolean direct = StateStore.isDirect(src);
+                    String name = p.displayName() == null || p.displayName().isBlank() ? p.skuPartNumber()
+                            : p.displayName() + " (" + p.skuPartNumber() + ")";
+                    users.add(new UserInError(us.id(u), us.get(u, "userPrincipalName"), us.get(u, "displayName"),
+                            p.skuPartNumber(), p.skuId(), p.displayName(), direct ? null : groups.id(src),
+                            direct ? null : groups.displayName(src), States.stateName(state), States.errorName(state),
+                            action(States.error(state), s.capacity()[t] - s.consumed()[t], !direct, name)));
+                    if (direct) {
                         continue;
                     }
                     byError.get(src).merge(States.errorName(state), 1, Integer::sum);
@@ -117,7 +166,7 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
             }
         }
         return new HealthCheck(thresholdPercent, List.copyOf(full), List.copyOf(inError), waitingWhileFree(engine, s), days,
-                days < 0 ? List.of() : ending(engine, s, days, nowEpochSeconds));
+                days < 0 ? List.of() : ending(engine, s, days, nowEpochSeconds), List.copyOf(users));
     }
 
     /** The subscriptions moving on within {@code days} days (or overdue), soonest first. */

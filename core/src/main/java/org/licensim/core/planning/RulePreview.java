@@ -15,10 +15,13 @@ import org.licensim.core.rules.RuleParser;
  * What a rule edit would do, without doing it (SPEC R19: the docs warn that a rule edit can
  * silently remove licences from many users). Two copies of the tenant are resolved; the rule is
  * changed in one; the result lists who would join and leave the group, which products each
- * user would gain or lose, the seats per product before and after, and sources newly in error.
+ * user would gain or lose, the seats per product before and after, and sources newly in error;
+ * {@code warnings} names the licence-driven cycles that only add which the rule would be on
+ * (section 4: accepted, but their members keep themselves in).
  */
 public record RulePreview(String group, String oldRule, String newRule, List<String> joining, List<String> leaving,
-                          List<Change> gained, List<Change> lost, List<Seats> seats, List<Change> newErrors) {
+                          List<Change> gained, List<Change> lost, List<Seats> seats, List<Change> newErrors,
+                          List<String> warnings) {
 
     /** A user and a product (and, for errors, the error). */
     public record Change(String user, String product, String detail) {
@@ -43,6 +46,8 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
         }
         WhatIf w = WhatIf.of(load, List.of(new Event.GroupRuleChanged(Math.max(0, probe.lastAppliedSeq() + 1),
                 WhatIf.clock(probe), groupId, rule, probe.groups().rulePaused(g))));
+        // after the what-if, which refuses a rule the tenant cannot take (unknown plan, a cycle through -not)
+        List<String> warnings = new org.licensim.core.rules.RuleMembership().additiveCycles(probe, groupId, rule);
         List<String> joining = new ArrayList<>();
         List<String> leaving = new ArrayList<>();
         for (WhatIf.Membership m : w.memberships()) {
@@ -52,7 +57,7 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
         }
         return new RulePreview(groupId, old, rule, joining, leaving, convert(w.gained()), convert(w.lost()),
                 w.seats().stream().map(x -> new Seats(x.product(), x.before(), x.after(), x.capacity())).toList(),
-                convert(w.newErrors()));
+                convert(w.newErrors()), warnings);
     }
 
     private static List<Change> convert(List<WhatIf.Change> cs) {

@@ -58,6 +58,10 @@ public final class CompiledRule {
     /** Where licence-driven atoms read the users' plans, and the catalog their plan ids are resolved in. */
     private final PlanSource plans;
     private final org.licensim.core.catalog.Catalog catalog;
+    private final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList negatedLicencePlans =
+            new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+    /** While compiling: how many {@code -not} enclose the node being compiled. */
+    private int negations;
     private final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList licencePlans =
             new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
 
@@ -182,6 +186,11 @@ public final class CompiledRule {
         return licencePlans.toArray();
     }
 
+    /** The plans of {@link #licencePlans} read under an odd number of {@code -not} (gaining one can take a user out). */
+    public int[] negatedLicencePlans() {
+        return negatedLicencePlans.toArray();
+    }
+
     private static long[] wallClock() {
         return new long[] {java.time.Instant.now().getEpochSecond()};
     }
@@ -216,7 +225,9 @@ public final class CompiledRule {
             return u -> l.test(u) || rt.test(u);
         }
         if (r instanceof Rule.Not n) {
+            negations++;
             Node inner = compile(n.inner(), users);
+            negations--;
             return u -> !inner.test(u);
         }
         if (r instanceof Rule.MemberOf) {
@@ -242,6 +253,9 @@ public final class CompiledRule {
             }
             int plan = sp.index();
             licencePlans.add(plan);
+            if (negations % 2 == 1) {
+                negatedLicencePlans.add(plan);
+            }
             PlanSource source = plans;
             return u -> source.enabled(u, plan);
         }

@@ -99,6 +99,15 @@ public interface DynamicMembership {
     default void checkLicenceCycles(Tenant tenant, String groupId, String rule) {
     }
 
+    /**
+     * The licence-driven cycles that only add (accepted: they settle), as they would be with group
+     * {@code groupId} given {@code rule} (null: as it is): one warning per group on one, saying
+     * that its members keep themselves in (section 4; what {@code validate} and {@code preview-rule} print).
+     */
+    default java.util.List<String> additiveCycles(Tenant tenant, String groupId, String rule) {
+        return java.util.List.of();
+    }
+
     /** Whether some rule compares a date with system.now (membership changes with time alone). */
     default boolean timeDriven() {
         return false;

@@ -1,6 +1,7 @@
 package org.licensim.core.rules;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -109,9 +110,14 @@ public final class RuleMembership implements DynamicMembership {
             for (CompiledRule.TimeAtom a : compiled.get(g).timeAtoms()) {
                 dateIndexes.get(a.column()).usersBetween(lo + a.offsetSeconds(), hi + a.offsetSeconds(), visiting);
             }
-            for (int u : visiting.toSortedArray()) {
-                if (u < tenant.users().size() && !tenant.users().isDeleted(u)) {
-                    decide(groups, g, u, sink);
+            // leavers before joiners (SPEC R18), each in user order
+            int[] visit = visiting.toSortedArray();
+            for (int pass = 0; pass < 2; pass++) {
+                for (int u : visit) {
+                    if (u < tenant.users().size() && !tenant.users().isDeleted(u)
+                            && compiled.get(g).matches(u) == (pass == 1)) {
+                        decide(groups, g, u, sink);
+                    }
                 }
             }
         }
@@ -173,10 +179,16 @@ public final class RuleMembership implements DynamicMembership {
         LicenceCycles.check(tenant, clock, changed, rule);
     }
 
+    /** Section 4: the accepted cycles that only add, one warning per group on one ({@link LicenceCycles#additive}). */
+    @Override
+    public List<String> additiveCycles(Tenant tenant, String changed, String rule) {
+        return LicenceCycles.additive(tenant, clock, changed, rule);
+    }
+
     /** By referenced group index: the memberOf groups whose rules name it. */
     private final IntObjectHashMap<IntArrayList> memberOfReaders = new IntObjectHashMap<>();
     /** The most groups with memberOf rules per tenant (Entra's documented limit). */
-    public static final int MAX_MEMBER_OF_RULES = 500;
+    public static final int MAX_MEMBER_OF_RULES = MemberOfLimits.MAX_RULES;
 
     @Override
     public void checkRule(String rule) {
@@ -190,66 +202,8 @@ public final class RuleMembership implements DynamicMembership {
         CompiledRule.compile(rule, tenant.directory(), clock, tenant.catalog(), PlanSource.NONE);
         checkLicenceCycles(tenant, groupId, rule);
         if (r instanceof Rule.MemberOf m) {
-            checkMemberOf(tenant, groupId, m, false);
-            Groups groups = tenant.groups();
-            for (int g = 0; g < groups.size(); g++) {
-                if (!groups.isDeleted(g) && isMemberOf(groups, g)
-                        && ((Rule.MemberOf) RuleParser.parse(groups.membershipRule(g))).groupIds().contains(groupId)) {
-                    throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + groupId
-                            + "\" is named by the memberOf rule of group \"" + groups.id(g) + "\", and one memberOf group "
-                            + "cannot define another's members (Entra's limit)");
-                }
-            }
-        }
-    }
-
-    /**
-     * Entra's limits for memberOf rules: the groups named exist (when the rule is set; a snapshot may
-     * name one deleted since), none is the group itself or has a memberOf rule of its own, and a
-     * tenant has at most {@value #MAX_MEMBER_OF_RULES} such groups.
-     */
-    private static void checkMemberOf(Tenant tenant, String groupId, Rule.MemberOf m, boolean atLoad) {
-        Groups groups = tenant.groups();
-        for (String id : m.groupIds()) {
-            int g = groups.indexOf(id);
-            if (atLoad && (g < 0 || groups.isDeleted(g))) {
-                continue; // Entra keeps a memberOf rule whose group was deleted: it gives no members
-            }
-            if (g < 0 || groups.isDeleted(g)) {
-                throw new LicensimException("user.memberof at column " + m.column() + ": unknown group \"" + id
-                        + "\": a memberOf rule names existing groups by object id");
-            }
-            if (id.equals(groupId)) {
-                throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + id
-                        + "\" cannot take its members from itself");
-            }
-            if (isMemberOf(groups, g)) {
-                throw new LicensimException("user.memberof at column " + m.column() + ": group \"" + id
-                        + "\" has a memberOf rule itself, and one memberOf group cannot define another's members "
-                        + "(Entra's limit)");
-            }
-        }
-        int count = 0;
-        for (int g = 0; g < groups.size(); g++) {
-            if (!groups.isDeleted(g) && !groups.id(g).equals(groupId) && isMemberOf(groups, g)) {
-                count++;
-            }
-        }
-        if (count + 1 > MAX_MEMBER_OF_RULES) {
-            throw new LicensimException("user.memberof at column " + m.column() + ": the tenant already has " + count
-                    + " groups with memberOf rules; Entra allows at most " + MAX_MEMBER_OF_RULES);
-        }
-    }
-
-    private static boolean isMemberOf(Groups groups, int g) {
-        String rule = groups.isDynamic(g) ? groups.membershipRule(g) : null;
-        if (rule == null) {
-            return false;
-        }
-        try {
-            return RuleParser.parse(rule) instanceof Rule.MemberOf;
-        } catch (RuleException e) {
-            return false;
+            MemberOfLimits.check(tenant, groupId, m, false);
+            MemberOfLimits.checkNotNamed(tenant, groupId, m);
         }
     }
 
@@ -280,7 +234,7 @@ public final class RuleMembership implements DynamicMembership {
             CompiledRule rule = compiled.get(g);
             if (rule != null && rule.memberOfGroups() != null) {
                 try {
-                    checkMemberOf(tenant, groups.id(g), (Rule.MemberOf) RuleParser.parse(rule.text()), true);
+                    MemberOfLimits.check(tenant, groups.id(g), (Rule.MemberOf) RuleParser.parse(rule.text()), true);
                 } catch (LicensimException e) {
                     throw new LicensimException("membershipRule of group \"" + groups.id(g) + "\": " + e.getMessage(), e);
                 }
@@ -494,14 +448,16 @@ public final class RuleMembership implements DynamicMembership {
         if (rule == null || tenant.groups().rulePaused(group)) {
             return;
         }
+        // SPEC R18: a change that moves several users takes from all it takes from before it gives to
+        // any, so the seats the leavers free serve the joiners; each pass in user order
         for (int u = 0; u < tenant.users().size(); u++) {
-            if (tenant.users().isDeleted(u)) {
-                continue;
-            }
-            if (rule.matches(u)) {
-                sink.join(group, u);
-            } else {
+            if (!tenant.users().isDeleted(u) && !rule.matches(u)) {
                 sink.leave(group, u);
+            }
+        }
+        for (int u = 0; u < tenant.users().size(); u++) {
+            if (!tenant.users().isDeleted(u) && rule.matches(u)) {
+                sink.join(group, u);
             }
         }
     }

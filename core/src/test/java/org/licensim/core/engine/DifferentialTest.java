@@ -35,7 +35,10 @@ import org.licensim.core.state.TalliedStore;
 /**
  * The engine against the reference model on random tenants and random event sequences: after
  * every event both must have rejected it or both applied it, and then agree on every source of
- * every user and on seat counts; invariants are checked at each step. A failure prints its seed
+ * every user and on seat counts; invariants are checked at each step. The histories hold every
+ * shape SPEC's ordering sentences are about (R11, R18, R23), each counted and required: direct
+ * licences (also of a product already held directly), requests on users and groups, group
+ * product swaps, rule edits that move several users at once, usage-location changes. A failure prints its seed
  * (replay with -Dlicensim.seed=N) and the shortest event sequence that still fails.
  */
 class DifferentialTest {
@@ -484,6 +487,9 @@ class DifferentialTest {
                     }
                 }
                 int[] consumedBefore = consumed(engine);
+                java.util.Set<Integer> membersBefore = e instanceof Event.GroupRuleChanged c ? members(engine, c.groupId())
+                        : java.util.Set.of();
+                boolean heldDirectly = e instanceof Event.LicenseAssignedToUser a && heldDirectly(engine, a.userId(), a.skuId());
                 String engineRejected = null;
                 String modelRejected = null;
                 try {
@@ -502,6 +508,11 @@ class DifferentialTest {
                     String kind = e.type() + (rule != null && rule.startsWith("user.memberof") ? " (memberOf)"
                             : rule != null && rule.contains("system.now") ? " (time-driven)"
                             : rule != null && rule.contains("assignedPlans") ? " (licence-driven)" : "");
+                    // the shapes issue-33's points need (R11, R18, R23), counted on their own
+                    String shape = heldDirectly ? "already held directly" : shape(e, membersBefore, engine);
+                    if (shape != null) {
+                        APPLIED.computeIfAbsent(e.type() + " (" + shape + ")", k -> new int[2])[engineRejected == null ? 0 : 1]++;
+                    }
                     APPLIED.computeIfAbsent(kind, k -> new int[2])[engineRejected == null ? 0 : 1]++;
                 }
                 if ((engineRejected == null) != (modelRejected == null)) {
@@ -519,6 +530,54 @@ class DifferentialTest {
                         + " and fed the rest of the events");
             }
             return null;
+        }
+
+        /**
+         * The shape of an event that the SPEC's ordering sentences are about, or null: a direct
+         * licence assigned again (R23), a request on a user, a group's product swap (R23), a rule
+         * edit that moved several users at once (R18), a usage-location change (R18).
+         */
+        static String shape(Event e, java.util.Set<Integer> membersBefore, Engine engine) {
+            if (e instanceof Event.AssignLicense a) {
+                return a.userId() != null ? "user request" : !a.addLicenses().isEmpty() && !a.removeLicenses().isEmpty()
+                        ? "group swap" : "group request";
+            }
+            if (e instanceof Event.UserAttributesChanged c && c.attributes().hasUsageLocation) {
+                return "usageLocation";
+            }
+            if (e instanceof Event.GroupRuleChanged c) {
+                java.util.Set<Integer> after = members(engine, c.groupId());
+                java.util.Set<Integer> moved = new java.util.HashSet<>(after);
+                moved.addAll(membersBefore);
+                java.util.Set<Integer> stayed = new java.util.HashSet<>(after);
+                stayed.retainAll(membersBefore);
+                moved.removeAll(stayed);
+                return moved.size() >= 2 ? "moves several users" : null;
+            }
+            return null;
+        }
+
+        /** Whether user {@code userId} holds product {@code sku} by a direct assignment now. */
+        static boolean heldDirectly(Engine engine, String userId, String sku) {
+            Tenant t = engine.tenant();
+            int u = t.users().indexOf(userId);
+            for (int p = 0; u >= 0 && !t.users().isDeleted(u) && p < t.subscriptions().size(); p++) {
+                if (t.subscriptions().product(p).skuPartNumber().equals(sku) && t.assignments().findDirect(u, p) != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        static java.util.Set<Integer> members(Engine engine, String groupId) {
+            int g = engine.tenant().groups().indexOf(groupId);
+            java.util.Set<Integer> out = new java.util.HashSet<>();
+            if (g >= 0 && !engine.tenant().groups().isDeleted(g)) {
+                for (int u : engine.tenant().groups().userMembers(g).toArray()) {
+                    out.add(u);
+                }
+            }
+            return out;
         }
 
         /** What differs between the totals a {@link TalliedStore} kept and those of a pass over the store, or null. */

@@ -32,18 +32,32 @@ final class Harness {
     final List<Rejection.Reason> reasons = new ArrayList<>();
 
     Harness(String snapshotJson) {
+        this(snapshotJson, DynamicMembership.MEMBER_LISTS);
+    }
+
+    /** With {@code membership} deciding dynamic groups (the rule language, or the listed members). */
+    Harness(String snapshotJson, DynamicMembership membership) {
         try {
             tenant = SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
                     snapshotJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "snapshot.json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        engine = new Engine(tenant, new HeapStateStore(), new ChangeFeed(), DynamicMembership.MEMBER_LISTS);
+        if (membership instanceof org.licensim.core.rules.RuleMembership rules) {
+            rules.applyTo(tenant);
+        }
+        engine = new Engine(tenant, new HeapStateStore(), new ChangeFeed(), membership);
         engine.reconcile();
     }
 
     static Harness of(Path snapshot) throws IOException {
         return new Harness(Files.readString(snapshot));
+    }
+
+    /** A scenario's snapshot, its dynamic groups decided by their rules when {@code rules} is set. */
+    static Harness of(Path snapshot, boolean rules) throws IOException {
+        return new Harness(Files.readString(snapshot), rules ? new org.licensim.core.rules.RuleMembership()
+                : DynamicMembership.MEMBER_LISTS);
     }
 
     /** Applies JSON Lines events; a rejected event is recorded as "seq: message" and the run goes on. */

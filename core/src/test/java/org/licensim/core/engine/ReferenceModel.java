@@ -138,6 +138,8 @@ final class ReferenceModel {
     final Map<Integer, Map<Integer, Lic>> direct = new HashMap<>();
     final Map<Integer, List<Src>> state = new HashMap<>();
     final Set<Integer> freed = new HashSet<>();
+    /** Per user: the units the change demands, {src, key for products without an entry}, in the order demanded. */
+    final Map<Integer, List<long[]>> pending = new HashMap<>();
     long lastSeq = -1;
     long cause = -1;
     /** system.now of time-driven rules (epoch seconds). */
@@ -314,7 +316,7 @@ final class ReferenceModel {
             } else if (groups.get(g).members.add(u)) {
                 users.get(u).groups.add(g);
                 if (!groups.get(g).licences.isEmpty()) {
-                    processUnit(u, g, newKey());
+                    demandUnit(u, g);
                     settle(u);
                 }
                 cascade(g, u, false);
@@ -526,7 +528,14 @@ final class ReferenceModel {
             int u = liveUser(a.userId());
             int t = product(a.skuId());
             if (direct.getOrDefault(u, Map.of()).containsKey(t)) {
-                throw new Rejected("twice");
+                // R23: a product held directly gets the request's disabled plans, as assignLicense does
+                assignLicense(new Event.AssignLicense(a.seq(), a.time(), a.userId(), null,
+                        List.of(new Event.AddedLicense(a.skuId(), a.disabledPlans())), List.of()));
+                lastSeq = e.seq();
+                if (auto) {
+                    drain();
+                }
+                return;
             }
             if (users.get(u).location == null) {
                 throw new Rejected("location");
@@ -542,13 +551,15 @@ final class ReferenceModel {
             List<Src> saved = copyState(u);
             Set<Integer> savedFreed = new HashSet<>(freed);
             direct.computeIfAbsent(u, k -> new LinkedHashMap<>()).put(t, l);
-            String error = processUnit(u, -(t + 1), newKey());
-            if (error != null) {
+            demandUnit(u, -(t + 1));
+            settleCore(u); // R18: one order with the user's older failed demands
+            Src got = find(u, -(t + 1), t);
+            if (got == null || got.state.equals(ERROR)) {
                 direct.get(u).remove(t);
                 state.put(u, saved);
                 freed.clear();
                 freed.addAll(savedFreed);
-                throw new Rejected(error);
+                throw new Rejected(got == null ? "not granted" : got.error);
             }
             settle(u);
         } else if (e instanceof Event.LicenseRemovedFromUser r) {
@@ -579,17 +590,20 @@ final class ReferenceModel {
             if (r.userId() != null) {
                 settle(liveUser(r.userId()));
             } else {
-                // R18: every member is touched; only those with a source not Active can change
+                // R18: every member is touched; only those with a source not Active can change, in the
+                // order of each one's oldest failed (Error) demand; members holding only ActiveWithError last
                 int g = group(r.groupId());
                 List<long[]> touched = new ArrayList<>();
                 for (int u : groups.get(g).members) {
                     long oldest = Long.MAX_VALUE;
+                    boolean any = false;
                     for (Src s : entries(u)) {
-                        if (!(s.state.equals(ACTIVE) && s.error.equals("None"))) {
+                        any |= !(s.state.equals(ACTIVE) && s.error.equals("None"));
+                        if (s.state.equals(ERROR)) {
                             oldest = Math.min(oldest, s.key);
                         }
                     }
-                    if (oldest != Long.MAX_VALUE) {
+                    if (any) {
                         touched.add(new long[] {oldest, u});
                     }
                 }
@@ -658,9 +672,13 @@ final class ReferenceModel {
                 }
                 for (Lic l : now) {
                     mine.put(l.product, l);
-                    String error = processUnit(u, -(l.product + 1), newKey());
-                    if (error != null) {
-                        throw new Rejected(error);
+                    demandUnit(u, -(l.product + 1));
+                }
+                settleCore(u);
+                for (Lic l : now) {
+                    Src got = find(u, -(l.product + 1), l.product);
+                    if (got == null || got.state.equals(ERROR)) {
+                        throw new Rejected(got == null ? "not granted" : got.error);
                     }
                 }
                 Set<Integer> missing = unmet(union(u, Integer.MIN_VALUE));
@@ -669,6 +687,7 @@ final class ReferenceModel {
                     throw new Rejected("dependency");
                 }
             } catch (Rejected r) {
+                pending.remove(u);
                 state.put(u, saved);
                 mine.clear();
                 mine.putAll(savedDirect);
@@ -712,12 +731,16 @@ final class ReferenceModel {
             group.licences = previous;
             throw new Rejected("licence cycle");
         }
+        // R23/R18: the removals for every member first, then the additions member by member
         for (int u : new ArrayList<>(group.members)) {
             for (int k = 0; k < removed.size(); k++) {
                 removeSource(u, g, removed.get(k), was.get(k), incoming);
             }
-            if (!added.isEmpty() && !blockedBySwitch(u, g)) {
-                processUnit(u, g, newKey());
+            finish(u);
+        }
+        for (int u : new ArrayList<>(group.members)) {
+            if (!added.isEmpty()) {
+                demandUnit(u, g);
             }
             settle(u);
         }
@@ -740,14 +763,15 @@ final class ReferenceModel {
         if (group.rule == null || group.paused) {
             return;
         }
+        // R18: those it takes from before those it gives to
         for (int u = 0; u < users.size(); u++) {
-            if (users.get(u).deleted) {
-                continue;
-            }
-            if (evalRule(g, u)) {
-                join(g, u);
-            } else {
+            if (!users.get(u).deleted && !evalRule(g, u)) {
                 leave(g, u);
+            }
+        }
+        for (int u = 0; u < users.size(); u++) {
+            if (!users.get(u).deleted && evalRule(g, u)) {
+                join(g, u);
             }
         }
     }
@@ -778,14 +802,13 @@ final class ReferenceModel {
                 continue;
             }
             for (int u = 0; u < users.size(); u++) {
-                if (users.get(u).deleted) {
-                    continue;
-                }
-                boolean want = evalRule(g, u);
-                if (want && !group.members.contains(u)) {
-                    join(g, u);
-                } else if (!want && group.members.contains(u)) {
+                if (!users.get(u).deleted && !evalRule(g, u) && group.members.contains(u)) {
                     leave(g, u);
+                }
+            }
+            for (int u = 0; u < users.size(); u++) {
+                if (!users.get(u).deleted && evalRule(g, u) && !group.members.contains(u)) {
+                    join(g, u);
                 }
             }
         }
@@ -873,7 +896,7 @@ final class ReferenceModel {
         }
         users.get(u).groups.add(g);
         if (!group.licences.isEmpty()) {
-            processUnit(u, g, newKey());
+            demandUnit(u, g);
         }
         return true;
     }
@@ -960,27 +983,51 @@ final class ReferenceModel {
         return r != null && !licencePlans(r).isEmpty();
     }
 
+    /** The catalog plans a rule's assignedPlans atoms read under an odd number of -not. */
+    private Set<Integer> negatedPlans(org.licensim.core.rules.Rule r, boolean negated) {
+        Set<Integer> out = new HashSet<>();
+        if (r instanceof org.licensim.core.rules.Rule.And a) {
+            out.addAll(negatedPlans(a.left(), negated));
+            out.addAll(negatedPlans(a.right(), negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.Or o) {
+            out.addAll(negatedPlans(o.left(), negated));
+            out.addAll(negatedPlans(o.right(), negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.Not n) {
+            out.addAll(negatedPlans(n.inner(), !negated));
+        } else if (r instanceof org.licensim.core.rules.Rule.AssignedPlan ap && negated) {
+            out.add(catalog.findPlan(ap.servicePlanId()).index());
+        }
+        return out;
+    }
+
     /**
      * Section 4: a cycle of licence-driven groups (A's licences give a plan B's rule reads, and so
-     * on back to A) is refused; {@code changed} is taken with {@code rule} when it is not null.
+     * on back to A) that reads a plan under -not somewhere around it is refused; one that only adds
+     * settles and is accepted. {@code changed} is taken with {@code rule} when it is not null.
      */
     private boolean licenceCycle(String changed, org.licensim.core.rules.Rule rule) {
         Map<Integer, Set<Integer>> reads = new HashMap<>();
+        Map<Integer, Set<Integer>> negated = new HashMap<>();
         for (int g = 0; g < groups.size(); g++) {
             Group group = groups.get(g);
             org.licensim.core.rules.Rule r = group.id.equals(changed) && rule != null ? rule : group.rule;
             if (!group.deleted && licenceDriven(r)) {
                 reads.put(g, licencePlans(r));
+                negated.put(g, negatedPlans(r, false));
             }
         }
-        // reachability by repeated relaxation: a cycle means some group reaches itself
+        Map<Integer, Set<Integer>> gives = new HashMap<>();
+        for (int a : reads.keySet()) {
+            Set<Integer> mine = new HashSet<>();
+            groups.get(a).licences.forEach(l -> mine.addAll(l.enabled));
+            gives.put(a, mine);
+        }
+        // reachability by repeated relaxation
         Map<Integer, Set<Integer>> reach = new HashMap<>();
         for (int a : reads.keySet()) {
-            Set<Integer> gives = new HashSet<>();
-            groups.get(a).licences.forEach(l -> gives.addAll(l.enabled));
             Set<Integer> next = new HashSet<>();
             for (var b : reads.entrySet()) {
-                if (b.getValue().stream().anyMatch(gives::contains)) {
+                if (b.getValue().stream().anyMatch(gives.get(a)::contains)) {
                     next.add(b.getKey());
                 }
             }
@@ -995,28 +1042,79 @@ final class ReferenceModel {
                 grew |= reach.get(a).addAll(more);
             }
         }
-        return reach.entrySet().stream().anyMatch(x -> x.getValue().contains(x.getKey()));
+        for (int a : reads.keySet()) {
+            for (int b : reads.keySet()) {
+                boolean negatedEdge = negated.get(b).stream().anyMatch(gives.get(a)::contains);
+                if (negatedEdge && (a == b || reach.get(b).contains(a))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
-    /** R11/R18 processing of a touched user, without the licence-driven loop (what {@link #settle} repeats). */
+    /** The change demands unit {@code src} of user {@code u} (new, or its products or plans changed): R18 decides it in order. */
+    private void demandUnit(int u, int src) {
+        List<long[]> ds = pending.computeIfAbsent(u, k -> new ArrayList<>());
+        if (ds.stream().noneMatch(d -> d[0] == src)) {
+            ds.add(new long[] {src, newKey()});
+        }
+    }
+
+    /**
+     * R11/R18 processing of a touched user, without the licence-driven loop (what {@link #settle}
+     * repeats): settle held entries, then the demanded units and the failed ones in one order, oldest
+     * demand first (a failed unit by its oldest Error entry, a demanded one by its oldest entry or its
+     * new key), each once; a demanded unit that holds and whose switch would strand a plan keeps what
+     * it has (R14); then settle again.
+     */
     private void settleCore(int u) {
         finish(u);
+        List<long[]> ds = pending.getOrDefault(u, List.of());
         Set<Integer> tried = new HashSet<>();
         boolean any = false;
         while (true) {
-            Src best = null;
+            long best = Long.MAX_VALUE;
+            Integer bestSrc = null;
             for (Src s : entries(u)) {
-                if (s.state.equals(ERROR) && !tried.contains(s.src) && (best == null || s.key < best.key)) {
-                    best = s;
+                if (s.state.equals(ERROR) && !tried.contains(s.src) && s.key < best) {
+                    best = s.key;
+                    bestSrc = s.src;
                 }
             }
-            if (best == null) {
+            long own = -1;
+            for (long[] d : ds) {
+                int src = (int) d[0];
+                if (tried.contains(src)) {
+                    continue;
+                }
+                long k = d[1];
+                for (Src s : entries(u)) {
+                    if (s.src == src) {
+                        k = Math.min(k, s.key);
+                    }
+                }
+                if (k < best) {
+                    best = k;
+                    bestSrc = src;
+                }
+            }
+            if (bestSrc == null) {
                 break;
             }
+            for (long[] d : ds) {
+                if (d[0] == bestSrc) {
+                    own = d[1];
+                }
+            }
             any = true;
-            tried.add(best.src);
-            processUnit(u, best.src, best.key);
+            tried.add(bestSrc);
+            if (own >= 0 && blockedBySwitch(u, bestSrc)) {
+                continue;
+            }
+            processUnit(u, bestSrc, own >= 0 ? own : best);
         }
+        pending.remove(u);
         if (any) {
             finish(u);
         }
@@ -1042,9 +1140,7 @@ final class ReferenceModel {
 
     private void reresolve(int g) {
         for (int u : new ArrayList<>(groups.get(g).members)) {
-            if (!blockedBySwitch(u, g)) {
-                processUnit(u, g, newKey());
-            }
+            demandUnit(u, g);
             settle(u);
         }
     }
@@ -1093,13 +1189,6 @@ final class ReferenceModel {
         Set<Integer> unit = new HashSet<>();
         demand.forEach(l -> unit.addAll(l.enabled));
         Set<Integer> others = union(u, src);
-        long key = newKey;
-        for (Src s : entries(u)) {
-            if (s.src == src) {
-                key = s.key;
-                break;
-            }
-        }
         User user = users.get(u);
         String location = user.location != null ? user.location : defaultCountry;
         String error = null;
@@ -1124,7 +1213,9 @@ final class ReferenceModel {
             }
         }
         for (Lic l : demand) {
-            put(u, src, l.product, l.enabled, error == null ? ACTIVE : ERROR, error == null ? "None" : error, key);
+            Src had = find(u, src, l.product); // R11: a product keeps its key; one new to the unit takes the new one
+            put(u, src, l.product, l.enabled, error == null ? ACTIVE : ERROR, error == null ? "None" : error,
+                    had != null ? had.key : newKey);
         }
         for (int t : heldBefore) {
             if (!holds(u, t)) {

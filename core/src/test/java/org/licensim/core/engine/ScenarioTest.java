@@ -27,7 +27,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code SKU|group-or-direct|state|error}, in order), seats, plans that must be enabled or
  * disabled, members with errors per group, and every rejection expected (any other fails). An
  * optional {@code after} block checks the state after the event with that seq (0: the snapshot);
- * an optional {@code alwaysEnabled} list names services users must never be without.
+ * an optional {@code alwaysEnabled} list names services users must never be without; with
+ * {@code "dynamicRules": true} dynamic groups follow their rules (else their listed members).
  */
 class ScenarioTest {
     static final Path DIR = Path.of("src", "test", "resources", "scenarios");
@@ -55,7 +56,7 @@ class ScenarioTest {
     }
 
     static void run(Path dir, JsonNode exp) throws IOException {
-        Harness h = Harness.of(dir.resolve("snapshot.json"));
+        Harness h = Harness.of(dir.resolve("snapshot.json"), exp.path("dynamicRules").asBoolean(false));
         JsonNode after = exp.get("after");
         if (after != null && after.get("seq").asLong() == 0) {
             check(h, after, "after the snapshot");

@@ -68,26 +68,49 @@ public class LicenceDrivenRulesTest {
     }
 
     @Test
-    @DisplayName("rules that could never settle are refused, naming the cycle: by the rule, or by the licence that would close it")
-    void cyclesAreRefused() throws Exception {
+    @DisplayName("section 4 a cycle with a negated reading never settles: refused, naming the cycle, by the rule or by the licence that would close it")
+    void negatedCyclesAreRefused() throws Exception {
         RuleMembershipTest.Setup s = RuleMembershipTest.load(SNAPSHOT);
-        // intune-users would give EMS (so Intune) to its own members: it would keep itself
-        Rejection licence = assertThrows(Rejection.class, () -> s.engine().apply(new Event.LicenseAssignedToGroup(1,
-                Instant.EPOCH, "intune-users", "EMS", List.of())));
+        // "not-intune" keeps users without Intune; giving it EMS (so Intune) would put them out again, and in again
+        s.engine().apply(new Event.GroupCreated(1, Instant.EPOCH, "not-intune", "not-intune", true, "-not (" + RULE.replace(
+                "\\\"", "\"") + ")", false, List.of()));
+        Rejection licence = assertThrows(Rejection.class, () -> s.engine().apply(new Event.LicenseAssignedToGroup(2,
+                Instant.EPOCH, "not-intune", "EMS", List.of())));
         assertEquals(Rejection.Reason.LICENCE_CYCLE, licence.reason());
-        assertTrue(licence.getMessage().contains("licence-driven rules would never settle: \"intune-users\" -> "
-                + "\"intune-users\""), licence.getMessage());
-        assertEquals(1, s.tenant().assignments().ofGroup(s.tenant().groups().indexOf("intune-users")).length,
+        assertTrue(licence.getMessage().contains("licence-driven rules would never settle: \"not-intune\" -> "
+                + "\"not-intune\"") && licence.getMessage().contains("reads it under -not"), licence.getMessage());
+        assertEquals(0, s.tenant().assignments().ofGroup(s.tenant().groups().indexOf("not-intune")).length,
                 "the licences are as they were");
-        // the same cycle made by a rule: ems follows Intune, while it gives EMS
-        Rejection rule = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupRuleChanged(2, Instant.EPOCH,
-                "ems", RULE.replace("\\\"", "\""), false)));
+        // the same cycle made by a rule: ems gives EMS, and would keep only users without Intune
+        Rejection rule = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupRuleChanged(3, Instant.EPOCH,
+                "ems", "-not (" + RULE.replace("\\\"", "\"") + ")", false)));
+        assertEquals(Rejection.Reason.MALFORMED_RULE, rule.reason());
         assertTrue(rule.getMessage().contains("would never settle: \"ems\" -> \"ems\""), rule.getMessage());
-        Rejection unknown = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupCreated(3, Instant.EPOCH,
+        Rejection unknown = assertThrows(Rejection.class, () -> s.engine().apply(new Event.GroupCreated(4, Instant.EPOCH,
                 "g", "g", true, "user.assignedPlans -any (assignedPlan.servicePlanId -eq "
                         + "\"00000000-0000-4000-8000-000000000000\")", false, List.of())));
         assertTrue(unknown.getMessage().contains("unknown service plan 00000000-0000-4000-8000-000000000000"),
                 unknown.getMessage());
+    }
+
+    @Test
+    @DisplayName("section 4 a cycle that only adds is accepted and settles: a member it let in keeps itself in with the licence it gives")
+    void additiveCyclesAreAccepted() throws Exception {
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(SNAPSHOT);
+        // intune-users follows Intune and now gives EMS (so Intune) itself: u1 is in through the ems group
+        s.engine().apply(new Event.LicenseAssignedToGroup(1, Instant.EPOCH, "intune-users", "EMS", List.of()));
+        assertEquals(2, s.tenant().assignments().ofGroup(s.tenant().groups().indexOf("intune-users")).length);
+        assertTrue(s.member("intune-users", "u1"));
+        assertEquals(List.of("group \"intune-users\" is on a licence-driven cycle that only adds (\"intune-users\" -> "
+                + "\"intune-users\"): it settles, but a member it let in keeps itself in with the licence the cycle gives, "
+                + "even after the plan that let it in goes elsewhere"), new RuleMembership().additiveCycles(s.tenant(), null, null));
+        // u1 leaves the ems group: its Intune now comes from intune-users' own EMS, so it stays in, holding one EMS seat
+        s.engine().apply(new Event.MemberRemoved(2, Instant.EPOCH, "ems", "u1"));
+        assertTrue(s.member("intune-users", "u1"), "the member keeps itself in");
+        assertEquals(1, s.engine().consumed(0), "EMS from intune-users");
+        assertEquals(1, s.engine().consumed(1), "Power BI Pro from intune-users");
+        // u2 holds nothing: the cycle never lets it in by itself
+        assertFalse(s.member("intune-users", "u2"));
     }
 
     static final String BI = "70d33638-9c74-4d01-bfd3-562de28bd4ba";

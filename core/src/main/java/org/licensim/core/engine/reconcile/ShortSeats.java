@@ -12,7 +12,9 @@ public enum ShortSeats {
     /**
      * Cutoffs guessed before phase 1 from every user's first demand per product, phase 1 run
      * once under them, the guess kept only at a fixed point (default); otherwise phase 1 with
-     * every seat granted, then the contended users replayed, then the R11 pass.
+     * every seat granted, then cutoff rounds (where conflicts, usage locations and proxy
+     * collisions refuse demands, the guess is wrong and the rounds settle: both cores work
+     * where seats run short), then the contended users replayed, then the R11 pass.
      */
     DEMAND,
     /** Phase 1, then cutoff keys per short product with the users around them resolved again; then replay, then R11. */
@@ -24,7 +26,8 @@ public enum ShortSeats {
 
     List<SeatStrategy> chain() {
         return switch (this) {
-            case DEMAND -> List.of(DemandCutoffs.INSTANCE, NoneShort.INSTANCE, ContendedReplay.INSTANCE, InOrder.INSTANCE);
+            case DEMAND -> List.of(DemandCutoffs.INSTANCE, NoneShort.INSTANCE, CutoffRounds.INSTANCE, ContendedReplay.INSTANCE,
+                    InOrder.INSTANCE);
             case CUTOFF -> List.of(NoneShort.INSTANCE, CutoffRounds.INSTANCE, ContendedReplay.INSTANCE, InOrder.INSTANCE);
             case REPLAY -> List.of(NoneShort.INSTANCE, ContendedReplay.INSTANCE, InOrder.INSTANCE);
             case IN_ORDER -> List.of(NoneShort.INSTANCE, InOrder.INSTANCE);

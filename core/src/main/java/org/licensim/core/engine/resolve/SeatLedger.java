@@ -3,6 +3,8 @@ package org.licensim.core.engine.resolve;
 import java.util.Arrays;
 
 import org.licensim.core.directory.Subscriptions;
+import org.licensim.core.state.StateStore;
+import org.licensim.core.state.States;
 
 /**
  * Seats per tenant product: consumed units (one per user holding the product, SPEC R3),
@@ -70,6 +72,32 @@ public final class SeatLedger implements Seats {
 
     public void clearFreed() {
         Arrays.fill(freed, false);
+    }
+
+    /** Keeps the waiting demands equal to user {@code u}'s sources in Error/CountViolation, from {@code old} to {@code cur}. */
+    void reindex(int u, Entries old, Entries cur) {
+        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < old.size(); i++) {
+            if (old.state(i) == count && !cur.hasSame(old, i, count)) {
+                dequeueFailed(old.product(i), old.key(i));
+            }
+        }
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.state(i) == count && !old.hasSame(cur, i, count)) {
+                enqueueFailed(cur.product(i), cur.key(i), u, cur.src(i));
+            }
+        }
+    }
+
+    /** Adds a freshly stored user's Error/CountViolation entries ({@code count} of {@code es}) to the waiting demands. */
+    void index(int u, int[] es, int count) {
+        int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < count; i++) {
+            int at = i * StateStore.ENTRY_INTS;
+            if (es[at + StateStore.STATE] == waiting) {
+                enqueueFailed(es[at + StateStore.PRODUCT], StateStore.key(es, at), u, es[at + StateStore.SRC]);
+            }
+        }
     }
 
     /** Records a demand waiting for a seat of product {@code t} (auto-reprocess keeps this index). */

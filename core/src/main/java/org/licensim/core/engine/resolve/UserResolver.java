@@ -47,12 +47,9 @@ public final class UserResolver {
 
     private final Entries cur = new Entries(16);
     private final Entries old = new Entries(16);
-    /** What the unit being processed demands: products, their masks, and whether each was held. */
-    private int[] dProd = new int[16];
-    private int[] dMask = new int[16];
-    private boolean[] dHeld = new boolean[16];
-    private int[] retried = new int[16];
-    private int retriedN;
+    /** What the unit being processed demands: products, their masks, whether each was held, their keys. */
+    private final UnitDemand d;
+    private final TouchOrder touch = new TouchOrder();
 
     private long causeSeq = -1;
     private int now = StateStore.NO_TIME;
@@ -70,6 +67,7 @@ public final class UserResolver {
         this.ledger = ledger;
         this.store = store;
         this.feed = new FeedDiff(feed, tenant.subscriptions(), tenant.masks());
+        this.d = new UnitDemand(tenant);
     }
 
     /**
@@ -89,6 +87,7 @@ public final class UserResolver {
         this.store = parent.store;
         this.feed = null;
         this.recordFeed = false;
+        this.d = new UnitDemand(tenant);
     }
 
     public StateStore store() {
@@ -177,17 +176,33 @@ public final class UserResolver {
 
     /**
      * SPEC R18, a user processed as a whole: after the change, held entries are settled
-     * ({@link #finish}), then every failed source is evaluated again in R11 key order against the
+     * ({@link #finish}), then the units the change demanded ({@link #demandUnit}) and every failed
+     * unit are decided in one R11 order, oldest demand first ({@link TouchOrder}), against the
      * state the change left (held sources stay held: a source that now fails because of an
      * earlier grant keeps its Error, the engine never takes a licence away to make room), and
      * what those grants made possible is settled again.
      */
     public void settle(int u) {
         finish(u);
-        if (hasFailed()) {
-            retryFailed(u, Integer.MIN_VALUE);
+        if (touch.anyDemanded() || hasFailed()) {
+            for (int src = touch.next(cur); src != Integer.MIN_VALUE; src = touch.next(cur)) {
+                if (touch.demandedKey(src) >= 0 && blockedBySwitch(u, src)) {
+                    continue; // R14: switching the held unit would strand a dependent plan; it keeps what it has
+                }
+                processUnit(u, src, touch.chosenKey());
+            }
             finish(u);
         }
+        touch.clear();
+    }
+
+    /**
+     * Unit {@code src} of the open user is demanded by the change (a new source, or one whose
+     * products or plans changed): {@link #settle} decides it in R11 order with the failed ones; a
+     * product it has no entry of yet takes a new key of the current event (SPEC R11).
+     */
+    public void demandUnit(int src) {
+        touch.demand(src, newEventKey());
     }
 
     private boolean hasFailed() {
@@ -202,6 +217,7 @@ public final class UserResolver {
     /** Writes the user back as it is: the store, the waiting-seat index, the feed diff. */
     public void write(int u) {
         openUser = -1;
+        touch.clear();
         cur.writeTo(store, u);
         indexWaiting(u);
         if (recordFeed) {
@@ -215,6 +231,7 @@ public final class UserResolver {
      */
     public void rollback() {
         openUser = -1;
+        touch.clear();
         for (int i = 0; i < cur.size(); i++) {
             int t = cur.product(i);
             if (cur.holds(i) && cur.firstHolder(i, t) && !old.held(t)) {
@@ -228,6 +245,12 @@ public final class UserResolver {
             }
         }
         cur.copyFrom(old);
+    }
+
+    /** The error of the open user's entry (src, t) when it failed, else {@link States#NONE} (a request's outcome). */
+    public int failedWith(int src, int t) {
+        int st = cur.stateOf(src, t);
+        return States.state(st) == States.ERROR ? States.error(st) : States.NONE;
     }
 
     /** Whether source {@code src} still holds a product (a removal R14 kept back). */
@@ -271,33 +294,15 @@ public final class UserResolver {
 
     /** Keeps the ledger's waiting demands equal to the sources in Error/CountViolation (auto-reprocess only). */
     private void indexWaiting(int u) {
-        if (!tenant.settings().autoReprocess()) {
-            return;
-        }
-        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
-        for (int i = 0; i < old.size(); i++) {
-            if (old.state(i) == count && !cur.hasSame(old, i, count)) {
-                ledger.dequeueFailed(old.product(i), old.key(i));
-            }
-        }
-        for (int i = 0; i < cur.size(); i++) {
-            if (cur.state(i) == count && !old.hasSame(cur, i, count)) {
-                ledger.enqueueFailed(cur.product(i), cur.key(i), u, cur.src(i));
-            }
+        if (tenant.settings().autoReprocess()) {
+            ledger.reindex(u, old, cur);
         }
     }
 
     /** Adds a freshly stored user's Error/CountViolation entries to the waiting index (a reconcile's result). */
     public void indexWaiting(int u, int[] es, int count) {
-        if (!tenant.settings().autoReprocess()) {
-            return;
-        }
-        int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
-        for (int i = 0; i < count; i++) {
-            int at = i * StateStore.ENTRY_INTS;
-            if (es[at + StateStore.STATE] == waiting) {
-                ledger.enqueueFailed(es[at + StateStore.PRODUCT], StateStore.key(es, at), u, es[at + StateStore.SRC]);
-            }
+        if (tenant.settings().autoReprocess()) {
+            ledger.index(u, es, count);
         }
     }
 
@@ -329,21 +334,19 @@ public final class UserResolver {
      * product of the unit in Error (R12), which takes away any product the unit alone gave.
      */
     public int processUnit(int u, int src, long newKey) {
-        int n = demand(u, src);
+        int n = d.of(u, src);
         if (n == 0) {
             return States.NONE;
         }
         long unit = 0;
         for (int i = 0; i < n; i++) {
-            unit |= rules.ruleMask(dMask[i]);
+            unit |= rules.ruleMask(d.mask[i]);
         }
         long others = unionActive(src);
-        long key = newKey;
-        for (int i = 0; i < cur.size(); i++) {
-            if (cur.src(i) == src) {
-                key = cur.key(i);
-                break;
-            }
+        // SPEC R11: each product keeps the key of the demand that created it; one the unit has no entry of is new
+        for (int i = 0; i < n; i++) {
+            int at = cur.find(src, d.prod[i]);
+            d.key[i] = at >= 0 ? cur.key(at) : newKey;
         }
         int error = States.NONE;
         if ((unit & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
@@ -354,25 +357,25 @@ public final class UserResolver {
             error = States.MUTUALLY_EXCLUSIVE_VIOLATION;
         } else {
             for (int i = 0; i < n; i++) {
-                if (!cur.held(dProd[i]) && !seats.hasFreeSeat(dProd[i], key)) {
+                if (!cur.held(d.prod[i]) && !seats.hasFreeSeat(d.prod[i], d.key[i])) {
                     error = States.COUNT_VIOLATION;
                     break;
                 }
             }
         }
         for (int i = 0; i < n; i++) {
-            dHeld[i] = cur.held(dProd[i]);
+            d.held[i] = cur.held(d.prod[i]);
         }
         int state = error == States.NONE ? States.pack(States.ACTIVE, States.NONE) : States.pack(States.ERROR, error);
         for (int i = 0; i < n; i++) {
-            cur.put(src, dProd[i], dMask[i], state, key, now);
+            cur.put(src, d.prod[i], d.mask[i], state, d.key[i], now);
         }
         for (int i = 0; i < n; i++) {
-            boolean held = cur.held(dProd[i]);
-            if (held && !dHeld[i]) {
-                seats.take(dProd[i]);
-            } else if (!held && dHeld[i]) {
-                seats.release(dProd[i]);
+            boolean held = cur.held(d.prod[i]);
+            if (held && !d.held[i]) {
+                seats.take(d.prod[i]);
+            } else if (!held && d.held[i]) {
+                seats.release(d.prod[i]);
             }
         }
         return error;
@@ -446,10 +449,10 @@ public final class UserResolver {
         if (!active) {
             return false;
         }
-        int n = demand(u, src);
+        int n = d.of(u, src);
         long after = 0;
         for (int i = 0; i < n; i++) {
-            after |= rules.ruleMask(dMask[i]);
+            after |= rules.ruleMask(d.mask[i]);
         }
         // the unit's entries for products it still demands switch to the new masks; anything else
         // (other sources, and this unit's held-back entries for products it no longer demands) stays
@@ -460,7 +463,7 @@ public final class UserResolver {
             boolean switching = false;
             if (cur.src(i) == src) {
                 for (int k = 0; k < n; k++) {
-                    switching |= dProd[k] == cur.product(i);
+                    switching |= d.prod[k] == cur.product(i);
                 }
             }
             if (!switching) {
@@ -469,42 +472,6 @@ public final class UserResolver {
         }
         long all = unionActive(Integer.MIN_VALUE);
         return (rules.unmet(after) & ~rules.unmet(all)) != 0;
-    }
-
-    /** Retries the user's failed units (all, or only {@code onlySrc}) in R11 key order (SPEC R18 reprocess). */
-    public void retryFailed(int u, int onlySrc) {
-        while (true) {
-            long best = Long.MAX_VALUE;
-            int bestSrc = 0;
-            for (int i = 0; i < cur.size(); i++) {
-                int src = cur.src(i);
-                if (cur.failed(i) && (onlySrc == Integer.MIN_VALUE || src == onlySrc)) {
-                    long k = cur.key(i);
-                    if (k < best && !wasRetried(src)) {
-                        best = k;
-                        bestSrc = src;
-                    }
-                }
-            }
-            if (best == Long.MAX_VALUE) {
-                break;
-            }
-            if (retriedN == retried.length) {
-                retried = Arrays.copyOf(retried, retriedN * 2);
-            }
-            retried[retriedN++] = bestSrc;
-            processUnit(u, bestSrc, best);
-        }
-        retriedN = 0;
-    }
-
-    private boolean wasRetried(int src) {
-        for (int i = 0; i < retriedN; i++) {
-            if (retried[i] == src) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -520,7 +487,7 @@ public final class UserResolver {
             for (int i = 0; i < cur.size() && !changed; i++) {
                 int src = cur.src(i);
                 int t = cur.product(i);
-                int want = demandedMask(u, src, t);
+                int want = d.maskOf(u, src, t);
                 if (!cur.holds(i)) {
                     if (want < 0) {
                         cur.remove(i);
@@ -561,7 +528,7 @@ public final class UserResolver {
             if (!States.holds(s)) {
                 continue;
             }
-            int want = demandedMask(u, cur.src(i), cur.product(i));
+            int want = d.maskOf(u, cur.src(i), cur.product(i));
             boolean kept = want != cur.mask(i);
             boolean stranded = (rules.ruleMask(cur.mask(i)) & unmet) != 0;
             int desired = kept || stranded ? States.pack(States.ACTIVE_WITH_ERROR, States.DEPENDENCY_VIOLATION)
@@ -591,46 +558,6 @@ public final class UserResolver {
             }
         }
         return r;
-    }
-
-    /** Fills the demand scratch with what unit {@code src} demands of user {@code u} now; returns how many products. */
-    private int demand(int u, int src) {
-        if (StateStore.isDirect(src)) {
-            License l = asg.findDirect(u, StateStore.directProduct(src));
-            if (l == null) {
-                return 0;
-            }
-            dProd[0] = l.product();
-            dMask[0] = l.enabled();
-            return 1;
-        }
-        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
-            return 0;
-        }
-        License[] ls = asg.ofGroup(src);
-        if (ls.length > dProd.length) {
-            dProd = new int[ls.length];
-            dMask = new int[ls.length];
-            dHeld = new boolean[ls.length];
-        }
-        for (int i = 0; i < ls.length; i++) {
-            dProd[i] = ls[i].product();
-            dMask[i] = ls[i].enabled();
-        }
-        return ls.length;
-    }
-
-    /** The mask unit {@code src} demands for product {@code t} of user {@code u}, or -1. */
-    private int demandedMask(int u, int src, int t) {
-        if (StateStore.isDirect(src)) {
-            License l = asg.findDirect(u, t);
-            return l == null || StateStore.directProduct(src) != t ? -1 : l.enabled();
-        }
-        if (groups.isDeleted(src) || !dir.isMember(src, u)) {
-            return -1;
-        }
-        License l = asg.findGroupLicense(src, t);
-        return l == null ? -1 : l.enabled();
     }
 
     /** The tenant's products (for callers that size per-product scratch). */
