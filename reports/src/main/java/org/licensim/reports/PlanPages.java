@@ -110,11 +110,22 @@ final class PlanPages {
                 days[k] = (int) java.time.temporal.ChronoUnit.DAYS.between(day0, java.time.LocalDate.parse(d.path("date").get(k).asText()));
             }
             int buy = p.path("buy").asInt();
+            int markDay = buy > 0 ? p.path("buyByDay").asInt() : -1;
+            String markText = buy > 0 ? "buy " + SimulationPages.n(buy) + " by " + p.path("buyByDate").asText() : "";
+            JsonNode a = advice.get(p.path("sku").asText());
+            if (a != null) {
+                // the purchase schedule's first purchase, as the plan table and the advice say
+                JsonNode first = a.path("schedule").path(0);
+                markDay = first.isMissingNode() ? -1 : (int) java.time.temporal.ChronoUnit.DAYS.between(day0,
+                        java.time.LocalDate.parse(first.path("neededBy").asText()));
+                markText = first.isMissingNode() ? "" : "buy " + SimulationPages.n(first.path("units").asLong()) + " by "
+                        + first.path("neededBy").asText() + (a.path("schedule").size() > 1 ? " (" + SimulationPages.n(
+                        a.path("buy").asLong()) + " in all)" : "");
+            }
             s.chart(Charts.demandBand(prefix + "plan-demand-" + SimulationPages.slug(p.path("sku").asText()), label(p), day0,
                     days, ints(d.path("capacity")), ints(d.path("demandLow")), ints(d.path("demandP50")),
                     ints(d.path("demandHigh")), "p" + (100 - pct) + "-p" + pct + " of demand over the runs",
-                    buy > 0 ? p.path("buyByDay").asInt() : -1, buy > 0 ? "buy " + SimulationPages.n(buy) + " by "
-                            + p.path("buyByDate").asText() : ""));
+                    markDay, markText));
         }
         schedule(doc, plan, prefix, pct);
         JsonNode b = plan.get("backtest");

@@ -249,6 +249,11 @@ class ReportsTest {
         List<List<String>> total = schedule.select("tr.total").stream().map(tr -> tr.select("td").eachText()).toList();
         assertEquals(1, total.size());
         assertEquals(String.format(java.util.Locale.ROOT, "%,.0f", cost), total.get(0).get(1), "the cells after the row header: " + total);
+        // the demand chart marks the schedule's first purchase, not the whole need at the first short day
+        JsonNode crmFirst = crm.get("schedule").get(0);
+        String crmDesc = d.getElementById("chart-plan-demand-crmstandard").select("svg > desc").text();
+        assertTrue(crmDesc.contains("marked: buy " + crmFirst.get("units").asInt() + " by " + crmFirst.get("neededBy").asText()
+                + (crm.get("schedule").size() > 1 ? " (" + crm.get("buy").asInt() + " in all)" : "")), crmDesc);
         // subscriptions by product name, their ids in the last column
         List<List<String>> renewals = rows(schedule.select("table").last());
         assertEquals("Office 365 E5 (ENTERPRISEPREMIUM)", renewals.get(0).get(0), renewals.toString());
