@@ -80,9 +80,9 @@ final class PlanCommand implements Callable<Integer> {
                     + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
     Format format;
 
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0",
-            description = "Days from ordering seats to having them; the schedule's order-by dates are this much before "
-                    + "the need. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14",
+            description = "Days from ordering seats to having them (an approval and a purchase order; a reseller's "
+                    + "order); the schedule's order-by dates are this much before the need. Default: ${DEFAULT-VALUE}.")
     int leadTime;
 
     @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
@@ -155,22 +155,24 @@ final class PlanCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s, %d runs (%,d ms)%n", s.name(), s.users(),
                 plan.horizon(), s.start(), runs, plan.millis());
         o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
-                "extra p" + pct, "buy", "by", "releasable");
+                "extra p" + pct, "buy", "first by", "releasable");
         for (CapacityPlan.ProductNeed p : plan.products()) {
+            // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give
+            Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst()
+                    .orElse(null);
+            int buy = a == null ? 0 : a.buy();
+            String by = buy == 0 ? "-" : a.schedule().get(0).neededBy() + " (day "
+                    + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ")";
             o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-2d %,11d %,11d %,8d %-26s %,10d%n", p.sku(), p.capacityStart(),
-                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), p.buy(),
-                    p.buyByDay() < 0 ? "-" : "day " + p.buyByDay() + " (" + p.buyByDate() + ")", p.releasable());
+                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), buy, by, p.releasable());
         }
         o.println("advice:");
         boolean any = false;
         for (CapacityPlan.ProductNeed p : plan.products()) {
-            if (p.buy() > 0) {
+            String buy = headline(p, proc, pct);
+            if (buy != null) {
                 any = true;
-                o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d) to stay error-free in %d%% of runs "
-                        + "(short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", named(plan, p), p.buyByDate(),
-                        p.buyByDay(), pct,
-                        p.runsShort(), p.runs(), p.firstShortMedian() < 0 ? "most runs never short"
-                                : "median first short day " + p.firstShortMedian());
+                o.println(buy);
             }
         }
         for (CapacityPlan.ProductNeed p : plan.products()) {
@@ -183,7 +185,7 @@ final class PlanCommand implements Callable<Integer> {
         if (!any) {
             o.println("  nothing to buy or release");
         }
-        PlanAdvice.print(o, plan, proc);
+        PlanAdvice.print(o, plan, proc, plan.scenario().base() == null ? null : scenario);
         if (bt != null) {
             int[] errs = bt.dayErrors();
             o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "
@@ -255,6 +257,29 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
+    /**
+     * The advice line for a product, made from its purchase schedule, so the headline and the
+     * schedule are the same numbers: "buy 4 seats of X to stay error-free in 95% of runs: 2 by
+     * DATE (order by DATE), 1 by DATE, ..."; null when the schedule buys nothing.
+     */
+    static String headline(CapacityPlan.ProductNeed p, Procurement proc, int pct) {
+        Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst().orElse(null);
+        if (a == null || a.buy() == 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  buy %,d seat%s of %s to stay error-free in %d%% "
+                + "of runs:", a.buy(), a.buy() == 1 ? "" : "s", a.name().equals(a.sku()) ? a.sku() : a.name() + " (" + a.sku()
+                + ")", pct));
+        for (int i = 0; i < a.schedule().size(); i++) {
+            Procurement.Purchase x = a.schedule().get(i);
+            sb.append(i == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%,d by %s (order %s)", x.units(), x.neededBy(),
+                    x.late() ? "now: the lead time has passed" : "by " + x.orderBy()));
+        }
+        sb.append(String.format(Locale.ROOT, " (short in %d of %d runs; %s)", p.runsShort(), p.runs(),
+                p.firstShortMedian() < 0 ? "most runs never short" : "median first short day " + p.firstShortMedian()));
+        return sb.toString();
+    }
+
     private static String named(CapacityPlan plan, CapacityPlan.ProductNeed p) {
         String name = plan.productNames().get(plan.products().indexOf(p));
         return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";

@@ -24,6 +24,8 @@ public final class Rejection extends LicensimException {
         UNKNOWN_PLAN("unknown plan"),
         /** A new user or group id that is already used (ids are never reused). */
         ID_IN_USE("id already used"),
+        /** A new user or group id longer than {@link org.licensim.core.directory.Ids#MAX_LENGTH} characters. */
+        ID_TOO_LONG("id too long"),
         /** More users than licensim supports in one tenant. */
         TENANT_TOO_LARGE("tenant too large"),
         /** A group made a member of itself. */
@@ -59,9 +61,7 @@ public final class Rejection extends LicensimException {
         /** Licence-driven rules that would never settle (section 4): a cycle of groups. */
         LICENCE_CYCLE("licence-driven cycle"),
         /** One request that adds and removes the same product (R23). */
-        ADDED_AND_REMOVED("added and removed at once"),
-        /** An event type this engine does not apply. */
-        UNSUPPORTED_EVENT("unsupported event");
+        ADDED_AND_REMOVED("added and removed at once");
 
         private final String label;
 

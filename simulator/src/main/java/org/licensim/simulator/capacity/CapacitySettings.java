@@ -6,11 +6,11 @@ import java.util.List;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.TenantBase;
 import org.licensim.simulator.scenario.TenantChurn;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What a plan is asked for besides its scenario or tenant, and the steps from a scenario to its
