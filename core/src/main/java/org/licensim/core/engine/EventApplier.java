@@ -1,20 +1,14 @@
 package org.licensim.core.engine;
 
-import java.util.List;
-import java.util.TreeMap;
-
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
-import org.licensim.core.directory.Dictionary;
 import org.licensim.core.directory.Directory;
-import org.licensim.core.directory.DirectoryExtension;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.directory.PlanMasks;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
-import org.licensim.core.directory.UserSchema;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.Rejection.Reason;
 import org.licensim.core.engine.resolve.Entries;
@@ -24,7 +18,6 @@ import org.licensim.core.engine.resolve.SeatLedger;
 import org.licensim.core.engine.resolve.UserResolver;
 import org.licensim.core.event.Event;
 import org.licensim.core.rules.DynamicMembership;
-import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
 /**
@@ -33,29 +26,27 @@ import org.licensim.core.state.States;
  * each between {@link UserResolver#begin} and {@link UserResolver#end}.
  */
 final class EventApplier {
-    private static final int MAX_USER = (1 << 24) - 1;
-
-    private final Tenant tenant;
-    private final Users users;
-    private final Groups groups;
-    private final Directory dir;
-    private final Assignments asg;
-    private final Subscriptions subs;
-    private final PlanMasks masks;
-    private final RulePlans rules;
-    private final SeatLedger ledger;
-    private final UserResolver r;
-    private final DynamicMembership dynamic;
-    private final Requests req;
+    final Tenant tenant;
+    final Users users;
+    final Groups groups;
+    final Directory dir;
+    final Assignments asg;
+    final Subscriptions subs;
+    final PlanMasks masks;
+    final RulePlans rules;
+    final SeatLedger ledger;
+    final UserResolver r;
+    final DynamicMembership dynamic;
+    final Requests req;
     /** SPEC R23, Graph's assignLicense on a user or a group. */
-    private final SimultaneousChange simultaneous;
-    private final MemberBuffer members = new MemberBuffer();
+    final SimultaneousChange simultaneous;
+    final MemberBuffer members = new MemberBuffer();
     /** Reads attribute changes without allocating per event. */
-    private final UserData.Changes changes = new UserData.Changes();
-    private int unitsSucceeded;
-    private int unitsFailed;
+    final UserData.Changes changes = new UserData.Changes();
+    int unitsSucceeded;
+    int unitsFailed;
     /** Whether the attribute change being applied moved the user into or out of a group. */
-    private boolean membershipMoved;
+    boolean membershipMoved;
 
     EventApplier(Tenant tenant, RulePlans rules, SeatLedger ledger, UserResolver resolver, DynamicMembership dynamic) {
         this.tenant = tenant;
@@ -148,6 +139,10 @@ final class EventApplier {
         simultaneous.checkGroup(e);
     }
 
+    /** The handlers of two families; the others are below. */
+    private final UserEvents userEvents = new UserEvents(this);
+    private final LicenceEvents licenceEvents = new LicenceEvents(this);
+
     void apply(Event e) {
         e.accept(handlers);
     }
@@ -156,17 +151,17 @@ final class EventApplier {
     private final Event.Handler<RuntimeException> handlers = new Event.Handler<>() {
         @Override
         public void on(Event.UserCreated e) {
-            userCreated(e);
+            userEvents.userCreated(e);
         }
 
         @Override
         public void on(Event.UserDeleted e) {
-            userDeleted(e);
+            userEvents.userDeleted(e);
         }
 
         @Override
         public void on(Event.UserAttributesChanged e) {
-            attributesChanged(e);
+            userEvents.attributesChanged(e);
         }
 
         @Override
@@ -211,12 +206,12 @@ final class EventApplier {
 
         @Override
         public void on(Event.LicenseAssignedToUser e) {
-            licenseAssignedToUser(e);
+            licenceEvents.licenseAssignedToUser(e);
         }
 
         @Override
         public void on(Event.LicenseRemovedFromUser e) {
-            licenseRemovedFromUser(e);
+            licenceEvents.licenseRemovedFromUser(e);
         }
 
         @Override
@@ -230,12 +225,12 @@ final class EventApplier {
 
         @Override
         public void on(Event.UnitsChanged e) {
-            unitsChanged(e);
+            licenceEvents.unitsChanged(e);
         }
 
         @Override
         public void on(Event.Reprocess e) {
-            reprocess(e);
+            licenceEvents.reprocess(e);
         }
     };
 
@@ -311,7 +306,7 @@ final class EventApplier {
     }
 
     /** Membership changes decided by the rules for any user: each resolved on its own. */
-    private final DynamicMembership.Sink membershipSink = new DynamicMembership.Sink() {
+    final DynamicMembership.Sink membershipSink = new DynamicMembership.Sink() {
         @Override
         public void join(int group, int user) {
             if (dir.addMember(group, user)) {
@@ -329,7 +324,7 @@ final class EventApplier {
     };
 
     /** Membership changes of the one user whose state is open (between begin and end). */
-    private final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {
+    final DynamicMembership.Sink oneUserSink = new DynamicMembership.Sink() {
         @Override
         public void join(int group, int user) {
             if (dir.addMember(group, user)) {
@@ -350,115 +345,6 @@ final class EventApplier {
             }
         }
     };
-
-    // ------------------------------------------------------------------ users
-
-    /** Directory extensions an event sets must be declared and of their declared type (SPEC section 4, R22). */
-    private void checkExtensions(Event e, UserData d) {
-        // walked with forEach and consumers made once: an attribute change allocates nothing (AllocationTest)
-        checking = e;
-        d.strings.forEach(checkString);
-        d.multi.forEach(checkList);
-        checking = null;
-    }
-
-    private Event checking;
-    private final java.util.function.BiConsumer<String, String> checkString = (k, v) -> checkExtension(checking, k, v, false);
-    private final java.util.function.BiConsumer<String, List<String>> checkList = this::checkListExtension;
-
-    private void checkListExtension(String k, List<String> vs) {
-        if (!UserSchema.isDirectoryExtension(k)) {
-            return;
-        }
-        for (int i = 0; i < vs.size(); i++) {
-            checkExtension(checking, k, vs.get(i), true);
-        }
-        if (users.extension(k) != null && !users.extension(k).multiValued()) {
-            throw Requests.reject(checking, Reason.UNKNOWN_PROPERTY, k + " is single-valued: give one value, not a list");
-        }
-    }
-
-    private void checkExtension(Event e, String name, String value, boolean inList) {
-        if (!UserSchema.isDirectoryExtension(name)) {
-            return;
-        }
-        DirectoryExtension x = users.extension(name);
-        if (x == null) {
-            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + " is not a directory extension of this tenant "
-                    + "(declare it in the snapshot's directoryExtensions)");
-        }
-        if (x.multiValued() && !inList && value != null) {
-            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + " is multi-valued: give a list");
-        }
-        if (value != null && x.canonical(value) == null) {
-            throw Requests.reject(e, Reason.UNKNOWN_PROPERTY, name + ": \"" + value + "\" is not "
-                    + (x.type() == DirectoryExtension.Type.Integer ? "an Integer" : "a " + x.type()) + " value");
-        }
-    }
-
-    private void userCreated(Event.UserCreated e) {
-        String id = e.user().id;
-        req.checkNewId(e, id);
-        checkExtensions(e, e.user());
-        if (users.size() > MAX_USER) {
-            throw Requests.reject(e, Reason.TENANT_TOO_LARGE, "licensim supports at most " + (MAX_USER + 1)
-                    + " users per tenant");
-        }
-        int u = users.add(id, e.user().accountEnabled == null || e.user().accountEnabled);
-        e.user().applyTo(users, u);
-        dynamic.userCreated(tenant, u, membershipSink);
-    }
-
-    /** SPEC R20: every seat the user held is freed. */
-    private void userDeleted(Event.UserDeleted e) {
-        int u = req.user(e, e.userId());
-        r.begin(u);
-        r.releaseAll();
-        asg.removeAllDirect(u);
-        for (int g : dir.groupsOf(u)) {
-            dir.removeMember(g, u);
-        }
-        users.delete(u);
-        r.write(u);
-    }
-
-    /**
-     * An attribute change re-evaluates the user's dynamic groups and resolves every join and leave
-     * it causes within one read and one write of the user's state (a department change can move
-     * a user in and out of dozens of licensed groups), in the order the rules report them.
-     */
-    private void attributesChanged(Event.UserAttributesChanged e) {
-        int u = req.user(e, e.userId());
-        checkExtensions(e, e.attributes());
-        if (e.attributes().hasUsageLocation && e.attributes().usageLocation == null && asg.directOf(u).length > 0) {
-            // SPEC R15, R24: a direct assignment needs a usage location, so it cannot be taken from under one
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId() + "\" has " + req.productNames(
-                    asg.directOf(u)) + " assigned directly: its usageLocation cannot be cleared while it does (SPEC R15); "
-                    + "remove the direct assignment first, or set another country");
-        }
-        List<String> changed = changes.names(e.attributes());
-        dynamic.userChanging(tenant, u, changed);
-        changes.apply(e.attributes(), users, u);
-        r.begin(u);
-        membershipMoved = false;
-        dynamic.userChanged(tenant, u, changed, oneUserSink);
-        if (membershipMoved || touchesChecks(changed)) {
-            end(u);
-        } else {
-            r.endUntouched(u);
-        }
-    }
-
-    /** Whether a change of these properties touches the user's licensing (SPEC R18: R15 and R16 read them). */
-    private static boolean touchesChecks(List<String> changed) {
-        for (int i = 0; i < changed.size(); i++) {
-            String p = changed.get(i);
-            if (p.equalsIgnoreCase("usageLocation") || p.equalsIgnoreCase("proxyAddresses")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ------------------------------------------------------------------ groups
 
@@ -606,7 +492,7 @@ final class EventApplier {
      * A group-wide operation (SPEC section 3 audit: framed by GroupProcessingStarted/Finished with
      * the members that succeeded and failed): {@code step} for each of the first {@code n} members.
      */
-    private void processGroup(int g, int n, MemberStep step) {
+    void processGroup(int g, int n, MemberStep step) {
         unitsSucceeded = 0;
         unitsFailed = 0;
         r.groupStarted(g);
@@ -625,7 +511,7 @@ final class EventApplier {
      * member, each written as it is, then {@code addition} for every member, each processed as a
      * whole; one GroupProcessingStarted/Finished around both.
      */
-    private void processGroupInTwo(int g, MemberStep removal, MemberStep addition) {
+    void processGroupInTwo(int g, MemberStep removal, MemberStep addition) {
         int n = members.load(groups, g);
         unitsSucceeded = 0;
         unitsFailed = 0;
@@ -658,143 +544,8 @@ final class EventApplier {
         unitsSucceeded++;
     }
 
-    // ------------------------------------------------------------------ direct licences
-
-    private void licenseAssignedToUser(Event.LicenseAssignedToUser e) {
-        int u = req.user(e, e.userId());
-        int t = req.product(e, e.skuId());
-        if (asg.findDirect(u, t) != null) {
-            // SPEC R23: a product the user already holds directly gets these disabled plans, as assignLicense does
-            simultaneous.onUser(e, e.userId(), List.of(new Event.AddedLicense(e.skuId(), e.disabledPlans())), List.of());
-            return;
-        }
-        if (users.usageLocationCode(u) == Dictionary.NULL) {
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
-                    + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
-        }
-        long[] disabled = req.disabledMask(e, t, e.disabledPlans());
-        License l = new License(t, disabled, masks.internEnabled(subs, t, disabled), r.causeSeq());
-        r.begin(u);
-        long unit = rules.ruleMask(l.enabled());
-        long missing = rules.unmet(r.unionActive(Integer.MIN_VALUE) | unit) & unit;
-        if (missing != 0) {
-            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot assign " + req.name(t) + " to user \""
-                    + e.userId() + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
-        }
-        asg.putDirect(u, l);
-        r.demandUnit(StateStore.direct(t));
-        r.settle(u); // SPEC R18: the user's older failed demands come first, in one order with this one
-        int error = r.failedWith(StateStore.direct(t), t);
-        if (error != States.NONE) {
-            asg.removeDirect(u, t);
-            r.rollback();
-            throw req.assignmentFailed(e, e.userId(), u, t, error);
-        }
-        end(u);
-    }
-
-    private void licenseRemovedFromUser(Event.LicenseRemovedFromUser e) {
-        int u = req.user(e, e.userId());
-        int t = req.product(e, e.skuId());
-        if (asg.findDirect(u, t) == null) {
-            StringBuilder from = new StringBuilder();
-            for (int g : dir.groupsOf(u)) { // a rejection's message: allocation does not matter here
-                if (asg.findGroupLicense(g, t) != null) {
-                    from.append(from.length() == 0 ? "" : ", ").append('"').append(groups.id(g)).append('"');
-                }
-            }
-            throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + e.userId() + "\" has no direct assignment of "
-                    + req.name(t) + (from.length() > 0 ? "; it is inherited from group " + from
-                    + " and can only be removed there (SPEC R8)" : ""));
-        }
-        int src = StateStore.direct(t);
-        r.begin(u);
-        long all = r.unionActive(Integer.MIN_VALUE);
-        long introduced = rules.unmet(r.unionActive(src)) & ~rules.unmet(all);
-        if (introduced != 0) {
-            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + req.name(t) + " from user \""
-                    + e.userId() + "\": other plans depend on it: " + req.describeUnmet(introduced)
-                    + " (DependencyViolation, SPEC R14)");
-        }
-        asg.removeDirect(u, t);
-        r.removeSource(u, src, -1, null);
-        end(u);
-    }
-
-    // ------------------------------------------------------------------ seats
-
-    private void unitsChanged(Event.UnitsChanged e) {
-        int t = req.product(e, e.skuId());
-        int before = subs.units(t).capacity();
-        subs.setUnits(t, e.prepaidUnits());
-        if (e.prepaidUnits().capacity() > before) {
-            ledger.markFreed(t);
-        }
-    }
-
-    /**
-     * SPEC R18: a reprocess touches the user, or every member of the group, so each is processed
-     * as a whole ({@link UserResolver#settle}). Members with nothing to retry or settle (every
-     * entry Active) would not change, so only the others are visited, in R11 order of their
-     * oldest failed demand (Error; a held ActiveWithError source is not a demand, so members with
-     * only those come last, in user order).
-     */
-    private void reprocess(Event.Reprocess e) {
-        if (e.userId() != null) {
-            int u = req.user(e, e.userId());
-            r.begin(u);
-            end(u);
-            return;
-        }
-        int g = req.group(e, e.groupId());
-        int n = 0;
-        // only members with a source not Active have anything to retry: a tallied store (a
-        // simulation's) knows them, so a group of thousands is not read member by member
-        var tally = r.store().totals();
-        int m = tally.isPresent()
-                ? members.load(org.roaringbitmap.RoaringBitmap.and(groups.userMembers(g), tally.get().usersNotAllActive()))
-                : members.load(groups, g);
-        int active = States.pack(States.ACTIVE, States.NONE);
-        for (int i = 0; i < m; i++) {
-            int u = members.user(i);
-            Entries es = r.peek(u);
-            long oldestFailed = Long.MAX_VALUE;
-            boolean any = false;
-            for (int j = 0; j < es.size(); j++) {
-                any |= es.state(j) != active;
-                if (es.failed(j)) {
-                    oldestFailed = Math.min(oldestFailed, es.key(j));
-                }
-            }
-            if (any) {
-                members.set(n++, u, oldestFailed); // only held-back (ActiveWithError) sources: no demand, after the rest
-            }
-        }
-        members.sortByKey(n);
-        processGroup(g, n, (i, u) -> { });
-    }
-
     /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */
     void drainFailed() {
-        for (int t = 0; t < subs.size(); t++) {
-            if (!ledger.takeFreed(t) || ledger.waiting(t).isEmpty()) {
-                continue;
-            }
-            // a cursor in key order up to the last demand waiting now: a retried demand that fails
-            // again stays waiting under its own key, behind the cursor, so it is not retried twice;
-            // walking the tree instead of copying it keeps a drain proportional to the seats freed
-            TreeMap<Long, Long> waiting = ledger.waiting(t);
-            long last = waiting.lastKey();
-            Long key = waiting.firstKey();
-            while (key != null && key <= last && ledger.hasFreeSeat(t)) {
-                long who = waiting.get(key);
-                int u = (int) (who >>> 32);
-                int src = (int) who;
-                r.begin(u);
-                r.processUnit(u, src, key);
-                end(u);
-                key = waiting.higherKey(key);
-            }
-        }
+        licenceEvents.drainFailed();
     }
 }

@@ -4,7 +4,8 @@
  * {@link org.licensim.core.engine.EngineBuilder} (on the heap, or persisted through a
  * {@link org.licensim.core.state.StoreSession}), run through one door for both
  * ({@link org.licensim.core.engine.EngineRun}). Owns the event handlers (one per SPEC event
- * type), the request checks and the words of every refusal
+ * type, an {@code Event.Handler}: {@code EventApplier}, with the user events in
+ * {@code UserEvents} and direct licences and seats in {@code LicenceEvents}), the request checks and the words of every refusal
  * ({@link org.licensim.core.engine.Rejection} with its reason kind), and the tenant
  * {@link org.licensim.core.engine.Summary}. The rules per user live in {@code engine.resolve},
  * the full reconcile in {@code engine.reconcile}. Uses those two, rules (dynamic membership),
