@@ -57,6 +57,7 @@ final class StoreFiles {
     static boolean onlyLicensimFiles(Path dir) {
         try (var s = Files.list(dir)) {
             return s.map(f -> f.getFileName().toString()).allMatch(n -> n.equals(StoreLock.FILE) || n.startsWith("manifest.json")
+                    || n.startsWith("." + StoreManifest.FILE + org.licensim.core.files.AtomicFile.TEMP_MARK)
                     || n.equals(ChronicleStateStore.UNDO) || n.equals(ChronicleStateStore.COMMIT) || ChronicleStateStore.MAP_FILES.stream().anyMatch(b -> generationOf(n, b) >= 0));
         } catch (IOException e) {
             return false;

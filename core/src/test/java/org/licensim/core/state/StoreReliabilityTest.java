@@ -134,11 +134,13 @@ class StoreReliabilityTest {
         }
         // the files a first build has written when it is killed: its commit record says "being built" until the end
         for (String[] keep : new String[][] {{"lock", "commit.bin"}, {"lock", "commit.bin", "manifest.json"},
-                {"lock", "manifest.json"}, {"lock", "commit.bin", "manifest.json", "undo.bin", "state.cm"}}) {
+                {"lock", "manifest.json"}, {"lock", "commit.bin", "manifest.json", "undo.bin", "state.cm"},
+                // killed while its manifest was being written (after the commit record): the writer's own temporary file
+                {"lock", "commit.bin", ".manifest.json" + org.licensim.core.files.AtomicFile.TEMP_MARK + "0123456789ab.tmp"}}) {
             Path dir = tmp.resolve("killed-" + keep.length + "-" + keep[keep.length - 1]);
             Files.createDirectories(dir);
             for (String f : keep) {
-                Files.copy(full.resolve(f), dir.resolve(f));
+                Files.copy(full.resolve(f.startsWith(".manifest.json") ? "manifest.json" : f), dir.resolve(f));
             }
             if (keep.length == 2 && keep[1].equals("commit.bin")) {
                 // killed between creating the commit record and writing its first slot: all zeros
