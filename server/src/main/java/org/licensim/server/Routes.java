@@ -486,7 +486,7 @@ final class Routes {
         ObjectNode body = body(r, Set.of("addLicenses", "removeLicenses"), "assignLicense");
         List<Event.AddedLicense> add = addLicenses(body);
         List<String> remove = removeLicenses(body);
-        byte[] out = t.write(c -> {
+        int user = t.write(c -> {
             int u = t.user(id);
             if (u < 0) {
                 throw GraphError.notFound(id);
@@ -497,21 +497,22 @@ final class Routes {
             } catch (Rejection e) {
                 throw licenceError(e, u, add, remove);
             }
-            return userEntity(u, null);
+            return u;
         });
-        return Response.json(200, out);
+        // rendered by this request's thread, not the one writer: the user as it is once the change is committed
+        return Response.json(200, t.read(() -> userEntity(user, null)));
     }
 
     private Response reprocessUser(Request r, String id) {
-        byte[] out = t.write(c -> {
+        int user = t.write(c -> {
             int u = t.user(id);
             if (u < 0) {
                 throw GraphError.notFound(id);
             }
             c.apply(new Event.Reprocess(c.nextSeq(), c.now(), tenant.users().id(u), null));
-            return userEntity(u, null);
+            return u;
         });
-        return Response.json(200, out);
+        return Response.json(200, t.read(() -> userEntity(user, null)));
     }
 
     /** Graph's words for a refused licence change on a user. */

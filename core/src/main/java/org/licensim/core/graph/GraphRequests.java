@@ -77,46 +77,66 @@ public final class GraphRequests {
         return new GraphRequests(out);
     }
 
+    /** A switch over every event kind: a new kind does not compile until it says its Graph request, or that it has none. */
     private static Request request(Namer n, Event e) {
-        if (e instanceof Event.LicenseAssignedToUser a) {
-            return assign(n, "users", a.userId(), List.of(new Event.AddedLicense(a.skuId(), a.disabledPlans())), List.of(), e);
-        }
-        if (e instanceof Event.LicenseRemovedFromUser r) {
-            return assign(n, "users", r.userId(), List.of(), List.of(r.skuId()), e);
-        }
-        if (e instanceof Event.LicenseAssignedToGroup a) {
-            return assign(n, "groups", a.groupId(), List.of(new Event.AddedLicense(a.skuId(), a.disabledPlans())), List.of(), e);
-        }
-        if (e instanceof Event.GroupDisabledPlansChanged c) {
-            // Graph sets a product's disabled plans by adding it again with the new list
-            return assign(n, "groups", c.groupId(), List.of(new Event.AddedLicense(c.skuId(), c.disabledPlans())), List.of(), e);
-        }
-        if (e instanceof Event.LicenseRemovedFromGroup r) {
-            return assign(n, "groups", r.groupId(), List.of(), List.of(r.skuId()), e);
-        }
-        if (e instanceof Event.AssignLicense a) {
-            boolean user = a.userId() != null;
-            return assign(n, user ? "users" : "groups", user ? a.userId() : a.groupId(), a.addLicenses(), a.removeLicenses(), e);
-        }
-        if (e instanceof Event.MemberAdded m) {
-            ObjectNode body = JSON.createObjectNode();
-            body.put("@odata.id", DIRECTORY_OBJECTS + m.memberId());
-            return new Request("POST", "/groups/" + m.groupId() + "/members/$ref", body,
-                    "New-MgGroupMember -GroupId " + ps(m.groupId()) + " -DirectoryObjectId " + ps(m.memberId()),
-                    "add " + n.member(m.memberId()) + " to group " + n.group(m.groupId()));
-        }
-        if (e instanceof Event.MemberRemoved m) {
-            return new Request("DELETE", "/groups/" + m.groupId() + "/members/" + m.memberId() + "/$ref", null,
-                    "Remove-MgGroupMemberDirectoryObjectByRef -GroupId " + ps(m.groupId()) + " -DirectoryObjectId "
-                            + ps(m.memberId()),
-                    "remove " + n.member(m.memberId()) + " from group " + n.group(m.groupId()));
-        }
-        if (e instanceof Event.Reprocess r && r.userId() != null) {
-            return new Request("POST", "/users/" + r.userId() + "/reprocessLicenseAssignment", null,
-                    "Invoke-MgReprocessUserLicenseAssignment -UserId " + ps(r.userId()),
-                    "reprocess the licences of " + n.user(r.userId()));
-        }
-        throw new LicensimException("event seq " + e.seq() + " (" + e.type() + ") has no Microsoft Graph request that "
+        return switch (e.kind()) {
+            case LicenseAssignedToUser -> {
+                Event.LicenseAssignedToUser a = (Event.LicenseAssignedToUser) e;
+                yield assign(n, "users", a.userId(), List.of(new Event.AddedLicense(a.skuId(), a.disabledPlans())), List.of(), e);
+            }
+            case LicenseRemovedFromUser -> {
+                Event.LicenseRemovedFromUser r = (Event.LicenseRemovedFromUser) e;
+                yield assign(n, "users", r.userId(), List.of(), List.of(r.skuId()), e);
+            }
+            case LicenseAssignedToGroup -> {
+                Event.LicenseAssignedToGroup a = (Event.LicenseAssignedToGroup) e;
+                yield assign(n, "groups", a.groupId(), List.of(new Event.AddedLicense(a.skuId(), a.disabledPlans())), List.of(), e);
+            }
+            case GroupDisabledPlansChanged -> {
+                // Graph sets a product's disabled plans by adding it again with the new list
+                Event.GroupDisabledPlansChanged c = (Event.GroupDisabledPlansChanged) e;
+                yield assign(n, "groups", c.groupId(), List.of(new Event.AddedLicense(c.skuId(), c.disabledPlans())), List.of(), e);
+            }
+            case LicenseRemovedFromGroup -> {
+                Event.LicenseRemovedFromGroup r = (Event.LicenseRemovedFromGroup) e;
+                yield assign(n, "groups", r.groupId(), List.of(), List.of(r.skuId()), e);
+            }
+            case AssignLicense -> {
+                Event.AssignLicense a = (Event.AssignLicense) e;
+                boolean user = a.userId() != null;
+                yield assign(n, user ? "users" : "groups", user ? a.userId() : a.groupId(), a.addLicenses(), a.removeLicenses(), e);
+            }
+            case MemberAdded -> {
+                Event.MemberAdded m = (Event.MemberAdded) e;
+                ObjectNode body = JSON.createObjectNode();
+                body.put("@odata.id", DIRECTORY_OBJECTS + m.memberId());
+                yield new Request("POST", "/groups/" + m.groupId() + "/members/$ref", body,
+                        "New-MgGroupMember -GroupId " + ps(m.groupId()) + " -DirectoryObjectId " + ps(m.memberId()),
+                        "add " + n.member(m.memberId()) + " to group " + n.group(m.groupId()));
+            }
+            case MemberRemoved -> {
+                Event.MemberRemoved m = (Event.MemberRemoved) e;
+                yield new Request("DELETE", "/groups/" + m.groupId() + "/members/" + m.memberId() + "/$ref", null,
+                        "Remove-MgGroupMemberDirectoryObjectByRef -GroupId " + ps(m.groupId()) + " -DirectoryObjectId "
+                                + ps(m.memberId()),
+                        "remove " + n.member(m.memberId()) + " from group " + n.group(m.groupId()));
+            }
+            case Reprocess -> {
+                Event.Reprocess r = (Event.Reprocess) e;
+                if (r.userId() == null) {
+                    throw noRequest(e);
+                }
+                yield new Request("POST", "/users/" + r.userId() + "/reprocessLicenseAssignment", null,
+                        "Invoke-MgReprocessUserLicenseAssignment -UserId " + ps(r.userId()),
+                        "reprocess the licences of " + n.user(r.userId()));
+            }
+            case UserCreated, UserDeleted, UserAttributesChanged, GroupCreated, GroupDeleted, GroupRuleChanged,
+                UnitsChanged -> throw noRequest(e);
+        };
+    }
+
+    private static LicensimException noRequest(Event e) {
+        return new LicensimException("event seq " + e.seq() + " (" + e.type() + ") has no Microsoft Graph request that "
                 + "licensim writes; write the plan as licensim events (an --apply name ending in .jsonl) instead");
     }
 

@@ -131,6 +131,23 @@ class ProcessingModelTest {
     }
 
     @Test
+    @DisplayName("R7 R18 a group's plans changed: the member's re-resolved unit takes its R11 place among the failed ones, not before them")
+    void changedUnitInOrder() {
+        // u1 waits for E3 (GE3, older) and holds E1 from GE1 without its two plans that conflict with E3's
+        Harness h = new Harness(tenant(5, 0, "{\"id\": \"GE3\", \"members\": [\"u1\"]}, {\"id\": \"GE1\", \"members\": [\"u1\"]}",
+                "{\"groupId\": \"GE3\", \"skuId\": \"ENTERPRISEPACK\"}, {\"groupId\": \"GE1\", \"skuId\": \"STANDARDPACK\", "
+                        + "\"disabledPlans\": [\"EXCHANGE_S_STANDARD\", \"SHAREPOINTSTANDARD\"]}"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Error|CountViolation", "STANDARDPACK|GE1|Active|None"), h.sources("u1"));
+        h.events(ev(1, "UnitsChanged", "\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":5}"));
+        // GE1 enables its conflicting plans: in one order the older E3 demand comes first and finds the seat, then
+        // GE1's unit, switched, conflicts with it and fails as a whole (R12, R13)
+        h.events(ev(2, "GroupDisabledPlansChanged", "\"groupId\":\"GE1\",\"skuId\":\"STANDARDPACK\",\"disabledPlans\":[]"));
+        assertEquals(List.of("ENTERPRISEPACK|GE3|Active|None", "STANDARDPACK|GE1|Error|MutuallyExclusiveViolation"),
+                h.sources("u1"));
+        assertEquals(List.of(), h.rejections);
+    }
+
+    @Test
     @DisplayName("R18 a reprocess of a group touches every member: their failed sources from other groups are retried too")
     void groupReprocessTouchesMembers() {
         Harness h = new Harness(tenant(5, 1, "{\"id\": \"GE3\", \"members\": [\"u1\", \"u2\"]}, "

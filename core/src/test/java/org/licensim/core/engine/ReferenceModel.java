@@ -1114,10 +1114,10 @@ final class ReferenceModel {
             }
             processUnit(u, bestSrc, own >= 0 ? own : best);
         }
-        pending.remove(u);
         if (any) {
             finish(u);
         }
+        pending.remove(u);
     }
 
     private void applyAttributes(User user, UserData d) {
@@ -1355,8 +1355,9 @@ final class ReferenceModel {
                     }
                     continue;
                 }
-                if (Objects.equals(want, s.plans)) {
-                    continue;
+                boolean demanded = pending.getOrDefault(u, List.of()).stream().anyMatch(d -> d[0] == s.src);
+                if (Objects.equals(want, s.plans) || (want != null && demanded)) {
+                    continue; // a unit the change demands is switched in settleCore's R11 order
                 }
                 Set<Integer> all = union(u, Integer.MIN_VALUE);
                 Set<Integer> after = new HashSet<>(want == null ? Set.of() : want);

@@ -495,8 +495,8 @@ public final class UserResolver {
                     }
                     continue;
                 }
-                if (want == cur.mask(i)) {
-                    continue;
+                if (want == cur.mask(i) || (want >= 0 && touch.demandedKey(src) >= 0)) {
+                    continue; // a unit the change demands is switched in settle's R11 order, not here
                 }
                 long all = unionActive(Integer.MIN_VALUE);
                 long after = want >= 0 ? rules.ruleMask(want) : 0;
