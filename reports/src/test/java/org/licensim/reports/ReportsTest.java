@@ -174,7 +174,12 @@ class ReportsTest {
             JsonNode p = json.get("products").get(i);
             assertEquals(p.get("name").asText() + " (" + p.get("sku").asText() + ")", rows.get(i).get(0));
             int buy = p.get("buy").asInt();
-            assertEquals(buy > 0 ? String.format(java.util.Locale.ROOT, "%,d", buy) : "-", rows.get(i).get(6));
+            String cell = rows.get(i).get(6);
+            assertTrue(buy > 0 ? cell.startsWith(String.format(java.util.Locale.ROOT, "%,d", buy)) : cell.equals("-"), cell);
+            // with its Monte Carlo interval, and the buy-by date with its error
+            assertTrue(buy == 0 || cell.matches("[\\d,]+ \\([\\d,]+-[\\d,]+\\)"), cell);
+            assertTrue(buy == 0 || rows.get(i).get(7).matches(".* \\+-(\\d+\\.\\d d|\\? \\(may be never\\))"),
+                    rows.get(i).get(7));
             // demand over time with its band against capacity, the advised purchase marked on its date
             Element chart = d.getElementById("chart-plan-demand-" + SimulationPages.slug(p.get("sku").asText()));
             assertNotNull(chart, p.get("sku").asText());
@@ -208,9 +213,14 @@ class ReportsTest {
                 schedule.text());
         Document g = written(Reports.report(List.of(fixture("plan-growth")), null), dir.resolve("growth"));
         String bt = g.getElementById("backtest").text();
-        assertTrue(bt.contains("Measured accuracy on growth-driven shortages") && bt.contains("within 3 days"), bt);
+        assertTrue(bt.contains("from the same day 0") && bt.contains("the best a forecast can do"), bt);
         List<List<String>> acc = rows(g.getElementById("backtest").select("table").first());
-        assertEquals(3, acc.size(), acc.toString());
+        JsonNode gj = new ObjectMapper().readTree(fixture("plan-growth").resolve("plan.json").toFile()).get("backtest");
+        assertEquals(4, acc.size(), "three products and all: " + acc);
+        // each rate beside its bound, as plan.json has them
+        JsonNode e3 = gj.get("byProduct").get("ENTERPRISEPACK");
+        assertEquals(String.format(java.util.Locale.ROOT, "%.0f%% (%.0f%%)", 100 * e3.get("boughtInTime").asDouble(),
+                100 * gj.get("boughtInTimeNominal").asDouble()), acc.get(0).get(4));
     }
 
     static Comparison.Row row(Comparison c, String keyStart) {

@@ -85,6 +85,8 @@ public final class Simulation {
     private final TenantPopulation population;
     /** The generated people of a synthetic scenario; null for a real tenant. */
     private final SyntheticPopulation synthetic;
+    /** Null, or the seed of the days after day 0 (day 0 then follows the scenario's seed). */
+    private final Long churnSeed;
 
     // the current day
     private EventSink sink;
@@ -106,6 +108,16 @@ public final class Simulation {
     private long engineNanos;
 
     public Simulation(Scenario scenario, Catalog catalog) {
+        this(scenario, catalog, null);
+    }
+
+    /**
+     * A run whose day 0 is the scenario's own (made with its seed) and whose days after it follow
+     * {@code churnSeed}: the plan of a synthetic scenario's day-0 tenant ({@code plan --day0 fixed}).
+     * Null: the scenario's seed drives every day.
+     */
+    public Simulation(Scenario scenario, Catalog catalog, Long churnSeed) {
+        this.churnSeed = churnSeed;
         this.scenario = scenario;
         this.catalog = catalog;
         Rng root = new Rng(scenario.seed());
@@ -193,6 +205,11 @@ public final class Simulation {
             }
             eventsBefore = total;
             eventsToday = 0;
+            if (day == 1 && churnSeed != null) {
+                Rng after = new Rng(churnSeed);
+                churnRng.reseed(after, 1);
+                peopleRng.reseed(after, 2);
+            }
             if (day == 0 && population != null) {
                 loadTenant();
             } else if (day == 0) {
@@ -263,8 +280,7 @@ public final class Simulation {
 
     /** A day of a real tenant: dated unit changes, then the day's churn from its rates. */
     private void simulateTenantDay() {
-        int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
-        int[] plan = population.plan(scenario.churn().weekly()[dow]);
+        int[] plan = population.plan(day);
         startDay(plan.length + skus.length * 2L + 1);
         unitChanges();
         LocalDate today = scenario.start().plusDays(day);
