@@ -22,7 +22,9 @@ class ScarceTenantTest {
         EngineResolver r = new EngineResolver(t);
         r.resolve();
         Engine e = r.engine();
-        // then every product's seats are all taken and some demand of each waits (R10)
+        // then it settles by cutoff rounds on the workers, not by one R11 pass
+        assertEquals(org.licensim.core.engine.reconcile.ReconcilePath.CUTOFF_ROUNDS, e.reconcilePath());
+        // and every product's seats are all taken and some demand of each waits (R10)
         int products = tenant.subscriptions().size();
         assertEquals(Scarce.PRODUCTS.size(), products);
         int[] errors = new int[States.errorCount()];

@@ -11,7 +11,7 @@ import picocli.CommandLine;
  */
 @Command(name = "licensim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Resolves and simulates group-based licensing the way Microsoft Entra ID does.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, CheckCommand.class, ReportCommand.class, ImportGraphCommand.class, PlanCommand.class, WhatIfCommand.class, MigrateCommand.class, SwitchProductCommand.class, PreviewRuleCommand.class, ServeCommand.class,
+        subcommands = {SimulateCommand.class, BenchCommand.class, CatalogCommand.class, ValidateCommand.class, ResolveCommand.class, StateCommand.class, CheckCommand.class, ReportCommand.class, ImportGraphCommand.class, PlanCommand.class, WhatIfCommand.class, MigrateCommand.class, SwitchProductCommand.class, ReclaimCommand.class, PreviewRuleCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int INPUT_ERROR = 1;

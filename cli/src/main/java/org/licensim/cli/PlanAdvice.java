@@ -3,15 +3,16 @@ package org.licensim.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-import org.licensim.simulator.Planner;
-import org.licensim.simulator.Procurement;
+import org.licensim.simulator.capacity.CapacityPlan;
+import org.licensim.simulator.capacity.CapacityPlanner;
+import org.licensim.simulator.capacity.Procurement;
 
 /** The procurement part of {@code plan}'s table: runway, purchase schedule, reclaimable seats, cost, renewals. */
 final class PlanAdvice {
     private PlanAdvice() {
     }
 
-    static void print(PrintWriter o, Planner.Plan plan, Procurement proc) {
+    static void print(PrintWriter o, CapacityPlan plan, Procurement proc) {
         int pct = (int) Math.round(plan.percentile() * 100);
         String cur = proc.prices() == null ? null : proc.prices().currency();
         o.printf(Locale.ROOT, "purchase schedule (by %s, p%d, lead time %d days; dated purchases and lifecycle already "

@@ -9,14 +9,15 @@ import java.util.concurrent.Callable;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.simulator.Backtest;
-import org.licensim.simulator.PlanWriter;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Planner;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Procurement;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.capacity.Backtest;
+import org.licensim.simulator.capacity.CapacityPlan;
+import org.licensim.simulator.capacity.CapacityPlanWriter;
+import org.licensim.simulator.capacity.CapacityPlanner;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
             description = "A synthetic scenario's day 0: fixed, the tenant the scenario's seed describes, the same in "
                     + "every run (default); drawn, a new tenant per run. A plan from a snapshot starts from the snapshot.")
-    Planner.Day0 day0;
+    CapacityPlanner.Day0 day0;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the first run (default: the scenario's, or the "
             + "churn file's); the runs' seeds follow from it.")
@@ -129,29 +130,29 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        PlanSettings settings = settings();
+        CapacitySettings settings = settings();
         Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Prices priced = prices == null ? null
                 : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
         long t0 = System.nanoTime();
-        List<Planner.Run> planRuns = settings.runs(s, catalog, th, progress);
+        List<CapacityPlanner.Run> planRuns = settings.runs(s, catalog, th, progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        List<Planner.Run> truthRuns = !backtest ? List.of()
-                : Planner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress,
+        List<CapacityPlanner.Run> truthRuns = !backtest ? List.of()
+                : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress,
                         settings.day0());
-        PlanSettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
-        Planner.Plan plan = result.plan();
+        CapacitySettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
+        CapacityPlan plan = result.plan();
         Procurement proc = result.procurement();
         Backtest bt = result.backtest();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
-        PlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
+        CapacityPlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
         if (format == Format.json) {
             o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(PlanWriter.json(plan, proc, bt)));
+                    .writeValueAsString(CapacityPlanWriter.json(plan, proc, bt)));
             return 0;
         }
         if (format == Format.csv) {
@@ -159,8 +160,8 @@ final class PlanCommand implements Callable<Integer> {
                     "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable", "buyLow", "buyHigh",
                     "buyByDayError", "firstShortDayMedianError", "firstShortDayLate");
             for (int t = 0; t < plan.products().size(); t++) {
-                Planner.ProductPlan p = plan.products().get(t);
-                Planner.MonteCarlo mc = p.mc();
+                CapacityPlan.ProductNeed p = plan.products().get(t);
+                CapacityPlan.MonteCarlo mc = p.mc();
                 Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
                         p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
                         p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
@@ -172,13 +173,13 @@ final class PlanCommand implements Callable<Integer> {
             return 0;
         }
         o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s (day 0 %s), %d runs%s (%,d ms)%n", s.name(),
-                s.users(), plan.horizon(), s.start(), plan.day0() == Planner.Day0.fixed ? "fixed" : "drawn per run",
+                s.users(), plan.horizon(), s.start(), plan.day0() == CapacityPlanner.Day0.fixed ? "fixed" : "drawn per run",
                 plan.runs(), plan.maxRuns() > 0 ? " chosen by precision (at most " + plan.maxRuns() + ")" : "",
                 plan.millis());
         o.printf("  %-22s %9s %9s %11s %-17s %-31s %-14s%n", "product", "seats d0", "short in", "extra p50",
                 "buy p" + pct + " (95% CI)", "by (Monte Carlo error)", "releasable");
-        for (Planner.ProductPlan p : plan.products()) {
-            Planner.MonteCarlo mc = p.mc();
+        for (CapacityPlan.ProductNeed p : plan.products()) {
+            CapacityPlan.MonteCarlo mc = p.mc();
             o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-3d %,10d %-17s %-31s %-14s%n", p.sku(), p.capacityStart(),
                     p.runsShort(), p.runs(), p.needP50(), String.format(Locale.ROOT, "%,d (%,d-%,d)", p.buy(),
                             mc.buy().low(), mc.buy().high()),
@@ -187,7 +188,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         o.println("advice:");
         boolean any = false;
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.buy() > 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d, Monte Carlo error %s) to stay error-free in "
@@ -199,7 +200,7 @@ final class PlanCommand implements Callable<Integer> {
                                 + (100 - pct) + "-p" + pct);
             }
         }
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.releasable() > 0 && p.runsShort() == 0) {
                 any = true;
                 o.printf(Locale.ROOT, "  %s: %,d of %,d seats stay unused every day in %d%% of runs (95%% CI %,d-%,d); "
@@ -219,11 +220,11 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** The settings of this plan: --runs auto chooses them by precision from 20 up to --max-runs. */
-    private PlanSettings settings() {
+    private CapacitySettings settings() {
         int first;
         int ceiling;
         if (runs.equalsIgnoreCase("auto")) {
-            first = Math.min(PlanSettings.FIRST_RUNS, Math.max(1, maxRuns));
+            first = Math.min(CapacitySettings.FIRST_RUNS, Math.max(1, maxRuns));
             ceiling = maxRuns;
         } else {
             try {
@@ -234,27 +235,27 @@ final class PlanCommand implements Callable<Integer> {
             }
             ceiling = 0;
         }
-        return new PlanSettings(first, ceiling, seed, horizon, percentile, users, tenant.start, day0, backtest, truths,
+        return new CapacitySettings(first, ceiling, seed, horizon, percentile, users, tenant.start, day0, backtest, truths,
                 leadTime, period, inactiveDays);
     }
 
     /** "+-0.8 d", or "unbounded" when the interval reaches "never short". */
-    static String pm(org.licensim.simulator.Precision p) {
+    static String pm(org.licensim.simulator.capacity.Precision p) {
         return p.unbounded() ? "+-? (may be never)" : String.format(Locale.ROOT, "+-%.1f d", p.error());
     }
 
-    private static String error(org.licensim.simulator.Precision p) {
+    private static String error(org.licensim.simulator.capacity.Precision p) {
         return p.unbounded() ? "" : String.format(Locale.ROOT, "%.2f", p.error());
     }
 
     /** The backtest's rates per product and overall, each beside the best a forecast can do. */
-    private static void printBacktest(PrintWriter o, Planner.Plan plan, Backtest bt, int pct) {
+    private static void printBacktest(PrintWriter o, CapacityPlan plan, Backtest bt, int pct) {
         Backtest.Bound b = bt.bound();
         o.printf(Locale.ROOT, "backtest: %d held-out runs from the same day 0, scored on what the plan printed "
                 + "(rate, then the best a forecast can do):%n", bt.truths());
         o.printf("  %-22s %-22s %-22s %-22s %-22s%n", "product", "first short in p" + (100 - pct) + "-p" + pct,
                 "median within 3 days", "buy-by date in time", "seats enough");
-        for (Planner.ProductPlan p : plan.products()) {
+        for (CapacityPlan.ProductNeed p : plan.products()) {
             Backtest.Score x = bt.score(p.sku());
             o.printf(Locale.ROOT, "  %-22s %-22s %-22s %-22s %-22s%n", p.sku(), rate(x.dateCovered(), b.dateCovered()),
                     x.datedRows() == 0 ? "- (never short)" : rate(x.within3Days(), b.within3Days().get(p.sku()))
@@ -291,7 +292,7 @@ final class PlanCommand implements Callable<Integer> {
         String name = tenant.churn != null ? Path.of(scenario).getFileName().toString().replaceFirst("\\.json$", "")
                 : Scenarios.load(scenario, Catalog.loadDefault(), null).name();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + name);
-        PlanSettings st = settings();
+        CapacitySettings st = settings();
         List<String> a = new java.util.ArrayList<>(List.of("--runs", Integer.toString(st.runs()), "--day0", day0.name(),
                 "--horizon",
                 Integer.toString(horizon), "--percentile", Double.toString(percentile), "--truths", Integer.toString(truths),
@@ -323,7 +324,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
-    private static String named(Planner.Plan plan, Planner.ProductPlan p) {
+    private static String named(CapacityPlan plan, CapacityPlan.ProductNeed p) {
         String name = plan.productNames().get(plan.products().indexOf(p));
         return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";
     }

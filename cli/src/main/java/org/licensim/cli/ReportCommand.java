@@ -41,6 +41,10 @@ final class ReportCommand implements Callable<Integer> {
             + "beside it. Default: report.html, or comparison.html with --baseline.")
     Path out;
 
+    @Option(names = "--engine-details", description = "Also show a simulation's engine figures (wall-clock time, latency "
+            + "per event type): for developers; an administrator's report leaves them out.")
+    boolean engineDetails;
+
     @Option(names = "--title", paramLabel = "TEXT", description = "Title of the report.")
     String title;
 
@@ -106,7 +110,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new LicensimException("name the results to report on (a simulation or benchmark results directory), "
                     + "or --baseline and --current");
         }
-        Doc doc = Reports.report(results, title);
+        Doc doc = Reports.report(results, title, engineDetails);
         List<Path> files = Reports.write(doc, out != null ? out : Path.of("report.html"));
         o.printf("wrote %s (%d sections, %d charts), %s and %s/%n", files.get(0), doc.sections().size(),
                 doc.charts().size(), files.get(1), files.get(2));

@@ -10,7 +10,7 @@ import org.licensim.core.state.StoreSource;
 import org.licensim.core.LicensimException;
 import org.licensim.server.GraphServer;
 import org.licensim.server.ServeConfig;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

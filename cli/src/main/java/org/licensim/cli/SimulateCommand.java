@@ -13,11 +13,11 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.StateWriter;
-import org.licensim.simulator.ResultsWriter;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.Simulation;
-import org.licensim.simulator.SimulationResult;
+import org.licensim.simulator.run.ResultsWriter;
+import org.licensim.simulator.run.Simulation;
+import org.licensim.simulator.run.SimulationResult;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

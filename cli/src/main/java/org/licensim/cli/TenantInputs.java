@@ -6,12 +6,12 @@ import java.time.LocalDate;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.simulator.ChurnFit;
-import org.licensim.simulator.ChurnReader;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.TenantBase;
-import org.licensim.simulator.TenantChurn;
+import org.licensim.simulator.population.ChurnFit;
+import org.licensim.simulator.scenario.ChurnReader;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
+import org.licensim.simulator.scenario.TenantBase;
+import org.licensim.simulator.scenario.TenantChurn;
 
 import picocli.CommandLine.Option;
 

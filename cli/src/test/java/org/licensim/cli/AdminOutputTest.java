@@ -152,4 +152,31 @@ class AdminOutputTest {
         assertEquals("Engineering - Office 365 E3 without Yammer", j.get("users").get(0).get("groupName").asText());
         assertEquals("CountViolation", j.get("users").get(0).get("error").asText());
     }
+
+    @Test
+    @DisplayName("reclaim lists the seats of disabled and inactive accounts by name, with source, money and the changes as Graph requests")
+    void reclaim(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Path batch = dir.resolve("out/reclaim.json");
+        Result r = run("reclaim", tenant.toString(), "--now", "2026-12-01T00:00:00Z", "--prices", "../examples/prices.json",
+                "--apply", batch.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  AlexW@contoso.com (Alex Wilber), inactive (last sign-in 2026-06-02): Office 365 E5 "
+                + "(ENTERPRISEPREMIUM) from direct and group \"Sales\", 657 EUR a year\n      to free it: remove the direct "
+                + "licence; remove the user from group \"Sales\""), r.out());
+        assertTrue(r.out().contains("  IsaiahL@contoso.com (Isaiah Langer), disabled: Office 365 E5 (ENTERPRISEPREMIUM) from "
+                + "direct, 657 EUR a year"), r.out());
+        assertTrue(r.out().contains("reclaiming them frees 1,314 EUR a year"), "the plan's reclaim figure: " + r.out());
+        JsonNode reqs = new ObjectMapper().readTree(batch.toFile()).get("batches").get(0).get("requests");
+        assertEquals(List.of("POST /users/626cbf8c-5dde-46b0-8385-9e40d64736fe/assignLicense",
+                "DELETE /groups/02bd9fd6-8f93-4758-87c3-1fb73740a315/members/626cbf8c-5dde-46b0-8385-9e40d64736fe/$ref",
+                "POST /users/5f2a1e9c-7a4b-4a61-8f0d-2b8c9e6d1a33/assignLicense"),
+                List.of(reqs.get(0).get("method").asText() + " " + reqs.get(0).get("url").asText(),
+                        reqs.get(1).get("method").asText() + " " + reqs.get(1).get("url").asText(),
+                        reqs.get(2).get("method").asText() + " " + reqs.get(2).get("url").asText()));
+        // 200 days on, the active users are inactive too; --limit counts the rest
+        Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
+        assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
+    }
 }

@@ -216,8 +216,10 @@ class CliTest {
         Path html = dir.resolve("sim.html");
         Result r = run("report", fixtures + "sim-small", "--out", html.toString());
         assertEquals(0, r.code(), r.err());
-        // 9 products' seats, the 6 where users waited, errors, churn, latency
-        assertTrue(r.out().contains("wrote " + html + " (6 sections, 18 charts)"), r.out());
+        // 9 products' seats, the 6 where users waited, errors, churn; engine latency only with --engine-details
+        assertTrue(r.out().contains("wrote " + html + " (5 sections, 17 charts)"), r.out());
+        Result dev = run("report", fixtures + "sim-small", "--engine-details", "--out", dir.resolve("dev.html").toString());
+        assertTrue(dev.out().contains("(6 sections, 18 charts)"), dev.out());
         assertTrue(Files.readString(html).contains("Office 365 E3 (ENTERPRISEPACK): seats"));
         assertTrue(Files.exists(dir.resolve("sim.md")) && Files.exists(dir.resolve("sim-charts/seats-ems.svg")));
 

@@ -122,9 +122,9 @@ class SimulateCommandTest {
     @DisplayName("R10 simulate warns about products 95% full or more that have not run short, with the seats left")
     void nearlyFull() {
         var outcomes = java.util.List.of(
-                new org.licensim.simulator.SimulationResult.ProductOutcome("EMS", -1, -1, 0, -1, 33_877, 34_000, 0),
-                new org.licensim.simulator.SimulationResult.ProductOutcome("MCOPSTN1", -1, -1, 0, -1, 10_035, 12_000, 0),
-                new org.licensim.simulator.SimulationResult.ProductOutcome("ENTERPRISEPACK", 40, 49, 1348, 99, 84_000, 84_000,
+                new org.licensim.simulator.run.SimulationResult.ProductOutcome("EMS", -1, -1, 0, -1, 33_877, 34_000, 0),
+                new org.licensim.simulator.run.SimulationResult.ProductOutcome("MCOPSTN1", -1, -1, 0, -1, 10_035, 12_000, 0),
+                new org.licensim.simulator.run.SimulationResult.ProductOutcome("ENTERPRISEPACK", 40, 49, 1348, 99, 84_000, 84_000,
                         12));
         assertEquals("EMS 99.6% (33,877 of 34,000, 123 left)", SimulateCommand.nearlyFull(outcomes),
                 "a full product with users waiting is reported as short, not as nearly full; 83.6% is not nearly full");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.licensim.cli.CliTest.Result;
+import org.licensim.core.state.StoreDamage;
 import org.licensim.core.state.StoreFaults;
 
 /**
@@ -64,5 +65,43 @@ class StoreFailureCliTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resumed after seq 5"), resumed.out());
         assertEquals(Files.readString(expected), Files.readString(out));
+    }
+
+    @Test
+    @DisplayName("A value hidden by a damaged key is an error naming the file on state --user without --verify, not \"no licences\"")
+    void hiddenValueWithoutVerify(@TempDir Path tmp) throws Exception {
+        // given: a store in which Lidia holds licences, and a flipped byte in the key beside her value
+        Path store = tmp.resolve("store");
+        assertEquals(0, CliTest.run("resolve", SNAPSHOT, "--events", EVENTS, "--store", store.toString(), "--quiet").code());
+        String lidia = "a1b2c3d4-0009-4000-8000-000000000009";
+        Result before = CliTest.run("state", store.toString(), "--user", lidia);
+        assertEquals(0, before.code(), before.err());
+        assertFalse(before.out().contains("no licences"), before.out());
+        Path file = StoreDamage.hideValue(store, lidia);
+
+        // when: her state is asked without --verify
+        Result after = CliTest.run("state", store.toString(), "--user", lidia);
+
+        // then: an error naming the file, not an answer
+        assertEquals(1, after.code(), after.out());
+        assertTrue(after.err().startsWith("licensim: " + file + ": the value of user index "), after.err());
+        assertTrue(after.err().contains("the store cannot be trusted: rebuild it from its snapshot and events"), after.err());
+        assertFalse(after.out().contains("no licences"), after.out());
+    }
+
+    @Test
+    @DisplayName("A user id hidden by a damaged id map is an error naming the file, not \"no user with that id\"")
+    void hiddenUserIdWithoutVerify(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("store");
+        assertEquals(0, CliTest.run("resolve", SNAPSHOT, "--events", EVENTS, "--store", store.toString(), "--quiet").code());
+        String lidia = "a1b2c3d4-0009-4000-8000-000000000009";
+        Path file = StoreDamage.hideUserId(store, lidia, "user-ids.cm");
+
+        Result after = CliTest.run("state", store.toString(), "--user", lidia);
+
+        assertEquals(1, after.code(), after.out());
+        assertTrue(after.err().startsWith("licensim: " + file + ": "), after.err());
+        assertTrue(after.err().contains("the store is damaged and cannot be trusted"), after.err());
+        assertFalse(after.err().contains("no user with that id"), after.err());
     }
 }

@@ -19,21 +19,21 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
-import org.licensim.simulator.ChurnReader;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.PlanWriter;
-import org.licensim.simulator.Planner;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.ScenarioReader;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.TenantChurn;
+import org.licensim.simulator.capacity.CapacityPlanWriter;
+import org.licensim.simulator.capacity.CapacityPlanner;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.scenario.ChurnReader;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.ScenarioReader;
+import org.licensim.simulator.scenario.Scenarios;
+import org.licensim.simulator.scenario.TenantChurn;
 
 import scala.Tuple2;
 
 /**
  * {@code licensim plan} on Spark: one task per (tenant, seed) runs one simulation, then one task
- * per tenant aggregates its runs into {@code plan.json} through the same {@link PlanSettings} the
+ * per tenant aggregates its runs into {@code plan.json} through the same {@link CapacitySettings} the
  * single-machine command uses, so the same seeds give the same bytes.
  *
  * <p>A run is a pure function of the tenant's file, the churn file, the settings and its seed,
@@ -67,7 +67,7 @@ public final class ClusterPlanner {
      * A planning job: the inputs, the settings {@code plan} takes, the churn and prices files'
      * bytes (read once on the driver; null when not given), and how many attempts Spark gives a task.
      */
-    public record Job(String id, List<Input> inputs, PlanSettings settings, byte[] churn, String churnName,
+    public record Job(String id, List<Input> inputs, CapacitySettings settings, byte[] churn, String churnName,
                       byte[] prices, String pricesName, Storage storage, String out, boolean single, int attempts,
                       TaskHook hook) implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -86,7 +86,7 @@ public final class ClusterPlanner {
          * A job writing to {@code out}: {@code out/plan.json} when {@code single} (one input file, as
          * {@code plan --out} writes), else {@code out/<tenant>/plan.json}.
          */
-        static Job of(List<Input> inputs, PlanSettings settings, byte[] churn, String churnName, byte[] prices,
+        static Job of(List<Input> inputs, CapacitySettings settings, byte[] churn, String churnName, byte[] prices,
                       String pricesName, Storage storage, String out, boolean single, int attempts) {
             return new Job(UUID.randomUUID().toString(), inputs, settings, churn, churnName, prices, pricesName,
                     storage, out, single, attempts, TaskHook.NONE);
@@ -114,7 +114,7 @@ public final class ClusterPlanner {
     }
 
     /** What a task returns: the run, or why the tenant cannot be planned. */
-    record Piece(int input, boolean truth, int index, Planner.Run run, String error, long nanos)
+    record Piece(int input, boolean truth, int index, CapacityPlanner.Run run, String error, long nanos)
             implements Serializable {
         private static final long serialVersionUID = 1L;
     }
@@ -136,7 +136,7 @@ public final class ClusterPlanner {
     /** Runs the job on {@code jsc}; the plans in the order of the job's inputs. */
     public static List<TenantPlan> run(JavaSparkContext jsc, Job job, Consumer<String> progress) {
         List<Work> work = new ArrayList<>();
-        PlanSettings st = job.settings();
+        CapacitySettings st = job.settings();
         for (int i = 0; i < job.inputs().size(); i++) {
             for (int r = 0; r < st.runs(); r++) {
                 work.add(new Work(i, false, r));
@@ -172,7 +172,7 @@ public final class ClusterPlanner {
             job.hook().beforeRun(in, w.truth(), w.index(), ctx);
             Scenario s = scenario(job, w.input());
             List<Long> seeds = w.truth() ? job.settings().truthSeeds(s) : job.settings().planSeeds(s);
-            Planner.Run run = job.settings().run(s, Tasks.catalog(), seeds.get(w.index()));
+            CapacityPlanner.Run run = job.settings().run(s, Tasks.catalog(), seeds.get(w.index()));
             return new Piece(w.input(), w.truth(), w.index(), run, null, System.nanoTime() - t0);
         } catch (LicensimException e) {
             return new Piece(w.input(), w.truth(), w.index(), null, e.getMessage(), 0);
@@ -196,17 +196,17 @@ public final class ClusterPlanner {
         }
         try {
             Scenario s = scenario(job, input);
-            List<Planner.Run> runs = pieces.stream().filter(p -> !p.truth()).map(Piece::run).toList();
-            List<Planner.Run> truths = pieces.stream().filter(Piece::truth).map(Piece::run).toList();
+            List<CapacityPlanner.Run> runs = pieces.stream().filter(p -> !p.truth()).map(Piece::run).toList();
+            List<CapacityPlanner.Run> truths = pieces.stream().filter(Piece::truth).map(Piece::run).toList();
             Prices prices = null;
             if (job.prices() != null) {
                 // one price list for every tenant: the products this tenant lacks are left out
                 prices = Prices.read(new ByteArrayInputStream(job.prices()), job.pricesName(),
                         s.products().stream().map(Scenario.ProductSpec::sku).toList(), true);
             }
-            PlanSettings.Result r = job.settings().result(s, Tasks.catalog(), runs, truths, prices, nanos / 1_000_000);
+            CapacitySettings.Result r = job.settings().result(s, Tasks.catalog(), runs, truths, prices, nanos / 1_000_000);
             String file = job.planPath(in);
-            job.storage().write(Storage.resolve(job.out(), file), "plan", PlanWriter.bytes(r.json()));
+            job.storage().write(Storage.resolve(job.out(), file), "plan", CapacityPlanWriter.bytes(r.json()));
             return new TenantPlan(in, file, null, runs.size());
         } catch (LicensimException e) {
             return new TenantPlan(in, null, e.getMessage(), 0);

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.licensim.core.LicensimException;
-import org.licensim.simulator.ChurnReader;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Prices;
-import org.licensim.simulator.Scenarios;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.Prices;
+import org.licensim.simulator.scenario.ChurnReader;
+import org.licensim.simulator.scenario.Scenarios;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -86,7 +86,7 @@ public final class PlanJob implements Callable<Integer> {
 
     @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
             description = "A synthetic scenario's day 0: the same in every run (fixed, default) or drawn per run.")
-    org.licensim.simulator.Planner.Day0 day0;
+    org.licensim.simulator.capacity.CapacityPlanner.Day0 day0;
 
     @Option(names = "--truths", paramLabel = "N", defaultValue = "10", description = "Held-out runs for --backtest. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -148,7 +148,7 @@ public final class PlanJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanSettings settings = new PlanSettings(runs, 0, seed, horizon, percentile, users, start, day0, backtest, truths,
+        CapacitySettings settings = new CapacitySettings(runs, 0, seed, horizon, percentile, users, start, day0, backtest, truths,
                 leadTime, period, inactiveDays);
         SparkConf conf = new SparkConf().setAppName("licensim plan");
         if (master != null) {

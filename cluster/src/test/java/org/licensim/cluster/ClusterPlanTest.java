@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.io.SnapshotWriter;
-import org.licensim.simulator.PlanSettings;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.Simulation;
+import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.run.Simulation;
+import org.licensim.simulator.scenario.Scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,8 +202,8 @@ class ClusterPlanTest {
 
     /** The tenant snapshot and a shipped scenario, planned together by the jobs below. */
     static ClusterPlanner.Job twoTenants(int runs, String out, int attempts) throws IOException {
-        PlanSettings settings = new PlanSettings(runs, 0, null, 0, 0.95, null, null,
-                org.licensim.simulator.Planner.Day0.fixed, false, 10, 0, "month", 90);
+        CapacitySettings settings = new CapacitySettings(runs, 0, null, 0, 0.95, null, null,
+                org.licensim.simulator.capacity.CapacityPlanner.Day0.fixed, false, 10, 0, "month", 90);
         List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
                 new ClusterPlanner.Input("small", null, false));
         return ClusterPlanner.Job.of(inputs, settings, Files.readAllBytes(churn), churn.toString(), null, null,

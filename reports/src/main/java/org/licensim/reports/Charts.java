@@ -70,16 +70,25 @@ public final class Charts {
     }
 
     /**
-     * Tick labels of a day axis as dates ("5 Jan", "1 Feb 2026" at a year's first tick), from the
-     * date of day 0; XChart places the ticks, 90 px apart so the labels never run together.
+     * Tick labels of a day axis as dates: "5 Jan 2026" at the first tick and at the first tick of
+     * each new year, "14 Jan" elsewhere, so two neighbouring labels never both carry a year and
+     * run together ("5 Jan 202614 Jan 2026"); XChart places the ticks at least 90 px apart and
+     * asks for their labels from left to right, so a label at or left of the one before starts a
+     * new pass over the axis.
      */
     static void dateAxis(XYChart c, java.time.LocalDate day0) {
         c.getStyler().setXAxisTickMarkSpacingHint(90);
         java.time.format.DateTimeFormatter dayMonth = java.time.format.DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH);
         java.time.format.DateTimeFormatter full = java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+        double[] lastX = {Double.POSITIVE_INFINITY};
+        int[] lastYear = {Integer.MIN_VALUE};
         c.getStyler().setXAxisTickLabelsFormattingFunction(x -> {
             java.time.LocalDate d = day0.plusDays(Math.round(x));
-            return (d.getDayOfYear() <= 31 || Math.round(x) == 0 ? full : dayMonth).format(d);
+            boolean newPass = x <= lastX[0];
+            boolean withYear = newPass || d.getYear() != lastYear[0];
+            lastX[0] = x;
+            lastYear[0] = d.getYear();
+            return (withYear ? full : dayMonth).format(d);
         });
     }
 
@@ -144,6 +153,15 @@ public final class Charts {
         return text;
     }
 
+    /** The top of a filled area's y axis: above its highest value with headroom, so the area stays inside the axes. */
+    static double areaTop(int[] values) {
+        int top = 0;
+        for (int v : values) {
+            top = Math.max(top, v);
+        }
+        return Math.max(1.0, Math.ceil(top * 1.15 + 1));
+    }
+
     /** Users waiting for a seat of one product, by date, from 0. */
     public static Svg waiting(String name, String product, java.time.LocalDate day0, int[] day, int[] waiting) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT * 2 / 3).title(product + ": users waiting for a seat")
@@ -152,6 +170,7 @@ public final class Charts {
         c.getStyler().setLegendVisible(false);
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(areaTop(waiting));
         dateAxis(c, day0);
         XYSeries s = c.addSeries("users waiting for a seat", doubles(day), doubles(waiting));
         s.setMarker(SeriesMarkers.NONE);

@@ -23,6 +23,7 @@ public final class HtmlWriter {
             th { background: #f4f6f8; text-align: left; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             tr.regression td { background: #fde8e8; } tr.improvement td { background: #e6f4ea; }
+            tr.total td { font-weight: 600; border-top: 2px solid #999; }
             tr.short td { background: #fff4e0; }
             figure.chart { margin: 16px 0; } figure.chart svg { max-width: 100%; height: auto; }
             figcaption { color: #666; font-size: 12px; }

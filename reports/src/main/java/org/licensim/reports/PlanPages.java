@@ -213,6 +213,9 @@ final class PlanPages {
             }
         }
         s.add(t.build());
+        if (cur != null) {
+            costs(s, pr, cur);
+        }
         Doc.TableBuilder r = new Doc.TableBuilder(null, "product", "#held by disabled accounts",
                 "#held by inactive users", "#buy", "#buy if reclaimed");
         boolean anyReclaim = false;
@@ -232,17 +235,66 @@ final class PlanPages {
             s.add(r.build());
         }
         if (pr.path("renewals").size() > 0) {
-            Doc.TableBuilder n = new Doc.TableBuilder(null, "subscription", "product", "date", "#units", "modelled",
-                    "#seats short without it");
+            Doc.TableBuilder n = new Doc.TableBuilder(null, "product", "date", "#units", "modelled",
+                    "#seats short without it", "subscription id");
+            Map<String, String> names = new LinkedHashMap<>();
+            for (JsonNode p : plan.get("products")) {
+                names.put(p.path("sku").asText(), label(p));
+            }
             for (JsonNode x : pr.path("renewals")) {
-                n.row(x.path("subscriptionId").asText(), x.path("sku").asText(), x.path("date").asText(),
+                n.row(names.getOrDefault(x.path("sku").asText(), x.path("sku").asText()), x.path("date").asText(),
                         SimulationPages.n(x.path("units").asLong()), x.path("lapses").asBoolean()
                                 ? (x.path("isTrial").asBoolean() ? "trial ends" : "lapses") : "renews",
-                        x.path("lapses").asBoolean() ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()));
+                        x.path("lapses").asBoolean() ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()),
+                        x.path("subscriptionId").asText());
             }
             s.para("Subscriptions whose next lifecycle date is in the horizon.");
             s.add(n.build());
         }
+    }
+
+    /**
+     * The money of the plan, as the terminal prints it: per product the price of a seat, what the
+     * schedule costs to the end of the horizon, and what reclaiming (disabled and inactive
+     * accounts) and releasing (seats no run needed) would save a year; then the totals.
+     */
+    private static void costs(Doc.Section s, JsonNode pr, String cur) {
+        Doc.TableBuilder c = new Doc.TableBuilder(null, "product", "#per seat a month (" + cur + ")",
+                "#schedule to the horizon (" + cur + ")", "#reclaim saves a year (" + cur + ")",
+                "#release saves a year (" + cur + ")");
+        double cost = 0;
+        double reclaim = 0;
+        double release = 0;
+        for (JsonNode a : pr.path("products")) {
+            cost += a.path("scheduleCost").asDouble(0);
+            reclaim += a.path("reclaimSavingsPerYear").asDouble(0);
+            release += a.path("releasableSavingsPerYear").asDouble(0);
+            c.row(label(a), money(a.path("perMonth")), money(a.path("scheduleCost")), money(a.path("reclaimSavingsPerYear")),
+                    money(a.path("releasableSavingsPerYear")));
+        }
+        c.classedRow("total", "total", "", String.format(Locale.ROOT, "%,.0f", cost), String.format(Locale.ROOT, "%,.0f", reclaim),
+                String.format(Locale.ROOT, "%,.0f", release));
+        s.para(String.format(Locale.ROOT, "Cost and savings: the schedule costs %,.0f %s to the end of the horizon; "
+                + "reclaiming the seats held by disabled and inactive accounts would save %,.0f %s a year, and releasing the "
+                + "seats no run needed %,.0f %s a year.", cost, cur, reclaim, cur, release, cur));
+        s.add(c.build());
+    }
+
+    private static String money(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, "%,.0f", n.asDouble());
+    }
+
+    /** "87%", or "-" when there was nothing to divide (NaN, absent). */
+    private static String percent(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * n.asDouble());
+    }
+
+    /** {@code format} of the number, or "-" when it is not one. */
+    private static String number(JsonNode n, String format) {
+        return n == null || n.isNull() || n.isMissingNode() || !Double.isFinite(n.asDouble())
+                ? "-" : String.format(Locale.ROOT, format, n.asDouble());
     }
 
     private static int[] ints(JsonNode a) {

@@ -42,8 +42,17 @@ public final class Reports {
                 + "benchmark results (jmh.json, from licensim bench) nor a plan (plan.json, from licensim plan)");
     }
 
-    /** One report over several results paths, each one's pages in the order given. */
+    /** One report over several results paths, each one's pages in the order given, for administrators (no engine internals). */
     public static Doc report(List<Path> inputs, String title) {
+        return report(inputs, title, false);
+    }
+
+    /**
+     * One report over several results paths; {@code engineDetails}: a simulation's pages also show
+     * the engine's wall-clock figures and its latency per event type (for developers: an
+     * administrator's report leaves them out, benchmark reports have the measured figures).
+     */
+    public static Doc report(List<Path> inputs, String title, boolean engineDetails) {
         if (inputs.isEmpty()) {
             throw new ReportException("no results to report on: name a simulation or benchmark results directory");
         }
@@ -70,7 +79,7 @@ public final class Reports {
         for (int i = 0; i < runs.size(); i++) {
             String prefix = runs.size() == 1 ? "" : "r" + (i + 1) + "-";
             if (runs.get(i) instanceof SimRun s) {
-                SimulationPages.add(doc, s, prefix);
+                SimulationPages.add(doc, s, prefix, engineDetails);
             } else if (runs.get(i) instanceof com.fasterxml.jackson.databind.JsonNode plan) {
                 PlanPages.add(doc, plan, prefix);
             } else {

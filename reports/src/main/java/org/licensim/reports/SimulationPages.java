@@ -9,7 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The pages of a simulation run: seats per product over time, errors, churn, engine latency, refusals. */
+/** The pages of a simulation run: seats per product over time, errors, churn, refusals (engine latency on request). */
 final class SimulationPages {
     private SimulationPages() {
     }
@@ -19,6 +19,11 @@ final class SimulationPages {
     }
 
     static void add(Doc doc, SimRun s, String prefix) {
+        add(doc, s, prefix, false);
+    }
+
+    /** The pages; {@code engineDetails}: with the engine's timings and latency per event type (developers' reports). */
+    static void add(Doc doc, SimRun s, String prefix, boolean engineDetails) {
         int last = s.day().length - 1;
         Doc.Section over = doc.section(prefix + "overview", "Simulation " + s.scenario() + ": overview");
         Doc.TableBuilder kv = new Doc.TableBuilder(null, "", "");
@@ -35,7 +40,7 @@ final class SimulationPages {
             }
         }
         kv.row("events", n(applied) + " applied, " + n(refused) + " refused by the rules");
-        if (s.timing() != null) {
+        if (engineDetails && s.timing() != null) {
             JsonNode t = s.timing();
             kv.row("engine", String.format(Locale.ROOT, "%.1f s inside the engine of %.1f s wall clock, %s events/s; "
                     + "Java %s on %d processors (wall-clock figures of one run, not benchmarks)",
@@ -142,7 +147,7 @@ final class SimulationPages {
         churn.add(ct.build());
 
         Map<String, double[]> lat = s.latencyByType();
-        if (!lat.isEmpty()) {
+        if (engineDetails && !lat.isEmpty()) {
             Doc.Section ls = doc.section(prefix + "latency", "Engine latency per event type");
             ls.para("Time inside the engine's apply() per event, over the whole run, from HdrHistogram (microseconds). "
                     + "Wall-clock samples of one run, not a benchmark: see the benchmark report for JMH figures.");

@@ -28,6 +28,23 @@ class ChartsTest {
         assertEquals("23 Feb", f.apply(49.0));
         assertEquals("1 Jan 2027", f.apply(361.0));
         assertEquals(90, c.getStyler().getXAxisTickMarkSpacingHint());
+        // a second pass over the axis (XChart labels it left to right each time it paints): the year again at its
+        // first tick, and two January ticks never both carry the year ("5 Jan 202631 Jan 2026")
+        assertEquals("5 Jan 2026", f.apply(0.0));
+        assertEquals("31 Jan", f.apply(26.0));
+        XYChart d = new XYChartBuilder().build();
+        Charts.dateAxis(d, LocalDate.of(2026, 12, 1));
+        var g = d.getStyler().getXAxisTickLabelsFormattingFunction();
+        assertEquals(List.of("1 Dec 2026", "18 Dec", "4 Jan 2027", "21 Jan", "7 Feb"),
+                List.of(g.apply(0.0), g.apply(17.0), g.apply(34.0), g.apply(51.0), g.apply(68.0)));
+    }
+
+    @Test
+    @DisplayName("a filled area (users waiting) has headroom below the top of its axis, never past it")
+    void areaInsideAxes() {
+        assertEquals(83.0, Charts.areaTop(new int[] {0, 3, 71, 2}));
+        assertEquals(1.0, Charts.areaTop(new int[] {0, 0}), "an empty series still has an axis");
+        assertTrue(Charts.areaTop(new int[] {20}) > 20);
     }
 
     @Test

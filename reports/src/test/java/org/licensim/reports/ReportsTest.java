@@ -3,6 +3,7 @@ package org.licensim.reports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,10 +84,13 @@ class ReportsTest {
     }
 
     @Test
-    @DisplayName("a simulation report shows seats per product (first short day as the simulator found it), errors, churn, latency")
+    @DisplayName("a simulation report shows seats per product (first short day as the simulator found it), errors, churn; engine latency only for developers")
     void simulationReport(@TempDir Path dir) throws IOException {
         Path sim = fixture("sim-small");
-        Doc doc = Reports.report(List.of(sim), null);
+        Document admin = written(Reports.report(List.of(sim), null), dir.resolve("admin"));
+        assertNull(admin.getElementById("latency"), "no engine internals in an administrator's report");
+        assertFalse(admin.text().contains("inside the engine"), "nor the engine's wall-clock figures");
+        Doc doc = Reports.report(List.of(sim), null, true);
         Document d = written(doc, dir);
         for (String id : List.of("overview", "seats", "errors", "churn", "latency", "refused")) {
             assertNotNull(d.getElementById(id), "section " + id);
@@ -189,7 +193,33 @@ class ReportsTest {
                     + p.get("buyByDate").asText()) : desc.contains("no purchase needed"), desc);
         }
         assertNotNull(d.getElementById("backtest"));
-        assertTrue(d.getElementById("backtest").text().contains("held-out runs"));
+        String bt = d.getElementById("backtest").text();
+        assertTrue(bt.contains("held-out runs"));
+        // held-out runs by number and products by name, never a 15-digit seed or NaN
+        assertFalse(bt.matches("(?s).*\\d{9,}.*"), bt);
+        assertFalse(d.text().contains("NaN"), d.text());
+        List<List<String>> runs = rows(d.getElementById("backtest").select("table").last());
+        assertEquals("1", runs.get(0).get(1));
+        assertTrue(runs.get(0).get(0).endsWith(")") && runs.get(0).get(0).contains(" ("), runs.get(0).toString());
+    }
+
+    @Test
+    @DisplayName("a backtest with nothing to score says so instead of NaN%")
+    void backtestWithoutContest(@TempDir Path dir) throws IOException {
+        Path src = fixture("plan-default");
+        Path copy = Files.createDirectories(dir.resolve("plan"));
+        String json = Files.readString(src.resolve("plan.json"));
+        ObjectMapper m = new ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(json);
+        var b = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("backtest");
+        b.put("contested", 0);
+        b.put("hitRate", Double.NaN);
+        b.put("meanDayError", Double.NaN);
+        Files.writeString(copy.resolve("plan.json"), m.writeValueAsString(root));
+        Document d = written(Reports.report(List.of(copy), null), dir.resolve("out"));
+        String text = d.getElementById("backtest").text();
+        assertTrue(text.contains("No product-run needed seats on either side, so there was nothing to score"), text);
+        assertFalse(d.text().contains("NaN"), text);
     }
 
     @Test
@@ -211,6 +241,24 @@ class ReportsTest {
         assertTrue(schedule.text().contains("cost (EUR)"), schedule.text());
         assertTrue(schedule.text().contains("trial ends") && schedule.text().contains("held by disabled accounts"),
                 schedule.text());
+        // the money, as the terminal prints it: the schedule's cost to the horizon and the savings a year, with totals
+        double cost = 0;
+        double reclaim = 0;
+        for (JsonNode a : json.get("procurement").get("products")) {
+            cost += a.path("scheduleCost").asDouble(0);
+            reclaim += a.path("reclaimSavingsPerYear").asDouble(0);
+        }
+        assertTrue(schedule.text().contains(String.format(java.util.Locale.ROOT, "the schedule costs %,.0f EUR to the end "
+                + "of the horizon; reclaiming the seats held by disabled and inactive accounts would save %,.0f EUR a year",
+                cost, reclaim)), schedule.text());
+        List<List<String>> total = schedule.select("tr.total").stream().map(tr -> tr.select("td").eachText()).toList();
+        assertEquals(1, total.size());
+        assertEquals(String.format(java.util.Locale.ROOT, "%,.0f", cost), total.get(0).get(1), "the cells after the row header: " + total);
+        // subscriptions by product name, their ids in the last column
+        List<List<String>> renewals = rows(schedule.select("table").last());
+        assertEquals("Office 365 E5 (ENTERPRISEPREMIUM)", renewals.get(0).get(0), renewals.toString());
+        assertEquals(json.get("procurement").get("renewals").get(0).get("subscriptionId").asText(),
+                renewals.get(0).get(renewals.get(0).size() - 1));
         Document g = written(Reports.report(List.of(fixture("plan-growth")), null), dir.resolve("growth"));
         String bt = g.getElementById("backtest").text();
         assertTrue(bt.contains("from the same day 0") && bt.contains("the best a forecast can do"), bt);

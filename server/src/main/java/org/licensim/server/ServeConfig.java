@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.io.SnapshotWriter;
-import org.licensim.simulator.Scenario;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.Simulation;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.Scenarios;
+import org.licensim.simulator.run.Simulation;
 
 /**
  * How to serve: the starting tenant (snapshot JSON bytes and a name for messages), where

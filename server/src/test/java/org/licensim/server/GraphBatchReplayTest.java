@@ -124,4 +124,23 @@ class GraphBatchReplayTest {
         assertTrue(served.values().stream().flatMap(List::stream).anyMatch(r -> r.startsWith("ENTERPRISEPACK ")), served.toString());
         assertTrue(served.values().stream().flatMap(List::stream).noneMatch(r -> r.startsWith("STANDARDPACK ")), served.toString());
     }
+
+    @Test
+    @DisplayName("a reclaim list's Graph batch (a direct licence removed, a user taken out of a group) replayed against licensim serve frees the seats")
+    void reclaim(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("tenant.json");
+        org.licensim.core.graph.GraphImport.write(org.licensim.core.graph.GraphImport.read(Path.of("../examples/graph-export"),
+                org.licensim.core.catalog.Catalog.loadDefault(), null, false), snap);
+        Engine before = Engine.builder(SnapshotReader.withDefaults().read(snap)).reconcile();
+        org.licensim.core.planning.Reclaim rc = org.licensim.core.planning.Reclaim.of(before, 90,
+                java.time.Instant.parse("2026-12-01T00:00:00Z").getEpochSecond(), null, Map.of());
+        assertEquals(2, rc.seats().size(), rc.toString());
+        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        Map<String, List<String>> served = replay(snap, changes);
+        assertEquals(applied(snap, changes), served);
+        for (org.licensim.core.planning.Reclaim.Seat seat : rc.seats()) {
+            assertTrue(served.get(seat.userId()).stream().noneMatch(r -> r.startsWith(seat.sku() + " ")),
+                    seat.userPrincipalName() + " holds no " + seat.sku() + " any more: " + served.get(seat.userId()));
+        }
+    }
 }

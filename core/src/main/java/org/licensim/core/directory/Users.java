@@ -276,6 +276,11 @@ public final class Users {
         return false;
     }
 
+    /** Whether any proxy address is held by more than one user (then R16 can refuse someone). */
+    public boolean sharesProxyAddresses() {
+        return sharedAddresses > 0;
+    }
+
     private static String fold(String address) {
         return address.toLowerCase(java.util.Locale.ROOT);
     }

@@ -182,6 +182,17 @@ public final class ChronicleStateStore implements StateStore {
 
     // ------------------------------------------------------------------ integrity
 
+    /** The value I/O (for tests that look at the bytes). */
+    StoreValues values() {
+        return values;
+    }
+
+    /** Created by this process: every entry is its own, so a lookup that misses needs no scan. */
+    void markChecked() {
+        values.markChecked();
+        ids.markChecked();
+    }
+
     /** The checks of an open: value and id counts against the commit record; with {@code verifyAll} every value and id. */
     void check(boolean verifyAll) {
         CommitHeader.Slot c = header.current();
@@ -420,18 +431,31 @@ public final class ChronicleStateStore implements StateStore {
         return products;
     }
 
-    /** Index of user {@code id}, or -1 when the store has no such user. */
+    /**
+     * Index of user {@code id}, or -1 when the store has no such user. A lookup that misses is
+     * checked ({@link IdMaps#user}), and an index past the committed users is damage: either is
+     * a {@link StoreFailure} naming the file.
+     */
     public int userIndex(String id) {
         int u = ids.user(id);
-        return u < 0 || u >= header.current().users() ? -1 : u;
+        if (u >= header.current().users()) {
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(USER_IDS, manifest.generation())), "user id \"" + id
+                    + "\" has index " + u + ", past the " + header.current().users() + " users of the last commit");
+        }
+        return u;
     }
 
-    /** Id of group index {@code g}, or null. */
+    /** Id of group index {@code g}, or null when there is no such index; a committed group without an id is damage. */
     public String groupId(int g) {
         if (g < 0 || g >= header.current().groups()) {
             return null;
         }
-        return ids.group(g);
+        String id = ids.group(g);
+        if (id == null) {
+            throw IdMaps.damaged(dir.resolve(StoreFiles.fileOf(GROUP_IDS, manifest.generation())), "group index " + g
+                    + " of the last commit's " + header.current().groups() + " groups is not found");
+        }
+        return id;
     }
 
     /** User {@code u}'s entries, decoded with their enabled-plan words (allocates: for display and tests). */

@@ -5,6 +5,8 @@ import java.util.BitSet;
 import java.util.zip.CRC32C;
 
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapSegmentContext;
 import org.licensim.core.LicensimException;
 
 /**
@@ -15,6 +17,10 @@ import org.licensim.core.LicensimException;
  *
  * <p>User values are {@code index << 32 | crc}; group values are eight hex digits of the CRC
  * followed by the id. Ids are only ever added (at a commit), never changed or removed.
+ *
+ * <p>A user id that a lookup does not find is checked as a missing value is
+ * ({@link StoreValues}): the first miss in a segment scans it, so that an id hidden by a damaged
+ * key or index is an error naming the file, not an unknown user.
  */
 final class IdMaps {
     private final Path userFile;
@@ -22,6 +28,8 @@ final class IdMaps {
     final ChronicleMap<CharSequence, Long> users;
     final ChronicleMap<Integer, CharSequence> groups;
     private final CRC32C crc = new CRC32C();
+    private final BitSet checkedUserSegments = new BitSet();
+    private boolean allChecked;
 
     IdMaps(Path userFile, ChronicleMap<CharSequence, Long> users, Path groupFile, ChronicleMap<Integer, CharSequence> groups) {
         this.userFile = userFile;
@@ -52,10 +60,16 @@ final class IdMaps {
         groups.put(g, String.format("%08x", crc(g, id)) + id);
     }
 
+    /** Every entry is this process's own (a store it created): a lookup that misses needs no scan. */
+    void markChecked() {
+        allChecked = true;
+    }
+
     /** Index of user {@code id}, or -1; a damaged entry is refused naming the file. */
     int user(String id) {
         Long v = users.get(id);
         if (v == null) {
+            checkUserMiss(id);
             return -1;
         }
         int u = (int) (v >>> 32);
@@ -63,6 +77,48 @@ final class IdMaps {
             throw damaged(userFile, "the entry of user id \"" + id + "\" fails its checksum");
         }
         return u;
+    }
+
+    /** Scans the segment a missed user id falls in, once: every entry's checksum, no entry with that id, the count. */
+    private void checkUserMiss(String id) {
+        if (allChecked) {
+            return;
+        }
+        int segment;
+        try (ExternalMapQueryContext<CharSequence, Long, ?> c = users.queryContext(id)) {
+            segment = c.segmentIndex();
+        } catch (RuntimeException | Error e) {
+            throw damaged(userFile, "Chronicle Map cannot look up user id \"" + id + "\" (" + e.getClass().getSimpleName() + ")");
+        }
+        if (checkedUserSegments.get(segment)) {
+            return;
+        }
+        long[] reached = {0};
+        long counted;
+        try (MapSegmentContext<CharSequence, Long, ?> c = users.segmentContext(segment)) {
+            c.forEachSegmentEntry(e -> {
+                String k = e.key().get().toString();
+                long v = e.value().get();
+                if ((int) v != crc((int) (v >>> 32), k)) {
+                    throw damaged(userFile, "an entry (user id \"" + k + "\") fails its checksum");
+                }
+                if (k.equals(id)) {
+                    throw damaged(userFile, "user id \"" + id + "\" is in segment " + segment
+                            + " but a lookup does not find it: the map's index is damaged");
+                }
+                reached[0]++;
+            });
+            counted = c.size();
+        } catch (LicensimException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw damaged(userFile, "Chronicle Map cannot read segment " + segment + " (" + e.getClass().getSimpleName() + ")");
+        }
+        if (reached[0] != counted) {
+            throw damaged(userFile, "segment " + segment + " counts " + counted + " user ids but " + reached[0]
+                    + " are reachable");
+        }
+        checkedUserSegments.set(segment);
     }
 
     /** Id of group index {@code g}, or null; a damaged entry is refused naming the file. */

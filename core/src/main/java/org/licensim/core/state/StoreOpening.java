@@ -29,6 +29,7 @@ final class StoreOpening {
      * nothing is left behind: the directory is as it was.
      */
     static ChronicleStateStore create(Path dir, Tenant tenant, StoreSource source, Sizing sizing) {
+        NativeHelpers.configure();
         boolean made;
         try {
             made = !Files.exists(dir);
@@ -74,6 +75,7 @@ final class StoreOpening {
             StoreFiles.recordMapHeaders(dir, m, 0);
             m.write(dir);
             ChronicleStateStore s = new ChronicleStateStore(dir, lock, m, st, ids, header, undo, null);
+            s.markChecked();
             s.attach(tenant);
             return s;
         } catch (RuntimeException e) {
@@ -133,6 +135,7 @@ final class StoreOpening {
      * leaves the store as it found it.
      */
     static ChronicleStateStore open(Path dir, boolean verifyAll, String purpose) {
+        NativeHelpers.configure();
         if (!Files.isDirectory(dir)) {
             throw new LicensimException(dir + ": no such store directory");
         }

@@ -13,11 +13,14 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 import net.openhft.chronicle.core.values.IntValue;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.chronicle.values.Values;
 import org.licensim.core.directory.PlanMasks;
 
@@ -26,6 +29,14 @@ import org.licensim.core.directory.PlanMasks;
  * ({@code state.cm}, or {@code state.k.cm} after growth), in {@link ValueCodec}'s layout with a
  * CRC32C over the user index and the bytes. Every read checks the CRC and every bound, so a
  * damaged value is a {@link StoreFailure} naming the file and the user index, on any read.
+ *
+ * <p>A lookup that finds no value is checked too, since damage to a key or to Chronicle Map's
+ * hash index hides a value rather than garbling it: the first miss in a segment of the map scans
+ * that segment (every value's CRC, no entry with the key looked up, as many reachable entries
+ * as the segment counts). A segment is scanned at most once per open (so a run pays at most one
+ * more pass over the map), and never in a store this process created ({@link #markChecked}).
+ * A full check ({@link #verifyAll}) does not stand for these scans: it reaches entries through
+ * the segments, not through lookups, so it cannot see a key that lookups miss.
  *
  * <p>Decodes into buffers of its own (one user cached), so it is read by one thread at a time.
  */
@@ -47,6 +58,9 @@ final class StoreValues {
     private int cachedUser = -1;
     private int cachedCount;
     private PlanMasks masks;
+    /** Segments whose entries have been checked since the map was opened; all of them once {@link #allChecked}. */
+    private final BitSet checkedSegments = new BitSet();
+    private boolean allChecked;
 
     StoreValues(List<StoredProduct> products, Path file, ChronicleMap<IntValue, ByteBuffer> map) {
         this.products = products;
@@ -82,6 +96,12 @@ final class StoreValues {
         this.file = newFile;
         this.map = newMap;
         cachedUser = -1;
+        checkedSegments.clear(); // other segments; a store this process created stays all checked
+    }
+
+    /** Every entry is known good (a store this process created, or copied while growing): no scan on a miss. */
+    void markChecked() {
+        allChecked = true;
     }
 
     void attach(PlanMasks m) {
@@ -109,6 +129,7 @@ final class StoreValues {
         }
         int n;
         if (v == null) {
+            checkMiss(u);
             n = -1;
         } else {
             if (v != buf) {
@@ -206,6 +227,54 @@ final class StoreValues {
             throw damaged(u, "value length " + len + " does not match its " + count + " entries");
         }
         return count;
+    }
+
+    /**
+     * A lookup of user {@code u} found no value: unless its segment has been checked, scans it
+     * (see the class) so that a value hidden by damage is an error, not an absent user.
+     */
+    private void checkMiss(int u) {
+        if (allChecked) {
+            return;
+        }
+        int segment;
+        try (ExternalMapQueryContext<IntValue, ByteBuffer, ?> c = map.queryContext(key)) {
+            segment = c.segmentIndex();
+        } catch (RuntimeException | Error e) {
+            throw damaged(u, "Chronicle Map cannot look it up: " + e.getClass().getSimpleName());
+        }
+        if (checkedSegments.get(segment)) {
+            return;
+        }
+        long[] reached = {0};
+        long counted;
+        try (MapSegmentContext<IntValue, ByteBuffer, ?> c = map.segmentContext(segment)) {
+            c.forEachSegmentEntry(e -> {
+                int k = e.key().get().getValue();
+                if (k == u) {
+                    throw damaged(u, "its entry is in segment " + segment + " but a lookup does not find it: "
+                            + "the map's index is damaged");
+                }
+                ByteBuffer v = e.value().getUsing(buf);
+                if (v != buf) {
+                    buf = v;
+                }
+                buf.order(ByteOrder.LITTLE_ENDIAN);
+                decodeCheck(k, buf);
+                reached[0]++;
+            });
+            counted = c.size();
+        } catch (StoreFailure e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw damaged(u, "Chronicle Map cannot read segment " + segment + " of the map: " + e.getClass().getSimpleName());
+        }
+        if (reached[0] != counted) {
+            throw new StoreFailure(file + ": segment " + segment + " of the map counts " + counted + " values but "
+                    + reached[0] + " are reachable: the store is damaged and cannot be trusted; rebuild it from its "
+                    + "snapshot and events");
+        }
+        checkedSegments.set(segment);
     }
 
     /**

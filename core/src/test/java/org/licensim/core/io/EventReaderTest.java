@@ -94,6 +94,35 @@ class EventReaderTest {
     }
 
     @Test
+    @DisplayName("R22 a time outside Graph's years 1601-9999, or outside the change times the state records, is refused with line and value, never clamped")
+    void timesOutOfRange() {
+        String line = "{\"seq\": 1, \"time\": \"%s\", \"type\": \"Reprocess\", \"userId\": \"u1\"}\n";
+        InvalidInputException far = assertThrows(InvalidInputException.class, () -> readAll(String.format(line,
+                "+99999-01-01T00:00:00Z")));
+        assertTrue(far.getMessage().contains("events.jsonl:1:") && far.getMessage().contains(
+                "time +99999-01-01T00:00:00Z is outside the range Microsoft Graph accepts (years 1601 to 9999)"), far.getMessage());
+        InvalidInputException zero = assertThrows(InvalidInputException.class, () -> readAll(String.format(line,
+                "0000-01-01T00:00:00Z")));
+        assertTrue(zero.getMessage().contains("years 1601 to 9999"), zero.getMessage());
+        InvalidInputException late = assertThrows(InvalidInputException.class, () -> readAll(String.format(line,
+                "2100-01-01T00:00:00Z")));
+        assertTrue(late.getMessage().contains("time 2100-01-01T00:00:00Z is outside the change times licensim records "
+                + "(1931-12-13T20:45:53Z to 2068-01-19T03:14:07Z"), late.getMessage());
+        assertEquals(1, readAll(String.format(line, "2068-01-19T03:14:07Z")).size(), "the last recordable second is taken");
+    }
+
+    @Test
+    @DisplayName("a byte order mark at the start of an events file is accepted, as at the start of a snapshot; a seq past 2^36 - 1 is refused")
+    void bomAndSeq() {
+        assertEquals(1, readAll("\uFEFF{\"seq\": 1, \"time\": \"2026-01-05T09:00:00Z\", \"type\": \"Reprocess\", "
+                + "\"userId\": \"u1\"}\n").size());
+        InvalidInputException seq = assertThrows(InvalidInputException.class, () -> readAll("{\"seq\": 68719476736, "
+                + "\"time\": \"2026-01-05T09:00:00Z\", \"type\": \"Reprocess\", \"userId\": \"u1\"}\n"));
+        assertTrue(seq.getMessage().contains("seq 68719476736 is above the largest licensim supports, 68719476735"),
+                seq.getMessage());
+    }
+
+    @Test
     @DisplayName("R22 an unknown event type is rejected naming the line and the allowed types")
     void unknownType() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> readAll(

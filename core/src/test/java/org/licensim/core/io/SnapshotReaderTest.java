@@ -39,6 +39,21 @@ class SnapshotReaderTest {
     }
 
     @Test
+    @DisplayName("R22 an empty tenant id and an evaluatedAt outside Graph's years 1601-9999 are refused, named; a BOM is accepted")
+    void tenantIdAndTimes() throws Exception {
+        InvalidInputException empty = invalid("{\"tenant\": {\"id\": \"\", \"countryLetterCode\": \"NL\"}, "
+                + "\"subscribedSkus\": [], \"users\": [], \"groups\": [], \"assignments\": []}");
+        assertTrue(empty.getMessage().contains("tenant \"id\" is empty"), empty.getMessage());
+        InvalidInputException year = invalid("{" + TENANT + ", \"evaluatedAt\": \"0000-01-01T00:00:00Z\", "
+                + "\"subscribedSkus\": [], \"users\": [], \"groups\": [], \"assignments\": []}");
+        assertTrue(year.getMessage().contains("evaluatedAt 0000-01-01T00:00:00Z is outside the range Microsoft Graph "
+                + "accepts (years 1601 to 9999)"), year.getMessage());
+        Tenant t = reader.read(write("\uFEFF{" + TENANT + ", \"subscribedSkus\": [], \"users\": [], \"groups\": [], "
+                + "\"assignments\": []}"));
+        assertEquals("t1", t.settings().id());
+    }
+
+    @Test
     @DisplayName("signInActivity keeps the latest sign-in, survives a snapshot written back, and a bad time is named")
     void signInActivity() throws Exception {
         Tenant t = reader.read(write("{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": ["

@@ -18,7 +18,7 @@ import org.licensim.core.engine.Engine;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.SnapshotReader;
 
-/** preview-rule is the change itself on a copy: what it shows is what the rule edit then does. */
+/** preview-rule and whatif are the change itself on a copy: what they show is what the change then does. */
 class RulePreviewTest {
     static Supplier<Tenant> scenario(String name) {
         Path p = Path.of("src", "test", "resources", "scenarios", name, "snapshot.json");
@@ -65,5 +65,20 @@ class RulePreviewTest {
                 "-not (user.assignedPlans -any (assignedPlan.servicePlanId -eq \"" + exchange + "\"))"));
         assertTrue(negated.getMessage().contains("would never settle: \"g-mailbox-users\" -> \"g-mailbox-users\""),
                 negated.getMessage());
+    }
+
+    @Test
+    @DisplayName("R18 R23 whatif of a group's assignLicense shows the removals made for every member first: a freed seat serves an earlier member")
+    void whatIfShowsRemovalsFirst() {
+        Instant at = Instant.parse("2026-03-01T09:00:00Z");
+        WhatIf w = WhatIf.of(scenario("18-group-request-removals-first"), List.of(
+                new Event.MemberAdded(1, at, "g-bundle", "u1"),
+                new Event.AssignLicense(2, at, null, "g-bundle", List.of(new Event.AddedLicense("ENTERPRISEPACK", List.of())),
+                        List.of("EMS"))));
+        List<String> gained = w.gained().stream().map(c -> c.user() + " +" + c.product()).toList();
+        assertTrue(gained.contains("u1 +EMS") && gained.contains("u1 +ENTERPRISEPACK") && gained.contains("u2 +ENTERPRISEPACK"),
+                gained.toString());
+        assertEquals(List.of("u2 -EMS"), w.lost().stream().map(c -> c.user() + " -" + c.product()).toList());
+        assertEquals(List.of(), w.newErrors(), "u1 does not wait beside the seat u2 freed");
     }
 }

@@ -27,8 +27,8 @@ import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.rules.RuleMembership;
 import org.licensim.core.state.ChronicleStateStore;
-import org.licensim.simulator.Scenarios;
-import org.licensim.simulator.Simulation;
+import org.licensim.simulator.run.Simulation;
+import org.licensim.simulator.scenario.Scenarios;
 
 /**
  * The kill -9 test at the size an administrator runs: a tenant of 20,000 users with 90 days of

@@ -9,8 +9,10 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
+import org.licensim.core.directory.Dictionary;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.engine.resolve.Entries;
+import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.state.StateStore;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
@@ -37,7 +39,7 @@ final class DemandCutoffs implements SeatStrategy {
         boolean[] limited = new boolean[products];
         long[] cutoff = new long[products];
         Arrays.fill(cutoff, CutoffSeats.NONE);
-        if (!cutoffs(r, capacity, limited, cutoff)) {
+        if (!cutoffs(r, capacity, limited, cutoff) || refusable(r, limited)) {
             return null;
         }
         int[][] groupProducts = r.tables.products;
@@ -83,6 +85,57 @@ final class DemandCutoffs implements SeatStrategy {
             }
         }
         return ReconcilePath.DEMAND_CUTOFFS;
+    }
+
+    /**
+     * Whether some demand of a short product could be refused for a reason other than its seat
+     * (a conflict with any plan the tenant assigns, R13; a plan prohibited in some usage location
+     * in use, R15; an Exchange plan where proxy addresses are shared, R16; a direct licence whose
+     * prerequisites its own plans do not give, R14; another short product of the same group,
+     * R12). A refused demand takes no seat, so the guess counts seats that are not taken and is
+     * then almost never a fixed point: the phase 1 run under it would be thrown away, and the
+     * chain goes on at once to phase 1 and the cutoff rounds. Only speed depends on this answer.
+     */
+    static boolean refusable(Reconciler r, boolean[] limited) {
+        RulePlans rules = r.rules;
+        Assignments asg = r.tenant.assignments();
+        long[] groupRule = r.tables.rule;
+        int[][] groupProducts = r.tables.products;
+        long all = 0;
+        for (long g : groupRule) {
+            all |= g;
+        }
+        int[] withDirect = asg.usersWithDirect();
+        for (int u : withDirect) {
+            for (License l : asg.directOf(u)) {
+                all |= rules.ruleMask(l.enabled());
+            }
+        }
+        long prohibited = rules.prohibitedAt(Dictionary.NULL);
+        for (int c = 0, n = r.tenant.users().usageLocation().dictionary().size(); c < n; c++) {
+            prohibited |= rules.prohibitedAt(c);
+        }
+        long unique = r.tenant.users().sharesProxyAddresses() ? rules.uniqueness() : 0;
+        long risky = prohibited | unique;
+        for (int g = 0; g < groupRule.length; g++) {
+            int shortProducts = 0;
+            for (int t : groupProducts[g]) {
+                shortProducts += limited[t] ? 1 : 0;
+            }
+            if (shortProducts > 0 && (shortProducts > 1 || (groupRule[g] & risky) != 0
+                    || rules.conflicts(groupRule[g], all))) {
+                return true;
+            }
+        }
+        for (int u : withDirect) {
+            for (License l : asg.directOf(u)) {
+                long m = rules.ruleMask(l.enabled());
+                if (limited[l.product()] && ((m & risky) != 0 || rules.conflicts(m, all) || rules.unmet(m) != 0)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

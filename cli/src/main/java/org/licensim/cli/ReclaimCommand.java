@@ -1,0 +1,163 @@
+package org.licensim.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.licensim.core.LicensimException;
+import org.licensim.core.directory.Tenant;
+import org.licensim.core.engine.Engine;
+import org.licensim.core.event.Event;
+import org.licensim.core.io.EventReader;
+import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.planning.Reclaim;
+import org.licensim.simulator.capacity.Prices;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code licensim reclaim}: the accounts holding seats they do not use, and the changes that free them. */
+@Command(name = "reclaim", mixinStandardHelpOptions = true,
+        description = {"Lists the seats held by disabled accounts and by users not signed in for --inactive-days days "
+                + "(signInActivity, from import-graph): user, product, where the licence comes from (direct, or the group "
+                + "to leave) and the money it frees with --prices; --apply writes the changes that free them as licensim "
+                + "events (.jsonl), Microsoft Graph JSON batches (.json) or a Microsoft.Graph PowerShell script (.ps1). "
+                + "The capacity plan counts these seats; this is the list behind the count (docs/PLANNING.md).",
+                "Example:", "  licensim reclaim tenant.json --inactive-days 90 --prices prices.json --apply reclaim.ps1"})
+final class ReclaimCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Tenant snapshot JSON (from import-graph).")
+    Path snapshot;
+
+    @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply first (JSON Lines).")
+    Path events;
+
+    @Option(names = "--inactive-days", paramLabel = "DAYS", defaultValue = "90",
+            description = "An enabled user whose last sign-in is older than this counts as inactive. Default: ${DEFAULT-VALUE}.")
+    int inactiveDays;
+
+    @Option(names = "--now", paramLabel = "INSTANT",
+            description = "The time --inactive-days counts back from (ISO 8601). Default: the snapshot's evaluatedAt, else the clock.")
+    String now;
+
+    @Option(names = "--prices", paramLabel = "PRICES", description = "What a seat costs (docs/PLANNING.md): the money "
+            + "each seat frees a year.")
+    Path prices;
+
+    @Option(names = "--apply", paramLabel = "FILE", description = "Write the changes that free the seats, by the name's "
+            + "ending: .jsonl licensim events, .json Microsoft Graph JSON batches, .ps1 a Microsoft.Graph PowerShell script "
+            + "(-WhatIf runs it dry). May be given more than once.")
+    List<Path> apply = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "List at most N seats in the table "
+            + "(csv and json list every one). Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default), csv (one row per user and product) or json (one object); columns in "
+                    + "docs/PLANNING.md.")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        Main.requireNonNegative(spec, "--limit", limit);
+        Main.requireNonNegative(spec, "--inactive-days", inactiveDays);
+        Long at = now == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(now);
+        if (now != null && at == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--now " + now + ": expected an ISO 8601 instant such as 2026-12-01T00:00:00Z");
+        }
+        Apply.check(apply);
+        SnapshotReader reader = SnapshotReader.withDefaults();
+        Tenant t = reader.read(snapshot);
+        long from = at != null ? at : t.evaluatedAt() != null ? t.evaluatedAt() : java.time.Instant.now().getEpochSecond();
+        Engine e = Engine.builder(t).reconcile();
+        if (events != null) {
+            try (EventReader r = EventReader.open(events)) {
+                for (Event ev = r.next(); ev != null; ev = r.next()) {
+                    try {
+                        e.apply(ev);
+                    } catch (LicensimException refused) {
+                        throw new LicensimException(events + ":" + r.line() + ": " + refused.getMessage());
+                    }
+                }
+            }
+        }
+        List<String> skus = new ArrayList<>();
+        for (int i = 0; i < e.tenant().subscriptions().size(); i++) {
+            skus.add(e.tenant().subscriptions().product(i).skuPartNumber());
+        }
+        Prices priced = prices == null ? null : Prices.read(prices, skus);
+        Reclaim rc = Reclaim.of(e, inactiveDays, from, priced == null ? null : priced.currency(),
+                priced == null ? Map.of() : priced.perMonth());
+        PrintWriter o = spec.commandLine().getOut();
+        if (format == Format.json) {
+            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rc));
+        } else if (format == Format.csv) {
+            Csv.row(o, "userId", "userPrincipalName", "displayName", "reason", "lastSignIn", "sku", "skuId", "product",
+                    "sources", "perYear", "action");
+            for (Reclaim.Seat s : rc.seats()) {
+                Csv.row(o, s.userId(), s.userPrincipalName(), s.displayName(), s.reason(), s.lastSignIn(), s.sku(), s.skuId(),
+                        s.product(), String.join("; ", s.sources().stream().map(Reclaim.Source::describe).toList()),
+                        s.perYear() == null ? "" : String.format(Locale.ROOT, "%.2f", s.perYear()), s.action());
+            }
+        } else {
+            table(o, rc);
+        }
+        if (!apply.isEmpty()) {
+            PrintWriter say = format == Format.table ? o : spec.commandLine().getErr();
+            List<Event> changes = rc.events(java.time.Instant.ofEpochSecond(from));
+            if (changes.isEmpty()) {
+                say.printf("nothing written to %s: no change frees a seat%s%n", String.join(", ",
+                        apply.stream().map(Path::toString).toList()), rc.unreachable() > 0 ? " (the sources are dynamic groups)" : "");
+            } else {
+                Apply.write(apply, t, changes, "licensim reclaim " + snapshot + ": " + rc.seats().size()
+                        + " seats held by disabled or inactive accounts", say);
+                if (rc.unreachable() > 0) {
+                    say.printf("  %d seats come from dynamic groups too: no change in the files frees them (change the rule "
+                            + "or the users' attributes)%n", rc.unreachable());
+                }
+            }
+        }
+        o.flush();
+        return 0;
+    }
+
+    private void table(PrintWriter o, Reclaim rc) {
+        String cur = rc.currency();
+        o.printf(Locale.ROOT, "%s: %,d %s held by disabled accounts or users not signed in for %d days%s%n", snapshot,
+                rc.seats().size(), rc.seats().size() == 1 ? "seat" : "seats", rc.inactiveDays(),
+                rc.signInActivity() ? "" : " (the snapshot has no signInActivity: only disabled accounts are listed)");
+        int shown = 0;
+        for (Reclaim.Seat s : rc.seats()) {
+            if (shown++ >= limit) {
+                break;
+            }
+            o.printf(Locale.ROOT, "  %s%s, %s%s: %s from %s%s%n", s.userPrincipalName() == null ? s.userId() : s.userPrincipalName(),
+                    s.displayName() == null || s.displayName().isBlank() ? "" : " (" + s.displayName() + ")",
+                    s.reason(), s.lastSignIn() == null ? "" : " (last sign-in " + s.lastSignIn().substring(0, 10) + ")",
+                    s.product() == null || s.product().isBlank() ? s.sku() : s.product() + " (" + s.sku() + ")",
+                    String.join(" and ", s.sources().stream().map(Reclaim.Source::describe).toList()),
+                    s.perYear() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s a year", s.perYear(), cur));
+            o.printf("      to free it: %s%n", s.action());
+        }
+        if (rc.seats().size() > limit) {
+            o.printf("  ... and %,d more (--limit N shows more; --format csv lists every one)%n", rc.seats().size() - limit);
+        }
+        if (cur != null) {
+            o.printf(Locale.ROOT, "reclaiming them frees %,.0f %s a year%n", rc.perYear(), cur);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.licensim.simulator.capacity;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.licensim.core.LicensimException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.licensim.simulator.scenario.CheckedJson;
+
+/**
+ * What a seat costs, as the user's agreement says (licensim ships no prices: they differ by
+ * agreement, country and date). {@code {"currency": "EUR", "products": {"ENTERPRISEPACK":
+ * {"perMonth": 33.75}, "EMS": {"perYear": 130.80}}}}; the currency is shown as given.
+ */
+public record Prices(String currency, Map<String, Double> perMonth) {
+    /** The monthly price of a seat of {@code sku}, or null when the file does not price it. */
+    public Double monthly(String sku) {
+        return perMonth.get(sku);
+    }
+
+    public static Prices read(Path file, List<String> knownSkus) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString(), knownSkus);
+        } catch (NoSuchFileException e) {
+            throw new LicensimException("prices file not found: " + file);
+        } catch (IOException e) {
+            throw new LicensimException("cannot read prices file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A prices file's content, named {@code file} in what it refuses. */
+    public static Prices read(java.io.InputStream in, String file, List<String> knownSkus) throws IOException {
+        return read(in, file, knownSkus, false);
+    }
+
+    /**
+     * As above; with {@code skipOthers}, a product not in {@code knownSkus} is left out instead of
+     * refused: one price list for many tenants, each of which has some of its products.
+     */
+    public static Prices read(java.io.InputStream in, String file, List<String> knownSkus, boolean skipOthers)
+            throws IOException {
+        JsonNode root = CheckedJson.parse(in, "prices file " + file);
+        List<String> problems = new ArrayList<>();
+        String example = "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}";
+        if (root == null || !root.isObject()) {
+            throw new LicensimException("prices file " + file + ": expected an object such as " + example);
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("currency") && !f.equals("products")) {
+                problems.add("$." + f + ": unknown field; allowed: currency, products");
+            }
+        }
+        JsonNode cur = root.get("currency");
+        if (cur == null || !cur.isTextual() || cur.asText().isBlank()) {
+            problems.add("$.currency: expected the currency the prices are in, such as \"EUR\" or \"USD\", found " + cur);
+        }
+        Map<String, Double> monthly = new LinkedHashMap<>();
+        JsonNode ps = root.get("products");
+        if (ps == null || !ps.isObject()) {
+            problems.add("$.products: expected prices by product part number, such as " + example + ", found " + ps);
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String at = "$.products[\"" + e.getKey() + "\"]";
+                if (!knownSkus.contains(e.getKey())) {
+                    if (skipOthers) {
+                        continue;
+                    }
+                    problems.add(at + (knownSkus.size() <= 20 ? ": not a product of the plan; its products: "
+                            + String.join(", ", knownSkus) : ": not a product part number of the catalog (licensim "
+                            + "catalog --product NAME finds one)"));
+                    continue;
+                }
+                JsonNode v = e.getValue();
+                JsonNode m = v.get("perMonth");
+                JsonNode y = v.get("perYear");
+                if (!v.isObject() || (m == null) == (y == null) || v.size() != 1) {
+                    problems.add(at + ": expected {\"perMonth\": PRICE} or {\"perYear\": PRICE}, found " + v);
+                    continue;
+                }
+                JsonNode n = m != null ? m : y;
+                if (!n.isNumber() || !(n.asDouble() >= 0)) {
+                    problems.add(at + (m != null ? ".perMonth" : ".perYear") + ": expected a price of at least 0, found " + n);
+                    continue;
+                }
+                monthly.put(e.getKey(), m != null ? n.asDouble() : n.asDouble() / 12);
+            }
+        }
+        CheckedJson.fail("prices file " + file, problems);
+        return new Prices(cur.asText(), Map.copyOf(monthly));
+    }
+}

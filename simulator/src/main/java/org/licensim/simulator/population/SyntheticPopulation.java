@@ -1,0 +1,309 @@
+package org.licensim.simulator.population;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.licensim.core.catalog.Catalog;
+import org.licensim.core.directory.UserData;
+import org.licensim.core.event.Event;
+import org.licensim.simulator.scenario.Scenario.DirectSpec;
+import org.licensim.simulator.scenario.Scenario.ProductSpec;
+import org.licensim.simulator.scenario.Scenario;
+import org.licensim.simulator.scenario.ScenarioReader;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * The people of a synthetic scenario: hires made by {@link People} with the scenario's
+ * departments, countries and group shares, and one churn model per kind (leaver, transfer,
+ * attribute edit, membership edit, direct-licence edit), each a random live user. Users are
+ * numbered by creation; the events go through {@link EventActions}. {@link TenantPopulation} is
+ * the same for a real tenant.
+ */
+public final class SyntheticPopulation {
+    static final int HIRE = 0;
+    static final int LEAVE = 1;
+    static final int TRANSFER = 2;
+    static final int ATTRIBUTE = 3;
+    static final int MEMBER = 4;
+    static final int DIRECT = 5;
+
+    private final Scenario scenario;
+    private final People people;
+    private final Rng churnRng;
+    private final Rng peopleRng;
+    private final String[] groupIds;
+    private final EventActions act;
+    private final List<Integer> assignedGroups = new ArrayList<>();
+    private final MemberList[] members;
+    private final MemberList[] directHolders;
+
+    // the population, by creation ordinal
+    private int created;
+    private short[] department = new short[1024];
+    private byte[] disabled = new byte[1024];
+    private int[] live = new int[1024];
+    private int[] livePos = new int[1024];
+    private int liveCount;
+
+    public SyntheticPopulation(Scenario scenario, People people, Rng churnRng, Rng peopleRng, String[] groupIds,
+                        EventActions act) {
+        this.scenario = scenario;
+        this.people = people;
+        this.churnRng = churnRng;
+        this.peopleRng = peopleRng;
+        this.groupIds = groupIds;
+        this.act = act;
+        members = new MemberList[groupIds.length];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = new MemberList();
+            if (!scenario.groups().get(i).dynamic()) {
+                assignedGroups.add(i);
+            }
+        }
+        directHolders = new MemberList[scenario.direct().size()];
+        for (int i = 0; i < directHolders.length; i++) {
+            directHolders[i] = new MemberList();
+        }
+    }
+
+    /**
+     * The day's churn: per kind a Poisson count around the scenario's rate (times the weekday and
+     * wave factors), the kinds in a random order so that hires and leavers interleave as they would.
+     */
+    public byte[] churn(int day) {
+        Scenario.Churn c = scenario.churn();
+        int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
+        int[] counts = new int[ScenarioReader.CHURN_KINDS.size()];
+        Scenario.Quantity[] rates = {c.hires(), c.leavers(), c.transfers(), c.attributeEdits(), c.memberEdits(),
+            c.directEdits()};
+        int total = 0;
+        for (int k = 0; k < counts.length; k++) {
+            double mean = rates[k].of(scenario.users()) * c.weekly()[dow] * waveFactor(day, ScenarioReader.CHURN_KINDS.get(k));
+            counts[k] = churnRng.poisson(mean);
+            total += counts[k];
+        }
+        byte[] plan = new byte[total];
+        int at = 0;
+        for (int k = 0; k < counts.length; k++) {
+            for (int i = 0; i < counts[k]; i++) {
+                plan[at++] = (byte) k;
+            }
+        }
+        churnRng.shuffle(plan);
+        return plan;
+    }
+
+    /** One change of the day's {@link #churn}, made on {@code today}. */
+    public void perform(byte kind, LocalDate today) {
+        switch (kind) {
+            case HIRE -> hire(today);
+            case LEAVE -> leave();
+            case TRANSFER -> transfer();
+            case ATTRIBUTE -> editAttributes();
+            case MEMBER -> editMembership();
+            case DIRECT -> editDirect();
+            default -> throw new IllegalStateException("churn kind " + kind);
+        }
+    }
+
+    private double waveFactor(int day, String kind) {
+        double f = 1;
+        for (Scenario.Wave w : scenario.churn().waves()) {
+            if (day >= w.from() && day <= w.to() && w.kinds().contains(kind)) {
+                f *= w.factor();
+            }
+        }
+        return f;
+    }
+
+    public void hire(LocalDate hireDate) {
+        int k = created;
+        int dept = people.pickDepartment(peopleRng);
+        int country = people.pickCountry(peopleRng);
+        String id = userId(k);
+        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
+        if (!act.apply(new Event.UserCreated(act.nextSeq(), act.now(), d))) {
+            return;
+        }
+        created++;
+        addLive(k, dept);
+        for (int gi : assignedGroups) {
+            if (peopleRng.chance(scenario.groups().get(gi).memberShare())
+                    && act.apply(new Event.MemberAdded(act.nextSeq(), act.now(), groupIds[gi], id))) {
+                members[gi].add(k);
+            }
+        }
+        List<DirectSpec> direct = scenario.direct();
+        for (int i = 0; i < direct.size(); i++) {
+            DirectSpec ds = direct.get(i);
+            if (peopleRng.chance(ds.share())
+                    && act.apply(new Event.LicenseAssignedToUser(act.nextSeq(), act.now(), id, ds.sku(), ds.disabledPlans()))) {
+                directHolders[i].add(k);
+            }
+        }
+    }
+
+    public void leave() {
+        int k = randomLive();
+        if (k < 0 || !act.apply(new Event.UserDeleted(act.nextSeq(), act.now(), userId(k)))) {
+            return;
+        }
+        removeLive(k);
+        for (MemberList m : members) {
+            m.remove(k);
+        }
+        for (MemberList m : directHolders) {
+            m.remove(k);
+        }
+    }
+
+    public void transfer() {
+        int k = randomLive();
+        if (k < 0) {
+            return;
+        }
+        int to = people.pickOtherDepartment(churnRng, department[k]);
+        UserData d = new UserData();
+        d.strings.put("department", scenario.departments().get(to).name());
+        d.strings.put("jobTitle", people.pickTitle(churnRng, to));
+        if (act.apply(new Event.UserAttributesChanged(act.nextSeq(), act.now(), userId(k), d))) {
+            department[k] = (short) to;
+        }
+    }
+
+    /** A promotion (new title), a relocation (new usage location) or an account disabled / re-enabled. */
+    public void editAttributes() {
+        int k = randomLive();
+        if (k < 0) {
+            return;
+        }
+        UserData d = new UserData();
+        double r = churnRng.nextDouble();
+        if (r < 0.55) {
+            d.strings.put("jobTitle", people.pickTitle(churnRng, department[k]));
+        } else if (r < 0.85) {
+            int c = people.pickCountry(churnRng);
+            d.usageLocation = c < 0 ? null : people.countryCode(c);
+            d.hasUsageLocation = true;
+            d.strings.put("country", c < 0 ? null : people.countryName(c));
+        } else {
+            d.accountEnabled = disabled[k] != 0;
+        }
+        if (act.apply(new Event.UserAttributesChanged(act.nextSeq(), act.now(), userId(k), d)) && d.accountEnabled != null) {
+            disabled[k] = (byte) (d.accountEnabled ? 0 : 1);
+        }
+    }
+
+    public void editMembership() {
+        if (assignedGroups.isEmpty()) {
+            return;
+        }
+        int gi = assignedGroups.get(churnRng.nextInt(assignedGroups.size()));
+        if (churnRng.nextDouble() < 0.5) {
+            int k = randomLive();
+            if (k >= 0 && !members[gi].contains(k)
+                    && act.apply(new Event.MemberAdded(act.nextSeq(), act.now(), groupIds[gi], userId(k)))) {
+                members[gi].add(k);
+            }
+        } else {
+            int k = members[gi].pick(churnRng);
+            if (k >= 0 && act.apply(new Event.MemberRemoved(act.nextSeq(), act.now(), groupIds[gi], userId(k)))) {
+                members[gi].remove(k);
+            }
+        }
+    }
+
+    public void editDirect() {
+        if (directHolders.length == 0) {
+            return;
+        }
+        int i = churnRng.nextInt(directHolders.length);
+        DirectSpec ds = scenario.direct().get(i);
+        if (churnRng.nextDouble() < 0.5) {
+            int k = randomLive();
+            if (k >= 0 && !directHolders[i].contains(k) && act.apply(new Event.LicenseAssignedToUser(act.nextSeq(), act.now(),
+                    userId(k), ds.sku(), ds.disabledPlans()))) {
+                directHolders[i].add(k);
+            }
+        } else {
+            int k = directHolders[i].pick(churnRng);
+            if (k >= 0 && act.apply(new Event.LicenseRemovedFromUser(act.nextSeq(), act.now(), userId(k), ds.sku()))) {
+                directHolders[i].remove(k);
+            }
+        }
+    }
+
+    private String userId(int k) {
+        return People.guid(scenario.seed(), 0, k);
+    }
+
+    private void addLive(int k, int dept) {
+        if (k >= department.length) {
+            int n = Math.max(k + 1, department.length * 2);
+            department = Arrays.copyOf(department, n);
+            disabled = Arrays.copyOf(disabled, n);
+            livePos = Arrays.copyOf(livePos, n);
+        }
+        if (liveCount == live.length) {
+            live = Arrays.copyOf(live, live.length * 2);
+        }
+        department[k] = (short) dept;
+        livePos[k] = liveCount;
+        live[liveCount++] = k;
+    }
+
+    private void removeLive(int k) {
+        int at = livePos[k];
+        int last = live[--liveCount];
+        live[at] = last;
+        livePos[last] = at;
+    }
+
+    private int randomLive() {
+        return liveCount == 0 ? -1 : live[churnRng.nextInt(liveCount)];
+    }
+
+    /** The snapshot a synthetic run starts from: the scenario's tenant and its products, no users or groups yet. */
+    public static byte[] startingSnapshot(Scenario scenario, Catalog catalog) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeObjectFieldStart("tenant");
+            Scenario.TenantSpec t = scenario.tenant();
+            g.writeStringField("id", t.id());
+            if (t.displayName() != null) {
+                g.writeStringField("displayName", t.displayName());
+            }
+            g.writeStringField("countryLetterCode", t.country());
+            g.writeBooleanField("groupLicensingEnabled", true);
+            g.writeBooleanField("autoReprocess", t.autoReprocess());
+            g.writeEndObject();
+            g.writeArrayFieldStart("subscribedSkus");
+            for (ProductSpec p : scenario.products()) {
+                g.writeStartObject();
+                g.writeStringField("skuId", catalog.findProduct(p.sku()).skuId());
+                g.writeStringField("skuPartNumber", p.sku());
+                g.writeObjectFieldStart("prepaidUnits");
+                g.writeNumberField("enabled", Math.round(p.seats().of(scenario.users())));
+                g.writeNumberField("warning", 0);
+                g.writeNumberField("suspended", 0);
+                g.writeNumberField("lockedOut", 0);
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
