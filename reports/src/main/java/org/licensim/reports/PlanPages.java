@@ -169,8 +169,8 @@ final class PlanPages {
         }
         JsonNode all = b.path("all");
         t.row("all", Integer.toString(all.path("rows").asInt()), pctOf(all.path("dateCovered"),
-                b.path("dateCoveredNominal")), pctOf(all.path("within3Days"), null) + " of "
-                        + all.path("datedRows").asInt(), pctOf(all.path("boughtInTime"), b.path("boughtInTimeNominal")),
+                b.path("dateCoveredNominal")), all.path("datedRows").asInt() == 0 ? "- (never short)"
+                        : pctOf(all.path("within3Days"), null) + " of " + all.path("datedRows").asInt(), pctOf(all.path("boughtInTime"), b.path("boughtInTimeNominal")),
                 pctOf(all.path("enough"), b.path("enoughNominal")));
         bs.add(t.build());
     }

@@ -198,13 +198,16 @@ class ReportsTest {
         // held-out runs by number and products by name, never a 15-digit seed or NaN
         assertFalse(bt.matches("(?s).*\\d{9,}.*"), bt);
         assertFalse(d.text().contains("NaN"), d.text());
-        List<List<String>> runs = rows(d.getElementById("backtest").select("table").last());
-        assertEquals("1", runs.get(0).get(1));
-        assertTrue(runs.get(0).get(0).endsWith(")") && runs.get(0).get(0).contains(" ("), runs.get(0).toString());
+        // a row per product by name, then all, each with the held-out runs it counts
+        List<List<String>> rates = rows(d.getElementById("backtest").select("table").last());
+        assertEquals(json.get("products").size() + 1, rates.size(), rates.toString());
+        assertTrue(rates.get(0).get(0).endsWith(")") && rates.get(0).get(0).contains(" ("), rates.get(0).toString());
+        assertEquals(json.get("backtest").get("truthRuns").asText(), rates.get(0).get(1));
+        assertEquals("all", rates.get(rates.size() - 1).get(0));
     }
 
     @Test
-    @DisplayName("a backtest with nothing to score says so instead of NaN%")
+    @DisplayName("a backtest whose products never ran short says so instead of NaN%")
     void backtestWithoutContest(@TempDir Path dir) throws IOException {
         Path src = fixture("plan-default");
         Path copy = Files.createDirectories(dir.resolve("plan"));
@@ -212,13 +215,15 @@ class ReportsTest {
         ObjectMapper m = new ObjectMapper();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(json);
         var b = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("backtest");
-        b.put("contested", 0);
-        b.put("hitRate", Double.NaN);
-        b.put("meanDayError", Double.NaN);
+        for (JsonNode p : b.get("byProduct")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("datedRows", 0).putNull("within3Days")
+                    .putNull("within3DaysBound");
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("all")).put("datedRows", 0).putNull("within3Days");
         Files.writeString(copy.resolve("plan.json"), m.writeValueAsString(root));
         Document d = written(Reports.report(List.of(copy), null), dir.resolve("out"));
         String text = d.getElementById("backtest").text();
-        assertTrue(text.contains("No product-run needed seats on either side, so there was nothing to score"), text);
+        assertTrue(text.contains("- (never short)"), text);
         assertFalse(d.text().contains("NaN"), text);
     }
 
