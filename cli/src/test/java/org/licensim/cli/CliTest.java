@@ -389,6 +389,15 @@ class CliTest {
         assertEquals(61, cap.size());
         assertEquals(cap.get(44).asInt() + 5, cap.get(45).asInt(), "the purchase on day 45 arrives: " + cap);
         assertEquals(cap.get(45).asInt() - 5, cap.get(49).asInt(), "the trial's 5 seats are suspended on day 49: " + cap);
+        // a scenario's calendar (seat-crunch: a hiring wave on days 20-40) taken into the tenant's churn
+        Result withCalendar = run("plan", tenant.toString(), "--churn", "../examples/churn.json", "--calendar",
+                "seat-crunch", "--runs", "2", "--horizon", "60", "--out", dir.resolve("c").toString());
+        assertEquals(0, withCalendar.code(), withCalendar.err());
+        assertTrue(withCalendar.err().contains("calendar from seat-crunch: weekly [") && withCalendar.err().contains(
+                ", 1 wave(s)"), withCalendar.err());
+        Result calendarAlone = run("plan", "seat-crunch", "--calendar", "small");
+        assertEquals(1, calendarAlone.code());
+        assertTrue(calendarAlone.err().contains("--calendar are for a plan from a tenant snapshot"), calendarAlone.err());
         Result noChurn = run("plan", tenant.toString());
         assertEquals(1, noChurn.code());
         assertTrue(noChurn.err().contains("is a tenant snapshot, not a scenario") && !noChurn.err().contains("at org."),

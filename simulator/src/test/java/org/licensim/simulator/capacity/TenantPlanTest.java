@@ -31,6 +31,7 @@ import org.licensim.simulator.population.ChurnFit;
 import org.licensim.simulator.run.DayStats;
 import org.licensim.simulator.run.Simulation;
 import org.licensim.simulator.run.SimulationResult;
+import org.licensim.simulator.scenario.ChurnCalendar;
 import org.licensim.simulator.scenario.ChurnReader;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.ScenarioReader;
@@ -195,6 +196,21 @@ class TenantPlanTest {
         assertEquals(1.0, c.get("memberEdits"), "the hire's own join is part of the hire");
         assertEquals(28.0, fit.churn().fit().days());
         assertTrue(fit.report().stream().anyMatch(l -> l.contains("Reset password (1)")), fit.report().toString());
+        // 28 dated days: weekday factors for all kinds together (too few of any one kind for its own), written as
+        // what was seen and read back as such; no month factors from less than a year
+        ChurnCalendar.Factors week = fit.churn().calendar().weekly().get(ChurnCalendar.ALL);
+        assertTrue(week != null && week.isObserved(), fit.churn().calendar().toString());
+        assertEquals(15.0, java.util.Arrays.stream(week.observed()).sum(), "the 15 entries that counted");
+        assertEquals(29.0, java.util.Arrays.stream(week.days()).sum(), "March 1 to 29");
+        assertTrue(fit.churn().calendar().monthly().isEmpty());
+        assertTrue(fit.report().stream().anyMatch(l -> l.startsWith("  weekdays, all kinds: Mon ")), fit.report().toString());
+        assertTrue(fit.churn().fit().notes().stream().anyMatch(n -> n.contains("month factors (seasons) need a year")),
+                fit.churn().fit().notes().toString());
+        Path written = dir.resolve("fitted-calendar.json");
+        fit.write(written);
+        ChurnCalendar.Factors back = new ChurnReader().read(written).calendar().weekly().get(ChurnCalendar.ALL);
+        assertTrue(java.util.Arrays.equals(week.observed(), back.observed()) && java.util.Arrays.equals(week.days(),
+                back.days()), Files.readString(written));
         Files.writeString(audits, "{\"value\": [" + entry("Add user", "2026-03-01T09:00:00Z", "x", null, null)
                 + entry("Add user", "2026-03-02T09:00:00Z", "y", null, null).replaceAll(",$", "") + "]}");
         LicensimException tooShort = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, null, null, audits));
