@@ -251,8 +251,9 @@ final class PlanCommand implements Callable<Integer> {
     /** The backtest's rates per product and overall, each beside the best a forecast can do. */
     private static void printBacktest(PrintWriter o, CapacityPlan plan, Backtest bt, int pct) {
         Backtest.Bound b = bt.bound();
-        o.printf(Locale.ROOT, "backtest: %d held-out runs from the same day 0, scored on what the plan printed "
-                + "(rate, then the best a forecast can do):%n", bt.truths());
+        o.printf(Locale.ROOT, "backtest: %d held-out runs %s, scored on what the plan printed (rate, then the best a "
+                + "forecast can do):%n", bt.truths(), plan.day0() == CapacityPlanner.Day0.fixed ? "from the same day 0"
+                : "each from a day 0 drawn like the plan's");
         o.printf("  %-22s %-22s %-22s %-22s %-22s%n", "product", "first short in p" + (100 - pct) + "-p" + pct,
                 "median within 3 days", "buy-by date in time", "seats enough");
         for (CapacityPlan.ProductNeed p : plan.products()) {

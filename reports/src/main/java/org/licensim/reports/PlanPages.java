@@ -150,11 +150,13 @@ final class PlanPages {
             bs.para("This plan was written before the backtest scored what the plan prints; plan again to score it.");
             return;
         }
-        bs.para(String.format(Locale.ROOT, "%d held-out runs (seeds the plan never used) from the same day 0 play the "
+        bs.para(String.format(Locale.ROOT, "%d held-out runs (seeds the plan never used) %s play the "
                 + "future; each row asks whether what the plan printed held in one of them. Beside each rate, in "
                 + "brackets, the best a forecast can do: for the coverages the level the plan's %d runs give by "
                 + "construction when the future is drawn like them (%.0f%%, %.0f%% and %.0f%%), for the 3-day rate the "
                 + "share of the plan's own runs within 3 days of the median of the others.", b.path("truthRuns").asInt(),
+                plan.path("day0").asText("fixed").equals("drawn") ? "each from a day 0 drawn like the plan's"
+                        : "from the same day 0",
                 b.path("runs").asInt(), 100 * b.path("dateCoveredNominal").asDouble(),
                 100 * b.path("boughtInTimeNominal").asDouble(), 100 * b.path("enoughNominal").asDouble()));
         Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#rows", "first short day in p" + (100 - pct) + "-p"

@@ -120,7 +120,7 @@ public record CapacitySettings(int runs, int maxRuns, Long seed, int horizon, do
             next = Math.min(maxRuns, Math.max(n + threads, next));
             progress.accept(String.format(Locale.ROOT, "plan: the buy-by date of %s is known to %s after %d runs; "
                     + "%d more", worst.sku(), Double.isInfinite(err) ? "no bound (it may be never)"
-                    : String.format(Locale.ROOT, "+-%.1f days", err), n, next - n));
+                    : String.format(Locale.ROOT, "+-%.2f days", err), n, next - n));
             List<Long> more = new ArrayList<>();
             for (int i = n; i < next; i++) {
                 more.add(CapacityPlanner.seed(s.seed(), i));
