@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
                         + "two forks; an hour or more), smoke (every benchmark once on a tiny tenant).",
                 "One benchmark with JMH's own options: java -jar bench/target/benchmarks.jar -h"})
 final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     enum Profile { smoke, quick, full }
 
     @Option(names = "--profile", defaultValue = "quick", paramLabel = "quick|full|smoke",
@@ -46,8 +49,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store-scale", paramLabel = "USERS",
             description = "Instead of JMH: generate a tenant of USERS users, reconcile it into a new persisted store "
                     + "under --out with a 4 GiB heap, reopen it, and report times, heap and store bytes per user "
-                    + "(store-scale.json). 10000000 takes about a minute and 2 GB of disk.")
+                    + "(store-scale.json). 10000000 takes about a minute and 2 GB of disk while it runs; the store is "
+                    + "removed afterwards unless --keep-store.")
     Integer storeScale;
+
+    @Option(names = "--keep-store", description = "With --store-scale: keep the store directory it made (about 200 bytes "
+            + "per user) instead of removing it once measured.")
+    boolean keepStore;
 
     @Option(names = "--benchmarks-jar", paramLabel = "JAR", description = "The benchmarks jar "
             + "(default: bench/target/benchmarks.jar next to this build).")
@@ -82,8 +90,23 @@ final class BenchCommand implements Callable<Integer> {
             cmd.addAll(List.of("-Xmx4g", "-cp", benchmarks.toString(), "org.licensim.bench.StoreScaleRun",
                     storeScale.toString(), store.toString()));
             Files.createDirectories(out);
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            err.printf("licensim: --store-scale %,d writes a store of about %,d MB under %s%s%n", storeScale,
+                    Math.max(1, storeScale * 200L >> 20), store, keepStore ? " and keeps it (--keep-store)"
+                            : "; it is removed once measured (--keep-store keeps it)");
+            err.flush();
             Process p = new ProcessBuilder(cmd).inheritIO().start();
-            return p.waitFor() == 0 ? 0 : Main.INPUT_ERROR;
+            int code = p.waitFor();
+            if (!keepStore && Files.exists(store)) {
+                long bytes;
+                try (Stream<Path> s = Files.walk(store)) {
+                    bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                }
+                org.licensim.core.files.Trees.delete(store);
+                err.printf("licensim: removed %s (%,d MB); the figures are in %s%n", store, bytes >> 20,
+                        out.resolve("store-scale.json"));
+            }
+            return code == 0 ? 0 : Main.INPUT_ERROR;
         }
         // the smoke profile runs in this JVM; quick and full fork JVMs that set their own heap
         cmd.add(profile == Profile.smoke ? "-Xmx4g" : "-Xmx1g");

@@ -76,7 +76,7 @@ final class MigrateCommand implements Callable<Integer> {
         more(o, m.remove().size());
         o.printf("  keep: %d%n", m.keep().size());
         m.keep().stream().limit(limit).forEach(d -> o.printf("    %s %s: %s%s%n", names.user(d.user()), d.product(), d.reason(),
-                d.plansLost().isEmpty() ? "" : " (would lose " + String.join(", ", d.plansLost()) + ")"));
+                d.plansLost().isEmpty() ? "" : " (would lose " + names.plans(d.plansLost()) + ")"));
         more(o, m.keep().size());
         o.printf("  order: %d policy events, then %d removals; checked on a copy: no user loses a plan or gains an error%n",
                 m.policy().size(), m.remove().size());

@@ -35,4 +35,24 @@ final class Names {
         var p = t.catalog().findProduct(sku);
         return p == null ? null : p.displayName();
     }
+
+    /**
+     * Service plans by Microsoft's friendly name from the shipped catalog with the internal name
+     * beside it ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"); a name the catalog does
+     * not know, or whose friendly name is the same, as it is.
+     */
+    String plans(java.util.List<String> names) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String n : names) {
+            org.licensim.core.catalog.ServicePlan sp;
+            try {
+                sp = t.catalog().findPlan(n);
+            } catch (org.licensim.core.LicensimException ambiguous) {
+                sp = null;
+            }
+            String f = sp == null || sp.friendlyName() == null ? null : sp.friendlyName().strip();
+            out.add(f == null || f.isEmpty() || f.equalsIgnoreCase(n) ? n : f + " (" + n + ")");
+        }
+        return String.join(", ", out);
+    }
 }

@@ -13,6 +13,11 @@ final class PlanAdvice {
     }
 
     static void print(PrintWriter o, CapacityPlan plan, Procurement proc) {
+        print(o, plan, proc, null);
+    }
+
+    /** As above; {@code tenant}: the snapshot planned from, named in the pointer to the reclaim list. */
+    static void print(PrintWriter o, CapacityPlan plan, Procurement proc, String tenant) {
         int pct = (int) Math.round(plan.percentile() * 100);
         String cur = proc.prices() == null ? null : proc.prices().currency();
         o.printf(Locale.ROOT, "purchase schedule (by %s, p%d, lead time %d days; dated purchases and lifecycle already "
@@ -49,21 +54,37 @@ final class PlanAdvice {
                     a.reclaimSavingsPerYear() == null ? "" : String.format(Locale.ROOT, " (%,.0f %s a year)",
                             a.reclaimSavingsPerYear(), cur));
         }
+        boolean reclaimable = proc.products().stream().anyMatch(a -> a.reclaimDisabled() + Math.max(0, a.reclaimInactive()) > 0);
+        if (reclaimable && tenant != null) {
+            o.printf(Locale.ROOT, "  the accounts behind these seats, and the changes that free them: licensim reclaim %s "
+                    + "--inactive-days %d [--apply reclaim.ps1 --apply reclaim.json]%n", tenant, proc.inactiveDays());
+        }
         if (plan.scenario().base() != null && !proc.signInKnown()) {
             o.println("  (inactive users: the snapshot has no signInActivity; export users with it to count them)");
         }
         for (Procurement.Renewal r : proc.renewals()) {
-            String what = r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
+            boolean suspended = r.status().equals("Suspended") || r.status().equals("LockedOut");
+            String what = suspended ? "moves from " + r.status() + " to " + (r.status().equals("Suspended") ? "LockedOut"
+                    : "Deleted") + " (as licensim check reads it): its units are already not counted as seats; reactivate "
+                    + "it before then to have them back"
+                    : r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
                     : "is not renewed") + ": modelled, its seats go" : "renews (assumed)";
-            o.printf(Locale.ROOT, "  subscription %s: %,d %s on %s %s%s%n", r.subscriptionId(), r.units(), r.sku(),
-                    r.date(), what, r.lapses() ? "" : r.shortIfLapses() > 0
+            o.printf(Locale.ROOT, "  subscription of %s: %,d %s on %s %s%s (subscription %s)%n", productName(proc, r.sku()),
+                    r.units(), r.sku(), r.date(), what, r.lapses() || suspended ? "" : r.shortIfLapses() > 0
                             ? String.format(Locale.ROOT, "; it matters: without it %,d users would lack seats from %s",
-                                    r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it");
+                                    r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it",
+                    r.subscriptionId());
         }
         if (cur != null) {
             double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();
             o.printf(Locale.ROOT, "  cost of the schedule to the end of the horizon: %,.0f %s%n", total, cur);
         }
+    }
+
+    /** The product's name from the plan ("Office 365 E5"), else its part number. */
+    private static String productName(Procurement proc, String sku) {
+        return proc.products().stream().filter(a -> a.sku().equals(sku)).map(Procurement.ProductAdvice::name).findFirst()
+                .orElse(sku);
     }
 
     private static String label(Procurement.ProductAdvice a) {

@@ -95,9 +95,9 @@ final class PlanCommand implements Callable<Integer> {
                     + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
     Format format;
 
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0",
-            description = "Days from ordering seats to having them; the schedule's order-by dates are this much before "
-                    + "the need. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14",
+            description = "Days from ordering seats to having them (an approval and a purchase order; a reseller's "
+                    + "order); the schedule's order-by dates are this much before the need. Default: ${DEFAULT-VALUE}.")
     int leadTime;
 
     @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
@@ -176,28 +176,36 @@ final class PlanCommand implements Callable<Integer> {
                 s.users(), plan.horizon(), s.start(), plan.day0() == CapacityPlanner.Day0.fixed ? "fixed" : "drawn per run",
                 plan.runs(), plan.maxRuns() > 0 ? " chosen by precision (at most " + plan.maxRuns() + ")" : "",
                 plan.millis());
-        o.printf("  %-22s %9s %9s %11s %-17s %-31s %-14s%n", "product", "seats d0", "short in", "extra p50",
-                "buy p" + pct + " (95% CI)", "by (Monte Carlo error)", "releasable");
+        o.printf("  %-22s %9s %9s %11s %-17s %-35s %-14s%n", "product", "seats d0", "short in", "extra p50",
+                "buy p" + pct + " (95% CI)", "first by (Monte Carlo error)", "releasable");
         for (CapacityPlan.ProductNeed p : plan.products()) {
+            // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give (the
+            // schedule's total is the pQ need and its first date the buy-by day, whose Monte Carlo error is shown)
+            Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst()
+                    .orElse(null);
+            int buy = a == null ? 0 : a.buy();
             CapacityPlan.MonteCarlo mc = p.mc();
-            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-3d %,10d %-17s %-31s %-14s%n", p.sku(), p.capacityStart(),
-                    p.runsShort(), p.runs(), p.needP50(), String.format(Locale.ROOT, "%,d (%,d-%,d)", p.buy(),
-                            mc.buy().low(), mc.buy().high()),
-                    p.buyByDay() < 0 ? "-" : "day " + p.buyByDay() + " (" + p.buyByDate() + ") " + pm(mc.buyBy()),
-                    String.format(Locale.ROOT, "%,d", p.releasable()));
+            String by = buy == 0 ? "-" : a.schedule().get(0).neededBy() + " (day "
+                    + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ") "
+                    + pm(mc.buyBy());
+            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-3d %,10d %-17s %-35s %-14s%n", p.sku(), p.capacityStart(),
+                    p.runsShort(), p.runs(), p.needP50(), buy == 0 ? "0" : String.format(Locale.ROOT, "%,d (%,d-%,d)", buy,
+                            mc.buy().low(), mc.buy().high()), by, String.format(Locale.ROOT, "%,d", p.releasable()));
         }
         o.println("advice:");
         boolean any = false;
         for (CapacityPlan.ProductNeed p : plan.products()) {
-            if (p.buy() > 0) {
+            String buy = headline(p, proc, pct);
+            if (buy != null) {
                 any = true;
-                o.printf(Locale.ROOT, "  buy %,d seat%s of %s by %s (day %d, Monte Carlo error %s) to stay error-free in "
-                        + "%d%% of runs (short in %d of %d runs; %s)%n", p.buy(), p.buy() == 1 ? "" : "s", named(plan, p),
-                        p.buyByDate(), p.buyByDay(), pm(p.mc().buyBy()), pct, p.runsShort(), p.runs(),
-                        p.firstShortMedian() < 0 ? "most runs never short" : "first short day " + p.firstShortMedian()
-                                + " " + pm(p.mc().median()) + " (median), between day " + p.firstShortEarly() + " and "
-                                + (p.firstShortLate() < 0 ? "never" : "day " + p.firstShortLate()) + " at p"
-                                + (100 - pct) + "-p" + pct);
+                o.println(buy);
+                if (p.buy() > 0) {
+                    o.printf(Locale.ROOT, "    Monte Carlo: the first date +-%s, the seats %,d-%,d (95%%); first short day %s "
+                            + "%s (median), day %d to %s at p%d-p%d%n", pm(p.mc().buyBy()).substring(2), p.mc().buy().low(),
+                            p.mc().buy().high(), p.firstShortMedian() < 0 ? "never" : "day " + p.firstShortMedian(),
+                            pm(p.mc().median()), p.firstShortEarly(), p.firstShortLate() < 0 ? "never"
+                                    : "day " + p.firstShortLate(), 100 - pct, pct);
+                }
             }
         }
         for (CapacityPlan.ProductNeed p : plan.products()) {
@@ -211,7 +219,7 @@ final class PlanCommand implements Callable<Integer> {
         if (!any) {
             o.println("  nothing to buy or release");
         }
-        PlanAdvice.print(o, plan, proc);
+        PlanAdvice.print(o, plan, proc, plan.scenario().base() == null ? null : scenario);
         if (bt != null) {
             printBacktest(o, plan, bt, pct);
         }
@@ -325,6 +333,29 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** "Office 365 E3 (ENTERPRISEPACK)": the display name with the part number. */
+    /**
+     * The advice line for a product, made from its purchase schedule, so the headline and the
+     * schedule are the same numbers: "buy 4 seats of X to stay error-free in 95% of runs: 2 by
+     * DATE (order by DATE), 1 by DATE, ..."; null when the schedule buys nothing.
+     */
+    static String headline(CapacityPlan.ProductNeed p, Procurement proc, int pct) {
+        Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst().orElse(null);
+        if (a == null || a.buy() == 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  buy %,d seat%s of %s to stay error-free in %d%% "
+                + "of runs:", a.buy(), a.buy() == 1 ? "" : "s", a.name().equals(a.sku()) ? a.sku() : a.name() + " (" + a.sku()
+                + ")", pct));
+        for (int i = 0; i < a.schedule().size(); i++) {
+            Procurement.Purchase x = a.schedule().get(i);
+            sb.append(i == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%,d by %s (order %s)", x.units(), x.neededBy(),
+                    x.late() ? "now: the lead time has passed" : "by " + x.orderBy()));
+        }
+        sb.append(String.format(Locale.ROOT, " (short in %d of %d runs; %s)", p.runsShort(), p.runs(),
+                p.firstShortMedian() < 0 ? "most runs never short" : "median first short day " + p.firstShortMedian()));
+        return sb.toString();
+    }
+
     private static String named(CapacityPlan plan, CapacityPlan.ProductNeed p) {
         String name = plan.productNames().get(plan.products().indexOf(p));
         return name.equals(p.sku()) ? p.sku() : name + " (" + p.sku() + ")";

@@ -76,7 +76,8 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("  %d. %s%n", i + 1, c.stepNames().get(i));
         }
         if (!s.notInTarget().isEmpty()) {
-            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(), String.join(", ", s.notInTarget()));
+            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(),
+                    new Names(reader.read(snapshot)).plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
             o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),

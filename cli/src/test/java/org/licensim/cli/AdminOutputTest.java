@@ -73,6 +73,9 @@ class AdminOutputTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(r.out().contains("nothing written to " + out + ", " + dir.resolve("steps.ps1")
                 + ": no order ends without errors"), r.out());
+        // the service plans members lose, by Microsoft's friendly names with the internal names beside them
+        assertTrue(r.out().contains("members lose, whatever the order (STANDARDPACK lacks them): ")
+                && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
         assertEquals(List.of(), files(dir));
     }
 
@@ -178,5 +181,77 @@ class AdminOutputTest {
         // 200 days on, the active users are inactive too; --limit counts the rest
         Result later = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--limit", "1");
         assertTrue(later.out().matches("(?s).*  \\.\\.\\. and \\d+ more \\(--limit N shows more.*"), later.out());
+    }
+
+    @Test
+    @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
+    void storeScaleCleansUp(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("../bench/target/benchmarks.jar");
+        assertTrue(Files.isRegularFile(jar), "the benchmarks jar is built before the CLI's tests (mvn verify; or -pl cli,bench -am)");
+        Result r = run("bench", "--store-scale", "2000", "--out", dir.resolve("scale").toString(), "--benchmarks-jar",
+                jar.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--store-scale 2,000 writes a store of about 1 MB under " + dir.resolve("scale/store-2000")
+                + "; it is removed once measured (--keep-store keeps it)"), r.err());
+        assertTrue(r.err().contains("licensim: removed " + dir.resolve("scale/store-2000")), r.err());
+        assertFalse(Files.exists(dir.resolve("scale/store-2000")));
+        assertTrue(new ObjectMapper().readTree(dir.resolve("scale/store-scale.json").toFile()).get("storeFileBytesPerUser")
+                .asDouble() > 0);
+    }
+
+    @Test
+    @DisplayName("one plan: on every shipped scenario and the example tenant, the advice and the table say what the purchase schedule says")
+    void headlineIsTheSchedule(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        List<List<String>> plans = List.of(List.of("default", "--users", "2000"), List.of("small", "--users", "2000"),
+                List.of("seat-crunch", "--users", "2000"), List.of("enterprise", "--users", "2000"),
+                List.of(tenant.toString(), "--churn", "../examples/churn.json"));
+        int bought = 0;
+        for (List<String> what : plans) {
+            Path out = dir.resolve("p" + plans.indexOf(what));
+            List<String> args = new java.util.ArrayList<>(List.of("plan"));
+            args.addAll(what);
+            args.addAll(List.of("--horizon", "60", "--runs", "4", "--quiet", "--out", out.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), what + ": " + r.err());
+            JsonNode json = new ObjectMapper().readTree(out.resolve("plan.json").toFile());
+            assertEquals(14, json.get("procurement").get("leadTimeDays").asInt(), "the default lead time");
+            assertTrue(r.out().contains("lead time 14 days"), "and it is shown: " + r.out());
+            for (JsonNode a : json.get("procurement").get("products")) {
+                String sku = a.get("sku").asText();
+                List<String> lines = r.out().lines().filter(l -> l.startsWith("  buy ") && l.contains("(" + sku + ") to stay")
+                        || l.startsWith("  buy ") && l.contains(" of " + sku + " to stay")).toList();
+                int buy = a.get("buy").asInt();
+                if (buy == 0) {
+                    assertEquals(List.of(), lines, what + " " + sku + ": nothing scheduled, nothing advised");
+                    continue;
+                }
+                bought++;
+                assertEquals(1, lines.size(), what + " " + sku + ": " + r.out());
+                StringBuilder expected = new StringBuilder(String.format(java.util.Locale.ROOT, "  buy %,d seat%s of ", buy,
+                        buy == 1 ? "" : "s"));
+                String line = lines.get(0);
+                assertTrue(line.startsWith(expected.toString()), line);
+                String parts = line.substring(line.indexOf("runs: ") + 6, line.lastIndexOf(" (short in"));
+                List<String> expectedParts = new java.util.ArrayList<>();
+                int sum = 0;
+                for (JsonNode x : a.get("schedule")) {
+                    sum += x.get("units").asInt();
+                    expectedParts.add(String.format(java.util.Locale.ROOT, "%,d by %s (order %s)", x.get("units").asInt(),
+                            x.get("neededBy").asText(), x.get("late").asBoolean() ? "now: the lead time has passed"
+                                    : "by " + x.get("orderBy").asText()));
+                }
+                assertEquals(buy, sum, "the schedule adds up to its buy");
+                assertEquals(String.join(", ", expectedParts), parts, what + " " + sku);
+                // the table's buy column is the same number
+                // (with its 95% Monte Carlo interval beside it, and the first date's error after it)
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + sku + " ") && l.matches(".* "
+                        + String.format(java.util.Locale.ROOT, "%,d", buy) + "( \\([\\d,]+-[\\d,]+\\))? +"
+                        + a.get("schedule").get(0).get("neededBy").asText() + " \\(day \\d+\\) .*")),
+                        what + " " + sku + ": " + r.out());
+            }
+        }
+        assertTrue(bought >= 3, "the scenarios have products to buy: " + bought);
     }
 }

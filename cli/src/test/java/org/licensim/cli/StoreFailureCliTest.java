@@ -104,4 +104,41 @@ class StoreFailureCliTest {
         assertTrue(after.err().contains("the store is damaged and cannot be trusted"), after.err());
         assertFalse(after.err().contains("no user with that id"), after.err());
     }
+
+    @Test
+    @DisplayName("R22: an id of 1,024 characters enters a store and is found again; one of 1,025 is a rejected event, never a store stop")
+    void longIdsAreRefusedAtTheEvent(@TempDir Path tmp) throws Exception {
+        // given: the example's events, then a user created with an id at the limit and one past it
+        String first = Files.readAllLines(Path.of(EVENTS)).get(0);
+        String atLimit = "a".repeat(1024);
+        String past = "b".repeat(1025);
+        Path events = tmp.resolve("events.jsonl");
+        Files.writeString(events, Files.readString(Path.of(EVENTS))
+                + userCreated(first, 17, atLimit, "limit@contoso.com") + "\n"
+                + userCreated(first, 18, past, "past@contoso.com") + "\n");
+        Path store = tmp.resolve("store");
+
+        // when: resolved into a store, going on past rejected events
+        Result r = CliTest.run("resolve", SNAPSHOT, "--events", events.toString(), "--store", store.toString(),
+                "--on-reject", "skip");
+
+        // then: the long id is a rejected event naming its length, and the store holds every other event
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(events + ":18: event seq 18 (UserCreated) rejected: id \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...\" "
+                + "of 1,025 characters is longer than the 1,024 characters licensim keeps for a user or group id"), r.out());
+        assertTrue(r.out().contains("state after event seq 17"), r.out());
+        Result info = CliTest.run("state", store.toString(), "--user", atLimit);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().startsWith("user " + atLimit + ": state after event seq 17"), info.out());
+        Result again = CliTest.run("resolve", SNAPSHOT, "--events", events.toString(), "--store", store.toString(),
+                "--on-reject", "skip", "--quiet");
+        assertEquals(0, again.code(), again.err());
+    }
+
+    /** The first example event (a UserCreated) again with another seq, id and userPrincipalName. */
+    private static String userCreated(String template, long seq, String id, String upn) {
+        return template.replaceFirst("\"seq\":1,", "\"seq\":" + seq + ",")
+                .replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"" + id + "\"")
+                .replaceFirst("\"userPrincipalName\":\"[^\"]*\"", "\"userPrincipalName\":\"" + upn + "\"");
+    }
 }

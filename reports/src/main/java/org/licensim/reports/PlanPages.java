@@ -63,23 +63,32 @@ final class PlanPages {
                 plan.path("day0").asText("drawn per run").equals("fixed") ? "the same in every run" : "drawn per run",
                 pct, 100 - pct, pct, pct));
         Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#seats day 0", "#short in runs", "#extra p50",
-                "#extra p" + pct, "#extra max", "buy (95% CI)", "by (Monte Carlo error)", "first short p" + (100 - pct)
-                + "-p" + pct, "#releasable");
+                "#extra p" + pct, "#extra max", "buy (95% CI)", "first by (Monte Carlo error)", "first short p"
+                + (100 - pct) + "-p" + pct, "#releasable");
         List<String> cats = new ArrayList<>();
         double[][] p50 = new double[2][plan.get("products").size()];
         double[][] pq = new double[2][plan.get("products").size()];
         double[][] max = new double[2][plan.get("products").size()];
         int i = 0;
+        Map<String, JsonNode> advice = new LinkedHashMap<>();
+        for (JsonNode a : plan.path("procurement").path("products")) {
+            advice.put(a.path("sku").asText(), a);
+        }
         for (JsonNode p : plan.get("products")) {
-            int buy = p.path("buy").asInt();
+            JsonNode a = advice.get(p.path("sku").asText());
             JsonNode mc = p.path("monteCarlo");
+            // with a purchase schedule, buy and its first date are the schedule's: one plan, the same numbers everywhere
+            int buy = a != null ? a.path("buy").asInt() : p.path("buy").asInt();
+            String by = a != null ? (buy > 0 ? a.path("schedule").get(0).path("neededBy").asText() + " (day "
+                    + java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.parse(plan.path("start").asText()),
+                            java.time.LocalDate.parse(a.path("schedule").get(0).path("neededBy").asText())) + ")" : "-")
+                    : buy > 0 && p.path("buyByDate").isTextual() ? p.path("buyByDate").asText() + " ("
+                            + day(p.get("buyByDay")) + ")" : "-";
             t.classedRow(buy > 0 ? "short" : null, label(p), SimulationPages.n(p.path("capacityStart").asLong()),
                     p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
                     SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
                     SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) + interval(mc.path("buy"))
-                            : "-",
-                    buy > 0 && p.path("buyByDate").isTextual() ? p.path("buyByDate").asText() + " ("
-                            + day(p.get("buyByDay")) + ")" + error(mc.path("buyByDay")) : "-",
+                            : "-", buy > 0 ? by + error(mc.path("buyByDay")) : by,
                     p.path("firstShortDayEarly").isNull() || !p.has("firstShortDayEarly") ? "never"
                             : day(p.get("firstShortDayEarly")) + " to " + (p.path("firstShortDayLate").isNull()
                             ? "never" : day(p.get("firstShortDayLate"))),
@@ -245,9 +254,10 @@ final class PlanPages {
             }
             for (JsonNode x : pr.path("renewals")) {
                 n.row(names.getOrDefault(x.path("sku").asText(), x.path("sku").asText()), x.path("date").asText(),
-                        SimulationPages.n(x.path("units").asLong()), x.path("lapses").asBoolean()
+                        SimulationPages.n(x.path("units").asLong()), suspended(x) ? x.path("status").asText()
+                                + ": locks out, units not counted" : x.path("lapses").asBoolean()
                                 ? (x.path("isTrial").asBoolean() ? "trial ends" : "lapses") : "renews",
-                        x.path("lapses").asBoolean() ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()),
+                        x.path("lapses").asBoolean() || suspended(x) ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()),
                         x.path("subscriptionId").asText());
             }
             s.para("Subscriptions whose next lifecycle date is in the horizon.");
@@ -280,6 +290,12 @@ final class PlanPages {
                 + "reclaiming the seats held by disabled and inactive accounts would save %,.0f %s a year, and releasing the "
                 + "seats no run needed %,.0f %s a year.", cost, cur, reclaim, cur, release, cur));
         s.add(c.build());
+    }
+
+    /** A subscription already suspended (or locked out): its next date takes nothing more away, as check reads it. */
+    private static boolean suspended(JsonNode renewal) {
+        String st = renewal.path("status").asText();
+        return st.equals("Suspended") || st.equals("LockedOut");
     }
 
     private static String money(JsonNode n) {

@@ -24,6 +24,8 @@ public final class Rejection extends LicensimException {
         UNKNOWN_PLAN("unknown plan"),
         /** A new user or group id that is already used (ids are never reused). */
         ID_IN_USE("id already used"),
+        /** A new user or group id longer than {@link org.licensim.core.directory.Ids#MAX_LENGTH} characters. */
+        ID_TOO_LONG("id too long"),
         /** More users than licensim supports in one tenant. */
         TENANT_TOO_LARGE("tenant too large"),
         /** A group made a member of itself. */

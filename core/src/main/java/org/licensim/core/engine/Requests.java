@@ -8,6 +8,7 @@ import org.licensim.core.catalog.Product;
 import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Groups;
+import org.licensim.core.directory.Ids;
 import org.licensim.core.directory.Subscriptions;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.Users;
@@ -61,8 +62,11 @@ final class Requests {
         return g;
     }
 
-    /** Whether {@code id} may name a new user or group (ids are never reused). */
+    /** Whether {@code id} may name a new user or group (ids are never reused, and at most {@link Ids#MAX_LENGTH} long). */
     void checkNewId(Event e, String id) {
+        if (Ids.tooLong(id)) {
+            throw reject(e, Reason.ID_TOO_LONG, Ids.tooLongMessage(id));
+        }
         if (users.everExisted(id) || groups.everExisted(id)) {
             throw reject(e, Reason.ID_IN_USE, "id \"" + id + "\" is already used by a user or group (ids are never reused)");
         }

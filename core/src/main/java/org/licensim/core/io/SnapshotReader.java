@@ -333,6 +333,10 @@ public final class SnapshotReader {
                 problems.at(start, "a user needs a non-empty \"id\"");
                 return;
             }
+            if (org.licensim.core.directory.Ids.tooLong(id)) {
+                problems.at(idWhere[0].withPath("$.users[" + index + "].id"), org.licensim.core.directory.Ids.tooLongMessage(id));
+                return;
+            }
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
                 problems.at(idWhere[0].withPath("$.users[" + index + "].id"), "duplicate id \"" + id
                         + "\": ids must be unique across users and groups");
@@ -393,6 +397,10 @@ public final class SnapshotReader {
             }
             if (id == null || id.isBlank()) {
                 problems.at(start, "a group needs a non-empty \"id\"");
+                return;
+            }
+            if (org.licensim.core.directory.Ids.tooLong(id)) {
+                problems.at(idWhere, org.licensim.core.directory.Ids.tooLongMessage(id));
                 return;
             }
             if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {

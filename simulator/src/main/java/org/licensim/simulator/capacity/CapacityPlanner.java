@@ -288,10 +288,15 @@ public final class CapacityPlanner {
         throw new IllegalStateException("day " + day + " is not in the run");
     }
 
-    /** The rank (1-based) of the buy-by date among n sorted first short days: the nearest-rank 1 - q quantile. */
+    /**
+     * The rank (1-based) of the buy-by date among n sorted first short days: n + 1 - k with k the
+     * predictive rank, so that a future run runs short no earlier with probability k / (n + 1) >= q,
+     * and the day the purchase schedule's pQ requirement first rises above 0 (Procurement) is the
+     * same day. At 20 runs and q = 0.95 it is the earliest run, as the nearest-rank p5 was; at 52
+     * the 2nd, where the nearest rank (the 3rd) left the schedule's first date a run earlier.
+     */
     static int earlyRank(int n, double q) {
-        // 1 - 0.95 is 0.050000000000000044 in binary: without the tolerance p5 of 20 runs would be the 2nd
-        return Math.max(1, Math.min(n, (int) Math.ceil((1 - q) * n - 1e-9)));
+        return Math.max(1, n + 1 - predictiveRank(n, q));
     }
 
     /** The rank of the predictive q bound: ceil(q (n + 1)), at most n (see {@link #predictive}). */

@@ -122,6 +122,14 @@ class ForecastTest {
             double slack = 2 * Math.sqrt(best * (1 - best) * (1.0 / p.datedRows() + 1.0 / 40));
             assertTrue(p.within3Days() >= best - slack, sku + ": within 3 days " + p.within3Days() + ", best " + best);
         }
+        // one plan: the purchase schedule's total and first date are the need and the buy-by day the backtest scores
+        for (Procurement.ProductAdvice a : r.procurement().products()) {
+            CapacityPlan.ProductNeed p = r.plan().product(a.sku());
+            assertEquals(p.buy(), a.buy(), a.sku());
+            if (a.buy() > 0) {
+                assertEquals(r.plan().scenario().start().plusDays(p.buyByDay()), a.schedule().get(0).neededBy(), a.sku());
+            }
+        }
         // the plan shows how precisely its runs fix each figure
         assertTrue(e3.mc().buyBy().error() >= 0 && e3.mc().buyBy().low() <= e3.buyByDay()
                 && e3.buyByDay() <= e3.mc().buyBy().high(), e3.mc().toString());
