@@ -92,7 +92,7 @@ public final class PlanJob implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int truths;
 
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0", description = "Days from order to seats. "
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14", description = "Days from order to seats. "
             + "Default: ${DEFAULT-VALUE}.")
     int leadTime;
 
