@@ -34,7 +34,7 @@ public final class BenchMain {
     public enum Profile {
         /** Every benchmark once on a tiny tenant, in this JVM: CI's check that none rots. */
         smoke,
-        /** 1M users, the manySmall and scarce shapes, short iterations: about half an hour. */
+        /** 1M users, the manySmall and scarce shapes, short iterations: about twenty minutes. */
         quick,
         /** Every shape at 100k, 1M and 10M users, longer iterations, two forks. */
         full

@@ -4,16 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.licensim.cli.CliTest.Result;
+import org.licensim.core.ChildJvm;
 import org.licensim.core.state.StoreDamage;
 import org.licensim.core.state.StoreFaults;
+import org.licensim.core.state.StoreHolder;
 
 /**
  * docs/STORE.md "When the store fails": a store failure is never a rejected event, and damage
@@ -140,5 +147,41 @@ class StoreFailureCliTest {
         return template.replaceFirst("\"seq\":1,", "\"seq\":" + seq + ",")
                 .replaceFirst("\"id\":\"[^\"]*\"", "\"id\":\"" + id + "\"")
                 .replaceFirst("\"userPrincipalName\":\"[^\"]*\"", "\"userPrincipalName\":\"" + upn + "\"");
+    }
+
+    @Test
+    @DisplayName("Deleting DIR/lock does not let a second process in beside a live one: the commit record is locked too")
+    void deletedLockFileStillRefuses(@TempDir Path tmp) throws Exception {
+        // given: a store held open by another process, and its lock file deleted
+        Path store = tmp.resolve("store");
+        assertEquals(0, CliTest.run("resolve", SNAPSHOT, "--events", EVENTS, "--store", store.toString(), "--quiet").code());
+        Process holder = ChildJvm.start(ChildJvm.command(StoreHolder.class.getName(), List.of(), store.toString()));
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = out.readLine();
+        } while (line != null && !line.startsWith("holding pid"));
+        assertTrue(line != null, "the other process holds the store");
+        try {
+            Files.delete(store.resolve("lock"));
+
+            // when: a reader and a writer come
+            Result reader = CliTest.run("state", store.toString());
+            Result writer = CliTest.run("resolve", SNAPSHOT, "--events", EVENTS, "--store", store.toString(), "--quiet");
+
+            // then: both refused, naming the commit record
+            for (Result r : List.of(reader, writer)) {
+                assertEquals(1, r.code(), r.out());
+                assertTrue(r.err().startsWith("licensim: " + store + ": the store is in use by another process (it holds "
+                        + "commit.bin; the store's lock file was removed or replaced while it ran)"), r.err());
+            }
+        } finally {
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+        }
+        // and the holder's store is intact once it is gone
+        Result after = CliTest.run("state", store.toString(), "--verify");
+        assertEquals(0, after.code(), after.err());
+        assertFalse(after.err().contains("not closed cleanly"), after.err());
     }
 }

@@ -153,13 +153,18 @@ public final class GraphServer implements AutoCloseable {
     private final class Handler implements HttpHandler {
         @Override
         public void handleRequest(HttpServerExchange ex) {
-            if (ex.isInIoThread()) {
+            String path = ex.getRequestPath();
+            // a GET has no body to wait for: answered on the I/O thread, without a hand-over to a worker (reads
+            // only wait for the read lock, held by the writer for the time one change takes)
+            boolean get = ex.getRequestMethod().equalToString("GET") && !path.equals("/licensim/snapshot");
+            if (ex.isInIoThread() && !get) {
                 ex.dispatch(this);
                 return;
             }
-            ex.startBlocking();
+            if (!ex.isInIoThread()) {
+                ex.startBlocking();
+            }
             Routes.Response resp;
-            String path = ex.getRequestPath();
             Map<String, String> headers = new LinkedHashMap<>();
             for (HeaderValues h : ex.getRequestHeaders()) {
                 headers.put(h.getHeaderName().toString().toLowerCase(Locale.ROOT), h.getFirst());
@@ -172,7 +177,7 @@ public final class GraphServer implements AutoCloseable {
             Routes.Request bare = new Routes.Request(ex.getRequestMethod().toString(), path, ex.getQueryString(), query,
                     headers, null, base);
             try {
-                byte[] body = readBody(ex);
+                byte[] body = get ? null : readBody(ex);
                 Routes.Request r = new Routes.Request(bare.method(), path, bare.rawQuery(), query, headers, body, base);
                 if (path.equals("/licensim/snapshot") && r.method().equals("GET")) {
                     authorize(r);

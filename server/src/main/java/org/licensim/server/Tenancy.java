@@ -65,6 +65,8 @@ public final class Tenancy implements AutoCloseable {
     private final ConcurrentLinkedQueue<GroupJob> jobs = new ConcurrentLinkedQueue<>();
     private final double processingRate;
     private final Thread writer;
+    private final LinkedBlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
+    private final Thread committer;
     private final AtomicLong acceptedJobs = new AtomicLong();
     private volatile boolean running = true;
     private volatile String broken;
@@ -142,7 +144,10 @@ public final class Tenancy implements AutoCloseable {
         }
         this.writer = new Thread(this::writerLoop, "licensim-writer");
         writer.setDaemon(true);
+        this.committer = new Thread(this::committerLoop, "licensim-committer");
+        committer.setDaemon(true);
         writer.start();
+        committer.start();
     }
 
     // ---- reads
@@ -315,16 +320,79 @@ public final class Tenancy implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        RuntimeException logFailure = logged(applied);
+        List<Integer> done = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             @SuppressWarnings("unchecked")
             Write<Object> w = (Write<Object>) batch.get(i);
             if (errors[i] != null) {
-                w.done.completeExceptionally(errors[i]);
-            } else if (logFailure != null) {
-                w.done.completeExceptionally(logFailure);
+                w.done.completeExceptionally(errors[i]); // changed nothing: answered at once
             } else {
+                done.add(i);
+            }
+        }
+        List<Write<?>> answered = new ArrayList<>(batch); // the writer reuses its batch list for the next one
+        Runnable answer = () -> {
+            for (int i : done) {
+                @SuppressWarnings("unchecked")
+                Write<Object> w = (Write<Object>) answered.get(i);
                 w.done.complete(results[i]);
+            }
+        };
+        if (log == null || applied.isEmpty()) {
+            answer.run();
+            return;
+        }
+        commits.add(new Commit(new ArrayList<>(applied), answer, failure -> {
+            for (int i : done) {
+                answered.get(i).done.completeExceptionally(failure);
+            }
+        }));
+    }
+
+    /** Events to make durable, then what to do: answer their writes, or fail them. */
+    private record Commit(List<Event> events, Runnable durable, java.util.function.Consumer<RuntimeException> failed) {
+    }
+
+    /**
+     * The committer: appends the events of every commit waiting (one write, one fsync with a store)
+     * and then answers their writes, while the writer already applies the next ones. The log stays
+     * in apply order, so what is durable is always a prefix of what was applied.
+     */
+    private void committerLoop() {
+        List<Commit> all = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        while (true) {
+            Commit first;
+            try {
+                first = commits.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) {
+                if (!running && !writer.isAlive()) {
+                    return;
+                }
+                continue;
+            }
+            all.clear();
+            events.clear();
+            all.add(first);
+            commits.drainTo(all);
+            for (Commit c : all) {
+                events.addAll(c.events());
+            }
+            RuntimeException failure = logged(events);
+            for (Commit c : all) {
+                try {
+                    if (failure == null) {
+                        c.durable().run();
+                    } else {
+                        c.failed().accept(failure);
+                    }
+                } catch (RuntimeException e) {
+                    fail("answering committed writes failed (" + e + "); writes are refused from now on");
+                }
             }
         }
     }
@@ -360,13 +428,19 @@ public final class Tenancy implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        logged(applied);
-        if (groupQueue != null && broken == null) {
-            try {
-                groupQueue.done(job.id());
-            } catch (IOException e) {
-                fail("the group queue could not be written: " + e.getMessage());
+        Runnable finished = () -> {
+            if (groupQueue != null && broken == null) {
+                try {
+                    groupQueue.done(job.id());
+                } catch (IOException e) {
+                    fail("the group queue could not be written: " + e.getMessage());
+                }
             }
+        };
+        if (log == null) {
+            finished.run();
+        } else {
+            commits.add(new Commit(new ArrayList<>(applied), finished, failure -> { }));
         }
         synchronized (jobs) {
             boolean more = false;
@@ -402,6 +476,7 @@ public final class Tenancy implements AutoCloseable {
         writer.interrupt();
         try {
             writer.join(5_000);
+            committer.join(5_000); // never interrupted: it may be writing the log
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -95,9 +95,11 @@ class DurabilityTest {
             t.start();
             writers.add(t);
         }
-        while (acked.size() < 100) {
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (acked.size() < 100 && System.nanoTime() < until) {
             Thread.sleep(2);
         }
+        assertTrue(acked.size() >= 100, "only " + acked.size() + " writes acknowledged in 2 minutes");
         child.destroyForcibly(); // SIGKILL, writes in flight
         child.waitFor();
         for (Thread t : writers) {

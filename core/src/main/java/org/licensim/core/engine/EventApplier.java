@@ -149,46 +149,95 @@ final class EventApplier {
     }
 
     void apply(Event e) {
-        if (e instanceof Event.MemberAdded m) {
-            memberAdded(m);
-        } else if (e instanceof Event.MemberRemoved m) {
-            memberRemoved(m);
-        } else if (e instanceof Event.UserCreated c) {
-            userCreated(c);
-        } else if (e instanceof Event.UserDeleted d) {
-            userDeleted(d);
-        } else if (e instanceof Event.UserAttributesChanged a) {
-            attributesChanged(a);
-        } else if (e instanceof Event.GroupCreated c) {
-            groupCreated(c);
-        } else if (e instanceof Event.GroupDeleted d) {
-            groupDeleted(d);
-        } else if (e instanceof Event.GroupRuleChanged c) {
-            ruleChanged(c);
-        } else if (e instanceof Event.LicenseAssignedToGroup a) {
-            licenseAssignedToGroup(a);
-        } else if (e instanceof Event.LicenseRemovedFromGroup d) {
-            licenseRemovedFromGroup(d);
-        } else if (e instanceof Event.GroupDisabledPlansChanged c) {
-            groupPlansChanged(c);
-        } else if (e instanceof Event.LicenseAssignedToUser a) {
-            licenseAssignedToUser(a);
-        } else if (e instanceof Event.LicenseRemovedFromUser d) {
-            licenseRemovedFromUser(d);
-        } else if (e instanceof Event.AssignLicense a) {
-            if (a.userId() != null) {
-                simultaneous.onUser(a);
-            } else {
-                simultaneous.onGroup(a);
-            }
-        } else if (e instanceof Event.UnitsChanged c) {
-            unitsChanged(c);
-        } else if (e instanceof Event.Reprocess p) {
-            reprocess(p);
-        } else {
-            throw Requests.reject(e, Reason.UNSUPPORTED_EVENT, "unsupported event type " + e.type());
-        }
+        e.accept(handlers);
     }
+
+    /** The handler of each event type. */
+    private final Event.Handler<RuntimeException> handlers = new Event.Handler<>() {
+        @Override
+        public void on(Event.UserCreated e) {
+            userCreated(e);
+        }
+
+        @Override
+        public void on(Event.UserDeleted e) {
+            userDeleted(e);
+        }
+
+        @Override
+        public void on(Event.UserAttributesChanged e) {
+            attributesChanged(e);
+        }
+
+        @Override
+        public void on(Event.MemberAdded e) {
+            memberAdded(e);
+        }
+
+        @Override
+        public void on(Event.MemberRemoved e) {
+            memberRemoved(e);
+        }
+
+        @Override
+        public void on(Event.GroupCreated e) {
+            groupCreated(e);
+        }
+
+        @Override
+        public void on(Event.GroupDeleted e) {
+            groupDeleted(e);
+        }
+
+        @Override
+        public void on(Event.GroupRuleChanged e) {
+            ruleChanged(e);
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToGroup e) {
+            licenseAssignedToGroup(e);
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromGroup e) {
+            licenseRemovedFromGroup(e);
+        }
+
+        @Override
+        public void on(Event.GroupDisabledPlansChanged e) {
+            groupPlansChanged(e);
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToUser e) {
+            licenseAssignedToUser(e);
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromUser e) {
+            licenseRemovedFromUser(e);
+        }
+
+        @Override
+        public void on(Event.AssignLicense e) {
+            if (e.userId() != null) {
+                simultaneous.onUser(e);
+            } else {
+                simultaneous.onGroup(e);
+            }
+        }
+
+        @Override
+        public void on(Event.UnitsChanged e) {
+            unitsChanged(e);
+        }
+
+        @Override
+        public void on(Event.Reprocess e) {
+            reprocess(e);
+        }
+    };
 
     // ------------------------------------------------------------------ membership
 

@@ -61,9 +61,7 @@ public final class Rejection extends LicensimException {
         /** Licence-driven rules that would never settle (section 4): a cycle of groups. */
         LICENCE_CYCLE("licence-driven cycle"),
         /** One request that adds and removes the same product (R23). */
-        ADDED_AND_REMOVED("added and removed at once"),
-        /** An event type this engine does not apply. */
-        UNSUPPORTED_EVENT("unsupported event");
+        ADDED_AND_REMOVED("added and removed at once");
 
         private final String label;
 

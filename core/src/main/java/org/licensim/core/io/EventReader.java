@@ -31,9 +31,8 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 public final class EventReader implements Closeable {
     private static final JsonFactory JSON = new JsonFactory();
-    static final String TYPES = "UserCreated, UserDeleted, UserAttributesChanged, MemberAdded, MemberRemoved, "
-            + "GroupCreated, GroupDeleted, GroupRuleChanged, LicenseAssignedToGroup, LicenseRemovedFromGroup, "
-            + "GroupDisabledPlansChanged, LicenseAssignedToUser, LicenseRemovedFromUser, AssignLicense, UnitsChanged, Reprocess";
+    static final String TYPES = java.util.Arrays.stream(Event.Kind.values()).map(Enum::name)
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private final BufferedReader reader;
     private final String file;
@@ -388,46 +387,47 @@ public final class EventReader implements Closeable {
         }
         long s = f.seq;
         Instant t = f.time;
-        Event e = switch (f.type) {
-            case "UserCreated" -> need(local, f.user != null && f.user.id != null, "user (with an id)")
+        Event.Kind kind = Event.Kind.named(f.type);
+        if (kind == null) {
+            local.add(0, 0, "$.type", "unknown event type \"" + f.type + "\"; allowed: " + TYPES);
+            return null;
+        }
+        Event e = switch (kind) {
+            case UserCreated -> need(local, f.user != null && f.user.id != null, "user (with an id)")
                     ? new Event.UserCreated(s, t, f.user) : null;
-            case "UserDeleted" -> need(local, f.userId != null, "userId") ? new Event.UserDeleted(s, t, f.userId) : null;
-            case "UserAttributesChanged" -> need(local, f.userId != null && f.attributes != null, "userId, attributes")
+            case UserDeleted -> need(local, f.userId != null, "userId") ? new Event.UserDeleted(s, t, f.userId) : null;
+            case UserAttributesChanged -> need(local, f.userId != null && f.attributes != null, "userId, attributes")
                     ? new Event.UserAttributesChanged(s, t, f.userId, f.attributes) : null;
-            case "MemberAdded" -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
+            case MemberAdded -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
                     ? new Event.MemberAdded(s, t, f.groupId, f.memberId) : null;
-            case "MemberRemoved" -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
+            case MemberRemoved -> need(local, f.groupId != null && f.memberId != null, "groupId, memberId")
                     ? new Event.MemberRemoved(s, t, f.groupId, f.memberId) : null;
-            case "GroupCreated" -> need(local, f.hasGroup && f.gId != null, "group (with an id)")
+            case GroupCreated -> need(local, f.hasGroup && f.gId != null, "group (with an id)")
                     ? new Event.GroupCreated(s, t, f.gId, f.gName, f.gSecurity, f.rule, f.paused, List.copyOf(f.members))
                     : null;
-            case "GroupDeleted" -> need(local, f.groupId != null, "groupId") ? new Event.GroupDeleted(s, t, f.groupId) : null;
-            case "GroupRuleChanged" -> need(local, f.groupId != null && f.hasRule, "groupId, membershipRule")
+            case GroupDeleted -> need(local, f.groupId != null, "groupId") ? new Event.GroupDeleted(s, t, f.groupId) : null;
+            case GroupRuleChanged -> need(local, f.groupId != null && f.hasRule, "groupId, membershipRule")
                     ? new Event.GroupRuleChanged(s, t, f.groupId, f.rule, f.paused) : null;
-            case "LicenseAssignedToGroup" -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
+            case LicenseAssignedToGroup -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
                     ? new Event.LicenseAssignedToGroup(s, t, f.groupId, f.skuId, plans(f)) : null;
-            case "LicenseRemovedFromGroup" -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
+            case LicenseRemovedFromGroup -> need(local, f.groupId != null && f.skuId != null, "groupId, skuId")
                     ? new Event.LicenseRemovedFromGroup(s, t, f.groupId, f.skuId) : null;
-            case "GroupDisabledPlansChanged" -> need(local, f.groupId != null && f.skuId != null && f.disabledPlans != null,
+            case GroupDisabledPlansChanged -> need(local, f.groupId != null && f.skuId != null && f.disabledPlans != null,
                     "groupId, skuId, disabledPlans")
                     ? new Event.GroupDisabledPlansChanged(s, t, f.groupId, f.skuId, plans(f)) : null;
-            case "LicenseAssignedToUser" -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
+            case LicenseAssignedToUser -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
                     ? new Event.LicenseAssignedToUser(s, t, f.userId, f.skuId, plans(f)) : null;
-            case "LicenseRemovedFromUser" -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
+            case LicenseRemovedFromUser -> need(local, f.userId != null && f.skuId != null, "userId, skuId")
                     ? new Event.LicenseRemovedFromUser(s, t, f.userId, f.skuId) : null;
-            case "AssignLicense" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
+            case AssignLicense -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
                     && need(local, f.addLicenses != null || f.removeLicenses != null, "addLicenses or removeLicenses")
                     ? new Event.AssignLicense(s, t, f.userId, f.groupId,
                             f.addLicenses == null ? List.of() : List.copyOf(f.addLicenses),
                             f.removeLicenses == null ? List.of() : List.copyOf(f.removeLicenses)) : null;
-            case "UnitsChanged" -> need(local, f.skuId != null && f.units != null, "skuId, prepaidUnits")
+            case UnitsChanged -> need(local, f.skuId != null && f.units != null, "skuId, prepaidUnits")
                     ? new Event.UnitsChanged(s, t, f.skuId, f.units) : null;
-            case "Reprocess" -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
+            case Reprocess -> need(local, (f.userId == null) != (f.groupId == null), "exactly one of userId, groupId")
                     ? new Event.Reprocess(s, t, f.userId, f.groupId) : null;
-            default -> {
-                local.add(0, 0, "$.type", "unknown event type \"" + f.type + "\"; allowed: " + TYPES);
-                yield null;
-            }
         };
         return e;
     }

@@ -39,22 +39,45 @@ public final class EventWriter implements Closeable {
         g.writeNumberField("seq", e.seq());
         g.writeStringField("time", e.time().toString());
         g.writeStringField("type", e.type());
-        if (e instanceof Event.UserCreated x) {
+        e.accept(fields);
+        g.writeEndObject();
+        g.writeRaw('\n');
+    }
+
+    /** The fields of each event type after seq, time and type. */
+    private final Event.Handler<IOException> fields = new Event.Handler<>() {
+        @Override
+        public void on(Event.UserCreated x) throws IOException {
             g.writeFieldName("user");
             writeUser(x.user(), true);
-        } else if (e instanceof Event.UserDeleted x) {
+        }
+
+        @Override
+        public void on(Event.UserDeleted x) throws IOException {
             g.writeStringField("userId", x.userId());
-        } else if (e instanceof Event.UserAttributesChanged x) {
+        }
+
+        @Override
+        public void on(Event.UserAttributesChanged x) throws IOException {
             g.writeStringField("userId", x.userId());
             g.writeFieldName("attributes");
             writeUser(x.attributes(), false);
-        } else if (e instanceof Event.MemberAdded x) {
+        }
+
+        @Override
+        public void on(Event.MemberAdded x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("memberId", x.memberId());
-        } else if (e instanceof Event.MemberRemoved x) {
+        }
+
+        @Override
+        public void on(Event.MemberRemoved x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("memberId", x.memberId());
-        } else if (e instanceof Event.GroupCreated x) {
+        }
+
+        @Override
+        public void on(Event.GroupCreated x) throws IOException {
             g.writeObjectFieldStart("group");
             g.writeStringField("id", x.groupId());
             if (x.displayName() != null) {
@@ -65,31 +88,55 @@ public final class EventWriter implements Closeable {
             g.writeStringField("membershipRuleProcessingState", x.paused() ? "Paused" : "On");
             strings("members", x.members());
             g.writeEndObject();
-        } else if (e instanceof Event.GroupDeleted x) {
+        }
+
+        @Override
+        public void on(Event.GroupDeleted x) throws IOException {
             g.writeStringField("groupId", x.groupId());
-        } else if (e instanceof Event.GroupRuleChanged x) {
+        }
+
+        @Override
+        public void on(Event.GroupRuleChanged x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("membershipRule", x.membershipRule());
             g.writeStringField("membershipRuleProcessingState", x.paused() ? "Paused" : "On");
-        } else if (e instanceof Event.LicenseAssignedToGroup x) {
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToGroup x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("skuId", x.skuId());
             strings("disabledPlans", x.disabledPlans());
-        } else if (e instanceof Event.LicenseRemovedFromGroup x) {
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromGroup x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("skuId", x.skuId());
-        } else if (e instanceof Event.GroupDisabledPlansChanged x) {
+        }
+
+        @Override
+        public void on(Event.GroupDisabledPlansChanged x) throws IOException {
             g.writeStringField("groupId", x.groupId());
             g.writeStringField("skuId", x.skuId());
             strings("disabledPlans", x.disabledPlans());
-        } else if (e instanceof Event.LicenseAssignedToUser x) {
+        }
+
+        @Override
+        public void on(Event.LicenseAssignedToUser x) throws IOException {
             g.writeStringField("userId", x.userId());
             g.writeStringField("skuId", x.skuId());
             strings("disabledPlans", x.disabledPlans());
-        } else if (e instanceof Event.LicenseRemovedFromUser x) {
+        }
+
+        @Override
+        public void on(Event.LicenseRemovedFromUser x) throws IOException {
             g.writeStringField("userId", x.userId());
             g.writeStringField("skuId", x.skuId());
-        } else if (e instanceof Event.AssignLicense x) {
+        }
+
+        @Override
+        public void on(Event.AssignLicense x) throws IOException {
             if (x.userId() != null) {
                 g.writeStringField("userId", x.userId());
             } else {
@@ -104,19 +151,23 @@ public final class EventWriter implements Closeable {
             }
             g.writeEndArray();
             strings("removeLicenses", x.removeLicenses());
-        } else if (e instanceof Event.UnitsChanged x) {
+        }
+
+        @Override
+        public void on(Event.UnitsChanged x) throws IOException {
             g.writeStringField("skuId", x.skuId());
             SnapshotWriter.writePrepaidUnits(g, x.prepaidUnits());
-        } else if (e instanceof Event.Reprocess x) {
+        }
+
+        @Override
+        public void on(Event.Reprocess x) throws IOException {
             if (x.userId() != null) {
                 g.writeStringField("userId", x.userId());
             } else {
                 g.writeStringField("groupId", x.groupId());
             }
         }
-        g.writeEndObject();
-        g.writeRaw('\n');
-    }
+    };
 
     private void writeUser(UserData d, boolean withId) throws IOException {
         g.writeStartObject();

@@ -165,6 +165,27 @@ final class CommitHeader implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Takes an exclusive OS lock on the commit record itself, held until {@link #close()}: the
+     * second lock of {@link StoreLock}. {@code DIR/lock} can be deleted and made again by another
+     * process, which then holds a lock of its own on a new file; the commit record cannot be taken
+     * away from under a writer without destroying the store, so a process that gets past a
+     * replaced lock file is refused here, before it reads or recovers anything.
+     */
+    void lockOrRefuse(Path dir) {
+        try {
+            if (channel.tryLock() == null) {
+                throw new LicensimException(dir + ": the store is in use by another process (it holds " + file.getFileName()
+                        + "; the store's lock file was removed or replaced while it ran); a store has one user at a "
+                        + "time: wait for that process to finish, or stop it");
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new LicensimException(dir + ": this store is already open in this process; close it before opening it again");
+        } catch (IOException e) {
+            throw new LicensimException(file + ": cannot lock the store's commit record: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         try {

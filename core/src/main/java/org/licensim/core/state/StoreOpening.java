@@ -65,6 +65,7 @@ final class StoreOpening {
             // the commit record (saying "being built") before the manifest: a directory with a
             // manifest always has one, so a build killed anywhere is recognised as unfinished
             header = CommitHeader.create(dir.resolve(ChronicleStateStore.COMMIT), new CommitHeader.Slot(1, ChronicleStateStore.LAYOUT, CommitHeader.BUILDING, -1, 0, 0, 0));
+            header.lockOrRefuse(dir);
             header.setWriterOpen(true);
             StoreManifest m = StoreManifest.create(tenant, source.toString(), sizing);
             m.write(dir);
@@ -103,8 +104,23 @@ final class StoreOpening {
             if (!unfinished(dir)) {
                 return false; // finished by another process meanwhile
             }
-            StoreFiles.removeWhatCreateMade(dir, false);
-            return true;
+            Path commit = dir.resolve(ChronicleStateStore.COMMIT);
+            if (!Files.isRegularFile(commit)) {
+                StoreFiles.removeWhatCreateMade(dir, false);
+                return true;
+            }
+            // a build still running whose lock file was removed holds the commit record's lock
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(commit,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                if (ch.tryLock() == null) {
+                    throw new LicensimException(dir + ": the store is being built by another process (it holds "
+                            + ChronicleStateStore.COMMIT + "; the store's lock file was removed or replaced while it ran)");
+                }
+                StoreFiles.removeWhatCreateMade(dir, false);
+                return true;
+            } catch (IOException e) {
+                throw new LicensimException(commit + ": cannot lock the store's commit record: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -154,7 +170,14 @@ final class StoreOpening {
                         + "process writing it stopped, so it holds no usable state; delete the directory and resolve again");
             }
             StoreManifest m = StoreManifest.read(dir);
-            header = CommitHeader.open(dir.resolve(ChronicleStateStore.COMMIT));
+            CommitHeader opened = CommitHeader.open(dir.resolve(ChronicleStateStore.COMMIT));
+            try {
+                opened.lockOrRefuse(dir);
+            } catch (RuntimeException e) {
+                opened.close(); // another process's store: its writer flag is not ours to touch
+                throw e;
+            }
+            header = opened;
             CommitHeader.Slot c = header.current();
             if (c.layout() != ChronicleStateStore.LAYOUT) {
                 throw new LicensimException(header.file() + ": commit record of layout " + c.layout()

@@ -3,11 +3,11 @@ package org.licensim.simulator.capacity;
 import java.nio.file.Path;
 
 import org.licensim.core.files.AtomicFile;
+import org.licensim.simulator.scenario.TenantChurn;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.licensim.simulator.scenario.TenantChurn;
 
 /** Writes a plan (and its backtest, when run) as {@code plan.json}, schema {@code licensim.plan/1} (docs/PLANNING.md). */
 public final class CapacityPlanWriter {

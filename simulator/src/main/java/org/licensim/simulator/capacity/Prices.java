@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.licensim.core.LicensimException;
+import org.licensim.simulator.scenario.CheckedJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.licensim.simulator.scenario.CheckedJson;
 
 /**
  * What a seat costs, as the user's agreement says (licensim ships no prices: they differ by

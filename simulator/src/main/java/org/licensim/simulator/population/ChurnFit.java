@@ -21,15 +21,15 @@ import org.licensim.core.files.AtomicFile;
 import org.licensim.core.graph.DirectoryAudits;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.simulator.scenario.ChurnCalendar;
+import org.licensim.simulator.scenario.ChurnReader;
+import org.licensim.simulator.scenario.TenantBase;
 import org.licensim.simulator.scenario.TenantChurn.Pair;
 import org.licensim.simulator.scenario.TenantChurn.Rate;
 import org.licensim.simulator.scenario.TenantChurn.Rates;
+import org.licensim.simulator.scenario.TenantChurn;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.licensim.simulator.scenario.ChurnReader;
-import org.licensim.simulator.scenario.TenantBase;
-import org.licensim.simulator.scenario.TenantChurn;
 
 /**
  * Churn rates fitted from a tenant's history: an older snapshot of it (what changed between the

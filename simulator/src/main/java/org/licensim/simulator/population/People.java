@@ -11,9 +11,9 @@ import java.util.Set;
 import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
 import org.licensim.core.directory.UserData;
 import org.licensim.simulator.scenario.Scenario.Department;
+import org.licensim.simulator.scenario.Scenario;
 
 import net.datafaker.Faker;
-import org.licensim.simulator.scenario.Scenario;
 
 /**
  * Makes synthetic users: realistic names from datafaker (drawn once into pools with a seeded

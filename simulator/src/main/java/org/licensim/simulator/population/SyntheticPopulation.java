@@ -13,8 +13,8 @@ import org.licensim.core.directory.UserData;
 import org.licensim.core.event.Event;
 import org.licensim.simulator.scenario.Scenario.DirectSpec;
 import org.licensim.simulator.scenario.Scenario.ProductSpec;
+import org.licensim.simulator.scenario.ChurnKind;
 import org.licensim.simulator.scenario.Scenario;
-import org.licensim.simulator.scenario.ScenarioReader;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -27,12 +27,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * the same for a real tenant.
  */
 public final class SyntheticPopulation {
-    static final int HIRE = 0;
-    static final int LEAVE = 1;
-    static final int TRANSFER = 2;
-    static final int ATTRIBUTE = 3;
-    static final int MEMBER = 4;
-    static final int DIRECT = 5;
+    private static final ChurnKind[] KINDS = ChurnKind.values();
 
     private final Scenario scenario;
     private final People people;
@@ -80,12 +75,10 @@ public final class SyntheticPopulation {
     public byte[] churn(int day) {
         Scenario.Churn c = scenario.churn();
         int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
-        int[] counts = new int[ScenarioReader.CHURN_KINDS.size()];
-        Scenario.Quantity[] rates = {c.hires(), c.leavers(), c.transfers(), c.attributeEdits(), c.memberEdits(),
-            c.directEdits()};
+        int[] counts = new int[KINDS.length];
         int total = 0;
         for (int k = 0; k < counts.length; k++) {
-            double mean = rates[k].of(scenario.users()) * c.weekly()[dow] * waveFactor(day, ScenarioReader.CHURN_KINDS.get(k));
+            double mean = c.rate(KINDS[k]).of(scenario.users()) * c.weekly()[dow] * waveFactor(day, KINDS[k]);
             counts[k] = churnRng.poisson(mean);
             total += counts[k];
         }
@@ -100,23 +93,23 @@ public final class SyntheticPopulation {
         return plan;
     }
 
-    /** One change of the day's {@link #churn}, made on {@code today}. */
+    /** One change of the day's {@link #churn} (a {@link ChurnKind}'s ordinal), made on {@code today}. */
     public void perform(byte kind, LocalDate today) {
-        switch (kind) {
-            case HIRE -> hire(today);
-            case LEAVE -> leave();
-            case TRANSFER -> transfer();
-            case ATTRIBUTE -> editAttributes();
-            case MEMBER -> editMembership();
-            case DIRECT -> editDirect();
-            default -> throw new IllegalStateException("churn kind " + kind);
-        }
+        Runnable change = switch (KINDS[kind]) {
+            case HIRES -> () -> hire(today);
+            case LEAVERS -> this::leave;
+            case TRANSFERS -> this::transfer;
+            case ATTRIBUTE_EDITS -> this::editAttributes;
+            case MEMBER_EDITS -> this::editMembership;
+            case DIRECT_EDITS -> this::editDirect;
+        };
+        change.run();
     }
 
-    private double waveFactor(int day, String kind) {
+    private double waveFactor(int day, ChurnKind kind) {
         double f = 1;
         for (Scenario.Wave w : scenario.churn().waves()) {
-            if (day >= w.from() && day <= w.to() && w.kinds().contains(kind)) {
+            if (day >= w.from() && day <= w.to() && w.kinds().contains(kind.label())) {
                 f *= w.factor();
             }
         }

@@ -35,9 +35,6 @@ public final class TenantPopulation {
     static final int MEMBER_REMOVE = 5;
     static final int DIRECT_ADD = 6;
     static final int DIRECT_REMOVE = 7;
-    /** The {@code run.SimulationResult} churn kind each of ours is counted as. */
-    private static final String[] KIND = {"hires", "leavers", "transfers", "attributeEdits", "memberEdits",
-        "memberEdits", "directEdits", "directEdits"};
 
     private final TenantBase base;
     private final Scenario scenario;
@@ -259,10 +256,6 @@ public final class TenantPopulation {
         for (int i = 0; i < n; i++) {
             plan.add(kind | target << 4);
         }
-    }
-
-    public static String kindName(int entry) {
-        return KIND[entry & 0xF];
     }
 
     public void perform(int entry, LocalDate today) {

@@ -27,6 +27,7 @@ import org.licensim.simulator.scenario.Scenario;
  */
 final class Recorder {
     private static final int REJECTION_KINDS = 50;
+    private static final int KINDS = Event.Kind.values().length;
 
     private final Scenario scenario;
     private final Catalog catalog;
@@ -39,11 +40,11 @@ final class Recorder {
     private final long[] dayP99;
     private final long[] dayMax;
     private final long[][][] byType;
-    private final long[] dayEvents = new long[SimulationResult.EVENT_TYPES.size()];
-    private final long[] dayRejected = new long[SimulationResult.EVENT_TYPES.size()];
-    private final Histogram[] latency = new Histogram[SimulationResult.EVENT_TYPES.size()];
+    private final long[] dayEvents = new long[KINDS];
+    private final long[] dayRejected = new long[KINDS];
+    private final Histogram[] latency = new Histogram[KINDS];
     private final Histogram dayLatency = new Histogram(3);
-    private final Histogram[] dayTypeLatency = new Histogram[SimulationResult.EVENT_TYPES.size()];
+    private final Histogram[] dayTypeLatency = new Histogram[KINDS];
     private final Map<String, SimulationResult.Rejection> rejections = new LinkedHashMap<>();
     private long engineNanos;
 
@@ -75,7 +76,7 @@ final class Recorder {
 
     /** Applies one event on day {@code day}; returns null when applied, else why the engine refused it. */
     String apply(Event e, int day) {
-        int type = SimulationResult.typeIndex(e);
+        int type = e.kind().ordinal();
         long t0 = System.nanoTime();
         String refused = null;
         String kind = null;

@@ -7,17 +7,19 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.HdrHistogram.Histogram;
 import org.licensim.core.LicensimException;
+import org.licensim.core.event.Event;
 import org.licensim.core.files.AtomicFile;
+import org.licensim.simulator.scenario.Scenario;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.licensim.simulator.scenario.Scenario;
 
 /**
  * Writes a simulation's results directory (schema in docs/SCENARIOS.md): {@code days.json} and
@@ -104,7 +106,7 @@ public final class ResultsWriter {
             strings(g, "products", r.products());
             strings(g, "productNames", r.productNames());
             strings(g, "groups", r.groups());
-            strings(g, "eventTypes", SimulationResult.EVENT_TYPES);
+            strings(g, "eventTypes", Arrays.stream(Event.Kind.values()).map(Enum::name).toList());
             strings(g, "errorKinds", SimulationResult.errorKinds());
             g.writeArrayFieldStart("days");
             for (DayStats d : r.days()) {
@@ -173,9 +175,9 @@ public final class ResultsWriter {
             g.writeEndObject();
             g.writeObjectFieldStart("rejectedByType");
             long[] rejected = r.rejectedByType();
-            for (int t = 0; t < SimulationResult.EVENT_TYPES.size(); t++) {
+            for (int t = 0; t < Event.Kind.values().length; t++) {
                 if (rejected[t] > 0) {
-                    g.writeNumberField(SimulationResult.EVENT_TYPES.get(t), rejected[t]);
+                    g.writeNumberField(Event.Kind.values()[t].name(), rejected[t]);
                 }
             }
             g.writeEndObject();
@@ -207,10 +209,10 @@ public final class ResultsWriter {
             g.writeNumberField("eventsPerSecond", Math.round(events / Math.max(secs, 1e-9)));
             g.writeStringField("latencyUnit", "microseconds, engine apply() only, HdrHistogram (3 digits)");
             g.writeObjectFieldStart("latencyByType");
-            for (int t = 0; t < SimulationResult.EVENT_TYPES.size(); t++) {
+            for (int t = 0; t < Event.Kind.values().length; t++) {
                 Histogram h = r.latency()[t];
                 if (h.getTotalCount() > 0) {
-                    g.writeFieldName(SimulationResult.EVENT_TYPES.get(t));
+                    g.writeFieldName(Event.Kind.values()[t].name());
                     percentiles(g, h);
                 }
             }
@@ -225,10 +227,10 @@ public final class ResultsWriter {
                 g.writeNumberField("p99", micros(r.dayP99Nanos()[d]));
                 g.writeNumberField("max", micros(r.dayMaxNanos()[d]));
                 g.writeObjectFieldStart("byType");
-                for (int t = 0; t < SimulationResult.EVENT_TYPES.size(); t++) {
+                for (int t = 0; t < Event.Kind.values().length; t++) {
                     long[] x = r.dayTypeLatency()[d][t];
                     if (x != null) {
-                        g.writeObjectFieldStart(SimulationResult.EVENT_TYPES.get(t));
+                        g.writeObjectFieldStart(Event.Kind.values()[t].name());
                         g.writeNumberField("count", x[0]);
                         g.writeNumberField("p50", micros(x[1]));
                         g.writeNumberField("p99", micros(x[2]));

@@ -23,20 +23,6 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
                                long[][][] dayTypeLatency,
                                long wallNanos, long engineNanos, List<Rejection> rejections) {
 
-    /** The 16 event types of docs/FORMATS.md, in the order the per-type arrays use. */
-    public static final List<String> EVENT_TYPES = List.of("UserCreated", "UserDeleted", "UserAttributesChanged",
-            "MemberAdded", "MemberRemoved", "GroupCreated", "GroupDeleted", "GroupRuleChanged",
-            "LicenseAssignedToGroup", "LicenseRemovedFromGroup", "GroupDisabledPlansChanged", "LicenseAssignedToUser",
-            "LicenseRemovedFromUser", "AssignLicense", "UnitsChanged", "Reprocess");
-
-    static int typeIndex(Event e) {
-        int i = EVENT_TYPES.indexOf(e.type());
-        if (i < 0) {
-            throw new IllegalStateException("event type " + e.type() + " is missing from EVENT_TYPES");
-        }
-        return i;
-    }
-
     public static List<String> errorKinds() {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < States.errorCount(); k++) {
@@ -106,9 +92,9 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
         return Arrays.stream(rejectedByType()).sum();
     }
 
-    /** Refused events per type over the whole run (indexed like {@link #EVENT_TYPES}). */
+    /** Refused events per type over the whole run (indexed by {@link Event.Kind#ordinal()}). */
     public long[] rejectedByType() {
-        long[] out = new long[EVENT_TYPES.size()];
+        long[] out = new long[Event.Kind.values().length];
         for (DayStats d : days) {
             for (int t = 0; t < out.length; t++) {
                 out[t] += d.rejected()[t];

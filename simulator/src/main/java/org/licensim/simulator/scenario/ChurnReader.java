@@ -30,8 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ChurnReader extends CheckedJson {
     public static final int DEFAULT_DAYS = 180;
     public static final int DEFAULT_GRACE_DAYS = 30;
-    private static final List<String> RATE_KINDS = List.of("hires", "leavers", "transfers", "attributeEdits",
-            "memberEdits", "directEdits");
+    private static final List<String> RATE_KINDS = ChurnKind.labels();
     private static final List<String> SEGMENT_KINDS = List.of("hires", "leavers", "transfers");
     private static final List<String> WEEKDAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
             "Saturday", "Sunday");

@@ -61,6 +61,17 @@ public record Scenario(String name, String description, long seed, int users, in
     public record Churn(Quantity hires, Quantity leavers, Quantity transfers, Quantity attributeEdits,
                         Quantity memberEdits, Quantity directEdits, double[] weekly, List<Wave> waves,
                         int reprocessEveryDays) {
+        /** The scenario's rate of one kind of churn. */
+        public Quantity rate(ChurnKind kind) {
+            return switch (kind) {
+                case HIRES -> hires;
+                case LEAVERS -> leavers;
+                case TRANSFERS -> transfers;
+                case ATTRIBUTE_EDITS -> attributeEdits;
+                case MEMBER_EDITS -> memberEdits;
+                case DIRECT_EDITS -> directEdits;
+            };
+        }
     }
 
     /** Multiplies the rates of {@code kinds} by {@code factor} on days {@code from..to} inclusive. */

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -42,8 +44,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ScenarioReader extends CheckedJson {
     static final int MAX_USERS = 20_000_000;
     static final int MAX_DAYS = 3_650;
-    public static final List<String> CHURN_KINDS = List.of("hires", "leavers", "transfers", "attributeEdits", "memberEdits",
-            "directEdits");
 
     private final Catalog catalog;
 
@@ -204,13 +204,13 @@ public final class ScenarioReader extends CheckedJson {
     }
 
     private Churn churn(JsonNode n, String at) {
-        List<String> fields = new ArrayList<>(CHURN_KINDS);
+        List<String> fields = new ArrayList<>(ChurnKind.labels());
         fields.addAll(List.of("weekly", "waves", "reprocessEveryDays"));
         known(n, at, fields.toArray(String[]::new));
-        Quantity[] rates = new Quantity[CHURN_KINDS.size()];
-        for (int i = 0; i < rates.length; i++) {
-            String k = CHURN_KINDS.get(i);
-            rates[i] = n.has(k) ? quantity(n.get(k), at + "." + k) : new Quantity(0, false);
+        Map<ChurnKind, Quantity> rates = new EnumMap<>(ChurnKind.class);
+        for (ChurnKind kind : ChurnKind.values()) {
+            String k = kind.label();
+            rates.put(kind, n.has(k) ? quantity(n.get(k), at + "." + k) : new Quantity(0, false));
         }
         double[] weekly = {1, 1, 1, 1, 1, 1, 1};
         if (n.has("weekly")) {
@@ -226,7 +226,9 @@ public final class ScenarioReader extends CheckedJson {
         List<Wave> waves = n.has("waves") ? list(n.get("waves"), at + ".waves", this::wave) : List.of();
         int reprocess = (int) (n.has("reprocessEveryDays")
                 ? integer(n.get("reprocessEveryDays"), at + ".reprocessEveryDays", 0, MAX_DAYS) : 0);
-        return new Churn(rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], weekly, waves, reprocess);
+        return new Churn(rates.get(ChurnKind.HIRES), rates.get(ChurnKind.LEAVERS), rates.get(ChurnKind.TRANSFERS),
+                rates.get(ChurnKind.ATTRIBUTE_EDITS), rates.get(ChurnKind.MEMBER_EDITS), rates.get(ChurnKind.DIRECT_EDITS),
+                weekly, waves, reprocess);
     }
 
     private Wave wave(JsonNode n, String at) {
@@ -238,8 +240,8 @@ public final class ScenarioReader extends CheckedJson {
         }
         List<String> kinds = strings(req(n, at, "kinds"), at + ".kinds");
         for (String k : kinds) {
-            if (!CHURN_KINDS.contains(k)) {
-                problems.add(at + ".kinds: unknown churn kind \"" + k + "\"; allowed: " + String.join(", ", CHURN_KINDS));
+            if (!ChurnKind.labels().contains(k)) {
+                problems.add(at + ".kinds: unknown churn kind \"" + k + "\"; allowed: " + String.join(", ", ChurnKind.labels()));
             }
         }
         return new Wave(from, to, number(req(n, at, "factor"), at + ".factor", 0, 1000), kinds);

@@ -224,7 +224,7 @@ class ForecastTest {
                  "weekly": [1, 1, 1, 1, 1, 0, 0],
                  "waves": [{"from": "2027-09-01", "to": "2027-09-30", "hires": 400, "note": "we hire 400 in September"}]}""");
         Scenario s = TenantBase.load(day0, c).scenario();
-        int created = SimulationResult.EVENT_TYPES.indexOf("UserCreated");
+        int created = org.licensim.core.event.Event.Kind.UserCreated.ordinal();
         long september = 0;
         long weekends = 0;
         long before = 0;

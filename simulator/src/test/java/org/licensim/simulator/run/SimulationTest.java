@@ -172,8 +172,8 @@ class SimulationTest {
                         new double[] {1, 1, 1, 1, 1, 0, 0},
                         List.of(new Scenario.Wave(71, 140, 2.0, List.of("hires"))), 0), List.of(), null);
         SimulationResult r = new Simulation(s, catalog).run(null, null);
-        int created = SimulationResult.EVENT_TYPES.indexOf("UserCreated");
-        int deleted = SimulationResult.EVENT_TYPES.indexOf("UserDeleted");
+        int created = Event.Kind.UserCreated.ordinal();
+        int deleted = Event.Kind.UserDeleted.ordinal();
         long weekdayHires = 0;
         long waveHires = 0;
         long weekendHires = 0;

@@ -1,0 +1,82 @@
+package org.licensim.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The heap store's own behaviour beside the family's contract ({@link StateStoreContractTest}). */
+class HeapStateStoreTest {
+    private static int[] entries(int n, int seed) {
+        int[] es = new int[n * StateStore.ENTRY_INTS];
+        for (int i = 0; i < n; i++) {
+            StateStore.put(es, i * StateStore.ENTRY_INTS, StateStore.direct(i), i, seed, States.pack(States.ACTIVE, 0),
+                    StateStore.eventKey(seed, i), seed + i);
+        }
+        return es;
+    }
+
+    @Test
+    @DisplayName("Users that outgrow their slots move and the slab is compacted, and every user still reads what it was last given")
+    void outgrowingAndCompaction() {
+        HeapStateStore s = new HeapStateStore();
+        int[] got = new int[64 * StateStore.ENTRY_INTS];
+        for (int round = 1; round <= 6; round++) {
+            for (int u = 0; u < 2_000; u++) {
+                s.write(u, entries(round, u + round), round);
+            }
+        }
+        // half the users shrink: their slots stay, the others' old slots became garbage and were compacted away
+        for (int u = 0; u < 2_000; u += 2) {
+            s.write(u, entries(1, u), 1);
+        }
+        for (int u = 0; u < 2_000; u++) {
+            int n = u % 2 == 0 ? 1 : 6;
+            int[] want = u % 2 == 0 ? entries(1, u) : entries(6, u + 6);
+            assertEquals(n, s.read(u, got));
+            assertArrayEquals(want, Arrays.copyOf(got, want.length), "user " + u);
+        }
+        // 2,000 users x at most 6 entries of 7 ints, less than twice that once compacted (slots double at most)
+        assertTrue(s.bytes() < 4L * 2 * 2_000 * 6 * StateStore.ENTRY_INTS * 2 + 13L * 4_096, "bytes " + s.bytes());
+    }
+
+    @Test
+    @DisplayName("A bulk load adopts the reconcile's array; a user of it that grows moves to the slab, the others stay")
+    void bulkLoadAdopts() {
+        HeapStateStore s = new HeapStateStore();
+        int[] data = new int[3 * 2 * StateStore.ENTRY_INTS];
+        System.arraycopy(entries(2, 7), 0, data, 0, 2 * StateStore.ENTRY_INTS);
+        System.arraycopy(entries(2, 8), 0, data, 2 * StateStore.ENTRY_INTS, 2 * StateStore.ENTRY_INTS);
+        System.arraycopy(entries(2, 9), 0, data, 4 * StateStore.ENTRY_INTS, 2 * StateStore.ENTRY_INTS);
+        s.prepareBulkLoad(3);
+        s.bulkLoad(data, new int[] {0, 0, 2, 1, 2 * StateStore.ENTRY_INTS, 2, 2, 4 * StateStore.ENTRY_INTS, 2}, 3);
+        s.write(1, entries(5, 11), 5);
+        int[] got = new int[64 * StateStore.ENTRY_INTS];
+        assertEquals(2, s.read(0, got));
+        assertArrayEquals(entries(2, 7), Arrays.copyOf(got, 2 * StateStore.ENTRY_INTS));
+        assertEquals(5, s.read(1, got));
+        assertArrayEquals(entries(5, 11), Arrays.copyOf(got, 5 * StateStore.ENTRY_INTS));
+        assertEquals(2, s.read(2, got));
+        assertArrayEquals(entries(2, 9), Arrays.copyOf(got, 2 * StateStore.ENTRY_INTS));
+        assertEquals(3, s.users());
+    }
+
+    @Test
+    @DisplayName("More than 127 bulk loads, or more entries than an int slab holds, is refused with what to use instead")
+    void limits() {
+        HeapStateStore s = new HeapStateStore();
+        for (int i = 0; i < 127; i++) {
+            s.bulkLoad(entries(1, i), new int[] {i, 0, 1}, 1);
+        }
+        IllegalStateException loads = assertThrows(IllegalStateException.class,
+                () -> s.bulkLoad(entries(1, 0), new int[] {200, 0, 1}, 1));
+        assertEquals("at most 127 bulk loads into one store", loads.getMessage());
+        IllegalStateException big = assertThrows(IllegalStateException.class, () -> s.reserve(10, 400_000_000L));
+        assertTrue(big.getMessage().endsWith("entries; use the persisted store for more"), big.getMessage());
+    }
+}
