@@ -29,8 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Runs a scenario's churn N times with different seeds (on every core) and tells, per product, "
                 + "how many seats to buy and by when to stay error-free at a percentile, and how many seats no run "
-                + "ever needed (docs/PLANNING.md). With --backtest, also checks the planner on held-out runs.",
-                "Examples:", "  licensim plan --runs 20", "  licensim plan seat-crunch --runs 40 --horizon 120 --backtest 60"})
+                + "ever needed (docs/PLANNING.md), each with its Monte Carlo error. By default it adds runs until every "
+                + "buy-by date is known to within a day. With --backtest, also scores what it printed against held-out "
+                + "runs from the same start.",
+                "Examples:", "  licensim plan", "  licensim plan seat-crunch --runs 40 --horizon 120 --backtest",
+                "  licensim plan tenant.json --churn churn.json --backtest --truths 40"})
 final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,8 +43,19 @@ final class PlanCommand implements Callable<Integer> {
                     + "(from import-graph) to plan from. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Monte Carlo runs. Default: ${DEFAULT-VALUE}.")
-    int runs;
+    @Option(names = "--runs", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Monte Carlo runs; auto (the default) starts from 20 and adds runs until every buy-by date's "
+                    + "Monte Carlo error is under a day, up to --max-runs.")
+    String runs;
+
+    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "400",
+            description = "The most runs --runs auto makes. Default: ${DEFAULT-VALUE}.")
+    int maxRuns;
+
+    @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
+            description = "A synthetic scenario's day 0: fixed, the tenant the scenario's seed describes, the same in "
+                    + "every run (default); drawn, a new tenant per run. A plan from a snapshot starts from the snapshot.")
+    CapacityPlanner.Day0 day0;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the first run (default: the scenario's, or the "
             + "churn file's); the runs' seeds follow from it.")
@@ -64,9 +78,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Runs at once (default: one per core).")
     Integer threads;
 
-    @Option(names = "--backtest", paramLabel = "SPLIT_DAY",
-            description = "Also forecast held-out runs from their days up to SPLIT_DAY and score the forecast.")
-    Integer backtest;
+    @Option(names = "--backtest",
+            description = "Also score what the plan prints (dates, their interval, buy-by date, seats) against --truths "
+                    + "held-out runs from the same day 0.")
+    boolean backtest;
 
     @Option(names = "--truths", paramLabel = "N", defaultValue = "10",
             description = "Held-out runs for --backtest. Default: ${DEFAULT-VALUE}.")
@@ -115,18 +130,18 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        CapacitySettings settings = new CapacitySettings(runs, seed, horizon, percentile, users, tenant.start, backtest, truths,
-                leadTime, period, inactiveDays);
+        CapacitySettings settings = settings();
         Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Prices priced = prices == null ? null
                 : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList());
         long t0 = System.nanoTime();
-        List<CapacityPlanner.Run> planRuns = CapacityPlanner.simulate(s, catalog, settings.planSeeds(s), th, "plan", progress);
+        List<CapacityPlanner.Run> planRuns = settings.runs(s, catalog, th, progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        List<CapacityPlanner.Run> truthRuns = backtest == null ? List.of()
-                : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress);
+        List<CapacityPlanner.Run> truthRuns = !backtest ? List.of()
+                : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress,
+                        settings.day0());
         CapacitySettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
         CapacityPlan plan = result.plan();
         Procurement proc = result.procurement();
@@ -142,29 +157,40 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (format == Format.csv) {
             Csv.row(o, "sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
-                    "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable");
+                    "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable", "buyLow", "buyHigh",
+                    "buyByDayError", "firstShortDayMedianError", "firstShortDayLate");
             for (int t = 0; t < plan.products().size(); t++) {
                 CapacityPlan.ProductNeed p = plan.products().get(t);
+                CapacityPlan.MonteCarlo mc = p.mc();
                 Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
                         p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
                         p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
-                        p.firstShortMedian() < 0 ? "" : p.firstShortMedian(), p.releasable());
+                        p.firstShortMedian() < 0 ? "" : p.firstShortMedian(), p.releasable(), mc.buy().low(),
+                        mc.buy().high(), p.buyByDay() < 0 ? "" : error(mc.buyBy()),
+                        p.firstShortMedian() < 0 ? "" : error(mc.median()),
+                        p.firstShortLate() < 0 ? "" : p.firstShortLate());
             }
             return 0;
         }
-        o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s, %d runs (%,d ms)%n", s.name(), s.users(),
-                plan.horizon(), s.start(), runs, plan.millis());
-        o.printf("  %-22s %9s %9s %11s %11s %8s %-26s %10s%n", "product", "seats d0", "short in", "extra p50",
-                "extra p" + pct, "buy", "first by", "releasable");
+        o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s (day 0 %s), %d runs%s (%,d ms)%n", s.name(),
+                s.users(), plan.horizon(), s.start(), plan.day0() == CapacityPlanner.Day0.fixed ? "fixed" : "drawn per run",
+                plan.runs(), plan.maxRuns() > 0 ? " chosen by precision (at most " + plan.maxRuns() + ")" : "",
+                plan.millis());
+        o.printf("  %-22s %9s %9s %11s %-17s %-35s %-14s%n", "product", "seats d0", "short in", "extra p50",
+                "buy p" + pct + " (95% CI)", "first by (Monte Carlo error)", "releasable");
         for (CapacityPlan.ProductNeed p : plan.products()) {
-            // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give
+            // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give (the
+            // schedule's total is the pQ need and its first date the buy-by day, whose Monte Carlo error is shown)
             Procurement.ProductAdvice a = proc.products().stream().filter(x -> x.sku().equals(p.sku())).findFirst()
                     .orElse(null);
             int buy = a == null ? 0 : a.buy();
+            CapacityPlan.MonteCarlo mc = p.mc();
             String by = buy == 0 ? "-" : a.schedule().get(0).neededBy() + " (day "
-                    + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ")";
-            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-2d %,11d %,11d %,8d %-26s %,10d%n", p.sku(), p.capacityStart(),
-                    p.runsShort(), p.runs(), p.needP50(), p.needAtPercentile(), buy, by, p.releasable());
+                    + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ") "
+                    + pm(mc.buyBy());
+            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-3d %,10d %-17s %-35s %-14s%n", p.sku(), p.capacityStart(),
+                    p.runsShort(), p.runs(), p.needP50(), buy == 0 ? "0" : String.format(Locale.ROOT, "%,d (%,d-%,d)", buy,
+                            mc.buy().low(), mc.buy().high()), by, String.format(Locale.ROOT, "%,d", p.releasable()));
         }
         o.println("advice:");
         boolean any = false;
@@ -173,13 +199,21 @@ final class PlanCommand implements Callable<Integer> {
             if (buy != null) {
                 any = true;
                 o.println(buy);
+                if (p.buy() > 0) {
+                    o.printf(Locale.ROOT, "    Monte Carlo: the first date +-%s, the seats %,d-%,d (95%%); first short day %s "
+                            + "%s (median), day %d to %s at p%d-p%d%n", pm(p.mc().buyBy()).substring(2), p.mc().buy().low(),
+                            p.mc().buy().high(), p.firstShortMedian() < 0 ? "never" : "day " + p.firstShortMedian(),
+                            pm(p.mc().median()), p.firstShortEarly(), p.firstShortLate() < 0 ? "never"
+                                    : "day " + p.firstShortLate(), 100 - pct, pct);
+                }
             }
         }
         for (CapacityPlan.ProductNeed p : plan.products()) {
             if (p.releasable() > 0 && p.runsShort() == 0) {
                 any = true;
-                o.printf(Locale.ROOT, "  %s: %,d of %,d seats were never needed in any run; they could be released%n",
-                        named(plan, p), p.releasable(), p.capacityStart());
+                o.printf(Locale.ROOT, "  %s: %,d of %,d seats stay unused every day in %d%% of runs (95%% CI %,d-%,d); "
+                        + "they could be released%n", named(plan, p), p.releasable(), p.capacityStart(), pct,
+                        p.mc().releasable().low(), p.mc().releasable().high());
             }
         }
         if (!any) {
@@ -187,26 +221,66 @@ final class PlanCommand implements Callable<Integer> {
         }
         PlanAdvice.print(o, plan, proc, plan.scenario().base() == null ? null : scenario);
         if (bt != null) {
-            int[] errs = bt.dayErrors();
-            o.printf(Locale.ROOT, "backtest: %d held-out runs, split at day %d: the truth stayed within the p%d "
-                    + "forecast in %.0f%% of %d contested product-runs; first short day off by median %s days, mean "
-                    + "%.1f (%d rows), %d rows where only one side ran short%n", bt.truths(), bt.split(), pct,
-                    100 * bt.hitRate(), bt.contested(), errs.length == 0 ? "n/a" : Integer.toString(errs[errs.length / 2]),
-                    bt.meanDayError(), errs.length, bt.shortnessMismatches());
-            o.printf(Locale.ROOT, "  growth-driven shortages (%d product-runs not already short at the split; %d were, "
-                    + "reported apart): first short day within 3 days in %.0f%% of %d, the truth within the p%d forecast "
-                    + "in %.0f%%%n", bt.growthContested(), bt.alreadyShort(), 100 * bt.growthWithin(3), bt.growthDated(),
-                    pct, 100 * bt.growthHitRate());
-            for (CapacityPlan.ProductNeed p : plan.products()) {
-                double[] g = bt.growthOf(p.sku(), 3);
-                if (g[3] > 0) {
-                    o.printf(Locale.ROOT, "    %-22s within 3 days %3.0f%% of %2.0f, within p%d %3.0f%% of %2.0f%n", p.sku(),
-                            100 * g[0], g[1], pct, 100 * g[2], g[3]);
-                }
-            }
+            printBacktest(o, plan, bt, pct);
         }
         o.printf("wrote %s%n", dir.resolve("plan.json"));
         return 0;
+    }
+
+    /** The settings of this plan: --runs auto chooses them by precision from 20 up to --max-runs. */
+    private CapacitySettings settings() {
+        int first;
+        int ceiling;
+        if (runs.equalsIgnoreCase("auto")) {
+            first = Math.min(CapacitySettings.FIRST_RUNS, Math.max(1, maxRuns));
+            ceiling = maxRuns;
+        } else {
+            try {
+                first = Integer.parseInt(runs.trim());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs " + runs
+                        + ": give a number of runs, or auto");
+            }
+            ceiling = 0;
+        }
+        return new CapacitySettings(first, ceiling, seed, horizon, percentile, users, tenant.start, day0, backtest, truths,
+                leadTime, period, inactiveDays);
+    }
+
+    /** "+-0.8 d", or "unbounded" when the interval reaches "never short". */
+    static String pm(org.licensim.simulator.capacity.Precision p) {
+        return p.unbounded() ? "+-? (may be never)" : String.format(Locale.ROOT, "+-%.1f d", p.error());
+    }
+
+    private static String error(org.licensim.simulator.capacity.Precision p) {
+        return p.unbounded() ? "" : String.format(Locale.ROOT, "%.2f", p.error());
+    }
+
+    /** The backtest's rates per product and overall, each beside the best a forecast can do. */
+    private static void printBacktest(PrintWriter o, CapacityPlan plan, Backtest bt, int pct) {
+        Backtest.Bound b = bt.bound();
+        o.printf(Locale.ROOT, "backtest: %d held-out runs %s, scored on what the plan printed (rate, then the best a "
+                + "forecast can do):%n", bt.truths(), plan.day0() == CapacityPlanner.Day0.fixed ? "from the same day 0"
+                : "each from a day 0 drawn like the plan's");
+        o.printf("  %-22s %-22s %-22s %-22s %-22s%n", "product", "first short in p" + (100 - pct) + "-p" + pct,
+                "median within 3 days", "buy-by date in time", "seats enough");
+        for (CapacityPlan.ProductNeed p : plan.products()) {
+            Backtest.Score x = bt.score(p.sku());
+            o.printf(Locale.ROOT, "  %-22s %-22s %-22s %-22s %-22s%n", p.sku(), rate(x.dateCovered(), b.dateCovered()),
+                    x.datedRows() == 0 ? "- (never short)" : rate(x.within3Days(), b.within3Days().get(p.sku()))
+                            + " of " + x.datedRows(), rate(x.boughtInTime(), b.boughtInTime()),
+                    rate(x.enough(), b.enough()));
+        }
+        Backtest.Score all = bt.score(null);
+        o.printf(Locale.ROOT, "  %-22s %-22s %-22s %-22s %-22s%n", "all (" + all.rows() + " rows)",
+                rate(all.dateCovered(), b.dateCovered()), Double.isNaN(all.within3Days()) ? "-"
+                        : String.format(Locale.ROOT, "%.0f%% of %d", 100 * all.within3Days(), all.datedRows()),
+                rate(all.boughtInTime(), b.boughtInTime()), rate(all.enough(), b.enough()));
+    }
+
+    private static String rate(double r, double best) {
+        return Double.isNaN(r) ? "-" : Double.isNaN(best) ? String.format(Locale.ROOT, "%.0f%%", 100 * r)
+                : String.format(Locale.ROOT, "%.0f%% (%.0f%%)", 100 * r, 100 * best);
     }
 
     /** The same plan through the Spark job, with this command's options translated to the job's. */
@@ -227,7 +301,9 @@ final class PlanCommand implements Callable<Integer> {
         String name = tenant.churn != null ? Path.of(scenario).getFileName().toString().replaceFirst("\\.json$", "")
                 : Scenarios.load(scenario, Catalog.loadDefault(), null).name();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + name);
-        List<String> a = new java.util.ArrayList<>(List.of("--runs", Integer.toString(runs), "--horizon",
+        CapacitySettings st = settings();
+        List<String> a = new java.util.ArrayList<>(List.of("--runs", Integer.toString(st.runs()), "--day0", day0.name(),
+                "--horizon",
                 Integer.toString(horizon), "--percentile", Double.toString(percentile), "--truths", Integer.toString(truths),
                 "--lead-time", Integer.toString(leadTime), "--schedule", period, "--inactive-days",
                 Integer.toString(inactiveDays), "--out", dir.toString()));
@@ -237,8 +313,8 @@ final class PlanCommand implements Callable<Integer> {
         if (users != null) {
             a.addAll(List.of("--users", users.toString()));
         }
-        if (backtest != null) {
-            a.addAll(List.of("--backtest", backtest.toString()));
+        if (backtest) {
+            a.add("--backtest");
         }
         if (prices != null) {
             a.addAll(List.of("--prices", prices.toString()));

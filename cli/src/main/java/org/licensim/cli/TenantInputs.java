@@ -2,6 +2,7 @@ package org.licensim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDate;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
@@ -45,6 +46,11 @@ final class TenantInputs {
                     + "evaluatedAt, else today).")
     java.time.LocalDate start;
 
+    @Option(names = "--calendar", paramLabel = "SCENARIO",
+            description = "Take a scenario's calendar (its weekly factors and waves, days counted from the plan's day 0) "
+                    + "into the tenant's churn: a shipped scenario or a scenario file.")
+    String calendar;
+
     /** Whether the positional argument is a snapshot. */
     boolean fromTenant() {
         return churn != null || history != null || audits != null;
@@ -57,9 +63,9 @@ final class TenantInputs {
      */
     Scenario scenario(String arg, Catalog catalog, Integer users, Integer days, PrintWriter err, boolean quiet) {
         if (!fromTenant()) {
-            if (writeChurn != null || historyDays != null || start != null) {
-                throw new LicensimException("--write-churn, --history-days and --start are for a plan from a tenant "
-                        + "snapshot: give --churn, --history or --audits as well");
+            if (writeChurn != null || historyDays != null || start != null || calendar != null) {
+                throw new LicensimException("--write-churn, --history-days, --start and --calendar are for a plan from a "
+                        + "tenant snapshot: give --churn, --history or --audits as well");
             }
             return Scenarios.load(arg, catalog, null);
         }
@@ -96,6 +102,17 @@ final class TenantInputs {
             c = c.with(null, days);
         }
         TenantBase base = TenantBase.load(snapshot, c);
+        if (calendar != null) {
+            // the scenario's waves count days from day 0, which the snapshot may be what dates
+            Scenario cal = Scenarios.load(calendar, catalog, null);
+            LocalDate day0 = base.scenario().start();
+            c = c.withStart(day0).withCalendar(c.calendar().with(cal.churn(), day0));
+            base = TenantBase.load(snapshot, c);
+            if (!quiet) {
+                err.println("calendar from " + cal.name() + ": weekly " + java.util.Arrays.toString(cal.churn().weekly())
+                        + ", " + cal.churn().waves().size() + " wave(s)");
+            }
+        }
         if (!quiet) {
             for (String n : base.notes()) {
                 err.println("note: " + n);

@@ -398,6 +398,15 @@ class CliTest {
         assertEquals(61, cap.size());
         assertEquals(cap.get(44).asInt() + 5, cap.get(45).asInt(), "the purchase on day 45 arrives: " + cap);
         assertEquals(cap.get(45).asInt() - 5, cap.get(49).asInt(), "the trial's 5 seats are suspended on day 49: " + cap);
+        // a scenario's calendar (seat-crunch: a hiring wave on days 20-40) taken into the tenant's churn
+        Result withCalendar = run("plan", tenant.toString(), "--churn", "../examples/churn.json", "--calendar",
+                "seat-crunch", "--runs", "2", "--horizon", "60", "--out", dir.resolve("c").toString());
+        assertEquals(0, withCalendar.code(), withCalendar.err());
+        assertTrue(withCalendar.err().contains("calendar from seat-crunch: weekly [") && withCalendar.err().contains(
+                ", 1 wave(s)"), withCalendar.err());
+        Result calendarAlone = run("plan", "seat-crunch", "--calendar", "small");
+        assertEquals(1, calendarAlone.code());
+        assertTrue(calendarAlone.err().contains("--calendar are for a plan from a tenant snapshot"), calendarAlone.err());
         Result noChurn = run("plan", tenant.toString());
         assertEquals(1, noChurn.code());
         assertTrue(noChurn.err().contains("is a tenant snapshot, not a scenario") && !noChurn.err().contains("at org."),
@@ -420,19 +429,42 @@ class CliTest {
         assertEquals("licensim.plan/1", json.get("schema").asText());
         assertEquals(4, json.get("products").get(0).get("needByRun").size());
         assertEquals(61, json.get("products").get(0).get("daily").get("demandHigh").size(), "day 0 to day 60");
+        // --day0 fixed (the default): the scenario's own day-0 tenant in every run; drawn: a new one per run
+        assertEquals("fixed", json.get("day0").asText());
+        for (var p : json.get("products")) {
+            assertEquals(p.get("daily").get("demandLow").get(0), p.get("daily").get("demandHigh").get(0), p.get("sku").asText());
+        }
+        Result drawn = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--day0", "drawn",
+                "--quiet", "--out", dir.resolve("drawn").toString());
+        assertEquals(0, drawn.code(), drawn.err());
+        var d0 = mapper.readTree(dir.resolve("drawn/plan.json").toFile());
+        assertEquals("drawn", d0.get("day0").asText());
+        boolean differ = false;
+        for (var p : d0.get("products")) {
+            differ |= !p.get("daily").get("demandLow").get(0).equals(p.get("daily").get("demandHigh").get(0));
+        }
+        assertTrue(differ, "drawn day-0 tenants differ between runs");
+        // the table shows each figure's Monte Carlo error
+        assertTrue(plan.out().contains("first by (Monte Carlo error)") && plan.out().matches("(?s).*\\d{4}-\\d\\d-\\d\\d "
+                + "\\(day \\d+\\) \\+-\\d+\\.\\d d.*"), plan.out());
         // the same plan as CSV (a row per product, names beside part numbers) and as JSON on stdout
         Result csv = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
                 dir.resolve("plan").toString(), "--format", "csv");
         List<String> lines = csv.out().lines().toList();
         assertEquals("sku,product,seatsDay0,seatsEnd,runsShort,runs,extraP50,extraP95,extraMax,buy,buyByDate,buyByDay,"
-                + "firstShortDayMedian,releasable", lines.get(0));
+                + "firstShortDayMedian,releasable,buyLow,buyHigh,buyByDayError,firstShortDayMedianError,firstShortDayLate",
+                lines.get(0));
         assertEquals(json.get("products").size() + 1, lines.size());
         var e3 = json.get("products").get(0);
         assertEquals(String.join(",", e3.get("sku").asText(), e3.get("name").asText(), e3.get("capacityStart").asText(),
                 e3.get("capacityEnd").asText(), e3.get("runsShort").asText(), "4", e3.get("needP50").asText(),
                 e3.get("needAtPercentile").asText(), e3.get("needMax").asText(), e3.get("buy").asText(),
                 e3.get("buyByDate").asText(), e3.get("buyByDay").asText(), e3.get("firstShortDayMedian").asText(),
-                e3.get("releasable").asText()), lines.get(1));
+                e3.get("releasable").asText(), e3.get("monteCarlo").get("buy").get("low").asText(),
+                e3.get("monteCarlo").get("buy").get("high").asText(), String.format(java.util.Locale.ROOT, "%.2f",
+                        e3.get("monteCarlo").get("buyByDay").get("error").asDouble()),
+                String.format(java.util.Locale.ROOT, "%.2f", e3.get("monteCarlo").get("firstShortDayMedian").get("error")
+                        .asDouble()), e3.get("firstShortDayLate").asText()), lines.get(1));
         Result asJson = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
                 dir.resolve("plan").toString(), "--format", "json");
         var fromStdout = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(asJson.out());

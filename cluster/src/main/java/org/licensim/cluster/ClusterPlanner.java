@@ -141,7 +141,7 @@ public final class ClusterPlanner {
             for (int r = 0; r < st.runs(); r++) {
                 work.add(new Work(i, false, r));
             }
-            for (int r = 0; st.backtest() != null && r < st.truths(); r++) {
+            for (int r = 0; st.backtest() && r < st.truths(); r++) {
                 work.add(new Work(i, true, r));
             }
         }
@@ -172,7 +172,7 @@ public final class ClusterPlanner {
             job.hook().beforeRun(in, w.truth(), w.index(), ctx);
             Scenario s = scenario(job, w.input());
             List<Long> seeds = w.truth() ? job.settings().truthSeeds(s) : job.settings().planSeeds(s);
-            CapacityPlanner.Run run = CapacityPlanner.run(s, Tasks.catalog(), seeds.get(w.index()));
+            CapacityPlanner.Run run = job.settings().run(s, Tasks.catalog(), seeds.get(w.index()));
             return new Piece(w.input(), w.truth(), w.index(), run, null, System.nanoTime() - t0);
         } catch (LicensimException e) {
             return new Piece(w.input(), w.truth(), w.index(), null, e.getMessage(), 0);

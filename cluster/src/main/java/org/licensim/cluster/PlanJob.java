@@ -81,14 +81,18 @@ public final class PlanJob implements Callable<Integer> {
             + "else the snapshot's evaluatedAt).")
     LocalDate start;
 
-    @Option(names = "--backtest", paramLabel = "SPLIT_DAY", description = "Also backtest the planner on held-out runs.")
-    Integer backtest;
+    @Option(names = "--backtest", description = "Also score the plan against held-out runs from the same day 0.")
+    boolean backtest;
+
+    @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
+            description = "A synthetic scenario's day 0: the same in every run (fixed, default) or drawn per run.")
+    org.licensim.simulator.capacity.CapacityPlanner.Day0 day0;
 
     @Option(names = "--truths", paramLabel = "N", defaultValue = "10", description = "Held-out runs for --backtest. "
             + "Default: ${DEFAULT-VALUE}.")
     int truths;
 
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "0", description = "Days from order to seats. "
+    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14", description = "Days from order to seats. "
             + "Default: ${DEFAULT-VALUE}.")
     int leadTime;
 
@@ -144,7 +148,7 @@ public final class PlanJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CapacitySettings settings = new CapacitySettings(runs, seed, horizon, percentile, users, start, backtest, truths,
+        CapacitySettings settings = new CapacitySettings(runs, 0, seed, horizon, percentile, users, start, day0, backtest, truths,
                 leadTime, period, inactiveDays);
         SparkConf conf = new SparkConf().setAppName("licensim plan");
         if (master != null) {
@@ -178,7 +182,7 @@ public final class PlanJob implements Callable<Integer> {
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel(sparkLog);
             progress(String.format(Locale.ROOT, "spark %s on %s: %d input%s, %d runs each%s", jsc.version(), m, in.size(),
-                    in.size() == 1 ? "" : "s", runs, backtest == null ? "" : " and " + truths + " held-out runs"));
+                    in.size() == 1 ? "" : "s", runs, !backtest ? "" : " and " + truths + " held-out runs"));
             plans = ClusterPlanner.run(jsc, job, this::progress);
         }
         double secs = (System.nanoTime() - t0) / 1e9;

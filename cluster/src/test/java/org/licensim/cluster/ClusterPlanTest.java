@@ -90,7 +90,7 @@ class ClusterPlanTest {
         return new Run(code, o.toString(), e.toString());
     }
 
-    static final String[] OPTIONS = {"--runs", "8", "--backtest", "40", "--truths", "3", "--lead-time", "14"};
+    static final String[] OPTIONS = {"--runs", "8", "--backtest", "--truths", "3", "--lead-time", "14"};
 
     static String[] with(String[] a, String... b) {
         List<String> all = new ArrayList<>(List.of(a));
@@ -202,7 +202,8 @@ class ClusterPlanTest {
 
     /** The tenant snapshot and a shipped scenario, planned together by the jobs below. */
     static ClusterPlanner.Job twoTenants(int runs, String out, int attempts) throws IOException {
-        CapacitySettings settings = new CapacitySettings(runs, null, 0, 0.95, null, null, null, 10, 0, "month", 90);
+        CapacitySettings settings = new CapacitySettings(runs, 0, null, 0, 0.95, null, null,
+                org.licensim.simulator.capacity.CapacityPlanner.Day0.fixed, false, 10, 0, "month", 90);
         List<ClusterPlanner.Input> inputs = List.of(new ClusterPlanner.Input("contoso", tenant.toString(), true),
                 new ClusterPlanner.Input("small", null, false));
         return ClusterPlanner.Job.of(inputs, settings, Files.readAllBytes(churn), churn.toString(), null, null,

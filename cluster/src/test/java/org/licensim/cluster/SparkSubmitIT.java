@@ -103,7 +103,7 @@ class SparkSubmitIT {
     @Test
     @DisplayName("licensim plan --spark local[2] submits the job and writes the plan licensim plan writes; bad uses are refused")
     void planSparkFromTheCli() throws Exception {
-        String[] plan = {"plan", tenant.toString(), "--churn", churn.toString(), "--runs", "5", "--backtest", "30",
+        String[] plan = {"plan", tenant.toString(), "--churn", churn.toString(), "--runs", "5", "--backtest",
                 "--truths", "2", "-q", "--out"};
         java.io.StringWriter err = new java.io.StringWriter();
         Path here = dir.resolve("cli-here");

@@ -51,14 +51,20 @@ final class PlanPages {
     static void add(Doc doc, JsonNode plan, String prefix) {
         int pct = (int) Math.round(plan.path("percentile").asDouble() * 100);
         Doc.Section s = doc.section(prefix + "plan", "Capacity plan: " + plan.path("scenario").asText());
-        s.para(String.format(Locale.ROOT, "%d runs of the scenario's churn (seeds from %d), %d days from %s, %,d users. "
+        s.para(String.format(Locale.ROOT, "%d runs of the scenario's churn (seeds from %d%s), %d days from %s, %,d users, "
+                + "day 0 %s. A product is short when more users want it than it has seats (holders plus users waiting). "
                 + "Extra need is the users who wanted a product beyond the seats the scenario had that day; buying the "
                 + "p%d extra need before the early (p%d) first short day keeps %d%% of runs free of waiting. Releasable "
-                + "seats are the smallest headroom any run had on any day.", plan.path("runs").asInt(),
-                plan.path("seed").asLong(), plan.path("horizonDays").asInt(), plan.path("start").asText(),
-                plan.path("users").asInt(), pct, 100 - pct, pct));
+                + "seats stayed unused on every day in %d%% of runs. Each figure carries its Monte Carlo error: the 95%% "
+                + "interval over plans made with other seeds, and for dates a standard error in days.",
+                plan.path("runs").asInt(), plan.path("seed").asLong(), plan.has("maxRuns") ? "; runs added until every "
+                        + "buy-by date was known to within a day, at most " + plan.path("maxRuns").asInt() : "",
+                plan.path("horizonDays").asInt(), plan.path("start").asText(), plan.path("users").asInt(),
+                plan.path("day0").asText("drawn per run").equals("fixed") ? "the same in every run" : "drawn per run",
+                pct, 100 - pct, pct, pct));
         Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#seats day 0", "#short in runs", "#extra p50",
-                "#extra p" + pct, "#extra max", "buy", "first by", "#releasable");
+                "#extra p" + pct, "#extra max", "buy (95% CI)", "first by (Monte Carlo error)", "first short p"
+                + (100 - pct) + "-p" + pct, "#releasable");
         List<String> cats = new ArrayList<>();
         double[][] p50 = new double[2][plan.get("products").size()];
         double[][] pq = new double[2][plan.get("products").size()];
@@ -70,6 +76,7 @@ final class PlanPages {
         }
         for (JsonNode p : plan.get("products")) {
             JsonNode a = advice.get(p.path("sku").asText());
+            JsonNode mc = p.path("monteCarlo");
             // with a purchase schedule, buy and its first date are the schedule's: one plan, the same numbers everywhere
             int buy = a != null ? a.path("buy").asInt() : p.path("buy").asInt();
             String by = a != null ? (buy > 0 ? a.path("schedule").get(0).path("neededBy").asText() + " (day "
@@ -80,7 +87,11 @@ final class PlanPages {
             t.classedRow(buy > 0 ? "short" : null, label(p), SimulationPages.n(p.path("capacityStart").asLong()),
                     p.path("runsShort").asInt() + " of " + plan.path("runs").asInt(),
                     SimulationPages.n(p.path("needP50").asLong()), SimulationPages.n(p.path("needAtPercentile").asLong()),
-                    SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) : "-", by,
+                    SimulationPages.n(p.path("needMax").asLong()), buy > 0 ? SimulationPages.n(buy) + interval(mc.path("buy"))
+                            : "-", buy > 0 ? by + error(mc.path("buyByDay")) : by,
+                    p.path("firstShortDayEarly").isNull() || !p.has("firstShortDayEarly") ? "never"
+                            : day(p.get("firstShortDayEarly")) + " to " + (p.path("firstShortDayLate").isNull()
+                            ? "never" : day(p.get("firstShortDayLate"))),
                     SimulationPages.n(p.path("releasable").asLong()));
             cats.add(p.path("sku").asText());
             p50[0][i] = p.path("needP50").asDouble();
@@ -130,53 +141,68 @@ final class PlanPages {
         schedule(doc, plan, prefix, pct);
         JsonNode b = plan.get("backtest");
         if (b != null) {
-            Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
-            bs.para(String.format(Locale.ROOT, "%d held-out runs were observed up to day %d and forecast from there by %d "
-                    + "runs shifted to their level. %s; %d rows had only one side short.", b.path("truthRuns").asInt(),
-                    b.path("splitDay").asInt(), b.path("runs").asInt(), b.path("contested").asInt() == 0
-                            ? "No product-run needed seats on either side, so there was nothing to score"
-                            : String.format(Locale.ROOT, "The truth stayed within the p%d forecast in %s of %d product-runs "
-                                    + "where either side needed seats; the median forecast first short day was off by %s",
-                                    pct, percent(b.path("hitRate")), b.path("contested").asInt(),
-                                    number(b.path("meanDayError"), "%.1f days on average")),
-                    b.path("shortnessMismatches").asInt()));
-            if (b.has("growthContested")) {
-                bs.para(String.format(Locale.ROOT, "Measured accuracy on growth-driven shortages (%d product-runs not "
-                        + "already short at the split; %d that were are reported apart): the median first short day was "
-                        + "within 3 days of the truth's in %s of %d rows, and the truth stayed within the p%d forecast "
-                        + "in %s.", b.path("growthContested").asInt(), b.path("alreadyShortAtSplit").asInt(),
-                        percent(b.path("growthWithin3Days")), b.path("growthDated").asInt(), pct,
-                        percent(b.path("growthHitRate"))));
-                Doc.TableBuilder acc = new Doc.TableBuilder(null, "product", "#growth rows", "#within 3 days",
-                        "#within p" + pct);
-                for (JsonNode p : plan.get("products")) {
-                    JsonNode g = b.path("growthByProduct").path(p.path("sku").asText());
-                    if (g.path("rows").asInt() > 0) {
-                        acc.row(label(p), Integer.toString(g.path("rows").asInt()), percent(g.path("within3Days")),
-                                percent(g.path("hitRate")));
-                    }
-                }
-                bs.add(acc.build());
-            }
-            Doc.TableBuilder bt = new Doc.TableBuilder(null, "product", "#held-out run", "#forecast need", "#actual need",
-                    "hit", "forecast first short", "actual first short");
-            Map<Long, Integer> runNumber = new LinkedHashMap<>();
-            Map<String, String> names = new LinkedHashMap<>();
-            for (JsonNode p : plan.get("products")) {
-                names.put(p.path("sku").asText(), label(p));
-            }
-            for (JsonNode r : b.path("rows")) {
-                runNumber.putIfAbsent(r.path("truthSeed").asLong(), runNumber.size() + 1);
-                if (r.path("predictedNeed").asInt() > 0 || r.path("actualNeed").asInt() > 0) {
-                    boolean hit = r.path("actualNeed").asInt() <= r.path("predictedNeed").asInt();
-                    bt.classedRow(hit ? null : "regression", names.getOrDefault(r.path("sku").asText(), r.path("sku").asText()),
-                            Integer.toString(runNumber.get(r.path("truthSeed").asLong())),
-                            SimulationPages.n(r.path("predictedNeed").asLong()), SimulationPages.n(r.path("actualNeed").asLong()),
-                            hit ? "yes" : "no", date(plan, r.get("predictedFirstShort")), date(plan, r.get("actualFirstShort")));
-                }
-            }
-            bs.add(bt.build());
+            backtest(doc, plan, b, prefix, pct);
         }
+    }
+
+    /** " (95% CI 12-19)" of a figure's Monte Carlo interval, or nothing in a plan written before they were. */
+    static String interval(JsonNode x) {
+        return x.isObject() ? " (" + bound(x.get("low")) + "-" + bound(x.get("high")) + ")" : "";
+    }
+
+    /** " +-0.8 d" of a date's Monte Carlo error ("+-?" when its interval reaches never short). */
+    static String error(JsonNode x) {
+        if (!x.isObject()) {
+            return "";
+        }
+        return x.path("error").isNull() ? " +-? (may be never)"
+                : String.format(Locale.ROOT, " +-%.1f d", x.path("error").asDouble());
+    }
+
+    private static String bound(JsonNode n) {
+        return n == null || n.isNull() ? "never" : SimulationPages.n(n.asLong());
+    }
+
+    /** The backtest from the same start: per product, each rate beside the best a forecast can do. */
+    private static void backtest(Doc doc, JsonNode plan, JsonNode b, String prefix, int pct) {
+        Doc.Section bs = doc.section(prefix + "backtest", "Backtest on held-out runs");
+        if (!b.has("byProduct")) {
+            bs.para("This plan was written before the backtest scored what the plan prints; plan again to score it.");
+            return;
+        }
+        bs.para(String.format(Locale.ROOT, "%d held-out runs (seeds the plan never used) %s play the "
+                + "future; each row asks whether what the plan printed held in one of them. Beside each rate, in "
+                + "brackets, the best a forecast can do: for the coverages the level the plan's %d runs give by "
+                + "construction when the future is drawn like them (%.0f%%, %.0f%% and %.0f%%), for the 3-day rate the "
+                + "share of the plan's own runs within 3 days of the median of the others.", b.path("truthRuns").asInt(),
+                plan.path("day0").asText("fixed").equals("drawn") ? "each from a day 0 drawn like the plan's"
+                        : "from the same day 0",
+                b.path("runs").asInt(), 100 * b.path("dateCoveredNominal").asDouble(),
+                100 * b.path("boughtInTimeNominal").asDouble(), 100 * b.path("enoughNominal").asDouble()));
+        Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "#rows", "first short day in p" + (100 - pct) + "-p"
+                + pct, "median within 3 days", "buy-by date in time", "seats enough");
+        for (JsonNode p : plan.get("products")) {
+            JsonNode x = b.path("byProduct").path(p.path("sku").asText());
+            t.row(label(p), Integer.toString(x.path("rows").asInt()), pctOf(x.path("dateCovered"),
+                    b.path("dateCoveredNominal")), x.path("datedRows").asInt() == 0 ? "- (never short)"
+                            : pctOf(x.path("within3Days"), x.path("within3DaysBound")) + " of " + x.path("datedRows").asInt(),
+                    pctOf(x.path("boughtInTime"), b.path("boughtInTimeNominal")),
+                    pctOf(x.path("enough"), b.path("enoughNominal")));
+        }
+        JsonNode all = b.path("all");
+        t.row("all", Integer.toString(all.path("rows").asInt()), pctOf(all.path("dateCovered"),
+                b.path("dateCoveredNominal")), all.path("datedRows").asInt() == 0 ? "- (never short)"
+                        : pctOf(all.path("within3Days"), null) + " of " + all.path("datedRows").asInt(), pctOf(all.path("boughtInTime"), b.path("boughtInTimeNominal")),
+                pctOf(all.path("enough"), b.path("enoughNominal")));
+        bs.add(t.build());
+    }
+
+    private static String pctOf(JsonNode v, JsonNode best) {
+        if (v == null || !v.isNumber()) {
+            return "-";
+        }
+        String r = String.format(Locale.ROOT, "%.0f%%", 100 * v.asDouble());
+        return best == null || !best.isNumber() ? r : r + String.format(Locale.ROOT, " (%.0f%%)", 100 * best.asDouble());
     }
 
     /** The purchase schedule, runway, reclaim and renewals of plan.json's {@code procurement} (absent in older plans). */

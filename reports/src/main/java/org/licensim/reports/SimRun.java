@@ -99,10 +99,14 @@ public record SimRun(Path dir, String scenario, long seed, int users, String sta
         return List.copyOf(out);
     }
 
-    /** First day index on which product {@code t} had users waiting and no free seat, or -1. */
+    /**
+     * First day index on which product {@code t} was short, or -1: more users wanted it than it
+     * had seats (holders plus waiting users above its capacity), the one definition simulate's
+     * summary.json, plan and check use (core's {@code Shortage}; this module reads files only).
+     */
     public int firstShortDay(int t) {
         for (int d = 0; d < day.length; d++) {
-            if (waiting[t][d] > 0 && consumed[t][d] >= capacity[t][d]) {
+            if ((long) consumed[t][d] + waiting[t][d] > capacity[t][d]) {
                 return d;
             }
         }

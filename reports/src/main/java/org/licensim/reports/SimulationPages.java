@@ -51,8 +51,9 @@ final class SimulationPages {
         over.add(kv.build());
 
         Doc.Section seats = doc.section(prefix + "seats", "Seats by product");
-        seats.para("A product is short on a day when users wait for it (their source is in Error / CountViolation) "
-                + "and no seat is free. 'Peak waiting' is the most users waiting on one day: about that many more seats "
+        seats.para("A product is short on a day when more users want it than it has seats: its holders plus the users "
+                + "waiting for it (their source is in Error / CountViolation) exceed its seats, even while a few seats are "
+                + "free (nobody retries a waiting user's source, R18). 'Peak waiting' is the most users waiting on one day: about that many more seats "
                 + "before the first short day would have kept everyone licensed in this run (R12 can make users wait for a "
                 + "product that has seats when another product of their group is short).");
         Doc.TableBuilder tb = new Doc.TableBuilder(null, "product", "#seats (last day)", "#consumed", "#free",

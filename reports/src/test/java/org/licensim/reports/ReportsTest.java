@@ -178,7 +178,12 @@ class ReportsTest {
             JsonNode p = json.get("products").get(i);
             assertEquals(p.get("name").asText() + " (" + p.get("sku").asText() + ")", rows.get(i).get(0));
             int buy = p.get("buy").asInt();
-            assertEquals(buy > 0 ? String.format(java.util.Locale.ROOT, "%,d", buy) : "-", rows.get(i).get(6));
+            String cell = rows.get(i).get(6);
+            assertTrue(buy > 0 ? cell.startsWith(String.format(java.util.Locale.ROOT, "%,d", buy)) : cell.equals("-"), cell);
+            // with its Monte Carlo interval, and the buy-by date with its error
+            assertTrue(buy == 0 || cell.matches("[\\d,]+ \\([\\d,]+-[\\d,]+\\)"), cell);
+            assertTrue(buy == 0 || rows.get(i).get(7).matches(".* \\+-(\\d+\\.\\d d|\\? \\(may be never\\))"),
+                    rows.get(i).get(7));
             // demand over time with its band against capacity, the advised purchase marked on its date
             Element chart = d.getElementById("chart-plan-demand-" + SimulationPages.slug(p.get("sku").asText()));
             assertNotNull(chart, p.get("sku").asText());
@@ -193,13 +198,16 @@ class ReportsTest {
         // held-out runs by number and products by name, never a 15-digit seed or NaN
         assertFalse(bt.matches("(?s).*\\d{9,}.*"), bt);
         assertFalse(d.text().contains("NaN"), d.text());
-        List<List<String>> runs = rows(d.getElementById("backtest").select("table").last());
-        assertEquals("1", runs.get(0).get(1));
-        assertTrue(runs.get(0).get(0).endsWith(")") && runs.get(0).get(0).contains(" ("), runs.get(0).toString());
+        // a row per product by name, then all, each with the held-out runs it counts
+        List<List<String>> rates = rows(d.getElementById("backtest").select("table").last());
+        assertEquals(json.get("products").size() + 1, rates.size(), rates.toString());
+        assertTrue(rates.get(0).get(0).endsWith(")") && rates.get(0).get(0).contains(" ("), rates.get(0).toString());
+        assertEquals(json.get("backtest").get("truthRuns").asText(), rates.get(0).get(1));
+        assertEquals("all", rates.get(rates.size() - 1).get(0));
     }
 
     @Test
-    @DisplayName("a backtest with nothing to score says so instead of NaN%")
+    @DisplayName("a backtest whose products never ran short says so instead of NaN%")
     void backtestWithoutContest(@TempDir Path dir) throws IOException {
         Path src = fixture("plan-default");
         Path copy = Files.createDirectories(dir.resolve("plan"));
@@ -207,13 +215,15 @@ class ReportsTest {
         ObjectMapper m = new ObjectMapper();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(json);
         var b = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("backtest");
-        b.put("contested", 0);
-        b.put("hitRate", Double.NaN);
-        b.put("meanDayError", Double.NaN);
+        for (JsonNode p : b.get("byProduct")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("datedRows", 0).putNull("within3Days")
+                    .putNull("within3DaysBound");
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("all")).put("datedRows", 0).putNull("within3Days");
         Files.writeString(copy.resolve("plan.json"), m.writeValueAsString(root));
         Document d = written(Reports.report(List.of(copy), null), dir.resolve("out"));
         String text = d.getElementById("backtest").text();
-        assertTrue(text.contains("No product-run needed seats on either side, so there was nothing to score"), text);
+        assertTrue(text.contains("- (never short)"), text);
         assertFalse(d.text().contains("NaN"), text);
     }
 
@@ -261,9 +271,14 @@ class ReportsTest {
                 renewals.get(0).get(renewals.get(0).size() - 1));
         Document g = written(Reports.report(List.of(fixture("plan-growth")), null), dir.resolve("growth"));
         String bt = g.getElementById("backtest").text();
-        assertTrue(bt.contains("Measured accuracy on growth-driven shortages") && bt.contains("within 3 days"), bt);
+        assertTrue(bt.contains("from the same day 0") && bt.contains("the best a forecast can do"), bt);
         List<List<String>> acc = rows(g.getElementById("backtest").select("table").first());
-        assertEquals(3, acc.size(), acc.toString());
+        JsonNode gj = new ObjectMapper().readTree(fixture("plan-growth").resolve("plan.json").toFile()).get("backtest");
+        assertEquals(4, acc.size(), "three products and all: " + acc);
+        // each rate beside its bound, as plan.json has them
+        JsonNode e3 = gj.get("byProduct").get("ENTERPRISEPACK");
+        assertEquals(String.format(java.util.Locale.ROOT, "%.0f%% (%.0f%%)", 100 * e3.get("boughtInTime").asDouble(),
+                100 * gj.get("boughtInTimeNominal").asDouble()), acc.get(0).get(4));
     }
 
     static Comparison.Row row(Comparison c, String keyStart) {

@@ -1,208 +1,145 @@
 package org.licensim.simulator.capacity;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.licensim.core.LicensimException;
-import org.licensim.core.catalog.Catalog;
 import org.licensim.simulator.scenario.Scenario;
 
 /**
- * The planner checked on held-out simulated futures. A <em>truth</em> run (a seed the planner
- * never sees) is observed up to the split day; the forecast of days after the split is the
- * planner's Monte Carlo runs, each shifted to start from the truth's demand on the split day
- * (level-adjusted: the runs supply the change in demand, the truth its level). Per product:
- * did the truth's extra need after the split stay within the forecast's percentile (a hit),
- * and how many days apart are the forecast's median first short day and the truth's.
+ * The plan checked against held-out futures from the same start: each <em>truth</em> is a run
+ * with a seed the plan never uses (the real future, as the churn model would play it), and each
+ * row asks whether what {@code plan} printed for a product held in it:
+ * <ul>
+ * <li><b>date covered</b>: the truth's first short day fell within the plan's interval of the
+ *     first short day (its p(1 - q) and pQ over the runs; "never" is after every day);</li>
+ * <li><b>within 3 days</b>: the plan's median first short day was within 3 days of the truth's
+ *     (rows where either ran short);</li>
+ * <li><b>bought in time</b>: the buy-by date was no later than the truth's first short day (or
+ *     the truth never ran short; a plan that buys nothing misses every truth that does);</li>
+ * <li><b>enough</b>: the seats to buy covered the truth's extra need.</li>
+ * </ul>
+ * Beside each rate is the best a forecast can do ({@link Bound}): for the three coverages the
+ * level the plan's ranks give by construction when the truth is drawn like the runs (a new run
+ * falls in each of the n + 1 gaps between n sorted runs alike), and for the 3-day rate the share
+ * of the plan's own runs within 3 days of its median, the rate a perfect model would score.
  */
-public record Backtest(int truths, int runs, int split, int horizon, double percentile, List<Row> rows) {
+public record Backtest(int truths, int runs, int horizon, double percentile, List<Row> rows, Bound bound) {
+
+    /** One truth and product: what the plan printed and what happened. Days are -1 for never. */
+    public record Row(String sku, long truthSeed, int actualFirstShort, int actualNeed, int early, int median, int late,
+                      int buy, int buyByDay) {
+        private static long at(int day) {
+            return day < 0 ? Long.MAX_VALUE : day;
+        }
+
+        public boolean dateCovered() {
+            return at(early) <= at(actualFirstShort) && at(actualFirstShort) <= at(late);
+        }
+
+        /** Whether either side ran short (the rows the 3-day rate counts). */
+        public boolean dated() {
+            return median >= 0 || actualFirstShort >= 0;
+        }
+
+        public boolean within3Days() {
+            return median >= 0 && actualFirstShort >= 0 && Math.abs(median - actualFirstShort) <= 3;
+        }
+
+        public boolean boughtInTime() {
+            return actualFirstShort < 0 || buyByDay >= 0 && buyByDay <= actualFirstShort;
+        }
+
+        public boolean enough() {
+            return actualNeed <= buy;
+        }
+    }
+
+    /** Per product, the best rates a forecast can have ({@code within3Days}: NaN when no run ran short). */
+    public record Bound(double dateCovered, double boughtInTime, double enough, java.util.Map<String, Double> within3Days) {
+    }
+
+    /** The scores of one product (or all, {@code sku} null): rates with the rows they count. */
+    public record Score(String sku, int rows, double dateCovered, int datedRows, double within3Days,
+                        double boughtInTime, double enough) {
+    }
+
+    /** Scores plan {@code plan} (its runs and printed figures) against held-out runs {@code truth} from the same start. */
+    public static Backtest score(CapacityPlan plan, List<CapacityPlanner.Run> truth) {
+        if (truth.isEmpty()) {
+            throw new LicensimException("--truths 0: a backtest needs at least 1 held-out run");
+        }
+        List<Row> rows = new ArrayList<>();
+        for (CapacityPlanner.Run tr : truth) {
+            int last = tr.day().length - 1;
+            for (int t = 0; t < plan.products().size(); t++) {
+                CapacityPlan.ProductNeed p = plan.products().get(t);
+                int f = tr.firstShort(t, 0);
+                rows.add(new Row(p.sku(), tr.seed(), f < 0 ? -1 : tr.day()[f], tr.need(t, 0, last), p.firstShortEarly(),
+                        p.firstShortMedian(), p.firstShortLate(), p.buy(), p.buyByDay()));
+            }
+        }
+        int n = plan.runs();
+        double q = plan.percentile();
+        java.util.Map<String, Double> oracle = new java.util.LinkedHashMap<>();
+        for (int t = 0; t < plan.products().size(); t++) {
+            oracle.put(plan.products().get(t).sku(), oracleWithin(plan.runResults(), t, 3));
+        }
+        Bound bound = new Bound(
+                (CapacityPlanner.predictiveRank(n, q) - CapacityPlanner.earlyRank(n, q)) / (double) (n + 1),
+                (n + 1 - CapacityPlanner.earlyRank(n, q)) / (double) (n + 1),
+                CapacityPlanner.predictiveRank(n, q) / (double) (n + 1), oracle);
+        return new Backtest(truth.size(), n, plan.horizon(), q, List.copyOf(rows), bound);
+    }
 
     /**
-     * One truth run and product: forecast against what happened. -1 days: never short.
-     * {@code shortAtSplit}: the truth was already short on the split day, so its first short day
-     * after the split is the next day whatever the forecast; such rows test nothing about growth
-     * and are reported apart.
+     * The 3-day rate of a perfect model: each run in turn is the truth, forecast by the median of
+     * the others; rows where neither ran short are not counted, as in the backtest.
      */
-    public record Row(String sku, long truthSeed, int predictedNeed, int actualNeed, int predictedFirstShort,
-                      int actualFirstShort, boolean shortAtSplit) {
-        public boolean hit() {
-            return actualNeed <= predictedNeed;
+    static double oracleWithin(List<CapacityPlanner.Run> runs, int t, int days) {
+        int n = runs.size();
+        int[] first = new int[n];
+        for (int i = 0; i < n; i++) {
+            int f = runs.get(i).firstShort(t, 0);
+            first[i] = f < 0 ? Integer.MAX_VALUE : runs.get(i).day()[f];
         }
-
-        /** Whether either side saw the product short after the split (the rows that test anything). */
-        public boolean contested() {
-            return predictedNeed > 0 || actualNeed > 0;
+        int dated = 0;
+        int ok = 0;
+        for (int i = 0; i < n; i++) {
+            int[] others = new int[n - 1];
+            for (int j = 0, k = 0; j < n; j++) {
+                if (j != i) {
+                    others[k++] = first[j];
+                }
+            }
+            int m = n == 1 ? Integer.MAX_VALUE : CapacityPlanner.median(others);
+            if (m == Integer.MAX_VALUE && first[i] == Integer.MAX_VALUE) {
+                continue;
+            }
+            dated++;
+            if (m != Integer.MAX_VALUE && first[i] != Integer.MAX_VALUE && Math.abs(m - first[i]) <= days) {
+                ok++;
+            }
         }
-
-        /** Contested, and not already short at the split: a shortage growth has to bring. */
-        public boolean growthDriven() {
-            return contested() && !shortAtSplit;
-        }
+        return dated == 0 ? Double.NaN : ok / (double) dated;
     }
 
-    public static Backtest run(Scenario scenario, Catalog catalog, int truths, int runs, int split, double percentile,
-                               int threads, Consumer<String> progress) {
-        checkSplit(scenario, split);
-        List<CapacityPlanner.Run> mc = CapacityPlanner.simulate(scenario, catalog, runs, threads, "backtest: forecast runs", progress);
-        return run(scenario, catalog, truths, mc, split, percentile, threads, progress);
+    /** The scores of product {@code sku}, or of every row when {@code sku} is null. */
+    public Score score(String sku) {
+        List<Row> rs = rows.stream().filter(r -> sku == null || r.sku().equals(sku)).toList();
+        long dated = rs.stream().filter(Row::dated).count();
+        return new Score(sku, rs.size(), rate(rs.stream().filter(Row::dateCovered).count(), rs.size()), (int) dated,
+                rate(rs.stream().filter(r -> r.dated() && r.within3Days()).count(), dated),
+                rate(rs.stream().filter(Row::boughtInTime).count(), rs.size()),
+                rate(rs.stream().filter(Row::enough).count(), rs.size()));
     }
 
-    /** The backtest with its forecast runs made: the held-out runs, then the score. */
-    private static Backtest run(Scenario scenario, Catalog catalog, int truths, List<CapacityPlanner.Run> mc, int split,
-                               double percentile, int threads, Consumer<String> progress) {
-        checkSplit(scenario, split);
-        if (truths < 1) {
-            throw new LicensimException("--truths " + truths + ": at least 1 held-out run");
-        }
-        List<CapacityPlanner.Run> truth = CapacityPlanner.simulate(scenario, catalog, truthSeeds(scenario, truths), threads,
-                "backtest: held-out runs", progress);
-        return score(scenario, mc, truth, split, percentile);
+    private static double rate(long k, long n) {
+        return n == 0 ? Double.NaN : k / (double) n;
     }
 
     /** The seeds of the held-out runs: a sequence of their own, far from the plan's. */
     public static List<Long> truthSeeds(Scenario scenario, int truths) {
         return CapacityPlanner.seeds(CapacityPlanner.seed(scenario.seed(), 100_000), truths);
-    }
-
-    /** Refuses a split day outside the horizon, naming both. */
-    public static void checkSplit(Scenario scenario, int split) {
-        if (split < 1 || split >= scenario.days()) {
-            throw new LicensimException("--backtest " + split + ": the split day must be between 1 and the horizon ("
-                    + scenario.days() + ") - 1");
-        }
-    }
-
-    /** Scores forecast runs {@code mc} against held-out runs {@code truth} (both in seed order) split at {@code split}. */
-    public static Backtest score(Scenario scenario, List<CapacityPlanner.Run> mc, List<CapacityPlanner.Run> truth, int split,
-                                 double percentile) {
-        int truths = truth.size();
-        int runs = mc.size();
-        List<Row> rows = new ArrayList<>();
-        int products = scenario.products().size();
-        for (CapacityPlanner.Run tr : truth) {
-            int s = index(tr, split);
-            int last = tr.day().length - 1;
-            for (int t = 0; t < products; t++) {
-                int[] need = new int[mc.size()];
-                int[] first = new int[mc.size()];
-                for (int i = 0; i < mc.size(); i++) {
-                    CapacityPlanner.Run r = mc.get(i);
-                    int best = 0;
-                    int f = Integer.MAX_VALUE;
-                    for (int d = s + 1; d <= last; d++) {
-                        int excess = tr.demand()[t][s] + r.demand()[t][d] - r.demand()[t][s] - r.capacity()[t][d];
-                        best = Math.max(best, excess);
-                        if (excess > 0 && f == Integer.MAX_VALUE) {
-                            f = r.day()[d];
-                        }
-                    }
-                    need[i] = best;
-                    first[i] = f;
-                }
-                int actualNeed = tr.need(t, s + 1, last);
-                int actualFirst = -1;
-                for (int d = s + 1; d <= last && actualFirst < 0; d++) {
-                    if (tr.demand()[t][d] > tr.capacity()[t][d]) {
-                        actualFirst = tr.day()[d];
-                    }
-                }
-                int median = median(first);
-                rows.add(new Row(scenario.products().get(t).sku(), tr.seed(), CapacityPlanner.predictive(need, percentile),
-                        actualNeed, median == Integer.MAX_VALUE ? -1 : median, actualFirst,
-                        tr.demand()[t][s] > tr.capacity()[t][s]));
-            }
-        }
-        return new Backtest(truths, runs, split, scenario.days(), percentile, List.copyOf(rows));
-    }
-
-    /**
-     * The median first short day over the runs (the mean of the middle two, rounded, for an even
-     * count; never short in most runs gives MAX_VALUE). The nearest-rank lower median of 20 runs
-     * is early by about half a day, which showed as a bias in the backtest.
-     */
-    static int median(int[] values) {
-        int[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        if (n % 2 == 1 || v[n / 2] == Integer.MAX_VALUE) {
-            return n % 2 == 1 ? v[n / 2] : v[n / 2 - 1] == Integer.MAX_VALUE ? Integer.MAX_VALUE : v[n / 2];
-        }
-        return (int) Math.round((v[n / 2 - 1] + (double) v[n / 2]) / 2);
-    }
-
-    private static int index(CapacityPlanner.Run r, int day) {
-        for (int d = 0; d < r.day().length; d++) {
-            if (r.day()[d] == day) {
-                return d;
-            }
-        }
-        throw new LicensimException("day " + day + " is not in the run");
-    }
-
-    /** Share of contested rows whose truth stayed within the forecast percentile. */
-    public double hitRate() {
-        long n = rows.stream().filter(Row::contested).count();
-        return n == 0 ? Double.NaN : rows.stream().filter(r -> r.contested() && r.hit()).count() / (double) n;
-    }
-
-    public long contested() {
-        return rows.stream().filter(Row::contested).count();
-    }
-
-    /** Absolute errors in days of the median first short day, over rows where both the forecast and the truth ran short. */
-    public int[] dayErrors() {
-        return rows.stream().filter(r -> r.predictedFirstShort() >= 0 && r.actualFirstShort() >= 0)
-                .mapToInt(r -> Math.abs(r.predictedFirstShort() - r.actualFirstShort())).sorted().toArray();
-    }
-
-    /** Rows where exactly one of forecast (median) and truth ran short. */
-    public long shortnessMismatches() {
-        return rows.stream().filter(r -> (r.predictedFirstShort() >= 0) != (r.actualFirstShort() >= 0)).count();
-    }
-
-    public double meanDayError() {
-        return Arrays.stream(dayErrors()).average().orElse(Double.NaN);
-    }
-
-    /** Contested rows that were already short at the split (reported apart from the growth rows). */
-    public long alreadyShort() {
-        return rows.stream().filter(r -> r.contested() && r.shortAtSplit()).count();
-    }
-
-    public long growthContested() {
-        return rows.stream().filter(Row::growthDriven).count();
-    }
-
-    /** Share of growth-driven rows whose truth stayed within the forecast percentile (the p95 coverage at 0.95). */
-    public double growthHitRate() {
-        long n = growthContested();
-        return n == 0 ? Double.NaN : rows.stream().filter(r -> r.growthDriven() && r.hit()).count() / (double) n;
-    }
-
-    /**
-     * Share of growth-driven rows whose median first short day was within {@code days} of the
-     * truth's; a row where only one side ran short counts as a miss.
-     */
-    public double growthWithin(int days) {
-        long n = rows.stream().filter(r -> r.growthDriven() && (r.predictedFirstShort() >= 0 || r.actualFirstShort() >= 0))
-                .count();
-        long ok = rows.stream().filter(r -> r.growthDriven() && r.predictedFirstShort() >= 0 && r.actualFirstShort() >= 0
-                && Math.abs(r.predictedFirstShort() - r.actualFirstShort()) <= days).count();
-        return n == 0 ? Double.NaN : ok / (double) n;
-    }
-
-    /** {@link #growthWithin} and {@link #growthHitRate} of one product's rows: {within, dated rows, hit rate, growth rows}. */
-    public double[] growthOf(String sku, int days) {
-        Backtest one = new Backtest(truths, runs, split, horizon, percentile,
-                rows.stream().filter(r -> r.sku().equals(sku)).toList());
-        return new double[] {one.growthWithin(days), one.growthDated(), one.growthHitRate(), one.growthContested()};
-    }
-
-    /** The rows {@link #growthWithin} counts. */
-    public long growthDated() {
-        return rows.stream().filter(r -> r.growthDriven() && (r.predictedFirstShort() >= 0 || r.actualFirstShort() >= 0))
-                .count();
     }
 }

@@ -11,12 +11,20 @@ import org.licensim.simulator.scenario.Scenario;
  * product's <em>service</em> plans (the catalog's), which it never deals with.
  */
 public record CapacityPlan(Scenario scenario, int runs, int horizon, double percentile, List<ProductNeed> products,
-                           List<CapacityPlanner.Run> runResults, long millis, List<String> productNames) {
+                           List<CapacityPlanner.Run> runResults, long millis, List<String> productNames,
+                           CapacityPlanner.Day0 day0, int maxRuns) {
 
-    /** What one product needs. */
+    /**
+     * What one product needs. Days are -1 for never (beyond the horizon). {@code firstShortEarly}
+     * is the (1 - q) quantile of the runs' first short days (the buy-by date), {@code firstShortLate}
+     * their predictive q bound; the two make the plan's interval of the first short day.
+     * {@code releasable} is the lower predictive bound of each run's smallest headroom: at least
+     * that many seats stayed unused on every day in a share q of futures (0 with too few runs to
+     * say). {@code mc} holds the Monte Carlo error of each figure.
+     */
     public record ProductNeed(String sku, int capacityStart, int capacityEnd, int runs, int runsShort,
                               int needP50, int needAtPercentile, int needMax, int firstShortEarly, int firstShortMedian,
-                              String buyByDate, int releasable) {
+                              int firstShortLate, String buyByDate, int releasable, MonteCarlo mc) {
         /** Seats to buy to stay error-free at the plan's percentile. */
         public int buy() {
             return needAtPercentile;
@@ -26,6 +34,13 @@ public record CapacityPlan(Scenario scenario, int runs, int horizon, double perc
         public int buyByDay() {
             return needAtPercentile > 0 ? firstShortEarly : -1;
         }
+    }
+
+    /**
+     * How precisely the runs fix a product's figures: each one's 95% confidence interval over
+     * plans made with other seeds, and its Monte Carlo error in days or seats ({@link Precision}).
+     */
+    public record MonteCarlo(Precision buyBy, Precision median, Precision late, Precision buy, Precision releasable) {
     }
 
     public ProductNeed product(String sku) {

@@ -30,6 +30,11 @@ public final class CapacityPlanWriter {
         o.put("start", plan.scenario().start().toString());
         o.put("horizonDays", plan.horizon());
         o.put("runs", plan.runs());
+        if (plan.maxRuns() > 0) {
+            o.put("maxRuns", plan.maxRuns());
+            o.put("targetErrorDays", CapacitySettings.TARGET_DAYS);
+        }
+        o.put("day0", plan.day0().name());
         o.put("percentile", plan.percentile());
         ArrayNode ps = o.putArray("products");
         for (CapacityPlan.ProductNeed p : plan.products()) {
@@ -52,7 +57,14 @@ public final class CapacityPlanWriter {
             }
             putDay(x, "firstShortDayEarly", p.firstShortEarly());
             putDay(x, "firstShortDayMedian", p.firstShortMedian());
+            putDay(x, "firstShortDayLate", p.firstShortLate());
             x.put("releasable", p.releasable());
+            ObjectNode mc = x.putObject("monteCarlo");
+            precision(mc, "buyByDay", p.mc().buyBy(), p.buy() > 0);
+            precision(mc, "firstShortDayMedian", p.mc().median(), true);
+            precision(mc, "firstShortDayLate", p.mc().late(), true);
+            precision(mc, "buy", p.mc().buy(), true);
+            precision(mc, "releasable", p.mc().releasable(), true);
             ArrayNode need = x.putArray("needByRun");
             for (CapacityPlanner.Run r : plan.runResults()) {
                 need.add(r.need(t, 0, r.day().length - 1));
@@ -60,39 +72,7 @@ public final class CapacityPlanWriter {
             daily(x.putObject("daily"), plan, t);
         }
         if (backtest != null) {
-            ObjectNode b = o.putObject("backtest");
-            b.put("truthRuns", backtest.truths());
-            b.put("runs", backtest.runs());
-            b.put("splitDay", backtest.split());
-            b.put("contested", backtest.contested());
-            b.put("hitRate", backtest.hitRate());
-            b.put("meanDayError", backtest.meanDayError());
-            b.put("shortnessMismatches", backtest.shortnessMismatches());
-            b.put("alreadyShortAtSplit", backtest.alreadyShort());
-            b.put("growthContested", backtest.growthContested());
-            b.put("growthHitRate", backtest.growthHitRate());
-            b.put("growthDated", backtest.growthDated());
-            b.put("growthWithin3Days", backtest.growthWithin(3));
-            ObjectNode per = b.putObject("growthByProduct");
-            for (CapacityPlan.ProductNeed p : plan.products()) {
-                double[] g = backtest.growthOf(p.sku(), 3);
-                ObjectNode x = per.putObject(p.sku());
-                x.put("rows", (long) g[3]);
-                x.put("within3Days", g[0]);
-                x.put("datedRows", (long) g[1]);
-                x.put("hitRate", g[2]);
-            }
-            ArrayNode rows = b.putArray("rows");
-            for (Backtest.Row r : backtest.rows()) {
-                ObjectNode x = rows.addObject();
-                x.put("sku", r.sku());
-                x.put("truthSeed", r.truthSeed());
-                x.put("predictedNeed", r.predictedNeed());
-                x.put("actualNeed", r.actualNeed());
-                putDay(x, "predictedFirstShort", r.predictedFirstShort());
-                putDay(x, "actualFirstShort", r.actualFirstShort());
-                x.put("shortAtSplit", r.shortAtSplit());
-            }
+            backtest(o.putObject("backtest"), backtest, plan);
         }
         if (procurement != null) {
             procurement(o.putObject("procurement"), procurement, plan);
@@ -112,6 +92,81 @@ public final class CapacityPlanWriter {
             f.notes().forEach(notes::add);
         }
         return o;
+    }
+
+    /**
+     * A figure's Monte Carlo precision: its 95% interval over the runs ({@code low}, {@code high};
+     * null for "never") and its error (a standard error; null when unbounded, i.e. the interval
+     * reaches "never"). Nothing when the figure does not apply (no buy-by date without a purchase).
+     */
+    private static void precision(ObjectNode o, String field, Precision p, boolean applies) {
+        if (!applies) {
+            o.putNull(field);
+            return;
+        }
+        ObjectNode x = o.putObject(field);
+        never(x, "low", p.low());
+        never(x, "high", p.high());
+        if (p.unbounded()) {
+            x.putNull("error");
+        } else {
+            x.put("error", Math.round(p.error() * 100) / 100.0);
+        }
+    }
+
+    private static void never(ObjectNode x, String field, int v) {
+        if (v == Integer.MAX_VALUE || v < 0) {
+            x.putNull(field);
+        } else {
+            x.put(field, v);
+        }
+    }
+
+    /** The backtest: its rates per product and overall, each with its bound, and every row. */
+    private static void backtest(ObjectNode b, Backtest bt, CapacityPlan plan) {
+        b.put("truthRuns", bt.truths());
+        b.put("runs", bt.runs());
+        b.put("from", "day 0");
+        Backtest.Bound bound = bt.bound();
+        rate(b, "dateCoveredNominal", bound.dateCovered());
+        rate(b, "boughtInTimeNominal", bound.boughtInTime());
+        rate(b, "enoughNominal", bound.enough());
+        score(b.putObject("all"), bt.score(null), Double.NaN);
+        ObjectNode per = b.putObject("byProduct");
+        for (CapacityPlan.ProductNeed p : plan.products()) {
+            score(per.putObject(p.sku()), bt.score(p.sku()), bound.within3Days().getOrDefault(p.sku(), Double.NaN));
+        }
+        ArrayNode rows = b.putArray("rows");
+        for (Backtest.Row r : bt.rows()) {
+            ObjectNode x = rows.addObject();
+            x.put("sku", r.sku());
+            x.put("truthSeed", r.truthSeed());
+            putDay(x, "actualFirstShort", r.actualFirstShort());
+            x.put("actualNeed", r.actualNeed());
+            x.put("dateCovered", r.dateCovered());
+            x.put("within3Days", r.within3Days());
+            x.put("boughtInTime", r.boughtInTime());
+            x.put("enough", r.enough());
+        }
+    }
+
+    private static void score(ObjectNode x, Backtest.Score s, double within3Bound) {
+        x.put("rows", s.rows());
+        rate(x, "dateCovered", s.dateCovered());
+        x.put("datedRows", s.datedRows());
+        rate(x, "within3Days", s.within3Days());
+        rate(x, "within3DaysBound", within3Bound);
+        rate(x, "boughtInTime", s.boughtInTime());
+        rate(x, "enough", s.enough());
+    }
+
+    /** A share to 4 places, or null when there was nothing to count. */
+    private static void rate(ObjectNode x, String field, double v) {
+        if (Double.isNaN(v)) {
+            x.putNull(field);
+        } else {
+            x.put(field, Math.round(v * 10_000) / 10_000.0);
+        }
     }
 
     /**

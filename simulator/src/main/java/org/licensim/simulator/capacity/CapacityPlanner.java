@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
+import org.licensim.core.planning.Shortage;
 import org.licensim.simulator.run.DayStats;
 import org.licensim.simulator.run.Simulation;
 import org.licensim.simulator.run.SimulationResult;
@@ -68,14 +69,15 @@ public final class CapacityPlanner {
         }
 
         /**
-         * First day index from {@code from} on which more users wanted {@code t} than it had seats
-         * (demand above capacity: the day {@link #need} starts counting), or -1. Users can wait
-         * while a few seats are free (Entra does not retry a failed source by itself, R18): when
-         * more wait than are free, seats are short although not all are used.
+         * First day index from {@code from} on which {@code t} was short, or -1: more users wanted it
+         * than it had seats (the day {@link #need} starts counting; {@link Shortage}, the definition
+         * simulate, check and the reports share). Users can wait while a few seats are free (Entra
+         * does not retry a failed source by itself, R18): when more wait than are free, seats are
+         * short although not all are used.
          */
         int firstShort(int t, int from) {
             for (int d = from; d < day.length; d++) {
-                if (demand[t][d] > capacity[t][d]) {
+                if (Shortage.isShort(consumed[t][d], waiting[t][d], capacity[t][d])) {
                     return d;
                 }
             }
@@ -90,6 +92,16 @@ public final class CapacityPlanner {
             }
             return best;
         }
+    }
+
+    /**
+     * A synthetic scenario's day 0 in the runs: {@code fixed}, the tenant the scenario's seed
+     * describes, the same in every run (only the churn after it differs), or {@code drawn}, a
+     * tenant drawn anew with each run's seed. A plan from a tenant snapshot starts from the
+     * snapshot: fixed.
+     */
+    public enum Day0 {
+        fixed, drawn
     }
 
     private CapacityPlanner() {
@@ -121,15 +133,30 @@ public final class CapacityPlanner {
         return out;
     }
 
-    /** One run: the scenario with {@code seed}, simulated. A pure function of its arguments. */
+    /** One run: the scenario with {@code seed}, simulated, day 0 drawn with it. A pure function of its arguments. */
     public static Run run(Scenario s, Catalog catalog, long seed) {
-        SimulationResult r = new Simulation(s.with(seed, null, null), catalog).run((d, n, e, ns) -> { }, null);
-        return Run.of(seed, r);
+        return run(s, catalog, seed, Day0.drawn);
     }
 
-    /** The runs of the given seeds, in their order, on {@code threads} threads. */
+    /**
+     * One run with {@code seed}: with {@link Day0#fixed} day 0 is the scenario's own (its seed) and
+     * {@code seed} drives the days after it; with {@link Day0#drawn} {@code seed} drives both.
+     */
+    public static Run run(Scenario s, Catalog catalog, long seed, Day0 day0) {
+        Simulation sim = day0 == Day0.fixed && s.base() == null ? new Simulation(s, catalog, seed)
+                : new Simulation(s.with(seed, null, null), catalog);
+        return Run.of(seed, sim.run((d, n, e, ns) -> { }, null));
+    }
+
+    /** The runs of the given seeds, in their order, on {@code threads} threads, day 0 drawn with each. */
     public static List<Run> simulate(Scenario s, Catalog catalog, List<Long> seedList, int threads, String phase,
                               Consumer<String> progress) {
+        return simulate(s, catalog, seedList, threads, phase, progress, Day0.drawn);
+    }
+
+    /** The runs of the given seeds, in their order, on {@code threads} threads, day 0 as {@code day0} says. */
+    public static List<Run> simulate(Scenario s, Catalog catalog, List<Long> seedList, int threads, String phase,
+                              Consumer<String> progress, Day0 day0) {
         int runs = seedList.size();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, runs)), r -> {
             Thread t = new Thread(r, "licensim-plan");
@@ -142,7 +169,7 @@ public final class CapacityPlanner {
             List<Future<Run>> futures = new ArrayList<>();
             for (long seed : seedList) {
                 futures.add(pool.submit(() -> {
-                    Run r = run(s, catalog, seed);
+                    Run r = run(s, catalog, seed, day0);
                     synchronized (done) { // lines in the order of the count they give
                         int k = done.incrementAndGet();
                         double spent = (System.nanoTime() - t0) / 1e9;
@@ -190,6 +217,12 @@ public final class CapacityPlanner {
      * {@code plan} and the cluster job both aggregate. {@code millis} is how long the runs took.
      */
     public static CapacityPlan plan(Scenario s, Catalog catalog, List<Run> rs, double percentile, long millis) {
+        return plan(s, catalog, rs, percentile, millis, Day0.drawn, 0);
+    }
+
+    /** As above, saying how day 0 was made and the ceiling of runs chosen by precision (0: asked for). */
+    public static CapacityPlan plan(Scenario s, Catalog catalog, List<Run> rs, double percentile, long millis, Day0 day0,
+                            int maxRuns) {
         checkPercentile(percentile);
         if (rs.isEmpty()) {
             throw new LicensimException("a plan needs at least 1 run");
@@ -204,7 +237,8 @@ public final class CapacityPlanner {
             org.licensim.core.catalog.Product p = catalog.findProduct(sku);
             names.add(p == null || p.displayName() == null || p.displayName().isBlank() ? sku : p.displayName());
         }
-        return new CapacityPlan(s, rs.size(), s.days(), percentile, out, List.copyOf(rs), millis, names);
+        return new CapacityPlan(s, rs.size(), s.days(), percentile, out, List.copyOf(rs), millis, names,
+                s.base() != null ? Day0.fixed : day0, maxRuns);
     }
 
     /** Refuses a percentile outside (0, 1), as the option it came from. */
@@ -218,8 +252,8 @@ public final class CapacityPlanner {
         int n = rs.size();
         int[] need = new int[n];
         int[] first = new int[n];
+        int[] headroom = new int[n];
         int shortRuns = 0;
-        int releasable = Integer.MAX_VALUE;
         Run any = rs.get(0);
         int last = any.day().length - 1;
         for (int i = 0; i < n; i++) {
@@ -228,21 +262,61 @@ public final class CapacityPlanner {
             int f = r.firstShort(t, from);
             first[i] = f < 0 ? Integer.MAX_VALUE : r.day()[f];
             shortRuns += f >= 0 ? 1 : 0;
-            releasable = Math.min(releasable, r.headroom(t));
+            headroom[i] = Math.max(0, r.headroom(t));
         }
-        int early = quantile(first, 1 - q);
-        String by = null;
-        if (early != Integer.MAX_VALUE) {
-            for (int d = 0; d <= last; d++) {
-                if (any.day()[d] == early) {
-                    by = any.date()[d];
-                }
+        Precision early = Precision.ofRank(first, earlyRank(n, q));
+        Precision late = Precision.ofRank(first, predictiveRank(n, q));
+        Precision buy = Precision.ofRank(need, predictiveRank(n, q));
+        Precision median = Precision.median(first);
+        Precision releasable = Precision.lowerPredictive(headroom, q, 0);
+        String by = early.value() == Integer.MAX_VALUE ? null : any.date()[indexOf(any, early.value())];
+        return new CapacityPlan.ProductNeed(sku, any.capacity()[t][0], any.capacity()[t][last], n, shortRuns, quantile(need, 0.5),
+                buy.value(), Arrays.stream(need).max().orElse(0), never(early.value()), never(median.value()),
+                never(late.value()), by, releasable.value(), new CapacityPlan.MonteCarlo(early, median, late, buy, releasable));
+    }
+
+    private static int never(int day) {
+        return day == Integer.MAX_VALUE ? -1 : day;
+    }
+
+    private static int indexOf(Run r, int day) {
+        for (int d = 0; d < r.day().length; d++) {
+            if (r.day()[d] == day) {
+                return d;
             }
         }
-        int median = quantile(first, 0.5);
-        return new CapacityPlan.ProductNeed(sku, any.capacity()[t][0], any.capacity()[t][last], n, shortRuns, quantile(need, 0.5),
-                predictive(need, q), Arrays.stream(need).max().orElse(0), early == Integer.MAX_VALUE ? -1 : early,
-                median == Integer.MAX_VALUE ? -1 : median, by, Math.max(0, releasable));
+        throw new IllegalStateException("day " + day + " is not in the run");
+    }
+
+    /**
+     * The rank (1-based) of the buy-by date among n sorted first short days: n + 1 - k with k the
+     * predictive rank, so that a future run runs short no earlier with probability k / (n + 1) >= q,
+     * and the day the purchase schedule's pQ requirement first rises above 0 (Procurement) is the
+     * same day. At 20 runs and q = 0.95 it is the earliest run, as the nearest-rank p5 was; at 52
+     * the 2nd, where the nearest rank (the 3rd) left the schedule's first date a run earlier.
+     */
+    static int earlyRank(int n, double q) {
+        return Math.max(1, n + 1 - predictiveRank(n, q));
+    }
+
+    /** The rank of the predictive q bound: ceil(q (n + 1)), at most n (see {@link #predictive}). */
+    static int predictiveRank(int n, double q) {
+        return Math.max(1, Math.min(n, (int) Math.ceil(q * (n + 1) - 1e-9)));
+    }
+
+    /**
+     * The median first short day over the runs (the mean of the middle two, rounded, for an even
+     * count; never short in most runs gives MAX_VALUE). The nearest-rank lower median of 20 runs
+     * is early by about half a day, which showed as a bias in the backtest.
+     */
+    static int median(int[] values) {
+        int[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        if (n % 2 == 1 || v[n / 2] == Integer.MAX_VALUE) {
+            return n % 2 == 1 ? v[n / 2] : v[n / 2 - 1] == Integer.MAX_VALUE ? Integer.MAX_VALUE : v[n / 2];
+        }
+        return (int) Math.round((v[n / 2 - 1] + (double) v[n / 2]) / 2);
     }
 
     /** Demand (consumed plus waiting) for product {@code t} on day index {@code d} at quantile {@code q} over the runs. */

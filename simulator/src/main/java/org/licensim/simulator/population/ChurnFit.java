@@ -20,6 +20,7 @@ import org.licensim.core.directory.Users;
 import org.licensim.core.files.AtomicFile;
 import org.licensim.core.graph.DirectoryAudits;
 import org.licensim.core.io.SnapshotReader;
+import org.licensim.simulator.scenario.ChurnCalendar;
 import org.licensim.simulator.scenario.ChurnReader;
 import org.licensim.simulator.scenario.TenantBase;
 import org.licensim.simulator.scenario.TenantChurn.Pair;
@@ -42,6 +43,11 @@ public final class ChurnFit {
     /** Less history than this is refused: a week of counts says little about a quarter. */
     public static final int MIN_DAYS = 7;
     static final int OWN_RATE_MIN = 10;
+    /** Dated history needed for weekday factors (two of each weekday) and for month factors (a year). */
+    static final int WEEKLY_MIN_DAYS = 14;
+    static final int MONTHLY_MIN_DAYS = 365;
+    /** Events of a kind needed for factors of its own; the others take those of all kinds together. */
+    static final int OWN_FACTORS_MIN = 50;
     private static final String UNKNOWN = "(unknown)";
 
     private final TenantChurn churn;
@@ -70,8 +76,32 @@ public final class ChurnFit {
         double directEdits;
         final List<String> notes = new ArrayList<>();
 
+        /** The day of the audit entry being counted (null when counting the changes between snapshots: no dates). */
+        LocalDate today;
+        /** Per churn kind ({@link ChurnCalendar#KINDS}), events seen by weekday and by month. */
+        final double[][] byWeekday = new double[ChurnCalendar.KINDS.size()][7];
+        final double[][] byMonth = new double[ChurnCalendar.KINDS.size()][12];
+
         void person(String segment, int kind) {
             segments.computeIfAbsent(TenantBase.segmentKey(segment), k -> new double[3])[kind]++;
+            seen(kind);
+        }
+
+        void attributeEdit() {
+            attributeEdits++;
+            seen(3);
+        }
+
+        void directEdit() {
+            directEdits++;
+            seen(5);
+        }
+
+        void seen(int kind) {
+            if (today != null) {
+                byWeekday[kind][today.getDayOfWeek().getValue() - 1]++;
+                byMonth[kind][today.getMonthValue() - 1]++;
+            }
         }
 
         double total(int kind) {
@@ -131,7 +161,7 @@ public final class ChurnFit {
                     + "gives intervals worth planning on)" + (audits != null ? ", or --history-days N if the export "
                     + "covers more days than its entries span" : ""));
         }
-        return build(c, days, from, to, source, now);
+        return build(c, days, from, to, source, now, audits != null);
     }
 
     private static LocalDate date(long epochSeconds) {
@@ -236,6 +266,7 @@ public final class ChurnFit {
         Set<String> hired = new HashSet<>();
         Map<String, Integer> ignored = new LinkedHashMap<>();
         for (DirectoryAudits.Entry e : entries) {
+            c.today = e.time().atZone(ZoneOffset.UTC).toLocalDate();
             switch (e.activity()) {
                 case "Add user" -> {
                     hired.add(e.userId());
@@ -254,24 +285,26 @@ public final class ChurnFit {
                         c.person(dept[0], 2);
                     } else if (e.modified().containsKey("JobTitle") || e.modified().containsKey("UsageLocation")
                             || e.modified().containsKey("AccountEnabled")) {
-                        c.attributeEdits++;
+                        c.attributeEdit();
                     }
                 }
-                case "Disable account", "Enable account" -> c.attributeEdits++;
+                case "Disable account", "Enable account" -> c.attributeEdit();
                 case "Add member to group", "Remove member from group" -> {
                     int g = e.groupId() == null ? -1 : gn.indexOf(e.groupId());
                     if (g >= 0 && !gn.isDynamic(g) && now.assignments().ofGroup(g).length > 0 && !hired.contains(e.userId())) {
                         c.groups.computeIfAbsent(e.groupId(), k -> new double[2])[e.activity().startsWith("Add") ? 0 : 1]++;
+                        c.seen(4);
                     }
                 }
                 case "Change user license" -> {
                     if (!hired.contains(e.userId())) {
-                        c.directEdits++;
+                        c.directEdit();
                     }
                 }
                 default -> ignored.merge(e.activity(), 1, Integer::sum);
             }
         }
+        c.today = null;
         if (!ignored.isEmpty()) {
             List<String> kinds = new ArrayList<>();
             ignored.forEach((k, v) -> kinds.add(k + " (" + v + ")"));
@@ -285,7 +318,9 @@ public final class ChurnFit {
         }
     }
 
-    private static ChurnFit build(Counts c, double days, LocalDate from, LocalDate to, String source, Tenant now) {
+    private static ChurnFit build(Counts c, double days, LocalDate from, LocalDate to, String source, Tenant now,
+                                  boolean dated) {
+        ChurnCalendar calendar = calendar(c, from, to, dated);
         Rate[] tenant = new Rate[3];
         Map<String, Rate[]> own = new LinkedHashMap<>();
         for (int k = 0; k < 3; k++) {
@@ -317,7 +352,7 @@ public final class ChurnFit {
         counts.put("directEdits", c.directEdits + c.products.values().stream().mapToDouble(v -> v[0] + v[1]).sum());
         TenantChurn.Fit fit = new TenantChurn.Fit(source, from, to, days, Map.copyOf(counts), List.copyOf(c.notes));
         TenantChurn churn = new TenantChurn(null, ChurnReader.DEFAULT_DAYS, 1, "department", rates,
-                Map.copyOf(segments), Map.copyOf(groups), Map.copyOf(products), new double[] {1, 1, 1, 1, 1, 1, 1},
+                Map.copyOf(segments), Map.copyOf(groups), Map.copyOf(products), calendar,
                 List.of(), List.of(), List.of(), ChurnReader.DEFAULT_GRACE_DAYS, fit);
         List<String> report = new ArrayList<>();
         int users = now.users().liveCount();
@@ -330,6 +365,8 @@ public final class ChurnFit {
             report.add(String.format(Locale.ROOT, "  %-15s %,8.0f seen, %8.2f a day (95%%: %.2f to %.2f), %.3f%% of the "
                     + "users a day", kind, n, r.mean(users), ci[0], ci[1], 100 * r.mean(users) / Math.max(1, users)));
         }
+        report.addAll(factorLines("weekdays", calendar.weekly(), WEEKDAYS));
+        report.addAll(factorLines("months", calendar.monthly(), MONTHS));
         if (!segments.isEmpty()) {
             report.add("  departments with rates of their own (" + OWN_RATE_MIN + "+ events of a kind): "
                     + String.join(", ", segments.keySet().stream().limit(10).toList())
@@ -339,6 +376,79 @@ public final class ChurnFit {
             report.add("  note: " + n);
         }
         return new ChurnFit(churn, List.copyOf(report));
+    }
+
+    private static final String[] WEEKDAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+        "Dec"};
+
+    /**
+     * Weekday factors (from {@value #WEEKLY_MIN_DAYS} days of dated history: two of each weekday)
+     * and month factors (from a year), for all kinds together and for each kind seen
+     * {@value #OWN_FACTORS_MIN} times, kept as what was seen so that the runs sample them.
+     */
+    private static ChurnCalendar calendar(Counts c, LocalDate from, LocalDate to, boolean dated) {
+        if (!dated || from == null || to == null) {
+            c.notes.add("two snapshots say how much changed, not when: no weekday or month factors were fitted (an audit "
+                    + "export gives them; or write \"weekly\", \"monthly\" and \"waves\" into the churn file)");
+            return ChurnCalendar.FLAT;
+        }
+        int span = (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+        double[] weekdayDays = new double[7];
+        double[] monthDays = new double[12];
+        for (int i = 0; i < span; i++) {
+            LocalDate d = from.plusDays(i);
+            weekdayDays[d.getDayOfWeek().getValue() - 1]++;
+            monthDays[d.getMonthValue() - 1]++;
+        }
+        Map<String, ChurnCalendar.Factors> weekly = new LinkedHashMap<>();
+        Map<String, ChurnCalendar.Factors> monthly = new LinkedHashMap<>();
+        if (span >= WEEKLY_MIN_DAYS) {
+            factors(c.byWeekday, weekdayDays, weekly);
+        } else {
+            c.notes.add("weekday factors need " + WEEKLY_MIN_DAYS + " days of history (two of each weekday); this "
+                    + "covers " + span);
+        }
+        if (span >= MONTHLY_MIN_DAYS) {
+            factors(c.byMonth, monthDays, monthly);
+        } else {
+            c.notes.add("month factors (seasons) need a year of history; this covers " + span + " days: write "
+                    + "\"monthly\" or \"waves\" into the churn file for a season or a hiring wave you know of");
+        }
+        return new ChurnCalendar(Map.copyOf(weekly), Map.copyOf(monthly), List.of());
+    }
+
+    private static void factors(double[][] seen, double[] slotDays, Map<String, ChurnCalendar.Factors> out) {
+        double[] all = new double[slotDays.length];
+        for (int k = 0; k < seen.length; k++) {
+            double total = 0;
+            for (int i = 0; i < all.length; i++) {
+                all[i] += seen[k][i];
+                total += seen[k][i];
+            }
+            if (total >= OWN_FACTORS_MIN) {
+                out.put(ChurnCalendar.KINDS.get(k), ChurnCalendar.Factors.observed(seen[k], slotDays));
+            }
+        }
+        if (java.util.Arrays.stream(all).sum() > 0) {
+            out.put(ChurnCalendar.ALL, ChurnCalendar.Factors.observed(all, slotDays));
+        }
+    }
+
+    /** "  weekdays, hires: Mon 1.32 (1.10-1.57), ..." per kind fitted, with each factor's 95% interval. */
+    private static List<String> factorLines(String what, Map<String, ChurnCalendar.Factors> fs, String[] slots) {
+        List<String> out = new ArrayList<>();
+        for (String kind : fs.keySet().stream().sorted().toList()) {
+            ChurnCalendar.Factors f = fs.get(kind);
+            double[][] ci = f.interval95();
+            StringBuilder b = new StringBuilder("  " + what + ", " + (kind.equals(ChurnCalendar.ALL) ? "all kinds" : kind)
+                    + ":");
+            for (int i = 0; i < slots.length; i++) {
+                b.append(String.format(Locale.ROOT, " %s %.2f (%.2f-%.2f)", slots[i], f.values()[i], ci[i][0], ci[i][1]));
+            }
+            out.add(b.toString());
+        }
+        return out;
     }
 
     /** The fitted rates as a churn file (docs/PLANNING.md) that {@code --churn} reads back to the same plan. */
@@ -373,7 +483,48 @@ public final class ChurnFit {
             rate(o, "adds", p.adds());
             rate(o, "removes", p.removes());
         });
+        calendar(root, churn.calendar());
         AtomicFile.write(file, "the fitted churn", out -> m.writerWithDefaultPrettyPrinter().writeValue(out, root));
+    }
+
+    /** The calendar in the churn file's form: factors as seen ({"observed", "days"}) or plain lists, and the waves. */
+    static void calendar(ObjectNode root, ChurnCalendar c) {
+        factorsJson(root, "weekly", c.weekly());
+        factorsJson(root, "monthly", c.monthly());
+        if (!c.waves().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode ws = root.putArray("waves");
+            for (ChurnCalendar.Wave w : c.waves()) {
+                ObjectNode o = ws.addObject();
+                o.put("from", w.from().toString());
+                o.put("to", w.to().toString());
+                if (w.count() != null) {
+                    o.put(w.kinds().get(0), w.count());
+                } else {
+                    o.put("factor", w.factor());
+                    w.kinds().forEach(o.putArray("kinds")::add);
+                }
+                if (w.note() != null) {
+                    o.put("note", w.note());
+                }
+            }
+        }
+    }
+
+    private static void factorsJson(ObjectNode root, String name, Map<String, ChurnCalendar.Factors> fs) {
+        if (fs.isEmpty()) {
+            return;
+        }
+        ObjectNode o = root.putObject(name);
+        for (String kind : fs.keySet().stream().sorted().toList()) {
+            ChurnCalendar.Factors f = fs.get(kind);
+            if (f.isObserved()) {
+                ObjectNode x = o.putObject(kind);
+                java.util.Arrays.stream(f.observed()).forEach(x.putArray("observed")::add);
+                java.util.Arrays.stream(f.days()).forEach(x.putArray("days")::add);
+            } else {
+                java.util.Arrays.stream(f.values()).forEach(o.putArray(kind)::add);
+            }
+        }
     }
 
     private static void rate(ObjectNode o, String name, Rate r) {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * give the same run on any machine and JVM.
  */
 public final class Rng {
-    private final SplittableRandom random;
+    private SplittableRandom random;
 
     public Rng(long seed) {
         this.random = new SplittableRandom(seed);
@@ -17,6 +17,14 @@ public final class Rng {
     /** An independent stream for one purpose, so adding draws in one place does not shift another. */
     public Rng fork(long salt) {
         return new Rng(mix(random.nextLong() ^ salt));
+    }
+
+    /**
+     * Continues as the stream {@code source.fork(salt)} would be: a run whose day 0 is fixed switches
+     * the streams its populations hold to its own seed once day 0 is made.
+     */
+    public void reseed(Rng source, long salt) {
+        random = new SplittableRandom(mix(source.random.nextLong() ^ salt));
     }
 
     public int nextInt(int bound) {

@@ -46,7 +46,8 @@ public final class TenantPopulation {
     private final String[] skus;
     private final String[] groupIds;
 
-    // the run's rates, per day at weekday factor 1
+    // the run's rates, per day at calendar factor 1, and its calendar
+    private final CalendarDraw calendar;
     private final double[] hireMean;
     private final double[] leaveMean;
     private final double[] transferMean;
@@ -145,6 +146,8 @@ public final class TenantPopulation {
         for (int s = 0; s < ns; s++) {
             bySegment[s] = new MemberList();
         }
+        // drawn after the rates, so that a file without a calendar gives the runs it gave before
+        calendar = new CalendarDraw(c.calendar(), rateRng, scenario.start(), scenario.days());
     }
 
     private Rate own(TenantChurn c, int s, int kind) {
@@ -193,25 +196,60 @@ public final class TenantPopulation {
     }
 
     /** The day's churn, in a random order, each entry {@code kind | target << 4}. */
-    public int[] plan(double factor) {
+    public int[] plan(int day) {
         IntArrayList plan = new IntArrayList();
+        double[] hires = people(0, hireMean, day);
+        double[] leaves = people(1, leaveMean, day);
+        double[] transfers = people(2, transferMean, day);
         for (int s = 0; s < hireMean.length; s++) {
-            add(plan, HIRE, s, churnRng.poisson(hireMean[s] * factor));
-            add(plan, LEAVE, s, churnRng.poisson(leaveMean[s] * factor));
-            add(plan, TRANSFER, s, churnRng.poisson(transferMean[s] * factor));
+            add(plan, HIRE, s, churnRng.poisson(hires[s]));
+            add(plan, LEAVE, s, churnRng.poisson(leaves[s]));
+            add(plan, TRANSFER, s, churnRng.poisson(transfers[s]));
         }
-        add(plan, ATTRIBUTE, 0, churnRng.poisson(attributeMean * factor));
-        for (int a = 0; a < members.length; a++) {
-            add(plan, MEMBER_ADD, a, churnRng.poisson(memberAdd[a] * factor));
-            add(plan, MEMBER_REMOVE, a, churnRng.poisson(memberRemove[a] * factor));
+        add(plan, ATTRIBUTE, 0, churnRng.poisson(attributeMean * calendar.factor(3, day, attributeMean)));
+        double members = calendar.factor(4, day, sum(memberAdd) + sum(memberRemove));
+        for (int a = 0; a < this.members.length; a++) {
+            add(plan, MEMBER_ADD, a, churnRng.poisson(memberAdd[a] * members));
+            add(plan, MEMBER_REMOVE, a, churnRng.poisson(memberRemove[a] * members));
         }
+        double direct = calendar.factor(5, day, sum(directAdd) + sum(directRemove));
         for (int p = 0; p < skus.length; p++) {
-            add(plan, DIRECT_ADD, p, churnRng.poisson(directAdd[p] * factor));
-            add(plan, DIRECT_REMOVE, p, churnRng.poisson(directRemove[p] * factor));
+            add(plan, DIRECT_ADD, p, churnRng.poisson(directAdd[p] * direct));
+            add(plan, DIRECT_REMOVE, p, churnRng.poisson(directRemove[p] * direct));
         }
         int[] out = plan.toArray();
         churnRng.shuffle(out);
         return out;
+    }
+
+    /**
+     * The day's means of a people flow per segment: the run's rates times the calendar's factor,
+     * or, in a wave given as a count when the flow's rate is 0, the wave's share of the day spread
+     * over the segments by size.
+     */
+    private double[] people(int kind, double[] means, int day) {
+        double total = sum(means);
+        double[] out = new double[means.length];
+        if (total > 0) {
+            double f = calendar.factor(kind, day, total);
+            for (int s = 0; s < means.length; s++) {
+                out[s] = means[s] * f;
+            }
+        } else {
+            double extra = calendar.countWhenNoBase(kind, day);
+            for (int s = 0; s < means.length && extra > 0; s++) {
+                out[s] = extra * base.segmentSize[s] / base.users;
+            }
+        }
+        return out;
+    }
+
+    private static double sum(double[] v) {
+        double t = 0;
+        for (double x : v) {
+            t += x;
+        }
+        return t;
     }
 
     private static void add(IntArrayList plan, int kind, int target, int n) {

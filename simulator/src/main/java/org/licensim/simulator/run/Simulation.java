@@ -55,7 +55,10 @@ public final class Simulation {
 
     private final Scenario scenario;
     private final byte[] snapshot;
+    private final Rng churnRng;
     private final Rng peopleRng;
+    /** Null, or the seed of the days after day 0 (day 0 then follows the scenario's seed). */
+    private final Long churnSeed;
     private final Engine engine;
     private final String[] groupIds;
     private final int[] groupIndex;
@@ -78,9 +81,19 @@ public final class Simulation {
     private int day;
 
     public Simulation(Scenario scenario, Catalog catalog) {
+        this(scenario, catalog, null);
+    }
+
+    /**
+     * A run whose day 0 is the scenario's own (made with its seed) and whose days after it follow
+     * {@code churnSeed}: the plan of a synthetic scenario's day-0 tenant ({@code plan --day0 fixed}).
+     * Null: the scenario's seed drives every day.
+     */
+    public Simulation(Scenario scenario, Catalog catalog, Long churnSeed) {
         this.scenario = scenario;
+        this.churnSeed = churnSeed;
         Rng root = new Rng(scenario.seed());
-        Rng churnRng = root.fork(1);
+        this.churnRng = root.fork(1);
         this.peopleRng = root.fork(2);
         People people = new People(scenario);
         TenantBase base = scenario.base();
@@ -150,6 +163,11 @@ public final class Simulation {
             recorder.startDay();
             eventsBefore = total;
             eventsToday = 0;
+            if (day == 1 && churnSeed != null) {
+                Rng after = new Rng(churnSeed);
+                churnRng.reseed(after, 1);
+                peopleRng.reseed(after, 2);
+            }
             if (day == 0) {
                 if (population != null) {
                     loadTenant();
@@ -214,8 +232,7 @@ public final class Simulation {
 
     /** A day of a real tenant: dated unit changes, then the day's churn from its rates. */
     private void simulateTenantDay() {
-        int dow = scenario.start().plusDays(day).getDayOfWeek().getValue() - 1;
-        int[] plan = population.plan(scenario.churn().weekly()[dow]);
+        int[] plan = population.plan(day);
         clock.startDay(day, plan.length + products * 2L + 1);
         schedule.unitChanges(day);
         LocalDate today = scenario.start().plusDays(day);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.HdrHistogram.Histogram;
 import org.licensim.core.event.Event;
+import org.licensim.core.planning.Shortage;
 import org.licensim.core.state.States;
 import org.licensim.simulator.scenario.Scenario;
 
@@ -40,8 +41,11 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
 
     /**
      * How one product fared over the run. Days are -1 when it never happened. A product is
-     * short on a day when users wait for it (CountViolation) and no seat is free; users can also
-     * wait for a product with free seats when another product of the same group is short (R12).
+     * short on a day when more users want it than it has seats (holders plus users waiting in
+     * CountViolation above its capacity: {@link org.licensim.core.planning.Shortage}, the one
+     * definition {@code plan}, {@code check} and the reports use). Users can wait while seats are
+     * free (nobody retries their source, R18) without the product being short, and can wait for a
+     * product with free seats when another product of the same group is short (R12).
      */
     public record ProductOutcome(String sku, int firstFullDay, int firstShortDay, int peakWaiting, int peakWaitingDay,
                                  int consumedAtEnd, int capacityAtEnd, int waitingAtEnd) {
@@ -62,7 +66,7 @@ public record SimulationResult(Scenario scenario, List<String> products, List<St
                 if (full < 0 && d.capacity()[p] > 0 && d.consumed()[p] >= d.capacity()[p]) {
                     full = d.day();
                 }
-                if (shortDay < 0 && d.waiting()[p] > 0 && d.consumed()[p] >= d.capacity()[p]) {
+                if (shortDay < 0 && Shortage.isShort(d.consumed()[p], d.waiting()[p], d.capacity()[p])) {
                     shortDay = d.day();
                 }
                 if (d.waiting()[p] > peak) {

@@ -32,6 +32,12 @@ public final class ChurnReader extends CheckedJson {
     public static final int DEFAULT_GRACE_DAYS = 30;
     private static final List<String> RATE_KINDS = ChurnKind.labels();
     private static final List<String> SEGMENT_KINDS = List.of("hires", "leavers", "transfers");
+    private static final List<String> WEEKDAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+            "Saturday", "Sunday");
+    private static final List<String> MONTHS = List.of("January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December");
+    /** The kinds a wave may give as a count of people over its dates. */
+    static final List<String> COUNT_KINDS = List.of("hires", "leavers", "transfers");
 
     public TenantChurn read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -57,7 +63,7 @@ public final class ChurnReader extends CheckedJson {
 
     private TenantChurn churn(JsonNode n) {
         known(n, "$", "start", "days", "seed", "segmentBy", "rates", "segments", "groups", "products", "weekly",
-                "purchases", "expiries", "notRenewing", "graceDays", "description");
+                "monthly", "waves", "purchases", "expiries", "notRenewing", "graceDays", "description");
         LocalDate start = n.has("start") ? date(n.get("start"), "$.start") : null;
         int days = n.has("days") ? (int) integer(n.get("days"), "$.days", 1, ScenarioReader.MAX_DAYS) : DEFAULT_DAYS;
         long seed = n.has("seed") ? integer(n.get("seed"), "$.seed", Long.MIN_VALUE, Long.MAX_VALUE) : 1;
@@ -78,17 +84,8 @@ public final class ChurnReader extends CheckedJson {
         forEachField(n.get("groups"), "$.groups", (k, v, at) -> groups.put(k, pair(v, at)));
         Map<String, Pair> products = new LinkedHashMap<>();
         forEachField(n.get("products"), "$.products", (k, v, at) -> products.put(k, pair(v, at)));
-        double[] weekly = {1, 1, 1, 1, 1, 1, 1};
-        if (n.has("weekly")) {
-            JsonNode w = n.get("weekly");
-            if (!w.isArray() || w.size() != 7) {
-                problems.add("$.weekly: expected 7 factors, Monday to Sunday, such as [1,1,1,1,1,0.2,0.1], found " + w);
-            } else {
-                for (int i = 0; i < 7; i++) {
-                    weekly[i] = number(w.get(i), "$.weekly[" + i + "]", 0, 100);
-                }
-            }
-        }
+        ChurnCalendar calendar = new ChurnCalendar(factors(n.get("weekly"), "$.weekly", WEEKDAYS),
+                factors(n.get("monthly"), "$.monthly", MONTHS), waves(n.get("waves"), "$.waves"));
         List<DatedUnits> purchases = dated(n.get("purchases"), "$.purchases");
         List<DatedUnits> expiries = dated(n.get("expiries"), "$.expiries");
         List<String> notRenewing = new ArrayList<>();
@@ -108,7 +105,143 @@ public final class ChurnReader extends CheckedJson {
         }
         int grace = n.has("graceDays") ? (int) integer(n.get("graceDays"), "$.graceDays", 0, 365) : DEFAULT_GRACE_DAYS;
         return new TenantChurn(start, days, seed, segmentBy, rates, Map.copyOf(segments), Map.copyOf(groups),
-                Map.copyOf(products), weekly, purchases, expiries, List.copyOf(notRenewing), grace, null);
+                Map.copyOf(products), calendar, purchases, expiries, List.copyOf(notRenewing), grace, null);
+    }
+
+    /**
+     * Weekday (7) or month (12) factors: one list for every kind ({@code [1, 1, 1, 1, 1, 0.2, 0.1]}),
+     * or an object keyed by kind (and "all" for the rest), each a list or what was seen
+     * ({@code {"observed": [...], "days": [...]}}, as {@code --write-churn} writes a fit).
+     */
+    private Map<String, ChurnCalendar.Factors> factors(JsonNode n, String at, List<String> slots) {
+        Map<String, ChurnCalendar.Factors> out = new LinkedHashMap<>();
+        if (n == null) {
+            return out;
+        }
+        String example = slots.size() == 7 ? "[1, 1, 1, 1, 1, 0.2, 0.1] (" + slots.get(0) + " to " + slots.get(6) + ")"
+                : "12 factors, " + slots.get(0) + " to " + slots.get(11) + ", such as [1, 1, 1, 1, 1, 1, 0.6, 0.8, 1.5, "
+                + "1, 1, 0.7]";
+        if (n.isArray()) {
+            double[] v = list(n, at, slots.size(), example);
+            if (v != null) {
+                out.put(ChurnCalendar.ALL, ChurnCalendar.Factors.plain(v));
+            }
+            return out;
+        }
+        if (!n.isObject()) {
+            problems.add(at + ": expected " + example + ", or an object of such lists by churn kind, found " + n);
+            return out;
+        }
+        forEachField(n, at, (k, v, here) -> {
+            if (!k.equals(ChurnCalendar.ALL) && !ChurnCalendar.KINDS.contains(k)) {
+                problems.add(here + ": unknown churn kind; the kinds are " + ChurnCalendar.ALL + ", "
+                        + String.join(", ", ChurnCalendar.KINDS));
+                return;
+            }
+            if (v.isObject() && v.has("observed")) {
+                known(v, here, "observed", "days");
+                double[] seen = list(v.get("observed"), here + ".observed", slots.size(), "counts per slot");
+                double[] days = list(v.get("days"), here + ".days", slots.size(), "days per slot");
+                if (seen != null && days != null) {
+                    out.put(k, ChurnCalendar.Factors.observed(seen, days));
+                }
+            } else {
+                double[] f = list(v, here, slots.size(), example);
+                if (f != null) {
+                    out.put(k, ChurnCalendar.Factors.plain(f));
+                }
+            }
+        });
+        return out;
+    }
+
+    private double[] list(JsonNode n, String at, int size, String example) {
+        if (n == null || !n.isArray() || n.size() != size) {
+            problems.add(at + ": expected " + size + " numbers, " + example + ", found " + n);
+            return null;
+        }
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = number(n.get(i), at + "[" + i + "]", 0, 1e6);
+        }
+        return out;
+    }
+
+    /**
+     * Dated waves: {@code {"from", "to", "factor", "kinds"}} multiplies the kinds' rates (hires by
+     * default) on those dates; {@code {"from", "to", "hires": 400}} sets how many come over them.
+     */
+    private List<ChurnCalendar.Wave> waves(JsonNode n, String at) {
+        List<ChurnCalendar.Wave> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            problems.add(at + ": expected a list of waves such as [{\"from\": \"2027-09-01\", \"to\": \"2027-09-30\", "
+                    + "\"hires\": 400}], found " + n);
+            return out;
+        }
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode w = n.get(i);
+            String here = at + "[" + i + "]";
+            if (!w.isObject()) {
+                problems.add(here + ": expected {\"from\", \"to\", \"factor\", \"kinds\"} or {\"from\", \"to\", "
+                        + "\"hires\": COUNT}, found " + w);
+                continue;
+            }
+            known(w, here, "from", "to", "factor", "kinds", "hires", "leavers", "transfers", "note");
+            LocalDate from = w.has("from") ? date(w.get("from"), here + ".from") : null;
+            LocalDate to = w.has("to") ? date(w.get("to"), here + ".to") : null;
+            if (!w.has("from") || !w.has("to")) {
+                problems.add(here + ": a wave needs \"from\" and \"to\" (dates, inclusive)");
+                continue;
+            }
+            if (from != null && to != null && to.isBefore(from)) {
+                problems.add(here + ".to: " + to + " is before from (" + from + ")");
+                continue;
+            }
+            String note = w.has("note") ? w.get("note").asText() : null;
+            List<String> counted = COUNT_KINDS.stream().filter(w::has).toList();
+            if (w.has("factor") == !counted.isEmpty()) {
+                problems.add(here + ": give either \"factor\" (with \"kinds\", default [\"hires\"]) or a count of "
+                        + String.join(", ", COUNT_KINDS) + " over the wave's dates, not " + (counted.isEmpty()
+                        ? "neither" : "both"));
+                continue;
+            }
+            if (!counted.isEmpty() && w.has("kinds")) {
+                problems.add(here + ".kinds: a wave given as a count names its kind by the count's field (\"hires\": 400)");
+                continue;
+            }
+            if (from == null || to == null) {
+                continue;
+            }
+            for (String k : counted) {
+                double c = number(w.get(k), here + "." + k, 0, 1e9);
+                out.add(new ChurnCalendar.Wave(from, to, List.of(k), 1, c, note));
+            }
+            if (w.has("factor")) {
+                double f = number(w.get("factor"), here + ".factor", 0, 1e6);
+                List<String> kinds = new ArrayList<>();
+                JsonNode ks = w.get("kinds");
+                if (ks == null) {
+                    kinds.add("hires");
+                } else if (!ks.isArray() || ks.isEmpty()) {
+                    problems.add(here + ".kinds: expected a list of churn kinds such as [\"hires\"], found " + ks);
+                } else {
+                    for (int j = 0; j < ks.size(); j++) {
+                        String k = ks.get(j).asText();
+                        if (!ChurnCalendar.KINDS.contains(k)) {
+                            problems.add(here + ".kinds[" + j + "]: unknown churn kind " + ks.get(j) + "; the kinds are "
+                                    + String.join(", ", ChurnCalendar.KINDS));
+                        } else {
+                            kinds.add(k);
+                        }
+                    }
+                }
+                out.add(new ChurnCalendar.Wave(from, to, List.copyOf(kinds), f, null, note));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private interface FieldVisitor {

@@ -430,7 +430,7 @@ public final class TenantBase {
                     maskOf[p] == null ? List.of() : disabledPlans(t, p, maskOf[p])));
         }
         Scenario.Churn none = new Scenario.Churn(new Quantity(0, false), new Quantity(0, false), new Quantity(0, false),
-                new Quantity(0, false), new Quantity(0, false), new Quantity(0, false), churn.weekly(), List.of(), 0);
+                new Quantity(0, false), new Quantity(0, false), new Quantity(0, false), new double[] {1, 1, 1, 1, 1, 1, 1}, List.of(), 0);
         String name = Path.of(source).getFileName().toString().replaceFirst("\\.json$", "");
         var settings = t.settings();
         return new Scenario(name, "the tenant in " + source, churn.seed(), users, churn.days(), start,

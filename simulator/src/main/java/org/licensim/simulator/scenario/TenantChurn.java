@@ -8,7 +8,7 @@ import java.util.Map;
  * How a real tenant changes, for planning from its snapshot (docs/PLANNING.md, "Churn file"):
  * read from a churn file by {@link ChurnReader} or fitted from history by {@code population.ChurnFit}.
  * Every rate is a daily mean; the simulator draws the day's count from a Poisson distribution
- * around it (times the weekday factor).
+ * around it times the day's factor in the {@link ChurnCalendar} (weekday, month, waves).
  *
  * @param segmentBy the user property whose values the {@code segments} rates are given for
  *                  (department by default)
@@ -18,6 +18,7 @@ import java.util.Map;
  * @param groups    per assigned group (by display name): members added and removed per day
  * @param products  per product (part number): direct assignments added and removed per day
  * @param purchases units already bought (or ordered) with the date they arrive
+ * @param calendar  when churn happens: weekday and month factors and dated waves, per kind
  * @param expiries  units that go on a date (a subscription not renewed); they stay usable for
  *                  {@code graceDays} (Microsoft's Expired/Warning state), then are suspended
  * @param notRenewing ids of commercial subscriptions (the snapshot's {@code subscriptions}) that
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public record TenantChurn(LocalDate start, int days, long seed, String segmentBy, Rates rates,
                           Map<String, Rates> segments, Map<String, Pair> groups, Map<String, Pair> products,
-                          double[] weekly, List<DatedUnits> purchases, List<DatedUnits> expiries,
+                          ChurnCalendar calendar, List<DatedUnits> purchases, List<DatedUnits> expiries,
                           List<String> notRenewing, int graceDays, Fit fit) {
 
     /**
@@ -107,13 +108,19 @@ public record TenantChurn(LocalDate start, int days, long seed, String segmentBy
 
     /** This churn starting on another date. */
     public TenantChurn withStart(LocalDate newStart) {
-        return new TenantChurn(newStart, days, seed, segmentBy, rates, segments, groups, products, weekly, purchases,
+        return new TenantChurn(newStart, days, seed, segmentBy, rates, segments, groups, products, calendar, purchases,
+                expiries, notRenewing, graceDays, fit);
+    }
+
+    /** This churn with another calendar (a scenario's, or a fitted one edited). */
+    public TenantChurn withCalendar(ChurnCalendar newCalendar) {
+        return new TenantChurn(start, days, seed, segmentBy, rates, segments, groups, products, newCalendar, purchases,
                 expiries, notRenewing, graceDays, fit);
     }
 
     /** This churn with another horizon or seed (null keeps the file's). */
     public TenantChurn with(Long newSeed, Integer newDays) {
         return new TenantChurn(start, newDays == null ? days : newDays, newSeed == null ? seed : newSeed, segmentBy,
-                rates, segments, groups, products, weekly, purchases, expiries, notRenewing, graceDays, fit);
+                rates, segments, groups, products, calendar, purchases, expiries, notRenewing, graceDays, fit);
     }
 }
