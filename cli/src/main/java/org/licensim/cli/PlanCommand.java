@@ -78,10 +78,30 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Runs at once (default: one per core).")
     Integer threads;
 
-    @Option(names = "--backtest",
-            description = "Also score what the plan prints (dates, their interval, buy-by date, seats) against --truths "
-                    + "held-out runs from the same day 0.")
     boolean backtest;
+
+    /**
+     * {@code --backtest} is a flag now that held-out runs start from the plan's own day 0. Scripts
+     * written for the split day it used to take ({@code --backtest 90}) keep working: the number is
+     * accepted and the note says it no longer changes anything. Anything else after it is refused,
+     * naming it, rather than read as the scenario.
+     */
+    @Option(names = "--backtest", arity = "0..1", fallbackValue = "", paramLabel = "DAYS",
+            description = "Also score what the plan prints (dates, their interval, buy-by date, seats) against --truths "
+                    + "held-out runs from the same day 0. (A split day after it, as earlier versions took, is "
+                    + "accepted and ignored.)")
+    void backtest(String days) {
+        backtest = true;
+        if (days.isEmpty()) {
+            return;
+        }
+        if (!days.matches("[0-9]{1,5}")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backtest takes no value: \"" + days
+                    + "\" is not a split day; give the scenario or snapshot before --backtest");
+        }
+        spec.commandLine().getErr().printf("note: --backtest %s: the backtest no longer splits at a day; its held-out "
+                + "runs start from the plan's day 0 (docs/PLANNING.md)%n", days);
+    }
 
     @Option(names = "--truths", paramLabel = "N", defaultValue = "10",
             description = "Held-out runs for --backtest. Default: ${DEFAULT-VALUE}.")

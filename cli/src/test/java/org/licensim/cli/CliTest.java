@@ -417,6 +417,21 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("plan --backtest 90, as scripts for the split-day backtest wrote it, still runs and says the day is ignored; a word after it is refused")
+    void backtestSplitDayOfEarlierVersions(@TempDir Path dir) throws Exception {
+        Result old = run("plan", "seat-crunch", "--users", "300", "--horizon", "20", "--runs", "4", "--truths", "2",
+                "--backtest", "90", "--quiet", "--out", dir.resolve("old").toString());
+        assertEquals(0, old.code(), old.err());
+        assertTrue(old.err().contains("--backtest 90: the backtest no longer splits at a day"), old.err());
+        assertTrue(old.out().contains("backtest: 2 held-out runs"), old.out());
+        Result word = run("plan", "--backtest", "seat-crunch", "--users", "300", "--quiet", "--out",
+                dir.resolve("word").toString());
+        assertEquals(2, word.code(), word.err());
+        assertTrue(word.err().contains("--backtest takes no value: \"seat-crunch\""), word.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("word")), "nothing written by a refused command");
+    }
+
+    @Test
     @DisplayName("plan, migrate and switch-product give advice and event feeds that resolve reads")
     void planning(@TempDir Path dir) throws Exception {
         Result plan = run("plan", "seat-crunch", "--users", "1000", "--horizon", "60", "--runs", "4", "--quiet", "--out",
