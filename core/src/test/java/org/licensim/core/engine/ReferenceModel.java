@@ -134,6 +134,8 @@ final class ReferenceModel {
     final Map<Integer, Set<String>> prohibited = new HashMap<>();
     final Set<Integer> unique = new HashSet<>();
     final List<User> users = new ArrayList<>();
+    /** Live users per folded proxy address (R16), or null when a change to users has made it stale. */
+    private Map<String, Integer> proxyHolders;
     final List<Group> groups = new ArrayList<>();
     final Map<Integer, Map<Integer, Lic>> direct = new HashMap<>();
     final Map<Integer, List<Src>> state = new HashMap<>();
@@ -344,6 +346,7 @@ final class ReferenceModel {
             user.id = c.user().id;
             user.enabled = c.user().accountEnabled == null || c.user().accountEnabled;
             users.add(user);
+            proxyHolders = null;
             applyAttributes(user, c.user());
             int u = users.size() - 1;
             for (int g = 0; g < groups.size(); g++) {
@@ -369,6 +372,7 @@ final class ReferenceModel {
             user.groups.clear();
             user.deleted = true;
             user.proxies.clear();
+            proxyHolders = null;
         } else if (e instanceof Event.UserAttributesChanged a) {
             int u = liveUser(a.userId());
             if (a.attributes().hasUsageLocation && a.attributes().usageLocation == null
@@ -1135,6 +1139,7 @@ final class ReferenceModel {
         }
         if (d.multi.containsKey("proxyAddresses")) {
             user.proxies = new ArrayList<>(d.multi.get("proxyAddresses"));
+            proxyHolders = null;
         }
     }
 
@@ -1239,20 +1244,34 @@ final class ReferenceModel {
         return false;
     }
 
+    /**
+     * R16: another live user has one of u's proxy addresses (ignoring case). Answered from a count of
+     * live users per folded address, made again from every user after any change to users (so a
+     * grant during a snapshot load does not scan the tenant once per user, which made the kill test
+     * quadratic in its 20,000 users).
+     */
     private boolean collides(int u) {
-        Set<String> mine = new HashSet<>();
-        users.get(u).proxies.forEach(p -> mine.add(p.toLowerCase(Locale.ROOT)));
-        for (int o = 0; o < users.size(); o++) {
-            if (o == u || users.get(o).deleted) {
-                continue;
-            }
-            for (String p : users.get(o).proxies) {
-                if (mine.contains(p.toLowerCase(Locale.ROOT))) {
-                    return true;
+        if (proxyHolders == null) {
+            proxyHolders = new HashMap<>();
+            for (User o : users) {
+                if (!o.deleted) {
+                    folded(o).forEach(a -> proxyHolders.merge(a, 1, Integer::sum));
                 }
             }
         }
+        User me = users.get(u);
+        for (String a : folded(me)) {
+            if (proxyHolders.getOrDefault(a, 0) - (me.deleted ? 0 : 1) > 0) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    private static Set<String> folded(User user) {
+        Set<String> out = new HashSet<>();
+        user.proxies.forEach(p -> out.add(p.toLowerCase(Locale.ROOT)));
+        return out;
     }
 
     Set<Integer> unmet(Set<Integer> enabled) {
