@@ -36,7 +36,12 @@ final class PlanAdvice {
                 o.printf(Locale.ROOT, "    %-8s %,7d seat%s, needed by %s, order by %s%s%s%n", p.period(), p.units(),
                         p.units() == 1 ? " " : "s",
                         p.neededBy(), p.orderBy(), p.late() ? " (LATE: the lead time has passed; order now)" : "",
-                        p.cost() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s to the horizon", p.cost(), cur));
+                        p.cost() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s %s", p.cost(), cur,
+                                commitment(proc, a.sku())));
+            }
+            for (Procurement.BringForward b : a.bringForward()) {
+                o.printf(Locale.ROOT, "    bring forward the purchase of %,d %s dated %s to %s (order by %s): the product is "
+                        + "short from %s at p%d%n", b.units(), a.sku(), b.date(), b.by(), b.orderBy(), b.by(), pct);
             }
         }
         if (!any) {
@@ -77,8 +82,30 @@ final class PlanAdvice {
         }
         if (cur != null) {
             double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();
-            o.printf(Locale.ROOT, "  cost of the schedule to the end of the horizon: %,.0f %s%n", total, cur);
+            if (proc.prices().committed()) {
+                o.printf(Locale.ROOT, "  cost of the schedule, as the purchases commit to: %,.0f %s%n", total, cur);
+                o.printf(Locale.ROOT, "    per month: %s%n", totals(proc.costByMonth(), cur));
+                o.printf(Locale.ROOT, "    per year:  %s%n", totals(proc.costByYear(), cur));
+            } else {
+                o.printf(Locale.ROOT, "  cost of the schedule to the end of the horizon: %,.0f %s%n", total, cur);
+            }
         }
+    }
+
+    /** What a purchase's cost covers: "a year's commitment", "monthly, to the horizon", or (not said) "to the horizon". */
+    private static String commitment(Procurement proc, String sku) {
+        String c = proc.prices().commitment(sku);
+        return c == null ? "to the horizon" : c.equals("annual") ? "committed for a year" : "committed monthly to the horizon";
+    }
+
+    /** "2026-02 1,234 EUR, 2026-03 567 EUR", or "nothing to buy". */
+    private static String totals(java.util.Map<String, Double> by, String cur) {
+        if (by.isEmpty()) {
+            return "nothing to buy";
+        }
+        StringBuilder sb = new StringBuilder();
+        by.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %,.0f %s", k, v, cur)));
+        return sb.toString();
     }
 
     /** The product's name from the plan ("Office 365 E5"), else its part number. */

@@ -254,4 +254,57 @@ class AdminOutputTest {
         }
         assertTrue(bought >= 3, "the scenarios have products to buy: " + bought);
     }
+
+    @Test
+    @DisplayName("a dated purchase that comes too late is advised to be brought forward, and committed prices are totalled per "
+            + "month and year, alike in the terminal, plan.json and the report")
+    void bringForwardAndCommitments(@TempDir Path dir) throws Exception {
+        Path prices = dir.resolve("prices.json");
+        Files.writeString(prices, "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perYear\": 300, "
+                + "\"commitment\": \"annual\"}, \"POWER_BI_PRO\": {\"perMonth\": 10, \"commitment\": \"monthly\"}}}");
+        Path out = dir.resolve("plan");
+        Result r = run("plan", "default", "--users", "2000", "--horizon", "130", "--runs", "4", "--quiet", "--prices",
+                prices.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode proc = new ObjectMapper().readTree(out.resolve("plan.json").toFile()).get("procurement");
+        JsonNode e3 = null;
+        for (JsonNode a : proc.get("products")) {
+            if (a.get("sku").asText().equals("ENTERPRISEPACK")) {
+                e3 = a;
+            }
+        }
+        // the default scenario dates 4% of E3 on day 100 (2026-04-15 from its start) and E3 is short well before
+        JsonNode b = e3.get("bringForward").get(0);
+        assertEquals(80, b.get("units").asInt());
+        assertEquals("2026-04-15", b.get("date").asText());
+        String line = String.format(java.util.Locale.ROOT, "    bring forward the purchase of 80 ENTERPRISEPACK dated 2026-04-15 "
+                + "to %s (order by %s)", b.get("by").asText(), b.get("orderBy").asText());
+        assertTrue(r.out().contains(line), line + " in " + r.out());
+        // annual: 12 months of 25 EUR per seat bought
+        for (JsonNode p : e3.get("schedule")) {
+            assertEquals(p.get("units").asInt() * 300.0, p.get("cost").asDouble(), 0.01, p.toString());
+        }
+        assertEquals("annual", e3.get("commitment").asText());
+        double byMonth = 0;
+        StringBuilder months = new StringBuilder("    per month: ");
+        for (var it = proc.get("costByMonth").fields(); it.hasNext(); ) {
+            var e = it.next();
+            byMonth += e.getValue().asDouble();
+            months.append(months.length() > 15 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%s %,.0f EUR",
+                    e.getKey(), e.getValue().asDouble()));
+        }
+        double byYear = 0;
+        for (var it = proc.get("costByYear").fields(); it.hasNext(); ) {
+            byYear += it.next().getValue().asDouble();
+        }
+        assertEquals(byMonth, byYear, 0.05, "the months and the years add to the same total");
+        assertTrue(r.out().contains(months.toString() + "\n") || r.out().contains(months.toString() + "\r\n"), months + " in " + r.out());
+        assertTrue(r.out().contains("    per year:  2026 "), r.out());
+        Path html = dir.resolve("plan.html");
+        assertEquals(0, run("report", out.toString(), "--out", html.toString()).code());
+        String page = Files.readString(html);
+        assertTrue(page.contains("bring forward to"), "the report's bring-forward table");
+        assertTrue(page.contains(b.get("by").asText()));
+        assertTrue(page.contains("year 2026"), "the report's totals per year");
+    }
 }

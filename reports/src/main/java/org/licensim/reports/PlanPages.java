@@ -235,6 +235,7 @@ final class PlanPages {
             }
         }
         s.add(t.build());
+        bringForward(s, pr);
         if (cur != null) {
             costs(s, pr, cur);
         }
@@ -276,6 +277,24 @@ final class PlanPages {
         }
     }
 
+    /** The scenario's dated purchases that come too late, as the terminal prints them (nothing when none). */
+    private static void bringForward(Doc.Section s, JsonNode pr) {
+        Doc.TableBuilder b = new Doc.TableBuilder(null, "product", "#seats", "dated", "bring forward to", "order by");
+        boolean any = false;
+        for (JsonNode a : pr.path("products")) {
+            for (JsonNode x : a.path("bringForward")) {
+                any = true;
+                b.classedRow("short", label(a), SimulationPages.n(x.path("units").asLong()), x.path("date").asText(),
+                        x.path("by").asText(), x.path("orderBy").asText());
+            }
+        }
+        if (any) {
+            s.para("Purchases already dated that come after the product is first short: bring each forward to the date "
+                    + "shown (the schedule above still counts them on their dated day).");
+            s.add(b.build());
+        }
+    }
+
     /**
      * The money of the plan, as the terminal prints it: per product the price of a seat, what the
      * schedule costs to the end of the horizon, and what reclaiming (disabled and inactive
@@ -283,7 +302,7 @@ final class PlanPages {
      */
     private static void costs(Doc.Section s, JsonNode pr, String cur) {
         Doc.TableBuilder c = new Doc.TableBuilder(null, "product", "#per seat a month (" + cur + ")",
-                "#schedule to the horizon (" + cur + ")", "#reclaim saves a year (" + cur + ")",
+                (pr.has("costByMonth") ? "#schedule as committed (" : "#schedule to the horizon (") + cur + ")", "#reclaim saves a year (" + cur + ")",
                 "#release saves a year (" + cur + ")");
         double cost = 0;
         double reclaim = 0;
@@ -297,10 +316,26 @@ final class PlanPages {
         }
         c.classedRow("total", "total", "", String.format(Locale.ROOT, "%,.0f", cost), String.format(Locale.ROOT, "%,.0f", reclaim),
                 String.format(Locale.ROOT, "%,.0f", release));
-        s.para(String.format(Locale.ROOT, "Cost and savings: the schedule costs %,.0f %s to the end of the horizon; "
+        s.para(String.format(Locale.ROOT, "Cost and savings: the schedule costs %,.0f %s " + (pr.has("costByMonth")
+                ? "as its purchases commit to" : "to the end of the horizon") + "; "
                 + "reclaiming the seats held by disabled and inactive accounts would save %,.0f %s a year, and releasing the "
                 + "seats no run needed %,.0f %s a year.", cost, cur, reclaim, cur, release, cur));
         s.add(c.build());
+        if (pr.has("costByMonth")) {
+            Doc.TableBuilder m = new Doc.TableBuilder(null, "period", "#committed (" + cur + ")");
+            double total = 0;
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) () -> pr.get("costByMonth").fields()) {
+                m.row(e.getKey(), money(e.getValue()));
+            }
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) () -> pr.get("costByYear").fields()) {
+                m.classedRow("total", "year " + e.getKey(), money(e.getValue()));
+                total += e.getValue().asDouble();
+            }
+            s.para(String.format(Locale.ROOT, "What the schedule's purchases commit to (annual prices: a year per seat; "
+                    + "monthly: the whole months to the horizon), by the month and the year they are needed: %,.0f %s in "
+                    + "all.", total, cur));
+            s.add(m.build());
+        }
     }
 
     /** A subscription already suspended (or locked out): its next date takes nothing more away, as check reads it. */

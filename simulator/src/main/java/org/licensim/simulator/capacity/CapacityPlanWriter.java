@@ -218,9 +218,33 @@ public final class CapacityPlanWriter {
             x.put("buyIfReclaimed", a.buyIfReclaimed());
             purchases(x.putArray("scheduleIfReclaimed"), a.scheduleIfReclaimed());
             money(x, "perMonth", a.perMonth());
+            if (p.prices() != null && p.prices().committed()) {
+                String c = p.prices().commitment(a.sku());
+                if (c == null) {
+                    x.putNull("commitment");
+                } else {
+                    x.put("commitment", c);
+                }
+            }
             money(x, "scheduleCost", a.scheduleCost());
             money(x, "reclaimSavingsPerYear", a.reclaimSavingsPerYear());
             money(x, "releasableSavingsPerYear", a.releasableSavingsPerYear());
+            if (!a.bringForward().isEmpty()) {
+                ArrayNode bf = x.putArray("bringForward");
+                for (Procurement.BringForward b : a.bringForward()) {
+                    ObjectNode y = bf.addObject();
+                    y.put("units", b.units());
+                    y.put("date", b.date().toString());
+                    y.put("by", b.by().toString());
+                    y.put("orderBy", b.orderBy().toString());
+                }
+            }
+        }
+        if (p.prices() != null && p.prices().committed()) {
+            ObjectNode m = o.putObject("costByMonth");
+            p.costByMonth().forEach((k, v) -> money(m, k, v));
+            ObjectNode y = o.putObject("costByYear");
+            p.costByYear().forEach((k, v) -> money(y, k, v));
         }
         ArrayNode rs = o.putArray("renewals");
         for (Procurement.Renewal r : p.renewals()) {

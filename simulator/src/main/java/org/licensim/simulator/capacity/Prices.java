@@ -18,12 +18,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What a seat costs, as the user's agreement says (licensim ships no prices: they differ by
  * agreement, country and date). {@code {"currency": "EUR", "products": {"ENTERPRISEPACK":
- * {"perMonth": 33.75}, "EMS": {"perYear": 130.80}}}}; the currency is shown as given.
+ * {"perMonth": 33.75}, "EMS": {"perYear": 130.80}}}}; the currency is shown as given. A product may
+ * add {@code "commitment": "monthly"} or {@code "annual"}: what buying a seat commits to (docs/PLANNING.md).
  */
-public record Prices(String currency, Map<String, Double> perMonth) {
+public record Prices(String currency, Map<String, Double> perMonth, Map<String, String> commitments) {
+    public static final String MONTHLY = "monthly";
+    public static final String ANNUAL = "annual";
+
     /** The monthly price of a seat of {@code sku}, or null when the file does not price it. */
     public Double monthly(String sku) {
         return perMonth.get(sku);
+    }
+
+    /** {@link #MONTHLY}, {@link #ANNUAL}, or null when the file does not say (cost to the horizon, pro rata). */
+    public String commitment(String sku) {
+        return commitments.get(sku);
+    }
+
+    /** Whether any product's price says its commitment: then the plan totals its cost per month and per year. */
+    public boolean committed() {
+        return !commitments.isEmpty();
     }
 
     public static Prices read(Path file, List<String> knownSkus) {
@@ -64,6 +78,7 @@ public record Prices(String currency, Map<String, Double> perMonth) {
             problems.add("$.currency: expected the currency the prices are in, such as \"EUR\" or \"USD\", found " + cur);
         }
         Map<String, Double> monthly = new LinkedHashMap<>();
+        Map<String, String> commitments = new LinkedHashMap<>();
         JsonNode ps = root.get("products");
         if (ps == null || !ps.isObject()) {
             problems.add("$.products: expected prices by product part number, such as " + example + ", found " + ps);
@@ -83,9 +98,18 @@ public record Prices(String currency, Map<String, Double> perMonth) {
                 JsonNode v = e.getValue();
                 JsonNode m = v.get("perMonth");
                 JsonNode y = v.get("perYear");
-                if (!v.isObject() || (m == null) == (y == null) || v.size() != 1) {
-                    problems.add(at + ": expected {\"perMonth\": PRICE} or {\"perYear\": PRICE}, found " + v);
+                JsonNode c = v.get("commitment");
+                if (!v.isObject() || (m == null) == (y == null) || v.size() != (c == null ? 1 : 2)) {
+                    problems.add(at + ": expected {\"perMonth\": PRICE} or {\"perYear\": PRICE}, with an optional "
+                            + "\"commitment\": \"monthly\" or \"annual\", found " + v);
                     continue;
+                }
+                if (c != null && !(c.isTextual() && (c.asText().equals(MONTHLY) || c.asText().equals(ANNUAL)))) {
+                    problems.add(at + ".commitment: expected \"monthly\" or \"annual\", found " + c);
+                    continue;
+                }
+                if (c != null) {
+                    commitments.put(e.getKey(), c.asText());
                 }
                 JsonNode n = m != null ? m : y;
                 if (!n.isNumber() || !(n.asDouble() >= 0)) {
@@ -96,6 +120,6 @@ public record Prices(String currency, Map<String, Double> perMonth) {
             }
         }
         CheckedJson.fail("prices file " + file, problems);
-        return new Prices(cur.asText(), Map.copyOf(monthly));
+        return new Prices(cur.asText(), Map.copyOf(monthly), Map.copyOf(commitments));
     }
 }

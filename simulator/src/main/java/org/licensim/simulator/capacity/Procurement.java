@@ -42,7 +42,7 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
     public record ProductAdvice(String sku, String name, int runwayDays, int runwayMedianDays, List<Purchase> schedule,
                                 int reclaimDisabled, int reclaimInactive, List<Purchase> scheduleIfReclaimed,
                                 Double perMonth, Double scheduleCost, Double reclaimSavingsPerYear,
-                                Double releasableSavingsPerYear) {
+                                Double releasableSavingsPerYear, List<BringForward> bringForward) {
         public int buy() {
             return schedule.stream().mapToInt(Purchase::units).sum();
         }
@@ -50,6 +50,14 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         public int buyIfReclaimed() {
             return scheduleIfReclaimed.stream().mapToInt(Purchase::units).sum();
         }
+    }
+
+    /**
+     * A purchase the scenario already dates ({@code units} on {@code date}) that comes after the
+     * product is first short at the plan's percentile: it should be in place by {@code by} (the
+     * runway's end), ordered by {@code orderBy} given the lead time.
+     */
+    public record BringForward(int units, LocalDate date, LocalDate by, LocalDate orderBy) {
     }
 
     /**
@@ -79,21 +87,43 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         for (int t = 0; t < plan.products().size(); t++) {
             CapacityPlan.ProductNeed pp = plan.products().get(t);
             Double price = prices == null ? null : prices.monthly(pp.sku());
+            String commitment = prices == null ? null : prices.commitment(pp.sku());
             int[] required = requirement(rs, t, plan.percentile(), 0);
             List<Purchase> sched = schedule(required, rs.get(0).day(), s.start(), period, leadTimeDays, price,
-                    plan.horizon());
+                    commitment, plan.horizon());
             int dis = reclaim == null ? 0 : reclaim[0][t];
             int ina = reclaim == null || !signIn ? -1 : reclaim[1][t];
             int extra = dis + Math.max(0, ina);
             List<Purchase> ifReclaimed = extra == 0 ? sched : schedule(requirement(rs, t, plan.percentile(), extra),
-                    rs.get(0).day(), s.start(), period, leadTimeDays, price, plan.horizon());
+                    rs.get(0).day(), s.start(), period, leadTimeDays, price, commitment, plan.horizon());
             Double cost = price == null ? null : sched.stream().mapToDouble(p -> p.cost() == null ? 0 : p.cost()).sum();
             out.add(new ProductAdvice(pp.sku(), plan.productNames().get(t), runway(required, rs.get(0).day()),
                     runway(requirement(rs, t, 0.5, 0), rs.get(0).day()),
                     sched, dis, ina, ifReclaimed, price, cost, price == null ? null : extra * price * 12,
-                    price == null || pp.runsShort() > 0 ? null : pp.releasable() * price * 12));
+                    price == null || pp.runsShort() > 0 ? null : pp.releasable() * price * 12,
+                    bringForward(s, pp.sku(), runway(required, rs.get(0).day()), plan.horizon(), leadTimeDays)));
         }
         return new Procurement(leadTimeDays, period, prices, inactiveDays, signIn, List.copyOf(out), renewals(plan));
+    }
+
+    /**
+     * The scenario's dated purchases of {@code sku} that come later than the first day the product
+     * is short ({@code runway}, -1 for never): each should be brought forward to that day.
+     */
+    static List<BringForward> bringForward(Scenario s, String sku, int runway, int horizon, int leadTime) {
+        int i = s.productIndex(sku);
+        if (runway < 0 || i < 0) {
+            return List.of();
+        }
+        List<BringForward> out = new ArrayList<>();
+        for (Scenario.UnitChange u : s.products().get(i).purchases()) {
+            int units = (int) Math.round(u.units().of(s.users()));
+            if (u.day() > runway && u.day() <= horizon && units > 0) {
+                LocalDate by = s.start().plusDays(runway);
+                out.add(new BringForward(units, s.start().plusDays(u.day()), by, by.minusDays(leadTime)));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Days from day 0 to the first day a requirement is above 0 (somebody would wait), or -1. */
@@ -131,7 +161,7 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
 
     /** The purchases that follow requirement {@code req} (per day index of {@code day}), one per period it rises in. */
     static List<Purchase> schedule(int[] req, int[] day, LocalDate start, String period, int leadTime, Double perMonth,
-                                   int horizon) {
+                                   String commitment, int horizon) {
         List<Purchase> out = new ArrayList<>();
         int have = 0;
         int d = 0;
@@ -150,7 +180,7 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
             if (need > have) {
                 LocalDate by = start.plusDays(day[first]);
                 LocalDate order = by.minusDays(leadTime);
-                double months = Math.max(0, (horizon - day[first]) / DAYS_PER_MONTH);
+                double months = committedMonths(commitment, horizon - day[first]);
                 out.add(new Purchase(key, need - have, by, order, order.isBefore(start),
                         perMonth == null ? null : (need - have) * perMonth * months));
                 have = need;
@@ -158,6 +188,44 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
             d = end;
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The months a seat bought {@code daysLeft} days before the horizon is paid for: annual, 12;
+     * monthly, the whole months to the horizon (a month begun is paid, at least one); not said,
+     * the months to the horizon pro rata (as before commitments could be given).
+     */
+    static double committedMonths(String commitment, int daysLeft) {
+        if (Prices.ANNUAL.equals(commitment)) {
+            return 12;
+        }
+        double months = Math.max(0, daysLeft / DAYS_PER_MONTH);
+        if (Prices.MONTHLY.equals(commitment)) {
+            return Math.max(1, Math.ceil(months - 1e-9));
+        }
+        return months;
+    }
+
+    /** The schedule's cost by the month its purchases are needed ("2026-03"), over every product; empty without prices. */
+    public java.util.SortedMap<String, Double> costByMonth() {
+        return costBy(7);
+    }
+
+    /** The schedule's cost by the year its purchases are needed ("2026"). */
+    public java.util.SortedMap<String, Double> costByYear() {
+        return costBy(4);
+    }
+
+    private java.util.SortedMap<String, Double> costBy(int chars) {
+        java.util.SortedMap<String, Double> out = new java.util.TreeMap<>();
+        for (ProductAdvice a : products) {
+            for (Purchase p : a.schedule()) {
+                if (p.cost() != null) {
+                    out.merge(p.neededBy().toString().substring(0, chars), p.cost(), Double::sum);
+                }
+            }
+        }
+        return out;
     }
 
     private static String key(LocalDate date, String period) {
