@@ -16,6 +16,7 @@ import org.licensim.simulator.capacity.CapacityPlanner;
 import org.licensim.simulator.capacity.CapacitySettings;
 import org.licensim.simulator.capacity.Prices;
 import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.population.People;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.Scenarios;
 
@@ -149,6 +150,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        People.prepare(); // datafaker's name lists load while the catalog does
         Catalog catalog = Catalog.loadDefault();
         CapacitySettings settings = settings();
         Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));

@@ -41,7 +41,10 @@ final class DeepCopy {
     private static final List<String> SHARED_PACKAGES = List.of("org.licensim.core.catalog.",
             "org.licensim.simulator.scenario.");
 
-    private final IdentityHashMap<Object, Object> copies = new IdentityHashMap<>();
+    /** Objects the last copy made: the next one's table starts that big rather than growing to it. */
+    private static volatile int lastCount = 64;
+
+    private final IdentityHashMap<Object, Object> copies = new IdentityHashMap<>(lastCount);
     private final ArrayDeque<Object[]> toFill = new ArrayDeque<>();
 
     private DeepCopy() {
@@ -58,6 +61,7 @@ final class DeepCopy {
         DeepCopy c = new DeepCopy();
         T out = (T) c.copy(root);
         c.drain();
+        lastCount = c.copies.size();
         return out;
     }
 
@@ -72,25 +76,32 @@ final class DeepCopy {
     }
 
     private static boolean shared(Object v) {
-        if (v instanceof String || v instanceof Boolean || v instanceof Character || v instanceof Enum<?>
-                || v instanceof Class<?> || v instanceof Pattern) {
-            return true;
-        }
-        Class<?> k = v.getClass();
-        String name = k.getName();
-        if (v instanceof Number) {
-            return name.startsWith("java.lang.") || name.startsWith("java.math.");
-        }
-        if (name.startsWith("java.time.") && !name.startsWith("java.time.Clock")) {
-            return true; // values (LocalDate, Instant, ZoneOffset, ...); a Clock would be state
-        }
-        for (String p : SHARED_PACKAGES) {
-            if (name.startsWith(p)) {
+        return SHARED.get(v.getClass());
+    }
+
+    /** Whether a class's instances are immutable values or configuration (decided once per class). */
+    private static final ClassValue<Boolean> SHARED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> k) {
+            if (String.class == k || Boolean.class == k || Character.class == k || Enum.class.isAssignableFrom(k)
+                    || Class.class == k || Pattern.class == k) {
                 return true;
             }
+            String name = k.getName();
+            if (Number.class.isAssignableFrom(k)) {
+                return name.startsWith("java.lang.") || name.startsWith("java.math.");
+            }
+            if (name.startsWith("java.time.") && !java.time.Clock.class.isAssignableFrom(k)) {
+                return true; // values (LocalDate, Instant, ZoneOffset, ...); a Clock would be state
+            }
+            for (String p : SHARED_PACKAGES) {
+                if (name.startsWith(p)) {
+                    return true;
+                }
+            }
+            return false;
         }
-        return false;
-    }
+    };
 
     /** The copy of {@code v}: shared, already made, or made now (its fields filled by {@link #drain}). */
     private Object copy(Object v) {
@@ -105,8 +116,9 @@ final class DeepCopy {
         Object c;
         if (k.isArray()) {
             int n = Array.getLength(v);
-            if (k.getComponentType().isPrimitive()) {
-                c = Array.newInstance(k.getComponentType(), n);
+            Class<?> e = k.getComponentType();
+            if (e.isPrimitive() || Modifier.isFinal(e.getModifiers()) && SHARED.get(e)) { // e.g. String[]
+                c = Array.newInstance(e, n);
                 System.arraycopy(v, 0, c, 0, n);
                 copies.put(v, c);
                 return c;
@@ -214,7 +226,7 @@ final class DeepCopy {
                 Class<?> t = f.getType();
                 if (!t.isPrimitive()) {
                     Object v = f.get(from);
-                    if (v != null && isHashNode(from) && f.getName().equals("key")) {
+                    if (v != null && "key".equals(f.getName()) && isHashNode(from)) {
                         checkHashable(v);
                     }
                     f.set(to, copy(v));
@@ -242,9 +254,17 @@ final class DeepCopy {
     }
 
     private static boolean isHashNode(Object o) {
-        String n = o.getClass().getName();
-        return n.startsWith("java.util.") && (n.endsWith("$Node") || n.endsWith("$TreeNode") || n.endsWith("$Entry"));
+        return HASH_NODE.get(o.getClass());
     }
+
+    /** The entries of the JDK's hash tables, whose {@code key} must not hash by identity. */
+    private static final ClassValue<Boolean> HASH_NODE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> k) {
+            String n = k.getName();
+            return n.startsWith("java.util.") && (n.endsWith("$Node") || n.endsWith("$TreeNode") || n.endsWith("$Entry"));
+        }
+    };
 
     /** A key whose hash is its identity would land in another bucket once copied. */
     private static void checkHashable(Object key) {
