@@ -147,6 +147,29 @@ class SimulationTest {
     }
 
     @Test
+    @DisplayName("day 0's hires made on a second thread give the event log, days, summary and state of the one-thread loop")
+    void day0AheadEqualsLoop() throws IOException {
+        Scenario s = small().with(null, 6_000, 12);
+        int was = Simulation.pipelineUsers;
+        Run loop;
+        Run ahead;
+        try {
+            Simulation.pipelineUsers = Integer.MAX_VALUE;
+            loop = run(s);
+            Simulation.pipelineUsers = 1;
+            ahead = run(s);
+        } finally {
+            Simulation.pipelineUsers = was;
+        }
+        assertTrue(loop.result().totalRejected() > 0, "refused direct licences on day 0 are part of it");
+        assertEquals(loop.events(), ahead.events());
+        assertEquals(loop.days(), ahead.days());
+        assertEquals(loop.csv(), ahead.csv());
+        assertEquals(loop.summary(), ahead.summary());
+        assertEquals(loop.state(), ahead.state());
+    }
+
+    @Test
     @DisplayName("replaying the written snapshot and event log with the engine gives the simulation's final state")
     void replayEqualsResolve() throws IOException {
         Run run = run(small().with(null, 2000, 60));
