@@ -54,10 +54,10 @@ public record ProductSwitch(String group, String groupName, String from, String 
         Product to = product(t, toSku);
         int fromT = t.subscriptions().indexOf(from);
         if (t.assignments().findGroupLicense(g, fromT) == null) {
-            throw new LicensimException("group \"" + groupId + "\" does not assign " + from.skuPartNumber());
+            throw new LicensimException("group \"" + t.groups().nameOf(g) + "\" does not assign " + from.label());
         }
         if (t.assignments().findGroupLicense(g, t.subscriptions().indexOf(to)) != null) {
-            throw new LicensimException("group \"" + groupId + "\" already assigns " + to.skuPartNumber());
+            throw new LicensimException("group \"" + t.groups().nameOf(g) + "\" already assigns " + to.label());
         }
         // the target's plans that conflict with a plan the old product has enabled for the group
         long[] fromEnabled = t.masks().copy(t.assignments().findGroupLicense(g, fromT).enabled());
