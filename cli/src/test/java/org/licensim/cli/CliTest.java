@@ -495,8 +495,8 @@ class CliTest {
         Path feed = dir.resolve("migration.jsonl");
         Result m = run("migrate", "../core/src/test/resources/plans/migration.json", "--apply", feed.toString());
         assertEquals(0, m.code(), m.err());
-        assertTrue(m.out().contains("u1 ENTERPRISEPACK: the groups do not enable every plan the direct assignment does "
-                + "(would lose Yammer Enterprise (YAMMER_ENTERPRISE))"), m.out());
+        assertTrue(m.out().contains("u1, Office 365 E3 (ENTERPRISEPACK): the groups do not enable every plan the direct "
+                + "assignment does (would lose Yammer Enterprise (YAMMER_ENTERPRISE))"), m.out());
         Result applied = run("resolve", "../core/src/test/resources/plans/migration.json", "--events", feed.toString(),
                 "--quiet");
         assertEquals(0, applied.code(), applied.err());
