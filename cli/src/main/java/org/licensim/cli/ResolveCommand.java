@@ -204,6 +204,7 @@ final class ResolveCommand implements Callable<Integer> {
         if (outSnapshot != null) {
             SnapshotWriter.write(engine, outSnapshot);
         }
+        long t4 = System.nanoTime();
         Summary s = Summary.of(engine);
         if (format == Format.csv) {
             Csv.row(o, "sku", "product", "consumed", "available", "capacity", "usersInError");
@@ -218,9 +219,10 @@ final class ResolveCommand implements Callable<Integer> {
             return 0;
         }
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
-        o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+        o.printf("  read %,d ms, reconcile %,d ms%s%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
-                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)));
+                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)),
+                out == null && outSnapshot == null ? "" : String.format(", write %,d ms", (t4 - t3) / 1_000_000));
         o.printf("  %-28s %10s %10s %10s %10s  %s%n", "product", "consumed", "available", "capacity", "in error", "name");
         for (int t = 0; t < s.products().length; t++) {
             o.printf("  %-28s %,10d %,10d %,10d %,10d  %s%n", s.products()[t], s.consumed()[t],
