@@ -103,7 +103,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         o.printf("%s: %d %s attention%n", snapshot, count(c), count(c) == 1 ? "finding needs" : "findings need");
         for (HealthCheck.NearlyFull p : c.products()) {
-            o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%s%n", p.sku(), p.name(), p.percent(),
+            o.printf(Locale.ROOT, "  seats: %s %.1f%% in use, %,d of %,d%s%s%n", label(p.name(), p.sku()), p.percent(),
                     p.consumed(), p.capacity(), p.consumed() >= p.capacity() ? ": full" : String.format(Locale.ROOT,
                             ", %,d left", p.capacity() - p.consumed()), p.shortBy() > 0 ? String.format(Locale.ROOT,
                             ", short by %,d (%,d %s)", p.shortBy(), p.waiting(), p.waiting() == 1 ? "user waits"
@@ -111,14 +111,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         for (HealthCheck.GroupInError g : c.groups()) {
             // a group without a display name is named by its id alone (never "null")
-            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
-                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", names.group(g.id()), g.members(), g.members() == 1 ? "member" : "members",
                     join(g.byError()));
         }
         users(o, c);
         for (HealthCheck.Ending x : c.ending()) {
-            o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),
-                    x.name(), x.trial() ? "trial " : "", x.subscriptionId(), x.licences(), x.status(), x.nextStatus(),
+            // the subscription's id goes to CSV and JSON; here its product, kind and size tell it apart
+            o.printf(Locale.ROOT, "  subscription: %s, %s of %,d licences, moves from %s to %s on %s (%s)%s%n",
+                    label(x.name(), x.sku()), x.trial() ? "trial" : "subscription", x.licences(), x.status(), x.nextStatus(),
                     x.date().substring(0, 10), x.inDays() < 0 ? -x.inDays() + " days overdue" : x.inDays() == 0 ? "today"
                             : "in " + x.inDays() + (x.inDays() == 1 ? " day" : " days"), x.usersOver() > 0
                             ? String.format(Locale.ROOT, ": without it %,d seats for %,d holders, %,d over", x.seatsAfter(),
@@ -128,13 +128,18 @@ final class CheckCommand implements Callable<Integer> {
                                     x.consumed()));
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            o.printf(Locale.ROOT, "  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%s%n",
-                    w.users(), w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
+            o.printf(Locale.ROOT, "  reprocess: %,d %s for %s while %,d %s free: reprocess %s (SPEC R18)%s%n",
+                    w.users(), w.users() == 1 ? "user waits" : "users wait", label(w.name(), w.sku()), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
                             : (w.groups().size() == 1 ? "group " : "groups ")
                             + String.join(", ", w.groups().stream().map(names::group).toList()),
                     w.shortBy() > 0 ? String.format(Locale.ROOT, "; short by %,d: the rest need seats", w.shortBy()) : "");
         }
+    }
+
+    /** A product as people read it: "Office 365 E3 (ENTERPRISEPACK)", the part number alone when it has no other name. */
+    private static String label(String name, String sku) {
+        return name == null || name.isBlank() || name.equalsIgnoreCase(sku) ? sku : name + " (" + sku + ")";
     }
 
     /**

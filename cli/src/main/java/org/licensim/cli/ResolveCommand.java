@@ -297,17 +297,15 @@ final class ResolveCommand implements Callable<Integer> {
      * which Entra does not do by itself; say which groups to reprocess.
      */
     static void reprocessHints(PrintWriter o, Engine engine, Summary s) {
-        var groups = engine.tenant().groups();
+        Names named = new Names(engine.tenant());
         for (HealthCheck.WaitingWhileFree w : HealthCheck.waitingWhileFree(engine, s)) {
             List<String> names = new ArrayList<>();
             for (String id : w.groups()) {
-                String display = groups.displayName(groups.indexOf(id));
-                names.add(display == null || display.isBlank() || display.equals(id) ? "\"" + id + "\""
-                        : "\"" + display + "\" (" + id + ")");
+                names.add(named.group(id));
             }
             o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are "
                     + "retried only when their user is touched (SPEC R18): reprocess %s%n", w.users(),
-                    w.users() == 1 ? "user waits" : "users wait", w.sku(), w.free(),
+                    w.users() == 1 ? "user waits" : "users wait", named.productLabel(w.sku()), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
                             : (names.size() == 1 ? "group " : "groups ") + String.join(", ", names));
         }

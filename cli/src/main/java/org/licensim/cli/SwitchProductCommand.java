@@ -64,12 +64,14 @@ final class SwitchProductCommand implements Callable<Integer> {
 
     /** The orders simulated, the chosen one's steps, what members lose and the seats needed. */
     private void table(PrintWriter o, ProductSwitch s, SnapshotReader reader) {
-        o.printf("switch group %s from %s to %s: %d orders simulated%n", s.groupName(), s.from(), s.to(),
-                s.candidates().size());
+        Names names = new Names(reader.read(snapshot));
+        String to = names.productLabel(s.to());
+        o.printf("switch group %s from %s to %s: %d orders simulated%n", names.group(s.group()), names.productLabel(s.from()),
+                to, s.candidates().size());
         for (ProductSwitch.Candidate c : s.candidates()) {
             o.printf("  %s %s%n      members with a gap: %,d (%,d service-steps), losing a service %s has at the end: %,d, new errors "
                             + "on the way: %,d, at the end: %,d%s%n",
-                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), s.to(), c.membersLosingService(),
+                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), to, c.membersLosingService(),
                     c.errorsOnTheWay(), c.errorsAtEnd(), c.safe() ? "" : " (not safe)");
         }
         ProductSwitch.Candidate c = s.chosen();
@@ -78,19 +80,18 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("  %d. %s%n", i + 1, c.stepNames().get(i));
         }
         if (!s.notInTarget().isEmpty()) {
-            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(),
-                    new Names(reader.read(snapshot)).plans(s.notInTarget()));
+            o.printf("members lose, whatever the order (%s lacks them): %s%n", to, names.plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
             o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),
                     String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
                             + (c.failedMembers().size() > 20 ? "; ..." : ""));
         }
-        o.printf("seats of %s in use at the peak: %,d%n", s.to(), c.peakSeatsOfTarget());
+        o.printf("seats of %s in use at the peak: %,d%n", to, c.peakSeatsOfTarget());
         ProductSwitch.Candidate one = s.candidates().get(0);
         long short_ = one.failedMembers().stream().filter(m -> m.endsWith(" CountViolation")).count();
         if (short_ > 0) {
-            o.printf("%s is %,d seats short for the one request: buy them (or free them) first and it leaves %s%n", s.to(),
+            o.printf("%s is %,d seats short for the one request: buy them (or free them) first and it leaves %s%n", to,
                     short_, short_ == one.failedMembers().size() ? "no member without the new licence"
                             : "only the members whose new licence fails for another reason");
         }
@@ -113,8 +114,10 @@ final class SwitchProductCommand implements Callable<Integer> {
                     String.join(", ", apply.stream().map(Path::toString).toList()));
             return;
         }
-        Apply.write(apply, reader.read(snapshot), c.steps(), "licensim switch-product: group " + s.groupName() + " from "
-                + s.from() + " to " + s.to() + " (" + c.name() + ")", o);
+        org.licensim.core.directory.Tenant before = reader.read(snapshot);
+        Names names = new Names(before);
+        Apply.write(apply, before, c.steps(), "licensim switch-product: group " + names.group(s.group())
+                + " from " + names.productLabel(s.from()) + " to " + names.productLabel(s.to()) + " (" + c.name() + ")", o);
     }
 
     /** csv: one row per order simulated. */
@@ -132,7 +135,7 @@ final class SwitchProductCommand implements Callable<Integer> {
     private com.fasterxml.jackson.databind.node.ObjectNode json(ProductSwitch s) {
         var json = Printer.JSON;
         var root = json.createObjectNode();
-        root.put("group", group);
+        root.put("group", s.group());
         root.put("groupName", s.groupName());
         root.put("from", s.from());
         root.put("to", s.to());
