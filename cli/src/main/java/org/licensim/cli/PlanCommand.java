@@ -170,34 +170,39 @@ final class PlanCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         CapacityPlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
         int pct = (int) Math.round(percentile * 100);
-        if (format == Format.json) {
-            o.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(CapacityPlanWriter.json(plan, proc, bt)));
-            return 0;
+        new Printer(format, o, err).print(x -> table(x, s, plan, proc, bt, pct, dir), () -> csv(plan, pct),
+                () -> CapacityPlanWriter.json(plan, proc, bt));
+        return 0;
+    }
+
+    /** csv: one row per product (docs/PLANNING.md). */
+    private static Table csv(CapacityPlan plan, int pct) {
+        Table t = Table.of("sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
+                "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable", "buyLow", "buyHigh",
+                "buyByDayError", "firstShortDayMedianError", "firstShortDayLate");
+        for (int i = 0; i < plan.products().size(); i++) {
+            CapacityPlan.ProductNeed p = plan.products().get(i);
+            CapacityPlan.MonteCarlo mc = p.mc();
+            t.row(p.sku(), plan.productNames().get(i), p.capacityStart(), p.capacityEnd(), p.runsShort(),
+                    p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
+                    p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
+                    p.firstShortMedian() < 0 ? "" : p.firstShortMedian(), p.releasable(), mc.buy().low(),
+                    mc.buy().high(), p.buyByDay() < 0 ? "" : error(mc.buyBy()),
+                    p.firstShortMedian() < 0 ? "" : error(mc.median()),
+                    p.firstShortLate() < 0 ? "" : p.firstShortLate());
         }
-        if (format == Format.csv) {
-            Csv.row(o, "sku", "product", "seatsDay0", "seatsEnd", "runsShort", "runs", "extraP50", "extraP" + pct,
-                    "extraMax", "buy", "buyByDate", "buyByDay", "firstShortDayMedian", "releasable", "buyLow", "buyHigh",
-                    "buyByDayError", "firstShortDayMedianError", "firstShortDayLate");
-            for (int t = 0; t < plan.products().size(); t++) {
-                CapacityPlan.ProductNeed p = plan.products().get(t);
-                CapacityPlan.MonteCarlo mc = p.mc();
-                Csv.row(o, p.sku(), plan.productNames().get(t), p.capacityStart(), p.capacityEnd(), p.runsShort(),
-                        p.runs(), p.needP50(), p.needAtPercentile(), p.needMax(), p.buy(),
-                        p.buyByDay() < 0 ? "" : p.buyByDate(), p.buyByDay() < 0 ? "" : p.buyByDay(),
-                        p.firstShortMedian() < 0 ? "" : p.firstShortMedian(), p.releasable(), mc.buy().low(),
-                        mc.buy().high(), p.buyByDay() < 0 ? "" : error(mc.buyBy()),
-                        p.firstShortMedian() < 0 ? "" : error(mc.median()),
-                        p.firstShortLate() < 0 ? "" : p.firstShortLate());
-            }
-            return 0;
-        }
+        return t;
+    }
+
+    /** The products' table, the advice, the purchase schedule and the backtest, for people. */
+    private void table(PrintWriter o, Scenario s, CapacityPlan plan, Procurement proc, Backtest bt, int pct, Path dir) {
         o.printf(Locale.ROOT, "plan for %s: %,d users, %d days from %s (day 0 %s), %d runs%s (%,d ms)%n", s.name(),
                 s.users(), plan.horizon(), s.start(), plan.day0() == CapacityPlanner.Day0.fixed ? "fixed" : "drawn per run",
                 plan.runs(), plan.maxRuns() > 0 ? " chosen by precision (at most " + plan.maxRuns() + ")" : "",
                 plan.millis());
-        o.printf("  %-22s %9s %9s %11s %-17s %-35s %-14s%n", "product", "seats d0", "short in", "extra p50",
-                "buy p" + pct + " (95% CI)", "first by (Monte Carlo error)", "releasable");
+        Table t = new Table().indent("  ").left("product", 22).right("seats d0", 9).right("short in", 9)
+                .right("extra p50", 11).left("buy p" + pct + " (95% CI)", 17).left("first by (Monte Carlo error)", 35)
+                .left("releasable", 0);
         for (CapacityPlan.ProductNeed p : plan.products()) {
             // buy and its first date are the purchase schedule's, the one plan the advice and the schedule give (the
             // schedule's total is the pQ need and its first date the buy-by day, whose Monte Carlo error is shown)
@@ -208,10 +213,10 @@ final class PlanCommand implements Callable<Integer> {
             String by = buy == 0 ? "-" : a.schedule().get(0).neededBy() + " (day "
                     + java.time.temporal.ChronoUnit.DAYS.between(s.start(), a.schedule().get(0).neededBy()) + ") "
                     + pm(mc.buyBy());
-            o.printf(Locale.ROOT, "  %-22s %,9d %4d of %-3d %,10d %-17s %-35s %-14s%n", p.sku(), p.capacityStart(),
-                    p.runsShort(), p.runs(), p.needP50(), buy == 0 ? "0" : String.format(Locale.ROOT, "%,d (%,d-%,d)", buy,
-                            mc.buy().low(), mc.buy().high()), by, String.format(Locale.ROOT, "%,d", p.releasable()));
+            t.row(p.sku(), p.capacityStart(), p.runsShort() + " of " + p.runs(), p.needP50(), buy == 0 ? "0"
+                    : String.format(Locale.ROOT, "%,d (%,d-%,d)", buy, mc.buy().low(), mc.buy().high()), by, p.releasable());
         }
+        t.print(o);
         o.println("advice:");
         boolean any = false;
         for (CapacityPlan.ProductNeed p : plan.products()) {
@@ -220,10 +225,10 @@ final class PlanCommand implements Callable<Integer> {
                 any = true;
                 o.println(buy);
                 if (p.buy() > 0) {
-                    o.printf(Locale.ROOT, "    Monte Carlo: the first date +-%s, the seats %,d-%,d (95%%); first short day %s "
-                            + "%s (median), day %d to %s at p%d-p%d%n", pm(p.mc().buyBy()).substring(2), p.mc().buy().low(),
+                    o.printf(Locale.ROOT, "    Monte Carlo: the first date +-%s, the seats %,d-%,d (95%%); first short %s "
+                            + "%s (median), %s to %s at p%d-p%d%n", pm(p.mc().buyBy()).substring(2), p.mc().buy().low(),
                             p.mc().buy().high(), p.firstShortMedian() < 0 ? "never" : "day " + p.firstShortMedian(),
-                            pm(p.mc().median()), p.firstShortEarly(), p.firstShortLate() < 0 ? "never"
+                            pm(p.mc().median()), "day " + p.firstShortEarly(), p.firstShortLate() < 0 ? "never"
                                     : "day " + p.firstShortLate(), 100 - pct, pct);
                 }
             }
@@ -244,7 +249,6 @@ final class PlanCommand implements Callable<Integer> {
             printBacktest(o, plan, bt, pct);
         }
         o.printf("wrote %s%n", dir.resolve("plan.json"));
-        return 0;
     }
 
     /** The settings of this plan: --runs auto chooses them by precision from 20 up to --max-runs. */
@@ -282,20 +286,19 @@ final class PlanCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "backtest: %d held-out runs %s, scored on what the plan printed (rate, then the best a "
                 + "forecast can do):%n", bt.truths(), plan.day0() == CapacityPlanner.Day0.fixed ? "from the same day 0"
                 : "each from a day 0 drawn like the plan's");
-        o.printf("  %-22s %-22s %-22s %-22s %-22s%n", "product", "first short in p" + (100 - pct) + "-p" + pct,
-                "median within 3 days", "buy-by date in time", "seats enough");
+        Table t = new Table().indent("  ").left("product", 22).left("first short in p" + (100 - pct) + "-p" + pct, 22)
+                .left("median within 3 days", 22).left("buy-by date in time", 22).left("seats enough", 22);
         for (CapacityPlan.ProductNeed p : plan.products()) {
             Backtest.Score x = bt.score(p.sku());
-            o.printf(Locale.ROOT, "  %-22s %-22s %-22s %-22s %-22s%n", p.sku(), rate(x.dateCovered(), b.dateCovered()),
-                    x.datedRows() == 0 ? "- (never short)" : rate(x.within3Days(), b.within3Days().get(p.sku()))
-                            + " of " + x.datedRows(), rate(x.boughtInTime(), b.boughtInTime()),
-                    rate(x.enough(), b.enough()));
+            t.row(p.sku(), rate(x.dateCovered(), b.dateCovered()), x.datedRows() == 0 ? "- (never short)"
+                    : rate(x.within3Days(), b.within3Days().get(p.sku())) + " of " + x.datedRows(),
+                    rate(x.boughtInTime(), b.boughtInTime()), rate(x.enough(), b.enough()));
         }
         Backtest.Score all = bt.score(null);
-        o.printf(Locale.ROOT, "  %-22s %-22s %-22s %-22s %-22s%n", "all (" + all.rows() + " rows)",
-                rate(all.dateCovered(), b.dateCovered()), Double.isNaN(all.within3Days()) ? "-"
-                        : String.format(Locale.ROOT, "%.0f%% of %d", 100 * all.within3Days(), all.datedRows()),
+        t.row("all (" + all.rows() + " rows)", rate(all.dateCovered(), b.dateCovered()), Double.isNaN(all.within3Days())
+                ? "-" : String.format(Locale.ROOT, "%.0f%% of %d", 100 * all.within3Days(), all.datedRows()),
                 rate(all.boughtInTime(), b.boughtInTime()), rate(all.enough(), b.enough()));
+        t.print(o);
     }
 
     private static String rate(double r, double best) {

@@ -53,15 +53,17 @@ final class SwitchProductCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        PrintWriter o = spec.commandLine().getOut();
         Apply.check(apply);
         SnapshotReader reader = SnapshotReader.withDefaults();
         ProductSwitch s = ProductSwitch.plan(() -> reader.read(snapshot), group, from, to, disabled);
-        if (format != Format.table) {
-            print(o, s);
-            writeFeed(spec.commandLine().getErr(), s, reader);
-            return s.chosen().safe() ? 0 : 1;
-        }
+        Printer out = new Printer(format, spec);
+        out.print(o -> table(o, s, reader), () -> csv(s), () -> json(s));
+        writeFeed(out.say(), s, reader);
+        return s.chosen().safe() ? 0 : 1;
+    }
+
+    /** The orders simulated, the chosen one's steps, what members lose and the seats needed. */
+    private void table(PrintWriter o, ProductSwitch s, SnapshotReader reader) {
         Names names = new Names(reader.read(snapshot));
         String to = names.productLabel(s.to());
         o.printf("switch group %s from %s to %s: %d orders simulated%n", names.group(s.group()), names.productLabel(s.from()),
@@ -96,8 +98,6 @@ final class SwitchProductCommand implements Callable<Integer> {
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }
-        writeFeed(o, s, reader);
-        return c.safe() ? 0 : 1;
     }
 
     /**
@@ -120,18 +120,20 @@ final class SwitchProductCommand implements Callable<Integer> {
                 + " from " + names.productLabel(s.from()) + " to " + names.productLabel(s.to()) + " (" + c.name() + ")", o);
     }
 
-    /** csv: one row per order simulated; json: the switch with every order, its steps and the members it fails. */
-    private void print(PrintWriter o, ProductSwitch s) throws java.io.IOException {
-        if (format == Format.csv) {
-            Csv.row(o, "order", "chosen", "membersWithGap", "serviceSteps", "membersLosingService", "errorsOnTheWay",
-                    "errorsAtEnd", "safe", "peakSeatsOfTarget", "steps");
-            for (ProductSwitch.Candidate c : s.candidates()) {
-                Csv.row(o, c.name(), c == s.chosen(), c.membersWithGap(), c.serviceGaps(), c.membersLosingService(),
-                        c.errorsOnTheWay(), c.errorsAtEnd(), c.safe(), c.peakSeatsOfTarget(), String.join("; ", c.stepNames()));
-            }
-            return;
+    /** csv: one row per order simulated. */
+    private static Table csv(ProductSwitch s) {
+        Table t = Table.of("order", "chosen", "membersWithGap", "serviceSteps", "membersLosingService", "errorsOnTheWay",
+                "errorsAtEnd", "safe", "peakSeatsOfTarget", "steps");
+        for (ProductSwitch.Candidate c : s.candidates()) {
+            t.row(c.name(), c == s.chosen(), c.membersWithGap(), c.serviceGaps(), c.membersLosingService(),
+                    c.errorsOnTheWay(), c.errorsAtEnd(), c.safe(), c.peakSeatsOfTarget(), String.join("; ", c.stepNames()));
         }
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return t;
+    }
+
+    /** json: the switch with every order, its steps and the members it fails. */
+    private com.fasterxml.jackson.databind.node.ObjectNode json(ProductSwitch s) {
+        var json = Printer.JSON;
         var root = json.createObjectNode();
         root.put("group", s.group());
         root.put("groupName", s.groupName());
@@ -153,6 +155,6 @@ final class SwitchProductCommand implements Callable<Integer> {
             x.set("steps", json.valueToTree(c.stepNames()));
             x.set("failedMembers", json.valueToTree(c.failedMembers()));
         }
-        o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        return root;
     }
 }
