@@ -506,8 +506,10 @@ class CliTest {
         Result sw = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "g-support", "--from",
                 "STANDARDPACK", "--to", "ENTERPRISEPACK", "--apply", steps.toString());
         assertEquals(0, sw.code(), sw.err());
-        assertTrue(sw.out().contains("steps:\n  1. remove STANDARDPACK and add ENTERPRISEPACK in one request (assignLicense)\n"),
-                sw.out());
+        assertTrue(sw.out().startsWith("switch group \"Support (E1 today, E3 tomorrow)\" from Office 365 E1 (STANDARDPACK) "
+                + "to Office 365 E3 (ENTERPRISEPACK): 5 orders simulated\n"), sw.out());
+        assertTrue(sw.out().contains("steps:\n  1. remove Office 365 E1 (STANDARDPACK) and add Office 365 E3 (ENTERPRISEPACK) "
+                + "in one request (assignLicense)\n"), sw.out());
         Result after = run("resolve", "../core/src/test/resources/plans/switch.json", "--events", steps.toString(), "--quiet");
         assertEquals(0, after.code(), after.err());
         assertTrue(after.out().matches("(?s).*  ENTERPRISEPACK\\s+2\\s+8\\s+10\\s+0  Office 365 E3\\n.*"), after.out());
@@ -853,7 +855,8 @@ class CliTest {
         assertEquals("order,chosen,membersWithGap,serviceSteps,membersLosingService,errorsOnTheWay,errorsAtEnd,safe,"
                 + "peakSeatsOfTarget,steps", rows.get(0));
         assertEquals("one request: remove the old product and add the new together,true,0,0,0,0,0,true,2,"
-                + "remove STANDARDPACK and add ENTERPRISEPACK in one request (assignLicense)", rows.get(1));
+                + "remove Office 365 E1 (STANDARDPACK) and add Office 365 E3 (ENTERPRISEPACK) in one request (assignLicense)",
+                rows.get(1));
         Result sw = run("switch-product", "../core/src/test/resources/plans/switch.json", "--group", "g-support",
                 "--from", "STANDARDPACK", "--to", "ENTERPRISEPACK", "--format", "json");
         var node = mapper.readTree(sw.out());
