@@ -157,6 +157,12 @@ public final class Users {
         return ids[u];
     }
 
+    /** The user as people read it: the userPrincipalName, or the id when the user has none. */
+    public String nameOf(int u) {
+        String upn = strings.get("userPrincipalName").get(u);
+        return upn == null || upn.isBlank() ? ids[u] : upn;
+    }
+
     /** Number of indexes handed out, deleted users included. */
     public int size() {
         return size;
