@@ -39,8 +39,15 @@ final class DemandCutoffs implements SeatStrategy {
         boolean[] limited = new boolean[products];
         long[] cutoff = new long[products];
         Arrays.fill(cutoff, CutoffSeats.NONE);
-        if (!cutoffs(r, capacity, limited, cutoff) || refusable(r, limited)) {
+        if (!cutoffs(r, capacity, limited, cutoff)) {
             return null;
+        }
+        if (refusable(r, limited)) {
+            long[] estimates = new long[r.threads];
+            for (int w = 0; w < r.threads; w++) {
+                estimates[w] = entriesIn(r, r.from(w), r.to(w));
+            }
+            return CutoffRounds.fromGuess(r, limited, cutoff, estimates);
         }
         int[][] groupProducts = r.tables.products;
         boolean[] groupLimited = new boolean[groupProducts.length];
