@@ -13,9 +13,6 @@ import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.HealthCheck;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,15 +90,7 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         HealthCheck c = HealthCheck.of(e, threshold, days, from);
-        PrintWriter o = spec.commandLine().getOut();
-        if (format == Format.json) {
-            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c));
-        } else if (format == Format.csv) {
-            csv(o, c);
-        } else {
-            print(o, c, new Names(t));
-        }
-        o.flush();
+        new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c), () -> c);
         return c.clean() ? 0 : Main.REGRESSION;
     }
 
@@ -114,7 +103,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         o.printf("%s: %d %s attention%n", snapshot, count(c), count(c) == 1 ? "finding needs" : "findings need");
         for (HealthCheck.NearlyFull p : c.products()) {
-            o.printf(Locale.ROOT, "  seats: %s (%s) %.1f%% in use, %,d of %,d%s%s%n", p.sku(), p.name(), p.percent(),
+            o.printf(Locale.ROOT, "  seats: %s %.1f%% in use, %,d of %,d%s%s%n", label(p.name(), p.sku()), p.percent(),
                     p.consumed(), p.capacity(), p.consumed() >= p.capacity() ? ": full" : String.format(Locale.ROOT,
                             ", %,d left", p.capacity() - p.consumed()), p.shortBy() > 0 ? String.format(Locale.ROOT,
                             ", short by %,d (%,d %s)", p.shortBy(), p.waiting(), p.waiting() == 1 ? "user waits"
@@ -122,14 +111,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         for (HealthCheck.GroupInError g : c.groups()) {
             // a group without a display name is named by its id alone (never "null")
-            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", g.displayName() == null ? g.id()
-                    : "\"" + g.displayName() + "\" (" + g.id() + ")", g.members(), g.members() == 1 ? "member" : "members",
+            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", names.group(g.id()), g.members(), g.members() == 1 ? "member" : "members",
                     join(g.byError()));
         }
         users(o, c);
         for (HealthCheck.Ending x : c.ending()) {
-            o.printf(Locale.ROOT, "  subscription: %s (%s) %s%s of %,d licences moves from %s to %s on %s (%s)%s%n", x.sku(),
-                    x.name(), x.trial() ? "trial " : "", x.subscriptionId(), x.licences(), x.status(), x.nextStatus(),
+            // the subscription's id goes to CSV and JSON; here its product, kind and size tell it apart
+            o.printf(Locale.ROOT, "  subscription: %s, %s of %,d licences, moves from %s to %s on %s (%s)%s%n",
+                    label(x.name(), x.sku()), x.trial() ? "trial" : "subscription", x.licences(), x.status(), x.nextStatus(),
                     x.date().substring(0, 10), x.inDays() < 0 ? -x.inDays() + " days overdue" : x.inDays() == 0 ? "today"
                             : "in " + x.inDays() + (x.inDays() == 1 ? " day" : " days"), x.usersOver() > 0
                             ? String.format(Locale.ROOT, ": without it %,d seats for %,d holders, %,d over", x.seatsAfter(),
@@ -139,13 +128,18 @@ final class CheckCommand implements Callable<Integer> {
                                     x.consumed()));
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            o.printf(Locale.ROOT, "  reprocess: %,d %s for %s (%s) while %,d %s free: reprocess %s (SPEC R18)%s%n",
-                    w.users(), w.users() == 1 ? "user waits" : "users wait", w.sku(), w.name(), w.free(),
+            o.printf(Locale.ROOT, "  reprocess: %,d %s for %s while %,d %s free: reprocess %s (SPEC R18)%s%n",
+                    w.users(), w.users() == 1 ? "user waits" : "users wait", label(w.name(), w.sku()), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", w.groups().isEmpty() ? "the users with direct assignments"
                             : (w.groups().size() == 1 ? "group " : "groups ")
                             + String.join(", ", w.groups().stream().map(names::group).toList()),
                     w.shortBy() > 0 ? String.format(Locale.ROOT, "; short by %,d: the rest need seats", w.shortBy()) : "");
         }
+    }
+
+    /** A product as people read it: "Office 365 E3 (ENTERPRISEPACK)", the part number alone when it has no other name. */
+    private static String label(String name, String sku) {
+        return name == null || name.isBlank() || name.equalsIgnoreCase(sku) ? sku : name + " (" + sku + ")";
     }
 
     /**
@@ -176,33 +170,34 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** One row per finding: what it is, what it is about (id and name), and its figures. */
-    static void csv(PrintWriter o, HealthCheck c) {
-        Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
+    static Table csv(HealthCheck c) {
+        Table t = Table.of("finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
                 "groupId", "groupName", "action");
         for (HealthCheck.NearlyFull p : c.products()) {
-            Csv.row(o, "seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
+            t.row("seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
                     String.format(Locale.ROOT, "%.1f", p.percent()), (p.consumed() >= p.capacity() ? "full" : "")
                             + (p.shortBy() > 0 ? (p.consumed() >= p.capacity() ? "; " : "") + "short by " + p.shortBy()
                             : ""), "", "", "", "", "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
+            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
+            t.row("reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
                     ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()))
                     + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""), "", "", "", "", "");
         }
         for (HealthCheck.Ending x : c.ending()) {
-            Csv.row(o, "subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
+            t.row("subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
                     (x.trial() ? "trial " : "") + x.subscriptionId() + ": " + x.status() + " -> " + x.nextStatus() + " on "
                             + x.date() + " (" + x.inDays() + " days), " + x.licences() + " licences, " + x.seatsAfter()
                             + " seats without them", "", "", "", "", "");
         }
         for (HealthCheck.UserInError u : c.users()) {
-            Csv.row(o, "user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),
+            t.row("user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),
                     u.displayName(), u.sku(), u.groupId(), u.groupName(), u.action());
         }
+        return t;
     }
 
     private static int count(HealthCheck c) {

@@ -51,15 +51,15 @@ final class ImportGraphCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
             description = "What stdout gets: table (default), csv (the fidelity check's disagreements, one row per "
-                    + "source; the import's lines go to stderr) or json (the import and the check as one object); "
-                    + "docs/IMPORT.md.")
+                    + "source) or json (the import and the check as one object); with csv and json the import's lines "
+                    + "go to stderr; docs/IMPORT.md.")
     Format format;
 
     @Override
     public Integer call() throws java.io.IOException {
-        // table: everything on stdout; csv: the rows on stdout, the import's lines on stderr; json: one object only
-        PrintWriter o = format == Format.table ? spec.commandLine().getOut() : format == Format.csv
-                ? spec.commandLine().getErr() : new PrintWriter(java.io.Writer.nullWriter());
+        // the import's and the check's lines are for people: on stdout with the table, on stderr beside CSV or JSON
+        Printer printer = new Printer(format, spec);
+        PrintWriter o = printer.say();
         long t0 = System.nanoTime();
         GraphImport.Result r = GraphImport.read(dir, Catalog.loadDefault(), country, withState);
         GraphImport.write(r, out);
@@ -69,7 +69,7 @@ final class ImportGraphCommand implements Callable<Integer> {
         r.notes().forEach(n -> o.println("  note: " + n));
         o.printf("wrote %s (%,d ms)%n", out, (System.nanoTime() - t0) / 1_000_000);
         if (noCheck) {
-            print(r, List.of());
+            print(printer, r, List.of());
             return 0;
         }
         Tenant t;
@@ -85,7 +85,7 @@ final class ImportGraphCommand implements Callable<Integer> {
         Engine e = org.licensim.core.planning.WhatIf.resolve(t);
         List<GraphFidelity.Disagreement> d = GraphFidelity.compare(e, r);
         long users = d.stream().map(GraphFidelity.Disagreement::userId).distinct().count();
-        print(r, d);
+        print(printer, r, d);
         if (d.isEmpty()) {
             o.printf("fidelity check: licensim resolves all %,d users as Graph reported them%n", r.users());
             return 0;
@@ -98,16 +98,14 @@ final class ImportGraphCommand implements Callable<Integer> {
         return failOnDifference ? 4 : 0;
     }
 
-    /** The csv and json outputs: the disagreements as rows, or the import and the check as one object. */
-    private void print(GraphImport.Result r, List<GraphFidelity.Disagreement> d) throws java.io.IOException {
-        PrintWriter o = spec.commandLine().getOut();
-        if (format == Format.csv) {
-            Csv.row(o, "userId", "userPrincipalName", "product", "source", "graph", "licensim", "rules");
-            for (GraphFidelity.Disagreement x : d) {
-                Csv.row(o, x.userId(), x.upn(), x.product(), x.source(), x.graph(), x.licensim(), x.rules());
-            }
-        } else if (format == Format.json) {
-            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** The check's result: with csv its disagreements as rows, with json the import and the check as one object. */
+    private void print(Printer printer, GraphImport.Result r, List<GraphFidelity.Disagreement> d) throws java.io.IOException {
+        printer.print(lines -> { }, () -> {
+            Table t = Table.of("userId", "userPrincipalName", "product", "source", "graph", "licensim", "rules");
+            d.forEach(x -> t.row(x.userId(), x.upn(), x.product(), x.source(), x.graph(), x.licensim(), x.rules()));
+            return t;
+        }, () -> {
+            var json = Printer.JSON;
             var root = json.createObjectNode();
             root.put("export", dir.toString());
             root.put("snapshot", out.toString());
@@ -124,8 +122,7 @@ final class ImportGraphCommand implements Callable<Integer> {
                 check.put("usersDiffering", d.stream().map(GraphFidelity.Disagreement::userId).distinct().count());
                 check.set("disagreements", json.valueToTree(d));
             }
-            o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        }
-        o.flush();
+            return root;
+        });
     }
 }

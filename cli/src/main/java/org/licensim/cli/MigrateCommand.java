@@ -52,7 +52,6 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Main.requireNonNegative(spec, "--limit", limit);
         Apply.check(apply);
-        PrintWriter o = spec.commandLine().getOut();
         List<Event> events = new ArrayList<>();
         if (policy != null) {
             try (EventReader r = EventReader.open(policy)) {
@@ -65,51 +64,53 @@ final class MigrateCommand implements Callable<Integer> {
         Migration m = Migration.plan(() -> reader.read(snapshot), events);
         org.licensim.core.directory.Tenant before = reader.read(snapshot);
         Names names = new Names(before);
-        if (format != Format.table) {
-            print(o, m, names);
-            writeFeed(o, m, before, false);
-            return 0;
-        }
+        Printer out = new Printer(format, spec);
+        out.print(o -> table(o, m, names), () -> csv(m, names), () -> json(m, names));
+        writeFeed(out.say(), m, before);
+        return 0;
+    }
+
+    /** Users by userPrincipalName, at most --limit per list, and the order the changes go in. */
+    private void table(PrintWriter o, Migration m, Names names) {
         o.printf("migration plan for %s%s%n", snapshot, policy == null ? "" : " under the policy in " + policy);
         o.printf("  remove (inherited sources enable every plan): %d%n", m.remove().size());
-        m.remove().stream().limit(limit).forEach(d -> o.printf("    %s %s%n", names.user(d.user()), d.product()));
+        m.remove().stream().limit(limit).forEach(d -> o.printf("    %s, %s%n", names.user(d.user()),
+                names.productLabel(d.product())));
         more(o, m.remove().size());
         o.printf("  keep: %d%n", m.keep().size());
-        m.keep().stream().limit(limit).forEach(d -> o.printf("    %s %s: %s%s%n", names.user(d.user()), d.product(), d.reason(),
+        m.keep().stream().limit(limit).forEach(d -> o.printf("    %s, %s: %s%s%n", names.user(d.user()),
+                names.productLabel(d.product()), d.reason(),
                 d.plansLost().isEmpty() ? "" : " (would lose " + names.plans(d.plansLost()) + ")"));
         more(o, m.keep().size());
         o.printf("  order: %d policy events, then %d removals; checked on a copy: no user loses a plan or gains an error%n",
                 m.policy().size(), m.remove().size());
-        writeFeed(o, m, before, true);
-        return 0;
     }
 
-    /** With --apply, the policy events then the removals in each file asked for; {@code say}: the lines saying so on {@code o}. */
-    private void writeFeed(PrintWriter o, Migration m, org.licensim.core.directory.Tenant before, boolean say) {
+    /** With --apply, the policy events then the removals in each file asked for, and a line per file on {@code say}. */
+    private void writeFeed(PrintWriter say, Migration m, org.licensim.core.directory.Tenant before) {
         if (!apply.isEmpty()) {
-            PrintWriter to = say ? o : spec.commandLine().getErr();
             Apply.write(apply, before, m.events(), "licensim migrate " + snapshot + ": " + m.policy().size()
-                    + " policy changes, then " + m.remove().size() + " direct licences removed", to);
+                    + " policy changes, then " + m.remove().size() + " direct licences removed", say);
             apply.stream().filter(f -> f.toString().endsWith(".jsonl")).findFirst()
-                    .ifPresent(f -> to.printf("  (try the feed: licensim resolve %s --events %s)%n", snapshot, f));
+                    .ifPresent(f -> say.printf("  (try the feed: licensim resolve %s --events %s)%n", snapshot, f));
         }
     }
 
-    /** csv: one row per direct assignment (removed or kept); json: the plan as one object. */
-    private void print(PrintWriter o, Migration m, Names names) throws java.io.IOException {
-        if (format == Format.csv) {
-            Csv.row(o, "action", "userId", "userPrincipalName", "sku", "product", "reason", "plansLost");
-            for (Migration.Direct d : m.remove()) {
-                Csv.row(o, "remove", d.user(), names.upn(d.user()), d.product(), names.product(d.product()), d.reason(),
+    /** csv: one row per direct assignment, removed or kept. */
+    private static Table csv(Migration m, Names names) {
+        Table t = Table.of("action", "userId", "userPrincipalName", "sku", "product", "reason", "plansLost");
+        for (String action : new String[] {"remove", "keep"}) {
+            for (Migration.Direct d : action.equals("remove") ? m.remove() : m.keep()) {
+                t.row(action, d.user(), names.upn(d.user()), d.product(), names.product(d.product()), d.reason(),
                         String.join(" ", d.plansLost()));
             }
-            for (Migration.Direct d : m.keep()) {
-                Csv.row(o, "keep", d.user(), names.upn(d.user()), d.product(), names.product(d.product()), d.reason(),
-                        String.join(" ", d.plansLost()));
-            }
-            return;
         }
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return t;
+    }
+
+    /** json: the plan as one object. */
+    private com.fasterxml.jackson.databind.node.ObjectNode json(Migration m, Names names) {
+        var json = Printer.JSON;
         var root = json.createObjectNode();
         root.put("snapshot", snapshot.toString());
         root.put("policyEvents", m.policy().size());
@@ -125,7 +126,7 @@ final class MigrateCommand implements Callable<Integer> {
                 x.set("plansLost", json.valueToTree(d.plansLost()));
             }
         }
-        o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        return root;
     }
 
     private void more(PrintWriter o, int n) {

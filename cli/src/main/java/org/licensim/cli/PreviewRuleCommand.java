@@ -65,12 +65,18 @@ final class PreviewRuleCommand implements Callable<Integer> {
                 p.oldRule() == null ? "(none: an assigned group)" : p.oldRule(), p.newRule());
         section(out, "would join", p.joining(), names::user);
         section(out, "would leave", p.leaving(), names::user);
-        section(out, "licences gained", p.gained(), c -> names.user(c.user()) + " +" + c.product());
-        section(out, "licences lost", p.lost(), c -> names.user(c.user()) + " -" + c.product());
-        section(out, "new errors", p.newErrors(), c -> names.user(c.user()) + " " + c.product() + " " + c.detail());
+        section(out, "licences gained", p.gained(), c -> names.user(c.user()) + " gains " + names.productLabel(c.product()));
+        section(out, "licences lost", p.lost(), c -> names.user(c.user()) + " loses " + names.productLabel(c.product()));
+        section(out, "new errors", p.newErrors(), c -> names.user(c.user()) + ", " + names.productLabel(c.product()) + ": "
+                + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
+        int width = 28;
         for (RulePreview.Seats s : p.seats()) {
-            out.printf("    %-28s %,8d -> %,8d of %,8d%s%n", s.product(), s.before(), s.after(), s.capacity(),
+            width = Math.max(width, names.productLabel(s.product()).length());
+        }
+        for (RulePreview.Seats s : p.seats()) {
+            out.printf("    %-" + width + "s %,8d -> %,8d of %,8d%s%n", names.productLabel(s.product()), s.before(),
+                    s.after(), s.capacity(),
                     s.after() == s.before() ? "" : String.format("  (%+,d)", s.after() - s.before()));
         }
         p.warnings().forEach(w -> out.printf("  warning: %s%n", w));
@@ -78,30 +84,33 @@ final class PreviewRuleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One row per finding: section,userId,userPrincipalName,product,productName,detail,before,after,capacity. */
+    /** One row per finding: section,userId,userPrincipalName,product,productName,detail,before,after,capacity,groupId,group. */
     private static void csv(PrintWriter out, RulePreview p, Names n) {
         Csv.row(out, "section", "userId", "userPrincipalName", "product", "productName", "detail", "before", "after",
-                "capacity");
-        p.joining().forEach(u -> Csv.row(out, "joins", u, n.upn(u), null, null, null, null, null, null));
-        p.leaving().forEach(u -> Csv.row(out, "leaves", u, n.upn(u), null, null, null, null, null, null));
+                "capacity", "groupId", "group");
+        p.joining().forEach(u -> Csv.row(out, "joins", u, n.upn(u), null, null, null, null, null, null, p.group(),
+                n.groupName(p.group())));
+        p.leaving().forEach(u -> Csv.row(out, "leaves", u, n.upn(u), null, null, null, null, null, null, p.group(),
+                n.groupName(p.group())));
         for (var section : List.of(java.util.Map.entry("gained", p.gained()), java.util.Map.entry("lost", p.lost()),
                 java.util.Map.entry("newError", p.newErrors()))) {
             for (RulePreview.Change c : section.getValue()) {
                 Csv.row(out, section.getKey(), c.user(), n.upn(c.user()), c.product(), n.product(c.product()), c.detail(),
-                        null, null, null);
+                        null, null, null, c.group(), c.group() == null ? null : n.groupName(c.group()));
             }
         }
-        p.warnings().forEach(w -> Csv.row(out, "warning", null, null, null, null, w, null, null, null));
+        p.warnings().forEach(w -> Csv.row(out, "warning", null, null, null, null, w, null, null, null, null, null));
         for (RulePreview.Seats s : p.seats()) {
             Csv.row(out, "seats", null, null, s.product(), n.product(s.product()),
-                    s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity());
+                    s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity(), null, null);
         }
     }
 
     /** The same findings as one JSON object, every list complete, with names beside the ids. */
     private static void json(PrintWriter out, RulePreview p, Names n) {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        var root = m.createObjectNode().put("group", p.group()).put("rule", p.oldRule()).put("newRule", p.newRule());
+        var root = m.createObjectNode().put("group", p.group()).put("groupName", n.groupName(p.group()))
+                .put("rule", p.oldRule()).put("newRule", p.newRule());
         for (var section : List.of(java.util.Map.entry("joining", p.joining()), java.util.Map.entry("leaving", p.leaving()))) {
             var arr = root.putArray(section.getKey());
             section.getValue().forEach(u -> arr.addObject().put("userId", u).put("userPrincipalName", n.upn(u)));
@@ -110,8 +119,11 @@ final class PreviewRuleCommand implements Callable<Integer> {
                 java.util.Map.entry("newErrors", p.newErrors()))) {
             var arr = root.putArray(section.getKey());
             for (RulePreview.Change c : section.getValue()) {
-                arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user())).put("product", c.product())
-                        .put("productName", n.product(c.product())).put("detail", c.detail());
+                var o = arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user()))
+                        .put("product", c.product()).put("productName", n.product(c.product())).put("detail", c.detail());
+                if (c.group() != null) {
+                    o.put("groupId", c.group()).put("group", n.groupName(c.group()));
+                }
             }
         }
         var warnings = root.putArray("warnings");

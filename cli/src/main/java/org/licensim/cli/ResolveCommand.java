@@ -204,29 +204,48 @@ final class ResolveCommand implements Callable<Integer> {
         if (outSnapshot != null) {
             SnapshotWriter.write(engine, outSnapshot);
         }
+        long t4 = System.nanoTime();
         Summary s = Summary.of(engine);
-        if (format == Format.csv) {
-            Csv.row(o, "sku", "product", "consumed", "available", "capacity", "usersInError");
+        List<ProductRow> products = ProductRow.of(engine, s);
+        long appliedCount = applied;
+        long rejectedTotal = rejectedCount;
+        new Printer(format, o, err).print(x -> table(x, run, session, s, products, appliedCount, rejected, rejectedTotal,
+                t0, t1, t2, t3, t4), () -> csv(products), () -> summaryJson(engine, s, products, appliedCount, rejectedTotal));
+        return 0;
+    }
+
+    /** A product's line of the summary: its seats, what is left, and its users in error. */
+    record ProductRow(String sku, String name, int consumed, int available, int capacity, int usersInError) {
+        static List<ProductRow> of(Engine engine, Summary s) {
+            List<ProductRow> rows = new ArrayList<>();
             for (int t = 0; t < s.products().length; t++) {
-                Csv.row(o, s.products()[t], engine.tenant().subscriptions().product(t).displayName(), s.consumed()[t],
-                        Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t]);
+                rows.add(new ProductRow(s.products()[t], engine.tenant().subscriptions().product(t).displayName(),
+                        s.consumed()[t], Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t],
+                        s.usersInError()[t]));
             }
-            return 0;
+            return rows;
         }
-        if (format == Format.json) {
-            o.println(summaryJson(engine, s, applied, rejectedCount));
-            return 0;
-        }
+    }
+
+    /** csv: one row per product (docs/FORMATS.md). */
+    private static Table csv(List<ProductRow> products) {
+        Table t = Table.of("sku", "product", "consumed", "available", "capacity", "usersInError");
+        products.forEach(p -> t.row(p.sku(), p.name(), p.consumed(), p.available(), p.capacity(), p.usersInError()));
+        return t;
+    }
+
+    private void table(PrintWriter o, EngineRun run, StoreSession session, Summary s, List<ProductRow> products,
+            long applied, List<String> rejected, long rejectedCount, long t0, long t1, long t2, long t3, long t4) {
+        Engine engine = run.engine();
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
-        o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+        o.printf("  read %,d ms, reconcile %,d ms%s%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
-                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)));
-        o.printf("  %-28s %10s %10s %10s %10s  %s%n", "product", "consumed", "available", "capacity", "in error", "name");
-        for (int t = 0; t < s.products().length; t++) {
-            o.printf("  %-28s %,10d %,10d %,10d %,10d  %s%n", s.products()[t], s.consumed()[t],
-                    Math.max(0, s.capacity()[t] - s.consumed()[t]), s.capacity()[t], s.usersInError()[t],
-                    engine.tenant().subscriptions().product(t).displayName());
-        }
+                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)),
+                out == null && outSnapshot == null ? "" : String.format(", write %,d ms", (t4 - t3) / 1_000_000));
+        Table t = new Table().indent("  ").left("product", 28).right("consumed", 10).right("available", 10)
+                .right("capacity", 10).right("in error", 10).left("name", 0).gap(2);
+        products.forEach(p -> t.row(p.sku(), p.consumed(), p.available(), p.capacity(), p.usersInError(), p.name()));
+        t.print(o);
         o.printf("  sources in error: %s%n", errorsByKind(s.sourcesByError()));
         reprocessHints(o, engine, s);
         if (rejectedCount > 0) {
@@ -248,12 +267,12 @@ final class ResolveCommand implements Callable<Integer> {
         if (outSnapshot != null) {
             o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
         }
-        return 0;
     }
 
     /** The summary as one JSON object (docs/FORMATS.md, "resolve --format json"). */
-    private String summaryJson(Engine engine, Summary s, long applied, long rejectedCount) throws java.io.IOException {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    private com.fasterxml.jackson.databind.node.ObjectNode summaryJson(Engine engine, Summary s, List<ProductRow> products,
+            long applied, long rejectedCount) {
+        var json = Printer.JSON;
         var root = json.createObjectNode();
         root.put("snapshot", snapshot.toString());
         if (events != null) {
@@ -263,16 +282,7 @@ final class ResolveCommand implements Callable<Integer> {
         root.put("lastAppliedSeq", engine.lastAppliedSeq());
         root.put("eventsApplied", applied);
         root.put("eventsRejected", rejectedCount);
-        var products = root.putArray("products");
-        for (int t = 0; t < s.products().length; t++) {
-            var p = products.addObject();
-            p.put("sku", s.products()[t]);
-            p.put("name", engine.tenant().subscriptions().product(t).displayName());
-            p.put("consumed", s.consumed()[t]);
-            p.put("available", Math.max(0, s.capacity()[t] - s.consumed()[t]));
-            p.put("capacity", s.capacity()[t]);
-            p.put("usersInError", s.usersInError()[t]);
-        }
+        root.set("products", json.valueToTree(products));
         var errors = root.putObject("sourcesInError");
         long[] byKind = s.sourcesByError();
         for (int k = 1; k < byKind.length; k++) {
@@ -281,7 +291,7 @@ final class ResolveCommand implements Callable<Integer> {
             }
         }
         root.set("waitingWhileSeatsAreFree", json.valueToTree(HealthCheck.waitingWhileFree(engine, s)));
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return root;
     }
 
     /**
@@ -289,17 +299,15 @@ final class ResolveCommand implements Callable<Integer> {
      * which Entra does not do by itself; say which groups to reprocess.
      */
     static void reprocessHints(PrintWriter o, Engine engine, Summary s) {
-        var groups = engine.tenant().groups();
+        Names named = new Names(engine.tenant());
         for (HealthCheck.WaitingWhileFree w : HealthCheck.waitingWhileFree(engine, s)) {
             List<String> names = new ArrayList<>();
             for (String id : w.groups()) {
-                String display = groups.displayName(groups.indexOf(id));
-                names.add(display == null || display.isBlank() || display.equals(id) ? "\"" + id + "\""
-                        : "\"" + display + "\" (" + id + ")");
+                names.add(named.group(id));
             }
             o.printf("  note: %,d %s for %s while %,d %s free; their sources failed when seats ran out and are "
                     + "retried only when their user is touched (SPEC R18): reprocess %s%n", w.users(),
-                    w.users() == 1 ? "user waits" : "users wait", w.sku(), w.free(),
+                    w.users() == 1 ? "user waits" : "users wait", named.productLabel(w.sku()), w.free(),
                     w.free() == 1 ? "seat is" : "seats are", names.isEmpty() ? "the users with the direct assignments"
                             : (names.size() == 1 ? "group " : "groups ") + String.join(", ", names));
         }

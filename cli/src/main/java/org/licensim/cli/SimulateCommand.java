@@ -144,22 +144,23 @@ final class SimulateCommand implements Callable<Integer> {
         if (writeState) {
             StateWriter.write(sim.engine(), dir.resolve("state.json"));
         }
-        if (format == Format.json) {
-            o.print(Files.readString(dir.resolve("summary.json")));
-            o.println();
-        } else if (format == Format.csv) {
-            Csv.row(o, "sku", "product", "seats", "consumed", "waiting", "firstShortDate", "firstShortDay", "peakWaiting",
-                    "peakWaitingDay");
-            for (int t = 0; t < r.outcomes().size(); t++) {
-                SimulationResult.ProductOutcome p = r.outcomes().get(t);
-                Csv.row(o, p.sku(), r.productNames().get(t), p.capacityAtEnd(), p.consumedAtEnd(), p.waitingAtEnd(),
-                        p.ranShort() ? r.scenario().start().plusDays(p.firstShortDay()) : "",
-                        p.ranShort() ? p.firstShortDay() : "", p.peakWaiting(), p.peakWaiting() == 0 ? "" : p.peakWaitingDay());
-            }
-        } else {
-            printSummary(o, r, dir, catalog);
-        }
+        SimulationResult result = r;
+        new Printer(format, o, err).print(x -> printSummary(x, result, dir, catalog), () -> csv(result),
+                () -> new com.fasterxml.jackson.databind.util.RawValue(Files.readString(dir.resolve("summary.json"))));
         return 0;
+    }
+
+    /** csv: one row per product (docs/SCENARIOS.md). */
+    private static Table csv(SimulationResult r) {
+        Table t = Table.of("sku", "product", "seats", "consumed", "waiting", "firstShortDate", "firstShortDay",
+                "peakWaiting", "peakWaitingDay");
+        for (int i = 0; i < r.outcomes().size(); i++) {
+            SimulationResult.ProductOutcome p = r.outcomes().get(i);
+            t.row(p.sku(), r.productNames().get(i), p.capacityAtEnd(), p.consumedAtEnd(), p.waitingAtEnd(),
+                    p.ranShort() ? r.scenario().start().plusDays(p.firstShortDay()) : "", p.ranShort() ? p.firstShortDay() : "",
+                    p.peakWaiting(), p.peakWaiting() == 0 ? "" : p.peakWaitingDay());
+        }
+        return t;
     }
 
     private void checkOverride(String name, Integer value, int min, int max) {
@@ -179,15 +180,14 @@ final class SimulateCommand implements Callable<Integer> {
                 + "p99 %.1f us, max %.1f ms%n", events, secs, events / Math.max(secs, 1e-9), r.engineNanos() / 1e9,
                 all.getValueAtPercentile(50) / 1e3,
                 all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e6);
-        o.printf("  %-22s %10s %10s %-24s %-22s %10s  %s%n", "product", "seats", "consumed", "first short of seats",
-                "peak waiting", "waiting", "name");
+        Table t = new Table().indent("  ").left("product", 22).right("seats", 10).right("consumed", 10)
+                .left("first short of seats", 24).left("peak waiting", 22).right("waiting", 10).left("name", 0).gap(2);
         for (SimulationResult.ProductOutcome p : r.outcomes()) {
-            String name = displayName(catalog, p.sku());
-            o.printf("  %-22s %,10d %,10d %-24s %-22s %,10d  %s%n", p.sku(), p.capacityAtEnd(), p.consumedAtEnd(),
-                    p.ranShort() ? dayText(s, p.firstShortDay()) : "never",
+            t.row(p.sku(), p.capacityAtEnd(), p.consumedAtEnd(), p.ranShort() ? dayText(s, p.firstShortDay()) : "never",
                     p.peakWaiting() == 0 ? "-" : String.format("%,d on day %d", p.peakWaiting(), p.peakWaitingDay()),
-                    p.waitingAtEnd(), name);
+                    p.waitingAtEnd(), displayName(catalog, p.sku()));
         }
+        t.print(o);
         StringBuilder ranShort = new StringBuilder();
         for (SimulationResult.ProductOutcome p : r.outcomes()) {
             if (p.ranShort()) {

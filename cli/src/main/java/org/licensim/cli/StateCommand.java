@@ -64,7 +64,7 @@ final class StateCommand implements Callable<Integer> {
             + "(about a second per million users).")
     boolean verify;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Printer.JSON;
 
     /** The userPrincipalName --user gave, when it was one (the table names the user by it beside the id). */
     private String asked;
@@ -79,18 +79,9 @@ final class StateCommand implements Callable<Integer> {
             if (s.recovery() != null) {
                 err.println("note: " + dir + " was not closed cleanly; " + s.recovery());
             }
+            Printer out = new Printer(format, o, err);
             if (user == null) {
-                o.printf("store %s%n", dir);
-                o.printf("  source:             %s%n", s.source().orElseThrow());
-                o.printf("  last applied event: %s%n", s.lastSeq() < 0 ? "none (the snapshot only)" : "seq " + s.lastSeq());
-                o.printf("  users:              %,d (%,d with licence state)%n", s.userCount(), s.entries());
-                o.printf("  groups:             %,d%n", s.groupCount());
-                o.printf("  map files:          %,d MB%n", s.offHeapBytes() >> 20);
-                o.printf("  opened in %,d ms%s%n", ms, verify ? ", every value's checksum verified" : "");
-                o.println("  products:");
-                for (StoredProduct p : s.products()) {
-                    o.printf("    %-32s %s (%d plans)%n", p.skuPartNumber(), p.skuId(), p.planIds().length);
-                }
+                out.print(x -> overview(x, s, ms), () -> products(s), () -> overviewJson(s));
                 return 0;
             }
             int u = s.userIndex(user);
@@ -100,26 +91,57 @@ final class StateCommand implements Callable<Integer> {
                 u = s.userIndex(user);
             }
             List<StoredEntry> es = s.entries(u);
-            if (format == Format.json) {
-                o.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(graphJson(s, user, es)));
-            } else if (format == Format.csv) {
-                csv(o, s, es);
-            } else {
-                table(o, s, u, es);
-            }
+            out.print(x -> table(x, s, es), () -> csv(s, es), () -> graphJson(s, user, es));
             return 0;
         }
     }
 
-    private void table(PrintWriter o, ChronicleStateStore s, int u, List<StoredEntry> es) {
+    /** What the store holds: its source, last event, counts and products. */
+    private void overview(PrintWriter o, ChronicleStateStore s, long ms) {
+        o.printf("store %s%n", dir);
+        o.printf("  source:             %s%n", s.source().orElseThrow());
+        o.printf("  last applied event: %s%n", s.lastSeq() < 0 ? "none (the snapshot only)" : "seq " + s.lastSeq());
+        o.printf("  users:              %,d (%,d with licence state)%n", s.userCount(), s.entries());
+        o.printf("  groups:             %,d%n", s.groupCount());
+        o.printf("  map files:          %,d MB%n", s.offHeapBytes() >> 20);
+        o.printf("  opened in %,d ms%s%n", ms, verify ? ", every value's checksum verified" : "");
+        o.println("  products:");
+        Table t = new Table().indent("    ").noHeader().left("skuPartNumber", 32).left("skuId", 0).left("plans", 0);
+        s.products().forEach(p -> t.row(p.skuPartNumber(), p.skuId(), "(" + p.planIds().length + " plans)"));
+        t.print(o);
+    }
+
+    /** csv without --user: one row per product the store knows. */
+    private static Table products(ChronicleStateStore s) {
+        Table t = Table.of("skuPartNumber", "skuId", "plans");
+        s.products().forEach(p -> t.row(p.skuPartNumber(), p.skuId(), p.planIds().length));
+        return t;
+    }
+
+    /** json without --user: what the table says, as one object (docs/STORE.md). */
+    private ObjectNode overviewJson(ChronicleStateStore s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("store", dir.toString());
+        n.put("source", s.source().orElseThrow().toString());
+        n.put("lastAppliedSeq", s.lastSeq());
+        n.put("users", s.userCount());
+        n.put("usersWithState", s.entries());
+        n.put("groups", s.groupCount());
+        n.put("mapFileBytes", s.offHeapBytes());
+        ArrayNode ps = n.putArray("products");
+        s.products().forEach(p -> ps.addObject().put("skuPartNumber", p.skuPartNumber()).put("skuId", p.skuId())
+                .put("plans", p.planIds().length));
+        return n;
+    }
+
+    private void table(PrintWriter o, ChronicleStateStore s, List<StoredEntry> es) {
         o.printf("user %s: state after event seq %d%n", asked == null ? user : asked + " (" + user + ")", s.lastSeq());
         if (es.isEmpty()) {
             o.println("  no licences (none assigned, or the user was deleted)");
             return;
         }
         // columns as wide as their longest value, so a long group id never pushes the next column out of line
-        List<String[]> rows = new java.util.ArrayList<>();
-        rows.add(new String[] {"product", "assigned by", "state", "error", "plans", "last updated"});
+        Table t = Table.of("product", "assigned by", "state", "error", "plans", "last updated").indent("  ");
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
             int on = 0;
@@ -127,22 +149,10 @@ final class StateCommand implements Callable<Integer> {
                 on += enabled(e, i) ? 1 : 0;
             }
             Instant when = StateStore.instant(e.time());
-            rows.add(new String[] {p.skuPartNumber(), source(s, e), States.stateName(e.state()), States.errorName(e.state()),
-                    on + "/" + p.planIds().length, when == null ? "(snapshot)" : when.toString()});
+            t.row(p.skuPartNumber(), source(s, e), States.stateName(e.state()), States.errorName(e.state()),
+                    on + "/" + p.planIds().length, when == null ? "(snapshot)" : when.toString());
         }
-        int[] w = new int[6];
-        for (String[] r : rows) {
-            for (int c = 0; c < w.length; c++) {
-                w[c] = Math.max(w[c], r[c].length());
-            }
-        }
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder(" ");
-            for (int c = 0; c < w.length; c++) {
-                line.append(' ').append(c == w.length - 1 ? r[c] : String.format("%-" + w[c] + "s", r[c]));
-            }
-            o.println(line.toString().stripTrailing());
-        }
+        t.print(o);
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
             StringBuilder off = new StringBuilder();
@@ -158,8 +168,8 @@ final class StateCommand implements Callable<Integer> {
     }
 
     /** One row per licence source of the user: product, where it comes from, its state and its plans. */
-    private void csv(PrintWriter o, ChronicleStateStore s, List<StoredEntry> es) {
-        Csv.row(o, "userId", "skuPartNumber", "skuId", "assignedByGroup", "state", "error", "enabledPlans", "plans",
+    private Table csv(ChronicleStateStore s, List<StoredEntry> es) {
+        Table t = Table.of("userId", "skuPartNumber", "skuId", "assignedByGroup", "state", "error", "enabledPlans", "plans",
                 "disabledPlans", "lastUpdated", "lastAppliedSeq");
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
@@ -173,10 +183,11 @@ final class StateCommand implements Callable<Integer> {
                 }
             }
             Instant when = StateStore.instant(e.time());
-            Csv.row(o, user, p.skuPartNumber(), p.skuId(), StateStore.isDirect(e.src()) ? "" : s.groupId(e.src()),
+            t.row(user, p.skuPartNumber(), p.skuId(), StateStore.isDirect(e.src()) ? "" : s.groupId(e.src()),
                     States.stateName(e.state()), States.errorName(e.state()), on, p.planIds().length, off,
                     when == null ? "" : when.toString(), s.lastSeq());
         }
+        return t;
     }
 
     private static String source(ChronicleStateStore s, StoredEntry e) {

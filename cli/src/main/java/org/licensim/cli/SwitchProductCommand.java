@@ -53,21 +53,25 @@ final class SwitchProductCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        PrintWriter o = spec.commandLine().getOut();
         Apply.check(apply);
         SnapshotReader reader = SnapshotReader.withDefaults();
         ProductSwitch s = ProductSwitch.plan(() -> reader.read(snapshot), group, from, to, disabled);
-        if (format != Format.table) {
-            print(o, s);
-            writeFeed(spec.commandLine().getErr(), s, reader);
-            return s.chosen().safe() ? 0 : 1;
-        }
-        o.printf("switch group %s from %s to %s: %d orders simulated%n", s.groupName(), s.from(), s.to(),
-                s.candidates().size());
+        Printer out = new Printer(format, spec);
+        out.print(o -> table(o, s, reader), () -> csv(s), () -> json(s));
+        writeFeed(out.say(), s, reader);
+        return s.chosen().safe() ? 0 : 1;
+    }
+
+    /** The orders simulated, the chosen one's steps, what members lose and the seats needed. */
+    private void table(PrintWriter o, ProductSwitch s, SnapshotReader reader) {
+        Names names = new Names(reader.read(snapshot));
+        String to = names.productLabel(s.to());
+        o.printf("switch group %s from %s to %s: %d orders simulated%n", names.group(s.group()), names.productLabel(s.from()),
+                to, s.candidates().size());
         for (ProductSwitch.Candidate c : s.candidates()) {
             o.printf("  %s %s%n      members with a gap: %,d (%,d service-steps), losing a service %s has at the end: %,d, new errors "
                             + "on the way: %,d, at the end: %,d%s%n",
-                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), s.to(), c.membersLosingService(),
+                    c == s.chosen() ? "*" : " ", c.name(), c.membersWithGap(), c.serviceGaps(), to, c.membersLosingService(),
                     c.errorsOnTheWay(), c.errorsAtEnd(), c.safe() ? "" : " (not safe)");
         }
         ProductSwitch.Candidate c = s.chosen();
@@ -76,27 +80,24 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("  %d. %s%n", i + 1, c.stepNames().get(i));
         }
         if (!s.notInTarget().isEmpty()) {
-            o.printf("members lose, whatever the order (%s lacks them): %s%n", s.to(),
-                    new Names(reader.read(snapshot)).plans(s.notInTarget()));
+            o.printf("members lose, whatever the order (%s lacks them): %s%n", to, names.plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
             o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),
                     String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
                             + (c.failedMembers().size() > 20 ? "; ..." : ""));
         }
-        o.printf("seats of %s in use at the peak: %,d%n", s.to(), c.peakSeatsOfTarget());
+        o.printf("seats of %s in use at the peak: %,d%n", to, c.peakSeatsOfTarget());
         ProductSwitch.Candidate one = s.candidates().get(0);
         long short_ = one.failedMembers().stream().filter(m -> m.endsWith(" CountViolation")).count();
         if (short_ > 0) {
-            o.printf("%s is %,d seats short for the one request: buy them (or free them) first and it leaves %s%n", s.to(),
+            o.printf("%s is %,d seats short for the one request: buy them (or free them) first and it leaves %s%n", to,
                     short_, short_ == one.failedMembers().size() ? "no member without the new licence"
                             : "only the members whose new licence fails for another reason");
         }
         if (!c.safe()) {
             o.println("no order ends without errors: fix them first (e.g. seats, usage locations), then plan again");
         }
-        writeFeed(o, s, reader);
-        return c.safe() ? 0 : 1;
     }
 
     /**
@@ -113,24 +114,28 @@ final class SwitchProductCommand implements Callable<Integer> {
                     String.join(", ", apply.stream().map(Path::toString).toList()));
             return;
         }
-        Apply.write(apply, reader.read(snapshot), c.steps(), "licensim switch-product: group " + s.groupName() + " from "
-                + s.from() + " to " + s.to() + " (" + c.name() + ")", o);
+        org.licensim.core.directory.Tenant before = reader.read(snapshot);
+        Names names = new Names(before);
+        Apply.write(apply, before, c.steps(), "licensim switch-product: group " + names.group(s.group())
+                + " from " + names.productLabel(s.from()) + " to " + names.productLabel(s.to()) + " (" + c.name() + ")", o);
     }
 
-    /** csv: one row per order simulated; json: the switch with every order, its steps and the members it fails. */
-    private void print(PrintWriter o, ProductSwitch s) throws java.io.IOException {
-        if (format == Format.csv) {
-            Csv.row(o, "order", "chosen", "membersWithGap", "serviceSteps", "membersLosingService", "errorsOnTheWay",
-                    "errorsAtEnd", "safe", "peakSeatsOfTarget", "steps");
-            for (ProductSwitch.Candidate c : s.candidates()) {
-                Csv.row(o, c.name(), c == s.chosen(), c.membersWithGap(), c.serviceGaps(), c.membersLosingService(),
-                        c.errorsOnTheWay(), c.errorsAtEnd(), c.safe(), c.peakSeatsOfTarget(), String.join("; ", c.stepNames()));
-            }
-            return;
+    /** csv: one row per order simulated. */
+    private static Table csv(ProductSwitch s) {
+        Table t = Table.of("order", "chosen", "membersWithGap", "serviceSteps", "membersLosingService", "errorsOnTheWay",
+                "errorsAtEnd", "safe", "peakSeatsOfTarget", "steps");
+        for (ProductSwitch.Candidate c : s.candidates()) {
+            t.row(c.name(), c == s.chosen(), c.membersWithGap(), c.serviceGaps(), c.membersLosingService(),
+                    c.errorsOnTheWay(), c.errorsAtEnd(), c.safe(), c.peakSeatsOfTarget(), String.join("; ", c.stepNames()));
         }
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return t;
+    }
+
+    /** json: the switch with every order, its steps and the members it fails. */
+    private com.fasterxml.jackson.databind.node.ObjectNode json(ProductSwitch s) {
+        var json = Printer.JSON;
         var root = json.createObjectNode();
-        root.put("group", group);
+        root.put("group", s.group());
         root.put("groupName", s.groupName());
         root.put("from", s.from());
         root.put("to", s.to());
@@ -150,6 +155,6 @@ final class SwitchProductCommand implements Callable<Integer> {
             x.set("steps", json.valueToTree(c.stepNames()));
             x.set("failedMembers", json.valueToTree(c.failedMembers()));
         }
-        o.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        return root;
     }
 }

@@ -82,16 +82,22 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         section(out, "group memberships", w.memberships(), m -> (m.joins() ? "+ " : "- ") + names.user(m.user())
                 + (m.joins() ? " joins " : " leaves ") + names.group(m.group()));
-        section(out, "licences gained", w.gained(), c -> names.user(c.user()) + " +" + c.product());
-        section(out, "licences lost", w.lost(), c -> names.user(c.user()) + " -" + c.product());
-        section(out, "service plans changed", w.plansChanged(), c -> names.user(c.user()) + " " + c.product() + ": "
+        section(out, "licences gained", w.gained(), c -> names.user(c.user()) + " gains " + names.productLabel(c.product()));
+        section(out, "licences lost", w.lost(), c -> names.user(c.user()) + " loses " + names.productLabel(c.product()));
+        section(out, "service plans changed", w.plansChanged(), c -> names.user(c.user()) + ", "
+                + names.productLabel(c.product()) + ": " + c.detail());
+        section(out, "licences that change kind", w.kindChanged(), c -> names.user(c.user()) + ", "
+                + names.productLabel(c.product()) + ": " + c.detail());
+        section(out, "new errors", w.newErrors(), c -> names.user(c.user()) + ", " + names.productLabel(c.product()) + ": "
                 + c.detail());
-        section(out, "licences that change kind", w.kindChanged(), c -> names.user(c.user()) + " " + c.product() + ": "
-                + c.detail());
-        section(out, "new errors", w.newErrors(), c -> names.user(c.user()) + " " + c.product() + " " + c.detail());
         out.println("  seats (consumed before -> after, of capacity):");
+        int width = 28;
         for (WhatIf.Seats s : w.seats()) {
-            out.printf("    %-28s %,8d -> %,8d of %,8d%s%s%n", s.product(), s.before(), s.after(), s.capacity(),
+            width = Math.max(width, names.productLabel(s.product()).length());
+        }
+        for (WhatIf.Seats s : w.seats()) {
+            out.printf("    %-" + width + "s %,8d -> %,8d of %,8d%s%s%n", names.productLabel(s.product()), s.before(),
+                    s.after(), s.capacity(),
                     s.delta() == 0 ? "" : String.format("  (%+,d)", s.delta()),
                     s.after() > s.capacity() ? String.format("  OVER CAPACITY by %,d: holders keep their seats (SPEC R10) "
                             + "but nobody new gets one until %,d are bought or freed", s.after() - s.capacity(),
@@ -101,13 +107,16 @@ final class WhatIfCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One row per finding: section,userId,userPrincipalName,groupId,group,product,productName,detail,before,after,capacity. */
+    /**
+     * One row per finding: section,userId,userPrincipalName,groupId,group,product,productName,detail,
+     * plansOn,plansOff,before,after,capacity (service plans by internal name, separated by ";").
+     */
     private static void csv(PrintWriter out, WhatIf w, Names n) {
         Csv.row(out, "section", "userId", "userPrincipalName", "groupId", "group", "product", "productName", "detail",
-                "before", "after", "capacity");
+                "plansOn", "plansOff", "before", "after", "capacity");
         for (WhatIf.Membership m : w.memberships()) {
             Csv.row(out, m.joins() ? "joins" : "leaves", m.user(), n.upn(m.user()), m.group(), n.groupName(m.group()),
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
         changes(out, "gained", w.gained(), n);
         changes(out, "lost", w.lost(), n);
@@ -116,14 +125,15 @@ final class WhatIfCommand implements Callable<Integer> {
         changes(out, "newError", w.newErrors(), n);
         for (WhatIf.Seats s : w.seats()) {
             Csv.row(out, "seats", null, null, null, null, s.product(), n.product(s.product()),
-                    s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity());
+                    s.after() > s.capacity() ? "over capacity" : null, null, null, s.before(), s.after(), s.capacity());
         }
     }
 
     private static void changes(PrintWriter out, String section, List<WhatIf.Change> cs, Names n) {
         for (WhatIf.Change c : cs) {
-            Csv.row(out, section, c.user(), n.upn(c.user()), null, null, c.product(), n.product(c.product()), c.detail(),
-                    null, null, null);
+            Csv.row(out, section, c.user(), n.upn(c.user()), c.group(), c.group() == null ? null : n.groupName(c.group()),
+                    c.product(), n.product(c.product()), c.detail(), Names.planNames(c.plansOn()),
+                    Names.planNames(c.plansOff()), null, null, null);
         }
     }
 
@@ -140,8 +150,15 @@ final class WhatIfCommand implements Callable<Integer> {
                 java.util.Map.entry("newErrors", w.newErrors()))) {
             var arr = root.putArray(section.getKey());
             for (WhatIf.Change c : section.getValue()) {
-                arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user())).put("product", c.product())
-                        .put("productName", n.product(c.product())).put("detail", c.detail());
+                ObjectNode o = arr.addObject().put("userId", c.user()).put("userPrincipalName", n.upn(c.user()))
+                        .put("product", c.product()).put("productName", n.product(c.product())).put("detail", c.detail());
+                if (c.group() != null) {
+                    o.put("groupId", c.group()).put("group", n.groupName(c.group()));
+                }
+                if (!c.plansOn().isEmpty() || !c.plansOff().isEmpty()) {
+                    Names.planArray(o.putArray("plansOn"), c.plansOn());
+                    Names.planArray(o.putArray("plansOff"), c.plansOff());
+                }
             }
         }
         var seats = root.putArray("seats");

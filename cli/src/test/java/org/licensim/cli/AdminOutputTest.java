@@ -74,7 +74,7 @@ class AdminOutputTest {
         assertTrue(r.out().contains("nothing written to " + out + ", " + dir.resolve("steps.ps1")
                 + ": no order ends without errors"), r.out());
         // the service plans members lose, by Microsoft's friendly names with the internal names beside them
-        assertTrue(r.out().contains("members lose, whatever the order (STANDARDPACK lacks them): ")
+        assertTrue(r.out().contains("members lose, whatever the order (Office 365 E1 (STANDARDPACK) lacks them): ")
                 && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
         assertEquals(List.of(), files(dir));
     }
@@ -127,6 +127,53 @@ class AdminOutputTest {
         json.readTree(s.out());
     }
 
+    private static final java.util.regex.Pattern GUID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    @Test
+    @DisplayName("R4 whatif names service plans by Microsoft's friendly names in the table, ids and internal names in CSV and JSON")
+    void whatIfPlansByFriendlyName() throws Exception {
+        String change = "{\"type\":\"GroupDisabledPlansChanged\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a1\","
+                + "\"skuId\":\"ENTERPRISEPACK\",\"disabledPlans\":[\"OFFICESUBSCRIPTION\"]}";
+        Result t = run("whatif", "../examples/contoso-small.json", "--change", change);
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("  service plans changed: 3\n    adele.vance@contoso.com, Office 365 E3 (ENTERPRISEPACK): "
+                + "switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)\n"), t.out());
+        assertFalse(t.out().contains("-OFFICESUBSCRIPTION"), t.out());
+        assertFalse(GUID.matcher(t.out().substring(t.out().indexOf("  group memberships"))).find(),
+                "no id past the echo of the change: " + t.out());
+        Result csv = run("whatif", "../examples/contoso-small.json", "--change", change, "--format", "csv");
+        assertTrue(csv.out().contains("plansChanged,a1b2c3d4-0001-4000-8000-000000000001,adele.vance@contoso.com,,,"
+                + "ENTERPRISEPACK,Office 365 E3,switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION),,"
+                + "OFFICESUBSCRIPTION,,,\r\n"), csv.out());
+        JsonNode off = new ObjectMapper().readTree(run("whatif", "../examples/contoso-small.json", "--change", change,
+                "--format", "json").out()).get("plansChanged").get(0).get("plansOff").get(0);
+        assertEquals("43de0ff5-c92c-492b-9116-175376d08c38", off.get("servicePlanId").asText());
+        assertEquals("OFFICESUBSCRIPTION", off.get("servicePlanName").asText());
+        assertEquals("Microsoft 365 Apps for enterprise", off.get("friendlyName").asText());
+    }
+
+    @Test
+    @DisplayName("R22 a refused event names the group by display name and the user by userPrincipalName, not by id")
+    void refusalsByName(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("e.jsonl");
+        Files.writeString(events, "{\"seq\":1,\"time\":\"2026-06-01T09:00:00Z\",\"type\":\"LicenseAssignedToGroup\","
+                + "\"groupId\":\"b0000000-0000-4000-8000-0000000000a5\",\"skuId\":\"EMS\"}\n"
+                + "{\"seq\":2,\"time\":\"2026-06-01T09:00:00Z\",\"type\":\"LicenseRemovedFromUser\","
+                + "\"userId\":\"a1b2c3d4-0002-4000-8000-000000000002\",\"skuId\":\"EMS\"}\n");
+        Result r = run("resolve", "../examples/contoso-small.json", "--events", events.toString(), "--on-reject", "skip");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(":1: event seq 1 (LicenseAssignedToGroup) rejected: group \"Contoso Social\" is not a "
+                + "security group: only security groups can be assigned products (SPEC R8)\n"), r.out());
+        assertTrue(r.out().contains(":2: event seq 2 (LicenseRemovedFromUser) rejected: user \"alex.wilber@contoso.com\" has "
+                + "no direct assignment of Enterprise Mobility + Security E3 (EMS); it is inherited from group \"All enabled "
+                + "users - EMS\" and can only be removed there (SPEC R8)\n"), r.out());
+        Result fail = run("resolve", "../examples/contoso-small.json", "--events", events.toString());
+        assertEquals(1, fail.code());
+        assertTrue(fail.err().contains("group \"Contoso Social\" is not a security group"), fail.err());
+        assertFalse(GUID.matcher(fail.err()).find(), fail.err());
+    }
+
     @Test
     @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
     void checkListsUsers() throws Exception {
@@ -138,8 +185,10 @@ class AdminOutputTest {
                 + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
                 + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
                 + "are free now\n"), t.out());
-        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" "
-                + "(b0000000-0000-4000-8000-0000000000a2)"), "the group to reprocess by name: " + t.out());
+        assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" (SPEC R18)"),
+                "the group to reprocess by name: " + t.out());
+        assertFalse(java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .matcher(t.out()).find(), "no id in the table an administrator reads: " + t.out());
         Result none = run("check", snap, "--events", ev, "--limit", "0");
         assertFalse(none.out().contains("lidia.holloway"), none.out());
         assertTrue(none.out().contains("    ... and 1 more (--limit N shows more; --format csv lists every one)"), none.out());
@@ -160,7 +209,11 @@ class AdminOutputTest {
     @DisplayName("reclaim lists the seats of disabled and inactive accounts by name, with source, money and the changes as Graph requests")
     void reclaim(@TempDir Path dir) throws Exception {
         Path tenant = dir.resolve("tenant.json");
-        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Result imported = run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString());
+        assertEquals(0, imported.code(), imported.err());
+        // the import's notes name a group by display name; its id only in the file name the export lacks
+        assertTrue(imported.out().contains("  note: group \"All devices\": no members file "
+                + "(members/9a0c6a3e-5d7f-4e36-8b0e-3c2f6f1d4e21.json); imported without members"), imported.out());
         Path batch = dir.resolve("out/reclaim.json");
         Result r = run("reclaim", tenant.toString(), "--now", "2026-12-01T00:00:00Z", "--prices", "../examples/prices.json",
                 "--apply", batch.toString());

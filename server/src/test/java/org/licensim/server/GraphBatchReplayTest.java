@@ -143,4 +143,27 @@ class GraphBatchReplayTest {
                     seat.userPrincipalName() + " holds no " + seat.sku() + " any more: " + served.get(seat.userId()));
         }
     }
+
+    @Test
+    @DisplayName("R2 a seat held through a memberOf group: the reclaim batch (leave the named group, save the rule again) replayed against licensim serve frees it")
+    void reclaimThroughNesting(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("nested.json");
+        java.nio.file.Files.writeString(snap, "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, "
+                + "\"subscribedSkus\": [{\"skuPartNumber\": \"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 5}}], "
+                + "\"users\": [{\"id\": \"u1\", \"userPrincipalName\": \"megan.bowen@contoso.com\", \"accountEnabled\": false}, "
+                + "{\"id\": \"u2\", \"userPrincipalName\": \"lee.gu@contoso.com\"}], \"groups\": [{\"id\": \"g-sales\", "
+                + "\"displayName\": \"Sales\", \"securityEnabled\": true, \"members\": [\"u1\", \"u2\"]}, {\"id\": \"g-e3\", "
+                + "\"displayName\": \"E3 for Sales and its teams\", \"securityEnabled\": true, \"membershipRule\": "
+                + "\"user.memberof -any (group.objectId -in ['g-sales'])\"}], "
+                + "\"assignments\": [{\"groupId\": \"g-e3\", \"skuId\": \"ENTERPRISEPACK\"}]}");
+        Engine before = Engine.builder(SnapshotReader.withDefaults().read(snap)).reconcile();
+        org.licensim.core.planning.Reclaim rc = org.licensim.core.planning.Reclaim.of(before, 90,
+                java.time.Instant.parse("2026-12-01T00:00:00Z").getEpochSecond(), null, Map.of());
+        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        assertEquals(2, changes.size(), changes.toString());
+        Map<String, List<String>> served = replay(snap, changes);
+        assertEquals(applied(snap, changes), served);
+        assertTrue(served.get("u1").stream().noneMatch(r -> r.startsWith("ENTERPRISEPACK ")), served.toString());
+        assertTrue(served.get("u2").stream().anyMatch(r -> r.startsWith("ENTERPRISEPACK ")), "lee keeps E3: " + served);
+    }
 }

@@ -283,7 +283,7 @@ public final class PlanRules {
                 for (int j = 0; j < cs.size(); j++) {
                     countries.add(country(cs.get(j), where, p + ".countries[" + j + "]"));
                 }
-                out.add(new Prohibition(plan, Set.copyOf(countries)));
+                out.add(new Prohibition(plan, java.util.Collections.unmodifiableSortedSet(new TreeSet<>(countries))));
             }
             return out;
         }

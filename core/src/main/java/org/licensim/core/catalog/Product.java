@@ -22,6 +22,15 @@ public record Product(int index, String skuId, String skuPartNumber, String disp
         return -1;
     }
 
+    /**
+     * The product as people read it: Microsoft's name with the part number beside it ("Office 365
+     * E3 (ENTERPRISEPACK)"), or the part number alone when the catalog has no other name.
+     */
+    public String label() {
+        String d = displayName == null ? "" : displayName.strip();
+        return d.isEmpty() || d.equalsIgnoreCase(skuPartNumber) ? skuPartNumber : d + " (" + skuPartNumber + ")";
+    }
+
     public int planCount() {
         return plans.length;
     }

@@ -11,4 +11,14 @@ import java.util.List;
  */
 public record ServicePlan(int index, String servicePlanId, String servicePlanName, String friendlyName,
                           List<String> aliases) {
+
+    /**
+     * The plan as people read it, the way products are named: Microsoft's friendly name with the
+     * internal name beside it ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), or the
+     * internal name alone when the table gives no other.
+     */
+    public String label() {
+        String f = friendlyName == null ? "" : friendlyName.strip();
+        return f.isEmpty() || f.equalsIgnoreCase(servicePlanName) ? servicePlanName : f + " (" + servicePlanName + ")";
+    }
 }

@@ -124,6 +124,16 @@ public final class Groups {
         return displayNames[g];
     }
 
+    /**
+     * The group as people read it: its display name, or its id when it has none. Looked up only
+     * when a message is phrased (display names need not be unique; the message's event or row
+     * carries the id).
+     */
+    public String nameOf(int g) {
+        String d = displayNames[g];
+        return d == null || d.isBlank() ? ids[g] : d;
+    }
+
     public boolean securityEnabled(int g) {
         return (flags[g] & SECURITY) != 0;
     }

@@ -243,8 +243,7 @@ final class EventApplier {
         if (u < 0) {
             int nested = nestedGroup(e, e.memberId());
             if (nested == g) {
-                throw Requests.reject(e, Reason.SELF_MEMBERSHIP, "group \"" + e.groupId()
-                        + "\" cannot be a member of itself");
+                throw Requests.reject(e, Reason.SELF_MEMBERSHIP, req.groupRef(g) + " cannot be a member of itself");
             }
             dir.addNestedGroup(g, nested);
             return;
@@ -300,8 +299,8 @@ final class EventApplier {
 
     private void checkManual(Event e, int g) {
         if (dynamic.managesMembers(tenant, g)) {
-            throw Requests.reject(e, Reason.DYNAMIC_GROUP, "group \"" + groups.id(g)
-                    + "\" is a dynamic group: its members come from its rule");
+            throw Requests.reject(e, Reason.DYNAMIC_GROUP, req.groupRef(g)
+                    + " is a dynamic group: its members come from its rule");
         }
     }
 
@@ -374,14 +373,14 @@ final class EventApplier {
         int g = req.group(e, e.groupId());
         License[] ls = asg.ofGroup(g);
         if (ls.length > 0) {
-            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, "group \"" + e.groupId() + "\" still assigns "
+            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, req.groupRef(g) + " still assigns "
                     + req.productNames(ls) + ": remove its licences before deleting it (SPEC R8)");
         }
         int held = firstUserWithEntriesOf(g);
         if (held >= 0) {
-            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, "group \"" + e.groupId()
-                    + "\" still has a licence held back on user \"" + users.id(held)
-                    + "\" because other plans depend on it (DependencyViolation, SPEC R14): resolve that first");
+            throw Requests.reject(e, Reason.GROUP_STILL_LICENSED, req.groupRef(g)
+                    + " still has a licence held back on " + req.userRef(held)
+                    + " because other plans depend on it (DependencyViolation, SPEC R14): resolve that first");
         }
         int n = members.load(groups, g);
         for (int i = 0; i < n; i++) {
@@ -421,12 +420,12 @@ final class EventApplier {
         }
         int g = req.group(e, e.groupId());
         if (!groups.securityEnabled(g)) {
-            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, "group \"" + e.groupId()
-                    + "\" is not a security group: only security groups can be assigned products (SPEC R8)");
+            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, req.groupRef(g)
+                    + " is not a security group: only security groups can be assigned products (SPEC R8)");
         }
         int t = req.product(e, e.skuId());
         if (asg.findGroupLicense(g, t) != null) {
-            throw Requests.reject(e, Reason.ALREADY_ASSIGNED, "group \"" + e.groupId() + "\" already assigns "
+            throw Requests.reject(e, Reason.ALREADY_ASSIGNED, req.groupRef(g) + " already assigns "
                     + req.name(t) + "; change its plans with GroupDisabledPlansChanged");
         }
         long[] disabled = req.disabledMask(e, t, e.disabledPlans());

@@ -32,8 +32,8 @@ final class LicenceEvents {
             return;
         }
         if (a.users.usageLocationCode(u) == Dictionary.NULL) {
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId()
-                    + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, a.req.userRef(u)
+                    + " has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
         }
         long[] disabled = a.req.disabledMask(e, t, e.disabledPlans());
         License l = new License(t, disabled, a.masks.internEnabled(a.subs, t, disabled), a.r.causeSeq());
@@ -41,8 +41,8 @@ final class LicenceEvents {
         long unit = a.rules.ruleMask(l.enabled());
         long missing = a.rules.unmet(a.r.unionActive(Integer.MIN_VALUE) | unit) & unit;
         if (missing != 0) {
-            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot assign " + a.req.name(t) + " to user \""
-                    + e.userId() + "\": " + a.req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
+            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot assign " + a.req.name(t) + " to "
+                    + a.req.userRef(u) + ": " + a.req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
         }
         a.asg.putDirect(u, l);
         a.r.demandUnit(StateStore.direct(t));
@@ -51,7 +51,7 @@ final class LicenceEvents {
         if (error != States.NONE) {
             a.asg.removeDirect(u, t);
             a.r.rollback();
-            throw a.req.assignmentFailed(e, e.userId(), u, t, error);
+            throw a.req.assignmentFailed(e, u, t, error);
         }
         a.end(u);
     }
@@ -63,10 +63,10 @@ final class LicenceEvents {
             StringBuilder from = new StringBuilder();
             for (int g : a.dir.groupsOf(u)) { // a rejection's message: allocation does not matter here
                 if (a.asg.findGroupLicense(g, t) != null) {
-                    from.append(from.length() == 0 ? "" : ", ").append('"').append(a.groups.id(g)).append('"');
+                    from.append(from.length() == 0 ? "" : ", ").append('"').append(a.groups.nameOf(g)).append('"');
                 }
             }
-            throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + e.userId() + "\" has no direct assignment of "
+            throw Requests.reject(e, Reason.NOT_ASSIGNED, a.req.userRef(u) + " has no direct assignment of "
                     + a.req.name(t) + (from.length() > 0 ? "; it is inherited from group " + from
                     + " and can only be removed there (SPEC R8)" : ""));
         }
@@ -75,8 +75,8 @@ final class LicenceEvents {
         long all = a.r.unionActive(Integer.MIN_VALUE);
         long introduced = a.rules.unmet(a.r.unionActive(src)) & ~a.rules.unmet(all);
         if (introduced != 0) {
-            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + a.req.name(t) + " from user \""
-                    + e.userId() + "\": other plans depend on it: " + a.req.describeUnmet(introduced)
+            throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + a.req.name(t) + " from "
+                    + a.req.userRef(u) + ": other plans depend on it: " + a.req.describeUnmet(introduced)
                     + " (DependencyViolation, SPEC R14)");
         }
         a.asg.removeDirect(u, t);

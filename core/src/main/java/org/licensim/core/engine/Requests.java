@@ -21,7 +21,11 @@ import org.licensim.core.state.States;
 /**
  * The checks an event passes before it changes anything (SPEC R22: unknown ids, plans not in
  * the product; R8, R14, R15 refusals) and the words of every refusal: each names the event,
- * the offending value and, where it helps, what is allowed.
+ * the offending value and, where it helps, what is allowed. Users are named by
+ * userPrincipalName, groups by display name, products and plans by Microsoft's names with the
+ * part number beside ({@link #userRef}, {@link #groupRef}, {@link #name}); an id the tenant does
+ * not know is quoted as given. The names are looked up only when a refusal is phrased, never on
+ * the way of an event that is applied; the refused event carries the ids.
  */
 final class Requests {
     private final Tenant tenant;
@@ -80,7 +84,7 @@ final class Requests {
     License assignedLicense(Event e, int g, int t) {
         License l = asg.findGroupLicense(g, t);
         if (l == null) {
-            throw reject(e, Reason.NOT_ASSIGNED, "group \"" + groups.id(g) + "\" does not assign " + name(t));
+            throw reject(e, Reason.NOT_ASSIGNED, groupRef(g) + " does not assign " + name(t));
         }
         return l;
     }
@@ -109,7 +113,7 @@ final class Requests {
         }
         int t = subs.indexOf(p);
         if (t < 0) {
-            throw reject(e, Reason.UNKNOWN_PRODUCT, "product " + p.skuPartNumber()
+            throw reject(e, Reason.UNKNOWN_PRODUCT, "product " + p.label()
                     + " is not among the tenant's subscribedSkus");
         }
         return t;
@@ -128,7 +132,7 @@ final class Requests {
             }
             if (local < 0) {
                 throw reject(e, Reason.UNKNOWN_PLAN, "disabled plan \"" + ref + "\" is not a plan of product "
-                        + p.skuPartNumber());
+                        + p.label());
             }
             m[local >>> 6] |= 1L << local;
         }
@@ -150,7 +154,7 @@ final class Requests {
     void checkGroupPlans(Event e, int g, long union) {
         long missing = rules.unmet(union);
         if (missing != 0) {
-            throw reject(e, Reason.DEPENDENCY_VIOLATION, "license operation failed for group \"" + groups.id(g) + "\": "
+            throw reject(e, Reason.DEPENDENCY_VIOLATION, "license operation failed for " + groupRef(g) + ": "
                     + describeUnmet(missing) + "; the group must have the prerequisite services itself (SPEC R14)");
         }
     }
@@ -169,7 +173,7 @@ final class Requests {
     }
 
     /** A direct assignment that failed with {@code error} (a States error code), refused with the reason. */
-    Rejection assignmentFailed(Event e, String userId, int u, int t, int error) {
+    Rejection assignmentFailed(Event e, int u, int t, int error) {
         Reason reason = switch (error) {
             case States.COUNT_VIOLATION -> Reason.COUNT_VIOLATION;
             case States.MUTUALLY_EXCLUSIVE_VIOLATION -> Reason.MUTUALLY_EXCLUSIVE_VIOLATION;
@@ -177,14 +181,14 @@ final class Requests {
             case States.UNIQUENESS_VIOLATION -> Reason.UNIQUENESS_VIOLATION;
             default -> throw new IllegalStateException("a failed unit reported error " + error);
         };
-        return reject(e, reason, "cannot assign " + name(t) + " to user \"" + userId + "\": " + explain(error, u, t)
+        return reject(e, reason, "cannot assign " + name(t) + " to " + userRef(u) + ": " + explain(error, u, t)
                 + " (" + States.errorNameOf(error) + ")");
     }
 
     private String explain(int error, int u, int t) {
         return switch (error) {
-            case States.COUNT_VIOLATION -> "no seats left of " + name(t) + " (consumed " + ledger.consumed(t)
-                    + " of " + ledger.capacity(t) + ")";
+            case States.COUNT_VIOLATION -> "no seats left, " + ledger.consumed(t) + " of " + ledger.capacity(t)
+                    + " consumed";
             case States.MUTUALLY_EXCLUSIVE_VIOLATION -> "its plans conflict with plans the user already has";
             case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> "a plan of it is not allowed in usage location "
                     + users.usageLocation().get(u);
@@ -193,8 +197,19 @@ final class Requests {
         };
     }
 
+    /** Product {@code t} as people read it: "Office 365 E3 (ENTERPRISEPACK)". */
     String name(int t) {
-        return subs.product(t).skuPartNumber();
+        return subs.product(t).label();
+    }
+
+    /** {@code user "adele.vance@contoso.com"}: the user by userPrincipalName (its id when it has none). */
+    String userRef(int u) {
+        return "user \"" + users.nameOf(u) + "\"";
+    }
+
+    /** {@code group "Sales - Office 365 E3"}: the group by display name (its id when it has none). */
+    String groupRef(int g) {
+        return "group \"" + groups.nameOf(g) + "\"";
     }
 
     String productNames(License[] ls) {

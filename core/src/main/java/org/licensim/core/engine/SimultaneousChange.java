@@ -121,13 +121,13 @@ final class SimultaneousChange {
         for (int i = 0; i < removed.length; i++) {
             was[i] = asg.findDirect(u, removed[i]);
             if (was[i] == null) {
-                throw Requests.reject(e, Reason.NOT_ASSIGNED, "user \"" + userId + "\" has no direct assignment of "
+                throw Requests.reject(e, Reason.NOT_ASSIGNED, req.userRef(u) + " has no direct assignment of "
                         + req.name(removed[i]) + " to remove");
             }
         }
         if (added.length > 0 && users.usageLocationCode(u) == Dictionary.NULL) {
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + userId
-                    + "\" has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, req.userRef(u)
+                    + " has no usageLocation: a licence cannot be assigned directly until one is set (SPEC R15)");
         }
         License[] replaced = new License[added.length];
         License[] now = new License[added.length];
@@ -148,7 +148,7 @@ final class SimultaneousChange {
                 r.removeSource(u, StateStore.direct(removed[i]), -1, null, incoming);
                 if (r.stillHolds(StateStore.direct(removed[i]))) {
                     throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot remove " + req.name(removed[i])
-                            + " from user \"" + userId + "\": other plans depend on it: "
+                            + " from " + req.userRef(u) + ": other plans depend on it: "
                             + req.describeUnmet(rules.unmet(r.unionActive(StateStore.direct(removed[i])) | incoming)
                             & ~before) + " (DependencyViolation, SPEC R14)");
                 }
@@ -161,13 +161,13 @@ final class SimultaneousChange {
             for (int i = 0; i < added.length; i++) {
                 int error = r.failedWith(StateStore.direct(added[i]), added[i]);
                 if (error != States.NONE) {
-                    throw req.assignmentFailed(e, userId, u, added[i], error);
+                    throw req.assignmentFailed(e, u, added[i], error);
                 }
             }
             long missing = rules.unmet(r.unionActive(Integer.MIN_VALUE)) & ~before;
             if (missing != 0) {
-                throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot change the licences of user \""
-                        + userId + "\": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
+                throw Requests.reject(e, Reason.DEPENDENCY_VIOLATION, "cannot change the licences of "
+                        + req.userRef(u) + ": " + req.describeUnmet(missing) + " (DependencyViolation, SPEC R14)");
             }
         } catch (Rejection refused) {
             for (int i = 0; i < added.length; i++) {
@@ -214,8 +214,8 @@ final class SimultaneousChange {
                     + tenant.settings().id() + "\" (it needs a paid directory plan; SPEC R22)");
         }
         if (added.length > 0 && !groups.securityEnabled(g)) {
-            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, "group \"" + e.groupId()
-                    + "\" is not a security group: only security groups can be assigned products (SPEC R8)");
+            throw Requests.reject(e, Reason.NOT_SECURITY_GROUP, req.groupRef(g)
+                    + " is not a security group: only security groups can be assigned products (SPEC R8)");
         }
         License[] was = new License[removed.length];
         for (int i = 0; i < removed.length; i++) {

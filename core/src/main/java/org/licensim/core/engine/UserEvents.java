@@ -97,7 +97,7 @@ final class UserEvents {
         checkExtensions(e, e.attributes());
         if (e.attributes().hasUsageLocation && e.attributes().usageLocation == null && a.asg.directOf(u).length > 0) {
             // SPEC R15, R24: a direct assignment needs a usage location, so it cannot be taken from under one
-            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, "user \"" + e.userId() + "\" has " + a.req.productNames(
+            throw Requests.reject(e, Reason.NO_USAGE_LOCATION, a.req.userRef(u) + " has " + a.req.productNames(
                     a.asg.directOf(u)) + " assigned directly: its usageLocation cannot be cleared while it does (SPEC R15); "
                     + "remove the direct assignment first, or set another country");
         }

@@ -275,7 +275,10 @@ public final class GraphImport {
                     problem(where, "assigns licences but " + membersDir.resolve(id + ".json")
                             + " is missing (GET /groups/" + id + "/members)");
                 } else if (!g.hasNonNull("membershipRule")) {
-                    notes.add("group " + id + ": no members file; imported without members (it assigns no licence)");
+                    // by name, for people; the id is in the file name the export lacks
+                    notes.add("group " + (g.hasNonNull("displayName") ? "\"" + g.get("displayName").asText() + "\"" : id)
+                            + ": no members file (" + membersDir.getFileName() + "/" + id + ".json); imported without members "
+                            + "(it assigns no licence)");
                 }
             }
             ArrayNode m = o.putArray("members");

@@ -130,8 +130,19 @@ public final class GraphRequests {
                         "Invoke-MgReprocessUserLicenseAssignment -UserId " + ps(r.userId()),
                         "reprocess the licences of " + n.user(r.userId()));
             }
-            case UserCreated, UserDeleted, UserAttributesChanged, GroupCreated, GroupDeleted, GroupRuleChanged,
-                UnitsChanged -> throw noRequest(e);
+            case GroupRuleChanged -> {
+                // a dynamic group's rule saved (again): Graph's PATCH of the group, which has it evaluated afresh
+                Event.GroupRuleChanged c = (Event.GroupRuleChanged) e;
+                ObjectNode body = JSON.createObjectNode();
+                body.put("membershipRule", c.membershipRule());
+                body.put("membershipRuleProcessingState", c.paused() ? "Paused" : "On");
+                yield new Request("PATCH", "/groups/" + c.groupId(), body,
+                        "Update-MgGroup -GroupId " + ps(c.groupId()) + " -MembershipRule " + ps(c.membershipRule())
+                                + " -MembershipRuleProcessingState " + (c.paused() ? "'Paused'" : "'On'"),
+                        "save the membership rule of group " + n.group(c.groupId()) + " (it is evaluated afresh)");
+            }
+            case UserCreated, UserDeleted, UserAttributesChanged, GroupCreated, GroupDeleted, UnitsChanged ->
+                throw noRequest(e);
         };
     }
 

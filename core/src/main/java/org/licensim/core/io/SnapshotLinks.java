@@ -62,7 +62,7 @@ final class SnapshotLinks {
                 for (int plan : missing) {
                     sb.append(sb.length() > 0 ? "; " : "").append(snap.rules.requirement(plan, snap.catalog));
                 }
-                unreachable(where, "license operation failed for group \"" + snap.dir.groups().id(g) + "\": " + sb
+                unreachable(where, "license operation failed for group \"" + snap.dir.groups().nameOf(g) + "\": " + sb
                         + "; the group must have the prerequisite services itself (SPEC R14, R24)");
             }
         });
@@ -132,7 +132,7 @@ final class SnapshotLinks {
                     continue;
                 }
                 if (snap.dir.users().usageLocationCode(target) == org.licensim.core.directory.Dictionary.NULL) {
-                    unreachable(a.where, "user \"" + a.userId + "\" has no usageLocation: a licence cannot be "
+                    unreachable(a.where, "user \"" + snap.dir.users().nameOf(target) + "\" has no usageLocation: a licence cannot be "
                             + "assigned directly until one is set (SPEC R15, R24)");
                     if (!snap.reportUnreachable) {
                         continue;
@@ -151,7 +151,7 @@ final class SnapshotLinks {
                     continue;
                 }
                 if (!snap.dir.groups().securityEnabled(target)) {
-                    unreachable(a.where, "group \"" + a.groupId + "\" is not a security group (securityEnabled "
+                    unreachable(a.where, "group \"" + snap.dir.groups().nameOf(target) + "\" is not a security group (securityEnabled "
                             + "false): only security groups can be assigned products (SPEC R8, R24)");
                     if (!snap.reportUnreachable) {
                         continue;

@@ -28,6 +28,12 @@ import org.licensim.core.state.States;
  * keeping every service and no error, then has the fewest (member, step, service) gaps on the
  * way, then the fewest errors and steps. What every candidate did is reported.
  */
+/**
+ * @param group the group's id
+ * @param groupName its display name, or null
+ * @param from the old product's part number
+ * @param to the new product's part number
+ */
 public record ProductSwitch(String group, String groupName, String from, String to, List<String> notInTarget,
                             List<Candidate> candidates, Candidate chosen) {
 
@@ -54,10 +60,10 @@ public record ProductSwitch(String group, String groupName, String from, String 
         Product to = product(t, toSku);
         int fromT = t.subscriptions().indexOf(from);
         if (t.assignments().findGroupLicense(g, fromT) == null) {
-            throw new LicensimException("group \"" + groupId + "\" does not assign " + from.skuPartNumber());
+            throw new LicensimException("group \"" + t.groups().nameOf(g) + "\" does not assign " + from.label());
         }
         if (t.assignments().findGroupLicense(g, t.subscriptions().indexOf(to)) != null) {
-            throw new LicensimException("group \"" + groupId + "\" already assigns " + to.skuPartNumber());
+            throw new LicensimException("group \"" + t.groups().nameOf(g) + "\" already assigns " + to.label());
         }
         // the target's plans that conflict with a plan the old product has enabled for the group
         long[] fromEnabled = t.masks().copy(t.assignments().findGroupLicense(g, fromT).enabled());
@@ -105,30 +111,30 @@ public record ProductSwitch(String group, String groupName, String from, String 
         cs.add(simulate(load, g, to, unavoidable, "one request: remove the old product and add the new together", List.of(
                 new Event.AssignLicense(seq, when, null, groupId, List.of(new Event.AddedLicense(to.skuId(), toDisabled)),
                         List.of(from.skuId()))),
-                List.of("remove " + from.skuPartNumber() + " and add " + to.skuPartNumber() + " in one request "
+                List.of("remove " + from.label() + " and add " + to.label() + " in one request "
                         + "(assignLicense)")));
         cs.add(simulate(load, g, to, unavoidable, "assign the new product, then remove the old", List.of(
                 new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), toDisabled),
                 new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId())),
-                List.of("assign " + to.skuPartNumber(), "remove " + from.skuPartNumber())));
+                List.of("assign " + to.label(), "remove " + from.label())));
         cs.add(simulate(load, g, to, unavoidable, "remove the old product, then assign the new", List.of(
                 new Event.LicenseRemovedFromGroup(seq, when, groupId, from.skuId()),
                 new Event.LicenseAssignedToGroup(seq + 1, when, groupId, to.skuId(), toDisabled)),
-                List.of("remove " + from.skuPartNumber(), "assign " + to.skuPartNumber())));
+                List.of("remove " + from.label(), "assign " + to.label())));
         cs.add(simulate(load, g, to, unavoidable, "assign the new product, remove the old, reprocess the group", List.of(
                 new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), toDisabled),
                 new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId()),
                 new Event.Reprocess(seq + 2, when, null, groupId)),
-                List.of("assign " + to.skuPartNumber(), "remove " + from.skuPartNumber(), "reprocess the group")));
+                List.of("assign " + to.label(), "remove " + from.label(), "reprocess the group")));
         if (!conflicting.isEmpty()) {
             cs.add(simulate(load, g, to, unavoidable, "assign the new product without its conflicting plans, remove the old, "
                     + "then enable them", List.of(
                     new Event.LicenseAssignedToGroup(seq, when, groupId, to.skuId(), stagedDisabled),
                     new Event.LicenseRemovedFromGroup(seq + 1, when, groupId, from.skuId()),
                     new Event.GroupDisabledPlansChanged(seq + 2, when, groupId, to.skuId(), toDisabled)),
-                    List.of("assign " + to.skuPartNumber() + " with " + conflicting.size() + " conflicting plans disabled",
-                            "remove " + from.skuPartNumber(), "enable the " + conflicting.size() + " plans in "
-                                    + to.skuPartNumber())));
+                    List.of("assign " + to.label() + " with " + conflicting.size() + " conflicting plans disabled",
+                            "remove " + from.label(), "enable the " + conflicting.size() + " plans in "
+                                    + to.label())));
         }
         Candidate best = null;
         for (Candidate c : cs) {
@@ -138,9 +144,8 @@ public record ProductSwitch(String group, String groupName, String from, String 
         }
         java.util.Collections.sort(missing);
         String display = t.groups().displayName(g);
-        return new ProductSwitch(groupId, display == null || display.isBlank() || display.equals(groupId) ? "\"" + groupId
-                + "\"" : "\"" + display + "\" (" + groupId + ")", from.skuPartNumber(), to.skuPartNumber(), List.copyOf(missing),
-                List.copyOf(cs), best);
+        return new ProductSwitch(groupId, display == null || display.isBlank() ? null : display, from.skuPartNumber(),
+                to.skuPartNumber(), List.copyOf(missing), List.copyOf(cs), best);
     }
 
     private static boolean better(Candidate c, Candidate best) {
@@ -310,7 +315,7 @@ public record ProductSwitch(String group, String groupName, String from, String 
             int at = i * StateStore.ENTRY_INTS;
             int st = es[at + StateStore.STATE];
             if (es[at + StateStore.SRC] == g && es[at + StateStore.PRODUCT] == t && States.state(st) == States.ERROR) {
-                return e.tenant().subscriptions().product(t).skuPartNumber() + " " + States.errorName(st);
+                return e.tenant().subscriptions().product(t).label() + " " + States.errorName(st);
             }
         }
         return null;

@@ -29,16 +29,40 @@ import org.licensim.core.state.UserEntries;
  */
 public record Reclaim(int inactiveDays, long now, boolean signInActivity, String currency, List<Seat> seats) {
 
-    /** One source of a held seat: direct ({@code groupId} null) or a group, and whether that group is dynamic. */
-    public record Source(String groupId, String groupName, boolean dynamic) {
+    /**
+     * One source of a held seat: direct ({@code groupId} null) or a group, and whether that group
+     * is dynamic. For a group whose rule is a memberOf rule (section 4: Entra's way to license
+     * the members of nested groups), {@code via} are the groups it names that the user is a
+     * direct member of: the user holds the licence through them. A user who leaves a named group
+     * stays in the memberOf group until its rule is modified (docs/SPEC-NOTES.md, memberOf), so
+     * the seat is freed by leaving every one of them and then saving {@code rule} again.
+     */
+    public record Source(String groupId, String groupName, boolean dynamic, List<Via> via, String rule) {
+        public Source(String groupId, String groupName, boolean dynamic) {
+            this(groupId, groupName, dynamic, List.of(), null);
+        }
+
         public boolean direct() {
             return groupId == null;
+        }
+
+        /** Whether changes licensim writes (leaving assigned groups, removing a direct licence) free this source. */
+        public boolean reachable() {
+            return !dynamic || (!via.isEmpty() && via.stream().noneMatch(Via::dynamic));
         }
 
         /** "direct", or "group \"NAME\"" (with "dynamic" for a rule-based group). */
         public String describe() {
             return direct() ? "direct" : (dynamic ? "dynamic group \"" : "group \"") + (groupName == null ? groupId : groupName)
                     + "\"";
+        }
+    }
+
+    /** A group a memberOf rule names and the user is a direct member of; {@code dynamic} when its own members come from a rule. */
+    public record Via(String groupId, String groupName, boolean dynamic) {
+        /** "group \"NAME\"" (with "dynamic" for a rule-based group). */
+        public String describe() {
+            return (dynamic ? "dynamic group \"" : "group \"") + (groupName == null ? groupId : groupName) + "\"";
         }
     }
 
@@ -61,6 +85,7 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
         Subscriptions subs = engine.tenant().subscriptions();
         long cutoff = now - inactiveDays * 86_400L;
         List<Seat> seats = new ArrayList<>();
+        Map<Integer, int[]> memberOf = new java.util.HashMap<>();
         try {
             UserEntries.forEach(engine.store(), users, (u, es, count) -> {
                 boolean disabled = !users.accountEnabled(u);
@@ -79,8 +104,10 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
                         }
                         held |= States.holds(es[at + StateStore.STATE]);
                         int src = es[at + StateStore.SRC];
+                        List<Via> via = StateStore.isDirect(src) ? List.of() : via(groups, memberOf, src, u);
                         sources.add(StateStore.isDirect(src) ? new Source(null, null, false)
-                                : new Source(groups.id(src), groups.displayName(src), groups.isDynamic(src)));
+                                : new Source(groups.id(src), groups.displayName(src), groups.isDynamic(src), via,
+                                        via.isEmpty() ? null : groups.membershipRule(src)));
                     }
                     if (!held) {
                         continue;
@@ -99,12 +126,56 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
         return new Reclaim(inactiveDays, now, users.hasSignInActivity(), currency, List.copyOf(seats));
     }
 
+    /**
+     * The groups group {@code g}'s memberOf rule names that user {@code u} is a direct member of
+     * (empty for any other group); each group's rule is parsed once.
+     */
+    private static List<Via> via(Groups groups, Map<Integer, int[]> memberOf, int g, int u) {
+        int[] named = memberOf.computeIfAbsent(g, k -> {
+            String rule = groups.isDynamic(k) ? groups.membershipRule(k) : null;
+            if (rule == null || groups.rulePaused(k)) { // a paused rule is not evaluated again when saved
+                return new int[0];
+            }
+            try {
+                if (org.licensim.core.rules.RuleParser.parse(rule) instanceof org.licensim.core.rules.Rule.MemberOf m) {
+                    return m.groupIds().stream().mapToInt(groups::indexOf).filter(x -> x >= 0).toArray();
+                }
+            } catch (org.licensim.core.rules.RuleException e) {
+                // a rule the tenant loaded parses; nothing to follow otherwise
+            }
+            return new int[0];
+        });
+        List<Via> out = new ArrayList<>();
+        for (int x : named) {
+            if (groups.userMembers(x).contains(u)) {
+                out.add(new Via(groups.id(x), groups.displayName(x), groups.isDynamic(x)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     private static String action(List<Source> sources) {
         List<String> steps = new ArrayList<>();
         for (Source s : sources) {
-            steps.add(s.direct() ? "remove the direct licence" : s.dynamic() ? "change " + s.describe() + "'s rule or the "
-                    + "user's attributes (a rule-based group's members cannot be removed)" : "remove the user from " + s.describe()
-                    + " (it takes every licence and access the group gives)");
+            if (s.direct()) {
+                steps.add("remove the direct licence");
+            } else if (!s.via().isEmpty()) {
+                // a memberOf group: the user is in it through the groups its rule names, and leaves it by leaving them
+                List<String> leave = new ArrayList<>();
+                for (Via v : s.via()) {
+                    leave.add(v.dynamic() ? "change " + v.describe() + "'s rule or the user's attributes" : "remove the user "
+                            + "from " + v.describe());
+                }
+                steps.add(String.join(" and ", leave) + ", then save " + s.describe() + "'s memberOf rule again ("
+                        + s.describe() + " takes its members from " + (s.via().size() == 1 ? "that group" : "those groups")
+                        + ", and keeps one who leaves until its rule is modified; leaving takes every licence and access "
+                        + (s.via().size() == 1 ? "that group gives" : "those groups give") + ")");
+            } else if (s.dynamic()) {
+                steps.add("change " + s.describe() + "'s rule or the user's attributes (a rule-based group's members cannot "
+                        + "be removed)");
+            } else {
+                steps.add("remove the user from " + s.describe() + " (it takes every licence and access the group gives)");
+            }
         }
         return String.join("; ", steps);
     }
@@ -116,12 +187,15 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
 
     /**
      * The changes that free the seats, in order: a direct licence removed, a user removed from an
-     * assigned group (once per user and group, whatever the products); sources in dynamic groups
-     * have no such change and are left out ({@link #unreachable}).
+     * assigned group (once per user and group, whatever the products), or, for a memberOf group,
+     * from the assigned groups its rule names that hold the user, then that group's rule saved
+     * again (once per group, at the end); other sources in dynamic groups have no such change and
+     * are left out ({@link #unreachable}).
      */
     public List<Event> events(Instant time) {
         List<Event> out = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
+        Map<String, String> resave = new java.util.LinkedHashMap<>();
         long seq = 1;
         for (Seat s : seats) {
             for (Source src : s.sources()) {
@@ -129,16 +203,29 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
                     if (done.add("d " + s.userId() + " " + s.sku())) {
                         out.add(new Event.LicenseRemovedFromUser(seq++, time, s.userId(), s.sku()));
                     }
-                } else if (!src.dynamic() && done.add("g " + s.userId() + " " + src.groupId())) {
-                    out.add(new Event.MemberRemoved(seq++, time, src.groupId(), s.userId()));
+                } else if (!src.dynamic()) {
+                    if (done.add("g " + s.userId() + " " + src.groupId())) {
+                        out.add(new Event.MemberRemoved(seq++, time, src.groupId(), s.userId()));
+                    }
+                } else if (src.reachable()) {
+                    for (Via v : src.via()) {
+                        if (done.add("g " + s.userId() + " " + v.groupId())) {
+                            out.add(new Event.MemberRemoved(seq++, time, v.groupId(), s.userId()));
+                        }
+                    }
+                    resave.put(src.groupId(), src.rule());
                 }
             }
+        }
+        // each memberOf group's rule saved once, after every member it should let go has left the groups it names
+        for (Map.Entry<String, String> r : resave.entrySet()) {
+            out.add(new Event.GroupRuleChanged(seq++, time, r.getKey(), r.getValue(), false));
         }
         return out;
     }
 
-    /** Seats one of whose sources is a dynamic group: {@link #events} cannot free them. */
+    /** Seats one of whose sources is a dynamic group that no written change empties: {@link #events} cannot free them. */
     public long unreachable() {
-        return seats.stream().filter(s -> s.sources().stream().anyMatch(Source::dynamic)).count();
+        return seats.stream().filter(s -> s.sources().stream().anyMatch(x -> !x.reachable())).count();
     }
 }

@@ -23,8 +23,11 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
                           List<Change> gained, List<Change> lost, List<Seats> seats, List<Change> newErrors,
                           List<String> warnings) {
 
-    /** A user and a product (and, for errors, the error). */
-    public record Change(String user, String product, String detail) {
+    /**
+     * A user (id) and a product (part number) and, for errors, the error in words with the group
+     * named by display name; {@code group} is that group's id (null for a direct licence).
+     */
+    public record Change(String user, String product, String detail, String group) {
     }
 
     public record Seats(String product, int before, int after, int capacity) {
@@ -42,7 +45,7 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
         try {
             RuleParser.parse(rule);
         } catch (RuleException e) {
-            throw new LicensimException("rule for group \"" + groupId + "\": " + e.getMessage(), e);
+            throw new LicensimException("rule for group \"" + probe.groups().nameOf(g) + "\": " + e.getMessage(), e);
         }
         WhatIf w = WhatIf.of(load, List.of(new Event.GroupRuleChanged(Math.max(0, probe.lastAppliedSeq() + 1),
                 WhatIf.clock(probe), groupId, rule, probe.groups().rulePaused(g))));
@@ -61,6 +64,6 @@ public record RulePreview(String group, String oldRule, String newRule, List<Str
     }
 
     private static List<Change> convert(List<WhatIf.Change> cs) {
-        return cs.stream().map(c -> new Change(c.user(), c.product(), c.detail())).toList();
+        return cs.stream().map(c -> new Change(c.user(), c.product(), c.detail(), c.group())).toList();
     }
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Product;
+import org.licensim.core.catalog.ServicePlan;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.Rejection;
@@ -27,8 +28,19 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
     public record Membership(String group, String user, boolean joins) {
     }
 
-    /** A user and a product, with a detail (plans, or the state/error). */
-    public record Change(String user, String product, String detail) {
+    /**
+     * A user (id) and a product (part number), with a detail in words people read (service plans
+     * by Microsoft's friendly name, groups by display name) and the ids it names, for CSV and JSON.
+     *
+     * @param group the id of the group the detail names (a licence's source), or null
+     * @param plansOn service plans switched on
+     * @param plansOff service plans switched off
+     */
+    public record Change(String user, String product, String detail, String group, List<ServicePlan> plansOn,
+                         List<ServicePlan> plansOff) {
+        public Change(String user, String product, String detail) {
+            this(user, product, detail, null, List.of(), List.of());
+        }
     }
 
     public record Seats(String product, int before, int after, int capacity) {
@@ -87,13 +99,14 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
                 } else if (had != null && has == null) {
                     lost.add(new Change(id, p.skuPartNumber(), null));
                 } else if (had != null && !java.util.Arrays.equals(had, has)) {
-                    plans.add(new Change(id, p.skuPartNumber(), planDiff(after, p, had, has)));
+                    plans.add(planChange(after, id, p, had, has));
                 }
                 if (had != null && has != null && !holdsDirect(ea, t) && holdsDirect(eb, t)) {
-                    String from = inheritedFrom(after, ea, t);
-                    if (from != null && inheritedFrom(after, eb, t) == null) {
-                        kinds.add(new Change(id, p.skuPartNumber(), "inherited from group " + from
-                                + " -> direct (R16a: a direct add-on depends on it)"));
+                    int from = inheritedFrom(ea, t);
+                    if (from >= 0 && inheritedFrom(eb, t) < 0) {
+                        kinds.add(new Change(id, p.skuPartNumber(), "inherited from group \"" + after.groups().nameOf(from)
+                                + "\" -> direct (R16a: a direct add-on depends on it)", after.groups().id(from),
+                                List.of(), List.of()));
                     }
                 }
             }
@@ -102,9 +115,11 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
                 int state = eb[at + StateStore.STATE];
                 if (state != States.pack(States.ACTIVE, States.NONE) && !sameState(ea, eb, at)) {
                     int src = eb[at + StateStore.SRC];
+                    boolean direct = StateStore.isDirect(src);
                     errors.add(new Change(id, after.subscriptions().product(eb[at + StateStore.PRODUCT]).skuPartNumber(),
-                            States.stateName(state) + "/" + States.errorName(state) + (StateStore.isDirect(src)
-                                    ? " (direct)" : " (group " + after.groups().id(src) + ")")));
+                            States.stateName(state) + "/" + States.errorName(state) + (direct
+                                    ? " (direct)" : " (group \"" + after.groups().nameOf(src) + "\")"),
+                            direct ? null : after.groups().id(src), List.of(), List.of()));
                 }
             }
         }
@@ -172,20 +187,30 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
         return union;
     }
 
-    static String planDiff(Tenant t, Product p, long[] had, long[] has) {
-        StringBuilder on = new StringBuilder();
-        StringBuilder off = new StringBuilder();
+    /**
+     * The plans of product {@code p} switched on and off between {@code had} and {@code has}: the
+     * detail by Microsoft's friendly names ("switched off: Microsoft 365 Apps for enterprise
+     * (OFFICESUBSCRIPTION)"), the plans themselves beside it.
+     */
+    static Change planChange(Tenant t, String user, Product p, long[] had, long[] has) {
+        List<ServicePlan> on = new ArrayList<>();
+        List<ServicePlan> off = new ArrayList<>();
+        StringBuilder onWords = new StringBuilder();
+        StringBuilder offWords = new StringBuilder();
         int[] plans = p.plans();
         for (int k = 0; k < plans.length; k++) {
             boolean x = (had[k >>> 6] & (1L << k)) != 0;
             boolean y = (has[k >>> 6] & (1L << k)) != 0;
             if (x != y) {
-                (y ? on : off).append((y ? on : off).length() == 0 ? "" : ", ")
-                        .append(t.catalog().plan(plans[k]).servicePlanName());
+                ServicePlan sp = t.catalog().plan(plans[k]);
+                (y ? on : off).add(sp);
+                StringBuilder w = y ? onWords : offWords;
+                w.append(w.length() == 0 ? "" : ", ").append(sp.label());
             }
         }
-        return (on.length() > 0 ? "+" + on : "") + (on.length() > 0 && off.length() > 0 ? "; " : "")
-                + (off.length() > 0 ? "-" + off : "");
+        String detail = (on.isEmpty() ? "" : "switched on: " + onWords) + (!on.isEmpty() && !off.isEmpty() ? "; " : "")
+                + (off.isEmpty() ? "" : "switched off: " + offWords);
+        return new Change(user, p.skuPartNumber(), detail, null, List.copyOf(on), List.copyOf(off));
     }
 
     private static boolean holdsDirect(int[] es, int t) {
@@ -199,16 +224,16 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
         return false;
     }
 
-    /** The first group the user holds product {@code t} from, or null. */
-    private static String inheritedFrom(Tenant t, int[] es, int product) {
+    /** The first group (index) the user holds product {@code product} from, or -1. */
+    private static int inheritedFrom(int[] es, int product) {
         for (int i = 0; i < es.length / StateStore.ENTRY_INTS; i++) {
             int at = i * StateStore.ENTRY_INTS;
             if (es[at + StateStore.PRODUCT] == product && !StateStore.isDirect(es[at + StateStore.SRC])
                     && States.holds(es[at + StateStore.STATE])) {
-                return t.groups().id(es[at + StateStore.SRC]);
+                return es[at + StateStore.SRC];
             }
         }
-        return null;
+        return -1;
     }
 
     /** Whether the same source (source and product) was already in the same state before. */

@@ -108,7 +108,7 @@ final class LicenceCycles {
     private static String names(Groups groups, List<Integer> cycle) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cycle.size(); i++) {
-            sb.append(i > 0 ? " -> " : "").append('"').append(groups.id(cycle.get(i))).append('"');
+            sb.append(i > 0 ? " -> " : "").append('"').append(groups.nameOf(cycle.get(i))).append('"');
         }
         return sb.toString();
     }
@@ -135,7 +135,7 @@ final class LicenceCycles {
                     }
                     throw new LicensimException("licence-driven rules would never settle: " + names(tenant.groups(), cycle)
                             + " (each group's licences give a plan the next one's user.assignedPlans rule reads, and \""
-                            + tenant.groups().id(b) + "\" reads it under -not, so members would flip in and out); "
+                            + tenant.groups().nameOf(b) + "\" reads it under -not, so members would flip in and out); "
                             + "break the cycle");
                 }
             }
@@ -162,7 +162,7 @@ final class LicenceCycles {
                 }
             }
             if (cycle != null) {
-                out.add("group \"" + tenant.groups().id(a) + "\" is on a licence-driven cycle that only adds ("
+                out.add("group \"" + tenant.groups().nameOf(a) + "\" is on a licence-driven cycle that only adds ("
                         + names(tenant.groups(), cycle) + "): it settles, but a member it let in keeps itself in with "
                         + "the licence the cycle gives, even after the plan that let it in goes elsewhere");
             }

@@ -197,8 +197,9 @@ class RulesTest {
                 + ev(8, "Reprocess", "\"userId\":\"nobody\""));
         assertEquals(8, h.rejections.size(), String.join("\n", h.rejections));
         List<String> expect = List.of("unknown group \"nope\"", "unknown member \"ghost\"",
-                "already assigns ENTERPRISEPACK", "disabled plan \"NOT_A_PLAN\" is not a plan of product ENTERPRISEPACK",
-                "product SPE_E5 is not among the tenant's subscribedSkus", "is not a security group",
+                "group \"g\" already assigns Office 365 E3 (ENTERPRISEPACK)",
+                "disabled plan \"NOT_A_PLAN\" is not a plan of product Office 365 E3 (ENTERPRISEPACK)",
+                "product Microsoft 365 E5 (SPE_E5) is not among the tenant's subscribedSkus", "is not a security group",
                 "unknown product \"NOPE\"", "unknown user \"nobody\"");
         assertEquals(List.of(Rejection.Reason.UNKNOWN_GROUP, Rejection.Reason.UNKNOWN_MEMBER,
                 Rejection.Reason.ALREADY_ASSIGNED, Rejection.Reason.UNKNOWN_PLAN, Rejection.Reason.UNKNOWN_PRODUCT,

@@ -191,7 +191,7 @@ class GraphImportTest {
         // can hold it, so the import loads it and says so instead of refusing the snapshot
         assertEquals("report", r.snapshot().path("unreachableStates").asText());
         assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("a state licensim's rules would refuse: ")
-                && n.contains("user \"626cbf8c-5dde-46b0-8385-9e40d64736fe\" has no usageLocation")), r.notes().toString());
+                && n.contains("user \"AlexW@contoso.com\" has no usageLocation")), r.notes().toString());
         assertTrue(full.notes().stream().noneMatch(n -> n.contains("would refuse")), full.notes().toString());
     }
 

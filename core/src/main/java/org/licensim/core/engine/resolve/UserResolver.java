@@ -148,7 +148,7 @@ public final class UserResolver {
         openUser = u;
         int n = store.count(u);
         if (n > StateStore.MAX_ENTRIES) {
-            throw new LicensimException("user \"" + users.id(u) + "\" has " + n + " licence sources, more than the "
+            throw new LicensimException("user \"" + users.nameOf(u) + "\" has " + n + " licence sources, more than the "
                     + StateStore.MAX_ENTRIES + " supported");
         }
         cur.ensure(n + 8);
