@@ -15,14 +15,16 @@ import org.licensim.core.state.States;
 /**
  * {@link ShortSeats#CUTOFF}: seats by cutoffs found from phase 1. In a reconcile seats are only
  * taken, never freed, so the seats of product t go exactly to the demands that reach t's seat
- * check with an R11 key below some cutoff K[t]. Starting from phase 1 (where every check
- * passed), K[t] is the key of the first demand past capacity; users with a seat check at or
- * after K[t] are resolved again with the cutoffs (in parallel: given the cutoffs, users are
- * independent). Their new outcome can move other checks (R12 blocks a group's other products,
- * R13 conflicts depend on what was granted before), so the cutoffs are recomputed and the users
- * they move are resolved again, until nothing moves. By induction over keys every seat check
- * then sees the seats the sequential pass would. Gives up, storing nothing, when it does not
- * settle in a few rounds or a product that was not short runs out.
+ * check with an R11 key below some cutoff K[t]. Starting from phase 1 with every check passed
+ * (or, {@link #fromGuess}, under the cutoffs of demand), K[t] moves to the key of the first
+ * take past capacity, or far enough to admit as many refused demands as seats are left; users
+ * with a seat check between the old and the new K[t] are resolved again with the cutoffs (in
+ * parallel: given the cutoffs, users are independent). Their new outcome can move other checks
+ * (R12 blocks a group's other products, R13 conflicts depend on what was granted before), so
+ * the cutoffs are recomputed and the users they move are resolved again, until nothing moves.
+ * By induction over keys every seat check then sees the seats the sequential pass would. Gives
+ * up, storing nothing, when it does not settle in a few rounds or a product that was not short
+ * runs out.
  */
 final class CutoffRounds implements SeatStrategy {
     static final CutoffRounds INSTANCE = new CutoffRounds();
