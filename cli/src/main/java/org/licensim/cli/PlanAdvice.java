@@ -52,10 +52,13 @@ final class PlanAdvice {
             if (extra == 0) {
                 continue;
             }
-            o.printf(Locale.ROOT, "  reclaim %s: %,d seat%s held by disabled accounts%s; reclaimed now, the schedule "
-                    + "buys %,d instead of %,d%s%n", label(a), a.reclaimDisabled(), a.reclaimDisabled() == 1 ? "" : "s",
+            // "buys 0 instead of 0" says nothing: where nothing is bought, reclaiming only saves what the seats cost
+            o.printf(Locale.ROOT, "  reclaim %s: %,d seat%s held by disabled accounts%s; %s%s%n", label(a),
+                    a.reclaimDisabled(), a.reclaimDisabled() == 1 ? "" : "s",
                     a.reclaimInactive() < 0 ? "" : String.format(Locale.ROOT, ", %,d by users not signed in for %d days",
-                            a.reclaimInactive(), proc.inactiveDays()), a.buyIfReclaimed(), a.buy(),
+                            a.reclaimInactive(), proc.inactiveDays()), a.buy() == 0 ? "nothing to buy, so reclaiming them "
+                            + "frees their cost" : String.format(Locale.ROOT, "reclaimed now, the schedule buys %,d instead of "
+                            + "%,d", a.buyIfReclaimed(), a.buy()),
                     a.reclaimSavingsPerYear() == null ? "" : String.format(Locale.ROOT, " (%,.0f %s a year)",
                             a.reclaimSavingsPerYear(), cur));
         }
@@ -72,13 +75,13 @@ final class PlanAdvice {
             String what = suspended ? "moves from " + r.status() + " to " + (r.status().equals("Suspended") ? "LockedOut"
                     : "Deleted") + " (as licensim check reads it): its units are already not counted as seats; reactivate "
                     + "it before then to have them back"
-                    : r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends (trial)"
+                    : r.lapses() ? (r.status().equals("Warning") ? "is suspended" : r.trial() ? "ends"
                     : "is not renewed") + ": modelled, its seats go" : "renews (assumed)";
-            o.printf(Locale.ROOT, "  subscription of %s: %,d %s on %s %s%s (subscription %s)%n", productName(proc, r.sku()),
-                    r.units(), r.sku(), r.date(), what, r.lapses() || suspended ? "" : r.shortIfLapses() > 0
+            // the subscription's id is in plan.json; here its product, kind and size tell it apart
+            o.printf(Locale.ROOT, "  subscription of %s (%s), %s of %,d licences: on %s it %s%s%n",
+                    productName(proc, r.sku()), r.sku(), r.trial() ? "trial" : "subscription", r.units(), r.date(), what, r.lapses() || suspended ? "" : r.shortIfLapses() > 0
                             ? String.format(Locale.ROOT, "; it matters: without it %,d users would lack seats from %s",
-                                    r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it",
-                    r.subscriptionId());
+                                    r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it");
         }
         if (cur != null) {
             double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();

@@ -74,7 +74,7 @@ class AdminOutputTest {
         assertTrue(r.out().contains("nothing written to " + out + ", " + dir.resolve("steps.ps1")
                 + ": no order ends without errors"), r.out());
         // the service plans members lose, by Microsoft's friendly names with the internal names beside them
-        assertTrue(r.out().contains("members lose, whatever the order (STANDARDPACK lacks them): ")
+        assertTrue(r.out().contains("members lose, whatever the order (Office 365 E1 (STANDARDPACK) lacks them): ")
                 && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
         assertEquals(List.of(), files(dir));
     }

@@ -57,6 +57,7 @@ public final class Charts {
         s.setBaseFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setAnnotationTextFont(ANNOTATION_FONT);
         s.setLegendBorderColor(new Color(0xcccccc));
         s.setSeriesColors(PALETTE);
         s.setAntiAlias(true);
@@ -116,7 +117,8 @@ public final class Charts {
         double[] x = doubles(day);
         line(c, "seats available (capacity)", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true);
         line(c, "seats consumed", x, doubles(consumed), XYSeries.XYSeriesRenderStyle.Line, false);
-        String mark = shortDay < 0 ? "" : mark(c, day[shortDay], "short from " + shortDate, 0.08);
+        String mark = shortDay < 0 ? "" : mark(c, day[shortDay], "short from " + shortDate, 0.08, day[0],
+                day[day.length - 1]);
         return render(name, product + ": seats", "x axis: date; y axis: seats, from " + n(c.getStyler().getYAxisMin())
                 + "; series: seats available (capacity), seats consumed" + (mark.isEmpty() ? "; never short"
                 : "; marked: " + mark), c);
@@ -145,12 +147,36 @@ public final class Charts {
         tightY(c, lo, hi);
     }
 
-    /** A vertical line at day {@code x} labelled {@code text} at {@code height} (0 bottom, 1 top) of the y range. */
-    private static String mark(XYChart c, int x, String text, double height) {
+    /** The font of a chart's marks (a purchase's "buy ... by ..."), as the axes' words. */
+    static final Font ANNOTATION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    /**
+     * A vertical line at day {@code x} labelled {@code text} at {@code height} (0 bottom, 1 top) of
+     * the y range, on an x axis from {@code xMin} to {@code xMax}. XChart centres the label on its
+     * x, so a mark near either end (a purchase due on day 0) would run over the y axis's labels or
+     * off the plot: the label is moved inward until it fits, the line stays on its day.
+     */
+    private static String mark(XYChart c, int x, String text, double height, double xMin, double xMax) {
         c.addAnnotation(new AnnotationLine(x, true, false));
-        c.addAnnotation(new AnnotationText(text, x, c.getStyler().getYAxisMin()
+        c.addAnnotation(new AnnotationText(text, labelX(text, x, xMin, xMax), c.getStyler().getYAxisMin()
                 + (c.getStyler().getYAxisMax() - c.getStyler().getYAxisMin()) * height, false));
         return text;
+    }
+
+    /** The narrowest the plot of a {@link #WIDTH}-wide time chart gets (y axis labels and title to its left). */
+    static final int PLOT_WIDTH_AT_LEAST = WIDTH - 130;
+
+    /** Where a label of {@code text} centred near {@code x} sits wholly inside an axis from {@code xMin} to {@code xMax}. */
+    static double labelX(String text, double x, double xMin, double xMax) {
+        if (!(xMax > xMin)) {
+            return x;
+        }
+        double px = ANNOTATION_FONT.getStringBounds(text, new java.awt.font.FontRenderContext(null, true, true)).getWidth();
+        double half = (px / 2 + 8) * (xMax - xMin) / PLOT_WIDTH_AT_LEAST;
+        if (2 * half >= xMax - xMin) {
+            return (xMin + xMax) / 2;
+        }
+        return Math.max(xMin + half, Math.min(xMax - half, x));
     }
 
     /** The top of a filled area's y axis: above its highest value with headroom, so the area stays inside the axes. */
@@ -209,7 +235,8 @@ public final class Charts {
         double[] x = doubles(day);
         line(c, "median demand", x, doubles(median), XYSeries.XYSeriesRenderStyle.Line, false).setLineColor(PALETTE[0]);
         line(c, "capacity", x, doubles(capacity), XYSeries.XYSeriesRenderStyle.Step, true).setLineColor(PALETTE[1]);
-        String mark = buyDay < 0 ? "" : mark(c, buyDay, buyLabel, 0.92);
+        String mark = buyDay < 0 ? "" : mark(c, buyDay, buyLabel, 0.92, day.length == 0 ? buyDay : day[0],
+                day.length == 0 ? buyDay : day[day.length - 1]);
         return render(name, product + ": demand against capacity", "x axis: date; y axis: users wanting a seat (consumed "
                 + "plus waiting), from " + n(c.getStyler().getYAxisMin()) + "; series: " + bandLabel
                 + ", median demand, capacity" + (mark.isEmpty() ? "; no purchase needed" : "; marked: " + mark), c);

@@ -93,7 +93,8 @@ final class PlanPages {
                             : day(p.get("firstShortDayEarly")) + " to " + (p.path("firstShortDayLate").isNull()
                             ? "never" : day(p.get("firstShortDayLate"))),
                     SimulationPages.n(p.path("releasable").asLong()));
-            cats.add(p.path("sku").asText());
+            // bars by the product's name (the table beside has the part number); a name-less product by part number
+            cats.add(p.path("name").asText("").isBlank() ? p.path("sku").asText() : p.path("name").asText());
             p50[0][i] = p.path("needP50").asDouble();
             pq[0][i] = p.path("needAtPercentile").asDouble();
             max[0][i] = p.path("needMax").asDouble();
@@ -258,8 +259,9 @@ final class PlanPages {
             s.add(r.build());
         }
         if (pr.path("renewals").size() > 0) {
+            // a subscription by its product, date and size; its id is in plan.json (procurement.renewals[].subscriptionId)
             Doc.TableBuilder n = new Doc.TableBuilder(null, "product", "date", "#units", "modelled",
-                    "#seats short without it", "subscription id");
+                    "#seats short without it");
             Map<String, String> names = new LinkedHashMap<>();
             for (JsonNode p : plan.get("products")) {
                 names.put(p.path("sku").asText(), label(p));
@@ -269,8 +271,7 @@ final class PlanPages {
                         SimulationPages.n(x.path("units").asLong()), suspended(x) ? x.path("status").asText()
                                 + ": locks out, units not counted" : x.path("lapses").asBoolean()
                                 ? (x.path("isTrial").asBoolean() ? "trial ends" : "lapses") : "renews",
-                        x.path("lapses").asBoolean() || suspended(x) ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()),
-                        x.path("subscriptionId").asText());
+                        x.path("lapses").asBoolean() || suspended(x) ? "-" : SimulationPages.n(x.path("shortIfLapses").asLong()));
             }
             s.para("Subscriptions whose next lifecycle date is in the horizon.");
             s.add(n.build());

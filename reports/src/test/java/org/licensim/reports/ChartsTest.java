@@ -40,6 +40,20 @@ class ChartsTest {
     }
 
     @Test
+    @DisplayName("a mark's label near an end of the axis (a purchase due on day 0) is moved inward, clear of the y axis's labels")
+    void markLabelInsidePlot() {
+        String text = "buy 2 by 2026-12-01 (9 in all)";
+        double px = Charts.ANNOTATION_FONT.getStringBounds(text, new java.awt.font.FontRenderContext(null, true, true))
+                .getWidth();
+        double perPx = 180.0 / Charts.PLOT_WIDTH_AT_LEAST;
+        double atStart = Charts.labelX(text, 0, 0, 180);
+        assertTrue(atStart - px / 2 * perPx >= 0, "the label's left edge is inside the plot: centre " + atStart);
+        double atEnd = Charts.labelX(text, 180, 0, 180);
+        assertTrue(atEnd + px / 2 * perPx <= 180, "the label's right edge is inside the plot: centre " + atEnd);
+        assertEquals(90.0, Charts.labelX(text, 90, 0, 180), "a mark mid-axis keeps its label over it");
+    }
+
+    @Test
     @DisplayName("a filled area (users waiting) has headroom below the top of its axis, never past it")
     void areaInsideAxes() {
         assertEquals(83.0, Charts.areaTop(new int[] {0, 3, 71, 2}));

@@ -135,7 +135,7 @@ class MigrationTest {
         ProductSwitch s = ProductSwitch.plan(switchWithSeats(1), "g-support", "STANDARDPACK", "ENTERPRISEPACK", List.of());
         ProductSwitch.Candidate one = s.candidates().get(0);
         assertFalse(one.safe(), one.toString());
-        assertEquals(List.of("u2: ENTERPRISEPACK CountViolation"), one.failedMembers());
+        assertEquals(List.of("u2: Office 365 E3 (ENTERPRISEPACK) CountViolation"), one.failedMembers());
         assertEquals(1, one.errorsAtEnd());
         assertEquals(1, one.membersLosingService(), "u2 loses its services; u1 only the plans E3 lacks, which do not count");
         WhatIf w = WhatIf.of(switchWithSeats(1), one.steps());
