@@ -47,38 +47,52 @@ final class CatalogCommand implements Callable<Integer> {
             description = "Use this catalog CSV (Microsoft's published layout) instead of the shipped one.")
     Path catalogFile;
 
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table",
+            description = "table (default), csv (one row per product, or per plan of --product, or per product "
+                    + "including --plan) or json (one object); --rules is for people only.")
+    Format format;
+
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() throws java.io.IOException {
         Catalog catalog = catalogFile == null ? Catalog.loadDefault() : Catalog.load(catalogFile);
+        Printer out = new Printer(format, spec);
         if (product != null) {
             showProduct(out, catalog);
         } else if (plan != null) {
             showPlan(out, catalog);
         } else if (rules) {
-            showRules(out, catalog);
+            if (format != Format.table) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rules with --format " + format
+                        + ": the rules print for people only; --format csv and json are for the products and plans");
+            }
+            showRules(out.out(), catalog);
         } else {
             listProducts(out, catalog);
         }
         return 0;
     }
 
-    private void showProduct(PrintWriter out, Catalog catalog) {
+    private void showProduct(Printer out, Catalog catalog) throws java.io.IOException {
         Product p = catalog.findProduct(product);
         if (p == null) {
             throw new LicensimException("unknown product \"" + product + "\": not in the catalog "
                     + catalog.source() + suggest(catalog, product));
         }
-        out.printf("%s  %s%n  skuId %s, %d service plans%n%n", p.skuPartNumber(), p.displayName(), p.skuId(),
-                p.planCount());
-        out.printf("  %-40s %-36s %s%n", "servicePlanName", "servicePlanId", "friendly name");
+        Table plans = new Table().indent("  ").left("servicePlanName", 40).overflow().left("servicePlanId", 36)
+                .left("friendlyName", 0).header("friendly name");
         for (int pi : p.plans()) {
             ServicePlan sp = catalog.plan(pi);
-            out.printf("  %-40s %-36s %s%n", sp.servicePlanName(), sp.servicePlanId(), sp.friendlyName());
+            plans.row(sp.servicePlanName(), sp.servicePlanId(), sp.friendlyName());
         }
+        out.print(o -> {
+            o.printf("%s  %s%n  skuId %s, %d service plans%n%n", p.skuPartNumber(), p.displayName(), p.skuId(),
+                    p.planCount());
+            plans.print(o);
+        }, () -> plans, () -> Printer.JSON.createObjectNode().put("skuPartNumber", p.skuPartNumber())
+                .put("skuId", p.skuId()).put("displayName", p.displayName()).set("servicePlans", plans.json()));
     }
 
-    private void showPlan(PrintWriter out, Catalog catalog) {
+    private void showPlan(Printer printer, Catalog catalog) throws java.io.IOException {
         ServicePlan sp = catalog.findPlan(plan);
         if (sp == null) {
             throw new LicensimException("unknown service plan \"" + plan + "\": not in the catalog " + catalog.source());
@@ -89,12 +103,20 @@ final class CatalogCommand implements Callable<Integer> {
                 in.add(p);
             }
         }
-        out.printf("%s  %s%n  servicePlanId %s%s%n  included in %d products:%n", sp.servicePlanName(),
-                sp.friendlyName(), sp.servicePlanId(),
-                sp.aliases().size() > 1 ? "\n  also spelled: " + String.join(" | ", sp.aliases()) : "", in.size());
-        for (Product p : in) {
-            out.printf("  %-40s %s%n", p.skuPartNumber(), p.displayName());
-        }
+        Table products = new Table().indent("  ").noHeader().left("skuPartNumber", 40).overflow().left("skuId", 0)
+                .left("displayName", 0);
+        in.forEach(p -> products.row(p.skuPartNumber(), p.skuId(), p.displayName()));
+        printer.print(out -> {
+            out.printf("%s  %s%n  servicePlanId %s%s%n  included in %d products:%n", sp.servicePlanName(),
+                    sp.friendlyName(), sp.servicePlanId(),
+                    sp.aliases().size() > 1 ? "\n  also spelled: " + String.join(" | ", sp.aliases()) : "", in.size());
+            in.forEach(p -> out.printf("  %-40s %s%n", p.skuPartNumber(), p.displayName()));
+        }, () -> products, () -> {
+            var n = Printer.JSON.createObjectNode().put("servicePlanName", sp.servicePlanName())
+                    .put("servicePlanId", sp.servicePlanId()).put("friendlyName", sp.friendlyName());
+            n.set("aliases", Printer.JSON.valueToTree(sp.aliases()));
+            return n.set("products", products.json());
+        });
     }
 
     private void showRules(PrintWriter out, Catalog catalog) {
@@ -137,19 +159,22 @@ final class CatalogCommand implements Callable<Integer> {
         }
     }
 
-    private void listProducts(PrintWriter out, Catalog catalog) {
+    private void listProducts(Printer printer, Catalog catalog) throws java.io.IOException {
         String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
-        int shown = 0;
-        out.printf("%-40s %-6s %-36s %s%n", "skuPartNumber", "plans", "skuId", "display name");
+        Table t = new Table().left("skuPartNumber", 40).overflow().left("plans", 6).left("skuId", 36).left("displayName", 0)
+                .header("display name");
         for (Product p : catalog.products()) {
             if (needle == null || p.skuPartNumber().toLowerCase(Locale.ROOT).contains(needle)
                     || p.displayName().toLowerCase(Locale.ROOT).contains(needle)) {
-                out.printf("%-40s %-6d %-36s %s%n", p.skuPartNumber(), p.planCount(), p.skuId(), p.displayName());
-                shown++;
+                t.row(p.skuPartNumber(), p.planCount(), p.skuId(), p.displayName());
             }
         }
-        out.printf("%d of %d products, %d service plans (%s)%n", shown, catalog.productCount(), catalog.planCount(),
-                catalog.source());
+        printer.print(out -> {
+            t.print(out);
+            out.printf("%d of %d products, %d service plans (%s)%n", t.size(), catalog.productCount(), catalog.planCount(),
+                    catalog.source());
+        }, () -> t, () -> Printer.JSON.createObjectNode().put("catalog", catalog.source().toString())
+                .set("products", t.json()));
     }
 
     private static String name(Catalog c, int plan) {

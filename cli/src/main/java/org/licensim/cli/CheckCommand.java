@@ -13,9 +13,6 @@ import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.HealthCheck;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,15 +90,7 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         HealthCheck c = HealthCheck.of(e, threshold, days, from);
-        PrintWriter o = spec.commandLine().getOut();
-        if (format == Format.json) {
-            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c));
-        } else if (format == Format.csv) {
-            csv(o, c);
-        } else {
-            print(o, c, new Names(t));
-        }
-        o.flush();
+        new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c), () -> c);
         return c.clean() ? 0 : Main.REGRESSION;
     }
 
@@ -182,33 +171,34 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** One row per finding: what it is, what it is about (id and name), and its figures. */
-    static void csv(PrintWriter o, HealthCheck c) {
-        Csv.row(o, "finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
+    static Table csv(HealthCheck c) {
+        Table t = Table.of("finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
                 "groupId", "groupName", "action");
         for (HealthCheck.NearlyFull p : c.products()) {
-            Csv.row(o, "seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
+            t.row("seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
                     String.format(Locale.ROOT, "%.1f", p.percent()), (p.consumed() >= p.capacity() ? "full" : "")
                             + (p.shortBy() > 0 ? (p.consumed() >= p.capacity() ? "; " : "") + "short by " + p.shortBy()
                             : ""), "", "", "", "", "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            Csv.row(o, "errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
+            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
-            Csv.row(o, "reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
+            t.row("reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
                     ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()))
                     + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""), "", "", "", "", "");
         }
         for (HealthCheck.Ending x : c.ending()) {
-            Csv.row(o, "subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
+            t.row("subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
                     (x.trial() ? "trial " : "") + x.subscriptionId() + ": " + x.status() + " -> " + x.nextStatus() + " on "
                             + x.date() + " (" + x.inDays() + " days), " + x.licences() + " licences, " + x.seatsAfter()
                             + " seats without them", "", "", "", "", "");
         }
         for (HealthCheck.UserInError u : c.users()) {
-            Csv.row(o, "user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),
+            t.row("user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),
                     u.displayName(), u.sku(), u.groupId(), u.groupName(), u.action());
         }
+        return t;
     }
 
     private static int count(HealthCheck c) {

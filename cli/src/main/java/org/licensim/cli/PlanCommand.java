@@ -14,6 +14,7 @@ import org.licensim.simulator.capacity.CapacityPlan;
 import org.licensim.simulator.capacity.CapacityPlanWriter;
 import org.licensim.simulator.capacity.CapacityPlanner;
 import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.PlanOptions;
 import org.licensim.simulator.capacity.Prices;
 import org.licensim.simulator.capacity.Procurement;
 import org.licensim.simulator.scenario.Scenario;
@@ -43,69 +44,14 @@ final class PlanCommand implements Callable<Integer> {
                     + "(from import-graph) to plan from. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--runs", paramLabel = "N|auto", defaultValue = "auto",
-            description = "Monte Carlo runs; auto (the default) starts from 20 and adds runs until every buy-by date's "
-                    + "Monte Carlo error is under a day, up to --max-runs.")
-    String runs;
-
-    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "400",
-            description = "The most runs --runs auto makes. Default: ${DEFAULT-VALUE}.")
-    int maxRuns;
-
-    @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
-            description = "A synthetic scenario's day 0: fixed, the tenant the scenario's seed describes, the same in "
-                    + "every run (default); drawn, a new tenant per run. A plan from a snapshot starts from the snapshot.")
-    CapacityPlanner.Day0 day0;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the first run (default: the scenario's, or the "
-            + "churn file's); the runs' seeds follow from it.")
-    Long seed;
+    @picocli.CommandLine.Mixin
+    PlanOptions options = new PlanOptions();
 
     @picocli.CommandLine.Mixin
     TenantInputs tenant = new TenantInputs();
 
-    @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "0",
-            description = "Days to plan for (default: the scenario's own).")
-    int horizon;
-
-    @Option(names = "--percentile", paramLabel = "Q", defaultValue = "0.95",
-            description = "Stay error-free in this share of runs. Default: ${DEFAULT-VALUE}.")
-    double percentile;
-
-    @Option(names = "--users", paramLabel = "N", description = "Replace the scenario's day-0 user count.")
-    Integer users;
-
     @Option(names = "--threads", paramLabel = "N", description = "Runs at once (default: one per core).")
     Integer threads;
-
-    boolean backtest;
-
-    /**
-     * {@code --backtest} is a flag now that held-out runs start from the plan's own day 0. Scripts
-     * written for the split day it used to take ({@code --backtest 90}) keep working: the number is
-     * accepted and the note says it no longer changes anything. Anything else after it is refused,
-     * naming it, rather than read as the scenario.
-     */
-    @Option(names = "--backtest", arity = "0..1", fallbackValue = "", paramLabel = "DAYS",
-            description = "Also score what the plan prints (dates, their interval, buy-by date, seats) against --truths "
-                    + "held-out runs from the same day 0. (A split day after it, as earlier versions took, is "
-                    + "accepted and ignored.)")
-    void backtest(String days) {
-        backtest = true;
-        if (days.isEmpty()) {
-            return;
-        }
-        if (!days.matches("[0-9]{1,5}")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--backtest takes no value: \"" + days
-                    + "\" is not a split day; give the scenario or snapshot before --backtest");
-        }
-        spec.commandLine().getErr().printf("note: --backtest %s: the backtest no longer splits at a day; its held-out "
-                + "runs start from the plan's day 0 (docs/PLANNING.md)%n", days);
-    }
-
-    @Option(names = "--truths", paramLabel = "N", defaultValue = "10",
-            description = "Held-out runs for --backtest. Default: ${DEFAULT-VALUE}.")
-    int truths;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where plan.json goes. Default: licensim-out/plan-<scenario>.")
     Path out;
@@ -114,28 +60,6 @@ final class PlanCommand implements Callable<Integer> {
             description = "What stdout gets: table (default: the advice, products by name), csv (one row per product; "
                     + "columns in docs/PLANNING.md) or json (plan.json itself). plan.json is written in every case.")
     Format format;
-
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14",
-            description = "Days from ordering seats to having them (an approval and a purchase order; a reseller's "
-                    + "order); the schedule's order-by dates are this much before the need. Default: ${DEFAULT-VALUE}.")
-    int leadTime;
-
-    @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
-            description = "Purchase schedule periods. Default: ${DEFAULT-VALUE}.")
-    String period;
-
-    @Option(names = "--prices", paramLabel = "FILE",
-            description = "Seat prices ({\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}): "
-                    + "adds cost and savings.")
-    Path prices;
-
-    @Option(names = "--inactive-days", paramLabel = "N", defaultValue = "90",
-            description = "A user not signed in for N days holds reclaimable seats (needs signInActivity in the export). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int inactiveDays;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
-    boolean quiet;
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Make the plan with the Spark job instead (module cluster; docs/SCALE.md): local[N] runs it "
@@ -150,17 +74,19 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Catalog catalog = Catalog.loadDefault();
-        CapacitySettings settings = settings();
-        Scenario s = settings.apply(tenant.scenario(scenario, catalog, users, horizon > 0 ? horizon : null, err, quiet));
+        CapacitySettings settings = options.settings(tenant.start, true);
+        boolean quiet = options.quiet();
+        Scenario s = settings.apply(tenant.scenario(scenario, catalog, settings.users(),
+                settings.horizon() > 0 ? settings.horizon() : null, err, quiet));
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
-        Prices priced = prices == null ? null
-                : Prices.read(prices, s.products().stream().map(Scenario.ProductSpec::sku).toList(),
+        Prices priced = options.prices() == null ? null
+                : Prices.read(Path.of(options.prices()), s.products().stream().map(Scenario.ProductSpec::sku).toList(),
                         Main.catalogProduct(catalog));
         long t0 = System.nanoTime();
         List<CapacityPlanner.Run> planRuns = settings.runs(s, catalog, th, progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        List<CapacityPlanner.Run> truthRuns = !backtest ? List.of()
+        List<CapacityPlanner.Run> truthRuns = !settings.backtest() ? List.of()
                 : CapacityPlanner.simulate(s, catalog, settings.truthSeeds(s), th, "backtest: held-out runs", progress,
                         settings.day0());
         CapacitySettings.Result result = settings.result(s, catalog, planRuns, truthRuns, priced, millis);
@@ -170,7 +96,7 @@ final class PlanCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + s.name());
         Files.createDirectories(dir);
         CapacityPlanWriter.write(plan, proc, bt, dir.resolve("plan.json"));
-        int pct = (int) Math.round(percentile * 100);
+        int pct = (int) Math.round(settings.percentile() * 100);
         new Printer(format, o, err).print(x -> table(x, s, plan, proc, bt, pct, dir), () -> csv(plan, pct),
                 () -> CapacityPlanWriter.json(plan, proc, bt));
         return 0;
@@ -252,26 +178,6 @@ final class PlanCommand implements Callable<Integer> {
         o.printf("wrote %s%n", dir.resolve("plan.json"));
     }
 
-    /** The settings of this plan: --runs auto chooses them by precision from 20 up to --max-runs. */
-    private CapacitySettings settings() {
-        int first;
-        int ceiling;
-        if (runs.equalsIgnoreCase("auto")) {
-            first = Math.min(CapacitySettings.FIRST_RUNS, Math.max(1, maxRuns));
-            ceiling = maxRuns;
-        } else {
-            try {
-                first = Integer.parseInt(runs.trim());
-            } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs " + runs
-                        + ": give a number of runs, or auto");
-            }
-            ceiling = 0;
-        }
-        return new CapacitySettings(first, ceiling, seed, horizon, percentile, users, tenant.start, day0, backtest, truths,
-                leadTime, period, inactiveDays);
-    }
-
     /** "+-0.8 d", or "unbounded" when the interval reaches "never short". */
     static String pm(org.licensim.simulator.capacity.Precision p) {
         return p.unbounded() ? "+-? (may be never)" : String.format(Locale.ROOT, "+-%.1f d", p.error());
@@ -325,32 +231,15 @@ final class PlanCommand implements Callable<Integer> {
         String name = tenant.churn != null ? Path.of(scenario).getFileName().toString().replaceFirst("\\.json$", "")
                 : Scenarios.load(scenario, Catalog.loadDefault(), null).name();
         Path dir = out != null ? out : Path.of("licensim-out", "plan-" + name);
-        CapacitySettings st = settings();
-        List<String> a = new java.util.ArrayList<>(List.of("--runs", Integer.toString(st.runs()), "--day0", day0.name(),
-                "--horizon",
-                Integer.toString(horizon), "--percentile", Double.toString(percentile), "--truths", Integer.toString(truths),
-                "--lead-time", Integer.toString(leadTime), "--schedule", period, "--inactive-days",
-                Integer.toString(inactiveDays), "--out", dir.toString()));
-        if (seed != null) {
-            a.addAll(List.of("--seed", seed.toString()));
-        }
-        if (users != null) {
-            a.addAll(List.of("--users", users.toString()));
-        }
-        if (backtest) {
-            a.add("--backtest");
-        }
-        if (prices != null) {
-            a.addAll(List.of("--prices", prices.toString()));
-        }
+        options.settings(tenant.start, false); // refused here, as without --spark, when an option is wrong
+        // the job takes the plan's options from the same declaration (PlanOptions): they go on as given
+        List<String> a = new java.util.ArrayList<>(options.args(spec.commandLine().getParseResult()));
+        a.addAll(List.of("--out", dir.toString()));
         if (tenant.churn != null) {
             a.addAll(List.of("--churn", tenant.churn.toString()));
         }
         if (tenant.start != null) {
             a.addAll(List.of("--start", tenant.start.toString()));
-        }
-        if (quiet) {
-            a.add("--quiet");
         }
         a.add(scenario);
         return SparkPlan.run(spark, a, dir);

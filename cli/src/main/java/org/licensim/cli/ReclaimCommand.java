@@ -17,9 +17,6 @@ import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.Reclaim;
 import org.licensim.simulator.capacity.Prices;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,22 +99,10 @@ final class ReclaimCommand implements Callable<Integer> {
         Prices priced = prices == null ? null : Prices.read(prices, skus, Main.catalogProduct(e.tenant().catalog()));
         Reclaim rc = Reclaim.of(e, inactiveDays, from, priced == null ? null : priced.currency(),
                 priced == null ? Map.of() : priced.perMonth());
-        PrintWriter o = spec.commandLine().getOut();
-        if (format == Format.json) {
-            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rc));
-        } else if (format == Format.csv) {
-            Csv.row(o, "userId", "userPrincipalName", "displayName", "reason", "lastSignIn", "sku", "skuId", "product",
-                    "sources", "perYear", "action");
-            for (Reclaim.Seat s : rc.seats()) {
-                Csv.row(o, s.userId(), s.userPrincipalName(), s.displayName(), s.reason(), s.lastSignIn(), s.sku(), s.skuId(),
-                        s.product(), String.join("; ", s.sources().stream().map(Reclaim.Source::describe).toList()),
-                        s.perYear() == null ? "" : String.format(Locale.ROOT, "%.2f", s.perYear()), s.action());
-            }
-        } else {
-            table(o, rc);
-        }
+        Printer out = new Printer(format, spec);
+        out.print(o -> table(o, rc), () -> csv(rc), () -> rc);
         if (!apply.isEmpty()) {
-            PrintWriter say = format == Format.table ? o : spec.commandLine().getErr();
+            PrintWriter say = out.say();
             List<Event> changes = rc.events(java.time.Instant.ofEpochSecond(from));
             if (changes.isEmpty()) {
                 say.printf("nothing written to %s: no change frees a seat%s%n", String.join(", ",
@@ -131,8 +116,20 @@ final class ReclaimCommand implements Callable<Integer> {
                 }
             }
         }
-        o.flush();
+        out.say().flush();
         return 0;
+    }
+
+    /** csv: one row per user and product (docs/PLANNING.md). */
+    private static Table csv(Reclaim rc) {
+        Table t = Table.of("userId", "userPrincipalName", "displayName", "reason", "lastSignIn", "sku", "skuId", "product",
+                "sources", "perYear", "action");
+        for (Reclaim.Seat s : rc.seats()) {
+            t.row(s.userId(), s.userPrincipalName(), s.displayName(), s.reason(), s.lastSignIn(), s.sku(), s.skuId(),
+                    s.product(), String.join("; ", s.sources().stream().map(Reclaim.Source::describe).toList()),
+                    s.perYear() == null ? "" : String.format(Locale.ROOT, "%.2f", s.perYear()), s.action());
+        }
+        return t;
     }
 
     private void table(PrintWriter o, Reclaim rc) {

@@ -204,12 +204,13 @@ final class ResolveCommand implements Callable<Integer> {
         if (outSnapshot != null) {
             SnapshotWriter.write(engine, outSnapshot);
         }
+        long t4 = System.nanoTime();
         Summary s = Summary.of(engine);
         List<ProductRow> products = ProductRow.of(engine, s);
         long appliedCount = applied;
         long rejectedTotal = rejectedCount;
         new Printer(format, o, err).print(x -> table(x, run, session, s, products, appliedCount, rejected, rejectedTotal,
-                t0, t1, t2, t3), () -> csv(products), () -> summaryJson(engine, s, products, appliedCount, rejectedTotal));
+                t0, t1, t2, t3, t4), () -> csv(products), () -> summaryJson(engine, s, products, appliedCount, rejectedTotal));
         return 0;
     }
 
@@ -234,12 +235,13 @@ final class ResolveCommand implements Callable<Integer> {
     }
 
     private void table(PrintWriter o, EngineRun run, StoreSession session, Summary s, List<ProductRow> products,
-            long applied, List<String> rejected, long rejectedCount, long t0, long t1, long t2, long t3) {
+            long applied, List<String> rejected, long rejectedCount, long t0, long t1, long t2, long t3, long t4) {
         Engine engine = run.engine();
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
-        o.printf("  read %,d ms, reconcile %,d ms%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+        o.printf("  read %,d ms, reconcile %,d ms%s%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
-                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)));
+                        (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)),
+                out == null && outSnapshot == null ? "" : String.format(", write %,d ms", (t4 - t3) / 1_000_000));
         Table t = new Table().indent("  ").left("product", 28).right("consumed", 10).right("available", 10)
                 .right("capacity", 10).right("in error", 10).left("name", 0).gap(2);
         products.forEach(p -> t.row(p.sku(), p.consumed(), p.available(), p.capacity(), p.usersInError(), p.name()));

@@ -8,16 +8,19 @@ import java.util.Locale;
 /**
  * Rows under named columns: how every command prints rows. The same rows print aligned for a
  * terminal ({@link #print}) or as RFC 4180 CSV under a header row of the column names
- * ({@link #csv}). A cell is a value, not its text: the terminal groups whole numbers ("12,345"),
+ * ({@link #csv}), and as JSON objects keyed by those names ({@link #json}). A cell is a value, not its text: the terminal groups whole numbers ("12,345"),
  * CSV writes them plain, and null is an empty cell in both.
  *
  * <p>On the terminal a column is as wide as its widest cell or its given width, whichever is more
- * (a long value widens its column rather than pushing the rest of its line out of line); the last
- * column is not padded and no line ends in spaces.
+ * (a long value widens its column rather than pushing the rest of its line out of line, unless
+ * the column is told to {@link #overflow}); the last column is not padded and no line ends in spaces.
  */
 final class Table {
-    /** A column: its name (the header), how it aligns on a terminal, its least width, the spaces before it. */
-    private record Column(String name, boolean right, int width, int gap) {
+    /**
+     * A column: its name (CSV's header, JSON's key), its header on a terminal, how it aligns there,
+     * its least width and the spaces before it.
+     */
+    private record Column(String name, String header, boolean right, int width, int gap, boolean overflow) {
     }
 
     private final List<Column> columns = new ArrayList<>();
@@ -36,20 +39,38 @@ final class Table {
 
     /** Adds a left-aligned column at least {@code width} wide on a terminal. */
     Table left(String name, int width) {
-        columns.add(new Column(name, false, width, 1));
+        columns.add(new Column(name, name, false, width, 1, false));
         return this;
     }
 
     /** Adds a right-aligned column (numbers) at least {@code width} wide on a terminal. */
     Table right(String name, int width) {
-        columns.add(new Column(name, true, width, 1));
+        columns.add(new Column(name, name, true, width, 1, false));
         return this;
     }
 
     /** Puts {@code spaces} spaces, not one, before the column added last. */
     Table gap(int spaces) {
         Column c = columns.remove(columns.size() - 1);
-        columns.add(new Column(c.name(), c.right(), c.width(), spaces));
+        columns.add(new Column(c.name(), c.header(), c.right(), c.width(), spaces, c.overflow()));
+        return this;
+    }
+
+    /**
+     * Keeps the column added last at its given width: a longer value pushes the rest of its own
+     * line along instead of widening the column for every line (a list where a few values are
+     * far longer than the rest, as the catalog's part numbers).
+     */
+    Table overflow() {
+        Column c = columns.remove(columns.size() - 1);
+        columns.add(new Column(c.name(), c.header(), c.right(), c.width(), c.gap(), true));
+        return this;
+    }
+
+    /** Heads the column added last with {@code text} on a terminal (CSV and JSON keep its name). */
+    Table header(String text) {
+        Column c = columns.remove(columns.size() - 1);
+        columns.add(new Column(c.name(), text, c.right(), c.width(), c.gap(), c.overflow()));
         return this;
     }
 
@@ -94,7 +115,7 @@ final class Table {
     void print(PrintWriter o) {
         List<String[]> lines = new ArrayList<>();
         if (header) {
-            lines.add(names().toArray(String[]::new));
+            lines.add(columns.stream().map(Column::header).toArray(String[]::new));
         }
         for (Object[] r : rows) {
             String[] line = new String[r.length];
@@ -109,7 +130,7 @@ final class Table {
         }
         for (String[] line : lines) {
             for (int c = 0; c < w.length; c++) {
-                w[c] = Math.max(w[c], line[c].length());
+                w[c] = columns.get(c).overflow() ? w[c] : Math.max(w[c], line[c].length());
             }
         }
         for (String[] line : lines) {
@@ -119,11 +140,24 @@ final class Table {
                 if (c > 0) {
                     sb.append(" ".repeat(col.gap()));
                 }
-                String pad = " ".repeat(w[c] - line[c].length());
+                String pad = " ".repeat(Math.max(0, w[c] - line[c].length()));
                 sb.append(col.right() ? pad + line[c] : c == w.length - 1 ? line[c] : line[c] + pad);
             }
             o.println(sb.toString().stripTrailing());
         }
+    }
+
+    /** The rows as JSON objects keyed by the column names: numbers and booleans as such, null as null. */
+    com.fasterxml.jackson.databind.node.ArrayNode json() {
+        var a = Printer.JSON.createArrayNode();
+        for (Object[] r : rows) {
+            var o = a.addObject();
+            for (int c = 0; c < r.length; c++) {
+                o.set(columns.get(c).name(), Printer.JSON.valueToTree(r[c] instanceof Integer || r[c] instanceof Long
+                        || r[c] instanceof Boolean || r[c] == null ? r[c] : r[c].toString()));
+            }
+        }
+        return a;
     }
 
     /** A cell as a terminal shows it: whole numbers grouped by thousands, null empty. */

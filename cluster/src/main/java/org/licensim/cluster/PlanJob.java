@@ -16,6 +16,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.licensim.core.LicensimException;
 import org.licensim.simulator.capacity.CapacitySettings;
+import org.licensim.simulator.capacity.PlanOptions;
 import org.licensim.simulator.capacity.Prices;
 import org.licensim.simulator.scenario.ChurnReader;
 import org.licensim.simulator.scenario.Scenarios;
@@ -59,60 +60,17 @@ public final class PlanJob implements Callable<Integer> {
             + "local[*]). local[N] runs on this machine with N threads; local[N,F] retries a failed task F - 1 times.")
     String master;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Monte Carlo runs per tenant. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int runs;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the first run (default: the scenario's or churn "
-            + "file's).")
-    Long seed;
-
-    @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "0", description = "Days to plan (default: the "
-            + "scenario's or churn file's).")
-    int horizon;
-
-    @Option(names = "--percentile", paramLabel = "Q", defaultValue = "0.95", description = "Default: ${DEFAULT-VALUE}.")
-    double percentile;
-
-    @Option(names = "--users", paramLabel = "N", description = "A synthetic scenario's day-0 users.")
-    Integer users;
-
     @Option(names = "--start", paramLabel = "DATE", description = "Day 0 of a tenant plan (default: the churn file's, "
             + "else the snapshot's evaluatedAt).")
     LocalDate start;
 
-    @Option(names = "--backtest", description = "Also score the plan against held-out runs from the same day 0.")
-    boolean backtest;
-
-    @Option(names = "--day0", paramLabel = "fixed|drawn", defaultValue = "fixed",
-            description = "A synthetic scenario's day 0: the same in every run (fixed, default) or drawn per run.")
-    org.licensim.simulator.capacity.CapacityPlanner.Day0 day0;
-
-    @Option(names = "--truths", paramLabel = "N", defaultValue = "10", description = "Held-out runs for --backtest. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int truths;
-
-    @Option(names = "--lead-time", paramLabel = "DAYS", defaultValue = "14", description = "Days from order to seats. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int leadTime;
-
-    @Option(names = "--schedule", paramLabel = "month|quarter", defaultValue = "month",
-            description = "Purchase schedule periods. Default: ${DEFAULT-VALUE}.")
-    String period;
-
-    @Option(names = "--prices", paramLabel = "FILE", description = "Seat prices (docs/PLANNING.md).")
-    String prices;
-
-    @Option(names = "--inactive-days", paramLabel = "N", defaultValue = "90",
-            description = "Days without sign-in that make a seat reclaimable. Default: ${DEFAULT-VALUE}.")
-    int inactiveDays;
+    /** The plan's options, declared once for licensim plan and this job. */
+    @CommandLine.Mixin
+    PlanOptions options = new PlanOptions();
 
     @Option(names = "--spark-log", paramLabel = "LEVEL", defaultValue = "WARN",
             description = "Spark's own log level from start-up on. Default: ${DEFAULT-VALUE}.")
     String sparkLog;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
-    boolean quiet;
 
     private PrintWriter err;
     private PrintWriter stdout;
@@ -148,8 +106,9 @@ public final class PlanJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CapacitySettings settings = new CapacitySettings(runs, 0, seed, horizon, percentile, users, start, day0, backtest, truths,
-                leadTime, period, inactiveDays);
+        // the job makes a fixed number of runs: --runs auto makes the first ones, without adding more by precision
+        CapacitySettings settings = options.settings(start, false);
+        String prices = options.prices();
         SparkConf conf = new SparkConf().setAppName("licensim plan");
         if (master != null) {
             conf.setMaster(master);
@@ -182,7 +141,8 @@ public final class PlanJob implements Callable<Integer> {
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel(sparkLog);
             progress(String.format(Locale.ROOT, "spark %s on %s: %d input%s, %d runs each%s", jsc.version(), m, in.size(),
-                    in.size() == 1 ? "" : "s", runs, !backtest ? "" : " and " + truths + " held-out runs"));
+                    in.size() == 1 ? "" : "s", settings.runs(), !settings.backtest() ? "" : " and " + settings.truths()
+                    + " held-out runs"));
             plans = ClusterPlanner.run(jsc, job, this::progress);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -202,7 +162,7 @@ public final class PlanJob implements Callable<Integer> {
             if (pricesBytes != null) {
                 List<String> skus = org.licensim.core.catalog.Catalog.loadDefault().products().stream()
                         .map(org.licensim.core.catalog.Product::skuPartNumber).toList();
-                Prices.read(new java.io.ByteArrayInputStream(pricesBytes), prices, skus);
+                Prices.read(new java.io.ByteArrayInputStream(pricesBytes), options.prices(), skus);
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -296,7 +256,7 @@ public final class PlanJob implements Callable<Integer> {
     }
 
     private void progress(String line) {
-        if (!quiet) {
+        if (!options.quiet()) {
             err.println("  " + line);
             err.flush();
         }

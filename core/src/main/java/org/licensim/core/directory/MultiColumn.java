@@ -10,27 +10,57 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * A multi-valued string attribute ({@code proxyAddresses}, {@code otherMails}): per user a
  * start and a length into one shared value array of dictionary codes. A change appends the
  * new values and repoints the user; {@link #compact()} drops what changes left behind.
+ *
+ * <p>A column of values that are one per user (proxy addresses, other mails: {@link
+ * UserSchema#MULTI_PROPERTIES}) starts by keeping each user's strings as they came, as {@link
+ * StringColumn} does for its unique-valued columns: a dictionary of them would hold every value
+ * once anyway, and interning them was a tenth of reading a snapshot (a probe of a table of a
+ * million addresses per address). The dictionary and codes are made the first time something
+ * asks for codes (a rule on the property), interning the values in user order, and kept from
+ * then on.
+ *
+ * <p>Threads: one thread writes, several may read at once; the switch to codes is made under a
+ * lock and published through the volatile {@code lists}, set to null once the codes are there.
  */
 public final class MultiColumn {
+    private static final String[] NONE = new String[0];
     private final String name;
-    private final Dictionary dictionary;
+    /** The values per user until the column is encoded (null for none); null from then on. */
+    private volatile String[][] lists;
+    private Dictionary dictionary;
     private int[] start;
     private int[] length;
     private IntArrayList values = new IntArrayList();
 
     MultiColumn(String name, int capacity) {
+        this(name, capacity, false);
+    }
+
+    /** A column; {@code keepStrings}: keep the values as strings until codes are asked for. */
+    MultiColumn(String name, int capacity, boolean keepStrings) {
         this.name = name;
-        this.dictionary = new Dictionary();
-        this.start = new int[Math.max(16, capacity)];
-        this.length = new int[start.length];
+        if (keepStrings) {
+            lists = new String[Math.max(16, capacity)][];
+        } else {
+            this.dictionary = new Dictionary();
+            this.start = new int[Math.max(16, capacity)];
+            this.length = new int[start.length];
+        }
     }
 
     private MultiColumn(MultiColumn o) {
         this.name = o.name;
-        this.dictionary = o.dictionary.copy();
-        this.start = o.start.clone();
-        this.length = o.length.clone();
-        this.values = new IntArrayList(o.values.toArray());
+        synchronized (o) {
+            String[][] l = o.lists;
+            if (l != null) {
+                lists = l.clone(); // a user's array is replaced, never changed: sharing them is safe
+            } else {
+                this.dictionary = o.dictionary.copy();
+                this.start = o.start.clone();
+                this.length = o.length.clone();
+                this.values = new IntArrayList(o.values.toArray());
+            }
+        }
     }
 
     /** A copy that shares nothing mutable with this column. */
@@ -42,28 +72,60 @@ public final class MultiColumn {
         return name;
     }
 
+    /** The column's dictionary (encoding the column first if it still keeps strings). */
     public Dictionary dictionary() {
+        encoded();
         return dictionary;
     }
 
     public int count(int user) {
+        String[][] l = lists;
+        if (l != null) {
+            String[] v = user < l.length ? l[user] : null;
+            return v == null ? 0 : v.length;
+        }
         return user < length.length ? length[user] : 0;
     }
 
+    /** The dictionary code of the user's {@code i}-th value (encoding the column first if needed). */
     public int code(int user, int i) {
+        encoded();
         return values.get(start[user] + i);
     }
 
+    /** The user's {@code i}-th value (0 <= i < {@link #count}). */
+    public String value(int user, int i) {
+        String[][] l = lists;
+        if (l != null) {
+            return l[user][i];
+        }
+        return dictionary.value(values.get(start[user] + i));
+    }
+
     public List<String> get(int user) {
+        String[][] l = lists;
+        if (l != null) {
+            String[] v = user < l.length ? l[user] : null;
+            return v == null ? new ArrayList<>(0) : new ArrayList<>(Arrays.asList(v));
+        }
         int n = count(user);
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(dictionary.value(code(user, i)));
+            out.add(dictionary.value(values.get(start[user] + i)));
         }
         return out;
     }
 
     void set(int user, List<String> vals) {
+        String[][] l = lists;
+        if (l != null) {
+            if (user >= l.length) {
+                l = Arrays.copyOf(l, Math.max(user + 1, l.length * 3 / 2 + 16));
+                lists = l;
+            }
+            l[user] = vals == null || vals.isEmpty() ? null : vals.toArray(NONE);
+            return;
+        }
         if (user >= start.length) {
             int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
             start = Arrays.copyOf(start, cap);
@@ -76,6 +138,52 @@ public final class MultiColumn {
                 values.add(dictionary.intern(v));
             }
         }
+    }
+
+    /** Sets the user's values as codes of {@link #dictionary()} (an encoded column's). */
+    void setCodes(int user, int[] codes, int n) {
+        encoded();
+        if (user >= start.length) {
+            int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
+            start = Arrays.copyOf(start, cap);
+            length = Arrays.copyOf(length, cap);
+        }
+        start[user] = values.size();
+        length[user] = n;
+        for (int i = 0; i < n; i++) {
+            values.add(codes[i]);
+        }
+    }
+
+    private void encoded() {
+        if (lists != null) {
+            encode();
+        }
+    }
+
+    private synchronized void encode() {
+        String[][] l = lists;
+        if (l == null) {
+            return;
+        }
+        Dictionary d = new Dictionary();
+        int[] s = new int[l.length];
+        int[] n = new int[l.length];
+        IntArrayList v = new IntArrayList();
+        for (int u = 0; u < l.length; u++) {
+            s[u] = v.size();
+            if (l[u] != null) {
+                n[u] = l[u].length;
+                for (String x : l[u]) {
+                    v.add(d.intern(x));
+                }
+            }
+        }
+        dictionary = d;
+        start = s;
+        length = n;
+        values = v;
+        lists = null; // published last: a reader that finds no lists finds the codes
     }
 
     /** Rewrites the value array without the values no user points to any more. */
@@ -91,8 +199,11 @@ public final class MultiColumn {
         values = fresh;
     }
 
-    /** Compacts when at least half of the value array is garbage. */
+    /** Compacts when at least half of the value array is garbage (an encoded column's; strings leave none). */
     public void compact() {
+        if (lists != null) {
+            return;
+        }
         long live = 0;
         for (int u = 0; u < start.length; u++) {
             live += length[u];

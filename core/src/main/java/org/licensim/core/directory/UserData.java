@@ -19,6 +19,30 @@ public final class UserData {
     public Long lastSignIn;
     public final Map<String, String> strings = new LinkedHashMap<>();
     public final Map<String, List<String>> multi = new LinkedHashMap<>();
+    /** Whether a directory extension property (extension_APPID_name) was read into the maps. */
+    private boolean directoryExtensions;
+
+    /** Notes that {@link #strings} or {@link #multi} hold a directory extension property. */
+    public void markDirectoryExtension() {
+        directoryExtensions = true;
+    }
+
+    /** Whether {@link #markDirectoryExtension} was called since the last {@link #clear}. */
+    public boolean hasDirectoryExtensions() {
+        return directoryExtensions;
+    }
+
+    /** Empties this object for the next user (a reader reuses one: no maps made per user). */
+    public void clear() {
+        id = null;
+        accountEnabled = null;
+        usageLocation = null;
+        hasUsageLocation = false;
+        lastSignIn = null;
+        strings.clear();
+        multi.clear();
+        directoryExtensions = false;
+    }
 
     /** Writes every present property to user {@code u}. */
     public void applyTo(Users users, int u) {

@@ -48,11 +48,12 @@ public final class Users {
             strings.put(p, new StringColumn(p, cap));
         }
         for (String p : UserSchema.MULTI_PROPERTIES) {
-            multis.put(p, new MultiColumn(p, cap));
+            multis.put(p, new MultiColumn(p, cap, true));
         }
     }
 
     private Users(Users o) {
+        o.proxyIndex();
         byId = o.byId.copy();
         ids = o.ids.clone();
         flags = o.flags.clone();
@@ -64,6 +65,7 @@ public final class Users {
         foldedProxyCodes = o.foldedProxyCodes.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
+        proxyIndexed = true;
         lastSignIn.putAll(o.lastSignIn);
         extensions.putAll(o.extensions);
     }
@@ -88,6 +90,29 @@ public final class Users {
         return u;
     }
 
+    /**
+     * Adds a user unless its id was ever used (by a user: the caller asks the groups), in one probe
+     * of the id table where {@link #everExisted} then {@link #add} take two: a snapshot adds a
+     * million users, each a cache miss in a table of millions. Returns the new index, or -1 when the
+     * id is taken (nothing is added then).
+     */
+    public int addNew(String id, boolean accountEnabled) {
+        int u = size;
+        if (byId.getIfAbsentPut(id, u) != u) {
+            return -1;
+        }
+        size++;
+        if (u == ids.length) {
+            int cap = ids.length * 3 / 2 + 16;
+            ids = Arrays.copyOf(ids, cap);
+            flags = Arrays.copyOf(flags, cap);
+        }
+        ids[u] = id;
+        flags[u] = accountEnabled ? ENABLED : 0;
+        live++;
+        return u;
+    }
+
     /** Dense index of a live user, or -1. */
     public int indexOf(String id) {
         int u = byId.get(id, -1);
@@ -102,6 +127,25 @@ public final class Users {
                 out[j] = -1;
             }
         }
+    }
+
+    /**
+     * {@link #indexesOf} for ids given as characters (id {@code j} is {@code chars[starts[j],
+     * starts[j] + lengths[j])}, {@code codes[j]} its {@link String#hashCode}): a snapshot's member
+     * ids are looked up without a String made for each.
+     */
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out) {
+        byId.getAll(chars, starts, lengths, codes, n, out, -1);
+        for (int j = 0; j < n; j++) {
+            if (out[j] >= 0 && isDeleted(out[j])) {
+                out[j] = -1;
+            }
+        }
+    }
+
+    /** {@link String#hashCode} of the id {@code chars[start, start + length)}, for {@link #indexesOf(char[], int[], int[], int[], int, int[])}. */
+    public static int idCode(char[] chars, int start, int length) {
+        return IdIndex.code(chars, start, length);
     }
 
     /** Whether the id was ever used, deleted users included (ids are never reused). */
@@ -241,19 +285,70 @@ public final class Users {
     }
 
     private void setProxyAddresses(int u, List<String> values) {
+        if (!proxyIndexed) {
+            // a snapshot's users: the folded addresses are counted once, when first asked (proxyIndex)
+            multis.get("proxyAddresses").set(u, values);
+            return;
+        }
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
             addHolder(foldedProxyCodes.code(u, i), -1);
         }
         multis.get("proxyAddresses").set(u, values);
-        java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
-        for (String v : values) {
-            distinct.add(fold(v));
+        indexProxyAddresses(u);
+    }
+
+    /** Scratch of {@link #indexProxyAddresses}: a user's distinct folded address codes. */
+    private int[] foldedScratch = new int[4];
+
+    /** Sets user {@code u}'s distinct folded addresses from its addresses, in order, and counts them held. */
+    private void indexProxyAddresses(int u) {
+        MultiColumn raw = multis.get("proxyAddresses");
+        int n = raw.count(u);
+        if (foldedScratch.length < n) {
+            foldedScratch = new int[n];
         }
-        List<String> folded = List.copyOf(distinct);
-        foldedProxyCodes.set(u, folded);
-        for (int i = 0; i < foldedProxyCodes.count(u); i++) {
-            addHolder(foldedProxyCodes.code(u, i), 1);
+        Dictionary folded = foldedProxyCodes.dictionary();
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            int code = folded.intern(fold(raw.value(u, i)));
+            boolean seen = false;
+            for (int k = 0; k < distinct && !seen; k++) {
+                seen = foldedScratch[k] == code;
+            }
+            if (!seen) {
+                foldedScratch[distinct++] = code;
+            }
         }
+        foldedProxyCodes.setCodes(u, foldedScratch, distinct);
+        for (int i = 0; i < distinct; i++) {
+            addHolder(foldedScratch[i], 1);
+        }
+    }
+
+    /**
+     * Whether the folded addresses are counted ({@link #proxyIndex}). A snapshot's users are added
+     * before: their addresses are kept as given and counted in one pass when R16 is first asked,
+     * so that reading a user is not a probe of a table of a million folded addresses.
+     */
+    private volatile boolean proxyIndexed;
+
+    /** Counts every live user's folded proxy addresses if not done yet (R16's collision counts). */
+    private void proxyIndex() {
+        if (!proxyIndexed) {
+            indexAll();
+        }
+    }
+
+    private synchronized void indexAll() {
+        if (proxyIndexed) {
+            return;
+        }
+        for (int u = 0; u < size; u++) {
+            if (multis.get("proxyAddresses").count(u) > 0) {
+                indexProxyAddresses(u);
+            }
+        }
+        proxyIndexed = true; // published last: a reader that sees it sees the counts
     }
 
     private void addHolder(int code, int delta) {
@@ -271,6 +366,7 @@ public final class Users {
      * Addresses compare without case. Allocation-free: folded codes are kept per user.
      */
     public boolean hasProxyCollision(int u) {
+        proxyIndex();
         if (sharedAddresses == 0) {
             return false;
         }
@@ -284,6 +380,7 @@ public final class Users {
 
     /** Whether any proxy address is held by more than one user (then R16 can refuse someone). */
     public boolean sharesProxyAddresses() {
+        proxyIndex();
         return sharedAddresses > 0;
     }
 

@@ -50,34 +50,69 @@ final class JsonFields {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
-            if (f.equals("id")) {
-                idWhere[0] = Problems.Where.cheap(p);
-                out.id = string(p);
-            } else if (f.equals("accountEnabled")) {
-                out.accountEnabled = bool(p, true);
-            } else if (f.equals("usageLocation")) {
-                out.usageLocation = countryCode(p);
-                out.hasUsageLocation = true;
-            } else if (f.equals(UserSchema.EXTENSION_ATTRIBUTES)) {
-                readExtensions(p, out);
-            } else if (f.equals("signInActivity")) {
-                readSignIn(p, out);
-            } else if (UserSchema.MULTI_PROPERTIES.contains(f)) {
-                out.multi.put(f, strings(p));
-            } else if (UserSchema.STRING_PROPERTIES.contains(f) && !UserSchema.isExtensionAttribute(f)) {
-                out.strings.put(f, string(p));
-            } else if (UserSchema.isDirectoryExtension(f)) {
-                directoryExtension(p, f, out);
-            } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
-                p.skipChildren();
-            } else if (states != null && f.equals("licenseAssignmentStates")) {
-                readStates(p, states);
-            } else {
-                unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
-                        + String.join(", ", UserSchema.MULTI_PROPERTIES)
-                        + " and the user properties listed in docs/FORMATS.md");
+            Integer kind = USER_FIELDS.get(f);
+            switch (kind == null ? OTHER : kind) {
+                case ID -> {
+                    idWhere[0] = Problems.Where.cheap(p);
+                    out.id = string(p);
+                }
+                case ENABLED -> out.accountEnabled = bool(p, true);
+                case LOCATION -> {
+                    out.usageLocation = countryCode(p);
+                    out.hasUsageLocation = true;
+                }
+                case EXTENSIONS -> readExtensions(p, out);
+                case SIGN_IN -> readSignIn(p, out);
+                case MULTI -> out.multi.put(f, strings(p));
+                case STRING -> out.strings.put(f, string(p));
+                default -> {
+                    if (UserSchema.isDirectoryExtension(f)) {
+                        directoryExtension(p, f, out);
+                    } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
+                        p.skipChildren();
+                    } else if (states != null && f.equals("licenseAssignmentStates")) {
+                        readStates(p, states);
+                    } else {
+                        unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
+                                + String.join(", ", UserSchema.MULTI_PROPERTIES)
+                                + " and the user properties listed in docs/FORMATS.md");
+                    }
+                }
             }
         }
+    }
+
+    private static final int OTHER = 0;
+    private static final int ID = 1;
+    private static final int ENABLED = 2;
+    private static final int LOCATION = 3;
+    private static final int EXTENSIONS = 4;
+    private static final int SIGN_IN = 5;
+    private static final int MULTI = 6;
+    private static final int STRING = 7;
+
+    /**
+     * A user object's fixed field names to what they are, in one hash lookup per field (the list
+     * of forty-odd properties was searched name by name for every field of every user).
+     */
+    private static final java.util.Map<String, Integer> USER_FIELDS;
+
+    static {
+        java.util.Map<String, Integer> m = new java.util.HashMap<>();
+        for (String prop : UserSchema.STRING_PROPERTIES) {
+            if (!UserSchema.isExtensionAttribute(prop)) {
+                m.put(prop, STRING);
+            }
+        }
+        for (String prop : UserSchema.MULTI_PROPERTIES) {
+            m.put(prop, MULTI);
+        }
+        m.put(UserSchema.EXTENSION_ATTRIBUTES, EXTENSIONS);
+        m.put("signInActivity", SIGN_IN);
+        m.put("usageLocation", LOCATION);
+        m.put("accountEnabled", ENABLED);
+        m.put("id", ID);
+        USER_FIELDS = java.util.Map.copyOf(m);
     }
 
     /**
@@ -116,6 +151,7 @@ final class JsonFields {
      * the declarations are known.
      */
     private void directoryExtension(JsonParser p, String name, UserData out) throws IOException {
+        out.markDirectoryExtension();
         JsonToken t = p.currentToken();
         if (t == JsonToken.START_ARRAY) {
             List<String> values = new java.util.ArrayList<>();

@@ -325,31 +325,43 @@ public final class SnapshotReader {
             catalog = TenantPlanLists.apply(catalog, subs, tenantPlans);
         }
 
+        /** The user being read: one object, its maps emptied for each user (nothing keeps them). */
+        private final UserData user = new UserData();
+        private final List<JsonFields.RawState> userStates = new ArrayList<>();
+        private final Problems.Where[] userIdWhere = new Problems.Where[1];
+        private final UserData.Changes userChanges = new UserData.Changes();
+
         void readUser(JsonParser p, int index) throws IOException {
-            Problems.Where start = Problems.Where.cheap(p).withPath("$.users[" + index + "]");
-            Problems.Where[] idWhere = {start};
-            UserData data = new UserData();
-            List<JsonFields.RawState> states = new ArrayList<>();
+            // the path is made only for a problem: a string per user was a tenth of reading a user
+            Problems.Where at = Problems.Where.cheap(p);
+            Problems.Where[] idWhere = userIdWhere;
+            idWhere[0] = at;
+            UserData data = user;
+            data.clear();
+            List<JsonFields.RawState> states = userStates;
+            states.clear();
             fields.readUser(p, data, idWhere, states);
             String id = data.id;
             if (id == null || id.isBlank()) {
-                problems.at(start, "a user needs a non-empty \"id\"");
+                problems.at(at.withPath("$.users[" + index + "]"), "a user needs a non-empty \"id\"");
                 return;
             }
             if (org.licensim.core.directory.Ids.tooLong(id)) {
                 problems.at(idWhere[0].withPath("$.users[" + index + "].id"), org.licensim.core.directory.Ids.tooLongMessage(id));
                 return;
             }
-            if (dir.users().everExisted(id) || dir.groups().everExisted(id)) {
+            int u = dir.groups().everExisted(id) ? -1 : dir.users().addNew(id, data.accountEnabled == null || data.accountEnabled);
+            if (u < 0) {
                 problems.at(idWhere[0].withPath("$.users[" + index + "].id"), "duplicate id \"" + id
                         + "\": ids must be unique across users and groups");
                 return;
             }
-            int u = dir.users().add(id, data.accountEnabled == null || data.accountEnabled);
-            extensions.takeValues(u, data, start);
-            data.applyTo(dir.users(), u);
+            if (data.hasDirectoryExtensions()) {
+                extensions.takeValues(u, data, at.withPath("$.users[" + index + "]"));
+            }
+            userChanges.apply(data, dir.users(), u);
             if (!states.isEmpty()) {
-                rawStates.put(u, states);
+                rawStates.put(u, new ArrayList<>(states));
             }
         }
 
@@ -362,8 +374,7 @@ public final class SnapshotReader {
             String rule = null;
             boolean paused = false;
             Problems.Where ruleWhere = null;
-            List<String> members = List.of();
-            List<Problems.Where> memberWheres = new ArrayList<>();
+            members.clear();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 p.nextToken();
@@ -386,7 +397,7 @@ public final class SnapshotReader {
                             problems.at(p, "membershipRuleProcessingState must be \"On\" or \"Paused\", found \"" + s + "\"");
                         }
                     }
-                    case "members" -> members = memberIds(p, memberWheres, index);
+                    case "members" -> memberIds(p);
                     case "description", "mailEnabled", "groupTypes", "mailNickname" -> p.skipChildren();
                     default -> {
                         if (f.startsWith("@odata.")) {
@@ -418,17 +429,22 @@ public final class SnapshotReader {
                 }
             }
             int g = dir.groups().add(id, name, security, rule, paused);
-            if (found.length < members.size()) {
-                found = new int[Math.max(members.size(), found.length * 2)];
+            int n = members.count;
+            if (found.length < n) {
+                found = new int[Math.max(n, found.length * 2)];
             }
-            dir.users().indexesOf(members, found);
-            for (int i = 0; i < members.size(); i++) {
+            dir.users().indexesOf(members.chars, members.starts, members.lengths, members.codes, n, found);
+            for (int i = 0; i < n; i++) {
                 if (found[i] >= 0) {
                     listUser(g, found[i]);
-                } else if (!addMember(g, members.get(i))) {
-                    pendingGroup.add(g);
-                    pendingMember.add(members.get(i));
-                    pendingWhere.add(memberWheres.get(i).withPath("$.groups[" + index + "].members[" + i + "]"));
+                } else {
+                    String member = members.id(i);
+                    if (!addMember(g, member)) {
+                        pendingGroup.add(g);
+                        pendingMember.add(member);
+                        pendingWhere.add(new Problems.Where(members.lines[i], members.columns[i],
+                                "$.groups[" + index + "].members[" + i + "]"));
+                    }
                 }
             }
         }
@@ -464,23 +480,30 @@ public final class SnapshotReader {
             return false;
         }
 
-        List<String> memberIds(JsonParser p, List<Problems.Where> wheres, int group) throws IOException {
+        /** The member ids of the group being read (every group's list reuses it). */
+        final MemberIds members = new MemberIds();
+
+        /**
+         * Reads a members array into {@link #members}: each id's characters as the parser holds
+         * them, its hash and its position, no String made (a member id is looked up, not kept).
+         */
+        void memberIds(JsonParser p) throws IOException {
+            members.clear();
             if (p.currentToken() != JsonToken.START_ARRAY) {
                 problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
                 p.skipChildren();
-                return List.of();
+                return;
             }
-            List<String> ids = new ArrayList<>();
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    ids.add(p.getText());
-                    wheres.add(Problems.Where.cheap(p));
+                    com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
+                    members.add(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), at.getLineNr(),
+                            at.getColumnNr());
                 } else {
                     problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
                     p.skipChildren();
                 }
             }
-            return ids;
         }
 
         void readAssignment(JsonParser p, int index) throws IOException {
@@ -522,6 +545,50 @@ public final class SnapshotReader {
                 problems.at(where, e.getMessage());
                 return null;
             }
+        }
+    }
+
+    /** A group's member ids as characters in one buffer, with each id's hash and position. */
+    static final class MemberIds {
+        char[] chars = new char[1 << 12];
+        int[] starts = new int[256];
+        int[] lengths = new int[256];
+        int[] codes = new int[256];
+        int[] lines = new int[256];
+        int[] columns = new int[256];
+        int count;
+        private int used;
+
+        void clear() {
+            count = 0;
+            used = 0;
+        }
+
+        void add(char[] text, int offset, int length, int line, int column) {
+            if (count == starts.length) {
+                int cap = count * 2;
+                starts = java.util.Arrays.copyOf(starts, cap);
+                lengths = java.util.Arrays.copyOf(lengths, cap);
+                codes = java.util.Arrays.copyOf(codes, cap);
+                lines = java.util.Arrays.copyOf(lines, cap);
+                columns = java.util.Arrays.copyOf(columns, cap);
+            }
+            if (used + length > chars.length) {
+                chars = java.util.Arrays.copyOf(chars, Math.max(used + length, chars.length * 2));
+            }
+            System.arraycopy(text, offset, chars, used, length);
+            starts[count] = used;
+            lengths[count] = length;
+            codes[count] = org.licensim.core.directory.Users.idCode(chars, used, length);
+            lines[count] = line;
+            columns[count] = column;
+            used += length;
+            count++;
+        }
+
+        /** Member {@code i}'s id as a String (for the few not found among the users). */
+        String id(int i) {
+            return new String(chars, starts[i], lengths[i]);
         }
     }
 

@@ -23,7 +23,6 @@ import org.licensim.core.state.UserEntries;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 
 /**
  * Writes the resolved state (docs/FORMATS.md): per product Graph's subscribedSku with
@@ -294,7 +293,14 @@ public final class StateWriter {
         }
     }
 
-    /** Renders chunks of users; one per thread (its encoded names and disabled-plan arrays are its own). */
+    /**
+     * Renders chunks of users; one per thread (its encoded values and disabled-plan arrays are its
+     * own). A user's line is put together from bytes encoded once (field names, product and group
+     * ids, state names, disabledPlans arrays) and the user's id and UPN, escaped as Jackson's
+     * generator escapes them: the bytes of the generator with {@link LinePerRecordPrinter}, which
+     * this replaced (a call and a printer's context walk per token were most of writing a state),
+     * checked byte for byte against it by StateWriterBytesTest.
+     */
     private static final class UserRenderer {
         private final Tenant tenant;
         private final Users users;
@@ -303,6 +309,9 @@ public final class StateWriter {
         private final Encoded names;
         private final int[] countedStamp;
         private int userStamp;
+        /** One user's JSON, then copied to the chunk in one write. */
+        private byte[] line = new byte[4096];
+        private int at;
 
         UserRenderer(Tenant tenant) {
             this.tenant = tenant;
@@ -316,42 +325,41 @@ public final class StateWriter {
         Chunk render(StateStore store, int from, int to, java.util.Queue<byte[]> spare) throws IOException {
             Blocks buf = new Blocks(spare);
             Chunk chunk = new Chunk(subs.size());
-            try (JsonGenerator g = JSON.createGenerator(buf, JsonEncoding.UTF8)) {
-                // the same nesting as the document's, so that the printer lays the users out as there
-                g.setPrettyPrinter(new LinePerRecordPrinter());
-                g.writeStartObject();
-                g.writeFieldName("users");
-                g.writeStartArray();
-                g.flush();
-                chunk.from = buf.size();
-                UserEntries.forEach(store, users, from, to, (u, es, n) -> user(g, u, es, n, chunk));
-                g.flush();
-                chunk.to = buf.size();
-            }
+            chunk.from = 0;
+            // each element on a line of its own, after a comma but the first: the printer's layout of a top-level array
+            UserEntries.forEach(store, users, from, to, (u, es, n) -> {
+                at = 0;
+                if (buf.size() > 0) {
+                    put(',');
+                }
+                put('\n');
+                user(u, es, n, chunk);
+                buf.write(line, 0, at);
+            });
+            chunk.to = buf.size();
             chunk.bytes = buf;
             return chunk;
         }
 
-        private void user(JsonGenerator g, int u, int[] es, int n, Chunk chunk) throws IOException {
-            g.writeStartObject();
-            g.writeFieldName(F_ID);
-            g.writeString(users.id(u));
-            g.writeFieldName(F_UPN);
+        private void user(int u, int[] es, int n, Chunk chunk) {
+            put(K_ID);
+            string(users.id(u));
+            put(K_UPN);
             String upn = users.get(u, "userPrincipalName");
             if (upn == null) {
-                g.writeNull();
+                put(NULL);
             } else {
-                g.writeString(upn);
+                string(upn);
             }
-            g.writeFieldName(F_ASSIGNED);
-            g.writeStartArray();
+            put(K_ASSIGNED);
+            boolean first = true;
             for (int t = 0; t < subs.size(); t++) {
                 long[] union = null;
                 int only = -1;
                 for (int i = 0; i < n; i++) {
-                    int at = i * StateStore.ENTRY_INTS;
-                    if (es[at + StateStore.PRODUCT] == t && States.holds(es[at + StateStore.STATE])) {
-                        int mask = es[at + StateStore.MASK];
+                    int e = i * StateStore.ENTRY_INTS;
+                    if (es[e + StateStore.PRODUCT] == t && States.holds(es[e + StateStore.STATE])) {
+                        int mask = es[e + StateStore.MASK];
                         if (only == -1 && union == null) {
                             only = mask; // the usual case: one held source, its plans as they are
                         } else {
@@ -366,32 +374,35 @@ public final class StateWriter {
                     }
                 }
                 if (only != -1 || union != null) {
-                    g.writeStartObject();
-                    g.writeFieldName(F_SKU);
-                    g.writeString(names.sku(t));
-                    g.writeFieldName(F_DISABLED);
-                    g.writeRawValue(union != null ? disabledJson(tenant.catalog(), subs.product(t), union)
+                    if (!first) {
+                        put(',');
+                    }
+                    first = false;
+                    put(K_SKU_FIRST);
+                    put(names.sku(t));
+                    put(K_DISABLED);
+                    put(union != null ? utf8(disabledJson(tenant.catalog(), subs.product(t), union))
                             : disabled.of(tenant, t, only));
-                    g.writeEndObject();
+                    put('}');
                 }
             }
-            g.writeEndArray();
-            g.writeFieldName(F_STATES);
-            g.writeStartArray();
+            put(K_STATES);
             int counted = ++userStamp;
             for (int i = 0; i < n; i++) {
-                int at = i * StateStore.ENTRY_INTS;
-                int src = es[at + StateStore.SRC];
-                int t = es[at + StateStore.PRODUCT];
-                int state = es[at + StateStore.STATE];
-                g.writeStartObject();
-                g.writeFieldName(F_SKU);
-                g.writeString(names.sku(t));
-                g.writeFieldName(F_BY_GROUP);
+                int e = i * StateStore.ENTRY_INTS;
+                int src = es[e + StateStore.SRC];
+                int t = es[e + StateStore.PRODUCT];
+                int state = es[e + StateStore.STATE];
+                if (i > 0) {
+                    put(',');
+                }
+                put(K_SKU_FIRST);
+                put(names.sku(t));
+                put(K_BY_GROUP);
                 if (StateStore.isDirect(src)) {
-                    g.writeNull();
+                    put(NULL);
                 } else {
-                    g.writeString(names.group(src));
+                    put(names.group(src));
                     if (state != States.pack(States.ACTIVE, States.NONE)) {
                         IntArrayList l = chunk.groupErrors.getIfAbsentPut(src, IntArrayList::new);
                         if (l.isEmpty() || l.getLast() != u) {
@@ -399,29 +410,105 @@ public final class StateWriter {
                         }
                     }
                 }
-                g.writeFieldName(F_STATE);
-                g.writeString(names.state(state));
-                g.writeFieldName(F_ERROR);
-                g.writeString(names.error(state));
-                g.writeFieldName(F_DISABLED);
-                g.writeRawValue(disabled.of(tenant, t, es[at + StateStore.MASK]));
-                Instant when = StateStore.instant(es[at + StateStore.TIME]);
-                g.writeFieldName(F_UPDATED);
+                put(K_STATE);
+                put(names.state(state));
+                put(K_ERROR);
+                put(names.error(state));
+                put(K_DISABLED);
+                put(disabled.of(tenant, t, es[e + StateStore.MASK]));
+                put(K_UPDATED);
+                Instant when = StateStore.instant(es[e + StateStore.TIME]);
                 if (when == null) {
-                    g.writeNull();
+                    put(NULL);
                 } else {
-                    g.writeString(when.toString());
+                    string(when.toString());
                 }
-                g.writeEndObject();
+                put('}');
                 if (States.state(state) == States.ERROR && countedStamp[t] != counted) {
                     countedStamp[t] = counted;
                     chunk.inError[t]++;
                 }
             }
-            g.writeEndArray();
-            g.writeEndObject();
+            put(K_END);
+        }
+
+        private void room(int more) {
+            if (at + more > line.length) {
+                line = Arrays.copyOf(line, Math.max(at + more, line.length * 2));
+            }
+        }
+
+        private void put(char c) {
+            room(1);
+            line[at++] = (byte) c;
+        }
+
+        private void put(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, line, at, b.length);
+            at += b.length;
+        }
+
+        /** {@code s} as a JSON string: printable ASCII as it is, anything else through Jackson's own encoding. */
+        private void string(String s) {
+            int n = s.length();
+            room(n + 2);
+            int start = at;
+            line[at++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                    at = start;
+                    put(quoted(s));
+                    return;
+                }
+                line[at++] = (byte) c;
+            }
+            line[at++] = '"';
         }
     }
+
+    /** {@code s} as Jackson's generator writes a string value (quotes included), in UTF-8. */
+    static byte[] quoted(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length() + 8);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeString(s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * {@code s} quoted as Jackson writes a {@link com.fasterxml.jackson.core.io.SerializedString}
+     * value (how product and group ids and state names were written): its encoder's escapes, which
+     * for a character outside the Basic Multilingual Plane differ from the generator's.
+     */
+    static byte[] quotedSerialized(String s) {
+        byte[] body = new com.fasterxml.jackson.core.io.SerializedString(s).asQuotedUTF8();
+        byte[] out = new byte[body.length + 2];
+        out[0] = '"';
+        System.arraycopy(body, 0, out, 1, body.length);
+        out[out.length - 1] = '"';
+        return out;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static final byte[] NULL = utf8("null");
+    private static final byte[] K_ID = utf8("{\"id\":");
+    private static final byte[] K_UPN = utf8(",\"userPrincipalName\":");
+    private static final byte[] K_ASSIGNED = utf8(",\"assignedLicenses\":[");
+    private static final byte[] K_SKU_FIRST = utf8("{\"skuId\":");
+    private static final byte[] K_DISABLED = utf8(",\"disabledPlans\":");
+    private static final byte[] K_STATES = utf8("],\"licenseAssignmentStates\":[");
+    private static final byte[] K_BY_GROUP = utf8(",\"assignedByGroup\":");
+    private static final byte[] K_STATE = utf8(",\"state\":");
+    private static final byte[] K_ERROR = utf8(",\"error\":");
+    private static final byte[] K_UPDATED = utf8(",\"lastUpdatedDateTime\":");
+    private static final byte[] K_END = utf8("]}");
 
     /** The JSON array of product {@code p}'s plans not in {@code enabled}: their ids, catalog order. */
     static String disabledJson(Catalog catalog, Product p, long[] enabled) {
@@ -436,58 +523,46 @@ public final class StateWriter {
         return sb.append(']').toString();
     }
 
-    /** Field names, encoded once (every user repeats them). */
-    private static final SerializedString F_ID = new SerializedString("id");
-    private static final SerializedString F_UPN = new SerializedString("userPrincipalName");
-    private static final SerializedString F_ASSIGNED = new SerializedString("assignedLicenses");
-    private static final SerializedString F_STATES = new SerializedString("licenseAssignmentStates");
-    private static final SerializedString F_SKU = new SerializedString("skuId");
-    private static final SerializedString F_DISABLED = new SerializedString("disabledPlans");
-    private static final SerializedString F_BY_GROUP = new SerializedString("assignedByGroup");
-    private static final SerializedString F_STATE = new SerializedString("state");
-    private static final SerializedString F_ERROR = new SerializedString("error");
-    private static final SerializedString F_UPDATED = new SerializedString("lastUpdatedDateTime");
-
-    /** The values every user repeats (product ids, group ids, state and error names), encoded once each. */
+    /** The values every user repeats (product ids, group ids, state and error names), each encoded once as a JSON string. */
     private static final class Encoded {
         private final Tenant tenant;
-        private final SerializedString[] skus;
-        private SerializedString[] groups = new SerializedString[0];
-        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<SerializedString> states =
+        private final byte[][] skus;
+        private byte[][] groups = new byte[0][];
+        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<byte[]> states =
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
-        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<SerializedString> errors =
+        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<byte[]> errors =
                 new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
 
         Encoded(Tenant tenant) {
             this.tenant = tenant;
-            skus = new SerializedString[tenant.subscriptions().size()];
+            skus = new byte[tenant.subscriptions().size()][];
             for (int t = 0; t < skus.length; t++) {
-                skus[t] = new SerializedString(tenant.subscriptions().product(t).skuId());
+                skus[t] = quotedSerialized(tenant.subscriptions().product(t).skuId());
             }
         }
 
-        SerializedString sku(int t) {
+        byte[] sku(int t) {
             return skus[t];
         }
 
-        SerializedString group(int g) {
+        byte[] group(int g) {
             if (g >= groups.length) {
                 groups = Arrays.copyOf(groups, Math.max(g + 1, tenant.groups().size()));
             }
-            SerializedString s = groups[g];
+            byte[] s = groups[g];
             if (s == null) {
-                s = new SerializedString(tenant.groups().id(g));
+                s = quotedSerialized(tenant.groups().id(g));
                 groups[g] = s;
             }
             return s;
         }
 
-        SerializedString state(int state) {
-            return states.getIfAbsentPut(state, () -> new SerializedString(States.stateName(state)));
+        byte[] state(int state) {
+            return states.getIfAbsentPut(state, () -> quotedSerialized(States.stateName(state)));
         }
 
-        SerializedString error(int state) {
-            return errors.getIfAbsentPut(state, () -> new SerializedString(States.errorName(state)));
+        byte[] error(int state) {
+            return errors.getIfAbsentPut(state, () -> quotedSerialized(States.errorName(state)));
         }
     }
 
@@ -497,14 +572,14 @@ public final class StateWriter {
      * was most of the writer's time).
      */
     private static final class DisabledPlans {
-        private final org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap<String> made =
+        private final org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap<byte[]> made =
                 new org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap<>();
 
-        String of(Tenant tenant, int t, int mask) {
+        byte[] of(Tenant tenant, int t, int mask) {
             long key = ((long) t << 32) | (mask & 0xFFFFFFFFL);
-            String s = made.get(key);
+            byte[] s = made.get(key);
             if (s == null) {
-                s = disabledJson(tenant.catalog(), tenant.subscriptions().product(t), tenant.masks().copy(mask));
+                s = utf8(disabledJson(tenant.catalog(), tenant.subscriptions().product(t), tenant.masks().copy(mask)));
                 made.put(key, s);
             }
             return s;

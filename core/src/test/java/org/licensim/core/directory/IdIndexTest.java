@@ -52,6 +52,26 @@ class IdIndexTest {
         for (int j = 0; j < batch.size(); j++) {
             assertEquals(index.get(batch.get(j), -1), out[j], batch.get(j));
         }
+        // the same batch given as characters, as the snapshot reader passes member ids
+        char[] chars = new char[batch.stream().mapToInt(String::length).sum()];
+        int[] starts = new int[batch.size()];
+        int[] lengths = new int[batch.size()];
+        int[] codes = new int[batch.size()];
+        int at = 0;
+        for (int j = 0; j < batch.size(); j++) {
+            String id = batch.get(j);
+            id.getChars(0, id.length(), chars, at);
+            starts[j] = at;
+            lengths[j] = id.length();
+            codes[j] = IdIndex.code(chars, at, id.length());
+            assertEquals(id.hashCode(), codes[j], id);
+            at += id.length();
+        }
+        int[] byChars = new int[batch.size()];
+        index.getAll(chars, starts, lengths, codes, batch.size(), byChars, -1);
+        for (int j = 0; j < batch.size(); j++) {
+            assertEquals(index.get(batch.get(j), -1), byChars[j], batch.get(j));
+        }
         assertTrue(index.contains("Aa") && index.contains("BB"));
         assertEquals(7, index.get("Aa", -1));
         assertEquals(8, index.get("BB", -1));

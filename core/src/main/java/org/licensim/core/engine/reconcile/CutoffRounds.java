@@ -1,13 +1,14 @@
 package org.licensim.core.engine.reconcile;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Directory;
-import org.licensim.core.engine.resolve.Entries;
-import org.licensim.core.engine.resolve.UserResolver;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
@@ -37,7 +38,11 @@ final class CutoffRounds implements SeatStrategy {
         if (p == null) {
             return null;
         }
-        Rounds x = new Rounds(r, p);
+        Keys keys = Keys.of(r.tenant);
+        if (keys == null) {
+            return null;
+        }
+        Rounds x = new Rounds(r, p, keys);
         for (int round = 0; round < ROUNDS; round++) {
             int[] list = x.nextRound();
             if (list == null) {
@@ -50,48 +55,70 @@ final class CutoffRounds implements SeatStrategy {
 
     /**
      * The iteration's state: per limited product and user, the key of the user's last seat check,
-     * of the demand that took a seat and of the first demand refused ({@link #NONE}: none), with
-     * how many users take and are refused, kept as users are resolved again (not counted over
-     * every user each round). Every pass over all users runs on the reconciler's workers.
+     * of the demand that took a seat and of the first demand refused, each as a {@link Keys code}
+     * (an int relative to the user; 0: none), with how many users take and are refused, kept as
+     * users are resolved again (not counted over every user each round). A user resolved again
+     * leaves its entries in that round's worker output, not in an array of its own. Every pass
+     * over all users runs on the reconciler's workers.
      */
     private static final class Rounds {
         final Reconciler r;
+        final Keys keys;
+        final Directory dir;
+        final Assignments asg;
         final int n;
         final boolean[] limited;
         final int[] limitedList;
-        final long[][] check;
-        final long[][] take;
-        final long[][] denied;
+        final boolean[] groupLimited;
+        final int[][] check;
+        final int[][] take;
+        final int[][] denied;
         final int[] takes;
         final int[] refused;
         final long[] cutoff;
-        /** Entries of the users resolved again (null: phase 1's stand), and those users in the order first redone. */
-        final int[][] redone;
+        /** Per product, room for its keys when a cutoff is selected (kept across rounds). */
+        final long[][] scratch;
+        /**
+         * Where each user resolved again left its entries (0: nowhere, phase 1's stand): the output
+         * ({@link #outputs}, from 1), the offset and the count, packed by {@link #where}; and those
+         * users in the order first redone.
+         */
+        final long[] redone;
+        final List<int[]> outputs = new ArrayList<>();
         final IntArrayList redoneUsers = new IntArrayList();
         /** Scratch of {@link #nextRound}: whether user u is resolved again this round. */
         final boolean[] redo;
 
-        Rounds(Reconciler r, Phase1 p) {
+        Rounds(Reconciler r, Phase1 p, Keys keys) {
             this.r = r;
+            this.keys = keys;
+            dir = r.tenant.directory();
+            asg = r.tenant.assignments();
             n = r.users();
             limited = p.limited;
             int products = limited.length;
             limitedList = IntStream.range(0, products).filter(t -> limited[t]).toArray();
-            check = new long[products][];
-            take = new long[products][];
-            denied = new long[products][];
+            int[][] groupProducts = r.tables.products;
+            groupLimited = new boolean[groupProducts.length];
+            for (int g = 0; g < groupLimited.length; g++) {
+                for (int t : groupProducts[g]) {
+                    groupLimited[g] |= limited[t];
+                }
+            }
+            check = new int[products][];
+            take = new int[products][];
+            denied = new int[products][];
+            scratch = new long[products][];
             takes = new int[products];
             refused = new int[products];
             cutoff = new long[products];
             Arrays.fill(cutoff, NONE);
-            redone = new int[n][];
+            redone = new long[n];
             redo = new boolean[n];
-            IntStream.of(limitedList).parallel().forEach(t -> {
-                take[t] = new long[n];
-                denied[t] = new long[n];
-                Arrays.fill(take[t], NONE);
-                Arrays.fill(denied[t], NONE);
-            });
+            for (int t : limitedList) {
+                take[t] = new int[n];
+                denied[t] = new int[n];
+            }
             // phase 1's takes: per user and limited product, the smallest key among holding entries
             // (each worker's users are its own, so the workers' outputs are scanned in parallel)
             int[][] counted = new int[p.out.length][products];
@@ -106,10 +133,12 @@ final class CutoffRounds implements SeatStrategy {
                         int t = data[at + StateStore.PRODUCT];
                         if (limited[t] && States.holds(data[at + StateStore.STATE])) {
                             long key = StateStore.key(data, at);
-                            long was = take[t][u];
-                            if (key < was) {
-                                take[t][u] = key;
-                                mine[t] += was == NONE ? 1 : 0;
+                            int was = take[t][u];
+                            if (was == Keys.NONE) {
+                                take[t][u] = keys.code(u, key);
+                                mine[t]++;
+                            } else if (key < keys.key(u, was)) {
+                                take[t][u] = keys.code(u, key);
                             }
                         }
                     }
@@ -135,10 +164,10 @@ final class CutoffRounds implements SeatStrategy {
             int[] capacity = r.capacity;
             IntStream.of(limitedList).parallel().forEach(t -> {
                 if (takes[t] > capacity[t]) {
-                    next[t] = kthSmallest(take[t], takes[t], capacity[t]);
+                    next[t] = kthSmallest(t, take[t], takes[t], capacity[t]);
                 } else if (takes[t] < capacity[t] && refused[t] > 0) {
                     next[t] = refused[t] > capacity[t] - takes[t]
-                            ? kthSmallest(denied[t], refused[t], capacity[t] - takes[t]) : NONE;
+                            ? kthSmallest(t, denied[t], refused[t], capacity[t] - takes[t]) : NONE;
                 }
             });
             int[] movedList = IntStream.of(limitedList).filter(t -> next[t] != cutoff[t]).toArray();
@@ -158,8 +187,8 @@ final class CutoffRounds implements SeatStrategy {
                 for (int u = c * span, end = Math.min(n, u + span); u < end; u++) {
                     boolean again = false;
                     for (int t : movedList) {
-                        long k = check[t][u];
-                        again |= k != NONE && k >= from[t];
+                        int k = check[t][u];
+                        again |= k != Keys.NONE && keys.key(u, k) >= from[t];
                     }
                     redo[u] = again;
                     count += again ? 1 : 0;
@@ -182,39 +211,73 @@ final class CutoffRounds implements SeatStrategy {
             return list;
         }
 
-        /** Resolves the users of {@code list} again under the cutoffs, in parallel, recording their seat checks. */
+        /** The key of rank {@code k} among product {@code t}'s {@code present} codes in {@code codes}. */
+        private long kthSmallest(int t, int[] codes, int present, int k) {
+            long[] a = scratch[t];
+            if (a == null || a.length < present) {
+                a = new long[Math.max(present, a == null ? 0 : a.length + (a.length >> 1))];
+                scratch[t] = a;
+            }
+            int at = 0;
+            for (int u = 0; u < n; u++) {
+                int c = codes[u];
+                if (c != Keys.NONE) {
+                    a[at++] = keys.key(u, c);
+                }
+            }
+            return select(a, at, k);
+        }
+
+        /**
+         * Resolves the users of {@code list} again under the cutoffs, in parallel, recording their
+         * seat checks; each worker's users leave their entries in one output of the round.
+         */
         void resolveAgain(int[] list) {
-            Assignments asg = r.tenant.assignments();
-            Directory dir = r.tenant.directory();
             int products = limited.length;
             int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), list.length / 2048 + 1));
             int chunk = (list.length + threads - 1) / threads;
             int[][] deltas = new int[threads][2 * products];
             IntArrayList[] first = new IntArrayList[threads];
+            int[][] outs = new int[threads][];
+            int base = outputs.size();
+            if (base + threads >= 1 << 16) {
+                throw new IllegalStateException("more cutoff-round outputs than a location holds");
+            }
             IntStream.range(0, threads).parallel().forEach(w -> {
                 first[w] = new IntArrayList();
                 CutoffSeats seats = new CutoffSeats(limited, cutoff);
-                UserResolver worker = new UserResolver(r.main, seats);
+                Phase1Worker worker = new Phase1Worker(r, seats, groupLimited, true);
+                int from = w * chunk;
+                int to = Math.min(list.length, (w + 1) * chunk);
+                worker.startOutput(4L * Math.max(0, to - from));
+                int id = base + w + 1;
                 int[] delta = deltas[w];
-                for (int i = w * chunk, to = Math.min(list.length, (w + 1) * chunk); i < to; i++) {
+                int[] mine = new int[products];
+                int[] stamp = new int[products];
+                for (int i = from; i < to; i++) {
                     int u = list[i];
-                    seats.startUser();
-                    worker.clear();
-                    worker.resolveUnits(u, asg.directOf(u), dir.groupArray(u), dir.groupCount(u));
-                    Entries cur = worker.current();
-                    if (redone[u] == null) {
+                    int at = worker.top();
+                    int count = worker.resolveOne(u);
+                    if (redone[u] == 0) {
                         first[w].add(u);
                     }
-                    redone[u] = Arrays.copyOf(cur.array(), cur.size() * StateStore.ENTRY_INTS);
-                    for (int t : limitedList) {
-                        check[t][u] = seats.check[t];
-                        delta[t] += (seats.take[t] != NONE ? 1 : 0) - (take[t][u] != NONE ? 1 : 0);
-                        take[t][u] = seats.take[t];
-                        delta[products + t] += (seats.denied[t] != NONE ? 1 : 0) - (denied[t][u] != NONE ? 1 : 0);
-                        denied[t][u] = seats.denied[t];
+                    redone[u] = where(id, at, count);
+                    // only products the user demands can have a record, before or now
+                    int m = demanded(u, mine, stamp, i + 1);
+                    for (int j = 0; j < m; j++) {
+                        int t = mine[j];
+                        check[t][u] = keys.code(u, seats.check[t]);
+                        int took = keys.code(u, seats.take[t]);
+                        delta[t] += (took != Keys.NONE ? 1 : 0) - (take[t][u] != Keys.NONE ? 1 : 0);
+                        take[t][u] = took;
+                        int refusedAt = keys.code(u, seats.denied[t]);
+                        delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[t][u] != Keys.NONE ? 1 : 0);
+                        denied[t][u] = refusedAt;
                     }
                 }
+                outs[w] = worker.output();
             });
+            outputs.addAll(Arrays.asList(outs));
             for (int[] delta : deltas) {
                 for (int t = 0; t < products; t++) {
                     takes[t] += delta[t];
@@ -226,16 +289,63 @@ final class CutoffRounds implements SeatStrategy {
                 redoneUsers.addAll(f);
             }
         }
+
+        /**
+         * The limited products user {@code u} demands through its groups and direct licences, into
+         * {@code list}; returns how many. {@code stamp} marks those listed with {@code mark}.
+         */
+        private int demanded(int u, int[] list, int[] stamp, int mark) {
+            int k = 0;
+            int[] gs = dir.groupArray(u);
+            int[][] groupProducts = r.tables.products;
+            for (int gi = 0, gn = dir.groupCount(u); gi < gn; gi++) {
+                int g = gs[gi];
+                if (groupLimited[g]) {
+                    for (int t : groupProducts[g]) {
+                        if (limited[t] && stamp[t] != mark) {
+                            stamp[t] = mark;
+                            list[k++] = t;
+                        }
+                    }
+                }
+            }
+            for (License l : asg.directOf(u)) {
+                int t = l.product();
+                if (limited[t] && stamp[t] != mark) {
+                    stamp[t] = mark;
+                    list[k++] = t;
+                }
+            }
+            return k;
+        }
+
+        /** The output user {@code u}'s entries were last left in. */
+        int[] outputOf(int u) {
+            return outputs.get((int) (redone[u] >>> 48) - 1);
+        }
+    }
+
+    /** A redone user's entries: output {@code id} (from 1), int offset {@code at}, {@code count} entries. */
+    static long where(int id, int at, int count) {
+        return ((long) id << 48) | ((long) count << 32) | (at & 0xFFFFFFFFL);
+    }
+
+    static int offsetOf(long where) {
+        return (int) where;
+    }
+
+    static int countOf(long where) {
+        return (int) (where >>> 32) & 0xFFFF;
     }
 
     /**
-     * Stores a settled pass: re-resolved users from their new entries, everyone else from phase
-     * 1. Returns false (storing nothing) when a product that was not short now is over its
+     * Stores a settled pass: re-resolved users from their round's output, everyone else from
+     * phase 1. Returns false (storing nothing) when a product that was not short now is over its
      * seats, which the cutoffs did not account for.
      */
     private static boolean store(Reconciler r, Phase1 p, Rounds x) {
         int products = r.capacity.length;
-        int[][] redone = x.redone;
+        long[] redone = x.redone;
         // totals: phase 1's, less what re-resolved users held in phase 1, plus what they hold now
         int[] total = p.total.clone();
         int[][] minus = new int[p.out.length][products];
@@ -245,19 +355,19 @@ final class CutoffRounds implements SeatStrategy {
             int[] seen = new int[products];
             int mark = 0;
             for (int i = 0; i < o.users(); i++) {
-                if (redone[o.user(i)] != null) {
+                if (redone[o.user(i)] != 0) {
                     mark = countHeld(o.entries, o.offset(i), o.count(i), minus[w], seen, mark + 1);
                 }
             }
-            kept[w] = o.without(u -> redone[u] != null);
+            kept[w] = o.without(u -> redone[u] != 0);
         });
         int[] plus = new int[products];
         int[] seen = new int[products];
         int mark = 0;
         IntArrayList users = x.redoneUsers;
         for (int i = 0; i < users.size(); i++) {
-            int[] es = redone[users.get(i)];
-            mark = countHeld(es, 0, es.length / StateStore.ENTRY_INTS, plus, seen, mark + 1);
+            int u = users.get(i);
+            mark = countHeld(x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]), plus, seen, mark + 1);
         }
         for (int t = 0; t < products; t++) {
             for (int[] m : minus) {
@@ -271,7 +381,7 @@ final class CutoffRounds implements SeatStrategy {
         StateStore store = r.store();
         for (int i = 0; i < users.size(); i++) {
             int u = users.get(i);
-            store.write(u, redone[u], redone[u].length / StateStore.ENTRY_INTS);
+            store.write(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
         }
         for (WorkerOutput o : kept) {
             o.storeInto(store);
@@ -279,7 +389,7 @@ final class CutoffRounds implements SeatStrategy {
         r.setConsumed(total);
         for (int i = 0; i < users.size(); i++) {
             int u = users.get(i);
-            r.main.indexWaiting(u, redone[u], redone[u].length / StateStore.ENTRY_INTS);
+            r.main.indexWaiting(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
         }
         return true;
     }
@@ -298,19 +408,12 @@ final class CutoffRounds implements SeatStrategy {
     }
 
     /**
-     * The key of rank {@code k} (0-based) among the values of {@code keys} other than
-     * {@link CutoffSeats#NONE} ({@code present} of them): the first demand past {@code k} seats.
+     * The value of rank {@code k} (0-based) among {@code a[0, length)}, which it reorders: the
+     * first demand past {@code k} seats.
      */
-    static long kthSmallest(long[] keys, int present, int k) {
-        long[] a = new long[present];
-        int at = 0;
-        for (long v : keys) {
-            if (v != NONE) {
-                a[at++] = v;
-            }
-        }
+    static long select(long[] a, int length, int k) {
         int lo = 0;
-        int hi = a.length - 1;
+        int hi = length - 1;
         while (lo < hi) {
             long pivot = a[(lo + hi) >>> 1];
             int i = lo;
@@ -323,9 +426,9 @@ final class CutoffRounds implements SeatStrategy {
                     j--;
                 }
                 if (i <= j) {
-                    long x = a[i];
+                    long v = a[i];
                     a[i] = a[j];
-                    a[j] = x;
+                    a[j] = v;
                     i++;
                     j--;
                 }

@@ -1,5 +1,7 @@
 package org.licensim.core.engine.reconcile;
 
+import java.util.Arrays;
+
 import org.licensim.core.engine.resolve.Seats;
 
 /**
@@ -19,37 +21,42 @@ final class CutoffSeats implements Seats {
     final long[] take;
     final long[] denied;
     private final long[] lastCheck;
-    private final int[] limitedList;
+    /** The limited products the current user checked, the only ones {@link #startUser} resets. */
+    private final int[] touched;
+    private int touchedCount;
 
     CutoffSeats(boolean[] limited, long[] cutoff) {
         this.limited = limited;
         this.cutoff = cutoff;
         int n = limited.length;
-        int k = 0;
-        for (boolean l : limited) {
-            k += l ? 1 : 0;
-        }
-        limitedList = new int[k];
-        for (int t = 0, i = 0; t < n; t++) {
-            if (limited[t]) {
-                limitedList[i++] = t;
-            }
-        }
         taken = new int[n];
         check = new long[n];
         take = new long[n];
         denied = new long[n];
         lastCheck = new long[n];
-        startUser();
+        Arrays.fill(check, NONE);
+        Arrays.fill(take, NONE);
+        Arrays.fill(denied, NONE);
+        Arrays.fill(lastCheck, NONE);
+        touched = new int[n];
     }
 
-    /** Forgets the previous user's checks (only limited products record any). */
+    /** Forgets the previous user's checks (only limited products record any, and only those it checked are reset). */
     void startUser() {
-        for (int t : limitedList) {
+        for (int i = 0; i < touchedCount; i++) {
+            int t = touched[i];
             check[t] = NONE;
             take[t] = NONE;
             denied[t] = NONE;
             lastCheck[t] = NONE;
+        }
+        touchedCount = 0;
+    }
+
+    /** Notes a check of limited product {@code t} (every other record of it follows a check). */
+    private void checking(int t) {
+        if (lastCheck[t] == NONE) {
+            touched[touchedCount++] = t;
         }
     }
 
@@ -63,6 +70,7 @@ final class CutoffSeats implements Seats {
         if (!limited[t]) {
             return true;
         }
+        checking(t);
         check[t] = key;
         lastCheck[t] = key;
         boolean ok = key < cutoff[t];
@@ -70,6 +78,25 @@ final class CutoffSeats implements Seats {
             denied[t] = key;
         }
         return ok;
+    }
+
+    /**
+     * What {@link #hasFreeSeat(int, long)} and {@link #take} together record for a seat check of
+     * a limited product whose unit then is granted ({@code ok}) or refused by the cutoff alone:
+     * phase 1's fast path decides such units itself and records them here, so that the user's
+     * record is the one the general resolver would leave. Counts nothing in {@link #taken}.
+     */
+    void record(int t, long key, boolean ok) {
+        checking(t);
+        check[t] = key;
+        lastCheck[t] = key;
+        if (ok) {
+            if (take[t] == NONE) {
+                take[t] = key;
+            }
+        } else if (denied[t] == NONE) {
+            denied[t] = key;
+        }
     }
 
     @Override

@@ -54,7 +54,7 @@ final class DemandCutoffs implements SeatStrategy {
         Phase1Worker[] workers = new Phase1Worker[r.threads];
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, cutoff);
-            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited);
+            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, false);
             int from = r.from(w);
             int to = r.to(w);
             out[w] = workers[w].resolveUsers(from, to, entriesIn(r, from, to));

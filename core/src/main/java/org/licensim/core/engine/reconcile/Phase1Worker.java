@@ -40,6 +40,8 @@ final class Phase1Worker {
     private final int[] refused;
     private final int[] refusedStamp;
     private final IntArrayList slowUsers;
+    /** Whether each user's seat checks are left in {@link #cutoff} (the rounds) instead of counted (the demand guess). */
+    private final boolean record;
 
     private static final int OK = States.pack(States.ACTIVE, States.NONE);
 
@@ -55,16 +57,21 @@ final class Phase1Worker {
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
     Phase1Worker(Reconciler r, CountedSeats seats) {
-        this(r, seats, seats.taken, null, null);
+        this(r, seats, seats.taken, null, null, false);
     }
 
-    /** A worker whose short products' seats are decided by {@code seats}' cutoffs. */
-    Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited) {
-        this(r, seats, seats.taken, seats, groupLimited);
+    /**
+     * A worker whose short products' seats are decided by {@code seats}' cutoffs. Counting
+     * ({@code record} false): refusals per product and the users refused, over all its users.
+     * Recording: each user's seat checks left in {@code seats}, as the general resolver leaves
+     * them, for the caller to read after {@link #resolveOne} (the cutoff rounds).
+     */
+    Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited, boolean record) {
+        this(r, seats, seats.taken, seats, groupLimited, record);
     }
 
     private Phase1Worker(Reconciler r, org.licensim.core.engine.resolve.Seats seats, int[] taken, CutoffSeats cutoff,
-                         boolean[] groupLimited) {
+                         boolean[] groupLimited, boolean record) {
         this.users = r.tenant.users();
         this.dir = r.tenant.directory();
         this.asg = r.tenant.assignments();
@@ -78,9 +85,11 @@ final class Phase1Worker {
         this.groupLimited = groupLimited;
         int products = r.tenant.subscriptions().size();
         this.productStamp = new int[products];
-        this.refused = cutoff == null ? null : new int[products];
-        this.refusedStamp = cutoff == null ? null : new int[products];
-        this.slowUsers = cutoff == null ? null : new IntArrayList();
+        this.record = record;
+        boolean count = cutoff != null && !record;
+        this.refused = count ? new int[products] : null;
+        this.refusedStamp = count ? new int[products] : null;
+        this.slowUsers = count ? new IntArrayList() : null;
     }
 
     /** Refusals per product (under cutoffs): users with at least one demand of it refused. */
@@ -142,6 +151,40 @@ final class Phase1Worker {
         return result;
     }
 
+    /** Starts an output for {@link #resolveOne}, with room for about {@code entries} entries (it grows as needed). */
+    void startOutput(long entries) {
+        out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (entries + 8) * E))];
+        outTop = 0;
+    }
+
+    /**
+     * Resolves user {@code u} under the cutoffs, leaving its seat checks in the cutoff seats,
+     * and appends its entries to the output at {@link #top()} (read before the call); returns
+     * how many. The user's entries are in the output, not copied anywhere else.
+     */
+    int resolveOne(int u) {
+        cutoff.startUser();
+        License[] ds = asg.directOf(u);
+        int[] gs = dir.groupArray(u);
+        int gn = dir.groupCount(u);
+        int n = resolveClean(u, ds, gs, gn);
+        if (n < 0) {
+            n = resolveSlow(u, ds, gs, gn);
+        }
+        outTop += n * E;
+        return n;
+    }
+
+    /** Where the next user's entries go in {@link #output()}. */
+    int top() {
+        return outTop;
+    }
+
+    /** The output {@link #resolveOne} appends to (replaced when it grows: read it after the last call). */
+    int[] output() {
+        return out;
+    }
+
     /** The user unit by unit through the full rules; its entries copied to the output at {@link #outTop}. */
     private int resolveSlow(int u, License[] ds, int[] gs, int gn) {
         resolver.clear();
@@ -149,7 +192,7 @@ final class Phase1Worker {
             cutoff.startUser();
         }
         resolver.resolveUnits(u, ds, gs, gn);
-        if (cutoff != null) {
+        if (cutoff != null && !record) {
             boolean any = false;
             for (int t = 0; t < refused.length; t++) {
                 if (cutoff.limited[t] && cutoff.denied[t] != CutoffSeats.NONE) {
@@ -215,8 +258,14 @@ final class Phase1Worker {
                         return -1;
                     }
                     failedDirect |= 1L << i;
+                    if (record) {
+                        cut.record(t, l.order(), false);
+                    }
                 } else {
                     productStamp[t] = mark;
+                    if (record && cut.limited[t]) {
+                        cut.record(t, l.order(), true);
+                    }
                 }
             }
             // only limited products can be refused, so only groups licensing one are looked at
@@ -236,8 +285,14 @@ final class Phase1Worker {
                         return -1;
                     }
                     failedGroup |= 1L << gi;
+                    if (record) {
+                        cut.record(ps[0], key, false);
+                    }
                 } else {
                     for (int t : ps) {
+                        if (record && cut.limited[t] && productStamp[t] != mark) {
+                            cut.record(t, key, true);
+                        }
                         productStamp[t] = mark;
                     }
                 }
@@ -257,6 +312,9 @@ final class Phase1Worker {
                 if (rules.unmet(active) != 0) {
                     return -1;
                 }
+                if (record) {
+                    return write(u, ds, gs, gn, need, failedDirect, failedGroup);
+                }
                 // one refusal per user and product, as CutoffSeats records it
                 int seen = ++stamp;
                 for (int i = 0; i < ds.length; i++) {
@@ -272,6 +330,11 @@ final class Phase1Worker {
                 slowUsers.add(u);
             }
         }
+        return write(u, ds, gs, gn, need, failedDirect, failedGroup);
+    }
+
+    /** The fast path's entries for the user's units, Active or refused by the failure bits, at {@link #outTop}. */
+    private int write(int u, License[] ds, int[] gs, int gn, int need, long failedDirect, long failedGroup) {
         ensureOut(need);
         outN = 0;
         held = ++stamp;

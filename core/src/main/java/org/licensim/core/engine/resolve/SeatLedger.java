@@ -89,11 +89,11 @@ public final class SeatLedger implements Seats {
         }
     }
 
-    /** Adds a freshly stored user's Error/CountViolation entries ({@code count} of {@code es}) to the waiting demands. */
-    void index(int u, int[] es, int count) {
+    /** Adds a freshly stored user's Error/CountViolation entries ({@code count} of {@code es} from int {@code offset}) to the waiting demands. */
+    void index(int u, int[] es, int offset, int count) {
         int waiting = States.pack(States.ERROR, States.COUNT_VIOLATION);
         for (int i = 0; i < count; i++) {
-            int at = i * StateStore.ENTRY_INTS;
+            int at = offset + i * StateStore.ENTRY_INTS;
             if (es[at + StateStore.STATE] == waiting) {
                 enqueueFailed(es[at + StateStore.PRODUCT], StateStore.key(es, at), u, es[at + StateStore.SRC]);
             }

@@ -301,8 +301,13 @@ public final class UserResolver {
 
     /** Adds a freshly stored user's Error/CountViolation entries to the waiting index (a reconcile's result). */
     public void indexWaiting(int u, int[] es, int count) {
+        indexWaiting(u, es, 0, count);
+    }
+
+    /** {@link #indexWaiting(int, int[], int)} of {@code count} entries from int {@code offset} of {@code es}. */
+    public void indexWaiting(int u, int[] es, int offset, int count) {
         if (tenant.settings().autoReprocess()) {
-            ledger.index(u, es, count);
+            ledger.index(u, es, offset, count);
         }
     }
 

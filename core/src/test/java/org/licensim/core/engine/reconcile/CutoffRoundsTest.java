@@ -26,9 +26,40 @@ class CutoffRoundsTest {
             }
             long[] sorted = Arrays.stream(keys).filter(k -> k != CutoffSeats.NONE).sorted().toArray();
             int k = rnd.nextInt(present);
-            long[] before = keys.clone();
-            assertEquals(sorted[k], CutoffRounds.kthSmallest(keys, present, k), "trial " + trial + ", k " + k);
-            assertEquals(Arrays.toString(before), Arrays.toString(keys), "the caller's keys are left as they were");
+            // the rounds gather a product's keys into scratch longer than them, then select in place
+            long[] scratch = new long[present + rnd.nextInt(8)];
+            Arrays.fill(scratch, present, scratch.length, Long.MIN_VALUE);
+            int at = 0;
+            for (long key : keys) {
+                if (key != CutoffSeats.NONE) {
+                    scratch[at++] = key;
+                }
+            }
+            assertEquals(sorted[k], CutoffRounds.select(scratch, present, k), "trial " + trial + ", k " + k);
+            long[] kept = Arrays.copyOf(scratch, present);
+            Arrays.sort(kept);
+            assertEquals(Arrays.toString(sorted), Arrays.toString(kept), "select only reorders the keys it was given");
+            for (int i = present; i < scratch.length; i++) {
+                assertEquals(Long.MIN_VALUE, scratch[i], "select leaves the scratch past its keys alone");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R11 a demand's key coded relative to its user decodes to the same key and keeps nothing else")
+    void keysRoundTrip() {
+        Keys keys = Keys.CODING;
+        SplittableRandom rnd = new SplittableRandom(37);
+        for (int trial = 0; trial < 10_000; trial++) {
+            int u = rnd.nextInt(1 << 24);
+            long key = switch (trial % 3) {
+                case 0 -> org.licensim.core.state.StateStore.snapshotGroupKey(rnd.nextInt(Integer.MAX_VALUE - 2), u);
+                case 1 -> rnd.nextInt(Integer.MAX_VALUE);
+                default -> CutoffSeats.NONE;
+            };
+            int code = keys.code(u, key);
+            assertEquals(key, keys.key(u, code), "trial " + trial + ": user " + u + ", key " + key);
+            assertEquals(key == CutoffSeats.NONE, code == Keys.NONE, "only the absent key codes as 0");
         }
     }
 }
