@@ -83,7 +83,8 @@ final class PlanCommand implements Callable<Integer> {
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Prices priced = options.prices() == null ? null
-                : Prices.read(Path.of(options.prices()), s.products().stream().map(Scenario.ProductSpec::sku).toList());
+                : Prices.read(Path.of(options.prices()), s.products().stream().map(Scenario.ProductSpec::sku).toList(),
+                        Main.catalogProduct(catalog));
         long t0 = System.nanoTime();
         List<CapacityPlanner.Run> planRuns = settings.runs(s, catalog, th, progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;
