@@ -17,6 +17,7 @@ import org.licensim.simulator.capacity.CapacitySettings;
 import org.licensim.simulator.capacity.PlanOptions;
 import org.licensim.simulator.capacity.Prices;
 import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.population.People;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.Scenarios;
 
@@ -73,6 +74,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        People.prepare(); // datafaker's name lists load while the catalog does
         Catalog catalog = Catalog.loadDefault();
         CapacitySettings settings = options.settings(tenant.start, true);
         boolean quiet = options.quiet();
