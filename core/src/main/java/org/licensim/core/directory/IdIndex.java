@@ -142,14 +142,27 @@ final class IdIndex {
      * list looks up thousands of ids in a row.
      */
     void getAll(java.util.List<String> ids, int[] out, int absent) {
-        int n = ids.size();
+        for (int from = 0; from < ids.size(); from += BLOCK) {
+            getBlock(ids, from, Math.min(ids.size(), from + BLOCK), out, absent);
+        }
+    }
+
+    /**
+     * Ids per block of the batch lookups: the passes of a block come back to cache lines the block
+     * loaded, so a block's lines must stay in the cache (a pass over a whole member list of 100k
+     * ids had them evicted by the next pass).
+     */
+    private static final int BLOCK = 256;
+
+    private void getBlock(java.util.List<String> ids, int from, int to, int[] out, int absent) {
+        int n = to - from;
         batch(n);
         for (int j = 0; j < n; j++) {
-            batchHash[j] = mix(ids.get(j));
+            batchHash[j] = mix(ids.get(from + j));
         }
         probe(n);
         for (int j = 0; j < n; j++) {
-            String id = ids.get(j);
+            String id = ids.get(from + j);
             int h = batchHash[j];
             int i = batchSlot[j];
             long x = batchFound[j];
@@ -164,7 +177,7 @@ final class IdIndex {
                 i = (i + 1) & mask();
                 x = slots[i];
             }
-            out[j] = v;
+            out[from + j] = v;
         }
     }
 
@@ -208,9 +221,17 @@ final class IdIndex {
      * and {@code codes[j]} its {@link String#hashCode}.
      */
     void getAll(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, int absent) {
+        for (int from = 0; from < n; from += BLOCK) {
+            getBlock(chars, starts, lengths, codes, from, Math.min(n, from + BLOCK), out, absent);
+        }
+    }
+
+    private void getBlock(char[] chars, int[] starts, int[] lengths, int[] codes, int from, int to, int[] out,
+                          int absent) {
+        int n = to - from;
         batch(n);
         for (int j = 0; j < n; j++) {
-            batchHash[j] = mixCode(codes[j]);
+            batchHash[j] = mixCode(codes[from + j]);
         }
         probe(n);
         int mask = mask();
@@ -221,7 +242,7 @@ final class IdIndex {
             String k = batchKey[j];
             int v = absent;
             while (x != 0) {
-                if (hashOf(x) == h && same(k != null ? k : keys[i], chars, starts[j], lengths[j])) {
+                if (hashOf(x) == h && same(k != null ? k : keys[i], chars, starts[from + j], lengths[from + j])) {
                     v = valueOf(x);
                     break;
                 }
@@ -229,7 +250,7 @@ final class IdIndex {
                 i = (i + 1) & mask;
                 x = slots[i];
             }
-            out[j] = v;
+            out[from + j] = v;
         }
     }
 
