@@ -155,7 +155,8 @@ final class CheckCommand implements Callable<Integer> {
         java.util.Map<String, String> todo = new java.util.LinkedHashMap<>();
         int shown = 0;
         for (HealthCheck.UserInError u : c.users()) {
-            todo.putIfAbsent(u.error().equals("CountViolation") ? u.error() + " " + u.sku() : u.error(), u.action());
+            todo.putIfAbsent(u.error().equals("CountViolation") ? u.error() + " of " + label(u.product(), u.sku()) : u.error(),
+                    u.action());
             if (shown++ < limit) {
                 o.printf("    %s%s: %s from %s: %s %s%n", u.userPrincipalName() == null ? u.userId() : u.userPrincipalName(),
                         u.displayName() == null || u.displayName().isBlank() ? "" : " (" + u.displayName() + ")",

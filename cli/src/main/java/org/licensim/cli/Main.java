@@ -123,6 +123,20 @@ public final class Main implements Runnable {
     }
 
     /** Refuses a negative count option as bad usage (exit 2), naming the option and the value. */
+    /**
+     * Whether a part number names a product of Microsoft's catalog: a prices file kept for several
+     * tenants prices products a given tenant may not have, which are left out, not refused.
+     */
+    static java.util.function.Predicate<String> catalogProduct(org.licensim.core.catalog.Catalog catalog) {
+        return sku -> {
+            try {
+                return catalog.findProduct(sku) != null;
+            } catch (org.licensim.core.LicensimException ambiguous) {
+                return false;
+            }
+        };
+    }
+
     static void requireNonNegative(CommandLine.Model.CommandSpec spec, String option, int value) {
         if (value < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " must be 0 or more, got " + value);

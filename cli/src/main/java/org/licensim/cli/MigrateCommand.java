@@ -88,7 +88,12 @@ final class MigrateCommand implements Callable<Integer> {
 
     /** With --apply, the policy events then the removals in each file asked for, and a line per file on {@code say}. */
     private void writeFeed(PrintWriter say, Migration m, org.licensim.core.directory.Tenant before) {
-        if (!apply.isEmpty()) {
+        if (!apply.isEmpty() && m.events().isEmpty()) {
+            // empty request files would only look like work done
+            say.printf("nothing written to %s: no change to make (no direct licence is covered by a group%s)%n",
+                    String.join(", ", apply.stream().map(Path::toString).toList()),
+                    policy == null ? "; --policy adds the group assignments that would cover them" : "");
+        } else if (!apply.isEmpty()) {
             Apply.write(apply, before, m.events(), "licensim migrate " + snapshot + ": " + m.policy().size()
                     + " policy changes, then " + m.remove().size() + " direct licences removed", say);
             apply.stream().filter(f -> f.toString().endsWith(".jsonl")).findFirst()

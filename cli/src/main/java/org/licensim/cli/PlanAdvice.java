@@ -83,7 +83,15 @@ final class PlanAdvice {
                             ? String.format(Locale.ROOT, "; it matters: without it %,d users would lack seats from %s",
                                     r.shortIfLapses(), r.shortFrom()) : "; the plan would not be short without it");
         }
-        if (cur != null) {
+        if (cur != null && proc.products().stream().allMatch(a -> a.perMonth() == null)) {
+            // "0 EUR" would read as free: the prices file simply prices none of this tenant's products
+            o.println("  cost of the schedule: not known (the prices file prices none of these products)");
+        } else if (cur != null) {
+            java.util.List<String> unpriced = proc.products().stream().filter(a -> a.perMonth() == null && a.buy() > 0)
+                    .map(Procurement.ProductAdvice::sku).toList();
+            if (!unpriced.isEmpty()) {
+                o.printf("  (not priced, so not in the cost: %s)%n", String.join(", ", unpriced));
+            }
             double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();
             if (proc.prices().committed()) {
                 o.printf(Locale.ROOT, "  cost of the schedule, as the purchases commit to: %,.0f %s%n", total, cur);

@@ -17,6 +17,7 @@ import org.licensim.simulator.capacity.CapacitySettings;
 import org.licensim.simulator.capacity.PlanOptions;
 import org.licensim.simulator.capacity.Prices;
 import org.licensim.simulator.capacity.Procurement;
+import org.licensim.simulator.population.People;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.Scenarios;
 
@@ -73,6 +74,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        People.prepare(); // datafaker's name lists load while the catalog does
         Catalog catalog = Catalog.loadDefault();
         CapacitySettings settings = options.settings(tenant.start, true);
         boolean quiet = options.quiet();
@@ -81,7 +83,8 @@ final class PlanCommand implements Callable<Integer> {
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         java.util.function.Consumer<String> progress = Main.progress(err, quiet);
         Prices priced = options.prices() == null ? null
-                : Prices.read(Path.of(options.prices()), s.products().stream().map(Scenario.ProductSpec::sku).toList());
+                : Prices.read(Path.of(options.prices()), s.products().stream().map(Scenario.ProductSpec::sku).toList(),
+                        Main.catalogProduct(catalog));
         long t0 = System.nanoTime();
         List<CapacityPlanner.Run> planRuns = settings.runs(s, catalog, th, progress);
         long millis = (System.nanoTime() - t0) / 1_000_000;

@@ -46,21 +46,18 @@ final class PreviewRuleCommand implements Callable<Integer> {
     Format format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Main.requireNonNegative(spec, "--limit", limit);
-        PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         org.licensim.core.directory.Tenant probe = reader.read(snapshot);
         RulePreview p = RulePreview.of(() -> reader.read(snapshot), group, rule);
         Names names = new Names(probe);
-        if (format == Format.csv) {
-            csv(out, p, names);
-            return 0;
-        }
-        if (format == Format.json) {
-            json(out, p, names);
-            return 0;
-        }
+        new Printer(format, spec).print(o -> table(o, p, names), () -> csv(p, names), () -> json(p, names));
+        return 0;
+    }
+
+    /** Who joins and leaves, what they gain and lose, at most --limit lines a section; then the seats and warnings. */
+    private void table(PrintWriter out, RulePreview p, Names names) {
         out.printf("preview: group %s%n  rule now:  %s%n  new rule:  %s%n", names.group(p.group()),
                 p.oldRule() == null ? "(none: an assigned group)" : p.oldRule(), p.newRule());
         section(out, "would join", p.joining(), names::user);
@@ -81,34 +78,34 @@ final class PreviewRuleCommand implements Callable<Integer> {
         }
         p.warnings().forEach(w -> out.printf("  warning: %s%n", w));
         out.println("nothing was changed (dry run)");
-        return 0;
     }
 
     /** One row per finding: section,userId,userPrincipalName,product,productName,detail,before,after,capacity,groupId,group. */
-    private static void csv(PrintWriter out, RulePreview p, Names n) {
-        Csv.row(out, "section", "userId", "userPrincipalName", "product", "productName", "detail", "before", "after",
+    private static Table csv(RulePreview p, Names n) {
+        Table out = Table.of("section", "userId", "userPrincipalName", "product", "productName", "detail", "before", "after",
                 "capacity", "groupId", "group");
-        p.joining().forEach(u -> Csv.row(out, "joins", u, n.upn(u), null, null, null, null, null, null, p.group(),
+        p.joining().forEach(u -> out.row("joins", u, n.upn(u), null, null, null, null, null, null, p.group(),
                 n.groupName(p.group())));
-        p.leaving().forEach(u -> Csv.row(out, "leaves", u, n.upn(u), null, null, null, null, null, null, p.group(),
+        p.leaving().forEach(u -> out.row("leaves", u, n.upn(u), null, null, null, null, null, null, p.group(),
                 n.groupName(p.group())));
         for (var section : List.of(java.util.Map.entry("gained", p.gained()), java.util.Map.entry("lost", p.lost()),
                 java.util.Map.entry("newError", p.newErrors()))) {
             for (RulePreview.Change c : section.getValue()) {
-                Csv.row(out, section.getKey(), c.user(), n.upn(c.user()), c.product(), n.product(c.product()), c.detail(),
+                out.row(section.getKey(), c.user(), n.upn(c.user()), c.product(), n.product(c.product()), c.detail(),
                         null, null, null, c.group(), c.group() == null ? null : n.groupName(c.group()));
             }
         }
-        p.warnings().forEach(w -> Csv.row(out, "warning", null, null, null, null, w, null, null, null, null, null));
+        p.warnings().forEach(w -> out.row("warning", null, null, null, null, w, null, null, null, null, null));
         for (RulePreview.Seats s : p.seats()) {
-            Csv.row(out, "seats", null, null, s.product(), n.product(s.product()),
+            out.row("seats", null, null, s.product(), n.product(s.product()),
                     s.after() > s.capacity() ? "over capacity" : null, s.before(), s.after(), s.capacity(), null, null);
         }
+        return out;
     }
 
     /** The same findings as one JSON object, every list complete, with names beside the ids. */
-    private static void json(PrintWriter out, RulePreview p, Names n) {
-        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static com.fasterxml.jackson.databind.node.ObjectNode json(RulePreview p, Names n) {
+        com.fasterxml.jackson.databind.ObjectMapper m = Printer.JSON;
         var root = m.createObjectNode().put("group", p.group()).put("groupName", n.groupName(p.group()))
                 .put("rule", p.oldRule()).put("newRule", p.newRule());
         for (var section : List.of(java.util.Map.entry("joining", p.joining()), java.util.Map.entry("leaving", p.leaving()))) {
@@ -133,11 +130,7 @@ final class PreviewRuleCommand implements Callable<Integer> {
             seats.addObject().put("product", s.product()).put("productName", n.product(s.product())).put("before", s.before())
                     .put("after", s.after()).put("capacity", s.capacity()).put("overCapacity", s.after() > s.capacity());
         }
-        try {
-            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new org.licensim.core.LicensimException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
-        }
+        return root;
     }
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> show) {

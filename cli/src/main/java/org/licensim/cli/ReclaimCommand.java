@@ -96,7 +96,7 @@ final class ReclaimCommand implements Callable<Integer> {
         for (int i = 0; i < e.tenant().subscriptions().size(); i++) {
             skus.add(e.tenant().subscriptions().product(i).skuPartNumber());
         }
-        Prices priced = prices == null ? null : Prices.read(prices, skus);
+        Prices priced = prices == null ? null : Prices.read(prices, skus, Main.catalogProduct(e.tenant().catalog()));
         Reclaim rc = Reclaim.of(e, inactiveDays, from, priced == null ? null : priced.currency(),
                 priced == null ? Map.of() : priced.perMonth());
         Printer out = new Printer(format, spec);

@@ -13,6 +13,7 @@ import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.StateWriter;
+import org.licensim.simulator.population.People;
 import org.licensim.simulator.run.ResultsWriter;
 import org.licensim.simulator.run.Simulation;
 import org.licensim.simulator.run.SimulationResult;
@@ -91,6 +92,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!list && print == null) {
+            People.prepare(); // datafaker's name lists load while the catalog does
+        }
         Catalog catalog = Catalog.loadDefault();
         if (list) {
             for (String name : Scenarios.NAMES) {

@@ -135,12 +135,14 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private void table(PrintWriter o, ChronicleStateStore s, List<StoredEntry> es) {
-        o.printf("user %s: state after event seq %d%n", asked == null ? user : asked + " (" + user + ")", s.lastSeq());
+        // by the name asked for; the id is in CSV and JSON
+        o.printf("user %s: state after event seq %d%n", asked == null ? user : asked, s.lastSeq());
         if (es.isEmpty()) {
             o.println("  no licences (none assigned, or the user was deleted)");
             return;
         }
-        // columns as wide as their longest value, so a long group id never pushes the next column out of line
+        groupNames = groupNames(s, es);
+        // columns as wide as their longest value, so a long group name never pushes the next column out of line
         Table t = Table.of("product", "assigned by", "state", "error", "plans", "last updated").indent("  ");
         for (StoredEntry e : es) {
             StoredProduct p = s.products().get(e.product());
@@ -149,7 +151,7 @@ final class StateCommand implements Callable<Integer> {
                 on += enabled(e, i) ? 1 : 0;
             }
             Instant when = StateStore.instant(e.time());
-            t.row(p.skuPartNumber(), source(s, e), States.stateName(e.state()), States.errorName(e.state()),
+            t.row(productName(p), source(s, e), States.stateName(e.state()), States.errorName(e.state()),
                     on + "/" + p.planIds().length, when == null ? "(snapshot)" : when.toString());
         }
         t.print(o);
@@ -190,12 +192,69 @@ final class StateCommand implements Callable<Integer> {
         return t;
     }
 
-    private static String source(ChronicleStateStore s, StoredEntry e) {
+    private String source(ChronicleStateStore s, StoredEntry e) {
         if (StateStore.isDirect(e.src())) {
             return "direct";
         }
         String g = s.groupId(e.src());
-        return "group " + (g == null ? "#" + e.src() : g);
+        String name = g == null || groupNames == null ? null : groupNames.get(g);
+        return "group " + (g == null ? "#" + e.src() : name != null ? "\"" + name + "\"" : g);
+    }
+
+    /** Display names of the groups {@link #source} names, for the table (ids in CSV and JSON). */
+    private java.util.Map<String, String> groupNames;
+
+    /**
+     * The display names of the groups the user's entries come from: the store keeps ids only, so
+     * they are read from the inputs resolve --store recorded (or --snapshot/--events): the snapshot's
+     * groups, then GroupCreated events up to the store's last seq. Inputs that are gone or another
+     * snapshot give no names: the table then shows the ids, as before.
+     */
+    private java.util.Map<String, String> groupNames(ChronicleStateStore s, List<StoredEntry> es) {
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        for (StoredEntry e : es) {
+            if (!StateStore.isDirect(e.src()) && s.groupId(e.src()) != null) {
+                wanted.add(s.groupId(e.src()));
+            }
+        }
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (wanted.isEmpty()) {
+            return out;
+        }
+        com.fasterxml.jackson.databind.JsonNode rec = null;
+        try {
+            Path recorded = dir.resolve(INPUTS);
+            rec = java.nio.file.Files.isRegularFile(recorded) ? JSON.readTree(recorded.toFile()) : null;
+        } catch (java.io.IOException e) {
+            rec = null;
+        }
+        Path snap = snapshot != null ? snapshot : rec != null && rec.hasNonNull("snapshot") ? Path.of(rec.get("snapshot").asText()) : null;
+        Path ev = eventsFile != null ? eventsFile : rec != null && rec.hasNonNull("events") ? Path.of(rec.get("events").asText()) : null;
+        try {
+            if (snap == null || !java.nio.file.Files.isRegularFile(snap) || s.source().isEmpty()
+                    || !s.source().get().sameContent(StoreSource.ofFile(snap))) {
+                return out;
+            }
+            var groups = org.licensim.core.io.SnapshotReader.withDefaults().read(snap).groups();
+            for (int g = 0; g < groups.size(); g++) {
+                if (wanted.contains(groups.id(g)) && groups.displayName(g) != null && !groups.displayName(g).isBlank()) {
+                    out.put(groups.id(g), groups.displayName(g));
+                }
+            }
+            if (out.size() < wanted.size() && ev != null && s.lastSeq() >= 0 && java.nio.file.Files.isRegularFile(ev)) {
+                try (org.licensim.core.io.EventReader r = org.licensim.core.io.EventReader.open(ev)) {
+                    for (org.licensim.core.event.Event e = r.next(); e != null && e.seq() <= s.lastSeq(); e = r.next()) {
+                        if (e instanceof org.licensim.core.event.Event.GroupCreated c && wanted.contains(c.groupId())
+                                && c.displayName() != null && !c.displayName().isBlank()) {
+                            out.put(c.groupId(), c.displayName());
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | LicensimException unreadable) {
+            return out; // names are a courtesy here: the ids still say which group
+        }
+        return out;
     }
 
     private org.licensim.core.catalog.Catalog catalog;

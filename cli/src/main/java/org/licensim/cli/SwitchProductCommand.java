@@ -83,7 +83,7 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("members lose, whatever the order (%s lacks them): %s%n", to, names.plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
-            o.printf("members who would lose service (their new licence fails, %d): %s%n", c.failedMembers().size(),
+            o.printf("members who would lose service (their new licence fails, %,d): %s%n", c.failedMembers().size(),
                     String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
                             + (c.failedMembers().size() > 20 ? "; ..." : ""));
         }

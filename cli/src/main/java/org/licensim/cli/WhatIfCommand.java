@@ -60,22 +60,19 @@ final class WhatIfCommand implements Callable<Integer> {
     Format format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Main.requireNonNegative(spec, "--limit", limit);
-        PrintWriter out = spec.commandLine().getOut();
         SnapshotReader reader = SnapshotReader.withDefaults();
         Tenant probe = reader.read(snapshot);
         List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1), WhatIf.clock(probe));
         WhatIf w = WhatIf.of(() -> reader.read(snapshot), events);
         Names names = new Names(probe);
-        if (format == Format.csv) {
-            csv(out, w, names);
-            return 0;
-        }
-        if (format == Format.json) {
-            json(out, w, names);
-            return 0;
-        }
+        new Printer(format, spec).print(o -> table(o, w, names, events), () -> csv(w, names), () -> json(w, names));
+        return 0;
+    }
+
+    /** Each section counted, at most --limit lines of it, users and products by name; then the seats. */
+    private void table(PrintWriter out, WhatIf w, Names names, List<Event> events) {
         out.printf("what if, on %s:%n", snapshot);
         for (int i = 0; i < events.size(); i++) {
             out.printf("  change %d: %s%n", i + 1, changes.get(i));
@@ -104,18 +101,17 @@ final class WhatIfCommand implements Callable<Integer> {
                             s.after() - s.capacity() + 1) : "");
         }
         out.println("nothing was changed (dry run)");
-        return 0;
     }
 
     /**
      * One row per finding: section,userId,userPrincipalName,groupId,group,product,productName,detail,
      * plansOn,plansOff,before,after,capacity (service plans by internal name, separated by ";").
      */
-    private static void csv(PrintWriter out, WhatIf w, Names n) {
-        Csv.row(out, "section", "userId", "userPrincipalName", "groupId", "group", "product", "productName", "detail",
+    private static Table csv(WhatIf w, Names n) {
+        Table out = Table.of("section", "userId", "userPrincipalName", "groupId", "group", "product", "productName", "detail",
                 "plansOn", "plansOff", "before", "after", "capacity");
         for (WhatIf.Membership m : w.memberships()) {
-            Csv.row(out, m.joins() ? "joins" : "leaves", m.user(), n.upn(m.user()), m.group(), n.groupName(m.group()),
+            out.row(m.joins() ? "joins" : "leaves", m.user(), n.upn(m.user()), m.group(), n.groupName(m.group()),
                     null, null, null, null, null, null, null, null);
         }
         changes(out, "gained", w.gained(), n);
@@ -124,21 +120,22 @@ final class WhatIfCommand implements Callable<Integer> {
         changes(out, "kindChanged", w.kindChanged(), n);
         changes(out, "newError", w.newErrors(), n);
         for (WhatIf.Seats s : w.seats()) {
-            Csv.row(out, "seats", null, null, null, null, s.product(), n.product(s.product()),
+            out.row("seats", null, null, null, null, s.product(), n.product(s.product()),
                     s.after() > s.capacity() ? "over capacity" : null, null, null, s.before(), s.after(), s.capacity());
         }
+        return out;
     }
 
-    private static void changes(PrintWriter out, String section, List<WhatIf.Change> cs, Names n) {
+    private static void changes(Table out, String section, List<WhatIf.Change> cs, Names n) {
         for (WhatIf.Change c : cs) {
-            Csv.row(out, section, c.user(), n.upn(c.user()), c.group(), c.group() == null ? null : n.groupName(c.group()),
+            out.row(section, c.user(), n.upn(c.user()), c.group(), c.group() == null ? null : n.groupName(c.group()),
                     c.product(), n.product(c.product()), c.detail(), Names.planNames(c.plansOn()),
                     Names.planNames(c.plansOff()), null, null, null);
         }
     }
 
     /** The same findings as one JSON object, every list complete, with names beside the ids. */
-    private static void json(PrintWriter out, WhatIf w, Names n) {
+    private static ObjectNode json(WhatIf w, Names n) {
         ObjectNode root = JSON.createObjectNode();
         var memberships = root.putArray("memberships");
         for (WhatIf.Membership m : w.memberships()) {
@@ -167,11 +164,7 @@ final class WhatIfCommand implements Callable<Integer> {
                     .put("before", s.before()).put("after", s.after()).put("capacity", s.capacity())
                     .put("overCapacity", s.after() > s.capacity());
         }
-        try {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (JsonProcessingException e) {
-            throw new LicensimException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
-        }
+        return root;
     }
 
     /**

@@ -175,6 +175,19 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("a prices file kept for several tenants is accepted where a tenant lacks some of its products; a misspelt part number is still refused")
+    void sharedPriceList(@TempDir Path dir) throws Exception {
+        // examples/prices.json prices E5 and CRM, which the example tenant does not subscribe to
+        Result shared = run("reclaim", "../examples/contoso-small.json", "--prices", "../examples/prices.json");
+        assertEquals(0, shared.code(), shared.err());
+        Path typo = dir.resolve("prices.json");
+        Files.writeString(typo, "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPAK\": {\"perMonth\": 30}}}");
+        Result refused = run("reclaim", "../examples/contoso-small.json", "--prices", typo.toString());
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("$.products[\"ENTERPRISEPAK\"]: not a product of the plan"), refused.err());
+    }
+
+    @Test
     @DisplayName("R17 check names the users in licence error (UPN, name, product, group by name) and what to do; --limit with the rest counted")
     void checkListsUsers() throws Exception {
         String snap = "../examples/contoso-small.json";
@@ -183,7 +196,7 @@ class AdminOutputTest {
         assertEquals(3, t.code(), t.err());
         assertTrue(t.out().contains("  users in licence error: 1 licence\n    lidia.holloway@contoso.com (Lidia Holloway): "
                 + "Office 365 E3 (ENTERPRISEPACK) from group \"Engineering - Office 365 E3 without Yammer\": Error CountViolation\n"
-                + "  what to do, CountViolation ENTERPRISEPACK: reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
+                + "  what to do, CountViolation of Office 365 E3 (ENTERPRISEPACK): reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) "
                 + "are free now\n"), t.out());
         assertTrue(t.out().contains("reprocess group \"Engineering - Office 365 E3 without Yammer\" (SPEC R18)"),
                 "the group to reprocess by name: " + t.out());

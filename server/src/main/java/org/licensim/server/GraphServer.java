@@ -104,7 +104,7 @@ public final class GraphServer implements AutoCloseable {
                             .getBytes(StandardCharsets.UTF_8)));
                 }
                 Path log = c.store.resolve("events.jsonl");
-                Tenancy.truncateToLastLine(log);
+                LineFile.truncateToLastLine(log);
                 Engine engine = Tenancy.load(snapshot, snap.toString(), log);
                 return new Tenancy(engine, new Tenancy.EventLog(log, true), new GroupQueue(
                         c.store.resolve("group-queue.jsonl")), c.processingRate);

@@ -1,12 +1,9 @@
 package org.licensim.server;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,13 +27,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class GroupQueue implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
-    private final FileChannel channel;
+    private final LineFile lines;
 
     GroupQueue(Path file) throws IOException {
         this.file = file;
-        Tenancy.truncateToLastLine(file);
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        this.lines = new LineFile(file, true, "the group queue");
     }
 
     /** Jobs accepted and not done, in acceptance order (their group index is filled in by the caller). */
@@ -92,20 +87,12 @@ final class GroupQueue implements AutoCloseable {
         write("{\"done\":" + id + "}");
     }
 
-    private synchronized void write(String line) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
-        channel.force(false);
+    private void write(String line) throws IOException {
+        lines.append((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            System.err.println("licensim serve: closing the group queue: " + e.getMessage());
-        }
+    public void close() {
+        lines.close();
     }
 }

@@ -3,11 +3,8 @@ package org.licensim.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -196,12 +193,25 @@ public final class Tenancy implements AutoCloseable {
     }
 
     private void afterApply(Event e) {
-        if (e instanceof Event.UserCreated c) {
-            indexUpn(tenant.users().indexOf(c.user().id));
-        } else if (e instanceof Event.UserAttributesChanged c && c.attributes().strings.containsKey("userPrincipalName")) {
-            byUpn.values().removeIf(v -> v == tenant.users().indexOf(c.userId()));
-            indexUpn(tenant.users().indexOf(c.userId()));
+        // a switch expression: a kind of event added later does not compile here until it says whether it names a user
+        // by a new userPrincipalName
+        String named = switch (e.kind()) {
+            case UserCreated -> ((Event.UserCreated) e).user().id;
+            case UserAttributesChanged -> ((Event.UserAttributesChanged) e).attributes().strings.containsKey("userPrincipalName")
+                    ? ((Event.UserAttributesChanged) e).userId() : null;
+            // a deleted user's name stays indexed: lookups check that the user is live
+            case UserDeleted, MemberAdded, MemberRemoved, GroupCreated, GroupDeleted, GroupRuleChanged,
+                    LicenseAssignedToGroup, LicenseRemovedFromGroup, GroupDisabledPlansChanged, LicenseAssignedToUser,
+                    LicenseRemovedFromUser, AssignLicense, UnitsChanged, Reprocess -> null;
+        };
+        if (named == null) {
+            return;
         }
+        int u = tenant.users().indexOf(named);
+        if (e.kind() == Event.Kind.UserAttributesChanged) {
+            byUpn.values().removeIf(v -> v == u); // its old name (a new user has none)
+        }
+        indexUpn(u);
     }
 
     // ---- writes
@@ -520,15 +530,11 @@ public final class Tenancy implements AutoCloseable {
 
     /** The log of accepted events: JSON Lines, each batch appended whole, and with {@code durable} fsynced. */
     static final class EventLog implements AutoCloseable {
-        private final FileChannel channel;
-        private final boolean durable;
+        private final LineFile file;
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 12);
 
         EventLog(Path file, boolean durable) throws IOException {
-            this.durable = durable;
-            truncateToLastLine(file);
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            this.file = new LineFile(file, durable, "the event log");
         }
 
         synchronized void append(List<Event> events) throws IOException {
@@ -538,49 +544,12 @@ public final class Tenancy implements AutoCloseable {
                     w.write(e);
                 }
             }
-            ByteBuffer b = ByteBuffer.wrap(buf.toByteArray());
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-            if (durable) {
-                channel.force(false);
-            }
+            file.append(buf.toByteArray());
         }
 
         @Override
-        public synchronized void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                System.err.println("licensim serve: closing the event log: " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Cuts {@code file} after its last complete line: a line a killed process left half written was
-     * never acknowledged (its fsync had not returned), so it is not part of the tenant.
-     */
-    static void truncateToLastLine(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            long keep = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (keep > 0) {
-                one.clear();
-                ch.read(one, keep - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                keep--;
-            }
-            if (keep != size) {
-                ch.truncate(keep);
-                ch.force(true);
-            }
+        public void close() {
+            file.close();
         }
     }
 

@@ -14,11 +14,12 @@ public record ServicePlan(int index, String servicePlanId, String servicePlanNam
 
     /**
      * The plan as people read it, the way products are named: Microsoft's friendly name with the
-     * internal name beside it ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), or the
-     * internal name alone when the table gives no other.
+     * internal name beside it ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), the
+     * friendly name alone when it is the internal name in other letters ("Sway"), or the internal
+     * name alone when the table gives no other.
      */
     public String label() {
         String f = friendlyName == null ? "" : friendlyName.strip();
-        return f.isEmpty() || f.equalsIgnoreCase(servicePlanName) ? servicePlanName : f + " (" + servicePlanName + ")";
+        return f.isEmpty() ? servicePlanName : f.equalsIgnoreCase(servicePlanName) ? f : f + " (" + servicePlanName + ")";
     }
 }

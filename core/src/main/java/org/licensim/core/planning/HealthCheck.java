@@ -45,8 +45,10 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
     public static String action(int error, int free, boolean group, String product) {
         return switch (error) {
             case States.COUNT_VIOLATION -> free > 0
-                    ? "reprocess " + (group ? "the group" : "the user") + ": " + free + " seats of " + product + " are free now"
-                    : "buy seats of " + product + " or free one (the reclaim list of licensim plan), then reprocess";
+                    ? "reprocess " + (group ? "the group" : "the user") + ": " + free + (free == 1 ? " seat" : " seats") + " of "
+                            + product + (free == 1 ? " is" : " are") + " free now"
+                    : "buy seats of " + product + " or free one (licensim reclaim lists the seats of disabled and inactive "
+                            + "accounts), then reprocess";
             case States.MUTUALLY_EXCLUSIVE_VIOLATION -> "remove the conflicting licence: another product the user holds has a "
                     + "plan that cannot be held with this one (or disable that plan in one of the two assignments)";
             case States.DEPENDENCY_VIOLATION -> "assign the prerequisite plan first (a product that includes it), or "

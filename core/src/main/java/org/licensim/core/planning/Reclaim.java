@@ -117,7 +117,7 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
                     seats.add(new Seat(users.id(u), users.get(u, "userPrincipalName"), users.get(u, "displayName"),
                             disabled ? "disabled" : "inactive", last == Long.MIN_VALUE ? null : Instant.ofEpochSecond(last).toString(),
                             p.skuPartNumber(), p.skuId(), p.displayName(), List.copyOf(sources),
-                            price == null ? null : price * 12, action(sources)));
+                            price == null ? null : price * 12, action(sources, disabled)));
                 }
             });
         } catch (IOException e) {
@@ -154,7 +154,7 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
         return List.copyOf(out);
     }
 
-    private static String action(List<Source> sources) {
+    private static String action(List<Source> sources, boolean disabled) {
         List<String> steps = new ArrayList<>();
         for (Source s : sources) {
             if (s.direct()) {
@@ -170,6 +170,10 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
                         + s.describe() + " takes its members from " + (s.via().size() == 1 ? "that group" : "those groups")
                         + ", and keeps one who leaves until its rule is modified; leaving takes every licence and access "
                         + (s.via().size() == 1 ? "that group gives" : "those groups give") + ")");
+            } else if (s.dynamic() && disabled) {
+                // the usual cure for every disabled account at once: the rule itself leaves them out
+                steps.add("add -and (user.accountEnabled -eq true) to " + s.describe() + "'s rule, so that disabled "
+                        + "accounts leave it (a rule-based group's members cannot be removed), or change the user's attributes");
             } else if (s.dynamic()) {
                 steps.add("change " + s.describe() + "'s rule or the user's attributes (a rule-based group's members cannot "
                         + "be removed)");

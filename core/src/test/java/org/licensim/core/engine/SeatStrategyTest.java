@@ -26,10 +26,12 @@ import org.licensim.core.state.HeapStateStore;
  */
 class SeatStrategyTest {
     @Test
-    @DisplayName("R11 R12 a reconcile by cutoffs from demand equals the R11 pass and the reference model on 1,000-3,000-user tenants")
+    @DisplayName("R11 R12 a reconcile by cutoffs from demand, and by rounds from them, equals the R11 pass and the reference model on 1,000-3,000-user tenants")
     void demandCutoffsEqualTheR11Pass() {
         Map<ReconcilePath, Integer> paths = compareWithR11Pass(ShortSeats.DEMAND, 24, 7919);
         assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_CUTOFFS, 0) >= 8, "the guess must be taken on most tenants: " + paths);
+        assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_ROUNDS, 0) >= 3, "where other refusals make the guess wrong, "
+                + "the rounds from it must settle on some tenants: " + paths);
     }
 
     @Test

@@ -41,8 +41,18 @@ public record Prices(String currency, Map<String, Double> perMonth, Map<String, 
     }
 
     public static Prices read(Path file, List<String> knownSkus) {
+        return read(file, knownSkus, sku -> false);
+    }
+
+    /**
+     * A prices file for one tenant: a product {@code otherProduct} accepts (one of Microsoft's
+     * catalog that this tenant does not subscribe to: a price list kept for several tenants) is
+     * left out; any other part number the plan does not have is refused, naming the plan's
+     * products (a misspelt part number is not silently unpriced).
+     */
+    public static Prices read(Path file, List<String> knownSkus, java.util.function.Predicate<String> otherProduct) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), knownSkus);
+            return read(in, file.toString(), knownSkus, otherProduct);
         } catch (NoSuchFileException e) {
             throw new LicensimException("prices file not found: " + file);
         } catch (IOException e) {
@@ -55,12 +65,22 @@ public record Prices(String currency, Map<String, Double> perMonth, Map<String, 
         return read(in, file, knownSkus, false);
     }
 
+    static Prices read(java.io.InputStream in, String file, List<String> knownSkus,
+                       java.util.function.Predicate<String> otherProduct) throws IOException {
+        return read(in, file, knownSkus, false, otherProduct);
+    }
+
     /**
      * As above; with {@code skipOthers}, a product not in {@code knownSkus} is left out instead of
      * refused: one price list for many tenants, each of which has some of its products.
      */
     public static Prices read(java.io.InputStream in, String file, List<String> knownSkus, boolean skipOthers)
             throws IOException {
+        return read(in, file, knownSkus, skipOthers, sku -> false);
+    }
+
+    private static Prices read(java.io.InputStream in, String file, List<String> knownSkus, boolean skipOthers,
+                               java.util.function.Predicate<String> otherProduct) throws IOException {
         JsonNode root = CheckedJson.parse(in, "prices file " + file);
         List<String> problems = new ArrayList<>();
         String example = "{\"currency\": \"EUR\", \"products\": {\"ENTERPRISEPACK\": {\"perMonth\": 33.75}}}";
@@ -87,7 +107,7 @@ public record Prices(String currency, Map<String, Double> perMonth, Map<String, 
                 Map.Entry<String, JsonNode> e = it.next();
                 String at = "$.products[\"" + e.getKey() + "\"]";
                 if (!knownSkus.contains(e.getKey())) {
-                    if (skipOthers) {
+                    if (skipOthers || otherProduct.test(e.getKey())) {
                         continue;
                     }
                     problems.add(at + (knownSkus.size() <= 20 ? ": not a product of the plan; its products: "

@@ -8,7 +8,8 @@
  * the same day 0, {@link org.licensim.simulator.capacity.Procurement} turns it into a purchase
  * schedule (with {@link org.licensim.simulator.capacity.Prices}),
  * {@link org.licensim.simulator.capacity.CapacitySettings} is the one path from runs to
- * plan.json for {@code plan} and the Spark job, and
+ * plan.json for {@code plan} and the Spark job, {@link org.licensim.simulator.capacity.PlanOptions}
+ * declares the options both take (a picocli mixin, the one place picocli is used here), and
  * {@link org.licensim.simulator.capacity.CapacityPlanWriter} writes it. Uses {@code run},
  * {@code scenario} and core.
  */

@@ -48,23 +48,92 @@ public final class People {
     private final LongIntHashMap upnCount = new LongIntHashMap();
     private final String sharedAddress;
 
+    /** The name pools drawn with one seed: first and last names and their UPN keys. Read-only once made. */
+    record Names(String[] first, String[] last, String[] firstKey, String[] lastKey) {
+    }
+
+    /**
+     * Name pools by seed, for the runs of a plan that share a seed (a fixed day 0, the backtest's
+     * template): datafaker loads its YAML name lists for each new generator, which took a plan of a
+     * small tenant a quarter of its time. A few seeds at most; a plan with a day 0 drawn per run
+     * has a seed per run, so the oldest are dropped.
+     */
+    private static final java.util.Map<Long, Names> POOLS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, Names> eldest) {
+                    return size() > 8;
+                }
+            });
+
+    private static volatile Thread preparing;
+
+    /**
+     * Starts loading datafaker's name lists (its YAML, parsed once per JVM) on a background
+     * thread, for a command that will make people once it has read its catalog and scenario: a
+     * second or two of a cold JVM's start spent beside that work rather than after it. The first
+     * {@code People} waits for it. Draws nothing that a run sees.
+     */
+    public static synchronized void prepare() {
+        if (preparing == null) {
+            Thread t = new Thread(() -> {
+                Faker f = faker(0);
+                f.name().firstName();
+                f.name().lastName();
+            }, "licensim-names");
+            t.setDaemon(true);
+            t.start();
+            preparing = t;
+        }
+    }
+
+    /**
+     * The generator the pools are drawn with. English without a country: datafaker's names are
+     * its {@code en} lists either way (its United States file has none), but a locale with a
+     * country first parses that country's file, 1.5 MB of YAML (about two seconds of a cold
+     * start), to look for them. The same seed gives the same names as with {@code Locale.US}.
+     */
+    static Faker faker(long seed) {
+        return new Faker(Locale.ENGLISH, new Random(seed));
+    }
+
+    static Names names(long seed) {
+        Names n = POOLS.get(seed);
+        if (n == null) {
+            Thread t = preparing;
+            if (t != null) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Faker faker = faker(seed);
+            Set<String> f = new LinkedHashSet<>();
+            Set<String> l = new LinkedHashSet<>();
+            for (int i = 0; i < POOL * 3 && (f.size() < POOL || l.size() < POOL); i++) {
+                if (f.size() < POOL) {
+                    f.add(faker.name().firstName());
+                }
+                if (l.size() < POOL) {
+                    l.add(faker.name().lastName());
+                }
+            }
+            String[] first = f.toArray(String[]::new);
+            String[] last = l.toArray(String[]::new);
+            n = new Names(first, last, keys(first), keys(last));
+            POOLS.put(seed, n);
+        }
+        return n;
+    }
+
     public People(Scenario s) {
         this.scenario = s;
-        Faker faker = new Faker(Locale.US, new Random(s.seed()));
-        Set<String> f = new LinkedHashSet<>();
-        Set<String> l = new LinkedHashSet<>();
-        for (int i = 0; i < POOL * 3 && (f.size() < POOL || l.size() < POOL); i++) {
-            if (f.size() < POOL) {
-                f.add(faker.name().firstName());
-            }
-            if (l.size() < POOL) {
-                l.add(faker.name().lastName());
-            }
-        }
-        first = f.toArray(String[]::new);
-        last = l.toArray(String[]::new);
-        firstKey = keys(first);
-        lastKey = keys(last);
+        Names names = names(s.seed());
+        first = names.first();
+        last = names.last();
+        firstKey = names.firstKey();
+        lastKey = names.lastKey();
         departments = Rng.Choice.zipf(s.departments().size(), s.departmentSkew());
         titles = new Rng.Choice[s.departments().size()];
         for (int d = 0; d < titles.length; d++) {

@@ -143,6 +143,72 @@ public final class SyntheticPopulation {
         }
     }
 
+    /**
+     * A hire made ahead of the engine: the events {@link #hire} would apply for user {@code k},
+     * each null where its draw said no (a group not joined, a direct licence not given).
+     */
+    public record PlannedHire(int k, int department, Event.UserCreated created, Event.MemberAdded[] joins,
+                              Event.LicenseAssignedToUser[] direct) {
+    }
+
+    /**
+     * Draws hire number {@code k} on {@code hireDate} exactly as {@link #hire} does when the engine
+     * takes the new user: the same draws from the people stream, sequence numbers and times, in
+     * the same order (the draws for groups and direct licences do not depend on whether the engine
+     * takes those events). Touches nothing but the people stream, {@link People}' name counts and
+     * the actions' sequence and clock, so it can run on another thread ahead of {@link #applyPlanned}.
+     */
+    public PlannedHire planHire(int k, LocalDate hireDate) {
+        int dept = people.pickDepartment(peopleRng);
+        int country = people.pickCountry(peopleRng);
+        String id = userId(k);
+        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
+        Event.UserCreated created = new Event.UserCreated(act.nextSeq(), act.now(), d);
+        Event.MemberAdded[] joins = new Event.MemberAdded[assignedGroups.size()];
+        for (int j = 0; j < joins.length; j++) {
+            int gi = assignedGroups.get(j);
+            if (peopleRng.chance(scenario.groups().get(gi).memberShare())) {
+                joins[j] = new Event.MemberAdded(act.nextSeq(), act.now(), groupIds[gi], id);
+            }
+        }
+        List<DirectSpec> ds = scenario.direct();
+        Event.LicenseAssignedToUser[] direct = new Event.LicenseAssignedToUser[ds.size()];
+        for (int i = 0; i < direct.length; i++) {
+            DirectSpec spec = ds.get(i);
+            if (peopleRng.chance(spec.share())) {
+                direct[i] = new Event.LicenseAssignedToUser(act.nextSeq(), act.now(), id, spec.sku(), spec.disabledPlans());
+            }
+        }
+        return new PlannedHire(k, dept, created, joins, direct);
+    }
+
+    /**
+     * Applies a {@link #planHire planned} hire, which must be the next one ({@code k} the users
+     * created so far). False, with nothing else applied, when the engine refuses the new user:
+     * the draws made for the rest of the hire then differ from {@link #hire}'s, which stops there.
+     */
+    public boolean applyPlanned(PlannedHire h) {
+        if (h.k() != created) {
+            throw new IllegalStateException("planned hire " + h.k() + " applied after " + created + " hires");
+        }
+        if (!act.apply(h.created())) {
+            return false;
+        }
+        created++;
+        addLive(h.k(), h.department());
+        for (int j = 0; j < h.joins().length; j++) {
+            if (h.joins()[j] != null && act.apply(h.joins()[j])) {
+                members[assignedGroups.get(j)].add(h.k());
+            }
+        }
+        for (int i = 0; i < h.direct().length; i++) {
+            if (h.direct()[i] != null && act.apply(h.direct()[i])) {
+                directHolders[i].add(h.k());
+            }
+        }
+        return true;
+    }
+
     public void leave() {
         int k = randomLive();
         if (k < 0 || !act.apply(new Event.UserDeleted(act.nextSeq(), act.now(), userId(k)))) {

@@ -68,9 +68,14 @@ final class Recorder {
     void startDay() {
         Arrays.fill(dayEvents, 0);
         Arrays.fill(dayRejected, 0);
-        dayLatency.reset();
+        // a reset clears every bucket: most types see no event on most days
+        if (dayLatency.getTotalCount() > 0) {
+            dayLatency.reset();
+        }
         for (Histogram h : dayTypeLatency) {
-            h.reset();
+            if (h.getTotalCount() > 0) {
+                h.reset();
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public final class Simulation {
     private final Rng churnRng;
     private final Rng peopleRng;
     /** Null, or the seed of the days after day 0 (day 0 then follows the scenario's seed). */
-    private final Long churnSeed;
+    private Long churnSeed;
     private final Engine engine;
     private final String[] groupIds;
     private final int[] groupIndex;
@@ -79,6 +79,7 @@ public final class Simulation {
     private long eventsToday;
     private long seq;
     private int day;
+    private long total;
 
     public Simulation(Scenario scenario, Catalog catalog) {
         this(scenario, catalog, null);
@@ -158,33 +159,86 @@ public final class Simulation {
         this.sink = eventSink;
         this.listener = listener;
         runStart = System.nanoTime();
-        long total = 0;
-        for (day = 0; day <= scenario.days(); day++) {
-            recorder.startDay();
-            eventsBefore = total;
-            eventsToday = 0;
-            if (day == 1 && churnSeed != null) {
-                Rng after = new Rng(churnSeed);
-                churnRng.reseed(after, 1);
-                peopleRng.reseed(after, 2);
-            }
-            if (day == 0) {
-                if (population != null) {
-                    loadTenant();
-                } else {
-                    setUpTenant();
-                }
-            } else if (population != null) {
-                simulateTenantDay();
-            } else {
-                simulateDay();
-            }
-            total += recorder.endDay(day).eventCount();
-            if (listener != null) {
-                listener.dayDone(day, scenario.days(), total, System.nanoTime() - runStart);
-            }
+        day = 0;
+        total = 0;
+        return runDays();
+    }
+
+    /**
+     * Makes day 0 only: the template of runs whose day 0 is fixed ({@link #after(long)} copies it
+     * for each run). Nothing is logged and no listener is told.
+     */
+    public Simulation day0() {
+        if (churnSeed != null || day != 0 || total != 0) {
+            throw new IllegalStateException("day0() makes the day 0 of a new simulation whose days follow its seed");
+        }
+        runStart = System.nanoTime();
+        runDay();
+        day = 1;
+        return this;
+    }
+
+    /** Whether {@link #after} can copy a day-0 simulation on this JVM (see {@link DeepCopy#available()}). */
+    public static boolean canCopy() {
+        return DeepCopy.available();
+    }
+
+    /**
+     * A copy of this simulation after its {@link #day0()} whose days after day 0 follow {@code seed}:
+     * running it gives exactly what {@code new Simulation(scenario, catalog, seed).run(...)} gives,
+     * without making day 0 again. This one is not changed and can be copied again (also from
+     * several threads at once).
+     */
+    public Simulation after(long seed) {
+        if (day != 1 || churnSeed != null || population != null) {
+            throw new IllegalStateException("after() copies a synthetic simulation just after its day0()");
+        }
+        Simulation c = DeepCopy.of(this);
+        c.churnSeed = seed;
+        return c;
+    }
+
+    /** Runs the days after the day 0 a {@link #day0()} made, in a copy from {@link #after}. */
+    public SimulationResult runAfterDay0(Listener listener) {
+        if (day != 1 || churnSeed == null) {
+            throw new IllegalStateException("runAfterDay0() runs a copy made by after()");
+        }
+        this.listener = listener;
+        runStart = System.nanoTime();
+        return runDays();
+    }
+
+    private SimulationResult runDays() {
+        for (; day <= scenario.days(); day++) {
+            runDay();
         }
         return recorder.result(System.nanoTime() - runStart);
+    }
+
+    private void runDay() {
+        recorder.startDay();
+        eventsBefore = total;
+        eventsToday = 0;
+        if (day == 1 && churnSeed != null) {
+            Rng after = new Rng(churnSeed);
+            churnRng.reseed(after, 1);
+            peopleRng.reseed(after, 2);
+        }
+        if (day == 0) {
+            if (population != null) {
+                loadTenant();
+            } else {
+                setUpTenant();
+            }
+        } else if (population != null) {
+            simulateTenantDay();
+        } else {
+            simulateDay();
+        }
+        total += recorder.endDay(day).eventCount();
+        if (listener != null) {
+            listener.dayDone(day, scenario.days(), total, System.nanoTime() - runStart);
+        }
     }
 
     // ---- day 0: the policy and the existing staff, or a real tenant as it is ----
@@ -205,9 +259,83 @@ public final class Simulation {
             }
         }
         LocalDate start = scenario.start();
+        if (scenario.users() >= pipelineUsers) {
+            hireAhead(start);
+            return;
+        }
         for (int k = 0; k < scenario.users(); k++) {
             clock.tick();
             synthetic.hire(start.minusDays(1 + peopleRng.nextInt(3650)));
+        }
+    }
+
+    /** Day 0s of at least this many users make their hires on a second thread (a test sets it to compare both ways). */
+    static int pipelineUsers = 4_096;
+    private static final int BATCH = 512;
+    private static final SyntheticPopulation.PlannedHire[] END = new SyntheticPopulation.PlannedHire[0];
+
+    /**
+     * Day 0's staff, made (names, UPNs, the draws of groups and direct licences: a fifth of day
+     * 0's work) on a second thread while this one applies them to the engine, in batches, in
+     * order. The events, their sequence numbers and times, and every draw are those of the loop
+     * of {@link SyntheticPopulation#hire}, which plans the same way as long as the engine takes
+     * every new user; it refuses one only for an id already used or a tenant over licensim's
+     * limit, and then this stops with an error rather than go on with draws the loop would not
+     * have made.
+     */
+    private void hireAhead(LocalDate start) {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
+        Thread maker = new Thread(() -> {
+            try {
+                SyntheticPopulation.PlannedHire[] batch = new SyntheticPopulation.PlannedHire[BATCH];
+                int n = 0;
+                for (int k = 0; k < scenario.users(); k++) {
+                    clock.tick();
+                    batch[n++] = synthetic.planHire(k, start.minusDays(1 + peopleRng.nextInt(3650)));
+                    if (n == BATCH || k == scenario.users() - 1) {
+                        queue.put(n == BATCH ? batch : java.util.Arrays.copyOf(batch, n));
+                        batch = new SyntheticPopulation.PlannedHire[BATCH];
+                        n = 0;
+                    }
+                }
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the applying side stopped first
+            } catch (RuntimeException | Error e) {
+                try {
+                    queue.put(e);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "licensim-day0-hires");
+        maker.setDaemon(true);
+        maker.start();
+        try {
+            while (true) {
+                Object next = queue.take();
+                if (next == END) {
+                    break;
+                }
+                if (next instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (next instanceof Error e) {
+                    throw e;
+                }
+                for (SyntheticPopulation.PlannedHire h : (SyntheticPopulation.PlannedHire[]) next) {
+                    if (!synthetic.applyPlanned(h)) {
+                        throw new LicensimException("scenario " + scenario.name() + ": day 0 could not create user "
+                                + h.created().user().id + ": the engine refused it");
+                    }
+                }
+            }
+            maker.join(); // its draws, sequence numbers and clock are this thread's again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LicensimException("interrupted");
+        } finally {
+            maker.interrupt();
         }
     }
 

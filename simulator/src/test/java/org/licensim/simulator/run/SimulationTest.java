@@ -88,6 +88,87 @@ class SimulationTest {
         assertNotEquals(a.events(), c.events(), "another seed, another history");
     }
 
+    /** The deterministic outputs of a finished simulation: day series, CSV, summary and final state. */
+    static String outputs(Simulation sim, SimulationResult r) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ResultsWriter.days(r, out);
+        ResultsWriter.csv(r, out);
+        ResultsWriter.summary(r, out);
+        StateWriter.write(sim.engine(), out);
+        return utf8(out);
+    }
+
+    static String fresh(Scenario s, long seed) throws IOException {
+        Simulation sim = new Simulation(s, catalog, seed);
+        return outputs(sim, sim.run(null, null));
+    }
+
+    static String fromCopy(Simulation day0, long seed) throws IOException {
+        Simulation sim = day0.after(seed);
+        return outputs(sim, sim.runAfterDay0(null));
+    }
+
+    @Test
+    @DisplayName("a run continued from a copy of a fixed day 0 gives byte-identical days, summary and state to a run that made its own day 0")
+    void copiedDay0() throws Exception {
+        assertTrue(Simulation.canCopy(), "the build's JVM flags open java.util to the copy");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree;
+        try (java.io.InputStream in = Scenarios.class.getResourceAsStream("/org/licensim/simulator/scenario/shipped/onboarding.json")) {
+            tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+        }
+        // text operators too (a -match rule keeps a regex matcher), beside onboarding's time- and licence-driven groups
+        com.fasterxml.jackson.databind.node.ObjectNode g = ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("groups"))
+                .addObject();
+        g.put("name", "Licensing - Engineers by title (Visio)");
+        g.put("rule", "(user.jobTitle -match \"^(senior|principal) \") -or (user.displayName -contains \"an\")");
+        g.putArray("licenses").addObject().put("sku", "VISIOCLIENT");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("products")).addObject().put("sku", "VISIOCLIENT")
+                .put("seats", "5%");
+        for (Scenario s : List.of(Scenarios.shipped("seat-crunch", catalog).with(null, 1200, 60),
+                new ScenarioReader(catalog).read(new ByteArrayInputStream(json.writeValueAsBytes(tree)), "copy.json")
+                        .with(null, 1200, 60))) {
+            Simulation day0 = new Simulation(s, catalog, null).day0();
+            String a = fromCopy(day0, 7);
+            assertEquals(fresh(s, 7), a, s.name() + ": seed 7 from a copy");
+            assertTrue(a.contains("ENTERPRISEPACK") && a.lines().count() > 60, "real outputs");
+            // the day-0 simulation is unchanged by the runs of its copies, also from two threads at once
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<String> b = pool.submit(() -> fromCopy(day0, 8));
+                java.util.concurrent.Future<String> c = pool.submit(() -> fromCopy(day0, 7));
+                assertEquals(fresh(s, 8), b.get(), s.name() + ": seed 8 from a copy");
+                assertEquals(a, c.get(), s.name() + ": seed 7 again, after other copies ran");
+                assertNotEquals(a, b.get(), "another seed, other days");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("day 0's hires made on a second thread give the event log, days, summary and state of the one-thread loop")
+    void day0AheadEqualsLoop() throws IOException {
+        Scenario s = small().with(null, 6_000, 12);
+        int was = Simulation.pipelineUsers;
+        Run loop;
+        Run ahead;
+        try {
+            Simulation.pipelineUsers = Integer.MAX_VALUE;
+            loop = run(s);
+            Simulation.pipelineUsers = 1;
+            ahead = run(s);
+        } finally {
+            Simulation.pipelineUsers = was;
+        }
+        assertTrue(loop.result().totalRejected() > 0, "refused direct licences on day 0 are part of it");
+        assertEquals(loop.events(), ahead.events());
+        assertEquals(loop.days(), ahead.days());
+        assertEquals(loop.csv(), ahead.csv());
+        assertEquals(loop.summary(), ahead.summary());
+        assertEquals(loop.state(), ahead.state());
+    }
+
     @Test
     @DisplayName("replaying the written snapshot and event log with the engine gives the simulation's final state")
     void replayEqualsResolve() throws IOException {

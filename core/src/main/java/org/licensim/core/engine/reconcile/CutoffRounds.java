@@ -15,14 +15,16 @@ import org.licensim.core.state.States;
 /**
  * {@link ShortSeats#CUTOFF}: seats by cutoffs found from phase 1. In a reconcile seats are only
  * taken, never freed, so the seats of product t go exactly to the demands that reach t's seat
- * check with an R11 key below some cutoff K[t]. Starting from phase 1 (where every check
- * passed), K[t] is the key of the first demand past capacity; users with a seat check at or
- * after K[t] are resolved again with the cutoffs (in parallel: given the cutoffs, users are
- * independent). Their new outcome can move other checks (R12 blocks a group's other products,
- * R13 conflicts depend on what was granted before), so the cutoffs are recomputed and the users
- * they move are resolved again, until nothing moves. By induction over keys every seat check
- * then sees the seats the sequential pass would. Gives up, storing nothing, when it does not
- * settle in a few rounds or a product that was not short runs out.
+ * check with an R11 key below some cutoff K[t]. Starting from phase 1 with every check passed
+ * (or, {@link #fromGuess}, under the cutoffs of demand), K[t] moves to the key of the first
+ * take past capacity, or far enough to admit as many refused demands as seats are left; users
+ * with a seat check between the old and the new K[t] are resolved again with the cutoffs (in
+ * parallel: given the cutoffs, users are independent). Their new outcome can move other checks
+ * (R12 blocks a group's other products, R13 conflicts depend on what was granted before), so
+ * the cutoffs are recomputed and the users they move are resolved again, until nothing moves.
+ * By induction over keys every seat check then sees the seats the sequential pass would. Gives
+ * up, storing nothing, when it does not settle in a few rounds or a product that was not short
+ * runs out.
  */
 final class CutoffRounds implements SeatStrategy {
     static final CutoffRounds INSTANCE = new CutoffRounds();
@@ -42,24 +44,66 @@ final class CutoffRounds implements SeatStrategy {
         if (keys == null) {
             return null;
         }
-        Rounds x = new Rounds(r, p, keys);
-        for (int round = 0; round < ROUNDS; round++) {
-            int[] list = x.nextRound();
-            if (list == null) {
-                return store(r, p, x) ? ReconcilePath.CUTOFF_ROUNDS : null;
-            }
-            x.resolveAgain(list);
-        }
-        return null;
+        Rounds x = new Rounds(r, p.limited, new long[p.limited.length], keys);
+        Arrays.fill(x.cutoff, NONE);
+        x.fromUnlimited(p);
+        return iterate(r, p.out, p.total, x, false) ? ReconcilePath.CUTOFF_ROUNDS : null;
     }
 
     /**
-     * The iteration's state: per limited product and user, the key of the user's last seat check,
-     * of the demand that took a seat and of the first demand refused, each as a {@link Keys code}
-     * (an int relative to the user; 0: none), with how many users take and are refused, kept as
-     * users are resolved again (not counted over every user each round). A user resolved again
-     * leaves its entries in that round's worker output, not in an array of its own. Every pass
-     * over all users runs on the reconciler's workers.
+     * {@link ShortSeats#DEMAND} when the cutoffs from demand are not a fixed point (demands refused
+     * for other reasons than seats leave seats the guess counted): phase 1 once under those
+     * cutoffs, recording every user's seat checks, then the rounds from there. Only the users
+     * around the cutoffs the guess got wrong are resolved again, where the rounds from phase 1
+     * with every seat granted redo every user past a cutoff. Stores nothing and returns null
+     * when the rounds do not settle.
+     */
+    static ReconcilePath fromGuess(Reconciler r, boolean[] limited, long[] cutoff, long[] estimates) {
+        Keys keys = Keys.of(r.tenant);
+        if (keys == null) {
+            return null;
+        }
+        Rounds x = new Rounds(r, limited, cutoff.clone(), keys);
+        x.emptyChecks();
+        int products = limited.length;
+        WorkerOutput[] out = new WorkerOutput[r.threads];
+        CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
+        Rounds.Recorder[] recorders = new Rounds.Recorder[r.threads];
+        r.inParallel(w -> {
+            seatsOf[w] = new CutoffSeats(limited, x.cutoff);
+            recorders[w] = x.new Recorder();
+            out[w] = new Phase1Worker(r, seatsOf[w], x.groupLimited, true)
+                    .resolveUsers(r.from(w), r.to(w), estimates[w], recorders[w]);
+        });
+        int[] total = new int[products];
+        for (int w = 0; w < r.threads; w++) {
+            for (int t = 0; t < products; t++) {
+                total[t] += seatsOf[w].taken[t];
+            }
+        }
+        x.add(recorders);
+        return iterate(r, out, total, x, true) ? ReconcilePath.DEMAND_ROUNDS : null;
+    }
+
+    /** Rounds until no cutoff moves (then stores the result and returns true) or {@link #ROUNDS} have run. */
+    private static boolean iterate(Reconciler r, WorkerOutput[] out, int[] total, Rounds x, boolean refusalsKept) {
+        for (int round = 0; round < ROUNDS; round++) {
+            int[] list = x.nextRound();
+            if (list == null) {
+                return store(r, out, total, x, refusalsKept);
+            }
+            x.resolveAgain(list);
+        }
+        return false;
+    }
+
+    /**
+     * The iteration's state: per limited product and user, the keys of the user's first and last
+     * seat checks, of the demand that took a seat and of the first demand refused, each as a
+     * {@link Keys code} (an int relative to the user; 0: none), with how many users take and are
+     * refused, kept as users are resolved again (not counted over every user each round). A user
+     * resolved again leaves its entries in that round's worker output, not in an array of its
+     * own. Every pass over all users runs on the reconciler's workers.
      */
     private static final class Rounds {
         final Reconciler r;
@@ -70,14 +114,21 @@ final class CutoffRounds implements SeatStrategy {
         final boolean[] limited;
         final int[] limitedList;
         final boolean[] groupLimited;
-        final int[][] check;
-        final int[][] take;
-        final int[][] denied;
+        /** Limited products per user in the records, and each product's place among them (-1: not limited). */
+        final int width;
+        final int[] slot;
+        /** The records, user by user: the code of user u's first check of product t at u * width + slot[t]. */
+        int[] first;
+        int[] check;
+        final int[] take;
+        final int[] denied;
         final int[] takes;
         final int[] refused;
         final long[] cutoff;
         /** Per product, room for its keys when a cutoff is selected (kept across rounds). */
         final long[][] scratch;
+        /** Whether the cutoff of a product is selected among its takes (else among its refusals) this round. */
+        final boolean[] amongTakes;
         /**
          * Where each user resolved again left its entries (0: nowhere, phase 1's stand): the output
          * ({@link #outputs}, from 1), the offset and the count, packed by {@link #where}; and those
@@ -89,13 +140,14 @@ final class CutoffRounds implements SeatStrategy {
         /** Scratch of {@link #nextRound}: whether user u is resolved again this round. */
         final boolean[] redo;
 
-        Rounds(Reconciler r, Phase1 p, Keys keys) {
+        Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys) {
             this.r = r;
             this.keys = keys;
+            this.limited = limited;
+            this.cutoff = cutoff;
             dir = r.tenant.directory();
             asg = r.tenant.assignments();
             n = r.users();
-            limited = p.limited;
             int products = limited.length;
             limitedList = IntStream.range(0, products).filter(t -> limited[t]).toArray();
             int[][] groupProducts = r.tables.products;
@@ -105,20 +157,35 @@ final class CutoffRounds implements SeatStrategy {
                     groupLimited[g] |= limited[t];
                 }
             }
-            check = new int[products][];
-            take = new int[products][];
-            denied = new int[products][];
+            width = limitedList.length;
+            slot = new int[products];
+            Arrays.fill(slot, -1);
+            for (int i = 0; i < width; i++) {
+                slot[limitedList[i]] = i;
+            }
+            long cells = (long) n * width;
+            if (cells > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("too many users and short products for the cutoff rounds' records");
+            }
+            take = new int[(int) cells];
+            denied = new int[(int) cells];
             scratch = new long[products][];
+            amongTakes = new boolean[products];
             takes = new int[products];
             refused = new int[products];
-            cutoff = new long[products];
-            Arrays.fill(cutoff, NONE);
             redone = new long[n];
             redo = new boolean[n];
-            for (int t : limitedList) {
-                take[t] = new int[n];
-                denied[t] = new int[n];
-            }
+        }
+
+        /** Empty records of first and last checks (the take's are made from phase 1's outputs instead). */
+        void emptyChecks() {
+            first = new int[take.length];
+            check = new int[take.length];
+        }
+
+        /** The records of phase 1 with every seat granted (every check passed and took), from its outputs. */
+        void fromUnlimited(Phase1 p) {
+            int products = limited.length;
             // phase 1's takes: per user and limited product, the smallest key among holding entries
             // (each worker's users are its own, so the workers' outputs are scanned in parallel)
             int[][] counted = new int[p.out.length][products];
@@ -133,12 +200,13 @@ final class CutoffRounds implements SeatStrategy {
                         int t = data[at + StateStore.PRODUCT];
                         if (limited[t] && States.holds(data[at + StateStore.STATE])) {
                             long key = StateStore.key(data, at);
-                            int was = take[t][u];
+                            int cell = u * width + slot[t];
+                            int was = take[cell];
                             if (was == Keys.NONE) {
-                                take[t][u] = keys.code(u, key);
+                                take[cell] = keys.code(u, key);
                                 mine[t]++;
                             } else if (key < keys.key(u, was)) {
-                                take[t][u] = keys.code(u, key);
+                                take[cell] = keys.code(u, key);
                             }
                         }
                     }
@@ -149,34 +217,83 @@ final class CutoffRounds implements SeatStrategy {
                     takes[t] += c[t];
                 }
             }
-            // in phase 1 every check passed: each user's last check is its take
-            IntStream.of(limitedList).parallel().forEach(t -> check[t] = take[t].clone());
+            // in phase 1 every check passed: each user's first and last check is its take
+            check = take.clone();
+            first = take.clone();
+        }
+
+        /** One worker's recording of the users it resolves: their checks into the records, the counts' change. */
+        final class Recorder implements Phase1Worker.Checks {
+            final int[] delta = new int[2 * limited.length];
+            private final int[] mine = new int[limited.length];
+            private final int[] stamp = new int[limited.length];
+            private int mark;
+
+            @Override
+            public void recorded(int u, CutoffSeats seats) {
+                int products = limited.length;
+                // only products the user demands can have a record, before or now
+                int m = demanded(u, mine, stamp, ++mark);
+                int row = u * width;
+                for (int j = 0; j < m; j++) {
+                    int t = mine[j];
+                    int cell = row + slot[t];
+                    first[cell] = keys.code(u, seats.first[t]);
+                    check[cell] = keys.code(u, seats.check[t]);
+                    int took = keys.code(u, seats.take[t]);
+                    delta[t] += (took != Keys.NONE ? 1 : 0) - (take[cell] != Keys.NONE ? 1 : 0);
+                    take[cell] = took;
+                    int refusedAt = keys.code(u, seats.denied[t]);
+                    delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
+                    denied[cell] = refusedAt;
+                }
+            }
+        }
+
+        /** Adds the recorders' changes to the counts of takes and refusals. */
+        void add(Recorder[] recorders) {
+            int products = limited.length;
+            for (Recorder rec : recorders) {
+                for (int t = 0; t < products; t++) {
+                    takes[t] += rec.delta[t];
+                    refused[t] += rec.delta[products + t];
+                }
+            }
         }
 
         /**
          * Moves each limited product's cutoff to where its takes and refusals now put it and
-         * returns the users with a seat check at or after a moved cutoff (either side of the
-         * move), or null when no cutoff moved: the fixed point.
+         * returns the users with a seat check between the old and the new cutoff (the only checks
+         * whose outcome the move changes: a user's checks lie between its first and last), or
+         * null when no cutoff moved: the fixed point.
          */
         int[] nextRound() {
             int products = limited.length;
             long[] next = cutoff.clone();
             int[] capacity = r.capacity;
-            IntStream.of(limitedList).parallel().forEach(t -> {
-                if (takes[t] > capacity[t]) {
-                    next[t] = kthSmallest(t, take[t], takes[t], capacity[t]);
-                } else if (takes[t] < capacity[t] && refused[t] > 0) {
-                    next[t] = refused[t] > capacity[t] - takes[t]
-                            ? kthSmallest(t, denied[t], refused[t], capacity[t] - takes[t]) : NONE;
+            // the cutoff goes to the first take past the seats, or to admit as many refusals as seats are left
+            boolean[] selected = new boolean[products];
+            for (int t : limitedList) {
+                amongTakes[t] = takes[t] > capacity[t];
+                selected[t] = amongTakes[t] || (takes[t] < capacity[t] && refused[t] > capacity[t] - takes[t]);
+                if (!selected[t] && takes[t] < capacity[t] && refused[t] > 0) {
+                    next[t] = NONE;
                 }
-            });
+            }
+            // one pass over each kind of record gathers every selected product's keys; then one selection per product
+            IntStream.range(0, 2).parallel().forEach(kind -> gather(kind == 0, selected));
+            IntStream.of(limitedList).parallel().filter(t -> selected[t]).forEach(t -> next[t] = amongTakes[t]
+                    ? select(scratch[t], takes[t], capacity[t])
+                    : select(scratch[t], refused[t], capacity[t] - takes[t]));
             int[] movedList = IntStream.of(limitedList).filter(t -> next[t] != cutoff[t]).toArray();
             if (movedList.length == 0) {
                 return null;
             }
             long[] from = new long[products];
+            long[] to = new long[products];
             for (int t : movedList) {
                 from[t] = Math.min(next[t], cutoff[t]);
+                to[t] = Math.max(next[t], cutoff[t]);
                 cutoff[t] = next[t];
             }
             int chunks = Math.max(1, r.threads * 4);
@@ -186,9 +303,11 @@ final class CutoffRounds implements SeatStrategy {
                 int count = 0;
                 for (int u = c * span, end = Math.min(n, u + span); u < end; u++) {
                     boolean again = false;
+                    int row = u * width;
                     for (int t : movedList) {
-                        int k = check[t][u];
-                        again |= k != Keys.NONE && keys.key(u, k) >= from[t];
+                        int k = check[row + slot[t]];
+                        again |= k != Keys.NONE && keys.key(u, k) >= from[t]
+                                && keys.key(u, first[row + slot[t]]) < to[t];
                     }
                     redo[u] = again;
                     count += again ? 1 : 0;
@@ -211,21 +330,39 @@ final class CutoffRounds implements SeatStrategy {
             return list;
         }
 
-        /** The key of rank {@code k} among product {@code t}'s {@code present} codes in {@code codes}. */
-        private long kthSmallest(int t, int[] codes, int present, int k) {
-            long[] a = scratch[t];
-            if (a == null || a.length < present) {
-                a = new long[Math.max(present, a == null ? 0 : a.length + (a.length >> 1))];
-                scratch[t] = a;
-            }
-            int at = 0;
-            for (int u = 0; u < n; u++) {
-                int c = codes[u];
-                if (c != Keys.NONE) {
-                    a[at++] = keys.key(u, c);
+        /**
+         * Gathers the keys of the takes ({@code takesKind}) or of the refusals of every product
+         * selected for that kind into its scratch, in one pass over the records.
+         */
+        private void gather(boolean takesKind, boolean[] selected) {
+            int[] codes = takesKind ? take : denied;
+            int[] sizes = takesKind ? takes : refused;
+            long[][] into = new long[width][];
+            int[] at = new int[width];
+            boolean any = false;
+            for (int i = 0; i < width; i++) {
+                int t = limitedList[i];
+                if (selected[t] && amongTakes[t] == takesKind) {
+                    long[] a = scratch[t];
+                    if (a == null || a.length < sizes[t]) {
+                        a = new long[Math.max(sizes[t], a == null ? 0 : a.length + (a.length >> 1))];
+                        scratch[t] = a;
+                    }
+                    into[i] = a;
+                    any = true;
                 }
             }
-            return select(a, at, k);
+            if (!any) {
+                return;
+            }
+            for (int u = 0, cell = 0; u < n; u++) {
+                for (int i = 0; i < width; i++, cell++) {
+                    int c = codes[cell];
+                    if (c != Keys.NONE && into[i] != null) {
+                        into[i][at[i]++] = keys.key(u, c);
+                    }
+                }
+            }
         }
 
         /**
@@ -233,59 +370,41 @@ final class CutoffRounds implements SeatStrategy {
          * seat checks; each worker's users leave their entries in one output of the round.
          */
         void resolveAgain(int[] list) {
-            int products = limited.length;
             int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), list.length / 2048 + 1));
             int chunk = (list.length + threads - 1) / threads;
-            int[][] deltas = new int[threads][2 * products];
-            IntArrayList[] first = new IntArrayList[threads];
+            Recorder[] recorders = new Recorder[threads];
+            IntArrayList[] firstRedone = new IntArrayList[threads];
             int[][] outs = new int[threads][];
             int base = outputs.size();
             if (base + threads >= 1 << 16) {
                 throw new IllegalStateException("more cutoff-round outputs than a location holds");
             }
             IntStream.range(0, threads).parallel().forEach(w -> {
-                first[w] = new IntArrayList();
+                firstRedone[w] = new IntArrayList();
+                Recorder rec = new Recorder();
+                recorders[w] = rec;
                 CutoffSeats seats = new CutoffSeats(limited, cutoff);
                 Phase1Worker worker = new Phase1Worker(r, seats, groupLimited, true);
                 int from = w * chunk;
                 int to = Math.min(list.length, (w + 1) * chunk);
                 worker.startOutput(4L * Math.max(0, to - from));
                 int id = base + w + 1;
-                int[] delta = deltas[w];
-                int[] mine = new int[products];
-                int[] stamp = new int[products];
                 for (int i = from; i < to; i++) {
                     int u = list[i];
                     int at = worker.top();
                     int count = worker.resolveOne(u);
                     if (redone[u] == 0) {
-                        first[w].add(u);
+                        firstRedone[w].add(u);
                     }
                     redone[u] = where(id, at, count);
-                    // only products the user demands can have a record, before or now
-                    int m = demanded(u, mine, stamp, i + 1);
-                    for (int j = 0; j < m; j++) {
-                        int t = mine[j];
-                        check[t][u] = keys.code(u, seats.check[t]);
-                        int took = keys.code(u, seats.take[t]);
-                        delta[t] += (took != Keys.NONE ? 1 : 0) - (take[t][u] != Keys.NONE ? 1 : 0);
-                        take[t][u] = took;
-                        int refusedAt = keys.code(u, seats.denied[t]);
-                        delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[t][u] != Keys.NONE ? 1 : 0);
-                        denied[t][u] = refusedAt;
-                    }
+                    rec.recorded(u, seats);
                 }
                 outs[w] = worker.output();
             });
             outputs.addAll(Arrays.asList(outs));
-            for (int[] delta : deltas) {
-                for (int t = 0; t < products; t++) {
-                    takes[t] += delta[t];
-                    refused[t] += delta[products + t];
-                }
-            }
+            add(recorders);
             // users redone for the first time, in the order of the rounds (the order of their writes to the store)
-            for (IntArrayList f : first) {
+            for (IntArrayList f : firstRedone) {
                 redoneUsers.addAll(f);
             }
         }
@@ -343,15 +462,15 @@ final class CutoffRounds implements SeatStrategy {
      * phase 1. Returns false (storing nothing) when a product that was not short now is over its
      * seats, which the cutoffs did not account for.
      */
-    private static boolean store(Reconciler r, Phase1 p, Rounds x) {
+    private static boolean store(Reconciler r, WorkerOutput[] out, int[] phase1Total, Rounds x, boolean refusalsKept) {
         int products = r.capacity.length;
         long[] redone = x.redone;
         // totals: phase 1's, less what re-resolved users held in phase 1, plus what they hold now
-        int[] total = p.total.clone();
-        int[][] minus = new int[p.out.length][products];
-        WorkerOutput[] kept = new WorkerOutput[p.out.length];
-        IntStream.range(0, p.out.length).parallel().forEach(w -> {
-            WorkerOutput o = p.out[w];
+        int[] total = phase1Total.clone();
+        int[][] minus = new int[out.length][products];
+        WorkerOutput[] kept = new WorkerOutput[out.length];
+        IntStream.range(0, out.length).parallel().forEach(w -> {
+            WorkerOutput o = out[w];
             int[] seen = new int[products];
             int mark = 0;
             for (int i = 0; i < o.users(); i++) {
@@ -387,9 +506,19 @@ final class CutoffRounds implements SeatStrategy {
             o.storeInto(store);
         }
         r.setConsumed(total);
-        for (int i = 0; i < users.size(); i++) {
-            int u = users.get(i);
-            r.main.indexWaiting(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
+        if (r.tenant.settings().autoReprocess()) {
+            // refused demands wait for seats in R11 order (R18); phase 1 under cutoffs refused some too
+            for (int i = 0; i < users.size(); i++) {
+                int u = users.get(i);
+                r.main.indexWaiting(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
+            }
+            if (refusalsKept) {
+                for (WorkerOutput o : kept) {
+                    for (int i = 0; i < o.users(); i++) {
+                        r.main.indexWaiting(o.user(i), o.entries, o.offset(i), o.count(i));
+                    }
+                }
+            }
         }
         return true;
     }

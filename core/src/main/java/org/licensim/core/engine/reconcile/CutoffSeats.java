@@ -20,6 +20,8 @@ final class CutoffSeats implements Seats {
     final long[] check;
     final long[] take;
     final long[] denied;
+    /** The current user's first check of each limited product (checks come in key order: its smallest). */
+    final long[] first;
     private final long[] lastCheck;
     /** The limited products the current user checked, the only ones {@link #startUser} resets. */
     private final int[] touched;
@@ -34,6 +36,8 @@ final class CutoffSeats implements Seats {
         take = new long[n];
         denied = new long[n];
         lastCheck = new long[n];
+        first = new long[n];
+        Arrays.fill(first, NONE);
         Arrays.fill(check, NONE);
         Arrays.fill(take, NONE);
         Arrays.fill(denied, NONE);
@@ -49,14 +53,16 @@ final class CutoffSeats implements Seats {
             take[t] = NONE;
             denied[t] = NONE;
             lastCheck[t] = NONE;
+            first[t] = NONE;
         }
         touchedCount = 0;
     }
 
-    /** Notes a check of limited product {@code t} (every other record of it follows a check). */
-    private void checking(int t) {
+    /** Notes a check of limited product {@code t} with key {@code key} (every other record of it follows a check). */
+    private void checking(int t, long key) {
         if (lastCheck[t] == NONE) {
             touched[touchedCount++] = t;
+            first[t] = key;
         }
     }
 
@@ -70,7 +76,7 @@ final class CutoffSeats implements Seats {
         if (!limited[t]) {
             return true;
         }
-        checking(t);
+        checking(t, key);
         check[t] = key;
         lastCheck[t] = key;
         boolean ok = key < cutoff[t];
@@ -87,7 +93,7 @@ final class CutoffSeats implements Seats {
      * record is the one the general resolver would leave. Counts nothing in {@link #taken}.
      */
     void record(int t, long key, boolean ok) {
-        checking(t);
+        checking(t, key);
         check[t] = key;
         lastCheck[t] = key;
         if (ok) {

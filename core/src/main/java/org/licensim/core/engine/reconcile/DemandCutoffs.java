@@ -24,7 +24,8 @@ import org.roaringbitmap.RoaringBitmap;
  * iteration: no product over its seats, and every short product either full or with nobody
  * refused. That is exactly the state the iteration stops in, so the result is the R11 pass's.
  * Conflicts, prerequisites and usage locations can make the guess wrong (a refused unit takes
- * no seat); then nothing is stored.
+ * no seat): where they can ({@link #refusable}), the cutoff rounds start from the guess
+ * ({@link CutoffRounds#fromGuess}); elsewhere a guess that is not a fixed point stores nothing.
  */
 final class DemandCutoffs implements SeatStrategy {
     static final DemandCutoffs INSTANCE = new DemandCutoffs();
@@ -39,8 +40,15 @@ final class DemandCutoffs implements SeatStrategy {
         boolean[] limited = new boolean[products];
         long[] cutoff = new long[products];
         Arrays.fill(cutoff, CutoffSeats.NONE);
-        if (!cutoffs(r, capacity, limited, cutoff) || refusable(r, limited)) {
+        if (!cutoffs(r, capacity, limited, cutoff)) {
             return null;
+        }
+        if (refusable(r, limited)) {
+            long[] estimates = new long[r.threads];
+            for (int w = 0; w < r.threads; w++) {
+                estimates[w] = entriesIn(r, r.from(w), r.to(w));
+            }
+            return CutoffRounds.fromGuess(r, limited, cutoff, estimates);
         }
         int[][] groupProducts = r.tables.products;
         boolean[] groupLimited = new boolean[groupProducts.length];
@@ -93,8 +101,8 @@ final class DemandCutoffs implements SeatStrategy {
      * in use, R15; an Exchange plan where proxy addresses are shared, R16; a direct licence whose
      * prerequisites its own plans do not give, R14; another short product of the same group,
      * R12). A refused demand takes no seat, so the guess counts seats that are not taken and is
-     * then almost never a fixed point: the phase 1 run under it would be thrown away, and the
-     * chain goes on at once to phase 1 and the cutoff rounds. Only speed depends on this answer.
+     * then almost never a fixed point: its phase 1 records every user's seat checks instead, for
+     * the cutoff rounds to start from. Only speed depends on this answer.
      */
     static boolean refusable(Reconciler r, boolean[] limited) {
         RulePlans rules = r.rules;

@@ -115,8 +115,18 @@ final class Phase1Worker {
         return resolveUsers(from, to, estimate);
     }
 
+    /** Receives each user's seat checks from a recording worker's {@link #resolveUsers(int, int, long, Checks)}. */
+    interface Checks {
+        void recorded(int u, CutoffSeats seats);
+    }
+
     /** {@link #resolveUsers(int, int)} with the entry count known (phase 0 counted it). */
     WorkerOutput resolveUsers(int from, int to, long estimate) {
+        return resolveUsers(from, to, estimate, null);
+    }
+
+    /** {@link #resolveUsers(int, int, long)} that hands each user's seat checks to {@code checks} (a recording worker). */
+    WorkerOutput resolveUsers(int from, int to, long estimate, Checks checks) {
         out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
         outTop = 0;
         int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
@@ -131,9 +141,15 @@ final class Phase1Worker {
             if (ds.length == 0 && gn == 0) {
                 continue;
             }
+            if (checks != null) {
+                cutoff.startUser();
+            }
             int n = resolveClean(u, ds, gs, gn);
             if (n < 0) {
                 n = resolveSlow(u, ds, gs, gn);
+            }
+            if (checks != null) {
+                checks.recorded(u, cutoff);
             }
             if (n == 0) {
                 continue;

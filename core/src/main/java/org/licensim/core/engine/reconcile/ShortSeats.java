@@ -11,10 +11,11 @@ import java.util.List;
 public enum ShortSeats {
     /**
      * Cutoffs guessed before phase 1 from every user's first demand per product, phase 1 run
-     * once under them, the guess kept only at a fixed point (default); otherwise phase 1 with
-     * every seat granted, then cutoff rounds (where conflicts, usage locations and proxy
-     * collisions refuse demands, the guess is wrong and the rounds settle: both cores work
-     * where seats run short), then the contended users replayed, then the R11 pass.
+     * once under them, the guess kept only at a fixed point (default). Where conflicts, usage
+     * locations and proxy collisions can refuse demands the guess is wrong, and cutoff rounds
+     * start from its phase 1 (both cores work where seats run short). Should those not settle:
+     * phase 1 with every seat granted, cutoff rounds from there, the contended users replayed,
+     * the R11 pass.
      */
     DEMAND,
     /** Phase 1, then cutoff keys per short product with the users around them resolved again; then replay, then R11. */

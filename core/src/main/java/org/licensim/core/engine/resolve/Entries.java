@@ -184,6 +184,14 @@ public final class Entries {
         n = other.n;
     }
 
+    /** Whether these are exactly {@code other}'s entries, field for field, in the same order. */
+    boolean sameAs(Entries other) {
+        if (n != other.n) {
+            return false;
+        }
+        return java.util.Arrays.equals(a, 0, n * E, other.a, 0, n * E);
+    }
+
     void writeTo(StateStore store, int u) {
         store.write(u, a, n);
     }

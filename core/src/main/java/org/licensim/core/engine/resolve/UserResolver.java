@@ -216,10 +216,15 @@ public final class UserResolver {
 
     /** Writes the user back as it is: the store, the waiting-seat index, the feed diff. */
     public void write(int u) {
+        boolean begun = openUser == u;
         openUser = -1;
         touch.clear();
-        cur.writeTo(store, u);
-        indexWaiting(u);
+        // a user whose entries came out as they went in (a reprocess retrying what fails again,
+        // most of a weekly reprocess of a big group) has nothing to store and no waiting demand moved
+        if (!begun || u >= store.users() || !cur.sameAs(old)) {
+            cur.writeTo(store, u);
+            indexWaiting(u);
+        }
         if (recordFeed) {
             feed.diff(u, old, cur, causeSeq, now);
         }
