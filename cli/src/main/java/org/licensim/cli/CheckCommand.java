@@ -5,12 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
-import org.licensim.core.event.Event;
-import org.licensim.core.io.EventReader;
-import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.HealthCheck;
 
 import picocli.CommandLine.Command;
@@ -70,25 +66,10 @@ final class CheckCommand implements Callable<Integer> {
         if (days < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--days must be 0 or more, got " + days);
         }
-        Long at = now == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(now);
-        if (now != null && at == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--now " + now + ": expected an ISO 8601 instant such as 2026-12-01T00:00:00Z");
-        }
-        Tenant t = SnapshotReader.withDefaults().read(snapshot);
-        long from = at != null ? at : t.evaluatedAt() != null ? t.evaluatedAt() : java.time.Instant.now().getEpochSecond();
-        Engine e = Engine.builder(t).reconcile();
-        if (events != null) {
-            try (EventReader r = EventReader.open(events)) {
-                for (Event ev = r.next(); ev != null; ev = r.next()) {
-                    try {
-                        e.apply(ev);
-                    } catch (LicensimException refused) {
-                        throw new LicensimException(events + ":" + r.line() + ": " + refused.getMessage());
-                    }
-                }
-            }
-        }
+        Resolved in = Resolved.of(spec, snapshot, events, now);
+        Tenant t = in.tenant();
+        Engine e = in.engine();
+        long from = in.now();
         HealthCheck c = HealthCheck.of(e, threshold, days, from);
         new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c), () -> c);
         return c.clean() ? 0 : Main.REGRESSION;

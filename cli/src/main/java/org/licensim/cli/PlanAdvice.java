@@ -36,8 +36,7 @@ final class PlanAdvice {
                 o.printf(Locale.ROOT, "    %-8s %,7d seat%s, needed by %s, order by %s%s%s%n", p.period(), p.units(),
                         p.units() == 1 ? " " : "s",
                         p.neededBy(), p.orderBy(), p.late() ? " (LATE: the lead time has passed; order now)" : "",
-                        p.cost() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s %s", p.cost(), cur,
-                                commitment(proc, a.sku())));
+                        p.cost() == null ? "" : ", " + Printer.money(p.cost(), cur) + " " + commitment(proc, a.sku()));
             }
             for (Procurement.BringForward b : a.bringForward()) {
                 o.printf(Locale.ROOT, "    bring forward the purchase of %,d %s dated %s to %s (order by %s): the product is "
@@ -59,8 +58,7 @@ final class PlanAdvice {
                             a.reclaimInactive(), proc.inactiveDays()), a.buy() == 0 ? "nothing to buy, so reclaiming them "
                             + "frees their cost" : String.format(Locale.ROOT, "reclaimed now, the schedule buys %,d instead of "
                             + "%,d", a.buyIfReclaimed(), a.buy()),
-                    a.reclaimSavingsPerYear() == null ? "" : String.format(Locale.ROOT, " (%,.0f %s a year)",
-                            a.reclaimSavingsPerYear(), cur));
+                    a.reclaimSavingsPerYear() == null ? "" :  " (" + Printer.money(a.reclaimSavingsPerYear(), cur) + " a year)");
         }
         boolean reclaimable = proc.products().stream().anyMatch(a -> a.reclaimDisabled() + Math.max(0, a.reclaimInactive()) > 0);
         if (reclaimable && tenant != null) {
@@ -94,11 +92,11 @@ final class PlanAdvice {
             }
             double total = proc.products().stream().mapToDouble(a -> a.scheduleCost() == null ? 0 : a.scheduleCost()).sum();
             if (proc.prices().committed()) {
-                o.printf(Locale.ROOT, "  cost of the schedule, as the purchases commit to: %,.0f %s%n", total, cur);
+                o.printf("  cost of the schedule, as the purchases commit to: %s%n", Printer.money(total, cur));
                 o.printf(Locale.ROOT, "    per month: %s%n", totals(proc.costByMonth(), cur));
                 o.printf(Locale.ROOT, "    per year:  %s%n", totals(proc.costByYear(), cur));
             } else {
-                o.printf(Locale.ROOT, "  cost of the schedule to the end of the horizon: %,.0f %s%n", total, cur);
+                o.printf("  cost of the schedule to the end of the horizon: %s%n", Printer.money(total, cur));
             }
         }
     }
@@ -115,7 +113,7 @@ final class PlanAdvice {
             return "nothing to buy";
         }
         StringBuilder sb = new StringBuilder();
-        by.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %,.0f %s", k, v, cur)));
+        by.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(Printer.money(v, cur)));
         return sb.toString();
     }
 

@@ -66,16 +66,13 @@ final class PreviewRuleCommand implements Callable<Integer> {
         section(out, "licences lost", p.lost(), c -> names.user(c.user()) + " loses " + names.productLabel(c.product()));
         section(out, "new errors", p.newErrors(), c -> names.user(c.user()) + ", " + names.productLabel(c.product()) + ": "
                 + c.detail());
-        out.println("  seats (consumed before -> after, of capacity):");
-        int width = 28;
+        Table seats = seats();
         for (RulePreview.Seats s : p.seats()) {
-            width = Math.max(width, names.productLabel(s.product()).length());
-        }
-        for (RulePreview.Seats s : p.seats()) {
-            out.printf("    %-" + width + "s %,8d -> %,8d of %,8d%s%n", names.productLabel(s.product()), s.before(),
-                    s.after(), s.capacity(),
+            seats.row(names.productLabel(s.product()), s.before(), "->", s.after(), "of", s.capacity(),
                     s.after() == s.before() ? "" : String.format("  (%+,d)", s.after() - s.before()));
         }
+        out.println("  seats (consumed before -> after, of capacity):");
+        seats.print(out);
         p.warnings().forEach(w -> out.printf("  warning: %s%n", w));
         out.println("nothing was changed (dry run)");
     }
@@ -135,6 +132,15 @@ final class PreviewRuleCommand implements Callable<Integer> {
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> show) {
         section(out, title, items, show, limit);
+    }
+
+    /**
+     * The seats section of preview-rule and whatif, a row per product: its name, seats consumed
+     * before -> after, of capacity, then what to note (the change, over capacity).
+     */
+    static Table seats() {
+        return new Table().indent("    ").noHeader().left("product", 28).right("before", 8).left("arrow", 0)
+                .right("after", 8).left("of", 0).right("capacity", 8).left("note", 0).gap(0);
     }
 
     /** A counted section of at most {@code limit} lines ("... and N more" after them); whatif and migrate use it too. */

@@ -69,6 +69,11 @@ final class Printer {
         out.flush();
     }
 
+    /** An amount of money as people read it, in whole units of its currency: "1,242 EUR". */
+    static String money(double amount, String currency) {
+        return String.format(java.util.Locale.ROOT, "%,.0f %s", amount, currency);
+    }
+
     /** {@code value} (a Jackson tree, a record, a list) as one indented JSON document and a line end. */
     static void json(PrintWriter o, Object value) {
         try {

@@ -8,12 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.event.Event;
-import org.licensim.core.io.EventReader;
-import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.Reclaim;
 import org.licensim.simulator.capacity.Prices;
 
@@ -71,27 +68,11 @@ final class ReclaimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Main.requireNonNegative(spec, "--limit", limit);
         Main.requireNonNegative(spec, "--inactive-days", inactiveDays);
-        Long at = now == null ? null : org.licensim.core.rules.RuleParser.instantOrNull(now);
-        if (now != null && at == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--now " + now + ": expected an ISO 8601 instant such as 2026-12-01T00:00:00Z");
-        }
         Apply.check(apply);
-        SnapshotReader reader = SnapshotReader.withDefaults();
-        Tenant t = reader.read(snapshot);
-        long from = at != null ? at : t.evaluatedAt() != null ? t.evaluatedAt() : java.time.Instant.now().getEpochSecond();
-        Engine e = Engine.builder(t).reconcile();
-        if (events != null) {
-            try (EventReader r = EventReader.open(events)) {
-                for (Event ev = r.next(); ev != null; ev = r.next()) {
-                    try {
-                        e.apply(ev);
-                    } catch (LicensimException refused) {
-                        throw new LicensimException(events + ":" + r.line() + ": " + refused.getMessage());
-                    }
-                }
-            }
-        }
+        Resolved in = Resolved.of(spec, snapshot, events, now);
+        Tenant t = in.tenant();
+        Engine e = in.engine();
+        long from = in.now();
         List<String> skus = new ArrayList<>();
         for (int i = 0; i < e.tenant().subscriptions().size(); i++) {
             skus.add(e.tenant().subscriptions().product(i).skuPartNumber());
@@ -147,14 +128,14 @@ final class ReclaimCommand implements Callable<Integer> {
                     s.reason(), s.lastSignIn() == null ? "" : " (last sign-in " + s.lastSignIn().substring(0, 10) + ")",
                     s.product() == null || s.product().isBlank() ? s.sku() : s.product() + " (" + s.sku() + ")",
                     String.join(" and ", s.sources().stream().map(Reclaim.Source::describe).toList()),
-                    s.perYear() == null ? "" : String.format(Locale.ROOT, ", %,.0f %s a year", s.perYear(), cur));
+                    s.perYear() == null ? "" : ", " + Printer.money(s.perYear(), cur) + " a year");
             o.printf("      to free it: %s%n", s.action());
         }
         if (rc.seats().size() > limit) {
             o.printf("  ... and %,d more (--limit N shows more; --format csv lists every one)%n", rc.seats().size() - limit);
         }
         if (cur != null) {
-            o.printf(Locale.ROOT, "reclaiming them frees %,.0f %s a year%n", rc.perYear(), cur);
+            o.printf("reclaiming them frees %s a year%n", Printer.money(rc.perYear(), cur));
         }
     }
 }

@@ -87,19 +87,16 @@ final class WhatIfCommand implements Callable<Integer> {
                 + names.productLabel(c.product()) + ": " + c.detail());
         section(out, "new errors", w.newErrors(), c -> names.user(c.user()) + ", " + names.productLabel(c.product()) + ": "
                 + c.detail());
-        out.println("  seats (consumed before -> after, of capacity):");
-        int width = 28;
+        Table seats = PreviewRuleCommand.seats();
         for (WhatIf.Seats s : w.seats()) {
-            width = Math.max(width, names.productLabel(s.product()).length());
-        }
-        for (WhatIf.Seats s : w.seats()) {
-            out.printf("    %-" + width + "s %,8d -> %,8d of %,8d%s%s%n", names.productLabel(s.product()), s.before(),
-                    s.after(), s.capacity(),
-                    s.delta() == 0 ? "" : String.format("  (%+,d)", s.delta()),
-                    s.after() > s.capacity() ? String.format("  OVER CAPACITY by %,d: holders keep their seats (SPEC R10) "
+            seats.row(names.productLabel(s.product()), s.before(), "->", s.after(), "of", s.capacity(),
+                    (s.delta() == 0 ? "" : String.format("  (%+,d)", s.delta()))
+                    + (s.after() > s.capacity() ? String.format("  OVER CAPACITY by %,d: holders keep their seats (SPEC R10) "
                             + "but nobody new gets one until %,d are bought or freed", s.after() - s.capacity(),
-                            s.after() - s.capacity() + 1) : "");
+                            s.after() - s.capacity() + 1) : ""));
         }
+        out.println("  seats (consumed before -> after, of capacity):");
+        seats.print(out);
         out.println("nothing was changed (dry run)");
     }
 

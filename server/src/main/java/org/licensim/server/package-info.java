@@ -3,8 +3,11 @@
  *
  * <p>{@link org.licensim.server.GraphServer} is the entry point (start, port, close);
  * {@link org.licensim.server.Tenancy} owns the engine, the one writer, the group-processing queue
- * and the event log; {@link org.licensim.server.GraphJson} is the one place Graph's JSON shapes
- * are written; {@link org.licensim.server.Routes} maps Graph's URLs onto both. May use core,
- * simulator (scenarios), Undertow and Jackson.
+ * and the event log (both kept in a {@link org.licensim.server.LineFile});
+ * {@link org.licensim.server.GraphJson} is the one place Graph's JSON shapes are written, inside
+ * {@link org.licensim.server.Envelope}'s; {@link org.licensim.server.Routes} sends Graph's URLs to
+ * a class per resource ({@code SkuRoutes}, {@code UserRoutes}, {@code GroupRoutes},
+ * {@code BatchRoute}) that share the tenancy and the JSON writer. May use core, simulator
+ * (scenarios), Undertow and Jackson.
  */
 package org.licensim.server;

@@ -23,10 +23,12 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * lock and published through the volatile {@code lists}, set to null once the codes are there.
  */
 public final class MultiColumn {
-    private static final String[] NONE = new String[0];
     private final String name;
-    /** The values per user until the column is encoded (null for none); null from then on. */
-    private volatile String[][] lists;
+    /**
+     * The values until the column is encoded, laid out as the codes are (a start and a length per
+     * user into one array, no array per user); null from then on.
+     */
+    private volatile Strings lists;
     private Dictionary dictionary;
     private int[] start;
     private int[] length;
@@ -40,7 +42,7 @@ public final class MultiColumn {
     MultiColumn(String name, int capacity, boolean keepStrings) {
         this.name = name;
         if (keepStrings) {
-            lists = new String[Math.max(16, capacity)][];
+            lists = new Strings(Math.max(16, capacity));
         } else {
             this.dictionary = new Dictionary();
             this.start = new int[Math.max(16, capacity)];
@@ -51,9 +53,9 @@ public final class MultiColumn {
     private MultiColumn(MultiColumn o) {
         this.name = o.name;
         synchronized (o) {
-            String[][] l = o.lists;
+            Strings l = o.lists;
             if (l != null) {
-                lists = l.clone(); // a user's array is replaced, never changed: sharing them is safe
+                lists = l.copy();
             } else {
                 this.dictionary = o.dictionary.copy();
                 this.start = o.start.clone();
@@ -79,10 +81,9 @@ public final class MultiColumn {
     }
 
     public int count(int user) {
-        String[][] l = lists;
+        Strings l = lists;
         if (l != null) {
-            String[] v = user < l.length ? l[user] : null;
-            return v == null ? 0 : v.length;
+            return user < l.length.length ? l.length[user] : 0;
         }
         return user < length.length ? length[user] : 0;
     }
@@ -95,20 +96,23 @@ public final class MultiColumn {
 
     /** The user's {@code i}-th value (0 <= i < {@link #count}). */
     public String value(int user, int i) {
-        String[][] l = lists;
+        Strings l = lists;
         if (l != null) {
-            return l[user][i];
+            return l.values[l.start[user] + i];
         }
         return dictionary.value(values.get(start[user] + i));
     }
 
     public List<String> get(int user) {
-        String[][] l = lists;
-        if (l != null) {
-            String[] v = user < l.length ? l[user] : null;
-            return v == null ? new ArrayList<>(0) : new ArrayList<>(Arrays.asList(v));
-        }
         int n = count(user);
+        Strings l = lists;
+        if (l != null) {
+            List<String> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(l.values[l.start[user] + i]);
+            }
+            return out;
+        }
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(dictionary.value(values.get(start[user] + i)));
@@ -117,13 +121,9 @@ public final class MultiColumn {
     }
 
     void set(int user, List<String> vals) {
-        String[][] l = lists;
+        Strings l = lists;
         if (l != null) {
-            if (user >= l.length) {
-                l = Arrays.copyOf(l, Math.max(user + 1, l.length * 3 / 2 + 16));
-                lists = l;
-            }
-            l[user] = vals == null || vals.isEmpty() ? null : vals.toArray(NONE);
+            l.set(user, vals);
             return;
         }
         if (user >= start.length) {
@@ -162,21 +162,20 @@ public final class MultiColumn {
     }
 
     private synchronized void encode() {
-        String[][] l = lists;
+        Strings l = lists;
         if (l == null) {
             return;
         }
         Dictionary d = new Dictionary();
-        int[] s = new int[l.length];
-        int[] n = new int[l.length];
+        int users = l.length.length;
+        int[] s = new int[users];
+        int[] n = new int[users];
         IntArrayList v = new IntArrayList();
-        for (int u = 0; u < l.length; u++) {
+        for (int u = 0; u < users; u++) {
             s[u] = v.size();
-            if (l[u] != null) {
-                n[u] = l[u].length;
-                for (String x : l[u]) {
-                    v.add(d.intern(x));
-                }
+            n[u] = l.length[u];
+            for (int i = 0; i < n[u]; i++) {
+                v.add(d.intern(l.values[l.start[u] + i]));
             }
         }
         dictionary = d;
@@ -184,6 +183,67 @@ public final class MultiColumn {
         length = n;
         values = v;
         lists = null; // published last: a reader that finds no lists finds the codes
+    }
+
+    /** The values of a column not encoded yet: a user's values are {@code values[start[u], start[u] + length[u])}. */
+    private static final class Strings {
+        String[] values;
+        int[] start;
+        int[] length;
+        int used;
+
+        Strings(int users) {
+            values = new String[users];
+            start = new int[users];
+            length = new int[users];
+        }
+
+        Strings copy() {
+            Strings c = new Strings(0);
+            c.values = values.clone();
+            c.start = start.clone();
+            c.length = length.clone();
+            c.used = used;
+            return c;
+        }
+
+        /** Appends the user's new values and points the user at them; what it had becomes garbage until {@link #compact}. */
+        void set(int user, List<String> vals) {
+            if (user >= start.length) {
+                int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
+                start = Arrays.copyOf(start, cap);
+                length = Arrays.copyOf(length, cap);
+            }
+            int n = vals == null ? 0 : vals.size();
+            if (used + n > values.length) {
+                values = Arrays.copyOf(values, Math.max(used + n, values.length * 3 / 2 + 16));
+            }
+            start[user] = used;
+            length[user] = n;
+            for (int i = 0; i < n; i++) {
+                values[used++] = vals.get(i);
+            }
+        }
+
+        /** Rewrites the values without those no user points to any more, when they are at least half. */
+        void compact() {
+            long live = 0;
+            for (int n : length) {
+                live += n;
+            }
+            if (live * 2 >= used) {
+                return;
+            }
+            String[] fresh = new String[(int) live + 16];
+            int at = 0;
+            for (int u = 0; u < start.length; u++) {
+                System.arraycopy(values, start[u], fresh, at, length[u]);
+                start[u] = at;
+                at += length[u];
+            }
+            values = fresh;
+            used = at;
+        }
     }
 
     /** Rewrites the value array without the values no user points to any more. */
@@ -199,9 +259,11 @@ public final class MultiColumn {
         values = fresh;
     }
 
-    /** Compacts when at least half of the value array is garbage (an encoded column's; strings leave none). */
+    /** Compacts when at least half of the value array is garbage. */
     public void compact() {
-        if (lists != null) {
+        Strings l = lists;
+        if (l != null) {
+            l.compact();
             return;
         }
         long live = 0;

@@ -25,6 +25,8 @@ public final class Users {
     private final Map<String, StringColumn> strings = new LinkedHashMap<>();
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
     private final MultiColumn foldedProxyCodes;
+    /** The proxyAddresses column, held apart from the map of columns (which declarations change) for the background count. */
+    private final MultiColumn proxyColumn;
     /**
      * Per folded proxy address (its dictionary code: dense, in order of first use, so in user
      * order for a snapshot) how many users hold it: a plain array, read once per user with an
@@ -50,6 +52,7 @@ public final class Users {
         for (String p : UserSchema.MULTI_PROPERTIES) {
             multis.put(p, new MultiColumn(p, cap, true));
         }
+        proxyColumn = multis.get("proxyAddresses");
     }
 
     private Users(Users o) {
@@ -62,6 +65,7 @@ public final class Users {
         usageLocation = o.usageLocation.copy();
         o.strings.forEach((k, v) -> strings.put(k, v.copy()));
         o.multis.forEach((k, v) -> multis.put(k, v.copy()));
+        proxyColumn = multis.get("proxyAddresses");
         foldedProxyCodes = o.foldedProxyCodes.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
@@ -285,15 +289,16 @@ public final class Users {
     }
 
     private void setProxyAddresses(int u, List<String> values) {
-        if (!proxyIndexed) {
+        if (!proxyIndexed && !proxyCountStarted) {
             // a snapshot's users: the folded addresses are counted once, when first asked (proxyIndex)
-            multis.get("proxyAddresses").set(u, values);
+            proxyColumn.set(u, values);
             return;
         }
+        proxyIndex(); // a count under way in the background is waited for
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
             addHolder(foldedProxyCodes.code(u, i), -1);
         }
-        multis.get("proxyAddresses").set(u, values);
+        proxyColumn.set(u, values);
         indexProxyAddresses(u);
     }
 
@@ -302,7 +307,7 @@ public final class Users {
 
     /** Sets user {@code u}'s distinct folded addresses from its addresses, in order, and counts them held. */
     private void indexProxyAddresses(int u) {
-        MultiColumn raw = multis.get("proxyAddresses");
+        MultiColumn raw = proxyColumn;
         int n = raw.count(u);
         if (foldedScratch.length < n) {
             foldedScratch = new int[n];
@@ -327,24 +332,50 @@ public final class Users {
 
     /**
      * Whether the folded addresses are counted ({@link #proxyIndex}). A snapshot's users are added
-     * before: their addresses are kept as given and counted in one pass when R16 is first asked,
-     * so that reading a user is not a probe of a table of a million folded addresses.
+     * before: their addresses are kept as given and counted in one pass, on a thread of its own
+     * once the snapshot's users are read ({@link #countProxyAddressesInBackground}) or else when
+     * R16 is first asked, so that reading a user is not a probe of a table of a million folded
+     * addresses.
      */
     private volatile boolean proxyIndexed;
+    /** Whether {@link #countProxyAddressesInBackground} started the count (set and read by the writing thread). */
+    private boolean proxyCountStarted;
+
+    /**
+     * Starts counting the users' folded proxy addresses on a thread of its own (a snapshot reader
+     * calls this when its users are read, and goes on with the groups meanwhile). Whoever needs
+     * the counts, or changes an address, waits for it; nothing else of these users is touched by it.
+     */
+    public void countProxyAddressesInBackground() {
+        if (proxyIndexed || proxyCountStarted) {
+            return;
+        }
+        proxyCountStarted = true;
+        int users = size;
+        // whoever takes the lock first counts (this thread, or a caller of proxyIndex); the other finds it done
+        Thread t = new Thread(() -> indexAll(users), "licensim-proxy-count");
+        t.setDaemon(true);
+        t.start();
+    }
 
     /** Counts every live user's folded proxy addresses if not done yet (R16's collision counts). */
     private void proxyIndex() {
         if (!proxyIndexed) {
-            indexAll();
+            indexAll(-1);
         }
     }
 
-    private synchronized void indexAll() {
+    /** The count of users [0, {@code users}) ({@code users} < 0: every user); one at a time, under this object's lock. */
+    private synchronized void indexAll(int users) {
         if (proxyIndexed) {
             return;
         }
-        for (int u = 0; u < size; u++) {
-            if (multis.get("proxyAddresses").count(u) > 0) {
+        // from scratch: a count that failed part way (out of memory on its thread) left nothing usable
+        proxyHolders = new int[16];
+        sharedAddresses = 0;
+        int n = users < 0 ? size : users;
+        for (int u = 0; u < n; u++) {
+            if (proxyColumn.count(u) > 0) {
                 indexProxyAddresses(u);
             }
         }

@@ -126,7 +126,11 @@ public final class SnapshotReader {
                             case "tenant" -> readTenant(p);
                             case "subscribedSkus" -> eachElement(p, this::readSku);
                             case "servicePlanRules" -> readRules(p);
-                            case "users" -> eachElement(p, this::readUser);
+                            case "users" -> {
+                                eachElement(p, this::readUser);
+                                // R16's counts on the other core while the groups are read
+                                dir.users().countProxyAddressesInBackground();
+                            }
                             case "directoryExtensions" -> eachElement(p, (q, index) -> extensions.readDeclaration(q, index,
                                     fields, problems));
                             case "subscriptions" -> eachElement(p, (q, index) -> subscriptions.read(q, index, fields,

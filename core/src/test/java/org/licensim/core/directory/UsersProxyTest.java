@@ -68,4 +68,46 @@ class UsersProxyTest {
         assertFalse(copy.hasProxyCollision(1));
         assertTrue(users.hasProxyCollision(1));
     }
+
+    @Test
+    @DisplayName("R16: a count started in the background while changes and questions come gives the counts a brute-force pass gives")
+    void backgroundCount() {
+        for (int round = 0; round < 3; round++) {
+            Users users = new Users(16);
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(round);
+            int n = 30_000;
+            java.util.List<java.util.List<String>> addresses = new java.util.ArrayList<>();
+            for (int u = 0; u < n; u++) {
+                users.addNew("u" + u, true);
+                java.util.List<String> a = java.util.List.of("SMTP:u" + u + "@x.com", (rnd.nextInt(3) == 0 ? "smtp:S" : "smtp:s")
+                        + rnd.nextInt(n) + "@x.com");
+                users.setMulti(u, "proxyAddresses", a);
+                addresses.add(a);
+            }
+            users.countProxyAddressesInBackground();
+            // changes at once, racing the count: they wait for it and then count themselves
+            for (int k = 0; k < 200; k++) {
+                int u = rnd.nextInt(n);
+                java.util.List<String> a = java.util.List.of("smtp:S" + rnd.nextInt(n) + "@X.com");
+                users.setMulti(u, "proxyAddresses", a);
+                addresses.set(u, a);
+            }
+            int deleted = rnd.nextInt(n);
+            users.delete(deleted);
+            addresses.set(deleted, java.util.List.of());
+            java.util.Map<String, Integer> holders = new java.util.HashMap<>();
+            for (java.util.List<String> a : addresses) {
+                for (String x : new java.util.HashSet<>(a.stream().map(v -> v.toLowerCase(java.util.Locale.ROOT)).toList())) {
+                    holders.merge(x, 1, Integer::sum);
+                }
+            }
+            int colliding = 0;
+            for (int u = 0; u < n; u++) {
+                boolean expected = addresses.get(u).stream().anyMatch(v -> holders.get(v.toLowerCase(java.util.Locale.ROOT)) > 1);
+                assertEquals(expected, users.hasProxyCollision(u), "round " + round + ", user " + u);
+                colliding += expected ? 1 : 0;
+            }
+            assertTrue(colliding > 500, "the generated addresses collide often enough to test: " + colliding);
+        }
+    }
 }

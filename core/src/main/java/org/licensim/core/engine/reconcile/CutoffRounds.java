@@ -71,7 +71,7 @@ final class CutoffRounds implements SeatStrategy {
         Rounds.Recorder[] recorders = new Rounds.Recorder[r.threads];
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, x.cutoff);
-            recorders[w] = x.new Recorder();
+            recorders[w] = x.new Recorder(true);
             out[w] = new Phase1Worker(r, seatsOf[w], x.groupLimited, true)
                     .resolveUsers(r.from(w), r.to(w), estimates[w], recorders[w]);
         });
@@ -228,15 +228,23 @@ final class CutoffRounds implements SeatStrategy {
             private final int[] mine = new int[limited.length];
             private final int[] stamp = new int[limited.length];
             private int mark;
+            /** Whether each user is recorded for the first time (phase 1: every record is still empty). */
+            private final boolean fresh;
+
+            Recorder(boolean fresh) {
+                this.fresh = fresh;
+            }
 
             @Override
             public void recorded(int u, CutoffSeats seats) {
                 int products = limited.length;
-                // only products the user demands can have a record, before or now
-                int m = demanded(u, mine, stamp, ++mark);
+                // a first record has only the products checked now; after that, any product the
+                // user demands may have a record from before, to be replaced
+                int[] list = fresh ? seats.touched() : mine;
+                int m = fresh ? seats.touchedCount() : demanded(u, mine, stamp, ++mark);
                 int row = u * width;
                 for (int j = 0; j < m; j++) {
-                    int t = mine[j];
+                    int t = list[j];
                     int cell = row + slot[t];
                     first[cell] = keys.code(u, seats.first[t]);
                     check[cell] = keys.code(u, seats.check[t]);
@@ -381,7 +389,7 @@ final class CutoffRounds implements SeatStrategy {
             }
             IntStream.range(0, threads).parallel().forEach(w -> {
                 firstRedone[w] = new IntArrayList();
-                Recorder rec = new Recorder();
+                Recorder rec = new Recorder(false);
                 recorders[w] = rec;
                 CutoffSeats seats = new CutoffSeats(limited, cutoff);
                 Phase1Worker worker = new Phase1Worker(r, seats, groupLimited, true);

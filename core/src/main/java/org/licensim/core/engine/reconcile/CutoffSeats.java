@@ -58,6 +58,15 @@ final class CutoffSeats implements Seats {
         touchedCount = 0;
     }
 
+    /** The limited products the current user checked (the first {@link #touchedCount()}; read only). */
+    int[] touched() {
+        return touched;
+    }
+
+    int touchedCount() {
+        return touchedCount;
+    }
+
     /** Notes a check of limited product {@code t} with key {@code key} (every other record of it follows a check). */
     private void checking(int t, long key) {
         if (lastCheck[t] == NONE) {
