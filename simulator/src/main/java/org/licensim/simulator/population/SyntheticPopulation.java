@@ -1,5 +1,6 @@
 package org.licensim.simulator.population;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.licensim.core.catalog.Catalog;
+import org.licensim.core.directory.Tenant;
 import org.licensim.core.directory.UserData;
 import org.licensim.core.event.Event;
+import org.licensim.core.io.SnapshotReader;
 import org.licensim.simulator.scenario.Scenario.DirectSpec;
 import org.licensim.simulator.scenario.Scenario.ProductSpec;
 import org.licensim.simulator.scenario.ChurnKind;
@@ -327,6 +330,15 @@ public final class SyntheticPopulation {
 
     private int randomLive() {
         return liveCount == 0 ? -1 : live[churnRng.nextInt(liveCount)];
+    }
+
+    /** The tenant a synthetic run starts from: its {@link #startingSnapshot starting snapshot}, read. */
+    public static Tenant startingTenant(byte[] snapshot, Scenario scenario) {
+        try {
+            return SnapshotReader.withDefaults().read(new ByteArrayInputStream(snapshot), "scenario " + scenario.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The snapshot a synthetic run starts from: the scenario's tenant and its products, no users or groups yet. */

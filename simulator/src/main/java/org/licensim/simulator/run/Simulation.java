@@ -1,19 +1,16 @@
 package org.licensim.simulator.run;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
-import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.state.TalliedStore;
 import org.licensim.core.event.Event;
-import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.state.HeapStateStore;
 import org.licensim.simulator.population.EventActions;
 import org.licensim.simulator.population.People;
@@ -21,8 +18,6 @@ import org.licensim.simulator.population.Rng;
 import org.licensim.simulator.population.SyntheticPopulation;
 import org.licensim.simulator.population.TenantPopulation;
 import org.licensim.simulator.scenario.Scenario.Edit;
-import org.licensim.simulator.scenario.Scenario.GroupSpec;
-import org.licensim.simulator.scenario.Scenario.LicenseSpec;
 import org.licensim.simulator.scenario.Scenario;
 import org.licensim.simulator.scenario.TenantBase;
 
@@ -99,13 +94,7 @@ public final class Simulation {
         People people = new People(scenario);
         TenantBase base = scenario.base();
         this.snapshot = base != null ? base.snapshot : SyntheticPopulation.startingSnapshot(scenario, catalog);
-        Tenant tenant;
-        try {
-            tenant = base != null ? base.freshTenant()
-                    : SnapshotReader.withDefaults().read(new ByteArrayInputStream(snapshot), "scenario " + scenario.name());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Tenant tenant = base != null ? base.freshTenant() : SyntheticPopulation.startingTenant(snapshot, scenario);
         // the day's summary is read every simulated day: a store that keeps its totals spares a pass over every user
         this.engine = Engine.builder(tenant).store(new TalliedStore(new HeapStateStore())).reconcile();
         int g = scenario.groups().size();
@@ -164,10 +153,7 @@ public final class Simulation {
         return runDays();
     }
 
-    /**
-     * Makes day 0 only: the template of runs whose day 0 is fixed ({@link #after(long)} copies it
-     * for each run). Nothing is logged and no listener is told.
-     */
+    /** Makes day 0 only, unlogged: the template {@link #after(long)} copies for each run of a fixed day 0. */
     public Simulation day0() {
         if (churnSeed != null || day != 0 || total != 0) {
             throw new IllegalStateException("day0() makes the day 0 of a new simulation whose days follow its seed");
@@ -244,99 +230,7 @@ public final class Simulation {
     // ---- day 0: the policy and the existing staff, or a real tenant as it is ----
 
     private void setUpTenant() {
-        clock.startDay(0, scenario.groups().size() * 3L + scenario.users());
-        List<GroupSpec> groups = scenario.groups();
-        for (int i = 0; i < groups.size(); i++) {
-            GroupSpec g = groups.get(i);
-            clock.tick();
-            require(new Event.GroupCreated(++seq, clock.now(), groupIds[i], g.name(), true, g.rule(), false, List.of()),
-                    "$.groups[" + i + "]");
-            groupIndex[i] = engine.tenant().groups().indexOf(groupIds[i]);
-            for (int l = 0; l < g.licenses().size(); l++) {
-                LicenseSpec lic = g.licenses().get(l);
-                require(new Event.LicenseAssignedToGroup(++seq, clock.now(), groupIds[i], lic.sku(), lic.disabledPlans()),
-                        "$.groups[" + i + "].licenses[" + l + "]");
-            }
-        }
-        LocalDate start = scenario.start();
-        if (scenario.users() >= pipelineUsers) {
-            hireAhead(start);
-            return;
-        }
-        for (int k = 0; k < scenario.users(); k++) {
-            clock.tick();
-            synthetic.hire(start.minusDays(1 + peopleRng.nextInt(3650)));
-        }
-    }
-
-    /** Day 0s of at least this many users make their hires on a second thread (a test sets it to compare both ways). */
-    static int pipelineUsers = 4_096;
-    private static final int BATCH = 512;
-    private static final SyntheticPopulation.PlannedHire[] END = new SyntheticPopulation.PlannedHire[0];
-
-    /**
-     * Day 0's staff, made (names, UPNs, the draws of groups and direct licences: a fifth of day
-     * 0's work) on a second thread while this one applies them to the engine, in batches, in
-     * order. The events, their sequence numbers and times, and every draw are those of the loop
-     * of {@link SyntheticPopulation#hire}, which plans the same way as long as the engine takes
-     * every new user; it refuses one only for an id already used or a tenant over licensim's
-     * limit, and then this stops with an error rather than go on with draws the loop would not
-     * have made.
-     */
-    private void hireAhead(LocalDate start) {
-        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
-        Thread maker = new Thread(() -> {
-            try {
-                SyntheticPopulation.PlannedHire[] batch = new SyntheticPopulation.PlannedHire[BATCH];
-                int n = 0;
-                for (int k = 0; k < scenario.users(); k++) {
-                    clock.tick();
-                    batch[n++] = synthetic.planHire(k, start.minusDays(1 + peopleRng.nextInt(3650)));
-                    if (n == BATCH || k == scenario.users() - 1) {
-                        queue.put(n == BATCH ? batch : java.util.Arrays.copyOf(batch, n));
-                        batch = new SyntheticPopulation.PlannedHire[BATCH];
-                        n = 0;
-                    }
-                }
-                queue.put(END);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the applying side stopped first
-            } catch (RuntimeException | Error e) {
-                try {
-                    queue.put(e);
-                } catch (InterruptedException stopped) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "licensim-day0-hires");
-        maker.setDaemon(true);
-        maker.start();
-        try {
-            while (true) {
-                Object next = queue.take();
-                if (next == END) {
-                    break;
-                }
-                if (next instanceof RuntimeException e) {
-                    throw e;
-                }
-                if (next instanceof Error e) {
-                    throw e;
-                }
-                for (SyntheticPopulation.PlannedHire h : (SyntheticPopulation.PlannedHire[]) next) {
-                    if (!synthetic.applyPlanned(h)) {
-                        throw new LicensimException("scenario " + scenario.name() + ": day 0 could not create user "
-                                + h.created().user().id + ": the engine refused it");
-                    }
-                }
-            }
-            maker.join(); // its draws, sequence numbers and clock are this thread's again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LicensimException("interrupted");
-        } finally {
-            maker.interrupt();
-        }
+        new DayZero(scenario, engine, synthetic, peopleRng, clock, groupIds, groupIndex, this::apply, () -> ++seq).make();
     }
 
     /** Day 0 from a real tenant: its snapshot is the engine's state; subscriptions already in Warning are suspended on their date. */
@@ -345,15 +239,6 @@ public final class Simulation {
         seq = engine.tenant().lastAppliedSeq(); // the run's events follow the snapshot's history
         population.load();
         schedule.graceOfTenant(scenario.base());
-    }
-
-    /** A policy event the scenario itself makes: refused means the scenario is wrong. */
-    private void require(Event e, String where) {
-        String refused = apply(e);
-        if (refused != null) {
-            throw new LicensimException("scenario " + scenario.name() + " " + where + ": the engine refused "
-                    + e.type() + ": " + refused);
-        }
     }
 
     // ---- days 1..n: schedule, churn, reprocess ----

@@ -150,16 +150,16 @@ class SimulationTest {
     @DisplayName("day 0's hires made on a second thread give the event log, days, summary and state of the one-thread loop")
     void day0AheadEqualsLoop() throws IOException {
         Scenario s = small().with(null, 6_000, 12);
-        int was = Simulation.pipelineUsers;
+        int was = DayZero.pipelineUsers;
         Run loop;
         Run ahead;
         try {
-            Simulation.pipelineUsers = Integer.MAX_VALUE;
+            DayZero.pipelineUsers = Integer.MAX_VALUE;
             loop = run(s);
-            Simulation.pipelineUsers = 1;
+            DayZero.pipelineUsers = 1;
             ahead = run(s);
         } finally {
-            Simulation.pipelineUsers = was;
+            DayZero.pipelineUsers = was;
         }
         assertTrue(loop.result().totalRejected() > 0, "refused direct licences on day 0 are part of it");
         assertEquals(loop.events(), ahead.events());
