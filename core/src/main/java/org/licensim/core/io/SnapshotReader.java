@@ -552,50 +552,6 @@ public final class SnapshotReader {
         }
     }
 
-    /** A group's member ids as characters in one buffer, with each id's hash and position. */
-    static final class MemberIds {
-        char[] chars = new char[1 << 12];
-        int[] starts = new int[256];
-        int[] lengths = new int[256];
-        int[] codes = new int[256];
-        int[] lines = new int[256];
-        int[] columns = new int[256];
-        int count;
-        private int used;
-
-        void clear() {
-            count = 0;
-            used = 0;
-        }
-
-        void add(char[] text, int offset, int length, int line, int column) {
-            if (count == starts.length) {
-                int cap = count * 2;
-                starts = java.util.Arrays.copyOf(starts, cap);
-                lengths = java.util.Arrays.copyOf(lengths, cap);
-                codes = java.util.Arrays.copyOf(codes, cap);
-                lines = java.util.Arrays.copyOf(lines, cap);
-                columns = java.util.Arrays.copyOf(columns, cap);
-            }
-            if (used + length > chars.length) {
-                chars = java.util.Arrays.copyOf(chars, Math.max(used + length, chars.length * 2));
-            }
-            System.arraycopy(text, offset, chars, used, length);
-            starts[count] = used;
-            lengths[count] = length;
-            codes[count] = org.licensim.core.directory.Users.idCode(chars, used, length);
-            lines[count] = line;
-            columns[count] = column;
-            used += length;
-            count++;
-        }
-
-        /** Member {@code i}'s id as a String (for the few not found among the users). */
-        String id(int i) {
-            return new String(chars, starts[i], lengths[i]);
-        }
-    }
-
     static final class RawAssignment {
         Problems.Where where;
         Problems.Where targetWhere;

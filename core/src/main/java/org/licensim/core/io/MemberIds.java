@@ -1,0 +1,53 @@
+package org.licensim.core.io;
+
+import java.util.Arrays;
+
+import org.licensim.core.directory.Users;
+
+/**
+ * The member ids of the snapshot group being read, as characters in one buffer with each id's
+ * hash and position: no String is made for an id that is only looked up (every group that
+ * {@link SnapshotReader} reads reuses one).
+ */
+final class MemberIds {
+    char[] chars = new char[1 << 12];
+    int[] starts = new int[256];
+    int[] lengths = new int[256];
+    int[] codes = new int[256];
+    int[] lines = new int[256];
+    int[] columns = new int[256];
+    int count;
+    private int used;
+
+    void clear() {
+        count = 0;
+        used = 0;
+    }
+
+    void add(char[] text, int offset, int length, int line, int column) {
+        if (count == starts.length) {
+            int cap = count * 2;
+            starts = Arrays.copyOf(starts, cap);
+            lengths = Arrays.copyOf(lengths, cap);
+            codes = Arrays.copyOf(codes, cap);
+            lines = Arrays.copyOf(lines, cap);
+            columns = Arrays.copyOf(columns, cap);
+        }
+        if (used + length > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(used + length, chars.length * 2));
+        }
+        System.arraycopy(text, offset, chars, used, length);
+        starts[count] = used;
+        lengths[count] = length;
+        codes[count] = Users.idCode(chars, used, length);
+        lines[count] = line;
+        columns[count] = column;
+        used += length;
+        count++;
+    }
+
+    /** Member {@code i}'s id as a String (for the few not found among the users). */
+    String id(int i) {
+        return new String(chars, starts[i], lengths[i]);
+    }
+}
