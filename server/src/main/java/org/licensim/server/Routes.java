@@ -197,7 +197,7 @@ final class Routes {
             default -> {
             }
         }
-        throw unknown(r.path());
+        throw unknownSegment(s);
     }
 
     private static String[] segments(String path) {
@@ -210,9 +210,34 @@ final class Routes {
         return out.toArray(new String[0]);
     }
 
+    /** A path outside Graph v1.0 (another version, the root): not a resource this server has. */
     static GraphError unknown(String path) {
         return new GraphError(404, "BadRequest", "Resource not found for the segment '" + path + "'.");
     }
+
+    /**
+     * A v1.0 path no route takes: Graph's 400 naming the first segment it could not resolve (a
+     * navigation property or action licensim does not serve, or an unknown entity set).
+     */
+    static GraphError unknownSegment(String[] s) {
+        String bad = s[s.length - 1];
+        switch (s[0]) {
+            case "$batch" -> bad = s[1];
+            case "subscribedSkus" -> bad = s[Math.min(s.length - 1, 2)];
+            case "directory" -> bad = s.length > 3 && s[1].equals("subscriptions") ? s[3] : s[Math.min(s.length - 1, 1)];
+            case "users", "groups" -> {
+                if (s.length >= 3) {
+                    bad = s.length > 3 && NAVIGATION.contains(s[2]) ? s[3] : s[2];
+                }
+            }
+            default -> bad = s[0];
+        }
+        return new GraphError(400, "BadRequest", "Resource not found for the segment '" + bad + "'.");
+    }
+
+    /** The navigation properties and actions of users and groups that licensim serves. */
+    private static final java.util.Set<String> NAVIGATION = java.util.Set.of("licenseDetails", "assignLicense",
+            "reprocessLicenseAssignment", "members", "membersWithLicenseErrors");
 
     private static void allow(String method, String... allowed) {
         for (String a : allowed) {

@@ -60,10 +60,14 @@ class MalformedRequestTest {
         out.add(new Bad("POST", assign, "application/json", "{\"addLicenses\":[],\"removeLicenses\":[],\"pad\":\""
                 + "x".repeat(5 * 1024 * 1024) + "\"}", 413));
         out.add(new Bad("POST", "/v1.0/$batch", "application/json", "[" + "0,".repeat(2_200_000) + "0]", 413));
-        String[] unknown = {"/v1.0/nothing", "/v1.0/users/x/y/z/w", "/beta/users", "/", "/v1.0", "/v1.0/groups/a/b/c/d/e/f",
-                "/v1.0/users/a1b2c3d4-0009-4000-8000-000000000009/manager", "/v2/subscribedSkus", "/v1.0/directory/roles",
+        // Graph's 400 "Resource not found for the segment" inside v1.0; outside it (another version, the root) 404
+        String[] unknown = {"/v1.0/nothing", "/v1.0/users/x/y/z/w", "/v1.0/groups/a/b/c/d/e/f",
+                "/v1.0/users/a1b2c3d4-0009-4000-8000-000000000009/manager", "/v1.0/directory/roles",
                 "/v1.0/users/a1b2c3d4-0009-4000-8000-000000000009/licenseDetails/x/y"};
         for (String u : unknown) {
+            out.add(new Bad("GET", u, null, null, 400));
+        }
+        for (String u : new String[] {"/beta/users", "/", "/v1.0", "/v2/subscribedSkus"}) {
             out.add(new Bad("GET", u, null, null, 404));
         }
         String[][] methods = {{"PUT", "/v1.0/users"}, {"DELETE", "/v1.0/subscribedSkus"}, {"POST", "/v1.0/subscribedSkus"},
@@ -123,6 +127,23 @@ class MalformedRequestTest {
             ServerFixture.Answer ok = ServerFixture.send(s, "PATCH", USER, "application/json", "{\"jobTitle\":\"Controller\"}");
             assertEquals(204, ok.status());
             assertEquals("Controller", ServerFixture.get(s, USER + "?$select=jobTitle").json().get("jobTitle").asText());
+        }
+    }
+
+    @Test
+    @DisplayName("R22 an unknown v1.0 path is Graph's 400 BadRequest naming the segment it could not resolve")
+    void unknownSegmentIsNamed() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            String[][] cases = {{"/v1.0/nothing", "nothing"}, {USER + "/manager", "manager"},
+                    {USER + "/licenseDetails/x/y", "x"}, {"/v1.0/directory/roles", "roles"},
+                    {"/v1.0/groups/b0000000-0000-4000-8000-0000000000a1/owners", "owners"}};
+            for (String[] c : cases) {
+                ServerFixture.Answer a = ServerFixture.send(s, "GET", c[0], null, null);
+                assertEquals(400, a.status(), c[0]);
+                assertEquals("BadRequest", a.json().get("error").get("code").asText(), c[0]);
+                assertEquals("Resource not found for the segment '" + c[1] + "'.",
+                        a.json().get("error").get("message").asText(), c[0]);
+            }
         }
     }
 }
