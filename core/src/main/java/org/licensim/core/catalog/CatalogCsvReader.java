@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
@@ -119,9 +120,12 @@ final class CatalogCsvReader {
         }
     }
 
+    /** Compiled once: the catalog has thousands of GUIDs, and {@code String.matches} compiles its pattern each time. */
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private static String requireGuid(String value, String source, int line, String column) {
         String v = value.trim();
-        if (!v.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+        if (!GUID.matcher(v).matches()) {
             throw new LicensimException(source + ": line " + line + ": column " + column
                     + " is not a GUID: \"" + value + "\"");
         }

@@ -3,6 +3,7 @@ package org.licensim.core.io;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.licensim.core.catalog.Catalog;
 import org.licensim.core.directory.Subscriptions;
@@ -15,6 +16,8 @@ import com.fasterxml.jackson.core.JsonToken;
  * product, read and applied over the shipped catalog.
  */
 final class TenantPlanLists {
+    private static final Pattern GUID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     private TenantPlanLists() {
     }
 
@@ -46,7 +49,7 @@ final class TenantPlanLists {
                     default -> fields.unknownField(p, f, "servicePlanId, servicePlanName, appliesTo, provisioningStatus");
                 }
             }
-            if (id == null || !id.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            if (id == null || !GUID.matcher(id).matches()) {
                 problems.at(at, "a servicePlans entry needs a servicePlanId (a GUID), found "
                         + (id == null ? "none" : "\"" + id + "\""));
                 continue;

@@ -341,6 +341,19 @@ class SnapshotReaderTest {
     }
 
     @Test
+    @DisplayName("R25 a servicePlans entry whose servicePlanId is not a GUID is refused, the value named with its place")
+    void tenantPlanListBadId() throws Exception {
+        String sku = "{\"skuPartNumber\": \"STANDARDPACK\", \"prepaidUnits\": {\"enabled\": 5}, \"servicePlans\": ["
+                + "{\"servicePlanId\": \"9aaf7827-d63c-4b61-89c3-182f06f82e5c\", \"servicePlanName\": \"EXCHANGE_S_STANDARD\"}, "
+                + "{\"servicePlanId\": \"9aaf7827-d63c-4b61-89c3\", \"servicePlanName\": \"SHAREPOINTSTANDARD\"}]}";
+        InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [" + sku + "], \"users\": [], "
+                + "\"groups\": [], \"assignments\": []}");
+        assertTrue(e.getMessage().contains("a servicePlans entry needs a servicePlanId (a GUID), found \"9aaf7827-d63c-4b61-89c3\""),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("snapshot.json:"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("subscriptions (Graph's companySubscription) load with their lifecycle dates; a bad one names its field and place")
     void subscriptions() throws Exception {
         String base = "{" + TENANT + ", \"subscribedSkus\": [" + E3 + "], \"users\": [], \"groups\": [], \"assignments\": [], "
