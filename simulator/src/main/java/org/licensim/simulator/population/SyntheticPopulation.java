@@ -119,30 +119,11 @@ public final class SyntheticPopulation {
         return f;
     }
 
+    /** A hire on {@code hireDate}: the new user, then (if the engine takes it) its groups and direct licences. */
     public void hire(LocalDate hireDate) {
-        int k = created;
-        int dept = people.pickDepartment(peopleRng);
-        int country = people.pickCountry(peopleRng);
-        String id = userId(k);
-        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
-        if (!act.apply(new Event.UserCreated(act.nextSeq(), act.now(), d))) {
-            return;
-        }
-        created++;
-        addLive(k, dept);
-        for (int gi : assignedGroups) {
-            if (peopleRng.chance(scenario.groups().get(gi).memberShare())
-                    && act.apply(new Event.MemberAdded(act.nextSeq(), act.now(), groupIds[gi], id))) {
-                members[gi].add(k);
-            }
-        }
-        List<DirectSpec> direct = scenario.direct();
-        for (int i = 0; i < direct.size(); i++) {
-            DirectSpec ds = direct.get(i);
-            if (peopleRng.chance(ds.share())
-                    && act.apply(new Event.LicenseAssignedToUser(act.nextSeq(), act.now(), id, ds.sku(), ds.disabledPlans()))) {
-                directHolders[i].add(k);
-            }
+        PlannedHire h = drawUser(created, hireDate);
+        if (act.apply(h.created())) {
+            applyRest(drawRest(h));
         }
     }
 
@@ -162,11 +143,36 @@ public final class SyntheticPopulation {
      * the actions' sequence and clock, so it can run on another thread ahead of {@link #applyPlanned}.
      */
     public PlannedHire planHire(int k, LocalDate hireDate) {
+        return drawRest(drawUser(k, hireDate));
+    }
+
+    /**
+     * Applies a {@link #planHire planned} hire, which must be the next one ({@code k} the users
+     * created so far). False, with nothing else applied, when the engine refuses the new user:
+     * the draws made for the rest of the hire then differ from {@link #hire}'s, which stops there.
+     */
+    public boolean applyPlanned(PlannedHire h) {
+        if (h.k() != created) {
+            throw new IllegalStateException("planned hire " + h.k() + " applied after " + created + " hires");
+        }
+        if (!act.apply(h.created())) {
+            return false;
+        }
+        applyRest(h);
+        return true;
+    }
+
+    /** The new user's draws (department, country, the person) and its creation event; no joins yet. */
+    private PlannedHire drawUser(int k, LocalDate hireDate) {
         int dept = people.pickDepartment(peopleRng);
         int country = people.pickCountry(peopleRng);
-        String id = userId(k);
-        UserData d = people.newUser(peopleRng, id, dept, country, hireDate);
-        Event.UserCreated created = new Event.UserCreated(act.nextSeq(), act.now(), d);
+        UserData d = people.newUser(peopleRng, userId(k), dept, country, hireDate);
+        return new PlannedHire(k, dept, new Event.UserCreated(act.nextSeq(), act.now(), d), null, null);
+    }
+
+    /** {@code h} with the draws of its groups and direct licences, in the scenario's order. */
+    private PlannedHire drawRest(PlannedHire h) {
+        String id = h.created().user().id;
         Event.MemberAdded[] joins = new Event.MemberAdded[assignedGroups.size()];
         for (int j = 0; j < joins.length; j++) {
             int gi = assignedGroups.get(j);
@@ -182,21 +188,11 @@ public final class SyntheticPopulation {
                 direct[i] = new Event.LicenseAssignedToUser(act.nextSeq(), act.now(), id, spec.sku(), spec.disabledPlans());
             }
         }
-        return new PlannedHire(k, dept, created, joins, direct);
+        return new PlannedHire(h.k(), h.department(), h.created(), joins, direct);
     }
 
-    /**
-     * Applies a {@link #planHire planned} hire, which must be the next one ({@code k} the users
-     * created so far). False, with nothing else applied, when the engine refuses the new user:
-     * the draws made for the rest of the hire then differ from {@link #hire}'s, which stops there.
-     */
-    public boolean applyPlanned(PlannedHire h) {
-        if (h.k() != created) {
-            throw new IllegalStateException("planned hire " + h.k() + " applied after " + created + " hires");
-        }
-        if (!act.apply(h.created())) {
-            return false;
-        }
+    /** After the engine took the new user of {@code h}: counts it, then applies its joins and direct licences. */
+    private void applyRest(PlannedHire h) {
         created++;
         addLive(h.k(), h.department());
         for (int j = 0; j < h.joins().length; j++) {
@@ -209,7 +205,6 @@ public final class SyntheticPopulation {
                 directHolders[i].add(h.k());
             }
         }
-        return true;
     }
 
     public void leave() {
