@@ -88,9 +88,9 @@ final class Names {
     }
 
     /**
-     * Service plans by Microsoft's friendly name from the shipped catalog with the internal name
-     * beside it ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"); a name the catalog does
-     * not know, or whose friendly name is the same, as it is.
+     * Service plans as {@link org.licensim.core.catalog.ServicePlan#label()} names them, from the
+     * shipped catalog ("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"); a name the
+     * catalog does not know as it is.
      */
     String plans(java.util.List<String> names) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -101,8 +101,7 @@ final class Names {
             } catch (org.licensim.core.LicensimException ambiguous) {
                 sp = null;
             }
-            String f = sp == null || sp.friendlyName() == null ? null : sp.friendlyName().strip();
-            out.add(f == null || f.isEmpty() || f.equalsIgnoreCase(n) ? n : f + " (" + n + ")");
+            out.add(sp == null ? n : sp.label());
         }
         return String.join(", ", out);
     }
