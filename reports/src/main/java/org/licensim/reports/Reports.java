@@ -159,6 +159,11 @@ public final class Reports {
             deleteTree(charts);
             Files.move(chartsTmp, charts);
         } catch (IOException e) {
+            try {
+                deleteTree(chartsTmp); // what a failed write made is not left behind
+            } catch (IOException ignored) {
+                // the report's own error is the one to tell
+            }
             throw new ReportException(parent + ": cannot write the report: " + e.getMessage(), e);
         }
         return List.of(html, md, charts);
@@ -177,7 +182,8 @@ public final class Reports {
                     + (Files.isSymbolicLink(target) ? "a symbolic link; licensim does not write through links"
                             : "not a regular file; licensim replaces only regular files") + ": give another file name", null);
         }
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".licensim-", ".tmp");
+        // a bare file name ("report.html") has no parent: its folder is the working directory, as AtomicFile takes it
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".licensim-", ".tmp");
         try {
             if (Files.exists(target)) {
                 Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));

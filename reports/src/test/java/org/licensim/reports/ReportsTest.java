@@ -84,6 +84,24 @@ class ReportsTest {
     }
 
     @Test
+    @DisplayName("a report given as a bare file name (no folder) is written in the working directory, with its twin and charts")
+    void bareFileName() throws IOException {
+        // the working directory of this module's tests is the module's own folder; the name is unique and removed after
+        String stem = "bare-name-report-" + ProcessHandle.current().pid();
+        Path html = Path.of(stem + ".html");
+        try {
+            List<Path> files = Reports.write(new Doc("bare name"), html);
+            assertTrue(Files.readString(html.toAbsolutePath()).contains("bare name"));
+            assertTrue(Files.isRegularFile(Path.of(stem + ".md")), files.toString());
+            assertTrue(Files.isDirectory(Path.of(stem + "-charts")), files.toString());
+        } finally {
+            Files.deleteIfExists(html);
+            Files.deleteIfExists(Path.of(stem + ".md"));
+            Files.deleteIfExists(Path.of(stem + "-charts"));
+        }
+    }
+
+    @Test
     @DisplayName("a simulation report shows seats per product (first short day as the simulator found it), errors, churn; engine latency only for developers")
     void simulationReport(@TempDir Path dir) throws IOException {
         Path sim = fixture("sim-small");
