@@ -91,8 +91,9 @@ public final class Reports {
 
     /** The comparison of two benchmark runs as a document. */
     public static Doc comparison(Comparison c) {
-        Doc doc = new Doc("licensim benchmarks: " + c.current().source().getParent().getFileName() + " against "
-                + c.baseline().source().getParent().getFileName());
+        // a run's folder names it (runs/main/jmh.json is "main"); a bare file name's folder is the working directory
+        Doc doc = new Doc("licensim benchmarks: " + c.current().source().toAbsolutePath().getParent().getFileName()
+                + " against " + c.baseline().source().toAbsolutePath().getParent().getFileName());
         doc.introLine("Baseline: " + c.baseline().source() + ". Current: " + c.current().source() + ".");
         doc.introLine(String.format(Locale.ROOT, "%d regressions, %d improvements, %d within noise, %d only in the baseline,"
                 + " %d new (threshold %s%%, JMH's 99.9%% intervals).", c.count(Comparison.Verdict.REGRESSION),

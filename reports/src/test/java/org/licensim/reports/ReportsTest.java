@@ -312,6 +312,17 @@ class ReportsTest {
     }
 
     @Test
+    @DisplayName("comparison of runs given as bare file names (no folder) is titled by the working directory, not an internal error")
+    void comparisonOfBareFileNames() {
+        BenchRun after = BenchRun.read(fixture("bench-after-cutoff"));
+        BenchRun before = BenchRun.read(fixture("bench-before-cutoff"));
+        Doc doc = Reports.comparison(Comparison.of(new BenchRun(Path.of("after.json"), after.machine(), after.results()),
+                new BenchRun(Path.of("before.json"), before.machine(), before.results()), 5));
+        String cwd = Path.of("").toAbsolutePath().getFileName().toString();
+        assertEquals("licensim benchmarks: " + cwd + " against " + cwd, doc.title());
+    }
+
+    @Test
     @DisplayName("comparison: a real slowdown is a regression, its reverse an improvement, overlapping intervals noise")
     void comparison(@TempDir Path dir) throws IOException {
         BenchRun after = BenchRun.read(fixture("bench-after-cutoff"));
