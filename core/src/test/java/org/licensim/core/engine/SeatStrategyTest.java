@@ -50,6 +50,101 @@ class SeatStrategyTest {
                 + paths);
     }
 
+    @Test
+    @DisplayName("R3 R10 R11 R12 on tenants where no rule but seats can refuse a group (phase 1's lean path), every strategy equals the R11 pass and the reference model")
+    void cleanGroupTenantsEqualTheR11Pass() {
+        Map<ReconcilePath, Integer> paths = new TreeMap<>();
+        for (int n = 0; n < 12; n++) {
+            long seed = (n + 1) * 7727L;
+            DifferentialTest.Scenario s = cleanGroups(seed);
+            Engine inOrder = engine(s.load(), ShortSeats.IN_ORDER);
+            for (ShortSeats strategy : new ShortSeats[] {ShortSeats.DEMAND, ShortSeats.CUTOFF, ShortSeats.REPLAY}) {
+                Engine fast = engine(s.load(), strategy);
+                paths.merge(fast.reconcilePath(), 1, Integer::sum);
+                assertNull(DifferentialTest.Scenario.compareById(fast, inOrder, strategy + ", clean seed " + seed));
+            }
+            if (n % 4 == 0) {
+                Tenant forModel = s.load();
+                new RuleMembership().applyTo(forModel);
+                ReferenceModel model = new ReferenceModel(forModel);
+                model.reconcile();
+                assertNull(DifferentialTest.Scenario.compare(inOrder, model, "clean seed " + seed, null));
+            }
+        }
+        System.out.println("SeatStrategyTest clean groups: reconcile paths " + paths);
+        // a group of two short products can be refused for one while the other has seats (R12): those tenants take the rounds
+        assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_CUTOFFS, 0) >= 4, "the cutoffs from demand must settle a third "
+                + "of the clean tenants (their phase 1 is the lean one): " + paths);
+        assertTrue(paths.getOrDefault(ReconcilePath.CUTOFF_ROUNDS, 0) + paths.getOrDefault(ReconcilePath.CONTENDED_REPLAY, 0)
+                >= 6, "the strategies after phase 1 with every seat granted must run on them too: " + paths);
+    }
+
+    /**
+     * A tenant whose groups no rule but seats can refuse: products without conflicts between them
+     * (Office 365 E3, Microsoft 365 E3, EMS), every user located where nothing is prohibited or
+     * nowhere (the tenant's country), proxy addresses all different. Groups license one product,
+     * none, or two (so both lean paths and their fallback run); a few users also hold a direct
+     * licence (the general fast path); the seats run short for some products.
+     */
+    static DifferentialTest.Scenario cleanGroups(long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        String[] products = {"ENTERPRISEPACK", "SPE_E3", "EMS"};
+        int users = 1_000 + rnd.nextInt(2_000);
+        int groups = 8 + rnd.nextInt(20);
+        StringBuilder sb = new StringBuilder("{\"evaluatedAt\": \"2026-01-01T00:00:00Z\", \"tenant\": {\"id\": \"t\", "
+                + "\"countryLetterCode\": \"NL\", \"autoReprocess\": " + rnd.nextBoolean() + "}, \"subscribedSkus\": [");
+        for (int p = 0; p < products.length; p++) {
+            int seats = users * (40 + rnd.nextInt(80)) / 100;
+            sb.append(p > 0 ? "," : "").append("{\"skuPartNumber\": \"").append(products[p])
+                    .append("\", \"prepaidUnits\": {\"enabled\": ").append(seats).append("}}");
+        }
+        sb.append("], \"users\": [");
+        boolean[] located = new boolean[users];
+        for (int u = 0; u < users; u++) {
+            String c = new String[] {"NL", "DE", null}[rnd.nextInt(3)];
+            located[u] = c != null;
+            sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
+                    .append(c == null ? "null" : "\"" + c + "\"").append(", \"proxyAddresses\": [\"SMTP:u").append(u)
+                    .append("@x.example\"]}");
+        }
+        sb.append("], \"groups\": [");
+        for (int g = 0; g < groups; g++) {
+            sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": true, \"members\": [");
+            boolean first = true;
+            int in = 2 + rnd.nextInt(6);
+            for (int u = 0; u < users; u++) {
+                if (rnd.nextInt(in) == 0) {
+                    sb.append(first ? "" : ",").append("\"u").append(u).append('"');
+                    first = false;
+                }
+            }
+            sb.append("]}");
+        }
+        sb.append("], \"assignments\": [");
+        boolean first = true;
+        for (int g = 0; g < groups; g++) {
+            int kind = rnd.nextInt(8);
+            int count = kind == 0 ? 0 : kind == 1 ? 2 : 1;
+            int p0 = rnd.nextInt(products.length);
+            for (int k = 0; k < count; k++) {
+                sb.append(first ? "" : ",").append("{\"groupId\": \"g").append(g).append("\", \"skuId\": \"")
+                        .append(products[(p0 + k) % products.length]).append("\", \"disabledPlans\": []}");
+                first = false;
+            }
+        }
+        // a direct licence needs a usage location (R15, R24)
+        for (int u = 0; u < users; u += 10 + rnd.nextInt(20)) {
+            if (!located[u]) {
+                continue;
+            }
+            sb.append(first ? "" : ",").append("{\"userId\": \"u").append(u).append("\", \"skuId\": \"")
+                    .append(products[rnd.nextInt(products.length)]).append("\", \"disabledPlans\": []}");
+            first = false;
+        }
+        sb.append("]}");
+        return new DifferentialTest.Scenario(sb.toString());
+    }
+
     /** Reconciles {@code tenants} generated tenants with {@code strategy} and with the R11 pass; returns the paths taken. */
     private static Map<ReconcilePath, Integer> compareWithR11Pass(ShortSeats strategy, int tenants, long prime) {
         Map<ReconcilePath, Integer> paths = new TreeMap<>();

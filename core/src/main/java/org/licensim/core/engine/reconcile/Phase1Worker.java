@@ -31,6 +31,14 @@ final class Phase1Worker {
     private final long[] groupRule;
     private final int[][] groupProducts;
     private final int[][] groupMasks;
+    /** Whether a user with no direct licence needs no rule check ({@link GroupTables#groupsClean}). */
+    private final boolean groupsClean;
+    /** The group tables' flat view for {@link #resolveSingles}, and per group the cutoff of its product (none: {@link CutoffSeats#NONE}). */
+    private final int[] single;
+    private final int[] singleMask;
+    private final long[] groupCutoff;
+    /** Whether {@link #resolveSingles} may run: groups clean, nothing recorded, at most 64 products (a user's products in a long). */
+    private final boolean singles;
     private final UserResolver resolver;
     /** The worker's seat counts, incremented in place by the fast path (a Seats call there would see several implementations). */
     private final int[] taken;
@@ -79,6 +87,9 @@ final class Phase1Worker {
         this.groupRule = r.tables.rule;
         this.groupProducts = r.tables.products;
         this.groupMasks = r.tables.masks;
+        this.groupsClean = r.tables.groupsClean;
+        this.single = r.tables.single;
+        this.singleMask = r.tables.singleMask;
         this.resolver = new UserResolver(r.main, seats);
         this.taken = taken;
         this.cutoff = cutoff;
@@ -90,6 +101,12 @@ final class Phase1Worker {
         this.refused = count ? new int[products] : null;
         this.refusedStamp = count ? new int[products] : null;
         this.slowUsers = count ? new IntArrayList() : null;
+        this.singles = groupsClean && !record && products <= 64;
+        this.groupCutoff = new long[single.length];
+        for (int g = 0; g < single.length; g++) {
+            int t = single[g];
+            groupCutoff[g] = cutoff != null && t >= 0 && cutoff.limited[t] ? cutoff.cutoff[t] : CutoffSeats.NONE;
+        }
     }
 
     /** Refusals per product (under cutoffs): users with at least one demand of it refused. */
@@ -144,7 +161,10 @@ final class Phase1Worker {
             if (checks != null) {
                 cutoff.startUser();
             }
-            int n = resolveClean(u, ds, gs, gn);
+            int n = ds.length == 0 && singles ? resolveSingles(u, gs, gn) : -1;
+            if (n < 0) {
+                n = resolveClean(u, ds, gs, gn);
+            }
             if (n < 0) {
                 n = resolveSlow(u, ds, gs, gn);
             }
@@ -244,20 +264,26 @@ final class Phase1Worker {
      * and returns how many; returns -1, writing nothing and taking no seat, for any other user.
      */
     private int resolveClean(int u, License[] ds, int[] gs, int gn) {
-        long union = 0;
         int need = ds.length;
-        for (License l : ds) {
-            union |= rules.ruleMask(l.enabled());
-        }
-        for (int gi = 0; gi < gn; gi++) {
-            int g = gs[gi];
-            union |= groupRule[g];
-            need += groupProducts[g].length;
-        }
-        if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
-                || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
-                || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
-            return -1;
+        if (ds.length == 0 && groupsClean) {
+            for (int gi = 0; gi < gn; gi++) {
+                need += groupProducts[gs[gi]].length;
+            }
+        } else {
+            long union = 0;
+            for (License l : ds) {
+                union |= rules.ruleMask(l.enabled());
+            }
+            for (int gi = 0; gi < gn; gi++) {
+                int g = gs[gi];
+                union |= groupRule[g];
+                need += groupProducts[g].length;
+            }
+            if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
+                    || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
+                    || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
+                return -1;
+            }
         }
         long failedDirect = 0;
         long failedGroup = 0;
@@ -347,6 +373,68 @@ final class Phase1Worker {
             }
         }
         return write(u, ds, gs, gn, need, failedDirect, failedGroup);
+    }
+
+    /**
+     * {@link #resolveClean} for a user licensed by groups alone, each of one product (or none),
+     * where no rule but seats can refuse a group ({@link GroupTables#groupsClean}), nothing is
+     * recorded and the tenant has at most 64 products: the refusals are decided as the entries
+     * are written, from flat per-group arrays, with the products the user holds as bits of a
+     * long and the seats counted from them once per user, and no branch on a group's product or
+     * cutoff. The same entries, seats and refusals as {@link #resolveClean}; returns -1, taking no
+     * seat and leaving {@link #outTop} where it was (what it wrote past it is overwritten), for a
+     * user in a group of several products or in more than 64 groups (then {@link #resolveClean}
+     * decides).
+     */
+    private int resolveSingles(int u, int[] gs, int gn) {
+        if (gn > 64) {
+            return -1;
+        }
+        int[] o = out;
+        int at = outTop;
+        if (at + gn * E > o.length) {
+            int need = 0;
+            for (int gi = 0; gi < gn; gi++) {
+                need += single[gs[gi]] >= 0 ? 1 : 0;
+            }
+            ensureOut(need);
+            o = out;
+        }
+        int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        long held = 0;
+        long refusedProducts = 0;
+        int n = 0;
+        for (int gi = 0; gi < gn; gi++) {
+            int g = gs[gi];
+            int t = single[g];
+            if (t < 0) {
+                if (t == GroupTables.MANY) {
+                    return -1;
+                }
+                continue;
+            }
+            long bit = 1L << t;
+            long key = StateStore.snapshotGroupKey(g, u);
+            // SPEC R10/R11 under cutoffs: a limited product's first demand at or past its cutoff is
+            // refused; a product an earlier unit already holds takes no new seat (R3)
+            boolean refuse = key >= groupCutoff[g] & (held & bit) == 0;
+            held |= refuse ? 0 : bit;
+            refusedProducts |= refuse ? bit : 0;
+            StateStore.put(o, at, g, t, singleMask[g], refuse ? refusedState : OK, key, StateStore.NO_TIME);
+            at += E;
+            n++;
+        }
+        int[] seats = taken;
+        for (long b = held; b != 0; b &= b - 1) {
+            seats[Long.numberOfTrailingZeros(b)]++;
+        }
+        if (refusedProducts != 0) {
+            for (long b = refusedProducts; b != 0; b &= b - 1) {
+                refused[Long.numberOfTrailingZeros(b)]++;
+            }
+            slowUsers.add(u);
+        }
+        return n;
     }
 
     /** The fast path's entries for the user's units, Active or refused by the failure bits, at {@link #outTop}. */
