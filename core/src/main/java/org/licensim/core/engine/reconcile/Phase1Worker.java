@@ -380,9 +380,9 @@ final class Phase1Worker {
      * where no rule but seats can refuse a group ({@link GroupTables#groupsClean}), nothing is
      * recorded and the tenant has at most 64 products: the refusals are decided as the entries
      * are written, from flat per-group arrays, with the products the user holds as bits of a
-     * long and the seats counted from them once per user, and no branch on a group's product or
-     * cutoff. The same entries, seats and refusals as {@link #resolveClean}; returns -1, taking no
-     * seat and leaving {@link #outTop} where it was (what it wrote past it is overwritten), for a
+     * long, and no branch on a group's product, its cutoff or whether it licenses anything.
+     * The same entries, seats and refusals as {@link #resolveClean}; returns -1, taking no seat
+     * and leaving {@link #outTop} where it was (what it wrote past it is overwritten), for a
      * user in a group of several products or in more than 64 groups (then {@link #resolveClean}
      * decides).
      */
@@ -401,32 +401,34 @@ final class Phase1Worker {
             o = out;
         }
         int refusedState = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        int[] seats = taken;
         long held = 0;
         long refusedProducts = 0;
         int n = 0;
         for (int gi = 0; gi < gn; gi++) {
             int g = gs[gi];
             int t = single[g];
-            if (t < 0) {
-                if (t == GroupTables.MANY) {
-                    return -1;
+            if (t == GroupTables.MANY) {
+                // the seats taken so far are exactly one per product held: given back
+                for (long b = held; b != 0; b &= b - 1) {
+                    seats[Long.numberOfTrailingZeros(b)]--;
                 }
-                continue;
+                return -1;
             }
-            long bit = 1L << t;
+            // a group licensing nothing (no cutoff) is written over by the next entry: no branch on it
+            boolean licenses = t >= 0;
+            long bit = licenses ? 1L << t : 0;
             long key = StateStore.snapshotGroupKey(g, u);
             // SPEC R10/R11 under cutoffs: a limited product's first demand at or past its cutoff is
             // refused; a product an earlier unit already holds takes no new seat (R3)
-            boolean refuse = key >= groupCutoff[g] & (held & bit) == 0;
+            boolean fresh = (held & bit) == 0;
+            boolean refuse = key >= groupCutoff[g] & fresh;
+            seats[licenses ? t : 0] += licenses & fresh & !refuse ? 1 : 0;
             held |= refuse ? 0 : bit;
             refusedProducts |= refuse ? bit : 0;
             StateStore.put(o, at, g, t, singleMask[g], refuse ? refusedState : OK, key, StateStore.NO_TIME);
-            at += E;
-            n++;
-        }
-        int[] seats = taken;
-        for (long b = held; b != 0; b &= b - 1) {
-            seats[Long.numberOfTrailingZeros(b)]++;
+            at += licenses ? E : 0;
+            n += licenses ? 1 : 0;
         }
         if (refusedProducts != 0) {
             for (long b = refusedProducts; b != 0; b &= b - 1) {
