@@ -56,8 +56,41 @@ public final class SnapshotReader {
     }
 
     public Tenant read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = 0; // the read below says what is wrong with the file
+        }
+        return read(file, size >= PIPELINE_MIN_BYTES);
+    }
+
+    /** How many two-thread reads of this reader gave up and read the file again on one thread. */
+    final java.util.concurrent.atomic.AtomicInteger readAgain = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Files from this size up have their users read on two threads: below it (a few thousand
+     * users) a second thread and its hand-offs cost more than they save.
+     */
+    static final long PIPELINE_MIN_BYTES = 1 << 20;
+
+    /**
+     * {@link #read(Path)}, the users read on two threads when {@code pipelined} (and the file
+     * is read again on one when that gives up: see {@link Session#readUsersPipelined}).
+     */
+    Tenant read(Path file, boolean pipelined) {
+        try {
+            if (pipelined) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    return new Session(file.toString(), true).run(in);
+                } catch (Retry again) {
+                    // a problem, or a user only the one-thread reader takes: read again below
+                    readAgain.incrementAndGet();
+                }
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return read(in, file.toString());
+            }
         } catch (NoSuchFileException e) {
             throw new LicensimException("snapshot file not found: " + file);
         } catch (IOException e) {
@@ -66,7 +99,7 @@ public final class SnapshotReader {
     }
 
     public Tenant read(InputStream in, String name) throws IOException {
-        return new Session(name).run(in);
+        return new Session(name, false).run(in);
     }
 
     final class Session {
@@ -102,9 +135,13 @@ public final class SnapshotReader {
         Catalog catalog = SnapshotReader.this.catalog;
         final java.util.Map<Integer, List<Catalog.TenantPlan>> tenantPlans = new java.util.TreeMap<>();
 
-        Session(String name) {
+        /** Whether the users are read on two threads ({@link #readUsersPipelined}); else one at a time. */
+        private final boolean pipelined;
+
+        Session(String name, boolean pipelined) {
             problems = new Problems(name);
             fields = new JsonFields(problems);
+            this.pipelined = pipelined;
         }
 
         Tenant run(InputStream in) throws IOException {
@@ -127,7 +164,11 @@ public final class SnapshotReader {
                             case "subscribedSkus" -> eachElement(p, this::readSku);
                             case "servicePlanRules" -> readRules(p);
                             case "users" -> {
-                                eachElement(p, this::readUser);
+                                if (pipelined && !problems.any() && p.currentToken() == JsonToken.START_ARRAY) {
+                                    readUsersPipelined(p);
+                                } else {
+                                    eachElement(p, this::readUser);
+                                }
                                 // R16's counts on the other core while the groups are read
                                 dir.users().countProxyAddressesInBackground();
                             }
@@ -369,6 +410,164 @@ public final class SnapshotReader {
             }
         }
 
+        /**
+         * The users array read on two threads: this one parses users into {@link UserBlock}s, a
+         * second adds each finished block to the directory (the ids' table, the columns and their
+         * dictionaries) while the next is parsed. Blocks are added in the order read, so every
+         * index, code and table is what reading one user at a time gives. Only a snapshot whose
+         * users are all valid is read so: at the first problem (or any user this path does not
+         * take, e.g. one carrying directory extension values) it gives up with {@link Retry},
+         * and the file is read again by the one-thread reader, which reports the problems in
+         * their order and words.
+         */
+        void readUsersPipelined(JsonParser p) throws IOException {
+            boolean groupsFirst = dir.groups().size() > 0;
+            UserPipeline pipe = new UserPipeline(this::addBlock);
+            boolean done = false;
+            try {
+                UserBlock b = pipe.first();
+                int index = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() != JsonToken.START_OBJECT) {
+                        throw Retry.INSTANCE;
+                    }
+                    readUserFlat(p, b, index++);
+                    if (problems.any()) {
+                        throw Retry.INSTANCE;
+                    }
+                    if (b.full()) {
+                        b = pipe.handOff(b);
+                    }
+                }
+                pipe.finish(b);
+                done = true;
+            } catch (JsonProcessingException e) {
+                // a user before this point may be a duplicate the other thread has not reached: read again
+                throw Retry.INSTANCE;
+            } finally {
+                if (!done) {
+                    pipe.abandon();
+                }
+            }
+            if (groupsFirst) {
+                // groups came first: a user id that is a group's is a problem the one-thread reader reports
+                for (int u = 0; u < dir.users().size(); u++) {
+                    if (dir.groups().everExisted(dir.users().id(u))) {
+                        throw Retry.INSTANCE;
+                    }
+                }
+            }
+        }
+
+        /** The second thread's part: adds the block's users in order; false at a taken id. */
+        private boolean addBlock(UserBlock b) {
+            var users = dir.users();
+            int n = b.size;
+            users.addNewAll(b.ids, b.enabled, n, b.added);
+            for (int j = 0; j < n; j++) {
+                int u = b.added[j];
+                if (u < 0) {
+                    return false;
+                }
+                UserData whole = b.whole[j];
+                if (whole == null) {
+                    b.applyFlat(j, users, u);
+                } else {
+                    userChanges.apply(whole, users, u);
+                    if (b.states[j] != null) {
+                        rawStates.put(u, b.states[j]);
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Scratch of {@link #readUserFlat} for a user read whole. */
+        private final Problems.Where[] flatIdWhere = new Problems.Where[1];
+
+        /**
+         * One user into block {@code b}: the usual fields flat, and the user read whole from the
+         * first field the block does not hold. A problem is only recorded (the caller gives up).
+         */
+        void readUserFlat(JsonParser p, UserBlock b, int index) throws IOException {
+            b.begin(index);
+            int j = b.size;
+            UserData whole = null;
+            List<JsonFields.RawState> states = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                int field = JsonFields.userField(f);
+                if (whole == null) {
+                    switch (field >>> 8) {
+                        case JsonFields.ID -> {
+                            b.ids[j] = fields.string(p);
+                            continue;
+                        }
+                        case JsonFields.ENABLED -> {
+                            b.enabled[j] = fields.bool(p, true);
+                            continue;
+                        }
+                        case JsonFields.LOCATION -> {
+                            b.location[j] = fields.countryCode(p);
+                            b.hasLocation[j] = true;
+                            continue;
+                        }
+                        case JsonFields.STRING -> {
+                            b.putString(field & 255, fields.string(p));
+                            continue;
+                        }
+                        case JsonFields.MULTI -> {
+                            readMultiFlat(p, b, field & 255);
+                            continue;
+                        }
+                        default -> {
+                            if (f.startsWith("@odata.") || f.equals("assignedLicenses")) {
+                                p.skipChildren();
+                                continue;
+                            }
+                            whole = b.toUserData();
+                            states = new ArrayList<>();
+                        }
+                    }
+                }
+                fields.readUserField(p, f, field, whole, flatIdWhere, states);
+            }
+            if (whole != null) {
+                if (whole.hasDirectoryExtensions()) {
+                    // their values wait for the declarations with the user's position: the one-thread reader keeps it
+                    throw Retry.INSTANCE;
+                }
+                b.ids[j] = whole.id;
+                b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
+                b.whole[j] = whole;
+                b.states[j] = states.isEmpty() ? null : states;
+            }
+            String id = b.ids[j];
+            if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
+                throw Retry.INSTANCE;
+            }
+            b.end();
+        }
+
+        /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */
+        private void readMultiFlat(JsonParser p, UserBlock b, int property) throws IOException {
+            b.startMulti(property);
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                fields.strings(p); // records the problem
+                return;
+            }
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                String v = fields.string(p);
+                if (v != null) {
+                    b.addValue(v);
+                }
+            }
+        }
+
         void readGroup(JsonParser p, int index) throws IOException {
             Problems.Where start = Problems.Where.of(p);
             String id = null;
@@ -549,6 +748,16 @@ public final class SnapshotReader {
                 problems.at(where, e.getMessage());
                 return null;
             }
+        }
+    }
+
+    /** The two-thread reading of the users gave up; the file is read again on one thread. */
+    static final class Retry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Retry INSTANCE = new Retry();
+
+        private Retry() {
+            super("read again on one thread", null, false, false);
         }
     }
 
