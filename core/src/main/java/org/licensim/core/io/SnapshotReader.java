@@ -176,7 +176,10 @@ public final class SnapshotReader {
                                     fields, problems));
                             case "subscriptions" -> eachElement(p, (q, index) -> subscriptions.read(q, index, fields,
                                     problems, SnapshotReader.this.catalog));
-                            case "groups" -> eachElement(p, this::readGroup);
+                            case "groups" -> {
+                                eachElement(p, this::readGroup);
+                                loadMembersInBackground();
+                            }
                             case "assignments" -> eachElement(p, this::readAssignment);
                             case "evaluatedAt" -> {
                                 String at = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -235,7 +238,11 @@ public final class SnapshotReader {
             applyTenantPlans();
             extensions.apply(dir.users(), problems);
             links.resolveMembers();
-            dir.loadMembers(listed);
+            if (membersLoading != null) {
+                membersLoading.join();
+            } else {
+                dir.loadMembers(listed);
+            }
             links.resolveAssignments();
             var prior = links.resolveStates();
             problems.throwIfAny();
@@ -652,6 +659,22 @@ public final class SnapshotReader {
             }
         }
 
+        /** The users' group lists being made on a thread of their own (see {@link #loadMembersInBackground}), or null. */
+        private Background membersLoading;
+
+        /**
+         * When the groups are read after the users and every member was found, the member lists
+         * are final: they go into the directory on a thread of their own while the rest of the
+         * file (the assignments) is read, which touches no membership. Joined where they would
+         * otherwise be loaded.
+         */
+        void loadMembersInBackground() {
+            if (pipelined && seenSections.contains("users") && pendingMember.isEmpty() && !problems.any()) {
+                var lists = listed;
+                membersLoading = new Background("licensim-load-members", () -> dir.loadMembers(lists));
+            }
+        }
+
         /** Users listed as members, per group index, added to the directory at once ({@link Directory#loadMembers}). */
         org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] listed =
                 new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[16];
@@ -711,22 +734,26 @@ public final class SnapshotReader {
 
         void readAssignment(JsonParser p, int index) throws IOException {
             RawAssignment a = new RawAssignment();
-            a.where = Problems.Where.of(p);
+            // positions without their paths: a path is made only for a problem (RawAssignment#where)
+            a.at = Problems.Where.cheap(p);
+            a.index = index;
             a.order = rawAssignments.size();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 p.nextToken();
                 switch (f) {
                     case "userId" -> {
-                        a.targetWhere = Problems.Where.of(p);
+                        a.targetAt = Problems.Where.cheap(p);
+                        a.targetField = "userId";
                         a.userId = fields.string(p);
                     }
                     case "groupId" -> {
-                        a.targetWhere = Problems.Where.of(p);
+                        a.targetAt = Problems.Where.cheap(p);
+                        a.targetField = "groupId";
                         a.groupId = fields.string(p);
                     }
                     case "skuId" -> {
-                        a.skuWhere = Problems.Where.of(p);
+                        a.skuAt = Problems.Where.cheap(p);
                         a.sku = fields.string(p);
                     }
                     case "disabledPlans" -> fields.planRefs(p, a.disabled, a.disabledWheres);
@@ -751,6 +778,46 @@ public final class SnapshotReader {
         }
     }
 
+    /** Work on a thread of its own, joined once (its failure thrown then, as it was). */
+    static final class Background {
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        Background(String name, Runnable work) {
+            thread = new Thread(() -> {
+                try {
+                    work.run();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the work is part of the result: wait for it
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable t = failure;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
     /** The two-thread reading of the users gave up; the file is read again on one thread. */
     static final class Retry extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -762,9 +829,28 @@ public final class SnapshotReader {
     }
 
     static final class RawAssignment {
-        Problems.Where where;
-        Problems.Where targetWhere;
-        Problems.Where skuWhere;
+        /** Where the assignment, its userId or groupId, and its skuId were, without their JSON paths. */
+        Problems.Where at;
+        Problems.Where targetAt;
+        Problems.Where skuAt;
+        String targetField;
+        int index;
+
+        /** The assignment's position and path ({@code $.assignments[i]}). */
+        Problems.Where where() {
+            return at.withPath("$.assignments[" + index + "]");
+        }
+
+        /** The position and path of its userId or groupId (the last given), or null when it has neither. */
+        Problems.Where targetWhere() {
+            return targetAt == null ? null : targetAt.withPath("$.assignments[" + index + "]." + targetField);
+        }
+
+        /** The position and path of its skuId, or null when it has none. */
+        Problems.Where skuWhere() {
+            return skuAt == null ? null : skuAt.withPath("$.assignments[" + index + "].skuId");
+        }
+
         String userId;
         String groupId;
         String sku;

@@ -271,4 +271,29 @@ class SnapshotReaderPipelineTest {
         InvalidInputException two = assertThrows(InvalidInputException.class, () -> reader.read(bad, true));
         assertEquals(one.problems(), two.problems());
     }
+
+    @Test
+    @DisplayName("R22 an assignment's problems name the assignment, its userId or groupId, or its skuId, by line, column and path")
+    void assignmentWheres() throws Exception {
+        String json = "{\"tenant\": {\"id\": \"t\", \"countryLetterCode\": \"NL\"}, \"subscribedSkus\": [{\"skuId\": "
+                + "\"ENTERPRISEPACK\", \"prepaidUnits\": {\"enabled\": 5}}], \"users\": [{\"id\": \"u1\", \"usageLocation\": \"NL\"}], \"groups\": "
+                + "[{\"id\": \"g1\", \"members\": [\"u1\"]}], \"assignments\": [{\"userId\": \"u1\", \"skuId\": \"ENTERPRISEPACK\"}, "
+                + "{\"skuId\": \"ENTERPRISEPACK\", \"userId\": \"nobody\"}, {\"groupId\": \"g1\", \"skuId\": \"NO_SUCH_SKU\"}, "
+                + "{\"groupId\": \"g1\"}]}";
+        Path f = file("a.json", json);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> reader.read(f, false));
+        List<Problem> problems = e.problems();
+        assertEquals(3, problems.size(), problems.toString());
+        assertEquals("$.assignments[1].userId", problems.get(0).path());
+        assertEquals(json.indexOf("\"nobody\"") + 1, problems.get(0).column());
+        assertTrue(problems.get(0).message().startsWith("unknown user \"nobody\""), problems.get(0).message());
+        assertEquals("$.assignments[2].skuId", problems.get(1).path());
+        assertEquals(json.indexOf("\"NO_SUCH_SKU\"") + 1, problems.get(1).column());
+        assertEquals("$.assignments[3]", problems.get(2).path());
+        assertEquals(json.indexOf("{\"groupId\": \"g1\"}]") + 1, problems.get(2).column());
+        assertEquals("an assignment needs a \"skuId\" (GUID or part number)", problems.get(2).message());
+        assertEquals(1, problems.get(2).line());
+        InvalidInputException two = assertThrows(InvalidInputException.class, () -> reader.read(f, true));
+        assertEquals(problems, two.problems());
+    }
 }
