@@ -300,7 +300,11 @@ final class JsonFields {
     private static final java.util.Set<String> COUNTRIES = java.util.Set.of(Locale.getISOCountries());
 
     String countryCode(JsonParser p) throws IOException {
-        String v = string(p);
+        return countryCode(string(p), p);
+    }
+
+    /** {@link #countryCode(JsonParser)} of the string value {@code v} the parser is on (null: none). */
+    String countryCode(String v, JsonParser p) {
         if (v == null) {
             return null;
         }

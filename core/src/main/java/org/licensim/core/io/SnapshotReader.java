@@ -489,6 +489,24 @@ public final class SnapshotReader {
             return true;
         }
 
+        /**
+         * The values of the user properties most users share (not {@link UserSchema#UNIQUE_VALUED}:
+         * department, country, hire date...), per property index, and of the usage location.
+         */
+        private final ValueCache[] shared = sharedValueCaches();
+        private final ValueCache locations = new ValueCache();
+
+        private static ValueCache[] sharedValueCaches() {
+            ValueCache[] c = new ValueCache[org.licensim.core.directory.UserSchema.STRING_PROPERTIES.size()];
+            for (int i = 0; i < c.length; i++) {
+                if (!org.licensim.core.directory.UserSchema.UNIQUE_VALUED.contains(
+                        org.licensim.core.directory.UserSchema.STRING_PROPERTIES.get(i))) {
+                    c[i] = new ValueCache();
+                }
+            }
+            return c;
+        }
+
         /** Scratch of {@link #readUserFlat} for a user read whole. */
         private final Problems.Where[] flatIdWhere = new Problems.Where[1];
 
@@ -516,12 +534,16 @@ public final class SnapshotReader {
                             continue;
                         }
                         case JsonFields.LOCATION -> {
-                            b.location[j] = fields.countryCode(p);
+                            b.location[j] = p.currentToken() == JsonToken.VALUE_STRING
+                                    ? fields.countryCode(locations.get(p), p) : fields.countryCode(p);
                             b.hasLocation[j] = true;
                             continue;
                         }
                         case JsonFields.STRING -> {
-                            b.putString(field & 255, fields.string(p));
+                            int prop = field & 255;
+                            ValueCache cache = shared[prop];
+                            b.putString(prop, cache != null && p.currentToken() == JsonToken.VALUE_STRING ? cache.get(p)
+                                    : fields.string(p));
                             continue;
                         }
                         case JsonFields.MULTI -> {
