@@ -177,7 +177,12 @@ public final class SnapshotReader {
                             case "subscriptions" -> eachElement(p, (q, index) -> subscriptions.read(q, index, fields,
                                     problems, SnapshotReader.this.catalog));
                             case "groups" -> {
-                                eachElement(p, this::readGroup);
+                                if (pipelined && seenSections.contains("users") && !problems.any()
+                                        && p.currentToken() == JsonToken.START_ARRAY) {
+                                    readGroupsPipelined(p);
+                                } else {
+                                    eachElement(p, this::readGroup);
+                                }
                                 loadMembersInBackground();
                             }
                             case "assignments" -> eachElement(p, this::readAssignment);
@@ -429,10 +434,14 @@ public final class SnapshotReader {
          */
         void readUsersPipelined(JsonParser p) throws IOException {
             boolean groupsFirst = dir.groups().size() > 0;
-            UserPipeline pipe = new UserPipeline(this::addBlock);
+            List<UserBlock> blocks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                blocks.add(new UserBlock(USER_BLOCK));
+            }
+            Pipeline<UserBlock> pipe = new Pipeline<>("licensim-read-users", blocks, this::addBlock, UserBlock::clear);
             boolean done = false;
             try {
-                UserBlock b = pipe.first();
+                UserBlock b = pipe.next();
                 int index = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -443,7 +452,8 @@ public final class SnapshotReader {
                         throw Retry.INSTANCE;
                     }
                     if (b.full()) {
-                        b = pipe.handOff(b);
+                        pipe.handOff(b);
+                        b = pipe.next();
                     }
                 }
                 pipe.finish(b);
@@ -465,6 +475,9 @@ public final class SnapshotReader {
                 }
             }
         }
+
+        /** Users per block of {@link #readUsersPipelined}: enough that a hand-off is rare, few enough that a block stays in the cache. */
+        static final int USER_BLOCK = 512;
 
         /** The second thread's part: adds the block's users in order; false at a taken id. */
         private boolean addBlock(UserBlock b) {
@@ -597,7 +610,117 @@ public final class SnapshotReader {
             }
         }
 
+        /** Member ids per chunk handed to the other thread by {@link #readGroupsPipelined}. */
+        static final int MEMBER_CHUNK = 4096;
+        /** The member lookups' hand-off while {@link #readGroupsPipelined} runs; null otherwise. */
+        private Pipeline<MemberIds> memberPipe;
+        /** Whether the group being read had its members array already (pipelined: they are handed off as read). */
+        private boolean groupHadMembers;
+
+        /**
+         * The groups array read on two threads, once the users are read: this one parses the
+         * groups and their member ids, a second looks the ids up among the users in chunks and
+         * lists the users found, in the order read, while the next chunk is parsed. An id that
+         * is not a user's is handled on this thread as {@link #readGroup} handles it (a group
+         * read up to then becomes a nested member; otherwise it waits for the end), in order.
+         * Chunks are handed off as their ids are read, before the group is checked: at any
+         * problem in the groups it gives up with {@link Retry}, and the file is read again on
+         * one thread.
+         */
+        void readGroupsPipelined(JsonParser p) throws IOException {
+            List<MemberIds> chunks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                chunks.add(new MemberIds());
+            }
+            memberPipe = new Pipeline<>("licensim-read-members", chunks, this::lookUpChunk, this::chunkBack);
+            MemberIds kept = members;
+            boolean done = false;
+            try {
+                members = memberPipe.next();
+                eachElement(p, (q, index) -> {
+                    readGroup(q, index);
+                    if (problems.any()) {
+                        throw Retry.INSTANCE;
+                    }
+                });
+                if (problems.any()) {
+                    throw Retry.INSTANCE;
+                }
+                memberPipe.finish(members);
+                done = true;
+            } catch (JsonProcessingException e) {
+                throw Retry.INSTANCE;
+            } finally {
+                if (!done) {
+                    memberPipe.abandon();
+                }
+                memberPipe = null;
+                members = kept;
+            }
+        }
+
+        /** The other thread's part: the chunk's ids looked up among the users, the users found listed. */
+        private boolean lookUpChunk(MemberIds m) {
+            int n = m.count;
+            if (m.found.length < n) {
+                m.found = new int[Math.max(n, MEMBER_CHUNK)];
+            }
+            dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found);
+            for (int i = 0; i < n; i++) {
+                int u = m.found[i];
+                if (u >= 0) {
+                    listUser(m.group, u);
+                } else {
+                    m.missing = true;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * A chunk back from the other thread (in the order handed off): its ids that are no
+         * user's, as {@link #addMember} takes them when the group is read (only groups read up
+         * to the chunk's own are known then), or pending.
+         */
+        private void chunkBack(MemberIds m) {
+            if (m.missing) {
+                for (int i = 0; i < m.count; i++) {
+                    if (m.found[i] < 0) {
+                        String member = m.id(i);
+                        int other = dir.groups().indexOf(member);
+                        if (other >= 0 && other <= m.group) {
+                            dir.addNestedGroup(m.group, other);
+                        } else {
+                            pendingGroup.add(m.group);
+                            pendingMember.add(member);
+                            pendingWhere.add(new Problems.Where(m.lines[i], m.columns[i],
+                                    "$.groups[" + m.element + "].members[" + (m.base + i) + "]"));
+                        }
+                    }
+                }
+            }
+            m.clear();
+        }
+
+        /** The chunk being filled is full: handed off, an empty one takes its place for the same group. */
+        private void nextChunk() throws IOException {
+            MemberIds full = members;
+            memberPipe.handOff(full);
+            MemberIds m = memberPipe.next();
+            m.group = full.group;
+            m.element = full.element;
+            m.base = full.base + full.count;
+            members = m;
+        }
+
         void readGroup(JsonParser p, int index) throws IOException {
+            if (memberPipe != null) {
+                // the chunks of this group's members go to the index it gets when added (checked below)
+                members.group = dir.groups().size();
+                members.element = index;
+                members.base = 0;
+                groupHadMembers = false;
+            }
             Problems.Where start = Problems.Where.of(p);
             String id = null;
             Problems.Where idWhere = start;
@@ -661,6 +784,15 @@ public final class SnapshotReader {
                 }
             }
             int g = dir.groups().add(id, name, security, rule, paused);
+            if (memberPipe != null) {
+                if (g != members.group || problems.any()) {
+                    throw Retry.INSTANCE;
+                }
+                if (members.count > 0) {
+                    nextChunk();
+                }
+                return;
+            }
             int n = members.count;
             if (found.length < n) {
                 found = new int[Math.max(n, found.length * 2)];
@@ -728,14 +860,22 @@ public final class SnapshotReader {
             return false;
         }
 
-        /** The member ids of the group being read (every group's list reuses it). */
-        final MemberIds members = new MemberIds();
+        /** The member ids of the group being read (every group's list reuses it; or the chunk being filled). */
+        MemberIds members = new MemberIds();
 
         /**
          * Reads a members array into {@link #members}: each id's characters as the parser holds
          * them, its hash and its position, no String made (a member id is looked up, not kept).
          */
         void memberIds(JsonParser p) throws IOException {
+            if (memberPipe != null) {
+                if (groupHadMembers) {
+                    throw Retry.INSTANCE; // a second members array replaces the first, whose chunks are gone
+                }
+                groupHadMembers = true;
+                readMemberChunks(p);
+                return;
+            }
             members.clear();
             if (p.currentToken() != JsonToken.START_ARRAY) {
                 problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
@@ -747,6 +887,39 @@ public final class SnapshotReader {
                     com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
                     members.add(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), at.getLineNr(),
                             at.getColumnNr());
+                } else {
+                    problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
+                    p.skipChildren();
+                }
+            }
+        }
+
+        /** {@link #memberIds} when the lookups are on the other thread: full chunks handed off as they fill. */
+        private void readMemberChunks(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
+                    if (members.count == MEMBER_CHUNK) {
+                        nextChunk();
+                    }
+                    int line;
+                    int column;
+                    if (p.getClass() == com.fasterxml.jackson.core.json.UTF8StreamJsonParser.class) {
+                        // the token's position without a JsonLocation per member; the same line and
+                        // column (this parser's token column number is one past its location's)
+                        var q = (com.fasterxml.jackson.core.json.UTF8StreamJsonParser) p;
+                        line = q.getTokenLineNr();
+                        column = q.getTokenColumnNr() - 1;
+                    } else {
+                        com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
+                        line = at.getLineNr();
+                        column = at.getColumnNr();
+                    }
+                    members.add(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), line, column);
                 } else {
                     problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
                     p.skipChildren();

@@ -16,6 +16,8 @@ final class ValueCache {
     static final int LIMIT = 4096;
     /** Starts small (a reader has one per property) and doubles up to twice the limit. */
     private String[] values = new String[16];
+    /** Each value's characters, compared with the parser's in one go (a String's charAt checks its coder per call). */
+    private char[][] keys = new char[16][];
     private int[] hashes = new int[16];
     private int size;
 
@@ -31,13 +33,15 @@ final class ValueCache {
         int mask = values.length - 1;
         int i = (h ^ (h >>> 16)) & mask;
         for (String v; (v = values[i]) != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && same(v, chars, off, len)) {
+            char[] k = keys[i];
+            if (hashes[i] == h && k.length == len && java.util.Arrays.equals(k, 0, len, chars, off, off + len)) {
                 return v;
             }
         }
         String v = new String(chars, off, len);
         if (size < LIMIT) {
             values[i] = v;
+            keys[i] = java.util.Arrays.copyOfRange(chars, off, off + len);
             hashes[i] = h;
             size++;
             if (size * 2 > values.length && values.length < LIMIT * 2) {
@@ -49,8 +53,10 @@ final class ValueCache {
 
     private void grow() {
         String[] oldValues = values;
+        char[][] oldKeys = keys;
         int[] oldHashes = hashes;
         values = new String[oldValues.length * 2];
+        keys = new char[oldValues.length * 2][];
         hashes = new int[oldValues.length * 2];
         int mask = values.length - 1;
         for (int k = 0; k < oldValues.length; k++) {
@@ -61,20 +67,9 @@ final class ValueCache {
                     i = (i + 1) & mask;
                 }
                 values[i] = oldValues[k];
+                keys[i] = oldKeys[k];
                 hashes[i] = h;
             }
         }
-    }
-
-    private static boolean same(String v, char[] chars, int off, int len) {
-        if (v.length() != len) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            if (v.charAt(k) != chars[off + k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
