@@ -140,8 +140,13 @@ class AdminOutputTest {
         assertTrue(t.out().contains("  service plans changed: 3\n    adele.vance@contoso.com, Office 365 E3 (ENTERPRISEPACK): "
                 + "switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)\n"), t.out());
         assertFalse(t.out().contains("-OFFICESUBSCRIPTION"), t.out());
-        assertFalse(GUID.matcher(t.out().substring(t.out().indexOf("  group memberships"))).find(),
-                "no id past the echo of the change: " + t.out());
+        assertTrue(t.out().contains("  change 1: add Office 365 E3 (ENTERPRISEPACK) without Microsoft 365 Apps for enterprise "
+                + "(licence of group \"Sales - Office 365 E3\")\n"), t.out());
+        assertFalse(GUID.matcher(t.out()).find(), "no id, the change included: " + t.out());
+        Result units = run("whatif", "../examples/contoso-small.json", "--change",
+                "{\"type\":\"UnitsChanged\",\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":5}}");
+        assertTrue(units.out().contains("  change 1: Office 365 E3 (ENTERPRISEPACK): seats set to 5 enabled, 0 in warning "
+                + "(5 usable), 0 suspended, 0 locked out\n"), units.out());
         Result csv = run("whatif", "../examples/contoso-small.json", "--change", change, "--format", "csv");
         assertTrue(csv.out().contains("plansChanged,a1b2c3d4-0001-4000-8000-000000000001,adele.vance@contoso.com,,,"
                 + "ENTERPRISEPACK,Office 365 E3,switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION),,"
