@@ -76,6 +76,9 @@ class AdminOutputTest {
         // the service plans members lose, by Microsoft's friendly names with the internal names beside them
         assertTrue(r.out().contains("members lose, whatever the order (Office 365 E1 (STANDARDPACK) lacks them): ")
                 && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
+        // the members who would lose service, one per line
+        assertTrue(r.out().contains("members who would lose service (their new licence fails, 1):\n"
+                + "  alex.wilber@contoso.com: Office 365 E1 (STANDARDPACK) MutuallyExclusiveViolation\n"), r.out());
         assertEquals(List.of(), files(dir));
     }
 
