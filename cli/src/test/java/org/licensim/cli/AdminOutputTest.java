@@ -218,6 +218,13 @@ class AdminOutputTest {
                 + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
                 + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
                 "csv lists every one whatever --limit");
+        List<String> all = run("check", snap, "--events", ev, "--format", "csv").out().lines().toList();
+        assertTrue(all.contains("reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2,,"
+                + "ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "\"reprocess group \"\"Engineering - Office 365 E3 without Yammer\"\"\""), String.join("\n", all));
+        assertTrue(all.contains("errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,"
+                + "CountViolation 1,,,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"),
+                String.join("\n", all));
         csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
                 "every row has the header's 14 fields: " + l));
         JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());
