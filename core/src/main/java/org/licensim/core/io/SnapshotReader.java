@@ -62,15 +62,16 @@ public final class SnapshotReader {
         } catch (IOException e) {
             size = 0; // the read below says what is wrong with the file
         }
-        return read(file, size >= PIPELINE_MIN_BYTES);
+        return read(file, size >= PIPELINE_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1);
     }
 
     /** How many two-thread reads of this reader gave up and read the file again on one thread. */
     final java.util.concurrent.atomic.AtomicInteger readAgain = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Files from this size up have their users read on two threads: below it (a few thousand
-     * users) a second thread and its hand-offs cost more than they save.
+     * Files from this size up have their users read on two threads (when the JVM has two
+     * processors or more): below it (a few thousand users) a second thread and its hand-offs cost
+     * more than they save.
      */
     static final long PIPELINE_MIN_BYTES = 1 << 20;
 
