@@ -354,4 +354,18 @@ class SnapshotReaderPipelineTest {
         assertEquals("$.groups[0].members[" + (SnapshotReader.Session.MEMBER_CHUNK - 1) + "]", c2.problems().get(0).path());
         assertEquals(before, reader.readAgain.get(), "an unknown member is found after the groups: read once");
     }
+
+    @Test
+    @DisplayName("the shipped examples read on two threads: the same tenant and resolved state as on one")
+    void examples() throws Exception {
+        for (String name : new String[] {"contoso-small.json", "two-groups-e3.json"}) {
+            Path f = Path.of("..", "examples", name);
+            Tenant one = reader.read(f, false);
+            Tenant two = reader.read(f, true);
+            assertEquals(fingerprint(one), fingerprint(two), name);
+            assertEquals(new String(resolved(one), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(resolved(two), java.nio.charset.StandardCharsets.UTF_8), name);
+        }
+        assertEquals(0, reader.readAgain.get(), "every example stayed on two threads");
+    }
 }
