@@ -443,12 +443,11 @@ public final class SnapshotReader {
             boolean done = false;
             try {
                 UserBlock b = pipe.next();
-                int index = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (p.currentToken() != JsonToken.START_OBJECT) {
                         throw Retry.INSTANCE;
                     }
-                    readUserFlat(p, b, index++);
+                    readUserFlat(p, b);
                     if (problems.any()) {
                         throw Retry.INSTANCE;
                     }
@@ -528,8 +527,8 @@ public final class SnapshotReader {
          * One user into block {@code b}: the usual fields flat, and the user read whole from the
          * first field the block does not hold. A problem is only recorded (the caller gives up).
          */
-        void readUserFlat(JsonParser p, UserBlock b, int index) throws IOException {
-            b.begin(index);
+        void readUserFlat(JsonParser p, UserBlock b) throws IOException {
+            b.begin();
             int j = b.size;
             UserData whole = null;
             List<JsonFields.RawState> states = null;

@@ -12,7 +12,7 @@ import org.licensim.core.directory.Users;
  * and a range of property entries (a property's index and its value, or its range of values for
  * a multi-valued one) in arrays the block reuses, no map or list per user. {@link
  * SnapshotReader}'s reading thread fills one block while another thread adds the previous one to
- * the directory ({@link #addTo}). A user with fields the block does not hold (sign-in activity,
+ * the directory. A user with fields the block does not hold (sign-in activity,
  * directory extensions, resolved states) is kept whole as a {@link UserData} instead.
  *
  * <p>A property given twice in one user object keeps its first place and its last value, as
@@ -35,12 +35,10 @@ final class UserBlock {
     int entries;
     String[] multi = new String[64];
     int multiUsed;
-    /** A user read whole (fields the block does not hold), else null; with its states and position. */
+    /** A user read whole (fields the block does not hold), else null; with its states. */
     final UserData[] whole;
     final List<JsonFields.RawState>[] states;
-    final Problems.Where[] where;
-    final int[] index;
-    /** Scratch of {@link #addTo}: each user's dense index. */
+    /** Scratch of the thread adding the block: each user's dense index. */
     final int[] added;
 
     @SuppressWarnings("unchecked")
@@ -53,8 +51,6 @@ final class UserBlock {
         entryEnd = new int[capacity];
         whole = new UserData[capacity];
         states = new List[capacity];
-        where = new Problems.Where[capacity];
-        index = new int[capacity];
         added = new int[capacity];
     }
 
@@ -63,7 +59,6 @@ final class UserBlock {
         Arrays.fill(location, 0, size, null);
         Arrays.fill(whole, 0, size, null);
         Arrays.fill(states, 0, size, null);
-        Arrays.fill(where, 0, size, null);
         Arrays.fill(value, 0, entries, null);
         Arrays.fill(multi, 0, multiUsed, null);
         size = 0;
@@ -76,13 +71,12 @@ final class UserBlock {
     }
 
     /** Starts user {@code size} (finished by {@link #end}). */
-    void begin(int elementIndex) {
+    void begin() {
         int j = size;
         ids[j] = null;
         enabled[j] = true;
         hasLocation[j] = false;
         location[j] = null;
-        index[j] = elementIndex;
     }
 
     void end() {

@@ -32,7 +32,7 @@ class UserBlockTest {
             + "as UserData's maps do; users' entries stay apart")
     void repeatsAndOrder() {
         UserBlock b = new UserBlock(4);
-        b.begin(0);
+        b.begin();
         b.ids[0] = "u0";
         b.putString(DEPARTMENT, "D1");
         multi(b, PROXIES, "SMTP:a@x", "smtp:b@x");
@@ -48,7 +48,7 @@ class UserBlockTest {
         assertEquals(List.of("SMTP:c@x"), d.multi.get("proxyAddresses"));
         b.end();
 
-        b.begin(1);
+        b.begin();
         b.ids[1] = "u1";
         b.enabled[1] = false;
         b.hasLocation[1] = true;
