@@ -187,12 +187,11 @@ public final class StateWriter {
 
     /**
      * One chunk's users as JSON (bytes [from, to) of {@code bytes}: each user after a newline,
-     * separated by commas), its counts, and per group its members with errors: their ids in user
-     * order while rendering, then as the JSON array's elements ({@code "id","id"}).
+     * separated by commas), its counts, and per group its members with errors, in user order, as
+     * the JSON array's elements ({@code "id","id"}).
      */
     private static final class Chunk {
         final int[] inError;
-        final IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
         final IntObjectHashMap<byte[]> groupErrorIds = new IntObjectHashMap<>();
         Blocks bytes;
         long from;
@@ -317,9 +316,21 @@ public final class StateWriter {
         private final Encoded names;
         private final int[] countedStamp;
         private int userStamp;
-        /** One user's JSON, then copied to the chunk in one write. */
-        private byte[] line = new byte[4096];
+        /**
+         * One user's JSON, then copied to the chunk in one write; and at the end of a chunk its
+         * groups' members with errors. Big enough for both (a chunk's ids of 2,048 users): a buffer
+         * that grew after the renderer was compiled sent it back to the interpreter, to be
+         * compiled again.
+         */
+        private byte[] line = new byte[1 << 18];
         private int at;
+        /**
+         * Per group (by index), the chunk's members with errors in user order, and the groups that
+         * have any: an array, not a hash map, in the per-user path (a map's first collision there
+         * sent the compiled renderer back to the interpreter, and it was compiled again).
+         */
+        private IntArrayList[] errorsOf = new IntArrayList[0];
+        private final IntArrayList errorGroups = new IntArrayList();
 
         UserRenderer(Tenant tenant) {
             this.tenant = tenant;
@@ -347,17 +358,39 @@ public final class StateWriter {
             });
             chunk.to = buf.size();
             chunk.bytes = buf;
-            chunk.groupErrors.forEachKeyValue((g, us) -> {
+            for (int i = 0; i < errorGroups.size(); i++) {
+                int g = errorGroups.get(i);
+                IntArrayList us = errorsOf[g];
                 at = 0;
-                for (int i = 0; i < us.size(); i++) {
-                    if (i > 0) {
+                for (int k = 0; k < us.size(); k++) {
+                    if (k > 0) {
                         put(',');
                     }
-                    string(users.id(us.get(i)));
+                    string(users.id(us.get(k)));
                 }
                 chunk.groupErrorIds.put(g, Arrays.copyOf(line, at));
-            });
+                us.clear();
+            }
+            errorGroups.clear();
             return chunk;
+        }
+
+        /** User {@code u} is a member of group {@code g} with a licence error (once per user and group). */
+        private void memberWithError(int g, int u) {
+            if (g >= errorsOf.length) {
+                errorsOf = Arrays.copyOf(errorsOf, Math.max(g + 1, tenant.groups().size()));
+            }
+            IntArrayList l = errorsOf[g];
+            if (l == null) {
+                l = new IntArrayList();
+                errorsOf[g] = l;
+            }
+            if (l.isEmpty()) {
+                errorGroups.add(g);
+                l.add(u);
+            } else if (l.getLast() != u) {
+                l.add(u);
+            }
         }
 
         private void user(int u, int[] es, int n, Chunk chunk) {
@@ -423,10 +456,7 @@ public final class StateWriter {
                 } else {
                     put(names.group(src));
                     if (state != States.pack(States.ACTIVE, States.NONE)) {
-                        IntArrayList l = chunk.groupErrors.getIfAbsentPut(src, IntArrayList::new);
-                        if (l.isEmpty() || l.getLast() != u) {
-                            l.add(u);
-                        }
+                        memberWithError(src, u);
                     }
                 }
                 put(K_STATE);
