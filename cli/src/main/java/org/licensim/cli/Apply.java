@@ -31,36 +31,45 @@ final class Apply {
         }
     }
 
-    /** Writes each file; {@code before} is the tenant before the events (GUIDs and names); one line per file on {@code say}. */
+    /**
+     * Writes each file; {@code before} is the tenant before the events (GUIDs and names); one line per file on
+     * {@code say}. The files are moved into place together once all are written, so a failure on one leaves none.
+     */
     static void write(List<Path> files, Tenant before, List<? extends Event> events, String title, PrintWriter say) {
         GraphRequests graph = null;
-        for (Path f : files) {
-            switch (kind(f)) {
-                case "jsonl" -> {
-                    AtomicFile.write(f, "event feed", out -> {
-                        EventWriter w = new EventWriter(out);
-                        for (Event e : events) {
-                            w.write(e);
-                        }
-                        w.flush();
-                    });
-                    say.printf("wrote %s (%d events, licensim's feed)%n", f, events.size());
-                }
-                case "json" -> {
-                    graph = graph != null ? graph : GraphRequests.of(before, events);
-                    graph.writeBatch(f);
-                    int n = graph.requests().size();
-                    say.printf("wrote %s (%d Graph %s in %d %s: POST each to https://graph.microsoft.com/v1.0/$batch in turn)%n",
-                            f, n, n == 1 ? "request" : "requests", (n + GraphRequests.BATCH_LIMIT - 1) / GraphRequests.BATCH_LIMIT,
-                            n <= GraphRequests.BATCH_LIMIT ? "batch" : "batches");
-                }
-                default -> {
-                    graph = graph != null ? graph : GraphRequests.of(before, events);
-                    graph.writePowerShell(f, title);
-                    say.printf("wrote %s (%d Microsoft.Graph cmdlets; try it with -WhatIf first)%n", f, graph.requests().size());
+        List<String> lines = new java.util.ArrayList<>();
+        try (AtomicFile.Group group = new AtomicFile.Group()) {
+            for (Path f : files) {
+                switch (kind(f)) {
+                    case "jsonl" -> {
+                        group.write(f, "event feed", out -> {
+                            EventWriter w = new EventWriter(out);
+                            for (Event e : events) {
+                                w.write(e);
+                            }
+                            w.flush();
+                        });
+                        lines.add(String.format("wrote %s (%d events, licensim's feed)", f, events.size()));
+                    }
+                    case "json" -> {
+                        graph = graph != null ? graph : GraphRequests.of(before, events);
+                        graph.writeBatch(f, group);
+                        int n = graph.requests().size();
+                        lines.add(String.format("wrote %s (%d Graph %s in %d %s: POST each to https://graph.microsoft.com/v1.0/$batch in turn)",
+                                f, n, n == 1 ? "request" : "requests", (n + GraphRequests.BATCH_LIMIT - 1) / GraphRequests.BATCH_LIMIT,
+                                n <= GraphRequests.BATCH_LIMIT ? "batch" : "batches"));
+                    }
+                    default -> {
+                        graph = graph != null ? graph : GraphRequests.of(before, events);
+                        graph.writePowerShell(f, title, group);
+                        lines.add(String.format("wrote %s (%d Microsoft.Graph cmdlets; try it with -WhatIf first)", f,
+                                graph.requests().size()));
+                    }
                 }
             }
+            group.commit();
         }
+        lines.forEach(say::println);
     }
 
     private static String kind(Path f) {

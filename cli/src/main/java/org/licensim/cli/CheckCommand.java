@@ -3,6 +3,7 @@ package org.licensim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import org.licensim.core.directory.Tenant;
@@ -71,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
         Engine e = in.engine();
         long from = in.now();
         HealthCheck c = HealthCheck.of(e, threshold, days, from);
-        new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c), () -> c);
+        new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c, new Names(t)), () -> c);
         return c.clean() ? 0 : Main.REGRESSION;
     }
 
@@ -152,28 +153,34 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** One row per finding: what it is, what it is about (id and name), and its figures. */
-    static Table csv(HealthCheck c) {
+    static Table csv(HealthCheck c, Names names) {
         Table t = Table.of("finding", "id", "name", "users", "consumed", "capacity", "free", "percent", "detail", "displayName", "sku",
                 "groupId", "groupName", "action");
         for (HealthCheck.NearlyFull p : c.products()) {
             t.row("seats", p.sku(), p.name(), "", p.consumed(), p.capacity(), Math.max(0, p.capacity() - p.consumed()),
                     String.format(Locale.ROOT, "%.1f", p.percent()), (p.consumed() >= p.capacity() ? "full" : "")
                             + (p.shortBy() > 0 ? (p.consumed() >= p.capacity() ? "; " : "") + "short by " + p.shortBy()
-                            : ""), "", "", "", "", "");
+                            : ""), "", p.sku(), "", "", "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", "", "", "");
+            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", g.id(),
+                    g.displayName(), "");
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
+            // the groups to reprocess by id and by name ("; " between several), and the action in words
             t.row("reprocess", w.sku(), w.name(), w.users(), "", "", w.free(), "", (w.groups().isEmpty()
                     ? "reprocess the users with direct assignments" : "reprocess " + String.join(", ", w.groups()))
-                    + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""), "", "", "", "", "");
+                    + (w.shortBy() > 0 ? "; short by " + w.shortBy() : ""), "", w.sku(), String.join("; ", w.groups()),
+                    String.join("; ", w.groups().stream().map(g -> Objects.requireNonNullElse(names.groupName(g), g)).toList()),
+                    w.groups().isEmpty() ? "reprocess the users with direct assignments"
+                            : "reprocess " + (w.groups().size() == 1 ? "group " : "groups ")
+                            + String.join(", ", w.groups().stream().map(names::group).toList()));
         }
         for (HealthCheck.Ending x : c.ending()) {
             t.row("subscription", x.sku(), x.name(), x.usersOver(), x.consumed(), x.seats(), "", "",
                     (x.trial() ? "trial " : "") + x.subscriptionId() + ": " + x.status() + " -> " + x.nextStatus() + " on "
                             + x.date() + " (" + x.inDays() + " days), " + x.licences() + " licences, " + x.seatsAfter()
-                            + " seats without them", "", "", "", "", "");
+                            + " seats without them", "", x.sku(), "", "", "");
         }
         for (HealthCheck.UserInError u : c.users()) {
             t.row("user", u.userId(), u.userPrincipalName(), 1, "", "", "", "", u.state() + " " + u.error(),

@@ -116,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
                 c.snapshot = ServeConfig.scenarioSnapshot(name, users != null || scenario == null ? n : null);
                 if (eventLog != null) {
                     Path beside = eventLog.resolveSibling(eventLog.getFileName() + ".snapshot.json");
-                    Files.write(beside, c.snapshot);
+                    byte[] snap = c.snapshot;
+                    org.licensim.core.files.AtomicFile.write(beside, "the starting snapshot", out -> out.write(snap));
                     err.printf("starting snapshot: %s%n", beside);
                 }
             }

@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 import org.HdrHistogram.Histogram;
 import org.licensim.core.LicensimException;
 import org.licensim.core.catalog.Catalog;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.io.EventWriter;
 import org.licensim.core.io.StateWriter;
 import org.licensim.simulator.population.People;
@@ -115,38 +115,40 @@ final class SimulateCommand implements Callable<Integer> {
         checkOverride("--days", days, 0, 3_650);
         Scenario s = tenant.scenario(scenario, catalog, users, days, err, quiet).with(seed, users, days);
         Path dir = out != null ? out : Path.of("licensim-out", s.name());
-        ResultsWriter.prepare(dir, s.name(), force);
+        boolean madeDir = ResultsWriter.prepare(dir, s.name(), force);
         if (!quiet) {
             err.printf("simulating \"%s\": %,d users, %d days from %s (seed %d) -> %s%n", s.name(), s.users(), s.days(),
                     s.start(), s.seed(), dir);
             err.flush();
         }
-        Simulation sim = new Simulation(s, catalog);
-        Progress progress = quiet ? null : new Progress(err, System.console() != null);
         SimulationResult r;
-        if (writeEvents) {
-            Files.write(dir.resolve("snapshot.json.tmp"), sim.initialSnapshot());
-            Path tmp = dir.resolve("events.jsonl.tmp");
-            try (EventWriter w = new EventWriter(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                r = sim.run(progress, w::write);
-            } catch (RuntimeException | IOException e) {
-                Files.deleteIfExists(tmp);
-                Files.deleteIfExists(dir.resolve("snapshot.json.tmp"));
-                throw e;
+        // every file of the run is written beside its target and moved in only when all are complete: a run that fails
+        // (a full disk, an interrupt) leaves earlier results whole, and removes the folder it made
+        try (AtomicFile.Group files = new AtomicFile.Group()) {
+            Simulation sim = new Simulation(s, catalog);
+            Progress progress = quiet ? null : new Progress(err, System.console() != null);
+            if (writeEvents) {
+                files.write(dir.resolve("snapshot.json"), "the starting snapshot", f -> f.write(sim.initialSnapshot()));
+                try (EventWriter w = new EventWriter(new BufferedOutputStream(files.open(dir.resolve("events.jsonl"),
+                        "the event log"), 1 << 16))) {
+                    r = sim.run(progress, w::write);
+                }
+            } else {
+                r = sim.run(progress, null);
             }
-            Files.move(dir.resolve("snapshot.json.tmp"), dir.resolve("snapshot.json"),
-                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmp, dir.resolve("events.jsonl"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } else {
-            r = sim.run(progress, null);
-        }
-        if (progress != null) {
-            progress.done();
-        }
-        ResultsWriter.write(r, dir);
-        if (writeState) {
-            StateWriter.write(sim.engine(), dir.resolve("state.json"));
+            if (progress != null) {
+                progress.done();
+            }
+            ResultsWriter.write(r, dir, files);
+            if (writeState) {
+                files.write(dir.resolve("state.json"), "the resolved state", f -> StateWriter.write(sim.engine(), f));
+            }
+            files.commit();
+        } catch (RuntimeException | IOException | Error e) {
+            if (madeDir) {
+                Files.deleteIfExists(dir); // only when empty: the group removed its temporary files
+            }
+            throw e;
         }
         SimulationResult result = r;
         new Printer(format, o, err).print(x -> printSummary(x, result, dir, catalog), () -> csv(result),

@@ -83,9 +83,13 @@ final class SwitchProductCommand implements Callable<Integer> {
             o.printf("members lose, whatever the order (%s lacks them): %s%n", to, names.plans(s.notInTarget()));
         }
         if (!c.failedMembers().isEmpty()) {
-            o.printf("members who would lose service (their new licence fails, %,d): %s%n", c.failedMembers().size(),
-                    String.join("; ", c.failedMembers().subList(0, Math.min(20, c.failedMembers().size())))
-                            + (c.failedMembers().size() > 20 ? "; ..." : ""));
+            o.printf("members who would lose service (their new licence fails, %,d):%n", c.failedMembers().size());
+            for (String m : c.failedMembers().subList(0, Math.min(20, c.failedMembers().size()))) {
+                o.printf("  %s%n", m);
+            }
+            if (c.failedMembers().size() > 20) {
+                o.printf("  ... and %,d more (--format json lists every one)%n", c.failedMembers().size() - 20);
+            }
         }
         o.printf("seats of %s in use at the peak: %,d%n", to, c.peakSeatsOfTarget());
         ProductSwitch.Candidate one = s.candidates().get(0);

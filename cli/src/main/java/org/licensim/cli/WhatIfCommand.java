@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.licensim.core.LicensimException;
 import org.licensim.core.directory.Tenant;
 import org.licensim.core.event.Event;
+import org.licensim.core.graph.GraphRequests;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
 import org.licensim.core.planning.WhatIf;
@@ -67,15 +68,19 @@ final class WhatIfCommand implements Callable<Integer> {
         List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1), WhatIf.clock(probe));
         WhatIf w = WhatIf.of(() -> reader.read(snapshot), events);
         Names names = new Names(probe);
-        new Printer(format, spec).print(o -> table(o, w, names, events), () -> csv(w, names), () -> json(w, names));
+        List<String> said = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            said.add(words(probe, events.get(i), changes.get(i), names));
+        }
+        new Printer(format, spec).print(o -> table(o, w, names, said), () -> csv(w, names), () -> json(w, names));
         return 0;
     }
 
     /** Each section counted, at most --limit lines of it, users and products by name; then the seats. */
-    private void table(PrintWriter out, WhatIf w, Names names, List<Event> events) {
+    private void table(PrintWriter out, WhatIf w, Names names, List<String> said) {
         out.printf("what if, on %s:%n", snapshot);
-        for (int i = 0; i < events.size(); i++) {
-            out.printf("  change %d: %s%n", i + 1, changes.get(i));
+        for (int i = 0; i < said.size(); i++) {
+            out.printf("  change %d: %s%n", i + 1, said.get(i));
         }
         section(out, "group memberships", w.memberships(), m -> (m.joins() ? "+ " : "- ") + names.user(m.user())
                 + (m.joins() ? " joins " : " leaves ") + names.group(m.group()));
@@ -162,6 +167,24 @@ final class WhatIfCommand implements Callable<Integer> {
                     .put("overCapacity", s.after() > s.capacity());
         }
         return root;
+    }
+
+    /**
+     * A change in words, users by userPrincipalName, groups and products by name ("remove Office 365 E3
+     * (ENTERPRISEPACK) from group \"Sales\""), as {@code --apply} describes its requests; a change with no
+     * Graph request (a user created) is shown as it was given; seats bought or cut are said with their counts.
+     */
+    static String words(Tenant before, Event e, String given, Names names) {
+        if (e instanceof Event.UnitsChanged u) {
+            var p = u.prepaidUnits();
+            return String.format(java.util.Locale.ROOT, "%s: seats set to %,d enabled, %,d in warning (%,d usable), %,d suspended, %,d locked out",
+                    names.productLabel(u.skuId()), p.enabled(), p.warning(), p.capacity(), p.suspended(), p.lockedOut());
+        }
+        try {
+            return GraphRequests.of(before, List.of(e)).requests().get(0).description();
+        } catch (LicensimException noGraphRequest) {
+            return given;
+        }
     }
 
     /**

@@ -76,6 +76,9 @@ class AdminOutputTest {
         // the service plans members lose, by Microsoft's friendly names with the internal names beside them
         assertTrue(r.out().contains("members lose, whatever the order (Office 365 E1 (STANDARDPACK) lacks them): ")
                 && r.out().contains("Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)"), r.out());
+        // the members who would lose service, one per line
+        assertTrue(r.out().contains("members who would lose service (their new licence fails, 1):\n"
+                + "  alex.wilber@contoso.com: Office 365 E1 (STANDARDPACK) MutuallyExclusiveViolation\n"), r.out());
         assertEquals(List.of(), files(dir));
     }
 
@@ -140,8 +143,13 @@ class AdminOutputTest {
         assertTrue(t.out().contains("  service plans changed: 3\n    adele.vance@contoso.com, Office 365 E3 (ENTERPRISEPACK): "
                 + "switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION)\n"), t.out());
         assertFalse(t.out().contains("-OFFICESUBSCRIPTION"), t.out());
-        assertFalse(GUID.matcher(t.out().substring(t.out().indexOf("  group memberships"))).find(),
-                "no id past the echo of the change: " + t.out());
+        assertTrue(t.out().contains("  change 1: add Office 365 E3 (ENTERPRISEPACK) without Microsoft 365 Apps for enterprise "
+                + "(licence of group \"Sales - Office 365 E3\")\n"), t.out());
+        assertFalse(GUID.matcher(t.out()).find(), "no id, the change included: " + t.out());
+        Result units = run("whatif", "../examples/contoso-small.json", "--change",
+                "{\"type\":\"UnitsChanged\",\"skuId\":\"ENTERPRISEPACK\",\"prepaidUnits\":{\"enabled\":5}}");
+        assertTrue(units.out().contains("  change 1: Office 365 E3 (ENTERPRISEPACK): seats set to 5 enabled, 0 in warning "
+                + "(5 usable), 0 suspended, 0 locked out\n"), units.out());
         Result csv = run("whatif", "../examples/contoso-small.json", "--change", change, "--format", "csv");
         assertTrue(csv.out().contains("plansChanged,a1b2c3d4-0001-4000-8000-000000000001,adele.vance@contoso.com,,,"
                 + "ENTERPRISEPACK,Office 365 E3,switched off: Microsoft 365 Apps for enterprise (OFFICESUBSCRIPTION),,"
@@ -210,6 +218,13 @@ class AdminOutputTest {
                 + "Lidia Holloway,ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
                 + "reprocess the group: 3 seats of Office 365 E3 (ENTERPRISEPACK) are free now", csv.get(csv.size() - 1),
                 "csv lists every one whatever --limit");
+        List<String> all = run("check", snap, "--events", ev, "--format", "csv").out().lines().toList();
+        assertTrue(all.contains("reprocess,ENTERPRISEPACK,Office 365 E3,1,,,3,,reprocess b0000000-0000-4000-8000-0000000000a2,,"
+                + "ENTERPRISEPACK,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"
+                + "\"reprocess group \"\"Engineering - Office 365 E3 without Yammer\"\"\""), String.join("\n", all));
+        assertTrue(all.contains("errors,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,1,,,,,"
+                + "CountViolation 1,,,b0000000-0000-4000-8000-0000000000a2,Engineering - Office 365 E3 without Yammer,"),
+                String.join("\n", all));
         csv.forEach(l -> assertEquals(13, l.chars().filter(ch -> ch == ',').count(),
                 "every row has the header's 14 fields: " + l));
         JsonNode j = new ObjectMapper().readTree(run("check", snap, "--events", ev, "--format", "json").out());

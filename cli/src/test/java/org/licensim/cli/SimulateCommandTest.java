@@ -100,6 +100,31 @@ class SimulateCommandTest {
     }
 
     @Test
+    @DisplayName("simulate that fails while writing its results keeps the earlier results whole, and a new folder is removed")
+    void failedWriteKeepsEarlierResults(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("small");
+        assertEquals(0, run("simulate", "small", "--users", "300", "--days", "3", "--out", out.toString(), "--quiet").code());
+        String days = Files.readString(out.resolve("days.json"));
+        String csv = Files.readString(out.resolve("days.csv"));
+        String summary = Files.readString(out.resolve("summary.json"));
+        // given: the third of the four result files cannot be replaced (a folder stands at its path)
+        Files.delete(out.resolve("timing.json"));
+        Files.createDirectory(out.resolve("timing.json"));
+        // when: a longer run is written over them
+        CliTest.Result r = run("simulate", "small", "--users", "300", "--days", "5", "--out", out.toString(), "--quiet");
+        // then: refused, naming the path, and days.json and days.csv (written before timing.json) are the earlier run's
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("cannot write the timings to " + out.resolve("timing.json") + ": it is a directory"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertEquals(days, Files.readString(out.resolve("days.json")));
+        assertEquals(csv, Files.readString(out.resolve("days.csv")));
+        assertEquals(summary, Files.readString(out.resolve("summary.json")));
+        try (var s = Files.list(out)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
     @DisplayName("simulate with a bad scenario file or option exits 1 naming the problem; --list shows the shipped ones")
     void badInput(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.json");

@@ -94,6 +94,98 @@ public final class AtomicFile {
     }
 
     /**
+     * Several files that make one result (a simulation's day series, summary and event log; the
+     * request files of one {@code --apply}), written like {@link AtomicFile#write} but moved into
+     * place together only after every one of them is complete: a failure while writing any of
+     * them (a full disk, a refused path, an error in the work between two files) leaves all the
+     * earlier files as they were, never half of one result beside half of the one before.
+     * {@link #close()} without {@link #commit()} removes the temporary files and the folders the
+     * group made. Only the moves themselves, which need no space, run after the first file is
+     * replaced.
+     */
+    public static final class Group implements AutoCloseable {
+        private final List<Path> targets = new ArrayList<>();
+        private final List<Path> temps = new ArrayList<>();
+        private final List<String> whats = new ArrayList<>();
+        private final List<Path> made = new ArrayList<>();
+        private final List<Path> given = new ArrayList<>();
+        private boolean committed;
+
+        /**
+         * Opens a temporary file for {@code file} ({@code what} names it in messages) and returns
+         * a stream into it, which the caller closes before {@link #commit()}: for output made
+         * while the work runs, such as an event log.
+         */
+        public OutputStream open(Path file, String what) {
+            if (committed) {
+                throw new IllegalStateException("the group is committed");
+            }
+            Path target = file.toAbsolutePath();
+            if (targets.contains(target)) {
+                throw new LicensimException("cannot write " + what + " to " + file + ": the same file is named twice");
+            }
+            refuseUnwritable(file, what);
+            try {
+                makeParents(target.getParent(), made);
+                Path tmp = createTemp(target);
+                targets.add(target);
+                temps.add(tmp);
+                whats.add(what);
+                given.add(file);
+                copyPermissions(target, tmp);
+                return Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                throw new LicensimException("cannot write " + what + " to " + file + ": " + reason(e, target), e);
+            }
+        }
+
+        /** Writes {@code file}'s content with {@code body} into its temporary file now; it is moved in by {@link #commit()}. */
+        public void write(Path file, String what, Body body) {
+            try (OutputStream out = open(file, what)) {
+                body.write(out);
+            } catch (IOException e) {
+                throw new LicensimException("cannot write " + what + " to " + file + ": " + reason(e, file.toAbsolutePath()), e);
+            }
+        }
+
+        /** Moves every file into place, in the order they were opened. */
+        public void commit() {
+            for (int i = 0; i < targets.size(); i++) {
+                refuseUnwritable(given.get(i), whats.get(i)); // again: something may have appeared while we wrote
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                try {
+                    try {
+                        Files.move(temps.get(i), targets.get(i), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temps.get(i), targets.get(i), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    throw new LicensimException("cannot write " + whats.get(i) + " to " + given.get(i) + ": "
+                            + reason(e, targets.get(i)), e);
+                }
+                PENDING.remove(temps.get(i));
+                temps.set(i, null);
+            }
+            committed = true;
+        }
+
+        /** Removes what {@link #commit()} did not move in: the temporary files, and the folders the group made if still empty. */
+        @Override
+        public void close() {
+            if (committed) {
+                return;
+            }
+            for (Path tmp : temps) {
+                if (tmp != null) {
+                    cleanUp(tmp, List.of());
+                }
+            }
+            cleanUp(null, made);
+        }
+    }
+
+    /**
      * Checks that {@code file} can be replaced: absent, or a regular file that is not a symbolic
      * link; else throws a message naming what is there. Commands call it before a long run, so a
      * bad output path is refused before the work, not after.

@@ -249,15 +249,15 @@ public final class GraphRequests {
         return sb.toString();
     }
 
-    /** Writes the batch file to {@code file} (through {@link AtomicFile}). */
-    public void writeBatch(Path file) {
-        AtomicFile.write(file, "Graph batch requests", out -> out.write(
+    /** Writes the batch file to {@code file} as one of {@code files}, moved in with the others. */
+    public void writeBatch(Path file, AtomicFile.Group files) {
+        files.write(file, "Graph batch requests", out -> out.write(
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(batchJson()).concat("\n").getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Writes the PowerShell script to {@code file} (through {@link AtomicFile}). */
-    public void writePowerShell(Path file, String title) {
-        AtomicFile.write(file, "PowerShell script", out -> out.write(powerShell(title, String.valueOf(file.getFileName())).getBytes(StandardCharsets.UTF_8)));
+    /** Writes the PowerShell script to {@code file} as one of {@code files}, moved in with the others. */
+    public void writePowerShell(Path file, String title, AtomicFile.Group files) {
+        files.write(file, "PowerShell script", out -> out.write(powerShell(title, String.valueOf(file.getFileName())).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A PowerShell single-quoted string. */

@@ -61,6 +61,52 @@ class AtomicFileTest {
     }
 
     @Test
+    @DisplayName("Outputs: a group of files is moved in only when every one is complete; a failure keeps all the earlier files")
+    void groupAllOrNothing(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        Files.writeString(a, "old a");
+        Files.writeString(b, "old b");
+        // when: the third file's body fails after two complete ones, in a folder the group made
+        LicensimException e = assertThrows(LicensimException.class, () -> {
+            try (AtomicFile.Group g = new AtomicFile.Group()) {
+                g.write(a, "file a", o -> o.write("new a".getBytes(StandardCharsets.UTF_8)));
+                g.write(b, "file b", o -> o.write("new b".getBytes(StandardCharsets.UTF_8)));
+                g.write(dir.resolve("sub/c.json"), "file c", o -> {
+                    o.write('c');
+                    throw new IOException("No space left on device");
+                });
+                g.commit();
+            }
+        });
+        // then: named, and nothing changed or left behind
+        assertEquals("cannot write file c to " + dir.resolve("sub/c.json") + ": No space left on device", e.getMessage());
+        assertEquals("old a", Files.readString(a));
+        assertEquals("old b", Files.readString(b));
+        assertEquals(List.of("a.json", "b.json"), names(dir));
+        assertTrue(AtomicFile.pending().isEmpty(), "no temporary left registered for the shutdown hook");
+        // and a group that completes replaces them all, streams included
+        try (AtomicFile.Group g = new AtomicFile.Group()) {
+            g.write(a, "file a", o -> o.write("new a".getBytes(StandardCharsets.UTF_8)));
+            try (var o = g.open(dir.resolve("sub/c.json"), "file c")) {
+                o.write("c".getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals("old a", Files.readString(a), "nothing moves in before commit");
+            g.commit();
+        }
+        assertEquals("new a", Files.readString(a));
+        assertEquals("c", Files.readString(dir.resolve("sub/c.json")));
+        assertEquals(List.of("a.json", "b.json", "sub"), names(dir));
+        assertThrows(LicensimException.class, () -> {
+            try (AtomicFile.Group g = new AtomicFile.Group()) {
+                g.write(a, "file a", o -> o.write(1));
+                g.write(a, "file a", o -> o.write(2));
+            }
+        });
+        assertEquals("new a", Files.readString(a));
+    }
+
+    @Test
     @DisplayName("Outputs: a replaced file keeps its permissions (0600 stays 0600), and a user's own OUT.tmp is not touched")
     void keepsPermissionsAndForeignTmp(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("secret.json");

@@ -42,8 +42,8 @@ public final class ResultsWriter {
      * earlier licensim results (which are replaced). Refuses any other non-empty directory, so
      * that a mistyped path never mixes our files into someone else's.
      */
-    public static void prepare(Path dir) {
-        prepare(dir, null, true);
+    public static boolean prepare(Path dir) {
+        return prepare(dir, null, true);
     }
 
     /**
@@ -51,7 +51,7 @@ public final class ResultsWriter {
      * another scenario are replaced only with {@code force}, so that one run never silently
      * overwrites another's.
      */
-    public static void prepare(Path dir, String scenario, boolean force) {
+    public static boolean prepare(Path dir, String scenario, boolean force) {
         Path summary = dir.resolve(SUMMARY);
         if (!force && scenario != null && Files.isRegularFile(summary)) {
             String was;
@@ -79,17 +79,28 @@ public final class ResultsWriter {
                 throw new LicensimException("results path " + dir + " exists and is not a directory");
             } else {
                 Files.createDirectories(dir);
+                return true;
             }
         } catch (IOException e) {
             throw new LicensimException("cannot create results directory " + dir + ": " + e.getMessage(), e);
         }
+        return false;
     }
 
+    /** Writes the results into {@code dir}, all four files or none of them (earlier results stay whole). */
     public static void write(SimulationResult r, Path dir) {
-        AtomicFile.write(dir.resolve("days.json"), "the day series", out -> days(r, out));
-        AtomicFile.write(dir.resolve("days.csv"), "the day series (CSV)", out -> csv(r, out));
-        AtomicFile.write(dir.resolve("timing.json"), "the timings", out -> timing(r, out));
-        AtomicFile.write(dir.resolve(SUMMARY), "the summary", out -> summary(r, out));
+        try (AtomicFile.Group files = new AtomicFile.Group()) {
+            write(r, dir, files);
+            files.commit();
+        }
+    }
+
+    /** Writes the results into {@code files}, which the caller commits together with its other outputs. */
+    public static void write(SimulationResult r, Path dir, AtomicFile.Group files) {
+        files.write(dir.resolve("days.json"), "the day series", out -> days(r, out));
+        files.write(dir.resolve("days.csv"), "the day series (CSV)", out -> csv(r, out));
+        files.write(dir.resolve("timing.json"), "the timings", out -> timing(r, out));
+        files.write(dir.resolve(SUMMARY), "the summary", out -> summary(r, out));
     }
 
     private static JsonGenerator json(OutputStream out) throws IOException {
