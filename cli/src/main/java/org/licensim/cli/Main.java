@@ -24,7 +24,33 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        preloadCatalog(args);
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** The commands that read the shipped product catalog first thing. */
+    private static final java.util.Set<String> CATALOG_FIRST = java.util.Set.of("resolve", "validate", "check", "whatif",
+            "switch-product", "migrate", "reclaim", "preview-rule", "plan", "simulate", "state");
+
+    /**
+     * Starts loading the shipped product catalog (a 1 MB table, parsed while the JVM is still
+     * cold) on a thread of its own while picocli builds the command line, for the commands that
+     * need it first thing; the command then finds it loaded, or waits for the rest. A failure is
+     * left to the command's own load, which reports it.
+     */
+    static void preloadCatalog(String[] args) {
+        if (args.length == 0 || !CATALOG_FIRST.contains(args[0])) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                org.licensim.core.catalog.Catalog.loadDefault();
+            } catch (RuntimeException ignored) {
+                // the command loads it again and says what is wrong
+            }
+        }, "licensim-catalog");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -194,6 +194,14 @@ final class ResolveCommand implements Callable<Integer> {
             recordInputs();
         }
         long t3 = System.nanoTime();
+        // the summary's pass over the state runs beside the writing (a core is free while the file system
+        // takes the file); only where the store's reads may run at once
+        java.util.concurrent.FutureTask<Summary> summary = new java.util.concurrent.FutureTask<>(() -> Summary.of(engine));
+        if ((out != null || outSnapshot != null) && engine.store().concurrentReads()) {
+            Thread t = new Thread(summary, "licensim-summary");
+            t.setDaemon(true);
+            t.start();
+        }
         if (out != null) {
             if (out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
                 StateCsvWriter.write(engine, out);
@@ -205,13 +213,26 @@ final class ResolveCommand implements Callable<Integer> {
             SnapshotWriter.write(engine, outSnapshot);
         }
         long t4 = System.nanoTime();
-        Summary s = Summary.of(engine);
+        summary.run(); // nothing when it ran beside the writing
+        Summary s = summaryOf(summary);
         List<ProductRow> products = ProductRow.of(engine, s);
         long appliedCount = applied;
         long rejectedTotal = rejectedCount;
         new Printer(format, o, err).print(x -> table(x, run, session, s, products, appliedCount, rejected, rejectedTotal,
                 t0, t1, t2, t3, t4), () -> csv(products), () -> summaryJson(engine, s, products, appliedCount, rejectedTotal));
         return 0;
+    }
+
+    /** The summary the task made, or its failure as it was thrown. */
+    private static Summary summaryOf(java.util.concurrent.FutureTask<Summary> summary) throws Exception {
+        try {
+            return summary.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) e.getCause();
+        }
     }
 
     /** A product's line of the summary: its seats, what is left, and its users in error. */

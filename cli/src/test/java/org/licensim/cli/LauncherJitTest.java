@@ -39,6 +39,26 @@ class LauncherJitTest {
         return new String[] {Integer.toString(p.waitFor()), out, err};
     }
 
+    /** The launcher's exit code and output for these arguments, LICENSIM_GC and LICENSIM_JAVA_OPTS, asked through LICENSIM_PRINT_GC. */
+    static String[] gc(String mode, String javaOpts, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LICENSIM_PRINT_GC", "1");
+        pb.environment().remove("LICENSIM_GC");
+        pb.environment().remove("LICENSIM_JAVA_OPTS");
+        if (mode != null) {
+            pb.environment().put("LICENSIM_GC", mode);
+        }
+        if (javaOpts != null) {
+            pb.environment().put("LICENSIM_JAVA_OPTS", javaOpts);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return new String[] {Integer.toString(p.waitFor()), out, err};
+    }
+
     static Path sized(Path dir, String name, long bytes) throws IOException {
         Path f = dir.resolve(name);
         try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
@@ -77,5 +97,26 @@ class LauncherJitTest {
         String[] bad = jit("fast", "resolve", small.toString());
         assertEquals("1", bad[0]);
         assertEquals("licensim: LICENSIM_JIT must be auto, quick or full, not \"fast\"", bad[2]);
+    }
+
+    @Test
+    @DisplayName("resolve, simulate and plan run with the parallel collector; serve, bench and the rest keep G1; LICENSIM_GC decides; a collector in LICENSIM_JAVA_OPTS wins")
+    void collectorFollowsTheCommand() throws Exception {
+        String parallel = "-XX:+UseParallelGC -XX:InitialRAMPercentage=8";
+        assertEquals(parallel, gc(null, null, "resolve", "snapshot.json", "--out", "state.json")[1]);
+        assertEquals(parallel, gc(null, null, "simulate", "enterprise", "-q")[1]);
+        assertEquals(parallel, gc(null, null, "plan", "seat-crunch", "--runs", "100")[1]);
+        assertEquals("", gc(null, null, "serve", "snapshot.json")[1]);
+        assertEquals("", gc(null, null, "bench", "--profile", "smoke")[1]);
+        assertEquals("", gc(null, null, "catalog", "--product", "ENTERPRISEPACK")[1]);
+        assertEquals("", gc("g1", null, "resolve", "snapshot.json")[1]);
+        assertEquals(parallel, gc("parallel", null, "serve", "snapshot.json")[1]);
+        // the user's own collector, and only a collector, replaces the choice
+        assertEquals("", gc(null, "-Xmx8g -XX:+UseG1GC", "resolve", "snapshot.json")[1]);
+        assertEquals("", gc("parallel", "-XX:+UseZGC", "resolve", "snapshot.json")[1]);
+        assertEquals(parallel, gc(null, "-Xmx8g", "resolve", "snapshot.json")[1]);
+        String[] bad = gc("zgc", null, "resolve", "snapshot.json");
+        assertEquals("1", bad[0]);
+        assertEquals("licensim: LICENSIM_GC must be auto, parallel or g1, not \"zgc\"", bad[2]);
     }
 }

@@ -110,30 +110,66 @@ public final class Directory {
      * members yet; null lists are skipped. The result is that of {@link #addMember} for each.
      */
     public void loadMembers(org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] perGroup) {
-        int[] count = new int[users.size()];
+        long listed = 0;
+        for (var l : perGroup) {
+            listed += l == null ? 0 : l.size();
+        }
+        loadMembers(perGroup, listed >= PARALLEL_LOAD ? 2 : 1);
+    }
+
+    /** Memberships from which {@link #loadMembers} works on two threads. */
+    static final long PARALLEL_LOAD = 200_000;
+
+    /**
+     * {@link #loadMembers} on {@code threads} threads (1 or 2; the calling thread and one more):
+     * the groups' lists split between them (each group's list sorted and its bitmap made by
+     * one), then the users split in two ranges (each user's group list counted, made and filled
+     * by one). The same result as one thread, which {@code DirectoryLoadMembersTest} checks.
+     */
+    void loadMembers(org.eclipse.collections.impl.list.mutable.primitive.IntArrayList[] perGroup, int threads) {
         int[][] sorted = new int[perGroup.length][];
-        for (int g = 0; g < perGroup.length; g++) {
-            if (perGroup[g] == null || perGroup[g].isEmpty()) {
-                continue;
+        long[] added = new long[threads];
+        inParallel(threads, k -> {
+            for (int g = k; g < perGroup.length; g += threads) {
+                if (perGroup[g] == null || perGroup[g].isEmpty()) {
+                    continue;
+                }
+                if (!groups.userMembers(g).isEmpty()) {
+                    throw new IllegalStateException("loadMembers: group index " + g + " has members already");
+                }
+                int[] a = perGroup[g].toSortedArray();
+                int n = 0;
+                for (int i = 0; i < a.length; i++) {
+                    if (i == 0 || a[i] != a[i - 1]) {
+                        a[n++] = a[i];
+                    }
+                }
+                sorted[g] = n == a.length ? a : Arrays.copyOf(a, n);
+                groups.userMembers(g).addN(sorted[g], 0, n);
+                added[k] += n;
             }
-            if (!groups.userMembers(g).isEmpty()) {
-                throw new IllegalStateException("loadMembers: group index " + g + " has members already");
-            }
-            int[] a = perGroup[g].toSortedArray();
-            int n = 0;
-            for (int i = 0; i < a.length; i++) {
-                if (i == 0 || a[i] != a[i - 1]) {
-                    a[n++] = a[i];
+        });
+        for (long n : added) {
+            memberships += n;
+        }
+        int size = users.size();
+        ensureUser(size - 1);
+        int[] count = new int[size];
+        int mid = threads == 1 ? size : size / 2;
+        inParallel(threads, k -> addUserGroups(sorted, count, k == 0 ? 0 : mid, k == 0 ? mid : size));
+    }
+
+    /** The group lists of users [lo, hi) from the groups' sorted member lists. */
+    private void addUserGroups(int[][] sorted, int[] count, int lo, int hi) {
+        for (int[] a : sorted) {
+            if (a != null) {
+                for (int i = from(a, lo); i < a.length && a[i] < hi; i++) {
                     count[a[i]]++;
                 }
             }
-            sorted[g] = n == a.length ? a : Arrays.copyOf(a, n);
-            groups.userMembers(g).addN(sorted[g], 0, n);
-            memberships += n;
         }
-        ensureUser(users.size() - 1);
         boolean hadGroups = false;
-        for (int u = 0; u < count.length; u++) {
+        for (int u = lo; u < hi; u++) {
             if (count[u] > 0) {
                 int have = userGroupCount[u];
                 hadGroups |= have > 0;
@@ -143,17 +179,72 @@ public final class Directory {
         }
         // groups in ascending order: each user's list comes out sorted
         for (int g = 0; g < sorted.length; g++) {
-            if (sorted[g] != null) {
-                for (int u : sorted[g]) {
+            int[] a = sorted[g];
+            if (a != null) {
+                for (int i = from(a, lo); i < a.length && a[i] < hi; i++) {
+                    int u = a[i];
                     userGroups[u][userGroupCount[u]++] = g;
                 }
             }
         }
         if (hadGroups) { // a user already in other groups: its list is the old one then the new, sorted again
-            for (int u = 0; u < count.length; u++) {
+            for (int u = lo; u < hi; u++) {
                 if (count[u] > 0 && userGroupCount[u] > count[u]) {
                     Arrays.sort(userGroups[u], 0, userGroupCount[u]);
                 }
+            }
+        }
+    }
+
+    /** The first position of sorted {@code a} holding a value >= {@code lo}. */
+    private static int from(int[] a, int lo) {
+        if (lo == 0) {
+            return 0;
+        }
+        int i = Arrays.binarySearch(a, lo);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** Runs {@code work} for k = 0 .. threads - 1, k = 0 on this thread and the others on threads of their own. */
+    private static void inParallel(int threads, java.util.function.IntConsumer work) {
+        Thread[] others = new Thread[threads - 1];
+        Throwable[] failed = new Throwable[threads];
+        for (int k = 1; k < threads; k++) {
+            int part = k;
+            others[k - 1] = new Thread(() -> {
+                try {
+                    work.accept(part);
+                } catch (Throwable t) {
+                    failed[part] = t;
+                }
+            }, "licensim-load-members-" + k);
+            others[k - 1].setDaemon(true);
+            others[k - 1].start();
+        }
+        try {
+            work.accept(0);
+        } finally {
+            boolean interrupted = false;
+            for (Thread t : others) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Throwable t : failed) {
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
             }
         }
     }

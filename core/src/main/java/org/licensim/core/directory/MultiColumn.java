@@ -140,6 +140,25 @@ public final class MultiColumn {
         }
     }
 
+    /** {@link #set(int, List)} to {@code vals[from, from + n)}. */
+    void set(int user, String[] vals, int from, int n) {
+        Strings l = lists;
+        if (l != null) {
+            l.set(user, vals, from, n);
+            return;
+        }
+        if (user >= start.length) {
+            int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
+            start = Arrays.copyOf(start, cap);
+            length = Arrays.copyOf(length, cap);
+        }
+        start[user] = values.size();
+        length[user] = n;
+        for (int i = 0; i < n; i++) {
+            values.add(dictionary.intern(vals[from + i]));
+        }
+    }
+
     /** Sets the user's values as codes of {@link #dictionary()} (an encoded column's). */
     void setCodes(int user, int[] codes, int n) {
         encoded();
@@ -223,6 +242,22 @@ public final class MultiColumn {
             for (int i = 0; i < n; i++) {
                 values[used++] = vals.get(i);
             }
+        }
+
+        /** {@link #set(int, List)} to {@code vals[from, from + n)}. */
+        void set(int user, String[] vals, int from, int n) {
+            if (user >= start.length) {
+                int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
+                start = Arrays.copyOf(start, cap);
+                length = Arrays.copyOf(length, cap);
+            }
+            if (used + n > values.length) {
+                values = Arrays.copyOf(values, Math.max(used + n, values.length * 3 / 2 + 16));
+            }
+            start[user] = used;
+            length[user] = n;
+            System.arraycopy(vals, from, values, used, n);
+            used += n;
         }
 
         /** Rewrites the values without those no user points to any more, when they are at least half. */

@@ -27,6 +27,9 @@ public final class Users {
     private final MultiColumn foldedProxyCodes;
     /** The proxyAddresses column, held apart from the map of columns (which declarations change) for the background count. */
     private final MultiColumn proxyColumn;
+    /** The columns of {@link UserSchema#STRING_PROPERTIES} and {@link UserSchema#MULTI_PROPERTIES}, by index. */
+    private final StringColumn[] stringColumns;
+    private final MultiColumn[] multiColumns;
     /**
      * Per folded proxy address (its dictionary code: dense, in order of first use, so in user
      * order for a snapshot) how many users hold it: a plain array, read once per user with an
@@ -53,6 +56,8 @@ public final class Users {
             multis.put(p, new MultiColumn(p, cap, true));
         }
         proxyColumn = multis.get("proxyAddresses");
+        stringColumns = schemaColumns();
+        multiColumns = schemaMultiColumns();
     }
 
     private Users(Users o) {
@@ -66,12 +71,30 @@ public final class Users {
         o.strings.forEach((k, v) -> strings.put(k, v.copy()));
         o.multis.forEach((k, v) -> multis.put(k, v.copy()));
         proxyColumn = multis.get("proxyAddresses");
+        stringColumns = schemaColumns();
+        multiColumns = schemaMultiColumns();
         foldedProxyCodes = o.foldedProxyCodes.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
         proxyIndexed = true;
         lastSignIn.putAll(o.lastSignIn);
         extensions.putAll(o.extensions);
+    }
+
+    private StringColumn[] schemaColumns() {
+        StringColumn[] c = new StringColumn[UserSchema.STRING_PROPERTIES.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = strings.get(UserSchema.STRING_PROPERTIES.get(i));
+        }
+        return c;
+    }
+
+    private MultiColumn[] schemaMultiColumns() {
+        MultiColumn[] c = new MultiColumn[UserSchema.MULTI_PROPERTIES.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = multis.get(UserSchema.MULTI_PROPERTIES.get(i));
+        }
+        return c;
     }
 
     /** A copy that shares nothing mutable with these users. */
@@ -115,6 +138,58 @@ public final class Users {
         flags[u] = accountEnabled ? ENABLED : 0;
         live++;
         return u;
+    }
+
+    /**
+     * {@link #addNew} of each of {@code newIds[0, n)} in turn ({@code enabled[j]} its
+     * accountEnabled), {@code out[j]} getting its index or -1 when the id was taken; the id table's
+     * probes of the whole batch overlapped ({@link IdIndex#getIfAbsentPutAll}).
+     */
+    public void addNewAll(String[] newIds, boolean[] enabled, int n, int[] out) {
+        int first = size;
+        int added = byId.getIfAbsentPutAll(newIds, n, first, out);
+        if (first + added > ids.length) {
+            int cap = Math.max(first + added, ids.length * 3 / 2 + 16);
+            ids = Arrays.copyOf(ids, cap);
+            flags = Arrays.copyOf(flags, cap);
+        }
+        int next = first;
+        for (int j = 0; j < n; j++) {
+            if (out[j] == next) {
+                ids[next] = newIds[j];
+                flags[next] = enabled[j] ? ENABLED : 0;
+                next++;
+            } else {
+                out[j] = -1;
+            }
+        }
+        size = next;
+        live += added;
+    }
+
+    /**
+     * {@link #set} of the property {@code UserSchema.STRING_PROPERTIES.get(property)}, its column
+     * found by index (a snapshot reader sets millions of values).
+     */
+    public void setProperty(int u, int property, String value) {
+        if (!extensions.isEmpty()) {
+            set(u, UserSchema.STRING_PROPERTIES.get(property), value);
+            return;
+        }
+        stringColumns[property].set(u, value);
+    }
+
+    /**
+     * {@link #setMulti} of the property {@code UserSchema.MULTI_PROPERTIES.get(property)} to
+     * {@code values[from, from + n)}, without a list made for them.
+     */
+    public void setMultiProperty(int u, int property, String[] values, int from, int n) {
+        MultiColumn c = multiColumns[property];
+        if (extensions.isEmpty() && (c != proxyColumn || (!proxyIndexed && !proxyCountStarted))) {
+            c.set(u, values, from, n);
+            return;
+        }
+        setMulti(u, UserSchema.MULTI_PROPERTIES.get(property), java.util.List.of(Arrays.copyOfRange(values, from, from + n)));
     }
 
     /** Dense index of a live user, or -1. */

@@ -50,69 +50,87 @@ final class JsonFields {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
-            Integer kind = USER_FIELDS.get(f);
-            switch (kind == null ? OTHER : kind) {
-                case ID -> {
-                    idWhere[0] = Problems.Where.cheap(p);
-                    out.id = string(p);
-                }
-                case ENABLED -> out.accountEnabled = bool(p, true);
-                case LOCATION -> {
-                    out.usageLocation = countryCode(p);
-                    out.hasUsageLocation = true;
-                }
-                case EXTENSIONS -> readExtensions(p, out);
-                case SIGN_IN -> readSignIn(p, out);
-                case MULTI -> out.multi.put(f, strings(p));
-                case STRING -> out.strings.put(f, string(p));
-                default -> {
-                    if (UserSchema.isDirectoryExtension(f)) {
-                        directoryExtension(p, f, out);
-                    } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
-                        p.skipChildren();
-                    } else if (states != null && f.equals("licenseAssignmentStates")) {
-                        readStates(p, states);
-                    } else {
-                        unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
-                                + String.join(", ", UserSchema.MULTI_PROPERTIES)
-                                + " and the user properties listed in docs/FORMATS.md");
-                    }
+            readUserField(p, f, userField(f), out, idWhere, states);
+        }
+    }
+
+    /**
+     * One field of a user object (parser on its value), {@code field} being {@link #userField}
+     * of its name: what {@link #readUser} does with each field, for a reader that takes the
+     * common fields its own way and hands the others here.
+     */
+    void readUserField(JsonParser p, String f, int field, UserData out, Problems.Where[] idWhere, List<RawState> states)
+            throws IOException {
+        switch (field >>> 8) {
+            case ID -> {
+                idWhere[0] = Problems.Where.cheap(p);
+                out.id = string(p);
+            }
+            case ENABLED -> out.accountEnabled = bool(p, true);
+            case LOCATION -> {
+                out.usageLocation = countryCode(p);
+                out.hasUsageLocation = true;
+            }
+            case EXTENSIONS -> readExtensions(p, out);
+            case SIGN_IN -> readSignIn(p, out);
+            case MULTI -> out.multi.put(f, strings(p));
+            case STRING -> out.strings.put(f, string(p));
+            default -> {
+                if (UserSchema.isDirectoryExtension(f)) {
+                    directoryExtension(p, f, out);
+                } else if (f.startsWith("@odata.") || (states != null && f.equals("assignedLicenses"))) {
+                    p.skipChildren();
+                } else if (states != null && f.equals("licenseAssignmentStates")) {
+                    readStates(p, states);
+                } else {
+                    unknownField(p, f, "id, accountEnabled, usageLocation, " + UserSchema.EXTENSION_ATTRIBUTES + ", "
+                            + String.join(", ", UserSchema.MULTI_PROPERTIES)
+                            + " and the user properties listed in docs/FORMATS.md");
                 }
             }
         }
     }
 
-    private static final int OTHER = 0;
-    private static final int ID = 1;
-    private static final int ENABLED = 2;
-    private static final int LOCATION = 3;
-    private static final int EXTENSIONS = 4;
-    private static final int SIGN_IN = 5;
-    private static final int MULTI = 6;
-    private static final int STRING = 7;
+    static final int OTHER = 0;
+    static final int ID = 1;
+    static final int ENABLED = 2;
+    static final int LOCATION = 3;
+    static final int EXTENSIONS = 4;
+    static final int SIGN_IN = 5;
+    static final int MULTI = 6;
+    static final int STRING = 7;
 
     /**
      * A user object's fixed field names to what they are, in one hash lookup per field (the list
-     * of forty-odd properties was searched name by name for every field of every user).
+     * of forty-odd properties was searched name by name for every field of every user): the kind
+     * times 256 plus, for a STRING or MULTI property, its index in {@link UserSchema#STRING_PROPERTIES}
+     * or {@link UserSchema#MULTI_PROPERTIES}.
      */
     private static final java.util.Map<String, Integer> USER_FIELDS;
 
     static {
         java.util.Map<String, Integer> m = new java.util.HashMap<>();
-        for (String prop : UserSchema.STRING_PROPERTIES) {
+        for (int i = 0; i < UserSchema.STRING_PROPERTIES.size(); i++) {
+            String prop = UserSchema.STRING_PROPERTIES.get(i);
             if (!UserSchema.isExtensionAttribute(prop)) {
-                m.put(prop, STRING);
+                m.put(prop, STRING << 8 | i);
             }
         }
-        for (String prop : UserSchema.MULTI_PROPERTIES) {
-            m.put(prop, MULTI);
+        for (int i = 0; i < UserSchema.MULTI_PROPERTIES.size(); i++) {
+            m.put(UserSchema.MULTI_PROPERTIES.get(i), MULTI << 8 | i);
         }
-        m.put(UserSchema.EXTENSION_ATTRIBUTES, EXTENSIONS);
-        m.put("signInActivity", SIGN_IN);
-        m.put("usageLocation", LOCATION);
-        m.put("accountEnabled", ENABLED);
-        m.put("id", ID);
+        m.put(UserSchema.EXTENSION_ATTRIBUTES, EXTENSIONS << 8);
+        m.put("signInActivity", SIGN_IN << 8);
+        m.put("usageLocation", LOCATION << 8);
+        m.put("accountEnabled", ENABLED << 8);
+        m.put("id", ID << 8);
         USER_FIELDS = java.util.Map.copyOf(m);
+    }
+
+    /** What a user object's field named {@code f} is: its kind ({@code >>> 8}) and property index ({@code & 255}). */
+    static int userField(String f) {
+        Integer kind = USER_FIELDS.get(f);
+        return kind == null ? OTHER : kind;
     }
 
     /**
@@ -282,7 +300,11 @@ final class JsonFields {
     private static final java.util.Set<String> COUNTRIES = java.util.Set.of(Locale.getISOCountries());
 
     String countryCode(JsonParser p) throws IOException {
-        String v = string(p);
+        return countryCode(string(p), p);
+    }
+
+    /** {@link #countryCode(JsonParser)} of the string value {@code v} the parser is on (null: none). */
+    String countryCode(String v, JsonParser p) {
         if (v == null) {
             return null;
         }

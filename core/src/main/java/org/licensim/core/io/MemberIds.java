@@ -18,10 +18,22 @@ final class MemberIds {
     int[] columns = new int[256];
     int count;
     private int used;
+    /**
+     * When the ids are a chunk of a group's list handed to another thread ({@link
+     * SnapshotReader.Session#readGroupsPipelined}): the group's index, its place in the groups
+     * array, the list position of the first id here, each id's user index (-1: not a user) and
+     * whether any was not a user.
+     */
+    int group;
+    int element;
+    int base;
+    int[] found = new int[0];
+    boolean missing;
 
     void clear() {
         count = 0;
         used = 0;
+        missing = false;
     }
 
     void add(char[] text, int offset, int length, int line, int column) {

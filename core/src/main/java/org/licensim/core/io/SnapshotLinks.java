@@ -72,27 +72,27 @@ final class SnapshotLinks {
         java.util.Map<Integer, Problems.Where> groupWheres = new java.util.TreeMap<>();
         for (RawAssignment a : snap.rawAssignments) {
             if ((a.userId == null) == (a.groupId == null)) {
-                snap.problems.at(a.where, "an assignment needs exactly one of \"userId\" and \"groupId\"");
+                snap.problems.at(a.where(), "an assignment needs exactly one of \"userId\" and \"groupId\"");
                 continue;
             }
             if (a.sku == null) {
-                snap.problems.at(a.where, "an assignment needs a \"skuId\" (GUID or part number)");
+                snap.problems.at(a.where(), "an assignment needs a \"skuId\" (GUID or part number)");
                 continue;
             }
             int target = a.userId != null ? snap.dir.users().indexOf(a.userId) : snap.dir.groups().indexOf(a.groupId);
             if (target < 0) {
-                snap.problems.at(a.targetWhere, (a.userId != null ? "unknown user \"" + a.userId
+                snap.problems.at(a.targetWhere(), (a.userId != null ? "unknown user \"" + a.userId
                         : "unknown group \"" + a.groupId) + "\": not in this snapshot's "
                         + (a.userId != null ? "users" : "groups"));
                 continue;
             }
-            Product product = snap.product(a.sku, a.skuWhere);
+            Product product = snap.product(a.sku, a.skuWhere());
             if (product == null) {
                 continue;
             }
             int t = snap.subs.indexOf(product);
             if (t < 0) {
-                snap.problems.at(a.skuWhere, "product " + product.skuPartNumber() + " (" + product.skuId()
+                snap.problems.at(a.skuWhere(), "product " + product.skuPartNumber() + " (" + product.skuId()
                         + ") is not among the tenant's subscribedSkus");
                 continue;
             }
@@ -128,11 +128,11 @@ final class SnapshotLinks {
                     a.order);
             if (a.userId != null) {
                 if (snap.assignments.findDirect(target, t) != null) {
-                    snap.problems.at(a.where, "user \"" + a.userId + "\" is assigned " + product.skuPartNumber() + " twice");
+                    snap.problems.at(a.where(), "user \"" + a.userId + "\" is assigned " + product.skuPartNumber() + " twice");
                     continue;
                 }
                 if (snap.dir.users().usageLocationCode(target) == org.licensim.core.directory.Dictionary.NULL) {
-                    unreachable(a.where, "user \"" + snap.dir.users().nameOf(target) + "\" has no usageLocation: a licence cannot be "
+                    unreachable(a.where(), "user \"" + snap.dir.users().nameOf(target) + "\" has no usageLocation: a licence cannot be "
                             + "assigned directly until one is set (SPEC R15, R24)");
                     if (!snap.reportUnreachable) {
                         continue;
@@ -141,24 +141,24 @@ final class SnapshotLinks {
                 snap.assignments.putDirect(target, license);
             } else {
                 if (snap.assignments.findGroupLicense(target, t) != null) {
-                    snap.problems.at(a.where, "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber() + " twice");
+                    snap.problems.at(a.where(), "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber() + " twice");
                     continue;
                 }
                 if (snap.settings != null && !snap.settings.groupLicensingEnabled()) {
-                    snap.problems.at(a.where, "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber()
+                    snap.problems.at(a.where(), "group \"" + a.groupId + "\" is assigned " + product.skuPartNumber()
                             + " but the tenant has groupLicensingEnabled false (group-based licensing needs a paid "
                             + "directory plan; SPEC R22)");
                     continue;
                 }
                 if (!snap.dir.groups().securityEnabled(target)) {
-                    unreachable(a.where, "group \"" + snap.dir.groups().nameOf(target) + "\" is not a security group (securityEnabled "
+                    unreachable(a.where(), "group \"" + snap.dir.groups().nameOf(target) + "\" is not a security group (securityEnabled "
                             + "false): only security groups can be assigned products (SPEC R8, R24)");
                     if (!snap.reportUnreachable) {
                         continue;
                     }
                 }
                 snap.assignments.putGroupLicense(target, license);
-                groupWheres.putIfAbsent(target, a.where);
+                groupWheres.putIfAbsent(target, a.where());
             }
         }
         checkGroupPrerequisites(groupWheres);

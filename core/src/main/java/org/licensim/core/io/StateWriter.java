@@ -56,11 +56,10 @@ public final class StateWriter {
      */
     static void write(Engine engine, OutputStream out, int threads) throws IOException {
         Tenant tenant = engine.tenant();
-        Users users = tenant.users();
         Groups groups = tenant.groups();
         Subscriptions subs = tenant.subscriptions();
         int[] inError = new int[subs.size()];
-        IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
+        IntObjectHashMap<java.util.List<byte[]>> groupErrors = new IntObjectHashMap<>();
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.setPrettyPrinter(new LinePerRecordPrinter());
             g.writeStartObject();
@@ -94,12 +93,15 @@ public final class StateWriter {
                 g.writeStringField("id", groups.id(gi));
                 g.writeStringField("displayName", groups.displayName(gi));
                 g.writeArrayFieldStart("membersWithLicenseErrors");
-                IntArrayList errs = groupErrors.get(gi);
-                if (errs != null) {
-                    int[] sorted = errs.toArray();
-                    Arrays.sort(sorted);
-                    for (int u : sorted) {
-                        g.writeString(users.id(u));
+                java.util.List<byte[]> parts = groupErrors.get(gi);
+                if (parts != null) {
+                    // the chunks' ids, rendered by the renderers in user order: a chunk's are after the one's before it
+                    g.flush();
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (i > 0) {
+                            out.write(',');
+                        }
+                        out.write(parts.get(i));
                     }
                 }
                 g.writeEndArray();
@@ -121,7 +123,7 @@ public final class StateWriter {
      * {@code groupErrors}. Returns whether any user was written.
      */
     private static boolean writeUsers(Engine engine, OutputStream out, int workers, int[] inError,
-                                      IntObjectHashMap<IntArrayList> groupErrors) throws IOException {
+                                      IntObjectHashMap<java.util.List<byte[]>> groupErrors) throws IOException {
         Tenant tenant = engine.tenant();
         StateStore store = engine.store();
         int n = tenant.users().size();
@@ -183,10 +185,14 @@ public final class StateWriter {
         }
     }
 
-    /** One chunk's users as JSON (bytes [from, to) of {@code bytes}: each user after a newline, separated by commas) and its counts. */
+    /**
+     * One chunk's users as JSON (bytes [from, to) of {@code bytes}: each user after a newline,
+     * separated by commas), its counts, and per group its members with errors, in user order, as
+     * the JSON array's elements ({@code "id","id"}).
+     */
     private static final class Chunk {
         final int[] inError;
-        final IntObjectHashMap<IntArrayList> groupErrors = new IntObjectHashMap<>();
+        final IntObjectHashMap<byte[]> groupErrorIds = new IntObjectHashMap<>();
         Blocks bytes;
         long from;
         long to;
@@ -196,12 +202,12 @@ public final class StateWriter {
         }
 
         /** Writes the users ({@code any}: after a comma) and adds the counts; returns whether any user was written so far. */
-        boolean writeTo(OutputStream out, boolean any, int[] totalInError, IntObjectHashMap<IntArrayList> totalGroupErrors)
-                throws IOException {
+        boolean writeTo(OutputStream out, boolean any, int[] totalInError,
+                        IntObjectHashMap<java.util.List<byte[]>> totalGroupErrors) throws IOException {
             for (int t = 0; t < inError.length; t++) {
                 totalInError[t] += inError[t];
             }
-            groupErrors.forEachKeyValue((g, us) -> totalGroupErrors.getIfAbsentPut(g, IntArrayList::new).addAll(us));
+            groupErrorIds.forEachKeyValue((g, ids) -> totalGroupErrors.getIfAbsentPut(g, java.util.ArrayList::new).add(ids));
             if (to == from) {
                 bytes.recycle();
                 return any;
@@ -306,12 +312,25 @@ public final class StateWriter {
         private final Users users;
         private final Subscriptions subs;
         private final DisabledPlans disabled = new DisabledPlans();
+        private final org.licensim.core.directory.StringColumn upns;
         private final Encoded names;
         private final int[] countedStamp;
         private int userStamp;
-        /** One user's JSON, then copied to the chunk in one write. */
-        private byte[] line = new byte[4096];
+        /**
+         * One user's JSON, then copied to the chunk in one write; and at the end of a chunk its
+         * groups' members with errors. Big enough for both (a chunk's ids of 2,048 users): a buffer
+         * that grew after the renderer was compiled sent it back to the interpreter, to be
+         * compiled again.
+         */
+        private byte[] line = new byte[1 << 18];
         private int at;
+        /**
+         * Per group (by index), the chunk's members with errors in user order, and the groups that
+         * have any: an array, not a hash map, in the per-user path (a map's first collision there
+         * sent the compiled renderer back to the interpreter, and it was compiled again).
+         */
+        private IntArrayList[] errorsOf = new IntArrayList[0];
+        private final IntArrayList errorGroups = new IntArrayList();
 
         UserRenderer(Tenant tenant) {
             this.tenant = tenant;
@@ -319,6 +338,7 @@ public final class StateWriter {
             this.subs = tenant.subscriptions();
             this.names = new Encoded(tenant);
             this.countedStamp = new int[subs.size()];
+            this.upns = users.column("userPrincipalName");
         }
 
         /** Users [from, to) that are live and have entries, as the users array's elements. */
@@ -338,14 +358,46 @@ public final class StateWriter {
             });
             chunk.to = buf.size();
             chunk.bytes = buf;
+            for (int i = 0; i < errorGroups.size(); i++) {
+                int g = errorGroups.get(i);
+                IntArrayList us = errorsOf[g];
+                at = 0;
+                for (int k = 0; k < us.size(); k++) {
+                    if (k > 0) {
+                        put(',');
+                    }
+                    string(users.id(us.get(k)));
+                }
+                chunk.groupErrorIds.put(g, Arrays.copyOf(line, at));
+                us.clear();
+            }
+            errorGroups.clear();
             return chunk;
+        }
+
+        /** User {@code u} is a member of group {@code g} with a licence error (once per user and group). */
+        private void memberWithError(int g, int u) {
+            if (g >= errorsOf.length) {
+                errorsOf = Arrays.copyOf(errorsOf, Math.max(g + 1, tenant.groups().size()));
+            }
+            IntArrayList l = errorsOf[g];
+            if (l == null) {
+                l = new IntArrayList();
+                errorsOf[g] = l;
+            }
+            if (l.isEmpty()) {
+                errorGroups.add(g);
+                l.add(u);
+            } else if (l.getLast() != u) {
+                l.add(u);
+            }
         }
 
         private void user(int u, int[] es, int n, Chunk chunk) {
             put(K_ID);
             string(users.id(u));
             put(K_UPN);
-            String upn = users.get(u, "userPrincipalName");
+            String upn = upns.get(u);
             if (upn == null) {
                 put(NULL);
             } else {
@@ -404,10 +456,7 @@ public final class StateWriter {
                 } else {
                     put(names.group(src));
                     if (state != States.pack(States.ACTIVE, States.NONE)) {
-                        IntArrayList l = chunk.groupErrors.getIfAbsentPut(src, IntArrayList::new);
-                        if (l.isEmpty() || l.getLast() != u) {
-                            l.add(u);
-                        }
+                        memberWithError(src, u);
                     }
                 }
                 put(K_STATE);
@@ -528,10 +577,9 @@ public final class StateWriter {
         private final Tenant tenant;
         private final byte[][] skus;
         private byte[][] groups = new byte[0][];
-        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<byte[]> states =
-                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
-        private final org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<byte[]> errors =
-                new org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap<>();
+        /** By state ({@code packed >>> 8}) and by error ({@code packed & 0xFF}): what the names depend on. */
+        private byte[][] states = new byte[8][];
+        private final byte[][] errors = new byte[1 << 8][];
 
         Encoded(Tenant tenant) {
             this.tenant = tenant;
@@ -558,11 +606,24 @@ public final class StateWriter {
         }
 
         byte[] state(int state) {
-            return states.getIfAbsentPut(state, () -> quotedSerialized(States.stateName(state)));
+            if (state >>> 8 >= states.length) {
+                states = Arrays.copyOf(states, (state >>> 8) + 1);
+            }
+            byte[] b = states[state >>> 8];
+            if (b == null) {
+                b = quotedSerialized(States.stateName(state));
+                states[state >>> 8] = b;
+            }
+            return b;
         }
 
         byte[] error(int state) {
-            return errors.getIfAbsentPut(state, () -> quotedSerialized(States.errorName(state)));
+            byte[] b = errors[state & 0xFF];
+            if (b == null) {
+                b = quotedSerialized(States.errorName(state));
+                errors[state & 0xFF] = b;
+            }
+            return b;
         }
     }
 

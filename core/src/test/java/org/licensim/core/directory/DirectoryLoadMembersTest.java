@@ -60,4 +60,59 @@ class DirectoryLoadMembersTest {
         single.addMember(3, 7);
         assertArrayEquals(single.groupsOf(7), bulk.groupsOf(7));
     }
+
+    @Test
+    @DisplayName("loadMembers on two threads (groups split, then users split at the middle) equals one thread and "
+            + "addMember one by one, users already in other groups included")
+    void twoThreads() {
+        for (int users : new int[] {1, 2, 3_001, 10_000}) {
+            SplittableRandom rnd = new SplittableRandom(users);
+            int groups = 30;
+            Directory one = new Directory(16);
+            Directory two = new Directory(16);
+            Directory single = new Directory(16);
+            for (Directory d : new Directory[] {one, two, single}) {
+                for (int u = 0; u < users; u++) {
+                    d.users().add("u" + u, true);
+                }
+                for (int g = 0; g < groups + 2; g++) {
+                    d.groups().add("g" + g, "g" + g, true, null, false);
+                }
+            }
+            IntArrayList[] lists = new IntArrayList[groups];
+            for (int g = 0; g < groups; g++) {
+                lists[g] = new IntArrayList();
+                for (int k = rnd.nextInt(users * 2); k > 0; k--) {
+                    lists[g].add(rnd.nextInt(users));
+                }
+            }
+            lists[users % groups] = null;
+            // some users are in the two groups past the loaded ones before the load (among them the middle one)
+            for (int u = 0; u < users; u += 3) {
+                for (Directory d : new Directory[] {one, two, single}) {
+                    d.addMember(groups + u % 2, u);
+                    d.addMember(groups, users / 2);
+                }
+            }
+            for (int g = 0; g < groups; g++) {
+                if (lists[g] != null) {
+                    for (int i = 0; i < lists[g].size(); i++) {
+                        single.addMember(g, lists[g].get(i));
+                    }
+                }
+            }
+            one.loadMembers(lists, 1);
+            two.loadMembers(lists, 2);
+            assertEquals(single.membershipCount(), two.membershipCount(), users + " users");
+            assertEquals(one.membershipCount(), two.membershipCount());
+            for (int g = 0; g < groups + 2; g++) {
+                assertEquals(single.groups().userMembers(g), two.groups().userMembers(g), "group " + g);
+                assertEquals(one.groups().userMembers(g), two.groups().userMembers(g), "group " + g);
+            }
+            for (int u = 0; u < users; u++) {
+                assertArrayEquals(single.groupsOf(u), two.groupsOf(u), "user " + u);
+                assertArrayEquals(one.groupsOf(u), two.groupsOf(u), "user " + u);
+            }
+        }
+    }
 }

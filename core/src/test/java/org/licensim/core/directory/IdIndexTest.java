@@ -99,4 +99,54 @@ class IdIndexTest {
             assertEquals(e.getValue(), index.get(e.getKey(), -1), e.getKey());
         }
     }
+
+    @Test
+    @DisplayName("a batch of getIfAbsentPut (ids new, known, repeated within the batch, equal hashes) gives the values "
+            + "and table one call at a time gives; Users.addNewAll the indexes of addNew")
+    void batchOfNewIds() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        IdIndex one = new IdIndex(4);
+        IdIndex batch = new IdIndex(4);
+        Users usersOne = new Users(4);
+        Users usersBatch = new Users(4);
+        int next = 0;
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + rnd.nextInt(700);
+            String[] ids = new String[n];
+            boolean[] enabled = new boolean[n];
+            for (int j = 0; j < n; j++) {
+                int pick = rnd.nextInt(10);
+                ids[j] = pick == 0 ? "Aa" : pick == 1 ? "BB" : pick == 2 && j > 0 ? ids[rnd.nextInt(j)]
+                        : "u" + rnd.nextInt(60_000);
+                enabled[j] = rnd.nextBoolean();
+            }
+            int[] expected = new int[n];
+            int added = 0;
+            for (int j = 0; j < n; j++) {
+                expected[j] = one.getIfAbsentPut(ids[j], next + added);
+                added += expected[j] == next + added ? 1 : 0;
+            }
+            int[] got = new int[n];
+            assertEquals(added, batch.getIfAbsentPutAll(ids, n, next, got), "round " + round);
+            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(got), "round " + round);
+            next += added;
+            assertEquals(one.size(), batch.size());
+
+            int[] single = new int[n];
+            for (int j = 0; j < n; j++) {
+                single[j] = usersOne.addNew(ids[j], enabled[j]);
+            }
+            int[] all = new int[n];
+            usersBatch.addNewAll(ids, enabled, n, all);
+            assertEquals(java.util.Arrays.toString(single), java.util.Arrays.toString(all), "round " + round);
+        }
+        assertEquals(usersOne.size(), usersBatch.size());
+        assertEquals(usersOne.liveCount(), usersBatch.liveCount());
+        for (int u = 0; u < usersOne.size(); u++) {
+            assertEquals(usersOne.id(u), usersBatch.id(u));
+            assertEquals(usersOne.accountEnabled(u), usersBatch.accountEnabled(u));
+            assertEquals(u, usersBatch.indexOf(usersOne.id(u)));
+        }
+        assertTrue(usersBatch.size() > 1_000, "the batches added users");
+    }
 }
