@@ -68,7 +68,7 @@ class LauncherJitTest {
     }
 
     @Test
-    @DisplayName("small inputs get the first compiler only; big inputs, simulate, plan and bench the default; LICENSIM_JIT decides when set")
+    @DisplayName("small inputs, simulate and plan get the first compiler only; big inputs, bench and serve the default; LICENSIM_JIT decides when set")
     void jitFollowsTheInputs(@TempDir Path dir) throws Exception {
         String quick = "-XX:TieredStopAtLevel=1";
         Path small = sized(dir, "small.json", 13_000_000);
@@ -89,11 +89,12 @@ class LauncherJitTest {
         assertEquals(quick, jit(null, "state", store.toString())[1]);
         Files.write(store.resolve("states.dat"), new byte[70 << 20]);
         assertEquals("", jit(null, "state", store.toString(), "--user", "u1")[1]);
-        assertEquals("", jit(null, "simulate")[1]);
-        assertEquals("", jit(null, "plan", small.toString(), "--churn", small.toString())[1]);
+        assertEquals(quick, jit(null, "simulate")[1]);
+        assertEquals(quick, jit(null, "plan", big.toString(), "--churn", small.toString())[1]);
+        assertEquals("", jit(null, "serve", "--scenario", "small")[1]);
         assertEquals("", jit(null, "bench", "--profile", "smoke")[1]);
         assertEquals("", jit("full", "resolve", small.toString())[1]);
-        assertEquals(quick, jit("quick", "simulate")[1]);
+        assertEquals("", jit("full", "simulate")[1]);
         String[] bad = jit("fast", "resolve", small.toString());
         assertEquals("1", bad[0]);
         assertEquals("licensim: LICENSIM_JIT must be auto, quick or full, not \"fast\"", bad[2]);

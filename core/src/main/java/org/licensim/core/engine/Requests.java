@@ -68,12 +68,28 @@ final class Requests {
 
     /** Whether {@code id} may name a new user or group (ids are never reused, and at most {@link Ids#MAX_LENGTH} long). */
     void checkNewId(Event e, String id) {
+        checkNewIdButUsers(e, id);
+        if (users.everExisted(id)) {
+            throw idInUse(e, id);
+        }
+    }
+
+    /**
+     * {@link #checkNewId} without asking the users' id table: for a new user, whose one probe of
+     * that table ({@link Users#addNew}) both checks and adds the id; the caller refuses with
+     * {@link #idInUse} when it is taken.
+     */
+    void checkNewIdButUsers(Event e, String id) {
         if (Ids.tooLong(id)) {
             throw reject(e, Reason.ID_TOO_LONG, Ids.tooLongMessage(id));
         }
-        if (users.everExisted(id) || groups.everExisted(id)) {
-            throw reject(e, Reason.ID_IN_USE, "id \"" + id + "\" is already used by a user or group (ids are never reused)");
+        if (groups.everExisted(id)) {
+            throw idInUse(e, id);
         }
+    }
+
+    Rejection idInUse(Event e, String id) {
+        return reject(e, Reason.ID_IN_USE, "id \"" + id + "\" is already used by a user or group (ids are never reused)");
     }
 
     Rejection unknownMember(Event e, String id) {

@@ -63,14 +63,27 @@ final class UserEvents {
 
     void userCreated(Event.UserCreated e) {
         String id = e.user().id;
-        a.req.checkNewId(e, id);
-        checkExtensions(e, e.user());
-        if (a.users.size() > MAX_USER) {
-            throw Requests.reject(e, Reason.TENANT_TOO_LARGE, "licensim supports at most " + (MAX_USER + 1)
-                    + " users per tenant");
+        // the checks in their order (the id, the extensions, the tenant's size), the users' id table
+        // probed once: addNew checks and adds; the other checks change nothing, and when one of them
+        // refuses, an id in use is what is reported, as it is checked first
+        a.req.checkNewIdButUsers(e, id);
+        try {
+            checkExtensions(e, e.user());
+            if (a.users.size() > MAX_USER) {
+                throw Requests.reject(e, Reason.TENANT_TOO_LARGE, "licensim supports at most " + (MAX_USER + 1)
+                        + " users per tenant");
+            }
+        } catch (Rejection refused) {
+            if (a.users.everExisted(id)) {
+                throw a.req.idInUse(e, id);
+            }
+            throw refused;
         }
-        int u = a.users.add(id, e.user().accountEnabled == null || e.user().accountEnabled);
-        e.user().applyTo(a.users, u);
+        int u = a.users.addNew(id, e.user().accountEnabled == null || e.user().accountEnabled);
+        if (u < 0) {
+            throw a.req.idInUse(e, id);
+        }
+        a.changes.apply(e.user(), a.users, u); // UserData.applyTo with the engine's reader: nothing made per user
         a.dynamic.userCreated(a.tenant, u, a.membershipSink);
     }
 

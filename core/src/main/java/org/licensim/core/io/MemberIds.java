@@ -20,11 +20,13 @@ final class MemberIds {
     private int used;
     /**
      * When the ids are a chunk of a group's list handed to another thread ({@link
-     * SnapshotReader.Session#readGroupsPipelined}): the group's index, its place in the groups
-     * array, the list position of the first id here, each id's user index (-1: not a user) and
-     * whether any was not a user.
+     * SnapshotReader.Session#readGroupsPipelined}): the group's index and list of users, its place
+     * in the groups array, the list position of the first id here, each id's user index (-1: not
+     * a user) and whether any was not a user.
      */
     int group;
+    /** The group's list of users found (the other thread adds to it, in order). */
+    org.eclipse.collections.impl.list.mutable.primitive.IntArrayList list;
     int element;
     int base;
     int[] found = new int[0];

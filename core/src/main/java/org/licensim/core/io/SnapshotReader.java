@@ -666,10 +666,11 @@ public final class SnapshotReader {
                 m.found = new int[Math.max(n, MEMBER_CHUNK)];
             }
             dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found);
+            var list = m.list;
             for (int i = 0; i < n; i++) {
                 int u = m.found[i];
                 if (u >= 0) {
-                    listUser(m.group, u);
+                    list.add(u);
                 } else {
                     m.missing = true;
                 }
@@ -708,6 +709,7 @@ public final class SnapshotReader {
             memberPipe.handOff(full);
             MemberIds m = memberPipe.next();
             m.group = full.group;
+            m.list = full.list;
             m.element = full.element;
             m.base = full.base + full.count;
             members = m;
@@ -715,8 +717,15 @@ public final class SnapshotReader {
 
         void readGroup(JsonParser p, int index) throws IOException {
             if (memberPipe != null) {
-                // the chunks of this group's members go to the index it gets when added (checked below)
-                members.group = dir.groups().size();
+                // the chunks of this group's members go to the index it gets when added (checked below),
+                // into a list made here: the other thread never touches the array of lists (nor grows it)
+                int g = dir.groups().size();
+                if (g >= listed.length) {
+                    listed = java.util.Arrays.copyOf(listed, Math.max(g + 1, listed.length * 2));
+                }
+                listed[g] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+                members.list = listed[g];
+                members.group = g;
                 members.element = index;
                 members.base = 0;
                 groupHadMembers = false;

@@ -102,4 +102,33 @@ class DirectoryExtensionsTest {
                 Instant.EPOCH, "u1", bad)));
         assertTrue(value.getMessage().contains("\"many\" is not an Integer value"), value.getMessage());
     }
+    @Test
+    @DisplayName("R22 a new user's id is checked before its extensions: an id in use is the refusal, and a refused new user leaves its id free")
+    void newUserChecksInOrder() throws Exception {
+        // given a tenant with user u1 and declared extensions
+        RuleMembershipTest.Setup s = RuleMembershipTest.load(SNAPSHOT);
+        UserData taken = new UserData();
+        taken.id = "u1";
+        taken.strings.put(APP + "team", "x");
+        // when a UserCreated reuses u1's id and also sets an undeclared extension
+        Rejection inUse = assertThrows(Rejection.class, () -> s.engine().apply(new Event.UserCreated(1, Instant.EPOCH, taken)));
+        // then the id is what is refused
+        assertEquals(Rejection.Reason.ID_IN_USE, inUse.reason());
+        assertTrue(inUse.getMessage().contains("id \"u1\" is already used"), inUse.getMessage());
+        // when a new id comes with the undeclared extension, the extension is refused and nothing is added
+        UserData fresh = new UserData();
+        fresh.id = "u9";
+        fresh.strings.put(APP + "team", "x");
+        Rejection ext = assertThrows(Rejection.class, () -> s.engine().apply(new Event.UserCreated(2, Instant.EPOCH, fresh)));
+        assertEquals(Rejection.Reason.UNKNOWN_PROPERTY, ext.reason());
+        int users = s.engine().tenant().users().size();
+        assertEquals(-1, s.engine().tenant().users().indexOf("u9"));
+        // and the same id, given correctly, is then taken
+        UserData ok = new UserData();
+        ok.id = "u9";
+        ok.strings.put(APP + "isManager", "true");
+        s.engine().apply(new Event.UserCreated(3, Instant.EPOCH, ok));
+        assertEquals(users, s.engine().tenant().users().indexOf("u9"));
+        assertTrue(s.member("managers", "u9"));
+    }
 }

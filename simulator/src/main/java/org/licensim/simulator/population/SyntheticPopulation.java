@@ -143,8 +143,34 @@ public final class SyntheticPopulation {
      * the actions' sequence and clock, so it can run on another thread ahead of {@link #applyPlanned}.
      */
     public PlannedHire planHire(int k, LocalDate hireDate) {
-        return drawRest(drawUser(k, hireDate));
+        PlannedHire h = drawRest(drawUser(k, hireDate));
+        hashAhead(h.created().user());
+        return h;
     }
+
+    /**
+     * Computes the hash of each of the new user's strings on the planning thread: a String keeps
+     * its hash once computed, and the engine's thread then finds it made when it looks the id and
+     * the values up in its tables. Changes no value.
+     */
+    private static void hashAhead(UserData d) {
+        d.id.hashCode();
+        d.strings.forEach(HASH_VALUE);
+        d.multi.forEach(HASH_VALUES);
+    }
+
+    private static final java.util.function.BiConsumer<String, String> HASH_VALUE = (k, v) -> {
+        if (v != null) {
+            v.hashCode();
+        }
+    };
+    private static final java.util.function.BiConsumer<String, List<String>> HASH_VALUES = (k, vs) -> {
+        for (int i = 0; i < vs.size(); i++) {
+            if (vs.get(i) != null) {
+                vs.get(i).hashCode();
+            }
+        }
+    };
 
     /**
      * Applies a {@link #planHire planned} hire, which must be the next one ({@code k} the users

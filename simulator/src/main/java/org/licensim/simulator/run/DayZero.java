@@ -25,6 +25,12 @@ final class DayZero {
     /** Day 0s of at least this many users make their hires on a second thread (a test sets it to compare both ways). */
     static int pipelineUsers = 4_096;
     private static final int BATCH = 512;
+    /**
+     * Batches made ahead of the applying thread at most. Few: the making thread is the faster
+     * one, and every hire waiting in the queue is a few dozen objects (its data, maps, events)
+     * that each young collection copies while it waits (64 batches were a million objects).
+     */
+    private static final int QUEUED = 4;
     private static final SyntheticPopulation.PlannedHire[] END = new SyntheticPopulation.PlannedHire[0];
 
     private final Scenario scenario;
@@ -97,7 +103,7 @@ final class DayZero {
      * have made.
      */
     private void hireAhead(LocalDate start) {
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Thread maker = new Thread(() -> {
             try {
                 SyntheticPopulation.PlannedHire[] batch = new SyntheticPopulation.PlannedHire[BATCH];

@@ -97,6 +97,11 @@ public final class Simulation {
         Tenant tenant = base != null ? base.freshTenant() : SyntheticPopulation.startingTenant(snapshot, scenario);
         // the day's summary is read every simulated day: a store that keeps its totals spares a pass over every user
         this.engine = Engine.builder(tenant).store(new TalliedStore(new HeapStateStore())).reconcile();
+        if (base == null) {
+            // day 0 hires the scenario's users: the store's per-user index made for them at once, and
+            // room for two entries each, instead of growing by half and doubling while they come
+            engine.store().reserve(scenario.users(), 2L * scenario.users());
+        }
         int g = scenario.groups().size();
         groupIds = new String[g];
         groupIndex = new int[g];
