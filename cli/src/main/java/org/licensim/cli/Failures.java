@@ -55,6 +55,14 @@ final class Failures {
             return "the input is nested too deeply to process (a JSON document nested thousands of levels deep, "
                     + "or a rule with thousands of parentheses); no licensim input needs more than a few levels";
         }
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.lang.reflect.InaccessibleObjectException) {
+                // the store's and the planner's libraries need packages of java.base opened to them
+                return "the JVM was started without licensim's flags (" + c.getMessage().replaceFirst("^.*?: ", "")
+                        + "); run it through the launcher, ./licensim ..., or give java the flags the build wrote: "
+                        + "java $(cat core/target/classes/licensim-jvm.flags) -jar cli/target/licensim.jar ...";
+            }
+        }
         return "internal error (" + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
                 + "); this is a bug in licensim, not in your input: please report it with the command you ran";
     }

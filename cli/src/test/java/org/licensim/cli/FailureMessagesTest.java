@@ -43,6 +43,19 @@ class FailureMessagesTest {
     }
 
     @Test
+    @DisplayName("a JVM started without licensim's flags (java -jar alone) is told how to start it, not called a licensim bug")
+    void jvmWithoutFlags() {
+        Throwable t = new ExceptionInInitializerError(new java.lang.reflect.InaccessibleObjectException(
+                "Unable to make protected final java.lang.Class java.lang.ClassLoader.defineClass() accessible: "
+                        + "module java.base does not \"opens java.lang\" to unnamed module @69eee410"));
+        String m = Failures.describe(t);
+        assertEquals("the JVM was started without licensim's flags (module java.base does not \"opens java.lang\" to unnamed "
+                + "module @69eee410); run it through the launcher, ./licensim ..., or give java the flags the build wrote: "
+                + "java $(cat core/target/classes/licensim-jvm.flags) -jar cli/target/licensim.jar ...", m);
+        assertTrue(Failures.describe(new IllegalStateException("x")).startsWith("internal error"));
+    }
+
+    @Test
     @DisplayName("R22 a snapshot with no users makes a store that state reads back (no NullPointerException)")
     void zeroUserStore(@TempDir Path tmp) throws Exception {
         Path snap = tmp.resolve("empty.json");
