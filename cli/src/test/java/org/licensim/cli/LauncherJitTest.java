@@ -72,12 +72,12 @@ class LauncherJitTest {
     void jitFollowsTheInputs(@TempDir Path dir) throws Exception {
         String quick = "-XX:TieredStopAtLevel=1";
         Path small = sized(dir, "small.json", 13_000_000);
-        Path big = sized(dir, "big.json", 139_000_000);
-        Path half = sized(dir, "half.json", 40_000_000);
+        Path big = sized(dir, "big.json", 300_000_000);
+        Path half = sized(dir, "half.json", 140_000_000);
         assertTrue(Files.isRegularFile(LAUNCHER), "the launcher is at the repository's root");
         assertEquals(quick, jit(null, "resolve", small.toString())[1]);
         assertEquals("", jit(null, "resolve", big.toString())[1]);
-        // inputs add up: two files of 40 MB are a big input
+        // inputs add up: two files of 140 MB are a big input
         assertEquals(quick, jit(null, "resolve", half.toString())[1]);
         assertEquals("", jit(null, "resolve", half.toString(), "--events", half.toString())[1]);
         // an old output, however big, is not an input
@@ -87,7 +87,7 @@ class LauncherJitTest {
         Path store = Files.createDirectories(dir.resolve("store"));
         Files.write(store.resolve("users.dat"), new byte[1 << 20]);
         assertEquals(quick, jit(null, "state", store.toString())[1]);
-        Files.write(store.resolve("states.dat"), new byte[70 << 20]);
+        Files.write(store.resolve("states.dat"), new byte[260 << 20]);
         assertEquals("", jit(null, "state", store.toString(), "--user", "u1")[1]);
         assertEquals(quick, jit(null, "simulate")[1]);
         assertEquals(quick, jit(null, "plan", big.toString(), "--churn", small.toString())[1]);
