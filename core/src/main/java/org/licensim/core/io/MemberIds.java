@@ -20,7 +20,7 @@ final class MemberIds {
     private int used;
     /**
      * When the ids are a chunk of a group's list handed to another thread ({@link
-     * SnapshotReader.Session#readGroupsPipelined}): the group's index and list of users, its place
+     * PipelinedGroups#read}): the group's index and list of users, its place
      * in the groups array, the list position of the first id here, each id's user index (-1: not
      * a user) and whether any was not a user.
      */

@@ -77,7 +77,7 @@ public final class SnapshotReader {
 
     /**
      * {@link #read(Path)}, the users read on two threads when {@code pipelined} (and the file
-     * is read again on one when that gives up: see {@link Session#readUsersPipelined}).
+     * is read again on one when that gives up: see {@link PipelinedUsers}).
      */
     Tenant read(Path file, boolean pipelined) {
         try {
@@ -136,7 +136,10 @@ public final class SnapshotReader {
         Catalog catalog = SnapshotReader.this.catalog;
         final java.util.Map<Integer, List<Catalog.TenantPlan>> tenantPlans = new java.util.TreeMap<>();
 
-        /** Whether the users are read on two threads ({@link #readUsersPipelined}); else one at a time. */
+        /** The groups being read on two threads ({@link PipelinedGroups}), or null. */
+        PipelinedGroups groupPipe;
+
+        /** Whether the users are read on two threads ({@link PipelinedUsers}); else one at a time. */
         private final boolean pipelined;
 
         Session(String name, boolean pipelined) {
@@ -166,7 +169,7 @@ public final class SnapshotReader {
                             case "servicePlanRules" -> readRules(p);
                             case "users" -> {
                                 if (pipelined && !problems.any() && p.currentToken() == JsonToken.START_ARRAY) {
-                                    readUsersPipelined(p);
+                                    new PipelinedUsers(this).read(p);
                                 } else {
                                     eachElement(p, this::readUser);
                                 }
@@ -180,7 +183,12 @@ public final class SnapshotReader {
                             case "groups" -> {
                                 if (pipelined && seenSections.contains("users") && !problems.any()
                                         && p.currentToken() == JsonToken.START_ARRAY) {
-                                    readGroupsPipelined(p);
+                                    groupPipe = new PipelinedGroups(this);
+                                    try {
+                                        groupPipe.read(p);
+                                    } finally {
+                                        groupPipe = null;
+                                    }
                                 } else {
                                     eachElement(p, this::readGroup);
                                 }
@@ -387,7 +395,7 @@ public final class SnapshotReader {
         private final UserData user = new UserData();
         private final List<JsonFields.RawState> userStates = new ArrayList<>();
         private final Problems.Where[] userIdWhere = new Problems.Where[1];
-        private final UserData.Changes userChanges = new UserData.Changes();
+        final UserData.Changes userChanges = new UserData.Changes();
 
         void readUser(JsonParser p, int index) throws IOException {
             // the path is made only for a problem: a string per user was a tenth of reading a user
@@ -423,312 +431,9 @@ public final class SnapshotReader {
             }
         }
 
-        /**
-         * The users array read on two threads: this one parses users into {@link UserBlock}s, a
-         * second adds each finished block to the directory (the ids' table, the columns and their
-         * dictionaries) while the next is parsed. Blocks are added in the order read, so every
-         * index, code and table is what reading one user at a time gives. Only a snapshot whose
-         * users are all valid is read so: at the first problem (or any user this path does not
-         * take, e.g. one carrying directory extension values) it gives up with {@link Retry},
-         * and the file is read again by the one-thread reader, which reports the problems in
-         * their order and words.
-         */
-        void readUsersPipelined(JsonParser p) throws IOException {
-            boolean groupsFirst = dir.groups().size() > 0;
-            List<UserBlock> blocks = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                blocks.add(new UserBlock(USER_BLOCK));
-            }
-            Pipeline<UserBlock> pipe = new Pipeline<>("licensim-read-users", blocks, this::addBlock, UserBlock::clear);
-            boolean done = false;
-            try {
-                UserBlock b = pipe.next();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    if (p.currentToken() != JsonToken.START_OBJECT) {
-                        throw Retry.INSTANCE;
-                    }
-                    readUserFlat(p, b);
-                    if (problems.any()) {
-                        throw Retry.INSTANCE;
-                    }
-                    if (b.full()) {
-                        pipe.handOff(b);
-                        b = pipe.next();
-                    }
-                }
-                pipe.finish(b);
-                done = true;
-            } catch (JsonProcessingException e) {
-                // a user before this point may be a duplicate the other thread has not reached: read again
-                throw Retry.INSTANCE;
-            } finally {
-                if (!done) {
-                    pipe.abandon();
-                }
-            }
-            if (groupsFirst) {
-                // groups came first: a user id that is a group's is a problem the one-thread reader reports
-                for (int u = 0; u < dir.users().size(); u++) {
-                    if (dir.groups().everExisted(dir.users().id(u))) {
-                        throw Retry.INSTANCE;
-                    }
-                }
-            }
-        }
-
-        /** Users per block of {@link #readUsersPipelined}: enough that a hand-off is rare, few enough that a block stays in the cache. */
-        static final int USER_BLOCK = 512;
-
-        /** The second thread's part: adds the block's users in order; false at a taken id. */
-        private boolean addBlock(UserBlock b) {
-            var users = dir.users();
-            int n = b.size;
-            users.addNewAll(b.ids, b.enabled, n, b.added);
-            for (int j = 0; j < n; j++) {
-                int u = b.added[j];
-                if (u < 0) {
-                    return false;
-                }
-                UserData whole = b.whole[j];
-                if (whole == null) {
-                    b.applyFlat(j, users, u);
-                } else {
-                    userChanges.apply(whole, users, u);
-                    if (b.states[j] != null) {
-                        rawStates.put(u, b.states[j]);
-                    }
-                }
-            }
-            return true;
-        }
-
-        /**
-         * The values of the user properties most users share (not {@link UserSchema#UNIQUE_VALUED}:
-         * department, country, hire date...), per property index, and of the usage location.
-         */
-        private final ValueCache[] shared = sharedValueCaches();
-        private final ValueCache locations = new ValueCache();
-
-        private static ValueCache[] sharedValueCaches() {
-            ValueCache[] c = new ValueCache[org.licensim.core.directory.UserSchema.STRING_PROPERTIES.size()];
-            for (int i = 0; i < c.length; i++) {
-                if (!org.licensim.core.directory.UserSchema.UNIQUE_VALUED.contains(
-                        org.licensim.core.directory.UserSchema.STRING_PROPERTIES.get(i))) {
-                    c[i] = new ValueCache();
-                }
-            }
-            return c;
-        }
-
-        /** Scratch of {@link #readUserFlat} for a user read whole. */
-        private final Problems.Where[] flatIdWhere = new Problems.Where[1];
-
-        /**
-         * One user into block {@code b}: the usual fields flat, and the user read whole from the
-         * first field the block does not hold. A problem is only recorded (the caller gives up).
-         */
-        void readUserFlat(JsonParser p, UserBlock b) throws IOException {
-            b.begin();
-            int j = b.size;
-            UserData whole = null;
-            List<JsonFields.RawState> states = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                p.nextToken();
-                int field = JsonFields.userField(f);
-                if (whole == null) {
-                    switch (field >>> 8) {
-                        case JsonFields.ID -> {
-                            b.ids[j] = fields.string(p);
-                            continue;
-                        }
-                        case JsonFields.ENABLED -> {
-                            b.enabled[j] = fields.bool(p, true);
-                            continue;
-                        }
-                        case JsonFields.LOCATION -> {
-                            b.location[j] = p.currentToken() == JsonToken.VALUE_STRING
-                                    ? fields.countryCode(locations.get(p), p) : fields.countryCode(p);
-                            b.hasLocation[j] = true;
-                            continue;
-                        }
-                        case JsonFields.STRING -> {
-                            int prop = field & 255;
-                            ValueCache cache = shared[prop];
-                            b.putString(prop, cache != null && p.currentToken() == JsonToken.VALUE_STRING ? cache.get(p)
-                                    : fields.string(p));
-                            continue;
-                        }
-                        case JsonFields.MULTI -> {
-                            readMultiFlat(p, b, field & 255);
-                            continue;
-                        }
-                        default -> {
-                            if (f.startsWith("@odata.") || f.equals("assignedLicenses")) {
-                                p.skipChildren();
-                                continue;
-                            }
-                            whole = b.toUserData();
-                            states = new ArrayList<>();
-                        }
-                    }
-                }
-                fields.readUserField(p, f, field, whole, flatIdWhere, states);
-            }
-            if (whole != null) {
-                if (whole.hasDirectoryExtensions()) {
-                    // their values wait for the declarations with the user's position: the one-thread reader keeps it
-                    throw Retry.INSTANCE;
-                }
-                b.ids[j] = whole.id;
-                b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
-                b.whole[j] = whole;
-                b.states[j] = states.isEmpty() ? null : states;
-            }
-            String id = b.ids[j];
-            if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
-                throw Retry.INSTANCE;
-            }
-            b.end();
-        }
-
-        /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */
-        private void readMultiFlat(JsonParser p, UserBlock b, int property) throws IOException {
-            b.startMulti(property);
-            if (p.currentToken() == JsonToken.VALUE_NULL) {
-                return;
-            }
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                fields.strings(p); // records the problem
-                return;
-            }
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                String v = fields.string(p);
-                if (v != null) {
-                    b.addValue(v);
-                }
-            }
-        }
-
-        /** Member ids per chunk handed to the other thread by {@link #readGroupsPipelined}. */
-        static final int MEMBER_CHUNK = 4096;
-        /** The member lookups' hand-off while {@link #readGroupsPipelined} runs; null otherwise. */
-        private Pipeline<MemberIds> memberPipe;
-        /** Whether the group being read had its members array already (pipelined: they are handed off as read). */
-        private boolean groupHadMembers;
-
-        /**
-         * The groups array read on two threads, once the users are read: this one parses the
-         * groups and their member ids, a second looks the ids up among the users in chunks and
-         * lists the users found, in the order read, while the next chunk is parsed. An id that
-         * is not a user's is handled on this thread as {@link #readGroup} handles it (a group
-         * read up to then becomes a nested member; otherwise it waits for the end), in order.
-         * Chunks are handed off as their ids are read, before the group is checked: at any
-         * problem in the groups it gives up with {@link Retry}, and the file is read again on
-         * one thread.
-         */
-        void readGroupsPipelined(JsonParser p) throws IOException {
-            List<MemberIds> chunks = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                chunks.add(new MemberIds());
-            }
-            memberPipe = new Pipeline<>("licensim-read-members", chunks, this::lookUpChunk, this::chunkBack);
-            MemberIds kept = members;
-            boolean done = false;
-            try {
-                members = memberPipe.next();
-                eachElement(p, (q, index) -> {
-                    readGroup(q, index);
-                    if (problems.any()) {
-                        throw Retry.INSTANCE;
-                    }
-                });
-                if (problems.any()) {
-                    throw Retry.INSTANCE;
-                }
-                memberPipe.finish(members);
-                done = true;
-            } catch (JsonProcessingException e) {
-                throw Retry.INSTANCE;
-            } finally {
-                if (!done) {
-                    memberPipe.abandon();
-                }
-                memberPipe = null;
-                members = kept;
-            }
-        }
-
-        /** The other thread's part: the chunk's ids looked up among the users, the users found listed. */
-        private boolean lookUpChunk(MemberIds m) {
-            int n = m.count;
-            if (m.found.length < n) {
-                m.found = new int[Math.max(n, MEMBER_CHUNK)];
-            }
-            dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found);
-            var list = m.list;
-            for (int i = 0; i < n; i++) {
-                int u = m.found[i];
-                if (u >= 0) {
-                    list.add(u);
-                } else {
-                    m.missing = true;
-                }
-            }
-            return true;
-        }
-
-        /**
-         * A chunk back from the other thread (in the order handed off): its ids that are no
-         * user's, as {@link #addMember} takes them when the group is read (only groups read up
-         * to the chunk's own are known then), or pending.
-         */
-        private void chunkBack(MemberIds m) {
-            if (m.missing) {
-                for (int i = 0; i < m.count; i++) {
-                    if (m.found[i] < 0) {
-                        String member = m.id(i);
-                        int other = dir.groups().indexOf(member);
-                        if (other >= 0 && other <= m.group) {
-                            dir.addNestedGroup(m.group, other);
-                        } else {
-                            pendingGroup.add(m.group);
-                            pendingMember.add(member);
-                            pendingWhere.add(new Problems.Where(m.lines[i], m.columns[i],
-                                    "$.groups[" + m.element + "].members[" + (m.base + i) + "]"));
-                        }
-                    }
-                }
-            }
-            m.clear();
-        }
-
-        /** The chunk being filled is full: handed off, an empty one takes its place for the same group. */
-        private void nextChunk() throws IOException {
-            MemberIds full = members;
-            memberPipe.handOff(full);
-            MemberIds m = memberPipe.next();
-            m.group = full.group;
-            m.list = full.list;
-            m.element = full.element;
-            m.base = full.base + full.count;
-            members = m;
-        }
-
         void readGroup(JsonParser p, int index) throws IOException {
-            if (memberPipe != null) {
-                // the chunks of this group's members go to the index it gets when added (checked below),
-                // into a list made here: the other thread never touches the array of lists (nor grows it)
-                int g = dir.groups().size();
-                if (g >= listed.length) {
-                    listed = java.util.Arrays.copyOf(listed, Math.max(g + 1, listed.length * 2));
-                }
-                listed[g] = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
-                members.list = listed[g];
-                members.group = g;
-                members.element = index;
-                members.base = 0;
-                groupHadMembers = false;
+            if (groupPipe != null) {
+                groupPipe.startGroup(index);
             }
             Problems.Where start = Problems.Where.of(p);
             String id = null;
@@ -793,13 +498,8 @@ public final class SnapshotReader {
                 }
             }
             int g = dir.groups().add(id, name, security, rule, paused);
-            if (memberPipe != null) {
-                if (g != members.group || problems.any()) {
-                    throw Retry.INSTANCE;
-                }
-                if (members.count > 0) {
-                    nextChunk();
-                }
+            if (groupPipe != null) {
+                groupPipe.added(g);
                 return;
             }
             int n = members.count;
@@ -877,12 +577,8 @@ public final class SnapshotReader {
          * them, its hash and its position, no String made (a member id is looked up, not kept).
          */
         void memberIds(JsonParser p) throws IOException {
-            if (memberPipe != null) {
-                if (groupHadMembers) {
-                    throw Retry.INSTANCE; // a second members array replaces the first, whose chunks are gone
-                }
-                groupHadMembers = true;
-                readMemberChunks(p);
+            if (groupPipe != null) {
+                groupPipe.memberIds(p);
                 return;
             }
             members.clear();
@@ -896,39 +592,6 @@ public final class SnapshotReader {
                     com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
                     members.add(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), at.getLineNr(),
                             at.getColumnNr());
-                } else {
-                    problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
-                    p.skipChildren();
-                }
-            }
-        }
-
-        /** {@link #memberIds} when the lookups are on the other thread: full chunks handed off as they fill. */
-        private void readMemberChunks(JsonParser p) throws IOException {
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-                problems.at(p, "expected an array of member ids, found " + JsonFields.describe(p));
-                p.skipChildren();
-                return;
-            }
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    if (members.count == MEMBER_CHUNK) {
-                        nextChunk();
-                    }
-                    int line;
-                    int column;
-                    if (p.getClass() == com.fasterxml.jackson.core.json.UTF8StreamJsonParser.class) {
-                        // the token's position without a JsonLocation per member; the same line and
-                        // column (this parser's token column number is one past its location's)
-                        var q = (com.fasterxml.jackson.core.json.UTF8StreamJsonParser) p;
-                        line = q.getTokenLineNr();
-                        column = q.getTokenColumnNr() - 1;
-                    } else {
-                        com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
-                        line = at.getLineNr();
-                        column = at.getColumnNr();
-                    }
-                    members.add(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), line, column);
                 } else {
                     problems.at(p, "expected a member id (string), found " + JsonFields.describe(p));
                     p.skipChildren();
@@ -978,46 +641,6 @@ public final class SnapshotReader {
             } catch (LicensimException e) {
                 problems.at(where, e.getMessage());
                 return null;
-            }
-        }
-    }
-
-    /** Work on a thread of its own, joined once (its failure thrown then, as it was). */
-    static final class Background {
-        private final Thread thread;
-        private volatile Throwable failure;
-
-        Background(String name, Runnable work) {
-            thread = new Thread(() -> {
-                try {
-                    work.run();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void join() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the work is part of the result: wait for it
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable t = failure;
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
             }
         }
     }

@@ -29,7 +29,7 @@ import org.licensim.core.engine.Engine;
  * tenant the one-thread reader gives, index for index and dictionary code for code; and any
  * snapshot the one-thread reader refuses is refused with the same problems, in the same order
  * and words. Snapshots are made by a seeded generator with users over several blocks of the
- * hand-off ({@code SnapshotReader.Session.USER_BLOCK}), every field kind a user can carry, and one fault put at
+ * hand-off ({@code PipelinedUsers.USER_BLOCK}), every field kind a user can carry, and one fault put at
  * a drawn place.
  */
 class SnapshotReaderPipelineTest {
@@ -170,7 +170,7 @@ class SnapshotReaderPipelineTest {
             + "and the same resolved state")
     void sameTenant() throws Exception {
         for (long seed = 1; seed <= 4; seed++) {
-            int users = SnapshotReader.Session.USER_BLOCK * 3 + (int) seed * 37;
+            int users = PipelinedUsers.USER_BLOCK * 3 + (int) seed * 37;
             Path f = file("s" + seed + ".json", snapshot(seed, users, null, -1));
             Tenant two = reader.read(f, true);
             Tenant one = reader.read(f, false);
@@ -196,7 +196,7 @@ class SnapshotReaderPipelineTest {
     @Test
     @DisplayName("users read on two threads: no users, one user, and a last block of one user")
     void edges() throws Exception {
-        for (int users : new int[] {0, 1, SnapshotReader.Session.USER_BLOCK, SnapshotReader.Session.USER_BLOCK + 1}) {
+        for (int users : new int[] {0, 1, PipelinedUsers.USER_BLOCK, PipelinedUsers.USER_BLOCK + 1}) {
             Path f = file("e" + users + ".json", snapshot(users, users, null, -1));
             assertEquals(fingerprint(reader.read(f, false)), fingerprint(reader.read(f, true)), users + " users");
             assertEquals(users, reader.read(f, true).users().size());
@@ -231,8 +231,8 @@ class SnapshotReaderPipelineTest {
         int retries = 0;
         for (String fault : FAULTS) {
             for (int k = 0; k < 2; k++) {
-                int users = SnapshotReader.Session.USER_BLOCK * 2 + 50;
-                int at = k == 0 ? r.nextInt(30) : SnapshotReader.Session.USER_BLOCK + r.nextInt(SnapshotReader.Session.USER_BLOCK);
+                int users = PipelinedUsers.USER_BLOCK * 2 + 50;
+                int at = k == 0 ? r.nextInt(30) : PipelinedUsers.USER_BLOCK + r.nextInt(PipelinedUsers.USER_BLOCK);
                 Path f = file("p" + cases + ".json", snapshot(100 + cases, users, fault, at));
                 cases++;
                 Exception one = assertThrows(Exception.class, () -> reader.read(f, false), fault);
@@ -253,7 +253,7 @@ class SnapshotReaderPipelineTest {
     @Test
     @DisplayName("R22 groups listed before the users: a user with a group's id is refused as the one-thread reader refuses it")
     void groupsFirst() throws Exception {
-        String users = snapshot(5, SnapshotReader.Session.USER_BLOCK + 10, null, -1);
+        String users = snapshot(5, PipelinedUsers.USER_BLOCK + 10, null, -1);
         int u = users.indexOf("\n\"users\": [");
         int g = users.indexOf("\n\"groups\": [");
         int a = users.indexOf("\n\"assignments\": [");
@@ -261,7 +261,7 @@ class SnapshotReaderPipelineTest {
         Path ok = file("gf.json", groupsFirst);
         // members name users read later: linked at the end
         assertEquals(fingerprint(reader.read(ok, false)), fingerprint(reader.read(ok, true)));
-        int n = SnapshotReader.Session.USER_BLOCK + 3;
+        int n = PipelinedUsers.USER_BLOCK + 3;
         while (!groupsFirst.contains("\"id\": \"u" + n + "\"")) {
             n++;
         }
@@ -301,7 +301,7 @@ class SnapshotReaderPipelineTest {
     @DisplayName("R22 groups read on two threads: nested groups named before and after, unknown members, a members "
             + "array given twice, lists over several chunks: the one-thread reader's tenant or problems")
     void groups() throws Exception {
-        String base = snapshot(9, SnapshotReader.Session.MEMBER_CHUNK * 2 + 100, null, -1);
+        String base = snapshot(9, PipelinedGroups.MEMBER_CHUNK * 2 + 100, null, -1);
         String[][] edits = {
             // {what is replaced, by what}
             {"{\"id\": \"g1\", \"members\": [", "{\"id\": \"g1\", \"members\": [\"g0\", \"g4\", \"g1\",\n  "},
@@ -345,13 +345,13 @@ class SnapshotReaderPipelineTest {
         assertTrue(one.problems().toString().contains("member \"nobody2\" of group \"g2\""), one.problems().toString());
         // a big group over several chunks with an unknown member at the end of one chunk: no reading again needed
         String chunked = base.replace("{\"id\": \"g0\", \"members\": [", "{\"id\": \"g0\", \"members\": ["
-                + "\"u1\",".repeat(SnapshotReader.Session.MEMBER_CHUNK - 1) + "\"stranger\", ");
+                + "\"u1\",".repeat(PipelinedGroups.MEMBER_CHUNK - 1) + "\"stranger\", ");
         Path c = file("chunked.json", chunked);
         int before = reader.readAgain.get();
         InvalidInputException c1 = assertThrows(InvalidInputException.class, () -> reader.read(c, false));
         InvalidInputException c2 = assertThrows(InvalidInputException.class, () -> reader.read(c, true));
         assertEquals(c1.problems(), c2.problems());
-        assertEquals("$.groups[0].members[" + (SnapshotReader.Session.MEMBER_CHUNK - 1) + "]", c2.problems().get(0).path());
+        assertEquals("$.groups[0].members[" + (PipelinedGroups.MEMBER_CHUNK - 1) + "]", c2.problems().get(0).path());
         assertEquals(before, reader.readAgain.get(), "an unknown member is found after the groups: read once");
     }
 

@@ -1,0 +1,212 @@
+package org.licensim.core.io;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.licensim.core.directory.UserData;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * A snapshot's users array read on two threads, for a {@link SnapshotReader.Session}: the
+ * reading thread parses users into {@link UserBlock}s, a second adds each finished block to the
+ * session's directory while the next is parsed. Its own room so that the one-thread reader stays
+ * readable beside it; the rules of when it is used and when it gives up are the session's.
+ */
+final class PipelinedUsers {
+    private final SnapshotReader.Session s;
+
+    PipelinedUsers(SnapshotReader.Session s) {
+        this.s = s;
+    }
+
+    /**
+     * The users array read on two threads: this one parses users into {@link UserBlock}s, a
+     * second adds each finished block to the directory (the ids' table, the columns and their
+     * dictionaries) while the next is parsed. Blocks are added in the order read, so every
+     * index, code and table is what reading one user at a time gives. Only a snapshot whose
+     * users are all valid is read so: at the first problem (or any user this path does not
+     * take, e.g. one carrying directory extension values) it gives up with {@link Retry},
+     * and the file is read again by the one-thread reader, which reports the problems in
+     * their order and words.
+     */
+    void read(JsonParser p) throws IOException {
+        boolean groupsFirst = s.dir.groups().size() > 0;
+        List<UserBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            blocks.add(new UserBlock(USER_BLOCK));
+        }
+        Pipeline<UserBlock> pipe = new Pipeline<>("licensim-read-users", blocks, this::addBlock, UserBlock::clear);
+        boolean done = false;
+        try {
+            UserBlock b = pipe.next();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    throw SnapshotReader.Retry.INSTANCE;
+                }
+                readUserFlat(p, b);
+                if (s.problems.any()) {
+                    throw SnapshotReader.Retry.INSTANCE;
+                }
+                if (b.full()) {
+                    pipe.handOff(b);
+                    b = pipe.next();
+                }
+            }
+            pipe.finish(b);
+            done = true;
+        } catch (JsonProcessingException e) {
+            // a user before this point may be a duplicate the other thread has not reached: read again
+            throw SnapshotReader.Retry.INSTANCE;
+        } finally {
+            if (!done) {
+                pipe.abandon();
+            }
+        }
+        if (groupsFirst) {
+            // groups came first: a user id that is a group's is a problem the one-thread reader reports
+            for (int u = 0; u < s.dir.users().size(); u++) {
+                if (s.dir.groups().everExisted(s.dir.users().id(u))) {
+                    throw SnapshotReader.Retry.INSTANCE;
+                }
+            }
+        }
+    }
+
+    /** Users per block of {@link #read}: enough that a hand-off is rare, few enough that a block stays in the cache. */
+    static final int USER_BLOCK = 512;
+
+    /** The second thread's part: adds the block's users in order; false at a taken id. */
+    private boolean addBlock(UserBlock b) {
+        var users = s.dir.users();
+        int n = b.size;
+        users.addNewAll(b.ids, b.enabled, n, b.added);
+        for (int j = 0; j < n; j++) {
+            int u = b.added[j];
+            if (u < 0) {
+                return false;
+            }
+            UserData whole = b.whole[j];
+            if (whole == null) {
+                b.applyFlat(j, users, u);
+            } else {
+                s.userChanges.apply(whole, users, u);
+                if (b.states[j] != null) {
+                    s.rawStates.put(u, b.states[j]);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The values of the user properties most users share (not {@link UserSchema#UNIQUE_VALUED}:
+     * department, country, hire date...), per property index, and of the usage location.
+     */
+    private final ValueCache[] shared = sharedValueCaches();
+    private final ValueCache locations = new ValueCache();
+
+    private static ValueCache[] sharedValueCaches() {
+        ValueCache[] c = new ValueCache[org.licensim.core.directory.UserSchema.STRING_PROPERTIES.size()];
+        for (int i = 0; i < c.length; i++) {
+            if (!org.licensim.core.directory.UserSchema.UNIQUE_VALUED.contains(
+                    org.licensim.core.directory.UserSchema.STRING_PROPERTIES.get(i))) {
+                c[i] = new ValueCache();
+            }
+        }
+        return c;
+    }
+
+    /** Scratch of {@link #readUserFlat} for a user read whole. */
+    private final Problems.Where[] flatIdWhere = new Problems.Where[1];
+
+    /**
+     * One user into block {@code b}: the usual fields flat, and the user read whole from the
+     * first field the block does not hold. A problem is only recorded (the caller gives up).
+     */
+    void readUserFlat(JsonParser p, UserBlock b) throws IOException {
+        b.begin();
+        int j = b.size;
+        UserData whole = null;
+        List<JsonFields.RawState> states = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            int field = JsonFields.userField(f);
+            if (whole == null) {
+                switch (field >>> 8) {
+                    case JsonFields.ID -> {
+                        b.ids[j] = s.fields.string(p);
+                        continue;
+                    }
+                    case JsonFields.ENABLED -> {
+                        b.enabled[j] = s.fields.bool(p, true);
+                        continue;
+                    }
+                    case JsonFields.LOCATION -> {
+                        b.location[j] = p.currentToken() == JsonToken.VALUE_STRING
+                                ? s.fields.countryCode(locations.get(p), p) : s.fields.countryCode(p);
+                        b.hasLocation[j] = true;
+                        continue;
+                    }
+                    case JsonFields.STRING -> {
+                        int prop = field & 255;
+                        ValueCache cache = shared[prop];
+                        b.putString(prop, cache != null && p.currentToken() == JsonToken.VALUE_STRING ? cache.get(p)
+                                : s.fields.string(p));
+                        continue;
+                    }
+                    case JsonFields.MULTI -> {
+                        readMultiFlat(p, b, field & 255);
+                        continue;
+                    }
+                    default -> {
+                        if (f.startsWith("@odata.") || f.equals("assignedLicenses")) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        whole = b.toUserData();
+                        states = new ArrayList<>();
+                    }
+                }
+            }
+            s.fields.readUserField(p, f, field, whole, flatIdWhere, states);
+        }
+        if (whole != null) {
+            if (whole.hasDirectoryExtensions()) {
+                // their values wait for the declarations with the user's position: the one-thread reader keeps it
+                throw SnapshotReader.Retry.INSTANCE;
+            }
+            b.ids[j] = whole.id;
+            b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
+            b.whole[j] = whole;
+            b.states[j] = states.isEmpty() ? null : states;
+        }
+        String id = b.ids[j];
+        if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
+            throw SnapshotReader.Retry.INSTANCE;
+        }
+        b.end();
+    }
+
+    /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */
+    private void readMultiFlat(JsonParser p, UserBlock b, int property) throws IOException {
+        b.startMulti(property);
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            s.fields.strings(p); // records the problem
+            return;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String v = s.fields.string(p);
+            if (v != null) {
+                b.addValue(v);
+            }
+        }
+    }
+}
