@@ -126,13 +126,7 @@ public final class MultiColumn {
             l.set(user, vals);
             return;
         }
-        if (user >= start.length) {
-            int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
-            start = Arrays.copyOf(start, cap);
-            length = Arrays.copyOf(length, cap);
-        }
-        start[user] = values.size();
-        length[user] = vals == null ? 0 : vals.size();
+        place(user, vals == null ? 0 : vals.size());
         if (vals != null) {
             for (String v : vals) {
                 values.add(dictionary.intern(v));
@@ -147,6 +141,14 @@ public final class MultiColumn {
             l.set(user, vals, from, n);
             return;
         }
+        place(user, n);
+        for (int i = 0; i < n; i++) {
+            values.add(dictionary.intern(vals[from + i]));
+        }
+    }
+
+    /** The user's {@code n} values start at the end of {@link #values}; the arrays grown to hold the user. */
+    private void place(int user, int n) {
         if (user >= start.length) {
             int cap = Math.max(user + 1, start.length * 3 / 2 + 16);
             start = Arrays.copyOf(start, cap);
@@ -154,9 +156,6 @@ public final class MultiColumn {
         }
         start[user] = values.size();
         length[user] = n;
-        for (int i = 0; i < n; i++) {
-            values.add(dictionary.intern(vals[from + i]));
-        }
     }
 
     /** Sets the user's values as codes of {@link #dictionary()} (an encoded column's). */
