@@ -100,7 +100,7 @@ class SimulateCommandTest {
     }
 
     @Test
-    @DisplayName("simulate that fails while writing its results keeps the earlier results whole, and a new folder is removed")
+    @DisplayName("simulate that fails while writing its results keeps the earlier results whole, none of its files moved in")
     void failedWriteKeepsEarlierResults(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("small");
         assertEquals(0, run("simulate", "small", "--users", "300", "--days", "3", "--out", out.toString(), "--quiet").code());
