@@ -146,7 +146,11 @@ final class SimulateCommand implements Callable<Integer> {
             files.commit();
         } catch (RuntimeException | IOException | Error e) {
             if (madeDir) {
-                Files.deleteIfExists(dir); // only when empty: the group removed its temporary files
+                try {
+                    Files.deleteIfExists(dir); // only when empty: the group removed its temporary files
+                } catch (IOException notEmpty) {
+                    e.addSuppressed(notEmpty); // something else wrote there: leave it; the run's own error is the one to report
+                }
             }
             throw e;
         }
