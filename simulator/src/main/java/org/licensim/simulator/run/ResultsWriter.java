@@ -38,18 +38,11 @@ public final class ResultsWriter {
     }
 
     /**
-     * Makes {@code dir} ready for results: creates it, or accepts an empty one or one holding
-     * earlier licensim results (which are replaced). Refuses any other non-empty directory, so
-     * that a mistyped path never mixes our files into someone else's.
-     */
-    public static boolean prepare(Path dir) {
-        return prepare(dir, null, true);
-    }
-
-    /**
-     * {@link #prepare(Path)} for the results of scenario {@code scenario}: earlier results of
-     * another scenario are replaced only with {@code force}, so that one run never silently
-     * overwrites another's.
+     * Makes {@code dir} ready for the results of scenario {@code scenario}: creates it (and says
+     * so: true), or accepts an empty one or one holding earlier licensim results, which are
+     * replaced; earlier results of another scenario only with {@code force}, so that one run
+     * never silently overwrites another's. Refuses any other non-empty directory, so that a
+     * mistyped path never mixes our files into someone else's.
      */
     public static boolean prepare(Path dir, String scenario, boolean force) {
         Path summary = dir.resolve(SUMMARY);
@@ -87,15 +80,10 @@ public final class ResultsWriter {
         return false;
     }
 
-    /** Writes the results into {@code dir}, all four files or none of them (earlier results stay whole). */
-    public static void write(SimulationResult r, Path dir) {
-        try (AtomicFile.Group files = new AtomicFile.Group()) {
-            write(r, dir, files);
-            files.commit();
-        }
-    }
-
-    /** Writes the results into {@code files}, which the caller commits together with its other outputs. */
+    /**
+     * Writes the results into {@code files}, which the caller commits together with its other
+     * outputs: all of them or none (earlier results stay whole).
+     */
     public static void write(SimulationResult r, Path dir, AtomicFile.Group files) {
         files.write(dir.resolve("days.json"), "the day series", out -> days(r, out));
         files.write(dir.resolve("days.csv"), "the day series (CSV)", out -> csv(r, out));
