@@ -156,14 +156,17 @@ final class EventApplier {
     /**
      * Whether an event of this kind changes what a retry of a user reads only through users it
      * processes (each between begin and end), free seats and proxy addresses: the changes of one
-     * user, of one membership, of one direct licence, of units, a reprocess. The others (groups,
-     * their rules, licences and plans, a group's assignLicense) change what every member's retry
-     * reads, so they mark every user ({@link UserResolver#othersMayHaveChanged}).
+     * user, of one membership, of one direct licence, of units, a reprocess; a group's licences and
+     * their plans (every member is processed: {@link #reresolveGroup}, {@link #processGroup}) and its
+     * rule (the users it moves are processed; the others' memberships, which is what a retry
+     * reads, do not change). The others (a group created or deleted, a group's assignLicense)
+     * mark every user ({@link UserResolver#othersMayHaveChanged}).
      */
     private static boolean onlyItsUsers(Event.Kind k) {
         return switch (k) {
             case UserCreated, UserDeleted, UserAttributesChanged, MemberAdded, MemberRemoved, LicenseAssignedToUser,
-                    LicenseRemovedFromUser, UnitsChanged, Reprocess -> true;
+                    LicenseRemovedFromUser, UnitsChanged, Reprocess, LicenseAssignedToGroup, LicenseRemovedFromGroup,
+                    GroupDisabledPlansChanged, GroupRuleChanged -> true;
             default -> false;
         };
     }
