@@ -446,9 +446,13 @@ public final class Users {
             return;
         }
         // from scratch: a count that failed part way (out of memory on its thread) left nothing usable
-        proxyHolders = new int[16];
-        sharedAddresses = 0;
         int n = users < 0 ? size : users;
+        // every table at its final size at once: a million addresses grew each of them twenty times
+        int addresses = proxyColumn.valueCount();
+        proxyHolders = new int[Math.max(16, addresses)];
+        sharedAddresses = 0;
+        foldedProxyCodes.reserve(n, addresses);
+        foldedProxyCodes.dictionary().reserve(addresses);
         for (int u = 0; u < n; u++) {
             if (proxyColumn.count(u) > 0) {
                 indexProxyAddresses(u);
