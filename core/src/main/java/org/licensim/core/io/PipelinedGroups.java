@@ -71,6 +71,10 @@ final class PipelinedGroups {
         }
     }
 
+    /** The other thread's own: the list it last grew, and the room it made there (chunks come group by group). */
+    private org.eclipse.collections.impl.list.mutable.primitive.IntArrayList grownList;
+    private int reserved;
+
     /** The other thread's part: the chunk's ids looked up among the users, the users found listed. */
     private boolean lookUpChunk(MemberIds m) {
         int n = m.count;
@@ -79,6 +83,17 @@ final class PipelinedGroups {
         }
         s.dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found);
         var list = m.list;
+        if (list != grownList) {
+            grownList = list;
+            reserved = 0;
+        }
+        int need = list.size() + n;
+        if (need > reserved) {
+            // doubling from the first chunk's size: a group of 100k members grew from 10 by half each time,
+            // three times its size in arrays made (and first touched) on this thread, the groups' slower one
+            reserved = Math.max(need, 2 * reserved);
+            list.ensureCapacity(reserved);
+        }
         for (int i = 0; i < n; i++) {
             int u = m.found[i];
             if (u >= 0) {
