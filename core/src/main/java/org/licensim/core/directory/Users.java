@@ -222,6 +222,24 @@ public final class Users {
         }
     }
 
+    /**
+     * The scratch of a thread that looks ids up while another does too ({@link #indexesOf(char[],
+     * int[], int[], int[], int, int[], Lookups)}); users are not added meanwhile.
+     */
+    public static final class Lookups {
+        private final IdIndex.Batch batch = new IdIndex.Batch();
+    }
+
+    /** {@link #indexesOf(char[], int[], int[], int[], int, int[])} with the calling thread's own scratch. */
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, Lookups scratch) {
+        byId.getAll(chars, starts, lengths, codes, n, out, -1, scratch.batch);
+        for (int j = 0; j < n; j++) {
+            if (out[j] >= 0 && isDeleted(out[j])) {
+                out[j] = -1;
+            }
+        }
+    }
+
     /** {@link String#hashCode} of the id {@code chars[start, start + length)}, for {@link #indexesOf(char[], int[], int[], int[], int, int[])}. */
     public static int idCode(char[] chars, int start, int length) {
         return IdIndex.code(chars, start, length);
