@@ -84,7 +84,9 @@ final class Problems {
         List<String> parts = new ArrayList<>();
         for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {
-                parts.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+                if (c.getEntryCount() > 0) { // none at the array's own '[': the path is the array's
+                    parts.add("[" + c.getCurrentIndex() + "]");
+                }
             } else if (c.inObject() && c.getCurrentName() != null) {
                 parts.add("." + c.getCurrentName());
             }

@@ -253,7 +253,7 @@ public final class SnapshotReader {
                 } catch (JsonProcessingException e) {
                     problems.add(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                             e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), Problems.path(p),
-                            "malformed JSON: " + e.getOriginalMessage());
+                            "malformed JSON: " + org.licensim.core.files.JsonSyntax.words(e));
                     problems.throwIfAny();
                 }
             }
