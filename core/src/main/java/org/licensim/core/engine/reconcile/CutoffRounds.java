@@ -101,9 +101,13 @@ final class CutoffRounds implements SeatStrategy {
      * The iteration's state: per limited product and user, the keys of the user's first and last
      * seat checks, of the demand that took a seat and of the first demand refused, each as a
      * {@link Keys code} (an int relative to the user; 0: none), with how many users take and are
-     * refused, kept as users are resolved again (not counted over every user each round). A user
-     * resolved again leaves its entries in that round's worker output, not in an array of its
-     * own. Every pass over all users runs on the reconciler's workers.
+     * refused, kept as users are resolved again (not counted over every user each round). Each
+     * recording worker also lists, per product, the users it recorded with a refusal of it: a
+     * round whose cutoffs all rise looks only at those (a check at or past the old cutoff was
+     * refused), where its record is still current, both to select the cutoffs among refusals and
+     * to find who is resolved again. A user resolved again leaves its entries in that round's
+     * worker output, not in an array of its own. Every pass over all users runs on the
+     * reconciler's workers.
      */
     private static final class Rounds {
         final Reconciler r;
