@@ -11,6 +11,7 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.Engine;
 import org.licensim.core.engine.EngineRun;
 import org.licensim.core.engine.Summary;
+import org.licensim.core.files.AtomicFile;
 import org.licensim.core.event.Event;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
@@ -112,6 +113,7 @@ final class ResolveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        refuseOutputs();
         long t0 = System.nanoTime();
         Tenant tenant = SnapshotReader.withDefaults().read(snapshot);
         long t1 = System.nanoTime();
@@ -129,6 +131,28 @@ final class ResolveCommand implements Callable<Integer> {
         }
         try (run) {
             return run(o, err, run, t0, t1);
+        }
+    }
+
+    private boolean csvOut() {
+        return out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+    }
+
+    /**
+     * Refuses, before any reading, output paths the writing at the end would refuse (a folder, a
+     * link), and the state and the snapshot named as one file: a big tenant's work is not done for
+     * nothing, and neither file is written.
+     */
+    private void refuseOutputs() {
+        if (out != null) {
+            AtomicFile.refuseUnwritable(out, csvOut() ? "resolved state (CSV)" : "resolved state");
+        }
+        if (outSnapshot != null) {
+            AtomicFile.refuseUnwritable(outSnapshot, "snapshot");
+        }
+        if (out != null && outSnapshot != null && out.toAbsolutePath().normalize().equals(outSnapshot.toAbsolutePath().normalize())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out and --out-snapshot both name "
+                    + out + ": the state and the snapshot are two files; give two paths");
         }
     }
 
@@ -202,15 +226,20 @@ final class ResolveCommand implements Callable<Integer> {
             t.setDaemon(true);
             t.start();
         }
-        if (out != null) {
-            if (out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-                StateCsvWriter.write(engine, out);
-            } else {
-                StateWriter.write(engine, out);
+        // the state and the snapshot are one result: both are written beside their targets and moved
+        // in together, so a failure while writing the second (a full disk) leaves both as they were
+        try (AtomicFile.Group files = new AtomicFile.Group()) {
+            if (out != null) {
+                if (csvOut()) {
+                    files.write(out, "resolved state (CSV)", w -> StateCsvWriter.write(engine, w));
+                } else {
+                    files.write(out, "resolved state", w -> StateWriter.write(engine, w));
+                }
             }
-        }
-        if (outSnapshot != null) {
-            SnapshotWriter.write(engine, outSnapshot);
+            if (outSnapshot != null) {
+                files.write(outSnapshot, "snapshot", w -> SnapshotWriter.write(engine, w));
+            }
+            files.commit();
         }
         long t4 = System.nanoTime();
         summary.run(); // nothing when it ran beside the writing
@@ -286,7 +315,9 @@ final class ResolveCommand implements Callable<Integer> {
             o.printf("wrote %s%n", out);
         }
         if (outSnapshot != null) {
-            o.printf("wrote %s (snapshot with state, last event seq %d)%n", outSnapshot, engine.lastAppliedSeq());
+            long seq = engine.lastAppliedSeq();
+            o.printf("wrote %s (snapshot with state, %s)%n", outSnapshot,
+                    seq < 0 ? "no event applied yet" : "last event seq " + seq);
         }
     }
 

@@ -201,7 +201,7 @@ final class WhatIfCommand implements Callable<Integer> {
             } catch (JsonProcessingException e) {
                 throw new LicensimException(where + ": not valid JSON" + (e.getLocation() == null ? ""
                         : " at column " + e.getLocation().getColumnNr()) + ": "
-                        + e.getOriginalMessage());
+                        + org.licensim.core.files.JsonSyntax.words(e));
             }
             if (!(n instanceof ObjectNode o)) {
                 throw new LicensimException(where + ": expected an event object, found " + json.get(i));

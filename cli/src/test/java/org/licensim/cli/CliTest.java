@@ -555,6 +555,39 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("resolve --out with an --out-snapshot it cannot write is refused before the work, the earlier state left whole")
+    void resolveOutputsRefusedTogether(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state.json");
+        Files.writeString(state, "earlier state");
+        // given: a folder stands where the snapshot would go
+        Path folder = Files.createDirectory(dir.resolve("snap.json"));
+        // when
+        Result r = run("resolve", "../examples/contoso-small.json", "--out", state.toString(),
+                "--out-snapshot", folder.toString(), "--quiet");
+        // then: refused naming the path; the state file was not replaced, no temporary file is left
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("cannot write snapshot to " + folder + ": it is a directory"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertEquals("earlier state", Files.readString(state));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("snap.json", "state.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        // and one path given for both is refused too, before anything is written
+        Result same = run("resolve", "../examples/contoso-small.json", "--out", state.toString(),
+                "--out-snapshot", state.toString(), "--quiet");
+        assertEquals(2, same.code(), same.err());
+        assertTrue(same.err().contains("--out and --out-snapshot both name " + state), same.err());
+        assertEquals("earlier state", Files.readString(state));
+        // and two good paths write both, saying that no event was applied to the snapshot
+        Path snap = dir.resolve("after.json");
+        Result ok = run("resolve", "../examples/contoso-small.json", "--out", state.toString(),
+                "--out-snapshot", snap.toString(), "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("wrote " + snap + " (snapshot with state, no event applied yet)"), ok.out());
+        assertTrue(Files.readString(state).startsWith("{"));
+    }
+
+    @Test
     @DisplayName("R19 preview-rule shows joins, leaves, licences, seats and new errors, and changes nothing")
     void previewRule(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("s.json");

@@ -75,7 +75,7 @@ public final class PlanRules {
             }
             return new PlanRules(conflicts, own.prerequisites, own.prohibitions, own.uniquenessPlans);
         } catch (JsonProcessingException e) {
-            throw new LicensimException("classpath:" + DEFAULT_RESOURCE + ": malformed JSON: " + e.getOriginalMessage(), e);
+            throw new LicensimException("classpath:" + DEFAULT_RESOURCE + ": malformed JSON: " + org.licensim.core.files.JsonSyntax.words(e), e);
         } catch (IOException e) {
             throw new LicensimException("cannot read " + DEFAULT_RESOURCE + ": " + e.getMessage(), e);
         }

@@ -19,7 +19,7 @@ public final class Dictionary {
     public static final int NULL = -1;
     /** Value to code: the id index's table, which compares a stored hash before the string (see {@link IdIndex}). */
     private final IdIndex codes;
-    private final List<String> values = new ArrayList<>();
+    private final ArrayList<String> values = new ArrayList<>();
     /** Whether this dictionary gives folded codes (an attribute column's; not a folded one's own). */
     private final boolean folds;
     /** The lower-case form of every value, and the folded code per code; null until first asked for. */
@@ -68,6 +68,12 @@ public final class Dictionary {
             }
         }
         return code;
+    }
+
+    /** Room for {@code n} values in all, made at once (a count that knows how many values come). */
+    void reserve(int n) {
+        codes.reserve(n);
+        values.ensureCapacity(n);
     }
 
     /** The code of {@code value}, or {@link #NULL} when it was never interned. */

@@ -184,6 +184,19 @@ final class IdIndex {
     }
 
     /**
+     * The scratch of {@link #getAll(char[], int[], int[], int[], int, int[], int, Batch)} for a
+     * thread of its own: lookups on two threads at once, while nothing is added, each with its
+     * own batch (the index's own scratch is for one thread at a time).
+     */
+    static final class Batch {
+        final int[] hash = new int[BLOCK];
+        final int[] slot = new int[BLOCK];
+        final long[] found = new long[BLOCK];
+        final String[] key = new String[BLOCK];
+        int sink;
+    }
+
+    /**
      * {@link #get} for each of {@code ids} into {@code out}, in passes over the batch (hashes, then
      * the home slots, then the ids stored there, then the comparisons) so that the table's cache
      * misses of different ids overlap instead of waiting one after another: a snapshot's member
@@ -239,7 +252,14 @@ final class IdIndex {
      * so that those misses overlap as well).
      */
     private void probe(int n) {
+        sink += probe(n, batchHash, batchSlot, batchFound, batchKey);
+    }
+
+    /** {@link #probe(int)} into the given scratch; returns what the touching pass read. */
+    private int probe(int n, int[] batchHash, int[] batchSlot, long[] batchFound, String[] batchKey) {
         int mask = mask();
+        long[] slots = this.slots;
+        String[] keys = this.keys;
         for (int j = 0; j < n; j++) {
             batchSlot[j] = batchHash[j] & mask;
         }
@@ -257,7 +277,7 @@ final class IdIndex {
             // the first character loads the id's characters too (a third miss per id, overlapped with the others)
             touched += k == null || k.isEmpty() ? 0 : k.charAt(0);
         }
-        sink += touched;
+        return touched;
     }
 
     /** What {@link #probe}'s touching pass read, kept so that the reads are made. */
@@ -270,19 +290,28 @@ final class IdIndex {
      * and {@code codes[j]} its {@link String#hashCode}.
      */
     void getAll(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, int absent) {
+        batch(Math.min(n, BLOCK));
         for (int from = 0; from < n; from += BLOCK) {
-            getBlock(chars, starts, lengths, codes, from, Math.min(n, from + BLOCK), out, absent);
+            sink += getBlock(chars, starts, lengths, codes, from, Math.min(n, from + BLOCK), out, absent, batchHash,
+                    batchSlot, batchFound, batchKey);
         }
     }
 
-    private void getBlock(char[] chars, int[] starts, int[] lengths, int[] codes, int from, int to, int[] out,
-                          int absent) {
+    /** {@link #getAll(char[], int[], int[], int[], int, int[], int)} with a scratch of the calling thread's own. */
+    void getAll(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, int absent, Batch b) {
+        for (int from = 0; from < n; from += BLOCK) {
+            b.sink += getBlock(chars, starts, lengths, codes, from, Math.min(n, from + BLOCK), out, absent, b.hash,
+                    b.slot, b.found, b.key);
+        }
+    }
+
+    private int getBlock(char[] chars, int[] starts, int[] lengths, int[] codes, int from, int to, int[] out,
+                         int absent, int[] batchHash, int[] batchSlot, long[] batchFound, String[] batchKey) {
         int n = to - from;
-        batch(n);
         for (int j = 0; j < n; j++) {
             batchHash[j] = mixCode(codes[from + j]);
         }
-        probe(n);
+        int touched = probe(n, batchHash, batchSlot, batchFound, batchKey);
         int mask = mask();
         for (int j = 0; j < n; j++) {
             int h = batchHash[j];
@@ -301,6 +330,7 @@ final class IdIndex {
             }
             out[from + j] = v;
         }
+        return touched;
     }
 
     private static boolean same(String key, char[] chars, int start, int length) {
@@ -322,6 +352,13 @@ final class IdIndex {
             h = 31 * h + chars[k];
         }
         return h;
+    }
+
+    /** Room for {@code n} ids in all without growing (one table of the final size instead of a doubling per power of two). */
+    void reserve(int n) {
+        while ((long) (n + 1) * 2 > keys.length) {
+            grow();
+        }
     }
 
     /** Whether {@code id} is mapped (values are indexes, never negative). */

@@ -158,6 +158,25 @@ public final class MultiColumn {
         length[user] = n;
     }
 
+    /** How many values the column holds, a user's replaced ones included (an upper bound of its distinct values). */
+    int valueCount() {
+        Strings l = lists;
+        return l != null ? l.used : values.size();
+    }
+
+    /**
+     * Room for users [0, {@code users}) and {@code n} more values, made at once in an encoded
+     * column, for a writer that knows how many come ({@link #setCodes} of every user in turn).
+     */
+    void reserve(int users, int n) {
+        encoded();
+        if (users > start.length) {
+            start = Arrays.copyOf(start, users);
+            length = Arrays.copyOf(length, users);
+        }
+        values.ensureCapacity(values.size() + n);
+    }
+
     /** Sets the user's values as codes of {@link #dictionary()} (an encoded column's). */
     void setCodes(int user, int[] codes, int n) {
         encoded();

@@ -222,6 +222,24 @@ public final class Users {
         }
     }
 
+    /**
+     * The scratch of a thread that looks ids up while another does too ({@link #indexesOf(char[],
+     * int[], int[], int[], int, int[], Lookups)}); users are not added meanwhile.
+     */
+    public static final class Lookups {
+        private final IdIndex.Batch batch = new IdIndex.Batch();
+    }
+
+    /** {@link #indexesOf(char[], int[], int[], int[], int, int[])} with the calling thread's own scratch. */
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, Lookups scratch) {
+        byId.getAll(chars, starts, lengths, codes, n, out, -1, scratch.batch);
+        for (int j = 0; j < n; j++) {
+            if (out[j] >= 0 && isDeleted(out[j])) {
+                out[j] = -1;
+            }
+        }
+    }
+
     /** {@link String#hashCode} of the id {@code chars[start, start + length)}, for {@link #indexesOf(char[], int[], int[], int[], int, int[])}. */
     public static int idCode(char[] chars, int start, int length) {
         return IdIndex.code(chars, start, length);
@@ -446,9 +464,13 @@ public final class Users {
             return;
         }
         // from scratch: a count that failed part way (out of memory on its thread) left nothing usable
-        proxyHolders = new int[16];
-        sharedAddresses = 0;
         int n = users < 0 ? size : users;
+        // every table at its final size at once: a million addresses grew each of them twenty times
+        int addresses = proxyColumn.valueCount();
+        proxyHolders = new int[Math.max(16, addresses)];
+        sharedAddresses = 0;
+        foldedProxyCodes.reserve(n, addresses);
+        foldedProxyCodes.dictionary().reserve(addresses);
         for (int u = 0; u < n; u++) {
             if (proxyColumn.count(u) > 0) {
                 indexProxyAddresses(u);

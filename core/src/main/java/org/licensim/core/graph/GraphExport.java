@@ -126,7 +126,7 @@ final class GraphExport {
             return JSON.readTree(f.toFile());
         } catch (JsonProcessingException e) {
             throw new LicensimException(f + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
-                    + e.getLocation().getColumnNr()) + ": not valid JSON: " + e.getOriginalMessage(), e);
+                    + e.getLocation().getColumnNr()) + ": not valid JSON: " + org.licensim.core.files.JsonSyntax.words(e), e);
         } catch (IOException e) {
             throw new LicensimException(f + ": cannot read: " + e.getMessage(), e);
         }

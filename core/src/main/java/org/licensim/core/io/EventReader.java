@@ -213,7 +213,7 @@ public final class EventReader implements Closeable {
             }
         } catch (JsonProcessingException e) {
             local.add(no, e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), null,
-                    "malformed JSON: " + e.getOriginalMessage());
+                    "malformed JSON: " + org.licensim.core.files.JsonSyntax.words(e));
         } catch (IOException e) {
             throw new LicensimException("cannot read events " + file + ": " + e.getMessage(), e);
         }

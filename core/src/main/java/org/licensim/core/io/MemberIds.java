@@ -31,11 +31,14 @@ final class MemberIds {
     int base;
     int[] found = new int[0];
     boolean missing;
+    /** Whether {@link #found} was filled before the chunk was handed off (by the parsing thread, helping). */
+    boolean lookedUp;
 
     void clear() {
         count = 0;
         used = 0;
         missing = false;
+        lookedUp = false;
     }
 
     void add(char[] text, int offset, int length, int line, int column) {

@@ -82,6 +82,11 @@ final class Pipeline<B> {
         return b;
     }
 
+    /** How many filled blocks wait for the working thread (a moment's count: it may take one meanwhile). */
+    int backlog() {
+        return filled.size();
+    }
+
     /** Gives a filled block to the working thread; gives up when it refused one. */
     void handOff(B b) throws IOException {
         put(b);

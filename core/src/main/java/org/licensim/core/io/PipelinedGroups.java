@@ -71,14 +71,49 @@ final class PipelinedGroups {
         }
     }
 
-    /** The other thread's part: the chunk's ids looked up among the users, the users found listed. */
-    private boolean lookUpChunk(MemberIds m) {
+    /** The other thread's own: the list it last grew, and the room it made there (chunks come group by group). */
+    private org.eclipse.collections.impl.list.mutable.primitive.IntArrayList grownList;
+    private int reserved;
+
+    /**
+     * From how many chunks waiting for the other thread this one looks up the ids of the chunk it
+     * hands off itself (the other thread then only lists the users found): where the lookups are
+     * the slower half (short ids, many members: the parsing runs ahead), both threads do them. A
+     * lookup's result does not depend on the thread, and the lists are still made in order by
+     * the other thread. Tests set it to 0 (this thread looks up every chunk) or to never.
+     */
+    int helpFrom = 2;
+    /** Each thread's own scratch for the lookups (they may look up at once). */
+    private final org.licensim.core.directory.Users.Lookups ownLookups = new org.licensim.core.directory.Users.Lookups();
+    private final org.licensim.core.directory.Users.Lookups otherLookups = new org.licensim.core.directory.Users.Lookups();
+
+    /** The chunk's ids looked up among the users into its {@code found}, with the calling thread's scratch. */
+    private void lookUp(MemberIds m, org.licensim.core.directory.Users.Lookups scratch) {
         int n = m.count;
         if (m.found.length < n) {
             m.found = new int[Math.max(n, MEMBER_CHUNK)];
         }
-        s.dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found);
+        s.dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found, scratch);
+    }
+
+    /** The other thread's part: the chunk's ids looked up among the users (unless done), the users found listed. */
+    private boolean lookUpChunk(MemberIds m) {
+        int n = m.count;
+        if (!m.lookedUp) {
+            lookUp(m, otherLookups);
+        }
         var list = m.list;
+        if (list != grownList) {
+            grownList = list;
+            reserved = 0;
+        }
+        int need = list.size() + n;
+        if (need > reserved) {
+            // doubling from the first chunk's size: a group of 100k members grew from 10 by half each time,
+            // three times its size in arrays made (and first touched) on this thread, the groups' slower one
+            reserved = Math.max(need, 2 * reserved);
+            list.ensureCapacity(reserved);
+        }
         for (int i = 0; i < n; i++) {
             int u = m.found[i];
             if (u >= 0) {
@@ -118,6 +153,11 @@ final class PipelinedGroups {
     /** The chunk being filled is full: handed off, an empty one takes its place for the same group. */
     private void nextChunk() throws IOException {
         MemberIds full = s.members;
+        if (memberPipe.backlog() >= helpFrom) {
+            lookUp(full, ownLookups);
+            full.lookedUp = true;
+            s.reader().chunksLookedUpByParser.incrementAndGet();
+        }
         memberPipe.handOff(full);
         MemberIds m = memberPipe.next();
         m.group = full.group;

@@ -62,6 +62,14 @@ final class Problems {
 
         /** Line and column only: building the JSON path costs more than reading the value, so hot loops skip it. */
         static Where cheap(JsonParser p) {
+            if (p.getClass() == com.fasterxml.jackson.core.json.UTF8StreamJsonParser.class
+                    && p.currentToken() != com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                // the token's position without a JsonLocation (and its content reference) per call: the
+                // same line and column (this parser's token column number is one past its location's, when >= 0)
+                var q = (com.fasterxml.jackson.core.json.UTF8StreamJsonParser) p;
+                int column = q.getTokenColumnNr();
+                return new Where(q.getTokenLineNr(), column < 0 ? column : column - 1, null);
+            }
             JsonLocation loc = p.currentTokenLocation();
             return new Where(loc.getLineNr(), loc.getColumnNr(), null);
         }
@@ -76,7 +84,9 @@ final class Problems {
         List<String> parts = new ArrayList<>();
         for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {
-                parts.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+                if (c.getEntryCount() > 0) { // none at the array's own '[': the path is the array's
+                    parts.add("[" + c.getCurrentIndex() + "]");
+                }
             } else if (c.inObject() && c.getCurrentName() != null) {
                 parts.add("." + c.getCurrentName());
             }

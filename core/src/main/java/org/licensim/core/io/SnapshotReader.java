@@ -65,6 +65,11 @@ public final class SnapshotReader {
         return read(file, size >= PIPELINE_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1);
     }
 
+    /** {@link PipelinedGroups#helpFrom} of this reader's two-thread reads (tests set it). */
+    int groupLookupsHelpFrom = 2;
+    /** How many chunks of member ids the parsing thread looked up itself in this reader's two-thread reads. */
+    final java.util.concurrent.atomic.AtomicInteger chunksLookedUpByParser = new java.util.concurrent.atomic.AtomicInteger();
+
     /** How many two-thread reads of this reader gave up and read the file again on one thread. */
     final java.util.concurrent.atomic.AtomicInteger readAgain = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -142,6 +147,11 @@ public final class SnapshotReader {
         /** Whether the users are read on two threads ({@link PipelinedUsers}); else one at a time. */
         private final boolean pipelined;
 
+        /** The reader this session reads for. */
+        SnapshotReader reader() {
+            return SnapshotReader.this;
+        }
+
         Session(String name, boolean pipelined) {
             problems = new Problems(name);
             fields = new JsonFields(problems);
@@ -184,6 +194,7 @@ public final class SnapshotReader {
                                 if (pipelined && seenSections.contains("users") && !problems.any()
                                         && p.currentToken() == JsonToken.START_ARRAY) {
                                     groupPipe = new PipelinedGroups(this);
+                                    groupPipe.helpFrom = groupLookupsHelpFrom;
                                     try {
                                         groupPipe.read(p);
                                     } finally {
@@ -242,7 +253,7 @@ public final class SnapshotReader {
                 } catch (JsonProcessingException e) {
                     problems.add(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                             e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), Problems.path(p),
-                            "malformed JSON: " + e.getOriginalMessage());
+                            "malformed JSON: " + org.licensim.core.files.JsonSyntax.words(e));
                     problems.throwIfAny();
                 }
             }

@@ -356,6 +356,50 @@ class SnapshotReaderPipelineTest {
     }
 
     @Test
+    @DisplayName("R22 groups read on two threads with the member lookups on either thread (the parsing thread looking "
+            + "up every chunk it hands off, or none): the one-thread reader's tenant, nested groups and unknown members included")
+    void lookupsOnEitherThread() throws Exception {
+        String base = snapshot(11, PipelinedGroups.MEMBER_CHUNK * 3 + 50, null, -1);
+        String nested = base.replace("{\"id\": \"g1\", \"members\": [", "{\"id\": \"g1\", \"members\": [\"g0\", \"g4\",\n  ");
+        String unknown = nested.replace("{\"id\": \"g2\", \"members\": [", "{\"id\": \"g2\", \"members\": [\"nobody\", ");
+        for (String json : new String[] {base, nested, unknown}) {
+            Path f = file("lookups.json", json);
+            String one;
+            try {
+                one = fingerprint(reader.read(f, false));
+            } catch (InvalidInputException x) {
+                one = x.problems().toString();
+            }
+            for (int helpFrom : new int[] {0, Integer.MAX_VALUE}) {
+                SnapshotReader r = SnapshotReader.withDefaults();
+                r.groupLookupsHelpFrom = helpFrom;
+                String two;
+                try {
+                    two = fingerprint(r.read(f, true));
+                } catch (InvalidInputException x) {
+                    two = x.problems().toString();
+                }
+                assertEquals(one, two, "lookups from " + helpFrom + " chunks waiting");
+                assertEquals(0, r.readAgain.get(), "read once, on two threads");
+                // from 0 waiting every full chunk is looked up by the parsing thread (several per group here); never: none
+                if (helpFrom == 0) {
+                    assertTrue(r.chunksLookedUpByParser.get() >= 6, "chunks the parsing thread looked up: "
+                            + r.chunksLookedUpByParser.get());
+                } else {
+                    assertEquals(0, r.chunksLookedUpByParser.get());
+                }
+            }
+        }
+        assertTrue(unknownProblems(unknown).contains("\"nobody\""), "the unknown member is reported");
+    }
+
+    private String unknownProblems(String json) throws Exception {
+        Path f = file("unknown.json", json);
+        InvalidInputException x = assertThrows(InvalidInputException.class, () -> reader.read(f, true));
+        return x.problems().toString();
+    }
+
+    @Test
     @DisplayName("the shipped examples read on two threads: the same tenant and resolved state as on one")
     void examples() throws Exception {
         for (String name : new String[] {"contoso-small.json", "two-groups-e3.json"}) {

@@ -201,6 +201,18 @@ class SnapshotReaderTest {
     }
 
     @Test
+    @DisplayName("a file cut short names where the unclosed array opened, in words; an array where an object belongs is named at its own path")
+    void cutShortAndArrayPaths() throws Exception {
+        InvalidInputException cut = invalid("{" + TENANT + ",\n\"users\": [{\"id\": \"u1\"}\n");
+        Problem p = cut.problems().get(0);
+        assertEquals("malformed JSON: the input ends before the array [ opened at line 2, column 10 is closed", p.message());
+        InvalidInputException array = invalid("[1, 2]");
+        assertEquals("$", array.problems().get(0).path());
+        InvalidInputException states = invalid("{" + TENANT + ", \"users\": [{\"id\": \"u1\", \"displayName\": [\"x\"]}]}");
+        assertEquals("$.users[0].displayName", states.problems().get(0).path(), states.problems().get(0).message());
+    }
+
+    @Test
     @DisplayName("every problem of a file is reported in one run, not just the first")
     void allProblems() throws Exception {
         InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [{\"skuId\": \"NOPE\"}, {\"skuId\": "

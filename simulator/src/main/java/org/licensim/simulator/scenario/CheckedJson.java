@@ -32,7 +32,7 @@ public abstract class CheckedJson {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new LicensimException(what + (loc == null ? "" : " line " + loc.getLineNr() + ", column "
-                    + loc.getColumnNr()) + ": malformed JSON: " + e.getOriginalMessage());
+                    + loc.getColumnNr()) + ": malformed JSON: " + org.licensim.core.files.JsonSyntax.words(e));
         }
     }
 

@@ -215,24 +215,25 @@ final class DemandCutoffs implements SeatStrategy {
                 licensedGroups.add(g);
             }
         }
-        // most products are not short: one aggregate union says so without the walk below
-        licensed.add(seen);
-        if (FastAggregation.or(licensed.iterator()).getLongCardinality() <= seats) {
-            return true;
-        }
-        licensed.remove(licensed.size() - 1);
+        // the walk: each group's new demands are what its members add to the union so far
+        RoaringBitmap directs = seen.clone();
         long left = seats - keys.size();
+        long before = seen.getLongCardinality();
         for (int i = 0; i < licensed.size(); i++) {
             RoaringBitmap m = licensed.get(i);
-            long fresh = m.getLongCardinality() - RoaringBitmap.andCardinality(m, seen);
-            if (left < fresh) {
+            seen.or(m);
+            long after = seen.getLongCardinality();
+            if (left < after - before) {
+                // the union before this group, again: the directs and the groups before it
+                List<RoaringBitmap> prior = new ArrayList<>(licensed.subList(0, i));
+                prior.add(directs);
                 limited[t] = true;
                 cutoff[t] = StateStore.snapshotGroupKey(licensedGroups.get(i),
-                        RoaringBitmap.andNot(m, seen).select((int) left));
+                        RoaringBitmap.andNot(m, FastAggregation.or(prior.iterator())).select((int) left));
                 return true;
             }
-            left -= fresh;
-            seen.or(m);
+            left -= after - before;
+            before = after;
         }
         return true;
     }
