@@ -52,6 +52,11 @@ public final class Dictionary {
         return new Dictionary(this);
     }
 
+    /** Makes room for {@code more} new values beyond those held (a simulation's day 0 knows how many users it hires). */
+    public void reserve(int more) {
+        codes.reserve(values.size() + more);
+    }
+
     /** The code of {@code value}, adding it when new; null maps to {@link #NULL}. */
     public int intern(String value) {
         if (value == null) {

@@ -60,6 +60,15 @@ public final class Users {
         multiColumns = schemaMultiColumns();
     }
 
+    /**
+     * Makes room for {@code more} new users, each with a proxy address of its own: their ids and
+     * folded addresses go into tables that no longer grow (and move every entry) while they come.
+     */
+    public void reserve(int more) {
+        byId.reserve(size + more);
+        foldedProxyCodes.dictionary().reserve(more);
+    }
+
     private Users(Users o) {
         o.proxyIndex();
         byId = o.byId.copy();
