@@ -52,11 +52,6 @@ public final class Dictionary {
         return new Dictionary(this);
     }
 
-    /** Makes room for {@code more} new values beyond those held (a simulation's day 0 knows how many users it hires). */
-    public void reserve(int more) {
-        codes.reserve(values.size() + more);
-    }
-
     /** The code of {@code value}, adding it when new; null maps to {@link #NULL}. */
     public int intern(String value) {
         if (value == null) {
@@ -75,7 +70,10 @@ public final class Dictionary {
         return code;
     }
 
-    /** Room for {@code n} values in all, made at once (a count that knows how many values come). */
+    /**
+     * Room for {@code n} values in all, made at once (a count that knows how many values come; a
+     * simulation's day 0 that knows how many users it hires).
+     */
     void reserve(int n) {
         codes.reserve(n);
         values.ensureCapacity(n);

@@ -66,7 +66,8 @@ public final class Users {
      */
     public void reserve(int more) {
         byId.reserve(size + more);
-        foldedProxyCodes.dictionary().reserve(more);
+        Dictionary folded = foldedProxyCodes.dictionary();
+        folded.reserve(folded.size() + more);
     }
 
     private Users(Users o) {
