@@ -354,13 +354,6 @@ final class IdIndex {
         return h;
     }
 
-    /** Room for {@code n} ids in all without growing (one table of the final size instead of a doubling per power of two). */
-    void reserve(int n) {
-        while ((long) (n + 1) * 2 > keys.length) {
-            grow();
-        }
-    }
-
     /** Whether {@code id} is mapped (values are indexes, never negative). */
     boolean contains(String id) {
         return get(id, -1) >= 0;
