@@ -138,6 +138,13 @@ final class IdIndex {
         return added;
     }
 
+    /** Makes room for {@code total} ids in all, so that adding them grows the table no more (each growth moves every slot). */
+    void reserve(int total) {
+        while ((long) (total + 1) * 2 > keys.length) {
+            grow();
+        }
+    }
+
     /** The slot holding {@code id} (hash {@code h}), or the free slot where it goes (room for one more made first). */
     private int slotFor(String id, int h) {
         if ((size + 1) * 2 > keys.length) {
