@@ -516,20 +516,30 @@ final class EventApplier {
      * the members that succeeded and failed): {@code step} for each of the first {@code n} members.
      */
     void processGroup(int g, int n, MemberStep step) {
-        processGroup(g, n, step, 0, 0);
+        processGroup(g, n, step, 0, 0, null);
     }
 
-    /** {@link #processGroup(int, int, MemberStep)} of a group whose record already counts members not processed. */
-    void processGroup(int g, int n, MemberStep step, int succeeded, int failed) {
+    /**
+     * {@link #processGroup(int, int, MemberStep)} of a group whose record already counts members
+     * not processed ({@code succeeded}, {@code failed}), leaving alone, in turn, the members
+     * {@code unchanged} (null: none) says processing would not change (counted as they are stored).
+     */
+    void processGroup(int g, int n, MemberStep step, int succeeded, int failed, java.util.function.IntPredicate unchanged) {
         unitsSucceeded = succeeded;
         unitsFailed = failed;
         r.groupStarted(g);
         for (int i = 0; i < n; i++) {
             int u = members.user(i);
+            if (unchanged != null && unchanged.test(u)) {
+                countMember(g, r.peek(u));
+                reprocessSkipped++;
+                reprocessProcessed--;
+                continue;
+            }
             r.begin(u);
             step.run(i, u);
             end(u);
-            countMember(g);
+            countMember(g, r.current());
         }
         r.groupFinished(g, unitsSucceeded, unitsFailed);
     }
@@ -555,14 +565,13 @@ final class EventApplier {
             r.begin(u);
             addition.run(i, u);
             end(u);
-            countMember(g);
+            countMember(g, r.current());
         }
         r.groupFinished(g, unitsSucceeded, unitsFailed);
     }
 
-    /** Counts the user just ended as succeeded or failed for group {@code g}'s processing record. */
-    private void countMember(int g) {
-        Entries cur = r.current();
+    /** Counts a member (its entries {@code cur}) as succeeded or failed for group {@code g}'s processing record. */
+    private void countMember(int g, Entries cur) {
         for (int i = 0; i < cur.size(); i++) {
             if (cur.src(i) == g && cur.state(i) != States.pack(States.ACTIVE, States.NONE)) {
                 unitsFailed++;

@@ -137,7 +137,7 @@ final class LicenceEvents {
             if (!any) {
                 continue;
             }
-            if (skip && a.r.retryChangesNothing(u)) {
+            if (skip && !a.r.retryDependsOnSeats(u) && a.r.retryChangesNothing(u, es)) {
                 if (groupFailed) {
                     skippedFailed++;
                 } else {
@@ -150,7 +150,9 @@ final class LicenceEvents {
         a.members.sortByKey(n);
         a.reprocessSkipped += skippedSucceeded + skippedFailed;
         a.reprocessProcessed += n;
-        a.processGroup(g, n, (i, u) -> { }, skippedSucceeded, skippedFailed);
+        // one whose errors wait for a seat is asked in turn: the members before it may take or free seats
+        a.processGroup(g, n, (i, u) -> { }, skippedSucceeded, skippedFailed,
+                skip ? u -> a.r.retryDependsOnSeats(u) && a.r.retryChangesNothing(u, a.r.peek(u)) : null);
     }
 
     /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */

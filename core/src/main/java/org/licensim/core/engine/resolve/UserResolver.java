@@ -593,15 +593,16 @@ public final class UserResolver {
      * come out differently when something it reads changed since the user was last processed as a
      * whole: the user's own sources, attributes and held licences (every change to those touches
      * the user: begin .. write), the tenant's rules and groups (events that change them mark every
-     * user, othersMayHaveChanged), free seats (a CountViolation is never taken as settled) and other
-     * users' proxy addresses (R16: whether the user collides is looked at again, it is cheap). So
-     * each user written right after a whole settle (settle(), nothing after it) records the
-     * generation it was settled in and which proxy collision its errors assume; a reprocess skips
-     * a member whose record is of the current generation and whose collision is as assumed:
-     * settling it would fail every failed source again with the same error and write nothing.
+     * user, othersMayHaveChanged), free seats and other users' proxy addresses (R10, R16: both
+     * are looked at again, they are cheap). So each user written right after a whole settle
+     * (settle(), nothing after it) records the generation it was settled in, which proxy collision
+     * its errors assume and whether one failed for want of a seat; a reprocess skips a member whose
+     * record is of the current generation, whose collision is as assumed and each of whose units
+     * that failed for a seat still finds a product it does not hold without a free seat: settling
+     * it would fail every failed source again with the same error and write nothing.
      */
 
-    /** Per user: generation << 2 | what its errors assume of R16 (RETRY_*), or 0 when unknown. */
+    /** Per user: generation << 3 | what its errors assume (RETRY_*: R16, seats), or 0 when unknown. */
     private int[] retryStamp = new int[0];
     private int generation = 1;
     /** Whether the open user's last step was a whole {@link #settle} (reset by every other step). */
@@ -611,13 +612,15 @@ public final class UserResolver {
     private static final int RETRY_ANY = 0;
     private static final int RETRY_NO_COLLISION = 1;
     private static final int RETRY_COLLISION = 2;
+    /** A unit failed for want of a seat (R10): it fails again only while one of its products has none free. */
+    private static final int RETRY_SEATS = 4;
 
     /**
      * Something a retry of any user reads beyond the user's own data changed (the tenant's rules, a
      * group's licences or plans, a new state store): no user's last settle tells what a retry does.
      */
     public void othersMayHaveChanged() {
-        if (++generation >= 1 << 29) {
+        if (++generation >= 1 << 28) {
             Arrays.fill(retryStamp, 0);
             generation = 1;
         }
@@ -627,22 +630,51 @@ public final class UserResolver {
      * Whether processing user {@code u} as a whole now (begin, settle, write) would change nothing:
      * it was last written right after a whole settle in this generation, every failed source
      * failed then for a reason only the user's own data decides (R15; R13 and R16 with the proxy
-     * collision it has now being the one it had then), none for want of a seat.
+     * collision it has now being the one it had then), or for want of a seat that is still not
+     * free (R10). {@code stored}: the user's entries as stored ({@link #peek}).
      */
-    public boolean retryChangesNothing(int u) {
+    public boolean retryChangesNothing(int u, Entries stored) {
         if (u >= retryStamp.length) {
             return false;
         }
         int s = retryStamp[u];
-        if (s >>> 2 != generation) {
+        if (s >>> 3 != generation) {
             return false;
         }
-        return switch (s & 3) {
+        boolean asAssumed = switch (s & 3) {
             case RETRY_ANY -> true;
             case RETRY_NO_COLLISION -> !users.hasProxyCollision(u);
             case RETRY_COLLISION -> users.hasProxyCollision(u);
             default -> false;
         };
+        return asAssumed && ((s & RETRY_SEATS) == 0 || stillNoSeat(stored));
+    }
+
+    /**
+     * Whether {@link #retryChangesNothing} of {@code u} looks at free seats, which the members
+     * processed before it in the same reprocess may take or free: it must then be asked in turn.
+     */
+    public boolean retryDependsOnSeats(int u) {
+        return u < retryStamp.length && (retryStamp[u] & RETRY_SEATS) != 0;
+    }
+
+    /** Whether each unit of {@code es} in Error/CountViolation has a product it does not hold with no free seat now. */
+    private boolean stillNoSeat(Entries es) {
+        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        for (int i = 0; i < es.size(); i++) {
+            if (es.state(i) != count) {
+                continue;
+            }
+            int src = es.src(i);
+            boolean blocked = false;
+            for (int j = 0; j < es.size() && !blocked; j++) {
+                blocked = es.src(j) == src && !es.held(es.product(j)) && !seats.hasFreeSeat(es.product(j), es.key(j));
+            }
+            if (!blocked) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Records what a retry of {@code u} would do, from its entries as written now (whole: after a settle). */
@@ -704,12 +736,25 @@ public final class UserResolver {
                         assume |= RETRY_NO_COLLISION; // R16 is checked before R13 for this unit
                     }
                 }
+                case States.COUNT_VIOLATION -> {
+                    // R15, R16 and R13 pass now as they passed then; the seats are looked at when asked
+                    if (isProhibited || rules.conflicts(unit, unionActive(src))) {
+                        return 0;
+                    }
+                    if (checksR16) {
+                        if (users.hasProxyCollision(u)) {
+                            return 0;
+                        }
+                        assume |= RETRY_NO_COLLISION;
+                    }
+                    assume |= RETRY_SEATS;
+                }
                 default -> {
-                    return 0; // a seat (R10) or anything else may come out otherwise
+                    return 0; // anything else may come out otherwise
                 }
             }
         }
-        return assume == (RETRY_COLLISION | RETRY_NO_COLLISION) ? 0 : generation << 2 | assume;
+        return (assume & 3) == (RETRY_COLLISION | RETRY_NO_COLLISION) ? 0 : generation << 3 | assume;
     }
 
     /** Rule bits of every entry of unit {@code src} of the open user (a failed unit's entries carry its demanded plans). */
