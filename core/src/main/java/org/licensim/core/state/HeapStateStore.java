@@ -109,6 +109,55 @@ public final class HeapStateStore implements StateStore {
         }
     }
 
+    /**
+     * Adopts every output (as {@link #bulkLoad} does) and fills their users' slots in the
+     * per-user index on {@code runAll}'s threads, one output each: the index arrays are
+     * already sized by {@link #prepareBulkLoad} and the outputs' users are disjoint, so no two
+     * threads write the same slot and none resizes an array.
+     */
+    @Override
+    public void bulkLoadAll(int[][] data, int[][] index, int[] n,
+                            java.util.function.Consumer<java.util.function.IntConsumer> runAll) {
+        if (segments.length + data.length > 127) {
+            throw new IllegalStateException("at most 127 bulk loads into one store");
+        }
+        byte[] ids = new byte[data.length];
+        int first = segments.length;
+        segments = Arrays.copyOf(segments, first + data.length);
+        for (int w = 0; w < data.length; w++) {
+            segments[first + w] = data[w];
+            ids[w] = (byte) (first + w + 1);
+        }
+        int[] highest = new int[data.length];
+        int[] st = start;
+        int[] cap = capacity;
+        int[] cnt = count;
+        byte[] sg = seg;
+        runAll.accept(w -> {
+            int[] ix = index[w];
+            byte id = ids[w];
+            int high = -1;
+            for (int i = 0, m = n[w]; i < m; i++) {
+                int u = ix[3 * i];
+                if (u >= st.length) {
+                    throw new IllegalStateException("bulk load of user " + u + " past the " + st.length
+                            + " users prepared for");
+                }
+                st[u] = ix[3 * i + 1];
+                cap[u] = ix[3 * i + 2];
+                cnt[u] = ix[3 * i + 2];
+                sg[u] = id;
+                high = Math.max(high, u);
+            }
+            highest[w] = high;
+        });
+        for (int high : highest) {
+            if (high >= users) {
+                users = high + 1;
+            }
+        }
+    }
+
     @Override
     public int users() {
         return users;

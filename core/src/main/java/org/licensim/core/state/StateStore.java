@@ -64,6 +64,21 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * {@link #bulkLoad} of several reconcile workers' outputs at once: output {@code w} is
+     * {@code data[w]} with {@code n[w]} (user, offset, count) triples in {@code index[w]}. The
+     * outputs' users are disjoint, and below the count given to {@link #prepareBulkLoad} first.
+     * A store whose per-user index can be filled from several threads at once does so with
+     * {@code runAll} (which runs its argument for every w in [0, {@code data.length}), on as
+     * many threads as it has); any other loads the outputs one after another.
+     */
+    default void bulkLoadAll(int[][] data, int[][] index, int[] n,
+                             java.util.function.Consumer<java.util.function.IntConsumer> runAll) {
+        for (int w = 0; w < data.length; w++) {
+            bulkLoad(data[w], index[w], n[w]);
+        }
+    }
+
+    /**
      * Marks everything written so far as the state after event {@code lastSeq} (-1: the snapshot
      * alone). The engine calls it after a reconcile and after each applied event; a persisted
      * store makes the writes since the previous commit durable as one step, the heap store has

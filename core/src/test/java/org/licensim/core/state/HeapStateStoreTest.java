@@ -67,6 +67,64 @@ class HeapStateStoreTest {
     }
 
     @Test
+    @DisplayName("Several outputs loaded at once, their users filled from two threads, read back as one bulk load each would give")
+    void bulkLoadAllFromTwoThreads() {
+        HeapStateStore s = new HeapStateStore();
+        int[][] data = new int[2][];
+        int[][] index = new int[2][];
+        int[] n = new int[2];
+        // output 0: users 0 (1 entry) and 3 (2 entries); output 1: users 5 (3 entries) and 9 (1 entry)
+        int[][] users = {{0, 3}, {5, 9}};
+        int[][] counts = {{1, 2}, {3, 1}};
+        for (int w = 0; w < 2; w++) {
+            data[w] = new int[(counts[w][0] + counts[w][1]) * StateStore.ENTRY_INTS];
+            index[w] = new int[6];
+            int at = 0;
+            for (int i = 0; i < 2; i++) {
+                System.arraycopy(entries(counts[w][i], 100 + users[w][i]), 0, data[w], at, counts[w][i] * StateStore.ENTRY_INTS);
+                index[w][3 * i] = users[w][i];
+                index[w][3 * i + 1] = at;
+                index[w][3 * i + 2] = counts[w][i];
+                at += counts[w][i] * StateStore.ENTRY_INTS;
+            }
+            n[w] = 2;
+        }
+        s.prepareBulkLoad(12);
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        s.bulkLoadAll(data, index, n, worker -> {
+            Thread other = new Thread(() -> {
+                threads.add(Thread.currentThread().getName());
+                worker.accept(1);
+            }, "second");
+            other.start();
+            threads.add(Thread.currentThread().getName());
+            worker.accept(0);
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(2, threads.size(), "the outputs were filled on two threads");
+        int[] got = new int[64 * StateStore.ENTRY_INTS];
+        for (int w = 0; w < 2; w++) {
+            for (int i = 0; i < 2; i++) {
+                int c = counts[w][i];
+                assertEquals(c, s.read(users[w][i], got), "user " + users[w][i]);
+                assertArrayEquals(entries(c, 100 + users[w][i]), Arrays.copyOf(got, c * StateStore.ENTRY_INTS));
+            }
+        }
+        assertEquals(0, s.count(4));
+        assertEquals(10, s.users(), "one past the highest user loaded, as one bulk load at a time leaves it");
+        // a loaded user that grows moves to the slab; its neighbours in the same output stay
+        s.write(5, entries(6, 7), 6);
+        assertEquals(6, s.read(5, got));
+        assertArrayEquals(entries(6, 7), Arrays.copyOf(got, 6 * StateStore.ENTRY_INTS));
+        assertEquals(1, s.read(9, got));
+        assertArrayEquals(entries(1, 109), Arrays.copyOf(got, StateStore.ENTRY_INTS));
+    }
+
+    @Test
     @DisplayName("More than 127 bulk loads, or more entries than an int slab holds, is refused with what to use instead")
     void limits() {
         HeapStateStore s = new HeapStateStore();

@@ -14,6 +14,9 @@ import org.licensim.core.directory.Groups;
 import org.licensim.core.engine.resolve.Entries;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.state.StateStore;
+import org.roaringbitmap.BitmapContainer;
+import org.roaringbitmap.Container;
+import org.roaringbitmap.ContainerPointer;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -216,14 +219,17 @@ final class DemandCutoffs implements SeatStrategy {
             }
         }
         // the walk: each group's new demands are what its members add to the union so far
-        RoaringBitmap directs = seen.clone();
+        RoaringBitmap directs = seen;
+        Container[] union = new Container[(r.users() >>> 16) + 1];
+        for (int k = 0; k < union.length; k++) {
+            union[k] = new BitmapContainer();
+        }
+        orInto(union, directs);
         long left = seats - keys.size();
-        long before = seen.getLongCardinality();
         for (int i = 0; i < licensed.size(); i++) {
             RoaringBitmap m = licensed.get(i);
-            seen.or(m);
-            long after = seen.getLongCardinality();
-            if (left < after - before) {
+            long fresh = orInto(union, m);
+            if (left < fresh) {
                 // the union before this group, again: the directs and the groups before it
                 List<RoaringBitmap> prior = new ArrayList<>(licensed.subList(0, i));
                 prior.add(directs);
@@ -232,10 +238,27 @@ final class DemandCutoffs implements SeatStrategy {
                         RoaringBitmap.andNot(m, FastAggregation.or(prior.iterator())).select((int) left));
                 return true;
             }
-            left -= after - before;
-            before = after;
+            left -= fresh;
         }
         return true;
+    }
+
+    /**
+     * Adds {@code m} to {@code union} (one container per 65,536 users, kept as bitsets from the
+     * start: a group's few members per container are set bit by bit, where a union of sorted
+     * arrays would copy the union so far) and returns how many of its members were not in it.
+     */
+    private static long orInto(Container[] union, RoaringBitmap m) {
+        long added = 0;
+        for (ContainerPointer p = m.getContainerPointer(); p.getContainer() != null; p.advance()) {
+            int k = p.key();
+            Container u = union[k];
+            int before = u.getCardinality();
+            u = u.ior(p.getContainer());
+            union[k] = u;
+            added += u.getCardinality() - before;
+        }
+        return added;
     }
 
     /**

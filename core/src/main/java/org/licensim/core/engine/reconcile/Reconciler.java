@@ -112,12 +112,21 @@ public final class Reconciler {
         return p.anyShort ? p : null;
     }
 
-    /** Stores the workers' outputs whole (the heap store adopts their arrays) and the consumed counts. */
+    /**
+     * Stores the workers' outputs whole (the heap store adopts their arrays and fills its
+     * per-user index from them one worker each) and the consumed counts.
+     */
     void store(WorkerOutput[] outs, int[] consumed) {
         store().prepareBulkLoad(users());
-        for (WorkerOutput o : outs) {
-            o.storeInto(store());
+        int[][] data = new int[outs.length][];
+        int[][] index = new int[outs.length][];
+        int[] n = new int[outs.length];
+        for (int w = 0; w < outs.length; w++) {
+            data[w] = outs[w].entries;
+            index[w] = outs[w].index();
+            n[w] = outs[w].users();
         }
+        store().bulkLoadAll(data, index, n, worker -> IntStream.range(0, outs.length).parallel().forEach(worker));
         setConsumed(consumed);
     }
 

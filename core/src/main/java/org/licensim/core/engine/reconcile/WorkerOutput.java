@@ -23,6 +23,11 @@ final class WorkerOutput {
         this.users = users;
     }
 
+    /** The (user, offset, count) triples, {@link #users} of them (the array itself: do not modify). */
+    int[] index() {
+        return index;
+    }
+
     /** How many users are listed. */
     int users() {
         return users;
