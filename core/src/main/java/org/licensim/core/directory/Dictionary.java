@@ -70,7 +70,10 @@ public final class Dictionary {
         return code;
     }
 
-    /** Room for {@code n} values in all, made at once (a count that knows how many values come). */
+    /**
+     * Room for {@code n} values in all, made at once (a count that knows how many values come; a
+     * simulation's day 0 that knows how many users it hires).
+     */
     void reserve(int n) {
         codes.reserve(n);
         values.ensureCapacity(n);

@@ -138,6 +138,13 @@ final class IdIndex {
         return added;
     }
 
+    /** Makes room for {@code total} ids in all, so that adding them grows the table no more (each growth moves every slot). */
+    void reserve(int total) {
+        while ((long) (total + 1) * 2 > keys.length) {
+            grow();
+        }
+    }
+
     /** The slot holding {@code id} (hash {@code h}), or the free slot where it goes (room for one more made first). */
     private int slotFor(String id, int h) {
         if ((size + 1) * 2 > keys.length) {
@@ -352,13 +359,6 @@ final class IdIndex {
             h = 31 * h + chars[k];
         }
         return h;
-    }
-
-    /** Room for {@code n} ids in all without growing (one table of the final size instead of a doubling per power of two). */
-    void reserve(int n) {
-        while ((long) (n + 1) * 2 > keys.length) {
-            grow();
-        }
     }
 
     /** Whether {@code id} is mapped (values are indexes, never negative). */

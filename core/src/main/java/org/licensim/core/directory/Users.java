@@ -60,6 +60,16 @@ public final class Users {
         multiColumns = schemaMultiColumns();
     }
 
+    /**
+     * Makes room for {@code more} new users, each with a proxy address of its own: their ids and
+     * folded addresses go into tables that no longer grow (and move every entry) while they come.
+     */
+    public void reserve(int more) {
+        byId.reserve(size + more);
+        Dictionary folded = foldedProxyCodes.dictionary();
+        folded.reserve(folded.size() + more);
+    }
+
     private Users(Users o) {
         o.proxyIndex();
         byId = o.byId.copy();

@@ -83,6 +83,7 @@ public final class Engine {
      * not closed.
      */
     public void useStore(StateStore other) {
+        resolver.othersMayHaveChanged();
         resolver.useStore(other);
     }
 
@@ -109,6 +110,7 @@ public final class Engine {
         if (store().users() > 0) {
             throw new IllegalStateException("reconcile() needs an empty state store");
         }
+        resolver.othersMayHaveChanged(); // the store is written by the reconcile, not user by user
         resolver.recordFeed(false);
         resolver.startSnapshot();
         reconcilePath = reconciler.reconcile(shortSeats, reconcileThreads);
@@ -117,6 +119,16 @@ public final class Engine {
         ledger.clearFreed();
         resolver.recordFeed(true);
         store().commit(lastSeq);
+    }
+
+    /**
+     * Members of reprocessed groups (SPEC R18) so far: {skipped, processed}. Skipped are those not
+     * all Active whose retry would change nothing (each failed source would fail again as it
+     * failed: {@link org.licensim.core.engine.resolve.UserResolver#retryChangesNothing}); for tests
+     * that must show both kinds met, and for profiles.
+     */
+    public long[] reprocessedMembers() {
+        return new long[] {events.reprocessSkipped, events.reprocessProcessed};
     }
 
     /** How the last {@link #reconcile()} settled its seats; null before the first. */

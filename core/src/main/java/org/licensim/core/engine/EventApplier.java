@@ -45,6 +45,9 @@ final class EventApplier {
     final UserData.Changes changes = new UserData.Changes();
     int unitsSucceeded;
     int unitsFailed;
+    /** Members of reprocessed groups left alone (their retry changes nothing), and those processed. */
+    long reprocessSkipped;
+    long reprocessProcessed;
     /** Whether the attribute change being applied moved the user into or out of a group. */
     boolean membershipMoved;
 
@@ -144,7 +147,28 @@ final class EventApplier {
     private final LicenceEvents licenceEvents = new LicenceEvents(this);
 
     void apply(Event e) {
+        if (!onlyItsUsers(e.kind())) {
+            r.othersMayHaveChanged();
+        }
         e.accept(handlers);
+    }
+
+    /**
+     * Whether an event of this kind changes what a retry of a user reads only through users it
+     * processes (each between begin and end), free seats and proxy addresses: the changes of one
+     * user, of one membership, of one direct licence, of units, a reprocess; a group's licences and
+     * their plans (every member is processed: {@link #reresolveGroup}, {@link #processGroup}) and its
+     * rule (the users it moves are processed; the others' memberships, which is what a retry
+     * reads, do not change). The others (a group created or deleted, a group's assignLicense)
+     * mark every user ({@link UserResolver#othersMayHaveChanged}).
+     */
+    private static boolean onlyItsUsers(Event.Kind k) {
+        return switch (k) {
+            case UserCreated, UserDeleted, UserAttributesChanged, MemberAdded, MemberRemoved, LicenseAssignedToUser,
+                    LicenseRemovedFromUser, UnitsChanged, Reprocess, LicenseAssignedToGroup, LicenseRemovedFromGroup,
+                    GroupDisabledPlansChanged, GroupRuleChanged -> true;
+            default -> false;
+        };
     }
 
     /** The handler of each event type. */
@@ -492,8 +516,13 @@ final class EventApplier {
      * the members that succeeded and failed): {@code step} for each of the first {@code n} members.
      */
     void processGroup(int g, int n, MemberStep step) {
-        unitsSucceeded = 0;
-        unitsFailed = 0;
+        processGroup(g, n, step, 0, 0);
+    }
+
+    /** {@link #processGroup(int, int, MemberStep)} of a group whose record already counts members not processed. */
+    void processGroup(int g, int n, MemberStep step, int succeeded, int failed) {
+        unitsSucceeded = succeeded;
+        unitsFailed = failed;
         r.groupStarted(g);
         for (int i = 0; i < n; i++) {
             int u = members.user(i);

@@ -116,23 +116,41 @@ final class LicenceEvents {
                 ? a.members.load(org.roaringbitmap.RoaringBitmap.and(a.groups.userMembers(g), tally.get().usersNotAllActive()))
                 : a.members.load(a.groups, g);
         int active = States.pack(States.ACTIVE, States.NONE);
+        // a member whose retry would fail every failed source again as it failed (UserResolver#retryChangesNothing)
+        // is not processed; it is counted in the group's record as processing it would count it
+        boolean skip = !a.dynamic.licenceDriven();
+        int skippedSucceeded = 0;
+        int skippedFailed = 0;
         for (int i = 0; i < m; i++) {
             int u = a.members.user(i);
             Entries es = a.r.peek(u);
             long oldestFailed = Long.MAX_VALUE;
             boolean any = false;
+            boolean groupFailed = false;
             for (int j = 0; j < es.size(); j++) {
                 any |= es.state(j) != active;
+                groupFailed |= es.src(j) == g && es.state(j) != active;
                 if (es.failed(j)) {
                     oldestFailed = Math.min(oldestFailed, es.key(j));
                 }
             }
-            if (any) {
-                a.members.set(n++, u, oldestFailed); // only held-back (ActiveWithError) sources: no demand, after the rest
+            if (!any) {
+                continue;
             }
+            if (skip && a.r.retryChangesNothing(u)) {
+                if (groupFailed) {
+                    skippedFailed++;
+                } else {
+                    skippedSucceeded++;
+                }
+                continue;
+            }
+            a.members.set(n++, u, oldestFailed); // only held-back (ActiveWithError) sources: no demand, after the rest
         }
         a.members.sortByKey(n);
-        a.processGroup(g, n, (i, u) -> { });
+        a.reprocessSkipped += skippedSucceeded + skippedFailed;
+        a.reprocessProcessed += n;
+        a.processGroup(g, n, (i, u) -> { }, skippedSucceeded, skippedFailed);
     }
 
     /** SPEC R18 with autoReprocess: freed seats go to the oldest demands that failed for want of them. */

@@ -82,9 +82,9 @@ final class Pipeline<B> {
         return b;
     }
 
-    /** How many filled blocks wait for the working thread (a moment's count: it may take one meanwhile). */
-    int backlog() {
-        return filled.size();
+    /** Whether a block is back to be filled now, so that {@link #next} would not wait (a moment's answer). */
+    boolean emptyBlockReady() {
+        return !empty.isEmpty();
     }
 
     /** Gives a filled block to the working thread; gives up when it refused one. */

@@ -76,13 +76,17 @@ final class PipelinedGroups {
     private int reserved;
 
     /**
-     * From how many chunks waiting for the other thread this one looks up the ids of the chunk it
-     * hands off itself (the other thread then only lists the users found): where the lookups are
-     * the slower half (short ids, many members: the parsing runs ahead), both threads do them. A
-     * lookup's result does not depend on the thread, and the lists are still made in order by
-     * the other thread. Tests set it to 0 (this thread looks up every chunk) or to never.
+     * When this thread looks up the ids of the chunk it hands off itself (the other thread then
+     * only lists the users found): {@link #HELP_WHEN_WAITING}, when no empty chunk is left for it
+     * to fill (it would wait for the other thread: where the lookups are the slower half, with
+     * short ids and many members, the parser runs ahead), so that it works instead of waiting. A
+     * lookup's result does not depend on the thread, and the lists are still made in order by the
+     * other thread. Tests set {@link #HELP_ALWAYS} or {@link #HELP_NEVER}.
      */
-    int helpFrom = 2;
+    int help = HELP_WHEN_WAITING;
+    static final int HELP_WHEN_WAITING = 0;
+    static final int HELP_ALWAYS = 1;
+    static final int HELP_NEVER = 2;
     /** Each thread's own scratch for the lookups (they may look up at once). */
     private final org.licensim.core.directory.Users.Lookups ownLookups = new org.licensim.core.directory.Users.Lookups();
     private final org.licensim.core.directory.Users.Lookups otherLookups = new org.licensim.core.directory.Users.Lookups();
@@ -153,7 +157,7 @@ final class PipelinedGroups {
     /** The chunk being filled is full: handed off, an empty one takes its place for the same group. */
     private void nextChunk() throws IOException {
         MemberIds full = s.members;
-        if (memberPipe.backlog() >= helpFrom) {
+        if (help == HELP_ALWAYS || help == HELP_WHEN_WAITING && !memberPipe.emptyBlockReady()) {
             lookUp(full, ownLookups);
             full.lookedUp = true;
             s.reader().chunksLookedUpByParser.incrementAndGet();

@@ -65,8 +65,8 @@ public final class SnapshotReader {
         return read(file, size >= PIPELINE_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1);
     }
 
-    /** {@link PipelinedGroups#helpFrom} of this reader's two-thread reads (tests set it). */
-    int groupLookupsHelpFrom = 2;
+    /** {@link PipelinedGroups#help} of this reader's two-thread reads (tests set it). */
+    int groupLookupsHelp = PipelinedGroups.HELP_WHEN_WAITING;
     /** How many chunks of member ids the parsing thread looked up itself in this reader's two-thread reads. */
     final java.util.concurrent.atomic.AtomicInteger chunksLookedUpByParser = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -194,7 +194,7 @@ public final class SnapshotReader {
                                 if (pipelined && seenSections.contains("users") && !problems.any()
                                         && p.currentToken() == JsonToken.START_ARRAY) {
                                     groupPipe = new PipelinedGroups(this);
-                                    groupPipe.helpFrom = groupLookupsHelpFrom;
+                                    groupPipe.help = groupLookupsHelp;
                                     try {
                                         groupPipe.read(p);
                                     } finally {

@@ -86,6 +86,8 @@ class DifferentialTest {
     static final java.util.Map<ReconcilePath, java.util.concurrent.atomic.AtomicInteger> RECONCILE_PATHS =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     static final PlanRules RULES = PlanRules.loadDefault(CATALOG);
+    /** Members of reprocessed groups the engine left alone (retry changes nothing) and processed, over all runs. */
+    static final java.util.concurrent.atomic.AtomicLongArray REPROCESSED = new java.util.concurrent.atomic.AtomicLongArray(2);
 
     @Test
     @DisplayName("R1-R22 engine equals the reference model after every event of random histories")
@@ -116,7 +118,8 @@ class DifferentialTest {
                 + "every one (%.1f s, %,.0f events/s with the model and the checks)", events, runs, seconds, events / seconds));
         StringBuilder cov = new StringBuilder();
         APPLIED.forEach((k, v) -> cov.append(String.format("  %-26s applied %6d  rejected %6d%n", k, v[0], v[1])));
-        System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconcile paths: " + RECONCILE_PATHS);
+        System.out.println(cov + "  states seen: " + STATES_SEEN + "\n  reconcile paths: " + RECONCILE_PATHS
+                + "\n  group reprocess members skipped / processed: " + REPROCESSED);
         assertTrue(only >= 0 || events >= 100_000, "CI must run at least 10^5 random events, ran " + events);
         if (only < 0) {
             // the histories must really exercise every event type and every outcome, or agreement proves little
@@ -136,6 +139,10 @@ class DifferentialTest {
                     "ActiveWithError/DependencyViolation")) {
                 assertTrue(STATES_SEEN.contains(st), "no random history reached " + st + "; seen " + STATES_SEEN);
             }
+            // R18: a group's reprocess leaves alone members whose retry changes nothing; the model
+            // processes every one, so agreement proves the skip only if both kinds are common
+            assertTrue(REPROCESSED.get(0) >= 100 && REPROCESSED.get(1) >= 100,
+                    "group reprocesses must both skip and process members, at least 100 each: " + REPROCESSED);
         }
     }
 
@@ -465,6 +472,7 @@ class DifferentialTest {
             }
             model.reconcile();
             String d = compare(engine, model, "after reconcile", null);
+            long[] reprocessed = engine.reprocessedMembers();
             if (d != null) {
                 return d;
             }
@@ -515,6 +523,12 @@ class DifferentialTest {
                         APPLIED.computeIfAbsent(e.type() + " (" + shape + ")", k -> new int[2])[engineRejected == null ? 0 : 1]++;
                     }
                     APPLIED.computeIfAbsent(kind, k -> new int[2])[engineRejected == null ? 0 : 1]++;
+                }
+                if (!shrinking && e instanceof Event.Reprocess) {
+                    long[] before = reprocessed;
+                    reprocessed = engine.reprocessedMembers();
+                    REPROCESSED.addAndGet(0, reprocessed[0] - before[0]);
+                    REPROCESSED.addAndGet(1, reprocessed[1] - before[1]);
                 }
                 if ((engineRejected == null) != (modelRejected == null)) {
                     return "event " + e + ": engine " + (engineRejected == null ? "applied it" : "rejected it: "

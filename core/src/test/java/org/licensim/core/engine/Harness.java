@@ -37,6 +37,11 @@ final class Harness {
 
     /** With {@code membership} deciding dynamic groups (the rule language, or the listed members). */
     Harness(String snapshotJson, DynamicMembership membership) {
+        this(snapshotJson, membership, new HeapStateStore());
+    }
+
+    /** With the engine's state in {@code store} (a simulation's {@link org.licensim.core.state.TalliedStore}). */
+    Harness(String snapshotJson, DynamicMembership membership, org.licensim.core.state.StateStore store) {
         try {
             tenant = SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(
                     snapshotJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "snapshot.json");
@@ -46,7 +51,7 @@ final class Harness {
         if (membership instanceof org.licensim.core.rules.RuleMembership rules) {
             rules.applyTo(tenant);
         }
-        engine = new Engine(tenant, new HeapStateStore(), new ChangeFeed(), membership);
+        engine = new Engine(tenant, store, new ChangeFeed(), membership);
         engine.reconcile();
     }
 

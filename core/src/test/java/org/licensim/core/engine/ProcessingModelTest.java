@@ -158,6 +158,35 @@ class ProcessingModelTest {
         assertEquals(List.of(), h.rejections);
     }
 
+    @Test
+    @DisplayName("R18 R16 a group's reprocess leaves a member whose retry cannot change alone, and retries it once another user's proxy address collides with its own")
+    void reprocessRetriesWhatAnotherUserChanged() {
+        // u1 holds E1 (GE1) and wants E3 (GE3): E3 conflicts (R13). Both have Exchange, so R16 is checked first.
+        String snapshot = tenant(5, 5, "{\"id\": \"GE1\", \"members\": [\"u1\"]}, {\"id\": \"GE3\", \"members\": [\"u1\"]}",
+                E1_E3).replace("{\"id\": \"u1\", \"usageLocation\": \"NL\"}",
+                "{\"id\": \"u1\", \"usageLocation\": \"NL\", \"proxyAddresses\": [\"SMTP:a@x.example\"]}");
+        Harness h = new Harness(snapshot, org.licensim.core.rules.DynamicMembership.MEMBER_LISTS,
+                new org.licensim.core.state.TalliedStore(new org.licensim.core.state.HeapStateStore()));
+        List<String> conflict = List.of("STANDARDPACK|GE1|Active|None", "ENTERPRISEPACK|GE3|Error|MutuallyExclusiveViolation");
+        assertEquals(conflict, h.sources("u1"));
+        // the first reprocess processes u1 as a whole; nothing of u1's changes after it (u2's membership is
+        // u2's), so the second has nothing to retry
+        h.events(ev(1, "MemberAdded", "\"groupId\":\"GE3\",\"memberId\":\"u2\""));
+        h.events(ev(2, "MemberRemoved", "\"groupId\":\"GE3\",\"memberId\":\"u2\""));
+        h.events(ev(3, "Reprocess", "\"groupId\":\"GE3\""));
+        h.events(ev(4, "Reprocess", "\"groupId\":\"GE3\""));
+        assertEquals(conflict, h.sources("u1"));
+        long[] afterQuiet = h.engine.reprocessedMembers();
+        assertEquals(1, afterQuiet[0], "u1 left alone by the second reprocess at least");
+        // u2 takes u1's address: u1's retry now meets R16 before R13, which a reprocess must show
+        h.events(ev(5, "UserAttributesChanged", "\"userId\":\"u2\",\"attributes\":{\"proxyAddresses\":[\"smtp:A@x.example\"]}"));
+        assertEquals(conflict, h.sources("u1"), "a failed source of a user the change does not touch is not retried");
+        h.events(ev(6, "Reprocess", "\"groupId\":\"GE3\""));
+        assertEquals(List.of("STANDARDPACK|GE1|Active|None", "ENTERPRISEPACK|GE3|Error|UniquenessViolation"), h.sources("u1"));
+        assertEquals(afterQuiet[1] + 1, h.engine.reprocessedMembers()[1], "u1 processed again");
+        assertEquals(List.of(), h.rejections);
+    }
+
     private static String assign(String target, String add, String remove) {
         return target + ",\"addLicenses\":[" + add + "],\"removeLicenses\":[" + remove + "]";
     }

@@ -370,19 +370,19 @@ class SnapshotReaderPipelineTest {
             } catch (InvalidInputException x) {
                 one = x.problems().toString();
             }
-            for (int helpFrom : new int[] {0, Integer.MAX_VALUE}) {
+            for (int help : new int[] {PipelinedGroups.HELP_ALWAYS, PipelinedGroups.HELP_NEVER}) {
                 SnapshotReader r = SnapshotReader.withDefaults();
-                r.groupLookupsHelpFrom = helpFrom;
+                r.groupLookupsHelp = help;
                 String two;
                 try {
                     two = fingerprint(r.read(f, true));
                 } catch (InvalidInputException x) {
                     two = x.problems().toString();
                 }
-                assertEquals(one, two, "lookups from " + helpFrom + " chunks waiting");
+                assertEquals(one, two, help == PipelinedGroups.HELP_ALWAYS ? "every chunk looked up by the parser" : "none");
                 assertEquals(0, r.readAgain.get(), "read once, on two threads");
-                // from 0 waiting every full chunk is looked up by the parsing thread (several per group here); never: none
-                if (helpFrom == 0) {
+                // always: every chunk handed off is looked up by the parsing thread (several per group here); never: none
+                if (help == PipelinedGroups.HELP_ALWAYS) {
                     assertTrue(r.chunksLookedUpByParser.get() >= 6, "chunks the parsing thread looked up: "
                             + r.chunksLookedUpByParser.get());
                 } else {

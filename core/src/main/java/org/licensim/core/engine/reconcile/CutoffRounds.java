@@ -71,7 +71,7 @@ final class CutoffRounds implements SeatStrategy {
         Rounds.Recorder[] recorders = new Rounds.Recorder[r.threads];
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, x.cutoff);
-            recorders[w] = x.new Recorder(true);
+            recorders[w] = x.new Recorder(true, 0);
             out[w] = new Phase1Worker(r, seatsOf[w], x.groupLimited, true)
                     .resolveUsers(r.from(w), r.to(w), estimates[w], recorders[w]);
         });
@@ -101,9 +101,13 @@ final class CutoffRounds implements SeatStrategy {
      * The iteration's state: per limited product and user, the keys of the user's first and last
      * seat checks, of the demand that took a seat and of the first demand refused, each as a
      * {@link Keys code} (an int relative to the user; 0: none), with how many users take and are
-     * refused, kept as users are resolved again (not counted over every user each round). A user
-     * resolved again leaves its entries in that round's worker output, not in an array of its
-     * own. Every pass over all users runs on the reconciler's workers.
+     * refused, kept as users are resolved again (not counted over every user each round). Each
+     * recording worker also lists, per product, the users it recorded with a refusal of it: a
+     * round whose cutoffs all rise looks only at those (a check at or past the old cutoff was
+     * refused), where its record is still current, both to select the cutoffs among refusals and
+     * to find who is resolved again. A user resolved again leaves its entries in that round's
+     * worker output, not in an array of its own. Every pass over all users runs on the
+     * reconciler's workers.
      */
     private static final class Rounds {
         final Reconciler r;
@@ -137,8 +141,10 @@ final class CutoffRounds implements SeatStrategy {
         final long[] redone;
         final List<int[]> outputs = new ArrayList<>();
         final IntArrayList redoneUsers = new IntArrayList();
-        /** Scratch of {@link #nextRound}: whether user u is resolved again this round. */
+        /** Scratch of {@link #nextRound}: whether user u is resolved again this round (all false between rounds). */
         final boolean[] redo;
+        /** Every recorder so far: their refusers are, among others, every user whose record holds a refusal. */
+        final List<Recorder> all = new ArrayList<>();
 
         Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys) {
             this.r = r;
@@ -225,14 +231,22 @@ final class CutoffRounds implements SeatStrategy {
         /** One worker's recording of the users it resolves: their checks into the records, the counts' change. */
         final class Recorder implements Phase1Worker.Checks {
             final int[] delta = new int[2 * limited.length];
+            /** The output its users' entries are in ({@link #redone}'s id; 0: phase 1's): a user's record is this recorder's while they agree. */
+            final int id;
+            /** Per limited product, the users it recorded with a refusal of it, in the order recorded. */
+            final IntArrayList[] refusers = new IntArrayList[limited.length];
             private final int[] mine = new int[limited.length];
             private final int[] stamp = new int[limited.length];
             private int mark;
             /** Whether each user is recorded for the first time (phase 1: every record is still empty). */
             private final boolean fresh;
 
-            Recorder(boolean fresh) {
+            Recorder(boolean fresh, int id) {
                 this.fresh = fresh;
+                this.id = id;
+                for (int t : limitedList) {
+                    refusers[t] = new IntArrayList();
+                }
             }
 
             @Override
@@ -254,6 +268,9 @@ final class CutoffRounds implements SeatStrategy {
                     int refusedAt = keys.code(u, seats.denied[t]);
                     delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
                     denied[cell] = refusedAt;
+                    if (refusedAt != Keys.NONE) {
+                        refusers[t].add(u);
+                    }
                 }
             }
         }
@@ -261,6 +278,7 @@ final class CutoffRounds implements SeatStrategy {
         /** Adds the recorders' changes to the counts of takes and refusals. */
         void add(Recorder[] recorders) {
             int products = limited.length;
+            all.addAll(Arrays.asList(recorders));
             for (Recorder rec : recorders) {
                 for (int t = 0; t < products; t++) {
                     takes[t] += rec.delta[t];
@@ -299,10 +317,54 @@ final class CutoffRounds implements SeatStrategy {
             }
             long[] from = new long[products];
             long[] to = new long[products];
+            boolean allUp = true;
             for (int t : movedList) {
+                allUp &= next[t] > cutoff[t];
                 from[t] = Math.min(next[t], cutoff[t]);
                 to[t] = Math.max(next[t], cutoff[t]);
                 cutoff[t] = next[t];
+            }
+            if (allUp) {
+                // every moved cutoff went up, from the old one: a user redone has a check at or past
+                // the old cutoff, which refused it, so it is among the users recorded with a refusal
+                // of that product (each looked at where its record is current)
+                List<int[]> tasks = new ArrayList<>();
+                for (int t : movedList) {
+                    for (int i = 0; i < all.size(); i++) {
+                        if (!all.get(i).refusers[t].isEmpty()) {
+                            tasks.add(new int[] {t, i});
+                        }
+                    }
+                }
+                tasks.parallelStream().forEach(task -> {
+                    int t = task[0];
+                    Recorder rec = all.get(task[1]);
+                    IntArrayList us = rec.refusers[t];
+                    int s = slot[t];
+                    for (int i = 0, m = us.size(); i < m; i++) {
+                        int u = us.get(i);
+                        int cell = u * width + s;
+                        if (current(rec, u) && check[cell] != Keys.NONE && keys.key(u, check[cell]) >= from[t]
+                                && keys.key(u, first[cell]) < to[t]) {
+                            redo[u] = true;
+                        }
+                    }
+                });
+            } else {
+                int chunks = Math.max(1, r.threads * 4);
+                int span = (n + chunks - 1) / chunks;
+                IntStream.range(0, chunks).parallel().forEach(c -> {
+                    for (int u = c * span, end = Math.min(n, u + span); u < end; u++) {
+                        boolean again = false;
+                        int row = u * width;
+                        for (int t : movedList) {
+                            int k = check[row + slot[t]];
+                            again |= k != Keys.NONE && keys.key(u, k) >= from[t]
+                                    && keys.key(u, first[row + slot[t]]) < to[t];
+                        }
+                        redo[u] = again;
+                    }
+                });
             }
             int chunks = Math.max(1, r.threads * 4);
             int span = (n + chunks - 1) / chunks;
@@ -310,15 +372,7 @@ final class CutoffRounds implements SeatStrategy {
             IntStream.range(0, chunks).parallel().forEach(c -> {
                 int count = 0;
                 for (int u = c * span, end = Math.min(n, u + span); u < end; u++) {
-                    boolean again = false;
-                    int row = u * width;
-                    for (int t : movedList) {
-                        int k = check[row + slot[t]];
-                        again |= k != Keys.NONE && keys.key(u, k) >= from[t]
-                                && keys.key(u, first[row + slot[t]]) < to[t];
-                    }
-                    redo[u] = again;
-                    count += again ? 1 : 0;
+                    count += redo[u] ? 1 : 0;
                 }
                 counts[c] = count;
             });
@@ -332,6 +386,7 @@ final class CutoffRounds implements SeatStrategy {
                 for (int u = c * span, end = Math.min(n, u + span); u < end; u++) {
                     if (redo[u]) {
                         list[at++] = u;
+                        redo[u] = false;
                     }
                 }
             });
@@ -363,6 +418,27 @@ final class CutoffRounds implements SeatStrategy {
             if (!any) {
                 return;
             }
+            if (!takesKind) {
+                // the refusals are few: each product's from its refusers whose record is current
+                IntStream.range(0, width).parallel().filter(i -> into[i] != null).forEach(i -> {
+                    int t = limitedList[i];
+                    long[] a = into[i];
+                    int k = 0;
+                    for (Recorder rec : all) {
+                        IntArrayList us = rec.refusers[t];
+                        for (int j = 0, m = us.size(); j < m; j++) {
+                            int u = us.get(j);
+                            if (current(rec, u)) {
+                                a[k++] = keys.key(u, denied[u * width + i]);
+                            }
+                        }
+                    }
+                    if (k != refused[t]) {
+                        throw new IllegalStateException("product " + t + ": " + k + " refusals found, " + refused[t] + " counted");
+                    }
+                });
+                return;
+            }
             for (int u = 0, cell = 0; u < n; u++) {
                 for (int i = 0; i < width; i++, cell++) {
                     int c = codes[cell];
@@ -389,14 +465,14 @@ final class CutoffRounds implements SeatStrategy {
             }
             IntStream.range(0, threads).parallel().forEach(w -> {
                 firstRedone[w] = new IntArrayList();
-                Recorder rec = new Recorder(false);
+                int id = base + w + 1;
+                Recorder rec = new Recorder(false, id);
                 recorders[w] = rec;
                 CutoffSeats seats = new CutoffSeats(limited, cutoff);
                 Phase1Worker worker = new Phase1Worker(r, seats, groupLimited, true);
                 int from = w * chunk;
                 int to = Math.min(list.length, (w + 1) * chunk);
                 worker.startOutput(4L * Math.max(0, to - from));
-                int id = base + w + 1;
                 for (int i = from; i < to; i++) {
                     int u = list[i];
                     int at = worker.top();
@@ -444,6 +520,11 @@ final class CutoffRounds implements SeatStrategy {
                 }
             }
             return k;
+        }
+
+        /** Whether {@code rec} made user {@code u}'s record as it stands (the user was not resolved again after). */
+        boolean current(Recorder rec, int u) {
+            return rec.id == (int) (redone[u] >>> 48);
         }
 
         /** The output user {@code u}'s entries were last left in. */

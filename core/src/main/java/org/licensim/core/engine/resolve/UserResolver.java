@@ -146,6 +146,7 @@ public final class UserResolver {
 
     public void begin(int u) {
         openUser = u;
+        settled = false;
         int n = store.count(u);
         if (n > StateStore.MAX_ENTRIES) {
             throw new LicensimException("user \"" + users.nameOf(u) + "\" has " + n + " licence sources, more than the "
@@ -194,6 +195,7 @@ public final class UserResolver {
             finish(u);
         }
         touch.clear();
+        settled = true;
     }
 
     /**
@@ -202,6 +204,7 @@ public final class UserResolver {
      * product it has no entry of yet takes a new key of the current event (SPEC R11).
      */
     public void demandUnit(int src) {
+        settled = false;
         touch.demand(src, newEventKey());
     }
 
@@ -219,6 +222,8 @@ public final class UserResolver {
         boolean begun = openUser == u;
         openUser = -1;
         touch.clear();
+        noteRetry(u, begun && settled);
+        settled = false;
         // a user whose entries came out as they went in (a reprocess retrying what fails again,
         // most of a weekly reprocess of a big group) has nothing to store and no waiting demand moved
         if (!begun || u >= store.users() || !cur.sameAs(old)) {
@@ -235,7 +240,11 @@ public final class UserResolver {
      * taken or released, the scratch its entries; nothing is written.
      */
     public void rollback() {
+        if (openUser >= 0) {
+            noteRetry(openUser, false);
+        }
         openUser = -1;
+        settled = false;
         touch.clear();
         for (int i = 0; i < cur.size(); i++) {
             int t = cur.product(i);
@@ -270,6 +279,7 @@ public final class UserResolver {
 
     /** Frees every seat the user holds and drops all its entries (SPEC R20; between begin and write). */
     public void releaseAll() {
+        settled = false;
         for (int i = 0; i < cur.size(); i++) {
             int t = cur.product(i);
             if (cur.holds(i) && cur.firstHolder(i, t)) {
@@ -281,6 +291,7 @@ public final class UserResolver {
 
     /** Forgets the previous user's scratch (a reconcile worker resolving users straight from the directory). */
     public void clear() {
+        settled = false;
         cur.clear();
         old.clear();
     }
@@ -344,6 +355,7 @@ public final class UserResolver {
      * product of the unit in Error (R12), which takes away any product the unit alone gave.
      */
     public int processUnit(int u, int src, long newKey) {
+        settled = false;
         int n = d.of(u, src);
         if (n == 0) {
             return States.NONE;
@@ -406,6 +418,7 @@ public final class UserResolver {
      * ({@code incoming}, rule bits): R14 is judged on the state after both (SPEC R23).
      */
     public void removeSource(int u, int src, int onlyT, License convertFrom, long incoming) {
+        settled = false;
         for (int i = cur.size() - 1; i >= 0; i--) {
             if (cur.src(i) == src && (onlyT < 0 || cur.product(i) == onlyT) && !cur.holds(i)) {
                 cur.remove(i);
@@ -492,6 +505,8 @@ public final class UserResolver {
      * plan whose prerequisite is missing.
      */
     public void finish(int u) {
+        settled = false;
+        finishFixed = false;
         for (int pass = 0; pass < 64; pass++) {
             boolean changed = false;
             for (int i = 0; i < cur.size() && !changed; i++) {
@@ -529,6 +544,7 @@ public final class UserResolver {
                 changed = true;
             }
             if (!changed) {
+                finishFixed = true;
                 break;
             }
         }
@@ -564,6 +580,143 @@ public final class UserResolver {
         long r = 0;
         for (int i = 0; i < cur.size(); i++) {
             if (StateStore.isDirect(cur.src(i)) && cur.holds(i)) {
+                r |= rules.ruleMask(cur.mask(i));
+            }
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ what a retry could change
+
+    /*
+     * A reprocess (SPEC R18) retries every failed source of a member in R11 order. A retry can only
+     * come out differently when something it reads changed since the user was last processed as a
+     * whole: the user's own sources, attributes and held licences (every change to those touches
+     * the user: begin .. write), the tenant's rules and groups (events that change them mark every
+     * user, othersMayHaveChanged), free seats (a CountViolation is never taken as settled) and other
+     * users' proxy addresses (R16: whether the user collides is looked at again, it is cheap). So
+     * each user written right after a whole settle (settle(), nothing after it) records the
+     * generation it was settled in and which proxy collision its errors assume; a reprocess skips
+     * a member whose record is of the current generation and whose collision is as assumed:
+     * settling it would fail every failed source again with the same error and write nothing.
+     */
+
+    /** Per user: generation << 2 | what its errors assume of R16 (RETRY_*), or 0 when unknown. */
+    private int[] retryStamp = new int[0];
+    private int generation = 1;
+    /** Whether the open user's last step was a whole {@link #settle} (reset by every other step). */
+    private boolean settled;
+    /** Whether the last {@link #finish} stopped because nothing changed (not at its pass limit). */
+    private boolean finishFixed;
+    private static final int RETRY_ANY = 0;
+    private static final int RETRY_NO_COLLISION = 1;
+    private static final int RETRY_COLLISION = 2;
+
+    /**
+     * Something a retry of any user reads beyond the user's own data changed (the tenant's rules, a
+     * group's licences or plans, a new state store): no user's last settle tells what a retry does.
+     */
+    public void othersMayHaveChanged() {
+        if (++generation >= 1 << 29) {
+            Arrays.fill(retryStamp, 0);
+            generation = 1;
+        }
+    }
+
+    /**
+     * Whether processing user {@code u} as a whole now (begin, settle, write) would change nothing:
+     * it was last written right after a whole settle in this generation, every failed source
+     * failed then for a reason only the user's own data decides (R15; R13 and R16 with the proxy
+     * collision it has now being the one it had then), none for want of a seat.
+     */
+    public boolean retryChangesNothing(int u) {
+        if (u >= retryStamp.length) {
+            return false;
+        }
+        int s = retryStamp[u];
+        if (s >>> 2 != generation) {
+            return false;
+        }
+        return switch (s & 3) {
+            case RETRY_ANY -> true;
+            case RETRY_NO_COLLISION -> !users.hasProxyCollision(u);
+            case RETRY_COLLISION -> users.hasProxyCollision(u);
+            default -> false;
+        };
+    }
+
+    /** Records what a retry of {@code u} would do, from its entries as written now (whole: after a settle). */
+    private void noteRetry(int u, boolean whole) {
+        int stamp = whole ? retryStamp(u) : 0;
+        if (u >= retryStamp.length) {
+            if (stamp == 0) {
+                return;
+            }
+            retryStamp = Arrays.copyOf(retryStamp, Math.max(u + 1, retryStamp.length + (retryStamp.length >> 1) + 16));
+        }
+        retryStamp[u] = stamp;
+    }
+
+    /**
+     * The open user {@code u}'s stamp after a whole settle, or 0 when a retry could come out
+     * otherwise. Each failed unit is judged again against the entries as they are now (a later
+     * unit's grant in the same settle may have changed what it conflicts with), exactly as
+     * {@link #processUnit} would: it must fail with the error it holds.
+     */
+    private int retryStamp(int u) {
+        if (!finishFixed) {
+            return 0;
+        }
+        int assume = RETRY_ANY;
+        long prohibited = rules.prohibitedAt(users.usageLocationCode(u));
+        for (int i = 0; i < cur.size(); i++) {
+            int s = cur.state(i);
+            if (States.holds(s)) {
+                continue; // held: kept or settled by finish() from the user's own sources alone
+            }
+            if (States.state(s) != States.ERROR) {
+                return 0;
+            }
+            int src = cur.src(i);
+            long unit = unitRuleBits(src);
+            boolean isProhibited = (unit & prohibited) != 0;
+            boolean checksR16 = !isProhibited && (unit & rules.uniqueness()) != 0;
+            switch (States.error(s)) {
+                case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> {
+                    if (!isProhibited) {
+                        return 0;
+                    }
+                }
+                case States.UNIQUENESS_VIOLATION -> {
+                    if (!checksR16 || !users.hasProxyCollision(u)) {
+                        return 0;
+                    }
+                    assume |= RETRY_COLLISION;
+                }
+                case States.MUTUALLY_EXCLUSIVE_VIOLATION -> {
+                    if (isProhibited || !rules.conflicts(unit, unionActive(src))) {
+                        return 0;
+                    }
+                    if (checksR16) {
+                        if (users.hasProxyCollision(u)) {
+                            return 0;
+                        }
+                        assume |= RETRY_NO_COLLISION; // R16 is checked before R13 for this unit
+                    }
+                }
+                default -> {
+                    return 0; // a seat (R10) or anything else may come out otherwise
+                }
+            }
+        }
+        return assume == (RETRY_COLLISION | RETRY_NO_COLLISION) ? 0 : generation << 2 | assume;
+    }
+
+    /** Rule bits of every entry of unit {@code src} of the open user (a failed unit's entries carry its demanded plans). */
+    private long unitRuleBits(int src) {
+        long r = 0;
+        for (int i = 0; i < cur.size(); i++) {
+            if (cur.src(i) == src) {
                 r |= rules.ruleMask(cur.mask(i));
             }
         }
