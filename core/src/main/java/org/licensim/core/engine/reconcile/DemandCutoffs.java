@@ -17,7 +17,7 @@ import org.licensim.core.state.StateStore;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
 import org.roaringbitmap.ContainerPointer;
-import org.roaringbitmap.FastAggregation;
+import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -219,28 +219,44 @@ final class DemandCutoffs implements SeatStrategy {
             }
         }
         // the walk: each group's new demands are what its members add to the union so far
-        RoaringBitmap directs = seen;
         Container[] union = new Container[(r.users() >>> 16) + 1];
         for (int k = 0; k < union.length; k++) {
             union[k] = new BitmapContainer();
         }
-        orInto(union, directs);
+        orInto(union, seen);
         long left = seats - keys.size();
         for (int i = 0; i < licensed.size(); i++) {
             RoaringBitmap m = licensed.get(i);
+            // a group that can hold the cutoff (more members than seats left): the union before it kept
+            Container[] before = left < m.getLongCardinality() ? copy(union) : null;
             long fresh = orInto(union, m);
             if (left < fresh) {
-                // the union before this group, again: the directs and the groups before it
-                List<RoaringBitmap> prior = new ArrayList<>(licensed.subList(0, i));
-                prior.add(directs);
                 limited[t] = true;
-                cutoff[t] = StateStore.snapshotGroupKey(licensedGroups.get(i),
-                        RoaringBitmap.andNot(m, FastAggregation.or(prior.iterator())).select((int) left));
+                cutoff[t] = StateStore.snapshotGroupKey(licensedGroups.get(i), newMember(m, before, (int) left));
                 return true;
             }
             left -= fresh;
         }
         return true;
+    }
+
+    private static Container[] copy(Container[] union) {
+        Container[] c = new Container[union.length];
+        for (int k = 0; k < c.length; k++) {
+            c[k] = union[k].clone();
+        }
+        return c;
+    }
+
+    /** The member of {@code m} of rank {@code rank} (from 0, in user order) among those not in {@code before}. */
+    private static int newMember(RoaringBitmap m, Container[] before, int rank) {
+        for (IntIterator it = m.getIntIterator(); it.hasNext(); ) {
+            int u = it.next();
+            if (!before[u >>> 16].contains((char) u) && rank-- == 0) {
+                return u;
+            }
+        }
+        throw new IllegalStateException("a group has fewer new members than its union added");
     }
 
     /**
