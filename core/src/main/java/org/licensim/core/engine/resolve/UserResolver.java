@@ -50,6 +50,8 @@ public final class UserResolver {
     /** What the unit being processed demands: products, their masks, whether each was held, their keys. */
     private final UnitDemand d;
     private final TouchOrder touch = new TouchOrder();
+    /** What a reprocess's retry of each user would do (SPEC R18): {@link RetryStamps}. */
+    private final RetryStamps retries;
 
     private long causeSeq = -1;
     private int now = StateStore.NO_TIME;
@@ -68,6 +70,7 @@ public final class UserResolver {
         this.store = store;
         this.feed = new FeedDiff(feed, tenant.subscriptions(), tenant.masks());
         this.d = new UnitDemand(tenant);
+        this.retries = new RetryStamps(users, rules, seats);
     }
 
     /**
@@ -88,6 +91,7 @@ public final class UserResolver {
         this.feed = null;
         this.recordFeed = false;
         this.d = new UnitDemand(tenant);
+        this.retries = new RetryStamps(users, rules, seats);
     }
 
     public StateStore store() {
@@ -588,66 +592,25 @@ public final class UserResolver {
 
     // ------------------------------------------------------------------ what a retry could change
 
-    /*
-     * A reprocess (SPEC R18) retries every failed source of a member in R11 order. A retry can only
-     * come out differently when something it reads changed since the user was last processed as a
-     * whole: the user's own sources, attributes and held licences (every change to those touches
-     * the user: begin .. write), the tenant's rules and groups (events that change them mark every
-     * user, othersMayHaveChanged), free seats and other users' proxy addresses (R10, R16: both
-     * are looked at again, they are cheap). So each user written right after a whole settle
-     * (settle(), nothing after it) records the generation it was settled in, which proxy collision
-     * its errors assume and whether one failed for want of a seat; a reprocess skips a member whose
-     * record is of the current generation, whose collision is as assumed and each of whose units
-     * that failed for a seat still finds a product it does not hold without a free seat: settling
-     * it would fail every failed source again with the same error and write nothing.
-     */
-
-    /** Per user: generation << 3 | what its errors assume (RETRY_*: R16, seats), or 0 when unknown. */
-    private int[] retryStamp = new int[0];
-    private int generation = 1;
     /** Whether the open user's last step was a whole {@link #settle} (reset by every other step). */
     private boolean settled;
     /** Whether the last {@link #finish} stopped because nothing changed (not at its pass limit). */
     private boolean finishFixed;
-    private static final int RETRY_ANY = 0;
-    private static final int RETRY_NO_COLLISION = 1;
-    private static final int RETRY_COLLISION = 2;
-    /** A unit failed for want of a seat (R10): it fails again only while one of its products has none free. */
-    private static final int RETRY_SEATS = 4;
 
     /**
      * Something a retry of any user reads beyond the user's own data changed (the tenant's rules, a
      * group's licences or plans, a new state store): no user's last settle tells what a retry does.
      */
     public void othersMayHaveChanged() {
-        if (++generation >= 1 << 28) {
-            Arrays.fill(retryStamp, 0);
-            generation = 1;
-        }
+        retries.othersMayHaveChanged();
     }
 
     /**
-     * Whether processing user {@code u} as a whole now (begin, settle, write) would change nothing:
-     * it was last written right after a whole settle in this generation, every failed source
-     * failed then for a reason only the user's own data decides (R15; R13 and R16 with the proxy
-     * collision it has now being the one it had then), or for want of a seat that is still not
-     * free (R10). {@code stored}: the user's entries as stored ({@link #peek}).
+     * Whether processing user {@code u} as a whole now (begin, settle, write) would change nothing
+     * ({@link RetryStamps#changesNothing}); {@code stored}: the user's entries as stored ({@link #peek}).
      */
     public boolean retryChangesNothing(int u, Entries stored) {
-        if (u >= retryStamp.length) {
-            return false;
-        }
-        int s = retryStamp[u];
-        if (s >>> 3 != generation) {
-            return false;
-        }
-        boolean asAssumed = switch (s & 3) {
-            case RETRY_ANY -> true;
-            case RETRY_NO_COLLISION -> !users.hasProxyCollision(u);
-            case RETRY_COLLISION -> users.hasProxyCollision(u);
-            default -> false;
-        };
-        return asAssumed && ((s & RETRY_SEATS) == 0 || stillNoSeat(stored));
+        return retries.changesNothing(u, stored);
     }
 
     /**
@@ -655,117 +618,12 @@ public final class UserResolver {
      * processed before it in the same reprocess may take or free: it must then be asked in turn.
      */
     public boolean retryDependsOnSeats(int u) {
-        return u < retryStamp.length && (retryStamp[u] & RETRY_SEATS) != 0;
+        return retries.dependsOnSeats(u);
     }
 
-    /** Whether each unit of {@code es} in Error/CountViolation has a product it does not hold with no free seat now. */
-    private boolean stillNoSeat(Entries es) {
-        int count = States.pack(States.ERROR, States.COUNT_VIOLATION);
-        for (int i = 0; i < es.size(); i++) {
-            if (es.state(i) != count) {
-                continue;
-            }
-            int src = es.src(i);
-            boolean blocked = false;
-            for (int j = 0; j < es.size() && !blocked; j++) {
-                blocked = es.src(j) == src && !es.held(es.product(j)) && !seats.hasFreeSeat(es.product(j), es.key(j));
-            }
-            if (!blocked) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Records what a retry of {@code u} would do, from its entries as written now (whole: after a settle). */
+    /** Records what a retry of {@code u} would do, from its entries as written now (whole: after a settle that reached a fixed point). */
     private void noteRetry(int u, boolean whole) {
-        int stamp = whole ? retryStamp(u) : 0;
-        if (u >= retryStamp.length) {
-            if (stamp == 0) {
-                return;
-            }
-            retryStamp = Arrays.copyOf(retryStamp, Math.max(u + 1, retryStamp.length + (retryStamp.length >> 1) + 16));
-        }
-        retryStamp[u] = stamp;
-    }
-
-    /**
-     * The open user {@code u}'s stamp after a whole settle, or 0 when a retry could come out
-     * otherwise. Each failed unit is judged again against the entries as they are now (a later
-     * unit's grant in the same settle may have changed what it conflicts with), exactly as
-     * {@link #processUnit} would: it must fail with the error it holds.
-     */
-    private int retryStamp(int u) {
-        if (!finishFixed) {
-            return 0;
-        }
-        int assume = RETRY_ANY;
-        long prohibited = rules.prohibitedAt(users.usageLocationCode(u));
-        for (int i = 0; i < cur.size(); i++) {
-            int s = cur.state(i);
-            if (States.holds(s)) {
-                continue; // held: kept or settled by finish() from the user's own sources alone
-            }
-            if (States.state(s) != States.ERROR) {
-                return 0;
-            }
-            int src = cur.src(i);
-            long unit = unitRuleBits(src);
-            boolean isProhibited = (unit & prohibited) != 0;
-            boolean checksR16 = !isProhibited && (unit & rules.uniqueness()) != 0;
-            switch (States.error(s)) {
-                case States.PROHIBITED_IN_USAGE_LOCATION_VIOLATION -> {
-                    if (!isProhibited) {
-                        return 0;
-                    }
-                }
-                case States.UNIQUENESS_VIOLATION -> {
-                    if (!checksR16 || !users.hasProxyCollision(u)) {
-                        return 0;
-                    }
-                    assume |= RETRY_COLLISION;
-                }
-                case States.MUTUALLY_EXCLUSIVE_VIOLATION -> {
-                    if (isProhibited || !rules.conflicts(unit, unionActive(src))) {
-                        return 0;
-                    }
-                    if (checksR16) {
-                        if (users.hasProxyCollision(u)) {
-                            return 0;
-                        }
-                        assume |= RETRY_NO_COLLISION; // R16 is checked before R13 for this unit
-                    }
-                }
-                case States.COUNT_VIOLATION -> {
-                    // R15, R16 and R13 pass now as they passed then; the seats are looked at when asked
-                    if (isProhibited || rules.conflicts(unit, unionActive(src))) {
-                        return 0;
-                    }
-                    if (checksR16) {
-                        if (users.hasProxyCollision(u)) {
-                            return 0;
-                        }
-                        assume |= RETRY_NO_COLLISION;
-                    }
-                    assume |= RETRY_SEATS;
-                }
-                default -> {
-                    return 0; // anything else may come out otherwise
-                }
-            }
-        }
-        return (assume & 3) == (RETRY_COLLISION | RETRY_NO_COLLISION) ? 0 : generation << 3 | assume;
-    }
-
-    /** Rule bits of every entry of unit {@code src} of the open user (a failed unit's entries carry its demanded plans). */
-    private long unitRuleBits(int src) {
-        long r = 0;
-        for (int i = 0; i < cur.size(); i++) {
-            if (cur.src(i) == src) {
-                r |= rules.ruleMask(cur.mask(i));
-            }
-        }
-        return r;
+        retries.note(u, whole && finishFixed ? retries.judge(u, cur, this) : 0);
     }
 
     /** The tenant's products (for callers that size per-product scratch). */
