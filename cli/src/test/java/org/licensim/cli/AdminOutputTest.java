@@ -310,6 +310,24 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("A group named like a spreadsheet formula reaches check's CSV as text, and its JSON as it is")
+    void formulaNamesStayText(@TempDir Path dir) throws Exception {
+        String evil = "=HYPERLINK(\"http://example.invalid\",\"open\")";
+        Path snap = dir.resolve("tenant.json");
+        String tenant = Files.readString(Path.of("../examples/contoso-small.json"));
+        assertTrue(tenant.contains("\"Engineering - Office 365 E3 without Yammer\""));
+        Files.writeString(snap, tenant.replace("\"Engineering - Office 365 E3 without Yammer\"",
+                new ObjectMapper().writeValueAsString(evil)));
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result csv = run("check", snap.toString(), "--events", ev, "--format", "csv");
+        assertEquals(3, csv.code(), csv.err());
+        assertTrue(csv.out().contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"open\"\")\","), csv.out());
+        assertFalse(csv.out().contains(",=HYPERLINK") || csv.out().contains(",\"=HYPERLINK"), csv.out());
+        JsonNode j = new ObjectMapper().readTree(run("check", snap.toString(), "--events", ev, "--format", "json").out());
+        assertEquals(evil, j.get("users").get(0).get("groupName").asText());
+    }
+
+    @Test
     @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
     void storeScaleCleansUp(@TempDir Path dir) throws Exception {
         Path jar = Path.of("../bench/target/benchmarks.jar");
