@@ -72,6 +72,26 @@ public final class Users {
         foldedAddresses.reserve(foldedAddresses.size() + more);
     }
 
+    /**
+     * Room for {@code total} users in all in the ids, the flags and each column that holds a value
+     * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
+     * growth (each growth copies them). Columns no user has a value in yet stay as they are.
+     */
+    public void expect(int total) {
+        if (total <= ids.length) {
+            return;
+        }
+        ids = Arrays.copyOf(ids, total);
+        flags = Arrays.copyOf(flags, total);
+        usageLocation.expect(total, size);
+        for (StringColumn c : stringColumns) {
+            c.expect(total, size);
+        }
+        for (MultiColumn c : multiColumns) {
+            c.expect(total, size);
+        }
+    }
+
     private Users(Users o) {
         o.proxyIndex();
         byId = o.byId.copy();
