@@ -24,7 +24,10 @@ public final class Users {
     private final StringColumn usageLocation;
     private final Map<String, StringColumn> strings = new LinkedHashMap<>();
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
+    /** Per user its distinct folded addresses' codes ({@link #foldedAddresses}); the column's own dictionary is not used. */
     private final MultiColumn foldedProxyCodes;
+    /** The distinct folded proxy addresses: R16 compares addresses without case. */
+    private FoldedAddresses foldedAddresses = new FoldedAddresses(16);
     /** The proxyAddresses column, held apart from the map of columns (which declarations change) for the background count. */
     private final MultiColumn proxyColumn;
     /** The columns of {@link UserSchema#STRING_PROPERTIES} and {@link UserSchema#MULTI_PROPERTIES}, by index. */
@@ -66,8 +69,27 @@ public final class Users {
      */
     public void reserve(int more) {
         byId.reserve(size + more);
-        Dictionary folded = foldedProxyCodes.dictionary();
-        folded.reserve(folded.size() + more);
+        foldedAddresses.reserve(foldedAddresses.size() + more);
+    }
+
+    /**
+     * Room for {@code total} users in all in the ids, the flags and each column that holds a value
+     * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
+     * growth (each growth copies them). Columns no user has a value in yet stay as they are.
+     */
+    public void expect(int total) {
+        if (total <= ids.length) {
+            return;
+        }
+        ids = Arrays.copyOf(ids, total);
+        flags = Arrays.copyOf(flags, total);
+        usageLocation.expect(total, size);
+        for (StringColumn c : stringColumns) {
+            c.expect(total, size);
+        }
+        for (MultiColumn c : multiColumns) {
+            c.expect(total, size);
+        }
     }
 
     private Users(Users o) {
@@ -84,6 +106,7 @@ public final class Users {
         stringColumns = schemaColumns();
         multiColumns = schemaMultiColumns();
         foldedProxyCodes = o.foldedProxyCodes.copy();
+        foldedAddresses = o.foldedAddresses.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
         proxyIndexed = true;
@@ -415,10 +438,10 @@ public final class Users {
         if (foldedScratch.length < n) {
             foldedScratch = new int[n];
         }
-        Dictionary folded = foldedProxyCodes.dictionary();
+        FoldedAddresses folded = foldedAddresses;
         int distinct = 0;
         for (int i = 0; i < n; i++) {
-            int code = folded.intern(fold(raw.value(u, i)));
+            int code = folded.intern(raw.value(u, i));
             boolean seen = false;
             for (int k = 0; k < distinct && !seen; k++) {
                 seen = foldedScratch[k] == code;
@@ -480,7 +503,7 @@ public final class Users {
         proxyHolders = new int[Math.max(16, addresses)];
         sharedAddresses = 0;
         foldedProxyCodes.reserve(n, addresses);
-        foldedProxyCodes.dictionary().reserve(addresses);
+        foldedAddresses.reserve(addresses);
         for (int u = 0; u < n; u++) {
             if (proxyColumn.count(u) > 0) {
                 indexProxyAddresses(u);
@@ -520,9 +543,5 @@ public final class Users {
     public boolean sharesProxyAddresses() {
         proxyIndex();
         return sharedAddresses > 0;
-    }
-
-    private static String fold(String address) {
-        return address.toLowerCase(java.util.Locale.ROOT);
     }
 }
