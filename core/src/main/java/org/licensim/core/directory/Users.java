@@ -41,6 +41,11 @@ public final class Users {
     private int[] proxyHolders = new int[16];
     /** How many folded addresses more than one user holds: none, and no user collides (R16). */
     private int sharedAddresses;
+    /**
+     * {@link #hasProxyCollision} of every user as one bit each ({@link #proxyCollisions}), made
+     * with the counts and again after any address changed (null until then).
+     */
+    private long[] collisionBits;
     /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
     private final org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap lastSignIn =
             new org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap();
@@ -109,6 +114,7 @@ public final class Users {
         foldedAddresses = o.foldedAddresses.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
+        collisionBits = o.collisionBits;
         proxyIndexed = true;
         lastSignIn.putAll(o.lastSignIn);
         extensions.putAll(o.extensions);
@@ -421,6 +427,7 @@ public final class Users {
             return;
         }
         proxyIndex(); // a count under way in the background is waited for
+        collisionBits = null; // this user's and the other holders' collisions may change
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
             addHolder(foldedProxyCodes.code(u, i), -1);
         }
@@ -509,6 +516,7 @@ public final class Users {
                 indexProxyAddresses(u);
             }
         }
+        collisionBits = collisions();
         proxyIndexed = true; // published last: a reader that sees it sees the counts
     }
 
@@ -537,6 +545,40 @@ public final class Users {
             }
         }
         return false;
+    }
+
+    /**
+     * {@link #hasProxyCollision} of every user, user u's at bit {@code u & 63} of word
+     * {@code u >>> 6} (at least {@link #size} bits): for a reconcile, which asks it of most users
+     * one after the other, a bit read where the question is three dependent reads. Made with the
+     * counts and kept until an address changes; the caller does not modify it.
+     */
+    public long[] proxyCollisions() {
+        proxyIndex();
+        long[] bits = collisionBits;
+        if (bits == null || bits.length < (size + 63) >>> 6) {
+            bits = collisions();
+            collisionBits = bits;
+        }
+        return bits;
+    }
+
+    private long[] collisions() {
+        long[] bits = new long[(size + 63) >>> 6];
+        if (sharedAddresses == 0) {
+            return bits;
+        }
+        int[] holders = proxyHolders;
+        MultiColumn codes = foldedProxyCodes;
+        for (int u = 0; u < size; u++) {
+            for (int i = 0, n = codes.count(u); i < n; i++) {
+                if (holders[codes.code(u, i)] > 1) {
+                    bits[u >>> 6] |= 1L << u;
+                    break;
+                }
+            }
+        }
+        return bits;
     }
 
     /** Whether any proxy address is held by more than one user (then R16 can refuse someone). */

@@ -49,16 +49,17 @@ final class FreshUser {
     private int[] byOrder = new int[4];
     private long granted;
     private long prohibited;
-    /** The current user's proxy collision: -1 not looked at yet, else 0 or 1 (looked up at most once per user). */
-    private int collision;
+    /** Every user's R16 collision, a bit each ({@link Users#proxyCollisions}). */
+    private final long[] collides;
 
-    FreshUser(Reconciler r, Seats seats) {
+    FreshUser(Reconciler r, Seats seats, long[] collides) {
         this.users = r.tenant.users();
         this.rules = r.rules;
         this.groupRule = r.tables.rule;
         this.groupProducts = r.tables.products;
         this.groupMasks = r.tables.masks;
         this.seats = seats;
+        this.collides = collides;
         this.heldStamp = new int[r.products()];
     }
 
@@ -71,7 +72,6 @@ final class FreshUser {
         int m = ++mark;
         granted = 0;
         prohibited = rules.prohibitedAt(users.usageLocationCode(u));
-        collision = -1;
         int dn = ds.length;
         if (dn > directState.length) {
             directState = new int[dn];
@@ -152,13 +152,8 @@ final class FreshUser {
         if ((rule & prohibited) != 0) {
             return PROHIBITED;
         }
-        if ((rule & rules.uniqueness()) != 0) {
-            if (collision < 0) {
-                collision = users.hasProxyCollision(u) ? 1 : 0;
-            }
-            if (collision != 0) {
-                return UNIQUE;
-            }
+        if ((rule & rules.uniqueness()) != 0 && (collides[u >>> 6] & (1L << u)) != 0) {
+            return UNIQUE;
         }
         if (rules.conflicts(rule, granted)) {
             return CONFLICT;

@@ -34,6 +34,8 @@ final class Phase1Worker {
     private final int[][] groupMasks;
     /** Whether a user with no direct licence needs no rule check ({@link GroupTables#groupsClean}). */
     private final boolean groupsClean;
+    /** Every user's R16 collision, a bit each ({@link Users#proxyCollisions}). */
+    private final long[] collides;
     /** The group tables' flat view for {@link #resolveSingles}, and per group the cutoff of its product (none: {@link CutoffSeats#NONE}). */
     private final int[] single;
     private final int[] singleMask;
@@ -93,9 +95,10 @@ final class Phase1Worker {
         this.groupProducts = r.tables.products;
         this.groupMasks = r.tables.masks;
         this.groupsClean = r.tables.groupsClean;
+        this.collides = users.proxyCollisions();
         this.single = r.tables.single;
         this.singleMask = r.tables.singleMask;
-        this.fresh = new FreshUser(r, seats);
+        this.fresh = new FreshUser(r, seats, collides);
         this.taken = taken;
         this.cutoff = cutoff;
         this.groupLimited = groupLimited;
@@ -308,7 +311,7 @@ final class Phase1Worker {
                 need += groupProducts[g].length;
             }
             if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
-                    || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
+                    || ((union & rules.uniqueness()) != 0 && (collides[u >>> 6] & (1L << u)) != 0)
                     || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
                 return -1;
             }
