@@ -92,9 +92,10 @@ public final class Users {
         }
         int addresses = proxyColumn.valueCount();
         if (proxyIndexed && addresses > 0 && size > 0) {
-            // counted as added: the folded codes per user and the holders' counts too (the folded table grows)
+            // counted as added: the folded addresses, their codes per user and the holders' counts too
             long more = (long) addresses * total / size;
-            if (more < Integer.MAX_VALUE - 16) {
+            if (more < Integer.MAX_VALUE / 2) {
+                foldedAddresses.reserve((int) more);
                 foldedProxyCodes.reserve(total, (int) more);
                 if (more > proxyHolders.length) {
                     proxyHolders = Arrays.copyOf(proxyHolders, (int) more);
