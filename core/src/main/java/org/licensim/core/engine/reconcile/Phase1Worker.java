@@ -7,7 +7,6 @@ import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Directory;
 import org.licensim.core.directory.Users;
-import org.licensim.core.engine.resolve.Entries;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.engine.resolve.UserResolver;
 import org.licensim.core.state.StateStore;
@@ -16,7 +15,8 @@ import org.licensim.core.state.States;
 /**
  * One core's share of phase 1: users [from, to) resolved in their own R11 order into one output
  * array. A user whose sources together cannot fail takes the fast path ({@link #resolveClean});
- * anyone else goes unit by unit through the worker's {@link UserResolver}. Seats come from the
+ * anyone else goes unit by unit through {@link FreshUser}, the general resolver's decisions
+ * for a user with no entries yet. Seats come from the
  * worker's own policy: counted and unlimited ({@link CountedSeats}), or decided by cutoffs
  * ({@link CutoffSeats}, which also records who was refused).
  */
@@ -39,7 +39,8 @@ final class Phase1Worker {
     private final long[] groupCutoff;
     /** Whether {@link #resolveSingles} may run: groups clean, nothing recorded, at most 64 products (a user's products in a long). */
     private final boolean singles;
-    private final UserResolver resolver;
+    /** The path of every user the fast path does not take (the resolver's decisions for a user with no entries yet). */
+    private final FreshUser fresh;
     /** The worker's seat counts, incremented in place by the fast path (a Seats call there would see several implementations). */
     private final int[] taken;
     /** Set under cutoffs: the seats, the groups licensing a limited product, refusals per product, users refused. */
@@ -90,7 +91,7 @@ final class Phase1Worker {
         this.groupsClean = r.tables.groupsClean;
         this.single = r.tables.single;
         this.singleMask = r.tables.singleMask;
-        this.resolver = new UserResolver(r.main, seats);
+        this.fresh = new FreshUser(r, seats);
         this.taken = taken;
         this.cutoff = cutoff;
         this.groupLimited = groupLimited;
@@ -221,13 +222,20 @@ final class Phase1Worker {
         return out;
     }
 
-    /** The user unit by unit through the full rules; its entries copied to the output at {@link #outTop}. */
+    /**
+     * The user unit by unit through the full rules ({@link FreshUser}: the general resolver's
+     * decisions for a user with no entries yet); its entries written at {@link #outTop}.
+     */
     private int resolveSlow(int u, License[] ds, int[] gs, int gn) {
-        resolver.clear();
         if (cutoff != null) {
             cutoff.startUser();
         }
-        resolver.resolveUnits(u, ds, gs, gn);
+        int need = ds.length;
+        for (int gi = 0; gi < gn; gi++) {
+            need += groupProducts[gs[gi]].length;
+        }
+        ensureOut(need);
+        int n = fresh.resolve(u, ds, gs, gn, out, outTop);
         if (cutoff != null && !record) {
             boolean any = false;
             for (int t = 0; t < refused.length; t++) {
@@ -240,10 +248,6 @@ final class Phase1Worker {
                 slowUsers.add(u);
             }
         }
-        Entries cur = resolver.current();
-        int n = cur.size();
-        ensureOut(n);
-        System.arraycopy(cur.array(), 0, out, outTop, n * E);
         return n;
     }
 
