@@ -17,7 +17,7 @@ import java.util.Locale;
  * folded form kept. Either kind compares with the other through folded characters, so two
  * addresses get one code exactly when their {@code toLowerCase(Locale.ROOT)} forms are equal.
  *
- * <p>Open addressing with linear probing as {@link IdIndex}: per slot a long holding the folded
+ * <p>Open addressing with linear probing as {@link IdIndex} (up to three quarters full): per slot a long holding the folded
  * form's mixed {@link String#hashCode} (never 0: 0 is a free slot) and the code, whose top bit
  * says the kept key is already folded; the keys beside. Codes are never removed.
  */
@@ -28,9 +28,21 @@ final class FoldedAddresses {
     private int size;
 
     FoldedAddresses(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(8, expected) * 2 - 1) << 1;
+        int capacity = 16;
+        while (full(expected, capacity)) {
+            capacity *= 2;
+        }
         slots = new long[capacity];
         keys = new String[capacity];
+    }
+
+    /**
+     * Whether {@code n} keys are too many for {@code capacity} slots: more than three quarters. An
+     * {@link IdIndex} keeps half free; here a count ahead ({@link Users#expect}) that guessed a
+     * fifth too many addresses (groups after the users) should not double a table of millions.
+     */
+    private static boolean full(long n, int capacity) {
+        return n * 4 > (long) capacity * 3;
     }
 
     private FoldedAddresses(FoldedAddresses o) {
@@ -51,7 +63,7 @@ final class FoldedAddresses {
 
     /** Makes room for {@code total} folded addresses in all, so that adding them moves no slot. */
     void reserve(int total) {
-        while ((long) (total + 1) * 2 > keys.length) {
+        while (full(total, keys.length)) {
             grow();
         }
     }
@@ -74,7 +86,7 @@ final class FoldedAddresses {
             key = address.toLowerCase(Locale.ROOT);
             h = key.hashCode();
         }
-        if ((size + 1) * 2 > keys.length) {
+        if (full(size + 1, keys.length)) {
             grow();
         }
         int mixed = mix(h);

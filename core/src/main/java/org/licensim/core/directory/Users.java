@@ -95,6 +95,18 @@ public final class Users {
         for (MultiColumn c : multiColumns) {
             c.expect(total, size);
         }
+        int addresses = proxyColumn.valueCount();
+        if (proxyIndexed && addresses > 0 && size > 0) {
+            // counted as added: the folded addresses, their codes per user and the holders' counts too
+            long more = (long) addresses * total / size;
+            if (more < Integer.MAX_VALUE / 2) {
+                foldedAddresses.reserve((int) more);
+                foldedProxyCodes.reserve(total, (int) more);
+                if (more > proxyHolders.length) {
+                    proxyHolders = Arrays.copyOf(proxyHolders, (int) more);
+                }
+            }
+        }
     }
 
     private Users(Users o) {
@@ -226,6 +238,12 @@ public final class Users {
         MultiColumn c = multiColumns[property];
         if (extensions.isEmpty() && (c != proxyColumn || (!proxyIndexed && !proxyCountStarted))) {
             c.set(u, values, from, n);
+            return;
+        }
+        if (extensions.isEmpty() && proxyIndexed && foldedProxyCodes.count(u) == 0) {
+            // counted as added (a new user: no address of its own to uncount first)
+            c.set(u, values, from, n);
+            indexProxyAddresses(u);
             return;
         }
         setMulti(u, UserSchema.MULTI_PROPERTIES.get(property), java.util.List.of(Arrays.copyOfRange(values, from, from + n)));
@@ -489,6 +507,19 @@ public final class Users {
         Thread t = new Thread(() -> indexAll(users), "licensim-proxy-count");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Counts R16's folded proxy addresses of each user as it is added from now on, on the adding
+     * thread, instead of in one pass once they are all there: a snapshot's two-thread reader asks
+     * for it before its first user, so that the count runs beside the parsing of the users (where
+     * the adding thread waited for blocks more than half the time) and not beside the groups'
+     * member lookups, which kept both cores busy. Only while no user has been added.
+     */
+    public void countProxyAddressesAsAdded() {
+        if (size == 0 && !proxyIndexed && !proxyCountStarted) {
+            proxyIndexed = true;
+        }
     }
 
     /** Counts every live user's folded proxy addresses if not done yet (R16's collision counts). */

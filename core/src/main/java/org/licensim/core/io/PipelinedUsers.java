@@ -39,6 +39,8 @@ final class PipelinedUsers {
         for (int i = 0; i < 4; i++) {
             blocks.add(new UserBlock(USER_BLOCK));
         }
+        // R16's counts as the users come, on the thread adding them (which waits for blocks half the time)
+        s.dir.users().countProxyAddressesAsAdded();
         Pipeline<UserBlock> pipe = new Pipeline<>("licensim-read-users", blocks, this::addBlock, UserBlock::clear);
         boolean done = false;
         long first = s.fileBytes > 0 ? p.currentLocation().getByteOffset() : -1;

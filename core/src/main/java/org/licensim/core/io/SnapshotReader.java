@@ -184,7 +184,7 @@ public final class SnapshotReader {
                                 } else {
                                     eachElement(p, this::readUser);
                                 }
-                                // R16's counts on the other core while the groups are read
+                                // R16's counts (unless made as the users came) on the other core while the groups are read
                                 dir.users().countProxyAddressesInBackground();
                             }
                             case "directoryExtensions" -> eachElement(p, (q, index) -> extensions.readDeclaration(q, index,

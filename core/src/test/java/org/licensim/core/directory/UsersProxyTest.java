@@ -168,4 +168,52 @@ class UsersProxyTest {
         assertTrue(users.hasProxyCollision(0) && users.hasProxyCollision(1));
         assertFalse(users.hasProxyCollision(2) || users.hasProxyCollision(3));
     }
+    @Test
+    @DisplayName("R16: users counted as they are added (flat or as lists, told ahead or not, changed later) "
+            + "collide as a brute-force pass says")
+    void countedAsAdded() {
+        for (int round = 0; round < 3; round++) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(200 + round);
+            int n = 5_000;
+            Users users = new Users(16);
+            users.countProxyAddressesAsAdded();
+            java.util.List<java.util.List<String>> addresses = new java.util.ArrayList<>();
+            int proxy = UserSchema.MULTI_PROPERTIES.indexOf("proxyAddresses");
+            for (int u = 0; u < n; u++) {
+                if (u == 1_000 && round > 0) {
+                    users.expect(round == 1 ? 2_000 : 20_000);
+                }
+                users.addNew("u" + u, true);
+                String[] a = {"SMTP:u" + u + "@x.com", (rnd.nextBoolean() ? "smtp:S" : "smtp:s") + rnd.nextInt(n) + "@x.com",
+                    "smtp:U" + u + "@X.com"};
+                int k = rnd.nextInt(4);
+                if (rnd.nextInt(5) == 0) {
+                    users.setMulti(u, "proxyAddresses", java.util.List.of(a).subList(0, k));
+                } else {
+                    users.setMultiProperty(u, proxy, a, 0, k);
+                }
+                addresses.add(java.util.List.of(a).subList(0, k));
+            }
+            for (int c = 0; c < 100; c++) {
+                int u = rnd.nextInt(n);
+                java.util.List<String> a = java.util.List.of("smtp:S" + rnd.nextInt(n) + "@x.COM");
+                users.setMulti(u, "proxyAddresses", a);
+                addresses.set(u, a);
+            }
+            java.util.Map<String, java.util.Set<Integer>> holders = new java.util.HashMap<>();
+            for (int u = 0; u < n; u++) {
+                for (String v : addresses.get(u)) {
+                    holders.computeIfAbsent(v.toLowerCase(java.util.Locale.ROOT), x -> new java.util.HashSet<>()).add(u);
+                }
+            }
+            int colliding = 0;
+            for (int u = 0; u < n; u++) {
+                boolean expected = addresses.get(u).stream()
+                        .anyMatch(v -> holders.get(v.toLowerCase(java.util.Locale.ROOT)).size() > 1);
+                assertEquals(expected, users.hasProxyCollision(u), "round " + round + ", user " + u);
+                colliding += expected ? 1 : 0;
+            }
+            assertTrue(colliding > 500 && colliding < n - 500, "both kinds of user occur: " + colliding);
+        }
+    }
 }
