@@ -38,6 +38,8 @@ final class UserBlock {
     /** A user read whole (fields the block does not hold), else null; with its states. */
     final UserData[] whole;
     final List<JsonFields.RawState>[] states;
+    /** How many users the file is expected to hold, for the thread adding the block ({@link PipelinedUsers#read}), or 0. */
+    long expectUsers;
     /** Scratch of the thread adding the block: each user's dense index. */
     final int[] added;
 
@@ -62,6 +64,7 @@ final class UserBlock {
         Arrays.fill(value, 0, entries, null);
         Arrays.fill(multi, 0, multiUsed, null);
         size = 0;
+        expectUsers = 0;
         entries = 0;
         multiUsed = 0;
     }

@@ -13,6 +13,7 @@ import org.licensim.core.directory.Dictionary;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.engine.resolve.Entries;
 import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.state.BulkIndex;
 import org.licensim.core.state.StateStore;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
@@ -63,9 +64,14 @@ final class DemandCutoffs implements SeatStrategy {
         WorkerOutput[] out = new WorkerOutput[r.threads];
         CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
         Phase1Worker[] workers = new Phase1Worker[r.threads];
+        // the workers fill the store's per-user index themselves (the heap store, empty), undone if the guess fails
+        BulkIndex placed = r.store().bulkIndex(r.users(), r.threads);
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, cutoff);
             workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, false);
+            if (placed != null) {
+                workers[w].placeInto(placed, w);
+            }
             int from = r.from(w);
             int to = r.to(w);
             out[w] = workers[w].resolveUsers(from, to, entriesIn(r, from, to));
@@ -80,10 +86,17 @@ final class DemandCutoffs implements SeatStrategy {
         }
         for (int t = 0; t < products; t++) {
             if (total[t] > capacity[t] || (limited[t] && total[t] < capacity[t] && refused[t] > 0)) {
+                if (placed != null) {
+                    placed.abandon();
+                }
                 return null;
             }
         }
-        r.store(out, total);
+        if (placed != null) {
+            r.storePlaced(placed, out, total);
+        } else {
+            r.store(out, total);
+        }
         if (r.tenant.settings().autoReprocess()) {
             // refused demands wait for seats in R11 order (R18)
             for (Phase1Worker worker : workers) {

@@ -9,6 +9,7 @@ import org.licensim.core.directory.Directory;
 import org.licensim.core.directory.Users;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.state.BulkIndex;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 
@@ -65,6 +66,9 @@ final class Phase1Worker {
     private int outTop;
     /** Entries written by {@link #resolveClean} for the current user, from {@link #outTop}. */
     private int outN;
+    /** Where {@link #resolveUsers} places each user directly (the store's own index), with this worker's id; null: triples. */
+    private BulkIndex placed;
+    private byte placedId;
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
     Phase1Worker(Reconciler r, CountedSeats seats) {
@@ -113,6 +117,16 @@ final class Phase1Worker {
         }
     }
 
+    /**
+     * Makes {@link #resolveUsers} place each user in {@code index} as worker {@code w} (where its
+     * entries start in this worker's output, how many) instead of listing (user, offset, count)
+     * triples: the output it returns is then only for {@link BulkIndex#adopt}.
+     */
+    void placeInto(BulkIndex index, int w) {
+        placed = index;
+        placedId = index.id(w);
+    }
+
     /** Refusals per product (under cutoffs): users with at least one demand of it refused. */
     int[] refused() {
         return refused;
@@ -150,8 +164,12 @@ final class Phase1Worker {
     WorkerOutput resolveUsers(int from, int to, long estimate, Checks checks) {
         out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
         outTop = 0;
-        int[] idx = new int[Math.max(16, (to - from) * 3 + 3)];
+        BulkIndex place = placed;
+        byte id = placedId;
+        int[] idx = place == null ? new int[Math.max(16, (to - from) * 3 + 3)] : null;
         int k = 0;
+        int listed = 0;
+        int highest = -1;
         for (int u = from; u < to; u++) {
             if (users.isDeleted(u)) {
                 continue;
@@ -178,15 +196,21 @@ final class Phase1Worker {
             if (n == 0) {
                 continue;
             }
-            if (k + 6 > idx.length) {
-                idx = Arrays.copyOf(idx, idx.length * 2);
+            if (place != null) {
+                place.place(u, outTop, n, id);
+                listed++;
+                highest = u;
+            } else {
+                if (k + 6 > idx.length) {
+                    idx = Arrays.copyOf(idx, idx.length * 2);
+                }
+                idx[k++] = u;
+                idx[k++] = outTop;
+                idx[k++] = n;
             }
-            idx[k++] = u;
-            idx[k++] = outTop;
-            idx[k++] = n;
             outTop += n * E;
         }
-        WorkerOutput result = new WorkerOutput(out, idx, k / 3);
+        WorkerOutput result = place != null ? WorkerOutput.placed(out, listed, highest) : new WorkerOutput(out, idx, k / 3);
         out = null;
         return result;
     }

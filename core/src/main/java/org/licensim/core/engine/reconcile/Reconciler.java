@@ -7,6 +7,7 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.engine.resolve.SeatLedger;
 import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.state.BulkIndex;
 import org.licensim.core.state.StateStore;
 
 /**
@@ -117,6 +118,9 @@ public final class Reconciler {
      * per-user index from them one worker each) and the consumed counts.
      */
     void store(WorkerOutput[] outs, int[] consumed) {
+        if (outs.length > 0 && outs[0].isPlaced()) {
+            throw new IllegalStateException("outputs placed in a bulk index are stored by storePlaced");
+        }
         store().prepareBulkLoad(users());
         int[][] data = new int[outs.length][];
         int[][] index = new int[outs.length][];
@@ -127,6 +131,24 @@ public final class Reconciler {
             n[w] = outs[w].users();
         }
         store().bulkLoadAll(data, index, n, worker -> IntStream.range(0, outs.length).parallel().forEach(worker));
+        setConsumed(consumed);
+    }
+
+    /**
+     * Stores outputs whose users the workers placed in {@code index} as they resolved them: the
+     * store adopts their arrays; then the consumed counts.
+     */
+    void storePlaced(BulkIndex index, WorkerOutput[] outs, int[] consumed) {
+        int[][] data = new int[outs.length][];
+        int highest = -1;
+        for (int w = 0; w < outs.length; w++) {
+            if (!outs[w].isPlaced()) {
+                throw new IllegalStateException("output " + w + " was not placed in the bulk index");
+            }
+            data[w] = outs[w].entries;
+            highest = Math.max(highest, outs[w].highest());
+        }
+        index.adopt(data, highest);
         setConsumed(consumed);
     }
 
