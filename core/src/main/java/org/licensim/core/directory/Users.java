@@ -43,7 +43,7 @@ public final class Users {
     private int sharedAddresses;
     /**
      * {@link #hasProxyCollision} of every user as one bit each ({@link #proxyCollisions}), made
-     * with the counts and again after any address changed (null until then).
+     * when first asked and again after any address changed (null until then).
      */
     private long[] collisionBits;
     /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
@@ -445,7 +445,6 @@ public final class Users {
             return;
         }
         proxyIndex(); // a count under way in the background is waited for
-        collisionBits = null; // this user's and the other holders' collisions may change
         for (int i = 0; i < foldedProxyCodes.count(u); i++) {
             addHolder(foldedProxyCodes.code(u, i), -1);
         }
@@ -547,11 +546,11 @@ public final class Users {
                 indexProxyAddresses(u);
             }
         }
-        collisionBits = collisions();
         proxyIndexed = true; // published last: a reader that sees it sees the counts
     }
 
     private void addHolder(int code, int delta) {
+        collisionBits = null; // the holders of this address may collide differently now
         if (code >= proxyHolders.length) {
             proxyHolders = java.util.Arrays.copyOf(proxyHolders, Math.max(code + 1, proxyHolders.length * 2));
         }
@@ -581,8 +580,9 @@ public final class Users {
     /**
      * {@link #hasProxyCollision} of every user, user u's at bit {@code u & 63} of word
      * {@code u >>> 6} (at least {@link #size} bits): for a reconcile, which asks it of most users
-     * one after the other, a bit read where the question is three dependent reads. Made with the
-     * counts and kept until an address changes; the caller does not modify it.
+     * one after the other, a bit read where the question is three dependent reads. Made when
+     * first asked after the counts or a change of an address (on every core), then kept; the
+     * caller does not modify it.
      */
     public long[] proxyCollisions() {
         proxyIndex();
@@ -601,14 +601,18 @@ public final class Users {
         }
         int[] holders = proxyHolders;
         MultiColumn codes = foldedProxyCodes;
-        for (int u = 0; u < size; u++) {
-            for (int i = 0, n = codes.count(u); i < n; i++) {
-                if (holders[codes.code(u, i)] > 1) {
-                    bits[u >>> 6] |= 1L << u;
-                    break;
+        int users = size;
+        // blocks of 65,536 users on the common pool: each writes its own words of the bits
+        java.util.stream.IntStream.range(0, (users + 65535) >>> 16).parallel().forEach(b -> {
+            for (int u = b << 16, end = Math.min(users, u + 65536); u < end; u++) {
+                for (int i = 0, n = codes.count(u); i < n; i++) {
+                    if (holders[codes.code(u, i)] > 1) {
+                        bits[u >>> 6] |= 1L << u;
+                        break;
+                    }
                 }
             }
-        }
+        });
         return bits;
     }
 

@@ -46,8 +46,10 @@ class UsersProxyTest {
     void changesAfterCounting() {
         Users users = loaded();
         assertTrue(users.hasProxyCollision(3));
+        assertEquals(0b11011L, users.proxyCollisions()[0], "the bits: u0, u1, u3 and u4 collide");
         users.delete(4);
         assertFalse(users.hasProxyCollision(3));
+        assertEquals(0b00011L, users.proxyCollisions()[0], "the bits after u4's deletion");
         users.setMulti(5, "proxyAddresses", List.of("SMTP:A@X.COM"));
         assertTrue(users.hasProxyCollision(0) && users.hasProxyCollision(5));
         Users copy = users.copy();
@@ -57,6 +59,8 @@ class UsersProxyTest {
         users.setMulti(5, "proxyAddresses", List.of());
         assertFalse(users.sharesProxyAddresses());
         assertTrue(copy.hasProxyCollision(1) && copy.hasProxyCollision(5), "the copy is its own");
+        assertEquals(0L, users.proxyCollisions()[0], "no address is shared any more");
+        assertEquals(0b100011L, copy.proxyCollisions()[0], "the copy's bits: u0 and u5 share a@x.com, u1 shared@x.com with u0");
     }
 
     @Test
@@ -105,6 +109,7 @@ class UsersProxyTest {
             for (int u = 0; u < n; u++) {
                 boolean expected = addresses.get(u).stream().anyMatch(v -> holders.get(v.toLowerCase(java.util.Locale.ROOT)) > 1);
                 assertEquals(expected, users.hasProxyCollision(u), "round " + round + ", user " + u);
+                assertEquals(expected, (users.proxyCollisions()[u >>> 6] & (1L << u)) != 0, "the bit of user " + u);
                 colliding += expected ? 1 : 0;
             }
             assertTrue(colliding > 500, "the generated addresses collide often enough to test: " + colliding);
@@ -194,6 +199,7 @@ class UsersProxyTest {
                 }
                 addresses.add(java.util.List.of(a).subList(0, k));
             }
+            long[] before = users.proxyCollisions(); // made now, so the changes below must replace it
             for (int c = 0; c < 100; c++) {
                 int u = rnd.nextInt(n);
                 java.util.List<String> a = java.util.List.of("smtp:S" + rnd.nextInt(n) + "@x.COM");
@@ -211,9 +217,11 @@ class UsersProxyTest {
                 boolean expected = addresses.get(u).stream()
                         .anyMatch(v -> holders.get(v.toLowerCase(java.util.Locale.ROOT)).size() > 1);
                 assertEquals(expected, users.hasProxyCollision(u), "round " + round + ", user " + u);
+                assertEquals(expected, (users.proxyCollisions()[u >>> 6] & (1L << u)) != 0, "the bit of user " + u);
                 colliding += expected ? 1 : 0;
             }
             assertTrue(colliding > 500 && colliding < n - 500, "both kinds of user occur: " + colliding);
+            assertTrue(before != users.proxyCollisions(), "a change of addresses replaces the bits");
         }
     }
 }
