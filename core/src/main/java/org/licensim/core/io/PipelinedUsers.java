@@ -147,6 +147,32 @@ final class PipelinedUsers {
         return c;
     }
 
+    /** The field names met so far, as the parser gives them, and what each is ({@link JsonFields#userField}). */
+    private final String[] names = new String[NAMES];
+    private final int[] kinds = new int[NAMES];
+    private int namesKnown;
+    private static final int NAMES = 24;
+
+    /**
+     * {@link JsonFields#userField} of {@code f}, found by identity among the names met so far: the
+     * parser gives a field name met before as the same String (its canonical names), so a user's
+     * half dozen fields cost a few reference comparisons instead of a hash map's probe each, on
+     * the thread every byte of the file goes through. A name not among them is looked up as usual.
+     */
+    private int field(String f) {
+        for (int i = 0; i < namesKnown; i++) {
+            if (names[i] == f) {
+                return kinds[i];
+            }
+        }
+        int kind = JsonFields.userField(f);
+        if (namesKnown < NAMES) {
+            names[namesKnown] = f;
+            kinds[namesKnown++] = kind;
+        }
+        return kind;
+    }
+
     /** Scratch of {@link #readUserFlat} for a user read whole. */
     private final Problems.Where[] flatIdWhere = new Problems.Where[1];
 
@@ -162,7 +188,7 @@ final class PipelinedUsers {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
-            int field = JsonFields.userField(f);
+            int field = field(f);
             if (whole == null) {
                 switch (field >>> 8) {
                     case JsonFields.ID -> {
