@@ -110,6 +110,7 @@ final class PipelinedUsers {
             users.expect((int) Math.min(b.expectUsers, Integer.MAX_VALUE - 16));
         }
         int n = b.size;
+        b.makeStrings(n);
         users.addNewAll(b.ids, b.enabled, n, b.added);
         for (int j = 0; j < n; j++) {
             int u = b.added[j];
@@ -192,7 +193,11 @@ final class PipelinedUsers {
             if (whole == null) {
                 switch (field >>> 8) {
                     case JsonFields.ID -> {
-                        b.ids[j] = s.fields.string(p);
+                        if (p.currentToken() == JsonToken.VALUE_STRING) {
+                            b.idChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            b.id(s.fields.string(p));
+                        }
                         continue;
                     }
                     case JsonFields.ENABLED -> {
@@ -233,13 +238,12 @@ final class PipelinedUsers {
                 // their values wait for the declarations with the user's position: the one-thread reader keeps it
                 throw SnapshotReader.Retry.INSTANCE;
             }
-            b.ids[j] = whole.id;
+            b.id(whole.id);
             b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
             b.whole[j] = whole;
             b.states[j] = states.isEmpty() ? null : states;
         }
-        String id = b.ids[j];
-        if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
+        if (b.badId()) {
             throw SnapshotReader.Retry.INSTANCE;
         }
         b.end();
@@ -256,7 +260,11 @@ final class PipelinedUsers {
             return;
         }
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            String v = s.fields.string(p);
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                b.addValueChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                continue;
+            }
+            String v = s.fields.string(p); // null, or a problem recorded
             if (v != null) {
                 b.addValue(v);
             }
