@@ -77,10 +77,10 @@ public final class SnapshotReadRun {
             long grew = heap.getHeapMemoryUsage().getUsed() - used0;
             System.out.printf(Locale.ROOT, "read %d: %,d users, %,d memberships, %,.0f ms, %.1f MB/s (%s, %,d bytes); "
                     + "reading thread's CPU %,.0f ms, %,d MB allocated; process CPU %,.0f ms; %d collections, pauses %,d ms; "
-                    + "heap %s %,d MB%n", i, t.users().liveCount(),
+                    + "heap %s %,d MB (used before: %,d MB)%n", i, t.users().liveCount(),
                     t.directory().membershipCount(), ns / 1e6, bytes / 1e6 / (ns / 1e9), file.getFileName(), bytes,
                     cpu / 1e6, alloc >> 20, process / 1e6, gcs, gcMillis() - gc0,
-                    gcs == 0 ? "grew by (all threads' allocation)" : "grew by", grew >> 20);
+                    gcs == 0 ? "grew by (all threads' allocation)" : "grew by", grew >> 20, used0 >> 20);
         }
     }
 }
