@@ -158,6 +158,32 @@ public final class HeapStateStore implements StateStore {
         }
     }
 
+    /**
+     * The per-user index for a reconcile's {@code workers} to fill directly ({@link BulkIndex}),
+     * sized for users [0, {@code n}); null when the store is not empty (then the workers' outputs
+     * come through {@link #bulkLoadAll}) or has no room for that many more outputs.
+     */
+    @Override
+    public BulkIndex bulkIndex(int n, int workers) {
+        if (users > 0 || top > 0 || segments.length + workers > 127) {
+            return null;
+        }
+        prepareBulkLoad(n);
+        return new BulkIndex(this, start, capacity, count, seg, segments.length, workers, n);
+    }
+
+    /** {@link BulkIndex#adopt}: the outputs become segments {@code first + 1 ...}, the users placed readable. */
+    void adopt(BulkIndex index, int[][] data, int first, int highest) {
+        if (segments.length != first || !index.over(start, capacity, count, seg)) {
+            throw new IllegalStateException("the store was written while its bulk index was being filled");
+        }
+        segments = Arrays.copyOf(segments, first + data.length);
+        System.arraycopy(data, 0, segments, first, data.length);
+        if (highest >= users) {
+            users = highest + 1;
+        }
+    }
+
     @Override
     public int users() {
         return users;

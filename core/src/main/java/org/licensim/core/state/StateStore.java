@@ -79,6 +79,16 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * A per-user index that a reconcile's {@code workers} fill directly as they resolve users
+     * [0, {@code users}), when this store has one ({@link BulkIndex}: the heap store, while
+     * empty); null otherwise, and then the outputs come through {@link #bulkLoadAll}. A
+     * decorator that must see every entry written keeps the default.
+     */
+    default BulkIndex bulkIndex(int users, int workers) {
+        return null;
+    }
+
+    /**
      * Marks everything written so far as the state after event {@code lastSeq} (-1: the snapshot
      * alone). The engine calls it after a reconcile and after each applied event; a persisted
      * store makes the writes since the previous commit durable as one step, the heap store has

@@ -2,6 +2,7 @@ package org.licensim.core.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +123,67 @@ class HeapStateStoreTest {
         assertArrayEquals(entries(6, 7), Arrays.copyOf(got, 6 * StateStore.ENTRY_INTS));
         assertEquals(1, s.read(9, got));
         assertArrayEquals(entries(1, 109), Arrays.copyOf(got, StateStore.ENTRY_INTS));
+    }
+
+    @Test
+    @DisplayName("A reconcile's workers place their users in the store's index themselves: adopted, the store reads as a bulk load of the same outputs")
+    void bulkIndexPlacedByWorkers() {
+        HeapStateStore s = new HeapStateStore();
+        BulkIndex index = s.bulkIndex(12, 2);
+        // worker 0: users 0 (1 entry) and 3 (2 entries); worker 1: users 5 (3 entries) and 9 (1 entry)
+        int[][] users = {{0, 3}, {5, 9}};
+        int[][] counts = {{1, 2}, {3, 1}};
+        int[][] data = new int[2][];
+        for (int w = 0; w < 2; w++) {
+            data[w] = new int[(counts[w][0] + counts[w][1] + 1) * StateStore.ENTRY_INTS];
+            int at = 0;
+            for (int i = 0; i < 2; i++) {
+                System.arraycopy(entries(counts[w][i], 100 + users[w][i]), 0, data[w], at, counts[w][i] * StateStore.ENTRY_INTS);
+                index.place(users[w][i], at, counts[w][i], index.id(w));
+                at += counts[w][i] * StateStore.ENTRY_INTS;
+            }
+        }
+        assertEquals(0, s.users(), "nothing is readable before the outputs are adopted");
+        index.adopt(data, 9);
+        int[] got = new int[64 * StateStore.ENTRY_INTS];
+        for (int w = 0; w < 2; w++) {
+            for (int i = 0; i < 2; i++) {
+                int c = counts[w][i];
+                assertEquals(c, s.read(users[w][i], got), "user " + users[w][i]);
+                assertArrayEquals(entries(c, 100 + users[w][i]), Arrays.copyOf(got, c * StateStore.ENTRY_INTS));
+            }
+        }
+        assertEquals(0, s.count(4));
+        assertEquals(10, s.users());
+        // a placed user that grows moves to the slab; its neighbour in the same output stays
+        s.write(3, entries(4, 8), 4);
+        assertEquals(4, s.read(3, got));
+        assertArrayEquals(entries(4, 8), Arrays.copyOf(got, 4 * StateStore.ENTRY_INTS));
+        assertEquals(1, s.read(0, got));
+        assertArrayEquals(entries(1, 100), Arrays.copyOf(got, StateStore.ENTRY_INTS));
+        assertThrows(IllegalStateException.class, () -> index.adopt(data, 9), "an index is adopted once");
+        assertNull(s.bulkIndex(12, 2), "a store that holds users takes its outputs through bulkLoadAll");
+    }
+
+    @Test
+    @DisplayName("A bulk index abandoned (the reconcile's guess failed) leaves the store empty, and a later bulk load reads as on a fresh store")
+    void bulkIndexAbandoned() {
+        HeapStateStore s = new HeapStateStore();
+        BulkIndex index = s.bulkIndex(8, 2);
+        index.place(2, 0, 3, index.id(0));
+        index.place(6, 0, 1, index.id(1));
+        index.abandon();
+        assertEquals(0, s.users());
+        assertEquals(0, s.count(2));
+        assertEquals(0, s.count(6));
+        s.prepareBulkLoad(8);
+        s.bulkLoadAll(new int[][] {entries(1, 5)}, new int[][] {{5, 0, 1}}, new int[] {1}, worker -> worker.accept(0));
+        int[] got = new int[8 * StateStore.ENTRY_INTS];
+        assertEquals(0, s.read(2, got), "user 2 placed then abandoned");
+        assertEquals(1, s.read(5, got));
+        assertArrayEquals(entries(1, 5), Arrays.copyOf(got, StateStore.ENTRY_INTS));
+        assertEquals(6, s.users());
+        assertNull(s.bulkIndex(8, 1), "a store with users has no bulk index to give");
     }
 
     @Test

@@ -13,11 +13,12 @@ import org.licensim.core.directory.Dictionary;
 import org.licensim.core.directory.Groups;
 import org.licensim.core.engine.resolve.Entries;
 import org.licensim.core.engine.resolve.RulePlans;
+import org.licensim.core.state.BulkIndex;
 import org.licensim.core.state.StateStore;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
 import org.roaringbitmap.ContainerPointer;
-import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.PeekableCharIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -63,9 +64,14 @@ final class DemandCutoffs implements SeatStrategy {
         WorkerOutput[] out = new WorkerOutput[r.threads];
         CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
         Phase1Worker[] workers = new Phase1Worker[r.threads];
+        // the workers fill the store's per-user index themselves (the heap store, empty), undone if the guess fails
+        BulkIndex placed = r.store().bulkIndex(r.users(), r.threads);
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, cutoff);
             workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, false);
+            if (placed != null) {
+                workers[w].placeInto(placed, w);
+            }
             int from = r.from(w);
             int to = r.to(w);
             out[w] = workers[w].resolveUsers(from, to, entriesIn(r, from, to));
@@ -80,10 +86,17 @@ final class DemandCutoffs implements SeatStrategy {
         }
         for (int t = 0; t < products; t++) {
             if (total[t] > capacity[t] || (limited[t] && total[t] < capacity[t] && refused[t] > 0)) {
+                if (placed != null) {
+                    placed.abandon();
+                }
                 return null;
             }
         }
-        r.store(out, total);
+        if (placed != null) {
+            r.storePlaced(placed, out, total);
+        } else {
+            r.store(out, total);
+        }
         if (r.tenant.settings().autoReprocess()) {
             // refused demands wait for seats in R11 order (R18)
             for (Phase1Worker worker : workers) {
@@ -109,16 +122,15 @@ final class DemandCutoffs implements SeatStrategy {
      */
     static boolean refusable(Reconciler r, boolean[] limited) {
         RulePlans rules = r.rules;
-        Assignments asg = r.tenant.assignments();
         long[] groupRule = r.tables.rule;
         int[][] groupProducts = r.tables.products;
         long all = 0;
         for (long g : groupRule) {
             all |= g;
         }
-        int[] withDirect = asg.usersWithDirect();
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        int[] withDirect = r.withDirect();
+        for (int i = 0; i < withDirect.length; i++) {
+            for (License l : r.directs(i)) {
                 all |= rules.ruleMask(l.enabled());
             }
         }
@@ -138,8 +150,8 @@ final class DemandCutoffs implements SeatStrategy {
                 return true;
             }
         }
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        for (int i = 0; i < withDirect.length; i++) {
+            for (License l : r.directs(i)) {
                 long m = rules.ruleMask(l.enabled());
                 if (limited[l.product()] && ((m & risky) != 0 || rules.conflicts(m, all) || rules.unmet(m) != 0)) {
                     return true;
@@ -173,7 +185,7 @@ final class DemandCutoffs implements SeatStrategy {
                 }
             }
         }
-        int[] withDirect = asg.usersWithDirect();
+        int[] withDirect = r.withDirect();
         // products are independent: one per core at a time; most are not short, and the upper
         // bound (every member of every licensing group, every direct) says so at once
         return IntStream.range(0, capacity.length).parallel()
@@ -189,13 +201,13 @@ final class DemandCutoffs implements SeatStrategy {
      */
     private static boolean productCutoff(Reconciler r, int t, int seats, int[] withDirect, boolean[] limited,
                                          long[] cutoff) {
-        Assignments asg = r.tenant.assignments();
         Groups groups = r.tenant.groups();
         int[][] groupProducts = r.tables.products;
         RoaringBitmap seen = new RoaringBitmap();
         LongArrayList keys = new LongArrayList();
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        for (int i = 0; i < withDirect.length; i++) {
+            int u = withDirect[i];
+            for (License l : r.directs(i)) {
                 if (l.product() == t) {
                     if (l.order() >= StateStore.snapshotGroupKey(0, 0)) {
                         return false;
@@ -248,12 +260,26 @@ final class DemandCutoffs implements SeatStrategy {
         return c;
     }
 
-    /** The member of {@code m} of rank {@code rank} (from 0, in user order) among those not in {@code before}. */
-    private static int newMember(RoaringBitmap m, Container[] before, int rank) {
-        for (IntIterator it = m.getIntIterator(); it.hasNext(); ) {
-            int u = it.next();
-            if (!before[u >>> 16].contains((char) u) && rank-- == 0) {
-                return u;
+    /**
+     * The member of {@code m} of rank {@code rank} (from 0, in user order) among those not in
+     * {@code before}: containers whose new members all come before that rank are passed over by
+     * their counts alone (a bitset's popcounts), and only the container holding it is walked.
+     */
+    static int newMember(RoaringBitmap m, Container[] before, int rank) {
+        for (ContainerPointer p = m.getContainerPointer(); p.getContainer() != null; p.advance()) {
+            Container c = p.getContainer();
+            Container b = before[p.key()];
+            int fresh = c.getCardinality() - c.andCardinality(b);
+            if (rank >= fresh) {
+                rank -= fresh;
+                continue;
+            }
+            int high = p.key() << 16;
+            for (PeekableCharIterator it = c.getCharIterator(); it.hasNext(); ) {
+                char low = it.next();
+                if (!b.contains(low) && rank-- == 0) {
+                    return high | low;
+                }
             }
         }
         throw new IllegalStateException("a group has fewer new members than its union added");

@@ -7,6 +7,7 @@ import org.licensim.core.directory.Tenant;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.engine.resolve.SeatLedger;
 import org.licensim.core.engine.resolve.UserResolver;
+import org.licensim.core.state.BulkIndex;
 import org.licensim.core.state.StateStore;
 
 /**
@@ -33,6 +34,9 @@ public final class Reconciler {
     /** Assignable seats per product (enabled + warning, R10). */
     int[] capacity;
     private Phase1 unlimited;
+    /** The users with direct licences, ascending, and each one's licences ({@link #withDirect}, once per reconcile). */
+    private int[] withDirect;
+    private org.licensim.core.directory.Assignments.License[][] directs;
 
     public Reconciler(Tenant tenant, RulePlans rules, SeatLedger ledger, UserResolver main) {
         this.tenant = tenant;
@@ -61,6 +65,8 @@ public final class Reconciler {
             capacity[t] = ledger.capacity(t);
         }
         unlimited = null;
+        withDirect = null;
+        directs = null;
         for (SeatStrategy s : strategy.chain()) {
             ReconcilePath path = s.settle(this);
             if (path != null) {
@@ -69,6 +75,29 @@ public final class Reconciler {
             }
         }
         throw new IllegalStateException("the R11 pass ends every chain and always settles");
+    }
+
+    /**
+     * The users with direct licences, ascending (phase 0 and its checks walk them once per
+     * product: the sorted list and each user's licences are looked up once per reconcile).
+     */
+    int[] withDirect() {
+        if (withDirect == null) {
+            int[] us = tenant.assignments().usersWithDirect();
+            org.licensim.core.directory.Assignments.License[][] ls =
+                    new org.licensim.core.directory.Assignments.License[us.length][];
+            for (int i = 0; i < us.length; i++) {
+                ls[i] = tenant.assignments().directOf(us[i]);
+            }
+            directs = ls;
+            withDirect = us;
+        }
+        return withDirect;
+    }
+
+    /** The direct licences of {@link #withDirect()}{@code [i]}. */
+    org.licensim.core.directory.Assignments.License[] directs(int i) {
+        return directs[i];
     }
 
     int users() {
@@ -117,6 +146,9 @@ public final class Reconciler {
      * per-user index from them one worker each) and the consumed counts.
      */
     void store(WorkerOutput[] outs, int[] consumed) {
+        if (outs.length > 0 && outs[0].isPlaced()) {
+            throw new IllegalStateException("outputs placed in a bulk index are stored by storePlaced");
+        }
         store().prepareBulkLoad(users());
         int[][] data = new int[outs.length][];
         int[][] index = new int[outs.length][];
@@ -127,6 +159,24 @@ public final class Reconciler {
             n[w] = outs[w].users();
         }
         store().bulkLoadAll(data, index, n, worker -> IntStream.range(0, outs.length).parallel().forEach(worker));
+        setConsumed(consumed);
+    }
+
+    /**
+     * Stores outputs whose users the workers placed in {@code index} as they resolved them: the
+     * store adopts their arrays; then the consumed counts.
+     */
+    void storePlaced(BulkIndex index, WorkerOutput[] outs, int[] consumed) {
+        int[][] data = new int[outs.length][];
+        int highest = -1;
+        for (int w = 0; w < outs.length; w++) {
+            if (!outs[w].isPlaced()) {
+                throw new IllegalStateException("output " + w + " was not placed in the bulk index");
+            }
+            data[w] = outs[w].entries;
+            highest = Math.max(highest, outs[w].highest());
+        }
+        index.adopt(data, highest);
         setConsumed(consumed);
     }
 

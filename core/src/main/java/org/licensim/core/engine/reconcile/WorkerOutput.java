@@ -17,10 +17,37 @@ final class WorkerOutput {
     private final int[] index;
     private final int users;
 
+    /** For an output placed in the store's index as it was made: the highest user placed (-1: none). */
+    private final int highest;
+
     WorkerOutput(int[] entries, int[] index, int users) {
+        this(entries, index, users, -1);
+    }
+
+    private WorkerOutput(int[] entries, int[] index, int users, int highest) {
         this.entries = entries;
         this.index = index;
         this.users = users;
+        this.highest = highest;
+    }
+
+    /**
+     * An output whose {@code users} users were placed in a {@link org.licensim.core.state.BulkIndex}
+     * as they were resolved (no triples: only {@link #entries}, {@link #users()} and
+     * {@link #highest()} are there), the highest of them {@code highest}.
+     */
+    static WorkerOutput placed(int[] entries, int users, int highest) {
+        return new WorkerOutput(entries, null, users, highest);
+    }
+
+    /** Whether the users are in the store's index already ({@link #placed}), not listed here. */
+    boolean isPlaced() {
+        return index == null;
+    }
+
+    /** The highest user of a {@link #placed} output (-1: none). */
+    int highest() {
+        return highest;
     }
 
     /** The (user, offset, count) triples, {@link #users} of them (the array itself: do not modify). */

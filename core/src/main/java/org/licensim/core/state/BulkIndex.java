@@ -1,0 +1,98 @@
+package org.licensim.core.state;
+
+import java.util.Arrays;
+
+/**
+ * A reconcile's per-user index filled where it is produced: each worker writes where its users'
+ * entries start in its own output array and how many there are straight into the heap store's
+ * per-user arrays, instead of (user, offset, count) triples that {@link StateStore#bulkLoadAll}
+ * copies into them afterwards (one pass over every listed user less, and no triples written).
+ *
+ * <p>Taken from {@link StateStore#bulkIndex} on an empty store before the workers start. Worker
+ * {@code w} places only its own users ({@link #place} with {@link #id id(w)}), disjoint from
+ * every other worker's and below the count the index was taken for; nothing else writes the
+ * store meanwhile. Then either {@link #adopt} hands over the workers' output arrays (the users
+ * become readable), or {@link #abandon} leaves the store empty as it was.
+ */
+public final class BulkIndex {
+    private final HeapStateStore store;
+    private final int[] start;
+    private final int[] capacity;
+    private final int[] count;
+    private final byte[] seg;
+    /** Segment number of worker 0's output (worker w's is {@code first + w + 1} in {@link #seg}). */
+    private final int first;
+    private final int workers;
+    private final int users;
+    private boolean done;
+
+    BulkIndex(HeapStateStore store, int[] start, int[] capacity, int[] count, byte[] seg, int first, int workers,
+              int users) {
+        this.store = store;
+        this.start = start;
+        this.capacity = capacity;
+        this.count = count;
+        this.seg = seg;
+        this.first = first;
+        this.workers = workers;
+        this.users = users;
+    }
+
+    /** The segment id worker {@code w} places its users with. */
+    public byte id(int w) {
+        if (w < 0 || w >= workers) {
+            throw new IllegalArgumentException("worker " + w + " of a bulk index for " + workers);
+        }
+        return (byte) (first + w + 1);
+    }
+
+    /**
+     * User {@code u}'s {@code n} entries start at int {@code offset} of the output of the worker
+     * whose id is {@code id}: its slot is exactly those entries.
+     */
+    public void place(int u, int offset, int n, byte id) {
+        start[u] = offset;
+        capacity[u] = n;
+        count[u] = n;
+        seg[u] = id;
+    }
+
+    /** How many users the index was taken for (every placed user is below it). */
+    public int users() {
+        return users;
+    }
+
+    /**
+     * Hands the workers' outputs to the store (worker w's in {@code data[w]}, which the store
+     * adopts: the caller must not touch it again); {@code highest} is the highest user placed
+     * (-1 for none).
+     */
+    public void adopt(int[][] data, int highest) {
+        finish();
+        if (data.length != workers) {
+            throw new IllegalArgumentException(data.length + " outputs for a bulk index of " + workers + " workers");
+        }
+        store.adopt(this, data, first, highest);
+    }
+
+    /** Forgets every user placed: the store is empty again, as when the index was taken. */
+    public void abandon() {
+        finish();
+        Arrays.fill(start, 0, users, 0);
+        Arrays.fill(capacity, 0, users, 0);
+        Arrays.fill(count, 0, users, 0);
+        Arrays.fill(seg, 0, users, (byte) 0);
+    }
+
+    private void finish() {
+        if (done) {
+            throw new IllegalStateException("a bulk index is adopted or abandoned once");
+        }
+        done = true;
+    }
+
+    /** Whether these are still the store's own index arrays (nothing grew them meanwhile). */
+    boolean over(int[] st, int[] cap, int[] cnt, byte[] sg) {
+        return st == start && cap == capacity && cnt == count && sg == seg;
+    }
+}
