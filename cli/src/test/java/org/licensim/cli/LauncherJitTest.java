@@ -128,11 +128,14 @@ class LauncherJitTest {
     }
 
     @Test
-    @DisplayName("resolve, simulate and plan run with the parallel collector; serve, bench and the rest keep G1; LICENSIM_GC decides; a collector in LICENSIM_JAVA_OPTS wins")
+    @DisplayName("resolve, simulate and plan run with the parallel collector (simulate promoting at the first collection); serve, bench and the rest keep G1; LICENSIM_GC decides; a collector in LICENSIM_JAVA_OPTS wins")
     void collectorFollowsTheCommand() throws Exception {
         String parallel = "-XX:+UseParallelGC -XX:InitialRAMPercentage=8";
         assertEquals(parallel, gc(null, null, "resolve", "snapshot.json", "--out", "state.json")[1]);
-        assertEquals(parallel, gc(null, null, "simulate", "enterprise", "-q")[1]);
+        // a simulation's survivors are its tenant, kept to the end: promoted at the first collection
+        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc(null, null, "simulate", "enterprise", "-q")[1]);
+        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc("parallel", null, "simulate")[1]);
+        assertEquals("", gc("g1", null, "simulate")[1]);
         assertEquals(parallel, gc(null, null, "plan", "seat-crunch", "--runs", "100")[1]);
         assertEquals("", gc(null, null, "serve", "snapshot.json")[1]);
         assertEquals("", gc(null, null, "bench", "--profile", "smoke")[1]);
