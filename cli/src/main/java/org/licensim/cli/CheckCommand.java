@@ -34,6 +34,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply first (JSON Lines).")
     Path events;
 
+    @Option(names = "--on-reject", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "What an event of --events the rules refuse does (as in resolve): fail (default) stops with "
+                    + "exit 1; skip leaves the state unchanged for that event, goes on, and says which were skipped.")
+    ResolveCommand.OnReject onReject;
+
     @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "90",
             description = "Seats in use, in percent, from which a product is listed. Default: ${DEFAULT-VALUE}.")
     double threshold;
@@ -44,7 +49,8 @@ final class CheckCommand implements Callable<Integer> {
     int days;
 
     @Option(names = "--now", paramLabel = "INSTANT",
-            description = "The time --days counts from (ISO 8601). Default: the snapshot's evaluatedAt, else the clock.")
+            description = "The time --days counts from (ISO 8601). Default: the time of the last event of --events, else the "
+                    + "snapshot's evaluatedAt, else the clock.")
     String now;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
@@ -67,12 +73,14 @@ final class CheckCommand implements Callable<Integer> {
         if (days < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--days must be 0 or more, got " + days);
         }
-        Resolved in = Resolved.of(spec, snapshot, events, now);
+        Resolved in = Resolved.of(spec, snapshot, events, now, onReject);
         Tenant t = in.tenant();
         Engine e = in.engine();
         long from = in.now();
         HealthCheck c = HealthCheck.of(e, threshold, days, from);
-        new Printer(format, spec).print(o -> print(o, c, new Names(t)), () -> csv(c, new Names(t)), () -> c);
+        Printer out = new Printer(format, spec);
+        in.sayRejected(out.say());
+        out.print(o -> print(o, c, new Names(t)), () -> csv(c, new Names(t)), () -> c);
         return c.clean() ? 0 : Main.REGRESSION;
     }
 

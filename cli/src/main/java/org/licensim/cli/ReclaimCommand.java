@@ -38,12 +38,18 @@ final class ReclaimCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "EVENTS", description = "Events to apply first (JSON Lines).")
     Path events;
 
+    @Option(names = "--on-reject", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "What an event of --events the rules refuse does (as in resolve): fail (default) stops with "
+                    + "exit 1; skip leaves the state unchanged for that event, goes on, and says which were skipped.")
+    ResolveCommand.OnReject onReject;
+
     @Option(names = "--inactive-days", paramLabel = "DAYS", defaultValue = "90",
             description = "An enabled user whose last sign-in is older than this counts as inactive. Default: ${DEFAULT-VALUE}.")
     int inactiveDays;
 
     @Option(names = "--now", paramLabel = "INSTANT",
-            description = "The time --inactive-days counts back from (ISO 8601). Default: the snapshot's evaluatedAt, else the clock.")
+            description = "The time --inactive-days counts back from, and the time of the changes --apply writes (ISO 8601). "
+                    + "Default: the time of the last event of --events, else the snapshot's evaluatedAt, else the clock.")
     String now;
 
     @Option(names = "--prices", paramLabel = "PRICES", description = "What a seat costs (docs/PLANNING.md): the money "
@@ -69,7 +75,7 @@ final class ReclaimCommand implements Callable<Integer> {
         Main.requireNonNegative(spec, "--limit", limit);
         Main.requireNonNegative(spec, "--inactive-days", inactiveDays);
         Apply.check(apply);
-        Resolved in = Resolved.of(spec, snapshot, events, now);
+        Resolved in = Resolved.of(spec, snapshot, events, now, onReject);
         Tenant t = in.tenant();
         Engine e = in.engine();
         long from = in.now();
@@ -81,10 +87,11 @@ final class ReclaimCommand implements Callable<Integer> {
         Reclaim rc = Reclaim.of(e, inactiveDays, from, priced == null ? null : priced.currency(),
                 priced == null ? Map.of() : priced.perMonth());
         Printer out = new Printer(format, spec);
+        in.sayRejected(out.say());
         out.print(o -> table(o, rc), () -> csv(rc), () -> rc);
         if (!apply.isEmpty()) {
             PrintWriter say = out.say();
-            List<Event> changes = rc.events(java.time.Instant.ofEpochSecond(from));
+            List<Event> changes = rc.events(java.time.Instant.ofEpochSecond(from), Math.max(1, e.lastAppliedSeq() + 1));
             if (changes.isEmpty()) {
                 say.printf("nothing written to %s: no change frees a seat%s%n", String.join(", ",
                         apply.stream().map(Path::toString).toList()), rc.unreachable() > 0 ? " (the sources are dynamic groups)" : "");

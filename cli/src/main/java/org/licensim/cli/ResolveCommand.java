@@ -289,7 +289,7 @@ final class ResolveCommand implements Callable<Integer> {
         Engine engine = run.engine();
         o.printf("resolved %s%s: %,d users%n", snapshot, events == null ? "" : " + " + events, s.users());
         o.printf("  read %,d ms, reconcile %,d ms%s%s%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-                events == null ? "" : String.format(", %,d events in %,d ms (%,.0f events/s)", applied,
+                events == null ? "" : String.format(", %,d %s in %,d ms (%,.0f events/s)", applied, applied == 1 ? "event" : "events",
                         (t3 - t2) / 1_000_000, applied / Math.max(1e-9, (t3 - t2) / 1e9)),
                 out == null && outSnapshot == null ? "" : String.format(", write %,d ms", (t4 - t3) / 1_000_000));
         Table t = new Table().indent("  ").left("product", 28).right("consumed", 10).right("available", 10)
@@ -299,7 +299,8 @@ final class ResolveCommand implements Callable<Integer> {
         o.printf("  sources in error: %s%n", errorsByKind(s.sourcesByError()));
         reprocessHints(o, engine, s);
         if (rejectedCount > 0) {
-            o.printf("  %,d events rejected (state unchanged for each):%n", rejectedCount);
+            o.printf("  %,d %s%n", rejectedCount, rejectedCount == 1 ? "event rejected (state unchanged for it):"
+                    : "events rejected (state unchanged for each):");
             rejected.forEach(x -> o.println("    " + x));
             if (rejectedCount > rejected.size()) {
                 o.printf("    ... and %,d more%n", rejectedCount - rejected.size());

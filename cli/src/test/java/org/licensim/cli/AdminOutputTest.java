@@ -265,6 +265,69 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("R22 check and reclaim after a feed: a refused event stops them unless --on-reject skip; the state's time is the last event's; reclaim's changes continue the feed")
+    void reclaimAfterAFeed(@TempDir Path dir) throws Exception {
+        Path tenant = dir.resolve("tenant.json");
+        assertEquals(0, run("import-graph", "--dir", "../examples/graph-export", "--out", tenant.toString()).code());
+        Path feed = dir.resolve("feed.jsonl");
+        Files.writeString(feed, """
+                {"seq":4,"time":"2027-05-01T00:00:00Z","type":"MemberAdded","groupId":"no-such-group","memberId":"no-such-user"}
+                {"seq":5,"time":"2027-06-01T00:00:00Z","type":"UnitsChanged","skuId":"ENTERPRISEPREMIUM","prepaidUnits":{"enabled":50}}
+                """);
+        for (String command : List.of("check", "reclaim")) {
+            Result refused = run(command, tenant.toString(), "--events", feed.toString());
+            assertEquals(1, refused.code(), command + ": " + refused.out());
+            assertTrue(refused.err().startsWith("licensim: " + feed + ":1: event seq 4 (MemberAdded) rejected: "), refused.err());
+            assertTrue(refused.err().contains("(--on-reject skip goes on past rejected events)"), refused.err());
+        }
+        Result check = run("check", tenant.toString(), "--events", feed.toString(), "--on-reject", "skip", "--format", "csv");
+        assertTrue(check.code() == 0 || check.code() == 3, check.err());
+        assertTrue(check.err().startsWith("1 event refused and skipped (--on-reject skip), the state unchanged by it:\n  "
+                + feed + ":1: event seq 4 (MemberAdded) rejected: "), "said beside the CSV, on stderr: " + check.err());
+        assertTrue(check.out().startsWith("finding,id,name,"), "stdout holds the CSV alone: " + check.out());
+
+        // inactive counted back from the last event's time (2027-06-01), as --now 2027-06-01 would
+        Result atFeed = run("reclaim", tenant.toString(), "--events", feed.toString(), "--on-reject", "skip", "--format", "csv");
+        Result atNow = run("reclaim", tenant.toString(), "--now", "2027-06-01T00:00:00Z", "--format", "csv");
+        Result atSnapshot = run("reclaim", tenant.toString(), "--format", "csv", "--now", "2026-12-01T00:00:00Z");
+        assertEquals(atNow.out(), atFeed.out());
+        assertTrue(atFeed.out().lines().count() > atSnapshot.out().lines().count(), atFeed.out());
+
+        // a snapshot written after the feed: reclaim's events follow its last seq and resolve applies them
+        Path next = dir.resolve("next.json");
+        assertEquals(0, run("resolve", tenant.toString(), "--events", feed.toString(), "--on-reject", "skip",
+                "--out-snapshot", next.toString(), "-q").code());
+        Path changes = dir.resolve("reclaim.jsonl");
+        Result written = run("reclaim", next.toString(), "--now", "2027-06-01T00:00:00Z", "--apply", changes.toString());
+        assertEquals(0, written.code(), written.err());
+        List<String> lines = Files.readAllLines(changes);
+        assertTrue(lines.get(0).startsWith("{\"seq\":6,\"time\":\"2027-06-01T00:00:00Z\","), lines.get(0));
+        Result applied = run("resolve", next.toString(), "--events", changes.toString(), "-q");
+        assertEquals(0, applied.code(), applied.err());
+        assertTrue(applied.out().contains(lines.size() + " events in "), applied.out());
+        assertTrue(java.util.regex.Pattern.compile("\\n  ENTERPRISEPREMIUM +0 +50 +50 ").matcher(applied.out()).find(),
+                "the E5 seats of the disabled and inactive accounts are free: " + applied.out());
+    }
+
+    @Test
+    @DisplayName("A group named like a spreadsheet formula reaches check's CSV as text, and its JSON as it is")
+    void formulaNamesStayText(@TempDir Path dir) throws Exception {
+        String evil = "=HYPERLINK(\"http://example.invalid\",\"open\")";
+        Path snap = dir.resolve("tenant.json");
+        String tenant = Files.readString(Path.of("../examples/contoso-small.json"));
+        assertTrue(tenant.contains("\"Engineering - Office 365 E3 without Yammer\""));
+        Files.writeString(snap, tenant.replace("\"Engineering - Office 365 E3 without Yammer\"",
+                new ObjectMapper().writeValueAsString(evil)));
+        String ev = "../examples/contoso-small.events.jsonl";
+        Result csv = run("check", snap.toString(), "--events", ev, "--format", "csv");
+        assertEquals(3, csv.code(), csv.err());
+        assertTrue(csv.out().contains(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"open\"\")\","), csv.out());
+        assertFalse(csv.out().contains(",=HYPERLINK") || csv.out().contains(",\"=HYPERLINK"), csv.out());
+        JsonNode j = new ObjectMapper().readTree(run("check", snap.toString(), "--events", ev, "--format", "json").out());
+        assertEquals(evil, j.get("users").get(0).get("groupName").asText());
+    }
+
+    @Test
     @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
     void storeScaleCleansUp(@TempDir Path dir) throws Exception {
         Path jar = Path.of("../bench/target/benchmarks.jar");

@@ -534,7 +534,7 @@ class CliTest {
         Result s = run("resolve", "../examples/two-groups-e3.json", "--events", events.toString(), "--out", out.toString(),
                 "--on-reject", "skip");
         assertEquals(0, s.code(), s.err());
-        assertTrue(s.out().contains("1 events rejected (state unchanged for each):"), s.out());
+        assertTrue(s.out().contains("1 event rejected (state unchanged for it):"), s.out());
         assertTrue(Files.exists(out));
     }
 

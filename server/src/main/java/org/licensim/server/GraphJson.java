@@ -57,6 +57,8 @@ final class GraphJson {
             "securityEnabled", "membershipRule", "membershipRuleProcessingState");
     static final Map<String, String> GROUP_PROPERTIES;
     static final Map<String, String> SKU_PROPERTIES;
+    /** licenseDetails' properties for {@code $select}, by lower-case name. */
+    static final Map<String, String> LICENSE_DETAILS_PROPERTIES;
 
     static {
         Map<String, String> u = new java.util.LinkedHashMap<>();
@@ -84,6 +86,11 @@ final class GraphJson {
             s.put(p.toLowerCase(Locale.ROOT), p);
         }
         SKU_PROPERTIES = java.util.Collections.unmodifiableMap(s);
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        for (String p : List.of("id", "skuId", "skuPartNumber", "servicePlans")) {
+            d.put(p.toLowerCase(Locale.ROOT), p);
+        }
+        LICENSE_DETAILS_PROPERTIES = java.util.Collections.unmodifiableMap(d);
     }
 
     private final Tenant tenant;
@@ -280,8 +287,11 @@ final class GraphJson {
         g.writeEndArray();
     }
 
-    /** Graph's licenseDetails of user {@code u}: one per product held, its plans with provisioningStatus. */
-    void licenseDetails(JsonGenerator g, int u, int[][] scratch) throws IOException {
+    /**
+     * Graph's licenseDetails of user {@code u}: one per product held, its plans with
+     * provisioningStatus; {@code select} (null: every property) picks the properties written.
+     */
+    void licenseDetails(JsonGenerator g, int u, int[][] scratch, List<String> select) throws IOException {
         int n = entries(u, scratch);
         int[] es = scratch[0];
         Subscriptions subs = tenant.subscriptions();
@@ -306,21 +316,29 @@ final class GraphJson {
             }
             Product p = subs.product(t);
             g.writeStartObject();
-            g.writeStringField("id", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (tenant.users().id(u) + "_" + p.skuId()).getBytes(StandardCharsets.UTF_8)));
-            g.writeStringField("skuId", p.skuId());
-            g.writeStringField("skuPartNumber", p.skuPartNumber());
-            g.writeArrayFieldStart("servicePlans");
-            int[] plans = p.plans();
-            for (int i = 0; i < plans.length; i++) {
-                g.writeStartObject();
-                g.writeStringField("servicePlanId", catalog.plan(plans[i]).servicePlanId());
-                g.writeStringField("servicePlanName", catalog.plan(plans[i]).servicePlanName());
-                g.writeStringField("provisioningStatus", (union[i >>> 6] & (1L << i)) != 0 ? "Success" : "Disabled");
-                g.writeStringField("appliesTo", "User");
-                g.writeEndObject();
+            for (String f : select == null ? LICENSE_DETAILS_PROPERTIES.values() : select) {
+                switch (f) {
+                    case "id" -> g.writeStringField(f, Base64.getUrlEncoder().withoutPadding().encodeToString(
+                            (tenant.users().id(u) + "_" + p.skuId()).getBytes(StandardCharsets.UTF_8)));
+                    case "skuId" -> g.writeStringField(f, p.skuId());
+                    case "skuPartNumber" -> g.writeStringField(f, p.skuPartNumber());
+                    case "servicePlans" -> {
+                        g.writeArrayFieldStart(f);
+                        int[] plans = p.plans();
+                        for (int i = 0; i < plans.length; i++) {
+                            g.writeStartObject();
+                            g.writeStringField("servicePlanId", catalog.plan(plans[i]).servicePlanId());
+                            g.writeStringField("servicePlanName", catalog.plan(plans[i]).servicePlanName());
+                            g.writeStringField("provisioningStatus", (union[i >>> 6] & (1L << i)) != 0 ? "Success"
+                                    : "Disabled");
+                            g.writeStringField("appliesTo", "User");
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    }
+                    default -> throw new IllegalStateException("licenseDetails property " + f);
+                }
             }
-            g.writeEndArray();
             g.writeEndObject();
         }
     }

@@ -94,6 +94,8 @@ final class UserRoutes {
     }
 
     Response licenseDetails(Request r, String id) {
+        List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.LICENSE_DETAILS_PROPERTIES,
+                "licenseDetails");
         return Response.json(200, t.read(() -> {
             int u = t.user(id);
             if (u < 0) {
@@ -101,8 +103,9 @@ final class UserRoutes {
             }
             json.useStore(t.engine.store());
             return write(d -> {
-                collectionStart(d.g, GraphJson.METADATA + "users('" + tenant.users().id(u) + "')/licenseDetails", null);
-                json.licenseDetails(d.g, u, new int[1][]);
+                collectionStart(d.g, GraphJson.METADATA + "users('" + tenant.users().id(u) + "')/licenseDetails"
+                        + (select == null ? "" : "(" + String.join(",", select) + ")"), null);
+                json.licenseDetails(d.g, u, new int[1][], select);
                 collectionEnd(d.g, null);
             });
         }));

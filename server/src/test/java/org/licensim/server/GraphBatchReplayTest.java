@@ -135,7 +135,7 @@ class GraphBatchReplayTest {
         org.licensim.core.planning.Reclaim rc = org.licensim.core.planning.Reclaim.of(before, 90,
                 java.time.Instant.parse("2026-12-01T00:00:00Z").getEpochSecond(), null, Map.of());
         assertEquals(2, rc.seats().size(), rc.toString());
-        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"), 1);
         Map<String, List<String>> served = replay(snap, changes);
         assertEquals(applied(snap, changes), served);
         for (org.licensim.core.planning.Reclaim.Seat seat : rc.seats()) {
@@ -159,7 +159,7 @@ class GraphBatchReplayTest {
         Engine before = Engine.builder(SnapshotReader.withDefaults().read(snap)).reconcile();
         org.licensim.core.planning.Reclaim rc = org.licensim.core.planning.Reclaim.of(before, 90,
                 java.time.Instant.parse("2026-12-01T00:00:00Z").getEpochSecond(), null, Map.of());
-        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        List<Event> changes = rc.events(java.time.Instant.parse("2026-12-01T00:00:00Z"), 1);
         assertEquals(2, changes.size(), changes.toString());
         Map<String, List<String>> served = replay(snap, changes);
         assertEquals(applied(snap, changes), served);

@@ -150,6 +150,18 @@ class GraphRoutesTest {
             assertNotNull(e3);
             assertEquals("ENTERPRISEPACK", e3.get("skuPartNumber").asText());
             assertTrue(e3.get("servicePlans").size() > 5);
+            // $select as Graph takes it on licenseDetails: the properties asked, in the context too; an unknown one is a 400
+            ServerFixture.Answer parts = get(s, "/v1.0/users/adele.vance@contoso.com/licenseDetails?$select=skuPartNumber,skuId");
+            assertEquals(200, parts.status());
+            assertTrue(parts.json().get("@odata.context").asText().endsWith("/licenseDetails(skuPartNumber,skuId)"),
+                    parts.json().toString());
+            for (JsonNode d : parts.json().get("value")) {
+                assertEquals(List.of("skuPartNumber", "skuId"), iterator(d.fieldNames()), d.toString());
+            }
+            ServerFixture.Answer typo = get(s, "/v1.0/users/adele.vance@contoso.com/licenseDetails?$select=skuPart");
+            assertEquals(400, typo.status());
+            assertTrue(typo.json().get("error").get("message").asText().contains(
+                    "Could not find a property named 'skuPart' on type 'microsoft.graph.licenseDetails'"), typo.json().toString());
 
             ServerFixture.Answer created = ServerFixture.post(s, "/v1.0/users", "{\"accountEnabled\":true,"
                     + "\"displayName\":\"Nestor Wilke\",\"mailNickname\":\"nestor\",\"userPrincipalName\":\"nestor@contoso.com\","
@@ -305,5 +317,11 @@ class GraphRoutesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StateWriter.write(e, out);
         return out.toByteArray();
+    }
+
+    private static List<String> iterator(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }

@@ -177,6 +177,29 @@ public final class MultiColumn {
         values.ensureCapacity(values.size() + n);
     }
 
+    /**
+     * Room for users [0, {@code users}) at once, and for as many values per user as the first
+     * {@code sofar} users have, when they have any ({@link Users#expect}).
+     */
+    void expect(int users, int sofar) {
+        Strings l = lists;
+        if (l != null) {
+            if (l.used > 0 && users > l.start.length) {
+                l.start = Arrays.copyOf(l.start, users);
+                l.length = Arrays.copyOf(l.length, users);
+                long more = (long) l.used * users / Math.max(1, sofar) + 16;
+                if (more > l.values.length && more < Integer.MAX_VALUE - 16) {
+                    l.values = Arrays.copyOf(l.values, (int) more);
+                }
+            }
+            return;
+        }
+        if (values.size() > 0 && users > start.length) {
+            start = Arrays.copyOf(start, users);
+            length = Arrays.copyOf(length, users);
+        }
+    }
+
     /** Sets the user's values as codes of {@link #dictionary()} (an encoded column's). */
     void setCodes(int user, int[] codes, int n) {
         encoded();

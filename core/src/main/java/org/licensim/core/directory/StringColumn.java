@@ -106,6 +106,32 @@ public final class StringColumn {
         c[user] = dictionary.intern(value);
     }
 
+    /**
+     * Room for users [0, {@code users}) at once when one of the first {@code sofar} users has a
+     * value ({@link Users#expect}); a column nobody has a value in stays small.
+     */
+    void expect(int users, int sofar) {
+        String[] v = values;
+        if (v != null) {
+            if (users > v.length) {
+                for (int u = 0, n = Math.min(sofar, v.length); u < n; u++) {
+                    if (v[u] != null) {
+                        values = Arrays.copyOf(v, users);
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        int[] c = codes;
+        if (users > c.length && dictionary.size() > 0) {
+            int old = c.length;
+            c = Arrays.copyOf(c, users);
+            Arrays.fill(c, old, users, Dictionary.NULL);
+            codes = c;
+        }
+    }
+
     /** The codes, made from the kept values on first use. */
     private int[] encoded() {
         int[] c = codes;

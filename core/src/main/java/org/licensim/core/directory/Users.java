@@ -24,7 +24,10 @@ public final class Users {
     private final StringColumn usageLocation;
     private final Map<String, StringColumn> strings = new LinkedHashMap<>();
     private final Map<String, MultiColumn> multis = new LinkedHashMap<>();
+    /** Per user its distinct folded addresses' codes ({@link #foldedAddresses}); the column's own dictionary is not used. */
     private final MultiColumn foldedProxyCodes;
+    /** The distinct folded proxy addresses: R16 compares addresses without case. */
+    private FoldedAddresses foldedAddresses = new FoldedAddresses(16);
     /** The proxyAddresses column, held apart from the map of columns (which declarations change) for the background count. */
     private final MultiColumn proxyColumn;
     /** The columns of {@link UserSchema#STRING_PROPERTIES} and {@link UserSchema#MULTI_PROPERTIES}, by index. */
@@ -38,6 +41,11 @@ public final class Users {
     private int[] proxyHolders = new int[16];
     /** How many folded addresses more than one user holds: none, and no user collides (R16). */
     private int sharedAddresses;
+    /**
+     * {@link #hasProxyCollision} of every user as one bit each ({@link #proxyCollisions}), made
+     * when first asked and again after any address changed (null until then).
+     */
+    private long[] collisionBits;
     /** Graph's signInActivity, latest of its sign-in times, epoch seconds; only users whose export carried it. */
     private final org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap lastSignIn =
             new org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap();
@@ -66,8 +74,41 @@ public final class Users {
      */
     public void reserve(int more) {
         byId.reserve(size + more);
-        Dictionary folded = foldedProxyCodes.dictionary();
-        folded.reserve(folded.size() + more);
+        foldedAddresses.reserve(foldedAddresses.size() + more);
+    }
+
+    /**
+     * Room for {@code total} users in all in the ids, the flags and each column that holds a value
+     * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
+     * growth (each growth copies them). Columns no user has a value in yet stay as they are; the
+     * id table grows towards it in jumps ({@link IdIndex#expect}).
+     */
+    public void expect(int total) {
+        if (total <= ids.length) {
+            return;
+        }
+        byId.expect(total);
+        ids = Arrays.copyOf(ids, total);
+        flags = Arrays.copyOf(flags, total);
+        usageLocation.expect(total, size);
+        for (StringColumn c : stringColumns) {
+            c.expect(total, size);
+        }
+        for (MultiColumn c : multiColumns) {
+            c.expect(total, size);
+        }
+        int addresses = proxyColumn.valueCount();
+        if (proxyIndexed && addresses > 0 && size > 0) {
+            // counted as added: the folded addresses, their codes per user and the holders' counts too
+            long more = (long) addresses * total / size;
+            if (more < Integer.MAX_VALUE / 2) {
+                foldedAddresses.reserve((int) more);
+                foldedProxyCodes.reserve(total, (int) more);
+                if (more > proxyHolders.length) {
+                    proxyHolders = Arrays.copyOf(proxyHolders, (int) more);
+                }
+            }
+        }
     }
 
     private Users(Users o) {
@@ -84,8 +125,10 @@ public final class Users {
         stringColumns = schemaColumns();
         multiColumns = schemaMultiColumns();
         foldedProxyCodes = o.foldedProxyCodes.copy();
+        foldedAddresses = o.foldedAddresses.copy();
         proxyHolders = o.proxyHolders.clone();
         sharedAddresses = o.sharedAddresses;
+        collisionBits = o.collisionBits;
         proxyIndexed = true;
         lastSignIn.putAll(o.lastSignIn);
         extensions.putAll(o.extensions);
@@ -197,6 +240,12 @@ public final class Users {
         MultiColumn c = multiColumns[property];
         if (extensions.isEmpty() && (c != proxyColumn || (!proxyIndexed && !proxyCountStarted))) {
             c.set(u, values, from, n);
+            return;
+        }
+        if (extensions.isEmpty() && proxyIndexed && foldedProxyCodes.count(u) == 0) {
+            // counted as added (a new user: no address of its own to uncount first)
+            c.set(u, values, from, n);
+            indexProxyAddresses(u);
             return;
         }
         setMulti(u, UserSchema.MULTI_PROPERTIES.get(property), java.util.List.of(Arrays.copyOfRange(values, from, from + n)));
@@ -415,10 +464,10 @@ public final class Users {
         if (foldedScratch.length < n) {
             foldedScratch = new int[n];
         }
-        Dictionary folded = foldedProxyCodes.dictionary();
+        FoldedAddresses folded = foldedAddresses;
         int distinct = 0;
         for (int i = 0; i < n; i++) {
-            int code = folded.intern(fold(raw.value(u, i)));
+            int code = folded.intern(raw.value(u, i));
             boolean seen = false;
             for (int k = 0; k < distinct && !seen; k++) {
                 seen = foldedScratch[k] == code;
@@ -461,6 +510,19 @@ public final class Users {
         t.start();
     }
 
+    /**
+     * Counts R16's folded proxy addresses of each user as it is added from now on, on the adding
+     * thread, instead of in one pass once they are all there: a snapshot's two-thread reader asks
+     * for it before its first user, so that the count runs beside the parsing of the users (where
+     * the adding thread waited for blocks more than half the time) and not beside the groups'
+     * member lookups, which kept both cores busy. Only while no user has been added.
+     */
+    public void countProxyAddressesAsAdded() {
+        if (size == 0 && !proxyIndexed && !proxyCountStarted) {
+            proxyIndexed = true;
+        }
+    }
+
     /** Counts every live user's folded proxy addresses if not done yet (R16's collision counts). */
     private void proxyIndex() {
         if (!proxyIndexed) {
@@ -480,7 +542,7 @@ public final class Users {
         proxyHolders = new int[Math.max(16, addresses)];
         sharedAddresses = 0;
         foldedProxyCodes.reserve(n, addresses);
-        foldedProxyCodes.dictionary().reserve(addresses);
+        foldedAddresses.reserve(addresses);
         for (int u = 0; u < n; u++) {
             if (proxyColumn.count(u) > 0) {
                 indexProxyAddresses(u);
@@ -490,6 +552,7 @@ public final class Users {
     }
 
     private void addHolder(int code, int delta) {
+        collisionBits = null; // the holders of this address may collide differently now
         if (code >= proxyHolders.length) {
             proxyHolders = java.util.Arrays.copyOf(proxyHolders, Math.max(code + 1, proxyHolders.length * 2));
         }
@@ -516,13 +579,48 @@ public final class Users {
         return false;
     }
 
+    /**
+     * {@link #hasProxyCollision} of every user, user u's at bit {@code u & 63} of word
+     * {@code u >>> 6} (at least {@link #size} bits): for a reconcile, which asks it of most users
+     * one after the other, a bit read where the question is three dependent reads. Made when
+     * first asked after the counts or a change of an address (on every core), then kept; the
+     * caller does not modify it.
+     */
+    public long[] proxyCollisions() {
+        proxyIndex();
+        long[] bits = collisionBits;
+        if (bits == null || bits.length < (size + 63) >>> 6) {
+            bits = collisions();
+            collisionBits = bits;
+        }
+        return bits;
+    }
+
+    private long[] collisions() {
+        long[] bits = new long[(size + 63) >>> 6];
+        if (sharedAddresses == 0) {
+            return bits;
+        }
+        int[] holders = proxyHolders;
+        MultiColumn codes = foldedProxyCodes;
+        int users = size;
+        // blocks of 65,536 users on the common pool: each writes its own words of the bits
+        java.util.stream.IntStream.range(0, (users + 65535) >>> 16).parallel().forEach(b -> {
+            for (int u = b << 16, end = Math.min(users, u + 65536); u < end; u++) {
+                for (int i = 0, n = codes.count(u); i < n; i++) {
+                    if (holders[codes.code(u, i)] > 1) {
+                        bits[u >>> 6] |= 1L << u;
+                        break;
+                    }
+                }
+            }
+        });
+        return bits;
+    }
+
     /** Whether any proxy address is held by more than one user (then R16 can refuse someone). */
     public boolean sharesProxyAddresses() {
         proxyIndex();
         return sharedAddresses > 0;
-    }
-
-    private static String fold(String address) {
-        return address.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -39,8 +39,12 @@ final class PipelinedUsers {
         for (int i = 0; i < 4; i++) {
             blocks.add(new UserBlock(USER_BLOCK));
         }
+        // R16's counts as the users come, on the thread adding them (which waits for blocks half the time)
+        s.dir.users().countProxyAddressesAsAdded();
         Pipeline<UserBlock> pipe = new Pipeline<>("licensim-read-users", blocks, this::addBlock, UserBlock::clear);
         boolean done = false;
+        long first = s.fileBytes > 0 ? p.currentLocation().getByteOffset() : -1;
+        int read = 0;
         try {
             UserBlock b = pipe.next();
             while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -52,6 +56,10 @@ final class PipelinedUsers {
                     throw SnapshotReader.Retry.INSTANCE;
                 }
                 if (b.full()) {
+                    read += b.size;
+                    if (read == EXPECT_AFTER && first >= 0) {
+                        b.expectUsers = expected(first, p.currentLocation().getByteOffset(), read);
+                    }
                     pipe.handOff(b);
                     b = pipe.next();
                 }
@@ -79,10 +87,30 @@ final class PipelinedUsers {
     /** Users per block of {@link #read}: enough that a hand-off is rare, few enough that a block stays in the cache. */
     static final int USER_BLOCK = 512;
 
+    /** After how many users the rest are counted ahead ({@link #expected}): a multiple of {@link #USER_BLOCK}. */
+    static final int EXPECT_AFTER = 4 * USER_BLOCK;
+
+    /**
+     * How many users the file holds if the rest of it were users like the {@code read} first ones
+     * (from byte {@code first} to {@code now}): the directory's arrays are made that large at once
+     * instead of growing by half again and again (each growth copies them; at 1M users the copies
+     * were about 60 MB of a first read's allocation). Groups and assignments after the users make
+     * it too many: only the arrays of the properties the first users have are made so, at most
+     * a few bytes per user counted for the dozens each such property takes in the file.
+     */
+    private long expected(long first, long now, int read) {
+        long perUser = Math.max(1, (now - first) / read);
+        return read + Math.max(0, s.fileBytes - now) / perUser;
+    }
+
     /** The second thread's part: adds the block's users in order; false at a taken id. */
     private boolean addBlock(UserBlock b) {
         var users = s.dir.users();
+        if (b.expectUsers > 0) {
+            users.expect((int) Math.min(b.expectUsers, Integer.MAX_VALUE - 16));
+        }
         int n = b.size;
+        b.makeStrings(n);
         users.addNewAll(b.ids, b.enabled, n, b.added);
         for (int j = 0; j < n; j++) {
             int u = b.added[j];
@@ -120,6 +148,32 @@ final class PipelinedUsers {
         return c;
     }
 
+    /** The field names met so far, as the parser gives them, and what each is ({@link JsonFields#userField}). */
+    private final String[] names = new String[NAMES];
+    private final int[] kinds = new int[NAMES];
+    private int namesKnown;
+    private static final int NAMES = 24;
+
+    /**
+     * {@link JsonFields#userField} of {@code f}, found by identity among the names met so far: the
+     * parser gives a field name met before as the same String (its canonical names), so a user's
+     * half dozen fields cost a few reference comparisons instead of a hash map's probe each, on
+     * the thread every byte of the file goes through. A name not among them is looked up as usual.
+     */
+    private int field(String f) {
+        for (int i = 0; i < namesKnown; i++) {
+            if (names[i] == f) {
+                return kinds[i];
+            }
+        }
+        int kind = JsonFields.userField(f);
+        if (namesKnown < NAMES) {
+            names[namesKnown] = f;
+            kinds[namesKnown++] = kind;
+        }
+        return kind;
+    }
+
     /** Scratch of {@link #readUserFlat} for a user read whole. */
     private final Problems.Where[] flatIdWhere = new Problems.Where[1];
 
@@ -135,11 +189,15 @@ final class PipelinedUsers {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
-            int field = JsonFields.userField(f);
+            int field = field(f);
             if (whole == null) {
                 switch (field >>> 8) {
                     case JsonFields.ID -> {
-                        b.ids[j] = s.fields.string(p);
+                        if (p.currentToken() == JsonToken.VALUE_STRING) {
+                            b.idChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            b.id(s.fields.string(p));
+                        }
                         continue;
                     }
                     case JsonFields.ENABLED -> {
@@ -180,13 +238,12 @@ final class PipelinedUsers {
                 // their values wait for the declarations with the user's position: the one-thread reader keeps it
                 throw SnapshotReader.Retry.INSTANCE;
             }
-            b.ids[j] = whole.id;
+            b.id(whole.id);
             b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
             b.whole[j] = whole;
             b.states[j] = states.isEmpty() ? null : states;
         }
-        String id = b.ids[j];
-        if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
+        if (b.badId()) {
             throw SnapshotReader.Retry.INSTANCE;
         }
         b.end();
@@ -203,7 +260,11 @@ final class PipelinedUsers {
             return;
         }
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            String v = s.fields.string(p);
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                b.addValueChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                continue;
+            }
+            String v = s.fields.string(p); // null, or a problem recorded
             if (v != null) {
                 b.addValue(v);
             }

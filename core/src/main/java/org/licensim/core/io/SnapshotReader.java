@@ -69,7 +69,6 @@ public final class SnapshotReader {
     int groupLookupsHelp = PipelinedGroups.HELP_WHEN_WAITING;
     /** How many chunks of member ids the parsing thread looked up itself in this reader's two-thread reads. */
     final java.util.concurrent.atomic.AtomicInteger chunksLookedUpByParser = new java.util.concurrent.atomic.AtomicInteger();
-
     /** How many two-thread reads of this reader gave up and read the file again on one thread. */
     final java.util.concurrent.atomic.AtomicInteger readAgain = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -88,7 +87,7 @@ public final class SnapshotReader {
         try {
             if (pipelined) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    return new Session(file.toString(), true).run(in);
+                    return new Session(file.toString(), true, Files.size(file)).run(in);
                 } catch (Retry again) {
                     // a problem, or a user only the one-thread reader takes: read again below
                     readAgain.incrementAndGet();
@@ -105,7 +104,7 @@ public final class SnapshotReader {
     }
 
     public Tenant read(InputStream in, String name) throws IOException {
-        return new Session(name, false).run(in);
+        return new Session(name, false, 0).run(in);
     }
 
     final class Session {
@@ -146,16 +145,18 @@ public final class SnapshotReader {
 
         /** Whether the users are read on two threads ({@link PipelinedUsers}); else one at a time. */
         private final boolean pipelined;
+        final long fileBytes; // 0 when not known (a stream): PipelinedUsers tells from it how many users come
 
         /** The reader this session reads for. */
         SnapshotReader reader() {
             return SnapshotReader.this;
         }
 
-        Session(String name, boolean pipelined) {
+        Session(String name, boolean pipelined, long fileBytes) {
             problems = new Problems(name);
             fields = new JsonFields(problems);
             this.pipelined = pipelined;
+            this.fileBytes = fileBytes;
         }
 
         Tenant run(InputStream in) throws IOException {
@@ -183,7 +184,7 @@ public final class SnapshotReader {
                                 } else {
                                     eachElement(p, this::readUser);
                                 }
-                                // R16's counts on the other core while the groups are read
+                                // R16's counts (unless made as the users came) on the other core while the groups are read
                                 dir.users().countProxyAddressesInBackground();
                             }
                             case "directoryExtensions" -> eachElement(p, (q, index) -> extensions.readDeclaration(q, index,

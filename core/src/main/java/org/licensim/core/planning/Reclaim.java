@@ -194,13 +194,14 @@ public record Reclaim(int inactiveDays, long now, boolean signInActivity, String
      * assigned group (once per user and group, whatever the products), or, for a memberOf group,
      * from the assigned groups its rule names that hold the user, then that group's rule saved
      * again (once per group, at the end); other sources in dynamic groups have no such change and
-     * are left out ({@link #unreachable}).
+     * are left out ({@link #unreachable}). They are numbered from {@code firstSeq}: the seq after
+     * the last event the state applied, so that they continue its feed.
      */
-    public List<Event> events(Instant time) {
+    public List<Event> events(Instant time, long firstSeq) {
         List<Event> out = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         Map<String, String> resave = new java.util.LinkedHashMap<>();
-        long seq = 1;
+        long seq = firstSeq;
         for (Seat s : seats) {
             for (Source src : s.sources()) {
                 if (src.direct()) {

@@ -194,6 +194,23 @@ class SnapshotReaderPipelineTest {
     }
 
     @Test
+    @DisplayName("users read on two threads past the point where the rest of the file is counted ahead as users "
+            + "(too many: groups follow): the same tenant as one at a time, code for code, and the same resolved state")
+    void sameTenantPastTheCountAhead() throws Exception {
+        for (long seed = 5; seed <= 6; seed++) {
+            int users = PipelinedUsers.EXPECT_AFTER * 2 + PipelinedUsers.USER_BLOCK / 2 + (int) seed;
+            Path f = file("x" + seed + ".json", snapshot(seed, users, null, -1));
+            Tenant two = reader.read(f, true);
+            Tenant one = reader.read(f, false);
+            assertEquals(users, two.users().size(), "seed " + seed);
+            assertEquals(fingerprint(one), fingerprint(two), "seed " + seed);
+            assertEquals(new String(resolved(one), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(resolved(two), java.nio.charset.StandardCharsets.UTF_8), "seed " + seed);
+        }
+        assertEquals(0, reader.readAgain.get(), "every read stayed on two threads");
+    }
+
+    @Test
     @DisplayName("users read on two threads: no users, one user, and a last block of one user")
     void edges() throws Exception {
         for (int users : new int[] {0, 1, PipelinedUsers.USER_BLOCK, PipelinedUsers.USER_BLOCK + 1}) {
@@ -210,6 +227,8 @@ class SnapshotReaderPipelineTest {
         "{\"id\": \"u#\", \"usageLocation\": \"Netherlands\"}",
         "{\"id\": \"u#\", \"accountEnabled\": \"yes\", \"department\": 5}",
         "{\"id\": \"\"}",
+        "{\"id\": \" \\t \"}", // blank: white space only
+        "{\"id\": \"u#\", \"id\": null}", // given twice, the last one missing
         "{\"department\": \"D1\"}",
         "\"not a user\"",
         "{\"id\": \"u#\", \"proxyAddresses\": \"smtp:a@b\"}",

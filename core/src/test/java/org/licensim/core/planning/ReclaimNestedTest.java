@@ -50,7 +50,7 @@ class ReclaimNestedTest {
         assertEquals(List.of(new Reclaim.Via("g-sales", "Sales", false)), src.via());
         assertTrue(seat.action().startsWith("remove the user from group \"Sales\", then save dynamic group \"E3 for Sales "
                 + "and its teams\"'s memberOf rule again"), seat.action());
-        List<Event> changes = rc.events(NOW);
+        List<Event> changes = rc.events(NOW, 1);
         // leaving the named group, then the rule saved again: a member who leaves a named group stays until then
         assertEquals(List.of(new Event.MemberRemoved(1, NOW, "g-sales", "u1"), new Event.GroupRuleChanged(2, NOW, "g-e3",
                 "user.memberof -any (group.objectId -in ['g-sales'])", false)), changes);
@@ -68,7 +68,7 @@ class ReclaimNestedTest {
         assertEquals(1, rc.seats().size(), rc.toString());
         assertTrue(rc.seats().get(0).action().startsWith("change dynamic group \"Sales\"'s rule or the user's attributes"),
                 rc.seats().get(0).action());
-        assertTrue(rc.events(NOW).isEmpty());
+        assertTrue(rc.events(NOW, 1).isEmpty());
         assertEquals(1, rc.unreachable());
     }
 }

@@ -591,10 +591,8 @@ final class CutoffRounds implements SeatStrategy {
             int u = users.get(i);
             store.write(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
         }
-        for (WorkerOutput o : kept) {
-            o.storeInto(store);
-        }
-        r.setConsumed(total);
+        // everyone else from phase 1's outputs, adopted whole, their users indexed one output per core
+        r.store(kept, total);
         if (r.tenant.settings().autoReprocess()) {
             // refused demands wait for seats in R11 order (R18); phase 1 under cutoffs refused some too
             for (int i = 0; i < users.size(); i++) {

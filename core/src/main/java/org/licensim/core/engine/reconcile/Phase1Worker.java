@@ -7,7 +7,6 @@ import org.licensim.core.directory.Assignments.License;
 import org.licensim.core.directory.Assignments;
 import org.licensim.core.directory.Directory;
 import org.licensim.core.directory.Users;
-import org.licensim.core.engine.resolve.Entries;
 import org.licensim.core.engine.resolve.RulePlans;
 import org.licensim.core.engine.resolve.UserResolver;
 import org.licensim.core.state.BulkIndex;
@@ -17,7 +16,8 @@ import org.licensim.core.state.States;
 /**
  * One core's share of phase 1: users [from, to) resolved in their own R11 order into one output
  * array. A user whose sources together cannot fail takes the fast path ({@link #resolveClean});
- * anyone else goes unit by unit through the worker's {@link UserResolver}. Seats come from the
+ * anyone else goes unit by unit through {@link FreshUser}, the general resolver's decisions
+ * for a user with no entries yet. Seats come from the
  * worker's own policy: counted and unlimited ({@link CountedSeats}), or decided by cutoffs
  * ({@link CutoffSeats}, which also records who was refused).
  */
@@ -34,13 +34,16 @@ final class Phase1Worker {
     private final int[][] groupMasks;
     /** Whether a user with no direct licence needs no rule check ({@link GroupTables#groupsClean}). */
     private final boolean groupsClean;
+    /** Every user's R16 collision, a bit each ({@link Users#proxyCollisions}). */
+    private final long[] collides;
     /** The group tables' flat view for {@link #resolveSingles}, and per group the cutoff of its product (none: {@link CutoffSeats#NONE}). */
     private final int[] single;
     private final int[] singleMask;
     private final long[] groupCutoff;
     /** Whether {@link #resolveSingles} may run: groups clean, nothing recorded, at most 64 products (a user's products in a long). */
     private final boolean singles;
-    private final UserResolver resolver;
+    /** The path of every user the fast path does not take (the resolver's decisions for a user with no entries yet). */
+    private final FreshUser fresh;
     /** The worker's seat counts, incremented in place by the fast path (a Seats call there would see several implementations). */
     private final int[] taken;
     /** Set under cutoffs: the seats, the groups licensing a limited product, refusals per product, users refused. */
@@ -92,9 +95,10 @@ final class Phase1Worker {
         this.groupProducts = r.tables.products;
         this.groupMasks = r.tables.masks;
         this.groupsClean = r.tables.groupsClean;
+        this.collides = users.proxyCollisions();
         this.single = r.tables.single;
         this.singleMask = r.tables.singleMask;
-        this.resolver = new UserResolver(r.main, seats);
+        this.fresh = new FreshUser(r, seats, collides);
         this.taken = taken;
         this.cutoff = cutoff;
         this.groupLimited = groupLimited;
@@ -245,13 +249,20 @@ final class Phase1Worker {
         return out;
     }
 
-    /** The user unit by unit through the full rules; its entries copied to the output at {@link #outTop}. */
+    /**
+     * The user unit by unit through the full rules ({@link FreshUser}: the general resolver's
+     * decisions for a user with no entries yet); its entries written at {@link #outTop}.
+     */
     private int resolveSlow(int u, License[] ds, int[] gs, int gn) {
-        resolver.clear();
         if (cutoff != null) {
             cutoff.startUser();
         }
-        resolver.resolveUnits(u, ds, gs, gn);
+        int need = ds.length;
+        for (int gi = 0; gi < gn; gi++) {
+            need += groupProducts[gs[gi]].length;
+        }
+        ensureOut(need);
+        int n = fresh.resolve(u, ds, gs, gn, out, outTop);
         if (cutoff != null && !record) {
             boolean any = false;
             for (int t = 0; t < refused.length; t++) {
@@ -264,10 +275,6 @@ final class Phase1Worker {
                 slowUsers.add(u);
             }
         }
-        Entries cur = resolver.current();
-        int n = cur.size();
-        ensureOut(n);
-        System.arraycopy(cur.array(), 0, out, outTop, n * E);
         return n;
     }
 
@@ -304,7 +311,7 @@ final class Phase1Worker {
                 need += groupProducts[g].length;
             }
             if ((union & rules.prohibitedAt(users.usageLocationCode(u))) != 0
-                    || ((union & rules.uniqueness()) != 0 && users.hasProxyCollision(u))
+                    || ((union & rules.uniqueness()) != 0 && (collides[u >>> 6] & (1L << u)) != 0)
                     || rules.conflicts(union, 0) || rules.unmet(union) != 0) {
                 return -1;
             }
