@@ -48,13 +48,12 @@ public final class SnapshotReadRun {
         return ms;
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: SnapshotReadRun SNAPSHOT [REPEATS (default 1)]");
-            System.exit(2);
-        }
-        Path file = Path.of(args[0]);
-        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    public static void main(String[] args) throws Exception {
+        BenchArgs.main("SnapshotReadRun", "SnapshotReadRun SNAPSHOT [REPEATS (default 1)]", args, 1, 2,
+                () -> run(BenchArgs.input("SNAPSHOT", args[0]), args.length > 1 ? BenchArgs.count("REPEATS", args[1]) : 1));
+    }
+
+    private static void run(Path file, int repeats) throws IOException {
         long bytes = Files.size(file);
         SnapshotReader reader = SnapshotReader.withDefaults();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -77,10 +76,10 @@ public final class SnapshotReadRun {
             long grew = heap.getHeapMemoryUsage().getUsed() - used0;
             System.out.printf(Locale.ROOT, "read %d: %,d users, %,d memberships, %,.0f ms, %.1f MB/s (%s, %,d bytes); "
                     + "reading thread's CPU %,.0f ms, %,d MB allocated; process CPU %,.0f ms; %d collections, pauses %,d ms; "
-                    + "heap %s %,d MB%n", i, t.users().liveCount(),
+                    + "heap %s %,d MB (used before: %,d MB)%n", i, t.users().liveCount(),
                     t.directory().membershipCount(), ns / 1e6, bytes / 1e6 / (ns / 1e9), file.getFileName(), bytes,
                     cpu / 1e6, alloc >> 20, process / 1e6, gcs, gcMillis() - gc0,
-                    gcs == 0 ? "grew by (all threads' allocation)" : "grew by", grew >> 20);
+                    gcs == 0 ? "grew by (all threads' allocation)" : "grew by", grew >> 20, used0 >> 20);
         }
     }
 }

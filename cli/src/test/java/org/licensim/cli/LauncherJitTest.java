@@ -90,6 +90,8 @@ class LauncherJitTest {
         Files.write(store.resolve("states.dat"), new byte[260 << 20]);
         assertEquals("", jit(null, "state", store.toString(), "--user", "u1")[1]);
         assertEquals(quick, jit(null, "simulate")[1]);
+        assertEquals("", jit("full", "simulate", "enterprise")[1]);
+        assertEquals(quick, jit("quick", "simulate", "enterprise")[1]);
         assertEquals(quick, jit(null, "plan", big.toString(), "--churn", small.toString())[1]);
         assertEquals("", jit(null, "serve", "--scenario", "small")[1]);
         assertEquals("", jit(null, "bench", "--profile", "smoke")[1]);
@@ -97,15 +99,43 @@ class LauncherJitTest {
         assertEquals("", jit("full", "simulate")[1]);
         String[] bad = jit("fast", "resolve", small.toString());
         assertEquals("1", bad[0]);
-        assertEquals("licensim: LICENSIM_JIT must be auto, quick or full, not \"fast\"", bad[2]);
+        assertEquals("licensim: LICENSIM_JIT must be auto, quick, lean or full, not \"fast\"", bad[2]);
     }
 
     @Test
-    @DisplayName("resolve, simulate and plan run with the parallel collector; serve, bench and the rest keep G1; LICENSIM_GC decides; a collector in LICENSIM_JAVA_OPTS wins")
+    @DisplayName("a simulation of 500,000 day-0 users or more gets the second compiler with shallow inlining; smaller ones the first compiler only")
+    void bigSimulationsGetTheLeanSecondCompiler(@TempDir Path dir) throws Exception {
+        String quick = "-XX:TieredStopAtLevel=1";
+        String lean = "-XX:MaxInlineLevel=4 -XX:FreqInlineSize=40 -XX:InlineSmallCode=400";
+        // shipped scenarios by name: enterprise has a million users, the default 100,000, small 1,000
+        assertEquals(lean, jit(null, "simulate", "enterprise", "--out", "x", "-q")[1]);
+        assertEquals(lean, jit(null, "simulate", "--out", "x", "enterprise")[1]);
+        assertEquals(quick, jit(null, "simulate", "small", "--seed", "3")[1]);
+        assertEquals(quick, jit(null, "simulate", "--days", "900000")[1]);
+        // --users replaces the scenario's count, either way
+        assertEquals(quick, jit(null, "simulate", "enterprise", "--users", "1000")[1]);
+        assertEquals(lean, jit(null, "simulate", "--users", "2000000")[1]);
+        assertEquals(lean, jit(null, "simulate", "small", "--users=500000")[1]);
+        assertEquals(quick, jit(null, "simulate", "small", "--users=499999")[1]);
+        // a scenario file counts by its own "users"; a snapshot (users a list) is not a big simulation
+        Path big = dir.resolve("big.json");
+        Files.writeString(big, "{\n  \"name\": \"big\",\n  \"users\": 800000,\n  \"days\": 30\n}\n");
+        assertEquals(lean, jit(null, "simulate", big.toString())[1]);
+        Path snapshot = dir.resolve("snapshot.json");
+        Files.writeString(snapshot, "{\"tenant\": {\"id\": \"t\"}, \"users\": [{\"id\": \"u1\"}]}\n");
+        assertEquals(quick, jit(null, "simulate", snapshot.toString(), "--churn", "churn.csv")[1]);
+        assertEquals(lean, jit("lean", "resolve", snapshot.toString())[1]);
+    }
+
+    @Test
+    @DisplayName("resolve, simulate and plan run with the parallel collector (simulate promoting at the first collection); serve, bench and the rest keep G1; LICENSIM_GC decides; a collector in LICENSIM_JAVA_OPTS wins")
     void collectorFollowsTheCommand() throws Exception {
         String parallel = "-XX:+UseParallelGC -XX:InitialRAMPercentage=8";
         assertEquals(parallel, gc(null, null, "resolve", "snapshot.json", "--out", "state.json")[1]);
-        assertEquals(parallel, gc(null, null, "simulate", "enterprise", "-q")[1]);
+        // a simulation's survivors are its tenant, kept to the end: promoted at the first collection
+        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc(null, null, "simulate", "enterprise", "-q")[1]);
+        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc("parallel", null, "simulate")[1]);
+        assertEquals("", gc("g1", null, "simulate")[1]);
         assertEquals(parallel, gc(null, null, "plan", "seat-crunch", "--runs", "100")[1]);
         assertEquals("", gc(null, null, "serve", "snapshot.json")[1]);
         assertEquals("", gc(null, null, "bench", "--profile", "smoke")[1]);

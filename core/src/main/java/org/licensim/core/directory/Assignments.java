@@ -153,10 +153,21 @@ public final class Assignments {
         return directCount;
     }
 
-    /** Users that have at least one direct licence, ascending. */
+    /**
+     * Users that have at least one direct licence, ascending: the set bits of the per-user
+     * marks (set exactly while the user has a key in the map), so no sort.
+     */
     public int[] usersWithDirect() {
-        int[] us = direct.keySet().toArray();
-        Arrays.sort(us);
+        int[] us = new int[direct.size()];
+        int n = 0;
+        for (int w = 0; w < hasDirect.length; w++) {
+            for (long b = hasDirect[w]; b != 0; b &= b - 1) {
+                us[n++] = (w << 6) + Long.numberOfTrailingZeros(b);
+            }
+        }
+        if (n != us.length) {
+            throw new IllegalStateException(n + " users marked with direct licences, " + us.length + " in the map");
+        }
         return us;
     }
 

@@ -370,11 +370,38 @@ final class IdIndex {
         return size;
     }
 
+    /** Slots of the table (tests). */
+    int capacity() {
+        return keys.length;
+    }
+
+    /** How many ids a reader expects in all ({@link #expect}), or 0. */
+    private int expected;
+
+    /**
+     * Tells how many ids are expected in all (a snapshot reader's count ahead, which can be too
+     * high): the table's growths then jump towards that size, up to eight times at once, instead
+     * of doubling each time (each growth moves every slot; at 1M ids the doublings allocated as
+     * much as the final table, 24 MB). A jump never goes past the largest table the expected
+     * count fills at least half of, and later growths still follow the ids actually added, so an
+     * expectation twice too high leaves the table its natural size and a wilder one at most a few
+     * times larger than it.
+     */
+    void expect(int total) {
+        expected = Math.max(expected, total);
+    }
+
     private void grow() {
         long[] oldSlots = slots;
         String[] oldKeys = keys;
-        slots = new long[oldSlots.length * 2];
-        keys = new String[oldSlots.length * 2];
+        int capacity = oldSlots.length * 2;
+        if (expected > 0) {
+            // the largest power of two at most twice the expected count: full to at least half of it when it comes true
+            int target = Integer.highestOneBit((int) Math.min(1 << 30, (long) expected * 2));
+            capacity = Math.max(capacity, (int) Math.min(target, (long) oldSlots.length * 8));
+        }
+        slots = new long[capacity];
+        keys = new String[capacity];
         // the keys are distinct and their hashes stored: each goes to its first free slot, no hash or equals again
         int mask = slots.length - 1;
         for (int i = 0; i < oldSlots.length; i++) {

@@ -80,12 +80,14 @@ public final class Users {
     /**
      * Room for {@code total} users in all in the ids, the flags and each column that holds a value
      * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
-     * growth (each growth copies them). Columns no user has a value in yet stay as they are.
+     * growth (each growth copies them). Columns no user has a value in yet stay as they are; the
+     * id table grows towards it in jumps ({@link IdIndex#expect}).
      */
     public void expect(int total) {
         if (total <= ids.length) {
             return;
         }
+        byId.expect(total);
         ids = Arrays.copyOf(ids, total);
         flags = Arrays.copyOf(flags, total);
         usageLocation.expect(total, size);
@@ -518,6 +520,17 @@ public final class Users {
     public void countProxyAddressesAsAdded() {
         if (size == 0 && !proxyIndexed && !proxyCountStarted) {
             proxyIndexed = true;
+        }
+    }
+
+    /**
+     * A hint before users are added with these values ({@link #setMultiProperty}): when their
+     * proxy addresses are counted as they are added, the folded table's lines of the addresses
+     * among {@code values[from, from + n)} are loaded in one pass first ({@link FoldedAddresses#prefetch}).
+     */
+    public void prefetchProxyAddresses(String[] values, int from, int n) {
+        if (proxyIndexed && !proxyCountStarted && extensions.isEmpty()) {
+            foldedAddresses.prefetch(values, from, n);
         }
     }
 

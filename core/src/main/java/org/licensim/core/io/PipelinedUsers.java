@@ -110,7 +110,9 @@ final class PipelinedUsers {
             users.expect((int) Math.min(b.expectUsers, Integer.MAX_VALUE - 16));
         }
         int n = b.size;
+        b.makeStrings(n);
         users.addNewAll(b.ids, b.enabled, n, b.added);
+        users.prefetchProxyAddresses(b.multi, 0, b.multiUsed);
         for (int j = 0; j < n; j++) {
             int u = b.added[j];
             if (u < 0) {
@@ -147,6 +149,32 @@ final class PipelinedUsers {
         return c;
     }
 
+    /** The field names met so far, as the parser gives them, and what each is ({@link JsonFields#userField}). */
+    private final String[] names = new String[NAMES];
+    private final int[] kinds = new int[NAMES];
+    private int namesKnown;
+    private static final int NAMES = 24;
+
+    /**
+     * {@link JsonFields#userField} of {@code f}, found by identity among the names met so far: the
+     * parser gives a field name met before as the same String (its canonical names), so a user's
+     * half dozen fields cost a few reference comparisons instead of a hash map's probe each, on
+     * the thread every byte of the file goes through. A name not among them is looked up as usual.
+     */
+    private int field(String f) {
+        for (int i = 0; i < namesKnown; i++) {
+            if (names[i] == f) {
+                return kinds[i];
+            }
+        }
+        int kind = JsonFields.userField(f);
+        if (namesKnown < NAMES) {
+            names[namesKnown] = f;
+            kinds[namesKnown++] = kind;
+        }
+        return kind;
+    }
+
     /** Scratch of {@link #readUserFlat} for a user read whole. */
     private final Problems.Where[] flatIdWhere = new Problems.Where[1];
 
@@ -162,11 +190,15 @@ final class PipelinedUsers {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             p.nextToken();
-            int field = JsonFields.userField(f);
+            int field = field(f);
             if (whole == null) {
                 switch (field >>> 8) {
                     case JsonFields.ID -> {
-                        b.ids[j] = s.fields.string(p);
+                        if (p.currentToken() == JsonToken.VALUE_STRING) {
+                            b.idChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            b.id(s.fields.string(p));
+                        }
                         continue;
                     }
                     case JsonFields.ENABLED -> {
@@ -207,13 +239,12 @@ final class PipelinedUsers {
                 // their values wait for the declarations with the user's position: the one-thread reader keeps it
                 throw SnapshotReader.Retry.INSTANCE;
             }
-            b.ids[j] = whole.id;
+            b.id(whole.id);
             b.enabled[j] = whole.accountEnabled == null || whole.accountEnabled;
             b.whole[j] = whole;
             b.states[j] = states.isEmpty() ? null : states;
         }
-        String id = b.ids[j];
-        if (id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id)) {
+        if (b.badId()) {
             throw SnapshotReader.Retry.INSTANCE;
         }
         b.end();
@@ -230,7 +261,11 @@ final class PipelinedUsers {
             return;
         }
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            String v = s.fields.string(p);
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                b.addValueChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                continue;
+            }
+            String v = s.fields.string(p); // null, or a problem recorded
             if (v != null) {
                 b.addValue(v);
             }

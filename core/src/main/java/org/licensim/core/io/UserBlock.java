@@ -35,6 +35,19 @@ final class UserBlock {
     int entries;
     String[] multi = new String[64];
     int multiUsed;
+    /**
+     * Ids and multi-valued properties' values the parsing thread kept as characters, made into
+     * Strings by the thread adding the block ({@link #makeStrings}): that thread waits for blocks
+     * while the parsing thread, which every byte of the file goes through, is the one to spare.
+     * {@code idFrom[j]} / {@code valueFrom[k]} (with their lengths) place them in {@link #chars};
+     * a length of -1: the String is there already (or null).
+     */
+    char[] chars = new char[1 << 15];
+    int charsUsed;
+    final int[] idFrom;
+    final int[] idLength;
+    int[] valueFrom = new int[64];
+    int[] valueLength = new int[64];
     /** A user read whole (fields the block does not hold), else null; with its states. */
     final UserData[] whole;
     final List<JsonFields.RawState>[] states;
@@ -54,6 +67,72 @@ final class UserBlock {
         whole = new UserData[capacity];
         states = new List[capacity];
         added = new int[capacity];
+        idFrom = new int[capacity];
+        idLength = new int[capacity];
+    }
+
+    /** Keeps {@code c[off, off + len)} in {@link #chars}; returns where. */
+    private int keep(char[] c, int off, int len) {
+        if (charsUsed + len > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(charsUsed + len, chars.length * 2));
+        }
+        int at = charsUsed;
+        System.arraycopy(c, off, chars, at, len);
+        charsUsed += len;
+        return at;
+    }
+
+    /** The id of the user being read, as the parser's characters (made a String by {@link #makeStrings}). */
+    void idChars(char[] c, int off, int len) {
+        int j = size;
+        ids[j] = null;
+        idFrom[j] = keep(c, off, len);
+        idLength[j] = len;
+    }
+
+    /** The id of the user being read as a String (or null). */
+    void id(String id) {
+        ids[size] = id;
+        idLength[size] = -1;
+    }
+
+    /**
+     * Whether the id of the user being read is missing, blank or too long (what the one-thread
+     * reader refuses), without making it a String.
+     */
+    boolean badId() {
+        int j = size;
+        int n = idLength[j];
+        if (n < 0) {
+            String id = ids[j];
+            return id == null || id.isBlank() || org.licensim.core.directory.Ids.tooLong(id);
+        }
+        if (n > org.licensim.core.directory.Ids.MAX_LENGTH) {
+            return true;
+        }
+        for (int k = idFrom[j], end = k + n; k < end; k++) {
+            if (!Character.isWhitespace(chars[k])) {
+                return false;
+            }
+        }
+        return true; // empty or only white space: blank, as String.isBlank says (no white space outside the BMP)
+    }
+
+    /**
+     * The Strings of users [0, {@code users})' ids and of every value kept as characters, made:
+     * by the thread adding the block, or before a user is read whole.
+     */
+    void makeStrings(int users) {
+        for (int j = 0; j < users; j++) {
+            if (idLength[j] >= 0 && ids[j] == null) {
+                ids[j] = new String(chars, idFrom[j], idLength[j]);
+            }
+        }
+        for (int k = 0; k < multiUsed; k++) {
+            if (valueLength[k] >= 0 && multi[k] == null) {
+                multi[k] = new String(chars, valueFrom[k], valueLength[k]);
+            }
+        }
     }
 
     void clear() {
@@ -64,6 +143,7 @@ final class UserBlock {
         Arrays.fill(value, 0, entries, null);
         Arrays.fill(multi, 0, multiUsed, null);
         size = 0;
+        charsUsed = 0;
         expectUsers = 0;
         entries = 0;
         multiUsed = 0;
@@ -77,6 +157,7 @@ final class UserBlock {
     void begin() {
         int j = size;
         ids[j] = null;
+        idLength[j] = -1;
         enabled[j] = true;
         hasLocation[j] = false;
         location[j] = null;
@@ -127,14 +208,34 @@ final class UserBlock {
 
     void addValue(String v) {
         if (multiUsed == multi.length) {
-            multi = Arrays.copyOf(multi, multiUsed * 2);
+            growMulti();
         }
+        valueLength[multiUsed] = -1;
         multi[multiUsed++] = v;
         multiCount[openMulti]++;
     }
 
+    /** {@link #addValue} of the parser's characters (made a String by {@link #makeStrings}). */
+    void addValueChars(char[] c, int off, int len) {
+        if (multiUsed == multi.length) {
+            growMulti();
+        }
+        int at = keep(c, off, len);
+        valueFrom[multiUsed] = at;
+        valueLength[multiUsed] = len;
+        multi[multiUsed++] = null;
+        multiCount[openMulti]++;
+    }
+
+    private void growMulti() {
+        multi = Arrays.copyOf(multi, multiUsed * 2);
+        valueFrom = Arrays.copyOf(valueFrom, multiUsed * 2);
+        valueLength = Arrays.copyOf(valueLength, multiUsed * 2);
+    }
+
     /** The user being read as a {@link UserData} (its fields so far), to go on reading it whole. */
     UserData toUserData() {
+        makeStrings(size + 1); // the user being read included
         int j = size;
         UserData d = new UserData();
         d.id = ids[j];

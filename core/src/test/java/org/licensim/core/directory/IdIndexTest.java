@@ -149,4 +149,38 @@ class IdIndexTest {
         }
         assertTrue(usersBatch.size() > 1_000, "the batches added users");
     }
+    @Test
+    @DisplayName("ids added after a count ahead (right, twice too high, far too high, too low) map as without it; "
+            + "a count up to twice too high leaves the table its natural size, a wild one at most a few times it")
+    void expected() {
+        int n = 300_000;
+        IdIndex plain = new IdIndex(16);
+        for (int u = 0; u < n; u++) {
+            plain.put("u" + u, u);
+        }
+        for (int told : new int[] {n, 2 * n - 1, 20 * n, n / 10}) {
+            IdIndex index = new IdIndex(16);
+            String[] batch = new String[500];
+            int[] out = new int[500];
+            for (int from = 0; from < n; from += batch.length) {
+                if (from == 2_000) {
+                    index.expect(told);
+                }
+                int k = Math.min(batch.length, n - from);
+                for (int j = 0; j < k; j++) {
+                    batch[j] = "u" + (from + j);
+                }
+                assertEquals(k, index.getIfAbsentPutAll(batch, k, from, out), "told " + told);
+            }
+            for (int u = 0; u < n + 100; u++) {
+                assertEquals(u < n ? u : -1, index.get("u" + u, -1), "told " + told + ", id u" + u);
+            }
+            assertEquals(n, index.size());
+            if (told <= 2 * n) {
+                assertEquals(plain.capacity(), index.capacity(), "told " + told);
+            } else {
+                assertTrue(index.capacity() <= 8 * plain.capacity(), "told " + told + ": " + index.capacity());
+            }
+        }
+    }
 }

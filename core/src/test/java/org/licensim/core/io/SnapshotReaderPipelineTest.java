@@ -227,6 +227,8 @@ class SnapshotReaderPipelineTest {
         "{\"id\": \"u#\", \"usageLocation\": \"Netherlands\"}",
         "{\"id\": \"u#\", \"accountEnabled\": \"yes\", \"department\": 5}",
         "{\"id\": \"\"}",
+        "{\"id\": \" \\t \"}", // blank: white space only
+        "{\"id\": \"u#\", \"id\": null}", // given twice, the last one missing
         "{\"department\": \"D1\"}",
         "\"not a user\"",
         "{\"id\": \"u#\", \"proxyAddresses\": \"smtp:a@b\"}",

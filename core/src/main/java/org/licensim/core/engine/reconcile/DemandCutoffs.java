@@ -18,7 +18,7 @@ import org.licensim.core.state.StateStore;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
 import org.roaringbitmap.ContainerPointer;
-import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.PeekableCharIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -44,15 +44,15 @@ final class DemandCutoffs implements SeatStrategy {
         boolean[] limited = new boolean[products];
         long[] cutoff = new long[products];
         Arrays.fill(cutoff, CutoffSeats.NONE);
-        if (!cutoffs(r, capacity, limited, cutoff)) {
+        if (r.tenant.users().liveCount() != r.tenant.users().size()) {
+            return null;
+        }
+        Sizes sizes = sizes(r);
+        if (!cutoffs(r, capacity, limited, cutoff, sizes.members)) {
             return null;
         }
         if (refusable(r, limited)) {
-            long[] estimates = new long[r.threads];
-            for (int w = 0; w < r.threads; w++) {
-                estimates[w] = entriesIn(r, r.from(w), r.to(w));
-            }
-            return CutoffRounds.fromGuess(r, limited, cutoff, estimates);
+            return CutoffRounds.fromGuess(r, limited, cutoff, sizes.entries.clone());
         }
         int[][] groupProducts = r.tables.products;
         boolean[] groupLimited = new boolean[groupProducts.length];
@@ -74,7 +74,7 @@ final class DemandCutoffs implements SeatStrategy {
             }
             int from = r.from(w);
             int to = r.to(w);
-            out[w] = workers[w].resolveUsers(from, to, entriesIn(r, from, to));
+            out[w] = workers[w].resolveUsers(from, to, sizes.entries[w]);
         });
         int[] total = new int[products];
         int[] refused = new int[products];
@@ -122,16 +122,15 @@ final class DemandCutoffs implements SeatStrategy {
      */
     static boolean refusable(Reconciler r, boolean[] limited) {
         RulePlans rules = r.rules;
-        Assignments asg = r.tenant.assignments();
         long[] groupRule = r.tables.rule;
         int[][] groupProducts = r.tables.products;
         long all = 0;
         for (long g : groupRule) {
             all |= g;
         }
-        int[] withDirect = asg.usersWithDirect();
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        int[] withDirect = r.withDirect();
+        for (int i = 0; i < withDirect.length; i++) {
+            for (License l : r.directs(i)) {
                 all |= rules.ruleMask(l.enabled());
             }
         }
@@ -151,8 +150,8 @@ final class DemandCutoffs implements SeatStrategy {
                 return true;
             }
         }
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        for (int i = 0; i < withDirect.length; i++) {
+            for (License l : r.directs(i)) {
                 long m = rules.ruleMask(l.enabled());
                 if (limited[l.product()] && ((m & risky) != 0 || rules.conflicts(m, all) || rules.unmet(m) != 0)) {
                     return true;
@@ -170,23 +169,16 @@ final class DemandCutoffs implements SeatStrategy {
      * guess) for a tenant with deleted users or a direct key not below every group key;
      * {@code limited}/{@code cutoff} are filled otherwise.
      */
-    private static boolean cutoffs(Reconciler r, int[] capacity, boolean[] limited, long[] cutoff) {
-        if (r.tenant.users().liveCount() != r.tenant.users().size()) {
-            return false;
-        }
-        Groups groups = r.tenant.groups();
+    private static boolean cutoffs(Reconciler r, int[] capacity, boolean[] limited, long[] cutoff, long[] members) {
         Assignments asg = r.tenant.assignments();
         int[][] groupProducts = r.tables.products;
         long[] upper = new long[capacity.length];
         for (int g = 0; g < groupProducts.length; g++) {
-            if (groupProducts[g].length > 0) {
-                long members = groups.userMembers(g).getLongCardinality();
-                for (int t : groupProducts[g]) {
-                    upper[t] += members;
-                }
+            for (int t : groupProducts[g]) {
+                upper[t] += members[g];
             }
         }
-        int[] withDirect = asg.usersWithDirect();
+        int[] withDirect = r.withDirect();
         // products are independent: one per core at a time; most are not short, and the upper
         // bound (every member of every licensing group, every direct) says so at once
         return IntStream.range(0, capacity.length).parallel()
@@ -202,13 +194,13 @@ final class DemandCutoffs implements SeatStrategy {
      */
     private static boolean productCutoff(Reconciler r, int t, int seats, int[] withDirect, boolean[] limited,
                                          long[] cutoff) {
-        Assignments asg = r.tenant.assignments();
         Groups groups = r.tenant.groups();
         int[][] groupProducts = r.tables.products;
         RoaringBitmap seen = new RoaringBitmap();
         LongArrayList keys = new LongArrayList();
-        for (int u : withDirect) {
-            for (License l : asg.directOf(u)) {
+        for (int i = 0; i < withDirect.length; i++) {
+            int u = withDirect[i];
+            for (License l : r.directs(i)) {
                 if (l.product() == t) {
                     if (l.order() >= StateStore.snapshotGroupKey(0, 0)) {
                         return false;
@@ -261,12 +253,26 @@ final class DemandCutoffs implements SeatStrategy {
         return c;
     }
 
-    /** The member of {@code m} of rank {@code rank} (from 0, in user order) among those not in {@code before}. */
-    private static int newMember(RoaringBitmap m, Container[] before, int rank) {
-        for (IntIterator it = m.getIntIterator(); it.hasNext(); ) {
-            int u = it.next();
-            if (!before[u >>> 16].contains((char) u) && rank-- == 0) {
-                return u;
+    /**
+     * The member of {@code m} of rank {@code rank} (from 0, in user order) among those not in
+     * {@code before}: containers whose new members all come before that rank are passed over by
+     * their counts alone (a bitset's popcounts), and only the container holding it is walked.
+     */
+    static int newMember(RoaringBitmap m, Container[] before, int rank) {
+        for (ContainerPointer p = m.getContainerPointer(); p.getContainer() != null; p.advance()) {
+            Container c = p.getContainer();
+            Container b = before[p.key()];
+            int fresh = c.getCardinality() - c.andCardinality(b);
+            if (rank >= fresh) {
+                rank -= fresh;
+                continue;
+            }
+            int high = p.key() << 16;
+            for (PeekableCharIterator it = c.getCharIterator(); it.hasNext(); ) {
+                char low = it.next();
+                if (!b.contains(low) && rank-- == 0) {
+                    return high | low;
+                }
             }
         }
         throw new IllegalStateException("a group has fewer new members than its union added");
@@ -290,19 +296,62 @@ final class DemandCutoffs implements SeatStrategy {
         return added;
     }
 
+    /** Per group its members (0 for a group licensing nothing), per worker the entries its users will have. */
+    record Sizes(long[] members, long[] entries) {
+    }
+
     /**
-     * The entries users [from, to) will have after phase 1, from the member bitmaps (one per
-     * licensed group and product) plus every direct licence as slack: sizes a worker's output
-     * without a pass over the users.
+     * Phase 0's upper bounds and the workers' output sizes from one walk over the licensing
+     * groups' member bitmaps, split between the workers by group: each container counts whole
+     * for the worker whose users it holds, and only a container across a boundary between two
+     * workers' users is counted by range. A worker's entries are its users' memberships of
+     * licensing groups times the group's products, plus every direct licence as slack.
      */
-    private static long entriesIn(Reconciler r, int from, int to) {
+    static Sizes sizes(Reconciler r) {
         int[][] groupProducts = r.tables.products;
-        long entries = r.tenant.assignments().directCount();
-        for (int g = 0; g < groupProducts.length; g++) {
-            if (groupProducts[g].length > 0) {
-                entries += groupProducts[g].length * r.tenant.groups().userMembers(g).rangeCardinality(from, to);
+        Groups groups = r.tenant.groups();
+        int threads = r.threads;
+        long[] members = new long[groupProducts.length];
+        long[][] part = new long[threads][threads];
+        int per = (groupProducts.length + threads - 1) / threads;
+        r.inParallel(k -> {
+            long[] entries = part[k];
+            for (int g = k * per, end = Math.min(groupProducts.length, g + per); g < end; g++) {
+                int mult = groupProducts[g].length;
+                if (mult > 0) {
+                    members[g] = count(r, groups.userMembers(g), mult, entries);
+                }
+            }
+        });
+        long[] entries = new long[threads];
+        long direct = r.tenant.assignments().directCount();
+        for (int w = 0; w < threads; w++) {
+            entries[w] = direct;
+            for (long[] p : part) {
+                entries[w] += p[w];
             }
         }
-        return entries;
+        return new Sizes(members, entries);
+    }
+
+    /** Adds {@code m}'s members in each worker's share, times {@code mult}, to {@code entries}; returns its size. */
+    private static long count(Reconciler r, RoaringBitmap m, int mult, long[] entries) {
+        long size = 0;
+        int chunk = r.chunk;
+        for (ContainerPointer p = m.getContainerPointer(); p.getContainer() != null; p.advance()) {
+            int c = p.getCardinality();
+            size += c;
+            long lo = (long) p.key() << 16;
+            long hi = lo + 65_536;
+            int w = (int) (lo / chunk);
+            if (hi <= r.to(w)) {
+                entries[w] += (long) c * mult;
+            } else {
+                for (int v = w; v < r.threads && r.from(v) < hi; v++) {
+                    entries[v] += mult * m.rangeCardinality(Math.max(lo, r.from(v)), Math.min(hi, r.to(v)));
+                }
+            }
+        }
+        return size;
     }
 }

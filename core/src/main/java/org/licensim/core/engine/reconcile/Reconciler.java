@@ -34,6 +34,9 @@ public final class Reconciler {
     /** Assignable seats per product (enabled + warning, R10). */
     int[] capacity;
     private Phase1 unlimited;
+    /** The users with direct licences, ascending, and each one's licences ({@link #withDirect}, once per reconcile). */
+    private int[] withDirect;
+    private org.licensim.core.directory.Assignments.License[][] directs;
 
     public Reconciler(Tenant tenant, RulePlans rules, SeatLedger ledger, UserResolver main) {
         this.tenant = tenant;
@@ -62,6 +65,8 @@ public final class Reconciler {
             capacity[t] = ledger.capacity(t);
         }
         unlimited = null;
+        withDirect = null;
+        directs = null;
         for (SeatStrategy s : strategy.chain()) {
             ReconcilePath path = s.settle(this);
             if (path != null) {
@@ -70,6 +75,29 @@ public final class Reconciler {
             }
         }
         throw new IllegalStateException("the R11 pass ends every chain and always settles");
+    }
+
+    /**
+     * The users with direct licences, ascending (phase 0 and its checks walk them once per
+     * product: the sorted list and each user's licences are looked up once per reconcile).
+     */
+    int[] withDirect() {
+        if (withDirect == null) {
+            int[] us = tenant.assignments().usersWithDirect();
+            org.licensim.core.directory.Assignments.License[][] ls =
+                    new org.licensim.core.directory.Assignments.License[us.length][];
+            for (int i = 0; i < us.length; i++) {
+                ls[i] = tenant.assignments().directOf(us[i]);
+            }
+            directs = ls;
+            withDirect = us;
+        }
+        return withDirect;
+    }
+
+    /** The direct licences of {@link #withDirect()}{@code [i]}. */
+    org.licensim.core.directory.Assignments.License[] directs(int i) {
+        return directs[i];
     }
 
     int users() {
