@@ -124,14 +124,14 @@ public final class BenchTenant {
         }
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: BenchTenant USERS manySmall|fewBig|scarce FILE");
-            System.exit(2);
-        }
-        java.nio.file.Path file = java.nio.file.Path.of(args[2]);
-        writeSnapshot(Integer.parseInt(args[0]), Shape.valueOf(args[1]), file);
-        System.out.printf("wrote %s (%,d bytes)%n", file, java.nio.file.Files.size(file));
+    public static void main(String[] args) throws Exception {
+        BenchArgs.main("BenchTenant", "BenchTenant USERS manySmall|fewBig|scarce FILE", args, 3, 3, () -> {
+            int users = BenchArgs.count("USERS", args[0]);
+            Shape shape = BenchArgs.choice("SHAPE", args[1], Shape.class);
+            java.nio.file.Path file = BenchArgs.output("FILE", args[2]);
+            writeSnapshot(users, shape, file);
+            System.out.printf("wrote %s (%,d bytes)%n", file, java.nio.file.Files.size(file));
+        });
     }
 
     /** Like {@link #generate(int, Shape, int)}, with the rule groups' {@code forms}. */

@@ -70,11 +70,8 @@ public final class DuckDbEndToEnd {
         }
     }
 
-    public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: DuckDbEndToEnd SNAPSHOT OUT");
-            System.exit(2);
-        }
-        run(Path.of(args[0]), Path.of(args[1]));
+    public static void main(String[] args) throws Exception {
+        BenchArgs.main("DuckDbEndToEnd", "DuckDbEndToEnd SNAPSHOT OUT", args, 2, 2,
+                () -> run(BenchArgs.input("SNAPSHOT", args[0]), BenchArgs.output("OUT", args[1])));
     }
 }

@@ -31,15 +31,15 @@ public final class ReconcileRun {
         return sum;
     }
 
-    public static void main(String[] args) {
-        if (args.length < 2 || args.length > 4) {
-            System.err.println("usage: ReconcileRun USERS SHAPE [REPEATS (default 15) [WARMUP (default 5)]]");
-            System.exit(2);
-        }
-        int users = Integer.parseInt(args[0]);
-        BenchTenant.Shape shape = BenchTenant.Shape.valueOf(args[1]);
-        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    public static void main(String[] args) throws Exception {
+        BenchArgs.main("ReconcileRun", "ReconcileRun USERS manySmall|fewBig|scarce [REPEATS (default 15) [WARMUP (default 5)]]",
+                args, 2, 4, () -> run(BenchArgs.count("USERS", args[0]),
+                        BenchArgs.choice("SHAPE", args[1], BenchTenant.Shape.class),
+                        args.length > 2 ? BenchArgs.count("REPEATS", args[2]) : 15,
+                        args.length > 3 ? BenchArgs.whole("WARMUP", args[3]) : 5));
+    }
+
+    private static void run(int users, BenchTenant.Shape shape, int repeats, int warmup) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         EngineResolver r = new EngineResolver(BenchTenant.generate(users, shape));
         double[] wall = new double[repeats];

@@ -48,13 +48,12 @@ public final class SnapshotReadRun {
         return ms;
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: SnapshotReadRun SNAPSHOT [REPEATS (default 1)]");
-            System.exit(2);
-        }
-        Path file = Path.of(args[0]);
-        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    public static void main(String[] args) throws Exception {
+        BenchArgs.main("SnapshotReadRun", "SnapshotReadRun SNAPSHOT [REPEATS (default 1)]", args, 1, 2,
+                () -> run(BenchArgs.input("SNAPSHOT", args[0]), args.length > 1 ? BenchArgs.count("REPEATS", args[1]) : 1));
+    }
+
+    private static void run(Path file, int repeats) throws IOException {
         long bytes = Files.size(file);
         SnapshotReader reader = SnapshotReader.withDefaults();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();

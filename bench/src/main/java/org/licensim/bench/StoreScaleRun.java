@@ -29,12 +29,16 @@ public final class StoreScaleRun {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: StoreScaleRun USERS DIR (DIR must not exist)");
-            System.exit(2);
-        }
-        int users = Integer.parseInt(args[0].replace("_", ""));
-        Path dir = Path.of(args[1]);
+        BenchArgs.main("StoreScaleRun", "StoreScaleRun USERS DIR (DIR must not exist)", args, 2, 2, () -> {
+            Path dir = Path.of(args[1]);
+            if (java.nio.file.Files.exists(dir)) {
+                throw new BenchArgs.Bad("DIR " + dir + " exists; give a folder that does not");
+            }
+            run(BenchArgs.count("USERS", args[0]), dir);
+        });
+    }
+
+    private static void run(int users, Path dir) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", users);
         out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());

@@ -68,20 +68,83 @@ final class FoldedAddresses {
         }
     }
 
-    /** The code of {@code address} case-folded, a new one (the next) when no address folding to it was seen. */
-    int intern(String address) {
-        int n = address.length();
+    /** Latin-1 addresses about to be interned ({@link #prefetch}), in order, with their folded hashes. */
+    private String[] aheadKey = new String[0];
+    private int[] aheadHash = new int[0];
+    private int aheadAt;
+    private int aheadCount;
+    /** What {@link #prefetch}'s loads read, kept so that they are made. */
+    @SuppressWarnings("unused")
+    private long sink;
+
+    /**
+     * Hashes the Latin-1 ones of {@code values[from, from + n)} (nulls and others skipped) and loads
+     * their home slots, in a pass of their own: interning them next, in this order, finds the table's
+     * lines in the cache, their misses overlapped instead of one after another (a snapshot's block of
+     * users brings hundreds of new addresses, each a miss in a table of millions). Only a hint: an
+     * address interned that is not among them, or after the table grew, is hashed and probed as usual.
+     */
+    void prefetch(String[] values, int from, int n) {
+        if (aheadKey.length < n) {
+            aheadKey = new String[n];
+            aheadHash = new int[n];
+        }
+        int count = 0;
+        for (int k = from, end = from + n; k < end; k++) {
+            String v = values[k];
+            if (v != null) {
+                long h = latin1Hash(v);
+                if (h != NOT_LATIN1) {
+                    aheadKey[count] = v;
+                    aheadHash[count++] = (int) h;
+                }
+            }
+        }
+        aheadCount = count;
+        aheadAt = 0;
+        int mask = keys.length - 1;
+        long touched = 0;
+        for (int k = 0; k < count; k++) {
+            int i = mix(aheadHash[k]) & mask;
+            touched += slots[i] + (keys[i] == null ? 0 : 1);
+        }
+        sink += touched;
+    }
+
+    private static final long NOT_LATIN1 = Long.MIN_VALUE;
+
+    /** The {@link String#hashCode} of a Latin-1 address lower-cased, or {@link #NOT_LATIN1}. */
+    private static long latin1Hash(String address) {
         int h = 0;
-        boolean latin1 = true;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0, n = address.length(); k < n; k++) {
             char c = address.charAt(k);
             if (c >= 256) {
-                latin1 = false;
-                break;
+                return NOT_LATIN1;
             }
             h = 31 * h + lower(c);
         }
+        return h;
+    }
+
+    /** The code of {@code address} case-folded, a new one (the next) when no address folding to it was seen. */
+    int intern(String address) {
+        long hash = NOT_LATIN1;
+        boolean ahead = false;
+        // the addresses of a prefetch come in its order; others (another property's values) are skipped past
+        for (int k = aheadAt, end = Math.min(aheadCount, aheadAt + 8); k < end; k++) {
+            if (aheadKey[k] == address) {
+                hash = aheadHash[k];
+                aheadAt = k + 1;
+                ahead = true;
+                break;
+            }
+        }
+        if (!ahead) {
+            hash = latin1Hash(address);
+        }
+        boolean latin1 = hash != NOT_LATIN1;
         String key = address;
+        int h = (int) hash;
         if (!latin1) {
             key = address.toLowerCase(Locale.ROOT);
             h = key.hashCode();

@@ -523,6 +523,17 @@ public final class Users {
         }
     }
 
+    /**
+     * A hint before users are added with these values ({@link #setMultiProperty}): when their
+     * proxy addresses are counted as they are added, the folded table's lines of the addresses
+     * among {@code values[from, from + n)} are loaded in one pass first ({@link FoldedAddresses#prefetch}).
+     */
+    public void prefetchProxyAddresses(String[] values, int from, int n) {
+        if (proxyIndexed && !proxyCountStarted && extensions.isEmpty()) {
+            foldedAddresses.prefetch(values, from, n);
+        }
+    }
+
     /** Counts every live user's folded proxy addresses if not done yet (R16's collision counts). */
     private void proxyIndex() {
         if (!proxyIndexed) {

@@ -112,6 +112,7 @@ final class PipelinedUsers {
         int n = b.size;
         b.makeStrings(n);
         users.addNewAll(b.ids, b.enabled, n, b.added);
+        users.prefetchProxyAddresses(b.multi, 0, b.multiUsed);
         for (int j = 0; j < n; j++) {
             int u = b.added[j];
             if (u < 0) {

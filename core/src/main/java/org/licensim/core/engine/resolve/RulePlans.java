@@ -25,6 +25,8 @@ public final class RulePlans {
     private final int[] catalogPlanOfBit;
     private final int[][] bitOfLocalPlan;
     private final long[] conflictsOf = new long[MAX_RULE_PLANS];
+    /** The rule bits that conflict with some other plan (their {@link #conflictsOf} is not 0). */
+    private long conflicting;
     private final long[][] prerequisitesOf = new long[MAX_RULE_PLANS][];
     private long dependents;
     private final ObjectLongHashMap<String> prohibitedByCountry = new ObjectLongHashMap<>();
@@ -70,6 +72,7 @@ public final class RulePlans {
             }
             conflictsOf[a] |= 1L << b;
             conflictsOf[b] |= 1L << a;
+            conflicting |= (1L << a) | (1L << b);
         }
         List<List<Long>> pre = new ArrayList<>();
         for (int b = 0; b < MAX_RULE_PLANS; b++) {
@@ -160,7 +163,8 @@ public final class RulePlans {
     /** Whether the plans of a source ({@code unit}) conflict with each other or with the user's other plans. */
     public boolean conflicts(long unit, long others) {
         long all = unit | others;
-        for (long rest = unit; rest != 0; rest &= rest - 1) {
+        // only a plan with a conflict can be one (a user's plans are mostly without: one test then)
+        for (long rest = unit & conflicting; rest != 0; rest &= rest - 1) {
             if ((conflictsOf[Long.numberOfTrailingZeros(rest)] & all) != 0) {
                 return true;
             }
