@@ -190,15 +190,9 @@ final class FoldedAddresses {
         return true;
     }
 
-    /** Murmur3's finaliser, never 0 (as {@link IdIndex}'s). */
+    /** Murmur3's finaliser, never 0: {@link IdIndex}'s. */
     private static int mix(int code) {
-        int h = code;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h == 0 ? 1 : h;
+        return IdIndex.mixCode(code);
     }
 
     private void grow() {

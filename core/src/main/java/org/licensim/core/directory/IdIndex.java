@@ -40,7 +40,8 @@ final class IdIndex {
         return mixCode(id.hashCode());
     }
 
-    private static int mixCode(int code) {
+    /** Murmur3's finaliser of a hash code, never 0 (also the folded proxy addresses' table's). */
+    static int mixCode(int code) {
         int h = code;
         h ^= h >>> 16;
         h *= 0x85ebca6b;

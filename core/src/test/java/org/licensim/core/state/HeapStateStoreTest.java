@@ -108,13 +108,7 @@ class HeapStateStoreTest {
         });
         assertEquals(2, threads.size(), "the outputs were filled on two threads");
         int[] got = new int[64 * StateStore.ENTRY_INTS];
-        for (int w = 0; w < 2; w++) {
-            for (int i = 0; i < 2; i++) {
-                int c = counts[w][i];
-                assertEquals(c, s.read(users[w][i], got), "user " + users[w][i]);
-                assertArrayEquals(entries(c, 100 + users[w][i]), Arrays.copyOf(got, c * StateStore.ENTRY_INTS));
-            }
-        }
+        assertReads(s, users, counts, got);
         assertEquals(0, s.count(4));
         assertEquals(10, s.users(), "one past the highest user loaded, as one bulk load at a time leaves it");
         // a loaded user that grows moves to the slab; its neighbours in the same output stay
@@ -146,13 +140,7 @@ class HeapStateStoreTest {
         assertEquals(0, s.users(), "nothing is readable before the outputs are adopted");
         index.adopt(data, 9);
         int[] got = new int[64 * StateStore.ENTRY_INTS];
-        for (int w = 0; w < 2; w++) {
-            for (int i = 0; i < 2; i++) {
-                int c = counts[w][i];
-                assertEquals(c, s.read(users[w][i], got), "user " + users[w][i]);
-                assertArrayEquals(entries(c, 100 + users[w][i]), Arrays.copyOf(got, c * StateStore.ENTRY_INTS));
-            }
-        }
+        assertReads(s, users, counts, got);
         assertEquals(0, s.count(4));
         assertEquals(10, s.users());
         // a placed user that grows moves to the slab; its neighbour in the same output stays
@@ -198,5 +186,16 @@ class HeapStateStoreTest {
         assertEquals("at most 127 bulk loads into one store", loads.getMessage());
         IllegalStateException big = assertThrows(IllegalStateException.class, () -> s.reserve(10, 400_000_000L));
         assertTrue(big.getMessage().endsWith("entries; use the persisted store for more"), big.getMessage());
+    }
+
+    /** Each of {@code users[w][i]} reads back its {@code counts[w][i]} entries, made by {@link #entries} from 100 + its number. */
+    private static void assertReads(HeapStateStore s, int[][] users, int[][] counts, int[] got) {
+        for (int w = 0; w < users.length; w++) {
+            for (int i = 0; i < users[w].length; i++) {
+                int c = counts[w][i];
+                assertEquals(c, s.read(users[w][i], got), "user " + users[w][i]);
+                assertArrayEquals(entries(c, 100 + users[w][i]), Arrays.copyOf(got, c * StateStore.ENTRY_INTS));
+            }
+        }
     }
 }
