@@ -183,8 +183,13 @@ final class CatalogCommand implements Callable<Integer> {
 
     private static String suggest(Catalog catalog, String ref) {
         String needle = ref.toLowerCase(Locale.ROOT);
-        List<String> close = new ArrayList<>();
+        // the near misses first (ENTERPRISEPAK: ENTERPRISEPACK), then the names that contain what was typed
+        List<String> close = new ArrayList<>(org.licensim.core.catalog.NearMiss.among(ref,
+                org.licensim.core.catalog.NearMiss.partNumbers(catalog), 3));
         for (Product p : catalog.products()) {
+            if (close.contains(p.skuPartNumber())) {
+                continue;
+            }
             if (close.size() < 5 && (p.skuPartNumber().toLowerCase(Locale.ROOT).contains(needle)
                     || p.displayName().toLowerCase(Locale.ROOT).contains(needle))) {
                 close.add(p.skuPartNumber());

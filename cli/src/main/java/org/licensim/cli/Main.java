@@ -109,31 +109,12 @@ public final class Main implements Runnable {
         }
         java.util.List<String> close = new java.util.ArrayList<>();
         for (String n : names) {
-            if (!n.equals("help") && (n.startsWith(first) || first.startsWith(n) || distance(first, n) <= 2)) {
+            if (!n.equals("help") && (n.startsWith(first) || first.startsWith(n) || org.licensim.core.catalog.NearMiss.distance(first, n) <= org.licensim.core.catalog.NearMiss.MOST_EDITS)) {
                 close.add(n);
             }
         }
         return "unknown command \"" + first + "\"" + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
                 + "; the commands are " + String.join(", ", names) + " (licensim --help describes each)";
-    }
-
-    /** Levenshtein distance, for "did you mean". */
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Prints {@code t} as one paragraph a user can act on (with the trace when asked) and returns the exit code. */

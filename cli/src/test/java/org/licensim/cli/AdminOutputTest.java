@@ -328,6 +328,32 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("A mistyped product part number is refused with the one meant: catalog, whatif, switch-product, a scenario")
+    void mistypedProductSuggested(@TempDir Path dir) throws Exception {
+        Result catalog = run("catalog", "--product", "ENTERPRISEPAK");
+        assertEquals(1, catalog.code());
+        assertTrue(catalog.err().contains("unknown product \"ENTERPRISEPAK\"") && catalog.err().contains("; did you mean ENTERPRISEPACK"),
+                catalog.err());
+        Result whatif = run("whatif", "../examples/contoso-small.json", "--change",
+                "{\"type\":\"UnitsChanged\",\"skuId\":\"ENTERPRISEPAK\",\"prepaidUnits\":{\"enabled\":5}}");
+        assertEquals(1, whatif.code());
+        assertTrue(whatif.err().contains("unknown product \"ENTERPRISEPAK\": not in the product catalog (did you mean ENTERPRISEPACK?)"),
+                whatif.err());
+        Result sw = run("switch-product", "../examples/contoso-small.json", "--group", "Engineering - Office 365 E3 without Yammer",
+                "--from", "ENTERPRISEPAK", "--to", "STANDARDPACK");
+        assertEquals(1, sw.code());
+        assertTrue(sw.err().contains("product \"ENTERPRISEPAK\" is not among the tenant's subscribedSkus (ENTERPRISEPACK, "
+                + "STANDARDPACK, EMS, WORKPLACE_ANALYTICS, MCOMEETADV); did you mean ENTERPRISEPACK?"), sw.err());
+        Path scenario = dir.resolve("s.json");
+        Files.writeString(scenario, run("simulate", "--print-scenario", "small").out()
+                .replaceFirst("\"ENTERPRISEPACK\"", "\"ENTERPRISEPAK\""));
+        Result sim = run("simulate", scenario.toString(), "-q", "--out", dir.resolve("out").toString());
+        assertEquals(1, sim.code(), sim.out());
+        assertTrue(sim.err().contains("unknown product \"ENTERPRISEPAK\" (did you mean ENTERPRISEPACK? licensim catalog --search "
+                + "lists products)"), sim.err());
+    }
+
+    @Test
     @DisplayName("bench --store-scale says how much disk it takes and removes its store once measured")
     void storeScaleCleansUp(@TempDir Path dir) throws Exception {
         Path jar = Path.of("../bench/target/benchmarks.jar");

@@ -125,7 +125,8 @@ final class Requests {
             throw reject(e, Reason.UNKNOWN_PRODUCT, ex.getMessage());
         }
         if (p == null) {
-            throw reject(e, Reason.UNKNOWN_PRODUCT, "unknown product \"" + ref + "\": not in the product catalog");
+            throw reject(e, Reason.UNKNOWN_PRODUCT, "unknown product \"" + ref + "\": not in the product catalog"
+                    + org.licensim.core.catalog.NearMiss.suffix(ref, org.licensim.core.catalog.NearMiss.partNumbers(tenant.catalog())));
         }
         int t = subs.indexOf(p);
         if (t < 0) {

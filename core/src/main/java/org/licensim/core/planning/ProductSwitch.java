@@ -167,7 +167,13 @@ public record ProductSwitch(String group, String groupName, String from, String 
     private static Product product(Tenant t, String sku) {
         Product p = t.catalog().findProduct(sku);
         if (p == null || t.subscriptions().indexOf(p) < 0) {
-            throw new LicensimException("product \"" + sku + "\" is not among the tenant's subscribedSkus");
+            java.util.List<String> held = new java.util.ArrayList<>();
+            for (int i = 0; i < t.subscriptions().size(); i++) {
+                held.add(t.subscriptions().product(i).skuPartNumber());
+            }
+            List<String> close = org.licensim.core.catalog.NearMiss.among(sku, held, 3);
+            throw new LicensimException("product \"" + sku + "\" is not among the tenant's subscribedSkus ("
+                    + String.join(", ", held) + ")" + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"));
         }
         return p;
     }

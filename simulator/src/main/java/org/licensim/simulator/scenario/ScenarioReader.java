@@ -318,7 +318,10 @@ public final class ScenarioReader extends CheckedJson {
         try {
             Product p = catalog.findProduct(sku);
             if (p == null) {
-                problems.add(at + "." + field + ": unknown product \"" + sku + "\" (licensim catalog --search lists products)");
+                List<String> close = org.licensim.core.catalog.NearMiss.among(sku,
+                        org.licensim.core.catalog.NearMiss.partNumbers(catalog), 3);
+                problems.add(at + "." + field + ": unknown product \"" + sku + "\" (" + (close.isEmpty() ? ""
+                        : "did you mean " + String.join(" or ", close) + "? ") + "licensim catalog --search lists products)");
                 return null;
             }
             return p.skuPartNumber();
