@@ -57,6 +57,8 @@ final class GraphJson {
             "securityEnabled", "membershipRule", "membershipRuleProcessingState");
     static final Map<String, String> GROUP_PROPERTIES;
     static final Map<String, String> SKU_PROPERTIES;
+    /** organization's properties licensim serves, for {@code $select}, by lower-case name. */
+    static final Map<String, String> ORGANIZATION_PROPERTIES;
     /** licenseDetails' properties for {@code $select}, by lower-case name. */
     static final Map<String, String> LICENSE_DETAILS_PROPERTIES;
 
@@ -91,6 +93,11 @@ final class GraphJson {
             d.put(p.toLowerCase(Locale.ROOT), p);
         }
         LICENSE_DETAILS_PROPERTIES = java.util.Collections.unmodifiableMap(d);
+        Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (String p : List.of("id", "displayName", "countryLetterCode", "tenantType")) {
+            o.put(p.toLowerCase(Locale.ROOT), p);
+        }
+        ORGANIZATION_PROPERTIES = java.util.Collections.unmodifiableMap(o);
     }
 
     private final Tenant tenant;
@@ -285,6 +292,21 @@ final class GraphJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** The tenant as Graph's organization, with {@code select} (null: every property licensim serves). */
+    void organization(JsonGenerator g, List<String> select) throws IOException {
+        g.writeStartObject();
+        for (String f : select == null ? ORGANIZATION_PROPERTIES.values() : select) {
+            switch (f) {
+                case "id" -> g.writeStringField(f, tenant.settings().id());
+                case "displayName" -> nullable(g, f, tenant.settings().displayName());
+                case "countryLetterCode" -> nullable(g, f, tenant.settings().defaultCountry());
+                case "tenantType" -> g.writeStringField(f, "AAD");
+                default -> throw new IllegalStateException("organization property " + f);
+            }
+        }
+        g.writeEndObject();
     }
 
     /**

@@ -107,6 +107,13 @@ final class Routes {
                     return skus.sku(r, s[1]);
                 }
             }
+            case "organization" -> {
+                if (s.length <= 2) {
+                    allow(m, "GET");
+                    throttle.charge(1);
+                    return s.length == 1 ? skus.organizations(r) : skus.organization(r, s[1]);
+                }
+            }
             case "directory" -> {
                 if (s.length >= 2 && s[1].equals("subscriptions") && s.length <= 3) {
                     allow(m, "GET");
@@ -223,7 +230,7 @@ final class Routes {
         String bad = s[s.length - 1];
         switch (s[0]) {
             case "$batch" -> bad = s[1];
-            case "subscribedSkus" -> bad = s[Math.min(s.length - 1, 2)];
+            case "subscribedSkus", "organization" -> bad = s[Math.min(s.length - 1, 2)];
             case "directory" -> bad = s.length > 3 && s[1].equals("subscriptions") ? s[3] : s[Math.min(s.length - 1, 1)];
             case "users", "groups" -> {
                 if (s.length >= 3) {

@@ -48,6 +48,27 @@ final class SkuRoutes {
         }));
     }
 
+    /** {@code GET /organization}: the tenant, the one organization of the collection. */
+    Response organizations(Request r) {
+        List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.ORGANIZATION_PROPERTIES, "organization");
+        return Response.json(200, t.read(() -> write(d -> {
+            collectionStart(d.g, GraphJson.context("organization", select, false), null);
+            json.organization(d.g, select);
+            collectionEnd(d.g, null);
+        })));
+    }
+
+    /** {@code GET /organization/{id}}: the tenant by its id. */
+    Response organization(Request r, String id) {
+        List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.ORGANIZATION_PROPERTIES, "organization");
+        return Response.json(200, t.read(() -> {
+            if (!tenant.settings().id().equalsIgnoreCase(id)) {
+                throw GraphError.notFound(id);
+            }
+            return entity(GraphJson.context("organization", select, true), g -> json.organization(g, select));
+        }));
+    }
+
     Response subscriptions(Request r) {
         return Response.json(200, t.read(() -> write(d -> {
             collectionStart(d.g, GraphJson.METADATA + "directory/subscriptions", null);

@@ -135,6 +135,31 @@ class GraphRoutesTest {
     }
 
     @Test
+    @DisplayName("organization: the tenant as Graph lists it (Get-MgOrganization's tenant id), by id, $select; another id is a 404")
+    void organization() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            ServerFixture.Answer all = get(s, "/v1.0/organization");
+            assertEquals(200, all.status());
+            assertEquals("https://graph.microsoft.com/v1.0/$metadata#organization", all.json().get("@odata.context").asText());
+            JsonNode org = all.json().get("value").get(0);
+            assertEquals(1, all.json().get("value").size());
+            assertEquals("7f3b2c1a-0d4e-4b5f-9a6c-1e2d3f4a5b6c", org.get("id").asText());
+            assertEquals("Contoso Ltd", org.get("displayName").asText());
+            assertEquals("NL", org.get("countryLetterCode").asText());
+            assertEquals("AAD", org.get("tenantType").asText());
+            ServerFixture.Answer one = get(s, "/v1.0/organization/7f3b2c1a-0d4e-4b5f-9a6c-1e2d3f4a5b6c?$select=displayName");
+            assertEquals(200, one.status());
+            assertEquals("https://graph.microsoft.com/v1.0/$metadata#organization(displayName)/$entity",
+                    one.json().get("@odata.context").asText());
+            assertEquals("Contoso Ltd", one.json().get("displayName").asText());
+            assertEquals(null, one.json().get("id"), one.json().toString());
+            assertEquals(404, get(s, "/v1.0/organization/00000000-0000-0000-0000-000000000000").status());
+            assertEquals(400, get(s, "/v1.0/organization?$select=verifiedDomain").status());
+            assertEquals(405, ServerFixture.post(s, "/v1.0/organization", "{}").status());
+        }
+    }
+
+    @Test
     @DisplayName("users: by userPrincipalName, licenseDetails with plan provisioning, POST, PATCH (dynamic groups follow), DELETE")
     void userWrites() throws Exception {
         try (GraphServer s = ServerFixture.contoso()) {

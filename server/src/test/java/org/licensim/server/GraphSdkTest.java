@@ -142,6 +142,17 @@ class GraphSdkTest {
     }
 
     @Test
+    @DisplayName("organization: the SDK reads the tenant's id and name, as scripts do to find the tenant they talk to")
+    void readsTheOrganization() {
+        var orgs = client.organization().get().getValue();
+        assertEquals(1, orgs.size());
+        assertEquals("7f3b2c1a-0d4e-4b5f-9a6c-1e2d3f4a5b6c", orgs.get(0).getId());
+        assertEquals("Contoso Ltd", orgs.get(0).getDisplayName());
+        assertEquals("NL", orgs.get(0).getCountryLetterCode());
+        assertEquals("Contoso Ltd", client.organization().byOrganizationId(orgs.get(0).getId()).get().getDisplayName());
+    }
+
+    @Test
     @DisplayName("R12 licenseAssignmentStates: direct and group sources of one user, by id and by userPrincipalName")
     void readsLicenseAssignmentStates() {
         User u = states("adele.vance@contoso.com");
