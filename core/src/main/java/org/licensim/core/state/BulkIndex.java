@@ -13,6 +13,11 @@ import java.util.Arrays;
  * every other worker's and below the count the index was taken for; nothing else writes the
  * store meanwhile. Then either {@link #adopt} hands over the workers' output arrays (the users
  * become readable), or {@link #abandon} leaves the store empty as it was.
+ *
+ * <p>A user whose entries follow from its groups alone (each licensing one product, no direct
+ * licence, nothing refused but seats) may be placed by reference instead
+ * ({@link #placeByReference}): one int per entry in the output, and the store makes the entries
+ * when the user is read, until a write replaces them.
  */
 public final class BulkIndex {
     private final HeapStateStore store;
@@ -57,6 +62,24 @@ public final class BulkIndex {
         seg[u] = id;
     }
 
+    /**
+     * User {@code u}'s {@code n} entries are stored by reference from int {@code offset} of the
+     * output of the worker whose id is {@code id}: int i there is entry i's group shifted left by
+     * one, its low bit set when the group's seat was refused (SPEC R10/R11, CountViolation). The
+     * entry is then (group, the group's one product, its plan mask, Active or Error/CountViolation,
+     * the snapshot key of (group, user), no time), with the products and masks given to
+     * {@link #adopt(int[][], int, int[], int[], long)}.
+     */
+    public void placeByReference(int u, int offset, int n, byte id) {
+        start[u] = offset;
+        capacity[u] = 0;
+        count[u] = n;
+        seg[u] = (byte) -id;
+    }
+
+    /** The largest group index an entry placed by reference can name (its int holds the group shifted by one). */
+    public static final int MAX_REFERENCE_GROUP = Integer.MAX_VALUE >>> 1;
+
     /** How many users the index was taken for (every placed user is below it). */
     public int users() {
         return users;
@@ -68,11 +91,20 @@ public final class BulkIndex {
      * (-1 for none).
      */
     public void adopt(int[][] data, int highest) {
+        adopt(data, highest, null, null, 0);
+    }
+
+    /**
+     * {@link #adopt(int[][], int)} of outputs where {@code references} users were placed by
+     * reference: per group its one product and that licence's plan mask, as the entries placed by
+     * reference name them (the store keeps a copy).
+     */
+    public void adopt(int[][] data, int highest, int[] groupProduct, int[] groupMask, long references) {
         finish();
         if (data.length != workers) {
             throw new IllegalArgumentException(data.length + " outputs for a bulk index of " + workers + " workers");
         }
-        store.adopt(this, data, first, highest);
+        store.adopt(this, data, first, highest, groupProduct, groupMask, references);
     }
 
     /** Forgets every user placed: the store is empty again, as when the index was taken. */

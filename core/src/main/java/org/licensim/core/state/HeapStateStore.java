@@ -7,10 +7,19 @@ import java.util.Arrays;
  * (exactly as large as its first write, doubling when it outgrows it) and is rewritten in place
  * while the entries fit, so steady-state updates allocate nothing. A user that outgrows its
  * slot moves to the end; the slab is compacted when more than half of it is abandoned slots.
+ *
+ * <p>A reconcile may leave a user whose entries follow from its groups alone stored by
+ * reference ({@link BulkIndex#placeByReference}): one int per entry, the group and whether its
+ * seat was refused, from which {@link #read} makes the entries (the group's one product and plan
+ * mask as the reconcile saw them, the snapshot key of (group, user), no time). Such a user has
+ * no slot: its first {@link #write} gives it one in the slab, as for a user never written.
  */
 public final class HeapStateStore implements StateStore {
     private int[] slab = new int[1 << 12];
-    /** Arrays adopted by {@link #bulkLoad}: segment k of user u is {@code segments[seg[u] - 1]}; 0 is the slab. */
+    /**
+     * Arrays adopted by {@link #bulkLoad}: segment k of user u is {@code segments[seg[u] - 1]}; 0 is
+     * the slab; {@code -k} is segment k holding the user's entries by reference ({@link #materialise}).
+     */
     private int[][] segments = new int[0][];
     private byte[] seg = new byte[1024];
     private int top;
@@ -19,6 +28,13 @@ public final class HeapStateStore implements StateStore {
     private int[] capacity = new int[1024];
     private int[] count = new int[1024];
     private int users;
+    /** Per group, its one product and plan mask as the reconcile that stored users by reference saw them (null: none did). */
+    private int[] refProduct;
+    private int[] refMask;
+    /** Users stored by reference when their outputs were adopted (for tests and memory reports). */
+    private long byReference;
+    private static final int ACTIVE = States.pack(States.ACTIVE, States.NONE);
+    private static final int REFUSED = States.pack(States.ERROR, States.COUNT_VIOLATION);
 
     @Override
     public int count(int u) {
@@ -29,15 +45,41 @@ public final class HeapStateStore implements StateStore {
     public int read(int u, int[] dst) {
         int n = count(u);
         if (n > 0) {
-            System.arraycopy(seg[u] == 0 ? slab : segments[seg[u] - 1], start[u], dst, 0, n * ENTRY_INTS);
+            byte s = seg[u];
+            if (s >= 0) {
+                System.arraycopy(s == 0 ? slab : segments[s - 1], start[u], dst, 0, n * ENTRY_INTS);
+            } else {
+                materialise(u, segments[-s - 1], start[u], n, dst);
+            }
         }
         return n;
+    }
+
+    /**
+     * The entries of user {@code u} stored by reference: {@code n} ints from {@code at} of
+     * {@code refs}, each a group (shifted left by one) and whether its seat was refused (the low bit).
+     */
+    private void materialise(int u, int[] refs, int at, int n, int[] dst) {
+        int[] product = refProduct;
+        int[] mask = refMask;
+        for (int i = 0; i < n; i++) {
+            int r = refs[at + i];
+            int g = r >>> 1;
+            StateStore.put(dst, i * ENTRY_INTS, g, product[g], mask[g], (r & 1) != 0 ? REFUSED : ACTIVE,
+                    StateStore.snapshotGroupKey(g, u), NO_TIME);
+        }
     }
 
     @Override
     public void write(int u, int[] src, int offset, int n) {
         if (u >= users) {
             grow(u + 1);
+        }
+        if (seg[u] < 0) {
+            // stored by reference: no slot of entries to write over, it gets one as a new user would
+            seg[u] = 0;
+            start[u] = 0;
+            capacity[u] = 0;
         }
         if (n > capacity[u]) {
             if (seg[u] == 0) {
@@ -172,10 +214,23 @@ public final class HeapStateStore implements StateStore {
         return new BulkIndex(this, start, capacity, count, seg, segments.length, workers, n);
     }
 
-    /** {@link BulkIndex#adopt}: the outputs become segments {@code first + 1 ...}, the users placed readable. */
-    void adopt(BulkIndex index, int[][] data, int first, int highest) {
+    /**
+     * {@link BulkIndex#adopt}: the outputs become segments {@code first + 1 ...}, the users placed
+     * readable; users placed by reference ({@code references} of them) are read through the
+     * groups' products and masks (copied here).
+     */
+    void adopt(BulkIndex index, int[][] data, int first, int highest, int[] groupProduct, int[] groupMask,
+               long references) {
         if (segments.length != first || !index.over(start, capacity, count, seg)) {
             throw new IllegalStateException("the store was written while its bulk index was being filled");
+        }
+        if (references > 0) {
+            if (groupProduct == null || groupMask == null) {
+                throw new IllegalStateException("users placed by reference need the groups' products and masks");
+            }
+            refProduct = groupProduct.clone();
+            refMask = groupMask.clone();
+            byReference = references;
         }
         segments = Arrays.copyOf(segments, first + data.length);
         System.arraycopy(data, 0, segments, first, data.length);
@@ -193,6 +248,11 @@ public final class HeapStateStore implements StateStore {
     @Override
     public boolean concurrentReads() {
         return true;
+    }
+
+    /** How many users a reconcile stored by reference ({@link BulkIndex#placeByReference}), written since or not. */
+    public long storedByReference() {
+        return byReference;
     }
 
     /** Bytes held on the heap by the slab and the per-user index (for memory reports). */

@@ -1,5 +1,6 @@
 package org.licensim.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,7 @@ class SeatStrategyTest {
     @DisplayName("R3 R10 R11 R12 on tenants where no rule but seats can refuse a group (phase 1's lean path), every strategy equals the R11 pass and the reference model")
     void cleanGroupTenantsEqualTheR11Pass() {
         Map<ReconcilePath, Integer> paths = new TreeMap<>();
+        int byReference = 0;
         for (int n = 0; n < 12; n++) {
             long seed = (n + 1) * 7727L;
             DifferentialTest.Scenario s = cleanGroups(seed);
@@ -61,6 +63,15 @@ class SeatStrategyTest {
             for (ShortSeats strategy : new ShortSeats[] {ShortSeats.DEMAND, ShortSeats.CUTOFF, ShortSeats.REPLAY}) {
                 Engine fast = engine(s.load(), strategy);
                 paths.merge(fast.reconcilePath(), 1, Integer::sum);
+                // the cutoffs from demand store the lean path's users by reference: they must read as the R11 pass wrote them
+                long refs = ((HeapStateStore) fast.store()).storedByReference();
+                if (fast.reconcilePath() == ReconcilePath.DEMAND_CUTOFFS) {
+                    assertTrue(refs > 0, "the users of the lean path are stored by reference: "
+                            + refs + " of " + fast.tenant().users().size());
+                    byReference++;
+                } else {
+                    assertEquals(0, refs, "only the cutoffs from demand store users by reference: " + fast.reconcilePath());
+                }
                 assertNull(DifferentialTest.Scenario.compareById(fast, inOrder, strategy + ", clean seed " + seed));
             }
             if (n % 4 == 0) {
@@ -73,6 +84,7 @@ class SeatStrategyTest {
         }
         System.out.println("SeatStrategyTest clean groups: reconcile paths " + paths);
         // a group of two short products can be refused for one while the other has seats (R12): those tenants take the rounds
+        assertEquals(paths.getOrDefault(ReconcilePath.DEMAND_CUTOFFS, 0), byReference);
         assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_CUTOFFS, 0) >= 4, "the cutoffs from demand must settle a third "
                 + "of the clean tenants (their phase 1 is the lean one): " + paths);
         assertTrue(paths.getOrDefault(ReconcilePath.CUTOFF_ROUNDS, 0) + paths.getOrDefault(ReconcilePath.CONTENDED_REPLAY, 0)

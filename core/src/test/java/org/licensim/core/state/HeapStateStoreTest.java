@@ -154,6 +154,95 @@ class HeapStateStoreTest {
     }
 
     @Test
+    @DisplayName("R10 R11 users placed by reference read as the entries their groups give (product, mask, Active or CountViolation, snapshot key); a write replaces them, others stay")
+    void placedByReference() {
+        HeapStateStore s = new HeapStateStore();
+        BulkIndex index = s.bulkIndex(10, 2);
+        // groups 0-4: group g licenses product 10 + g with plan mask 50 + g (group 2 licenses nothing)
+        int[] product = {10, 11, -1, 13, 14};
+        int[] mask = {50, 51, 0, 53, 54};
+        int e = StateStore.ENTRY_INTS;
+        // worker 0: user 1 by reference (groups 0, 3; 3 refused), user 4 written whole (2 entries);
+        // worker 1: user 6 by reference (group 4), user 8 by reference (groups 1, 3, 4; 1 refused)
+        int[][] data = new int[2][];
+        data[0] = new int[2 + 2 * e + 3];
+        data[0][0] = 0 << 1;
+        data[0][1] = 3 << 1 | 1;
+        index.placeByReference(1, 0, 2, index.id(0));
+        System.arraycopy(entries(2, 104), 0, data[0], 2, 2 * e);
+        index.place(4, 2, 2, index.id(0));
+        data[1] = new int[] {4 << 1, 1 << 1 | 1, 3 << 1, 4 << 1, 0};
+        index.placeByReference(6, 0, 1, index.id(1));
+        index.placeByReference(8, 1, 3, index.id(1));
+        index.adopt(data, 8, product, mask, 3);
+        // what the reconcile gave the store is the store's copy: changing the caller's arrays changes nothing
+        product[3] = 99;
+        mask[3] = 99;
+
+        int active = States.pack(States.ACTIVE, States.NONE);
+        int refused = States.pack(States.ERROR, States.COUNT_VIOLATION);
+        int[] got = new int[64 * e];
+        assertEquals(3, s.storedByReference());
+        assertEquals(9, s.users());
+        assertEquals(2, s.count(1));
+        assertEquals(2, s.read(1, got));
+        assertArrayEquals(groupEntries(1, new int[][] {{0, 10, 50, active}, {3, 13, 53, refused}}),
+                Arrays.copyOf(got, 2 * e));
+        assertEquals(2, s.read(4, got));
+        assertArrayEquals(entries(2, 104), Arrays.copyOf(got, 2 * e));
+        assertEquals(1, s.read(6, got));
+        assertArrayEquals(groupEntries(6, new int[][] {{4, 14, 54, active}}), Arrays.copyOf(got, e));
+        assertEquals(3, s.read(8, got));
+        int[] user8 = groupEntries(8, new int[][] {{1, 11, 51, refused}, {3, 13, 53, active}, {4, 14, 54, active}});
+        assertArrayEquals(user8, Arrays.copyOf(got, 3 * e));
+        assertEquals(0, s.read(7, got));
+
+        // a write replaces a user stored by reference, fewer entries or more; nothing else moves
+        s.write(1, entries(1, 21), 1);
+        assertEquals(1, s.read(1, got));
+        assertArrayEquals(entries(1, 21), Arrays.copyOf(got, e));
+        s.write(6, entries(4, 26), 4);
+        assertEquals(4, s.read(6, got));
+        assertArrayEquals(entries(4, 26), Arrays.copyOf(got, 4 * e));
+        s.write(6, entries(3, 27), 3);
+        assertEquals(3, s.read(6, got));
+        assertArrayEquals(entries(3, 27), Arrays.copyOf(got, 3 * e));
+        assertEquals(3, s.read(8, got));
+        assertArrayEquals(user8, Arrays.copyOf(got, 3 * e));
+        // written with no entries, then again: read as written each time
+        s.write(8, entries(0, 0), 0);
+        assertEquals(0, s.count(8));
+        assertEquals(0, s.read(8, got));
+        s.write(8, entries(2, 28), 2);
+        assertEquals(2, s.read(8, got));
+        assertArrayEquals(entries(2, 28), Arrays.copyOf(got, 2 * e));
+        assertEquals(2, s.read(4, got));
+        assertArrayEquals(entries(2, 104), Arrays.copyOf(got, 2 * e));
+    }
+
+    @Test
+    @DisplayName("Users placed by reference with no groups' products and masks given are refused when adopted")
+    void placedByReferenceNeedsTheGroups() {
+        HeapStateStore s = new HeapStateStore();
+        BulkIndex index = s.bulkIndex(4, 1);
+        index.placeByReference(0, 0, 1, index.id(0));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> index.adopt(new int[][] {{0}}, 0, null, null, 1));
+        assertEquals("users placed by reference need the groups' products and masks", e.getMessage());
+    }
+
+    /** Entries of user {@code u} from groups: each row (group, product, mask, packed state), snapshot key, no time. */
+    private static int[] groupEntries(int u, int[][] rows) {
+        int[] es = new int[rows.length * StateStore.ENTRY_INTS];
+        for (int i = 0; i < rows.length; i++) {
+            int[] r = rows[i];
+            StateStore.put(es, i * StateStore.ENTRY_INTS, r[0], r[1], r[2], r[3], StateStore.snapshotGroupKey(r[0], u),
+                    StateStore.NO_TIME);
+        }
+        return es;
+    }
+
+    @Test
     @DisplayName("A bulk index abandoned (the reconcile's guess failed) leaves the store empty, and a later bulk load reads as on a fresh store")
     void bulkIndexAbandoned() {
         HeapStateStore s = new HeapStateStore();

@@ -69,6 +69,13 @@ final class Phase1Worker {
     /** Where {@link #resolveUsers} places each user directly (the store's own index), with this worker's id; null: triples. */
     private BulkIndex placed;
     private byte placedId;
+    /**
+     * Whether {@link #resolveSingles} writes one int per entry for the store to make the entries
+     * from ({@link BulkIndex#placeByReference}) instead of the entries: only into a bulk index.
+     */
+    private boolean byReference;
+    /** Users placed by reference in the last {@link #resolveUsers}. */
+    private long references;
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
     Phase1Worker(Reconciler r, CountedSeats seats) {
@@ -125,6 +132,7 @@ final class Phase1Worker {
     void placeInto(BulkIndex index, int w) {
         placed = index;
         placedId = index.id(w);
+        byReference = singles && single.length - 1 <= BulkIndex.MAX_REFERENCE_GROUP;
     }
 
     /** Refusals per product (under cutoffs): users with at least one demand of it refused. */
@@ -162,8 +170,13 @@ final class Phase1Worker {
 
     /** {@link #resolveUsers(int, int, long)} that hands each user's seat checks to {@code checks} (a recording worker). */
     WorkerOutput resolveUsers(int from, int to, long estimate, Checks checks) {
-        out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, (estimate + 8) * E))];
+        boolean refs = byReference && checks == null;
+        // by reference, an entry of the lean path is one int; the users with direct licences (and
+        // any in a group of several products) write whole entries, and the output grows if they need more
+        long ints = refs ? estimate + (asg.directCount() + 8L) * 3 * E : (estimate + 8) * E;
+        out = new int[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, ints))];
         outTop = 0;
+        references = 0;
         BulkIndex place = placed;
         byte id = placedId;
         int[] idx = place == null ? new int[Math.max(16, (to - from) * 3 + 3)] : null;
@@ -183,7 +196,8 @@ final class Phase1Worker {
             if (checks != null) {
                 cutoff.startUser();
             }
-            int n = ds.length == 0 && singles ? resolveSingles(u, gs, gn) : -1;
+            int n = ds.length == 0 && singles ? resolveSingles(u, gs, gn, refs) : -1;
+            boolean ref = refs && n >= 0;
             if (n < 0) {
                 n = resolveClean(u, ds, gs, gn);
             }
@@ -194,6 +208,14 @@ final class Phase1Worker {
                 checks.recorded(u, cutoff);
             }
             if (n == 0) {
+                continue;
+            }
+            if (ref) {
+                place.placeByReference(u, outTop, n, id);
+                listed++;
+                highest = u;
+                references++;
+                outTop += n;
                 continue;
             }
             if (place != null) {
@@ -210,7 +232,8 @@ final class Phase1Worker {
             }
             outTop += n * E;
         }
-        WorkerOutput result = place != null ? WorkerOutput.placed(out, listed, highest) : new WorkerOutput(out, idx, k / 3);
+        WorkerOutput result = place != null ? WorkerOutput.placed(out, listed, highest, references)
+                : new WorkerOutput(out, idx, k / 3);
         out = null;
         return result;
     }
@@ -415,9 +438,10 @@ final class Phase1Worker {
      * The same entries, seats and refusals as {@link #resolveClean}; returns -1, taking no seat
      * and leaving {@link #outTop} where it was (what it wrote past it is overwritten), for a
      * user in a group of several products or in more than 64 groups (then {@link #resolveClean}
-     * decides).
+     * decides). With {@code refs}, each entry is written as one int, its group shifted left by
+     * one and the refusal in the low bit ({@link BulkIndex#placeByReference}).
      */
-    private int resolveSingles(int u, int[] gs, int gn) {
+    private int resolveSingles(int u, int[] gs, int gn, boolean refs) {
         if (gn > 64) {
             return -1;
         }
@@ -457,8 +481,13 @@ final class Phase1Worker {
             seats[licenses ? t : 0] += licenses & fresh & !refuse ? 1 : 0;
             held |= refuse ? 0 : bit;
             refusedProducts |= refuse ? bit : 0;
-            StateStore.put(o, at, g, t, singleMask[g], refuse ? refusedState : OK, key, StateStore.NO_TIME);
-            at += licenses ? E : 0;
+            if (refs) {
+                o[at] = g << 1 | (refuse ? 1 : 0);
+                at += licenses ? 1 : 0;
+            } else {
+                StateStore.put(o, at, g, t, singleMask[g], refuse ? refusedState : OK, key, StateStore.NO_TIME);
+                at += licenses ? E : 0;
+            }
             n += licenses ? 1 : 0;
         }
         if (refusedProducts != 0) {

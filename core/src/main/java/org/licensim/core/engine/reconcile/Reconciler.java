@@ -164,19 +164,22 @@ public final class Reconciler {
 
     /**
      * Stores outputs whose users the workers placed in {@code index} as they resolved them: the
-     * store adopts their arrays; then the consumed counts.
+     * store adopts their arrays (with the groups' products and masks, for the users placed by
+     * reference); then the consumed counts.
      */
     void storePlaced(BulkIndex index, WorkerOutput[] outs, int[] consumed) {
         int[][] data = new int[outs.length][];
         int highest = -1;
+        long references = 0;
         for (int w = 0; w < outs.length; w++) {
             if (!outs[w].isPlaced()) {
                 throw new IllegalStateException("output " + w + " was not placed in the bulk index");
             }
             data[w] = outs[w].entries;
             highest = Math.max(highest, outs[w].highest());
+            references += outs[w].references();
         }
-        index.adopt(data, highest);
+        index.adopt(data, highest, tables.single, tables.singleMask, references);
         setConsumed(consumed);
     }
 

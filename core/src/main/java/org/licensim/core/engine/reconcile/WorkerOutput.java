@@ -19,25 +19,34 @@ final class WorkerOutput {
 
     /** For an output placed in the store's index as it was made: the highest user placed (-1: none). */
     private final int highest;
+    /** For a placed output: how many of its users were placed by reference ({@link org.licensim.core.state.BulkIndex#placeByReference}). */
+    private final long references;
 
     WorkerOutput(int[] entries, int[] index, int users) {
-        this(entries, index, users, -1);
+        this(entries, index, users, -1, 0);
     }
 
-    private WorkerOutput(int[] entries, int[] index, int users, int highest) {
+    private WorkerOutput(int[] entries, int[] index, int users, int highest, long references) {
         this.entries = entries;
         this.index = index;
         this.users = users;
         this.highest = highest;
+        this.references = references;
     }
 
     /**
      * An output whose {@code users} users were placed in a {@link org.licensim.core.state.BulkIndex}
      * as they were resolved (no triples: only {@link #entries}, {@link #users()} and
-     * {@link #highest()} are there), the highest of them {@code highest}.
+     * {@link #highest()} are there), the highest of them {@code highest}, {@code references} of
+     * them by reference.
      */
-    static WorkerOutput placed(int[] entries, int users, int highest) {
-        return new WorkerOutput(entries, null, users, highest);
+    static WorkerOutput placed(int[] entries, int users, int highest, long references) {
+        return new WorkerOutput(entries, null, users, highest, references);
+    }
+
+    /** How many users of a {@link #placed} output were placed by reference. */
+    long references() {
+        return references;
     }
 
     /** Whether the users are in the store's index already ({@link #placed}), not listed here. */
@@ -99,7 +108,7 @@ final class WorkerOutput {
                 k++;
             }
         }
-        return new WorkerOutput(entries, kept, k);
+        return new WorkerOutput(entries, kept, k, -1, 0);
     }
 
     /** Hands every listed user to the store (the heap store adopts the entries array). */
