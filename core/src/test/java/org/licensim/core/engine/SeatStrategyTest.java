@@ -98,6 +98,52 @@ class SeatStrategyTest {
      * none, or two (so both lean paths and their fallback run); a few users also hold a direct
      * licence (the general fast path); the seats run short for some products.
      */
+    @Test
+    @DisplayName("R10 R11 R18 users a reconcile stored by reference change under events as the R11 pass's users do (joins, leaves, licence changes, reprocesses)")
+    void usersStoredByReferenceUnderEvents() {
+        int settled = 0;
+        int applied = 0;
+        for (int n = 0; n < 16 && settled < 4; n++) {
+            long seed = (n + 1) * 15_485_867L;
+            DifferentialTest.Scenario s = cleanGroups(seed);
+            Engine byReference = engine(s.load(), ShortSeats.DEMAND);
+            if (byReference.reconcilePath() != ReconcilePath.DEMAND_CUTOFFS) {
+                continue;
+            }
+            settled++;
+            long refs = ((HeapStateStore) byReference.store()).storedByReference();
+            assertTrue(refs > 0, "seed " + seed + ": the lean path's users are stored by reference");
+            Engine inOrder = engine(s.load(), ShortSeats.IN_ORDER);
+            int users = byReference.tenant().users().size();
+            int groups = byReference.tenant().groups().size();
+            java.util.List<org.licensim.core.event.Event> events = DifferentialTest.Scenario.randomEvents(
+                    new java.util.SplittableRandom(seed), java.util.List.of("ENTERPRISEPACK", "SPE_E3", "EMS"), users, groups,
+                    s.snapshot, 200);
+            for (int i = 0; i < events.size(); i++) {
+                org.licensim.core.event.Event e = events.get(i);
+                String a = apply(byReference, e);
+                String b = apply(inOrder, e);
+                assertEquals(b, a, "seed " + seed + ", event " + i + " " + e + ": accepted or rejected alike");
+                applied += a == null ? 1 : 0;
+                if (i % 20 == 19 || i == events.size() - 1) {
+                    assertNull(DifferentialTest.Scenario.compareById(byReference, inOrder, "seed " + seed + ", after event " + i));
+                }
+            }
+        }
+        assertEquals(4, settled, "four clean tenants settled by the cutoffs from demand");
+        assertTrue(applied > 400, "most events were applied: " + applied);
+    }
+
+    /** Applies {@code e}; null, or the message it was rejected with. */
+    private static String apply(Engine engine, org.licensim.core.event.Event e) {
+        try {
+            engine.apply(e);
+            return null;
+        } catch (org.licensim.core.LicensimException ex) {
+            return ex.getMessage();
+        }
+    }
+
     static DifferentialTest.Scenario cleanGroups(long seed) {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         String[] products = {"ENTERPRISEPACK", "SPE_E3", "EMS"};
