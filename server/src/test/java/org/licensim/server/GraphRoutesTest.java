@@ -160,6 +160,49 @@ class GraphRoutesTest {
     }
 
     @Test
+    @DisplayName("memberOf: a user's groups as directoryObjects typed #microsoft.graph.group; transitiveMemberOf adds the groups holding them nested (R2 gives those no licence)")
+    void memberOf() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            ServerFixture.Answer direct = get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$select=id,displayName");
+            assertEquals(200, direct.status());
+            assertEquals("https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,displayName)",
+                    direct.json().get("@odata.context").asText());
+            JsonNode v = direct.json().get("value");
+            assertEquals(2, v.size(), v.toString());
+            assertEquals("#microsoft.graph.group", v.get(0).get("@odata.type").asText());
+            assertEquals("Sales - Office 365 E3", v.get(0).get("displayName").asText());
+            assertEquals("All enabled users - EMS", v.get(1).get("displayName").asText());
+            ServerFixture.Answer paged = get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$top=1&$select=id");
+            assertEquals(1, paged.json().get("value").size());
+            String next = paged.json().get("@odata.nextLink").asText();
+            ServerFixture.Answer second = get(s, next.substring(next.indexOf("/v1.0")));
+            assertEquals("b0000000-0000-4000-8000-0000000000a3", second.json().get("value").get(0).get("id").asText());
+            assertEquals(null, second.json().get("@odata.nextLink"));
+
+            // Sales is already a nested member of Contoso Social; it becomes one of the pilot group too
+            assertEquals(List.of("Sales - Office 365 E3", "All enabled users - EMS", "Contoso Social"),
+                    displayNames(get(s, "/v1.0/users/adele.vance@contoso.com/transitiveMemberOf").json().get("value")));
+            assertEquals(204, ServerFixture.post(s, "/v1.0/groups/b0000000-0000-4000-8000-0000000000a4/members/$ref",
+                    "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/b0000000-0000-4000-8000-0000000000a1\"}")
+                    .status());
+            assertEquals(2, get(s, "/v1.0/users/adele.vance@contoso.com/memberOf").json().get("value").size());
+            ServerFixture.Answer all = get(s, "/v1.0/users/adele.vance@contoso.com/transitiveMemberOf?$select=displayName");
+            assertEquals(200, all.status());
+            assertEquals(List.of("Sales - Office 365 E3", "All enabled users - EMS", "Workplace Analytics pilot",
+                    "Contoso Social"), displayNames(all.json().get("value")));
+            assertEquals(404, get(s, "/v1.0/users/nobody@contoso.com/memberOf").status());
+            assertEquals(400, get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$select=jobTitle").status());
+            assertEquals(405, ServerFixture.post(s, "/v1.0/users/adele.vance@contoso.com/memberOf", "{}").status());
+        }
+    }
+
+    private static List<String> displayNames(JsonNode values) {
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.get("displayName").asText()));
+        return out;
+    }
+
+    @Test
     @DisplayName("users: by userPrincipalName, licenseDetails with plan provisioning, POST, PATCH (dynamic groups follow), DELETE")
     void userWrites() throws Exception {
         try (GraphServer s = ServerFixture.contoso()) {
