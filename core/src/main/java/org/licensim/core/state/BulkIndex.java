@@ -71,8 +71,9 @@ public final class BulkIndex {
      * {@link #adopt(int[][], int, int[], int[], long)}.
      */
     public void placeByReference(int u, int offset, int n, byte id) {
+        // no slot: capacity[u] is not read for a user stored by reference (the store's write
+        // clears it before anything else), so it is not written here
         start[u] = offset;
-        capacity[u] = 0;
         count[u] = n;
         seg[u] = (byte) -id;
     }
