@@ -30,6 +30,8 @@ final class CutoffRounds implements SeatStrategy {
     static final CutoffRounds INSTANCE = new CutoffRounds();
     private static final int ROUNDS = 12;
     private static final long NONE = CutoffSeats.NONE;
+    /** Ints per refusal in a recorder's lists: the user, the codes of its first and last check and of its refusal. */
+    private static final int REFUSAL = 4;
 
     private CutoffRounds() {
     }
@@ -139,6 +141,12 @@ final class CutoffRounds implements SeatStrategy {
          * users in the order first redone.
          */
         final long[] redone;
+        /**
+         * A bit per user, set once it is resolved again ({@code redone[u] != 0}): 128 KB at 1M users
+         * where {@link #redone} is 8 MB, so that the rounds' passes over phase 1's refusers, in user
+         * order but far apart, ask whether a record is still phase 1's without a cache miss each.
+         */
+        final long[] redoneBits;
         final List<int[]> outputs = new ArrayList<>();
         final IntArrayList redoneUsers = new IntArrayList();
         /** Scratch of {@link #nextRound}: whether user u is resolved again this round (all false between rounds). */
@@ -180,6 +188,7 @@ final class CutoffRounds implements SeatStrategy {
             takes = new int[products];
             refused = new int[products];
             redone = new long[n];
+            redoneBits = new long[(n + 63) >>> 6];
             redo = new boolean[n];
         }
 
@@ -233,7 +242,13 @@ final class CutoffRounds implements SeatStrategy {
             final int[] delta = new int[2 * limited.length];
             /** The output its users' entries are in ({@link #redone}'s id; 0: phase 1's): a user's record is this recorder's while they agree. */
             final int id;
-            /** Per limited product, the users it recorded with a refusal of it, in the order recorded. */
+            /**
+             * Per limited product, the users it recorded with a refusal of it, in the order recorded,
+             * each as {@link #REFUSAL} ints: the user and the codes of its first check, last check and
+             * first refusal, as written to the records (equal to them while the record is this
+             * recorder's): the rounds read a refuser's record here, one list in order, not from
+             * three arrays a cache line apart per user.
+             */
             final IntArrayList[] refusers = new IntArrayList[limited.length];
             private final int[] mine = new int[limited.length];
             private final int[] stamp = new int[limited.length];
@@ -260,8 +275,10 @@ final class CutoffRounds implements SeatStrategy {
                 for (int j = 0; j < m; j++) {
                     int t = list[j];
                     int cell = row + slot[t];
-                    first[cell] = keys.code(u, seats.first[t]);
-                    check[cell] = keys.code(u, seats.check[t]);
+                    int firstAt = keys.code(u, seats.first[t]);
+                    int lastAt = keys.code(u, seats.check[t]);
+                    first[cell] = firstAt;
+                    check[cell] = lastAt;
                     int took = keys.code(u, seats.take[t]);
                     delta[t] += (took != Keys.NONE ? 1 : 0) - (take[cell] != Keys.NONE ? 1 : 0);
                     take[cell] = took;
@@ -269,7 +286,11 @@ final class CutoffRounds implements SeatStrategy {
                     delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
                     denied[cell] = refusedAt;
                     if (refusedAt != Keys.NONE) {
-                        refusers[t].add(u);
+                        IntArrayList us = refusers[t];
+                        us.add(u);
+                        us.add(firstAt);
+                        us.add(lastAt);
+                        us.add(refusedAt);
                     }
                 }
             }
@@ -340,12 +361,11 @@ final class CutoffRounds implements SeatStrategy {
                     int t = task[0];
                     Recorder rec = all.get(task[1]);
                     IntArrayList us = rec.refusers[t];
-                    int s = slot[t];
-                    for (int i = 0, m = us.size(); i < m; i++) {
+                    for (int i = 0, m = us.size(); i < m; i += REFUSAL) {
                         int u = us.get(i);
-                        int cell = u * width + s;
-                        if (current(rec, u) && check[cell] != Keys.NONE && keys.key(u, check[cell]) >= from[t]
-                                && keys.key(u, first[cell]) < to[t]) {
+                        int last = us.get(i + 2);
+                        if (current(rec, u) && last != Keys.NONE && keys.key(u, last) >= from[t]
+                                && keys.key(u, us.get(i + 1)) < to[t]) {
                             redo[u] = true;
                         }
                     }
@@ -426,10 +446,10 @@ final class CutoffRounds implements SeatStrategy {
                     int k = 0;
                     for (Recorder rec : all) {
                         IntArrayList us = rec.refusers[t];
-                        for (int j = 0, m = us.size(); j < m; j++) {
+                        for (int j = 0, m = us.size(); j < m; j += REFUSAL) {
                             int u = us.get(j);
                             if (current(rec, u)) {
-                                a[k++] = keys.key(u, denied[u * width + i]);
+                                a[k++] = keys.key(u, us.get(j + 3));
                             }
                         }
                     }
@@ -487,9 +507,14 @@ final class CutoffRounds implements SeatStrategy {
             });
             outputs.addAll(Arrays.asList(outs));
             add(recorders);
-            // users redone for the first time, in the order of the rounds (the order of their writes to the store)
+            // users redone for the first time, in the order of the rounds (the order of their writes to the
+            // store); their bits set here, on one thread (two workers' users can share a word)
             for (IntArrayList f : firstRedone) {
                 redoneUsers.addAll(f);
+                for (int i = 0, m = f.size(); i < m; i++) {
+                    int u = f.get(i);
+                    redoneBits[u >>> 6] |= 1L << u;
+                }
             }
         }
 
@@ -524,7 +549,13 @@ final class CutoffRounds implements SeatStrategy {
 
         /** Whether {@code rec} made user {@code u}'s record as it stands (the user was not resolved again after). */
         boolean current(Recorder rec, int u) {
-            return rec.id == (int) (redone[u] >>> 48);
+            // phase 1's record (id 0) stands while the user was never resolved again
+            return rec.id == 0 ? !again(u) : again(u) && rec.id == (int) (redone[u] >>> 48);
+        }
+
+        /** Whether user {@code u} was resolved again in some round ({@code redone[u] != 0}, read from its bit). */
+        boolean again(int u) {
+            return (redoneBits[u >>> 6] & (1L << u)) != 0;
         }
 
         /** The output user {@code u}'s entries were last left in. */
@@ -563,11 +594,11 @@ final class CutoffRounds implements SeatStrategy {
             int[] seen = new int[products];
             int mark = 0;
             for (int i = 0; i < o.users(); i++) {
-                if (redone[o.user(i)] != 0) {
+                if (x.again(o.user(i))) {
                     mark = countHeld(o.entries, o.offset(i), o.count(i), minus[w], seen, mark + 1);
                 }
             }
-            kept[w] = o.without(u -> redone[u] != 0);
+            kept[w] = o.without(x::again);
         });
         int[] plus = new int[products];
         int[] seen = new int[products];
