@@ -578,9 +578,11 @@ final class CutoffRounds implements SeatStrategy {
     }
 
     /**
-     * Stores a settled pass: re-resolved users from their round's output, everyone else from
-     * phase 1. Returns false (storing nothing) when a product that was not short now is over its
-     * seats, which the cutoffs did not account for.
+     * Stores a settled pass: phase 1's outputs whole, then each re-resolved user from its round's
+     * output over its phase 1 entries (the heap store rewrites a user in place when its entries
+     * still fit, as they mostly do: a redone user has the same units, other states). Returns
+     * false (storing nothing) when a product that was not short now is over its seats, which the
+     * cutoffs did not account for.
      */
     private static boolean store(Reconciler r, WorkerOutput[] out, int[] phase1Total, Rounds x, boolean refusalsKept) {
         int products = r.capacity.length;
@@ -588,7 +590,6 @@ final class CutoffRounds implements SeatStrategy {
         // totals: phase 1's, less what re-resolved users held in phase 1, plus what they hold now
         int[] total = phase1Total.clone();
         int[][] minus = new int[out.length][products];
-        WorkerOutput[] kept = new WorkerOutput[out.length];
         IntStream.range(0, out.length).parallel().forEach(w -> {
             WorkerOutput o = out[w];
             int[] seen = new int[products];
@@ -598,32 +599,37 @@ final class CutoffRounds implements SeatStrategy {
                     mark = countHeld(o.entries, o.offset(i), o.count(i), minus[w], seen, mark + 1);
                 }
             }
-            kept[w] = o.without(x::again);
         });
-        int[] plus = new int[products];
-        int[] seen = new int[products];
-        int mark = 0;
         IntArrayList users = x.redoneUsers;
-        for (int i = 0; i < users.size(); i++) {
-            int u = users.get(i);
-            mark = countHeld(x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]), plus, seen, mark + 1);
-        }
+        int chunks = Math.max(1, Math.min(r.threads * 4, users.size() / 4096 + 1));
+        int span = (users.size() + chunks - 1) / chunks;
+        int[][] plus = new int[chunks][products];
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int[] seen = new int[products];
+            int mark = 0;
+            for (int i = c * span, end = Math.min(users.size(), i + span); i < end; i++) {
+                int u = users.get(i);
+                mark = countHeld(x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]), plus[c], seen, mark + 1);
+            }
+        });
         for (int t = 0; t < products; t++) {
             for (int[] m : minus) {
                 total[t] -= m[t];
             }
-            total[t] += plus[t];
+            for (int[] p : plus) {
+                total[t] += p[t];
+            }
             if (total[t] > r.capacity[t]) {
                 return false;
             }
         }
+        // phase 1's outputs adopted whole, their users indexed one output per core; then the users redone
+        r.store(out, total);
         StateStore store = r.store();
         for (int i = 0; i < users.size(); i++) {
             int u = users.get(i);
             store.write(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
         }
-        // everyone else from phase 1's outputs, adopted whole, their users indexed one output per core
-        r.store(kept, total);
         if (r.tenant.settings().autoReprocess()) {
             // refused demands wait for seats in R11 order (R18); phase 1 under cutoffs refused some too
             for (int i = 0; i < users.size(); i++) {
@@ -631,9 +637,11 @@ final class CutoffRounds implements SeatStrategy {
                 r.main.indexWaiting(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
             }
             if (refusalsKept) {
-                for (WorkerOutput o : kept) {
+                for (WorkerOutput o : out) {
                     for (int i = 0; i < o.users(); i++) {
-                        r.main.indexWaiting(o.user(i), o.entries, o.offset(i), o.count(i));
+                        if (!x.again(o.user(i))) {
+                            r.main.indexWaiting(o.user(i), o.entries, o.offset(i), o.count(i));
+                        }
                     }
                 }
             }
