@@ -30,8 +30,6 @@ final class CutoffRounds implements SeatStrategy {
     static final CutoffRounds INSTANCE = new CutoffRounds();
     private static final int ROUNDS = 12;
     private static final long NONE = CutoffSeats.NONE;
-    /** Ints per refusal in a recorder's lists: the user, the codes of its first and last check and of its refusal. */
-    private static final int REFUSAL = 4;
 
     private CutoffRounds() {
     }
@@ -46,7 +44,7 @@ final class CutoffRounds implements SeatStrategy {
         if (keys == null) {
             return null;
         }
-        Rounds x = new Rounds(r, p.limited, new long[p.limited.length], keys);
+        Rounds x = new Rounds(r, p.limited, new long[p.limited.length], keys, false);
         Arrays.fill(x.cutoff, NONE);
         x.fromUnlimited(p);
         return iterate(r, p.out, p.total, x, false) ? ReconcilePath.CUTOFF_ROUNDS : null;
@@ -65,8 +63,7 @@ final class CutoffRounds implements SeatStrategy {
         if (keys == null) {
             return null;
         }
-        Rounds x = new Rounds(r, limited, cutoff.clone(), keys);
-        x.emptyChecks();
+        Rounds x = new Rounds(r, limited, cutoff.clone(), keys, true);
         int products = limited.length;
         WorkerOutput[] out = new WorkerOutput[r.threads];
         CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
@@ -154,7 +151,11 @@ final class CutoffRounds implements SeatStrategy {
         /** Every recorder so far: their refusers are, among others, every user whose record holds a refusal. */
         final List<Recorder> all = new ArrayList<>();
 
-        Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys) {
+        /**
+         * The state of rounds under {@code cutoff}, records empty: with empty records of the
+         * first and last checks too when {@code checks} (else {@link #fromUnlimited} makes them).
+         */
+        Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys, boolean checks) {
             this.r = r;
             this.keys = keys;
             this.limited = limited;
@@ -181,8 +182,13 @@ final class CutoffRounds implements SeatStrategy {
             if (cells > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("too many users and short products for the cutoff rounds' records");
             }
-            take = new int[(int) cells];
-            denied = new int[(int) cells];
+            // the records are zeroed as they are made: on every core, one array each
+            int[][] records = new int[checks ? 4 : 2][];
+            IntStream.range(0, records.length).parallel().forEach(i -> records[i] = new int[(int) cells]);
+            take = records[0];
+            denied = records[1];
+            first = checks ? records[2] : null;
+            check = checks ? records[3] : null;
             scratch = new long[products][];
             amongTakes = new boolean[products];
             takes = new int[products];
@@ -190,12 +196,6 @@ final class CutoffRounds implements SeatStrategy {
             redone = new long[n];
             redoneBits = new long[(n + 63) >>> 6];
             redo = new boolean[n];
-        }
-
-        /** Empty records of first and last checks (the take's are made from phase 1's outputs instead). */
-        void emptyChecks() {
-            first = new int[take.length];
-            check = new int[take.length];
         }
 
         /** The records of phase 1 with every seat granted (every check passed and took), from its outputs. */
@@ -242,14 +242,8 @@ final class CutoffRounds implements SeatStrategy {
             final int[] delta = new int[2 * limited.length];
             /** The output its users' entries are in ({@link #redone}'s id; 0: phase 1's): a user's record is this recorder's while they agree. */
             final int id;
-            /**
-             * Per limited product, the users it recorded with a refusal of it, in the order recorded,
-             * each as {@link #REFUSAL} ints: the user and the codes of its first check, last check and
-             * first refusal, as written to the records (equal to them while the record is this
-             * recorder's): the rounds read a refuser's record here, one list in order, not from
-             * three arrays a cache line apart per user.
-             */
-            final IntArrayList[] refusers = new IntArrayList[limited.length];
+            /** Per limited product, the users it recorded with a refusal of it, with their records of it. */
+            final Refusals[] refusers = new Refusals[limited.length];
             private final int[] mine = new int[limited.length];
             private final int[] stamp = new int[limited.length];
             private int mark;
@@ -260,7 +254,7 @@ final class CutoffRounds implements SeatStrategy {
                 this.fresh = fresh;
                 this.id = id;
                 for (int t : limitedList) {
-                    refusers[t] = new IntArrayList();
+                    refusers[t] = new Refusals();
                 }
             }
 
@@ -286,11 +280,7 @@ final class CutoffRounds implements SeatStrategy {
                     delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
                     denied[cell] = refusedAt;
                     if (refusedAt != Keys.NONE) {
-                        IntArrayList us = refusers[t];
-                        us.add(u);
-                        us.add(firstAt);
-                        us.add(lastAt);
-                        us.add(refusedAt);
+                        refusers[t].add(u, firstAt, lastAt, refusedAt);
                     }
                 }
             }
@@ -360,12 +350,12 @@ final class CutoffRounds implements SeatStrategy {
                 tasks.parallelStream().forEach(task -> {
                     int t = task[0];
                     Recorder rec = all.get(task[1]);
-                    IntArrayList us = rec.refusers[t];
-                    for (int i = 0, m = us.size(); i < m; i += REFUSAL) {
-                        int u = us.get(i);
-                        int last = us.get(i + 2);
+                    Refusals us = rec.refusers[t];
+                    for (int i = 0, m = us.size(); i < m; i++) {
+                        int u = us.user(i);
+                        int last = us.last(i);
                         if (current(rec, u) && last != Keys.NONE && keys.key(u, last) >= from[t]
-                                && keys.key(u, us.get(i + 1)) < to[t]) {
+                                && keys.key(u, us.first(i)) < to[t]) {
                             redo[u] = true;
                         }
                     }
@@ -445,11 +435,11 @@ final class CutoffRounds implements SeatStrategy {
                     long[] a = into[i];
                     int k = 0;
                     for (Recorder rec : all) {
-                        IntArrayList us = rec.refusers[t];
-                        for (int j = 0, m = us.size(); j < m; j += REFUSAL) {
-                            int u = us.get(j);
+                        Refusals us = rec.refusers[t];
+                        for (int j = 0, m = us.size(); j < m; j++) {
+                            int u = us.user(j);
                             if (current(rec, u)) {
-                                a[k++] = keys.key(u, us.get(j + 3));
+                                a[k++] = keys.key(u, us.refused(j));
                             }
                         }
                     }
