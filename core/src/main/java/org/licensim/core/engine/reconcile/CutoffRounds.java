@@ -274,10 +274,13 @@ final class CutoffRounds implements SeatStrategy {
                     first[cell] = firstAt;
                     check[cell] = lastAt;
                     int took = keys.code(u, seats.take[t]);
-                    delta[t] += (took != Keys.NONE ? 1 : 0) - (take[cell] != Keys.NONE ? 1 : 0);
-                    take[cell] = took;
                     int refusedAt = keys.code(u, seats.denied[t]);
-                    delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
+                    // a first record replaces nothing: its cells are still empty, and not read
+                    int tookBefore = fresh ? Keys.NONE : take[cell];
+                    int refusedBefore = fresh ? Keys.NONE : denied[cell];
+                    delta[t] += (took != Keys.NONE ? 1 : 0) - (tookBefore != Keys.NONE ? 1 : 0);
+                    delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (refusedBefore != Keys.NONE ? 1 : 0);
+                    take[cell] = took;
                     denied[cell] = refusedAt;
                     if (refusedAt != Keys.NONE) {
                         refusers[t].add(u, firstAt, lastAt, refusedAt);
