@@ -44,7 +44,7 @@ final class CutoffRounds implements SeatStrategy {
         if (keys == null) {
             return null;
         }
-        Rounds x = new Rounds(r, p.limited, new long[p.limited.length], keys);
+        Rounds x = new Rounds(r, p.limited, new long[p.limited.length], keys, false);
         Arrays.fill(x.cutoff, NONE);
         x.fromUnlimited(p);
         return iterate(r, p.out, p.total, x, false) ? ReconcilePath.CUTOFF_ROUNDS : null;
@@ -63,8 +63,7 @@ final class CutoffRounds implements SeatStrategy {
         if (keys == null) {
             return null;
         }
-        Rounds x = new Rounds(r, limited, cutoff.clone(), keys);
-        x.emptyChecks();
+        Rounds x = new Rounds(r, limited, cutoff.clone(), keys, true);
         int products = limited.length;
         WorkerOutput[] out = new WorkerOutput[r.threads];
         CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
@@ -139,6 +138,12 @@ final class CutoffRounds implements SeatStrategy {
          * users in the order first redone.
          */
         final long[] redone;
+        /**
+         * A bit per user, set once it is resolved again ({@code redone[u] != 0}): 128 KB at 1M users
+         * where {@link #redone} is 8 MB, so that the rounds' passes over phase 1's refusers, in user
+         * order but far apart, ask whether a record is still phase 1's without a cache miss each.
+         */
+        final long[] redoneBits;
         final List<int[]> outputs = new ArrayList<>();
         final IntArrayList redoneUsers = new IntArrayList();
         /** Scratch of {@link #nextRound}: whether user u is resolved again this round (all false between rounds). */
@@ -146,7 +151,11 @@ final class CutoffRounds implements SeatStrategy {
         /** Every recorder so far: their refusers are, among others, every user whose record holds a refusal. */
         final List<Recorder> all = new ArrayList<>();
 
-        Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys) {
+        /**
+         * The state of rounds under {@code cutoff}, records empty: with empty records of the
+         * first and last checks too when {@code checks} (else {@link #fromUnlimited} makes them).
+         */
+        Rounds(Reconciler r, boolean[] limited, long[] cutoff, Keys keys, boolean checks) {
             this.r = r;
             this.keys = keys;
             this.limited = limited;
@@ -173,20 +182,20 @@ final class CutoffRounds implements SeatStrategy {
             if (cells > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("too many users and short products for the cutoff rounds' records");
             }
-            take = new int[(int) cells];
-            denied = new int[(int) cells];
+            // the records are zeroed as they are made: on every core, one array each
+            int[][] records = new int[checks ? 4 : 2][];
+            IntStream.range(0, records.length).parallel().forEach(i -> records[i] = new int[(int) cells]);
+            take = records[0];
+            denied = records[1];
+            first = checks ? records[2] : null;
+            check = checks ? records[3] : null;
             scratch = new long[products][];
             amongTakes = new boolean[products];
             takes = new int[products];
             refused = new int[products];
             redone = new long[n];
+            redoneBits = new long[(n + 63) >>> 6];
             redo = new boolean[n];
-        }
-
-        /** Empty records of first and last checks (the take's are made from phase 1's outputs instead). */
-        void emptyChecks() {
-            first = new int[take.length];
-            check = new int[take.length];
         }
 
         /** The records of phase 1 with every seat granted (every check passed and took), from its outputs. */
@@ -233,8 +242,8 @@ final class CutoffRounds implements SeatStrategy {
             final int[] delta = new int[2 * limited.length];
             /** The output its users' entries are in ({@link #redone}'s id; 0: phase 1's): a user's record is this recorder's while they agree. */
             final int id;
-            /** Per limited product, the users it recorded with a refusal of it, in the order recorded. */
-            final IntArrayList[] refusers = new IntArrayList[limited.length];
+            /** Per limited product, the users it recorded with a refusal of it, with their records of it. */
+            final Refusals[] refusers = new Refusals[limited.length];
             private final int[] mine = new int[limited.length];
             private final int[] stamp = new int[limited.length];
             private int mark;
@@ -245,7 +254,7 @@ final class CutoffRounds implements SeatStrategy {
                 this.fresh = fresh;
                 this.id = id;
                 for (int t : limitedList) {
-                    refusers[t] = new IntArrayList();
+                    refusers[t] = new Refusals();
                 }
             }
 
@@ -260,16 +269,21 @@ final class CutoffRounds implements SeatStrategy {
                 for (int j = 0; j < m; j++) {
                     int t = list[j];
                     int cell = row + slot[t];
-                    first[cell] = keys.code(u, seats.first[t]);
-                    check[cell] = keys.code(u, seats.check[t]);
+                    int firstAt = keys.code(u, seats.first[t]);
+                    int lastAt = keys.code(u, seats.check[t]);
+                    first[cell] = firstAt;
+                    check[cell] = lastAt;
                     int took = keys.code(u, seats.take[t]);
-                    delta[t] += (took != Keys.NONE ? 1 : 0) - (take[cell] != Keys.NONE ? 1 : 0);
-                    take[cell] = took;
                     int refusedAt = keys.code(u, seats.denied[t]);
-                    delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (denied[cell] != Keys.NONE ? 1 : 0);
+                    // a first record replaces nothing: its cells are still empty, and not read
+                    int tookBefore = fresh ? Keys.NONE : take[cell];
+                    int refusedBefore = fresh ? Keys.NONE : denied[cell];
+                    delta[t] += (took != Keys.NONE ? 1 : 0) - (tookBefore != Keys.NONE ? 1 : 0);
+                    delta[products + t] += (refusedAt != Keys.NONE ? 1 : 0) - (refusedBefore != Keys.NONE ? 1 : 0);
+                    take[cell] = took;
                     denied[cell] = refusedAt;
                     if (refusedAt != Keys.NONE) {
-                        refusers[t].add(u);
+                        refusers[t].add(u, firstAt, lastAt, refusedAt);
                     }
                 }
             }
@@ -339,13 +353,12 @@ final class CutoffRounds implements SeatStrategy {
                 tasks.parallelStream().forEach(task -> {
                     int t = task[0];
                     Recorder rec = all.get(task[1]);
-                    IntArrayList us = rec.refusers[t];
-                    int s = slot[t];
+                    Refusals us = rec.refusers[t];
                     for (int i = 0, m = us.size(); i < m; i++) {
-                        int u = us.get(i);
-                        int cell = u * width + s;
-                        if (current(rec, u) && check[cell] != Keys.NONE && keys.key(u, check[cell]) >= from[t]
-                                && keys.key(u, first[cell]) < to[t]) {
+                        int u = us.user(i);
+                        int last = us.last(i);
+                        if (current(rec, u) && last != Keys.NONE && keys.key(u, last) >= from[t]
+                                && keys.key(u, us.first(i)) < to[t]) {
                             redo[u] = true;
                         }
                     }
@@ -425,11 +438,11 @@ final class CutoffRounds implements SeatStrategy {
                     long[] a = into[i];
                     int k = 0;
                     for (Recorder rec : all) {
-                        IntArrayList us = rec.refusers[t];
+                        Refusals us = rec.refusers[t];
                         for (int j = 0, m = us.size(); j < m; j++) {
-                            int u = us.get(j);
+                            int u = us.user(j);
                             if (current(rec, u)) {
-                                a[k++] = keys.key(u, denied[u * width + i]);
+                                a[k++] = keys.key(u, us.refused(j));
                             }
                         }
                     }
@@ -487,9 +500,14 @@ final class CutoffRounds implements SeatStrategy {
             });
             outputs.addAll(Arrays.asList(outs));
             add(recorders);
-            // users redone for the first time, in the order of the rounds (the order of their writes to the store)
+            // users redone for the first time, in the order of the rounds (the order of their writes to the
+            // store); their bits set here, on one thread (two workers' users can share a word)
             for (IntArrayList f : firstRedone) {
                 redoneUsers.addAll(f);
+                for (int i = 0, m = f.size(); i < m; i++) {
+                    int u = f.get(i);
+                    redoneBits[u >>> 6] |= 1L << u;
+                }
             }
         }
 
@@ -524,7 +542,13 @@ final class CutoffRounds implements SeatStrategy {
 
         /** Whether {@code rec} made user {@code u}'s record as it stands (the user was not resolved again after). */
         boolean current(Recorder rec, int u) {
-            return rec.id == (int) (redone[u] >>> 48);
+            // phase 1's record (id 0) stands while the user was never resolved again
+            return rec.id == 0 ? !again(u) : again(u) && rec.id == (int) (redone[u] >>> 48);
+        }
+
+        /** Whether user {@code u} was resolved again in some round ({@code redone[u] != 0}, read from its bit). */
+        boolean again(int u) {
+            return (redoneBits[u >>> 6] & (1L << u)) != 0;
         }
 
         /** The output user {@code u}'s entries were last left in. */
@@ -547,9 +571,11 @@ final class CutoffRounds implements SeatStrategy {
     }
 
     /**
-     * Stores a settled pass: re-resolved users from their round's output, everyone else from
-     * phase 1. Returns false (storing nothing) when a product that was not short now is over its
-     * seats, which the cutoffs did not account for.
+     * Stores a settled pass: phase 1's outputs whole, then each re-resolved user from its round's
+     * output over its phase 1 entries (the heap store rewrites a user in place when its entries
+     * still fit, as they mostly do: a redone user has the same units, other states). Returns
+     * false (storing nothing) when a product that was not short now is over its seats, which the
+     * cutoffs did not account for.
      */
     private static boolean store(Reconciler r, WorkerOutput[] out, int[] phase1Total, Rounds x, boolean refusalsKept) {
         int products = r.capacity.length;
@@ -557,42 +583,46 @@ final class CutoffRounds implements SeatStrategy {
         // totals: phase 1's, less what re-resolved users held in phase 1, plus what they hold now
         int[] total = phase1Total.clone();
         int[][] minus = new int[out.length][products];
-        WorkerOutput[] kept = new WorkerOutput[out.length];
         IntStream.range(0, out.length).parallel().forEach(w -> {
             WorkerOutput o = out[w];
             int[] seen = new int[products];
             int mark = 0;
             for (int i = 0; i < o.users(); i++) {
-                if (redone[o.user(i)] != 0) {
+                if (x.again(o.user(i))) {
                     mark = countHeld(o.entries, o.offset(i), o.count(i), minus[w], seen, mark + 1);
                 }
             }
-            kept[w] = o.without(u -> redone[u] != 0);
         });
-        int[] plus = new int[products];
-        int[] seen = new int[products];
-        int mark = 0;
         IntArrayList users = x.redoneUsers;
-        for (int i = 0; i < users.size(); i++) {
-            int u = users.get(i);
-            mark = countHeld(x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]), plus, seen, mark + 1);
-        }
+        int chunks = Math.max(1, Math.min(r.threads * 4, users.size() / 4096 + 1));
+        int span = (users.size() + chunks - 1) / chunks;
+        int[][] plus = new int[chunks][products];
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int[] seen = new int[products];
+            int mark = 0;
+            for (int i = c * span, end = Math.min(users.size(), i + span); i < end; i++) {
+                int u = users.get(i);
+                mark = countHeld(x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]), plus[c], seen, mark + 1);
+            }
+        });
         for (int t = 0; t < products; t++) {
             for (int[] m : minus) {
                 total[t] -= m[t];
             }
-            total[t] += plus[t];
+            for (int[] p : plus) {
+                total[t] += p[t];
+            }
             if (total[t] > r.capacity[t]) {
                 return false;
             }
         }
+        // phase 1's outputs adopted whole, their users indexed one output per core; then the users redone
+        r.store(out, total);
         StateStore store = r.store();
         for (int i = 0; i < users.size(); i++) {
             int u = users.get(i);
             store.write(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
         }
-        // everyone else from phase 1's outputs, adopted whole, their users indexed one output per core
-        r.store(kept, total);
         if (r.tenant.settings().autoReprocess()) {
             // refused demands wait for seats in R11 order (R18); phase 1 under cutoffs refused some too
             for (int i = 0; i < users.size(); i++) {
@@ -600,9 +630,11 @@ final class CutoffRounds implements SeatStrategy {
                 r.main.indexWaiting(u, x.outputOf(u), offsetOf(redone[u]), countOf(redone[u]));
             }
             if (refusalsKept) {
-                for (WorkerOutput o : kept) {
+                for (WorkerOutput o : out) {
                     for (int i = 0; i < o.users(); i++) {
-                        r.main.indexWaiting(o.user(i), o.entries, o.offset(i), o.count(i));
+                        if (!x.again(o.user(i))) {
+                            r.main.indexWaiting(o.user(i), o.entries, o.offset(i), o.count(i));
+                        }
                     }
                 }
             }

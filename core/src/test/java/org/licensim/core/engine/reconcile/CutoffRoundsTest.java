@@ -62,4 +62,29 @@ class CutoffRoundsTest {
             assertEquals(key == CutoffSeats.NONE, code == Keys.NONE, "only the absent key codes as 0");
         }
     }
+
+    @Test
+    @DisplayName("R11 a recorder's refusals read back as recorded, in order, across the list's blocks")
+    void refusalsReadBackAsRecorded() {
+        // given a seeded run of refusals, some lists past one block (1,024 refusals) and some empty
+        SplittableRandom rnd = new SplittableRandom(53);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = trial == 0 ? 0 : rnd.nextInt(5_000);
+            int[][] expected = new int[n][];
+            Refusals list = new Refusals();
+            for (int i = 0; i < n; i++) {
+                expected[i] = new int[] {rnd.nextInt(1 << 24), rnd.nextInt(), rnd.nextInt(), rnd.nextInt()};
+                list.add(expected[i][0], expected[i][1], expected[i][2], expected[i][3]);
+            }
+            // then every field of every refusal is the one added, at the position added
+            assertEquals(n, list.size(), "trial " + trial);
+            assertEquals(n == 0, list.isEmpty(), "trial " + trial);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i][0], list.user(i), "trial " + trial + ", refusal " + i + ": user");
+                assertEquals(expected[i][1], list.first(i), "trial " + trial + ", refusal " + i + ": first check");
+                assertEquals(expected[i][2], list.last(i), "trial " + trial + ", refusal " + i + ": last check");
+                assertEquals(expected[i][3], list.refused(i), "trial " + trial + ", refusal " + i + ": refused");
+            }
+        }
+    }
 }
