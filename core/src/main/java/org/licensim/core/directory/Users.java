@@ -16,7 +16,7 @@ public final class Users {
     private static final byte ENABLED = 1;
     private static final byte DELETED = 2;
 
-    private final IdIndex byId;
+    private final PackedIdIndex byId;
     private String[] ids;
     private byte[] flags;
     private int size;
@@ -52,7 +52,7 @@ public final class Users {
 
     public Users(int capacity) {
         int cap = Math.max(16, capacity);
-        byId = new IdIndex(cap);
+        byId = new PackedIdIndex(cap);
         ids = new String[cap];
         flags = new byte[cap];
         usageLocation = new StringColumn("usageLocation", cap);
@@ -81,7 +81,7 @@ public final class Users {
      * Room for {@code total} users in all in the ids, the flags and each column that holds a value
      * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
      * growth (each growth copies them). Columns no user has a value in yet stay as they are; the
-     * id table grows towards it in jumps ({@link IdIndex#expect}).
+     * id table grows towards it in jumps ({@link PackedIdIndex#expect}).
      */
     public void expect(int total) {
         if (total <= ids.length) {
@@ -196,7 +196,7 @@ public final class Users {
     /**
      * {@link #addNew} of each of {@code newIds[0, n)} in turn ({@code enabled[j]} its
      * accountEnabled), {@code out[j]} getting its index or -1 when the id was taken; the id table's
-     * probes of the whole batch overlapped ({@link IdIndex#getIfAbsentPutAll}).
+     * probes of the whole batch overlapped ({@link PackedIdIndex#getIfAbsentPutAll}).
      */
     public void addNewAll(String[] newIds, boolean[] enabled, int n, int[] out) {
         int first = size;
@@ -286,7 +286,7 @@ public final class Users {
      * int[], int[], int[], int, int[], Lookups)}); users are not added meanwhile.
      */
     public static final class Lookups {
-        private final IdIndex.Batch batch = new IdIndex.Batch();
+        private final PackedIdIndex.Batch batch = new PackedIdIndex.Batch();
     }
 
     /** {@link #indexesOf(char[], int[], int[], int[], int, int[])} with the calling thread's own scratch. */
