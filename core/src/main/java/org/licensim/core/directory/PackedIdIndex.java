@@ -240,16 +240,19 @@ final class PackedIdIndex {
 
     /** The slot holding {@code id} (packed in {@code p}, hash {@code h}), or the free slot where it goes. */
     private int slotFor(String id, Packed p, int h) {
+        return slotFor(id, p.kind, p.k0, p.k1, h);
+    }
+
+    private int slotFor(String id, int kind, long k0, long k1, int h) {
         int mask = keys.length - 1;
-        long tag = tag(h, p.kind);
+        long tag = tag(h, kind);
         long[] t = slots;
         for (int i = h & mask;; i = (i + 1) & mask) {
             long x = t[3 * i];
             if (x == 0) {
                 return i;
             }
-            if (x >>> 30 == tag && (p.kind != NOT_PACKED ? t[3 * i + 1] == p.k0 && t[3 * i + 2] == p.k1
-                    : keys[i].equals(id))) {
+            if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1 : keys[i].equals(id))) {
                 return i;
             }
         }
@@ -405,19 +408,21 @@ final class PackedIdIndex {
         for (int from = 0; from < n; from += BLOCK) {
             int m = Math.min(n, from + BLOCK) - from;
             int mask = keys.length - 1;
-            long touched = 0;
             for (int j = 0; j < m; j++) {
                 String id = ids[from + j];
                 pack(id, p);
-                int h = hash(p, id.hashCode());
-                b.hash[j] = h;
-                touched += slots[3 * (h & mask)];
+                b.hash[j] = hash(p, id.hashCode());
+                b.kind[j] = p.kind;
+                b.k0[j] = p.k0;
+                b.k1[j] = p.k1;
             }
-            b.sink += touched;
+            b.sink += touch(b.hash, m, mask);
             for (int j = 0; j < m; j++) {
                 String id = ids[from + j];
-                pack(id, p);
                 int h = b.hash[j];
+                p.kind = b.kind[j];
+                p.k0 = b.k0[j];
+                p.k1 = b.k1[j];
                 int i = slotFor(id, p, h);
                 long x = slots[3 * i];
                 int v;
@@ -433,9 +438,9 @@ final class PackedIdIndex {
         return added;
     }
 
-    /** {@link #getAll(char[], int[], int[], int[], int, int[], int, Batch)} with this index's own scratch (one thread at a time). */
-    void getAll(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, int absent) {
-        getAll(chars, starts, lengths, codes, n, out, absent, ownBatch);
+    /** {@link #getAll(char[], int[], int[], int, int[], int, Batch)} with this index's own scratch (one thread at a time). */
+    void getAll(char[] chars, int[] starts, int[] lengths, int n, int[] out, int absent) {
+        getAll(chars, starts, lengths, n, out, absent, ownBatch);
     }
 
     /** {@link #get} for each of {@code ids} into {@code out}. */
@@ -447,29 +452,30 @@ final class PackedIdIndex {
 
     /**
      * {@link #get} of ids given as characters, as a parser holds them (id {@code j} is {@code
-     * chars[starts[j], starts[j] + lengths[j])}, {@code codes[j]} its {@link String#hashCode}), with
+     * chars[starts[j], starts[j] + lengths[j])}), with
      * the calling thread's scratch {@code b}: in blocks, each packed and hashed in a first pass, its
      * home slots loaded in a second (the misses overlap), compared in a third. A packed id never
      * touches a String; an unpacked one is compared with the String stored.
      */
-    void getAll(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, int absent, Batch b) {
+    void getAll(char[] chars, int[] starts, int[] lengths, int n, int[] out, int absent, Batch b) {
         long[] t = slots;
         String[] keys = this.keys;
         int mask = keys.length - 1;
         Packed p = b.p;
         for (int from = 0; from < n; from += BLOCK) {
             int m = Math.min(n, from + BLOCK) - from;
-            long touched = 0;
             for (int j = 0; j < m; j++) {
-                pack(chars, starts[from + j], lengths[from + j], p);
-                int h = hash(p, codes[from + j]);
+                int start = starts[from + j];
+                int length = lengths[from + j];
+                pack(chars, start, length, p);
+                int h = p.kind == NOT_PACKED ? IdIndex.mixCode(IdIndex.code(chars, start, length))
+                        : hashPacked(p.k0, p.k1, p.kind);
                 b.hash[j] = h;
                 b.kind[j] = p.kind;
                 b.k0[j] = p.k0;
                 b.k1[j] = p.k1;
-                touched += t[3 * (h & mask)];
             }
-            b.sink += touched;
+            b.sink += touch(b.hash, m, mask);
             for (int j = 0; j < m; j++) {
                 int h = b.hash[j];
                 int kind = b.kind[j];
@@ -491,6 +497,19 @@ final class PackedIdIndex {
                 out[from + j] = v;
             }
         }
+    }
+
+    /**
+     * Loads the home slots of a block's {@code hash[0, m)}, in a loop of its own so that their
+     * cache misses are in flight together (in the loop that packs and hashes, few were).
+     */
+    private long touch(int[] hash, int m, int mask) {
+        long[] t = slots;
+        long touched = 0;
+        for (int j = 0; j < m; j++) {
+            touched += t[3 * (hash[j] & mask)];
+        }
+        return touched;
     }
 
     private static boolean same(String key, char[] chars, int start, int length) {

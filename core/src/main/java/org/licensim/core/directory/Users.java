@@ -269,11 +269,11 @@ public final class Users {
 
     /**
      * {@link #indexesOf} for ids given as characters (id {@code j} is {@code chars[starts[j],
-     * starts[j] + lengths[j])}, {@code codes[j]} its {@link String#hashCode}): a snapshot's member
+     * starts[j] + lengths[j])}): a snapshot's member
      * ids are looked up without a String made for each.
      */
-    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out) {
-        byId.getAll(chars, starts, lengths, codes, n, out, -1);
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out) {
+        byId.getAll(chars, starts, lengths, n, out, -1);
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;
@@ -283,15 +283,15 @@ public final class Users {
 
     /**
      * The scratch of a thread that looks ids up while another does too ({@link #indexesOf(char[],
-     * int[], int[], int[], int, int[], Lookups)}); users are not added meanwhile.
+     * int[], int[], int, int[], Lookups)}); users are not added meanwhile.
      */
     public static final class Lookups {
         private final PackedIdIndex.Batch batch = new PackedIdIndex.Batch();
     }
 
-    /** {@link #indexesOf(char[], int[], int[], int[], int, int[])} with the calling thread's own scratch. */
-    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, Lookups scratch) {
-        byId.getAll(chars, starts, lengths, codes, n, out, -1, scratch.batch);
+    /** {@link #indexesOf(char[], int[], int[], int, int[])} with the calling thread's own scratch. */
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out, Lookups scratch) {
+        byId.getAll(chars, starts, lengths, n, out, -1, scratch.batch);
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;
@@ -299,10 +299,6 @@ public final class Users {
         }
     }
 
-    /** {@link String#hashCode} of the id {@code chars[start, start + length)}, for {@link #indexesOf(char[], int[], int[], int[], int, int[])}. */
-    public static int idCode(char[] chars, int start, int length) {
-        return IdIndex.code(chars, start, length);
-    }
 
     /** Whether the id was ever used, deleted users included (ids are never reused). */
     public boolean everExisted(String id) {

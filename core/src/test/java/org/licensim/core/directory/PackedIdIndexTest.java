@@ -89,20 +89,18 @@ class PackedIdIndexTest {
         char[] chars = new char[probes.stream().mapToInt(String::length).sum()];
         int[] starts = new int[probes.size()];
         int[] lengths = new int[probes.size()];
-        int[] codes = new int[probes.size()];
         int at = 0;
         for (int j = 0; j < probes.size(); j++) {
             String id = probes.get(j);
             id.getChars(0, id.length(), chars, at);
             starts[j] = at;
             lengths[j] = id.length();
-            codes[j] = IdIndex.code(chars, at, id.length());
             at += id.length();
         }
         int[] byChars = new int[probes.size()];
-        index.getAll(chars, starts, lengths, codes, probes.size(), byChars, -1);
+        index.getAll(chars, starts, lengths, probes.size(), byChars, -1);
         int[] byCharsOwn = new int[probes.size()];
-        index.getAll(chars, starts, lengths, codes, probes.size(), byCharsOwn, -1, new PackedIdIndex.Batch());
+        index.getAll(chars, starts, lengths, probes.size(), byCharsOwn, -1, new PackedIdIndex.Batch());
         for (int j = 0; j < probes.size(); j++) {
             int want = expected.getOrDefault(probes.get(j), -1);
             assertEquals(want, out[j], probes.get(j));
