@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "whatif", mixinStandardHelpOptions = true,
         description = {"Shows what a change would do to a tenant, without changing the snapshot: group memberships that "
                 + "change, licences gained and lost, service plans switched on or off, new errors, and seats per "
-                + "product before and after. A change is an event of the feed format (docs/FORMATS.md); seq and time "
+                + "product before and after. A change is an event of the feed format (docs/FORMATS.md), where a group "
+                + "may be named by its display name and a user by its userPrincipalName; seq and time "
                 + "may be left out.",
                 "Examples:",
                 "  licensim whatif tenant.json --change '{\"type\":\"LicenseRemovedFromGroup\",\"groupId\":\"g1\",\"skuId\":\"EMS\"}'",
@@ -65,7 +66,7 @@ final class WhatIfCommand implements Callable<Integer> {
         Main.requireNonNegative(spec, "--limit", limit);
         SnapshotReader reader = SnapshotReader.withDefaults();
         Tenant probe = reader.read(snapshot);
-        List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1), WhatIf.clock(probe));
+        List<Event> events = parse(changes, Math.max(0, probe.lastAppliedSeq() + 1), WhatIf.clock(probe), probe);
         WhatIf w = WhatIf.of(() -> reader.read(snapshot), events);
         Names names = new Names(probe);
         List<String> said = new ArrayList<>();
@@ -189,10 +190,13 @@ final class WhatIfCommand implements Callable<Integer> {
 
     /**
      * Events from JSON objects; a missing seq counts on from {@code firstSeq}, a missing time is
-     * {@code clock} (the tenant's system.now, so that time-driven rules do not move).
+     * {@code clock} (the tenant's system.now, so that time-driven rules do not move). Typed by a
+     * person, so a group may be named by its display name and a user by its userPrincipalName
+     * (each when exactly one has it); they become ids before the event is read.
      */
-    static List<Event> parse(List<String> json, long firstSeq, java.time.Instant clock) {
+    static List<Event> parse(List<String> json, long firstSeq, java.time.Instant clock, Tenant tenant) {
         List<Event> out = new ArrayList<>();
+        java.util.Set<String> made = new java.util.HashSet<>();
         for (int i = 0; i < json.size(); i++) {
             String where = "--change " + (i + 1);
             JsonNode n;
@@ -209,6 +213,7 @@ final class WhatIfCommand implements Callable<Integer> {
             if (!o.has("seq")) {
                 o.put("seq", firstSeq + i);
             }
+            byName(o, tenant, made, where);
             if (!o.has("time")) {
                 o.put("time", clock.toString());
             }
@@ -219,6 +224,61 @@ final class WhatIfCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code groupId}, {@code userId} and {@code memberId} given as names replaced by the ids they
+     * name. A value that is an id (of the tenant, or made by an earlier change) or that names nothing
+     * is kept, so the engine's own refusal names it; a name two groups share is refused here.
+     */
+    private static void byName(ObjectNode o, Tenant tenant, java.util.Set<String> made, String where) {
+        JsonNode type = o.get("type");
+        boolean creates = type != null && (type.asText().equals("GroupCreated") || type.asText().equals("UserCreated"));
+        if (creates) {
+            JsonNode id = type.asText().equals("GroupCreated") ? o.get("groupId") : o.path("user").get("id");
+            if (id != null && id.isTextual()) {
+                made.add(id.asText());
+            }
+            return;
+        }
+        for (String field : List.of("groupId", "userId", "memberId")) {
+            JsonNode v = o.get(field);
+            if (v == null || !v.isTextual() || made.contains(v.asText()) || tenant.users().indexOf(v.asText()) >= 0
+                    || tenant.groups().indexOf(v.asText()) >= 0) {
+                continue;
+            }
+            int u = field.equals("groupId") ? -1 : userByName(tenant, v.asText());
+            if (u >= 0) {
+                o.put(field, tenant.users().id(u));
+            } else if (!field.equals("userId") && named(tenant, v.asText()) > 0) {
+                try { // one group of that name gives its index; two or more are refused, naming their ids
+                    o.put(field, tenant.groups().id(tenant.groups().resolve(v.asText())));
+                } catch (LicensimException ambiguous) {
+                    throw new LicensimException(where + ": " + ambiguous.getMessage());
+                }
+            }
+        }
+    }
+
+    /** How many live groups have the display name {@code name} (ignoring case). */
+    private static int named(Tenant tenant, String name) {
+        int n = 0;
+        for (int g = 0; g < tenant.groups().size(); g++) {
+            if (!tenant.groups().isDeleted(g) && name.equalsIgnoreCase(tenant.groups().displayName(g))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The live user whose userPrincipalName is {@code name} (ignoring case), or -1. */
+    private static int userByName(Tenant tenant, String name) {
+        for (int u = 0; u < tenant.users().size(); u++) {
+            if (!tenant.users().isDeleted(u) && name.equalsIgnoreCase(tenant.users().get(u, "userPrincipalName"))) {
+                return u;
+            }
+        }
+        return -1;
     }
 
     private <T> void section(PrintWriter out, String title, List<T> items, Function<T, String> line) {

@@ -162,6 +162,42 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("check's table writes counts of a thousand and more with separators, as its other lines do; CSV keeps plain numbers")
+    void checkCountsReadable() {
+        java.util.Map<String, Integer> byError = new java.util.LinkedHashMap<>();
+        byError.put("CountViolation", 2073);
+        byError.put("UniquenessViolation", 8);
+        assertEquals("CountViolation 2,073, UniquenessViolation 8", CheckCommand.join(byError, "%,d"));
+        assertEquals("CountViolation 2073, UniquenessViolation 8", CheckCommand.join(byError, "%d"));
+        assertEquals("reprocess the group: 2,099 seats of Power BI Pro (POWER_BI_PRO) are free now",
+                org.licensim.core.planning.HealthCheck.action(org.licensim.core.state.States.COUNT_VIOLATION, 2099, true,
+                        "Power BI Pro (POWER_BI_PRO)"));
+    }
+
+    @Test
+    @DisplayName("whatif takes a group by display name and a user by userPrincipalName, as people type them, and gives what the ids give")
+    void whatIfByName() throws Exception {
+        String byId = "{\"type\":\"MemberAdded\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a1\","
+                + "\"memberId\":\"a1b2c3d4-0009-4000-8000-000000000009\"}";
+        String byName = "{\"type\":\"MemberAdded\",\"groupId\":\"sales - office 365 e3\","
+                + "\"memberId\":\"Lidia.Holloway@contoso.com\"}";
+        Result ids = run("whatif", "../examples/contoso-small.json", "--change", byId, "--format", "json");
+        Result names = run("whatif", "../examples/contoso-small.json", "--change", byName, "--format", "json");
+        assertEquals(0, names.code(), names.err());
+        assertEquals(ids.out(), names.out());
+        assertEquals("lidia.holloway@contoso.com", new ObjectMapper().readTree(names.out()).get("gained").get(0)
+                .get("userPrincipalName").asText(), names.out());
+        Result direct = run("whatif", "../examples/contoso-small.json", "--change",
+                "{\"type\":\"LicenseAssignedToUser\",\"userId\":\"lidia.holloway@contoso.com\",\"skuId\":\"STANDARDPACK\"}");
+        assertEquals(0, direct.code(), direct.err());
+        assertTrue(direct.out().contains("licences gained: 1\n    lidia.holloway@contoso.com gains"), direct.out());
+        Result unknown = run("whatif", "../examples/contoso-small.json", "--change",
+                "{\"type\":\"MemberAdded\",\"groupId\":\"Marketing\",\"memberId\":\"lidia.holloway@contoso.com\"}");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("unknown group \"Marketing\""), unknown.err());
+    }
+
+    @Test
     @DisplayName("R22 a refused event names the group by display name and the user by userPrincipalName, not by id")
     void refusalsByName(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.jsonl");

@@ -12,7 +12,9 @@ import org.licensim.core.engine.Rejection;
 import org.licensim.core.event.Event;
 import org.licensim.server.Routes.Request;
 import org.licensim.server.Routes.Response;
+import org.eclipse.collections.api.iterator.IntIterator;
 import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,12 +34,13 @@ final class GroupRoutes {
     }
 
     Response groups(Request r) {
-        refuseUnsupported(r);
+        refuseUnsupported(r, SEARCHABLE);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.GROUP_PROPERTIES, "group");
         int top = top(r);
         int from = skip(r);
         boolean count = count(r);
         Filter filter = filter(r, "group");
+        Filter.Test search = Search.of(r, "group");
         return Response.json(200, t.read(() -> write(d -> {
             int[][] scratch = new int[1][];
             json.useStore(t.engine.store());
@@ -47,7 +50,8 @@ final class GroupRoutes {
             if (count && from == 0) {
                 long c = 0;
                 for (int g = 0; g < n; g++) {
-                    if (!tenant.groups().isDeleted(g) && (filter == null || filter.test.test(ctx, g))) {
+                    if (!tenant.groups().isDeleted(g) && (filter == null || filter.test.test(ctx, g))
+                            && (search == null || search.test(ctx, g))) {
                         c++;
                     }
                 }
@@ -57,7 +61,8 @@ final class GroupRoutes {
             int written = 0;
             int next = -1;
             for (int g = from; g < n; g++) {
-                if (tenant.groups().isDeleted(g) || filter != null && !filter.test.test(ctx, g)) {
+                if (tenant.groups().isDeleted(g) || filter != null && !filter.test.test(ctx, g)
+                        || search != null && !search.test(ctx, g)) {
                     continue;
                 }
                 if (written == top) {
@@ -139,6 +144,80 @@ final class GroupRoutes {
                 collectionEnd(d.g, next < 0 ? null : nextLink(r, next));
             });
         }));
+    }
+
+    /**
+     * {@code /users/{id}/memberOf} (the groups the user is a direct member of) or, with
+     * {@code transitive}, {@code transitiveMemberOf} (those and every group that holds one of them as
+     * a nested member), in the tenant's group order; groups only, as a snapshot has no roles.
+     */
+    Response memberOf(Request r, String userId, boolean transitive) {
+        refuseUnsupported(r);
+        List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.GROUP_PROPERTIES, "group");
+        int top = top(r);
+        int from = skip(r);
+        boolean count = count(r);
+        if (r.query().containsKey("$filter")) {
+            throw new GraphError(400, "Request_UnsupportedQuery", "$filter is not supported on a user's "
+                    + (transitive ? "transitiveMemberOf" : "memberOf") + " by this server.");
+        }
+        return Response.json(200, t.read(() -> {
+            int u = t.user(userId);
+            if (u < 0) {
+                throw GraphError.notFound(userId);
+            }
+            int[] gs = groupsOf(u, transitive);
+            json.useStore(t.engine.store());
+            return write(d -> {
+                int[][] scratch = new int[1][];
+                collectionStart(d.g, GraphJson.METADATA + "directoryObjects" + (select == null ? ""
+                        : "(" + String.join(",", select) + ")"), count && from == 0 ? (long) gs.length : null);
+                int written = 0;
+                int next = -1;
+                for (int g : gs) {
+                    if (g < from) {
+                        continue;
+                    }
+                    if (written == top) {
+                        next = g;
+                        break;
+                    }
+                    json.group(d.g, g, select, t.processingState(g), true, scratch);
+                    written++;
+                }
+                collectionEnd(d.g, next < 0 ? null : nextLink(r, next));
+            });
+        }));
+    }
+
+    /** The live groups user {@code u} is in, ascending: directly, or also through nesting. */
+    private int[] groupsOf(int u, boolean transitive) {
+        RoaringBitmap in = RoaringBitmap.bitmapOf(tenant.directory().groupsOf(u));
+        if (transitive) {
+            boolean grew = true;
+            while (grew) { // nesting is shallow and groups are few: a fixed point over all groups
+                grew = false;
+                for (int h = 0; h < tenant.groups().size(); h++) {
+                    if (!in.contains(h) && !tenant.groups().isDeleted(h)) {
+                        for (IntIterator it = tenant.groups().groupMembers(h)
+                                .intIterator(); it.hasNext(); ) {
+                            if (in.contains(it.next())) {
+                                in.add(h);
+                                grew = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        RoaringBitmap live = new RoaringBitmap();
+        in.forEach((int g) -> {
+            if (!tenant.groups().isDeleted(g)) {
+                live.add(g);
+            }
+        });
+        return live.toArray();
     }
 
     Response assignGroup(Request r, String id) {

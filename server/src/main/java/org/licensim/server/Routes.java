@@ -153,6 +153,11 @@ final class Routes {
                             throttle.charge(3);
                             return users.reprocessUser(r, s[1]);
                         }
+                        case "memberOf", "transitiveMemberOf" -> {
+                            allow(m, "GET");
+                            throttle.charge(2);
+                            return groups.memberOf(r, s[1], s[2].equals("transitiveMemberOf"));
+                        }
                         default -> {
                         }
                     }
@@ -244,7 +249,7 @@ final class Routes {
 
     /** The navigation properties and actions of users and groups that licensim serves. */
     private static final java.util.Set<String> NAVIGATION = java.util.Set.of("licenseDetails", "assignLicense",
-            "reprocessLicenseAssignment", "members", "membersWithLicenseErrors");
+            "reprocessLicenseAssignment", "members", "membersWithLicenseErrors", "memberOf", "transitiveMemberOf");
 
     private static void allow(String method, String... allowed) {
         for (String a : allowed) {

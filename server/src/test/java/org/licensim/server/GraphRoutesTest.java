@@ -135,6 +135,37 @@ class GraphRoutesTest {
     }
 
     @Test
+    @DisplayName("$search: \"property:text\" clauses by words on displayName, by start on other properties, AND/OR; only with ConsistencyLevel: eventual")
+    void search() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            String base = "/v1.0/users?$select=id,displayName&$search=";
+            String[] eventual = {"ConsistencyLevel", "eventual"};
+            assertEquals(List.of(ADELE), ids(get(s, base + "%22displayName:vance%22", eventual)), "a later word of the name");
+            assertEquals(List.of(ADELE), ids(get(s, base + "%22displayName:ade%22", eventual)), "a word's start");
+            assertEquals(List.of(), ids(get(s, base + "%22displayName:dele%22", eventual)), "not inside a word");
+            assertEquals(List.of(ADELE, "a1b2c3d4-0002-4000-8000-000000000002"),
+                    ids(get(s, base + "%22displayName:adele%22%20OR%20%22displayName:alex%22", eventual)));
+            assertEquals(List.of(), ids(get(s, base + "%22displayName:adele%22%20AND%20%22displayName:alex%22", eventual)));
+            assertEquals(List.of("a1b2c3d4-0009-4000-8000-000000000009"),
+                    ids(get(s, base + "%22userPrincipalName:LIDIA.H%22", eventual)), "other properties by their start");
+            ServerFixture.Answer counted = get(s, base + "%22displayName:a%22&$count=true", eventual);
+            assertEquals(counted.json().get("value").size(), counted.json().get("@odata.count").asInt());
+            ServerFixture.Answer groups = get(s, "/v1.0/groups?$select=displayName&$search=%22displayName:e3%22", eventual);
+            assertEquals(List.of("Sales - Office 365 E3", "Engineering - Office 365 E3 without Yammer"),
+                    displayNames(groups.json().get("value")));
+
+            ServerFixture.Answer noHeader = get(s, base + "%22displayName:adele%22");
+            assertEquals(400, noHeader.status());
+            assertTrue(noHeader.json().get("error").get("message").asText().contains("'ConsistencyLevel: eventual'"));
+            ServerFixture.Answer unquoted = get(s, base + "displayName:adele", eventual);
+            assertEquals(400, unquoted.status());
+            assertEquals("Request_UnsupportedQuery", unquoted.json().get("error").get("code").asText());
+            assertEquals(400, get(s, base + "%22adele%22", eventual).status(), "a clause names its property");
+            assertEquals(400, get(s, base + "%22accountEnabled:true%22", eventual).status());
+        }
+    }
+
+    @Test
     @DisplayName("organization: the tenant as Graph lists it (Get-MgOrganization's tenant id), by id, $select; another id is a 404")
     void organization() throws Exception {
         try (GraphServer s = ServerFixture.contoso()) {
@@ -157,6 +188,49 @@ class GraphRoutesTest {
             assertEquals(400, get(s, "/v1.0/organization?$select=verifiedDomain").status());
             assertEquals(405, ServerFixture.post(s, "/v1.0/organization", "{}").status());
         }
+    }
+
+    @Test
+    @DisplayName("memberOf: a user's groups as directoryObjects typed #microsoft.graph.group; transitiveMemberOf adds the groups holding them nested (R2 gives those no licence)")
+    void memberOf() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            ServerFixture.Answer direct = get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$select=id,displayName");
+            assertEquals(200, direct.status());
+            assertEquals("https://graph.microsoft.com/v1.0/$metadata#directoryObjects(id,displayName)",
+                    direct.json().get("@odata.context").asText());
+            JsonNode v = direct.json().get("value");
+            assertEquals(2, v.size(), v.toString());
+            assertEquals("#microsoft.graph.group", v.get(0).get("@odata.type").asText());
+            assertEquals("Sales - Office 365 E3", v.get(0).get("displayName").asText());
+            assertEquals("All enabled users - EMS", v.get(1).get("displayName").asText());
+            ServerFixture.Answer paged = get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$top=1&$select=id");
+            assertEquals(1, paged.json().get("value").size());
+            String next = paged.json().get("@odata.nextLink").asText();
+            ServerFixture.Answer second = get(s, next.substring(next.indexOf("/v1.0")));
+            assertEquals("b0000000-0000-4000-8000-0000000000a3", second.json().get("value").get(0).get("id").asText());
+            assertEquals(null, second.json().get("@odata.nextLink"));
+
+            // Sales is already a nested member of Contoso Social; it becomes one of the pilot group too
+            assertEquals(List.of("Sales - Office 365 E3", "All enabled users - EMS", "Contoso Social"),
+                    displayNames(get(s, "/v1.0/users/adele.vance@contoso.com/transitiveMemberOf").json().get("value")));
+            assertEquals(204, ServerFixture.post(s, "/v1.0/groups/b0000000-0000-4000-8000-0000000000a4/members/$ref",
+                    "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/b0000000-0000-4000-8000-0000000000a1\"}")
+                    .status());
+            assertEquals(2, get(s, "/v1.0/users/adele.vance@contoso.com/memberOf").json().get("value").size());
+            ServerFixture.Answer all = get(s, "/v1.0/users/adele.vance@contoso.com/transitiveMemberOf?$select=displayName");
+            assertEquals(200, all.status());
+            assertEquals(List.of("Sales - Office 365 E3", "All enabled users - EMS", "Workplace Analytics pilot",
+                    "Contoso Social"), displayNames(all.json().get("value")));
+            assertEquals(404, get(s, "/v1.0/users/nobody@contoso.com/memberOf").status());
+            assertEquals(400, get(s, "/v1.0/users/adele.vance@contoso.com/memberOf?$select=jobTitle").status());
+            assertEquals(405, ServerFixture.post(s, "/v1.0/users/adele.vance@contoso.com/memberOf", "{}").status());
+        }
+    }
+
+    private static List<String> displayNames(JsonNode values) {
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.get("displayName").asText()));
+        return out;
     }
 
     @Test

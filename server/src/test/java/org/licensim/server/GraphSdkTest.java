@@ -2,6 +2,7 @@ package org.licensim.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,6 +151,33 @@ class GraphSdkTest {
         assertEquals("Contoso Ltd", orgs.get(0).getDisplayName());
         assertEquals("NL", orgs.get(0).getCountryLetterCode());
         assertEquals("Contoso Ltd", client.organization().byOrganizationId(orgs.get(0).getId()).get().getDisplayName());
+    }
+
+    @Test
+    @DisplayName("$search: the SDK finds a user by a word of the name, with the ConsistencyLevel header Graph asks for")
+    void searchesUsers() {
+        var found = client.users().get(c -> {
+            c.queryParameters.search = "\"displayName:vance\"";
+            c.queryParameters.select = new String[] {"id", "displayName"};
+            c.headers.add("ConsistencyLevel", "eventual");
+        }).getValue();
+        assertEquals(List.of(ADELE), found.stream().map(User::getId).toList());
+        ODataError refused = assertThrows(ODataError.class, () -> client.users().get(c -> c.queryParameters.search = "\"displayName:vance\""));
+        assertEquals(400, refused.getResponseStatusCode());
+    }
+
+    @Test
+    @DisplayName("memberOf: the SDK reads a user's groups as Group objects, as scripts do before changing a user's licences")
+    void readsMemberOf() {
+        var groups = client.users().byUserId("adele.vance@contoso.com").memberOf().get().getValue();
+        assertEquals(2, groups.size());
+        assertEquals(SALES, groups.get(0).getId());
+        assertEquals("Sales - Office 365 E3",
+                assertInstanceOf(Group.class, groups.get(0)).getDisplayName());
+        var transitive = client.users().byUserId(ADELE).transitiveMemberOf().get().getValue();
+        // Sales is a nested member of Contoso Social
+        assertEquals(List.of(SALES, "b0000000-0000-4000-8000-0000000000a3", "b0000000-0000-4000-8000-0000000000a5"),
+                transitive.stream().map(o -> o.getId()).toList());
     }
 
     @Test

@@ -109,6 +109,31 @@ public final class ChurnFit {
         }
     }
 
+    /**
+     * Refuses an older snapshot that cannot be the same tenant earlier: one without users (such as
+     * the products-only snapshot {@code simulate --events} writes beside its feed), or one that
+     * shares no user with the newer. Fitted anyway, every user would count as a hire.
+     */
+    static void sameTenant(Path history, Tenant before, Path snapshot, Tenant now) {
+        if (before.users().liveCount() == 0) {
+            throw new LicensimException(history + " has no users, so every user of " + snapshot.getFileName()
+                    + " would count as a hire: --history takes the same tenant some weeks earlier. (A simulation's "
+                    + "snapshot.json holds only the products; its users arrive in events.jsonl. Run the same scenario "
+                    + "and seed with fewer --days and resolve it: licensim resolve snapshot.json --events events.jsonl "
+                    + "--on-reject skip --out-snapshot older.json)");
+        }
+        int common = 0;
+        for (int u = 0; u < before.users().size() && common == 0; u++) {
+            if (!before.users().isDeleted(u) && now.users().indexOf(before.users().id(u)) >= 0) {
+                common++;
+            }
+        }
+        if (common == 0 && now.users().liveCount() > 0) {
+            throw new LicensimException("no user of " + history + " is in " + snapshot + " (by id): they are not the "
+                    + "same tenant, so rates fitted from them would count every user as a hire and a leaver");
+        }
+    }
+
     public static ChurnFit fit(Path snapshot, Path history, Integer historyDays, Path audits) {
         if (history != null && audits != null) {
             throw new LicensimException("give one history to fit from: --history OLDER_SNAPSHOT or --audits FILE");
@@ -124,6 +149,7 @@ public final class ChurnFit {
         String source;
         if (history != null) {
             Tenant before = SnapshotReader.withDefaults().read(history);
+            sameTenant(history, before, snapshot, now);
             if (before.evaluatedAt() != null && now.evaluatedAt() != null && historyDays == null) {
                 days = (now.evaluatedAt() - before.evaluatedAt()) / 86_400.0;
                 from = date(before.evaluatedAt());

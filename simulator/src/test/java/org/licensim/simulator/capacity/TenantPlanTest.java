@@ -164,6 +164,28 @@ class TenantPlanTest {
     }
 
     @Test
+    @DisplayName("an older snapshot without users (a simulation's products-only snapshot.json) or of another tenant is refused: every user would be a hire")
+    void historyOfAnotherTenant() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode contoso = (com.fasterxml.jackson.databind.node.ObjectNode)
+                m.readTree(Path.of("../examples/contoso-small.json").toFile());
+        Path other = dir.resolve("contoso.json");
+        m.writeValue(other.toFile(), contoso);
+        contoso.remove(List.of("users", "groups", "assignments"));
+        Path productsOnly = dir.resolve("products-only.json");
+        m.writeValue(productsOnly.toFile(), contoso);
+
+        LicensimException empty = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, productsOnly, 30, null));
+        assertTrue(empty.getMessage().startsWith(productsOnly + " has no users, so every user of day90.json would count as a hire"),
+                empty.getMessage());
+        assertTrue(empty.getMessage().contains("--out-snapshot older.json"), empty.getMessage());
+        LicensimException another = assertThrows(LicensimException.class, () -> ChurnFit.fit(tenant, other, 30, null));
+        assertEquals("no user of " + other + " is in " + tenant + " (by id): they are not the same tenant, so rates fitted "
+                + "from them would count every user as a hire and a leaver", another.getMessage());
+        assertEquals(30.0, ChurnFit.fit(tenant, older, 30, null).churn().fit().days(), 0.0, "the same tenant still fits");
+    }
+
+    @Test
     @DisplayName("rates fitted from a directory audit export: hires, leavers, transfers, and membership edits of people not hired in it")
     void fitsFromAudits() throws IOException {
         Tenant b = SnapshotReader.withDefaults().read(tenant);
