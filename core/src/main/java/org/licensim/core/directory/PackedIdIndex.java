@@ -10,17 +10,22 @@ package org.licensim.core.directory;
  * (one cache line, two at most) and compares three words, never the String. Two packings, each
  * one-to-one: an id of 1 to 15 characters all below U+0100 (its bytes and its length: the bench
  * tenants' {@code u123456}), and a GUID in Graph's canonical lower-case form (36 characters, its
- * 128 bits). Any other id is kept and compared as a String, as {@link IdIndex} does; a packed id
- * and an unpacked one never compare equal (their packings differ in the meta word). The table is
- * filled to three quarters before it doubles (half for {@link IdIndex}): its slots are twice as wide,
- * and at 10M users it takes about what {@link IdIndex}'s did (28 bytes per slot, 1.7 slots per id
- * against 12 bytes and 3.4). Ids are only added, never removed (SPEC R20): no tombstones.
+ * 128 bits). Any other id is kept in a list of its own and compared as a String, as {@link IdIndex}
+ * does (its slot holds its place in that list); a packed id and an unpacked one never compare
+ * equal (their packings differ in the meta word). The table has any number of slots (a hash's
+ * home slot is the hash scaled to the table, not masked) and is filled to at most three quarters:
+ * 24 bytes per slot, at 1M ids 32 MB against {@link IdIndex}'s 24 MB (12 bytes per slot, half
+ * full at most, 2M slots), at 10M ids 320 MB against its 400 MB. Ids are only added, never removed
+ * (SPEC R20): no tombstones.
  */
 final class PackedIdIndex {
     /** Per slot three longs: meta (hash, packing, value), then the id's packed words (0 when not packed). */
     private long[] slots;
-    /** The ids (every id, packed or not: the unpacked ones are compared through them). */
-    private String[] keys;
+    /** Slots in the table (any count: a slot's home is the hash scaled to it, not masked). */
+    private int capacity;
+    /** The ids that are not packed, in the order added: such an id's slot holds its place here in {@code k0}. */
+    private String[] others = new String[0];
+    private int otherCount;
     private int size;
     /** How many ids a reader expects in all ({@link #expect}), or 0. */
     private int expected;
@@ -32,19 +37,17 @@ final class PackedIdIndex {
     static final int MAX_VALUE = (1 << 30) - 1;
 
     PackedIdIndex(int expected) {
-        int capacity = 8;
-        while ((long) capacity * 3 < (long) Math.max(8, expected) * 4 + 4) {
-            capacity <<= 1;
-        }
+        capacity = roomFor(Math.max(8, expected));
         slots = new long[3 * capacity];
-        keys = new String[capacity];
     }
 
     /** A copy that shares nothing mutable with this index. */
     PackedIdIndex copy() {
         PackedIdIndex c = new PackedIdIndex(8);
         c.slots = slots.clone();
-        c.keys = keys.clone();
+        c.capacity = capacity;
+        c.others = others.clone();
+        c.otherCount = otherCount;
         c.size = size;
         c.expected = expected;
         return c;
@@ -56,7 +59,7 @@ final class PackedIdIndex {
 
     /** Slots of the table (tests). */
     int capacity() {
-        return keys.length;
+        return capacity;
     }
 
     // ---- packing: an id's two words and its packing, one-to-one within each packing ----
@@ -244,22 +247,23 @@ final class PackedIdIndex {
     }
 
     private int slotFor(String id, int kind, long k0, long k1, int h) {
-        int mask = keys.length - 1;
+        int cap = capacity;
         long tag = tag(h, kind);
         long[] t = slots;
-        for (int i = h & mask;; i = (i + 1) & mask) {
+        for (int i = home(h, cap);; i = i + 1 == cap ? 0 : i + 1) {
             long x = t[3 * i];
             if (x == 0) {
                 return i;
             }
-            if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1 : keys[i].equals(id))) {
+            if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1
+                    : others[(int) t[3 * i + 1]].equals(id))) {
                 return i;
             }
         }
     }
 
     private void roomForOne() {
-        if ((long) (size + 1) * 4 > (long) keys.length * 3) {
+        if ((long) (size + 1) * 4 > (long) capacity * 3) {
             grow();
         }
     }
@@ -268,12 +272,21 @@ final class PackedIdIndex {
         if (value < 0 || value > MAX_VALUE) {
             throw new IllegalArgumentException("an id's value must be 0 to " + MAX_VALUE + ", was " + value);
         }
+        long k0 = p.k0;
         if (slots[3 * i] == 0) {
-            keys[i] = id;
             size++;
+            if (p.kind == NOT_PACKED) {
+                if (otherCount == others.length) {
+                    others = java.util.Arrays.copyOf(others, Math.max(16, otherCount * 2));
+                }
+                k0 = otherCount;
+                others[otherCount++] = id;
+            }
+        } else if (p.kind == NOT_PACKED) {
+            k0 = slots[3 * i + 1]; // the same id again: its place among the others stays
         }
         slots[3 * i] = meta(h, p.kind, value);
-        slots[3 * i + 1] = p.k0;
+        slots[3 * i + 1] = k0;
         slots[3 * i + 2] = p.k1;
     }
 
@@ -309,13 +322,14 @@ final class PackedIdIndex {
         int h = kind == NOT_PACKED ? IdIndex.mixCode(id.hashCode()) : hashPacked(k0, k1, kind);
         long tag = tag(h, kind);
         long[] t = slots;
-        int mask = keys.length - 1;
-        for (int i = h & mask;; i = (i + 1) & mask) {
+        int cap = capacity;
+        for (int i = home(h, cap);; i = i + 1 == cap ? 0 : i + 1) {
             long x = t[3 * i];
             if (x == 0) {
                 return absent;
             }
-            if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1 : keys[i].equals(id))) {
+            if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1
+                    : others[(int) t[3 * i + 1]].equals(id))) {
                 return valueOf(x);
             }
         }
@@ -399,7 +413,7 @@ final class PackedIdIndex {
      * many ids were new.
      */
     int getIfAbsentPutAll(String[] ids, int n, int next, int[] out) {
-        while ((long) (size + n + 1) * 4 > (long) keys.length * 3) {
+        while ((long) (size + n + 1) * 4 > (long) capacity * 3) {
             grow();
         }
         Batch b = ownBatch;
@@ -407,7 +421,7 @@ final class PackedIdIndex {
         int added = 0;
         for (int from = 0; from < n; from += BLOCK) {
             int m = Math.min(n, from + BLOCK) - from;
-            int mask = keys.length - 1;
+            int cap = capacity;
             for (int j = 0; j < m; j++) {
                 String id = ids[from + j];
                 pack(id, p);
@@ -416,7 +430,7 @@ final class PackedIdIndex {
                 b.k0[j] = p.k0;
                 b.k1[j] = p.k1;
             }
-            b.sink += touch(b.hash, m, mask);
+            b.sink += touch(b.hash, m, cap);
             for (int j = 0; j < m; j++) {
                 String id = ids[from + j];
                 int h = b.hash[j];
@@ -459,8 +473,7 @@ final class PackedIdIndex {
      */
     void getAll(char[] chars, int[] starts, int[] lengths, int n, int[] out, int absent, Batch b) {
         long[] t = slots;
-        String[] keys = this.keys;
-        int mask = keys.length - 1;
+        int cap = capacity;
         Packed p = b.p;
         for (int from = 0; from < n; from += BLOCK) {
             int m = Math.min(n, from + BLOCK) - from;
@@ -475,7 +488,7 @@ final class PackedIdIndex {
                 b.k0[j] = p.k0;
                 b.k1[j] = p.k1;
             }
-            b.sink += touch(b.hash, m, mask);
+            b.sink += touch(b.hash, m, cap);
             for (int j = 0; j < m; j++) {
                 int h = b.hash[j];
                 int kind = b.kind[j];
@@ -483,13 +496,13 @@ final class PackedIdIndex {
                 long k1 = b.k1[j];
                 long tag = tag(h, kind);
                 int v = absent;
-                for (int i = h & mask;; i = (i + 1) & mask) {
+                for (int i = home(h, cap);; i = i + 1 == cap ? 0 : i + 1) {
                     long x = t[3 * i];
                     if (x == 0) {
                         break;
                     }
                     if (x >>> 30 == tag && (kind != NOT_PACKED ? t[3 * i + 1] == k0 && t[3 * i + 2] == k1
-                            : same(keys[i], chars, starts[from + j], lengths[from + j]))) {
+                            : same(others[(int) t[3 * i + 1]], chars, starts[from + j], lengths[from + j]))) {
                         v = valueOf(x);
                         break;
                     }
@@ -503,11 +516,11 @@ final class PackedIdIndex {
      * Loads the home slots of a block's {@code hash[0, m)}, in a loop of its own so that their
      * cache misses are in flight together (in the loop that packs and hashes, few were).
      */
-    private long touch(int[] hash, int m, int mask) {
+    private long touch(int[] hash, int m, int cap) {
         long[] t = slots;
         long touched = 0;
         for (int j = 0; j < m; j++) {
-            touched += t[3 * (hash[j] & mask)];
+            touched += t[3 * home(hash[j], cap)];
         }
         return touched;
     }
@@ -528,48 +541,54 @@ final class PackedIdIndex {
 
     /** Makes room for {@code total} ids in all, so that adding them grows the table no more. */
     void reserve(int total) {
-        while ((long) (total + 1) * 4 > (long) keys.length * 3) {
+        while ((long) (total + 1) * 4 > (long) capacity * 3) {
             grow();
         }
     }
 
     /**
      * Tells how many ids are expected in all (a count ahead, which can be too high): growths then
-     * jump towards the table that count fills to between three eighths and three quarters, up to
-     * eight times at once, instead of doubling (each growth moves every slot).
+     * jump towards the table that count fills to three quarters, up to eight times at once, instead
+     * of doubling (each growth moves every slot).
      */
     void expect(int total) {
         expected = Math.max(expected, total);
     }
 
+    /** A table's size for {@code ids} ids: filled to three quarters at most. */
+    private static int roomFor(long ids) {
+        return (int) Math.min(Integer.MAX_VALUE / 3 - 8, ids + ids / 3 + 2);
+    }
+
+    /** Where the hash {@code h} starts its probe in a table of {@code cap} slots: the hash scaled to it. */
+    private static int home(int h, int cap) {
+        return (int) (((h & 0xFFFFFFFFL) * cap) >>> 32);
+    }
+
     private void grow() {
         long[] old = slots;
-        String[] oldKeys = keys;
-        int capacity = oldKeys.length * 2;
-        if (expected > 0) {
-            int target = 8;
-            while (target < (1 << 30) && (long) target * 3 < (long) expected * 4 + 4) {
-                target <<= 1;
-            }
-            capacity = Math.max(capacity, (int) Math.min(target, (long) oldKeys.length * 8));
+        int oldCapacity = capacity;
+        long next = (long) oldCapacity * 2;
+        int room = roomFor(expected);
+        if (expected > 0 && room > oldCapacity) {
+            // towards the expected count's table, never past it (a later growth doubles if more come)
+            next = Math.min(room, (long) oldCapacity * 8);
         }
-        long[] t = new long[3 * capacity];
-        String[] k = new String[capacity];
-        int mask = capacity - 1;
-        for (int i = 0; i < oldKeys.length; i++) {
+        int cap = (int) Math.min(next, Integer.MAX_VALUE / 3 - 8);
+        long[] t = new long[3 * cap];
+        for (int i = 0; i < oldCapacity; i++) {
             long x = old[3 * i];
             if (x != 0) {
-                int j = hashOf(x) & mask;
+                int j = home(hashOf(x), cap);
                 while (t[3 * j] != 0) {
-                    j = (j + 1) & mask;
+                    j = j + 1 == cap ? 0 : j + 1;
                 }
                 t[3 * j] = x;
                 t[3 * j + 1] = old[3 * i + 1];
                 t[3 * j + 2] = old[3 * i + 2];
-                k[j] = oldKeys[i];
             }
         }
         slots = t;
-        keys = k;
+        capacity = cap;
     }
 }
