@@ -16,7 +16,7 @@ public final class Users {
     private static final byte ENABLED = 1;
     private static final byte DELETED = 2;
 
-    private final IdIndex byId;
+    private final PackedIdIndex byId;
     private String[] ids;
     private byte[] flags;
     private int size;
@@ -52,7 +52,7 @@ public final class Users {
 
     public Users(int capacity) {
         int cap = Math.max(16, capacity);
-        byId = new IdIndex(cap);
+        byId = new PackedIdIndex(cap);
         ids = new String[cap];
         flags = new byte[cap];
         usageLocation = new StringColumn("usageLocation", cap);
@@ -81,7 +81,7 @@ public final class Users {
      * Room for {@code total} users in all in the ids, the flags and each column that holds a value
      * so far, made at once: a snapshot reader that can tell how many users come saves the arrays'
      * growth (each growth copies them). Columns no user has a value in yet stay as they are; the
-     * id table grows towards it in jumps ({@link IdIndex#expect}).
+     * id table grows towards it in jumps ({@link PackedIdIndex#expect}).
      */
     public void expect(int total) {
         if (total <= ids.length) {
@@ -196,7 +196,7 @@ public final class Users {
     /**
      * {@link #addNew} of each of {@code newIds[0, n)} in turn ({@code enabled[j]} its
      * accountEnabled), {@code out[j]} getting its index or -1 when the id was taken; the id table's
-     * probes of the whole batch overlapped ({@link IdIndex#getIfAbsentPutAll}).
+     * probes of the whole batch overlapped ({@link PackedIdIndex#getIfAbsentPutAll}).
      */
     public void addNewAll(String[] newIds, boolean[] enabled, int n, int[] out) {
         int first = size;
@@ -269,11 +269,11 @@ public final class Users {
 
     /**
      * {@link #indexesOf} for ids given as characters (id {@code j} is {@code chars[starts[j],
-     * starts[j] + lengths[j])}, {@code codes[j]} its {@link String#hashCode}): a snapshot's member
+     * starts[j] + lengths[j])}): a snapshot's member
      * ids are looked up without a String made for each.
      */
-    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out) {
-        byId.getAll(chars, starts, lengths, codes, n, out, -1);
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out) {
+        byId.getAll(chars, starts, lengths, n, out, -1);
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;
@@ -283,15 +283,15 @@ public final class Users {
 
     /**
      * The scratch of a thread that looks ids up while another does too ({@link #indexesOf(char[],
-     * int[], int[], int[], int, int[], Lookups)}); users are not added meanwhile.
+     * int[], int[], int, int[], Lookups)}); users are not added meanwhile.
      */
     public static final class Lookups {
-        private final IdIndex.Batch batch = new IdIndex.Batch();
+        private final PackedIdIndex.Batch batch = new PackedIdIndex.Batch();
     }
 
-    /** {@link #indexesOf(char[], int[], int[], int[], int, int[])} with the calling thread's own scratch. */
-    public void indexesOf(char[] chars, int[] starts, int[] lengths, int[] codes, int n, int[] out, Lookups scratch) {
-        byId.getAll(chars, starts, lengths, codes, n, out, -1, scratch.batch);
+    /** {@link #indexesOf(char[], int[], int[], int, int[])} with the calling thread's own scratch. */
+    public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out, Lookups scratch) {
+        byId.getAll(chars, starts, lengths, n, out, -1, scratch.batch);
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;
@@ -299,10 +299,6 @@ public final class Users {
         }
     }
 
-    /** {@link String#hashCode} of the id {@code chars[start, start + length)}, for {@link #indexesOf(char[], int[], int[], int[], int, int[])}. */
-    public static int idCode(char[] chars, int start, int length) {
-        return IdIndex.code(chars, start, length);
-    }
 
     /** Whether the id was ever used, deleted users included (ids are never reused). */
     public boolean everExisted(String id) {

@@ -2,18 +2,15 @@ package org.licensim.core.io;
 
 import java.util.Arrays;
 
-import org.licensim.core.directory.Users;
-
 /**
  * The member ids of the snapshot group being read, as characters in one buffer with each id's
- * hash and position: no String is made for an id that is only looked up (every group that
+ * position: no String is made for an id that is only looked up (every group that
  * {@link SnapshotReader} reads reuses one).
  */
 final class MemberIds {
     char[] chars = new char[1 << 12];
     int[] starts = new int[256];
     int[] lengths = new int[256];
-    int[] codes = new int[256];
     int[] lines = new int[256];
     int[] columns = new int[256];
     int count;
@@ -46,7 +43,6 @@ final class MemberIds {
             int cap = count * 2;
             starts = Arrays.copyOf(starts, cap);
             lengths = Arrays.copyOf(lengths, cap);
-            codes = Arrays.copyOf(codes, cap);
             lines = Arrays.copyOf(lines, cap);
             columns = Arrays.copyOf(columns, cap);
         }
@@ -56,7 +52,6 @@ final class MemberIds {
         System.arraycopy(text, offset, chars, used, length);
         starts[count] = used;
         lengths[count] = length;
-        codes[count] = Users.idCode(chars, used, length);
         lines[count] = line;
         columns[count] = column;
         used += length;

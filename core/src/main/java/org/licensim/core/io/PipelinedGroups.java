@@ -97,7 +97,7 @@ final class PipelinedGroups {
         if (m.found.length < n) {
             m.found = new int[Math.max(n, MEMBER_CHUNK)];
         }
-        s.dir.users().indexesOf(m.chars, m.starts, m.lengths, m.codes, n, m.found, scratch);
+        s.dir.users().indexesOf(m.chars, m.starts, m.lengths, n, m.found, scratch);
     }
 
     /** The other thread's part: the chunk's ids looked up among the users (unless done), the users found listed. */

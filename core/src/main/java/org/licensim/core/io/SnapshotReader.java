@@ -518,7 +518,7 @@ public final class SnapshotReader {
             if (found.length < n) {
                 found = new int[Math.max(n, found.length * 2)];
             }
-            dir.users().indexesOf(members.chars, members.starts, members.lengths, members.codes, n, found);
+            dir.users().indexesOf(members.chars, members.starts, members.lengths, n, found);
             for (int i = 0; i < n; i++) {
                 if (found[i] >= 0) {
                     listUser(g, found[i]);
