@@ -101,8 +101,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         for (HealthCheck.GroupInError g : c.groups()) {
             // a group without a display name is named by its id alone (never "null")
-            o.printf("  errors: group %s: %,d %s in licence error (%s)%n", names.group(g.id()), g.members(), g.members() == 1 ? "member" : "members",
-                    join(g.byError()));
+            o.printf(Locale.ROOT, "  errors: group %s: %,d %s in licence error (%s)%n", names.group(g.id()), g.members(),
+                    g.members() == 1 ? "member" : "members", join(g.byError(), "%,d"));
         }
         users(o, c);
         for (HealthCheck.Ending x : c.ending()) {
@@ -171,7 +171,7 @@ final class CheckCommand implements Callable<Integer> {
                             : ""), "", p.sku(), "", "", "");
         }
         for (HealthCheck.GroupInError g : c.groups()) {
-            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError()), "", "", g.id(),
+            t.row("errors", g.id(), g.displayName(), g.members(), "", "", "", "", join(g.byError(), "%d"), "", "", g.id(),
                     g.displayName(), "");
         }
         for (HealthCheck.WaitingWhileFree w : c.waiting()) {
@@ -207,9 +207,11 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** "CountViolation 3, MutuallyExclusiveViolation 1". */
-    private static String join(java.util.Map<String, Integer> byError) {
+    /** "CountViolation 2,073, MutuallyExclusiveViolation 6": each count in {@code number}'s format. */
+    static String join(java.util.Map<String, Integer> byError, String number) {
         StringBuilder sb = new StringBuilder();
-        byError.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        byError.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, number, v)));
         return sb.toString();
     }
 }

@@ -24,6 +24,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // licensim writes English, and its numbers the English way whatever the machine's locale, so
+        // that "1,000 users" and "97.5%" never mix with "1.000" or "97,5" in one output. All
+        // categories: PrintWriter.printf formats with Locale.getDefault(), not the FORMAT category's
+        java.util.Locale.setDefault(java.util.Locale.ROOT);
         preloadCatalog(args);
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }

@@ -129,9 +129,12 @@ final class SimulateCommand implements Callable<Integer> {
             Progress progress = quiet ? null : new Progress(err, System.console() != null);
             if (writeEvents) {
                 files.write(dir.resolve("snapshot.json"), "the starting snapshot", f -> f.write(sim.initialSnapshot()));
-                try (EventWriter w = new EventWriter(new BufferedOutputStream(files.open(dir.resolve("events.jsonl"),
-                        "the event log"), 1 << 16))) {
+                Path log = dir.resolve("events.jsonl");
+                try (EventWriter w = new EventWriter(new BufferedOutputStream(files.open(log, "the event log"), 1 << 16))) {
                     r = sim.run(progress, w::write);
+                } catch (IOException | java.io.UncheckedIOException x) { // a full disk: name the file it could not write
+                    IOException cause = x instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) x;
+                    throw new IOException("cannot write the event log " + log + ": " + cause.getMessage(), cause);
                 }
             } else {
                 r = sim.run(progress, null);

@@ -162,6 +162,19 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("check's table writes counts of a thousand and more with separators, as its other lines do; CSV keeps plain numbers")
+    void checkCountsReadable() {
+        java.util.Map<String, Integer> byError = new java.util.LinkedHashMap<>();
+        byError.put("CountViolation", 2073);
+        byError.put("UniquenessViolation", 8);
+        assertEquals("CountViolation 2,073, UniquenessViolation 8", CheckCommand.join(byError, "%,d"));
+        assertEquals("CountViolation 2073, UniquenessViolation 8", CheckCommand.join(byError, "%d"));
+        assertEquals("reprocess the group: 2,099 seats of Power BI Pro (POWER_BI_PRO) are free now",
+                org.licensim.core.planning.HealthCheck.action(org.licensim.core.state.States.COUNT_VIOLATION, 2099, true,
+                        "Power BI Pro (POWER_BI_PRO)"));
+    }
+
+    @Test
     @DisplayName("whatif takes a group by display name and a user by userPrincipalName, as people type them, and gives what the ids give")
     void whatIfByName() throws Exception {
         String byId = "{\"type\":\"MemberAdded\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a1\","

@@ -34,12 +34,13 @@ final class GroupRoutes {
     }
 
     Response groups(Request r) {
-        refuseUnsupported(r);
+        refuseUnsupported(r, SEARCHABLE);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.GROUP_PROPERTIES, "group");
         int top = top(r);
         int from = skip(r);
         boolean count = count(r);
         Filter filter = filter(r, "group");
+        Filter.Test search = Search.of(r, "group");
         return Response.json(200, t.read(() -> write(d -> {
             int[][] scratch = new int[1][];
             json.useStore(t.engine.store());
@@ -49,7 +50,8 @@ final class GroupRoutes {
             if (count && from == 0) {
                 long c = 0;
                 for (int g = 0; g < n; g++) {
-                    if (!tenant.groups().isDeleted(g) && (filter == null || filter.test.test(ctx, g))) {
+                    if (!tenant.groups().isDeleted(g) && (filter == null || filter.test.test(ctx, g))
+                            && (search == null || search.test(ctx, g))) {
                         c++;
                     }
                 }
@@ -59,7 +61,8 @@ final class GroupRoutes {
             int written = 0;
             int next = -1;
             for (int g = from; g < n; g++) {
-                if (tenant.groups().isDeleted(g) || filter != null && !filter.test.test(ctx, g)) {
+                if (tenant.groups().isDeleted(g) || filter != null && !filter.test.test(ctx, g)
+                        || search != null && !search.test(ctx, g)) {
                     continue;
                 }
                 if (written == top) {

@@ -99,10 +99,18 @@ final class QueryOptions {
         return filter;
     }
 
+    /** The options of the user and group collections, which also take {@code $search}. */
+    static final Set<String> SEARCHABLE = Set.of("$select", "$top", "$skiptoken", "$filter", "$count", "$search");
+
     static void refuseUnsupported(Request r) {
+        refuseUnsupported(r, Set.of("$select", "$top", "$skiptoken", "$filter", "$count"));
+    }
+
+    /** Refuses every query option but {@code allowed} with Graph's 400, rather than ignoring it. */
+    static void refuseUnsupported(Request r, Set<String> allowed) {
         for (String k : r.query().keySet()) {
             String key = k.toLowerCase(Locale.ROOT);
-            if (key.startsWith("$") && !Set.of("$select", "$top", "$skiptoken", "$filter", "$count").contains(key)) {
+            if (key.startsWith("$") && !allowed.contains(key)) {
                 throw new GraphError(400, "Request_BadRequest", "The query parameter '" + k
                         + "' is not supported by this server (docs/SERVE.md lists what is).");
             }

@@ -37,12 +37,13 @@ final class UserRoutes {
     }
 
     Response users(Request r) {
-        refuseUnsupported(r);
+        refuseUnsupported(r, SEARCHABLE);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.USER_PROPERTIES, "user");
         int top = top(r);
         int from = skip(r);
         boolean count = count(r);
         Filter filter = filter(r, "user");
+        Filter.Test search = Search.of(r, "user");
         return Response.json(200, t.read(() -> write(d -> {
             int[][] scratch = new int[1][];
             Filter.Ctx ctx = new Filter.Ctx(tenant, t.engine.store(), scratch, false, json);
@@ -51,7 +52,8 @@ final class UserRoutes {
             if (count && from == 0) {
                 long c = 0;
                 for (int u = 0; u < n; u++) {
-                    if (!tenant.users().isDeleted(u) && (filter == null || filter.test.test(ctx, u))) {
+                    if (!tenant.users().isDeleted(u) && (filter == null || filter.test.test(ctx, u))
+                            && (search == null || search.test(ctx, u))) {
                         c++;
                     }
                 }
@@ -62,7 +64,8 @@ final class UserRoutes {
             int next = -1;
             json.useStore(t.engine.store());
             for (int u = from; u < n; u++) {
-                if (tenant.users().isDeleted(u) || filter != null && !filter.test.test(ctx, u)) {
+                if (tenant.users().isDeleted(u) || filter != null && !filter.test.test(ctx, u)
+                        || search != null && !search.test(ctx, u)) {
                     continue;
                 }
                 if (written == top) {

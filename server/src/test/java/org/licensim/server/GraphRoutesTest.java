@@ -135,6 +135,37 @@ class GraphRoutesTest {
     }
 
     @Test
+    @DisplayName("$search: \"property:text\" clauses by words on displayName, by start on other properties, AND/OR; only with ConsistencyLevel: eventual")
+    void search() throws Exception {
+        try (GraphServer s = ServerFixture.contoso()) {
+            String base = "/v1.0/users?$select=id,displayName&$search=";
+            String[] eventual = {"ConsistencyLevel", "eventual"};
+            assertEquals(List.of(ADELE), ids(get(s, base + "%22displayName:vance%22", eventual)), "a later word of the name");
+            assertEquals(List.of(ADELE), ids(get(s, base + "%22displayName:ade%22", eventual)), "a word's start");
+            assertEquals(List.of(), ids(get(s, base + "%22displayName:dele%22", eventual)), "not inside a word");
+            assertEquals(List.of(ADELE, "a1b2c3d4-0002-4000-8000-000000000002"),
+                    ids(get(s, base + "%22displayName:adele%22%20OR%20%22displayName:alex%22", eventual)));
+            assertEquals(List.of(), ids(get(s, base + "%22displayName:adele%22%20AND%20%22displayName:alex%22", eventual)));
+            assertEquals(List.of("a1b2c3d4-0009-4000-8000-000000000009"),
+                    ids(get(s, base + "%22userPrincipalName:LIDIA.H%22", eventual)), "other properties by their start");
+            ServerFixture.Answer counted = get(s, base + "%22displayName:a%22&$count=true", eventual);
+            assertEquals(counted.json().get("value").size(), counted.json().get("@odata.count").asInt());
+            ServerFixture.Answer groups = get(s, "/v1.0/groups?$select=displayName&$search=%22displayName:e3%22", eventual);
+            assertEquals(List.of("Sales - Office 365 E3", "Engineering - Office 365 E3 without Yammer"),
+                    displayNames(groups.json().get("value")));
+
+            ServerFixture.Answer noHeader = get(s, base + "%22displayName:adele%22");
+            assertEquals(400, noHeader.status());
+            assertTrue(noHeader.json().get("error").get("message").asText().contains("'ConsistencyLevel: eventual'"));
+            ServerFixture.Answer unquoted = get(s, base + "displayName:adele", eventual);
+            assertEquals(400, unquoted.status());
+            assertEquals("Request_UnsupportedQuery", unquoted.json().get("error").get("code").asText());
+            assertEquals(400, get(s, base + "%22adele%22", eventual).status(), "a clause names its property");
+            assertEquals(400, get(s, base + "%22accountEnabled:true%22", eventual).status());
+        }
+    }
+
+    @Test
     @DisplayName("organization: the tenant as Graph lists it (Get-MgOrganization's tenant id), by id, $select; another id is a 404")
     void organization() throws Exception {
         try (GraphServer s = ServerFixture.contoso()) {

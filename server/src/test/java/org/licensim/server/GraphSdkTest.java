@@ -154,6 +154,19 @@ class GraphSdkTest {
     }
 
     @Test
+    @DisplayName("$search: the SDK finds a user by a word of the name, with the ConsistencyLevel header Graph asks for")
+    void searchesUsers() {
+        var found = client.users().get(c -> {
+            c.queryParameters.search = "\"displayName:vance\"";
+            c.queryParameters.select = new String[] {"id", "displayName"};
+            c.headers.add("ConsistencyLevel", "eventual");
+        }).getValue();
+        assertEquals(List.of(ADELE), found.stream().map(User::getId).toList());
+        ODataError refused = assertThrows(ODataError.class, () -> client.users().get(c -> c.queryParameters.search = "\"displayName:vance\""));
+        assertEquals(400, refused.getResponseStatusCode());
+    }
+
+    @Test
     @DisplayName("memberOf: the SDK reads a user's groups as Group objects, as scripts do before changing a user's licences")
     void readsMemberOf() {
         var groups = client.users().byUserId("adele.vance@contoso.com").memberOf().get().getValue();

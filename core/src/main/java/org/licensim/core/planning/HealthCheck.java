@@ -45,7 +45,8 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
     public static String action(int error, int free, boolean group, String product) {
         return switch (error) {
             case States.COUNT_VIOLATION -> free > 0
-                    ? "reprocess " + (group ? "the group" : "the user") + ": " + free + (free == 1 ? " seat" : " seats") + " of "
+                    ? "reprocess " + (group ? "the group" : "the user") + ": " + String.format(java.util.Locale.ROOT, "%,d", free)
+                            + (free == 1 ? " seat" : " seats") + " of "
                             + product + (free == 1 ? " is" : " are") + " free now"
                     : "buy seats of " + product + " or free one (licensim reclaim lists the seats of disabled and inactive "
                             + "accounts), then reprocess";
