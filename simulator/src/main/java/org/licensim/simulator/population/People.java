@@ -1,5 +1,6 @@
 package org.licensim.simulator.population;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
@@ -44,8 +45,19 @@ public final class People {
     private final Rng.Choice[] titles;
     private final Rng.Choice countries;
     private final String[] countryNames;
-    /** Per (first, last) name pair, how many UPNs were made from it, so the next one gets a number. */
-    private final LongIntHashMap upnCount = new LongIntHashMap();
+    /**
+     * Scenarios of at least this many users count the UPNs of each name pair in a flat table
+     * rather than a hash map (a test sets it to compare both ways).
+     */
+    static int flatUpnCountUsers = 250_000;
+    /** Per (first, last) name pair, how many UPNs were made from it, so the next one gets a number; null when flat. */
+    private final LongIntHashMap upnCount;
+    /**
+     * The same counts at {@code first * last.length + last} for a large scenario (null otherwise):
+     * 2.25M ints, against a hash map of up to as many pairs probed and grown, a quarter of day 0's
+     * planning thread at a million users; a small one keeps the map, which grows with its hires.
+     */
+    private final int[] upnCountFlat;
     private final String sharedAddress;
 
     /** The name pools drawn with one seed: first and last names and their UPN keys. Read-only once made. */
@@ -134,6 +146,13 @@ public final class People {
         last = names.last();
         firstKey = names.firstKey();
         lastKey = names.lastKey();
+        if (s.users() >= flatUpnCountUsers) {
+            upnCount = null;
+            upnCountFlat = new int[first.length * last.length];
+        } else {
+            upnCount = new LongIntHashMap();
+            upnCountFlat = null;
+        }
         departments = Rng.Choice.zipf(s.departments().size(), s.departmentSkew());
         titles = new Rng.Choice[s.departments().size()];
         for (int d = 0; d < titles.length; d++) {
@@ -205,11 +224,28 @@ public final class People {
         d.strings.put("department", scenario.departments().get(department).name());
         d.strings.put("jobTitle", pickTitle(rng, department));
         d.strings.put("employeeType", rng.chance(scenario.contractorShare()) ? "Contractor" : "Employee");
-        d.strings.put("employeeHireDate", hireDate.toString());
+        d.strings.put("employeeHireDate", dateText(hireDate));
         if (rng.chance(scenario.sharedAddressShare())) {
             d.multi.put("proxyAddresses", List.of("SMTP:" + upn, sharedAddress));
         }
         return d;
+    }
+
+    /**
+     * The hire dates' texts made so far, one String per date: the engine keeps a repeated value
+     * such as a date once, in a dictionary, and finds the same String there by identity, where a
+     * new one per hire (a million on day 0, about 3,650 dates) was compared character by character.
+     */
+    private final java.util.HashMap<LocalDate, String> dateTexts = new java.util.HashMap<>();
+
+    /** {@code date.toString()}, the same String each time for the same date. */
+    private String dateText(LocalDate date) {
+        String t = dateTexts.get(date);
+        if (t == null) {
+            t = date.toString();
+            dateTexts.put(date, t);
+        }
+        return t;
     }
 
     /**
@@ -219,7 +255,8 @@ public final class People {
     public String identity(Rng rng, String id, UserData d) {
         int fi = rng.nextInt(first.length);
         int li = rng.nextInt(last.length);
-        int n = upnCount.addToValue(((long) fi << 32) | li, 1);
+        int n = upnCountFlat != null ? ++upnCountFlat[fi * last.length + li]
+                : upnCount.addToValue(((long) fi << 32) | li, 1);
         String nick = firstKey[fi] + "." + lastKey[li] + (n == 1 ? "" : Integer.toString(n));
         String upn = nick + "@" + scenario.tenant().domain();
         d.id = id;
@@ -240,7 +277,9 @@ public final class People {
         long b = Rng.mix(a ^ 0xD1B54A32D192ED03L);
         a = (a & ~0xF000L) | 0x4000L;
         b = (b & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        char[] c = new char[36];
+        // Latin-1 bytes made into the String as they are (no char[] to compress): a simulation
+        // makes an id per hire, and this was a sixth of day 0's planning thread
+        byte[] c = new byte[36];
         hex(c, 0, a >>> 32, 8);
         c[8] = '-';
         hex(c, 9, a >>> 16, 4);
@@ -250,12 +289,15 @@ public final class People {
         hex(c, 19, b >>> 48, 4);
         c[23] = '-';
         hex(c, 24, b, 12);
-        return new String(c);
+        return new String(c, StandardCharsets.ISO_8859_1);
     }
 
-    private static void hex(char[] out, int at, long v, int digits) {
+    /** Lower-case hex digits, as {@link Character#forDigit(int, int)} gives them in radix 16. */
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static void hex(byte[] out, int at, long v, int digits) {
         for (int i = digits - 1; i >= 0; i--) {
-            out[at + i] = Character.forDigit((int) (v & 0xF), 16);
+            out[at + i] = HEX[(int) (v & 0xF)];
             v >>>= 4;
         }
     }

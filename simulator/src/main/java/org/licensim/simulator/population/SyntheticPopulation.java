@@ -45,6 +45,12 @@ public final class SyntheticPopulation {
     // the population, by creation ordinal
     private int created;
     private short[] department = new short[1024];
+    /**
+     * Each user's id, the String its UserCreated gave the engine: a change to a user names it by
+     * this same String, whose hash is kept and which the engine's id table finds equal by identity,
+     * rather than by a GUID made again and compared character by character.
+     */
+    private String[] ids = new String[1024];
     private byte[] disabled = new byte[1024];
     private int[] live = new int[1024];
     private int[] livePos = new int[1024];
@@ -192,7 +198,7 @@ public final class SyntheticPopulation {
     private PlannedHire drawUser(int k, LocalDate hireDate) {
         int dept = people.pickDepartment(peopleRng);
         int country = people.pickCountry(peopleRng);
-        UserData d = people.newUser(peopleRng, userId(k), dept, country, hireDate);
+        UserData d = people.newUser(peopleRng, People.guid(scenario.seed(), 0, k), dept, country, hireDate);
         return new PlannedHire(k, dept, new Event.UserCreated(act.nextSeq(), act.now(), d), null, null);
     }
 
@@ -221,6 +227,7 @@ public final class SyntheticPopulation {
     private void applyRest(PlannedHire h) {
         created++;
         addLive(h.k(), h.department());
+        ids[h.k()] = h.created().user().id;
         for (int j = 0; j < h.joins().length; j++) {
             if (h.joins()[j] != null && act.apply(h.joins()[j])) {
                 members[assignedGroups.get(j)].add(h.k());
@@ -323,14 +330,16 @@ public final class SyntheticPopulation {
         }
     }
 
+    /** The id of user {@code k}, created earlier (the same as {@code People.guid(seed, 0, k)}). */
     private String userId(int k) {
-        return People.guid(scenario.seed(), 0, k);
+        return ids[k];
     }
 
     private void addLive(int k, int dept) {
         if (k >= department.length) {
             int n = Math.max(k + 1, department.length * 2);
             department = Arrays.copyOf(department, n);
+            ids = Arrays.copyOf(ids, n);
             disabled = Arrays.copyOf(disabled, n);
             livePos = Arrays.copyOf(livePos, n);
         }

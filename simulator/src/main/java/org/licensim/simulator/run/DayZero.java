@@ -26,11 +26,16 @@ final class DayZero {
     static int pipelineUsers = 4_096;
     private static final int BATCH = 512;
     /**
-     * Batches made ahead of the applying thread at most. Few: the making thread is the faster
-     * one, and every hire waiting in the queue is a few dozen objects (its data, maps, events)
-     * that each young collection copies while it waits (64 batches were a million objects).
+     * Batches made ahead of the applying thread at most: 8,192 hires, about 20 ms of the engine's
+     * work at a million users. The making thread is the faster one, but it shares the other core
+     * with the compiler's threads, and the scheduler gives that core to one of them for several
+     * milliseconds at a time: with 4 batches (2,048 hires, about 5 ms) the engine's thread found
+     * the queue empty and waited for it, 0.5-1.5 s of simulate enterprise's day 0 on a loaded
+     * machine against 0.02-0.04 s with 16. Not many more: every hire waiting in the queue is a
+     * few dozen objects (its data, maps, events) that a young collection copies while it waits
+     * (64 batches were a million objects).
      */
-    private static final int QUEUED = 4;
+    private static final int QUEUED = 16;
     private static final SyntheticPopulation.PlannedHire[] END = new SyntheticPopulation.PlannedHire[0];
 
     private final Scenario scenario;
