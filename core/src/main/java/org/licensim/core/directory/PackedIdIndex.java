@@ -216,7 +216,7 @@ final class PackedIdIndex {
     }
 
     /** The hash of an id given its packing in {@code p} and, for an unpacked one, its String hash code. */
-    private static int hash(Packed p, int stringCode) {
+    static int hash(Packed p, int stringCode) {
         return p.kind == NOT_PACKED ? IdIndex.mixCode(stringCode) : hashPacked(p.k0, p.k1, p.kind);
     }
 
@@ -561,7 +561,7 @@ final class PackedIdIndex {
     }
 
     /** Where the hash {@code h} starts its probe in a table of {@code cap} slots: the hash scaled to it. */
-    private static int home(int h, int cap) {
+    static int home(int h, int cap) {
         return (int) (((h & 0xFFFFFFFFL) * cap) >>> 32);
     }
 

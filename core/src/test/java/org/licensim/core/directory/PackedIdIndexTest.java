@@ -227,4 +227,99 @@ class PackedIdIndexTest {
             }
         }
     }
+    /** The hash an id's slot holds (its packing's, or its String's). */
+    private static int hashOf(String id) {
+        PackedIdIndex.Packed p = new PackedIdIndex.Packed();
+        PackedIdIndex.pack(id, p);
+        return PackedIdIndex.hash(p, id.hashCode());
+    }
+
+    @Test
+    @DisplayName("R20 packed ids whose whole 32-bit hashes are equal (short ids, GUIDs) keep their own values, found "
+            + "by their words; as characters too")
+    void wholeHashCollisions() {
+        List<String[]> pairs = new ArrayList<>();
+        for (String kind : new String[] {"short", "guid"}) {
+            Map<Integer, String> seen = new HashMap<>();
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int i = 0; pairs.size() < (kind.equals("short") ? 2 : 4); i++) {
+                String id = kind.equals("short") ? "u" + i
+                        : new java.util.UUID(rnd.nextLong(), rnd.nextLong()).toString();
+                String other = seen.putIfAbsent(hashOf(id), id);
+                if (other != null) {
+                    pairs.add(new String[] {other, id});
+                }
+            }
+        }
+        PackedIdIndex index = new PackedIdIndex(4);
+        int v = 0;
+        for (String[] pair : pairs) {
+            assertEquals(hashOf(pair[0]), hashOf(pair[1]), pair[0] + " " + pair[1]);
+            assertTrue(PackedIdIndex.kindOf(pair[0]) != PackedIdIndex.NOT_PACKED, pair[0]);
+            index.put(pair[0], v++);
+        }
+        // the second of each pair is absent though a slot with its hash and packing is there
+        for (String[] pair : pairs) {
+            assertEquals(-1, index.get(pair[1], -1), pair[1]);
+            int[] out = new int[1];
+            index.getAll(pair[1].toCharArray(), new int[] {0}, new int[] {pair[1].length()}, 1, out, -1);
+            assertEquals(-1, out[0], pair[1]);
+        }
+        for (String[] pair : pairs) {
+            index.put(pair[1], v++);
+        }
+        for (int k = 0; k < pairs.size(); k++) {
+            String[] pair = pairs.get(k);
+            assertEquals(k, index.get(pair[0], -1), pair[0]);
+            assertEquals(pairs.size() + k, index.get(pair[1], -1), pair[1]);
+            int[] out = new int[2];
+            char[] chars = (pair[0] + pair[1]).toCharArray();
+            index.getAll(chars, new int[] {0, pair[0].length()}, new int[] {pair[0].length(), pair[1].length()}, 2,
+                    out, -1);
+            assertEquals(k, out[0], pair[0]);
+            assertEquals(pairs.size() + k, out[1], pair[1]);
+        }
+    }
+
+    @Test
+    @DisplayName("R20 ids whose probes start at the table's last slot wrap to its first, found and absent alike, "
+            + "packed and not")
+    void probesWrapAround() {
+        PackedIdIndex index = new PackedIdIndex(8);
+        int cap = index.capacity();
+        List<String> last = new ArrayList<>();
+        List<String> absent = new ArrayList<>();
+        for (int i = 0; last.size() < 6 || absent.size() < 4; i++) {
+            String id = i % 3 == 2 ? "a-long-unpacked-id-" + i : "u" + i;
+            if (PackedIdIndex.home(hashOf(id), cap) == cap - 1) {
+                (last.size() < 6 ? last : absent).add(id);
+            }
+        }
+        for (int k = 0; k < last.size(); k++) {
+            index.put(last.get(k), 100 + k);
+        }
+        assertEquals(cap, index.capacity(), "no growth: the probes wrap in the table as made");
+        for (int k = 0; k < last.size(); k++) {
+            assertEquals(100 + k, index.get(last.get(k), -1), last.get(k));
+        }
+        for (String id : absent) {
+            assertEquals(-1, index.get(id, -1), id);
+            assertFalse(index.contains(id), id);
+        }
+        List<String> probes = new ArrayList<>(last);
+        probes.addAll(absent);
+        int[] out = new int[probes.size()];
+        StringBuilder all = new StringBuilder();
+        int[] starts = new int[probes.size()];
+        int[] lengths = new int[probes.size()];
+        for (int j = 0; j < probes.size(); j++) {
+            starts[j] = all.length();
+            lengths[j] = probes.get(j).length();
+            all.append(probes.get(j));
+        }
+        index.getAll(all.toString().toCharArray(), starts, lengths, probes.size(), out, -1);
+        for (int j = 0; j < probes.size(); j++) {
+            assertEquals(j < last.size() ? 100 + j : -1, out[j], probes.get(j));
+        }
+    }
 }
