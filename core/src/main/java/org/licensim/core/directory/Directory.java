@@ -159,38 +159,84 @@ public final class Directory {
         inParallel(threads, k -> addUserGroups(sorted, count, k == 0 ? 0 : mid, k == 0 ? mid : size));
     }
 
-    /** The group lists of users [lo, hi) from the groups' sorted member lists. */
+    /** Users per block of {@link #addUserGroups} at most: their group lists, counts and list references stay in the cache. */
+    static final int USER_BLOCK = 1 << 14;
+    /** {@link #USER_BLOCK} of this directory's loads (tests make it small). */
+    int userBlock = USER_BLOCK;
+
+    /**
+     * The group lists of users [lo, hi) from the groups' sorted member lists, block of users by
+     * block: each group's list is read on from where the block before stopped, so that a block's
+     * counts and lists are written while they are in the cache (one pass over all users per group
+     * wrote each membership to a line fetched from memory: at 1M users and 5M memberships that
+     * was most of the load's time). Fewer blocks when there are many groups with few members.
+     */
     private void addUserGroups(int[][] sorted, int[] count, int lo, int hi) {
-        for (int[] a : sorted) {
+        int[] at = new int[sorted.length];
+        long listed = 0;
+        int lists = 0;
+        for (int g = 0; g < sorted.length; g++) {
+            int[] a = sorted[g];
             if (a != null) {
-                for (int i = from(a, lo); i < a.length && a[i] < hi; i++) {
-                    count[a[i]]++;
+                at[g] = from(a, lo);
+                listed += a.length;
+                lists++;
+            }
+        }
+        // at most one visit of a group per four of its members on average
+        long blocks = Math.max(1, Math.min((hi - lo + (long) userBlock - 1) / userBlock, listed / Math.max(1, 4L * lists)));
+        int block = (int) Math.max(1, (hi - lo + blocks - 1) / blocks);
+        for (int start = lo; start < hi; start += block) {
+            int end = (int) Math.min(hi, (long) start + block);
+            addBlockGroups(sorted, at, count, start, end);
+        }
+    }
+
+    /** {@link #addUserGroups} of users [lo, hi), each group's list read from {@code at[g]} on (and {@code at[g]} moved past). */
+    private void addBlockGroups(int[][] sorted, int[] at, int[] count, int lo, int hi) {
+        int[][] lists = userGroups; // in locals: the read's code is C1's, which loads a field on every use
+        int[] had = userGroupCount;
+        for (int g = 0; g < sorted.length; g++) {
+            int[] a = sorted[g];
+            if (a != null) {
+                for (int i = at[g], n = a.length; i < n; i++) {
+                    int u = a[i];
+                    if (u >= hi) {
+                        break;
+                    }
+                    count[u]++;
                 }
             }
         }
         boolean hadGroups = false;
         for (int u = lo; u < hi; u++) {
-            if (count[u] > 0) {
-                int have = userGroupCount[u];
+            int c = count[u];
+            if (c > 0) {
+                int have = had[u];
                 hadGroups |= have > 0;
-                int[] gs = userGroups[u];
-                userGroups[u] = gs == null || have == 0 ? new int[count[u]] : Arrays.copyOf(gs, have + count[u]);
+                int[] gs = lists[u];
+                lists[u] = gs == null || have == 0 ? new int[c] : Arrays.copyOf(gs, have + c);
             }
         }
         // groups in ascending order: each user's list comes out sorted
         for (int g = 0; g < sorted.length; g++) {
             int[] a = sorted[g];
             if (a != null) {
-                for (int i = from(a, lo); i < a.length && a[i] < hi; i++) {
+                int i = at[g];
+                for (int n = a.length; i < n; i++) {
                     int u = a[i];
-                    userGroups[u][userGroupCount[u]++] = g;
+                    if (u >= hi) {
+                        break;
+                    }
+                    lists[u][had[u]++] = g;
                 }
+                at[g] = i;
             }
         }
         if (hadGroups) { // a user already in other groups: its list is the old one then the new, sorted again
             for (int u = lo; u < hi; u++) {
-                if (count[u] > 0 && userGroupCount[u] > count[u]) {
-                    Arrays.sort(userGroups[u], 0, userGroupCount[u]);
+                if (count[u] > 0 && had[u] > count[u]) {
+                    Arrays.sort(lists[u], 0, had[u]);
                 }
             }
         }

@@ -63,7 +63,7 @@ class DirectoryLoadMembersTest {
 
     @Test
     @DisplayName("loadMembers on two threads (groups split, then users split at the middle) equals one thread and "
-            + "addMember one by one, users already in other groups included")
+            + "addMember one by one, users already in other groups included, with users in blocks of any size")
     void twoThreads() {
         for (int users : new int[] {1, 2, 3_001, 10_000}) {
             SplittableRandom rnd = new SplittableRandom(users);
@@ -71,7 +71,12 @@ class DirectoryLoadMembersTest {
             Directory one = new Directory(16);
             Directory two = new Directory(16);
             Directory single = new Directory(16);
-            for (Directory d : new Directory[] {one, two, single}) {
+            Directory small = new Directory(16); // users in blocks of 7, on two threads
+            Directory oneSmall = new Directory(16); // in blocks of 1,000, one thread
+            small.userBlock = 7;
+            oneSmall.userBlock = 1_000;
+            Directory[] all = {one, two, single, small, oneSmall};
+            for (Directory d : all) {
                 for (int u = 0; u < users; u++) {
                     d.users().add("u" + u, true);
                 }
@@ -89,7 +94,7 @@ class DirectoryLoadMembersTest {
             lists[users % groups] = null;
             // some users are in the two groups past the loaded ones before the load (among them the middle one)
             for (int u = 0; u < users; u += 3) {
-                for (Directory d : new Directory[] {one, two, single}) {
+                for (Directory d : all) {
                     d.addMember(groups + u % 2, u);
                     d.addMember(groups, users / 2);
                 }
@@ -103,6 +108,8 @@ class DirectoryLoadMembersTest {
             }
             one.loadMembers(lists, 1);
             two.loadMembers(lists, 2);
+            small.loadMembers(lists, 2);
+            oneSmall.loadMembers(lists, 1);
             assertEquals(single.membershipCount(), two.membershipCount(), users + " users");
             assertEquals(one.membershipCount(), two.membershipCount());
             for (int g = 0; g < groups + 2; g++) {
@@ -112,7 +119,10 @@ class DirectoryLoadMembersTest {
             for (int u = 0; u < users; u++) {
                 assertArrayEquals(single.groupsOf(u), two.groupsOf(u), "user " + u);
                 assertArrayEquals(one.groupsOf(u), two.groupsOf(u), "user " + u);
+                assertArrayEquals(single.groupsOf(u), small.groupsOf(u), "user " + u + " in blocks of 7");
+                assertArrayEquals(single.groupsOf(u), oneSmall.groupsOf(u), "user " + u + " in blocks of 1,000");
             }
+            assertEquals(single.membershipCount(), small.membershipCount());
         }
     }
 }
