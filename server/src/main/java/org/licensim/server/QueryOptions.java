@@ -41,7 +41,10 @@ final class QueryOptions {
         try {
             String d = new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
             if (d.startsWith("i:")) {
-                return Integer.parseInt(d.substring(2));
+                int i = Integer.parseInt(d.substring(2));
+                if (i >= 0) { // a negative index is no token this server wrote
+                    return i;
+                }
             }
         } catch (IllegalArgumentException e) {
             // falls through

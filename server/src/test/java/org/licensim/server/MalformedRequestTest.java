@@ -77,7 +77,10 @@ class MalformedRequestTest {
             out.add(new Bad(m[0], m[1], "application/json", m[0].equals("GET") || m[0].equals("DELETE") ? null : "{}", 405));
         }
         String[] queries = {"/v1.0/users?$top=0", "/v1.0/users?$top=-5", "/v1.0/users?$top=abc", "/v1.0/users?$top=1000",
-                "/v1.0/users?$skiptoken=@@@", "/v1.0/users?$skiptoken=bm90LWEtdG9rZW4", "/v1.0/users?$filter=(((",
+                "/v1.0/users?$skiptoken=@@@", "/v1.0/users?$skiptoken=bm90LWEtdG9rZW4",
+                // a token with a negative index ("i:-5"), which this server never writes: a 400, not a 500
+                "/v1.0/users?$skiptoken=aTotNQ", "/v1.0/groups?$skiptoken=aTotNQ", USER + "/memberOf?$skiptoken=aTotNQ",
+                "/v1.0/groups/b0000000-0000-4000-8000-0000000000a1/members?$skiptoken=aTotNQ", "/v1.0/users?$filter=(((",
                 "/v1.0/users?$filter=displayName%20eq", "/v1.0/users?$filter=foo%20eq%201", "/v1.0/users?$select=bar",
                 "/v1.0/users?$count=maybe", "/v1.0/users?$count=true", "/v1.0/users?$orderby=displayName",
                 "/v1.0/users?$expand=manager", "/v1.0/groups?$filter=startswith(", "/v1.0/users?$filter=not%20accountEnabled%20eq%20true",
