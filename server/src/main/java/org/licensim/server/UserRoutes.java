@@ -287,7 +287,7 @@ final class UserRoutes {
                     d.accountEnabled = v.booleanValue();
                 }
                 case "usageLocation" -> {
-                    d.usageLocation = text(v, k);
+                    d.usageLocation = countryCode(v, k);
                     d.hasUsageLocation = true;
                 }
                 case "passwordProfile", "passwordPolicies", "@odata.type" -> {

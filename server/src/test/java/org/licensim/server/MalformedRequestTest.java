@@ -47,7 +47,9 @@ class MalformedRequestTest {
         }
         String[] badUsers = {"{\"accountEnabled\":\"yes\"}", "{\"department\":5}", "{\"favouriteColour\":\"blue\"}",
                 "{\"proxyAddresses\":\"smtp:x@y\"}", "{\"usageLocation\":[\"NL\"]}", "{}",
-                "{\"onPremisesExtensionAttributes\":{\"extensionAttribute99\":\"x\"}}", "{\"businessPhones\":[1]}"};
+                "{\"onPremisesExtensionAttributes\":{\"extensionAttribute99\":\"x\"}}", "{\"businessPhones\":[1]}",
+                // not ISO 3166 alpha-2 codes: refused, as the snapshot and event readers refuse them
+                "{\"usageLocation\":\"XX\"}", "{\"usageLocation\":\"\"}", "{\"usageLocation\":\"NLD\"}"};
         for (String b : badUsers) {
             out.add(new Bad("PATCH", USER, "application/json", b, 400));
             out.add(new Bad("POST", "/v1.0/users", "application/json", b, 400));
