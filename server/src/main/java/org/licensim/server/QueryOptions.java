@@ -105,6 +105,13 @@ final class QueryOptions {
     /** The options of the user and group collections, which also take {@code $search}. */
     static final Set<String> SEARCHABLE = Set.of("$select", "$top", "$skiptoken", "$filter", "$count", "$search");
 
+    /**
+     * The options of an entity and of the collections that take no other ({@code subscribedSkus},
+     * {@code organization}, {@code licenseDetails}): Graph documents {@code $select} only there, and a
+     * {@code $filter} ignored would hand a script every product as if filtered.
+     */
+    static final Set<String> SELECT_ONLY = Set.of("$select");
+
     static void refuseUnsupported(Request r) {
         refuseUnsupported(r, Set.of("$select", "$top", "$skiptoken", "$filter", "$count"));
     }

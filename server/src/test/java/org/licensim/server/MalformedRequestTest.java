@@ -86,7 +86,12 @@ class MalformedRequestTest {
                 "/v1.0/users?$filter=displayName%20eq", "/v1.0/users?$filter=foo%20eq%201", "/v1.0/users?$select=bar",
                 "/v1.0/users?$count=maybe", "/v1.0/users?$count=true", "/v1.0/users?$orderby=displayName",
                 "/v1.0/users?$expand=manager", "/v1.0/groups?$filter=startswith(", "/v1.0/users?$filter=not%20accountEnabled%20eq%20true",
-                "/v1.0/subscribedSkus?$select=colour", "/v1.0/users?$search=%22a%22"};
+                "/v1.0/subscribedSkus?$select=colour", 
+                // options the entity routes and the $select-only collections do not take: refused, not ignored
+                "/v1.0/subscribedSkus?$filter=skuPartNumber%20eq%20'EMS'", "/v1.0/subscribedSkus?$top=1",
+                "/v1.0/organization?$filter=id%20eq%20'x'", USER + "?$filter=accountEnabled%20eq%20true",
+                USER + "/licenseDetails?$top=1", "/v1.0/groups/b0000000-0000-4000-8000-0000000000a1?$expand=members",
+                "/v1.0/users?$search=%22a%22"};
         for (String q : queries) {
             out.add(new Bad("GET", q, null, null, 400));
         }
