@@ -92,7 +92,7 @@ final class Routes {
     }
 
     private Response route(Request r) {
-        String[] s = segments(r.path());
+        String[] s = withoutCast(segments(r.path()));
         String m = r.method();
         if (s.length == 0) {
             throw unknown(r.path());
@@ -262,6 +262,25 @@ final class Routes {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The type casts the SDKs put after a list whose items are all of that type here: a group's
+     * members (and those in licence error) are users ({@code .members().graphUser()}), a user's
+     * groups are groups ({@code .memberOf().graphGroup()}); the cast segment ({@code microsoft.graph.user}, or
+     * {@code graph.user} as the Java SDK writes it) changes nothing.
+     */
+    private static String[] withoutCast(String[] s) {
+        if (s.length >= 4 && (s[0].equals("groups") && (s[2].equals("members") || s[2].equals("membersWithLicenseErrors"))
+                && (s[3].equals("microsoft.graph.user") || s[3].equals("graph.user")) || s[0].equals("users")
+                && (s[2].equals("memberOf") || s[2].equals("transitiveMemberOf"))
+                && (s[3].equals("microsoft.graph.group") || s[3].equals("graph.group")))) {
+            String[] out = new String[s.length - 1];
+            System.arraycopy(s, 0, out, 0, 3);
+            System.arraycopy(s, 4, out, 3, s.length - 4);
+            return out;
+        }
+        return s;
     }
 
     private static String[] segments(String path) {
