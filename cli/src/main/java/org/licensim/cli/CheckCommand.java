@@ -109,8 +109,8 @@ final class CheckCommand implements Callable<Integer> {
             // the subscription's id goes to CSV and JSON; here its product, kind and size tell it apart
             o.printf(Locale.ROOT, "  subscription: %s, %s of %,d licences, moves from %s to %s on %s (%s)%s%n",
                     label(x.name(), x.sku()), x.trial() ? "trial" : "subscription", x.licences(), x.status(), x.nextStatus(),
-                    x.date().substring(0, 10), x.inDays() < 0 ? -x.inDays() + " days overdue" : x.inDays() == 0 ? "today"
-                            : "in " + x.inDays() + (x.inDays() == 1 ? " day" : " days"), x.usersOver() > 0
+                    x.date().substring(0, 10), x.inDays() < 0 ? Printer.days(-x.inDays()) + " overdue" : x.inDays() == 0 ? "today"
+                            : "in " + Printer.days(x.inDays()), x.usersOver() > 0
                             ? String.format(Locale.ROOT, ": without it %,d seats for %,d holders, %,d over", x.seatsAfter(),
                                     x.consumed(), x.usersOver())
                             : x.consumed() == 0 ? ": no user holds the product"

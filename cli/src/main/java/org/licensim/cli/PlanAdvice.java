@@ -25,13 +25,13 @@ final class PlanAdvice {
         boolean any = false;
         for (Procurement.ProductAdvice a : proc.products()) {
             String runway = a.runwayDays() < 0 ? "more than " + plan.horizon() + " days"
-                    : a.runwayDays() + " days (to " + plan.scenario().start().plusDays(a.runwayDays()) + ")";
+                    : Printer.days(a.runwayDays()) + " (to " + plan.scenario().start().plusDays(a.runwayDays()) + ")";
             if (a.schedule().isEmpty() && a.runwayDays() < 0) {
                 continue;
             }
             any = true;
             o.printf(Locale.ROOT, "  %s: runway %s at p%d%s%n", label(a), runway, pct,
-                    a.runwayMedianDays() < 0 ? "" : ", median " + a.runwayMedianDays() + " days");
+                    a.runwayMedianDays() < 0 ? "" : ", median " + Printer.days(a.runwayMedianDays()));
             for (Procurement.Purchase p : a.schedule()) {
                 o.printf(Locale.ROOT, "    %-8s %,7d seat%s, needed by %s, order by %s%s%s%n", p.period(), p.units(),
                         p.units() == 1 ? " " : "s",

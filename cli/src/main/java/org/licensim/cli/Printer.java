@@ -69,6 +69,11 @@ final class Printer {
         out.flush();
     }
 
+    /** "1 day", "12 days", "1,200 days". */
+    static String days(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d %s", n, n == 1 ? "day" : "days");
+    }
+
     /** An amount of money as people read it, in whole units of its currency: "1,242 EUR". */
     static String money(double amount, String currency) {
         return String.format(java.util.Locale.ROOT, "%,.0f %s", amount, currency);

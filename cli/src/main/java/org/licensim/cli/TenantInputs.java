@@ -41,7 +41,7 @@ final class TenantInputs {
             description = "Write the fitted rates as a churn file (to review, edit and pass to --churn).")
     Path writeChurn;
 
-    @Option(names = "--start", paramLabel = "DATE",
+    @Option(names = "--start", paramLabel = "DATE", converter = DateConverter.class,
             description = "Day 0 of a plan from a tenant (default: the churn file's start, else the snapshot's "
                     + "evaluatedAt, else today).")
     java.time.LocalDate start;
@@ -50,6 +50,19 @@ final class TenantInputs {
             description = "Take a scenario's calendar (its weekly factors and waves, days counted from the plan's day 0) "
                     + "into the tenant's churn: a shipped scenario or a scenario file.")
     String calendar;
+
+    /** {@code --start}'s date, refused in words (picocli's own message named java.time's classes). */
+    static final class DateConverter implements picocli.CommandLine.ITypeConverter<LocalDate> {
+        @Override
+        public LocalDate convert(String v) {
+            try {
+                return LocalDate.parse(v.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + v + "' is not a date: give yyyy-mm-dd, "
+                        + "e.g. 2026-12-01 (day 0 is a whole day: no time, no zone)");
+            }
+        }
+    }
 
     /** Whether the positional argument is a snapshot. */
     boolean fromTenant() {

@@ -935,4 +935,21 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--days must be 0 or more, got -1"), bad.err());
     }
+
+    @Test
+    @DisplayName("check: a subscription's date is counted in calendar days (UTC), as printed: tomorrow at 00:00 is \"in 1 day\" at 23:30, a day past is \"1 day overdue\"")
+    void checkSubscriptionsByCalendarDay(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("contoso.json");
+        assertEquals(0, run("import-graph", "--dir", "../core/src/test/resources/graph/contoso-export", "--out",
+                snap.toString()).code());
+        String trial = "  subscription: Office 365 E5 (ENTERPRISEPREMIUM), trial of 5 licences, moves from Enabled to Warning "
+                + "on 2026-12-20 (";
+        String[][] cases = {{"2026-12-19T23:30:00Z", "in 1 day)"}, {"2026-12-19T00:00:00Z", "in 1 day)"},
+                {"2026-12-20T00:00:00Z", "today)"}, {"2026-12-20T23:59:00Z", "today)"},
+                {"2026-12-21T12:00:00Z", "1 day overdue)"}, {"2026-12-23T00:00:00Z", "3 days overdue)"}};
+        for (String[] c : cases) {
+            Result r = run("check", snap.toString(), "--now", c[0]);
+            assertTrue(r.out().contains(trial + c[1]), c[0] + ": " + r.out());
+        }
+    }
 }

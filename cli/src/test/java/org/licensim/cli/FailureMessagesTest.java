@@ -191,4 +191,16 @@ class FailureMessagesTest {
         assertEquals(1, debug.code());
         assertTrue(debug.err().contains("no such store directory"), debug.err());
     }
+
+    @Test
+    @DisplayName("plan --start that is not a date: said in words (yyyy-mm-dd), exit 2, no java.time class names")
+    void startThatIsNotADate() {
+        for (String bad : new String[] {"2028-02-30", "2028-02-29T10:00:00+09:00", "31/01/2028"}) {
+            Result r = run("plan", EXAMPLE, "--churn", "../examples/churn.json", "--start", bad, "--runs", "2", "--quiet");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("Invalid value for option '--start': '" + bad + "' is not a date: give yyyy-mm-dd"),
+                    r.err());
+            assertFalse(r.err().contains("java.time"), r.err());
+        }
+    }
 }

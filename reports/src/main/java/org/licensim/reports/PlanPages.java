@@ -221,7 +221,8 @@ final class PlanPages {
         Doc.TableBuilder t = new Doc.TableBuilder(null, "product", "runway", "period", "#seats", "needed by", "order by",
                 cur == null ? "note" : "#cost (" + cur + ")");
         for (JsonNode a : pr.path("products")) {
-            String runway = a.path("runwayDays").isNull() ? "beyond the horizon" : a.path("runwayDays").asInt() + " days"
+            int days = a.path("runwayDays").asInt();
+            String runway = a.path("runwayDays").isNull() ? "beyond the horizon" : days + (days == 1 ? " day" : " days")
                     + (a.path("runwayMedianDays").isNull() ? "" : " (median " + a.path("runwayMedianDays").asInt() + ")");
             if (a.path("schedule").size() == 0) {
                 t.row(label(a), runway, "-", "-", "-", "-", "-");

@@ -250,6 +250,22 @@ class ReportsTest {
     }
 
     @Test
+    @DisplayName("a runway of one day reads \"1 day\", not \"1 days\"")
+    void runwayOfOneDay(@TempDir Path dir) throws IOException {
+        Path copy = Files.createDirectories(dir.resolve("plan"));
+        ObjectMapper m = new ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(fixture("plan-tenant").resolve("plan.json")
+                .toFile());
+        var first = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("procurement").get("products").get(0);
+        first.put("runwayDays", 1).put("runwayMedianDays", 1);
+        Files.writeString(copy.resolve("plan.json"), m.writeValueAsString(root));
+        Document d = written(Reports.report(List.of(copy), null), dir.resolve("out"));
+        String text = d.getElementById("schedule").text();
+        assertTrue(text.contains("1 day (median 1)"), text);
+        assertFalse(text.contains(" 1 days"), text);
+    }
+
+    @Test
     @DisplayName("a plan from a tenant shows its purchase schedule with order dates, reclaimable seats and renewals; a backtest its accuracy per product")
     void scheduleAndAccuracy(@TempDir Path dir) throws IOException {
         Path plan = fixture("plan-tenant");

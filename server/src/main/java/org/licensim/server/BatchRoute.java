@@ -79,7 +79,8 @@ final class BatchRoute {
                 g.writeStringField("id", qid);
                 g.writeNumberField("status", resp.status());
                 g.writeObjectFieldStart("headers");
-                if (resp.body() != null) {
+                boolean text = resp.headers().containsKey("Content-Type"); // /$count's plain number
+                if (resp.body() != null && !text) {
                     g.writeStringField("Content-Type", "application/json");
                 }
                 for (Map.Entry<String, String> h : resp.headers().entrySet()) {
@@ -88,7 +89,11 @@ final class BatchRoute {
                 g.writeEndObject();
                 if (resp.body() != null) {
                     g.writeFieldName("body");
-                    g.writeRawValue(new String(resp.body(), StandardCharsets.UTF_8));
+                    if (text) {
+                        g.writeString(new String(resp.body(), StandardCharsets.UTF_8));
+                    } else {
+                        g.writeRawValue(new String(resp.body(), StandardCharsets.UTF_8));
+                    }
                 }
                 g.writeEndObject();
             }

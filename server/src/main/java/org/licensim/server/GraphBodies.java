@@ -133,6 +133,26 @@ final class GraphBodies {
         return v.asText();
     }
 
+    /** The ISO 3166 alpha-2 codes (the JDK's list): what a snapshot and an event feed accept as a usage location. */
+    private static final Set<String> COUNTRIES = Set.of(java.util.Locale.getISOCountries());
+
+    /**
+     * A usage location: null clears it; otherwise a two-letter ISO 3166 code, upper-cased as the
+     * snapshot and event readers take it, or Graph's 400. (One the readers refuse would be
+     * acknowledged, then stop the event log from replaying and the store from opening.)
+     */
+    static String countryCode(JsonNode v, String k) {
+        String c = text(v, k);
+        if (c == null) {
+            return null;
+        }
+        c = c.trim().toUpperCase(java.util.Locale.ROOT);
+        if (!COUNTRIES.contains(c)) {
+            throw wrongType(k, "User");
+        }
+        return c;
+    }
+
     static List<String> texts(JsonNode v, String k) {
         if (!v.isArray()) {
             throw wrongType(k, "User");

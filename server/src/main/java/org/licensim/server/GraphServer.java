@@ -83,6 +83,10 @@ public final class GraphServer implements AutoCloseable {
     private static Tenancy open(ServeConfig c) {
         try {
             if (c.store != null) {
+                if (Files.exists(c.store) && !Files.isDirectory(c.store)) {
+                    throw new LicensimException("--store " + c.store + " is a file: a store is a directory (give a new "
+                            + "directory's name, or one an earlier `licensim serve --store` made)");
+                }
                 Files.createDirectories(c.store);
                 Path snap = c.store.resolve("snapshot.json");
                 Path source = c.store.resolve("source.txt");
@@ -264,8 +268,10 @@ public final class GraphServer implements AutoCloseable {
                 ex.getResponseHeaders().put(HttpString.tryFromString(h.getKey()), h.getValue());
             }
             if (resp.body() != null) {
-                ex.getResponseHeaders().put(HttpString.tryFromString("Content-Type"),
-                        "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+                if (!resp.headers().containsKey("Content-Type")) { // a route's own type (text: /$count) stays
+                    ex.getResponseHeaders().put(HttpString.tryFromString("Content-Type"), "application/json;"
+                            + "odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+                }
                 ex.getResponseSender().send(ByteBuffer.wrap(resp.body()));
             } else {
                 ex.endExchange();

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.licensim.core.LicensimException;
 import org.licensim.core.event.Event;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,8 +61,17 @@ final class GroupQueue implements AutoCloseable {
                 n.get("removeLicenses").forEach(r -> remove.add(r.asText()));
                 open.put(id, new Tenancy.GroupJob(id, -1, new Event.AssignLicense(0, Instant.EPOCH, null,
                         n.get("groupId").asText(), add, remove), 0));
+            } catch (JsonProcessingException e) { // malformed JSON: the file was damaged, or is not this server's
+                String why = e.getOriginalMessage();
+                int internals = why.indexOf(" (start marker at"); // the parser's own location, said by file:line:column
+                why = internals < 0 ? why : why.substring(0, internals);
+                int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+                throw new LicensimException(file + ":" + line + (column > 0 ? ":" + column : "")
+                        + ": not a group job record (malformed JSON: " + why
+                        + "); restore the store's files, or start a new --store");
             } catch (RuntimeException e) {
-                throw new LicensimException(file + ":" + line + ": not a group job record (" + e.getMessage() + ")");
+                throw new LicensimException(file + ":" + line + ": not a group job record (" + e.getMessage()
+                        + "); restore the store's files, or start a new --store");
             }
         }
         return new ArrayList<>(open.values());

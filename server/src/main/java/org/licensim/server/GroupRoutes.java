@@ -77,6 +77,7 @@ final class GroupRoutes {
     }
 
     Response group(Request r, String id) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.GROUP_PROPERTIES, "group");
         return Response.json(200, t.read(() -> {
             int g = t.group(id);

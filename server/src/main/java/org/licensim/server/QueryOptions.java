@@ -41,7 +41,10 @@ final class QueryOptions {
         try {
             String d = new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
             if (d.startsWith("i:")) {
-                return Integer.parseInt(d.substring(2));
+                int i = Integer.parseInt(d.substring(2));
+                if (i >= 0) { // a negative index is no token this server wrote
+                    return i;
+                }
             }
         } catch (IllegalArgumentException e) {
             // falls through
@@ -101,6 +104,13 @@ final class QueryOptions {
 
     /** The options of the user and group collections, which also take {@code $search}. */
     static final Set<String> SEARCHABLE = Set.of("$select", "$top", "$skiptoken", "$filter", "$count", "$search");
+
+    /**
+     * The options of an entity and of the collections that take no other ({@code subscribedSkus},
+     * {@code organization}, {@code licenseDetails}): Graph documents {@code $select} only there, and a
+     * {@code $filter} ignored would hand a script every product as if filtered.
+     */
+    static final Set<String> SELECT_ONLY = Set.of("$select");
 
     static void refuseUnsupported(Request r) {
         refuseUnsupported(r, Set.of("$select", "$top", "$skiptoken", "$filter", "$count"));

@@ -50,6 +50,13 @@ final class Routes {
             return new Response(status, new LinkedHashMap<>(), body);
         }
 
+        /** A plain-text answer ({@code /$count}'s number). */
+        static Response text(int status, String body) {
+            Response r = new Response(status, new LinkedHashMap<>(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            r.headers().put("Content-Type", "text/plain;charset=utf-8");
+            return r;
+        }
+
         static Response noContent() {
             return new Response(204, new LinkedHashMap<>(), null);
         }
@@ -85,7 +92,7 @@ final class Routes {
     }
 
     private Response route(Request r) {
-        String[] s = segments(r.path());
+        String[] s = withoutCast(segments(r.path()));
         String m = r.method();
         if (s.length == 0) {
             throw unknown(r.path());
@@ -122,6 +129,17 @@ final class Routes {
                 }
             }
             case "users" -> {
+                if (s.length == 2 && s[1].equals("$count")) {
+                    allow(m, "GET");
+                    throttle.charge(1);
+                    return count(r, users::users);
+                }
+                if (s.length == 4 && s[3].equals("$count")
+                        && (s[2].equals("memberOf") || s[2].equals("transitiveMemberOf"))) {
+                    allow(m, "GET");
+                    throttle.charge(1);
+                    return count(r, q -> groups.memberOf(q, s[1], s[2].equals("transitiveMemberOf")));
+                }
                 if (s.length == 1) {
                     allow(m, "GET", "POST");
                     throttle.charge(m.equals("GET") ? 2 : 3);
@@ -164,6 +182,17 @@ final class Routes {
                 }
             }
             case "groups" -> {
+                if (s.length == 2 && s[1].equals("$count")) {
+                    allow(m, "GET");
+                    throttle.charge(1);
+                    return count(r, groups::groups);
+                }
+                if (s.length == 4 && s[3].equals("$count")
+                        && (s[2].equals("members") || s[2].equals("membersWithLicenseErrors"))) {
+                    allow(m, "GET");
+                    throttle.charge(1);
+                    return count(r, q -> groups.members(q, s[1], s[2].equals("membersWithLicenseErrors")));
+                }
                 if (s.length == 1) {
                     allow(m, "GET");
                     throttle.charge(2);
@@ -210,6 +239,48 @@ final class Routes {
             }
         }
         throw unknownSegment(s);
+    }
+
+    /**
+     * {@code COLLECTION/$count}: the number of items {@code list} would page through, as plain text
+     * (Graph's {@code /users/$count}, {@code Get-MgUserCount}, the SDKs' {@code .count()}). As Graph,
+     * it needs {@code ConsistencyLevel: eventual} and takes {@code $filter} and {@code $search} only.
+     */
+    private static Response count(Request r, java.util.function.Function<Request, Response> list) {
+        QueryOptions.refuseUnsupported(r, java.util.Set.of("$filter", "$search"));
+        if (!QueryOptions.eventual(r)) {
+            throw new GraphError(400, "Request_BadRequest", "$count is not currently supported without the "
+                    + "ConsistencyLevel header set to eventual.");
+        }
+        Map<String, String> q = new LinkedHashMap<>(r.query());
+        q.put("$count", "true");
+        q.put("$top", "1");
+        q.put("$select", "id");
+        Response page = list.apply(new Request(r.method(), r.path(), r.rawQuery(), q, r.headers(), r.body(), r.baseUrl()));
+        try {
+            return Response.text(200, Long.toString(JSON.readTree(page.body()).get("@odata.count").asLong()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The type casts the SDKs put after a list whose items are all of that type here: a group's
+     * members (and those in licence error) are users ({@code .members().graphUser()}), a user's
+     * groups are groups ({@code .memberOf().graphGroup()}); the cast segment ({@code microsoft.graph.user}, or
+     * {@code graph.user} as the Java SDK writes it) changes nothing.
+     */
+    private static String[] withoutCast(String[] s) {
+        if (s.length >= 4 && (s[0].equals("groups") && (s[2].equals("members") || s[2].equals("membersWithLicenseErrors"))
+                && (s[3].equals("microsoft.graph.user") || s[3].equals("graph.user")) || s[0].equals("users")
+                && (s[2].equals("memberOf") || s[2].equals("transitiveMemberOf"))
+                && (s[3].equals("microsoft.graph.group") || s[3].equals("graph.group")))) {
+            String[] out = new String[s.length - 1];
+            System.arraycopy(s, 0, out, 0, 3);
+            System.arraycopy(s, 4, out, 3, s.length - 4);
+            return out;
+        }
+        return s;
     }
 
     private static String[] segments(String path) {

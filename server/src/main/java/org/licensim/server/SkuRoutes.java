@@ -3,6 +3,7 @@ package org.licensim.server;
 import java.util.List;
 
 import static org.licensim.server.Envelope.*;
+import static org.licensim.server.QueryOptions.*;
 
 import org.licensim.core.directory.CommercialSubscription;
 import org.licensim.core.directory.Subscriptions;
@@ -23,6 +24,7 @@ final class SkuRoutes {
     }
 
     Response skus(Request r) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.SKU_PROPERTIES, "subscribedSku");
         return Response.json(200, t.read(() -> write(d -> {
             collectionStart(d.g, GraphJson.context("subscribedSkus", select, false), null);
@@ -34,6 +36,7 @@ final class SkuRoutes {
     }
 
     Response sku(Request r, String id) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.SKU_PROPERTIES, "subscribedSku");
         return Response.json(200, t.read(() -> {
             Subscriptions subs = tenant.subscriptions();
@@ -50,6 +53,7 @@ final class SkuRoutes {
 
     /** {@code GET /organization}: the tenant, the one organization of the collection. */
     Response organizations(Request r) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.ORGANIZATION_PROPERTIES, "organization");
         return Response.json(200, t.read(() -> write(d -> {
             collectionStart(d.g, GraphJson.context("organization", select, false), null);
@@ -60,6 +64,7 @@ final class SkuRoutes {
 
     /** {@code GET /organization/{id}}: the tenant by its id. */
     Response organization(Request r, String id) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.ORGANIZATION_PROPERTIES, "organization");
         return Response.json(200, t.read(() -> {
             if (!tenant.settings().id().equalsIgnoreCase(id)) {

@@ -80,6 +80,7 @@ final class UserRoutes {
     }
 
     Response user(Request r, String id) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.USER_PROPERTIES, "user");
         return Response.json(200, t.read(() -> {
             int u = t.user(id);
@@ -97,6 +98,7 @@ final class UserRoutes {
     }
 
     Response licenseDetails(Request r, String id) {
+        refuseUnsupported(r, SELECT_ONLY);
         List<String> select = GraphJson.select(r.query().get("$select"), GraphJson.LICENSE_DETAILS_PROPERTIES,
                 "licenseDetails");
         return Response.json(200, t.read(() -> {
@@ -287,7 +289,7 @@ final class UserRoutes {
                     d.accountEnabled = v.booleanValue();
                 }
                 case "usageLocation" -> {
-                    d.usageLocation = text(v, k);
+                    d.usageLocation = countryCode(v, k);
                     d.hasUsageLocation = true;
                 }
                 case "passwordProfile", "passwordPolicies", "@odata.type" -> {

@@ -47,7 +47,9 @@ class MalformedRequestTest {
         }
         String[] badUsers = {"{\"accountEnabled\":\"yes\"}", "{\"department\":5}", "{\"favouriteColour\":\"blue\"}",
                 "{\"proxyAddresses\":\"smtp:x@y\"}", "{\"usageLocation\":[\"NL\"]}", "{}",
-                "{\"onPremisesExtensionAttributes\":{\"extensionAttribute99\":\"x\"}}", "{\"businessPhones\":[1]}"};
+                "{\"onPremisesExtensionAttributes\":{\"extensionAttribute99\":\"x\"}}", "{\"businessPhones\":[1]}",
+                // not ISO 3166 alpha-2 codes: refused, as the snapshot and event readers refuse them
+                "{\"usageLocation\":\"XX\"}", "{\"usageLocation\":\"\"}", "{\"usageLocation\":\"NLD\"}"};
         for (String b : badUsers) {
             out.add(new Bad("PATCH", USER, "application/json", b, 400));
             out.add(new Bad("POST", "/v1.0/users", "application/json", b, 400));
@@ -77,11 +79,19 @@ class MalformedRequestTest {
             out.add(new Bad(m[0], m[1], "application/json", m[0].equals("GET") || m[0].equals("DELETE") ? null : "{}", 405));
         }
         String[] queries = {"/v1.0/users?$top=0", "/v1.0/users?$top=-5", "/v1.0/users?$top=abc", "/v1.0/users?$top=1000",
-                "/v1.0/users?$skiptoken=@@@", "/v1.0/users?$skiptoken=bm90LWEtdG9rZW4", "/v1.0/users?$filter=(((",
+                "/v1.0/users?$skiptoken=@@@", "/v1.0/users?$skiptoken=bm90LWEtdG9rZW4",
+                // a token with a negative index ("i:-5"), which this server never writes: a 400, not a 500
+                "/v1.0/users?$skiptoken=aTotNQ", "/v1.0/groups?$skiptoken=aTotNQ", USER + "/memberOf?$skiptoken=aTotNQ",
+                "/v1.0/groups/b0000000-0000-4000-8000-0000000000a1/members?$skiptoken=aTotNQ", "/v1.0/users?$filter=(((",
                 "/v1.0/users?$filter=displayName%20eq", "/v1.0/users?$filter=foo%20eq%201", "/v1.0/users?$select=bar",
                 "/v1.0/users?$count=maybe", "/v1.0/users?$count=true", "/v1.0/users?$orderby=displayName",
                 "/v1.0/users?$expand=manager", "/v1.0/groups?$filter=startswith(", "/v1.0/users?$filter=not%20accountEnabled%20eq%20true",
-                "/v1.0/subscribedSkus?$select=colour", "/v1.0/users?$search=%22a%22"};
+                "/v1.0/subscribedSkus?$select=colour", 
+                // options the entity routes and the $select-only collections do not take: refused, not ignored
+                "/v1.0/subscribedSkus?$filter=skuPartNumber%20eq%20'EMS'", "/v1.0/subscribedSkus?$top=1",
+                "/v1.0/organization?$filter=id%20eq%20'x'", USER + "?$filter=accountEnabled%20eq%20true",
+                USER + "/licenseDetails?$top=1", "/v1.0/groups/b0000000-0000-4000-8000-0000000000a1?$expand=members",
+                "/v1.0/users?$search=%22a%22"};
         for (String q : queries) {
             out.add(new Bad("GET", q, null, null, 400));
         }

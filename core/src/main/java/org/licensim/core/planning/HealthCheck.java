@@ -184,7 +184,11 @@ public record HealthCheck(double thresholdPercent, List<NearlyFull> products, Li
             int consumed = t < 0 ? 0 : s.consumed()[t];
             int seats = t < 0 ? 0 : s.capacity()[t];
             int after = Math.max(0, seats - c.totalLicenses());
-            long in = Math.floorDiv(c.nextLifecycle() - now, 86_400L);
+            // calendar days between the UTC dates, the date printed beside it: at 23:30 a date of tomorrow 00:00
+            // is "in 1 day", not "today", and noon of the day after a date is "1 day overdue", not "today"
+            long in = java.time.temporal.ChronoUnit.DAYS.between(
+                    java.time.LocalDate.ofInstant(java.time.Instant.ofEpochSecond(now), java.time.ZoneOffset.UTC),
+                    java.time.LocalDate.ofInstant(java.time.Instant.ofEpochSecond(c.nextLifecycle()), java.time.ZoneOffset.UTC));
             out.add(new Ending(c.id(), c.skuPartNumber(), t < 0 ? c.skuPartNumber() : subs.product(t).displayName(),
                     c.isTrial(), c.status(), c.nextStatus(), java.time.Instant.ofEpochSecond(c.nextLifecycle()).toString(),
                     in, c.totalLicenses(), consumed, seats, after, Math.max(0, consumed - after)));
