@@ -22,7 +22,6 @@ import java.util.Arrays;
 public final class BulkIndex {
     private final HeapStateStore store;
     private final int[] start;
-    private final int[] capacity;
     private final int[] count;
     private final byte[] seg;
     /** Segment number of worker 0's output (worker w's is {@code first + w + 1} in {@link #seg}). */
@@ -31,11 +30,9 @@ public final class BulkIndex {
     private final int users;
     private boolean done;
 
-    BulkIndex(HeapStateStore store, int[] start, int[] capacity, int[] count, byte[] seg, int first, int workers,
-              int users) {
+    BulkIndex(HeapStateStore store, int[] start, int[] count, byte[] seg, int first, int workers, int users) {
         this.store = store;
         this.start = start;
-        this.capacity = capacity;
         this.count = count;
         this.seg = seg;
         this.first = first;
@@ -53,11 +50,11 @@ public final class BulkIndex {
 
     /**
      * User {@code u}'s {@code n} entries start at int {@code offset} of the output of the worker
-     * whose id is {@code id}: its slot is exactly those entries.
+     * whose id is {@code id}: its slot is exactly those entries (the store keeps no size for it:
+     * a user in an adopted output has room for the entries it holds).
      */
     public void place(int u, int offset, int n, byte id) {
         start[u] = offset;
-        capacity[u] = n;
         count[u] = n;
         seg[u] = id;
     }
@@ -71,8 +68,6 @@ public final class BulkIndex {
      * {@link #adopt(int[][], int, int[], int[], long)}.
      */
     public void placeByReference(int u, int offset, int n, byte id) {
-        // no slot: capacity[u] is not read for a user stored by reference (the store's write
-        // clears it before anything else), so it is not written here
         start[u] = offset;
         count[u] = n;
         seg[u] = (byte) -id;
@@ -112,7 +107,6 @@ public final class BulkIndex {
     public void abandon() {
         finish();
         Arrays.fill(start, 0, users, 0);
-        Arrays.fill(capacity, 0, users, 0);
         Arrays.fill(count, 0, users, 0);
         Arrays.fill(seg, 0, users, (byte) 0);
     }
@@ -125,7 +119,7 @@ public final class BulkIndex {
     }
 
     /** Whether these are still the store's own index arrays (nothing grew them meanwhile). */
-    boolean over(int[] st, int[] cap, int[] cnt, byte[] sg) {
-        return st == start && cap == capacity && cnt == count && sg == seg;
+    boolean over(int[] st, int[] cnt, byte[] sg) {
+        return st == start && cnt == count && sg == seg;
     }
 }

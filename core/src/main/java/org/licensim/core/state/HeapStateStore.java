@@ -7,6 +7,9 @@ import java.util.Arrays;
  * (exactly as large as its first write, doubling when it outgrows it) and is rewritten in place
  * while the entries fit, so steady-state updates allocate nothing. A user that outgrows its
  * slot moves to the end; the slab is compacted when more than half of it is abandoned slots.
+ * A user in an adopted output ({@link #bulkLoad}, {@link BulkIndex}) has room there for the
+ * entries it holds: rewritten in place with as many or fewer, moved to the slab with more. Slot
+ * sizes are kept for slab users only, so a reconcile's index is three arrays, not four.
  *
  * <p>A reconcile may leave a user whose entries follow from its groups alone stored by
  * reference ({@link BulkIndex#placeByReference}): one int per entry, the group and whether its
@@ -25,6 +28,11 @@ public final class HeapStateStore implements StateStore {
     private int top;
     private long garbage;
     private int[] start = new int[1024];
+    /**
+     * Per user in the slab, its slot's size in entries (0 for every other user). It may be
+     * shorter than the other index arrays (a user past its end has no slab slot): a reconcile's
+     * bulk index does not allocate it ({@link #capacityOf}, {@link #setCapacity}).
+     */
     private int[] capacity = new int[1024];
     private int[] count = new int[1024];
     private int users;
@@ -79,16 +87,18 @@ public final class HeapStateStore implements StateStore {
             // stored by reference: no slot of entries to write over, it gets one as a new user would
             seg[u] = 0;
             start[u] = 0;
-            capacity[u] = 0;
+            setCapacity(u, 0);
         }
-        if (n > capacity[u]) {
+        // in an adopted output: room for the entries it holds now (its slot there was exactly its entries)
+        int room = seg[u] > 0 ? count[u] : capacityOf(u);
+        if (n > room) {
             if (seg[u] == 0) {
-                garbage += (long) capacity[u] * ENTRY_INTS;
+                garbage += (long) room * ENTRY_INTS;
             }
-            int cap = capacity[u] == 0 ? n : Math.max(n, capacity[u] * 2);
+            int cap = room == 0 ? n : Math.max(n, room * 2);
             ensureSlab(cap * ENTRY_INTS);
             start[u] = top;
-            capacity[u] = cap;
+            setCapacity(u, cap);
             seg[u] = 0;
             top += cap * ENTRY_INTS;
         }
@@ -114,12 +124,14 @@ public final class HeapStateStore implements StateStore {
         }
     }
 
-    /** Makes room for users [0, n) in the per-user index at once (before bulk loads of that many users). */
+    /**
+     * Makes room for users [0, n) in the per-user index at once (before bulk loads of that many
+     * users; a bulk load gives its users no slab slot, so the slot sizes are not grown).
+     */
     @Override
     public void prepareBulkLoad(int n) {
         if (n > start.length) {
             start = Arrays.copyOf(start, n);
-            capacity = Arrays.copyOf(capacity, n);
             count = Arrays.copyOf(count, n);
             seg = Arrays.copyOf(seg, n);
         }
@@ -145,7 +157,6 @@ public final class HeapStateStore implements StateStore {
                 grow(u + 1);
             }
             start[u] = index[3 * i + 1];
-            capacity[u] = index[3 * i + 2];
             count[u] = index[3 * i + 2];
             seg[u] = id;
         }
@@ -172,7 +183,6 @@ public final class HeapStateStore implements StateStore {
         }
         int[] highest = new int[data.length];
         int[] st = start;
-        int[] cap = capacity;
         int[] cnt = count;
         byte[] sg = seg;
         runAll.accept(w -> {
@@ -186,7 +196,6 @@ public final class HeapStateStore implements StateStore {
                             + " users prepared for");
                 }
                 st[u] = ix[3 * i + 1];
-                cap[u] = ix[3 * i + 2];
                 cnt[u] = ix[3 * i + 2];
                 sg[u] = id;
                 high = Math.max(high, u);
@@ -211,7 +220,7 @@ public final class HeapStateStore implements StateStore {
             return null;
         }
         prepareBulkLoad(n);
-        return new BulkIndex(this, start, capacity, count, seg, segments.length, workers, n);
+        return new BulkIndex(this, start, count, seg, segments.length, workers, n);
     }
 
     /**
@@ -221,7 +230,7 @@ public final class HeapStateStore implements StateStore {
      */
     void adopt(BulkIndex index, int[][] data, int first, int highest, int[] groupProduct, int[] groupMask,
                long references) {
-        if (segments.length != first || !index.over(start, capacity, count, seg)) {
+        if (segments.length != first || !index.over(start, count, seg)) {
             throw new IllegalStateException("the store was written while its bulk index was being filled");
         }
         if (references > 0) {
@@ -257,7 +266,7 @@ public final class HeapStateStore implements StateStore {
 
     /** Bytes held on the heap by the slab and the per-user index (for memory reports). */
     public long bytes() {
-        long b = 4L * slab.length + 13L * start.length;
+        long b = 4L * slab.length + 9L * start.length + 4L * capacity.length;
         for (int[] sgm : segments) {
             b += 4L * sgm.length;
         }
@@ -267,6 +276,22 @@ public final class HeapStateStore implements StateStore {
     @Override
     public void close() {
         // nothing to release: the heap is reclaimed by the garbage collector
+    }
+
+    /** User {@code u}'s slab slot size in entries (0: none). */
+    private int capacityOf(int u) {
+        return u < capacity.length ? capacity[u] : 0;
+    }
+
+    /** Sets user {@code u}'s slab slot size, growing the sizes to the index's length first if they stop short of it. */
+    private void setCapacity(int u, int entries) {
+        if (u >= capacity.length) {
+            if (entries == 0) {
+                return;
+            }
+            capacity = Arrays.copyOf(capacity, Math.max(u + 1, start.length));
+        }
+        capacity[u] = entries;
     }
 
     private void grow(int n) {
@@ -297,7 +322,7 @@ public final class HeapStateStore implements StateStore {
         int[] fresh = new int[slab.length];
         int at = 0;
         for (int u = 0; u < users; u++) {
-            int len = capacity[u] * ENTRY_INTS;
+            int len = capacityOf(u) * ENTRY_INTS;
             if (len > 0 && seg[u] == 0) {
                 System.arraycopy(slab, start[u], fresh, at, count[u] * ENTRY_INTS);
                 start[u] = at;

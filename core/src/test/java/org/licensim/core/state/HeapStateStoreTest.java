@@ -243,6 +243,36 @@ class HeapStateStoreTest {
     }
 
     @Test
+    @DisplayName("A reconcile's bulk index keeps no slot sizes (9 bytes per user, not 13); a placed user rewritten with fewer entries, then more, reads as written")
+    void bulkIndexWithoutSlotSizes() {
+        HeapStateStore s = new HeapStateStore();
+        int users = 100_000;
+        BulkIndex index = s.bulkIndex(users, 1);
+        int e = StateStore.ENTRY_INTS;
+        int[] data = new int[5 * e];
+        System.arraycopy(entries(3, 40), 0, data, 0, 3 * e);
+        index.place(7, 0, 3, index.id(0));
+        System.arraycopy(entries(2, 41), 0, data, 3 * e, 2 * e);
+        index.place(8, 3 * e, 2, index.id(0));
+        index.adopt(new int[][] {data}, 8);
+        assertTrue(s.bytes() < 10L * users, "the index of " + users + " users takes " + s.bytes() + " bytes");
+        int[] got = new int[8 * e];
+        s.write(7, entries(1, 50), 1);
+        assertEquals(1, s.read(7, got));
+        assertArrayEquals(entries(1, 50), Arrays.copyOf(got, e));
+        s.write(7, entries(3, 51), 3);
+        assertEquals(3, s.read(7, got));
+        assertArrayEquals(entries(3, 51), Arrays.copyOf(got, 3 * e));
+        assertEquals(2, s.read(8, got), "the next user in the same output is untouched");
+        assertArrayEquals(entries(2, 41), Arrays.copyOf(got, 2 * e));
+        s.write(8, entries(2, 52), 2);
+        assertEquals(2, s.read(8, got));
+        assertArrayEquals(entries(2, 52), Arrays.copyOf(got, 2 * e));
+        assertEquals(3, s.read(7, got));
+        assertArrayEquals(entries(3, 51), Arrays.copyOf(got, 3 * e));
+    }
+
+    @Test
     @DisplayName("A bulk index abandoned (the reconcile's guess failed) leaves the store empty, and a later bulk load reads as on a fresh store")
     void bulkIndexAbandoned() {
         HeapStateStore s = new HeapStateStore();

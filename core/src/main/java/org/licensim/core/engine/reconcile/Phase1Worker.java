@@ -51,7 +51,10 @@ final class Phase1Worker {
     private final boolean[] groupLimited;
     private final int[] refused;
     private final int[] refusedStamp;
+    /** Users with a refused demand, kept only where they wait for seats (autoReprocess, R18): null otherwise. */
     private final IntArrayList slowUsers;
+    /** Whether some user is deleted (else phase 1 does not look at each user's flags). */
+    private final boolean anyDeleted;
     /** Whether each user's seat checks are left in {@link #cutoff} (the rounds) instead of counted (the demand guess). */
     private final boolean record;
 
@@ -115,7 +118,8 @@ final class Phase1Worker {
         boolean count = cutoff != null && !record;
         this.refused = count ? new int[products] : null;
         this.refusedStamp = count ? new int[products] : null;
-        this.slowUsers = count ? new IntArrayList() : null;
+        this.slowUsers = count && r.tenant.settings().autoReprocess() ? new IntArrayList() : null;
+        this.anyDeleted = users.liveCount() != users.size();
         this.singles = groupsClean && !record && products <= 64;
         this.groupCutoff = new long[single.length];
         for (int g = 0; g < single.length; g++) {
@@ -140,7 +144,7 @@ final class Phase1Worker {
         return refused;
     }
 
-    /** Users with a refused demand (under cutoffs), for the waiting-seat index. */
+    /** Users with a refused demand (under cutoffs, with autoReprocess: null without), for the waiting-seat index. */
     IntArrayList slowUsers() {
         return slowUsers;
     }
@@ -184,7 +188,7 @@ final class Phase1Worker {
         int listed = 0;
         int highest = -1;
         for (int u = from; u < to; u++) {
-            if (users.isDeleted(u)) {
+            if (anyDeleted && users.isDeleted(u)) {
                 continue;
             }
             License[] ds = asg.directOf(u);
@@ -294,7 +298,7 @@ final class Phase1Worker {
                     any = true;
                 }
             }
-            if (any) {
+            if (any && slowUsers != null) {
                 slowUsers.add(u);
             }
         }
@@ -423,7 +427,9 @@ final class Phase1Worker {
                         countRefused(groupProducts[gs[gi]][0], seen);
                     }
                 }
-                slowUsers.add(u);
+                if (slowUsers != null) {
+                    slowUsers.add(u);
+                }
             }
         }
         return write(u, ds, gs, gn, need, failedDirect, failedGroup);
@@ -494,7 +500,9 @@ final class Phase1Worker {
             for (long b = refusedProducts; b != 0; b &= b - 1) {
                 refused[Long.numberOfTrailingZeros(b)]++;
             }
-            slowUsers.add(u);
+            if (slowUsers != null) {
+                slowUsers.add(u);
+            }
         }
         return n;
     }
