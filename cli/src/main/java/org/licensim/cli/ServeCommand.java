@@ -146,6 +146,12 @@ final class ServeCommand implements Callable<Integer> {
             err.printf("NOTE: listening on %s, not only on this machine: anyone who can reach it can read and change "
                     + "the simulated tenant%s.%n", bind, token == null ? " (no --token given)" : "");
         }
+        GraphServer.Reopened again = server.reopened();
+        if (again != null) {
+            err.printf("licensim serve: reopened %s: %,d change%s replayed from its event log, %,d group licence job%s "
+                    + "queued again%n", store, again.changes(), again.changes() == 1 ? "" : "s", again.groupJobs(),
+                    again.groupJobs() == 1 ? "" : "s");
+        }
         err.printf("licensim serve: %s (%,d users, %,d groups, %d products)%s%n", server.baseUrl(),
                 server.engine().tenant().users().liveCount(), server.engine().tenant().groups().size(),
                 server.engine().tenant().subscriptions().size(), store != null ? ", durable in " + store : "");

@@ -91,7 +91,8 @@ public final class GraphServer implements AutoCloseable {
                 Path snap = c.store.resolve("snapshot.json");
                 Path source = c.store.resolve("source.txt");
                 byte[] snapshot = c.snapshot;
-                if (Files.exists(snap)) {
+                boolean servedBefore = Files.exists(snap);
+                if (servedBefore) {
                     String was = Files.exists(source) ? Files.readString(source).trim() : "";
                     if (!was.equals(c.source)) {
                         throw new LicensimException(c.store + " was made from " + (was.isEmpty() ? "something else"
@@ -109,11 +110,13 @@ public final class GraphServer implements AutoCloseable {
                 }
                 Path log = c.store.resolve("events.jsonl");
                 LineFile.truncateToLastLine(log);
-                Engine engine = Tenancy.load(snapshot, snap.toString(), log);
-                return new Tenancy(engine, new Tenancy.EventLog(log, true), new GroupQueue(
+                Tenancy.Loaded loaded = Tenancy.load(snapshot, snap.toString(), log);
+                Tenancy t = new Tenancy(loaded.engine(), new Tenancy.EventLog(log, true), new GroupQueue(
                         c.store.resolve("group-queue.jsonl")), c.processingRate);
+                t.reopened = servedBefore ? new Reopened(loaded.replayed(), t.resumedGroupJobs) : null;
+                return t;
             }
-            Engine engine = Tenancy.load(c.snapshot, c.source, null);
+            Engine engine = Tenancy.load(c.snapshot, c.source, null).engine();
             return new Tenancy(engine, c.eventLog == null ? null : new Tenancy.EventLog(c.eventLog, false), null,
                     c.processingRate);
         } catch (IOException e) {
@@ -140,6 +143,19 @@ public final class GraphServer implements AutoCloseable {
     /** The engine being served (read it only between requests, e.g. in tests). */
     public Engine engine() {
         return tenancy.engine;
+    }
+
+    /**
+     * What a store that served before held when this server opened it: the changes of its event
+     * log replayed onto its starting snapshot, and the group licence jobs accepted then and not
+     * finished, queued again.
+     */
+    public record Reopened(long changes, int groupJobs) {
+    }
+
+    /** What the server took up again from its {@code --store} ({@link Reopened}); null for a new store or none. */
+    public Reopened reopened() {
+        return tenancy.reopened;
     }
 
     /** Group licence jobs accepted and not yet processed. */

@@ -65,6 +65,10 @@ public final class Tenancy implements AutoCloseable {
     private final LinkedBlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
     private final Thread committer;
     private final AtomicLong acceptedJobs = new AtomicLong();
+    /** Group jobs of an earlier run of the store, accepted and not finished then, queued again when it opened. */
+    final int resumedGroupJobs;
+    /** Set once by {@link GraphServer} before it listens: what a store that served before held (null: a new store, or none). */
+    GraphServer.Reopened reopened;
     private volatile boolean running = true;
     private volatile String broken;
 
@@ -139,6 +143,7 @@ public final class Tenancy implements AutoCloseable {
                 acceptedJobs.set(Math.max(acceptedJobs.get(), j.id()));
             }
         }
+        resumedGroupJobs = jobs.size();
         this.writer = new Thread(this::writerLoop, "licensim-writer");
         writer.setDaemon(true);
         this.committer = new Thread(this::committerLoop, "licensim-committer");
@@ -500,12 +505,16 @@ public final class Tenancy implements AutoCloseable {
 
     // ---- opening
 
+    /** A tenant loaded, with how many changes of its event log were replayed onto it. */
+    record Loaded(Engine engine, long replayed) {
+    }
+
     /**
      * The tenant of {@code snapshot} (JSON bytes), reconciled, with {@code events} replayed on it
      * (a store's log after a restart; may be null). A rejected event in the log is an error: the
      * log holds only events the engine accepted.
      */
-    static Engine load(byte[] snapshot, String name, Path events) throws IOException {
+    static Loaded load(byte[] snapshot, String name, Path events) throws IOException {
         Tenant t;
         try {
             t = SnapshotReader.withDefaults().read(new java.io.ByteArrayInputStream(snapshot), name);
@@ -513,11 +522,13 @@ public final class Tenancy implements AutoCloseable {
             throw new LicensimException("cannot read " + name + ": " + e.getMessage(), e);
         }
         Engine engine = Engine.builder(t).reconcile();
+        long replayed = 0;
         if (events != null && Files.exists(events)) {
             try (EventReader r = EventReader.open(events)) {
                 for (Event e = r.next(); e != null; e = r.next()) {
                     try {
                         engine.apply(e);
+                        replayed++;
                     } catch (Rejection x) {
                         throw new LicensimException(events + ":" + r.line() + ": " + x.getMessage()
                                 + " (the log holds only accepted events: was it made from another snapshot?)");
@@ -525,7 +536,7 @@ public final class Tenancy implements AutoCloseable {
                 }
             }
         }
-        return engine;
+        return new Loaded(engine, replayed);
     }
 
     /** The log of accepted events: JSON Lines, each batch appended whole, and with {@code durable} fsynced. */
