@@ -69,39 +69,27 @@ final class PackedIdIndex {
         long k0;
         long k1;
         int kind;
+        /** The characters of a String id being packed (a packed id has at most 36). */
+        final char[] chars = new char[36];
     }
 
-    /** Packs {@code id} into {@code p} (its kind NOT_PACKED when neither packing takes it). */
+    /**
+     * Packs {@code id} into {@code p} (its kind NOT_PACKED when neither packing takes it): its
+     * characters copied into the scratch and packed as {@link #pack(char[], int, int, Packed)} does.
+     */
     static void pack(String id, Packed p) {
         int n = id.length();
-        if (n == 36 && guid(id, p)) {
+        if (n > 15 && n != 36) { // neither packing takes this length
+            p.kind = NOT_PACKED;
+            p.k0 = 0;
+            p.k1 = 0;
             return;
         }
-        p.kind = NOT_PACKED;
-        p.k0 = 0;
-        p.k1 = 0;
-        if (n == 0 || n > 15) {
-            return;
-        }
-        long k0 = 0;
-        long k1 = (long) n << 56;
-        for (int i = 0; i < n; i++) {
-            int c = id.charAt(i);
-            if (c > 0xFF) {
-                return;
-            }
-            if (i < 8) {
-                k0 |= (long) c << (8 * i);
-            } else {
-                k1 |= (long) c << (8 * (i - 8));
-            }
-        }
-        p.k0 = k0;
-        p.k1 = k1;
-        p.kind = SHORT;
+        id.getChars(0, n, p.chars, 0);
+        pack(p.chars, 0, n, p);
     }
 
-    /** {@link #pack(String, Packed)} of the id {@code chars[start, start + n)}. */
+    /** Packs the id {@code chars[start, start + n)} into {@code p}. */
     static void pack(char[] chars, int start, int n, Packed p) {
         if (n == 36 && guid(chars, start, p)) {
             return;
@@ -143,35 +131,6 @@ final class PackedIdIndex {
 
     private static boolean dash(int i) {
         return i == 8 || i == 13 || i == 18 || i == 23;
-    }
-
-    private static boolean guid(String id, Packed p) {
-        long k0 = 0;
-        long k1 = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            int c = id.charAt(i);
-            if (dash(i)) {
-                if (c != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v = hex(c);
-            if (v < 0) {
-                return false;
-            }
-            if (digits < 16) {
-                k0 = k0 << 4 | v;
-            } else {
-                k1 = k1 << 4 | v;
-            }
-            digits++;
-        }
-        p.k0 = k0;
-        p.k1 = k1;
-        p.kind = GUID;
-        return true;
     }
 
     private static boolean guid(char[] chars, int start, Packed p) {
