@@ -175,6 +175,33 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("R18 whatif says who still waits for a seat while seats are free after the changes, and the change that gives it them")
+    void whatIfSaysWhoStillWaits() throws Exception {
+        // seats cut, a user enabled joins the EMS group and fails for want of a seat, seats bought back: still failed
+        String cut = "{\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":5}}";
+        String enable = "{\"type\":\"UserAttributesChanged\",\"userId\":\"a1b2c3d4-0007-4000-8000-000000000007\","
+                + "\"attributes\":{\"accountEnabled\":true}}";
+        String buy = "{\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":22}}";
+        Result t = run("whatif", "../examples/contoso-small.json", "--change", cut, "--change", enable, "--change", buy);
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("  still waiting: 1 user waits for Enterprise Mobility + Security E3 (EMS) while 13 seats "
+                + "are free after the changes: seats added do not reach sources that already failed (SPEC R18); add "
+                + "--change '{\"type\":\"Reprocess\",\"groupId\":\"All enabled users - EMS\"}'\n"), t.out());
+        JsonNode waiting = new ObjectMapper().readTree(run("whatif", "../examples/contoso-small.json", "--change", cut,
+                "--change", enable, "--change", buy, "--format", "json").out()).get("waitingWhileSeatsAreFree");
+        assertEquals(1, waiting.size(), waiting.toString());
+        assertEquals("EMS", waiting.get(0).get("sku").asText());
+        assertEquals(13, waiting.get(0).get("free").asInt());
+        // the change it names, added, leaves nobody waiting
+        Result reprocessed = run("whatif", "../examples/contoso-small.json", "--change", cut, "--change", enable, "--change",
+                buy, "--change", "{\"type\":\"Reprocess\",\"groupId\":\"All enabled users - EMS\"}");
+        assertEquals(0, reprocessed.code(), reprocessed.err());
+        assertFalse(reprocessed.out().contains("still waiting"), reprocessed.out());
+        assertTrue(reprocessed.out().contains("johanna.lorenz@contoso.com gains Enterprise Mobility + Security E3 (EMS)"),
+                reprocessed.out());
+    }
+
+    @Test
     @DisplayName("whatif takes a group by display name and a user by userPrincipalName, as people type them, and gives what the ids give")
     void whatIfByName() throws Exception {
         String byId = "{\"type\":\"MemberAdded\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a1\","
