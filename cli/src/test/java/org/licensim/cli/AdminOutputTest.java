@@ -175,6 +175,28 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("migrate counts of a thousand and more are written with separators, in its table and in what --apply says it wrote")
+    void migrateCountsReadable(@TempDir Path dir) throws Exception {
+        StringBuilder users = new StringBuilder();
+        StringBuilder direct = new StringBuilder();
+        for (int i = 0; i < 1_200; i++) {
+            String id = String.format("u%04d", i);
+            users.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"userPrincipalName\":\"").append(id)
+                    .append("@contoso.com\",\"accountEnabled\":true,\"usageLocation\":\"NL\"}");
+            direct.append(i == 0 ? "" : ",").append("{\"userId\":\"").append(id).append("\",\"skuId\":\"STANDARDPACK\"}");
+        }
+        Path t = dir.resolve("t.json");
+        Files.writeString(t, "{\"tenant\":{\"id\":\"t1\",\"countryLetterCode\":\"NL\"},\"subscribedSkus\":[{\"skuId\":"
+                + "\"STANDARDPACK\",\"prepaidUnits\":{\"enabled\":2000}}],\"users\":[" + users + "],\"groups\":[{\"id\":"
+                + "\"g1\",\"displayName\":\"Everyone\",\"securityEnabled\":true,\"members\":[\"u0000\"]}],\"assignments\":["
+                + direct + ",{\"groupId\":\"g1\",\"skuId\":\"STANDARDPACK\"}]}");
+        Result m = run("migrate", t.toString(), "--limit", "1", "--apply", dir.resolve("m.jsonl").toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains("  keep: 1,199\n"), m.out());
+        assertTrue(m.out().contains("    ... and 1,198 more\n"), m.out());
+    }
+
+    @Test
     @DisplayName("R18 whatif says who still waits for a seat while seats are free after the changes, and the change that gives it them")
     void whatIfSaysWhoStillWaits() throws Exception {
         // seats cut, a user enabled joins the EMS group and fails for want of a seat, seats bought back: still failed
