@@ -49,20 +49,20 @@ final class Apply {
                             }
                             w.flush();
                         });
-                        lines.add(String.format("wrote %s (%d events, licensim's feed)", f, events.size()));
+                        lines.add(String.format("wrote %s (%,d events, licensim's feed)", f, events.size()));
                     }
                     case "json" -> {
                         graph = graph != null ? graph : GraphRequests.of(before, events);
                         graph.writeBatch(f, group);
                         int n = graph.requests().size();
-                        lines.add(String.format("wrote %s (%d Graph %s in %d %s: POST each to https://graph.microsoft.com/v1.0/$batch in turn)",
+                        lines.add(String.format("wrote %s (%,d Graph %s in %,d %s: POST each to https://graph.microsoft.com/v1.0/$batch in turn)",
                                 f, n, n == 1 ? "request" : "requests", (n + GraphRequests.BATCH_LIMIT - 1) / GraphRequests.BATCH_LIMIT,
                                 n <= GraphRequests.BATCH_LIMIT ? "batch" : "batches"));
                     }
                     default -> {
                         graph = graph != null ? graph : GraphRequests.of(before, events);
                         graph.writePowerShell(f, title, group);
-                        lines.add(String.format("wrote %s (%d Microsoft.Graph cmdlets; try it with -WhatIf first)", f,
+                        lines.add(String.format("wrote %s (%,d Microsoft.Graph cmdlets; try it with -WhatIf first)", f,
                                 graph.requests().size()));
                     }
                 }

@@ -73,16 +73,16 @@ final class MigrateCommand implements Callable<Integer> {
     /** Users by userPrincipalName, at most --limit per list, and the order the changes go in. */
     private void table(PrintWriter o, Migration m, Names names) {
         o.printf("migration plan for %s%s%n", snapshot, policy == null ? "" : " under the policy in " + policy);
-        o.printf("  remove (inherited sources enable every plan): %d%n", m.remove().size());
+        o.printf("  remove (inherited sources enable every plan): %,d%n", m.remove().size());
         m.remove().stream().limit(limit).forEach(d -> o.printf("    %s, %s%n", names.user(d.user()),
                 names.productLabel(d.product())));
         more(o, m.remove().size());
-        o.printf("  keep: %d%n", m.keep().size());
+        o.printf("  keep: %,d%n", m.keep().size());
         m.keep().stream().limit(limit).forEach(d -> o.printf("    %s, %s: %s%s%n", names.user(d.user()),
                 names.productLabel(d.product()), d.reason(),
                 d.plansLost().isEmpty() ? "" : " (would lose " + names.plans(d.plansLost()) + ")"));
         more(o, m.keep().size());
-        o.printf("  order: %d policy events, then %d removals; checked on a copy: no user loses a plan or gains an error%n",
+        o.printf("  order: %,d policy events, then %,d removals; checked on a copy: no user loses a plan or gains an error%n",
                 m.policy().size(), m.remove().size());
     }
 
@@ -136,7 +136,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     private void more(PrintWriter o, int n) {
         if (n > limit) {
-            o.printf("    ... and %d more%n", n - limit);
+            o.printf("    ... and %,d more%n", n - limit);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.licensim.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 import org.licensim.simulator.capacity.CapacityPlan;
@@ -45,6 +46,15 @@ final class PlanAdvice {
         }
         if (!any) {
             o.println("  nothing to buy within the horizon");
+        }
+        for (Procurement.Waiting waiting : proc.waitingNow()) {
+            var w = waiting.product();
+            List<String> names = waiting.groupNames().stream().map(n -> "\"" + n + "\"").toList();
+            o.printf(Locale.ROOT, "  reprocess %s now: %,d %s for %s (%s) while %,d %s free (SPEC R18: a failed licence is "
+                    + "retried only when its user or group is reprocessed); the schedule counts them as served%n",
+                    names.isEmpty() ? "the users with the direct assignments" : (names.size() == 1 ? "group " : "groups ")
+                            + String.join(", ", names), w.users(), w.users() == 1 ? "user waits" : "users wait", w.name(),
+                    w.sku(), w.free(), w.free() == 1 ? "seat is" : "seats are");
         }
         for (Procurement.ProductAdvice a : proc.products()) {
             int extra = a.reclaimDisabled() + Math.max(0, a.reclaimInactive());

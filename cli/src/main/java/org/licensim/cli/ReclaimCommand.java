@@ -99,7 +99,7 @@ final class ReclaimCommand implements Callable<Integer> {
                 Apply.write(apply, t, changes, "licensim reclaim " + snapshot + ": " + rc.seats().size()
                         + " seats held by disabled or inactive accounts", say);
                 if (rc.unreachable() > 0) {
-                    say.printf("  %d seats come from dynamic groups too: no change in the files frees them (change the rule "
+                    say.printf("  %,d seats come from dynamic groups too: no change in the files frees them (change the rule "
                             + "or the users' attributes)%n", rc.unreachable());
                 }
             }

@@ -14,6 +14,7 @@ import org.licensim.core.event.Event;
 import org.licensim.core.graph.GraphRequests;
 import org.licensim.core.io.EventReader;
 import org.licensim.core.io.SnapshotReader;
+import org.licensim.core.planning.HealthCheck;
 import org.licensim.core.planning.WhatIf;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -103,7 +104,25 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         out.println("  seats (consumed before -> after, of capacity):");
         seats.print(out);
+        for (var wait : w.waitingAfter()) {
+            out.printf("  still waiting: %,d %s for %s while %,d %s free after the changes: seats added do not reach "
+                    + "sources that already failed (SPEC R18); add %s%n", wait.users(),
+                    wait.users() == 1 ? "user waits" : "users wait", names.productLabel(wait.sku()), wait.free(),
+                    wait.free() == 1 ? "seat is" : "seats are", reprocess(wait, names));
+        }
         out.println("nothing was changed (dry run)");
+    }
+
+    /** The change that would give the waiting users their seats, as the user would type it. */
+    private static String reprocess(HealthCheck.WaitingWhileFree wait, Names names) {
+        if (wait.groups().isEmpty()) {
+            return "a {\"type\":\"Reprocess\",\"userId\":...} change for each user with the direct assignment";
+        }
+        List<String> cs = new ArrayList<>();
+        for (String g : wait.groups()) {
+            cs.add("--change '{\"type\":\"Reprocess\",\"groupId\":" + JSON.valueToTree(names.groupName(g)) + "}'");
+        }
+        return String.join(" ", cs);
     }
 
     /**
@@ -125,6 +144,12 @@ final class WhatIfCommand implements Callable<Integer> {
         for (WhatIf.Seats s : w.seats()) {
             out.row("seats", null, null, null, null, s.product(), n.product(s.product()),
                     s.after() > s.capacity() ? "over capacity" : null, null, null, s.before(), s.after(), s.capacity());
+        }
+        for (var wait : w.waitingAfter()) {
+            out.row("waiting", null, null, String.join(";", wait.groups()), wait.groups().stream().map(n::groupName)
+                    .collect(java.util.stream.Collectors.joining(";")), wait.sku(), wait.name(),
+                    String.format(java.util.Locale.ROOT, "%d users wait while %d seats are free: reprocess (SPEC R18)",
+                            wait.users(), wait.free()), null, null, null, null, null);
         }
         return out;
     }
@@ -167,6 +192,7 @@ final class WhatIfCommand implements Callable<Integer> {
                     .put("before", s.before()).put("after", s.after()).put("capacity", s.capacity())
                     .put("overCapacity", s.after() > s.capacity());
         }
+        root.set("waitingWhileSeatsAreFree", JSON.valueToTree(w.waitingAfter()));
         return root;
     }
 

@@ -175,6 +175,87 @@ class AdminOutputTest {
     }
 
     @Test
+    @DisplayName("migrate counts of a thousand and more are written with separators, in its table and in what --apply says it wrote")
+    void migrateCountsReadable(@TempDir Path dir) throws Exception {
+        StringBuilder users = new StringBuilder();
+        StringBuilder direct = new StringBuilder();
+        for (int i = 0; i < 1_200; i++) {
+            String id = String.format("u%04d", i);
+            users.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"userPrincipalName\":\"").append(id)
+                    .append("@contoso.com\",\"accountEnabled\":true,\"usageLocation\":\"NL\"}");
+            direct.append(i == 0 ? "" : ",").append("{\"userId\":\"").append(id).append("\",\"skuId\":\"STANDARDPACK\"}");
+        }
+        Path t = dir.resolve("t.json");
+        Files.writeString(t, "{\"tenant\":{\"id\":\"t1\",\"countryLetterCode\":\"NL\"},\"subscribedSkus\":[{\"skuId\":"
+                + "\"STANDARDPACK\",\"prepaidUnits\":{\"enabled\":2000}}],\"users\":[" + users + "],\"groups\":[{\"id\":"
+                + "\"g1\",\"displayName\":\"Everyone\",\"securityEnabled\":true,\"members\":[\"u0000\"]}],\"assignments\":["
+                + direct + ",{\"groupId\":\"g1\",\"skuId\":\"STANDARDPACK\"}]}");
+        Result m = run("migrate", t.toString(), "--limit", "1", "--apply", dir.resolve("m.jsonl").toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains("  keep: 1,199\n"), m.out());
+        assertTrue(m.out().contains("    ... and 1,198 more\n"), m.out());
+    }
+
+    @Test
+    @DisplayName("R18 plan of a tenant whose users wait for a seat while seats are free says which group to reprocess now")
+    void planSaysReprocessFirst(@TempDir Path dir) throws Exception {
+        // seats cut, a user enabled joins the EMS group and fails for want of a seat, seats bought back: the user waits
+        Path events = dir.resolve("e.jsonl");
+        Files.writeString(events, String.join("\n",
+                "{\"seq\":1,\"time\":\"2026-01-05T09:00:00Z\",\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":5}}",
+                "{\"seq\":2,\"time\":\"2026-01-05T09:01:00Z\",\"type\":\"UserAttributesChanged\",\"userId\":"
+                        + "\"a1b2c3d4-0007-4000-8000-000000000007\",\"attributes\":{\"accountEnabled\":true}}",
+                "{\"seq\":3,\"time\":\"2026-01-05T09:02:00Z\",\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":22}}",
+                ""));
+        Path now = dir.resolve("now.json");
+        Result r = run("resolve", "../examples/contoso-small.json", "--events", events.toString(), "--out-snapshot", now.toString(),
+                "--quiet");
+        assertEquals(0, r.code(), r.err());
+        Path churn = dir.resolve("churn.json");
+        Files.writeString(churn, "{\"start\":\"2026-02-02\",\"days\":30,\"rates\":{\"hires\":\"0.1%\",\"leavers\":\"0.1%\"}}");
+        Result plan = run("plan", now.toString(), "--churn", churn.toString(), "--runs", "2", "--quiet", "--out",
+                dir.resolve("p").toString());
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("  reprocess group \"All enabled users - EMS\" now: 1 user waits for Enterprise Mobility "
+                + "+ Security E3 (EMS) while 13 seats are free (SPEC R18"), plan.out());
+        JsonNode waiting = new ObjectMapper().readTree(dir.resolve("p").resolve("plan.json").toFile()).findValue(
+                "waitingWhileSeatsAreFree");
+        assertEquals("All enabled users - EMS", waiting.get(0).get("groups").get(0).get("displayName").asText(), waiting.toString());
+        // the tenant as the example is, nobody waiting: no such line
+        Result clean = run("plan", "../examples/contoso-small.json", "--churn", churn.toString(), "--runs", "2", "--quiet",
+                "--out", dir.resolve("q").toString());
+        assertEquals(0, clean.code(), clean.err());
+        assertFalse(clean.out().contains("reprocess group"), clean.out());
+    }
+
+    @Test
+    @DisplayName("R18 whatif says who still waits for a seat while seats are free after the changes, and the change that gives it them")
+    void whatIfSaysWhoStillWaits() throws Exception {
+        // seats cut, a user enabled joins the EMS group and fails for want of a seat, seats bought back: still failed
+        String cut = "{\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":5}}";
+        String enable = "{\"type\":\"UserAttributesChanged\",\"userId\":\"a1b2c3d4-0007-4000-8000-000000000007\","
+                + "\"attributes\":{\"accountEnabled\":true}}";
+        String buy = "{\"type\":\"UnitsChanged\",\"skuId\":\"EMS\",\"prepaidUnits\":{\"enabled\":22}}";
+        Result t = run("whatif", "../examples/contoso-small.json", "--change", cut, "--change", enable, "--change", buy);
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("  still waiting: 1 user waits for Enterprise Mobility + Security E3 (EMS) while 13 seats "
+                + "are free after the changes: seats added do not reach sources that already failed (SPEC R18); add "
+                + "--change '{\"type\":\"Reprocess\",\"groupId\":\"All enabled users - EMS\"}'\n"), t.out());
+        JsonNode waiting = new ObjectMapper().readTree(run("whatif", "../examples/contoso-small.json", "--change", cut,
+                "--change", enable, "--change", buy, "--format", "json").out()).get("waitingWhileSeatsAreFree");
+        assertEquals(1, waiting.size(), waiting.toString());
+        assertEquals("EMS", waiting.get(0).get("sku").asText());
+        assertEquals(13, waiting.get(0).get("free").asInt());
+        // the change it names, added, leaves nobody waiting
+        Result reprocessed = run("whatif", "../examples/contoso-small.json", "--change", cut, "--change", enable, "--change",
+                buy, "--change", "{\"type\":\"Reprocess\",\"groupId\":\"All enabled users - EMS\"}");
+        assertEquals(0, reprocessed.code(), reprocessed.err());
+        assertFalse(reprocessed.out().contains("still waiting"), reprocessed.out());
+        assertTrue(reprocessed.out().contains("johanna.lorenz@contoso.com gains Enterprise Mobility + Security E3 (EMS)"),
+                reprocessed.out());
+    }
+
+    @Test
     @DisplayName("whatif takes a group by display name and a user by userPrincipalName, as people type them, and gives what the ids give")
     void whatIfByName() throws Exception {
         String byId = "{\"type\":\"MemberAdded\",\"groupId\":\"b0000000-0000-4000-8000-0000000000a1\","

@@ -10,6 +10,11 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 /** Collects problems while a reader goes on, so that one run reports all of them. */
 final class Problems {
     static final int LIMIT = 200;
+    /** A resolved-state file (tenantId, lastAppliedSeq, users' licence states) where a snapshot belongs. */
+    static final String NOT_A_SNAPSHOT = "this is a resolved-state file (what `licensim resolve --out` and "
+            + "`simulate --state` write), not a tenant snapshot: give the snapshot it was resolved from, or write the "
+            + "tenant with its resolved state as a snapshot with `licensim resolve SNAPSHOT [--events FEED] "
+            + "--out-snapshot FILE` (a simulation's snapshot and feed: `simulate --events`)";
     private final String file;
     private final List<Problem> list = new ArrayList<>();
     private int total;

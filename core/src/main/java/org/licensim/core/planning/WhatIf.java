@@ -19,10 +19,12 @@ import org.licensim.core.state.States;
  * the change (one or more events in the feed's format) is applied to one, and the two are
  * compared user by user: group memberships that change, products gained and lost, service
  * plans enabled and disabled on products kept, licences that change kind (inherited converted
- * to direct, SPEC R16a), sources newly in error, seats per product.
+ * to direct, SPEC R16a), sources newly in error, seats per product; and, after the change, the
+ * products whose users wait for a seat while seats are free (SPEC R18: a reprocess frees them).
  */
 public record WhatIf(List<Event> changes, List<Membership> memberships, List<Change> gained, List<Change> lost,
-                     List<Change> plansChanged, List<Change> kindChanged, List<Change> newErrors, List<Seats> seats) {
+                     List<Change> plansChanged, List<Change> kindChanged, List<Change> newErrors, List<Seats> seats,
+                     List<HealthCheck.WaitingWhileFree> waitingAfter) {
 
     /** A user joining or leaving a group. */
     public record Membership(String group, String user, boolean joins) {
@@ -128,7 +130,9 @@ public record WhatIf(List<Event> changes, List<Membership> memberships, List<Cha
             seats.add(new Seats(after.subscriptions().product(t).skuPartNumber(), a.consumed(t), b.consumed(t),
                     after.subscriptions().units(t).capacity()));
         }
-        return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, kinds, errors, seats);
+        // SPEC R18: seats bought do not reach sources that already failed; say who still waits after the changes
+        List<HealthCheck.WaitingWhileFree> waiting = HealthCheck.waitingWhileFree(b, org.licensim.core.engine.Summary.of(b));
+        return new WhatIf(List.copyOf(changes), memberships, gained, lost, plans, kinds, errors, seats, waiting);
     }
 
     /** A tenant resolved from scratch on the heap (its rules applied), the way every planner starts. */

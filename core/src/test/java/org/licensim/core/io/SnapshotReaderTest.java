@@ -213,6 +213,19 @@ class SnapshotReaderTest {
     }
 
     @Test
+    @DisplayName("a resolved-state file given where a snapshot belongs is named as such in one problem, not as every field it lacks")
+    void stateFileInsteadOfSnapshot() throws Exception {
+        Path state = dir.resolve("state.json");
+        StateWriter.write(org.licensim.core.engine.Engine.builder(reader.read(EXAMPLE)).reconcile(), state);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> reader.read(state));
+        assertEquals(1, e.total(), e.getMessage());
+        Problem p = e.problems().get(0);
+        assertEquals("$.tenantId", p.path());
+        assertTrue(p.message().startsWith("this is a resolved-state file"), p.message());
+        assertTrue(p.message().contains("--out-snapshot"), p.message());
+    }
+
+    @Test
     @DisplayName("every problem of a file is reported in one run, not just the first")
     void allProblems() throws Exception {
         InvalidInputException e = invalid("{" + TENANT + ", \"subscribedSkus\": [{\"skuId\": \"NOPE\"}, {\"skuId\": "

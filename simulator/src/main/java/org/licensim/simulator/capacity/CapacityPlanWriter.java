@@ -263,6 +263,19 @@ public final class CapacityPlanWriter {
                 x.put("shortFrom", r.shortFrom().toString());
             }
         }
+        if (!p.waitingNow().isEmpty()) { // only plans of a tenant whose users wait while seats are free
+            ArrayNode ws = o.putArray("waitingWhileSeatsAreFree");
+            for (Procurement.Waiting w : p.waitingNow()) {
+                ObjectNode x = ws.addObject();
+                x.put("sku", w.product().sku());
+                x.put("users", w.product().users());
+                x.put("free", w.product().free());
+                ArrayNode gs = x.putArray("groups");
+                for (int i = 0; i < w.groupNames().size(); i++) {
+                    gs.addObject().put("id", w.product().groups().get(i)).put("displayName", w.groupNames().get(i));
+                }
+            }
+        }
     }
 
     private static void purchases(ArrayNode a, java.util.List<Procurement.Purchase> ps) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.licensim.core.engine.Engine;
+import org.licensim.core.engine.Summary;
+import org.licensim.core.planning.HealthCheck;
 import org.licensim.core.state.StateStore;
 import org.licensim.core.state.States;
 import org.licensim.core.state.UserEntries;
@@ -26,7 +28,21 @@ import org.licensim.simulator.scenario.TenantBase;
  * first day it is needed keeps waiting demand at zero at that percentile on every day.
  */
 public record Procurement(int leadTimeDays, String period, Prices prices, int inactiveDays, boolean signInKnown,
-                          List<ProductAdvice> products, List<Renewal> renewals) {
+                          List<ProductAdvice> products, List<Renewal> renewals, List<Waiting> waitingNow) {
+
+    /**
+     * Without {@code waitingNow}: the products whose users wait on day 0 for a seat while seats are
+     * free (SPEC R18: their sources failed and are retried only by a reprocess; the runs count them
+     * as demand, so the schedule assumes they are reprocessed).
+     */
+    public Procurement(int leadTimeDays, String period, Prices prices, int inactiveDays, boolean signInKnown,
+                       List<ProductAdvice> products, List<Renewal> renewals) {
+        this(leadTimeDays, period, prices, inactiveDays, signInKnown, products, renewals, List.of());
+    }
+
+    /** Users waiting on day 0 for a product while seats of it are free, and the groups to reprocess by display name. */
+    public record Waiting(HealthCheck.WaitingWhileFree product, List<String> groupNames) {
+    }
 
     /** Seats to have by {@code neededBy} (ordered by {@code orderBy}); {@code late} when orderBy is before day 0. */
     public record Purchase(String period, int units, LocalDate neededBy, LocalDate orderBy, boolean late, Double cost) {
@@ -81,7 +97,8 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
         }
         Scenario s = plan.scenario();
         List<CapacityPlanner.Run> rs = plan.runResults();
-        int[][] reclaim = s.base() == null ? null : reclaimable(s, inactiveDays);
+        Engine dayZero = s.base() == null ? null : Engine.builder(s.base().freshTenant()).reconcile();
+        int[][] reclaim = dayZero == null ? null : reclaimable(s, dayZero, inactiveDays);
         boolean signIn = reclaim != null && reclaim[2][0] == 1;
         List<ProductAdvice> out = new ArrayList<>();
         for (int t = 0; t < plan.products().size(); t++) {
@@ -103,7 +120,8 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
                     price == null || pp.runsShort() > 0 ? null : pp.releasable() * price * 12,
                     bringForward(s, pp.sku(), runway(required, rs.get(0).day()), plan.horizon(), leadTimeDays)));
         }
-        return new Procurement(leadTimeDays, period, prices, inactiveDays, signIn, List.copyOf(out), renewals(plan));
+        return new Procurement(leadTimeDays, period, prices, inactiveDays, signIn, List.copyOf(out), renewals(plan),
+                dayZero == null ? List.of() : waiting(dayZero));
     }
 
     /**
@@ -233,13 +251,21 @@ public record Procurement(int leadTimeDays, String period, Prices prices, int in
                 : date.toString().substring(0, 7);
     }
 
+    private static List<Waiting> waiting(Engine dayZero) {
+        var groups = dayZero.tenant().groups();
+        List<Waiting> out = new ArrayList<>();
+        for (HealthCheck.WaitingWhileFree w : HealthCheck.waitingWhileFree(dayZero, Summary.of(dayZero))) {
+            out.add(new Waiting(w, w.groups().stream().map(id -> groups.nameOf(groups.indexOf(id))).toList()));
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * Seats held on day 0, per product: [0] by disabled accounts, [1] by enabled users whose last
      * sign-in is more than {@code inactiveDays} before day 0; [2][0] is 1 when the snapshot has
      * sign-in activity at all.
      */
-    static int[][] reclaimable(Scenario s, int inactiveDays) {
-        Engine engine = Engine.builder(s.base().freshTenant()).reconcile();
+    static int[][] reclaimable(Scenario s, Engine engine, int inactiveDays) {
         var users = engine.tenant().users();
         var subs = engine.tenant().subscriptions();
         int np = s.products().size();
