@@ -40,6 +40,12 @@ final class Failures {
             return "a file is not valid UTF-8 text (" + io.getClass().getSimpleName() + "); licensim reads JSON and "
                     + "JSON Lines as UTF-8: re-save the file as UTF-8";
         }
+        if (io instanceof java.nio.file.FileAlreadyExistsException f) {
+            // what Files.createDirectories says when a part of the path is a file: a results folder named after a file
+            boolean file = f.getFile() != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(f.getFile()));
+            return f.getFile() + ": " + (file ? "is a file, where a directory was expected (an --out that names a "
+                    + "folder of results): give a directory, new or existing" : "already exists");
+        }
         if (io instanceof FileSystemException f) {
             return f.getFile() + ": " + (f.getReason() == null ? "file system error" : f.getReason());
         }

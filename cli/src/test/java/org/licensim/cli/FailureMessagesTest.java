@@ -203,4 +203,17 @@ class FailureMessagesTest {
             assertFalse(r.err().contains("java.time"), r.err());
         }
     }
+
+    @Test
+    @DisplayName("an --out folder of results that names an existing file is said as such, not as a file system error")
+    void outFolderThatIsAFile(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("plan.json");
+        Files.writeString(file, "{}");
+        Path churn = tmp.resolve("churn.json");
+        Files.writeString(churn, "{\"start\":\"2026-02-02\",\"days\":10,\"rates\":{\"hires\":\"0.1%\"}}");
+        Result r = run("plan", EXAMPLE, "--churn", churn.toString(), "--runs", "2", "--quiet", "--out", file.toString());
+        fails(r, file + ": is a file, where a directory was expected", "give a directory");
+        assertFalse(r.err().contains("file system error"), r.err());
+        assertEquals("{}", Files.readString(file), "the file is left as it was");
+    }
 }
