@@ -41,6 +41,7 @@ class SeatStrategyTest {
     @DisplayName("R11 R13 R15 R16 where conflicts, usage locations and proxy collisions refuse demands, the cutoffs of the R11 pass over the members settle every tenant of one-product groups and equal the R11 pass")
     void sequentialCutoffsSettleWhereRulesRefuse() {
         Map<ReconcilePath, Integer> paths = new TreeMap<>();
+        int byReference = 0;
         for (int n = 0; n < 16; n++) {
             long seed = (n + 1) * 6_700_417L;
             DifferentialTest.Scenario s = rulesRefuse(seed);
@@ -50,6 +51,8 @@ class SeatStrategyTest {
             assertNull(DifferentialTest.Scenario.compareById(fast, inOrder, "rules refuse, seed " + seed));
             // a cutoff the walk got wrong (a conflict, a location or a collision ignored) is no fixed point: the rounds would settle
             assertEquals(ReconcilePath.SEQUENTIAL_CUTOFFS, fast.reconcilePath(), "seed " + seed);
+            // the users no rule but seats can refuse take phase 1's lean path, stored by reference
+            byReference += ((HeapStateStore) fast.store()).storedByReference() > 0 ? 1 : 0;
             if (n % 4 == 0) {
                 Tenant forModel = s.load();
                 new RuleMembership().applyTo(forModel);
@@ -59,6 +62,7 @@ class SeatStrategyTest {
             }
         }
         System.out.println("SeatStrategyTest rules refuse: reconcile paths " + paths);
+        assertEquals(16, byReference, "every tenant stores its plain users by reference");
     }
 
     /**

@@ -54,20 +54,22 @@ final class DemandCutoffs implements SeatStrategy {
         if (refusable(r, limited)) {
             // the cutoffs of the R11 pass itself, where the walk over the members can find them
             SequentialCutoffs exact = SequentialCutoffs.of(r, sizes.members);
-            if (exact != null && underCutoffs(r, exact.limited, exact.cutoff, sizes.entries)) {
+            if (exact != null && underCutoffs(r, exact.limited, exact.cutoff, sizes.entries, exact.special)) {
                 return ReconcilePath.SEQUENTIAL_CUTOFFS;
             }
             return CutoffRounds.fromGuess(r, limited, cutoff, sizes.entries.clone());
         }
-        return underCutoffs(r, limited, cutoff, sizes.entries) ? ReconcilePath.DEMAND_CUTOFFS : null;
+        return underCutoffs(r, limited, cutoff, sizes.entries, null) ? ReconcilePath.DEMAND_CUTOFFS : null;
     }
 
     /**
      * Phase 1 once under {@code cutoff}, not recording; stores the result and returns true when
      * it is a fixed point (no product over its seats, every short product full or with nobody
-     * refused), else stores nothing.
+     * refused), else stores nothing. {@code special}: the users phase 1's lean path must not
+     * take where some group can be refused by a rule (null: only {@link GroupTables#groupsClean}
+     * lets it take any).
      */
-    private static boolean underCutoffs(Reconciler r, boolean[] limited, long[] cutoff, long[] entries) {
+    private static boolean underCutoffs(Reconciler r, boolean[] limited, long[] cutoff, long[] entries, long[] special) {
         int products = r.products();
         int[] capacity = r.capacity;
         int[][] groupProducts = r.tables.products;
@@ -84,7 +86,7 @@ final class DemandCutoffs implements SeatStrategy {
         BulkIndex placed = r.store().bulkIndex(r.users(), r.threads);
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, cutoff);
-            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, false);
+            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, special);
             if (placed != null) {
                 workers[w].placeInto(placed, w);
             }
