@@ -51,19 +51,20 @@ final class SequentialCutoffs {
     final long[] cutoff;
 
     private final RulePlans rules;
-    private final Users users;
-    private final long[] collides;
+    /** Per rule bit, the bits it conflicts with ({@link #conflictsOf(RulePlans)}). */
+    private final long[] conflictsOf;
     /** Per word of {@link #special}, how many special users come before it: a special user's index is its rank. */
     private final int[] before;
     /** Per special user (by rank): the products it holds and the rule bits of the units granted to it. */
     private final long[] held;
     private final long[] granted;
+    /** Per special user (by rank): the rule bits no unit of it may have, for its usage location (R15) and a shared proxy address (R16). */
+    private final long[] blocked;
 
-    private SequentialCutoffs(Reconciler r, long[] special) {
+    private SequentialCutoffs(Reconciler r, long[] special, long[] conflictsOf) {
         this.special = special;
         this.rules = r.rules;
-        this.users = r.tenant.users();
-        this.collides = users.proxyCollisions();
+        this.conflictsOf = conflictsOf;
         int products = r.products();
         limited = new boolean[products];
         cutoff = new long[products];
@@ -74,6 +75,46 @@ final class SequentialCutoffs {
         }
         held = new long[before[special.length]];
         granted = new long[before[special.length]];
+        blocked = new long[before[special.length]];
+        Users users = r.tenant.users();
+        long[] collides = users.proxyCollisions();
+        long unique = rules.uniqueness();
+        IntStream.range(0, special.length).parallel().forEach(w -> {
+            int i = before[w];
+            for (long b = special[w]; b != 0; b &= b - 1) {
+                int u = w << 6 | Long.numberOfTrailingZeros(b);
+                blocked[i++] = rules.prohibitedAt(users.usageLocationCode(u))
+                        | ((collides[u >>> 6] & (1L << u)) != 0 ? unique : 0);
+            }
+        });
+    }
+
+    /**
+     * Per rule bit, the bits whose plans conflict with its plan (all bits for a plan that
+     * conflicts with itself): a unit with rule bits {@code rule} conflicts with plans granted
+     * before it ({@code granted}) iff {@code (conflictMask(rule) & (rule | granted)) != 0}, as
+     * {@link RulePlans#conflicts} decides (R13: conflicts are between two plans).
+     */
+    static long[] conflictsOf(RulePlans rules) {
+        long[] of = new long[64];
+        for (int b = 0; b < 64; b++) {
+            if (!rules.conflicts(1L << b, -1L)) {
+                continue;
+            }
+            for (int c = 0; c < 64; c++) {
+                of[b] |= rules.conflicts(1L << b, 1L << c) ? 1L << c : 0;
+            }
+        }
+        return of;
+    }
+
+    /** The bits conflicting with any of {@code rule}'s. */
+    static long conflictMask(long[] conflictsOf, long rule) {
+        long m = 0;
+        for (long rest = rule; rest != 0; rest &= rest - 1) {
+            m |= conflictsOf[Long.numberOfTrailingZeros(rest)];
+        }
+        return m;
     }
 
     /**
@@ -115,7 +156,8 @@ final class SequentialCutoffs {
         if (directs == null) {
             return null;
         }
-        SequentialCutoffs s = new SequentialCutoffs(r, special(r));
+        long[] conflictsOf = conflictsOf(r.rules);
+        SequentialCutoffs s = new SequentialCutoffs(r, special(r, conflictsOf), conflictsOf);
         s.walk(r, canRunOut, shortOf, directs);
         return s;
     }
@@ -167,7 +209,7 @@ final class SequentialCutoffs {
      * a plan the tenant assigns (R15) and users with a shared proxy address where a uniqueness
      * plan is assigned (R16).
      */
-    private static long[] special(Reconciler r) {
+    private static long[] special(Reconciler r, long[] conflictsOf) {
         RulePlans rules = r.rules;
         Users users = r.tenant.users();
         Groups groups = r.tenant.groups();
@@ -186,25 +228,39 @@ final class SequentialCutoffs {
                 all |= rules.ruleMask(l.enabled());
             }
         }
+        // R13 by class: groups whose plans with a conflict are the same conflict alike, so the
+        // members of each class are joined once and the classes compared pairwise
+        long conflicting = 0;
+        for (long c : conflictsOf) {
+            conflicting |= c;
+        }
+        java.util.Map<Long, RoaringBitmap> classes = new java.util.LinkedHashMap<>();
         for (int g = 0; g < groupRule.length; g++) {
             if (groupProducts[g].length == 0) {
                 continue;
             }
             RoaringBitmap m = groups.userMembers(g);
-            if (rules.conflicts(groupRule[g], 0) || rules.unmet(groupRule[g]) != 0) {
+            if (rules.unmet(groupRule[g]) != 0) {
                 m.forEach((int u) -> bits[u >>> 6] |= 1L << u);
+            }
+            long key = groupRule[g] & conflicting;
+            if (key != 0) {
+                classes.computeIfAbsent(key, k -> new RoaringBitmap()).or(m);
+            }
+        }
+        Long[] keys = classes.keySet().toArray(new Long[0]);
+        for (int a = 0; a < keys.length; a++) {
+            long ka = keys[a];
+            long ma = conflictMask(conflictsOf, ka);
+            if ((ma & ka) != 0) {
+                classes.get(ka).forEach((int u) -> bits[u >>> 6] |= 1L << u);
                 continue;
             }
-            RoaringBitmap other = null;
-            for (int h = g + 1; h < groupRule.length; h++) {
-                if (groupProducts[h].length > 0 && (rules.conflicts(groupRule[g], groupRule[h])
-                        || rules.conflicts(groupRule[h], groupRule[g]))) {
-                    other = other == null ? groups.userMembers(h).clone() : other;
-                    other.or(groups.userMembers(h));
+            for (int b = a + 1; b < keys.length; b++) {
+                long kb = keys[b];
+                if ((ma & kb) != 0 || (conflictMask(conflictsOf, kb) & ka) != 0) {
+                    RoaringBitmap.and(classes.get(ka), classes.get(kb)).forEach((int u) -> bits[u >>> 6] |= 1L << u);
                 }
-            }
-            if (other != null) {
-                RoaringBitmap.and(m, other).forEach((int u) -> bits[u >>> 6] |= 1L << u);
             }
         }
         int locations = users.usageLocation().dictionary().size();
@@ -242,19 +298,14 @@ final class SequentialCutoffs {
     }
 
     /**
-     * What a unit of special user {@code u} (index {@code i}) with rule bits {@code rule} comes
-     * to before any seat check, as {@link FreshUser} decides it: refused by its usage location,
-     * a shared proxy address or a conflict with the plans granted before it; granted when it
+     * What a unit of special user {@code i} (its index) with rule bits {@code rule} (whose plans
+     * conflict with {@code conflicts}) comes to before any seat check, as {@link FreshUser}
+     * decides it: refused by its usage location, a shared proxy address or a conflict with the
+     * plans granted before it; granted when it
      * checks no seat that can run out ({@code t} none, or held already); else it checks t's.
      */
-    private int unit(int i, int u, long rule, int t) {
-        if ((rule & rules.prohibitedAt(users.usageLocationCode(u))) != 0) {
-            return REFUSED;
-        }
-        if ((rule & rules.uniqueness()) != 0 && (collides[u >>> 6] & (1L << u)) != 0) {
-            return REFUSED;
-        }
-        if (rules.conflicts(rule, granted[i])) {
+    private int unit(int i, long rule, long conflicts, int t) {
+        if ((rule & blocked[i]) != 0 || (conflicts & (rule | granted[i])) != 0) {
             return REFUSED;
         }
         return t < 0 || (held[i] & (1L << t)) != 0 ? GRANTED : CHECKS;
@@ -280,7 +331,7 @@ final class SequentialCutoffs {
             int t = l.product();
             int s = rank(u);
             long rule = rules.ruleMask(l.enabled());
-            int o = unit(s, u, rule, canRunOut[t] ? t : -1);
+            int o = unit(s, rule, conflictMask(conflictsOf, rule), canRunOut[t] ? t : -1);
             if (o == CHECKS) {
                 if (cutoff[t] == NONE && left[t] > 0) {
                     left[t]--;
@@ -310,13 +361,14 @@ final class SequentialCutoffs {
                 bits |= 1L << t;
             }
             long rule = groupRule[g];
+            long conflicts = conflictMask(conflictsOf, rule);
             int t = shortOf[g];
             RoaringBitmap m = groups.userMembers(g);
             checks.clear();
             for (PeekableIntIterator it = RoaringBitmap.and(m, specials).getIntIterator(); it.hasNext(); ) {
                 int u = it.next();
                 int s = rank(u);
-                int o = unit(s, u, rule, t);
+                int o = unit(s, rule, conflicts, t);
                 if (o == GRANTED) {
                     grant(s, rule, bits);
                 } else if (o == CHECKS) {
