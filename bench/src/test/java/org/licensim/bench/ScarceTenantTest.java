@@ -22,8 +22,8 @@ class ScarceTenantTest {
         EngineResolver r = new EngineResolver(t);
         r.resolve();
         Engine e = r.engine();
-        // then it settles by cutoff rounds from the cutoffs of demand, on the workers, not by one R11 pass
-        assertEquals(org.licensim.core.engine.reconcile.ReconcilePath.DEMAND_ROUNDS, e.reconcilePath());
+        // then it settles by the cutoffs of the R11 pass over the members, phase 1 on the workers once
+        assertEquals(org.licensim.core.engine.reconcile.ReconcilePath.SEQUENTIAL_CUTOFFS, e.reconcilePath());
         // and every product's seats are all taken and some demand of each waits (R10)
         int products = tenant.subscriptions().size();
         assertEquals(Scarce.PRODUCTS.size(), products);

@@ -128,7 +128,7 @@ class DifferentialTest {
             APPLIED.forEach((k, v) -> assertTrue(v[0] >= (k.endsWith(")") ? 50 : 200), k + " applied only " + v[0]
                     + " times\n" + cov));
             for (ReconcilePath path : List.of(ReconcilePath.PARALLEL, ReconcilePath.DEMAND_CUTOFFS,
-                    ReconcilePath.DEMAND_ROUNDS, ReconcilePath.CUTOFF_ROUNDS, ReconcilePath.CONTENDED_REPLAY,
+                    ReconcilePath.DEMAND_ROUNDS, ReconcilePath.SEQUENTIAL_CUTOFFS, ReconcilePath.CUTOFF_ROUNDS, ReconcilePath.CONTENDED_REPLAY,
                     ReconcilePath.IN_ORDER)) {
                 var n = RECONCILE_PATHS.get(path);
                 assertTrue(n != null && n.get() >= 20, "every reconcile path must be compared with the model, "

@@ -33,6 +33,100 @@ class SeatStrategyTest {
         assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_CUTOFFS, 0) >= 8, "the guess must be taken on most tenants: " + paths);
         assertTrue(paths.getOrDefault(ReconcilePath.DEMAND_ROUNDS, 0) >= 3, "where other refusals make the guess wrong, "
                 + "the rounds from it must settle on some tenants: " + paths);
+        assertTrue(paths.getOrDefault(ReconcilePath.SEQUENTIAL_CUTOFFS, 0) >= 3, "where they can, the cutoffs of the "
+                + "R11 pass over the members must settle some of those: " + paths);
+    }
+
+    @Test
+    @DisplayName("R11 R13 R15 R16 where conflicts, usage locations and proxy collisions refuse demands, the cutoffs of the R11 pass over the members settle every tenant of one-product groups and equal the R11 pass")
+    void sequentialCutoffsSettleWhereRulesRefuse() {
+        Map<ReconcilePath, Integer> paths = new TreeMap<>();
+        int byReference = 0;
+        for (int n = 0; n < 16; n++) {
+            long seed = (n + 1) * 6_700_417L;
+            DifferentialTest.Scenario s = rulesRefuse(seed);
+            Engine fast = engine(s.load(), ShortSeats.DEMAND);
+            Engine inOrder = engine(s.load(), ShortSeats.IN_ORDER);
+            paths.merge(fast.reconcilePath(), 1, Integer::sum);
+            assertNull(DifferentialTest.Scenario.compareById(fast, inOrder, "rules refuse, seed " + seed));
+            // a cutoff the walk got wrong (a conflict, a location or a collision ignored) is no fixed point: the rounds would settle
+            assertEquals(ReconcilePath.SEQUENTIAL_CUTOFFS, fast.reconcilePath(), "seed " + seed);
+            // the users no rule but seats can refuse take phase 1's lean path, stored by reference
+            byReference += ((HeapStateStore) fast.store()).storedByReference() > 0 ? 1 : 0;
+            if (n % 4 == 0) {
+                Tenant forModel = s.load();
+                new RuleMembership().applyTo(forModel);
+                ReferenceModel model = new ReferenceModel(forModel);
+                model.reconcile();
+                assertNull(DifferentialTest.Scenario.compare(fast, model, "rules refuse, seed " + seed, null));
+            }
+        }
+        System.out.println("SeatStrategyTest rules refuse: reconcile paths " + paths);
+        assertEquals(16, byReference, "every tenant stores its plain users by reference");
+    }
+
+    /**
+     * A tenant where rules other than seats refuse group demands, every group licensing one
+     * product or none: Office 365 E1 beside Office 365 E3 and Microsoft 365 E3 (their plans
+     * conflict, R13), the calling plan with users in India (prohibited there, R15), proxy
+     * addresses shared by a few users (R16, Exchange plans), a few direct licences; seats short.
+     */
+    static DifferentialTest.Scenario rulesRefuse(long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        String[] products = {"STANDARDPACK", "ENTERPRISEPACK", "SPE_E3", "EMS", "MCOPSTN1"};
+        int users = 1_000 + rnd.nextInt(2_000);
+        int groups = 8 + rnd.nextInt(20);
+        StringBuilder sb = new StringBuilder("{\"evaluatedAt\": \"2026-01-01T00:00:00Z\", \"tenant\": {\"id\": \"t\", "
+                + "\"countryLetterCode\": \"US\", \"autoReprocess\": " + rnd.nextBoolean() + "}, \"subscribedSkus\": [");
+        for (int p = 0; p < products.length; p++) {
+            int seats = users * (15 + rnd.nextInt(90)) / 100;
+            sb.append(p > 0 ? "," : "").append("{\"skuPartNumber\": \"").append(products[p])
+                    .append("\", \"prepaidUnits\": {\"enabled\": ").append(seats).append("}}");
+        }
+        sb.append("], \"users\": [");
+        boolean[] located = new boolean[users];
+        for (int u = 0; u < users; u++) {
+            String c = new String[] {"US", "US", "IN", null}[rnd.nextInt(4)];
+            located[u] = c != null;
+            sb.append(u > 0 ? "," : "").append("{\"id\": \"u").append(u).append("\", \"usageLocation\": ")
+                    .append(c == null ? "null" : "\"" + c + "\"").append(", \"proxyAddresses\": [\"SMTP:u").append(u)
+                    .append("@x.example\"").append(u % 50 < 2 ? ", \"smtp:shared" + u / 50 + "@x.example\"" : "")
+                    .append("]}");
+        }
+        sb.append("], \"groups\": [");
+        for (int g = 0; g < groups; g++) {
+            sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": true, \"members\": [");
+            boolean first = true;
+            int in = 2 + rnd.nextInt(6);
+            for (int u = 0; u < users; u++) {
+                if (rnd.nextInt(in) == 0) {
+                    sb.append(first ? "" : ",").append("\"u").append(u).append('"');
+                    first = false;
+                }
+            }
+            sb.append("]}");
+        }
+        sb.append("], \"assignments\": [");
+        boolean first = true;
+        for (int g = 0; g < groups; g++) {
+            if (rnd.nextInt(8) == 0) {
+                continue;
+            }
+            sb.append(first ? "" : ",").append("{\"groupId\": \"g").append(g).append("\", \"skuId\": \"")
+                    .append(products[rnd.nextInt(products.length)]).append("\", \"disabledPlans\": []}");
+            first = false;
+        }
+        // a direct licence needs a usage location (R15, R24)
+        for (int u = 0; u < users; u += 10 + rnd.nextInt(40)) {
+            if (!located[u]) {
+                continue;
+            }
+            sb.append(first ? "" : ",").append("{\"userId\": \"u").append(u).append("\", \"skuId\": \"")
+                    .append(products[rnd.nextInt(products.length)]).append("\", \"disabledPlans\": []}");
+            first = false;
+        }
+        sb.append("]}");
+        return new DifferentialTest.Scenario(sb.toString());
     }
 
     @Test

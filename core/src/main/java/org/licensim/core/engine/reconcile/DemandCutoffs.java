@@ -52,8 +52,26 @@ final class DemandCutoffs implements SeatStrategy {
             return null;
         }
         if (refusable(r, limited)) {
+            // the cutoffs of the R11 pass itself, where the walk over the members can find them
+            SequentialCutoffs exact = SequentialCutoffs.of(r, sizes.members);
+            if (exact != null && underCutoffs(r, exact.limited, exact.cutoff, sizes.entries, exact.special)) {
+                return ReconcilePath.SEQUENTIAL_CUTOFFS;
+            }
             return CutoffRounds.fromGuess(r, limited, cutoff, sizes.entries.clone());
         }
+        return underCutoffs(r, limited, cutoff, sizes.entries, null) ? ReconcilePath.DEMAND_CUTOFFS : null;
+    }
+
+    /**
+     * Phase 1 once under {@code cutoff}, not recording; stores the result and returns true when
+     * it is a fixed point (no product over its seats, every short product full or with nobody
+     * refused), else stores nothing. {@code special}: the users phase 1's lean path must not
+     * take where some group can be refused by a rule (null: only {@link GroupTables#groupsClean}
+     * lets it take any).
+     */
+    private static boolean underCutoffs(Reconciler r, boolean[] limited, long[] cutoff, long[] entries, long[] special) {
+        int products = r.products();
+        int[] capacity = r.capacity;
         int[][] groupProducts = r.tables.products;
         boolean[] groupLimited = new boolean[groupProducts.length];
         for (int g = 0; g < groupLimited.length; g++) {
@@ -64,17 +82,15 @@ final class DemandCutoffs implements SeatStrategy {
         WorkerOutput[] out = new WorkerOutput[r.threads];
         CutoffSeats[] seatsOf = new CutoffSeats[r.threads];
         Phase1Worker[] workers = new Phase1Worker[r.threads];
-        // the workers fill the store's per-user index themselves (the heap store, empty), undone if the guess fails
+        // the workers fill the store's per-user index themselves (the heap store, empty), undone if the cutoffs fail
         BulkIndex placed = r.store().bulkIndex(r.users(), r.threads);
         r.inParallel(w -> {
             seatsOf[w] = new CutoffSeats(limited, cutoff);
-            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, false);
+            workers[w] = new Phase1Worker(r, seatsOf[w], groupLimited, special);
             if (placed != null) {
                 workers[w].placeInto(placed, w);
             }
-            int from = r.from(w);
-            int to = r.to(w);
-            out[w] = workers[w].resolveUsers(from, to, sizes.entries[w]);
+            out[w] = workers[w].resolveUsers(r.from(w), r.to(w), entries[w]);
         });
         int[] total = new int[products];
         int[] refused = new int[products];
@@ -89,7 +105,7 @@ final class DemandCutoffs implements SeatStrategy {
                 if (placed != null) {
                     placed.abandon();
                 }
-                return null;
+                return false;
             }
         }
         if (placed != null) {
@@ -108,7 +124,7 @@ final class DemandCutoffs implements SeatStrategy {
                 }
             }
         }
-        return ReconcilePath.DEMAND_CUTOFFS;
+        return true;
     }
 
     /**
@@ -245,7 +261,7 @@ final class DemandCutoffs implements SeatStrategy {
         return true;
     }
 
-    private static Container[] copy(Container[] union) {
+    static Container[] copy(Container[] union) {
         Container[] c = new Container[union.length];
         for (int k = 0; k < c.length; k++) {
             c[k] = union[k].clone();
@@ -283,7 +299,7 @@ final class DemandCutoffs implements SeatStrategy {
      * start: a group's few members per container are set bit by bit, where a union of sorted
      * arrays would copy the union so far) and returns how many of its members were not in it.
      */
-    private static long orInto(Container[] union, RoaringBitmap m) {
+    static long orInto(Container[] union, RoaringBitmap m) {
         long added = 0;
         for (ContainerPointer p = m.getContainerPointer(); p.getContainer() != null; p.advance()) {
             int k = p.key();

@@ -40,8 +40,13 @@ final class Phase1Worker {
     private final int[] single;
     private final int[] singleMask;
     private final long[] groupCutoff;
-    /** Whether {@link #resolveSingles} may run: groups clean, nothing recorded, at most 64 products (a user's products in a long). */
+    /**
+     * Whether {@link #resolveSingles} may run: groups clean (or the users it may not take
+     * known, {@link #general}), nothing recorded, at most 64 products (a user's products in a long).
+     */
     private final boolean singles;
+    /** Where groups are not clean: the users a rule other than seats could refuse, a bit each, whom the lean path leaves alone; else null. */
+    private final long[] general;
     /** The path of every user the fast path does not take (the resolver's decisions for a user with no entries yet). */
     private final FreshUser fresh;
     /** The worker's seat counts, incremented in place by the fast path (a Seats call there would see several implementations). */
@@ -82,7 +87,7 @@ final class Phase1Worker {
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
     Phase1Worker(Reconciler r, CountedSeats seats) {
-        this(r, seats, seats.taken, null, null, false);
+        this(r, seats, seats.taken, null, null, false, null);
     }
 
     /**
@@ -92,11 +97,22 @@ final class Phase1Worker {
      * them, for the caller to read after {@link #resolveOne} (the cutoff rounds).
      */
     Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited, boolean record) {
-        this(r, seats, seats.taken, seats, groupLimited, record);
+        this(r, seats, seats.taken, seats, groupLimited, record, null);
+    }
+
+    /**
+     * A counting worker under cutoffs whose lean path also takes, where groups are not clean,
+     * the users outside {@code special} (users no rule but seats can refuse: no conflict among
+     * their groups' plans, nothing prohibited where they are, no shared proxy address, every
+     * group giving its own prerequisites; {@link SequentialCutoffs#special}). Null: as
+     * {@link #Phase1Worker(Reconciler, CutoffSeats, boolean[], boolean)} counting.
+     */
+    Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited, long[] special) {
+        this(r, seats, seats.taken, seats, groupLimited, false, special);
     }
 
     private Phase1Worker(Reconciler r, org.licensim.core.engine.resolve.Seats seats, int[] taken, CutoffSeats cutoff,
-                         boolean[] groupLimited, boolean record) {
+                         boolean[] groupLimited, boolean record, long[] special) {
         this.users = r.tenant.users();
         this.dir = r.tenant.directory();
         this.asg = r.tenant.assignments();
@@ -120,7 +136,8 @@ final class Phase1Worker {
         this.refusedStamp = count ? new int[products] : null;
         this.slowUsers = count && r.tenant.settings().autoReprocess() ? new IntArrayList() : null;
         this.anyDeleted = users.liveCount() != users.size();
-        this.singles = groupsClean && !record && products <= 64;
+        this.general = groupsClean ? null : special;
+        this.singles = (groupsClean || general != null) && !record && products <= 64;
         this.groupCutoff = new long[single.length];
         for (int g = 0; g < single.length; g++) {
             int t = single[g];
@@ -200,7 +217,8 @@ final class Phase1Worker {
             if (checks != null) {
                 cutoff.startUser();
             }
-            int n = ds.length == 0 && singles ? resolveSingles(u, gs, gn, refs) : -1;
+            int n = ds.length == 0 && singles && (general == null || (general[u >>> 6] & (1L << u)) == 0)
+                    ? resolveSingles(u, gs, gn, refs) : -1;
             boolean ref = refs && n >= 0;
             if (n < 0) {
                 n = resolveClean(u, ds, gs, gn);

@@ -13,6 +13,11 @@ public enum ReconcilePath {
      * under the cutoffs from demand, then the users around the cutoffs that moved resolved again.
      */
     DEMAND_ROUNDS("parallel under cutoffs from demand, then seats by cutoff"),
+    /**
+     * {@link ShortSeats#DEMAND} where demands can be refused for reasons other than seats: the
+     * cutoffs of the R11 pass walked over the member bitmaps, phase 1 once under them.
+     */
+    SEQUENTIAL_CUTOFFS("parallel, seats by cutoffs from an R11 pass over the members"),
     /** {@link ShortSeats#CUTOFF}: cutoffs from phase 1's takes, the users around them resolved again. */
     CUTOFF_ROUNDS("parallel, then seats by cutoff"),
     /** {@link ShortSeats#REPLAY}: the users holding a short product replayed in global R11 order. */
