@@ -84,6 +84,13 @@ final class Phase1Worker {
     private boolean byReference;
     /** Users placed by reference in the last {@link #resolveUsers}. */
     private long references;
+    /** Users placed so far in {@link #resolveUsers} and the highest of them (-1: none), carried through {@link #resolveLean}. */
+    private int leanListed;
+    private int leanHighest;
+    /** Whether {@link #resolveUsers} runs {@link #resolveLean} where it can (tests turn it off to compare). */
+    private boolean leanLoop = true;
+    /** Users with groups that {@link #resolveLean} resolved in the last {@link #resolveUsers}. */
+    private long leanUsers;
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
     Phase1Worker(Reconciler r, CountedSeats seats) {
@@ -204,7 +211,20 @@ final class Phase1Worker {
         int k = 0;
         int listed = 0;
         int highest = -1;
+        // the users of the lean path placed by reference, run by run, in a loop of their own
+        boolean lean = refs && place != null && !anyDeleted && leanLoop;
+        leanUsers = 0;
         for (int u = from; u < to; u++) {
+            if (lean) {
+                leanListed = listed;
+                leanHighest = highest;
+                u = resolveLean(u, to, place, id);
+                listed = leanListed;
+                highest = leanHighest;
+                if (u >= to) {
+                    break;
+                }
+            }
             if (anyDeleted && users.isDeleted(u)) {
                 continue;
             }
@@ -258,6 +278,107 @@ final class Phase1Worker {
                 : new WorkerOutput(out, idx, k / 3);
         out = null;
         return result;
+    }
+
+    /**
+     * {@link #resolveUsers}' loop for users [u, to) while each takes {@link #resolveSingles}'
+     * path and is placed by reference (no user deleted, the output into a bulk index): the same
+     * decisions, seats, refusals and placements, with the worker's state in locals and no call
+     * per user. Stops at the first user with a direct licence, in more than 64 groups or in a
+     * group of several products, and returns it (taking no seat for it), or {@code to}.
+     */
+    private int resolveLean(int u, int to, BulkIndex place, byte id) {
+        Assignments a = asg;
+        Directory d = dir;
+        int[] sg = single;
+        long[] cut = groupCutoff;
+        int[] seats = taken;
+        int[] o = out;
+        int at = outTop;
+        int listed = leanListed;
+        int highest = leanHighest;
+        long refs = 0;
+        long resolved = 0;
+        for (; u < to; u++) {
+            if (a.directOf(u).length != 0) {
+                break;
+            }
+            int gn = d.groupCount(u);
+            if (gn == 0) {
+                continue;
+            }
+            if (gn > 64) {
+                break;
+            }
+            int[] gs = d.groupArray(u);
+            resolved++;
+            if (at + gn > o.length) {
+                outTop = at;
+                ensureOut(gn);
+                o = out;
+            }
+            long held = 0;
+            long refusedProducts = 0;
+            int n = 0;
+            int gi = 0;
+            for (; gi < gn; gi++) {
+                int g = gs[gi];
+                int t = sg[g];
+                if (t == GroupTables.MANY) {
+                    break;
+                }
+                // as in resolveSingles: a group licensing nothing is written over by the next entry
+                boolean licenses = t >= 0;
+                long bit = licenses ? 1L << t : 0;
+                boolean fresh = (held & bit) == 0;
+                boolean refuse = StateStore.snapshotGroupKey(g, u) >= cut[g] & fresh;
+                seats[licenses ? t : 0] += licenses & fresh & !refuse ? 1 : 0;
+                held |= refuse ? 0 : bit;
+                refusedProducts |= refuse ? bit : 0;
+                o[at + n] = g << 1 | (refuse ? 1 : 0);
+                n += licenses ? 1 : 0;
+            }
+            if (gi < gn) {
+                // the seats taken so far are exactly one per product held: given back
+                for (long b = held; b != 0; b &= b - 1) {
+                    seats[Long.numberOfTrailingZeros(b)]--;
+                }
+                resolved--;
+                break;
+            }
+            if (refusedProducts != 0) {
+                for (long b = refusedProducts; b != 0; b &= b - 1) {
+                    refused[Long.numberOfTrailingZeros(b)]++;
+                }
+                if (slowUsers != null) {
+                    slowUsers.add(u);
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            place.placeByReference(u, at, n, id);
+            listed++;
+            highest = u;
+            refs++;
+            at += n;
+        }
+        outTop = at;
+        leanListed = listed;
+        leanHighest = highest;
+        references += refs;
+        leanUsers += resolved;
+        return u;
+    }
+
+    /** Makes {@link #resolveUsers} take every user through the per-user path, as before {@link #resolveLean} (tests compare the two). */
+    void withoutLeanLoop() {
+        leanLoop = false;
+    }
+
+    /** Users with groups that {@link #resolveLean} resolved in the last {@link #resolveUsers} (0 without the lean loop). */
+    long leanUsers() {
+        return leanUsers;
     }
 
     /** Starts an output for {@link #resolveOne}, with room for about {@code entries} entries (it grows as needed). */
