@@ -56,6 +56,13 @@ final class PipelinedUsers {
                     throw SnapshotReader.Retry.INSTANCE;
                 }
                 if (b.full()) {
+                    if (help == PipelinedGroups.HELP_ALWAYS
+                            || help == PipelinedGroups.HELP_WHEN_WAITING && !pipe.emptyBlockReady()) {
+                        if (!parsing.make(b)) {
+                            throw SnapshotReader.Retry.INSTANCE; // not a country code: the one-thread reader says so
+                        }
+                        blocksMadeByParser++;
+                    }
                     read += b.size;
                     if (read == EXPECT_AFTER && first >= 0) {
                         b.expectUsers = expected(first, p.currentLocation().getByteOffset(), read);
@@ -110,15 +117,8 @@ final class PipelinedUsers {
             users.expect((int) Math.min(b.expectUsers, Integer.MAX_VALUE - 16));
         }
         int n = b.size;
-        b.makeStrings(n, shared);
-        for (int j = 0; j < n; j++) {
-            if (b.locationKept(j)) {
-                String code = location(b.locationValue(j, locations));
-                if (code == null) {
-                    return false; // not a country code: read again by the one-thread reader, which says so
-                }
-                b.locationChecked(j, code);
-            }
+        if (!adding.make(b)) {
+            return false; // not a country code: read again by the one-thread reader, which says so
         }
         users.addNewAll(b.ids, b.enabled, n, b.added);
         users.prefetchProxyAddresses(b.multi, 0, b.multiUsed);
@@ -141,12 +141,74 @@ final class PipelinedUsers {
     }
 
     /**
-     * The values of the user properties most users share (not {@link UserSchema#UNIQUE_VALUED}:
-     * department, country, hire date...), per property index, and of the usage location: on the
-     * thread adding the blocks only, which makes them from the characters the parsing thread kept.
+     * The Strings of a block's kept characters made ({@link UserBlock#makeStrings(int, ValueCache[])})
+     * and its usage locations checked, with one thread's own caches: the values of the user
+     * properties most users share (not {@link UserSchema#UNIQUE_VALUED}: department, country, hire
+     * date...), per property index, and of the usage location, and the last location checked.
      */
-    private final ValueCache[] shared = sharedValueCaches();
-    private final ValueCache locations = new ValueCache();
+    static final class Values {
+        private final ValueCache[] shared = sharedValueCaches();
+        private final ValueCache locations = new ValueCache();
+        /** The last usage location checked ({@link #locations}' String) and its country code: most users share it. */
+        private String lastLocation;
+        private String lastCountry;
+
+        /** Makes block {@code b}'s Strings and checks its usage locations; false at one that is no country code. */
+        boolean make(UserBlock b) {
+            b.makeStrings(b.size, shared);
+            for (int j = 0; j < b.size; j++) {
+                if (b.locationKept(j)) {
+                    String code = location(b.locationValue(j, locations));
+                    if (code == null) {
+                        return false;
+                    }
+                    b.locationChecked(j, code);
+                }
+            }
+            return true;
+        }
+
+        /** {@link JsonFields#country} of {@code v}, the one before's again when it is the same String; null: none. */
+        private String location(String v) {
+            if (v == lastLocation) {
+                return lastCountry;
+            }
+            String c = JsonFields.country(v);
+            if (c != null) {
+                lastLocation = v;
+                lastCountry = c;
+            }
+            return c;
+        }
+    }
+
+    /** The thread adding the blocks' own {@link Values}. */
+    private final Values adding = new Values();
+    /** The parsing thread's own, for the blocks it makes the Strings of itself ({@link #help}). */
+    private final Values parsing = new Values();
+    /** Which properties are shared (a cache each): the parsing thread keeps their values as characters. */
+    private final boolean[] shared = sharedProperties();
+
+    private static boolean[] sharedProperties() {
+        ValueCache[] c = sharedValueCaches();
+        boolean[] shared = new boolean[c.length];
+        for (int i = 0; i < c.length; i++) {
+            shared[i] = c[i] != null;
+        }
+        return shared;
+    }
+
+    /**
+     * When the parsing thread makes the Strings of the block it hands off itself ({@link Values}):
+     * {@link PipelinedGroups#HELP_WHEN_WAITING}, when no empty block is back for it to fill (the
+     * thread adding them is behind: where users carry many values to add, proxy addresses say, it
+     * is the slower one), so that it works instead of waiting. The Strings are the same values
+     * (each thread has its caches), and the users are added in order by the other thread. Tests set
+     * {@link PipelinedGroups#HELP_ALWAYS} or {@link PipelinedGroups#HELP_NEVER}.
+     */
+    int help = PipelinedGroups.HELP_WHEN_WAITING;
+    /** How many blocks the parsing thread made the Strings of (tests). */
+    int blocksMadeByParser;
 
     private static ValueCache[] sharedValueCaches() {
         ValueCache[] c = new ValueCache[org.licensim.core.directory.UserSchema.STRING_PROPERTIES.size()];
@@ -281,7 +343,7 @@ final class PipelinedUsers {
                     }
                     case JsonFields.STRING -> {
                         int prop = field & 255;
-                        if (shared[prop] != null && p.currentToken() == JsonToken.VALUE_STRING) {
+                        if (shared[prop] && p.currentToken() == JsonToken.VALUE_STRING) {
                             b.putStringChars(prop, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         } else {
                             b.putString(prop, s.fields.string(p));
@@ -335,25 +397,6 @@ final class PipelinedUsers {
         }
     }
 
-    /** The last usage location checked ({@link #locations}' String) and its country code: most users share it. */
-    private String lastLocation;
-    private String lastCountry;
-
-    /**
-     * {@link JsonFields#country} of {@code v} (on the thread adding the blocks), the one
-     * before's again when it is the same String; null: not a country code.
-     */
-    private String location(String v) {
-        if (v == lastLocation) {
-            return lastCountry;
-        }
-        String c = JsonFields.country(v);
-        if (c != null) {
-            lastLocation = v;
-            lastCountry = c;
-        }
-        return c;
-    }
 
     /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */
     private void readMultiFlat(JsonParser p, UserBlock b, int property) throws IOException {

@@ -1,6 +1,8 @@
 package org.licensim.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
@@ -64,6 +66,64 @@ class PipelinedUsersTest {
             assertEquals(expected[k][1], mu.get(k, "department"), expected[k][0]);
             assertEquals(expected[k][2], mu.get(k, "city"), expected[k][0]);
             assertEquals(expected[k][3], mu.get(k, "jobTitle"), expected[k][0]);
+        }
+    }
+
+    /** Each user's id, location code, and every property's value and dictionary code, as one string. */
+    private static String users(Users u) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < u.size(); k++) {
+            sb.append(u.id(k)).append('|').append(u.usageLocationCode(k));
+            for (String p : org.licensim.core.directory.UserSchema.STRING_PROPERTIES) {
+                sb.append('|').append(u.get(k, p)).append('#').append(u.column(p).code(k));
+            }
+            sb.append('|').append(u.multiColumn("proxyAddresses").get(k)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    @DisplayName("the Strings of a block made by the parsing thread (every block, or none): the same users, values "
+            + "and dictionary codes; a usage location that is no country code gives up on either thread")
+    void stringsMadeOnEitherThread() throws Exception {
+        int users = PipelinedUsers.USER_BLOCK * 3 + 11;
+        StringBuilder sb = new StringBuilder("[");
+        String[] places = {"NL", "us", " de ", "FR"};
+        for (int i = 0; i < users; i++) {
+            sb.append(i > 0 ? "," : "").append("{\"id\": \"u").append(i).append("\", \"usageLocation\": \"")
+                    .append(places[i % places.length]).append("\", \"department\": \"D").append(i % 7)
+                    .append("\", \"city\": \"C").append(i % 3).append("\", \"proxyAddresses\": [\"SMTP:u").append(i)
+                    .append("@x\"]}");
+        }
+        String json = sb.append(']').toString();
+        String[] got = new String[2];
+        int[] helps = {PipelinedGroups.HELP_ALWAYS, PipelinedGroups.HELP_NEVER};
+        for (int k = 0; k < 2; k++) {
+            SnapshotReader.Session s = SnapshotReader.withDefaults().new Session("t", true, 0);
+            PipelinedUsers pipelined = new PipelinedUsers(s);
+            pipelined.help = helps[k];
+            try (JsonParser p = new JsonFactory().createParser(json.getBytes(StandardCharsets.UTF_8))) {
+                p.nextToken();
+                pipelined.read(p);
+            }
+            // every full block handed off (the last, not full, is handed off as it is)
+            assertEquals(k == 0 ? users / PipelinedUsers.USER_BLOCK : 0, pipelined.blocksMadeByParser);
+            got[k] = users(s.dir.users());
+            assertEquals(users, s.dir.users().size());
+        }
+        assertEquals(got[1], got[0]);
+        assertTrue(got[0].startsWith("u0|"), got[0].substring(0, 20));
+
+        // a location refused in a block the parsing thread makes, and in one the other thread makes
+        String bad = json.replace("\"usageLocation\": \"FR\"", "\"usageLocation\": \"QQ\"");
+        for (int help : helps) {
+            SnapshotReader.Session s = SnapshotReader.withDefaults().new Session("t", true, 0);
+            PipelinedUsers pipelined = new PipelinedUsers(s);
+            pipelined.help = help;
+            try (JsonParser p = new JsonFactory().createParser(bad.getBytes(StandardCharsets.UTF_8))) {
+                p.nextToken();
+                assertThrows(SnapshotReader.Retry.class, () -> pipelined.read(p));
+            }
         }
     }
 }
