@@ -439,13 +439,30 @@ final class PackedIdIndex {
             for (int j = 0; j < m; j++) {
                 int start = starts[from + j];
                 int length = lengths[from + j];
-                pack(chars, start, length, p);
-                int h = p.kind == NOT_PACKED ? IdIndex.mixCode(IdIndex.code(chars, start, length))
-                        : hashPacked(p.k0, p.k1, p.kind);
-                b.hash[j] = h;
-                b.kind[j] = p.kind;
-                b.k0[j] = p.k0;
-                b.k1[j] = p.k1;
+                // an id of 1 to 8 characters below U+0100 (most short ids) packed here, as pack does:
+                // in locals, without a call and the scratch's fields in between (the reader's compiler does not inline pack)
+                long k0 = 0;
+                int kind = length >= 1 && length <= 8 ? SHORT : NOT_PACKED;
+                for (int i = 0; i < length && kind == SHORT; i++) {
+                    int c = chars[start + i];
+                    if (c > 0xFF) {
+                        kind = NOT_PACKED;
+                    }
+                    k0 |= (long) c << (8 * i);
+                }
+                long k1;
+                if (kind == SHORT) {
+                    k1 = (long) length << 56;
+                } else {
+                    pack(chars, start, length, p);
+                    kind = p.kind;
+                    k0 = p.k0;
+                    k1 = p.k1;
+                }
+                b.hash[j] = kind == NOT_PACKED ? IdIndex.mixCode(IdIndex.code(chars, start, length)) : hashPacked(k0, k1, kind);
+                b.kind[j] = kind;
+                b.k0[j] = k0;
+                b.k1[j] = k1;
             }
             b.sink += touch(b.hash, m, cap);
             for (int j = 0; j < m; j++) {

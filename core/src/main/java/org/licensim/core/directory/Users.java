@@ -274,6 +274,9 @@ public final class Users {
      */
     public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out) {
         byId.getAll(chars, starts, lengths, n, out, -1);
+        if (live == size) {
+            return; // no user deleted
+        }
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;
@@ -292,6 +295,9 @@ public final class Users {
     /** {@link #indexesOf(char[], int[], int[], int, int[])} with the calling thread's own scratch. */
     public void indexesOf(char[] chars, int[] starts, int[] lengths, int n, int[] out, Lookups scratch) {
         byId.getAll(chars, starts, lengths, n, out, -1, scratch.batch);
+        if (live == size) {
+            return; // no user deleted: no flag to read (a cache miss per id when the table is large)
+        }
         for (int j = 0; j < n; j++) {
             if (out[j] >= 0 && isDeleted(out[j])) {
                 out[j] = -1;

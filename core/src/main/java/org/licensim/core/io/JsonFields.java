@@ -304,6 +304,19 @@ final class JsonFields {
     }
 
     /** {@link #countryCode(JsonParser)} of the string value {@code v} the parser is on (null: none). */
+    /**
+     * The country code {@code v} gives (trimmed, upper case), or null when it is none:
+     * what {@link #countryCode(String, JsonParser)} takes, without a problem recorded.
+     */
+    static String country(String v) {
+        String c = v.trim().toUpperCase(Locale.ROOT);
+        if (c.length() != 2 || c.charAt(0) < 'A' || c.charAt(0) > 'Z' || c.charAt(1) < 'A' || c.charAt(1) > 'Z'
+                || !COUNTRIES.contains(c)) {
+            return null;
+        }
+        return c;
+    }
+
     String countryCode(String v, JsonParser p) {
         if (v == null) {
             return null;

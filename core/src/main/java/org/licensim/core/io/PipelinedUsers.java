@@ -56,6 +56,13 @@ final class PipelinedUsers {
                     throw SnapshotReader.Retry.INSTANCE;
                 }
                 if (b.full()) {
+                    if (help == PipelinedGroups.HELP_ALWAYS
+                            || help == PipelinedGroups.HELP_WHEN_WAITING && !pipe.emptyBlockReady()) {
+                        if (!parsing.make(b)) {
+                            throw SnapshotReader.Retry.INSTANCE; // not a country code: the one-thread reader says so
+                        }
+                        blocksMadeByParser++;
+                    }
                     read += b.size;
                     if (read == EXPECT_AFTER && first >= 0) {
                         b.expectUsers = expected(first, p.currentLocation().getByteOffset(), read);
@@ -110,7 +117,9 @@ final class PipelinedUsers {
             users.expect((int) Math.min(b.expectUsers, Integer.MAX_VALUE - 16));
         }
         int n = b.size;
-        b.makeStrings(n);
+        if (!adding.make(b)) {
+            return false; // not a country code: read again by the one-thread reader, which says so
+        }
         users.addNewAll(b.ids, b.enabled, n, b.added);
         users.prefetchProxyAddresses(b.multi, 0, b.multiUsed);
         for (int j = 0; j < n; j++) {
@@ -132,11 +141,74 @@ final class PipelinedUsers {
     }
 
     /**
-     * The values of the user properties most users share (not {@link UserSchema#UNIQUE_VALUED}:
-     * department, country, hire date...), per property index, and of the usage location.
+     * The Strings of a block's kept characters made ({@link UserBlock#makeStrings(int, ValueCache[])})
+     * and its usage locations checked, with one thread's own caches: the values of the user
+     * properties most users share (not {@link UserSchema#UNIQUE_VALUED}: department, country, hire
+     * date...), per property index, and of the usage location, and the last location checked.
      */
-    private final ValueCache[] shared = sharedValueCaches();
-    private final ValueCache locations = new ValueCache();
+    static final class Values {
+        private final ValueCache[] shared = sharedValueCaches();
+        private final ValueCache locations = new ValueCache();
+        /** The last usage location checked ({@link #locations}' String) and its country code: most users share it. */
+        private String lastLocation;
+        private String lastCountry;
+
+        /** Makes block {@code b}'s Strings and checks its usage locations; false at one that is no country code. */
+        boolean make(UserBlock b) {
+            b.makeStrings(b.size, shared);
+            for (int j = 0; j < b.size; j++) {
+                if (b.locationKept(j)) {
+                    String code = location(b.locationValue(j, locations));
+                    if (code == null) {
+                        return false;
+                    }
+                    b.locationChecked(j, code);
+                }
+            }
+            return true;
+        }
+
+        /** {@link JsonFields#country} of {@code v}, the one before's again when it is the same String; null: none. */
+        private String location(String v) {
+            if (v == lastLocation) {
+                return lastCountry;
+            }
+            String c = JsonFields.country(v);
+            if (c != null) {
+                lastLocation = v;
+                lastCountry = c;
+            }
+            return c;
+        }
+    }
+
+    /** The thread adding the blocks' own {@link Values}. */
+    private final Values adding = new Values();
+    /** The parsing thread's own, for the blocks it makes the Strings of itself ({@link #help}). */
+    private final Values parsing = new Values();
+    /** Which properties are shared (a cache each): the parsing thread keeps their values as characters. */
+    private final boolean[] shared = sharedProperties();
+
+    private static boolean[] sharedProperties() {
+        ValueCache[] c = sharedValueCaches();
+        boolean[] shared = new boolean[c.length];
+        for (int i = 0; i < c.length; i++) {
+            shared[i] = c[i] != null;
+        }
+        return shared;
+    }
+
+    /**
+     * When the parsing thread makes the Strings of the block it hands off itself ({@link Values}):
+     * {@link PipelinedGroups#HELP_WHEN_WAITING}, when no empty block is back for it to fill (the
+     * thread adding them is behind: where users carry many values to add, proxy addresses say, it
+     * is the slower one), so that it works instead of waiting. The Strings are the same values
+     * (each thread has its caches), and the users are added in order by the other thread. Tests set
+     * {@link PipelinedGroups#HELP_ALWAYS} or {@link PipelinedGroups#HELP_NEVER}.
+     */
+    int help = PipelinedGroups.HELP_WHEN_WAITING;
+    /** How many blocks the parsing thread made the Strings of (tests). */
+    int blocksMadeByParser;
 
     private static ValueCache[] sharedValueCaches() {
         ValueCache[] c = new ValueCache[org.licensim.core.directory.UserSchema.STRING_PROPERTIES.size()];
@@ -156,23 +228,74 @@ final class PipelinedUsers {
     private static final int NAMES = 24;
 
     /**
-     * {@link JsonFields#userField} of {@code f}, found by identity among the names met so far: the
-     * parser gives a field name met before as the same String (its canonical names), so a user's
-     * half dozen fields cost a few reference comparisons instead of a hash map's probe each, on
-     * the thread every byte of the file goes through. A name not among them is looked up as usual.
+     * {@link JsonFields#userField} of a name, found by identity among the names met so far
+     * ({@link #nameIndex}): the parser gives a field name met before as the same String (its
+     * canonical names), so a user's half dozen fields cost a few reference comparisons instead
+     * of a hash map's probe each, on the thread every byte of the file goes through. Returns
+     * where {@code f} is among them, added when there is room; -1: no room.
      */
-    private int field(String f) {
+    private int nameIndex(String f) {
         for (int i = 0; i < namesKnown; i++) {
             if (names[i] == f) {
-                return kinds[i];
+                return i;
             }
         }
-        int kind = JsonFields.userField(f);
-        if (namesKnown < NAMES) {
-            names[namesKnown] = f;
-            kinds[namesKnown++] = kind;
+        if (namesKnown == NAMES) {
+            return -1;
         }
-        return kind;
+        names[namesKnown] = f;
+        kinds[namesKnown] = JsonFields.userField(f);
+        quoted[namesKnown] = new com.fasterxml.jackson.core.io.SerializedString(f);
+        return namesKnown++;
+    }
+
+    /** Each name of {@link #names} as Jackson matches it against the input's bytes ({@link JsonParser#nextFieldName}). */
+    private final com.fasterxml.jackson.core.SerializableString[] quoted =
+            new com.fasterxml.jackson.core.SerializableString[NAMES];
+
+    /**
+     * The field names the user before had, in order ({@link #names}' index of its k-th field):
+     * the users of a snapshot mostly have the same fields in the same order, so the parser is
+     * asked whether the next field is the one the user before had there, which it answers by
+     * comparing the input's bytes with the name's; only a field name that differs is read and
+     * looked up as usual (the parser's bytes hashed, its table of names probed).
+     */
+    private final int[] before = new int[NAMES];
+    private int beforeCount;
+    /** How many field names were the user before's at their place (tests). */
+    long namesMatched;
+
+    /**
+     * The next field name of the user object being read as {@link #names}' index (the parser
+     * on the name, as {@code nextToken() == FIELD_NAME} leaves it), or -1 when it has no
+     * more (the parser at its end), or -2 - kind for a name with no room among {@link #names}
+     * ({@link JsonFields#userField}'s kind). The {@code k}-th field is first matched with the
+     * user before's.
+     */
+    private int nextField(JsonParser p, int k) throws IOException {
+        if (k < beforeCount) {
+            int i = before[k];
+            if (p.nextFieldName(quoted[i])) {
+                namesMatched++;
+                return i;
+            }
+            if (p.currentToken() != JsonToken.FIELD_NAME) {
+                return -1;
+            }
+        } else if (p.nextToken() != JsonToken.FIELD_NAME) {
+            return -1;
+        }
+        String f = p.currentName();
+        int i = nameIndex(f);
+        if (i < 0) {
+            beforeCount = Math.min(beforeCount, k); // the fields from here on are not predicted
+            return -2 - JsonFields.userField(f);
+        }
+        if (k < NAMES) {
+            before[k] = i;
+            beforeCount = Math.max(beforeCount, k + 1);
+        }
+        return i;
     }
 
     /** Scratch of {@link #readUserFlat} for a user read whole. */
@@ -187,10 +310,14 @@ final class PipelinedUsers {
         int j = b.size;
         UserData whole = null;
         List<JsonFields.RawState> states = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
+        for (int k = 0;; k++) {
+            int i = nextField(p, k);
+            if (i == -1) {
+                break;
+            }
+            String f = i >= 0 ? names[i] : p.currentName();
+            int field = i >= 0 ? kinds[i] : -2 - i;
             p.nextToken();
-            int field = field(f);
             if (whole == null) {
                 switch (field >>> 8) {
                     case JsonFields.ID -> {
@@ -206,16 +333,21 @@ final class PipelinedUsers {
                         continue;
                     }
                     case JsonFields.LOCATION -> {
-                        b.location[j] = p.currentToken() == JsonToken.VALUE_STRING ? location(locations.get(p), p)
-                                : s.fields.countryCode(p);
-                        b.hasLocation[j] = true;
+                        checkKeptLocation(b, j); // given twice: the first value is checked too, as one at a time
+                        if (p.currentToken() == JsonToken.VALUE_STRING) {
+                            b.locationChars(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            b.location(s.fields.countryCode(p));
+                        }
                         continue;
                     }
                     case JsonFields.STRING -> {
                         int prop = field & 255;
-                        ValueCache cache = shared[prop];
-                        b.putString(prop, cache != null && p.currentToken() == JsonToken.VALUE_STRING ? cache.get(p)
-                                : s.fields.string(p));
+                        if (shared[prop] && p.currentToken() == JsonToken.VALUE_STRING) {
+                            b.putStringChars(prop, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        } else {
+                            b.putString(prop, s.fields.string(p));
+                        }
                         continue;
                     }
                     case JsonFields.MULTI -> {
@@ -227,6 +359,7 @@ final class PipelinedUsers {
                             p.skipChildren();
                             continue;
                         }
+                        checkKeptLocation(b, j); // the user is applied from the UserData
                         whole = b.toUserData();
                         states = new ArrayList<>();
                     }
@@ -250,22 +383,20 @@ final class PipelinedUsers {
         b.end();
     }
 
-    /** The last usage location checked ({@link #locations}' String) and its country code: most users share it. */
-    private String lastLocation;
-    private String lastCountry;
-
-    /** {@link JsonFields#countryCode(String, JsonParser)} of {@code v}, the one before's again when it is the same String. */
-    private String location(String v, JsonParser p) {
-        if (v == lastLocation && v != null) {
-            return lastCountry;
+    /**
+     * User {@code j}'s usage location kept as characters, if any, checked on this thread (without
+     * the cache, which is the other thread's): a value that is no country code gives up.
+     */
+    private static void checkKeptLocation(UserBlock b, int j) {
+        if (b.locationKept(j)) {
+            String code = JsonFields.country(b.locationValue(j, null));
+            if (code == null) {
+                throw SnapshotReader.Retry.INSTANCE;
+            }
+            b.locationChecked(j, code);
         }
-        String c = s.fields.countryCode(v, p);
-        if (c != null) { // a value refused is checked again each time, each user's problem recorded
-            lastLocation = v;
-            lastCountry = c;
-        }
-        return c;
     }
+
 
     /** A multi-valued property's strings into the block, as {@link JsonFields#strings} reads them. */
     private void readMultiFlat(JsonParser p, UserBlock b, int property) throws IOException {

@@ -48,6 +48,17 @@ final class UserBlock {
     final int[] idLength;
     int[] valueFrom = new int[64];
     int[] valueLength = new int[64];
+    /**
+     * Per entry, a STRING property's value kept as characters ({@link #putStringChars}): where
+     * in {@link #chars} and its length; a length of -1: {@link #value} holds it (or null).
+     * Made a String by the thread adding the block, through the reader's cache of shared values
+     * ({@link #makeStrings(int, ValueCache[])}): the parsing thread only copies the characters.
+     */
+    int[] stringFrom = new int[64];
+    int[] stringLength = new int[64];
+    /** Per user, the usage location kept as characters (a length of -1: {@link #location} holds it, or none). */
+    final int[] locationFrom;
+    final int[] locationLength;
     /** A user read whole (fields the block does not hold), else null; with its states. */
     final UserData[] whole;
     final List<JsonFields.RawState>[] states;
@@ -69,6 +80,8 @@ final class UserBlock {
         added = new int[capacity];
         idFrom = new int[capacity];
         idLength = new int[capacity];
+        locationFrom = new int[capacity];
+        locationLength = new int[capacity];
     }
 
     /** Keeps {@code c[off, off + len)} in {@link #chars}; returns where. */
@@ -123,6 +136,14 @@ final class UserBlock {
      * by the thread adding the block, or before a user is read whole.
      */
     void makeStrings(int users) {
+        makeStrings(users, null);
+    }
+
+    /**
+     * {@link #makeStrings(int)}, a STRING property's value kept as characters found in
+     * {@code caches[property]} when there is one (null: none at all), else made.
+     */
+    void makeStrings(int users, ValueCache[] caches) {
         for (int j = 0; j < users; j++) {
             if (idLength[j] >= 0 && ids[j] == null) {
                 ids[j] = new String(chars, idFrom[j], idLength[j]);
@@ -133,6 +154,19 @@ final class UserBlock {
                 multi[k] = new String(chars, valueFrom[k], valueLength[k]);
             }
         }
+        for (int e = 0; e < entries; e++) {
+            int p = property[e];
+            int n = stringLength[e];
+            if (p >= 0 && n >= 0 && value[e] == null) { // a MULTI entry's stringLength is not its own
+                ValueCache c = caches == null ? null : caches[p];
+                value[e] = c != null ? c.get(chars, stringFrom[e], n) : new String(chars, stringFrom[e], n);
+            }
+        }
+    }
+
+    /** Whether user {@code j}'s usage location is kept as characters ({@link #locationChars}), not yet checked. */
+    boolean locationKept(int j) {
+        return locationLength[j] >= 0;
     }
 
     void clear() {
@@ -161,6 +195,7 @@ final class UserBlock {
         enabled[j] = true;
         hasLocation[j] = false;
         location[j] = null;
+        locationLength[j] = -1;
     }
 
     void end() {
@@ -185,6 +220,8 @@ final class UserBlock {
             value = Arrays.copyOf(value, cap);
             multiFrom = Arrays.copyOf(multiFrom, cap);
             multiCount = Arrays.copyOf(multiCount, cap);
+            stringFrom = Arrays.copyOf(stringFrom, cap);
+            stringLength = Arrays.copyOf(stringLength, cap);
         }
         property[entries] = key;
         return entries++;
@@ -194,6 +231,48 @@ final class UserBlock {
     void putString(int p, String v) {
         int e = entry(p); // first: it may grow the arrays
         value[e] = v;
+        stringLength[e] = -1;
+    }
+
+    /** {@link #putString} of the parser's characters (made a String by {@link #makeStrings(int, ValueCache[])}). */
+    void putStringChars(int p, char[] c, int off, int len) {
+        int e = entry(p); // first: it may grow the arrays
+        int at = keep(c, off, len);
+        value[e] = null;
+        stringFrom[e] = at;
+        stringLength[e] = len;
+    }
+
+    /**
+     * The usage location of the user being read as the parser's characters, checked and made
+     * its country code by the thread adding the block ({@link #location(int)}).
+     */
+    void locationChars(char[] c, int off, int len) {
+        int j = size;
+        hasLocation[j] = true;
+        location[j] = null;
+        locationFrom[j] = keep(c, off, len);
+        locationLength[j] = len;
+    }
+
+    /** The usage location of the user being read as a country code already checked (or null). */
+    void location(String code) {
+        int j = size;
+        hasLocation[j] = true;
+        location[j] = code;
+        locationLength[j] = -1;
+    }
+
+    /** User {@code j}'s usage location kept as characters ({@link #locationChars}), as given. */
+    String locationValue(int j, ValueCache cache) {
+        return cache != null ? cache.get(chars, locationFrom[j], locationLength[j])
+                : new String(chars, locationFrom[j], locationLength[j]);
+    }
+
+    /** User {@code j}'s usage location is the country code {@code code}, checked from its characters. */
+    void locationChecked(int j, String code) {
+        location[j] = code;
+        locationLength[j] = -1;
     }
 
     /** Starts the values of multi-valued property {@code UserSchema.MULTI_PROPERTIES.get(p)}; then {@link #addValue}. */

@@ -33,9 +33,11 @@ final class ValueCache {
 
     /** The parser's current string value (its token must be a VALUE_STRING). */
     String get(JsonParser p) throws IOException {
-        char[] chars = p.getTextCharacters();
-        int off = p.getTextOffset();
-        int len = p.getTextLength();
+        return get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+
+    /** The value {@code chars[off, off + len)}: the String made when it was first met, or a new one. */
+    String get(char[] chars, int off, int len) {
         int h = 0;
         for (int k = off, end = off + len; k < end; k++) {
             h = 31 * h + chars[k];

@@ -322,4 +322,44 @@ class PackedIdIndexTest {
             assertEquals(j < last.size() ? 100 + j : -1, out[j], probes.get(j));
         }
     }
+
+    @Test
+    @DisplayName("R20 ids of one to eight characters looked up as characters (packed in the lookup's own loop): a "
+            + "character above U+00FF at any place leaves the id unpacked, found or absent as its String is")
+    void shortIdsByCharacters() {
+        PackedIdIndex index = new PackedIdIndex(8);
+        List<String> probes = new ArrayList<>();
+        int v = 0;
+        for (int n = 1; n <= 8; n++) {
+            String plain = "abcdefgh".substring(0, n);
+            probes.add(plain);
+            probes.add(plain.substring(0, n - 1) + "\u00ff");
+            for (int at = 0; at < n; at++) {
+                char[] c = plain.toCharArray();
+                c[at] = '\u0101';
+                probes.add(new String(c));
+            }
+        }
+        List<String> stored = new ArrayList<>();
+        for (int k = 0; k < probes.size(); k += 2) { // every other one stored, the rest absent
+            index.put(probes.get(k), v++);
+            stored.add(probes.get(k));
+        }
+        probes.add("");
+        StringBuilder all = new StringBuilder();
+        int[] starts = new int[probes.size()];
+        int[] lengths = new int[probes.size()];
+        for (int j = 0; j < probes.size(); j++) {
+            starts[j] = all.length();
+            lengths[j] = probes.get(j).length();
+            all.append(probes.get(j));
+        }
+        int[] out = new int[probes.size()];
+        index.getAll(all.toString().toCharArray(), starts, lengths, probes.size(), out, -1);
+        for (int j = 0; j < probes.size(); j++) {
+            String id = probes.get(j);
+            assertEquals(stored.contains(id) ? stored.indexOf(id) : -1, out[j], id);
+            assertEquals(index.get(id, -1), out[j], id);
+        }
+    }
 }

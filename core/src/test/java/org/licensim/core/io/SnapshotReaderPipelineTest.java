@@ -225,6 +225,9 @@ class SnapshotReaderPipelineTest {
     private static final String[] FAULTS = {
         "{\"id\": \"dup\"}, {\"id\": \"u#\"}, {\"id\": \"dup\", \"department\": \"D1\"}", // a duplicate id
         "{\"id\": \"u#\", \"usageLocation\": \"Netherlands\"}",
+        "{\"id\": \"u#\", \"usageLocation\": \"ZZ\"}", // two letters, no country's
+        "{\"id\": \"u#\", \"usageLocation\": \"Holland\", \"usageLocation\": \"NL\"}", // given twice, the first refused
+        "{\"id\": \"u#\", \"usageLocation\": \"XY\", \"signInActivity\": null}", // refused, then the user read whole
         "{\"id\": \"u#\", \"accountEnabled\": \"yes\", \"department\": 5}",
         "{\"id\": \"\"}",
         "{\"id\": \" \\t \"}", // blank: white space only

@@ -3,6 +3,7 @@ package org.licensim.core.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -89,5 +90,53 @@ class UserBlockTest {
         b.clear();
         assertEquals(0, b.size);
         assertFalse(b.full());
+    }
+
+    @Test
+    @DisplayName("values kept as characters are made by the thread adding the block, shared ones through the caches "
+            + "(one String per value); a multi-valued entry in a reused block is not taken for a kept value")
+    void valuesKeptAsCharacters() {
+        ValueCache[] caches = new ValueCache[UserSchema.STRING_PROPERTIES.size()];
+        caches[DEPARTMENT] = new ValueCache();
+        ValueCache locations = new ValueCache();
+        UserBlock b = new UserBlock(4);
+        char[] in = "xxD1NLDelftD1 nl".toCharArray();
+        b.begin();
+        b.ids[0] = "u0";
+        b.putStringChars(DEPARTMENT, in, 2, 2);
+        b.putStringChars(CITY, in, 6, 5);
+        b.locationChars(in, 4, 2);
+        b.end();
+        b.begin();
+        b.ids[1] = "u1";
+        b.putStringChars(DEPARTMENT, in, 11, 2);
+        b.putString(CITY, null);
+        b.putStringChars(CITY, in, 6, 5); // given twice: the last value
+        b.locationChars(in, 13, 3);
+        b.end();
+        assertTrue(b.locationKept(0));
+        assertEquals(" nl", b.locationValue(1, locations));
+        b.makeStrings(b.size, caches);
+        assertEquals("D1", b.value[0]);
+        assertSame(b.value[0], b.value[2], "one String for a shared value");
+        assertEquals("Delft", b.value[1]);
+        assertEquals("Delft", b.value[3]);
+        assertEquals("NL", b.locationValue(0, locations));
+        b.locationChecked(0, "NL");
+        assertFalse(b.locationKept(0));
+        assertEquals("NL", b.location[0]);
+
+        // reused: entry 0 is now a multi-valued property's, its old kept length is not its own
+        b.clear();
+        b.begin();
+        b.ids[0] = "u2";
+        multi(b, PROXIES, "SMTP:a@x");
+        b.end();
+        b.makeStrings(b.size, caches);
+        assertNull(b.value[0]);
+        Users users = new Users(2);
+        b.applyFlat(0, users, users.addNew("u2", true));
+        assertEquals(List.of("SMTP:a@x"), users.multiColumn("proxyAddresses").get(0));
+        assertNull(users.get(0, "department"));
     }
 }
