@@ -91,6 +91,11 @@ public final class Engine {
         return feed;
     }
 
+    /** Whether the last event's changes were diffed into the feed (not when the feed is disabled). */
+    boolean diffedFeed() {
+        return resolver.recordsFeed();
+    }
+
     /** Users holding product {@code t} (SPEC R3: one per user, however many sources). */
     public int consumed(int t) {
         return ledger.consumed(t);

@@ -35,6 +35,11 @@ public final class ChangeFeed {
         enabled = on;
     }
 
+    /** Whether {@link #append} records (a disabled feed drops every change). */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
     public void append(Kind k, int u, int p, int src, int b, int a, long causeSeq, int t) {
         if (!enabled) {
             return;

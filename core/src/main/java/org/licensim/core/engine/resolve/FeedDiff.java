@@ -28,6 +28,11 @@ public final class FeedDiff {
         this.productStamp = new int[subs.size()];
     }
 
+    /** Whether the feed records: a disabled one (simulate's, a benchmark's) needs no diff. */
+    boolean recording() {
+        return feed.isEnabled();
+    }
+
     /** Appends user {@code u}'s changes from {@code old} to {@code cur}, caused by event {@code cause}. */
     void diff(int u, Entries old, Entries cur, long cause, int now) {
         stamp++;

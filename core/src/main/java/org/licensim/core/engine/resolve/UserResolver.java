@@ -102,9 +102,18 @@ public final class UserResolver {
         this.store = other;
     }
 
-    /** Whether {@link #end} appends the user's changes to the feed (off during a reconcile). */
+    /**
+     * Whether {@link #end} appends the user's changes to the feed (off during a reconcile). A
+     * disabled feed is not diffed at all: comparing each user's entries before and after for a
+     * feed that drops every change was about 4% of simulate enterprise's engine thread.
+     */
     public void recordFeed(boolean on) {
-        this.recordFeed = on && feed != null;
+        this.recordFeed = on && feed != null && feed.recording();
+    }
+
+    /** Whether the changes that follow are diffed into the feed. */
+    public boolean recordsFeed() {
+        return recordFeed;
     }
 
     /** The changes that follow are caused by event {@code seq} at {@code now} (StateStore TIME seconds). */
