@@ -40,10 +40,7 @@ final class Phase1Worker {
     private final int[] single;
     private final int[] singleMask;
     private final long[] groupCutoff;
-    /**
-     * Whether {@link #resolveSingles} may run: groups clean (or the users it may not take
-     * known, {@link #general}), nothing recorded, at most 64 products (a user's products in a long).
-     */
+    /** Whether {@link #resolveSingles} may run: groups clean or {@link #general} known, nothing recorded, at most 64 products. */
     private final boolean singles;
     /** Where groups are not clean: the users a rule other than seats could refuse, a bit each, whom the lean path leaves alone; else null. */
     private final long[] general;
@@ -77,19 +74,14 @@ final class Phase1Worker {
     /** Where {@link #resolveUsers} places each user directly (the store's own index), with this worker's id; null: triples. */
     private BulkIndex placed;
     private byte placedId;
-    /**
-     * Whether {@link #resolveSingles} writes one int per entry for the store to make the entries
-     * from ({@link BulkIndex#placeByReference}) instead of the entries: only into a bulk index.
-     */
+    /** Whether {@link #resolveSingles} writes one int per entry ({@link BulkIndex#placeByReference}), only into a bulk index. */
     private boolean byReference;
     /** Users placed by reference in the last {@link #resolveUsers}. */
     private long references;
-    /** Users placed so far in {@link #resolveUsers} and the highest of them (-1: none), carried through {@link #resolveLean}. */
+    /** Users placed so far and the highest (-1: none), through {@link #resolveLean}; whether it runs; users it resolved. */
     private int leanListed;
     private int leanHighest;
-    /** Whether {@link #resolveUsers} runs {@link #resolveLean} where it can (tests turn it off to compare). */
     private boolean leanLoop = true;
-    /** Users with groups that {@link #resolveLean} resolved in the last {@link #resolveUsers}. */
     private long leanUsers;
 
     /** A worker whose seats are all granted and counted (phase 1 of every strategy but the demand one). */
@@ -108,11 +100,8 @@ final class Phase1Worker {
     }
 
     /**
-     * A counting worker under cutoffs whose lean path also takes, where groups are not clean,
-     * the users outside {@code special} (users no rule but seats can refuse: no conflict among
-     * their groups' plans, nothing prohibited where they are, no shared proxy address, every
-     * group giving its own prerequisites; {@link SequentialCutoffs#special}). Null: as
-     * {@link #Phase1Worker(Reconciler, CutoffSeats, boolean[], boolean)} counting.
+     * A counting worker under cutoffs whose lean path also takes, where groups are not clean, the
+     * users outside {@code special}, whom no rule but seats can refuse ({@link SequentialCutoffs#special}).
      */
     Phase1Worker(Reconciler r, CutoffSeats seats, boolean[] groupLimited, long[] special) {
         this(r, seats, seats.taken, seats, groupLimited, false, special);
@@ -284,8 +273,9 @@ final class Phase1Worker {
      * {@link #resolveUsers}' loop for users [u, to) while each takes {@link #resolveSingles}'
      * path and is placed by reference (no user deleted, the output into a bulk index): the same
      * decisions, seats, refusals and placements, with the worker's state in locals and no call
-     * per user. Stops at the first user with a direct licence, in more than 64 groups or in a
-     * group of several products, and returns it (taking no seat for it), or {@code to}.
+     * per user. Stops at the first user with a direct licence, one a rule other than seats could
+     * refuse ({@link #general}), in more than 64 groups or in a group of several products, and
+     * returns it (taking no seat for it), or {@code to}.
      */
     private int resolveLean(int u, int to, BulkIndex place, byte id) {
         Assignments a = asg;
@@ -297,10 +287,10 @@ final class Phase1Worker {
         int at = outTop;
         int listed = leanListed;
         int highest = leanHighest;
-        long refs = 0;
+        long[] gen = general;
         long resolved = 0;
         for (; u < to; u++) {
-            if (a.directOf(u).length != 0) {
+            if (a.directOf(u).length != 0 || gen != null && (gen[u >>> 6] & (1L << u)) != 0) {
                 break;
             }
             int gn = d.groupCount(u);
@@ -360,18 +350,17 @@ final class Phase1Worker {
             place.placeByReference(u, at, n, id);
             listed++;
             highest = u;
-            refs++;
             at += n;
         }
         outTop = at;
+        references += listed - leanListed; // every user placed here is placed by reference
         leanListed = listed;
         leanHighest = highest;
-        references += refs;
         leanUsers += resolved;
         return u;
     }
 
-    /** Makes {@link #resolveUsers} take every user through the per-user path, as before {@link #resolveLean} (tests compare the two). */
+    /** Makes {@link #resolveUsers} take every user through the per-user path, as before {@link #resolveLean} (tests compare). */
     void withoutLeanLoop() {
         leanLoop = false;
     }
