@@ -93,19 +93,7 @@ class SeatStrategyTest {
                     .append("@x.example\"").append(u % 50 < 2 ? ", \"smtp:shared" + u / 50 + "@x.example\"" : "")
                     .append("]}");
         }
-        sb.append("], \"groups\": [");
-        for (int g = 0; g < groups; g++) {
-            sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": true, \"members\": [");
-            boolean first = true;
-            int in = 2 + rnd.nextInt(6);
-            for (int u = 0; u < users; u++) {
-                if (rnd.nextInt(in) == 0) {
-                    sb.append(first ? "" : ",").append("\"u").append(u).append('"');
-                    first = false;
-                }
-            }
-            sb.append("]}");
-        }
+        appendGroups(sb, groups, users, rnd);
         sb.append("], \"assignments\": [");
         boolean first = true;
         for (int g = 0; g < groups; g++) {
@@ -259,19 +247,7 @@ class SeatStrategyTest {
                     .append(c == null ? "null" : "\"" + c + "\"").append(", \"proxyAddresses\": [\"SMTP:u").append(u)
                     .append("@x.example\"]}");
         }
-        sb.append("], \"groups\": [");
-        for (int g = 0; g < groups; g++) {
-            sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": true, \"members\": [");
-            boolean first = true;
-            int in = 2 + rnd.nextInt(6);
-            for (int u = 0; u < users; u++) {
-                if (rnd.nextInt(in) == 0) {
-                    sb.append(first ? "" : ",").append("\"u").append(u).append('"');
-                    first = false;
-                }
-            }
-            sb.append("]}");
-        }
+        appendGroups(sb, groups, users, rnd);
         sb.append("], \"assignments\": [");
         boolean first = true;
         for (int g = 0; g < groups; g++) {
@@ -298,6 +274,23 @@ class SeatStrategyTest {
     }
 
     /** Reconciles {@code tenants} generated tenants with {@code strategy} and with the R11 pass; returns the paths taken. */
+    /** The groups section: g0..g{groups-1}, each with every user a member at a rate of one in 2 to 7 (drawn from {@code rnd}). */
+    private static void appendGroups(StringBuilder sb, int groups, int users, java.util.SplittableRandom rnd) {
+        sb.append("], \"groups\": [");
+        for (int g = 0; g < groups; g++) {
+            sb.append(g > 0 ? "," : "").append("{\"id\": \"g").append(g).append("\", \"securityEnabled\": true, \"members\": [");
+            boolean first = true;
+            int in = 2 + rnd.nextInt(6);
+            for (int u = 0; u < users; u++) {
+                if (rnd.nextInt(in) == 0) {
+                    sb.append(first ? "" : ",").append("\"u").append(u).append('"');
+                    first = false;
+                }
+            }
+            sb.append("]}");
+        }
+    }
+
     private static Map<ReconcilePath, Integer> compareWithR11Pass(ShortSeats strategy, int tenants, long prime) {
         Map<ReconcilePath, Integer> paths = new TreeMap<>();
         for (int n = 0; n < tenants; n++) {
