@@ -40,6 +40,19 @@ final class Problems {
         add(w.line(), w.column(), w.path(), message);
     }
 
+    /**
+     * A snapshot section licensim does not know, named with those it does; {@code tenantId}, the
+     * first field of a resolved-state file, refuses the file as one (not as its 27 differences).
+     */
+    void unknownSection(JsonParser p, String section) {
+        if (section.equals("tenantId")) {
+            at(p, NOT_A_SNAPSHOT);
+            throwIfAny();
+        }
+        at(p, "unknown section \"" + section + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, "
+                + "assignments, lastAppliedSeq, unreachableStates, evaluatedAt, directoryExtensions, subscriptions");
+    }
+
     boolean any() {
         return total > 0;
     }

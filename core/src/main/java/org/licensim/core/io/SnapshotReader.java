@@ -240,15 +240,8 @@ public final class SnapshotReader {
                                             + JsonFields.describe(p));
                                 }
                             }
-                            case "tenantId" -> {
-                                // the first field of what StateWriter writes: say what the file is, not its 27 differences
-                                problems.at(p, Problems.NOT_A_SNAPSHOT);
-                                problems.throwIfAny();
-                            }
                             default -> {
-                                problems.at(p, "unknown section \"" + section
-                                        + "\"; allowed: tenant, subscribedSkus, servicePlanRules, users, groups, assignments, lastAppliedSeq, "
-                                        + "unreachableStates, evaluatedAt, directoryExtensions, subscriptions");
+                                problems.unknownSection(p, section);
                                 p.skipChildren();
                             }
                         }
