@@ -134,8 +134,10 @@ final class ReferenceModel {
     final Map<Integer, Set<String>> prohibited = new HashMap<>();
     final Set<Integer> unique = new HashSet<>();
     final List<User> users = new ArrayList<>();
-    /** Live users per folded proxy address (R16), or null when a change to users has made it stale. */
+    /** Live users per folded proxy address (R16), made on first use, then kept as users change; null before. */
     private Map<String, Integer> proxyHolders;
+    /** Every user and group id the tenant has had, deleted ones included: an id is never used again. */
+    private final Set<String> usedIds = new HashSet<>();
     final List<Group> groups = new ArrayList<>();
     final Map<Integer, Map<Integer, Lic>> direct = new HashMap<>();
     final Map<Integer, List<Src>> state = new HashMap<>();
@@ -191,6 +193,7 @@ final class ReferenceModel {
             user.hireDate = t.users().get(u, "employeeHireDate");
             user.enabled = t.users().accountEnabled(u);
             users.add(user);
+            usedIds.add(user.id);
         }
         for (int g = 0; g < t.groups().size(); g++) {
             Group group = new Group();
@@ -209,6 +212,7 @@ final class ReferenceModel {
                 group.licences.add(lic(l));
             }
             groups.add(group);
+            usedIds.add(group.id);
         }
         for (int u = 0; u < t.users().size(); u++) {
             for (License l : t.assignments().directOf(u)) {
@@ -346,8 +350,8 @@ final class ReferenceModel {
             user.id = c.user().id;
             user.enabled = c.user().accountEnabled == null || c.user().accountEnabled;
             users.add(user);
-            proxyHolders = null;
-            applyAttributes(user, c.user());
+            usedIds.add(user.id);
+            applyAttributes(user, c.user()); // counts its proxy addresses
             int u = users.size() - 1;
             for (int g = 0; g < groups.size(); g++) {
                 Group group = groups.get(g);
@@ -370,9 +374,9 @@ final class ReferenceModel {
                 groups.get(g).members.remove(u);
             }
             user.groups.clear();
+            holdProxies(user, -1);
             user.deleted = true;
             user.proxies.clear();
-            proxyHolders = null;
         } else if (e instanceof Event.UserAttributesChanged a) {
             int u = liveUser(a.userId());
             if (a.attributes().hasUsageLocation && a.attributes().usageLocation == null
@@ -426,6 +430,7 @@ final class ReferenceModel {
             group.rule = rule;
             group.paused = c.paused();
             groups.add(group);
+            usedIds.add(group.id);
             int g = groups.size() - 1;
             for (String m : c.members()) {
                 int u = user(m);
@@ -1138,8 +1143,9 @@ final class ReferenceModel {
             user.location = d.usageLocation;
         }
         if (d.multi.containsKey("proxyAddresses")) {
+            holdProxies(user, -1);
             user.proxies = new ArrayList<>(d.multi.get("proxyAddresses"));
-            proxyHolders = null;
+            holdProxies(user, 1);
         }
     }
 
@@ -1246,9 +1252,9 @@ final class ReferenceModel {
 
     /**
      * R16: another live user has one of u's proxy addresses (ignoring case). Answered from a count of
-     * live users per folded address, made again from every user after any change to users (so a
-     * grant during a snapshot load does not scan the tenant once per user, which made the kill test
-     * quadratic in its 20,000 users).
+     * live users per folded address, made from every user at the first question and then kept by
+     * {@link #holdProxies} as users come, go and change addresses (made again after each change, it
+     * scanned the tenant once per hire: quadratic in the kill test's 20,000 users).
      */
     private boolean collides(int u) {
         if (proxyHolders == null) {
@@ -1266,6 +1272,18 @@ final class ReferenceModel {
             }
         }
         return false;
+    }
+
+    /** Adds ({@code by} 1) or takes away (-1) a live user's folded addresses in the counts, once they are made. */
+    private void holdProxies(User user, int by) {
+        if (proxyHolders == null || user.deleted) {
+            return;
+        }
+        for (String a : folded(user)) {
+            if (proxyHolders.merge(a, by, Integer::sum) == 0) {
+                proxyHolders.remove(a);
+            }
+        }
     }
 
     private static Set<String> folded(User user) {
@@ -1498,14 +1516,26 @@ final class ReferenceModel {
     }
 
     private boolean holds(int u, int t) {
-        return entries(u).stream().anyMatch(s -> s.product == t && s.holds());
+        return holds(entries(u), t);
     }
 
-    /** Seats are counted from the state, never tracked: an independent check of the engine's ledger. */
+    private static boolean holds(List<Src> entries, int t) {
+        for (Src s : entries) {
+            if (s.product == t && s.holds()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Seats are counted from the state, never tracked: an independent check of the engine's ledger.
+     * Only users with entries can hold a seat, so the count reads those (not every user ever made).
+     */
     int consumed(int t) {
         int n = 0;
-        for (int u = 0; u < users.size(); u++) {
-            if (!users.get(u).deleted && holds(u, t)) {
+        for (Map.Entry<Integer, List<Src>> e : state.entrySet()) {
+            if (!users.get(e.getKey()).deleted && holds(e.getValue(), t)) {
                 n++;
             }
         }
@@ -1537,7 +1567,7 @@ final class ReferenceModel {
     }
 
     private boolean everUsed(String id) {
-        return users.stream().anyMatch(x -> x.id.equals(id)) || groups.stream().anyMatch(x -> x.id.equals(id));
+        return usedIds.contains(id);
     }
 
     private int user(String id) {
