@@ -9,8 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.DisplayName;
@@ -40,6 +47,12 @@ import org.licensim.simulator.scenario.Scenarios;
  * First builds killed alike (nothing on disk yet, or a store refused as still being built) are
  * resumed once per kind: the rest would repeat the same run from nothing (in one run, 5 of the
  * 14 whole runs to the end the test made).
+ *
+ * <p>Each child is mostly one thread, so two run at a time: the kill chains (a first build, a
+ * store killed while applying, then that store killed in its catch-up), each with its own random
+ * draws, and the resumes, each started as soon as its store has been compared with the model
+ * while the model goes on through the history. A kill still lands at a random moment of that
+ * child's build, or after a drawn number of that child's events.
  *
  * <p>It lives in the simulator module because the simulator makes the history; it is in the
  * engine's package to use the engine's test model ({@link ReferenceModel}) and child
@@ -73,45 +86,84 @@ class RealisticStoreKillTest {
         SplittableRandom rnd = new SplittableRandom(0x5EED);
 
         // how long a child takes to build the store ("started"), to place first-build kills inside it
-        long buildNanos;
-        Path probe = tmp.resolve("probe");
         long t0 = System.nanoTime();
-        Process first = start(cmd, probe);
-        buildNanos = ChildJvm.read(first, "started", Long.MAX_VALUE).nanos() - t0;
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Process first = start(cmd, tmp.resolve("probe"));
+        long buildNanos = ChildJvm.read(first, "started", Long.MAX_VALUE).nanos() - t0;
+        kill(first);
 
+        // two children at a time (each is mostly one thread): every kill chain, and every resume, is independent
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<Kill>>> chains = new ArrayList<>();
+            for (int k = 0; k < perPhase; k++) {
+                Path built = tmp.resolve("build" + k);
+                Path applied = tmp.resolve("apply" + k);
+                SplittableRandom r = rnd.split(); // each chain its own draws, whatever the order the two run in
+                chains.add(pool.submit(() -> killChain(cmd, built, applied, r, buildNanos, history)));
+            }
+            List<Kill> kills = new ArrayList<>();
+            for (Future<List<Kill>> c : chains) {
+                kills.addAll(get(c));
+            }
+            checkKilled(kills, snap, history, pool, cmd, perPhase);
+        } finally {
+            pool.shutdownNow();
+            CHILDREN.forEach(Process::destroyForcibly);
+        }
+        Trees.delete(tmp.resolve("probe"));
+    }
+
+    /** Children still running if the test fails; killed when it ends. */
+    private static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
+    /** The parent's own store opens while kill chains run, one at a time (Chronicle compiles its value class on the first). */
+    private static final Object OPENING = new Object();
+
+    /**
+     * One chain of three kills: a first build killed at a random moment before its first commit
+     * ({@code built}); a store killed after a random number of applied events ({@code applied});
+     * then that store resumed and killed again while its events are read again (catch-up).
+     */
+    private static List<Kill> killChain(List<String> cmd, Path built, Path applied, SplittableRandom rnd, long buildNanos,
+                                        List<Event> history) throws Exception {
         List<Kill> kills = new ArrayList<>();
-        StringBuilder report = new StringBuilder();
-        for (int k = 0; k < perPhase; k++) {
-            // 1. first build: killed at a random moment before the store's first commit
-            Path built = tmp.resolve("build" + k);
-            Process p = start(cmd, built);
-            ChildJvm.Seen s = ChildJvm.read(p, null, System.nanoTime() + (long) (buildNanos * (0.2 + 0.75 * rnd.nextDouble())));
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            kills.add(new Kill("first build", built, s.last()));
-            // 2. apply: killed after a random number of events
-            Path applied = tmp.resolve("apply" + k);
-            int at = 25 * (1 + rnd.nextInt(history.size() / 25 - 1));
-            p = start(cmd, applied);
-            s = ChildJvm.read(p, "applied " + at, Long.MAX_VALUE);
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            kills.add(new Kill("apply", applied, s.last()));
-            // 3. catch-up: the killed store resumed, and killed again while its events are read again
-            long seq;
+        // 1. first build: killed at a random moment before the store's first commit
+        Process p = start(cmd, built);
+        ChildJvm.Seen s = ChildJvm.read(p, null, System.nanoTime() + (long) (buildNanos * (0.2 + 0.75 * rnd.nextDouble())));
+        kill(p);
+        kills.add(new Kill("first build", built, s.last()));
+        // 2. apply: killed after a random number of events
+        int at = 25 * (1 + rnd.nextInt(history.size() / 25 - 1));
+        p = start(cmd, applied);
+        s = ChildJvm.read(p, "applied " + at, Long.MAX_VALUE);
+        kill(p);
+        kills.add(new Kill("apply", applied, s.last()));
+        // 3. catch-up: the killed store resumed, and killed again while its events are read again
+        long seq;
+        synchronized (OPENING) {
             try (ChronicleStateStore st = ChronicleStateStore.open(applied, true)) {
                 seq = st.lastSeq();
             }
-            int upTo = (int) history.stream().filter(e -> e.seq() <= seq).count();
-            if (upTo >= 50) {
-                int again = 25 * (1 + rnd.nextInt(upTo / 25 - 1));
-                p = start(cmd, applied);
-                s = ChildJvm.read(p, "applied " + again, Long.MAX_VALUE);
-                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                kills.add(new Kill("catch-up", applied, s.last() + " (store at seq " + seq + ")"));
-            }
         }
+        int upTo = (int) history.stream().filter(e -> e.seq() <= seq).count();
+        if (upTo >= 50) {
+            int again = 25 * (1 + rnd.nextInt(upTo / 25 - 1));
+            p = start(cmd, applied);
+            s = ChildJvm.read(p, "applied " + again, Long.MAX_VALUE);
+            kill(p);
+            kills.add(new Kill("catch-up", applied, s.last() + " (store at seq " + seq + ")"));
+        }
+        return kills;
+    }
 
-        // every killed store reopens at a committed prefix: compare with the model in seq order
+    /**
+     * Every killed store reopens at a committed prefix equal to the model there (compared in seq
+     * order, the model applying the history once), or is absent, or is refused as still being
+     * built; then every store resumes to the end and equals the model. A store is resumed (on the
+     * pool) as soon as its last comparison is done, so resumes run while the model goes on.
+     */
+    private static void checkKilled(List<Kill> kills, Path snap, List<Event> history, ExecutorService pool,
+                                    List<String> cmd, int perPhase) throws Exception {
+        StringBuilder report = new StringBuilder();
         List<Opened> opened = new ArrayList<>();
         int refusedBuilds = 0;
         // first builds killed alike (nothing written yet, or refused as still being built): one of each is resumed
@@ -140,17 +192,22 @@ class RealisticStoreKillTest {
                 report.append(String.format("  %-11s %-40s refused: still being built%n", k.phase, k.last));
             }
         }
+        // every store resumes to the end (a store killed in its first build is built again); of the first builds
+        // killed alike, one resumes (the others would repeat the same run from nothing)
+        List<Path> dirs = kills.stream().map(k -> k.dir).distinct().filter(d -> !sameAsEarlier.contains(d)).toList();
+        Map<Path, Future<?>> resumed = new LinkedHashMap<>();
+        for (Path dir : dirs) {
+            if (opened.stream().noneMatch(o -> o.kill.dir.equals(dir))) {
+                resumed.put(dir, pool.submit(() -> resume(cmd, dir)));
+            }
+        }
         opened.sort(Comparator.comparingLong(Opened::seq));
         ReferenceModel model = model(snap);
         int next = 0;
-        for (Opened o : opened) {
+        for (int i = 0; i < opened.size(); i++) {
+            Opened o = opened.get(i);
             while (next < history.size() && history.get(next).seq() <= o.seq) {
-                try {
-                    model.apply(history.get(next));
-                } catch (ReferenceModel.Rejected ignored) {
-                    // refused events change nothing, in the store as in the model
-                }
-                next++;
+                apply(model, history.get(next++));
             }
             try (ChronicleStateStore st = ChronicleStateStore.open(o.kill.dir, true)) {
                 String d = StoreSessionTest.compare(st, model, SnapshotReader.withDefaults().read(snap));
@@ -159,23 +216,16 @@ class RealisticStoreKillTest {
             }
             report.append(String.format("  %-11s %-40s reopened at seq %d, equal to the model%n", o.kill.phase,
                     o.kill.last, o.seq));
+            Path dir = o.kill.dir;
+            if (opened.subList(i + 1, opened.size()).stream().noneMatch(later -> later.kill.dir.equals(dir))) {
+                resumed.put(dir, pool.submit(() -> resume(cmd, dir)));
+            }
         }
         while (next < history.size()) {
-            try {
-                model.apply(history.get(next));
-            } catch (ReferenceModel.Rejected ignored) {
-                // as the engine
-            }
-            next++;
+            apply(model, history.get(next++));
         }
-
-        // every store resumes to the end (a store killed in its first build is built again) and equals the model;
-        // of the first builds killed alike, one resumes (the others would repeat the same run from nothing)
-        List<Path> dirs = kills.stream().map(k -> k.dir).distinct().filter(d -> !sameAsEarlier.contains(d)).toList();
         for (Path dir : dirs) {
-            Process p = start(cmd, dir);
-            ChildJvm.Seen s = ChildJvm.read(p, "done", Long.MAX_VALUE);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, dir + ": resumed run failed: " + s.all());
+            get(resumed.get(dir));
             try (ChronicleStateStore st = ChronicleStateStore.open(dir, true)) {
                 assertEquals(history.get(history.size() - 1).seq(), st.lastSeq(), dir + ": resumed to the end");
                 assertNull(StoreSessionTest.compare(st, model, SnapshotReader.withDefaults().read(snap)),
@@ -191,7 +241,38 @@ class RealisticStoreKillTest {
         assertTrue(kills.size() >= 20, "at least 20 kills, made " + kills.size());
         assertTrue(opened.stream().filter(o -> o.kill.phase.equals("apply") && o.seq > 0).count() >= perPhase / 2,
                 "kills in the apply phase must leave stores in the middle of the events:\n" + report);
-        Trees.delete(tmp.resolve("probe"));
+    }
+
+    /** Runs the store in {@code dir} to the end of the events in a child; fails unless it ends cleanly. */
+    private static Void resume(List<String> cmd, Path dir) throws Exception {
+        Process p = start(cmd, dir);
+        ChildJvm.Seen s = ChildJvm.read(p, "done", Long.MAX_VALUE);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, dir + ": resumed run failed: " + s.all());
+        return null;
+    }
+
+    private static void apply(ReferenceModel model, Event e) {
+        try {
+            model.apply(e);
+        } catch (ReferenceModel.Rejected ignored) {
+            // refused events change nothing, in the store as in the model
+        }
+    }
+
+    /** A pool task's result; what failed in it is thrown here as itself. */
+    private static <T> T get(Future<T> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     private record Kill(String phase, Path dir, String last) {
@@ -211,6 +292,8 @@ class RealisticStoreKillTest {
     private static Process start(List<String> cmd, Path dir) throws Exception {
         List<String> c = new ArrayList<>(cmd);
         c.add(dir.toString());
-        return ChildJvm.start(c);
+        Process p = ChildJvm.start(c);
+        CHILDREN.add(p);
+        return p;
     }
 }
