@@ -63,8 +63,8 @@ import org.licensim.simulator.scenario.Scenarios;
  * child's build, or after a drawn number of that child's events. The children find Chronicle's
  * generated value classes compiled once on their class path instead of each running javac, and a
  * store left by two kills (applying, then its catch-up) is compared with the model once.
- * (Measured on a loaded 2-core machine: 420 s before, when one child ran at a time and the model,
- * rebuilding its proxy-address counts at every hire, took 223 s of it; about 140 s after.)
+ * (On a loaded 2-core machine: 348-420 s when one child ran at a time and the model, rebuilding
+ * its proxy-address counts at every hire, took 223 s of it; 88-117 s now.)
  *
  * <p>It lives in the simulator module because the simulator makes the history; it is in the
  * engine's package to use the engine's test model ({@link ReferenceModel}) and child
