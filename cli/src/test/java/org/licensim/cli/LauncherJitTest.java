@@ -41,10 +41,19 @@ class LauncherJitTest {
 
     /** The launcher's exit code and output for these arguments, LICENSIM_GC and LICENSIM_JAVA_OPTS, asked through LICENSIM_PRINT_GC. */
     static String[] gc(String mode, String javaOpts, String... args) throws IOException, InterruptedException {
+        // a kernel without huge pages and a machine of 24 GB, whatever this one has
+        return gc(mode, javaOpts, Path.of("no-such-file"), 24L << 20, args);
+    }
+
+    /** As {@link #gc(String, String, String...)}, with the kernel's huge-page setting read from {@code thp} and {@code memoryKb} of memory. */
+    static String[] gc(String mode, String javaOpts, Path thp, long memoryKb, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LICENSIM_PRINT_GC", "1");
+        pb.environment().put("LICENSIM_THP_FILE", thp.toString());
+        pb.environment().put("LICENSIM_MEMORY_KB", Long.toString(memoryKb));
         pb.environment().remove("LICENSIM_GC");
         pb.environment().remove("LICENSIM_JAVA_OPTS");
         if (mode != null) {
@@ -133,7 +142,7 @@ class LauncherJitTest {
         String parallel = "-XX:+UseParallelGC -XX:InitialRAMPercentage=8";
         assertEquals(parallel, gc(null, null, "resolve", "snapshot.json", "--out", "state.json")[1]);
         // a simulation's survivors are its tenant, kept to the end: promoted at the first collection
-        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc(null, null, "simulate", "enterprise", "-q")[1]);
+        assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc(null, null, "simulate", "default", "-q")[1]);
         assertEquals(parallel + " -XX:MaxTenuringThreshold=0", gc("parallel", null, "simulate")[1]);
         assertEquals("", gc("g1", null, "simulate")[1]);
         assertEquals(parallel, gc(null, null, "plan", "seat-crunch", "--runs", "100")[1]);
@@ -149,5 +158,42 @@ class LauncherJitTest {
         String[] bad = gc("zgc", null, "resolve", "snapshot.json");
         assertEquals("1", bad[0]);
         assertEquals("licensim: LICENSIM_GC must be auto, parallel or g1, not \"zgc\"", bad[2]);
+    }
+
+    @Test
+    @DisplayName("the batch commands ask for transparent huge pages where the kernel gives them on request; a simulation of 500,000 day-0 users or more gets a young generation that holds its run, unless the user sizes the heap or the machine is too small")
+    void hugePagesAndTheSimulationsYoungGeneration(@TempDir Path dir) throws Exception {
+        String parallel = "-XX:+UseParallelGC -XX:InitialRAMPercentage=8";
+        String simulate = parallel + " -XX:MaxTenuringThreshold=0";
+        String thp = " -XX:+UseTransparentHugePages";
+        Path madvise = dir.resolve("madvise");
+        Files.writeString(madvise, "always [madvise] never\n");
+        Path always = dir.resolve("always");
+        Files.writeString(always, "[always] madvise never\n");
+        Path never = dir.resolve("never");
+        Files.writeString(never, "always madvise [never]\n");
+        long gb24 = 24L << 20;
+        assertEquals(parallel + thp, gc(null, null, madvise, gb24, "resolve", "snapshot.json")[1]);
+        assertEquals(parallel + thp, gc(null, null, always, gb24, "plan", "seat-crunch")[1]);
+        assertEquals(parallel, gc(null, null, never, gb24, "resolve", "snapshot.json")[1]);
+        assertEquals("", gc(null, null, madvise, gb24, "serve", "snapshot.json")[1]);
+        // simulate enterprise: a million day-0 users, 5 KB each
+        String young = " -XX:MaxRAMPercentage=50 -Xmn5000m";
+        assertEquals(simulate + thp + young, gc(null, null, madvise, gb24, "simulate", "enterprise", "-q")[1]);
+        assertEquals(simulate + young, gc(null, null, never, gb24, "simulate", "enterprise")[1]);
+        assertEquals(simulate + " -XX:MaxRAMPercentage=50 -Xmn2500m",
+                gc(null, null, never, gb24, "simulate", "--users", "500000")[1]);
+        assertEquals(simulate, gc(null, null, never, gb24, "simulate", "--users", "499999")[1]);
+        assertEquals(simulate, gc(null, null, never, gb24, "simulate", "default")[1]);
+        // at most a quarter of the memory: 5,000 MB needs 20,000 MB
+        assertEquals(simulate + young, gc(null, null, never, 5000L * 4 * 1024, "simulate", "enterprise")[1]);
+        assertEquals(simulate, gc(null, null, never, 5000L * 4 * 1024 - 1, "simulate", "enterprise")[1]);
+        assertEquals(simulate, gc(null, null, never, 16L << 20, "simulate", "enterprise")[1]);
+        // the user's heap sizes win, and only heap sizes
+        for (String given : List.of("-Xmx8g", "-Xmn2g", "-Xms4g", "-XX:MaxRAMPercentage=70", "-XX:MaxNewSize=3g", "-XX:NewRatio=1")) {
+            assertEquals(simulate, gc(null, given, never, gb24, "simulate", "enterprise")[1], given);
+        }
+        assertEquals(simulate + young, gc(null, "-Xlog:gc", never, gb24, "simulate", "enterprise")[1]);
+        assertEquals("", gc("g1", null, madvise, gb24, "simulate", "enterprise")[1]);
     }
 }

@@ -120,44 +120,60 @@ final class PackedIdIndex {
 
     /** A lower-case hexadecimal digit's value, or -1. */
     private static int hex(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+        return c < 128 ? HEX_VALUE[c] : -1;
+    }
+
+    /** The value of each ASCII character as a lower-case hexadecimal digit, -1 for the others. */
+    private static final byte[] HEX_VALUE = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX_VALUE[c] = (byte) (c - '0');
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX_VALUE[c] = (byte) (c - 'a' + 10);
         }
-        return -1;
     }
 
     private static boolean dash(int i) {
         return i == 8 || i == 13 || i == 18 || i == 23;
     }
 
-    private static boolean guid(char[] chars, int start, Packed p) {
-        long k0 = 0;
-        long k1 = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            int c = chars[start + i];
-            if (dash(i)) {
-                if (c != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v = hex(c);
-            if (v < 0) {
-                return false;
-            }
-            if (digits < 16) {
-                k0 = k0 << 4 | v;
-            } else {
-                k1 = k1 << 4 | v;
-            }
-            digits++;
+    /**
+     * The {@code n} hexadecimal digits at {@code chars[at]} as a number, or negative when one is
+     * not a lower-case digit ({@code n} at most 15: the value fits in 60 bits, the sign is free).
+     */
+    private static long digits(char[] chars, int at, int n) {
+        long k = 0;
+        int bad = 0;
+        for (int i = at; i < at + n; i++) {
+            int v = hex(chars[i]);
+            bad |= v;
+            k = k << 4 | (v & 0xF);
         }
-        p.k0 = k0;
-        p.k1 = k1;
+        return bad < 0 ? -1 : k;
+    }
+
+    /**
+     * A canonical GUID (8-4-4-4-12 lower-case digits) packed as its 32 digits: the first 16 in
+     * k0, the rest in k1. The dashes are checked at their places and the digits read in runs
+     * between them (a day 0 of a million hires packs a million ids).
+     */
+    private static boolean guid(char[] chars, int start, Packed p) {
+        if (chars[start + 8] != '-' || chars[start + 13] != '-' || chars[start + 18] != '-' || chars[start + 23] != '-') {
+            return false;
+        }
+        long a = digits(chars, start, 8);
+        long b = digits(chars, start + 9, 4);
+        long c = digits(chars, start + 14, 4);
+        long d = digits(chars, start + 19, 4);
+        long e = digits(chars, start + 24, 12);
+        if ((a | b | c | d | e) < 0) {
+            return false;
+        }
+        p.k0 = a << 32 | b << 16 | c;
+        p.k1 = d << 48 | e;
         p.kind = GUID;
         return true;
     }

@@ -1,6 +1,5 @@
 package org.licensim.core.directory;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +16,9 @@ public final class UserData {
     public boolean hasUsageLocation;
     /** Graph's signInActivity: the latest sign-in, epoch seconds; null when not given. Not a rule property. */
     public Long lastSignIn;
-    public final Map<String, String> strings = new LinkedHashMap<>();
-    public final Map<String, List<String>> multi = new LinkedHashMap<>();
+    /** Single-valued properties in the order given ({@link AttributeMap}: ordered as a LinkedHashMap). */
+    public final Map<String, String> strings = new AttributeMap<>();
+    public final Map<String, List<String>> multi = new AttributeMap<>();
     /** Whether a directory extension property (extension_APPID_name) was read into the maps. */
     private boolean directoryExtensions;
 

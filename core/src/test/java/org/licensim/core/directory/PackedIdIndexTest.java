@@ -118,6 +118,44 @@ class PackedIdIndexTest {
     }
 
     @Test
+    @DisplayName("a GUID with any one character changed to one that is not a lower-case digit (or a dash out of place) does not pack as a GUID, from a String or from characters")
+    void everyCharacterOfAGuidIsChecked() {
+        String g = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        PackedIdIndex.Packed p = new PackedIdIndex.Packed();
+        // upper case, past 'f', an ASCII neighbour of the digits, the digits' values above U+00FF
+        // (a table indexed by the low byte would take U+0130 as '0'), a dash where a digit is, a digit where a dash is
+        for (int i = 0; i < 36; i++) {
+            char c = g.charAt(i);
+            char[] others = c == '-' ? new char[] {'0', 'a', '_', (char) ('-' + 0x100)}
+                    : new char[] {Character.toUpperCase(c) == c ? 'G' : Character.toUpperCase(c), 'g', '/', ':', '`',
+                        (char) (c + 0x100), (char) (c + 0x80), '-'};
+            for (char o : others) {
+                String id = g.substring(0, i) + o + g.substring(i + 1);
+                PackedIdIndex.pack(id, p);
+                assertEquals(PackedIdIndex.NOT_PACKED, p.kind, id);
+                assertEquals(PackedIdIndex.NOT_PACKED, PackedIdIndex.kindOf(id), id);
+                char[] chars = ("x" + id).toCharArray();
+                PackedIdIndex.pack(chars, 1, 36, p);
+                assertEquals(PackedIdIndex.NOT_PACKED, p.kind, id);
+            }
+        }
+        // and every digit's value lands in its place
+        for (int i = 0; i < 36; i++) {
+            if (g.charAt(i) == '-') {
+                continue;
+            }
+            for (char o : "0123456789abcdef".toCharArray()) {
+                String id = g.substring(0, i) + o + g.substring(i + 1);
+                PackedIdIndex.pack(id, p);
+                assertEquals(PackedIdIndex.GUID, p.kind, id);
+                java.util.UUID u = java.util.UUID.fromString(id);
+                assertEquals(u.getMostSignificantBits(), p.k0, id);
+                assertEquals(u.getLeastSignificantBits(), p.k1, id);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("the packings: a canonical GUID and a short id pack one-to-one, anything else is not packed")
     void packings() {
         PackedIdIndex.Packed p = new PackedIdIndex.Packed();

@@ -176,6 +176,9 @@ public final class CapacityPlanner {
                             : Run.of(seed, template.after(seed).runAfterDay0((d, n, e, ns) -> { }));
                     synchronized (done) { // lines in the order of the count they give
                         int k = done.incrementAndGet();
+                        if (!reported(k, runs)) {
+                            return r;
+                        }
                         double spent = (System.nanoTime() - t0) / 1e9;
                         progress.accept(String.format(java.util.Locale.ROOT, "%s: run %d of %d done (seed %d), %.1f s "
                                 + "so far%s", phase, k, runs, seed, spent, k == runs ? "" : String.format(java.util.Locale.ROOT,
@@ -352,5 +355,14 @@ public final class CapacityPlanner {
         // 1 - 0.95 is 0.050000000000000044 in binary: without the tolerance p5 of 20 runs would be the 2nd
         int rank = (int) Math.ceil(q * v.length - 1e-9);
         return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
+    }
+
+    /**
+     * Whether the {@code k}-th of {@code runs} finished runs gets a progress line: the first, the
+     * last, and each that reaches another tenth of them. A line per run was a hundred lines for
+     * {@code plan --runs 100}, in a log or a terminal alike; at most 11 say as much.
+     */
+    static boolean reported(int k, int runs) {
+        return k == 1 || k == runs || k * 10L / runs > (k - 1) * 10L / runs;
     }
 }

@@ -141,4 +141,30 @@ class CapacityPlannerTest {
                     + (k < 4 ? ", about \\d+ s to go" : "")), l);
         }
     }
+
+    @Test
+    @DisplayName("progress of many runs: the first, the last and one per tenth of them, at most 11 lines, every count once")
+    void progressOfManyRunsIsATenthAtATime() {
+        for (int runs : new int[] {1, 4, 10, 11, 25, 100, 1000, 1001}) {
+            java.util.List<Integer> said = new java.util.ArrayList<>();
+            for (int k = 1; k <= runs; k++) {
+                if (CapacityPlanner.reported(k, runs)) {
+                    said.add(k);
+                }
+            }
+            assertEquals(1, said.get(0), runs + ": the first run");
+            assertEquals(runs, said.get(said.size() - 1), runs + ": the last run");
+            assertTrue(said.size() <= 11, runs + " runs: " + said);
+            assertEquals(Math.min(runs, runs <= 10 ? runs : 11), said.size(), runs + " runs: " + said);
+        }
+        assertEquals(java.util.List.of(1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100),
+                java.util.stream.IntStream.rangeClosed(1, 100).filter(k -> CapacityPlanner.reported(k, 100)).boxed().toList());
+        // a planner's progress of 25 runs, through its consumer
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Scenario s = Scenarios.shipped("small", org.licensim.core.catalog.Catalog.loadDefault()).with(3L, 100, 2);
+        CapacityPlanner.simulate(s, org.licensim.core.catalog.Catalog.loadDefault(), 25, 2, "plan", lines::add);
+        assertEquals(11, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("plan: run 1 of 25 done"), lines.get(0));
+        assertTrue(lines.get(10).matches("plan: run 25 of 25 done \\(seed \\d+\\), \\d+\\.\\d s so far"), lines.get(10));
+    }
 }
