@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,9 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import javax.tools.ToolProvider;
-
-import net.openhft.chronicle.core.values.IntValue;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +57,9 @@ import org.licensim.simulator.scenario.Scenarios;
  * draws, and the resumes, each started as soon as its store has been compared with the model
  * while the model goes on through the history. A kill still lands at a random moment of that
  * child's build, or after a drawn number of that child's events. The children find Chronicle's
- * generated value classes compiled once on their class path instead of each running javac, and a
- * store left by two kills (applying, then its catch-up) is compared with the model once.
+ * value classes compiled by the build in core's classes ({@code ChronicleValueClasses}) instead of
+ * each running javac, and a store left by two kills (applying, then its catch-up) is compared
+ * with the model once.
  * (On a loaded 2-core machine: 348-420 s when one child ran at a time and the model, rebuilding
  * its proxy-address counts at every hire, took 223 s of it; 88-117 s now.)
  *
@@ -84,8 +79,6 @@ class RealisticStoreKillTest {
     @DisplayName("R11 kill -9 at 20,000 users with 90 days of churn: first build, catch-up and apply phases each reopen at a committed prefix the model agrees with")
     void killsAtRealisticSize(@TempDir Path tmp) throws Exception {
         int perPhase = 7 * Math.max(1, Integer.getInteger("licensim.soak", 1) > 1 ? 5 : 1);
-        Path valueClasses = tmp.resolve("value-classes");
-        Process javac = compileValueClasses(valueClasses); // meanwhile the history is made
         Catalog catalog = Catalog.loadDefault();
         Simulation sim = new Simulation(Scenarios.shipped("small", catalog).with(20261201L, USERS, DAYS), catalog);
         // the children start from the tenant at the end of day 0 (20,000 users, their groups and
@@ -113,8 +106,8 @@ class RealisticStoreKillTest {
         }
         assertTrue(history.size() > 2_000, "months of churn: " + history.size() + " events");
         assertEquals(USERS, SnapshotReader.withDefaults().read(snap).users().size(), "day 0's users in the snapshot");
-        List<String> cmd = onClassPath(ChildJvm.command(StoreChild.class.getName(), List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"),
-                snap.toString(), events.toString()), javac, valueClasses);
+        List<String> cmd = ChildJvm.command(StoreChild.class.getName(), List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"),
+                snap.toString(), events.toString());
         SplittableRandom rnd = new SplittableRandom(0x5EED);
 
         // how long a child takes to build the store ("started"), to place first-build kills inside it
@@ -303,74 +296,6 @@ class RealisticStoreKillTest {
                 throw err;
             }
             throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-    }
-
-    /**
-     * Chronicle Map generates the source of its off-heap value classes ({@code IntValue$$Native}
-     * and three more) and compiles it with javac in every process that opens a store, about a
-     * second of each child's start. {@link ValueClasses} compiles them once, from the same
-     * generated source, in a child of its own (started here, waited for by {@link #onClassPath});
-     * the children have them on their class path, where Chronicle looks first.
-     */
-    private static Process compileValueClasses(Path dir) throws Exception {
-        Process p = ChildJvm.start(ChildJvm.command(ValueClasses.class.getName(), List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
-                dir.toString()));
-        CHILDREN.add(p);
-        return p;
-    }
-
-    /** {@code cmd} with {@code dir} first on its class path once {@code javac} made it; unchanged if it could not. */
-    private static List<String> onClassPath(List<String> cmd, Process javac, Path dir) throws Exception {
-        ChildJvm.Seen s = ChildJvm.read(javac, null, Long.MAX_VALUE);
-        assertTrue(javac.waitFor(120, TimeUnit.SECONDS), "compiling Chronicle's value classes: " + s.all());
-        if (javac.exitValue() == ValueClasses.NO_GENERATOR) {
-            System.out.println("RealisticStoreKillTest: children compile Chronicle's value classes themselves: " + s.all());
-            return cmd;
-        }
-        assertEquals(0, javac.exitValue(), "compiling Chronicle's value classes: " + s.all());
-        List<String> c = new ArrayList<>(cmd);
-        int cp = c.indexOf("-cp") + 1;
-        c.set(cp, dir + File.pathSeparator + c.get(cp));
-        return c;
-    }
-
-    /** Writes Chronicle's generated value classes, compiled, into the directory given. */
-    static final class ValueClasses {
-        static final int NO_GENERATOR = 3;
-
-        private ValueClasses() {
-        }
-
-        public static void main(String[] args) throws Exception {
-            Path dir = Path.of(args[0]);
-            List<String> javac = new ArrayList<>(List.of("-d", dir.toString(), "-cp", System.getProperty("java.class.path"),
-                    "-nowarn"));
-            try {
-                Class<?> models = Class.forName("net.openhft.chronicle.values.ValueModel");
-                Class<?> generators = Class.forName("net.openhft.chronicle.values.Generators");
-                for (Class<?> type : List.of(IntValue.class, Class.forName("net.openhft.chronicle.hash.VanillaGlobalMutableState"))) {
-                    Object model = models.getMethod("acquire", Class.class).invoke(null, type);
-                    for (String kind : List.of("Native", "Heap")) {
-                        Method generate = generators.getDeclaredMethod("generate" + kind + "Class", models, String.class);
-                        generate.setAccessible(true);
-                        String name = type.getSimpleName() + "$$" + kind;
-                        Path source = dir.resolve("src").resolve(name + ".java");
-                        Files.createDirectories(source.getParent());
-                        Files.writeString(source, (String) generate.invoke(null, model, name));
-                        javac.add(source.toString());
-                    }
-                }
-            } catch (ReflectiveOperationException e) {
-                System.out.println("no generator in this Chronicle: " + e);
-                System.exit(NO_GENERATOR);
-            }
-            ByteArrayOutputStream said = new ByteArrayOutputStream();
-            int rc = ToolProvider.getSystemJavaCompiler().run(null, said, said, javac.toArray(String[]::new));
-            if (rc != 0) {
-                System.out.println(said);
-            }
-            System.exit(rc);
         }
     }
 
