@@ -107,7 +107,8 @@ final class StateCommand implements Callable<Integer> {
         o.printf("  opened in %,d ms%s%n", ms, verify ? ", every value's checksum verified" : "");
         o.println("  products:");
         Table t = new Table().indent("    ").noHeader().left("skuPartNumber", 32).left("skuId", 0).left("plans", 0);
-        s.products().forEach(p -> t.row(p.skuPartNumber(), p.skuId(), "(" + p.planIds().length + " plans)"));
+        s.products().forEach(p -> t.row(p.skuPartNumber(), p.skuId(),
+                "(" + p.planIds().length + (p.planIds().length == 1 ? " plan)" : " plans)")));
         t.print(o);
     }
 

@@ -137,6 +137,10 @@ class CliTest {
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("last applied event: seq 16"), info.out());
         assertTrue(info.out().contains("ENTERPRISEPACK"), info.out());
+        // a product of one plan says so in the singular; the others in the plural
+        assertTrue(info.out().matches("(?s).*MCOMEETADV\\s+\\S+ \\(1 plan\\)\n.*"), info.out());
+        assertTrue(info.out().matches("(?s).*EMS\\s+\\S+ \\(7 plans\\)\n.*"), info.out());
+        assertTrue(!info.out().contains("(1 plans)"), info.out());
 
         String lidia = "a1b2c3d4-0009-4000-8000-000000000009";
         Result table = run("state", store.toString(), "--user", lidia);
