@@ -72,7 +72,10 @@ class RealisticStoreKillTest {
     private static final int DAYS = 90;
     /** Children still running if the test fails; killed when it ends. */
     private static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
-    /** The parent's own store opens while kill chains run, one at a time (Chronicle makes its value classes on the first). */
+    /**
+     * The parent's own store opens while kill chains run, one at a time: Chronicle would make its
+     * value classes on the first open if the build could not (core's ChronicleValueClasses).
+     */
     private static final Object OPENING = new Object();
 
     @Test
